@@ -1,0 +1,27 @@
+# LeadLedger container image. Build: docker build -t leadledger .
+# (Not built on the development machines, which have no Docker engine.)
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+
+FROM ${SWIFT_IMAGE} AS build
+WORKDIR /src
+COPY scripts/ scripts/
+# librdkafka >= 2.2 from Debian's own newer source package, without the Python test tools.
+RUN scripts/bootstrap --no-python
+COPY Package.swift ./
+COPY Sources/ Sources/
+RUN swift build -c release --product leadledger --static-swift-stdlib \
+ && install -D "$(swift build -c release --show-bin-path)/leadledger" /out/leadledger
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates libssl3 zlib1g libzstd1 liblz4-1 \
+      libsasl2-2 libsqlite3-0 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/local/lib/librdkafka.so.1 /usr/local/lib/
+RUN ldconfig
+COPY --from=build /out/leadledger /usr/local/bin/leadledger
+COPY schemas/ /usr/share/leadledger/schemas/
+RUN useradd --system --home /var/lib/leadledger --create-home leadledger
+USER leadledger
+WORKDIR /var/lib/leadledger
+ENTRYPOINT ["/usr/local/bin/leadledger"]
