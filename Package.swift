@@ -4,9 +4,12 @@ import PackageDescription
 
 let package = Package(
     name: "LeadLedger",
-    platforms: [.macOS(.v14)],
+    // macOS 15: the Kafka module uses `Synchronization.Mutex`.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kafka", targets: ["Kafka"]),
+        .executable(name: "leadledger", targets: ["leadledger"]),
+        .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -19,6 +22,43 @@ let package = Package(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
+        ),
+        // The Kafka client: producer, consumer (groups, manual assignment), admin.
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The `leadledger` command line.
+        .executableTarget(
+            name: "leadledger",
+            dependencies: [
+                "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Benchmarks (`leadledger-bench kafka`, ...).
+        .executableTarget(
+            name: "leadledger-bench",
+            dependencies: [
+                "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: [
+                "Kafka",
+                // Built so tests can spawn the CLI from the products directory.
+                "leadledger",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

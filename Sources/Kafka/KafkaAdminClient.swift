@@ -1,0 +1,267 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// Topic administration and cluster metadata.
+///
+/// Each request runs on a background thread (librdkafka's admin calls block
+/// until the broker answers or `requestTimeout` passes).
+public final class KafkaAdminClient: Sendable {
+    private let core: AdminCore
+    private let requestTimeout: Duration
+
+    /// Creates an admin client.
+    public init(configuration: KafkaAdminConfiguration, logger: Logger = Logger(label: "kafka.admin")) throws(KafkaError) {
+        let core = AdminCore(logger: logger)
+        let opaque = Unmanaged.passRetained(core as RdClientContext).toOpaque()
+        do {
+            let conf = try RdKafka.makeConf(configuration.rdProperties, context: opaque)
+            let rk = try RdKafka.makeHandle(type: RD_KAFKA_PRODUCER, conf: conf)
+            core.start(handle: RdPointer(raw: rk), contextOpaque: opaque)
+        } catch {
+            Unmanaged<RdClientContext>.fromOpaque(opaque).release()
+            throw error
+        }
+        self.core = core
+        self.requestTimeout = configuration.requestTimeout
+    }
+
+    deinit {
+        core.destroyWhenIdle()
+    }
+
+    /// Creates one topic.
+    /// - Throws: `KafkaError` with `code == .topicAlreadyExists` (see
+    ///   `isTopicAlreadyExists`) when it exists, which callers may ignore.
+    public func createTopic(_ topic: KafkaNewTopic) async throws(KafkaError) {
+        let results = try await createTopics([topic])
+        if let error = results[topic.name] ?? nil { throw error }
+    }
+
+    /// Creates a topic: `partitions`, `replicationFactor`, and `configs` such as
+    /// `["retention.ms": "-1"]` (give configs explicitly: Tansu reports only those, SPEC §7).
+    public func createTopic(name: String, partitions: Int32, replicationFactor: Int16 = 1, configs: [String: String] = [:]) async throws(KafkaError) {
+        try await createTopic(KafkaNewTopic(name: name, partitions: partitions, replicationFactor: replicationFactor, configs: configs))
+    }
+
+    /// Creates topics; returns each topic's error (nil on success). Throws only
+    /// when the request as a whole failed.
+    public func createTopics(_ topics: [KafkaNewTopic]) async throws(KafkaError) -> [String: KafkaError?] {
+        let timeout = requestTimeout
+        return try await core.withLease(operation: "createTopics") { (rk) throws(KafkaError) in
+            try await RdKafka.runBlocking { () throws(KafkaError) in
+                var errstr = [CChar](repeating: 0, count: 512)
+                var newTopics: [OpaquePointer?] = []
+                defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
+                for topic in topics {
+                    guard let newTopic = rd_kafka_NewTopic_new(topic.name, topic.partitions, Int32(topic.replicationFactor), &errstr, errstr.count) else {
+                        throw KafkaError(code: .localInvalidArgument, message: cString(errstr), operation: "createTopics", topic: topic.name)
+                    }
+                    newTopics.append(newTopic)
+                    for (key, value) in topic.configs.sorted(by: { $0.key < $1.key }) {
+                        let err = rd_kafka_NewTopic_set_config(newTopic, key, value)
+                        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "createTopics", topic: topic.name) }
+                    }
+                }
+                let event = try AdminCore.request(rk: rk.raw, timeout: timeout) { options, queue in
+                    newTopics.withUnsafeMutableBufferPointer { buffer in
+                        rd_kafka_CreateTopics(rk.raw, buffer.baseAddress, buffer.count, options, queue)
+                    }
+                }
+                defer { rd_kafka_event_destroy(event) }
+                var count = 0
+                guard let result = rd_kafka_event_CreateTopics_result(event),
+                      let results = rd_kafka_CreateTopics_result_topics(result, &count)
+                else { throw KafkaError(code: .localFailure, message: "no CreateTopics result", operation: "createTopics") }
+                var outcome: [String: KafkaError?] = [:]
+                for index in 0..<count {
+                    let topicResult = results[index]
+                    let name = String(cString: rd_kafka_topic_result_name(topicResult))
+                    let err = rd_kafka_topic_result_error(topicResult)
+                    if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                        outcome[name] = .some(nil)
+                    } else {
+                        let text = rd_kafka_topic_result_error_string(topicResult).map { String(cString: $0) }
+                        outcome[name] = .some(KafkaError(err, message: text, operation: "createTopics", topic: name))
+                    }
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// Deletes topics; returns each topic's error (nil on success).
+    public func deleteTopics(_ names: [String]) async throws(KafkaError) -> [String: KafkaError?] {
+        let timeout = requestTimeout
+        return try await core.withLease(operation: "deleteTopics") { (rk) throws(KafkaError) in
+            try await RdKafka.runBlocking { () throws(KafkaError) in
+                var deletes: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
+                defer { for delete in deletes { rd_kafka_DeleteTopic_destroy(delete) } }
+                let event = try AdminCore.request(rk: rk.raw, timeout: timeout) { options, queue in
+                    deletes.withUnsafeMutableBufferPointer { buffer in
+                        rd_kafka_DeleteTopics(rk.raw, buffer.baseAddress, buffer.count, options, queue)
+                    }
+                }
+                defer { rd_kafka_event_destroy(event) }
+                var count = 0
+                guard let result = rd_kafka_event_DeleteTopics_result(event),
+                      let results = rd_kafka_DeleteTopics_result_topics(result, &count)
+                else { throw KafkaError(code: .localFailure, message: "no DeleteTopics result", operation: "deleteTopics") }
+                var outcome: [String: KafkaError?] = [:]
+                for index in 0..<count {
+                    let name = String(cString: rd_kafka_topic_result_name(results[index]))
+                    let err = rd_kafka_topic_result_error(results[index])
+                    outcome[name] = err == RD_KAFKA_RESP_ERR_NO_ERROR ? .some(nil) : .some(KafkaError(err, operation: "deleteTopics", topic: name))
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// Lists topics with their partitions (cluster metadata), sorted by name.
+    /// - Parameter topic: only this topic (nil: all topics).
+    public func listTopics(topic: String? = nil, timeout: Duration? = nil) async throws(KafkaError) -> [KafkaTopicMetadata] {
+        let timeout = timeout ?? requestTimeout
+        return try await core.withLease(operation: "metadata") { (rk) throws(KafkaError) in
+            try await RdKafka.runBlocking { () throws(KafkaError) in
+                var rkt: OpaquePointer? = nil
+                if let topic { rkt = rd_kafka_topic_new(rk.raw, topic, nil) }
+                defer { if let rkt { rd_kafka_topic_destroy(rkt) } }
+                var metadata: UnsafePointer<rd_kafka_metadata>? = nil
+                let err = rd_kafka_metadata(rk.raw, rkt == nil ? 1 : 0, rkt, &metadata, timeout.millisecondsInt32)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "metadata", topic: topic) }
+                guard let metadata else { return [] }
+                defer { rd_kafka_metadata_destroy(metadata) }
+                var topics: [KafkaTopicMetadata] = []
+                for index in 0..<Int(metadata.pointee.topic_cnt) {
+                    let t = metadata.pointee.topics[index]
+                    var partitions: [KafkaPartitionMetadata] = []
+                    for p in 0..<Int(t.partition_cnt) {
+                        let pm = t.partitions[p]
+                        partitions.append(KafkaPartitionMetadata(
+                            id: pm.id,
+                            leader: pm.leader,
+                            replicas: (0..<Int(pm.replica_cnt)).map { pm.replicas[$0] },
+                            inSyncReplicas: (0..<Int(pm.isr_cnt)).map { pm.isrs[$0] }
+                        ))
+                    }
+                    let name = String(cString: t.topic)
+                    let topicError = t.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(t.err, operation: "metadata", topic: name)
+                    topics.append(KafkaTopicMetadata(name: name, partitions: partitions.sorted { $0.id < $1.id }, error: topicError))
+                }
+                return topics.sorted { $0.name < $1.name }
+            }
+        }
+    }
+
+    /// Destroys the client once running requests finished. Idempotent.
+    public func close() async {
+        await core.close()
+    }
+}
+
+/// The admin client's handle and leases.
+///
+/// `@unchecked Sendable` (inherited): mutable state is in `state` (a `Mutex`);
+/// `handle`/`contextOpaque` are written once in `start` before the client is returned.
+final class AdminCore: RdClientContext, @unchecked Sendable {
+    struct State {
+        var leases = 0
+        var closing = false
+        var destroyed = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let state = Mutex(State())
+    private(set) var handle: RdPointer?
+    private var contextOpaque: UnsafeMutableRawPointer?
+
+    func start(handle: RdPointer, contextOpaque: UnsafeMutableRawPointer) {
+        self.handle = handle
+        self.contextOpaque = contextOpaque
+    }
+
+    func withLease<T: Sendable>(operation: String, _ body: (RdPointer) async throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        let ok = state.withLock { state -> Bool in
+            guard !state.closing else { return false }
+            state.leases += 1
+            return true
+        }
+        guard ok, let handle else { throw KafkaError(code: .localDestroyed, message: "the admin client is closed", operation: operation) }
+        defer { releaseLease() }
+        return try await body(handle)
+    }
+
+    private func releaseLease() {
+        let destroyNow = state.withLock { state -> Bool in
+            state.leases -= 1
+            return state.closing && state.leases == 0 && !state.destroyed
+        }
+        if destroyNow { destroy() }
+    }
+
+    func destroyWhenIdle() {
+        let destroyNow = state.withLock { state -> Bool in
+            state.closing = true
+            return state.leases == 0 && !state.destroyed
+        }
+        if destroyNow { destroy() }
+    }
+
+    func close() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                state.closing = true
+                if state.destroyed { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() } else { destroyWhenIdle() }
+        }
+    }
+
+    private func destroy() {
+        let proceed = state.withLock { state -> Bool in
+            if state.destroyed { return false }
+            state.destroyed = true
+            return true
+        }
+        guard proceed, let handle else { return }
+        // rd_kafka_destroy blocks; run it off the caller's thread.
+        let contextOpaque = self.contextOpaque.map { UInt(bitPattern: $0) }
+        RdKafka.blockingQueue.async { [self] in
+            rd_kafka_destroy(handle.raw)
+            let waiters = state.withLock { state in
+                let waiters = state.waiters
+                state.waiters = []
+                return waiters
+            }
+            for waiter in waiters { waiter.resume() }
+            if let contextOpaque, let pointer = UnsafeMutableRawPointer(bitPattern: contextOpaque) {
+                Unmanaged<RdClientContext>.fromOpaque(pointer).release()
+            }
+        }
+    }
+
+    /// Runs one admin request and waits for its result event (caller must destroy it).
+    static func request(rk: OpaquePointer, timeout: Duration, _ send: (OpaquePointer?, OpaquePointer?) -> Void) throws(KafkaError) -> OpaquePointer {
+        let queue = rd_kafka_queue_new(rk)!
+        defer { rd_kafka_queue_destroy(queue) }
+        let options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_ANY)
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        var errstr = [CChar](repeating: 0, count: 512)
+        _ = rd_kafka_AdminOptions_set_request_timeout(options, timeout.millisecondsInt32, &errstr, errstr.count)
+        _ = rd_kafka_AdminOptions_set_operation_timeout(options, timeout.millisecondsInt32, &errstr, errstr.count)
+        send(options, queue)
+        guard let event = rd_kafka_queue_poll(queue, timeout.millisecondsInt32 + 5000) else {
+            throw KafkaError(code: .localTimedOut, message: "no answer within \(timeout)", operation: "admin")
+        }
+        let err = rd_kafka_event_error(event)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let text = rd_kafka_event_error_string(event).map { String(cString: $0) }
+            rd_kafka_event_destroy(event)
+            throw KafkaError(err, message: text, operation: "admin")
+        }
+        return event
+    }
+}

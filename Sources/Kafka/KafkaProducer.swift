@@ -1,0 +1,498 @@
+import CRdKafka
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Counters of the producer's deliveries since it was created.
+public struct KafkaProducerStatistics: Sendable, Hashable {
+    /// Messages the broker acknowledged.
+    public var delivered: Int
+    /// Messages that failed (timed out, purged at shutdown, rejected by the broker).
+    public var failed: Int
+    /// Messages enqueued and not yet reported.
+    public var inFlight: Int
+    /// The most recent delivery failure.
+    public var lastError: KafkaError?
+}
+
+/// A Kafka producer over librdkafka.
+///
+/// - `send(_:)` suspends until the broker acknowledged the message and returns
+///   its partition and offset (or throws a `KafkaError`).
+/// - `enqueue(_:onDelivery:)` is the fast path: it returns once librdkafka took
+///   the message; its outcome arrives in the optional callback (on the producer's
+///   poll thread: keep it short), in `statistics`, and `flush(timeout:)` waits for all.
+///   At most `maxInFlightMessages` are outstanding: `enqueue` suspends beyond that.
+/// - When librdkafka's queue is full (`.localQueueFull`) both wait for delivery
+///   reports and retry; messages are never dropped.
+/// - Idempotence is on by default. `close()` (or graceful shutdown when run as a
+///   `Service`) flushes for up to `shutdownFlushTimeout`, then purges what is left
+///   (those messages fail with `.localPurgeQueue`/`.localPurgeInflight`) and destroys
+///   the client, so shutdown is bounded even when the broker is gone.
+///
+/// A dedicated thread blocks in `rd_kafka_poll` to serve delivery reports; an idle
+/// producer uses no CPU.
+public final class KafkaProducer: Service, Sendable {
+    private let core: ProducerCore
+    private let configuration: KafkaProducerConfiguration
+
+    /// Creates a producer and starts its poll thread.
+    public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "kafka.producer")) throws(KafkaError) {
+        self.configuration = configuration
+        let core = ProducerCore(logger: logger, window: max(1, configuration.maxInFlightMessages), flushTimeout: configuration.shutdownFlushTimeout)
+        let opaque = Unmanaged.passRetained(core as RdClientContext).toOpaque()
+        let rk: OpaquePointer
+        do {
+            let conf = try RdKafka.makeConf(configuration.rdProperties, context: opaque)
+            rd_kafka_conf_set_dr_msg_cb(conf, producerDeliveryCallback)
+            rk = try RdKafka.makeHandle(type: RD_KAFKA_PRODUCER, conf: conf)
+        } catch {
+            Unmanaged<RdClientContext>.fromOpaque(opaque).release()
+            throw error
+        }
+        core.start(handle: RdPointer(raw: rk), contextOpaque: opaque)
+        self.core = core
+    }
+
+    deinit {
+        core.beginClose()
+    }
+
+    /// Produces a message and waits for the broker's acknowledgement.
+    /// - Returns: the partition and offset the message was written at.
+    /// - Throws: `KafkaError`, e.g. `.localMessageTimedOut` when the broker stayed
+    ///   unreachable for `messageTimeout`, or `.localDestroyed` after `close()`.
+    public func send(_ message: KafkaProducerMessage) async throws(KafkaError) -> KafkaDeliveryReport {
+        while true {
+            try await core.reserve()
+            let outcome: ProducerCore.Outcome = await withCheckedContinuation { continuation in
+                core.produceReserved(message, completion: .continuation(continuation))
+            }
+            switch outcome {
+            case .delivered(let report): return report
+            case .failed(let error): throw error
+            case .queueFull(let inFlight): await core.waitForInFlight(atMost: inFlight * 3 / 4)
+            }
+        }
+    }
+
+    /// Fast path: enqueues a message and returns as soon as librdkafka holds it.
+    ///
+    /// Suspends only while `maxInFlightMessages` are outstanding or librdkafka's
+    /// queue is full. The delivery outcome goes to `onDelivery` (called on the poll
+    /// thread), to `statistics`, and is awaited in bulk by `flush(timeout:)`.
+    /// - Throws: `KafkaError` when the message cannot be enqueued at all (unknown
+    ///   partition, message too large, producer closed or fatally failed).
+    public func enqueue(
+        _ message: KafkaProducerMessage,
+        onDelivery: (@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)? = nil
+    ) async throws(KafkaError) {
+        while true {
+            try await core.reserve()
+            let completion: ProducerCore.Completion = onDelivery.map { .callback($0) } ?? .none
+            switch core.produceReserved(message, completion: completion) {
+            case nil: return
+            case .failed(let error)?: throw error
+            case .queueFull(let inFlight)?: await core.waitForInFlight(atMost: inFlight * 3 / 4)
+            case .delivered?: return
+            }
+        }
+    }
+
+    /// Waits until every enqueued message has been reported (acknowledged or failed).
+    /// - Throws: `.localTimedOut` if messages are still outstanding after `timeout`.
+    public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        let done = await core.waitForInFlight(atMost: 0, timeout: timeout)
+        if !done {
+            throw KafkaError(code: .localTimedOut, message: "\(core.statistics.inFlight) messages still in flight after \(timeout)", operation: "flush")
+        }
+    }
+
+    /// Delivery counters.
+    public var statistics: KafkaProducerStatistics { core.statistics }
+
+    /// Flushes (up to `shutdownFlushTimeout`), purges what is left, and destroys the
+    /// client. Idempotent; returns when the client is destroyed.
+    public func close() async {
+        core.beginClose()
+        await core.waitForExit()
+    }
+
+    /// `Service`: runs until graceful shutdown (or cancellation), then `close()`s.
+    public func run() async throws {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await core.waitForExit()
+            } onGracefulShutdown: {
+                self.core.beginClose()
+            }
+        } onCancel: {
+            self.core.beginClose()
+        }
+    }
+}
+
+/// The producer's shared state, the poll thread and the delivery-report handling.
+///
+/// `@unchecked Sendable` (inherited): all mutable state is in `state` (a `Mutex`);
+/// `handle` is written once in `start` before the poll thread starts and before the
+/// producer is returned to callers, and is only read afterwards.
+final class ProducerCore: RdClientContext, @unchecked Sendable {
+    enum Completion {
+        case none
+        case continuation(CheckedContinuation<Outcome, Never>)
+        case callback(@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)
+    }
+
+    enum Outcome: Sendable {
+        case delivered(KafkaDeliveryReport)
+        case failed(KafkaError)
+        case queueFull(inFlight: Int)
+    }
+
+    struct Waiter {
+        var id: UInt64
+        var threshold: Int
+        var continuation: CheckedContinuation<Bool, Never>
+    }
+
+    struct State {
+        var inFlight = 0
+        var activeCalls = 0
+        var closing = false
+        var exited = false
+        var nextID: UInt = 1
+        var pending: [UInt: Completion] = [:]
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
+        var exitWaiters: [CheckedContinuation<Void, Never>] = []
+        var delivered = 0
+        var failed = 0
+        var lastError: KafkaError?
+        var fatalError: KafkaError?
+
+        /// Removes and returns the waiters whose condition holds.
+        mutating func readyWaiters() -> [Waiter] {
+            guard !waiters.isEmpty else { return [] }
+            var ready: [Waiter] = []
+            waiters.removeAll { waiter in
+                if closing || inFlight <= waiter.threshold {
+                    ready.append(waiter)
+                    return true
+                }
+                return false
+            }
+            return ready
+        }
+    }
+
+    let state = Mutex(State())
+    let window: Int
+    let flushTimeout: Duration
+    private(set) var handle: RdPointer?
+    private var contextOpaque: UnsafeMutableRawPointer?
+    /// Topic handles by name; only created, never destroyed before the client is.
+    let topics = Mutex<[String: RdPointer]>([:])
+
+    init(logger: Logger, window: Int, flushTimeout: Duration) {
+        self.window = window
+        self.flushTimeout = flushTimeout
+        super.init(logger: logger)
+    }
+
+    override func clientError(_ error: KafkaError) {
+        guard error.isFatal else { return }
+        state.withLock { $0.fatalError = error }
+    }
+
+    func start(handle: RdPointer, contextOpaque: UnsafeMutableRawPointer) {
+        self.handle = handle
+        self.contextOpaque = contextOpaque
+        let thread = Thread { [self] in self.pollLoop() }
+        thread.name = "kafka-producer-poll"
+        thread.start()
+    }
+
+    var statistics: KafkaProducerStatistics {
+        state.withLock { KafkaProducerStatistics(delivered: $0.delivered, failed: $0.failed, inFlight: $0.inFlight, lastError: $0.lastError) }
+    }
+
+    // MARK: enqueueing
+
+    /// Takes a slot in the in-flight window (and marks an active librdkafka call).
+    func reserve() async throws(KafkaError) {
+        while true {
+            let result: Result<Bool, KafkaError> = state.withLock { state in
+                if state.closing { return .failure(KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")) }
+                if let fatal = state.fatalError { return .failure(fatal) }
+                if state.inFlight >= window { return .success(false) }
+                state.inFlight += 1
+                state.activeCalls += 1
+                return .success(true)
+            }
+            if try result.get() { return }
+            await waitForInFlight(atMost: window - 1 - window / 4)
+        }
+    }
+
+    /// Waits until at most `threshold` messages are in flight (or the producer closes).
+    /// - Returns: false on timeout.
+    @discardableResult
+    func waitForInFlight(atMost threshold: Int, timeout: Duration? = nil) async -> Bool {
+        let id: UInt64 = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let timeoutTask = timeout.map { timeout in
+            Task { [self] in
+                try? await Task.sleep(for: timeout)
+                self.cancelWaiter(id)
+            }
+        }
+        defer { timeoutTask?.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let satisfied = state.withLock { state -> Bool in
+                    if state.closing || state.inFlight <= threshold { return true }
+                    state.waiters.append(Waiter(id: id, threshold: threshold, continuation: continuation))
+                    return false
+                }
+                if satisfied { continuation.resume(returning: true) }
+            }
+        } onCancel: {
+            self.cancelWaiter(id)
+        }
+    }
+
+    private func cancelWaiter(_ id: UInt64) {
+        let waiter: Waiter? = state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(returning: false)
+    }
+
+    private func topicHandle(_ name: String) -> OpaquePointer? {
+        if let cached = topics.withLock({ $0[name] }) { return cached.raw }
+        guard let handle else { return nil }
+        return topics.withLock { topics in
+            if let cached = topics[name] { return cached.raw }
+            guard let rkt = rd_kafka_topic_new(handle.raw, name, nil) else { return nil }
+            topics[name] = RdPointer(raw: rkt)
+            return rkt
+        }
+    }
+
+    /// Produces a message after `reserve()`. Returns nil when enqueued; otherwise
+    /// the slot is released and the outcome returned (and also given to a
+    /// continuation completion, so `send` never hangs).
+    @discardableResult
+    func produceReserved(_ message: KafkaProducerMessage, completion: Completion) -> Outcome? {
+        var id: UInt = 0
+        if case .none = completion {} else {
+            id = state.withLock { state in
+                let id = state.nextID
+                state.nextID &+= 1
+                if state.nextID == 0 { state.nextID = 1 }
+                state.pending[id] = completion
+                return id
+            }
+        }
+        let error = produce(message, opaque: UnsafeMutableRawPointer(bitPattern: id))
+        guard let error else {
+            state.withLock { $0.activeCalls -= 1 }
+            return nil
+        }
+        let inFlight = state.withLock { state in
+            state.activeCalls -= 1
+            state.inFlight -= 1
+            if id != 0 { state.pending[id] = nil }
+            return state.inFlight
+        }
+        let outcome: Outcome = error.code == .localQueueFull ? .queueFull(inFlight: inFlight + 1) : .failed(error)
+        if case .continuation(let continuation) = completion { continuation.resume(returning: outcome) }
+        return outcome
+    }
+
+    private func produce(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) -> KafkaError? {
+        guard let handle, let rkt = topicHandle(message.topic) else {
+            return KafkaError(code: .localInvalidArgument, message: "cannot create topic handle", operation: "produce", topic: message.topic)
+        }
+        var headers: OpaquePointer? = nil
+        if !message.headers.isEmpty {
+            let list = rd_kafka_headers_new(message.headers.count)!
+            for header in message.headers {
+                if let value = header.value {
+                    value.withUnsafeBytes { bytes in
+                        _ = rd_kafka_header_add(list, header.key, -1, bytes.baseAddress, bytes.count)
+                    }
+                } else {
+                    _ = rd_kafka_header_add(list, header.key, -1, nil, 0)
+                }
+            }
+            headers = list
+        }
+        let error: OpaquePointer? = message.value.withUnsafeBytes { value in
+            withOptionalBytes(message.key) { key in
+                withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
+                    var count = 0
+                    func add(_ configure: (inout rd_kafka_vu_t) -> Void) {
+                        var vu = rd_kafka_vu_t()
+                        configure(&vu)
+                        vus.initializeElement(at: count, to: vu)
+                        count += 1
+                    }
+                    add { $0.vtype = RD_KAFKA_VTYPE_RKT; $0.u.rkt = rkt }
+                    add { $0.vtype = RD_KAFKA_VTYPE_PARTITION; $0.u.i32 = message.partition ?? -1 }
+                    add { $0.vtype = RD_KAFKA_VTYPE_MSGFLAGS; $0.u.i = RD_KAFKA_MSG_F_COPY }
+                    add {
+                        $0.vtype = RD_KAFKA_VTYPE_VALUE
+                        $0.u.mem.ptr = value.count == 0 ? nil : UnsafeMutableRawPointer(mutating: value.baseAddress)
+                        $0.u.mem.size = value.count
+                    }
+                    if let key {
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_KEY
+                            $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                            $0.u.mem.size = key.count
+                        }
+                    }
+                    if let headers { add { $0.vtype = RD_KAFKA_VTYPE_HEADERS; $0.u.headers = headers } }
+                    if let ts = message.timestampMilliseconds { add { $0.vtype = RD_KAFKA_VTYPE_TIMESTAMP; $0.u.i64 = ts } }
+                    add { $0.vtype = RD_KAFKA_VTYPE_OPAQUE; $0.u.ptr = opaque }
+                    return rd_kafka_produceva(handle.raw, vus.baseAddress, count)
+                }
+            }
+        }
+        guard let error else { return nil }
+        if let headers { rd_kafka_headers_destroy(headers) }
+        return KafkaError(consuming: error, operation: "produce", topic: message.topic, partition: message.partition)
+    }
+
+    // MARK: delivery reports (poll thread)
+
+    func delivered(_ message: UnsafePointer<rd_kafka_message_t>) {
+        let msg = message.pointee
+        let id = UInt(bitPattern: msg._private)
+        let outcome: Outcome
+        if msg.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+            if id == 0 {
+                outcome = .delivered(KafkaDeliveryReport(topic: "", partition: msg.partition, offset: msg.offset))
+            } else {
+                outcome = .delivered(KafkaDeliveryReport(topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition, offset: msg.offset))
+            }
+        } else {
+            var text: String? = nil
+            if let errstr = rd_kafka_message_errstr(message) { text = String(cString: errstr) }
+            outcome = .failed(KafkaError(msg.err, message: text, operation: "delivery", topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition))
+        }
+        let (completion, ready): (Completion, [Waiter]) = state.withLock { state in
+            state.inFlight -= 1
+            switch outcome {
+            case .delivered: state.delivered += 1
+            case .failed(let error):
+                state.failed += 1
+                state.lastError = error
+            case .queueFull: break
+            }
+            let completion = id == 0 ? Completion.none : (state.pending.removeValue(forKey: id) ?? .none)
+            return (completion, state.readyWaiters())
+        }
+        if case .failed(let error) = outcome {
+            logger.debug("delivery failed: \(error)")
+        }
+        switch completion {
+        case .none: break
+        case .continuation(let continuation): continuation.resume(returning: outcome)
+        case .callback(let callback):
+            switch outcome {
+            case .delivered(let report): callback(.success(report))
+            case .failed(let error): callback(.failure(error))
+            case .queueFull: break
+            }
+        }
+        for waiter in ready { waiter.continuation.resume(returning: true) }
+    }
+
+    // MARK: lifecycle
+
+    func beginClose() {
+        let (ready, wasClosing) = state.withLock { state in
+            let was = state.closing
+            state.closing = true
+            return (state.readyWaiters(), was)
+        }
+        for waiter in ready { waiter.continuation.resume(returning: true) }
+        if !wasClosing, let handle { rd_kafka_yield(handle.raw) }
+    }
+
+    func waitForExit() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let exited = state.withLock { state in
+                if state.exited { return true }
+                state.exitWaiters.append(continuation)
+                return false
+            }
+            if exited { continuation.resume() }
+        }
+    }
+
+    private func pollLoop() {
+        guard let handle else { return }
+        let rk = handle.raw
+        while !state.withLock({ $0.closing }) {
+            rd_kafka_poll(rk, 1000)
+        }
+        // Shutdown: no new messages are accepted (closing). Flush, then purge the rest.
+        let flushResult = rd_kafka_flush(rk, flushTimeout.millisecondsInt32)
+        if flushResult != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let left = rd_kafka_outq_len(rk)
+            logger.warning("producer shutdown: \(left) messages not delivered within \(flushTimeout); purging them")
+            rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
+            // Purged messages get their (failed) delivery reports on the next polls.
+            let deadline = ContinuousClock.now + .seconds(2)
+            while state.withLock({ $0.inFlight > 0 }) && ContinuousClock.now < deadline {
+                rd_kafka_poll(rk, 50)
+            }
+        }
+        // Wait for produce calls that passed `reserve()` before `closing` was set.
+        while state.withLock({ $0.activeCalls > 0 }) {
+            rd_kafka_poll(rk, 1)
+        }
+        for topic in topics.withLock({ Array($0.values) }) {
+            rd_kafka_topic_destroy(topic.raw)
+        }
+        rd_kafka_destroy(rk)
+        let (pending, exitWaiters) = state.withLock { state in
+            state.exited = true
+            let pending = state.pending
+            state.pending = [:]
+            let waiters = state.exitWaiters
+            state.exitWaiters = []
+            return (pending, waiters)
+        }
+        let destroyed = KafkaError(code: .localDestroyed, message: "the producer was closed before the delivery report arrived", operation: "delivery")
+        for (_, completion) in pending {
+            switch completion {
+            case .none: break
+            case .continuation(let continuation): continuation.resume(returning: .failed(destroyed))
+            case .callback(let callback): callback(.failure(destroyed))
+            }
+        }
+        for waiter in exitWaiters { waiter.resume() }
+        if let contextOpaque { Unmanaged<RdClientContext>.fromOpaque(contextOpaque).release() }
+    }
+}
+
+private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}
+
+/// `dr_msg_cb`: called on the poll thread for every message.
+private let producerDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, opaque in
+    guard let message, let context = RdClientContext.from(opaque) else { return }
+    let core = unsafeDowncast(context, to: ProducerCore.self)
+    core.delivered(message)
+}

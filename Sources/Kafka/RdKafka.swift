@@ -1,0 +1,161 @@
+import CRdKafka
+import Dispatch
+import Logging
+
+/// A librdkafka handle pointer that may cross threads.
+///
+/// `@unchecked Sendable` is safe: librdkafka documents `rd_kafka_t`,
+/// `rd_kafka_queue_t` and `rd_kafka_topic_t` as thread-safe ("all librdkafka
+/// APIs are thread-safe" for a handle); this wrapper only carries the pointer.
+/// The owning client guarantees the handle outlives every use (see each client's
+/// close protocol).
+struct RdPointer: @unchecked Sendable {
+    let raw: OpaquePointer
+}
+
+/// Per-client context handed to librdkafka's C callbacks as the `opaque`.
+/// Subclassed by the producer and consumer cores.
+class RdClientContext: @unchecked Sendable {
+    // @unchecked Sendable: `logger` is an immutable Sendable value; subclasses keep
+    // their mutable state behind a `Mutex` (documented there).
+    let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Called for client-level errors from the error callback; subclasses react to fatal ones.
+    func clientError(_ error: KafkaError) {}
+
+    static func from(_ opaque: UnsafeMutableRawPointer?) -> RdClientContext? {
+        guard let opaque else { return nil }
+        return Unmanaged<RdClientContext>.fromOpaque(opaque).takeUnretainedValue()
+    }
+}
+
+enum RdKafka {
+    /// Runs blocking librdkafka calls (sync commits, metadata, watermark queries)
+    /// off the Swift concurrency pool.
+    static let blockingQueue = DispatchQueue(label: "leadledger.kafka.blocking", attributes: .concurrent)
+
+    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        let result: Result<T, KafkaError> = await withCheckedContinuation { continuation in
+            blockingQueue.async {
+                do throws(KafkaError) {
+                    continuation.resume(returning: .success(try body()))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Builds an `rd_kafka_conf_t` from properties, with the log and error
+    /// callbacks routed to swift-log through `context`.
+    static func makeConf(_ properties: [(String, String)], context: UnsafeMutableRawPointer) throws(KafkaError) -> OpaquePointer {
+        let conf = rd_kafka_conf_new()!
+        var errstr = [CChar](repeating: 0, count: 512)
+        for (key, value) in properties {
+            let result = rd_kafka_conf_set(conf, key, value, &errstr, errstr.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                throw KafkaError(code: .localInvalidArgument, message: "\(key)=\(value): \(cString(errstr))", operation: "configure")
+            }
+        }
+        rd_kafka_conf_set_opaque(conf, context)
+        rd_kafka_conf_set_log_cb(conf, rdLogCallback)
+        rd_kafka_conf_set_error_cb(conf, rdErrorCallback)
+        return conf
+    }
+
+    /// Creates a client handle; takes ownership of `conf`.
+    static func makeHandle(type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError(code: .localInvalidArgument, message: cString(errstr), operation: "create client")
+        }
+        return rk
+    }
+
+    /// A new `rd_kafka_topic_partition_list_t` the caller must destroy.
+    static func makeList(_ entries: [KafkaTopicPartitionOffset]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        let list = rd_kafka_topic_partition_list_new(Int32(clamping: entries.count))!
+        for entry in entries {
+            let element = rd_kafka_topic_partition_list_add(list, entry.topicPartition.topic, entry.topicPartition.partition)!
+            element.pointee.offset = entry.offset.rawValue
+        }
+        return list
+    }
+
+    static func makeList(_ partitions: [KafkaTopicPartition]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+        makeList(partitions.map { KafkaTopicPartitionOffset($0, offset: .stored) })
+    }
+
+    struct ListEntry {
+        var topicPartition: KafkaTopicPartition
+        var offset: Int64
+        var error: rd_kafka_resp_err_t
+    }
+
+    static func entries(of list: UnsafePointer<rd_kafka_topic_partition_list_t>?) -> [ListEntry] {
+        guard let list else { return [] }
+        var result: [ListEntry] = []
+        result.reserveCapacity(Int(list.pointee.cnt))
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            result.append(ListEntry(
+                topicPartition: KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition),
+                offset: element.offset,
+                error: element.err
+            ))
+        }
+        return result
+    }
+
+    /// Throws the first per-partition error of a list, if any.
+    static func checkList(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>, operation: String) throws(KafkaError) {
+        for entry in entries(of: list) where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(entry.error, operation: operation, topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)
+        }
+    }
+}
+
+/// librdkafka log lines → swift-log (called from librdkafka's internal threads).
+private let rdLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = { rk, level, facility, buffer in
+    guard let rk, let context = RdClientContext.from(rd_kafka_opaque(rk)) else { return }
+    let fac = facility.map { String(cString: $0) } ?? ""
+    let text = buffer.map { String(cString: $0) } ?? ""
+    let swiftLevel: Logger.Level
+    switch level {
+    case ...3: swiftLevel = .error
+    case 4: swiftLevel = .warning
+    case 5, 6: swiftLevel = .info
+    default: swiftLevel = .debug
+    }
+    context.logger.log(level: swiftLevel, "\(text)", metadata: ["rdkafka.facility": "\(fac)"])
+}
+
+/// Client-level errors (broker down, authentication, fatal errors).
+private let rdErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = { rk, err, reason, opaque in
+    guard let context = RdClientContext.from(opaque) else { return }
+    let error = KafkaError(rd_kafka_resp_err_t(rawValue: err), message: reason.map { String(cString: $0) }, operation: "client")
+    if error.code == .localFatal, let rk {
+        var buffer = [CChar](repeating: 0, count: 512)
+        let fatal = rd_kafka_fatal_error(rk, &buffer, buffer.count)
+        context.logger.critical("fatal librdkafka error \(KafkaError.Code(fatal).name): \(cString(buffer))")
+        context.clientError(KafkaError(code: KafkaError.Code(fatal), message: cString(buffer), operation: "client", isFatal: true))
+        return
+    }
+    // Transport errors and "all brokers down" are retried by librdkafka itself.
+    context.logger.warning("\(error)")
+    context.clientError(error)
+}
+
+
+/// A Swift string from a NUL-terminated C buffer.
+func cString(_ buffer: [CChar]) -> String {
+    let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    return String(decoding: bytes, as: UTF8.self)
+}

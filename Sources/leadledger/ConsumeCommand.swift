@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// `leadledger consume`: print messages of a topic, as a group member or from an
+/// explicit partition and offset.
+struct ConsumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consume",
+        abstract: "Print messages from a topic.",
+        discussion: """
+        With --group the command joins the consumer group, commits the offsets of
+        printed messages, and commits again when partitions are revoked or on
+        SIGINT/SIGTERM. Without --group it reads --partition (default: all
+        partitions) from --offset and commits nothing.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument {
+        case text, jsonl
+    }
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Topic to read (repeatable with --group).")
+    var topic: [String]
+
+    @Option(help: "Consumer group id.")
+    var group: String?
+
+    @Option(help: "Partition to read without a group (default: all).")
+    var partition: Int32?
+
+    @Option(help: "Start offset without a group: beginning, end, or a number.")
+    var offset: String = "beginning"
+
+    @Option(help: "Output format: text or jsonl (one JSON object per message).")
+    var format: Format = .text
+
+    @Option(help: "Stop after this many messages.")
+    var maxMessages: Int?
+
+    @Flag(help: "Stop when every assigned partition has reached its end.")
+    var exitAtEnd = false
+
+    @Option(help: "session.timeout.ms (Tansu completes joins after half of it).")
+    var sessionTimeoutMs: Int = 45_000
+
+    @Option(help: "Assignment strategy: cooperative-sticky, range, roundrobin.")
+    var assignmentStrategy: String = "cooperative-sticky"
+
+    func validate() throws {
+        if topic.isEmpty { throw ValidationError("--topic is required") }
+        if group == nil && topic.count > 1 { throw ValidationError("without --group, give exactly one --topic") }
+        if group != nil && partition != nil { throw ValidationError("--partition is for reading without --group") }
+        if KafkaConsumerConfiguration.AssignmentStrategy(rawValue: assignmentStrategy) == nil {
+            throw ValidationError("unknown assignment strategy \(assignmentStrategy)")
+        }
+    }
+
+    func run() async throws {
+        let logger = connection.makeLogger("leadledger.consume")
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: connection.bootstrapServers,
+            groupID: group,
+            clientID: "leadledger-consume",
+            properties: try connection.propertyMap()
+        )
+        configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
+        configuration.enablePartitionEOF = exitAtEnd
+        configuration.assignmentStrategy = KafkaConsumerConfiguration.AssignmentStrategy(rawValue: assignmentStrategy)!
+        configuration.closeTimeout = .seconds(15)
+
+        let progress = Progress()
+        let isGroup = group != nil
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger) { event in
+            guard isGroup else { return }
+            switch event {
+            case .assigned(let partitions):
+                logger.info("assigned \(partitions.map(\.description).joined(separator: ","))")
+            case .revoked(let partitions), .lost(let partitions):
+                let offsets = progress.processed(of: partitions)
+                logger.info("revoked \(partitions.map(\.description).joined(separator: ",")); committing \(offsets)")
+                do {
+                    // `consumer` is not captured (it does not exist yet): commit through the hand-over box.
+                    try await progress.consumer?.commit(offsets)
+                } catch {
+                    logger.warning("commit on revoke failed: \(error)")
+                }
+            }
+        }
+        progress.consumer = consumer
+
+        if let group {
+            logger.info("joining group \(group)")
+            try consumer.subscribe(topics: topic)
+        } else {
+            let start = try parseOffset(offset)
+            var partitions: [Int32]
+            if let partition {
+                partitions = [partition]
+            } else {
+                let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: connection.bootstrapServers), logger: logger)
+                let metadata = try await admin.listTopics(topic: topic[0])
+                await admin.close()
+                partitions = metadata.first { $0.name == topic[0] }?.partitions.map(\.id) ?? []
+                if partitions.isEmpty { throw ValidationError("topic \(topic[0]) has no partitions (does it exist?)") }
+            }
+            try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
+        }
+
+        let printer = Printer(consumer: consumer, progress: progress, format: format, maxMessages: maxMessages, exitAtEnd: exitAtEnd, commit: isGroup, logger: logger)
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: consumer),
+                .init(service: printer, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await serviceGroup.run()
+        logger.info("consumed \(progress.count) messages")
+    }
+
+    private func parseOffset(_ text: String) throws -> KafkaOffset {
+        switch text {
+        case "beginning", "earliest": return .beginning
+        case "end", "latest": return .end
+        case "stored": return .stored
+        default:
+            guard let value = Int64(text), value >= 0 else { throw ValidationError("bad --offset \(text)") }
+            return .offset(value)
+        }
+    }
+}
+
+/// Offsets of printed messages (the next offset per partition) shared by the printer
+/// and the rebalance handler.
+final class Progress: Sendable {
+    private let state = Mutex<(offsets: [KafkaTopicPartition: Int64], count: Int, consumer: KafkaConsumer?)>(([:], 0, nil))
+
+    var consumer: KafkaConsumer? {
+        get { state.withLock { $0.consumer } }
+        set { state.withLock { $0.consumer = newValue } }
+    }
+
+    var count: Int { state.withLock { $0.count } }
+
+    func record(_ message: KafkaConsumerMessage) {
+        state.withLock { state in
+            state.offsets[message.topicPartition] = message.offset + 1
+            state.count += 1
+        }
+    }
+
+    func processed(of partitions: [KafkaTopicPartition]) -> [KafkaTopicPartitionOffset] {
+        state.withLock { state in
+            partitions.compactMap { partition in
+                state.offsets[partition].map { KafkaTopicPartitionOffset(partition, offset: .offset($0)) }
+            }
+        }
+    }
+
+    func all() -> [KafkaTopicPartitionOffset] {
+        state.withLock { state in
+            state.offsets.sorted { $0.key < $1.key }.map { KafkaTopicPartitionOffset($0.key, offset: .offset($0.value)) }
+        }
+    }
+}
+
+/// Prints messages, records progress, and commits after each printed batch.
+struct Printer: Service {
+    let consumer: KafkaConsumer
+    let progress: Progress
+    let format: ConsumeCommand.Format
+    let maxMessages: Int?
+    let exitAtEnd: Bool
+    let commit: Bool
+    let logger: Logger
+
+    struct JSONLine: Encodable {
+        var topic: String
+        var partition: Int32
+        var offset: Int64
+        var key: String?
+        var value: String
+        var headers: [[String: String?]]
+        var timestamp: Int64?
+    }
+
+    func run() async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var atEnd = Set<KafkaTopicPartition>()
+        var printed = 0
+        loop: for try await event in consumer.events.cancelOnGracefulShutdown() {
+            switch event {
+            case .messages(let messages):
+                var taken = messages[...]
+                var reachedMax = false
+                if let maxMessages, printed + messages.count >= maxMessages {
+                    taken = messages.prefix(maxMessages - printed)
+                    reachedMax = true
+                }
+                var out = ""
+                var batchOffsets: [KafkaTopicPartition: Int64] = [:]
+                for message in taken {
+                    atEnd.remove(message.topicPartition)
+                    out += try render(message, encoder: encoder)
+                    out += "\n"
+                    batchOffsets[message.topicPartition] = message.offset + 1
+                }
+                printed += taken.count
+                StandardOutput.write(out)
+                for message in taken { progress.record(message) }
+                if commit {
+                    let offsets = batchOffsets.sorted { $0.key < $1.key }.map { KafkaTopicPartitionOffset($0.key, offset: .offset($0.value)) }
+                    if reachedMax {
+                        try await consumer.commit(progress.all())
+                    } else {
+                        try? consumer.commitAsync(offsets)
+                    }
+                }
+                if reachedMax { break loop }
+            case .endOfPartition(let partition, _):
+                atEnd.insert(partition)
+                let assignment = Set(consumer.assignment)
+                if exitAtEnd && !assignment.isEmpty && assignment.isSubset(of: atEnd) {
+                    if commit { try await consumer.commit(progress.all()) }
+                    break loop
+                }
+            }
+        }
+    }
+
+    private func render(_ message: KafkaConsumerMessage, encoder: JSONEncoder) throws -> String {
+        let key = message.key.map { String(decoding: $0, as: UTF8.self) }
+        let value = String(decoding: message.value, as: UTF8.self)
+        switch format {
+        case .text:
+            return "\(message.topic)[\(message.partition)]@\(message.offset)\t\(key ?? "")\t\(value)"
+        case .jsonl:
+            let line = JSONLine(
+                topic: message.topic,
+                partition: message.partition,
+                offset: message.offset,
+                key: key,
+                value: value,
+                headers: message.headers.map { ["key": $0.key, "value": $0.value.map { String(decoding: $0, as: UTF8.self) }] },
+                timestamp: message.timestamp.milliseconds
+            )
+            return String(decoding: try encoder.encode(line), as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// `leadledger produce`: one message per stdin line.
+struct ProduceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "produce",
+        abstract: "Produce one message per line of standard input."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Target topic.")
+    var topic: String
+
+    @Option(help: "Split each line at the first occurrence into key and value.")
+    var keySeparator: String?
+
+    @Option(name: .customLong("header"), help: "A header key=value added to every message (repeatable).")
+    var headers: [String] = []
+
+    @Option(help: "Target partition (default: by key hash).")
+    var partition: Int32?
+
+    func run() async throws {
+        let logger = connection.makeLogger("leadledger.produce")
+        let headerList = try headers.map { pair -> KafkaHeader in
+            let parsed = try parseKeyValues([pair], what: "header")
+            return KafkaHeader(key: parsed.keys.first!, value: parsed.values.first!)
+        }
+        var configuration = KafkaProducerConfiguration(bootstrapServers: connection.bootstrapServers, clientID: "leadledger-produce", properties: try connection.propertyMap())
+        configuration.shutdownFlushTimeout = .seconds(30)
+        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        let pump = StdinPump(producer: producer, topic: topic, partition: partition, keySeparator: keySeparator, headers: headerList)
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: producer),
+                .init(service: pump, successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+        let stats = producer.statistics
+        FileHandle.standardError.write(Data("produced \(stats.delivered) messages to \(topic), \(stats.failed) failed\n".utf8))
+        if stats.failed > 0 {
+            if let error = stats.lastError { FileHandle.standardError.write(Data("last error: \(error)\n".utf8)) }
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Reads stdin on its own thread (a blocking read must not hold a Swift
+/// concurrency thread) and enqueues each line; flushes at the end of input.
+struct StdinPump: Service {
+    let producer: KafkaProducer
+    let topic: String
+    let partition: Int32?
+    let keySeparator: String?
+    let headers: [KafkaHeader]
+
+    func run() async throws {
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+        let reader = Thread {
+            while let line = readLine(strippingNewline: true) {
+                continuation.yield(line)
+            }
+            continuation.finish()
+        }
+        reader.start()
+        for await line in lines.cancelOnGracefulShutdown() {
+            var key: [UInt8]? = nil
+            var value = Array(line.utf8)
+            if let keySeparator, let range = line.range(of: keySeparator) {
+                key = Array(line[..<range.lowerBound].utf8)
+                value = Array(line[range.upperBound...].utf8)
+            }
+            try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: partition, key: key, value: value, headers: headers))
+        }
+        try await producer.flush(timeout: .seconds(60))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+import Testing
+
+/// The repository root, found from this file's path.
+let repoRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // KafkaTests
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a process to completion and captures its output.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let outPipe = Pipe()
+    let errPipe = Pipe()
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    let inPipe = Pipe()
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : inPipe
+    try process.run()
+    if let stdin {
+        // Write on a separate thread so a large input cannot deadlock with unread output.
+        let writer = inPipe.fileHandleForWriting
+        Thread {
+            writer.write(stdin)
+            try? writer.close()
+        }.start()
+    }
+    let outBox = Mutex(Data())
+    let reader = Thread { outBox.withLock { $0 = outPipe.fileHandleForReading.readDataToEndOfFile() } }
+    reader.start()
+    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while reader.isExecuting || !reader.isFinished { usleep(1000) }
+    let out = outBox.withLock { $0 }
+    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}
+
+/// Brokers for the tests: `$LEADLEDGER_TEST_BROKERS`, or a broker this test process
+/// starts with `scripts/broker` on a port in 19400–19499 (stopped at exit).
+enum TestBroker {
+    static let sharedPort = 19410
+    private static let shared = Mutex<String?>(nil)
+
+    static func brokers() throws -> String {
+        try shared.withLock { cached in
+            if let cached { return cached }
+            if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty {
+                cached = env
+                return env
+            }
+            try start(port: sharedPort)
+            atexit { _ = try? TestBroker.stop(port: TestBroker.sharedPort) }
+            cached = "127.0.0.1:\(sharedPort)"
+            return cached!
+        }
+    }
+
+    static func start(port: Int) throws {
+        let result = try runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)])
+        guard result.status == 0 else { throw TestFailure("broker start failed: \(result.stdout) \(result.stderr)") }
+    }
+
+    static func stop(port: Int) throws {
+        try runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(port)])
+    }
+
+    static func pid(port: Int) throws -> Int32 {
+        let text = try String(contentsOf: repoRoot.appendingPathComponent(".run/broker-\(port).pid"), encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw TestFailure("no broker pid") }
+        return pid
+    }
+}
+
+/// A topic name unique to this test run.
+func uniqueTopic(_ prefix: String) -> String {
+    "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
+}
+
+/// A logger for tests: warnings and above on stderr.
+let testLogger: Logger = {
+    LoggingBootstrapForTests.once()
+    var logger = Logger(label: "kafka-tests")
+    logger.logLevel = .warning
+    return logger
+}()
+
+enum LoggingBootstrapForTests {
+    static let done: Bool = {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        return true
+    }()
+    static func once() { _ = done }
+}
+
+/// Fails instead of hanging when `body` takes longer than `seconds`.
+func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw TestFailure("timed out after \(seconds) s: \(what)")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
+
+func createTopic(_ name: String, partitions: Int32, brokers: String) async throws {
+    let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
+    try await admin.createTopic(name: name, partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
+    await admin.close()
+}
+
+func producerConfiguration(_ brokers: String) -> KafkaProducerConfiguration {
+    KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "kafka-tests")
+}
+
+func consumerConfiguration(_ brokers: String, group: String? = nil) -> KafkaConsumerConfiguration {
+    var configuration = KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: group, clientID: "kafka-tests")
+    configuration.sessionTimeout = .seconds(6)
+    configuration.closeTimeout = .seconds(10)
+    return configuration
+}
+
+/// Reads messages until `count` arrived (or `stop` says so) from the events stream.
+func collect(_ consumer: KafkaConsumer, count: Int) async throws -> [KafkaConsumerMessage] {
+    var messages: [KafkaConsumerMessage] = []
+    for try await event in consumer.events {
+        if case .messages(let batch) = event {
+            messages += batch
+            if messages.count >= count { break }
+        }
+    }
+    return messages
+}
