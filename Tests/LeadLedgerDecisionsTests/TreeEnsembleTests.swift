@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import LeadLedgerDecisions
+
+@Suite("Tree ensembles against XGBoost and LightGBM")
+struct TreeEnsembleTests {
+    let schema = try! FeatureSchema(featureNames)
+
+    func load(_ name: String) throws -> (TreeEnsemble, JSONValue) {
+        let fx = try Fixtures.load()
+        let data = try fx.data(name + ".json")
+        let model = name.hasPrefix("xgb")
+            ? try TreeEnsemble.loadXGBoost(json: data, source: name + ".json", schema: schema)
+            : try TreeEnsemble.loadLightGBM(json: data, source: name + ".json", schema: schema)
+        return (model, try fx.case(name))
+    }
+
+    @Test("predictions equal the library's own to 1e-6, including NaN and on-threshold values",
+          arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_reg", "lgb_zero", "lgb_nomissing", "lgb_cat"])
+    func predictions(name: String) throws {
+        let (model, ref) = try load(name)
+        let X = ref["X"]!.matrix
+        let margins = ref["margin"]!.doubles, predictions = ref["prediction"]!.doubles
+        #expect(X.count == margins.count && X.count >= 300)
+        #expect(X.contains { $0.contains { $0.isNaN } }, "the test matrix must contain missing values")
+        var worstMargin = 0.0, worstPrediction = 0.0
+        for (i, row) in X.enumerated() {
+            let (m, p) = row.withUnsafeBufferPointer { (model.margin($0), model.predict($0)) }
+            worstMargin = max(worstMargin, abs(m - margins[i]))
+            worstPrediction = max(worstPrediction, abs(p - predictions[i]))
+        }
+        // XGBoost sums leaves in Float32 while this sums in Double; 1e-5 on the
+        // margin covers that rounding, predictions (probabilities) must agree to 1e-6.
+        #expect(worstMargin < (name.hasPrefix("xgb") ? 1e-5 : 1e-6), "\(name): margin differs by \(worstMargin)")
+        #expect(worstPrediction < 1e-6, "\(name): prediction differs by \(worstPrediction)")
+    }
+
+    @Test("TreeSHAP sums to the margin and matches the library's pred_contribs",
+          arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_reg", "lgb_zero", "lgb_nomissing", "lgb_cat"])
+    func treeSHAP(name: String) throws {
+        let (model, ref) = try load(name)
+        let X = ref["X"]!.matrix
+        let contribs = ref["contribs"]!.matrix
+        var ws = TreeSHAPWorkspace(for: model)
+        var phi = [Double](repeating: 0, count: schema.count)
+        var worstSum = 0.0, worstPhi = 0.0, worstBase = 0.0, worstAt = (0, 0)
+        for (i, row) in X.enumerated() {
+            let m = row.withUnsafeBufferPointer { x in phi.withUnsafeMutableBufferPointer { model.shap(x, into: $0, workspace: &ws) } }
+            var total = model.expectedMargin
+            for v in phi { total += v }
+            worstSum = max(worstSum, abs(total - m))
+            for j in 0..<schema.count where abs(phi[j] - contribs[i][j]) > worstPhi {
+                worstPhi = abs(phi[j] - contribs[i][j])
+                worstAt = (i, j)
+            }
+            worstBase = max(worstBase, abs(model.expectedMargin - contribs[i][schema.count]))
+        }
+        #expect(worstSum < 1e-6, "\(name): contributions miss the margin by \(worstSum)")
+        #expect(worstPhi < 1e-5, "\(name): contributions differ from the library's by \(worstPhi) at row \(worstAt.0) feature \(worstAt.1)")
+        #expect(worstBase < 1e-5, "\(name): base value differs from the library's by \(worstBase)")
+    }
+
+    @Test("feature names are matched to the schema by name, in any order")
+    func reorderedSchema() throws {
+        let fx = try Fixtures.load()
+        let reversed = try FeatureSchema(featureNames.reversed() + ["unused"])
+        let model = try TreeEnsemble.loadXGBoost(json: try fx.data("xgb_binary.json"), source: "xgb_binary.json", schema: reversed)
+        let ref = try fx.case("xgb_binary")
+        for (i, row) in ref["X"]!.matrix.prefix(50).enumerated() {
+            let x = row.reversed() + [123.0]
+            let p = x.withUnsafeBufferPointer { model.predict($0) }
+            #expect(abs(p - ref["prediction"]!.doubles[i]) < 1e-6)
+        }
+    }
+
+    @Test("unknown features, unsupported objectives and malformed dumps are rejected with a clear error")
+    func rejections() throws {
+        let fx = try Fixtures.load()
+        let small = try FeatureSchema(Array(featureNames.prefix(3)))
+        #expect(throws: DecisionsError.self) {
+            try TreeEnsemble.loadXGBoost(json: try fx.data("xgb_binary.json"), source: "m.json", schema: small)
+        }
+        do {
+            _ = try TreeEnsemble.loadLightGBM(json: try fx.data("lgb_binary.json"), source: "m.json", schema: small)
+            Issue.record("expected a schema mismatch")
+        } catch let e as DecisionsError {
+            #expect(e.code == .schemaMismatch)
+            #expect(e.description.contains("email_clicks") || e.description.contains("intent") || e.description.contains("days_since_touch"))
+        }
+        var text = String(decoding: try fx.data("xgb_binary.json"), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"binary:logistic\"", with: "\"multi:softprob\"")
+        do {
+            _ = try TreeEnsemble.loadXGBoost(json: Data(text.utf8), source: "m.json", schema: schema)
+            Issue.record("expected unsupported objective")
+        } catch let e as DecisionsError {
+            #expect(e.code == .unsupportedModel)
+            #expect(e.message.contains("multi:softprob"))
+        }
+        #expect(throws: DecisionsError.self) {
+            try TreeEnsemble.loadLightGBM(json: Data("{\"tree_info\": [".utf8), source: "broken.json", schema: schema)
+        }
+    }
+}
