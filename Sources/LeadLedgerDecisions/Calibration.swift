@@ -89,15 +89,19 @@ public enum Calibrator: Sendable, Equatable {
         try Metrics.check(scores, labels)
         let order = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         // Blocks: (lowest score, highest score, sum of labels, weight)
-        var blocks: [(lo: Double, hi: Double, sum: Double, weight: Double)] = []
+        var pooled: [(lo: Double, hi: Double, sum: Double, weight: Double)] = []
         for idx in order {
             let s = scores[idx], y = labels[idx]
-            if let last = blocks.last, last.hi == s {
-                blocks[blocks.count - 1].sum += y
-                blocks[blocks.count - 1].weight += 1
+            if let last = pooled.last, last.hi == s {
+                pooled[pooled.count - 1].sum += y
+                pooled[pooled.count - 1].weight += 1
             } else {
-                blocks.append((s, s, y, 1))
+                pooled.append((s, s, y, 1))
             }
+        }
+        var blocks: [(lo: Double, hi: Double, sum: Double, weight: Double)] = []
+        for tie in pooled {
+            blocks.append(tie)
             while blocks.count >= 2 {
                 let b = blocks[blocks.count - 1], a = blocks[blocks.count - 2]
                 guard a.sum / a.weight >= b.sum / b.weight else { break }
