@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
+        .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -33,6 +34,13 @@ let package = Package(
             name: "LeadLedgerDecisionsTests",
             dependencies: ["LeadLedgerDecisions"],
             exclude: ["Scripts"]
+        ),
+        .executableTarget(
+            name: "leadledger-bench",
+            dependencies: [
+                "LeadLedgerDecisions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
