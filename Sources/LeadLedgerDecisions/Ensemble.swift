@@ -21,6 +21,18 @@ public enum EnsembleModel: Sendable {
     }
 }
 
+/// How an ``Ensemble`` explains its tree components. Recorded in the artifact,
+/// since the method changes the reported contributions.
+public enum TreeExplanationMethod: String, Sendable, Equatable {
+    /// Exact path-dependent TreeSHAP, recursive algorithm (O(T·L·D²) per row).
+    case treeSHAP = "treeshap"
+    /// Exact path-dependent TreeSHAP from precomputed tables (``TreeSHAPTable``;
+    /// same values up to rounding, O(T·L·D) per row, 2^k·k doubles per leaf).
+    case treeSHAPTable = "treeshap_table"
+    /// Path attribution (Saabas): O(T·D) per row, additive, not Shapley values.
+    case pathAttribution = "path"
+}
+
 /// A named, weighted ensemble input.
 public struct EnsembleComponent: Sendable {
     /// Component name, e.g. `fit`, `engagement`, `intent`, `propensity`, `account`.
@@ -51,7 +63,8 @@ public struct EnsembleComponent: Sendable {
 /// - components: `bias + Σ_c contribution_c = z`, `contribution_c = weight_c × output_c`;
 /// - features: `base + Σ_j featureContribution_j = z`, where each component's
 ///   own attribution is scaled by its weight: linear models `coef × standardized
-///   value` (base: intercept), trees exact TreeSHAP (base: expected margin),
+///   value` (base: intercept), trees by ``treeExplanation`` (exact TreeSHAP by
+///   default; base: expected margin),
 ///   rules the explained points of each matching rule credited to the rule's
 ///   feature (base 0), `.feature` components their value (base 0).
 ///
@@ -65,11 +78,16 @@ public struct Ensemble: Sendable {
     public let calibration: Calibrator
     /// How many top feature contributions a decision reports.
     public let topK: Int
+    /// How tree components are explained.
+    public let treeExplanation: TreeExplanationMethod
     let featureIndex: [Int]
+    /// SHAP tables per component (only for `.treeSHAPTable` tree components).
+    let shapTables: [TreeSHAPTable?]
 
     /// Creates an ensemble; every model must use `schema`.
     public init(schema: FeatureSchema, components: [EnsembleComponent], bias: Double = 0,
-                calibration: Calibrator = .identity(fromMargin: true), topK: Int = 5) throws {
+                calibration: Calibrator = .identity(fromMargin: true), topK: Int = 5,
+                treeExplanation: TreeExplanationMethod = .treeSHAPTable) throws {
         guard !components.isEmpty else { throw DecisionsError(.invalidInput, "an ensemble needs at least one component") }
         var names: [String] = []
         var featureIndex: [Int] = []
@@ -96,6 +114,11 @@ public struct Ensemble: Sendable {
             featureIndex.append(-1)
         }
         guard topK >= 0 else { throw DecisionsError(.invalidInput, "topK must not be negative") }
+        self.shapTables = try components.map { c in
+            if case let .trees(m) = c.model, treeExplanation == .treeSHAPTable { return try TreeSHAPTable(m) }
+            return nil
+        }
+        self.treeExplanation = treeExplanation
         self.schema = schema
         self.components = components
         self.bias = bias
@@ -106,7 +129,8 @@ public struct Ensemble: Sendable {
 
     /// The same ensemble with another calibration.
     public func withCalibration(_ calibration: Calibrator) throws -> Ensemble {
-        try Ensemble(schema: schema, components: components, bias: bias, calibration: calibration, topK: topK)
+        try Ensemble(schema: schema, components: components, bias: bias, calibration: calibration, topK: topK,
+                     treeExplanation: treeExplanation)
     }
 
     /// The output of component `c` for row `x` (points, margin or value).
@@ -167,7 +191,7 @@ public struct Ensemble: Sendable {
     public static let format = "leadledger.ensemble"
 
     /// Stable JSON: `{"bias", "calibration", "components": [{"kind", "model_version", "name", "weight"}],
-    /// "features", "format", "format_version", "top_k"}`.
+    /// "features", "format", "format_version", "top_k", "tree_explanation"}`.
     public func artifactData() throws -> Data {
         try StableJSON.encode(.object([
             ("format", .string(Self.format)),
@@ -175,6 +199,7 @@ public struct Ensemble: Sendable {
             ("features", .array(schema.names.map { .string($0) })),
             ("bias", .number(bias)),
             ("top_k", .int(topK)),
+            ("tree_explanation", .string(treeExplanation.rawValue)),
             ("calibration", calibration.json),
             ("components", .array(components.map { c in
                 .object([("name", .string(c.name)), ("kind", .string(c.model.kind)),
@@ -195,6 +220,10 @@ public struct Ensemble: Sendable {
         guard try r.strings(json, "features") == schema.names else {
             throw DecisionsError(.schemaMismatch, "artifact features differ from the schema", file: source, field: "features")
         }
+        let methodText = try r.string(json, "tree_explanation")
+        guard let method = TreeExplanationMethod(rawValue: methodText) else {
+            throw r.fail("tree_explanation", "unknown tree explanation '\(methodText)' (treeshap, treeshap_table, path)")
+        }
         var components: [EnsembleComponent] = []
         for (i, c) in try r.array(json, "components").enumerated() {
             let path = "components[\(i)]."
@@ -214,7 +243,7 @@ public struct Ensemble: Sendable {
         }
         let ensemble = try Ensemble(schema: schema, components: components, bias: try r.double(json, "bias"),
                                     calibration: try Calibrator(json: try r.value(json, "calibration", ""), reader: r, path: "calibration."),
-                                    topK: try r.int(json, "top_k"))
+                                    topK: try r.int(json, "top_k"), treeExplanation: method)
         return (ensemble, ContentVersion(of: data))
     }
 }
@@ -306,7 +335,11 @@ public struct EnsembleScorer: Sendable {
                         base += w * m.intercept
                         for j in 0..<d { fc[j] += w * s[j] }
                     case let .trees(m):
-                        out = m.shap(x, into: s, workspace: &workspaces[treeIndex])
+                        switch e.treeExplanation {
+                        case .treeSHAP: out = m.shap(x, into: s, workspace: &workspaces[treeIndex])
+                        case .treeSHAPTable: out = e.shapTables[c]!.shap(x, into: s, workspace: &workspaces[treeIndex])
+                        case .pathAttribution: out = m.pathAttribution(x, into: s)
+                        }
                         treeIndex += 1
                         base += w * m.expectedMargin
                         for j in 0..<d { fc[j] += w * s[j] }

@@ -71,6 +71,13 @@ public struct TreeEnsemble: Sendable {
     let categoryStart: [Int32]
     let categoryCount: [Int32]
     let categories: [Int32]
+    /// Nodes packed for prediction (one 24-byte record per node; a leaf's value is in `threshold`).
+    let packed: [PackedNode]
+    /// For models whose splits are all XGBoost numerical splits: 16-byte nodes in
+    /// which a leaf loops to itself (threshold +inf, default left), so every tree
+    /// can be walked a fixed `maxDepth` steps without branches and four trees at a
+    /// time (hiding memory latency). Empty for other models.
+    let lockstep: [LockstepNode]
     /// Root node index of each tree.
     public let roots: [Int]
     /// Maximum depth over trees (a root-only tree has depth 0).
@@ -124,12 +131,80 @@ public struct TreeEnsemble: Sendable {
         return n
     }
 
+    /// One branch-free step on the lockstep nodes.
+    @inline(__always)
+    static func step(_ nodes: UnsafeBufferPointer<LockstepNode>, _ n: Int, _ x: UnsafeBufferPointer<Double>) -> Int {
+        let node = nodes[n]
+        let v = x[Int(node.feature)]
+        let goLeft = v.isNaN ? node.defaultLeft != 0 : Float(v) < node.threshold
+        return Int(node.left) &+ (goLeft ? 0 : 1)
+    }
+
+    /// Leaves reached in trees `t ..< t+4` (fewer at the end), walked in lockstep.
+    @inline(__always)
+    func lockstepLeaves(_ nodes: UnsafeBufferPointer<LockstepNode>, _ t: Int, _ x: UnsafeBufferPointer<Double>) -> (Int, Int, Int, Int) {
+        let count = roots.count
+        var n0 = roots[t]
+        var n1 = t + 1 < count ? roots[t + 1] : n0
+        var n2 = t + 2 < count ? roots[t + 2] : n0
+        var n3 = t + 3 < count ? roots[t + 3] : n0
+        for _ in 0..<maxDepth {
+            n0 = Self.step(nodes, n0, x)
+            n1 = Self.step(nodes, n1, x)
+            n2 = Self.step(nodes, n2, x)
+            n3 = Self.step(nodes, n3, x)
+        }
+        return (n0, n1, n2, n3)
+    }
+
     /// Raw margin for one row in schema order.
     @inline(__always)
     public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
-        var m = baseMargin
-        for root in roots { m += value[leaf(root, x)] }
-        return m
+        if !lockstep.isEmpty {
+            return lockstep.withUnsafeBufferPointer { nodes in
+                packed.withUnsafeBufferPointer { packed in
+                    var m = baseMargin
+                    var t = 0
+                    let count = roots.count
+                    while t < count {
+                        let (n0, n1, n2, n3) = lockstepLeaves(nodes, t, x)
+                        // Summed in tree order, exactly as the one-tree-at-a-time loop.
+                        m += packed[n0].threshold
+                        if t + 1 < count { m += packed[n1].threshold }
+                        if t + 2 < count { m += packed[n2].threshold }
+                        if t + 3 < count { m += packed[n3].threshold }
+                        t += 4
+                    }
+                    return m
+                }
+            }
+        }
+        return packed.withUnsafeBufferPointer { nodes in
+            var m = baseMargin
+            for root in roots { m += nodes[leafPacked(nodes, root, x)].threshold }
+            return m
+        }
+    }
+
+    /// Index of the leaf `x` reaches from `root`, on the packed nodes.
+    @inline(__always)
+    func leafPacked(_ nodes: UnsafeBufferPointer<PackedNode>, _ root: Int, _ x: UnsafeBufferPointer<Double>) -> Int {
+        var n = root
+        while true {
+            let node = nodes[n]
+            let left: Bool
+            switch node.kind {
+            case Kind.leaf.rawValue:
+                return n
+            case Kind.xgbLess.rawValue:
+                let v = x[Int(node.feature)]
+                left = v.isNaN ? node.defaultLeft : Double(Float(v)) < node.threshold
+            default:
+                left = goesLeft(n, x)
+            }
+            // Children are adjacent (see TreeBuilder.relayout): no branch on the direction.
+            n = Int(node.left) &+ (left ? 0 : 1)
+        }
     }
 
     /// Output for a margin: probability for binary models, the margin for regression.
@@ -158,6 +233,26 @@ public struct TreeEnsemble: Sendable {
 
 // MARK: - Builder
 
+/// One node of the lockstep walk (XGBoost models): `x < threshold` in Float32
+/// goes to `left`, otherwise to `left + 1`; NaN follows `defaultLeft`.
+struct LockstepNode: Sendable {
+    var threshold: Float
+    var feature: Int32
+    var left: Int32
+    var defaultLeft: UInt32
+}
+
+/// One node packed for the prediction loop.
+struct PackedNode: Sendable {
+    /// Split threshold, or the value of a leaf.
+    var threshold: Double
+    var feature: Int32
+    var left: Int32
+    var right: Int32
+    var kind: UInt8
+    var defaultLeft: Bool
+}
+
 struct TreeBuilder {
     var kind: [TreeEnsemble.Kind] = []
     var feature: [Int32] = []
@@ -180,8 +275,57 @@ struct TreeBuilder {
         return kind.count - 1
     }
 
+    /// Renumbers every tree's nodes breadth-first so that each internal node's
+    /// right child directly follows its left child (`right == left + 1`), which
+    /// lets the prediction loop pick a child without a branch. Checks that every
+    /// child index stays inside its tree and that no node is reached twice.
+    mutating func relayout(source: String) throws {
+        var order: [Int] = []  // new position -> old index
+        order.reserveCapacity(kind.count)
+        var newRoots: [Int] = []
+        var seen = [Bool](repeating: false, count: kind.count)
+        for (t, root) in roots.enumerated() {
+            let end = t + 1 < roots.count ? roots[t + 1] : kind.count
+            newRoots.append(order.count)
+            var queue = [root]
+            var head = 0
+            seen[root] = true
+            while head < queue.count {
+                let n = queue[head]
+                head += 1
+                order.append(n)
+                if kind[n] != .leaf {
+                    for c in [Int(left[n]), Int(right[n])] {
+                        guard c > n && c < end && !seen[c] else {
+                            throw DecisionsError(.invalidArtifact, "tree \(t): node \(n - root) has an invalid child", file: source)
+                        }
+                        seen[c] = true
+                        queue.append(c)
+                    }
+                }
+            }
+        }
+        var newIndex = [Int32](repeating: -1, count: kind.count)
+        for (new, old) in order.enumerated() { newIndex[old] = Int32(new) }
+        func permute<T>(_ a: [T]) -> [T] { order.map { a[$0] } }
+        kind = permute(kind); feature = permute(feature); threshold = permute(threshold)
+        defaultLeft = permute(defaultLeft); missingType = permute(missingType); value = permute(value)
+        cover = permute(cover); categoryStart = permute(categoryStart); categoryCount = permute(categoryCount)
+        left = permute(left).map { $0 < 0 ? $0 : newIndex[Int($0)] }
+        right = permute(right).map { $0 < 0 ? $0 : newIndex[Int($0)] }
+        roots = newRoots
+    }
+
     func finish(schema: FeatureSchema, origin: TreeEnsemble.Origin, objective: TreeEnsemble.Objective, sigmoidScale: Double,
                 baseMargin: Double, version: ContentVersion, source: String) throws -> TreeEnsemble {
+        var b = self
+        try b.relayout(source: source)
+        return try b.finishLaidOut(schema: schema, origin: origin, objective: objective, sigmoidScale: sigmoidScale,
+                                   baseMargin: baseMargin, version: version, source: source)
+    }
+
+    private func finishLaidOut(schema: FeatureSchema, origin: TreeEnsemble.Origin, objective: TreeEnsemble.Objective, sigmoidScale: Double,
+                               baseMargin: Double, version: ContentVersion, source: String) throws -> TreeEnsemble {
         // Validate structure and compute node means bottom-up (children always have larger indices here).
         var mean = [Double](repeating: 0, count: kind.count)
         var depth = [Int](repeating: 0, count: kind.count)
@@ -215,7 +359,19 @@ struct TreeBuilder {
                             baseMargin: baseMargin, version: version, kind: kind, feature: feature, threshold: threshold,
                             left: left, right: right, defaultLeft: defaultLeft, missingType: missingType, value: value,
                             cover: cover, nodeMean: mean, categoryStart: categoryStart, categoryCount: categoryCount,
-                            categories: categories, roots: roots, maxDepth: maxDepth)
+                            categories: categories,
+                            packed: (0..<kind.count).map { n in
+                                PackedNode(threshold: kind[n] == .leaf ? value[n] : threshold[n], feature: feature[n],
+                                           left: left[n], right: right[n], kind: kind[n].rawValue, defaultLeft: defaultLeft[n])
+                            },
+                            lockstep: kind.allSatisfy({ $0 == .leaf || $0 == .xgbLess }) && kind.count < Int(Int32.max)
+                                ? (0..<kind.count).map { n in
+                                    kind[n] == .leaf
+                                        ? LockstepNode(threshold: .infinity, feature: 0, left: Int32(n), defaultLeft: 1)
+                                        : LockstepNode(threshold: Float(threshold[n]), feature: feature[n], left: left[n],
+                                                       defaultLeft: defaultLeft[n] ? 1 : 0)
+                                } : [],
+                            roots: roots, maxDepth: maxDepth)
     }
 }
 

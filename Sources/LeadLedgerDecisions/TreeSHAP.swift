@@ -2,11 +2,13 @@
 /// for one ensemble. Keep one per thread (it is a value; copying it copies the buffers).
 public struct TreeSHAPWorkspace: Sendable {
     var path: [TreeSHAPPathElement]
+    var stack: [(Int, Int)]
 
-    /// Creates scratch space for `ensemble`.
+    /// Creates scratch space for `ensemble` (exact TreeSHAP and ``TreeSHAPTable``).
     public init(for ensemble: TreeEnsemble) {
         let d = ensemble.maxDepth + 3
         path = [TreeSHAPPathElement](repeating: TreeSHAPPathElement(), count: d * (d + 1) / 2 + d)
+        stack = [(Int, Int)](repeating: (0, 0), count: 2 * (ensemble.maxDepth + 2))
     }
 }
 

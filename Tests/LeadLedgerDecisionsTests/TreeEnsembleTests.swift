@@ -100,4 +100,36 @@ struct TreeEnsembleTests {
             try TreeEnsemble.loadLightGBM(json: Data("{\"tree_info\": [".utf8), source: "broken.json", schema: schema)
         }
     }
+
+    @Test("SHAP tables give the exact TreeSHAP values; path attribution adds up to the margin",
+          arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_zero", "lgb_nomissing", "lgb_cat"])
+    func shapTableAndPathAttribution(name: String) throws {
+        let (model, ref) = try load(name)
+        let table = try TreeSHAPTable(model)
+        var ws = TreeSHAPWorkspace(for: model)
+        var exact = [Double](repeating: 0, count: schema.count), fast = exact, path = exact
+        var worst = 0.0, worstPath = 0.0, marginDiff = 0.0
+        for row in ref["X"]!.matrix {
+            row.withUnsafeBufferPointer { x in
+                let m1 = exact.withUnsafeMutableBufferPointer { model.shap(x, into: $0, workspace: &ws) }
+                let m2 = fast.withUnsafeMutableBufferPointer { table.shap(x, into: $0, workspace: &ws) }
+                let m3 = path.withUnsafeMutableBufferPointer { model.pathAttribution(x, into: $0) }
+                marginDiff = max(marginDiff, abs(m1 - m2), abs(m1 - m3), abs(m1 - model.margin(x)))
+                for j in 0..<schema.count { worst = max(worst, abs(exact[j] - fast[j])) }
+                var total = model.expectedMargin
+                for v in path { total += v }
+                worstPath = max(worstPath, abs(total - m3))
+            }
+        }
+        #expect(marginDiff < 1e-12, "\(name): margins differ by \(marginDiff)")
+        #expect(worst < 1e-9, "\(name): table SHAP differs from recursive TreeSHAP by \(worst)")
+        #expect(worstPath < 1e-9, "\(name): path attribution misses the margin by \(worstPath)")
+        #expect(table.entryCount > 0)
+    }
+
+    @Test("SHAP tables refuse to exceed their memory bound")
+    func shapTableBound() throws {
+        let (model, _) = try load("xgb_binary")
+        #expect(throws: DecisionsError.self) { try TreeSHAPTable(model, maxTableEntries: 100) }
+    }
 }
