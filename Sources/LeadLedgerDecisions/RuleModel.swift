@@ -208,6 +208,9 @@ struct RuleConfigReader {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return DecisionsError(.invalidConfig, "YAML syntax error: \(problem)", file: source, line: mark.line, column: mark.column)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return DecisionsError(.invalidConfig, "duplicate key(s) \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
+                                  file: source, line: context.mark.line, column: context.mark.column, field: duplicates.first)
         default:
             return DecisionsError(.invalidConfig, "YAML error: \(error)", file: source)
         }
@@ -222,9 +225,11 @@ struct RuleConfigReader {
         var out: [(String, Node, Node)] = []
         for (key, value) in mapping {
             guard let k = key.string else { throw fail(key, field, "mapping keys must be strings") }
+            let path = field.isEmpty ? k : field + "." + k
             guard allowed.contains(k) else {
-                throw fail(key, field.isEmpty ? k : field + "." + k, "unknown field '\(k)' (allowed: \(allowed.joined(separator: ", ")))")
+                throw fail(key, path, "unknown field '\(k)' (allowed: \(allowed.joined(separator: ", ")))")
             }
+            guard !out.contains(where: { $0.0 == k }) else { throw fail(key, path, "field '\(k)' given twice") }
             out.append((k, key, value))
         }
         return out

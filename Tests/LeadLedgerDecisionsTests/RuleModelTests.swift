@@ -123,6 +123,11 @@ struct RuleModelTests {
         let twoForms = "name: fit\ngroups:\n  - name: g\n    rules:\n      - {feature: employees, op: '>', value: 1, in: [2], points: 1}\n"
         #expect(try #require(loadError(twoForms)).line == 5)
 
+        let duplicate = "name: fit\ngroups:\n  - name: g\n    rules:\n      - feature: employees\n        op: '>'\n        value: 1\n        points: 1\n        points: 2\n"
+        let e7 = try #require(loadError(duplicate))
+        // Yams reports duplicates itself, at the first of the duplicated keys (line 8).
+        #expect(e7.line == 8 && e7.field == "points" && e7.message.contains("'points'"), "\(e7)")
+
         let noDecayAge = "name: fit\ngroups:\n  - name: g\n    decay: {half_life_days: 3}\n    rules:\n      - {feature: employees, op: '>', value: 1, points: 1}\n"
         #expect(try #require(loadError(noDecayAge)).field == "groups[0].decay")
     }
