@@ -4,16 +4,19 @@ import Testing
 
 /// Reference data produced by `Scripts/make_fixtures.py` with the real
 /// XGBoost, LightGBM and scikit-learn, generated once per test process into a
-/// temporary directory.
+/// temporary directory, read into memory, and the directory removed.
 struct Fixtures: Sendable {
-    let directory: URL
+    let files: [String: Data]
     let cases: JSONValue
 
     static let shared: Result<Fixtures, FixtureError> = Result { try generate() }.mapError { FixtureError(message: "\($0)") }
 
     static func load() throws -> Fixtures { try shared.get() }
 
-    func data(_ name: String) throws -> Data { try Data(contentsOf: directory.appendingPathComponent(name)) }
+    func data(_ name: String) throws -> Data {
+        guard let d = files[name] else { throw FixtureError(message: "fixture file '\(name)' missing") }
+        return d
+    }
 
     func `case`(_ name: String) throws -> JSONValue {
         guard let c = cases[name] else { throw FixtureError(message: "fixture case '\(name)' missing") }
@@ -26,7 +29,12 @@ struct Fixtures: Sendable {
 
     /// `$LEADLEDGER_PYTHON`, else `<repo>/.venv/bin/python` (made by `scripts/bootstrap`).
     static func python() throws -> String {
-        if let p = ProcessInfo.processInfo.environment["LEADLEDGER_PYTHON"], !p.isEmpty { return p }
+        if let p = ProcessInfo.processInfo.environment["LEADLEDGER_PYTHON"], !p.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: p) else {
+                throw FixtureError(message: "LEADLEDGER_PYTHON=\(p) is not an executable file")
+            }
+            return p
+        }
         let venv = repositoryRoot.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: venv) else {
             throw FixtureError(message: "no Python for reference fixtures: set LEADLEDGER_PYTHON or run scripts/bootstrap to create \(venv)")
@@ -54,8 +62,13 @@ struct Fixtures: Sendable {
         guard process.terminationStatus == 0 else {
             throw FixtureError(message: "make_fixtures.py failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
         }
-        let cases = try JSONParser.parse(try Data(contentsOf: dir.appendingPathComponent("cases.json")), source: "cases.json")
-        return Fixtures(directory: dir, cases: cases)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            files[name] = try Data(contentsOf: dir.appendingPathComponent(name))
+        }
+        guard let casesData = files["cases.json"] else { throw FixtureError(message: "make_fixtures.py wrote no cases.json") }
+        return Fixtures(files: files, cases: try JSONParser.parse(casesData, source: "cases.json"))
     }
 }
 
