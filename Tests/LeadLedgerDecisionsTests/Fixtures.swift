@@ -43,12 +43,13 @@ struct Fixtures: Sendable {
     }
 
     static func generate() throws -> Fixtures {
+        let python = try python()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-decisions-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = repositoryRoot.appendingPathComponent("Tests/LeadLedgerDecisionsTests/Scripts/make_fixtures.py").path
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try python())
+        process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, dir.path]
         var env = ProcessInfo.processInfo.environment
         env["OMP_NUM_THREADS"] = "1"
