@@ -3,6 +3,7 @@
 public struct TreeSHAPWorkspace: Sendable {
     var path: [TreeSHAPPathElement]
     var stack: [(Int, Int)]
+    var pending: [(Int32, Int32)] = []
 
     /// Creates scratch space for `ensemble` (exact TreeSHAP and ``TreeSHAPTable``).
     public init(for ensemble: TreeEnsemble) {

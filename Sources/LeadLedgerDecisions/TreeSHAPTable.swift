@@ -29,6 +29,8 @@ public struct TreeSHAPTable: Sendable {
     let leafFeatureOffset: [Int32]
     let features: [Int32]
     let values: [Double]
+    /// Number of leaves with at least one feature on their path.
+    let leafCount: Int
 
     /// Builds the tables; throws when they would exceed `maxTableEntries` doubles
     /// (default 32 M entries = 256 MiB), e.g. for very deep trees.
@@ -125,6 +127,7 @@ public struct TreeSHAPTable: Sendable {
         self.leafFeatureOffset = leafFeatureOffset
         self.features = features
         self.values = values
+        self.leafCount = leafK.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
     }
 
     /// Number of table entries (doubles).
@@ -137,6 +140,9 @@ public struct TreeSHAPTable: Sendable {
         for i in 0..<phi.count { phi[i] = 0 }
         let m = model
         var margin = m.baseMargin
+        if workspace.pending.count < leafCount { workspace.pending = [(Int32, Int32)](repeating: (0, 0), count: leafCount) }
+        var pendingCount = 0
+        workspace.pending.withUnsafeMutableBufferPointer { pending in
         workspace.stack.withUnsafeMutableBufferPointer { stack in
             values.withUnsafeBufferPointer { table in
                 features.withUnsafeBufferPointer { feats in
@@ -155,9 +161,11 @@ public struct TreeSHAPTable: Sendable {
                                         let k = Int(leafK[n])
                                         if k == 0 { continue }
                                         let full = (1 << k) - 1
-                                        let row = Int(leafOffset[n]) + (mask & full) * k
-                                        let fo = Int(leafFeatureOffset[n])
-                                        for i in 0..<k { phi[Int(feats[fo + i])] += table[row + i] }
+                                        // Phase 1 only records which table row each leaf needs; the
+                                        // rows are read in phase 2, where the loads are independent
+                                        // and their cache misses overlap.
+                                        pending[pendingCount] = (Int32(leafOffset[n] + Int32((mask & full) * k)), Int32(n))
+                                        pendingCount += 1
                                         if mask & full == full { margin += node.threshold }
                                         continue
                                     }
@@ -176,10 +184,17 @@ public struct TreeSHAPTable: Sendable {
                                     top += 2
                                 }
                             }
+                            // Phase 2: add the rows in the order phase 1 met the leaves.
+                            for p in 0..<pendingCount {
+                                let (row, n) = (Int(pending[p].0), Int(pending[p].1))
+                                let k = Int(leafK[n]), fo = Int(leafFeatureOffset[n])
+                                for i in 0..<k { phi[Int(feats[fo + i])] += table[row + i] }
+                            }
                         }
                     }
                 }
             }
+        }
         }
         return margin
     }
