@@ -99,7 +99,6 @@ public struct TreeSHAPTable: Sendable {
                             values.append(v * (inM - frame.r[i]) * rProduct[full & ~m & ~bit] * h[others])
                         }
                     }
-                    if k == 0 { continue }
                     continue
                 }
                 let f = model.feature[node]
@@ -197,14 +196,6 @@ public struct TreeSHAPTable: Sendable {
         }
         }
         return margin
-    }
-}
-
-extension TreeSHAPWorkspace {
-    /// Ensures the DFS stack of ``TreeSHAPTable`` fits `model`.
-    mutating func reserveStack(for model: TreeEnsemble) {
-        let need = 2 * (model.maxDepth + 2)
-        if stack.count < need { stack = [(Int, Int)](repeating: (0, 0), count: need) }
     }
 }
 

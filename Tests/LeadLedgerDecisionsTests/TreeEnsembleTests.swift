@@ -132,4 +132,45 @@ struct TreeEnsembleTests {
         let (model, _) = try load("xgb_binary")
         #expect(throws: DecisionsError.self) { try TreeSHAPTable(model, maxTableEntries: 100) }
     }
+
+    @Test("path attribution equals a plain reference walk (expected-value differences along the path)",
+          arguments: ["xgb_binary", "lgb_binary", "lgb_cat"])
+    func pathAttributionReference(name: String) throws {
+        let (model, ref) = try load(name)
+        var phi = [Double](repeating: 0, count: schema.count)
+        for row in ref["X"]!.matrix {
+            var expected = [Double](repeating: 0, count: schema.count)
+            row.withUnsafeBufferPointer { x in
+                for root in model.roots {
+                    var n = root
+                    while model.kind[n] != .leaf {
+                        let next = Int(model.goesLeft(n, x) ? model.left[n] : model.right[n])
+                        expected[Int(model.feature[n])] += model.nodeMean[next] - model.nodeMean[n]
+                        n = next
+                    }
+                }
+                _ = phi.withUnsafeMutableBufferPointer { model.pathAttribution(x, into: $0) }
+            }
+            for j in 0..<schema.count { #expect(abs(phi[j] - expected[j]) < 1e-9, "\(name) feature \(j)") }
+        }
+    }
+}
+
+@Suite("Feature vectors")
+struct FeatureVectorTests {
+    @Test("schema positions, missing values, duplicate names, top contributions")
+    func basics() throws {
+        let schema = try FeatureSchema(["a", "b", "c"])
+        var v = schema.emptyVector()
+        #expect(v.values.allSatisfy { $0.isNaN } && v.isMissing(1))
+        try v.set("b", 2.5)
+        #expect(v["b"] == 2.5 && v["zz"] == nil && schema.index(of: "c") == 2)
+        #expect(throws: DecisionsError.self) { try v.set("zz", 1) }
+        #expect(throws: DecisionsError.self) { try FeatureSchema(["a", "a"]) }
+        let values: [Double] = [0.5, -3, 0, 3, 1]
+        let top = values.withUnsafeBufferPointer { TopContributions.indices($0, k: 3) }
+        #expect(top == [1, 3, 4], "ties by magnitude keep the lower index first")
+        let all = values.withUnsafeBufferPointer { TopContributions.indices($0, k: 10) }
+        #expect(all == [1, 3, 4, 0], "zeros are skipped")
+    }
 }
