@@ -60,6 +60,35 @@ struct TreeEnsembleTests {
         #expect(worstBase < 1e-5, "\(name): base value differs from the library's by \(worstBase)")
     }
 
+    @Test("XGBoost base_score: probability space for logistic objectives, bracketed (3.x) and plain (2.x) forms")
+    func baseScore() throws {
+        let fx = try Fixtures.load()
+        let text = String(decoding: try fx.data("xgb_binary.json"), as: UTF8.self)
+        let original = try TreeEnsemble.loadXGBoost(json: Data(text.utf8), source: "m.json", schema: schema)
+        guard let range = text.range(of: #""base_score":"[^"]*""#, options: .regularExpression) else {
+            Issue.record("fixture has no base_score string")
+            return
+        }
+        let stored = String(text[range])
+        let xgbVersion = try fx.case("versions")["xgboost"]?.string ?? "?"
+        #expect(stored.contains("["), "XGBoost \(xgbVersion) writes base_score as a list: \(stored)")
+        let plain = text.replacingCharacters(in: range, with: #""base_score":"2E-1""#)
+        let bracketed = text.replacingCharacters(in: range, with: #""base_score":"[2E-1]""#)
+        let a = try TreeEnsemble.loadXGBoost(json: Data(plain.utf8), source: "m.json", schema: schema)
+        let b = try TreeEnsemble.loadXGBoost(json: Data(bracketed.utf8), source: "m.json", schema: schema)
+        #expect(a.baseMargin == b.baseMargin)
+        #expect(abs(a.baseMargin - log(Double(Float(0.2)) / (1 - Double(Float(0.2))))) < 1e-12)
+        let row = try fx.case("xgb_binary")["X"]!.matrix[0]
+        let (m0, m1) = row.withUnsafeBufferPointer { (original.margin($0), a.margin($0)) }
+        #expect(abs((m1 - m0) - (a.baseMargin - original.baseMargin)) < 1e-12)
+        // For regression the base score is used as is.
+        let reg = String(decoding: try fx.data("xgb_reg.json"), as: UTF8.self)
+        let regRange = try #require(reg.range(of: #""base_score":"[^"]*""#, options: .regularExpression))
+        let regModel = try TreeEnsemble.loadXGBoost(json: Data(reg.replacingCharacters(in: regRange, with: #""base_score":"[1.5E0]""#).utf8),
+                                                   source: "r.json", schema: schema)
+        #expect(regModel.baseMargin == 1.5)
+    }
+
     @Test("feature names are matched to the schema by name, in any order")
     func reorderedSchema() throws {
         let fx = try Fixtures.load()
