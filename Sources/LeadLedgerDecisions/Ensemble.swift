@@ -157,6 +157,16 @@ public struct Ensemble: Sendable {
     /// Calibrated probability for one row.
     public func probability(_ x: UnsafeBufferPointer<Double>) -> Double { calibration.probability(margin(x)) }
 
+    /// Margin, probability and 0–100 score for one row, without explanations
+    /// (the cheap path, e.g. for events whose decision is not emitted with reasons).
+    /// Gives exactly the values ``EnsembleScorer/evaluate(_:)`` returns.
+    @inline(__always)
+    public func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
+        let z = margin(x)
+        let p = calibration.probability(z)
+        return (z, p, Ensemble.score(probability: p))
+    }
+
     /// The 0–100 score of a probability: `round(100 p)`, halves away from zero.
     @inline(__always)
     public static func score(probability p: Double) -> Int { Int((100 * min(max(p, 0), 1)).rounded(.toNearestOrAwayFromZero)) }

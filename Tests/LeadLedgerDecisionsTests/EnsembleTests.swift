@@ -47,6 +47,9 @@ struct EnsembleTests {
             let decision = row.withUnsafeBufferPointer { scorer.decide($0) }
             let z = row.withUnsafeBufferPointer { ensemble.margin($0) }
             #expect(decision.margin == z)
+            let cheap = row.withUnsafeBufferPointer { ensemble.evaluate($0) }
+            #expect(cheap.margin == z && cheap.probability == decision.probability && cheap.score == decision.score,
+                    "the score-only path must give exactly the explained decision's numbers")
             var sum = ensemble.bias
             for c in decision.componentContributions { sum += c.value }
             #expect(abs(sum - z) < 1e-12)
