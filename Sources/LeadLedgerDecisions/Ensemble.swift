@@ -114,8 +114,8 @@ public struct Ensemble: Sendable {
             featureIndex.append(-1)
         }
         guard topK >= 0 else { throw DecisionsError(.invalidInput, "topK must not be negative") }
-        self.shapTables = try components.map { c in
-            if case let .trees(m) = c.model, treeExplanation == .treeSHAPTable { return try TreeSHAPTable(m) }
+        self.shapTables = components.map { c in
+            if case let .trees(m) = c.model, treeExplanation == .treeSHAPTable { return TreeSHAPTable(m) }
             return nil
         }
         self.treeExplanation = treeExplanation

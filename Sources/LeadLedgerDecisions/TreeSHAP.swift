@@ -55,7 +55,7 @@ extension TreeEnsemble {
         return (phi, expectedMargin)
     }
 
-    private func recurse(_ node: Int, _ x: UnsafeBufferPointer<Double>, _ phi: UnsafeMutableBufferPointer<Double>,
+    func recurse(_ node: Int, _ x: UnsafeBufferPointer<Double>, _ phi: UnsafeMutableBufferPointer<Double>,
                          _ parentPath: UnsafeMutablePointer<TreeSHAPPathElement>, _ uniqueDepthIn: Int,
                          _ parentZero: Double, _ parentOne: Double, _ parentFeature: Int) {
         var uniqueDepth = uniqueDepthIn

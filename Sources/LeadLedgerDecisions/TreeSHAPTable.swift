@@ -16,7 +16,10 @@
 /// tree that tracks `M` and adds `k` numbers per leaf: O(trees × leaves × depth)
 /// instead of O(trees × leaves × depth²), with identical values up to rounding
 /// (tests compare it with ``TreeEnsemble/shap(_:into:workspace:)`` to 1e-9).
-/// Memory is bounded at construction (`maxTableEntries`).
+/// Memory is bounded at construction: trees get tables in model order while
+/// they fit in `maxTableEntries` doubles (and no leaf path tests more than 20
+/// distinct features); the other trees are explained by the recursive
+/// algorithm, so the result is always exact.
 public struct TreeSHAPTable: Sendable {
     /// The model the table explains.
     public let model: TreeEnsemble
@@ -32,9 +35,12 @@ public struct TreeSHAPTable: Sendable {
     /// Number of leaves with at least one feature on their path.
     let leafCount: Int
 
-    /// Builds the tables; throws when they would exceed `maxTableEntries` doubles
-    /// (default 32 M entries = 256 MiB), e.g. for very deep trees.
-    public init(_ model: TreeEnsemble, maxTableEntries: Int = 32 << 20) throws {
+    /// Whether tree `t` has tables (otherwise it is explained recursively).
+    public let hasTable: [Bool]
+
+    /// Builds the tables within a budget of `maxTableEntries` doubles
+    /// (default 32 M entries = 256 MiB).
+    public init(_ model: TreeEnsemble, maxTableEntries: Int = 32 << 20) {
         let n = model.nodeCount
         var nodeBit = [Int8](repeating: -1, count: n)
         var leafOffset = [Int32](repeating: -1, count: n)
@@ -53,19 +59,33 @@ public struct TreeSHAPTable: Sendable {
         }
         // Iterative DFS carrying the path's unique features and their r.
         struct Frame { var node: Int; var uniqueFeatures: [Int32]; var r: [Double] }
+        var hasTable: [Bool] = []
         for root in model.roots {
+            // Size of this tree's tables: Σ over leaves of 2^k · k.
+            var size = 0
+            var fits = true
+            var sizing = [(root, [Int32]())]
+            while let (node, unique) = sizing.popLast() {
+                if model.kind[node] == .leaf {
+                    if unique.count > 20 { fits = false; break }
+                    size += (1 << unique.count) * unique.count
+                    continue
+                }
+                var u = unique
+                if !u.contains(model.feature[node]) { u.append(model.feature[node]) }
+                sizing.append((Int(model.left[node]), u))
+                sizing.append((Int(model.right[node]), u))
+            }
+            guard fits && values.count + size <= maxTableEntries else {
+                hasTable.append(false)
+                continue
+            }
+            hasTable.append(true)
             var stack = [Frame(node: root, uniqueFeatures: [], r: [])]
             while let frame = stack.popLast() {
                 let node = frame.node
                 if model.kind[node] == .leaf {
                     let k = frame.uniqueFeatures.count
-                    guard k <= 24 else {
-                        throw DecisionsError(.unsupportedModel, "a leaf path tests \(k) distinct features; the SHAP table supports at most 24")
-                    }
-                    let size = (1 << k) * k
-                    guard values.count + size <= maxTableEntries else {
-                        throw DecisionsError(.unsupportedModel, "SHAP tables would exceed \(maxTableEntries) entries; use exact TreeSHAP")
-                    }
                     leafK[node] = Int8(k)
                     leafOffset[node] = Int32(values.count)
                     leafFeatureOffset[node] = Int32(features.count)
@@ -127,6 +147,7 @@ public struct TreeSHAPTable: Sendable {
         self.features = features
         self.values = values
         self.leafCount = leafK.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        self.hasTable = hasTable
     }
 
     /// Number of table entries (doubles).
@@ -142,12 +163,20 @@ public struct TreeSHAPTable: Sendable {
         if workspace.pending.count < leafCount { workspace.pending = [(Int32, Int32)](repeating: (0, 0), count: leafCount) }
         var pendingCount = 0
         workspace.pending.withUnsafeMutableBufferPointer { pending in
+        workspace.path.withUnsafeMutableBufferPointer { pathBuf in
+        let pathBuffer = pathBuf.baseAddress!
         workspace.stack.withUnsafeMutableBufferPointer { stack in
             values.withUnsafeBufferPointer { table in
                 features.withUnsafeBufferPointer { feats in
                     m.packed.withUnsafeBufferPointer { nodes in
                         nodeBit.withUnsafeBufferPointer { bits in
-                            for root in m.roots {
+                            for (t, root) in m.roots.enumerated() {
+                                if !hasTable[t] {
+                                    // No table for this tree (memory budget): the recursive algorithm.
+                                    margin += m.value[m.leaf(root, x)]
+                                    m.recurse(root, x, phi, pathBuffer, 0, 1, 1, -1)
+                                    continue
+                                }
                                 // Depth-first, hot child first; (node, mask of unsatisfied features cleared).
                                 var top = 0
                                 stack[0] = (root, ~0)
@@ -193,6 +222,7 @@ public struct TreeSHAPTable: Sendable {
                     }
                 }
             }
+        }
         }
         }
         return margin

@@ -104,12 +104,12 @@ struct DecisionsBenchmark: ParsableCommand {
             .calibrated(method: .platt, on: holdout)
         let pathEnsemble = try Ensemble(schema: schema, components: components, bias: -1, topK: 5, treeExplanation: .pathAttribution)
             .calibrated(method: .platt, on: holdout)
-        let table = try TreeSHAPTable(forest)
+        let table = TreeSHAPTable(forest)
 
         print("decisions benchmark: \(forest.treeCount) trees (max depth \(forest.maxDepth), \(forest.nodeCount) nodes), "
               + "\(ruleModel.ruleCount) rules, logistic regression on \(d) features, Platt calibration, top-\(ensemble.topK) explanations")
         print("single thread, up to \(decisions) decisions (or \(maxSeconds) s) per run over \(rowCount) distinct rows (5% missing values), \(runs) runs")
-        print("SHAP tables: \(table.entryCount) doubles (\(table.entryCount * 8 / 1_048_576) MiB), built with the ensemble in \(tableSeconds)")
+        print("SHAP tables: \(table.hasTable.filter { $0 }.count) of \(forest.treeCount) trees, \(table.entryCount) doubles (\(table.entryCount * 8 / 1_048_576) MiB), built with the ensemble in \(tableSeconds)")
 
         func full(_ e: Ensemble) -> (Int) -> Double {
             var scorer = EnsembleScorer(e)

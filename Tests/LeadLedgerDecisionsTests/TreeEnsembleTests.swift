@@ -134,7 +134,8 @@ struct TreeEnsembleTests {
           arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_zero", "lgb_nomissing", "lgb_cat"])
     func shapTableAndPathAttribution(name: String) throws {
         let (model, ref) = try load(name)
-        let table = try TreeSHAPTable(model)
+        let table = TreeSHAPTable(model)
+        #expect(table.hasTable.allSatisfy { $0 })
         var ws = TreeSHAPWorkspace(for: model)
         var exact = [Double](repeating: 0, count: schema.count), fast = exact, path = exact
         var worst = 0.0, worstPath = 0.0, marginDiff = 0.0
@@ -156,10 +157,25 @@ struct TreeEnsembleTests {
         #expect(table.entryCount > 0)
     }
 
-    @Test("SHAP tables refuse to exceed their memory bound")
-    func shapTableBound() throws {
-        let (model, _) = try load("xgb_binary")
-        #expect(throws: DecisionsError.self) { try TreeSHAPTable(model, maxTableEntries: 100) }
+    @Test("SHAP tables stay within their memory budget; trees left without tables are explained recursively, still exactly",
+          arguments: [0.0, 0.33, 0.67])
+    func shapTableBudget(fraction: Double) throws {
+        let (model, ref) = try load("lgb_binary")
+        let budget = Int(Double(TreeSHAPTable(model).entryCount) * fraction)
+        let table = TreeSHAPTable(model, maxTableEntries: budget)
+        #expect(table.entryCount <= budget)
+        if budget == 0 { #expect(table.hasTable.allSatisfy { !$0 }) }
+        if budget > 0 { #expect(table.hasTable.contains(true) && table.hasTable.contains(false), "budget \(budget) should split the trees") }
+        var ws = TreeSHAPWorkspace(for: model)
+        var exact = [Double](repeating: 0, count: schema.count), fast = exact
+        for row in ref["X"]!.matrix.prefix(120) {
+            row.withUnsafeBufferPointer { x in
+                let m1 = exact.withUnsafeMutableBufferPointer { model.shap(x, into: $0, workspace: &ws) }
+                let m2 = fast.withUnsafeMutableBufferPointer { table.shap(x, into: $0, workspace: &ws) }
+                #expect(m1 == m2)
+                for j in 0..<schema.count { #expect(abs(exact[j] - fast[j]) < 1e-9) }
+            }
+        }
     }
 
     @Test("path attribution equals a plain reference walk (expected-value differences along the path)",
