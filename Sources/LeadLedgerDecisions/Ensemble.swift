@@ -37,6 +37,7 @@ public enum TreeExplanationMethod: String, Sendable, Equatable {
 public struct EnsembleComponent: Sendable {
     /// Component name, e.g. `fit`, `engagement`, `intent`, `propensity`, `account`.
     public let name: String
+    /// The model producing the component output.
     public let model: EnsembleModel
     /// Weight of the component's output in the combined margin.
     public let weight: Double
@@ -72,9 +73,13 @@ public struct EnsembleComponent: Sendable {
 /// component with its kind, model version and weight, plus bias and calibration;
 /// its version is the SHA-256 of those bytes.
 public struct Ensemble: Sendable {
+    /// The feature schema every component uses.
     public let schema: FeatureSchema
+    /// Components in configured (evaluation and summation) order.
     public let components: [EnsembleComponent]
+    /// Constant added to the combined margin.
     public let bias: Double
+    /// Maps the combined margin to a probability.
     public let calibration: Calibrator
     /// How many top feature contributions a decision reports.
     public let topK: Int
@@ -262,6 +267,7 @@ public struct Ensemble: Sendable {
 public struct EnsembleDecision: Sendable, Equatable {
     /// Combined margin.
     public let margin: Double
+    /// Calibrated probability.
     public let probability: Double
     /// 0–100.
     public let score: Int
@@ -280,6 +286,7 @@ public struct EnsembleDecision: Sendable, Equatable {
 /// ``evaluate(_:)`` fills the internal buffers; read them through
 /// ``componentContributions``, ``featureContributions`` and ``topFeatureIndices``.
 public struct EnsembleScorer: Sendable {
+    /// The ensemble this scorer evaluates.
     public let ensemble: Ensemble
     /// `weight × output` per component after the last ``evaluate(_:)``.
     public private(set) var componentContributions: [Double]
@@ -295,6 +302,7 @@ public struct EnsembleScorer: Sendable {
     private var perRule: [Double]
     private var workspaces: [TreeSHAPWorkspace]
 
+    /// Allocates the buffers for `ensemble` (one scorer per thread).
     public init(_ ensemble: Ensemble) {
         self.ensemble = ensemble
         let d = ensemble.schema.count

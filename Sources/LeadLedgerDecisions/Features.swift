@@ -74,6 +74,7 @@ public struct FeatureContribution: Sendable, Equatable {
     /// Signed contribution in the score's units (margin for models, points for rules).
     public let value: Double
 
+    /// Creates a contribution entry.
     public init(name: String, index: Int, value: Double) {
         self.name = name
         self.index = index

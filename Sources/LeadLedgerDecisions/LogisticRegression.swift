@@ -4,8 +4,11 @@ import Foundation
 /// Labels are 0 or 1. Row order is meaningful: ``split(holdoutFraction:)``
 /// keeps the tail as holdout, so pass examples in event-time order.
 public struct Dataset: Sendable, Equatable {
+    /// Feature schema of the rows.
     public let schema: FeatureSchema
+    /// Row-major values, `count × schema.count`; NaN = missing.
     public let rows: [Double]
+    /// Labels, 0 or 1.
     public let labels: [Double]
 
     /// Creates a dataset; `rows.count` must be `labels.count * schema.count`.
@@ -45,6 +48,7 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
     /// Stop when every Newton step component is below this.
     public var tolerance: Double = 1e-10
 
+    /// Creates options; see the properties.
     public init(c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10) {
         self.c = c
         self.maxIterations = maxIterations
@@ -66,17 +70,23 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
 public struct LogisticRegression: Sendable {
     /// Training facts stored in the artifact.
     public struct TrainingInfo: Sendable, Equatable {
+        /// Number of training examples.
         public let examples: Int
+        /// Number of positive training examples.
         public let positives: Int
         /// Caller-provided description of the training range (e.g. event-time window).
         public let range: String
+        /// Inverse regularization strength used.
         public let c: Double
+        /// Newton iterations run.
         public let iterations: Int
+        /// Whether the step size fell below the tolerance.
         public let converged: Bool
         /// Final value of the objective.
         public let objective: Double
     }
 
+    /// Feature schema the model was trained on.
     public let schema: FeatureSchema
     /// Training means by schema position.
     public let means: [Double]
@@ -84,7 +94,9 @@ public struct LogisticRegression: Sendable {
     public let scales: [Double]
     /// Coefficients on standardized features.
     public let coefficients: [Double]
+    /// Intercept (the base value of explanations).
     public let intercept: Double
+    /// Facts about the training run.
     public let training: TrainingInfo
     /// Metrics on the holdout set, if one was given.
     public let holdout: EvaluationReport?

@@ -91,11 +91,17 @@ public enum Metrics {
 
 /// Holdout (or any) evaluation of probabilities against labels.
 public struct EvaluationReport: Sendable, Equatable {
+    /// Number of examples evaluated.
     public let examples: Int
+    /// Number of positive examples.
     public let positives: Int
+    /// ROC AUC (ties by rank average).
     public let auc: Double
+    /// Mean log-loss.
     public let logLoss: Double
+    /// Brier score.
     public let brier: Double
+    /// Expected calibration error, 10 equal-width bins.
     public let ece: Double
     /// Precision in the top 10 % by probability.
     public let precisionAtTop10: Double

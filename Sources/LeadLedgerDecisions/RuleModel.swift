@@ -78,7 +78,9 @@ public struct RuleModel: Sendable {
         public let featureIndex: Int
         /// Feature name.
         public let feature: String
+        /// The comparison.
         public let condition: Condition
+        /// Points when the condition holds.
         public let points: Double
         /// Readable form, e.g. `title_seniority >= director`.
         public let label: String
@@ -86,9 +88,13 @@ public struct RuleModel: Sendable {
 
     /// A group of rules with an optional cap, floor and decay.
     public struct Group: Sendable, Equatable {
+        /// Group name.
         public let name: String
+        /// Rules in file order.
         public let rules: [Rule]
+        /// Upper bound of the group total, if any.
         public let cap: Double?
+        /// Lower bound of the group total, if any.
         public let floor: Double?
         /// Decay half-life in days, if the group decays.
         public let halfLifeDays: Double?

@@ -45,8 +45,11 @@ public struct TreeEnsemble: Sendable {
         case lgbCategorical = 3
     }
 
+    /// The schema rows must follow.
     public let schema: FeatureSchema
+    /// The library the model came from.
     public let origin: Origin
+    /// Output transformation.
     public let objective: Objective
     /// Multiplier of the margin inside the sigmoid (LightGBM `sigmoid:`; 1 for XGBoost).
     public let sigmoidScale: Double
