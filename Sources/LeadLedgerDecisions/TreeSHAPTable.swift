@@ -17,8 +17,8 @@
 /// instead of O(trees × leaves × depth²), with identical values up to rounding
 /// (tests compare it with ``TreeEnsemble/shap(_:into:workspace:)`` to 1e-9).
 /// Memory is bounded at construction: trees get tables in model order while
-/// they fit in `maxTableEntries` doubles (and no leaf path tests more than 20
-/// distinct features); the other trees are explained by the recursive
+/// they fit in `maxTableEntries` doubles (and no leaf path tests more than
+/// ``maxLeafFeatures`` distinct features); the other trees are explained by the recursive
 /// algorithm, so the result is always exact.
 public struct TreeSHAPTable: Sendable {
     /// The model the table explains.
@@ -34,6 +34,10 @@ public struct TreeSHAPTable: Sendable {
     let values: [Double]
     /// Number of leaves with at least one feature on their path.
     let leafCount: Int
+
+    /// Largest number of distinct features on one leaf path for which a tree gets
+    /// tables (building a leaf's table costs O(3^k)).
+    public static let maxLeafFeatures = 12
 
     /// Whether tree `t` has tables (otherwise it is explained recursively).
     public let hasTable: [Bool]
@@ -67,7 +71,7 @@ public struct TreeSHAPTable: Sendable {
             var sizing = [(root, [Int32]())]
             while let (node, unique) = sizing.popLast() {
                 if model.kind[node] == .leaf {
-                    if unique.count > 20 { fits = false; break }
+                    if unique.count > TreeSHAPTable.maxLeafFeatures { fits = false; break }
                     size += (1 << unique.count) * unique.count
                     continue
                 }
@@ -97,13 +101,14 @@ public struct TreeSHAPTable: Sendable {
                         rProduct[u] = rProduct[u & (u - 1)] * frame.r[low]
                     }
                     var h = [Double](repeating: 0, count: 1 << k)
+                    let weights = (0...k).map { weight($0, max(k, 1)) }
                     if k > 0 {
                         for t in 0...full {
                             // Σ over subsets S of T, in increasing order of S's bit pattern.
                             var sum = 0.0
                             var s = 0
                             while true {
-                                sum += weight(s.nonzeroBitCount, k) * rProduct[t & ~s]
+                                sum += weights[s.nonzeroBitCount] * rProduct[t & ~s]
                                 if s == t { break }
                                 s = (s - t) & t  // next subset of t
                             }
