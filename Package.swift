@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
         .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],
@@ -15,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -47,6 +49,7 @@ let package = Package(
             name: "leadledger-bench",
             dependencies: [
                 "Kafka",
+                "LeadLedgerDecisions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +62,18 @@ let package = Package(
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Model layer of the decisions stage: feature vectors, rule model, logistic
+        // regression, tree ensembles, TreeSHAP, calibration, ensemble, metrics.
+        // No Kafka and no I/O: configs and artifacts come in as Data/String.
+        .target(
+            name: "LeadLedgerDecisions",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "LeadLedgerDecisionsTests",
+            dependencies: ["LeadLedgerDecisions"],
+            exclude: ["Scripts"]
         ),
     ],
     swiftLanguageModes: [.v6]
