@@ -1,0 +1,80 @@
+import Foundation
+
+/// Small text helpers shared by the normalizers.
+enum Text {
+    /// Unicode lower-casing followed by NFC, so canonically equivalent inputs
+    /// produce identical bytes (lead ids hash those bytes).
+    static func fold(_ s: String) -> String {
+        s.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    /// `fold`, then diacritics removed (é → e, ü → u) for fuzzy matching keys.
+    static func foldDiacritics(_ s: String) -> String {
+        s.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+            .lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    /// Trims Unicode whitespace (and NUL) from both ends.
+    static func trim(_ s: Substring) -> Substring {
+        var lo = s.startIndex, hi = s.endIndex
+        while lo < hi, s[lo].isWhitespace || s[lo] == "\u{0}" { lo = s.index(after: lo) }
+        while hi > lo {
+            let p = s.index(before: hi)
+            if s[p].isWhitespace || s[p] == "\u{0}" { hi = p } else { break }
+        }
+        return s[lo..<hi]
+    }
+
+    static func trim(_ s: String) -> String { String(trim(s[...])) }
+
+    /// Lower-cases, removes diacritics, deletes `.` and `'`, turns other
+    /// punctuation/symbols into spaces, collapses whitespace: a matching key.
+    static func matchKey(_ s: String, ampersandAsAnd: Bool = true) -> String {
+        var t = foldDiacritics(s)
+        if ampersandAsAnd { t = t.replacingOccurrences(of: "&", with: " and ") }
+        var out = ""
+        out.reserveCapacity(t.utf8.count)
+        var pendingSpace = false
+        for ch in t {
+            if ch == "." || ch == "'" || ch == "’" { continue }
+            if ch.isLetter || ch.isNumber {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(ch)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return out
+    }
+
+    /// Loads a resource list: one entry per line, `#` comments and blank lines skipped.
+    static func lines(_ bytes: [UInt8]) -> [String] {
+        String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap {
+            let t = trim($0)
+            return t.isEmpty || t.hasPrefix("#") ? nil : String(t)
+        }
+    }
+
+    /// FNV-1a 64-bit over UTF-8 bytes: a stable, platform-independent hash for ids.
+    static func fnv1a64(_ s: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = seed
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
+    }
+
+    /// Lower-case hex of `v`, zero-padded to 16 digits.
+    static func hex16(_ v: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 16)
+        var x = v
+        for i in stride(from: 15, through: 0, by: -1) {
+            out[i] = digits[Int(x & 0xF)]
+            x >>= 4
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
