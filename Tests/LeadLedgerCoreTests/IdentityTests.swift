@@ -83,7 +83,8 @@ struct IdentityTests {
         #expect(h.lead(.anonymousID, "anon-9") == id)
         let engagements = out.filter { if case .engagement = $0.payload { true } else { false } }
         #expect(engagements.count == 3)
-        #expect(engagements.map(\.lineage.position.offset) == [0, 1, 2])
+        #expect(engagements.map(\.lineage.position.offset) == [3, 3, 3])
+        #expect(engagements.map(\.lineage.externalID) == ["p0", "p1", "p2"])
         #expect(engagements.map(\.eventTime.rfc3339) == ["2024-04-01T10:00:00.000Z", "2024-04-02T10:00:00.000Z", "2024-04-03T10:00:00.000Z"])
         #expect(engagements.allSatisfy { $0.leadID == id && $0.accountID == AccountID("globex.com") })
         #expect(Set(out.map(\.eventID)).count == out.count)

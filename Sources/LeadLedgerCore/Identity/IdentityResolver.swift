@@ -85,7 +85,6 @@ public struct IdentityResolver: Sendable {
 
     struct Pending: Sendable {
         var event: SegmentEvent
-        var position: SourcePosition
     }
 
     public let configuration: Configuration
@@ -127,7 +126,7 @@ public struct IdentityResolver: Sendable {
             if e.eventTime > watermark { watermark = e.eventTime }
             switch e {
             case .crm(let c): resolveCRM(c, &out)
-            case .web(let w): resolveWeb(w, position: position, &out)
+            case .web(let w): resolveWeb(w, &out)
             case .email(let m): resolveEmail(m, &out)
             }
         }
@@ -140,9 +139,9 @@ public struct IdentityResolver: Sendable {
         let position: SourcePosition
         var events: [CanonicalEvent] = []
         mutating func emit(_ time: EventTime, _ lead: LeadID?, _ account: AccountID?, _ system: SourceSystem,
-                           _ external: String?, _ payload: CanonicalPayload, position: SourcePosition? = nil) {
+                           _ external: String?, _ payload: CanonicalPayload) {
             events.append(CanonicalEvent(eventTime: time, leadID: lead, accountID: account,
-                                         lineage: Lineage(position: position ?? self.position, seq: events.count,
+                                         lineage: Lineage(position: position, seq: events.count,
                                                           externalID: external, system: system), payload: payload))
         }
         /// Re-keys lead-scoped events of this message to the lead's final account.
@@ -403,7 +402,7 @@ public struct IdentityResolver: Sendable {
 
     // MARK: - Web
 
-    mutating func resolveWeb(_ e: SegmentEvent, position: SourcePosition, _ out: inout Emitter) {
+    mutating func resolveWeb(_ e: SegmentEvent, _ out: inout Emitter) {
         let t = e.timestamp
         let ext = e.messageID
         let email = e.traits.email.flatMap(configuration.email.normalize)
@@ -413,7 +412,7 @@ public struct IdentityResolver: Sendable {
         if let a = e.anonymousID { ids.append(Identifier(.anonymousID, a)) }
         let anonymousOnly = e.userID == nil && !(e.type == .identify && email != nil)
         if anonymousOnly, e.type == .page || e.type == .track, let a = e.anonymousID, nodeOf[Identifier(.anonymousID, a).key] == nil {
-            buffer(e, visitor: a, position: position)
+            buffer(e, visitor: a)
             return
         }
         let start = out.events.count
@@ -453,10 +452,10 @@ public struct IdentityResolver: Sendable {
                     continue
                 }
                 counters.anonymousFlushed += 1
-                // Flushed events keep their own lineage: seq 0 of their source message.
-                out.events.append(CanonicalEvent(eventTime: p.event.timestamp, leadID: s.id, accountID: s.account,
-                                                 lineage: Lineage(position: p.position, seq: 0, externalID: p.event.messageID, system: .web),
-                                                 payload: .engagement(Self.engagement(of: p.event))))
+                // Flushed events take this (identifying) message's position, so offsets of a
+                // source partition stay monotonic in the log; the original messageId and
+                // event time are kept.
+                out.emit(p.event.timestamp, s.id, s.account, .web, p.event.messageID, .engagement(Self.engagement(of: p.event)))
             }
         }
         let s = leads[root]!
@@ -473,14 +472,14 @@ public struct IdentityResolver: Sendable {
                           content: path, campaign: e.campaign)
     }
 
-    mutating func buffer(_ e: SegmentEvent, visitor: String, position: SourcePosition) {
+    mutating func buffer(_ e: SegmentEvent, visitor: String) {
         var list = pending[visitor] ?? []
         if list.count >= configuration.maxBufferedPerVisitor {
             list.removeFirst()
             counters.anonymousOverflowed += 1
             counters.anonymousPending -= 1
         }
-        list.append(Pending(event: e, position: position))
+        list.append(Pending(event: e))
         pending[visitor] = list
         counters.anonymousBuffered += 1
         counters.anonymousPending += 1
