@@ -247,3 +247,17 @@ struct NormalizationTests {
         }
     }
 }
+
+@Suite("Enum orderings")
+struct EnumOrderTests {
+    @Test("dense indexes match declaration order")
+    func indexes() {
+        #expect(AttributeName.allCases.map(\.index) == Array(0..<AttributeName.allCases.count))
+        #expect(ContentCategory.allCases.map(\.index) == Array(0..<ContentCategory.allCases.count))
+        #expect(ContentCategory.allCases.count == CategoryCounts.count)
+        #expect(AccountLinkMethod.allCases.map(\.strength) == Array(1...AccountLinkMethod.allCases.count))
+        #expect(Seniority.allCases.sorted() == Seniority.allCases)
+        #expect(NodeKind.allCases.sorted() == NodeKind.allCases)
+        #expect(EdgeKind.allCases.sorted() == EdgeKind.allCases)
+    }
+}

@@ -109,7 +109,26 @@ public enum AttributeName: String, Sendable, CaseIterable, Codable {
     case buyingRole = "buying_role"
 
     /// Dense index, for fixed slots in projections.
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .email: 0
+        case .firstName: 1
+        case .lastName: 2
+        case .title: 3
+        case .phone: 4
+        case .company: 5
+        case .website: 6
+        case .country: 7
+        case .state: 8
+        case .employees: 9
+        case .annualRevenue: 10
+        case .industry: 11
+        case .leadSource: 12
+        case .seniority: 13
+        case .jobFunction: 14
+        case .buyingRole: 15
+        }
+    }
 }
 
 /// One attribute value.
@@ -178,7 +197,15 @@ public enum AccountLinkMethod: String, Sendable, CaseIterable, Codable, Comparab
     case crmOpportunity = "crm_opportunity"
 
     /// Strength; a weaker method never replaces a stronger link.
-    public var strength: Int { Self.allCases.firstIndex(of: self)! + 1 }
+    public var strength: Int {
+        switch self {
+        case .companyName: 1
+        case .emailDomain: 2
+        case .website: 3
+        case .segmentGroup: 4
+        case .crmOpportunity: 5
+        }
+    }
     public static func < (a: Self, b: Self) -> Bool { a.strength < b.strength }
 }
 

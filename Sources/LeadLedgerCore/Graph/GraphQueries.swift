@@ -73,7 +73,7 @@ extension Ledger {
         case .lead:
             guard let l = LeadID(node.name), let i0 = leadIndex[l] else { return [] }
             let i = follow(i0)
-            let a = leadAccount[Int(i)]
+            let a = hot[Int(i)].account
             if a != Self.noIndex {
                 let t = EventTime(milliseconds: accounts[Int(a)].linkTime)
                 out.append(GraphEdge(kind: .worksAt, from: node, to: GraphNode(.account, accountID(a).rawValue), firstSeen: t, lastSeen: t, count: 1))
@@ -175,14 +175,20 @@ extension Ledger {
     /// account id ascending. Scans all accounts (O(accounts × categories)).
     public func similarAccounts(to id: AccountID, k: Int) -> [(account: AccountID, similarity: Double)] {
         guard k > 0, let a = accountIndex(of: id) else { return [] }
-        let v = accounts[Int(a)].engagement.byCategory.map(Double.init)
-        let nv = (v.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        let va = accounts[Int(a)].engagement.counts
+        var v = [Double](repeating: 0, count: CategoryCounts.count)
+        var nv2 = 0.0
+        for c in 0..<CategoryCounts.count {
+            v[c] = Double(va[c])
+            nv2 += v[c] * v[c]
+        }
+        let nv = nv2.squareRoot()
         guard nv > 0 else { return [] }
         var scored: [(UInt32, Double)] = []
         for j in accounts.indices where j != Int(a) {
-            let w = accounts[j].engagement.byCategory
+            let w = accounts[j].engagement.counts
             var dot = 0.0, nw = 0.0
-            for c in 0..<w.count {
+            for c in 0..<CategoryCounts.count {
                 let x = Double(w[c])
                 dot += v[c] * x
                 nw += x * x

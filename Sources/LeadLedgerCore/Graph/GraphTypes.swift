@@ -1,7 +1,16 @@
 /// Node types of the account knowledge graph.
 public enum NodeKind: String, Sendable, CaseIterable, Codable, Comparable {
     case lead, account, campaign, content, opportunity, owner
-    var rank: Int { Self.allCases.firstIndex(of: self)! }
+    var rank: Int {
+        switch self {
+        case .lead: 0
+        case .account: 1
+        case .campaign: 2
+        case .content: 3
+        case .opportunity: 4
+        case .owner: 5
+        }
+    }
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 }
 
@@ -23,7 +32,18 @@ public enum EdgeKind: String, Sendable, CaseIterable, Codable, Comparable {
     case owns
     /// lead → opportunity.
     case onOpportunity = "on_opportunity"
-    var rank: Int { Self.allCases.firstIndex(of: self)! }
+    var rank: Int {
+        switch self {
+        case .worksAt: 0
+        case .engagedWith: 1
+        case .opened: 2
+        case .clicked: 3
+        case .visited: 4
+        case .subsidiaryOf: 5
+        case .owns: 6
+        case .onOpportunity: 7
+        }
+    }
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 }
 
@@ -61,58 +81,65 @@ public struct PathStep: Sendable, Equatable {
     public var reversed: Bool
 }
 
-/// A lead's compact engagement edge, stored in ``EdgePool``.
+/// A lead's compact engagement edge (20 bytes), stored in ``EdgePool``.
 struct PackedEdge: Sendable, Equatable {
     var kind: EdgeKind
     var targetKind: NodeKind
     var target: UInt32      // interned string id of the content/campaign
     var firstSeen: UInt32   // epoch seconds
     var lastSeen: UInt32
-    var count: UInt32
-    var next: UInt32        // next edge of the same lead, or .max
+    var count: UInt32       // 0 = empty slot
+    static let empty = PackedEdge(kind: .visited, targetKind: .content, target: 0, firstSeen: 0, lastSeen: 0, count: 0)
 }
 
-/// Per-lead engagement edges in one flat pool (a linked list per lead), at
-/// most ``capacityPerLead`` distinct edges per lead: when full, the edge
-/// with the oldest `lastSeen` (then lowest kind/target) is replaced, and
-/// ``evicted`` counts it. No per-lead allocation.
+/// Per-lead engagement edges: a fixed block of ``capacityPerLead`` slots per
+/// lead, contiguous (lead `i` owns slots `i*8 ..< i*8+8`), so recording an
+/// edge scans three cache lines and allocates nothing. When a lead's block is
+/// full, the edge with the oldest `lastSeen` (then lowest kind/target) is
+/// replaced and ``evicted`` counts it: a lead keeps its most recent distinct
+/// interactions, its counters (``EngagementAggregate``) keep everything.
 struct EdgePool: Sendable, Equatable {
-    static let capacityPerLead = 12
-    var edges: ContiguousArray<PackedEdge> = []
-    var head: ContiguousArray<UInt32> = []
+    static let capacityPerLead = 8
+    var slots: ContiguousArray<PackedEdge> = []
     var evicted: Int = 0
 
-    mutating func addLead() { head.append(.max) }
+    mutating func reserveCapacity(leads: Int) { slots.reserveCapacity(leads * Self.capacityPerLead) }
+
+    mutating func addLead() { slots.append(contentsOf: repeatElement(PackedEdge.empty, count: Self.capacityPerLead)) }
 
     static func seconds(_ t: EventTime) -> UInt32 {
         UInt32(clamping: t.milliseconds >= 0 ? t.milliseconds / 1000 : 0)
     }
 
     mutating func record(lead: UInt32, kind: EdgeKind, targetKind: NodeKind, target: UInt32, at t: EventTime) {
-        let s = Self.seconds(t)
-        var i = head[Int(lead)]
-        var n = 0
-        var victim = UInt32.max
-        while i != .max {
-            let e = edges[Int(i)]
-            if e.target == target && e.kind == kind && e.targetKind == targetKind {
-                edges[Int(i)].count &+= 1
-                if s > e.lastSeen { edges[Int(i)].lastSeen = s }
-                if s < e.firstSeen { edges[Int(i)].firstSeen = s }
+        add(lead: lead, PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: Self.seconds(t), lastSeen: Self.seconds(t), count: 1))
+    }
+
+    /// Adds `e` (with its count and times) to the lead's block.
+    mutating func add(lead: UInt32, _ e: PackedEdge) {
+        let base = Int(lead) * Self.capacityPerLead
+        var victim = -1
+        var free = -1
+        for i in base..<(base + Self.capacityPerLead) {
+            let x = slots[i]
+            if x.count == 0 {
+                if free < 0 { free = i }
+                continue
+            }
+            if x.target == e.target && x.kind == e.kind && x.targetKind == e.targetKind {
+                slots[i].count &+= e.count
+                if e.lastSeen > x.lastSeen { slots[i].lastSeen = e.lastSeen }
+                if e.firstSeen < x.firstSeen { slots[i].firstSeen = e.firstSeen }
                 return
             }
-            if victim == .max || Self.older(e, than: edges[Int(victim)]) { victim = i }
-            n += 1
-            i = e.next
+            if victim < 0 || Self.older(x, than: slots[victim]) { victim = i }
         }
-        if n >= Self.capacityPerLead {
+        if free >= 0 {
+            slots[free] = e
+        } else {
             evicted += 1
-            let next = edges[Int(victim)].next
-            edges[Int(victim)] = PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: s, lastSeen: s, count: 1, next: next)
-            return
+            slots[victim] = e
         }
-        edges.append(PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: s, lastSeen: s, count: 1, next: head[Int(lead)]))
-        head[Int(lead)] = UInt32(edges.count - 1)
     }
 
     static func older(_ a: PackedEdge, than b: PackedEdge) -> Bool {
@@ -122,47 +149,18 @@ struct EdgePool: Sendable, Equatable {
     }
 
     func edges(of lead: UInt32) -> [PackedEdge] {
-        var out: [PackedEdge] = []
-        var i = head[Int(lead)]
-        while i != .max {
-            out.append(edges[Int(i)])
-            i = edges[Int(i)].next
-        }
-        return out
+        let base = Int(lead) * Self.capacityPerLead
+        return slots[base..<(base + Self.capacityPerLead)].filter { $0.count > 0 }
     }
 
     /// Moves `from`'s edges into `into` (merging equal edges), leaving `from` empty.
     mutating func merge(_ from: UInt32, into: UInt32) {
-        for e in edges(of: from) {
-            var i = head[Int(into)]
-            var found = false
-            while i != .max {
-                if edges[Int(i)].target == e.target && edges[Int(i)].kind == e.kind && edges[Int(i)].targetKind == e.targetKind {
-                    edges[Int(i)].count &+= e.count
-                    edges[Int(i)].firstSeen = min(edges[Int(i)].firstSeen, e.firstSeen)
-                    edges[Int(i)].lastSeen = max(edges[Int(i)].lastSeen, e.lastSeen)
-                    found = true
-                    break
-                }
-                i = edges[Int(i)].next
-            }
-            if !found {
-                // Re-record with the same counts through the capacity rule.
-                record(lead: into, kind: e.kind, targetKind: e.targetKind, target: e.target, at: EventTime(seconds: Int64(e.firstSeen)))
-                var j = head[Int(into)]
-                while j != .max {
-                    if edges[Int(j)].target == e.target && edges[Int(j)].kind == e.kind && edges[Int(j)].targetKind == e.targetKind {
-                        edges[Int(j)].count = e.count
-                        edges[Int(j)].lastSeen = e.lastSeen
-                        break
-                    }
-                    j = edges[Int(j)].next
-                }
-            }
-        }
-        // Orphan the absorbed list (its slots stay allocated; merges are rare).
-        head[Int(from)] = .max
+        for e in edges(of: from) { add(lead: into, e) }
+        clear(from)
     }
 
-    mutating func clear(_ lead: UInt32) { head[Int(lead)] = .max }
+    mutating func clear(_ lead: UInt32) {
+        let base = Int(lead) * Self.capacityPerLead
+        for i in base..<(base + Self.capacityPerLead) { slots[i] = .empty }
+    }
 }

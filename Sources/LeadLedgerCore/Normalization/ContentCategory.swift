@@ -7,7 +7,21 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
     public var isHighIntent: Bool { self == .pricing || self == .demo || self == .contact || self == .docs }
 
     /// Dense index, for fixed-size vectors.
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .pricing: 0
+        case .demo: 1
+        case .contact: 2
+        case .docs: 3
+        case .product: 4
+        case .caseStudy: 5
+        case .blog: 6
+        case .webinar: 7
+        case .careers: 8
+        case .email: 9
+        case .other: 10
+        }
+    }
 
     /// Classifies content.
     ///

@@ -5,7 +5,16 @@ public enum Seniority: String, Sendable, CaseIterable, Codable, Comparable {
     case manager, director, vp
     case cLevel = "c_level"
 
-    var rank: Int { Self.allCases.firstIndex(of: self)! }
+    var rank: Int {
+        switch self {
+        case .unknown: 0
+        case .individualContributor: 1
+        case .manager: 2
+        case .director: 3
+        case .vp: 4
+        case .cLevel: 5
+        }
+    }
     public static func < (a: Seniority, b: Seniority) -> Bool { a.rank < b.rank }
 }
 

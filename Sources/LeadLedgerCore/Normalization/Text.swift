@@ -5,12 +5,18 @@ enum Text {
     /// Unicode lower-casing followed by NFC, so canonically equivalent inputs
     /// produce identical bytes (lead ids hash those bytes).
     static func fold(_ s: String) -> String {
-        s.lowercased().precomposedStringWithCanonicalMapping
+        if isASCII(s) { return s.lowercased() }  // NFC is the identity on ASCII
+        return s.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    @inline(__always) static func isASCII(_ s: String) -> Bool {
+        s.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// `fold`, then diacritics removed (é → e, ü → u) for fuzzy matching keys.
     static func foldDiacritics(_ s: String) -> String {
-        s.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+        if isASCII(s) { return s.lowercased() }
+        return s.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
             .lowercased().precomposedStringWithCanonicalMapping
     }
 
@@ -30,6 +36,7 @@ enum Text {
     /// Lower-cases, removes diacritics, deletes `.` and `'`, turns other
     /// punctuation/symbols into spaces, collapses whitespace: a matching key.
     static func matchKey(_ s: String, ampersandAsAnd: Bool = true) -> String {
+        if isASCII(s) { return asciiMatchKey(s, ampersandAsAnd: ampersandAsAnd) }
         var t = foldDiacritics(s)
         if ampersandAsAnd { t = t.replacingOccurrences(of: "&", with: " and ") }
         var out = ""
@@ -46,6 +53,34 @@ enum Text {
             }
         }
         return out
+    }
+
+    /// ``matchKey(_:ampersandAsAnd:)`` for ASCII input, on bytes (same result, no Foundation).
+    static func asciiMatchKey(_ s: String, ampersandAsAnd: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 8)
+        var pendingSpace = false
+        func word(_ bytes: some Sequence<UInt8>) {
+            if pendingSpace && !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(contentsOf: bytes)
+        }
+        for var b in s.utf8 {
+            if b == UInt8(ascii: ".") || b == UInt8(ascii: "'") { continue }
+            if b == UInt8(ascii: "&") && ampersandAsAnd {
+                pendingSpace = true
+                word("and".utf8)
+                pendingSpace = true
+                continue
+            }
+            if b >= 65 && b <= 90 { b += 32 }
+            if (b >= 97 && b <= 122) || (b >= 48 && b <= 57) {
+                word(CollectionOfOne(b))
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Loads a resource list: one entry per line, `#` comments and blank lines skipped.

@@ -62,11 +62,8 @@ public struct Ledger: Sendable, Equatable {
     var leadIndex: [LeadID: UInt32] = [:]
     var leadIDs: ContiguousArray<LeadID> = []
     var attrs: ContiguousArray<AttrSlot> = []
-    var leadAccount: ContiguousArray<UInt32> = []
-    var leadLink: ContiguousArray<UInt8> = []        // AccountLinkMethod.strength, 0 = none
-    var leadFlags: ContiguousArray<Flags> = []
-    var health: ContiguousArray<EmailHealth> = []
-    var engagement: ContiguousArray<EngagementAggregate> = []
+    /// Per-lead data touched by most events, kept together (one or two cache lines).
+    var hot: ContiguousArray<LeadHot> = []
     var identHead: ContiguousArray<UInt32> = []
     var identPool: ContiguousArray<IdentNode> = []
     var edges = EdgePool()
@@ -82,8 +79,18 @@ public struct Ledger: Sendable, Equatable {
     var opportunityIndex: [UInt32: UInt32] = [:]    // interned opportunity id → index
     var opportunities: ContiguousArray<OpportunityRecord> = []
 
-    // Idempotence marks per source topic/partition.
-    var applied: [SourceKey: Mark] = [:]
+    // Idempotence marks per source topic/partition, in first-seen order
+    // (a handful of entries: a linear scan beats hashing).
+    var appliedKeys: [SourceKey] = []
+    var appliedMarks: [Mark] = []
+
+    struct LeadHot: Sendable, Equatable {
+        var engagement = EngagementAggregate()
+        var account: UInt32 = Ledger.noIndex
+        var link: UInt8 = 0          // AccountLinkMethod.strength, 0 = none
+        var flags: Flags = []
+        var health: EmailHealth = []
+    }
 
     struct IdentNode: Sendable, Equatable {
         var kind: IdentifierKind
@@ -92,7 +99,7 @@ public struct Ledger: Sendable, Equatable {
     }
 
     struct SourceKey: Sendable, Hashable {
-        var topic: UInt32
+        var topic: String
         var partition: Int32
     }
 
@@ -135,6 +142,19 @@ public struct Ledger: Sendable, Equatable {
     /// Creates an empty ledger.
     public init() {}
 
+    /// Pre-sizes storage for about `leads` leads and `accounts` accounts, so
+    /// loading does not pay for (and briefly double memory with) array growth.
+    public mutating func reserveCapacity(leads: Int, accounts: Int) {
+        leadIndex.reserveCapacity(leads)
+        leadIDs.reserveCapacity(leads)
+        attrs.reserveCapacity(leads * Self.attrCount)
+        hot.reserveCapacity(leads)
+        identHead.reserveCapacity(leads)
+        edges.reserveCapacity(leads: leads)
+        accountIndex.reserveCapacity(accounts)
+        self.accounts.reserveCapacity(accounts)
+    }
+
     /// Number of leads (including absorbed redirects).
     public var leadCount: Int { leadIDs.count }
     /// Number of accounts.
@@ -155,12 +175,16 @@ public struct Ledger: Sendable, Equatable {
     @discardableResult
     public mutating func apply(_ event: CanonicalEvent) -> [ProjectionEffect] {
         let p = event.lineage.position
-        let key = SourceKey(topic: strings.intern(p.topic), partition: p.partition)
+        let key = SourceKey(topic: p.topic, partition: p.partition)
         let mark = Mark(offset: p.offset, seq: event.lineage.seq)
-        if let m = applied[key], mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) {
-            return [.duplicateIgnored]
+        if let k = appliedKeys.firstIndex(of: key) {
+            let m = appliedMarks[k]
+            if mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) { return [.duplicateIgnored] }
+            appliedMarks[k] = mark
+        } else {
+            appliedKeys.append(key)
+            appliedMarks.append(mark)
         }
-        applied[key] = mark
         let time = event.eventTime.milliseconds
         let source = UInt8(event.lineage.system.priority)
 
@@ -254,11 +278,7 @@ public struct Ledger: Sendable, Equatable {
         leadIndex[id] = i
         leadIDs.append(id)
         attrs.append(contentsOf: repeatElement(AttrSlot(), count: Self.attrCount))
-        leadAccount.append(Self.noIndex)
-        leadLink.append(0)
-        leadFlags.append([])
-        health.append([])
-        engagement.append(EngagementAggregate())
+        hot.append(LeadHot())
         identHead.append(.max)
         edges.addLead()
         return i
@@ -272,7 +292,7 @@ public struct Ledger: Sendable, Equatable {
 
     /// The live lead index for `id`, creating the lead if new, following merges.
     mutating func resolveLead(_ id: LeadID) -> UInt32 {
-        if let i = leadIndex[id] { return leadFlags[Int(i)].contains(.merged) ? follow(i) : i }
+        if let i = leadIndex[id] { return hot[Int(i)].flags.contains(.merged) ? follow(i) : i }
         return newLead(id)
     }
 
@@ -298,7 +318,7 @@ public struct Ledger: Sendable, Equatable {
     }
 
     mutating func applyEngagement(_ li: UInt32, _ e: Engagement, time t: EventTime) {
-        var g = engagement[Int(li)]
+        var g = hot[Int(li)].engagement
         let ms = t.milliseconds
         switch e.action {
         case .pageView: g.pageViews &+= 1
@@ -307,18 +327,18 @@ public struct Ledger: Sendable, Equatable {
         case .open: g.emailOpens &+= 1
         case .click: g.emailClicks &+= 1
         case .call, .meeting, .emailReply, .note: g.crmActivities &+= 1
-        case .bounce: health[Int(li)].insert(.bounced)
-        case .dropped: health[Int(li)].insert(.dropped)
-        case .spamreport: health[Int(li)].insert(.spamReported)
-        case .unsubscribe: health[Int(li)].insert(.unsubscribed)
-        case .groupUnsubscribe: health[Int(li)].insert(.groupUnsubscribed)
-        case .groupResubscribe: health[Int(li)].remove(.groupUnsubscribed)
+        case .bounce: hot[Int(li)].health.insert(.bounced)
+        case .dropped: hot[Int(li)].health.insert(.dropped)
+        case .spamreport: hot[Int(li)].health.insert(.spamReported)
+        case .unsubscribe: hot[Int(li)].health.insert(.unsubscribed)
+        case .groupUnsubscribe: hot[Int(li)].health.insert(.groupUnsubscribed)
+        case .groupResubscribe: hot[Int(li)].health.remove(.groupUnsubscribed)
         case .processed, .deferred: break
         }
         let active = e.action.isActive && e.action != .spamreport && e.action != .unsubscribe
             && e.action != .groupUnsubscribe && e.action != .groupResubscribe
         guard active else {
-            engagement[Int(li)] = g
+            hot[Int(li)].engagement = g
             return
         }
         if e.category.isHighIntent {
@@ -327,7 +347,7 @@ public struct Ledger: Sendable, Equatable {
         }
         if ms < g.firstEngaged { g.firstEngaged = ms }
         if ms > g.lastEngaged { g.lastEngaged = ms }
-        engagement[Int(li)] = g
+        hot[Int(li)].engagement = g
         // Graph edges.
         let edgeKind: EdgeKind
         switch e.action {
@@ -345,26 +365,26 @@ public struct Ledger: Sendable, Equatable {
             edges.record(lead: li, kind: e.action == .open ? .opened : .engagedWith, targetKind: .campaign, target: strings.intern(c), at: t)
         }
         // Account interaction profile.
-        let a = leadAccount[Int(li)]
+        let a = hot[Int(li)].account
         if a != Self.noIndex {
-            accounts[Int(a)].engagement.byCategory[e.category.index] &+= 1
+            accounts[Int(a)].engagement.counts[e.category.index] &+= 1
             accounts[Int(a)].engagement.total &+= 1
             if ms > accounts[Int(a)].engagement.lastEngaged { accounts[Int(a)].engagement.lastEngaged = ms }
         }
     }
 
     mutating func linkLead(_ li: UInt32, to a: UInt32, strength: UInt8, time: Int64) {
-        let old = leadAccount[Int(li)]
-        if old == a { leadLink[Int(li)] = max(leadLink[Int(li)], strength); return }
+        let old = hot[Int(li)].account
+        if old == a { hot[Int(li)].link = max(hot[Int(li)].link, strength); return }
         if old != Self.noIndex { accounts[Int(old)].contacts.removeAll { $0 == li } }
-        leadAccount[Int(li)] = a
-        leadLink[Int(li)] = strength
+        hot[Int(li)].account = a
+        hot[Int(li)].link = strength
         accounts[Int(a)].contacts.append(li)
         accounts[Int(a)].linkTime = max(accounts[Int(a)].linkTime, time)
     }
 
     mutating func markMerged(_ ai: UInt32, into li: UInt32) {
-        leadFlags[Int(ai)].insert(.merged)
+        hot[Int(ai)].flags.insert(.merged)
         mergedInto[ai] = li
         absorbedBy[li, default: []].append(ai)
     }
@@ -375,20 +395,20 @@ public struct Ledger: Sendable, Equatable {
             let s = attrs[base + n.index]
             if s.value != StringTable.none { setAttr(li, n, s.value, source: s.source, time: s.time) }
         }
-        engagement[Int(li)].add(engagement[Int(ai)])
-        health[Int(li)].formUnion(health[Int(ai)])
+        hot[Int(li)].engagement.add(hot[Int(ai)].engagement)
+        hot[Int(li)].health.formUnion(hot[Int(ai)].health)
         var i = identHead[Int(ai)]
         while i != .max {
             addIdentifier(li, identPool[Int(i)].kind, identPool[Int(i)].value)
             i = identPool[Int(i)].next
         }
         edges.merge(ai, into: li)
-        let aa = leadAccount[Int(ai)]
+        let aa = hot[Int(ai)].account
         if aa != Self.noIndex {
             accounts[Int(aa)].contacts.removeAll { $0 == ai }
-            if leadAccount[Int(li)] == Self.noIndex { linkLead(li, to: aa, strength: leadLink[Int(ai)], time: .min) }
+            if hot[Int(li)].account == Self.noIndex { linkLead(li, to: aa, strength: hot[Int(ai)].link, time: .min) }
         }
-        leadAccount[Int(ai)] = Self.noIndex
+        hot[Int(ai)].account = Self.noIndex
         if outcomes[li] == nil, let o = outcomes[ai] { outcomes[li] = o }
         outcomes[ai] = nil
         overrides[ai] = nil
@@ -409,7 +429,7 @@ public struct Ledger: Sendable, Equatable {
         for n in Self.personal { attrs[Int(li) * Self.attrCount + n.index] = AttrSlot() }
         identHead[Int(li)] = .max
         edges.clear(li)
-        leadFlags[Int(li)].insert(.erased)
+        hot[Int(li)].flags.insert(.erased)
     }
 
     // MARK: - Accounts
@@ -498,20 +518,20 @@ public struct Ledger: Sendable, Equatable {
                                                                      eventTime: EventTime(milliseconds: s.time))))
             }
         }
-        let a = leadAccount[Int(i)]
+        let a = hot[Int(i)].account
         return LeadProfile(
             id: leadIDs[Int(i)], identifiers: ids, attributes: values,
             account: a == Self.noIndex ? nil : accountID(a),
-            accountLink: leadLink[Int(i)] == 0 ? nil : AccountLinkMethod.allCases[Int(leadLink[Int(i)]) - 1],
-            engagement: engagement[Int(i)], emailHealth: health[Int(i)], outcome: outcomes[i], override: overrides[i],
+            accountLink: hot[Int(i)].link == 0 ? nil : AccountLinkMethod.allCases[Int(hot[Int(i)].link) - 1],
+            engagement: hot[Int(i)].engagement, emailHealth: hot[Int(i)].health, outcome: outcomes[i], override: overrides[i],
             absorbed: (absorbedBy[i] ?? []).map { leadIDs[Int($0)] }.sorted(),
-            erased: leadFlags[Int(i)].contains(.erased))
+            erased: hot[Int(i)].flags.contains(.erased))
     }
 
     func contact(_ li: UInt32) -> Contact {
         let base = Int(li) * Self.attrCount
         func v(_ n: AttributeName) -> String? { strings[attrs[base + n.index].value] }
-        let g = engagement[Int(li)]
+        let g = hot[Int(li)].engagement
         return Contact(lead: leadIDs[Int(li)],
                        role: v(.buyingRole).flatMap(BuyingRole.init(rawValue:)) ?? .user,
                        seniority: v(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown,

@@ -132,19 +132,43 @@ public struct OpportunityProfile: Sendable, Equatable {
     public var updated: EventTime
 }
 
+/// Eleven counters, one per ``ContentCategory``, stored inline (no heap).
+public struct CategoryCounts: Sendable, Equatable {
+    var storage: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// Number of counters.
+    public static let count = 11
+
+    public init() {}
+
+    /// The counter of category index `i` (``ContentCategory/index``).
+    public subscript(_ i: Int) -> UInt32 {
+        get {
+            precondition(i >= 0 && i < Self.count)
+            return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
+        }
+        set {
+            precondition(i >= 0 && i < Self.count)
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i * 4, as: UInt32.self) }
+        }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { (0..<count).allSatisfy { a[$0] == b[$0] } }
+}
+
 /// Per-account interaction counts by ``ContentCategory`` plus totals.
 public struct AccountEngagement: Sendable, Equatable {
+    /// Counts by category, inline.
+    public var counts = CategoryCounts()
+    public var total: UInt32 = 0
+    public var lastEngaged: Int64 = .min
+
+    public init() {}
+
     /// Counts indexed by ``ContentCategory/index``.
-    public var byCategory: [UInt32]
-    public var total: UInt32
-    public var lastEngaged: Int64
-    public init() {
-        byCategory = Array(repeating: 0, count: ContentCategory.allCases.count)
-        total = 0
-        lastEngaged = .min
-    }
+    public var byCategory: [UInt32] { (0..<CategoryCounts.count).map { counts[$0] } }
+
     mutating func add(_ o: AccountEngagement) {
-        for i in byCategory.indices { byCategory[i] &+= o.byCategory[i] }
+        for i in 0..<CategoryCounts.count { counts[i] &+= o.counts[i] }
         total &+= o.total
         lastEngaged = max(lastEngaged, o.lastEngaged)
     }
