@@ -37,6 +37,7 @@ struct CoreBenchmark: ParsableCommand {
         let categories = ContentCategory.allCases
         let paths = (0..<200).map { "/\(categories[$0 % categories.count].rawValue)/page-\($0)" }
         let titles = ["CEO", "VP Sales", "Director of IT", "Marketing Manager", "Software Engineer", "Senior Analyst", "Office Manager", "CFO"]
+        let titleClasses = titles.map { JobTitleClassifier.classify($0) }
         let firstNames = (0..<2000).map { "First\($0)" }
         let lastNames = (0..<5000).map { "Last\($0)" }
         var offset: Int64 = 0
@@ -73,8 +74,9 @@ struct CoreBenchmark: ParsableCommand {
             let first = firstNames[Int(rng.next() % UInt64(firstNames.count))]
             let last = lastNames[Int(rng.next() % UInt64(lastNames.count))]
             let email = "\(first.lowercased()).\(last.lowercased())\(i)@\(accountIDs[a].rawValue)"
-            let title = titles[Int(rng.next() % UInt64(titles.count))]
-            let c = JobTitleClassifier.classify(title)
+            let t = Int(rng.next() % UInt64(titles.count))
+            let title = titles[t]
+            let c = titleClasses[t]
             let time = EventTime(milliseconds: t0 + Int64(i))
             ledger.apply(CanonicalEvent(eventTime: time, leadID: id, accountID: accountIDs[a], lineage: lineage(.crm),
                                         payload: .identityLinked([Identifier(.crmRecord, "salesforce:00Q\(i)"), Identifier(.email, email)])))

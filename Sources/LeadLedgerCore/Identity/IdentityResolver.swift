@@ -98,6 +98,10 @@ public struct IdentityResolver: Sendable {
     var accountByCRM: [String: AccountID] = [:]
     var accountByGroup: [String: AccountID] = [:]
     var pending: [String: [Pending]] = [:]
+    // Memos of pure functions (bounded; results never depend on them).
+    var titleCache: [String: TitleClassification] = [:]
+    var emailCache: [String: NormalizedEmail?] = [:]
+    static let memoLimit = 100_000
     var watermark = EventTime(milliseconds: .min)
     var nextSweep = EventTime(milliseconds: .min)
 
@@ -264,7 +268,23 @@ public struct IdentityResolver: Sendable {
 
     // MARK: - Attributes
 
-    static func attributes(email: NormalizedEmail?, firstName: String?, lastName: String?, fullName: String?, title: String?,
+    /// ``JobTitleClassifier/classify(_:)`` memoized (titles repeat a lot).
+    mutating func classify(_ title: String) -> TitleClassification {
+        if let c = titleCache[title] { return c }
+        let c = JobTitleClassifier.classify(title)
+        if titleCache.count < Self.memoLimit { titleCache[title] = c }
+        return c
+    }
+
+    /// The configured email normalization, memoized (a person's address repeats in every event).
+    mutating func normalizeEmail(_ raw: String) -> NormalizedEmail? {
+        if let c = emailCache[raw] { return c }
+        let c = configuration.email.normalize(raw)
+        if emailCache.count < Self.memoLimit { emailCache[raw] = .some(c) }
+        return c
+    }
+
+    static func attributes(classify: (String) -> TitleClassification, email: NormalizedEmail?, firstName: String?, lastName: String?, fullName: String?, title: String?,
                            phone: String?, company: String?, website: String?, country: String?, state: String?,
                            employees: Int?, revenue: Double?, industry: String?, leadSource: String?) -> [AttributeValue] {
         var a: [AttributeValue] = []
@@ -294,7 +314,7 @@ public struct IdentityResolver: Sendable {
         add(.industry, industry)
         add(.leadSource, leadSource)
         if let t = title, !Text.trim(t).isEmpty {
-            let c = JobTitleClassifier.classify(t)
+            let c = classify(t)
             a.append(AttributeValue(.seniority, c.seniority.rawValue))
             a.append(AttributeValue(.jobFunction, c.function.rawValue))
             a.append(AttributeValue(.buyingRole, c.role.rawValue))
@@ -311,17 +331,17 @@ public struct IdentityResolver: Sendable {
         func personRoot(email: String?) -> Int32 {
             var ids: [Identifier] = []
             if let r = record { ids.append(r) }
-            if let m = email.flatMap(configuration.email.normalize) { ids.append(Identifier(.email, m.identityKey)) }
+            if let m = email.flatMap { normalizeEmail($0) } { ids.append(Identifier(.email, m.identityKey)) }
             return resolveLead(ids, time: t, system: .crm, external: ext, &out)
         }
         let start = out.events.count
         switch e.payload {
         case .person(let p):
-            let email = p.email.flatMap(configuration.email.normalize)
+            let email = p.email.flatMap { normalizeEmail($0) }
             let root = personRoot(email: p.email)
             linkFromFacts(root, email: email, website: p.website, company: p.company, time: t, system: .crm, external: ext, &out)
             let s = leads[root]!
-            let attrs = Self.attributes(email: email, firstName: p.firstName, lastName: p.lastName, fullName: nil, title: p.title,
+            let attrs = Self.attributes(classify: { self.classify($0) }, email: email, firstName: p.firstName, lastName: p.lastName, fullName: nil, title: p.title,
                                         phone: p.phone, company: p.company, website: p.website, country: p.country, state: p.state,
                                         employees: p.employees, revenue: p.annualRevenue, industry: p.industry, leadSource: p.leadSource)
             if !attrs.isEmpty { out.emit(t, s.id, s.account, .crm, ext, .attributes(attrs)) }
@@ -351,7 +371,7 @@ public struct IdentityResolver: Sendable {
             facts.isClosed = o.isClosed
             facts.isWon = o.isWon
             for email in o.contactEmails {
-                guard let m = configuration.email.normalize(email) else { continue }
+                guard let m = normalizeEmail(email) else { continue }
                 let s0 = out.events.count
                 let root = resolveLead([Identifier(.email, m.identityKey)], time: t, system: .crm, external: ext, &out)
                 if let account { link(root, to: account, by: .crmOpportunity, time: t, system: .crm, external: ext, &out) }
@@ -383,7 +403,7 @@ public struct IdentityResolver: Sendable {
             out.emit(t, s.id, s.account, .crm, ext, o.map { .overrideSet($0) } ?? .overrideCleared)
             out.settleAccount(of: s.id, to: s.account, from: start)
         case .erasure(let email):
-            guard let m = configuration.email.normalize(email), let n = nodeOf[Identifier(.email, m.identityKey).key] else {
+            guard let m = normalizeEmail(email), let n = nodeOf[Identifier(.email, m.identityKey).key] else {
                 counters.erasuresUnknown += 1
                 out.emit(t, nil, nil, .crm, ext, .erasure)
                 return
@@ -405,7 +425,7 @@ public struct IdentityResolver: Sendable {
     mutating func resolveWeb(_ e: SegmentEvent, _ out: inout Emitter) {
         let t = e.timestamp
         let ext = e.messageID
-        let email = e.traits.email.flatMap(configuration.email.normalize)
+        let email = e.traits.email.flatMap { normalizeEmail($0) }
         var ids: [Identifier] = []
         if let u = e.userID { ids.append(Identifier(.userID, u)) }
         if e.type == .identify, let m = email { ids.append(Identifier(.email, m.identityKey)) }
@@ -421,7 +441,7 @@ public struct IdentityResolver: Sendable {
         case .identify:
             linkFromFacts(root, email: email, website: e.traits.website, company: e.traits.company, time: t, system: .web, external: ext, &out)
             let s = leads[root]!
-            let attrs = Self.attributes(email: email, firstName: e.traits.firstName, lastName: e.traits.lastName, fullName: e.traits.name,
+            let attrs = Self.attributes(classify: { self.classify($0) }, email: email, firstName: e.traits.firstName, lastName: e.traits.lastName, fullName: e.traits.name,
                                         title: e.traits.title, phone: e.traits.phone, company: e.traits.company, website: e.traits.website,
                                         country: e.traits.country, state: nil, employees: nil, revenue: nil, industry: e.traits.industry,
                                         leadSource: nil)
@@ -513,7 +533,7 @@ public struct IdentityResolver: Sendable {
     // MARK: - Email
 
     mutating func resolveEmail(_ e: SendGridEvent, _ out: inout Emitter) {
-        guard let m = configuration.email.normalize(e.email) else { return }
+        guard let m = normalizeEmail(e.email) else { return }
         let t = e.timestamp
         let start = out.events.count
         let root = resolveLead([Identifier(.email, m.identityKey)], time: t, system: .email, external: e.sgEventID, &out)

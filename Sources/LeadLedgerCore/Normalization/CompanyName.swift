@@ -25,7 +25,8 @@ public enum CompanyNameNormalizer {
 
     /// The matching key of a company name, or nil when nothing is left.
     public static func matchKey(_ name: String) -> String? {
-        var tokens = Text.matchKey(name.replacingOccurrences(of: "A/S", with: "AS").replacingOccurrences(of: "a/s", with: "as")).split(separator: " ").map(String.init)
+        let slashFree = name.contains("/") ? name.replacingOccurrences(of: "A/S", with: "AS").replacingOccurrences(of: "a/s", with: "as") : name
+        var tokens = Text.matchKey(slashFree).split(separator: " ").map(String.init)
         if tokens.count > 1, tokens.first == "the" { tokens.removeFirst() }
         while tokens.count > 1, let last = tokens.last, legalSuffixes.contains(last) { tokens.removeLast() }
         let key = tokens.joined(separator: " ")

@@ -36,7 +36,7 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
     /// Host and query string are ignored; an empty path is the home page (product).
     public static func classify(explicit: String? = nil, url: String? = nil, path: String? = nil, eventName: String? = nil) -> ContentCategory {
         if let e = explicit {
-            let k = Text.matchKey(e).replacingOccurrences(of: " ", with: "_")
+            let k = Text.matchKey(e).split(separator: " ").joined(separator: "_")
             if let c = ContentCategory(rawValue: k) ?? ContentCategory(rawValue: String(k.dropLast())) { return c }
         }
         var words: [String] = []
@@ -46,9 +46,8 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
         }
         if let e = eventName { words += Text.matchKey(e).split(separator: " ").map(String.init) }
         let set = Set(words)
-        let text = " " + words.joined(separator: " ") + " "
         for (cat, keys) in rules {
-            if keys.contains(where: { $0.contains(" ") ? text.contains(" \($0) ") : set.contains($0) }) { return cat }
+            if keys.contains(where: { $0.contains(" ") ? Text.hasPhrase(words, $0) : set.contains($0) }) { return cat }
         }
         return .other
     }
@@ -68,7 +67,7 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
     /// The path of a URL (`https://a.io/x/y?q#f` → `/x/y`).
     public static func path(ofURL url: String) -> String {
         var s = Substring(url)
-        if let r = s.range(of: "://") { s = s[r.upperBound...] }
+        if let r = Text.find("://", in: s) { s = s[r.upperBound...] }
         guard let slash = s.firstIndex(of: "/") else { return "/" }
         s = s[slash...]
         if let q = s.firstIndex(where: { $0 == "?" || $0 == "#" }) { s = s[..<q] }

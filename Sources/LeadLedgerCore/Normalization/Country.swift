@@ -94,7 +94,7 @@ public enum CountryNormalizer {
         if key.hasPrefix("the ") { key.removeFirst(4) }
         if let c = index[key] { return c }
         // "U S A" from "U. S. A." style spacing.
-        let squeezed = key.replacingOccurrences(of: " ", with: "")
+        let squeezed = key.filter { $0 != " " }
         if squeezed.count <= 3, let c = index[squeezed] { return c }
         return nil
     }

@@ -38,7 +38,7 @@ public enum DomainNormalizer {
     /// The normalized host of a URL or domain string, or nil if there is none.
     public static func host(_ raw: String) -> String? {
         var s = Substring(Text.fold(Text.trim(raw)))
-        if let r = s.range(of: "://") { s = s[r.upperBound...] } else if s.hasPrefix("//") { s = s.dropFirst(2) }
+        if let r = Text.find("://", in: s) { s = s[r.upperBound...] } else if s.hasPrefix("//") { s = s.dropFirst(2) }
         if let end = s.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" }) { s = s[..<end] }
         if let at = s.lastIndex(of: "@") { s = s[s.index(after: at)...] }
         if s.hasPrefix("[") { return nil }  // IPv6 literal
@@ -97,6 +97,7 @@ public enum DomainNormalizer {
 extension String {
     func replacingAll(_ targets: [String], with r: String) -> String {
         var s = self
+        if Text.isASCII(s) { return s }
         for t in targets where s.contains(t) { s = s.replacingOccurrences(of: t, with: r) }
         return s
     }

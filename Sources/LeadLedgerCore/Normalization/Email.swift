@@ -36,6 +36,11 @@ public struct EmailNormalizer: Sendable {
     /// Creates a normalizer.
     public init(gmailDots: Bool = true) { self.gmailDots = gmailDots }
 
+    static func hasSpaceOrControl(_ s: Substring) -> Bool {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.contains { $0 <= 0x20 || $0 == 0x7F } }
+        return s.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+    }
+
     /// Normalizes `raw`, or nil if it is not a usable address.
     public func normalize(_ raw: String) -> NormalizedEmail? {
         var s = Text.trim(raw[...])
@@ -46,12 +51,11 @@ public struct EmailNormalizer: Sendable {
         let localRaw = s[..<at]
         let domainRaw = s[s.index(after: at)...]
         guard !localRaw.isEmpty, !domainRaw.isEmpty,
-              !localRaw.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }),
-              !domainRaw.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 }),
+              !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
               !domainRaw.contains("/"), !domainRaw.contains(":")
         else { return nil }
         let local = Text.fold(String(localRaw))
-        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return nil }
+        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else { return nil }
         guard let domain = DomainNormalizer.host(String(domainRaw)) else { return nil }
         // host() drops a leading "www." label; mailbox domains keep theirs.
         let mailDomain = domainRaw.lowercased().hasPrefix("www.") && !domain.hasPrefix("www.") ? "www." + domain : domain

@@ -96,6 +96,7 @@ public enum JobTitleClassifier {
         ("supply chain", .operations), ("data scientist", .engineering), ("managing director", .executive),
         ("general manager", .executive), ("office manager", .operations),
     ]
+    static let phraseWords: [([String], JobFunction)] = phraseFunctions.map { ($0.0.split(separator: " ").map(String.init), $0.1) }
     static let keywordFunctions: [(JobFunction, Set<String>)] = [
         (.legal, ["legal", "counsel", "attorney", "lawyer", "compliance", "paralegal", "privacy"]),
         (.hr, ["hr", "people", "talent", "recruiter", "recruiting", "recruitment", "hiring", "payroll", "benefits"]),
@@ -124,9 +125,8 @@ public enum JobTitleClassifier {
         for w in Text.matchKey(title).split(separator: " ") {
             if let e = abbreviations[String(w)] { words.append(contentsOf: e.split(separator: " ").map(String.init)) } else { words.append(String(w)) }
         }
-        let text = " " + words.joined(separator: " ") + " "
         let set = Set(words)
-        func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
+        func has(_ phrase: String) -> Bool { Text.hasPhrase(words, phrase) }
 
         let assistant = has("executive assistant") || has("assistant to") || has("personal assistant") || has("administrative assistant")
         let seniority: Seniority
@@ -153,7 +153,8 @@ public enum JobTitleClassifier {
         }
 
         var function: JobFunction = .other
-        if let f = phraseFunctions.first(where: { has($0.0) })?.1 {
+        let phraseFunction = phraseWords.first(where: { Text.hasPhrase(words, $0.0) })?.1
+        if let f = phraseFunction {
             function = f
         } else if let f = keywordFunctions.first(where: { !$0.1.isDisjoint(with: set) })?.0 {
             function = f
@@ -163,7 +164,7 @@ public enum JobTitleClassifier {
             function = .executive
         }
         // A C-suite acronym names the function better than generic keywords ("CTO & Co-Founder").
-        if seniority == .cLevel, let c = words.first(where: { cSuite[$0] != nil }), !phraseFunctions.contains(where: { has($0.0) }) {
+        if seniority == .cLevel, let c = words.first(where: { cSuite[$0] != nil }), phraseFunction == nil {
             function = cSuite[c]!
         }
 

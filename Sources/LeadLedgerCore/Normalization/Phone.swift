@@ -27,7 +27,7 @@ public enum PhoneNormalizer {
     public static func e164(_ raw: String, country: String?) -> String? {
         var s = Substring(Text.trim(raw).lowercased())
         for marker in ["extension", "ext.", "ext", "x", "#"] {
-            if let r = s.range(of: marker) { s = s[..<r.lowerBound] }
+            if let r = Text.find(marker, in: s) { s = s[..<r.lowerBound] }
         }
         var digits = ""
         var plus = false

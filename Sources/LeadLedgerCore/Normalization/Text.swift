@@ -22,6 +22,7 @@ enum Text {
 
     /// Trims Unicode whitespace (and NUL) from both ends.
     static func trim(_ s: Substring) -> Substring {
+        if let f = s.utf8.first, let l = s.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return s }
         var lo = s.startIndex, hi = s.endIndex
         while lo < hi, s[lo].isWhitespace || s[lo] == "\u{0}" { lo = s.index(after: lo) }
         while hi > lo {
@@ -81,6 +82,47 @@ enum Text {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The range of the first occurrence of `needle` in `hay`, comparing UTF-8
+    /// bytes (no Foundation, no locale).
+    static func find(_ needle: String, in hay: Substring) -> Range<Substring.Index>? {
+        let n = Array(needle.utf8)
+        guard !n.isEmpty else { return nil }
+        let u = hay.utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == n[0] {
+                var j = i
+                var k = 0
+                while k < n.count, j != u.endIndex, u[j] == n[k] {
+                    k += 1
+                    j = u.index(after: j)
+                }
+                if k == n.count { return i..<j }
+            }
+            i = u.index(after: i)
+        }
+        return nil
+    }
+
+    /// Whether the word list contains `phrase` (space-separated words) as a contiguous run.
+    static func hasPhrase(_ words: [String], _ phrase: String) -> Bool {
+        hasPhrase(words, phrase.split(separator: " ").map(String.init))
+    }
+
+    /// Whether the word list contains the pre-split phrase `p` as a contiguous run.
+    static func hasPhrase(_ words: [String], _ p: [String]) -> Bool {
+        guard !p.isEmpty, words.count >= p.count else { return false }
+        for start in 0...(words.count - p.count) {
+            var ok = true
+            for k in 0..<p.count where words[start + k] != p[k] {
+                ok = false
+                break
+            }
+            if ok { return true }
+        }
+        return false
     }
 
     /// Loads a resource list: one entry per line, `#` comments and blank lines skipped.
