@@ -167,19 +167,27 @@ public struct Ledger: Sendable, Equatable {
     /// Functional form: the state after `event`, and its effects.
     public static func applying(_ event: CanonicalEvent, to state: Ledger) -> (Ledger, [ProjectionEffect]) {
         var s = state
-        let effects = s.apply(event)
+        let effects: [ProjectionEffect] = s.apply(event)
         return (s, effects)
     }
 
     /// Applies one canonical event in log order and returns its effects.
     @discardableResult
     public mutating func apply(_ event: CanonicalEvent) -> [ProjectionEffect] {
+        var effects: [ProjectionEffect] = []
+        apply(event, effects: &effects)
+        return effects
+    }
+
+    /// Applies one canonical event in log order, appending its effects to
+    /// `out` (no allocation per event when `out` is reused).
+    public mutating func apply(_ event: CanonicalEvent, effects out: inout [ProjectionEffect]) {
         let p = event.lineage.position
         let key = SourceKey(topic: p.topic, partition: p.partition)
         let mark = Mark(offset: p.offset, seq: event.lineage.seq)
         if let k = appliedKeys.firstIndex(of: key) {
             let m = appliedMarks[k]
-            if mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) { return [.duplicateIgnored] }
+            if mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) { out.append(.duplicateIgnored); return }
             appliedMarks[k] = mark
         } else {
             appliedKeys.append(key)
@@ -190,10 +198,10 @@ public struct Ledger: Sendable, Equatable {
 
         switch event.payload {
         case .accountUpserted(let f):
-            guard let aid = event.accountID else { return [] }
+            guard let aid = event.accountID else { return }
             let a = accountSlot(aid)
             upsertAccount(a, f, source: source, time: time)
-            return [.accountChanged(aid)]
+            out.append(.accountChanged(aid)); return
         case .opportunity(let o):
             let oi = opportunity(o.opportunityID)
             var r = opportunities[Int(oi)]
@@ -216,58 +224,58 @@ public struct Ledger: Sendable, Equatable {
             }
             r.updated = max(r.updated, time)
             opportunities[Int(oi)] = r
-            var effects: [ProjectionEffect] = r.account == Self.noIndex ? [] : [.accountChanged(accountID(r.account))]
-            for c in r.contacts { effects.append(.leadChanged(leadIDs[Int(c)])) }
-            return effects
+            if r.account != Self.noIndex { out.append(.accountChanged(accountID(r.account))) }
+            for c in r.contacts { out.append(.leadChanged(leadIDs[Int(c)])) }
+            return
         default:
             break
         }
 
         guard let lid = event.leadID else {
-            return []  // e.g. an erasure request for an unknown email: nothing materialized
+            return  // e.g. an erasure request for an unknown email: nothing materialized
         }
         let li = resolveLead(lid)
         let current = leadIDs[Int(li)]
         switch event.payload {
         case .identityLinked(let ids):
             for id in ids { addIdentifier(li, id.kind, strings.intern(id.value)) }
-            return [.leadChanged(current)]
+            out.append(.leadChanged(current)); return
         case .identityMerged(let absorbedID):
             guard let ai0 = leadIndex[absorbedID] else {
                 // Never seen on this partition: just remember the redirect.
                 let ai = newLead(absorbedID)
                 markMerged(ai, into: li)
-                return [.leadMerged(survivor: current, absorbed: absorbedID)]
+                out.append(.leadMerged(survivor: current, absorbed: absorbedID)); return
             }
             let ai = follow(ai0)
-            if ai == li { return [] }
+            if ai == li { return }
             merge(ai, into: li)
-            return [.leadMerged(survivor: current, absorbed: leadIDs[Int(ai)])]
+            out.append(.leadMerged(survivor: current, absorbed: leadIDs[Int(ai)])); return
         case .attributes(let values):
             for v in values { setAttr(li, v.name, strings.intern(v.value), source: source, time: time) }
-            return [.leadChanged(current)]
+            out.append(.leadChanged(current)); return
         case .engagement(let e):
             applyEngagement(li, e, time: event.eventTime)
-            return [.leadChanged(current)]
+            out.append(.leadChanged(current)); return
         case .accountLinked:
-            guard let aid = event.accountID else { return [] }
+            guard let aid = event.accountID else { return }
             let method = event.payload.linkMethod!
             linkLead(li, to: accountSlot(aid), strength: UInt8(method.strength), time: time)
-            return [.leadChanged(current), .accountChanged(aid)]
+            out.append(.leadChanged(current)); out.append(.accountChanged(aid)); return
         case .outcome(let kind, let reason, let opp):
             outcomes[li] = OutcomeRecord(kind: kind, reason: reason, opportunityID: opp, eventTime: event.eventTime)
-            return [.outcomeRecorded(current, kind)]
+            out.append(.outcomeRecorded(current, kind)); return
         case .overrideSet(let f):
             overrides[li] = OverrideRecord(fields: f, eventTime: event.eventTime)
-            return [.overrideChanged(current)]
+            out.append(.overrideChanged(current)); return
         case .overrideCleared:
             overrides[li] = nil
-            return [.overrideChanged(current)]
+            out.append(.overrideChanged(current)); return
         case .erasure:
             erase(li)
-            return [.leadErased(current)]
+            out.append(.leadErased(current)); return
         case .accountUpserted, .opportunity:
-            return []
+            return
         }
     }
 
