@@ -288,3 +288,58 @@ struct ProjectionPropertyTests {
         }
     }
 }
+
+@Suite("Graph edge storage")
+struct EdgeStorageTests {
+    static func engagement(_ lead: LeadID, _ content: String, second: Int64, offset: Int64) -> CanonicalEvent {
+        CanonicalEvent(eventTime: EventTime(seconds: 1_700_000_000 + second), leadID: lead, accountID: nil,
+                       lineage: Lineage(position: SourcePosition(topic: "web.events", partition: 0, offset: offset), seq: 0, externalID: nil, system: .web),
+                       payload: .engagement(Engagement(action: .pageView, category: .blog, content: content)))
+    }
+
+    @Test("a lead keeps its 8 most recent distinct edges; evictions are counted; counters keep everything")
+    func eviction() {
+        var l = Ledger()
+        let lead = LeadID(raw: 7)
+        for i in 0..<9 { l.apply(Self.engagement(lead, "/blog/\(i)", second: Int64(i), offset: Int64(i))) }
+        l.apply(Self.engagement(lead, "/blog/8", second: 100, offset: 9))  // repeat: no eviction
+        #expect(l.evictedEdges == 1)
+        let edges = l.edges(from: GraphNode(.lead, lead.description))
+        #expect(edges.count == 8)
+        #expect(!edges.contains { $0.to.name == "/blog/0" })
+        let repeated = edges.first { $0.to.name == "/blog/8" }
+        #expect(repeated?.count == 2)
+        #expect(repeated?.firstSeen == EventTime(seconds: 1_700_000_008) && repeated?.lastSeen == EventTime(seconds: 1_700_000_100))
+        #expect(l.lead(lead)?.engagement.pageViews == 10)
+    }
+
+    @Test("log events are keyed by account, else by lead")
+    func keys() throws {
+        var h = ResolveHarness()
+        let out = try h.feed(.crm, crmLead("K1", #""email":"k@acme.io""#)) + h.feed(.crm, crmLead("K2", #""email":"k@gmail.com""#))
+        #expect(out.filter { $0.leadID == h.lead(.crmRecord, "salesforce:K1") }.allSatisfy { $0.key == "acme.io" })
+        let free = try #require(h.lead(.crmRecord, "salesforce:K2"))
+        #expect(out.filter { $0.leadID == free }.allSatisfy { $0.key == free.description })
+    }
+}
+
+@Suite("Lead index map")
+struct LeadIndexMapTests {
+    @Test("agrees with Dictionary on inserts, updates and misses, across growth")
+    func agreesWithDictionary() async {
+        await propertyCheck(count: 30, input: Gen.uint64(in: 0...5000).array(of: 0...3000)) { keys in
+            var m = LeadIndexMap()
+            var d: [UInt64: UInt32] = [:]
+            for (i, k) in keys.enumerated() {
+                m[LeadID(raw: k)] = UInt32(i)
+                d[k] = UInt32(i)
+            }
+            #expect(m.count == d.count)
+            for k in 0...5001 as ClosedRange<UInt64> { #expect(m[LeadID(raw: k)] == d[k]) }
+            var reserved = LeadIndexMap()
+            reserved.reserveCapacity(10_000)
+            for (i, k) in keys.enumerated() { reserved[LeadID(raw: k)] = UInt32(i) }
+            #expect(reserved == m)
+        }
+    }
+}

@@ -59,7 +59,7 @@ public struct Ledger: Sendable, Equatable {
     public private(set) var strings = StringTable()
 
     // Leads, column-wise.
-    var leadIndex: [LeadID: UInt32] = [:]
+    var leadIndex = LeadIndexMap()
     var leadIDs: ContiguousArray<LeadID> = []
     var attrs: ContiguousArray<AttrSlot> = []
     /// Per-lead data touched by most events, kept together (one or two cache lines).
