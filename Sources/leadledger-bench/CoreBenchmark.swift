@@ -104,7 +104,7 @@ struct CoreBenchmark: ParsableCommand {
         var applyTime = Duration.zero
         var applyCPU = 0.0
         var effects: [ProjectionEffect] = []
-        effects.reserveCapacity(16)
+        effects.reserveCapacity(4096)
         var buffer: [CanonicalEvent] = []
         buffer.reserveCapacity(chunk)
         var time = t0 + Int64(leads)
@@ -143,9 +143,9 @@ struct CoreBenchmark: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let cpu0 = threadCPUSeconds()
-            for e in buffer {
+            for start in stride(from: 0, to: buffer.count, by: 1024) {
                 effects.removeAll(keepingCapacity: true)
-                ledger.apply(e, effects: &effects)
+                ledger.apply(batch: buffer[start..<min(start + 1024, buffer.count)], effects: &effects)
             }
             applyCPU += threadCPUSeconds() - cpu0
             applyTime += clock.now - start

@@ -343,3 +343,18 @@ struct LeadIndexMapTests {
         }
     }
 }
+
+@Suite("Batch apply")
+struct BatchApplyTests {
+    @Test("apply(batch:) gives the same state and effects as applying one by one")
+    func sameAsSingle() async {
+        await propertyCheck(count: 30, input: Script.gen) { steps in
+            let p = try Script.run(steps)
+            var batched = Ledger()
+            var effects: [ProjectionEffect] = []
+            batched.apply(batch: p.harness.log, effects: &effects)
+            #expect(batched == p.ledger)
+            #expect(effects == p.effects)
+        }
+    }
+}

@@ -179,6 +179,45 @@ public struct Ledger: Sendable, Equatable {
         return effects
     }
 
+    /// Applies events in log order, appending their effects to `out`.
+    ///
+    /// Same result as applying them one by one; faster on large ledgers:
+    /// events are taken in groups of 16 whose lead-index slots, lead records,
+    /// edge blocks and accounts are first read in independent passes, so the
+    /// CPU overlaps their cache misses instead of taking them one at a time.
+    public mutating func apply<C: RandomAccessCollection>(batch events: C, effects out: inout [ProjectionEffect])
+    where C.Element == CanonicalEvent {
+        var i = events.startIndex
+        while i != events.endIndex {
+            let end = events.index(i, offsetBy: 16, limitedBy: events.endIndex) ?? events.endIndex
+            warm(events[i..<end])
+            for e in events[i..<end] { apply(e, effects: &out) }
+            i = end
+        }
+    }
+
+    /// Reads (without changing anything) the memory the next events will touch.
+    func warm<C: Collection>(_ events: C) where C.Element == CanonicalEvent {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { idx in
+            var n = 0
+            var sink: UInt32 = 0
+            for e in events where n < 16 {
+                if let l = e.leadID, let li = leadIndex[l] {
+                    idx[n] = li
+                    n += 1
+                }
+            }
+            for k in 0..<n {
+                let li = Int(idx[k])
+                sink &+= hot[li].engagement.total &+ edges.slots[li &* EdgePool.capacityPerLead].count
+                    &+ edges.slots[li &* EdgePool.capacityPerLead &+ 4].count
+                idx[k] = hot[li].account
+            }
+            for k in 0..<n where idx[k] != Self.noIndex { sink &+= accounts[Int(idx[k])].engagement.total }
+            blackHole(sink)
+        }
+    }
+
     /// Applies one canonical event in log order, appending its effects to
     /// `out` (no allocation per event when `out` is reused).
     public mutating func apply(_ event: CanonicalEvent, effects out: inout [ProjectionEffect]) {
@@ -574,6 +613,10 @@ public struct Ledger: Sendable, Equatable {
             engagement: r.engagement)
     }
 }
+
+/// Keeps the optimizer from deleting the warming reads.
+@inline(never) @_optimize(none)
+func blackHole(_ x: UInt32) {}
 
 extension CanonicalPayload {
     var linkMethod: AccountLinkMethod? {
