@@ -19,6 +19,7 @@ struct CoreBenchmark: ParsableCommand {
     @Option(help: "Engagement events to apply after loading.") var events: Int = 10_000_000
     @Option(help: "Inbound messages to decode and resolve (0 to skip).") var messages: Int = 200_000
     @Option(help: "Generator seed.") var seed: UInt64 = 42
+    @Flag(help: "Apply events one by one instead of with apply(batch:).") var single = false
 
     func validate() throws {
         guard leads > 0, accounts > 0, events >= 0, messages >= 0 else {
@@ -27,7 +28,7 @@ struct CoreBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        print("LeadLedgerCore benchmark: leads=\(leads) accounts=\(accounts) events=\(events) messages=\(messages) seed=\(seed)")
+        print("LeadLedgerCore benchmark: leads=\(leads) accounts=\(accounts) events=\(events) messages=\(messages) seed=\(seed) apply=\(single ? "single" : "batch")")
         print("memory method: resident set size from /proc/self/statm (pages x page size), read before and after loading;")
         print("  bytes/lead = (RSS after leads - RSS after accounts) / leads. Generated events are built in chunks and freed,")
         print("  so raw event history is excluded; the figure includes the ledger's indexes, interned strings and allocator overhead.")
@@ -143,9 +144,16 @@ struct CoreBenchmark: ParsableCommand {
             let clock = ContinuousClock()
             let start = clock.now
             let cpu0 = threadCPUSeconds()
-            for start in stride(from: 0, to: buffer.count, by: 1024) {
-                effects.removeAll(keepingCapacity: true)
-                ledger.apply(batch: buffer[start..<min(start + 1024, buffer.count)], effects: &effects)
+            if single {
+                for e in buffer {
+                    effects.removeAll(keepingCapacity: true)
+                    ledger.apply(e, effects: &effects)
+                }
+            } else {
+                for start in stride(from: 0, to: buffer.count, by: 1024) {
+                    effects.removeAll(keepingCapacity: true)
+                    ledger.apply(batch: buffer[start..<min(start + 1024, buffer.count)], effects: &effects)
+                }
             }
             applyCPU += threadCPUSeconds() - cpu0
             applyTime += clock.now - start

@@ -185,8 +185,12 @@ public struct Ledger: Sendable, Equatable {
     /// events are taken in groups of 16 whose lead-index slots, lead records,
     /// edge blocks and accounts are first read in independent passes, so the
     /// CPU overlaps their cache misses instead of taking them one at a time.
-    public mutating func apply<C: RandomAccessCollection>(batch events: C, effects out: inout [ProjectionEffect])
-    where C.Element == CanonicalEvent {
+    public mutating func apply(batch events: [CanonicalEvent], effects out: inout [ProjectionEffect]) {
+        apply(batch: events[...], effects: &out)
+    }
+
+    /// ``apply(batch:effects:)`` on a slice.
+    public mutating func apply(batch events: ArraySlice<CanonicalEvent>, effects out: inout [ProjectionEffect]) {
         var i = events.startIndex
         while i != events.endIndex {
             let end = events.index(i, offsetBy: 16, limitedBy: events.endIndex) ?? events.endIndex
@@ -197,7 +201,7 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Reads (without changing anything) the memory the next events will touch.
-    func warm<C: Collection>(_ events: C) where C.Element == CanonicalEvent {
+    func warm(_ events: ArraySlice<CanonicalEvent>) {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { idx in
             var n = 0
             var sink: UInt32 = 0
