@@ -201,3 +201,44 @@ struct EventTimeTests {
         #expect(EventTime.parseRFC3339(t.rfc3339) == t)
     }
 }
+
+@Suite("Dead letters")
+struct DeadLetterTests {
+    @Test("base64 matches Foundation on assorted lengths")
+    func base64() {
+        for n in 0..<40 {
+            let bytes = (0..<n).map { UInt8(($0 * 37 + n) & 0xFF) }
+            #expect(Base64.encode(bytes) == Data(bytes).base64EncodedString())
+        }
+    }
+
+    @Test("every invalid inbound fixture becomes a DLQ record valid against leadledger.dlq.schema.json")
+    func dlqRecords() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-dlq-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var pairs: [(schema: String, path: String)] = []
+        var inputs: [[UInt8]] = [[0xFF, 0xFE], Array(repeating: UInt8(ascii: "["), count: 5000)]
+        for f in Repo.fixtureFiles() where !f.valid && ["crm", "web", "email"].contains(f.topic) {
+            inputs.append(try [UInt8](Data(contentsOf: f.url)))
+        }
+        for (i, bytes) in inputs.enumerated() {
+            let error: ContractError
+            do {
+                _ = try InboundDecoder().decode(topic: .web, bytes: bytes)
+                continue
+            } catch let e { error = e }
+            let record = DeadLetter(original: bytes, originalKey: i % 2 == 0 ? Array("k\(i)".utf8) : nil,
+                                    source: SourcePosition(topic: "web.events", partition: 1, offset: Int64(i)), error: error)
+            let decoded = try JSONParser.parse(record.encoded)
+            guard case .object(let o) = decoded, case .string(let b64)? = o["original_base64"] else { Issue.record("bad record"); continue }
+            #expect(Data(base64Encoded: b64).map([UInt8].init) == bytes)
+            let url = dir.appendingPathComponent("dlq\(i).json")
+            try Data(record.encoded).write(to: url)
+            pairs.append(("leadledger.dlq", url.path))
+        }
+        #expect(pairs.count > 30)
+        let verdicts = try PythonValidator.validate(pairs)
+        for p in pairs { #expect(verdicts[p.path]?.valid == true, "\(p.path): \(verdicts[p.path]?.error ?? "missing")") }
+    }
+}
