@@ -83,7 +83,7 @@ extension Ledger {
                 out.append(GraphEdge(kind: .onOpportunity, from: node, to: GraphNode(.opportunity, strings[opportunities[o].id]!),
                                      firstSeen: t, lastSeen: t, count: 1))
             }
-            for e in edges.edges(of: i) {
+            for e in hot[Int(i)].edges.edges {
                 out.append(GraphEdge(kind: e.kind, from: node, to: GraphNode(e.targetKind, strings[e.target]!),
                                      firstSeen: EventTime(seconds: Int64(e.firstSeen)), lastSeen: EventTime(seconds: Int64(e.lastSeen)), count: e.count))
             }

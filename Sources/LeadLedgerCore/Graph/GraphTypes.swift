@@ -92,54 +92,63 @@ struct PackedEdge: Sendable, Equatable {
     static let empty = PackedEdge(kind: .visited, targetKind: .content, target: 0, firstSeen: 0, lastSeen: 0, count: 0)
 }
 
-/// Per-lead engagement edges: a fixed block of ``capacityPerLead`` slots per
-/// lead, contiguous (lead `i` owns slots `i*8 ..< i*8+8`), so recording an
-/// edge scans three cache lines and allocates nothing. When a lead's block is
-/// full, the edge with the oldest `lastSeen` (then lowest kind/target) is
-/// replaced and ``evicted`` counts it: a lead keeps its most recent distinct
+/// A lead's engagement edges: a fixed block of ``capacity`` slots stored
+/// inline in the lead's record (no pointer, no allocation; one lead's
+/// counters and edges sit in adjacent cache lines). When the block is full,
+/// the edge with the oldest `lastSeen` (then lowest kind/target) is replaced
+/// and the caller counts the eviction: a lead keeps its most recent distinct
 /// interactions, its counters (``EngagementAggregate``) keep everything.
-struct EdgePool: Sendable, Equatable {
-    static let capacityPerLead = 8
-    var slots: ContiguousArray<PackedEdge> = []
-    var evicted: Int = 0
+struct EdgeBlock: Sendable {
+    static let capacity = 8
+    var storage: (PackedEdge, PackedEdge, PackedEdge, PackedEdge, PackedEdge, PackedEdge, PackedEdge, PackedEdge) =
+        (.empty, .empty, .empty, .empty, .empty, .empty, .empty, .empty)
 
-    mutating func reserveCapacity(leads: Int) { slots.reserveCapacity(leads * Self.capacityPerLead) }
-
-    mutating func addLead() { slots.append(contentsOf: repeatElement(PackedEdge.empty, count: Self.capacityPerLead)) }
+    subscript(_ i: Int) -> PackedEdge {
+        get {
+            precondition(i >= 0 && i < Self.capacity)
+            return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i * MemoryLayout<PackedEdge>.stride, as: PackedEdge.self) }
+        }
+        set {
+            precondition(i >= 0 && i < Self.capacity)
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i * MemoryLayout<PackedEdge>.stride, as: PackedEdge.self) }
+        }
+    }
 
     static func seconds(_ t: EventTime) -> UInt32 {
         UInt32(clamping: t.milliseconds >= 0 ? t.milliseconds / 1000 : 0)
     }
 
-    mutating func record(lead: UInt32, kind: EdgeKind, targetKind: NodeKind, target: UInt32, at t: EventTime) {
-        add(lead: lead, PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: Self.seconds(t), lastSeen: Self.seconds(t), count: 1))
+    /// Records one interaction; returns true if an older edge was evicted.
+    mutating func record(kind: EdgeKind, targetKind: NodeKind, target: UInt32, at t: EventTime) -> Bool {
+        add(PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: Self.seconds(t), lastSeen: Self.seconds(t), count: 1))
     }
 
-    /// Adds `e` (with its count and times) to the lead's block.
-    mutating func add(lead: UInt32, _ e: PackedEdge) {
-        let base = Int(lead) * Self.capacityPerLead
+    /// Adds `e` (with its count and times); returns true if an older edge was evicted.
+    mutating func add(_ e: PackedEdge) -> Bool {
         var victim = -1
         var free = -1
-        for i in base..<(base + Self.capacityPerLead) {
-            let x = slots[i]
+        for i in 0..<Self.capacity {
+            let x = self[i]
             if x.count == 0 {
                 if free < 0 { free = i }
                 continue
             }
             if x.target == e.target && x.kind == e.kind && x.targetKind == e.targetKind {
-                slots[i].count &+= e.count
-                if e.lastSeen > x.lastSeen { slots[i].lastSeen = e.lastSeen }
-                if e.firstSeen < x.firstSeen { slots[i].firstSeen = e.firstSeen }
-                return
+                var y = x
+                y.count &+= e.count
+                if e.lastSeen > x.lastSeen { y.lastSeen = e.lastSeen }
+                if e.firstSeen < x.firstSeen { y.firstSeen = e.firstSeen }
+                self[i] = y
+                return false
             }
-            if victim < 0 || Self.older(x, than: slots[victim]) { victim = i }
+            if victim < 0 || Self.older(x, than: self[victim]) { victim = i }
         }
         if free >= 0 {
-            slots[free] = e
-        } else {
-            evicted += 1
-            slots[victim] = e
+            self[free] = e
+            return false
         }
+        self[victim] = e
+        return true
     }
 
     static func older(_ a: PackedEdge, than b: PackedEdge) -> Bool {
@@ -148,19 +157,17 @@ struct EdgePool: Sendable, Equatable {
         return a.target < b.target
     }
 
-    func edges(of lead: UInt32) -> [PackedEdge] {
-        let base = Int(lead) * Self.capacityPerLead
-        return slots[base..<(base + Self.capacityPerLead)].filter { $0.count > 0 }
-    }
+    /// The occupied slots, in slot order.
+    var edges: [PackedEdge] { (0..<Self.capacity).map { self[$0] }.filter { $0.count > 0 } }
 
-    /// Moves `from`'s edges into `into` (merging equal edges), leaving `from` empty.
-    mutating func merge(_ from: UInt32, into: UInt32) {
-        for e in edges(of: from) { add(lead: into, e) }
-        clear(from)
+    /// Adds all of `other`'s edges; returns the number of evictions.
+    mutating func merge(_ other: EdgeBlock) -> Int {
+        var n = 0
+        for e in other.edges where add(e) { n += 1 }
+        return n
     }
+}
 
-    mutating func clear(_ lead: UInt32) {
-        let base = Int(lead) * Self.capacityPerLead
-        for i in base..<(base + Self.capacityPerLead) { slots[i] = .empty }
-    }
+extension EdgeBlock: Equatable {
+    static func == (a: Self, b: Self) -> Bool { (0..<capacity).allSatisfy { a[$0] == b[$0] } }
 }

@@ -66,7 +66,7 @@ public struct Ledger: Sendable, Equatable {
     var hot: ContiguousArray<LeadHot> = []
     var identHead: ContiguousArray<UInt32> = []
     var identPool: ContiguousArray<IdentNode> = []
-    var edges = EdgePool()
+    var evictedEdgeCount = 0
     var mergedInto: [UInt32: UInt32] = [:]
     var absorbedBy: [UInt32: [UInt32]] = [:]
     var outcomes: [UInt32: OutcomeRecord] = [:]
@@ -90,6 +90,7 @@ public struct Ledger: Sendable, Equatable {
         var link: UInt8 = 0          // AccountLinkMethod.strength, 0 = none
         var flags: Flags = []
         var health: EmailHealth = []
+        var edges = EdgeBlock()
     }
 
     struct IdentNode: Sendable, Equatable {
@@ -150,7 +151,6 @@ public struct Ledger: Sendable, Equatable {
         attrs.reserveCapacity(leads * Self.attrCount)
         hot.reserveCapacity(leads)
         identHead.reserveCapacity(leads)
-        edges.reserveCapacity(leads: leads)
         accountIndex.reserveCapacity(accounts)
         self.accounts.reserveCapacity(accounts)
     }
@@ -160,7 +160,7 @@ public struct Ledger: Sendable, Equatable {
     /// Number of accounts.
     public var accountCount: Int { accounts.count }
     /// Engagement edges replaced because a lead had too many distinct edges.
-    public var evictedEdges: Int { edges.evicted }
+    public var evictedEdges: Int { evictedEdgeCount }
 
     // MARK: - Apply
 
@@ -213,8 +213,7 @@ public struct Ledger: Sendable, Equatable {
             }
             for k in 0..<n {
                 let li = Int(idx[k])
-                sink &+= hot[li].engagement.total &+ edges.slots[li &* EdgePool.capacityPerLead].count
-                    &+ edges.slots[li &* EdgePool.capacityPerLead &+ 4].count
+                sink &+= hot[li].engagement.total &+ hot[li].edges[4].count &+ hot[li].edges[7].count
                 idx[k] = hot[li].account
             }
             for k in 0..<n where idx[k] != Self.noIndex { sink &+= accounts[Int(idx[k])].engagement.total }
@@ -331,7 +330,6 @@ public struct Ledger: Sendable, Equatable {
         attrs.append(contentsOf: repeatElement(AttrSlot(), count: Self.attrCount))
         hot.append(LeadHot())
         identHead.append(.max)
-        edges.addLead()
         return i
     }
 
@@ -408,12 +406,14 @@ public struct Ledger: Sendable, Equatable {
         default: edgeKind = .engagedWith
         }
         if let c = e.content {
-            edges.record(lead: li, kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t)
+            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t) { evictedEdgeCount += 1 }
         } else if e.campaign == nil {
-            edges.record(lead: li, kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t)
+            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t) { evictedEdgeCount += 1 }
         }
         if let c = e.campaign {
-            edges.record(lead: li, kind: e.action == .open ? .opened : .engagedWith, targetKind: .campaign, target: strings.intern(c), at: t)
+            if hot[Int(li)].edges.record(kind: e.action == .open ? .opened : .engagedWith, targetKind: .campaign, target: strings.intern(c), at: t) {
+                evictedEdgeCount += 1
+            }
         }
         // Account interaction profile.
         let a = hot[Int(li)].account
@@ -453,7 +453,8 @@ public struct Ledger: Sendable, Equatable {
             addIdentifier(li, identPool[Int(i)].kind, identPool[Int(i)].value)
             i = identPool[Int(i)].next
         }
-        edges.merge(ai, into: li)
+        evictedEdgeCount += hot[Int(li)].edges.merge(hot[Int(ai)].edges)
+        hot[Int(ai)].edges = EdgeBlock()
         let aa = hot[Int(ai)].account
         if aa != Self.noIndex {
             accounts[Int(aa)].contacts.removeAll { $0 == ai }
@@ -479,7 +480,7 @@ public struct Ledger: Sendable, Equatable {
     mutating func erase(_ li: UInt32) {
         for n in Self.personal { attrs[Int(li) * Self.attrCount + n.index] = AttrSlot() }
         identHead[Int(li)] = .max
-        edges.clear(li)
+        hot[Int(li)].edges = EdgeBlock()
         hot[Int(li)].flags.insert(.erased)
     }
 
