@@ -35,7 +35,7 @@ struct CoreBenchmark: ParsableCommand {
         let tunables = ProcessInfo.processInfo.environment["GLIBC_TUNABLES"] ?? ""
         print("throughput method: thread CPU time and wall time of the apply calls only (event generation excluded).")
         print("  huge pages for malloc (GLIBC_TUNABLES=glibc.malloc.hugetlb=1): \(tunables.contains("glibc.malloc.hugetlb=1") ? "on" : "off");"
-              + " the apply loop is bound by cache/TLB misses on ~1 GB of state, so huge pages raise it markedly.")
+              + " the apply loop is bound by cache/TLB misses on ~1 GB of state.")
         var rng = SplitMix64(seed: seed)
         let leadIDs = (0..<leads).map { _ in LeadID(raw: rng.next()) }
         let accountIDs = (0..<accounts).map { AccountID("acct\($0)-\(rng.next() % 1000).com") }
