@@ -210,6 +210,7 @@ struct IdentityTests {
         #expect(out.count == 1 && out[0].leadID == id && out[0].payload == .erasure)
         #expect(!CanonicalJSON.string(out[0].json).contains("gone@"))
         #expect(h.lead(.email, "gone@acme.io") == nil)
+        #expect(!h.resolver.emailCache.keys.contains { $0.lowercased().contains("gone@") })
         try h.feed(.crm, crmLead("E2", #""email":"gone@acme.io""#))
         #expect(h.lead(.email, "gone@acme.io") != id)
     }

@@ -409,8 +409,10 @@ public struct IdentityResolver: Sendable {
                 return
             }
             let s = leads[find(n)]!
-            // Forget the email: a later event with it starts a new person.
+            // Forget the email: a later event with it starts a new person. The
+            // normalization memo may hold the address in any spelling: drop it all.
             nodeOf[Identifier(.email, m.identityKey).key] = nil
+            emailCache.removeAll()
             out.emit(t, s.id, s.account, .crm, ext, .erasure)
         }
     }
