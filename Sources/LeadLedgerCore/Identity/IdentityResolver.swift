@@ -331,7 +331,7 @@ public struct IdentityResolver: Sendable {
         func personRoot(email: String?) -> Int32 {
             var ids: [Identifier] = []
             if let r = record { ids.append(r) }
-            if let m = email.flatMap { normalizeEmail($0) } { ids.append(Identifier(.email, m.identityKey)) }
+            if let e = email, let m = normalizeEmail(e) { ids.append(Identifier(.email, m.identityKey)) }
             return resolveLead(ids, time: t, system: .crm, external: ext, &out)
         }
         let start = out.events.count
@@ -418,7 +418,7 @@ public struct IdentityResolver: Sendable {
     }
 
     func accountID(domain: String?, crm: String) -> AccountID {
-        if let d = domain.flatMap { DomainNormalizer.registrableDomain($0) } { return AccountID(d) }
+        if let raw = domain, let d = DomainNormalizer.registrableDomain(raw) { return AccountID(d) }
         return accountByCRM[crm] ?? AccountID("crm:" + crm)
     }
 
