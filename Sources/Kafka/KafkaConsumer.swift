@@ -587,8 +587,12 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             let (phase, hasSeeks, fatal) = state.withLock { ($0.phase, !$0.seeks.isEmpty, $0.fatalError) }
             if phase != .running || fatal != nil { break }
             if hasSeeks { performSeeks(rk) }
-            let count = rd_kafka_consume_batch_queue(queue.raw, 1000, buffer, capacity)
-            guard count > 0 else { continue }
+            // Block (up to 1 s) for the first message or event, then take what else is
+            // already queued without waiting: a batch call alone would wait for a full batch.
+            guard let first = rd_kafka_consume_queue(queue.raw, 1000) else { continue }
+            buffer[0] = first
+            let more = capacity > 1 ? rd_kafka_consume_batch_queue(queue.raw, 0, buffer + 1, capacity - 1) : 0
+            let count = 1 + max(0, more)
 
             // Group the batch: messages in order, EOF markers after the messages before them.
             var events: [(KafkaTopicPartition?, KafkaConsumerEvent)] = []

@@ -191,6 +191,8 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     let window: Int
     let flushTimeout: Duration
     private(set) var handle: RdPointer?
+    /// The main queue (served by `rd_kafka_poll`), kept to wake the poll thread.
+    private var mainQueue: RdPointer?
     private var contextOpaque: UnsafeMutableRawPointer?
     /// Topic handles by name; only created, never destroyed before the client is.
     let topics = Mutex<[String: RdPointer]>([:])
@@ -208,6 +210,7 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
 
     func start(handle: RdPointer, contextOpaque: UnsafeMutableRawPointer) {
         self.handle = handle
+        self.mainQueue = RdPointer(raw: rd_kafka_queue_get_main(handle.raw))
         self.contextOpaque = contextOpaque
         let thread = Thread { [self] in self.pollLoop() }
         thread.name = "kafka-producer-poll"
@@ -424,7 +427,7 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
             return (state.readyWaiters(), was)
         }
         for waiter in ready { waiter.continuation.resume(returning: true) }
-        if !wasClosing, let handle { rd_kafka_yield(handle.raw) }
+        if !wasClosing, let mainQueue { rd_kafka_queue_yield(mainQueue.raw) }
     }
 
     func waitForExit() async {
@@ -463,6 +466,7 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
         for topic in topics.withLock({ Array($0.values) }) {
             rd_kafka_topic_destroy(topic.raw)
         }
+        if let mainQueue { rd_kafka_queue_destroy(mainQueue.raw) }
         rd_kafka_destroy(rk)
         let (pending, exitWaiters) = state.withLock { state in
             state.exited = true

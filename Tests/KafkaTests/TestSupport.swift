@@ -19,8 +19,8 @@ struct TestFailure: Error, CustomStringConvertible {
 @discardableResult
 func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = closeInheritedDescriptors(executable, arguments)
     if let environment { process.environment = environment }
     let outPipe = Pipe()
     let errPipe = Pipe()
@@ -45,6 +45,15 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil,
     while reader.isExecuting || !reader.isFinished { usleep(1000) }
     let out = outBox.withLock { $0 }
     return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}
+
+/// Arguments for `/bin/bash` that close every inherited descriptor above 2 and
+/// then exec `executable`. Foundation's `Process` on Linux lets a child inherit the
+/// pipes of other processes spawned concurrently (tests run in parallel); a
+/// long-lived grandchild such as the broker would then hold them open forever.
+func closeInheritedDescriptors(_ executable: String, _ arguments: [String]) -> [String] {
+    let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@""#
+    return ["-c", script, executable] + arguments
 }
 
 /// Brokers for the tests: `$LEADLEDGER_TEST_BROKERS`, or a broker this test process
