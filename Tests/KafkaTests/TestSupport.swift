@@ -129,6 +129,13 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escapi
 func createTopic(_ name: String, partitions: Int32, brokers: String) async throws {
     let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
     try await admin.createTopic(name: name, partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
+    // Wait until the metadata shows every partition, so independent clients
+    // (kcat, Python) started next do not race the topic's creation.
+    for _ in 0..<100 {
+        let metadata = try await admin.listTopics(topic: name)
+        if let topic = metadata.first(where: { $0.name == name }), topic.error == nil, topic.partitions.count == Int(partitions) { break }
+        try await Task.sleep(for: .milliseconds(100))
+    }
     await admin.close()
 }
 
@@ -153,4 +160,19 @@ func collect(_ consumer: KafkaConsumer, count: Int) async throws -> [KafkaConsum
         }
     }
     return messages
+}
+
+/// A lock-protected value that closures can capture (a `Mutex` itself is noncopyable).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+        mutex.withLock { value in body(&value) }
+    }
+
+    var value: Value { withLock { $0 } }
 }
