@@ -537,11 +537,20 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
 
     // MARK: poll loop
 
+    /// The last topic handle seen and its name (poll thread only).
+    private var lastTopic: (rkt: OpaquePointer, name: String)?
+
     private func topicName(_ rkt: OpaquePointer?) -> String {
         guard let rkt else { return "" }
-        if let name = topicNames[rkt] { return name }
-        let name = String(cString: rd_kafka_topic_name(rkt))
-        topicNames[rkt] = name
+        if let lastTopic, lastTopic.rkt == rkt { return lastTopic.name }
+        let name: String
+        if let cached = topicNames[rkt] {
+            name = cached
+        } else {
+            name = String(cString: rd_kafka_topic_name(rkt))
+            topicNames[rkt] = name
+        }
+        lastTopic = (rkt, name)
         return name
     }
 
@@ -599,9 +608,11 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             var pending: [KafkaConsumerMessage] = []
             pending.reserveCapacity(count)
             var perPartitionPending: [KafkaTopicPartition: [KafkaConsumerMessage]] = [:]
+            // The distinct partitions of this batch (usually one or a few).
+            var batchPartitions: [(rkt: OpaquePointer?, partition: Int32)] = []
             func flushPending() {
                 if perPartition {
-                    for (partition, messages) in perPartitionPending { events.append((partition, .messages(messages))) }
+                    for (partition, messages) in perPartitionPending.sorted(by: { $0.key < $1.key }) { events.append((partition, .messages(messages))) }
                     perPartitionPending.removeAll(keepingCapacity: true)
                 } else if !pending.isEmpty {
                     events.append((nil, .messages(pending)))
@@ -614,6 +625,11 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
                 let err = msg.pointee.err
                 if err == RD_KAFKA_RESP_ERR_NO_ERROR {
                     let message = convert(msg)
+                    if let last = batchPartitions.last, last.rkt == msg.pointee.rkt, last.partition == message.partition {
+                        // same partition as the previous message
+                    } else if !batchPartitions.contains(where: { $0.rkt == msg.pointee.rkt && $0.partition == message.partition }) {
+                        batchPartitions.append((msg.pointee.rkt, message.partition))
+                    }
                     if perPartition {
                         perPartitionPending[message.topicPartition, default: []].append(message)
                     } else {
@@ -635,18 +651,20 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             }
             flushPending()
 
-            // Deliver what belongs to partitions that are still assigned.
+            // Deliver what belongs to partitions that are still assigned (a rebalance
+            // served inside this poll may have revoked some).
             let assigned = state.withLock { $0.assigned }
+            let unassigned = Set(batchPartitions.map { KafkaTopicPartition(topic: topicName($0.rkt), partition: $0.partition) }.filter { assigned[$0] == nil })
             for (partition, event) in events {
                 if perPartition {
                     guard let partition, let entry = assigned[partition], let channel = entry else { continue }
                     channel.send(event)
                 } else {
                     var event = event
-                    if case .messages(let messages) = event {
-                        let kept = messages.filter { assigned[$0.topicPartition] != nil }
+                    if case .messages(let messages) = event, !unassigned.isEmpty {
+                        let kept = messages.filter { !unassigned.contains($0.topicPartition) }
                         if kept.isEmpty { continue }
-                        if kept.count != messages.count { event = .messages(kept) }
+                        event = .messages(kept)
                     } else if let partition, assigned[partition] == nil {
                         continue
                     }

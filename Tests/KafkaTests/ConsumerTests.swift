@@ -42,7 +42,7 @@ struct ConsumerTests {
     /// starts exactly at offset 40 and reads 40...99 in order.
     @Test(.timeLimit(.minutes(2)))
     func commitStopRestartResumesAtCommittedOffset() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("commit")
         let group = uniqueTopic("group")
         try await createTopic(topic, partitions: 1, brokers: brokers)
@@ -70,7 +70,7 @@ struct ConsumerTests {
     /// replays exactly from the seek offset.
     @Test(.timeLimit(.minutes(2)))
     func assignAtOffsetAndSeekReplayExactly() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("seek")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         try await produceNumbered(topic, count: 100, brokers: brokers)
@@ -96,7 +96,7 @@ struct ConsumerTests {
     /// only its partition's messages in offset order; end-of-partition events.
     @Test(.timeLimit(.minutes(2)))
     func perPartitionStreams() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("perpartition")
         let group = uniqueTopic("group")
         try await createTopic(topic, partitions: 3, brokers: brokers)
@@ -144,7 +144,7 @@ struct ConsumerTests {
     /// the handler for the revoked partitions succeeds and is what the group reads back.
     @Test(.timeLimit(.minutes(2)))
     func rebalanceHandlerCommitsBeforeRevoke() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("revoke")
         let group = uniqueTopic("group")
         try await createTopic(topic, partitions: 2, brokers: brokers)
@@ -188,7 +188,7 @@ struct ConsumerTests {
     /// Pausing a partition stops its delivery; resuming continues where it stopped.
     @Test(.timeLimit(.minutes(2)))
     func pauseAndResume() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("pause")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         try await produceNumbered(topic, count: 10, brokers: brokers)

@@ -103,7 +103,7 @@ struct GroupHandoverTests {
     /// at least once; duplicates are counted and printed.
     @Test(.timeLimit(.minutes(3)), arguments: [SIGTERM, SIGKILL])
     func memberLeavesAndTheOtherTakesOver(leaveSignal: Int32) async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("handover")
         let group = uniqueTopic("handover-group")
         try await createTopic(topic, partitions: 6, brokers: brokers)

@@ -28,12 +28,12 @@ struct InteropTests {
     /// kcat produces keyed messages with headers; the Swift consumer sees them intact.
     @Test(.timeLimit(.minutes(1)))
     func kcatProducesSwiftConsumes() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("kcat-in")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let input = (0..<20).map { "key-\($0):value \($0) with spaces" }.joined(separator: "\n") + "\n"
         let started = ContinuousClock.now
-        let result = try runProcess(Self.kcat, ["-P", "-b", brokers, "-t", topic, "-p", "0", "-K:", "-H", "source=kcat", "-H", "trace=abc=def"], stdin: Data(input.utf8))
+        let result = try await runProcess(Self.kcat, ["-P", "-b", brokers, "-t", topic, "-p", "0", "-K:", "-H", "source=kcat", "-H", "trace=abc=def"], stdin: Data(input.utf8))
         print("kcat produced in \(ContinuousClock.now - started)")
         #expect(result.status == 0, "kcat: \(result.stderr)")
 
@@ -49,7 +49,7 @@ struct InteropTests {
     /// confluent-kafka produces binary keys, payloads and headers; the Swift consumer sees them intact.
     @Test(.timeLimit(.minutes(1)))
     func confluentProducesSwiftConsumes() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("confluent-in")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let script = """
@@ -62,7 +62,7 @@ struct InteropTests {
         left = p.flush(30)
         sys.exit(1 if left else 0)
         """
-        let result = try runProcess(Self.python, ["-c", script, brokers, topic])
+        let result = try await runProcess(Self.python, ["-c", script, brokers, topic])
         #expect(result.status == 0, "python: \(result.stderr)")
 
         let messages = try await consumeAll(topic, count: 50, brokers: brokers)
@@ -82,7 +82,7 @@ struct InteropTests {
     /// confluent-kafka reads back identically.
     @Test(.timeLimit(.minutes(1)))
     func swiftProducesConfluentConsumes() async throws {
-        let brokers = try TestBroker.brokers()
+        let brokers = try await TestBroker.brokers()
         let topic = uniqueTopic("confluent-out")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)
@@ -115,7 +115,7 @@ struct InteropTests {
         c.close()
         print(json.dumps(out))
         """
-        let result = try runProcess(Self.python, ["-c", script, brokers, topic])
+        let result = try await runProcess(Self.python, ["-c", script, brokers, topic])
         #expect(result.status == 0, "python: \(result.stderr)")
         struct Seen: Decodable {
             var key: String

@@ -17,9 +17,9 @@ struct OutageTests {
     @Test(.timeLimit(.minutes(3)))
     func producerSurvivesFrozenBrokerAndShutdownIsBounded() async throws {
         let brokers = "127.0.0.1:\(Self.port)"
-        try TestBroker.stop(port: Self.port)
-        try TestBroker.start(port: Self.port)
-        defer { try? TestBroker.stop(port: Self.port) }
+        try await TestBroker.stop(port: Self.port)
+        try await TestBroker.start(port: Self.port)
+        defer { TestBroker.stopInBackground(port: Self.port) }
         let pid = try TestBroker.pid(port: Self.port)
         defer { kill(pid, SIGCONT) }
         let topic = uniqueTopic("outage")
@@ -112,7 +112,7 @@ struct OutageTests {
         let last = try KafkaProducer(configuration: lastConfig, logger: testLogger)
         _ = try await last.send(KafkaProducerMessage(topic: topic, key: nil, value: "connected"))
 
-        try TestBroker.stop(port: Self.port)
+        try await TestBroker.stop(port: Self.port)
         let outcome = Mutex<Result<KafkaDeliveryReport, KafkaError>?>(nil)
         try await last.enqueue(KafkaProducerMessage(topic: topic, key: nil, value: "never delivered")) { result in
             outcome.withLock { $0 = result }

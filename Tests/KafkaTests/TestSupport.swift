@@ -15,9 +15,19 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a process to completion and captures its output.
+/// Runs a process to completion and captures its output. The blocking work runs
+/// on a Dispatch thread: tests run in parallel on a small cooperative pool that
+/// must never be blocked (the consumer's rebalance handlers need it too).
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin, environment: environment) })
+        }
+    }
+}
+
+private func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data?, environment: [String: String]?) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = closeInheritedDescriptors(executable, arguments)
@@ -37,13 +47,17 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil,
             try? writer.close()
         }.start()
     }
-    let outBox = Mutex(Data())
-    let reader = Thread { outBox.withLock { $0 = outPipe.fileHandleForReading.readDataToEndOfFile() } }
-    reader.start()
+    let outBox = Locked(Data())
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        let data = outPipe.fileHandleForReading.readDataToEndOfFile()
+        outBox.withLock { $0 = data }
+        done.signal()
+    }.start()
     let err = errPipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while reader.isExecuting || !reader.isFinished { usleep(1000) }
-    let out = outBox.withLock { $0 }
+    done.wait()
+    let out = outBox.value
     return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
 }
 
@@ -60,29 +74,52 @@ func closeInheritedDescriptors(_ executable: String, _ arguments: [String]) -> [
 /// starts with `scripts/broker` on a port in 19400–19499 (stopped at exit).
 enum TestBroker {
     static let sharedPort = 19410
-    private static let shared = Mutex<String?>(nil)
+    private static let shared = Mutex<Task<String, any Error>?>(nil)
 
-    static func brokers() throws -> String {
-        try shared.withLock { cached in
+    static func brokers() async throws -> String {
+        let task = shared.withLock { cached -> Task<String, any Error> in
             if let cached { return cached }
-            if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty {
-                cached = env
-                return env
+            let task = Task<String, any Error> {
+                if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty {
+                    return env
+                }
+                try await start(port: sharedPort)
+                atexit { TestBroker.stopAtExit() }
+                return "127.0.0.1:\(sharedPort)"
             }
-            try start(port: sharedPort)
-            atexit { _ = try? TestBroker.stop(port: TestBroker.sharedPort) }
-            cached = "127.0.0.1:\(sharedPort)"
-            return cached!
+            cached = task
+            return task
         }
+        return try await task.value
     }
 
-    static func start(port: Int) throws {
-        let result = try runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)])
+    private static func stopAtExit() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = closeInheritedDescriptors(repoRoot.appendingPathComponent("scripts/broker").path, ["stop", "--port", String(sharedPort)])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+    }
+
+    static func start(port: Int) async throws {
+        let result = try await runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)])
         guard result.status == 0 else { throw TestFailure("broker start failed: \(result.stdout) \(result.stderr)") }
     }
 
-    static func stop(port: Int) throws {
-        try runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(port)])
+    static func stop(port: Int) async throws {
+        try await runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(port)])
+    }
+
+    /// Starts `scripts/broker stop` without waiting (for `defer` blocks).
+    static func stopInBackground(port: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = closeInheritedDescriptors(repoRoot.appendingPathComponent("scripts/broker").path, ["stop", "--port", String(port)])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
     }
 
     static func pid(port: Int) throws -> Int32 {
