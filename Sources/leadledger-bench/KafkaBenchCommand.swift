@@ -23,6 +23,9 @@ struct KafkaBenchCommand: AsyncParsableCommand {
     @Option(help: "Runs of each measurement; the median is reported.")
     var runs: Int = 3
 
+    @Option(help: ArgumentHelp("Only consume this existing topic with the Swift client (for profiling).", visibility: .hidden))
+    var profileConsumeTopic: String?
+
     @Option(help: "librdkafka's C benchmark tool.")
     var perfTool: String = "/usr/local/libexec/leadledger/rdkafka_performance"
 
@@ -46,13 +49,28 @@ struct KafkaBenchCommand: AsyncParsableCommand {
     struct Measurement {
         var messages: Int
         var seconds: Double
+        /// Process CPU time (user + system, all threads) per message, in microseconds.
+        var cpuMicrosPerMessage: Double
         var rate: Double { Double(messages) / seconds }
+    }
+
+    /// User + system CPU seconds of this process (`RUSAGE_SELF`) or of waited-for children.
+    static func cpuSeconds(_ who: Int32) -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who), &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     func run() async throws {
         var logger = Logger(label: "leadledger-bench")
         logger.logLevel = .warning
         let bootstrap = brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092"
+        if let profileConsumeTopic {
+            let measurement = try await consumeSwift(topic: profileConsumeTopic, bootstrap: bootstrap, logger: logger)
+            print(String(format: "swift consume: %.0f msg/s, %.2f us CPU/msg", measurement.rate, measurement.cpuMicrosPerMessage))
+            return
+        }
         guard FileManager.default.isExecutableFile(atPath: perfTool) else {
             throw ValidationError("rdkafka_performance not found at \(perfTool) (run scripts/bootstrap or pass --perf-tool)")
         }
@@ -76,15 +94,27 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             }
             try await Task.sleep(for: .milliseconds(500))
 
-            let sp = try await produceSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
-            let cp = try runPerf(["-P", "-t", cTopic, "-p", "0", "-b", bootstrap, "-s", String(size), "-c", String(messages)] + Self.producerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }, produce: true)
-            let sc = try await consumeSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
-            let cc = try runPerf(["-C", "-t", cTopic, "-p", "0", "-b", bootstrap, "-o", "beginning", "-c", String(messages)] + Self.consumerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }, produce: false)
+            // Alternate who goes first, so neither side always meets the fuller broker.
+            var sp, cp, sc, cc: Measurement
+            let perfProduce = ["-P", "-t", cTopic, "-p", "0", "-b", bootstrap, "-s", String(size), "-c", String(messages)] + Self.producerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
+            let perfConsume = ["-C", "-t", cTopic, "-p", "0", "-b", bootstrap, "-o", "beginning", "-c", String(messages)] + Self.consumerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
+            if run % 2 == 1 {
+                sp = try await produceSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
+                cp = try runPerf(perfProduce, produce: true)
+                sc = try await consumeSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
+                cc = try runPerf(perfConsume, produce: false)
+            } else {
+                cp = try runPerf(perfProduce, produce: true)
+                sp = try await produceSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
+                cc = try runPerf(perfConsume, produce: false)
+                sc = try await consumeSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
+            }
             swiftProduce.append(sp)
             cProduce.append(cp)
             swiftConsume.append(sc)
             cConsume.append(cc)
-            print(String(format: "run %d: produce swift %.0f msg/s, C %.0f msg/s | consume swift %.0f msg/s, C %.0f msg/s", run, sp.rate, cp.rate, sc.rate, cc.rate))
+            print(String(format: "run %d: produce swift %.0f msg/s (%.2f us CPU/msg), C %.0f msg/s (%.2f us CPU/msg) | consume swift %.0f msg/s (%.2f us CPU/msg), C %.0f msg/s (%.2f us CPU/msg)",
+                         run, sp.rate, sp.cpuMicrosPerMessage, cp.rate, cp.cpuMicrosPerMessage, sc.rate, sc.cpuMicrosPerMessage, cc.rate, cc.cpuMicrosPerMessage))
             _ = try? await admin.deleteTopics([swiftTopic, cTopic])
         }
         await admin.close()
@@ -93,16 +123,21 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             let rates = values.map(\.rate).sorted()
             return rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count / 2 - 1] + rates[rates.count / 2]) / 2
         }
+        func medianCPU(_ values: [Measurement]) -> Double {
+            let cpu = values.map(\.cpuMicrosPerMessage).sorted()
+            return cpu.count % 2 == 1 ? cpu[cpu.count / 2] : (cpu[cpu.count / 2 - 1] + cpu[cpu.count / 2]) / 2
+        }
         let mb = Double(size) / 1_000_000
-        let rows: [(String, Double, Double)] = [
-            ("produce", median(swiftProduce), median(cProduce)),
-            ("consume", median(swiftConsume), median(cConsume)),
+        let rows: [(String, Double, Double, Double, Double)] = [
+            ("produce", median(swiftProduce), median(cProduce), medianCPU(swiftProduce), medianCPU(cProduce)),
+            ("consume", median(swiftConsume), median(cConsume), medianCPU(swiftConsume), medianCPU(cConsume)),
         ]
         print("")
-        print("          Swift msgs/s   Swift MB/s      C msgs/s       C MB/s   Swift/C")
-        for (name, swift, c) in rows {
-            print(String(format: "%@ %12.0f %12.2f %13.0f %12.2f %9.2fx", name.padding(toLength: 8, withPad: " ", startingAt: 0), swift, swift * mb, c, c * mb, swift / c))
+        print("          Swift msgs/s   Swift MB/s      C msgs/s       C MB/s   Swift/C   CPU us/msg Swift   C")
+        for (name, swift, c, swiftCPU, cCPU) in rows {
+            print(String(format: "%@ %12.0f %12.2f %13.0f %12.2f %9.2fx %16.2f %7.2f", name.padding(toLength: 8, withPad: " ", startingAt: 0), swift, swift * mb, c, c * mb, swift / c, swiftCPU, cCPU))
         }
+        print("(CPU us/msg: user+system time of the client process over the measured phase; C includes its start-up)")
     }
 
     private func produceSwift(topic: String, bootstrap: String, logger: Logger) async throws -> Measurement {
@@ -113,18 +148,20 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         let payload = [UInt8](repeating: 0x61, count: size)
         let message = KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: payload)
         let clock = ContinuousClock()
+        let cpuStart = Self.cpuSeconds(RUSAGE_SELF.rawValue)
         let start = clock.now
         for _ in 0..<messages {
             try await producer.enqueue(message)
         }
         try await producer.flush(timeout: .seconds(300))
         let elapsed = clock.now - start
+        let cpu = Self.cpuSeconds(RUSAGE_SELF.rawValue) - cpuStart
         let stats = producer.statistics
         await producer.close()
         guard stats.delivered == messages, stats.failed == 0 else {
             throw ValidationError("Swift producer: \(stats.delivered) delivered, \(stats.failed) failed (\(stats.lastError.map { "\($0)" } ?? "-"))")
         }
-        return Measurement(messages: messages, seconds: elapsed.seconds)
+        return Measurement(messages: messages, seconds: elapsed.seconds, cpuMicrosPerMessage: cpu * 1e6 / Double(messages))
     }
 
     private func consumeSwift(topic: String, bootstrap: String, logger: Logger) async throws -> Measurement {
@@ -134,23 +171,32 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: 0, offset: .beginning)])
         let clock = ContinuousClock()
         var first: ContinuousClock.Instant?
+        var cpuStart = 0.0
         var count = 0
+        var batches = 0
         var bytes = 0
         for try await event in consumer.events {
             guard case .messages(let batch) = event else { continue }
-            if first == nil { first = clock.now }
+            if first == nil {
+                first = clock.now
+                cpuStart = Self.cpuSeconds(RUSAGE_SELF.rawValue)
+            }
             count += batch.count
+            batches += 1
             for message in batch { bytes += message.value.count }
             if count >= messages { break }
         }
         let elapsed = clock.now - (first ?? clock.now)
+        let cpu = Self.cpuSeconds(RUSAGE_SELF.rawValue) - cpuStart
+        print("  swift consumer: \(batches) batches, \(count / max(1, batches)) messages per batch on average")
         await consumer.close()
         guard count >= messages, bytes >= messages * size else { throw ValidationError("Swift consumer read \(count) messages, \(bytes) bytes") }
-        return Measurement(messages: count, seconds: elapsed.seconds)
+        return Measurement(messages: count, seconds: elapsed.seconds, cpuMicrosPerMessage: cpu * 1e6 / Double(count))
     }
 
     /// Runs rdkafka_performance and parses its summary line.
     private func runPerf(_ arguments: [String], produce: Bool) throws -> Measurement {
+        let cpuStart = Self.cpuSeconds(RUSAGE_CHILDREN.rawValue)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: perfTool)
         process.arguments = arguments
@@ -160,6 +206,7 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let cpu = Self.cpuSeconds(RUSAGE_CHILDREN.rawValue) - cpuStart
         let output = String(decoding: data, as: UTF8.self)
         let pattern = produce
             ? #"(\d+) messages produced \(\d+ bytes\), (\d+) delivered .* in (\d+)ms"#
@@ -173,11 +220,11 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         if produce {
             let delivered = group(2)
             guard delivered == messages else { throw ValidationError("rdkafka_performance delivered \(delivered) of \(messages):\n\(output)") }
-            return Measurement(messages: delivered, seconds: Double(group(3)) / 1000)
+            return Measurement(messages: delivered, seconds: Double(group(3)) / 1000, cpuMicrosPerMessage: cpu * 1e6 / Double(delivered))
         } else {
             let count = group(1)
             guard count >= messages else { throw ValidationError("rdkafka_performance consumed \(count) of \(messages):\n\(output)") }
-            return Measurement(messages: count, seconds: Double(group(2)) / 1000)
+            return Measurement(messages: count, seconds: Double(group(2)) / 1000, cpuMicrosPerMessage: cpu * 1e6 / Double(count))
         }
     }
 }

@@ -40,7 +40,7 @@ struct InteropTests {
         let messages = try await consumeAll(topic, count: 20, brokers: brokers)
         #expect(messages.count == 20)
         for (i, message) in messages.enumerated() {
-            #expect(message.key == Array("key-\(i)".utf8))
+            #expect(message.key?.array == Array("key-\(i)".utf8))
             #expect(String(decoding: message.value, as: UTF8.self) == "value \(i) with spaces")
             #expect(message.headers == [KafkaHeader(key: "source", value: "kcat"), KafkaHeader(key: "trace", value: "abc=def")])
         }
@@ -68,8 +68,8 @@ struct InteropTests {
         let messages = try await consumeAll(topic, count: 50, brokers: brokers)
         #expect(messages.count == 50)
         for (i, message) in messages.enumerated() {
-            #expect(message.key == [UInt8(i), 0, 255] + Array("k".utf8))
-            #expect(message.value == (0...i).map { UInt8((i * 7 + $0) % 256) })
+            #expect(message.key?.array == [UInt8(i), 0, 255] + Array("k".utf8))
+            #expect(message.value.array == (0...i).map { UInt8((i * 7 + $0) % 256) })
             #expect(message.headers == [
                 KafkaHeader(key: "n", value: String(i)),
                 KafkaHeader(key: "bin", value: [0, 255, UInt8(i)]),
