@@ -89,7 +89,8 @@ public final class KafkaProducer: Service, Sendable {
         onDelivery: (@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)? = nil
     ) async throws(KafkaError) {
         while true {
-            try await core.reserve()
+            // Fast path without a suspension point; wait only when the window is full.
+            if !(try core.tryReserve()) { try await core.reserve() }
             let completion: ProducerCore.Completion = onDelivery.map { .callback($0) } ?? .none
             switch core.produceReserved(message, completion: completion) {
             case nil: return
@@ -250,26 +251,32 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     /// sets `closing` before it waits for `activeCalls == 0`: with sequentially
     /// consistent ordering no produce call can run after `rd_kafka_destroy` started.
     func reserve() async throws(KafkaError) {
-        while true {
-            if failedFatally.load(ordering: .sequentiallyConsistent), let fatal = state.withLock({ $0.fatalError }) {
-                throw fatal
-            }
-            let count = inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
-            if count <= window {
-                activeCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
-                if !closing.load(ordering: .sequentiallyConsistent) { return }
-                activeCalls.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-                inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-                wakeWaiters()
-                throw KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")
-            }
-            inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
-            wakeWaiters()
-            if closing.load(ordering: .sequentiallyConsistent) {
-                throw KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")
-            }
+        while !(try tryReserve()) {
             await waitForInFlight(atMost: window - 1 - window / 4)
         }
+    }
+
+    /// The synchronous part of `reserve()`: false when the window is full.
+    @inline(__always)
+    func tryReserve() throws(KafkaError) -> Bool {
+        if failedFatally.load(ordering: .relaxed), let fatal = state.withLock({ $0.fatalError }) {
+            throw fatal
+        }
+        let count = inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+        if count <= window {
+            activeCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            if !closing.load(ordering: .sequentiallyConsistent) { return true }
+            activeCalls.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            wakeWaiters()
+            throw KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")
+        }
+        inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        wakeWaiters()
+        if closing.load(ordering: .sequentiallyConsistent) {
+            throw KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")
+        }
+        return false
     }
 
     /// Waits until at most `threshold` messages are in flight (or the producer closes).

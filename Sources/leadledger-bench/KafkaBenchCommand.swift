@@ -183,7 +183,7 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             }
             count += batch.count
             batches += 1
-            for message in batch { bytes += message.value.count }
+            for index in batch.indices { bytes += batch[index].value.count }
             if count >= messages { break }
         }
         let elapsed = clock.now - (first ?? clock.now)
