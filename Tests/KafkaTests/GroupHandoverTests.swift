@@ -4,19 +4,30 @@ import Synchronization
 import Testing
 
 /// A `leadledger consume` process whose stdout lines are collected as they come.
+///
+/// A small bash parent runs it and records its PID and exit status in files:
+/// Foundation's `Process` on Linux can miss the termination of one of several
+/// children spawned concurrently, so the test does not rely on it.
 final class MemberProcess: Sendable {
     let name: String
     private let process: Process
     private let output = Locked<[String]>([])
     private let partialLine = Locked<String>("")
-    private let exited = Locked<Bool>(false)
+    private let pidFile: URL
+    private let statusFile: URL
 
     init(name: String, arguments: [String]) throws {
         self.name = name
         let executable = try leadledgerExecutable()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-member-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        pidFile = directory.appendingPathComponent("pid")
+        statusFile = directory.appendingPathComponent("status")
+        let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; "#
+            + #"pidfile=$1; statusfile=$2; shift 2; "$@" & child=$!; echo $child > "$pidfile.tmp"; mv "$pidfile.tmp" "$pidfile"; wait $child; echo $? > "$statusfile.tmp"; mv "$statusfile.tmp" "$statusfile""#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = closeInheritedDescriptors(executable, arguments)
+        process.arguments = ["-c", script, "member", pidFile.path, statusFile.path, executable] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.standardError
@@ -24,8 +35,7 @@ final class MemberProcess: Sendable {
         self.process = process
         let output = self.output
         let partialLine = self.partialLine
-        let reader = pipe.fileHandleForReading
-        reader.readabilityHandler = { handle in
+        pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
@@ -42,35 +52,47 @@ final class MemberProcess: Sendable {
             }
             output.withLock { $0 += complete }
         }
-        let exited = self.exited
-        process.terminationHandler = { _ in exited.withLock { $0 = true } }
         try process.run()
     }
 
     var lines: [String] { output.value }
 
-    var isRunning: Bool { !exited.value }
-
-    func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+    /// The exit status once the member exited (128 + n for signal n).
+    var exitStatus: Int32? {
+        guard let text = try? String(contentsOf: statusFile, encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Waits for exit; returns the exit status (or the signal for a killed process).
+    var isRunning: Bool { exitStatus == nil }
+
+    private var pid: Int32? {
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func signal(_ signal: Int32) {
+        if let pid { kill(pid, signal) }
+    }
+
+    /// Waits for exit; returns the exit status (128 + n when killed by signal n).
     func waitForExit(seconds: Double) async throws -> Int32 {
         let deadline = ContinuousClock.now + .seconds(seconds)
-        while isRunning {
+        while true {
+            if let status = exitStatus {
+                try await Task.sleep(for: .milliseconds(300))  // let the reader drain the pipe
+                return status
+            }
             if ContinuousClock.now > deadline {
                 signal(SIGKILL)
                 throw TestFailure("\(name) did not exit within \(seconds) s")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        try await Task.sleep(for: .milliseconds(200))  // let the reader drain the pipe
-        return process.terminationStatus
     }
 
     deinit {
-        if isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning, let pid { kill(pid, SIGKILL) }
+        try? FileManager.default.removeItem(at: pidFile.deletingLastPathComponent())
     }
 }
 
