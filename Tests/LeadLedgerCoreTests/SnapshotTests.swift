@@ -201,6 +201,31 @@ struct LedgerSnapshotTests {
         }
     }
 
+    @Test("full edge blocks, evictions and the eviction counter survive a snapshot; later events evict identically")
+    func edgeEvictions() throws {
+        var full = Ledger()
+        var events: [CanonicalEvent] = []
+        for lead in 0..<5 as Range<UInt64> {
+            for i in 0..<30 as Range<Int64> {
+                events.append(EdgeStorageTests.engagement(LeadID(raw: lead * 977 + 1), "/blog/\((i * 7 + Int64(lead)) % 13)",
+                                                          second: i, offset: Int64(events.count)))
+            }
+        }
+        for e in events { full.apply(e) }
+        #expect(full.evictedEdges > 0)
+        for cut in SnapshotScript.cuts(events.count) {
+            var prefix = Ledger()
+            for e in events.prefix(cut) { prefix.apply(e) }
+            let restored = try Ledger(snapshot: prefix.snapshotBytes())
+            #expect(restored == prefix)
+            #expect(restored.evictedEdges == prefix.evictedEdges)
+            var resumed = restored
+            for e in events.dropFirst(cut) { resumed.apply(e) }
+            #expect(resumed == full)
+            #expect(resumed.snapshotBytes() == full.snapshotBytes())
+        }
+    }
+
     static func sample() throws -> Ledger {
         var rng = SplitMix(seed: 11)
         let steps = (0..<120).map { _ in (rng.below(10), rng.below(8), rng.below(10), rng.below(60)) }

@@ -65,7 +65,7 @@ extension Ledger {
             w.varint(node.value)
             w.optIndex(node.next)
         }
-        w.varint(evictedEdgeCount)
+        w.zigzag(Int64(evictedEdgeCount))
         // Sparse tables, sorted by lead index.
         w.varint(mergedInto.count)
         for k in mergedInto.keys.sorted() {
