@@ -61,7 +61,7 @@ extension Ledger {
         // erasure or merge stay, so the restored ledger is equal).
         w.varint(identPool.count)
         for node in identPool {
-            w.u8(node.kind.snapshotOrdinal)
+            w.u8(node.kind.ordinal)
             w.varint(node.value)
             w.optIndex(node.next)
         }
@@ -101,7 +101,11 @@ extension Ledger {
         w.varint(accounts.count)
         for r in accounts {
             w.varint(r.id)
-            for s in [r.name, r.domain, r.industry, r.country, r.owner] { w.optIndex(s) }
+            w.optIndex(r.name)
+            w.optIndex(r.domain)
+            w.optIndex(r.industry)
+            w.optIndex(r.country)
+            w.optIndex(r.owner)
             w.zigzag(Int64(r.employees))
             w.f64(r.revenue)
             w.u8(r.factsSource)
@@ -378,5 +382,17 @@ extension Ledger {
             appliedMarks.append(Mark(offset: try r.zigzag("source offset"), seq: try r.int("source seq")))
         }
         try r.finish()
+    }
+}
+
+extension IdentifierKind {
+    /// Position in `allCases` without building the array (hot in snapshots).
+    var ordinal: UInt8 {
+        switch self {
+        case .email: 0
+        case .crmRecord: 1
+        case .userID: 2
+        case .anonymousID: 3
+        }
     }
 }
