@@ -87,7 +87,8 @@ struct SnapshotFormatTests {
         w.optString(nil)
         w.optIndex(.max)
         w.optIndex(7)
-        var r = SnapshotReader(w.bytes, from: 0, to: w.bytes.count)
+        let written = w.take()
+        var r = SnapshotReader(written, from: 0, to: written.count)
         for u in us { #expect(try r.varint("u") == u) }
         for s in ss { #expect(try r.zigzag("s") == s) }
         for t in ts { #expect(try r.time("t") == t) }
@@ -96,6 +97,12 @@ struct SnapshotFormatTests {
         #expect(try r.optIndex("i", below: 8) == .max)
         #expect(try r.optIndex("i", below: 8) == 7)
         #expect(r.atEnd)
+        #expect(IdentifierKind.allCases.allSatisfy { $0.ordinal == $0.snapshotOrdinal })
+        var big = SnapshotWriter(capacity: 1)  // growth keeps what was written
+        for i in 0..<10_000 { big.varint(UInt64(i)) }
+        let grown = big.take()
+        var g = SnapshotReader(grown, from: 0, to: grown.count)
+        for i in 0..<10_000 { #expect(try g.varint("g") == UInt64(i)) }
         var overlong = SnapshotReader([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], from: 0, to: 10)
         #expect(snapshotCode { () throws(SnapshotError) in _ = try overlong.varint("v") } == .corrupt)
         var badUTF8 = SnapshotReader([2, 0xC3, 0x28], from: 0, to: 3)

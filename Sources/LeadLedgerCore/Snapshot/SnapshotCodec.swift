@@ -60,21 +60,21 @@ enum SnapshotEnvelope {
     /// Starts a writer with the header (payload length patched by ``finish(_:)``).
     static func begin(tag: SnapshotTag, version: UInt32, capacity: Int) -> SnapshotWriter {
         var w = SnapshotWriter(capacity: capacity + headerSize + 4)
-        w.bytes.append(contentsOf: magic)
+        w.append(magic)
         w.u32(version)
         w.u8(tag.rawValue)
-        w.bytes.append(contentsOf: [0, 0, 0])
+        w.append([0, 0, 0])
         w.u64(0)
         return w
     }
 
     /// Patches the payload length and appends the checksum.
     static func finish(_ w: inout SnapshotWriter) -> [UInt8] {
-        let n = UInt64(w.bytes.count - headerSize)
-        for k in 0..<8 { w.bytes[12 + k] = UInt8(truncatingIfNeeded: n >> (8 * UInt64(k))) }
-        let crc = CRC32.checksum(w.bytes)
+        let n = UInt64(w.count - headerSize)
+        for k in 0..<8 { w.patch(12 + k, UInt8(truncatingIfNeeded: n >> (8 * UInt64(k)))) }
+        let crc = CRC32.checksum(w.written)
         w.u32(crc)
-        return w.bytes
+        return w.take()
     }
 
     /// Checks the envelope and returns a reader positioned at the payload.
@@ -149,26 +149,77 @@ enum CRC32 {
 }
 
 /// Appends little-endian fixed-width integers, LEB128 varints and
-/// length-prefixed UTF-8 strings.
+/// length-prefixed UTF-8 strings to a buffer it owns (no per-byte array
+/// uniqueness checks). Used by value inside one function: create, write,
+/// ``take()`` exactly once (which frees the buffer); never copy it.
 struct SnapshotWriter {
-    var bytes: [UInt8] = []
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
 
-    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
 
-    @inline(__always) mutating func u8(_ v: UInt8) { bytes.append(v) }
-    @inline(__always) mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
-    mutating func u32(_ v: UInt32) { for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
-    mutating func u64(_ v: UInt64) { for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+    @inline(__always) mutating func ensure(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    mutating func grow(_ need: Int) {
+        var c = capacity * 2
+        while c < need { c *= 2 }
+        let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        nb.update(from: base, count: count)
+        base.deallocate()
+        base = nb
+        capacity = c
+    }
+
+    /// Overwrites an already written byte (header patching).
+    mutating func patch(_ at: Int, _ v: UInt8) {
+        precondition(at < count)
+        base[at] = v
+    }
+
+    /// The written bytes so far, without copying (valid until the next write).
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The bytes; frees the buffer (the writer must not be used afterwards).
+    mutating func take() -> [UInt8] {
+        let a = Array(written)
+        base.deallocate()
+        capacity = 0
+        return a
+    }
+
+    @inline(__always) mutating func u8(_ v: UInt8) {
+        ensure(1)
+        base[count] = v
+        count += 1
+    }
+    mutating func append(_ bytes: [UInt8]) { for b in bytes { u8(b) } }
+    @inline(__always) mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
+    mutating func u32(_ v: UInt32) { for k in 0..<4 { u8(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
+    @inline(__always) mutating func u64(_ v: UInt64) {
+        ensure(8)
+        for k in 0..<8 { base[count + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) }
+        count += 8
+    }
     mutating func f64(_ v: Double) { u64(v.bitPattern) }
 
     /// Unsigned LEB128.
     @inline(__always) mutating func varint(_ v0: UInt64) {
+        ensure(10)
         var v = v0
+        var n = count
         while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            base[n] = UInt8(truncatingIfNeeded: v) | 0x80
             v >>= 7
+            n += 1
         }
-        bytes.append(UInt8(v))
+        base[n] = UInt8(v)
+        count = n + 1
     }
     @inline(__always) mutating func varint(_ v: Int) { varint(UInt64(v)) }  // callers pass non-negative counts
     @inline(__always) mutating func varint(_ v: UInt32) { varint(UInt64(v)) }
@@ -186,7 +237,9 @@ struct SnapshotWriter {
         var s = s
         s.withUTF8 { u in
             varint(u.count)
-            bytes.append(contentsOf: u)
+            ensure(u.count)
+            if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
+            count += u.count
         }
     }
     mutating func optString(_ s: String?) {
