@@ -263,10 +263,12 @@ struct Context {
     /// smooth weighted round-robin over owners below capacity; else the overflow queue.
     mutating func assignOwner(_ id: LeadID, _ profile: LeadProfile, _ account: AccountProfile?, _ prev: LeadDecision?, _ tier: TierCode,
                               _ state: inout DecisionState, queue: inout String) -> (String?, Bool) {
-        if let prev, prev.tier.assignsOwner, !prev.overridden, let o = prev.ownerID { return (o, prev.holdsCapacity) }
         let rules = config.routing
+        // `held`: the owner whose capacity slot this lead already counts against.
+        let held = prev.flatMap { $0.holdsCapacity ? $0.ownerID : nil }
+        let current = prev.flatMap { $0.tier.assignsOwner && !$0.overridden ? held : nil }
         if rules.accountOwnerFirst, let o = account?.ownerID {
-            state.ownerLoad[o, default: 0] += 1
+            if held != o { state.ownerLoad[o, default: 0] += 1 }
             return (o, true)
         }
         let country = profile.attribute(.country)?.value ?? account?.country
@@ -275,10 +277,12 @@ struct Context {
             queue = rules.overflowQueue
             return (nil, false)
         }
+        // Keep the current owner while it still serves the lead's territory.
+        if let current, t.owners.contains(where: { $0.id == current }) { return (current, true) }
         var total: Int64 = 0
         var best = -1
         var bestWeight = Int64.min
-        for (i, o) in t.owners.enumerated() where state.ownerLoad[o.id, default: 0] < o.capacity {
+        for (i, o) in t.owners.enumerated() where o.id == held || state.ownerLoad[o.id, default: 0] < o.capacity {
             let key = t.name + "\u{1F}" + o.id
             let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
             state.roundRobin[key] = cur
@@ -291,7 +295,7 @@ struct Context {
         }
         let chosen = t.owners[best].id
         state.roundRobin[t.name + "\u{1F}" + chosen]! -= total
-        state.ownerLoad[chosen, default: 0] += 1
+        if held != chosen { state.ownerLoad[chosen, default: 0] += 1 }
         return (chosen, true)
     }
 
@@ -446,6 +450,7 @@ struct Context {
         let v = ev.row[j]
         w.beginObject()
         w.key("contribution"); w.double(c)
+        w.key("feature"); w.string(name)
         if j >= FeatureCatalogue.Index.engagedContacts, j <= FeatureCatalogue.Index.hierarchy, v != 0, !v.isNaN, let account,
            let path = graphPath(feature: j, lead: lead, account: account) {
             w.key("graph_path"); w.beginArray()
@@ -458,7 +463,6 @@ struct Context {
             }
             w.endArray()
         }
-        w.key("feature"); w.string(name)
         var text = name + " = "
         text += v.isNaN ? "unknown" : RecordJSON.format(v)
         text += (c >= 0 ? " raised" : " lowered") + " the log-odds by " + RecordJSON.format(abs(c))
