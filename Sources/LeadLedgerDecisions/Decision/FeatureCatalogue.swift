@@ -55,6 +55,7 @@ public enum FeatureCatalogue {
         .init(name: "intent_careers", group: .intent, meaning: "careers-page interactions (a job seeker, negative intent), decayed", source: "engagement category careers", unit: "decayed count"),
         .init(name: "form_submissions", group: .intent, meaning: "form submissions (tracked events whose name contains 'form'), decayed", source: "engagement track", unit: "decayed count"),
         .init(name: "email_replies", group: .intent, meaning: "email replies logged in the CRM, decayed", source: "engagement email_reply", unit: "decayed count"),
+        .init(name: "intent_contact", group: .intent, meaning: "contact-sales / chat interactions, decayed", source: "engagement category contact", unit: "decayed count"),
         .init(name: "email_bounced", group: .fit, meaning: "an email to the lead bounced", source: "LeadProfile.emailHealth", unit: "0/1"),
         .init(name: "email_unsubscribed", group: .fit, meaning: "the lead unsubscribed (globally or from a group)", source: "LeadProfile.emailHealth", unit: "0/1"),
         .init(name: "email_spam_reported", group: .fit, meaning: "the lead reported an email as spam", source: "LeadProfile.emailHealth", unit: "0/1"),
@@ -70,9 +71,9 @@ public enum FeatureCatalogue {
         public static let industryTarget = 5, countryTarget = 6, freeMail = 7, disposable = 8, competitor = 9
         public static let engagement = 10, pageViews = 11, tracks = 12, emailEngagement = 13, crmActivities = 14, daysSince = 15
         public static let pricing = 16, demo = 17, docs = 18, caseStudy = 19, careers = 20, forms = 21, replies = 22
-        public static let bounced = 23, unsubscribed = 24, spamReported = 25
-        public static let engagedContacts = 26, coverage = 27, openOpportunities = 28, hierarchy = 29
-        public static let builtInCount = 30
+        public static let contact = 23, bounced = 24, unsubscribed = 25, spamReported = 26
+        public static let engagedContacts = 27, coverage = 28, openOpportunities = 29, hierarchy = 30
+        public static let builtInCount = 31
     }
 
     /// The full catalogue for a scoring configuration (built-ins + one-hots).
@@ -120,11 +121,11 @@ public struct LeadActivity: Sendable, Equatable {
     /// Reference event time of the values (epoch ms).
     public var time: Int64 = .min
     public var engagement = 0.0, pageViews = 0.0, tracks = 0.0, email = 0.0, crm = 0.0
-    public var pricing = 0.0, demo = 0.0, docs = 0.0, caseStudy = 0.0, careers = 0.0, forms = 0.0, replies = 0.0
+    public var pricing = 0.0, demo = 0.0, docs = 0.0, caseStudy = 0.0, careers = 0.0, forms = 0.0, replies = 0.0, contact = 0.0
 
     public init() {}
 
-    static let fieldCount = 12
+    static let fieldCount = 13
 
     func value(_ i: Int) -> Double {
         switch i {
@@ -139,7 +140,8 @@ public struct LeadActivity: Sendable, Equatable {
         case 8: caseStudy
         case 9: careers
         case 10: forms
-        default: replies
+        case 11: replies
+        default: contact
         }
     }
 
@@ -156,7 +158,8 @@ public struct LeadActivity: Sendable, Equatable {
         case 8: caseStudy = v
         case 9: careers = v
         case 10: forms = v
-        default: replies = v
+        case 11: replies = v
+        default: contact = v
         }
     }
 
@@ -167,7 +170,7 @@ public struct LeadActivity: Sendable, Equatable {
     }
 
     /// The values as seen at event time `t` (no change to the stored state).
-    func at(_ t: Int64, halfLifeMs: Double) -> LeadActivity {
+    public func at(_ t: Int64, halfLifeMs: Double) -> LeadActivity {
         guard time != .min, t > time else { return self }
         let f = Self.decay(from: time, to: t, halfLifeMs: halfLifeMs)
         var out = self
@@ -178,7 +181,7 @@ public struct LeadActivity: Sendable, Equatable {
 
     /// Adds one engagement at event time `t` (out-of-order events are decayed
     /// to the current reference time instead of moving it back).
-    mutating func add(_ e: Engagement, at t: Int64, halfLifeMs: Double) {
+    public mutating func add(_ e: Engagement, at t: Int64, halfLifeMs: Double) {
         if time == .min { time = t }
         var w = 1.0
         if t > time { self = at(t, halfLifeMs: halfLifeMs) } else { w = Self.decay(from: t, to: time, halfLifeMs: halfLifeMs) }
@@ -204,6 +207,7 @@ public struct LeadActivity: Sendable, Equatable {
         case .docs: docs += w
         case .caseStudy: caseStudy += w
         case .careers: careers += w
+        case .contact: contact += w
         default: break
         }
     }

@@ -11,7 +11,8 @@ public struct FeatureExtractor: Sendable {
     let industries: Set<String>
     let functions: Set<String>
     let countries: Set<String>
-    let halfLifeMs: Double
+    /// Decay half-life in milliseconds.
+    public let halfLifeMs: Double
     let windowMs: Int64
     /// The catalogue entries, in schema order.
     public let definitions: [FeatureDefinition]
@@ -87,6 +88,7 @@ public struct FeatureExtractor: Sendable {
         x[I.careers] = a.careers
         x[I.forms] = a.forms
         x[I.replies] = a.replies
+        x[I.contact] = a.contact
         // Email health.
         let h = lead.emailHealth
         x[I.bounced] = h.contains(.bounced) ? 1 : 0
