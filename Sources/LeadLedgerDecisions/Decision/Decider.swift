@@ -77,11 +77,12 @@ public struct Decider: Sendable {
         }
         // Leads named by the effects, in order, each once.
         var seen = Set<LeadID>()
+        var overrideChanged: [LeadID] = []
+        for case let .overrideChanged(id) in effects { overrideChanged.append(id) }
         for effect in effects {
             switch effect {
             case let .leadChanged(id), let .outcomeRecorded(id, _), let .overrideChanged(id):
-                if seen.insert(id).inserted { ctx.decideLead(id, state: &state, overrideChanged: effect == .overrideChanged(id)) }
-                else if effect == .overrideChanged(id) { ctx.decideLead(id, state: &state, overrideChanged: true) }
+                if seen.insert(id).inserted { ctx.decideLead(id, state: &state, overrideChanged: overrideChanged.contains(id)) }
             case let .leadMerged(survivor, absorbed):
                 if seen.insert(absorbed).inserted {
                     if let a = state.leads[absorbed]?.activity, a.time != .min {
@@ -149,15 +150,25 @@ struct Context {
         var score: Int
         var top: [Int]
         var components: (fit: Double, engagement: Double, intent: Double, account: Double)
+        /// Graph paths of the account signals among `top` (feature index, path), computed once per decision.
+        var paths: [(Int, [PathStep])] = []
     }
 
-    func evaluate(_ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity) -> Evaluation {
+    func evaluate(_ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
         let n = config.extractor.schema.count
         var row = [Double](repeating: 0, count: n)
         row.withUnsafeMutableBufferPointer {
             config.extractor.extract(lead: profile, account: account, ledger: ledger, activity: activity, at: event.eventTime, into: $0)
         }
-        var scorer = EnsembleScorer(config.ensemble)
+        var scorer: EnsembleScorer
+        if let s = state.scratch.scorer, s.ensemble.schema == config.ensemble.schema, s.ensemble.bias == config.ensemble.bias,
+           s.ensemble.components.map(\.modelVersion) == config.ensemble.components.map(\.modelVersion) {
+            scorer = s
+            state.scratch.scorer = nil
+        } else {
+            scorer = EnsembleScorer(config.ensemble)
+        }
+        defer { state.scratch.scorer = scorer }
         let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
         let fc = scorer.featureContributions
         var groups = [0.0, 0.0, 0.0, 0.0]
@@ -176,7 +187,13 @@ struct Context {
         let account = profile.account.flatMap { ledger.account($0) }
         let ls = state.leads[id] ?? LeadState()
         let prev = ls.decision?.closed == true ? nil : ls.decision
-        let ev = evaluate(profile, account, ls.activity)
+        var ev = evaluate(profile, account, ls.activity, &state)
+        if let account {
+            for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
+                && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN {
+                if let p = graphPath(feature: j, lead: id, account: account) { ev.paths.append((j, p)) }
+            }
+        }
         // Gate.
         let disq = ev.row.withUnsafeBufferPointer { decider.gate.disqualifier(lead: profile, row: $0) }
         let employees = ev.row[FeatureCatalogue.Index.employees]
@@ -378,7 +395,7 @@ struct Context {
 
     mutating func writeDecision(id: String, lead: LeadID, account: String?, emails: [String], d: LeadDecision, ev: Evaluation,
                                 change: String?, profile: LeadProfile, accountProfile: AccountProfile?, audit: AuditExtras?) {
-        let names = config.extractor.schema.names
+        let keyBytes = config.extractor.keyBytes
         w.beginObject()
         w.key("account_id"); w.optString(account)
         if let change { w.key("change"); w.string(change) } else if audit != nil { w.key("change"); w.null() }
@@ -391,7 +408,7 @@ struct Context {
         w.endObject()
         if audit != nil {
             w.key("contributions"); w.beginObject()
-            for j in sortedFeatureOrder() { w.key(names[j]); w.double(ev.contributions[j]) }
+            for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.contributions[j]) }
             w.endObject()
         }
         w.key("decision_id"); w.string(id)
@@ -402,7 +419,7 @@ struct Context {
         w.key("explanation_base"); w.double(ev.base)
         if audit != nil {
             w.key("features"); w.beginObject()
-            for j in sortedFeatureOrder() { w.key(names[j]); w.double(ev.row[j]) }
+            for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.row[j]) }
             w.endObject()
         }
         if let audit {
@@ -451,8 +468,7 @@ struct Context {
         w.beginObject()
         w.key("contribution"); w.double(c)
         w.key("feature"); w.string(name)
-        if j >= FeatureCatalogue.Index.engagedContacts, j <= FeatureCatalogue.Index.hierarchy, v != 0, !v.isNaN, let account,
-           let path = graphPath(feature: j, lead: lead, account: account) {
+        if let path = ev.paths.first(where: { $0.0 == j })?.1 {
             w.key("graph_path"); w.beginArray()
             for step in path {
                 w.beginObject()

@@ -58,6 +58,8 @@ public struct DecisionState: Sendable, Equatable {
     public internal(set) var ownerLoad: [String: Int] = [:]
     /// Running SLA timers, sorted by (deadline, lead).
     var timers: [SLATimer] = []
+    /// Reusable scoring buffers: not state (always equal, never snapshotted).
+    var scratch = Scratch()
 
     /// An empty state.
     public init() {}
@@ -154,6 +156,12 @@ public struct DecisionState: Sendable, Equatable {
         for _ in 0..<(try r.u32()) { let d = try r.i64(); timers.append(SLATimer(deadline: d, lead: LeadID(raw: try r.u64()))) }
         guard r.atEnd else { throw DecisionsError(.invalidArtifact, "trailing bytes in snapshot", field: "end") }
     }
+}
+
+/// Scoring buffers reused across decisions; ignored by `==` and snapshots.
+struct Scratch: Sendable, Equatable {
+    var scorer: EnsembleScorer?
+    static func == (a: Scratch, b: Scratch) -> Bool { true }
 }
 
 struct ByteWriter {

@@ -20,6 +20,8 @@ public struct FeatureExtractor: Sendable {
     let groups: [Int]
     /// Feature indices sorted by name (UTF-8 bytes), for sorted-key JSON objects.
     let sortedOrder: [Int]
+    /// `"name":` bytes per feature (schema order), for the record writer.
+    let keyBytes: [[UInt8]]
 
     public init(_ configuration: ScoringConfiguration) throws {
         self.configuration = configuration
@@ -34,6 +36,7 @@ public struct FeatureExtractor: Sendable {
         groups = definitions.map { FeatureGroup.allCases.firstIndex(of: $0.group)! }
         let names = schema.names
         sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
+        keyBytes = names.map { RecordJSON.encodedKey($0) }
     }
 
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).

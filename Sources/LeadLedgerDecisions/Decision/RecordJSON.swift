@@ -77,7 +77,31 @@ public struct RecordJSON: Sendable {
     }
     mutating func string(_ s: String) { comma(); rawString(s) }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
+    /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
+    mutating func rawKey(_ encoded: [UInt8]) {
+        comma()
+        bytes.append(contentsOf: encoded)
+        needsComma[needsComma.count - 1] = false
+    }
+
+    /// The bytes of `"key":` for a key.
+    static func encodedKey(_ k: String) -> [UInt8] {
+        var w = RecordJSON()
+        w.rawString(k)
+        w.bytes.append(0x3A)
+        return w.bytes
+    }
+
     mutating func rawString(_ s: String) {
+        var s = s
+        let fast: Bool = s.withUTF8 { buf in
+            for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            bytes.append(0x22)
+            bytes.append(contentsOf: buf)
+            bytes.append(0x22)
+            return true
+        }
+        if fast { return }
         bytes.append(0x22)
         for b in s.utf8 {
             switch b {
