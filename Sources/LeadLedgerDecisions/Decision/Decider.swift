@@ -156,18 +156,18 @@ struct Context {
 
     func evaluate(_ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
         let n = config.extractor.schema.count
+        // The scratch belongs to one configuration (model version = scoring config + artifact hash).
+        if state.scratch.configuration != config.modelVersion {
+            state.scratch = Scratch()
+            state.scratch.configuration = config.modelVersion
+        }
         var row = [Double](repeating: 0, count: n)
         row.withUnsafeMutableBufferPointer {
-            config.extractor.extract(lead: profile, account: account, ledger: ledger, activity: activity, at: event.eventTime, into: $0)
+            config.extractor.extract(lead: profile, account: account, ledger: ledger, activity: activity, at: event.eventTime, into: $0,
+                                     memo: &state.scratch.domains)
         }
-        var scorer: EnsembleScorer
-        if let s = state.scratch.scorer, s.ensemble.schema == config.ensemble.schema, s.ensemble.bias == config.ensemble.bias,
-           s.ensemble.components.map(\.modelVersion) == config.ensemble.components.map(\.modelVersion) {
-            scorer = s
-            state.scratch.scorer = nil
-        } else {
-            scorer = EnsembleScorer(config.ensemble)
-        }
+        var scorer = state.scratch.scorer ?? EnsembleScorer(config.ensemble)
+        state.scratch.scorer = nil
         defer { state.scratch.scorer = scorer }
         let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
         let fc = scorer.featureContributions
@@ -506,7 +506,8 @@ struct Context {
         default:
             target = GraphNode(.account, account.id.rawValue)
         }
-        return ledger.path(from: lead, to: target)
+        // Every target is within 3 edges (lead → account → colleague/parent → opportunity).
+        return ledger.path(from: lead, to: target, maxDepth: 3)
     }
 
     mutating func writeClosed(id: String, lead: LeadID, d: LeadDecision, change: String?, isAudit: Bool, previous prev: LeadDecision?) {

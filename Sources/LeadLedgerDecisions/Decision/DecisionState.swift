@@ -160,7 +160,9 @@ public struct DecisionState: Sendable, Equatable {
 
 /// Scoring buffers reused across decisions; ignored by `==` and snapshots.
 struct Scratch: Sendable, Equatable {
+    var configuration: String?
     var scorer: EnsembleScorer?
+    var domains = DomainMemo()
     static func == (a: Scratch, b: Scratch) -> Bool { true }
 }
 

@@ -42,6 +42,23 @@ public struct FeatureExtractor: Sendable {
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
     public func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
                         at: EventTime, into x: UnsafeMutableBufferPointer<Double>) {
+        var memo = DomainMemo()
+        extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: x, memo: &memo)
+    }
+
+    /// Mail-domain kind and competitor flag of a domain (pure; memoized by the caller).
+    func classify(domain: String, memo: inout DomainMemo) -> (MailDomainKind, Bool) {
+        if let hit = memo.domains[domain] { return hit }
+        let reg = DomainNormalizer.registrableDomain(ofHost: domain) ?? domain
+        let r = (DomainNormalizer.mailKind(ofDomain: domain), competitors.contains(domain) || competitors.contains(reg))
+        if memo.domains.count > 100_000 { memo.domains.removeAll(keepingCapacity: true) }
+        memo.domains[domain] = r
+        return r
+    }
+
+    /// As ``extract(lead:account:ledger:activity:at:into:)``, with a domain memo reused across calls.
+    func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
+                 at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo) {
         typealias I = FeatureCatalogue.Index
         for i in 0..<x.count { x[i] = 0 }
         func attr(_ n: AttributeName) -> String? { lead.attribute(n)?.value }
@@ -63,13 +80,13 @@ public struct FeatureExtractor: Sendable {
             guard let at = id.value.lastIndex(of: "@") else { continue }
             let domain = String(id.value[id.value.index(after: at)...])
             emails += 1
-            switch DomainNormalizer.mailKind(ofDomain: domain) {
+            let (kind, isCompetitor) = classify(domain: domain, memo: &memo)
+            switch kind {
             case .free: free += 1
             case .disposable: disposable += 1
             case .corporate: break
             }
-            let reg = DomainNormalizer.registrableDomain(ofHost: domain) ?? domain
-            if competitors.contains(domain) || competitors.contains(reg) { competitor = true }
+            if isCompetitor { competitor = true }
         }
         if let d = account?.domain, competitors.contains(d.lowercased()) { competitor = true }
         x[I.freeMail] = emails > 0 && free == emails ? 1 : 0
@@ -132,4 +149,9 @@ public struct FeatureExtractor: Sendable {
         values.withUnsafeMutableBufferPointer { extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: $0) }
         return FeatureVector(schema: schema, values: values)
     }
+}
+
+/// Memo of pure per-domain classifications (a cache: never part of any output order).
+struct DomainMemo: Sendable {
+    var domains: [String: (MailDomainKind, Bool)] = [:]
 }
