@@ -314,6 +314,33 @@ struct DeciderTests {
         #expect(c1.modelVersion == c2.modelVersion && c1.rulesetVersion != c2.rulesetVersion && c1.rulesetVersion.count == 16)
     }
 
+    @Test("DecisionConfiguration.load reads the scoring YAML, the artifact next to it and the routing YAML")
+    func loadFromFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ll-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sc = try ScoringConfiguration.load(yaml: Data(DecisionFixtures.scoringYAML.utf8), source: "s")
+        try DecisionFixtures.modelArtifact(schema: try sc.featureSchema()).write(to: dir.appendingPathComponent("lr.json"))
+        try DecisionFixtures.scoringYAML.write(to: dir.appendingPathComponent("scoring.yaml"), atomically: true, encoding: .utf8)
+        try DecisionFixtures.routingYAML.write(to: dir.appendingPathComponent("routing.yaml"), atomically: true, encoding: .utf8)
+        let loaded = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("scoring.yaml"),
+                                                    routingRules: dir.appendingPathComponent("routing.yaml"))
+        let direct = try DecisionFixtures.configuration()
+        #expect(loaded.modelVersion == direct.modelVersion && loaded.rulesetVersion == direct.rulesetVersion)
+        // Same decisions from either.
+        let h = try mixedScenario()
+        var a = Replay(), b = Replay()
+        a.run(h.log[...], decider: Decider(loaded))
+        b.run(h.log[...], decider: Decider(direct))
+        #expect(a.allBytes == b.allBytes)
+        do {
+            _ = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("missing.yaml"), routingRules: dir.appendingPathComponent("routing.yaml"))
+            Issue.record("loaded a missing file")
+        } catch let e as DecisionsError {
+            #expect(e.file?.hasSuffix("missing.yaml") == true)
+        }
+    }
+
     @Test("feature catalogue: documented, decayed in event time")
     func catalogue() throws {
         let names = FeatureCatalogue.builtIn.map(\.name)
