@@ -425,3 +425,22 @@ enum SchemaValidator {
     }
 }
 
+
+@Test("account features equal LeadLedgerCore's graph queries")
+func accountFeaturesMatchCoreQueries() throws {
+    let h = try mixedScenario()
+    var r = Replay()
+    let config = try DecisionFixtures.configuration()
+    r.run(h.log[...], decider: Decider(config))
+    var checked = 0
+    for id in r.state.leads.keys.sorted() {
+        guard let p = r.ledger.lead(id), !p.erased, let a = p.account.flatMap({ r.ledger.account($0) }) else { continue }
+        let at = EventTime(milliseconds: r.state.watermark)
+        let v = config.extractor.vector(lead: p, account: a, ledger: r.ledger, activity: LeadActivity(), at: at)
+        let lo = EventTime(milliseconds: at.milliseconds - Int64(config.scoring.engagedWindowDays * 86_400_000))
+        #expect(v["account_engaged_contacts"] == Double(r.ledger.engagedContacts(of: a.id, in: lo...at).filter { $0.lead != p.id }.count))
+        #expect(v["buying_center_coverage"] == r.ledger.buyingCenterCoverage(of: a.id).fraction)
+        checked += 1
+    }
+    #expect(checked >= 2)
+}

@@ -117,9 +117,18 @@ public struct FeatureExtractor: Sendable {
         // Account signals from the graph.
         if let account {
             let lo = EventTime(milliseconds: at.milliseconds &- windowMs)
-            let engaged = ledger.engagedContacts(of: account.id, in: lo...at)
-            x[I.engagedContacts] = Double(engaged.lazy.filter { $0.lead != lead.id }.count)
-            x[I.coverage] = ledger.buyingCenterCoverage(of: account.id).fraction
+            // Same results as Ledger.engagedContacts / buyingCenterCoverage, from the
+            // already materialized contacts when the account has no subsidiaries.
+            var engagedOthers = 0
+            if account.subsidiaries.isEmpty {
+                for c in account.contacts where c.lead != lead.id { if let t = c.lastEngaged, t >= lo, t <= at { engagedOthers += 1 } }
+            } else {
+                engagedOthers = ledger.engagedContacts(of: account.id, in: lo...at).lazy.filter { $0.lead != lead.id }.count
+            }
+            x[I.engagedContacts] = Double(engagedOthers)
+            var roles: UInt8 = 0
+            for c in account.contacts { roles |= 1 << UInt8(BuyingRole.allCases.firstIndex(of: c.role)!) }
+            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(BuyingRole.allCases.count)
             x[I.openOpportunities] = Double(account.opportunities.lazy.filter { !$0.isClosed }.count)
             if account.parent != nil || !account.subsidiaries.isEmpty {
                 let rolled = ledger.rolledUpEngagement(of: account.id).total
