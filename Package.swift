@@ -55,7 +55,7 @@ let package = Package(
         // No Kafka and no I/O: configs and artifacts come in as Data/String.
         .target(
             name: "LeadLedgerDecisions",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["LeadLedgerCore", .product(name: "Yams", package: "Yams")]
         ),
         // The `leadledger` command line.
         .executableTarget(
@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadLedgerDecisionsTests",
-            dependencies: ["LeadLedgerDecisions"],
+            dependencies: ["LeadLedgerDecisions", "LeadLedgerCore"],
             exclude: ["Scripts"]
         ),
     ],

@@ -1,0 +1,594 @@
+import Foundation
+import LeadLedgerCore
+
+/// Encoded output records of one applied log event, in emission order.
+public struct DecisionOutput: Sendable, Equatable {
+    /// One Kafka record: key (`lead_id`, or the event's key for an audit
+    /// record of an event that touches no lead) and the JSON value bytes.
+    public struct Record: Sendable, Equatable {
+        public var key: String
+        public var value: [UInt8]
+    }
+    /// `leadledger.audit` records: at least one per applied event.
+    public var audit: [Record] = []
+    /// `leadledger.routing` records: one per route change.
+    public var routing: [Record] = []
+    public init() {}
+}
+
+/// The decision stage for one log partition's events. Stateless and
+/// `Sendable`: every mutable thing lives in the caller's ``DecisionState``.
+///
+/// ```swift
+/// let decider = Decider(try DecisionConfiguration.load(scoringConfig: s, routingRules: r))
+/// var state = DecisionState()                        // or DecisionState(snapshot: bytes)
+/// ledger.apply(event, effects: &effects)
+/// let out = decider.decide(event: event, effects: effects, ledger: ledger,
+///                          logPartition: p, logOffset: o, state: &state)
+/// // produce out.audit → leadledger.audit, out.routing → leadledger.routing (key = record.key)
+/// ```
+///
+/// Per event, in this order: (1) the watermark advances to the event time;
+/// (2) due SLA timers (deadline ≤ watermark) fire, in (deadline, lead) order,
+/// escalating sales_ready routes that saw no CRM activity; (3) an engagement
+/// updates the lead's decayed activity, and a CRM activity (call, meeting,
+/// email reply, note) stops the lead's SLA timer; (4) the leads named by
+/// `effects` are decided in effect order (merged-away and erased leads have
+/// their route closed; an account change re-decides its contacts in lead-id
+/// order), each producing an audit record and, when the route changed, a
+/// routing record. An event that decides no lead yields one audit record with
+/// `lead_id` null. Same inputs give the same bytes.
+public struct Decider: Sendable {
+    public let configuration: DecisionConfiguration
+    let gate: QualificationGate
+    let halfLifeMs: Double
+
+    public init(_ configuration: DecisionConfiguration) {
+        self.configuration = configuration
+        gate = QualificationGate(configuration.scoring.gate)
+        halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
+    }
+
+    /// Decides after `event` (already applied to `ledger`, which produced `effects`).
+    public func decide(event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
+                       logPartition: Int32, logOffset: Int64, state: inout DecisionState) -> DecisionOutput {
+        var ctx = Context(decider: self, event: event, ledger: ledger, partition: logPartition, offset: logOffset)
+        let t = event.eventTime.milliseconds
+        if t > state.watermark { state.watermark = t }
+        // SLA timers in event time.
+        while let first = state.timers.first, first.deadline <= state.watermark {
+            state.timers.removeFirst()
+            ctx.decideLead(first.lead, state: &state, escalateDeadline: first.deadline)
+        }
+        // Activity.
+        let duplicate = effects.contains(.duplicateIgnored)
+        if !duplicate, case let .engagement(e) = event.payload, let raw = event.leadID {
+            let id = ledger.lead(raw)?.id ?? raw
+            state.leads[id, default: LeadState()].activity.add(e, at: t, halfLifeMs: halfLifeMs)
+            switch e.action {
+            case .call, .meeting, .emailReply, .note:
+                if var d = state.leads[id]?.decision, let dl = d.slaDeadline {
+                    state.removeTimer(lead: id, deadline: dl)
+                    d.slaDeadline = nil
+                    state.leads[id]!.decision = d
+                }
+            default: break
+            }
+        }
+        // Leads named by the effects, in order, each once.
+        var seen = Set<LeadID>()
+        var overrideChanged: [LeadID] = []
+        for case let .overrideChanged(id) in effects { overrideChanged.append(id) }
+        for effect in effects {
+            switch effect {
+            case let .leadChanged(id), let .outcomeRecorded(id, _), let .overrideChanged(id):
+                if seen.insert(id).inserted { ctx.decideLead(id, state: &state, overrideChanged: overrideChanged.contains(id)) }
+            case let .leadMerged(survivor, absorbed):
+                if seen.insert(absorbed).inserted {
+                    if let a = state.leads[absorbed]?.activity, a.time != .min {
+                        var s = state.leads[survivor, default: LeadState()].activity
+                        s.merge(a, halfLifeMs: halfLifeMs)
+                        state.leads[survivor, default: LeadState()].activity = s
+                    }
+                    ctx.close(absorbed, change: "merged", state: &state)
+                }
+                if seen.insert(survivor).inserted { ctx.decideLead(survivor, state: &state) }
+            case let .leadErased(id):
+                seen.insert(id)
+                ctx.close(id, change: "erased", state: &state)
+                state.leads[id]?.activity = LeadActivity()
+            case let .accountChanged(account):
+                guard let profile = ledger.account(account) else { continue }
+                for c in profile.contacts where seen.insert(c.lead).inserted { ctx.decideLead(c.lead, state: &state) }
+            case .duplicateIgnored:
+                break
+            }
+        }
+        if ctx.out.audit.isEmpty { ctx.auditNoLead(state: state) }
+        return ctx.out
+    }
+}
+
+extension LeadActivity {
+    /// Adds another lead's activity (both brought to the later reference time).
+    mutating func merge(_ o: LeadActivity, halfLifeMs: Double) {
+        if time == .min { self = o; return }
+        let t = max(time, o.time)
+        let a = at(t, halfLifeMs: halfLifeMs), b = o.at(t, halfLifeMs: halfLifeMs)
+        self = a
+        for i in 0..<Self.fieldCount { set(i, a.value(i) + b.value(i)) }
+    }
+}
+
+/// Per-event working context: builds records into `out`.
+struct Context {
+    let decider: Decider
+    let event: CanonicalEvent
+    let ledger: Ledger
+    let partition: Int32
+    let offset: Int64
+    var out = DecisionOutput()
+    var w = RecordJSON()
+
+    init(decider: Decider, event: CanonicalEvent, ledger: Ledger, partition: Int32, offset: Int64) {
+        self.decider = decider
+        self.event = event
+        self.ledger = ledger
+        self.partition = partition
+        self.offset = offset
+    }
+
+    var config: DecisionConfiguration { decider.configuration }
+
+    /// What one evaluation produced (for the records).
+    struct Evaluation {
+        var row: [Double]
+        var contributions: [Double]
+        var base: Double
+        var margin: Double
+        var probability: Double
+        var score: Int
+        var top: [Int]
+        var components: (fit: Double, engagement: Double, intent: Double, account: Double)
+        /// Graph paths of the account signals among `top` (feature index, path), computed once per decision.
+        var paths: [(Int, [PathStep])] = []
+    }
+
+    func evaluate(_ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
+        let n = config.extractor.schema.count
+        // The scratch belongs to one configuration (model version = scoring config + artifact hash).
+        if state.scratch.configuration != config.modelVersion {
+            state.scratch = Scratch()
+            state.scratch.configuration = config.modelVersion
+        }
+        var row = [Double](repeating: 0, count: n)
+        row.withUnsafeMutableBufferPointer {
+            config.extractor.extract(lead: profile, account: account, ledger: ledger, activity: activity, at: event.eventTime, into: $0,
+                                     memo: &state.scratch.domains)
+        }
+        var scorer = state.scratch.scorer ?? EnsembleScorer(config.ensemble)
+        state.scratch.scorer = nil
+        defer { state.scratch.scorer = scorer }
+        let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
+        let fc = scorer.featureContributions
+        var groups = [0.0, 0.0, 0.0, 0.0]
+        let defs = config.extractor.groups
+        for j in 0..<n { groups[defs[j]] += fc[j] }
+        return Evaluation(row: row, contributions: fc, base: scorer.featureBase, margin: z, probability: p, score: s,
+                          top: scorer.topFeatureIndices,
+                          components: (sigmoid(groups[0]), sigmoid(groups[1]), sigmoid(groups[2]), sigmoid(groups[3])))
+    }
+
+    /// Decides one lead; `escalateDeadline` is set when its SLA timer fired.
+    mutating func decideLead(_ rawID: LeadID, state: inout DecisionState, overrideChanged: Bool = false, escalateDeadline: Int64? = nil) {
+        guard let profile = ledger.lead(rawID) else { return }
+        let id = profile.id
+        if profile.erased { close(id, change: "erased", state: &state); return }
+        let account = profile.account.flatMap { ledger.account($0) }
+        let ls = state.leads[id] ?? LeadState()
+        let prev = ls.decision?.closed == true ? nil : ls.decision
+        var ev = evaluate(profile, account, ls.activity, &state)
+        if let account {
+            for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
+                && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN {
+                if let p = graphPath(feature: j, lead: id, account: account) { ev.paths.append((j, p)) }
+            }
+        }
+        // Gate.
+        let disq = ev.row.withUnsafeBufferPointer { decider.gate.disqualifier(lead: profile, row: $0) }
+        let employees = ev.row[FeatureCatalogue.Index.employees]
+        let highValue = (!employees.isNaN && pow(10, employees) - 1 >= config.scoring.gate.reviewMinEmployees - 0.5)
+            || ev.row[FeatureCatalogue.Index.openOpportunities] > 0
+        let unsub = profile.emailHealth.contains(.unsubscribed) || profile.emailHealth.contains(.groupUnsubscribed)
+        let g = decider.gate.evaluate(score: ev.score, probability: ev.probability, previousScoreTier: prev?.scoreTier,
+                                      disqualifier: disq, unsubscribed: unsub, highValue: highValue)
+        // Route.
+        var tier = g.tier
+        var queue = config.routing.queue(for: tier).queue
+        var owner: String?
+        var holds = false
+        var overridden = false
+        var escalated = false
+        var change: String?
+        let rules = config.routing
+        if let o = profile.override {
+            overridden = true
+            if let prev, prev.overridden, !overrideChanged {
+                tier = prev.tier; queue = prev.queue; owner = prev.ownerID; holds = prev.holdsCapacity
+            } else {
+                if let t = o.fields.tier, let code = TierCode(name: t.rawValue) { tier = code }
+                queue = o.fields.queue ?? rules.queue(for: tier).queue
+                owner = o.fields.ownerID
+                if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, profile, account, prev, tier, &state, queue: &queue) }
+                change = "override"
+            }
+        } else if tier.assignsOwner {
+            (owner, holds) = assignOwner(id, profile, account, prev, tier, &state, queue: &queue)
+        }
+        if !overridden, tier == .salesReady, let prev, prev.tier == .salesReady, prev.escalated, prev.ownerID == owner {
+            escalated = true
+            queue = rules.queue(for: .salesReady).escalateTo ?? queue
+        }
+        if !overridden, tier == .salesReady, let dl = escalateDeadline, prev?.slaDeadline == dl, !escalated {
+            escalated = true
+            queue = rules.queue(for: .salesReady).escalateTo ?? queue
+            change = "escalation"
+        }
+        if change == nil {
+            if let prev {
+                if prev.overridden && !overridden { change = "override_cleared" }
+                else if prev.tier != tier { change = "tier" }
+                else if prev.queue != queue { change = "queue" }
+                else if prev.ownerID != owner { change = "owner" }
+            } else { change = "new" }
+        }
+        // Capacity bookkeeping: release the previous owner's slot if it is not kept.
+        if let prev, prev.holdsCapacity, let po = prev.ownerID, !(holds && owner == po) {
+            state.ownerLoad[po, default: 1] -= 1
+            if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
+        }
+        let routeChanged = change != nil
+        let kindSuffix = id.description
+        let routeID = DecisionID.make(partition: partition, offset: offset, kind: (escalateDeadline != nil ? "escalation:" : "route:") + kindSuffix)
+        let auditID = DecisionID.make(partition: partition, offset: offset, kind: (escalateDeadline != nil ? "audit-escalation:" : "audit:") + kindSuffix)
+        // SLA timer.
+        var deadline = prev?.slaDeadline
+        if routeChanged {
+            if let d = deadline { state.removeTimer(lead: id, deadline: d); deadline = nil }
+            if tier == .salesReady, !overridden, !escalated, let sla = rules.queue(for: .salesReady).slaMs {
+                deadline = event.eventTime.milliseconds + sla
+                state.addTimer(SLATimer(deadline: deadline!, lead: id))
+            }
+        }
+        let decision = LeadDecision(decisionID: routeChanged ? routeID : (prev?.decisionID ?? auditID), tier: tier, scoreTier: g.scoreTier,
+                                    queue: queue, ownerID: owner, holdsCapacity: holds, score: ev.score, overridden: overridden,
+                                    escalated: escalated, closed: false, slaDeadline: deadline)
+        let stateHash = hashState(id: id, ev: ev, prev: prev, activity: ls.activity)
+        state.leads[id, default: LeadState()].decision = decision
+        let emails = emailsOf(profile)
+        if routeChanged {
+            writeDecision(id: routeID, lead: id, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, profile: profile, accountProfile: account, audit: nil)
+            out.routing.append(.init(key: id.description, value: w.finish()))
+        }
+        let audit = AuditExtras(routeChanged: routeChanged, previous: prev, gate: g, stateHash: stateHash)
+        writeDecision(id: auditID, lead: id, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, profile: profile, accountProfile: account, audit: audit)
+        out.audit.append(.init(key: id.description, value: w.finish()))
+    }
+
+    /// Owner assignment for sales tiers: keep the current owner; else the account
+    /// owner (if `account_owner_first`); else the first matching territory's
+    /// smooth weighted round-robin over owners below capacity; else the overflow queue.
+    mutating func assignOwner(_ id: LeadID, _ profile: LeadProfile, _ account: AccountProfile?, _ prev: LeadDecision?, _ tier: TierCode,
+                              _ state: inout DecisionState, queue: inout String) -> (String?, Bool) {
+        let rules = config.routing
+        // `held`: the owner whose capacity slot this lead already counts against.
+        let held = prev.flatMap { $0.holdsCapacity ? $0.ownerID : nil }
+        let current = prev.flatMap { $0.tier.assignsOwner && !$0.overridden ? held : nil }
+        if rules.accountOwnerFirst, let o = account?.ownerID {
+            if held != o { state.ownerLoad[o, default: 0] += 1 }
+            return (o, true)
+        }
+        let country = profile.attribute(.country)?.value ?? account?.country
+        let employees = profile.attribute(.employees).flatMap { Double($0.value) } ?? account?.employees.map(Double.init)
+        guard let t = rules.territories.first(where: { $0.matches(country: country, employees: employees) }) else {
+            queue = rules.overflowQueue
+            return (nil, false)
+        }
+        // Keep the current owner while it still serves the lead's territory.
+        if let current, t.owners.contains(where: { $0.id == current }) { return (current, true) }
+        var total: Int64 = 0
+        var best = -1
+        var bestWeight = Int64.min
+        for (i, o) in t.owners.enumerated() where o.id == held || state.ownerLoad[o.id, default: 0] < o.capacity {
+            let key = t.name + "\u{1F}" + o.id
+            let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
+            state.roundRobin[key] = cur
+            total += Int64(o.weight)
+            if cur > bestWeight { bestWeight = cur; best = i }
+        }
+        guard best >= 0 else {
+            queue = rules.overflowQueue
+            return (nil, false)
+        }
+        let chosen = t.owners[best].id
+        state.roundRobin[t.name + "\u{1F}" + chosen]! -= total
+        if held != chosen { state.ownerLoad[chosen, default: 0] += 1 }
+        return (chosen, true)
+    }
+
+    /// Closes a lead's route (merged away or erased).
+    mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
+        let prev = state.leads[id]?.decision
+        let auditID = DecisionID.make(partition: partition, offset: offset, kind: "audit:" + id.description)
+        if let prev, !prev.closed {
+            if let dl = prev.slaDeadline { state.removeTimer(lead: id, deadline: dl) }
+            if prev.holdsCapacity, let po = prev.ownerID {
+                state.ownerLoad[po, default: 1] -= 1
+                if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
+            }
+            let routeID = DecisionID.make(partition: partition, offset: offset, kind: "route:" + id.description)
+            let d = LeadDecision(decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
+                                 score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
+            state.leads[id, default: LeadState()].decision = d
+            writeClosed(id: routeID, lead: id, d: d, change: change, isAudit: false, previous: nil)
+            out.routing.append(.init(key: id.description, value: w.finish()))
+            writeClosed(id: auditID, lead: id, d: d, change: change, isAudit: true, previous: prev)
+            out.audit.append(.init(key: id.description, value: w.finish()))
+        } else {
+            let d = prev ?? LeadDecision(decisionID: auditID, tier: .nurture, scoreTier: .nurture, queue: "closed", ownerID: nil, holdsCapacity: false,
+                                         score: 0, overridden: false, escalated: false, closed: true, slaDeadline: nil)
+            state.leads[id, default: LeadState()].decision = d
+            writeClosed(id: auditID, lead: id, d: d, change: nil, isAudit: true, previous: prev)
+            out.audit.append(.init(key: id.description, value: w.finish()))
+        }
+    }
+
+    func emailsOf(_ p: LeadProfile) -> [String] {
+        var out: [String] = []
+        for i in p.identifiers where i.kind == .email && !out.contains(i.value) { out.append(i.value) }
+        return out
+    }
+
+    func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> String {
+        var h = FNV64()
+        h.string(config.modelVersion); h.string(config.rulesetVersion)
+        h.u64(id.raw)
+        h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
+        for v in ev.row { h.u64(v.bitPattern) }
+        h.u64(UInt64(bitPattern: activity.time))
+        if let prev {
+            h.string(prev.decisionID); h.byte(prev.tier.rawValue); h.byte(prev.scoreTier.rawValue)
+            h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
+            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
+        } else { h.byte(0xEE) }
+        return DecisionID.hex16(h.h)
+    }
+
+    struct AuditExtras {
+        var routeChanged: Bool
+        var previous: LeadDecision?
+        var gate: GateResult
+        var stateHash: String
+    }
+
+    // MARK: Encoding (keys in sorted order)
+
+    mutating func writeLineage() {
+        w.key("lineage"); w.beginObject()
+        w.key("log"); w.beginObject(); w.key("offset"); w.int(offset); w.key("partition"); w.int(Int64(partition)); w.endObject()
+        let p = event.lineage.position
+        w.key("source"); w.beginObject(); w.key("offset"); w.int(p.offset); w.key("partition"); w.int(Int64(p.partition)); w.key("topic"); w.string(p.topic); w.endObject()
+        w.endObject()
+    }
+
+    mutating func writePrevious(_ prev: LeadDecision?) {
+        w.key("previous_decision")
+        guard let prev else { w.null(); return }
+        w.beginObject()
+        w.key("decision_id"); w.string(prev.decisionID)
+        w.key("owner_id"); w.optString(prev.ownerID)
+        w.key("queue"); w.string(prev.queue)
+        w.key("score"); w.int(Int64(prev.score))
+        w.key("tier"); w.string(prev.tier.name)
+        w.endObject()
+    }
+
+    mutating func writeDecision(id: String, lead: LeadID, account: String?, emails: [String], d: LeadDecision, ev: Evaluation,
+                                change: String?, profile: LeadProfile, accountProfile: AccountProfile?, audit: AuditExtras?) {
+        let keyBytes = config.extractor.keyBytes
+        w.beginObject()
+        w.key("account_id"); w.optString(account)
+        if let change { w.key("change"); w.string(change) } else if audit != nil { w.key("change"); w.null() }
+        w.key("components"); w.beginObject()
+        w.key("account"); w.double(ev.components.account)
+        w.key("engagement"); w.double(ev.components.engagement)
+        w.key("fit"); w.double(ev.components.fit)
+        w.key("intent"); w.double(ev.components.intent)
+        w.key("propensity"); w.double(ev.probability)
+        w.endObject()
+        if audit != nil {
+            w.key("contributions"); w.beginObject()
+            for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.contributions[j]) }
+            w.endObject()
+        }
+        w.key("decision_id"); w.string(id)
+        if let audit { w.key("disqualifier"); w.optString(audit.gate.disqualifier?.rawValue) }
+        w.key("emails"); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
+        if audit != nil { w.key("event_kind"); w.string(event.payload.kind) }
+        w.key("event_time"); w.string(event.eventTime.rfc3339)
+        w.key("explanation_base"); w.double(ev.base)
+        if audit != nil {
+            w.key("features"); w.beginObject()
+            for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.row[j]) }
+            w.endObject()
+        }
+        if let audit {
+            let c = config.scoring.gate
+            w.key("gate"); w.beginObject()
+            w.key("hysteresis_tier"); w.optString(audit.previous?.scoreTier.name)
+            w.key("review"); w.bool(audit.gate.review)
+            w.key("score_tier"); w.string(audit.gate.scoreTier.name)
+            w.key("thresholds"); w.beginObject()
+            w.key("review_min_employees"); w.double(c.reviewMinEmployees)
+            w.key("review_probability_high"); w.double(c.reviewProbabilityHigh)
+            w.key("review_probability_low"); w.double(c.reviewProbabilityLow)
+            w.key("sales_develop_enter"); w.double(c.salesDevelopEnter)
+            w.key("sales_develop_exit"); w.double(c.salesDevelopExit)
+            w.key("sales_ready_enter"); w.double(c.salesReadyEnter)
+            w.key("sales_ready_exit"); w.double(c.salesReadyExit)
+            w.endObject()
+            w.endObject()
+        }
+        w.key("lead_id"); w.string(lead.description)
+        writeLineage()
+        w.key("margin"); w.double(ev.margin)
+        w.key("model_version"); w.string(config.modelVersion)
+        w.key("owner_id"); w.optString(d.ownerID)
+        if let audit { writePrevious(audit.previous) }
+        w.key("probability"); w.double(ev.probability)
+        w.key("queue"); w.string(d.queue)
+        w.key("reasons"); w.beginArray()
+        for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev, lead: lead, account: accountProfile) }
+        w.endArray()
+        if let audit { w.key("route_changed"); w.bool(audit.routeChanged) }
+        w.key("ruleset_version"); w.string(config.rulesetVersion)
+        w.key("schema_version"); w.int(1)
+        w.key("score"); w.int(Int64(ev.score))
+        if let audit { w.key("state_hash"); w.string(audit.stateHash) }
+        w.key("tier"); w.string(d.tier.name)
+        w.endObject()
+    }
+
+    func sortedFeatureOrder() -> [Int] { config.extractor.sortedOrder }
+
+    mutating func writeReason(_ j: Int, ev: Evaluation, lead: LeadID, account: AccountProfile?) {
+        let name = config.extractor.schema.names[j]
+        let c = ev.contributions[j]
+        let v = ev.row[j]
+        w.beginObject()
+        w.key("contribution"); w.double(c)
+        w.key("feature"); w.string(name)
+        if let path = ev.paths.first(where: { $0.0 == j })?.1 {
+            w.key("graph_path"); w.beginArray()
+            for step in path {
+                w.beginObject()
+                w.key("edge"); w.optString(step.edge?.rawValue)
+                w.key("kind"); w.string(step.node.kind.rawValue)
+                w.key("node"); w.string(step.node.name)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        var text = name + " = "
+        text += v.isNaN ? "unknown" : RecordJSON.format(v)
+        text += (c >= 0 ? " raised" : " lowered") + " the log-odds by " + RecordJSON.format(abs(c))
+        if j < config.extractor.definitions.count { text += " (" + config.extractor.definitions[j].meaning + ")" }
+        w.key("text"); w.string(text)
+        w.key("value"); w.double(v)
+        w.endObject()
+    }
+
+    /// The graph path behind an account signal (LeadLedgerCore's `path(from:to:)`).
+    func graphPath(feature j: Int, lead: LeadID, account: AccountProfile) -> [PathStep]? {
+        typealias I = FeatureCatalogue.Index
+        let target: GraphNode
+        switch j {
+        case I.engagedContacts:
+            let lo = EventTime(milliseconds: event.eventTime.milliseconds &- config.extractor.windowMs)
+            guard let c = ledger.engagedContacts(of: account.id, in: lo...event.eventTime).first(where: { $0.lead != lead }) else { return nil }
+            target = GraphNode(.lead, c.lead.description)
+        case I.openOpportunities:
+            guard let o = account.opportunities.first(where: { !$0.isClosed }) else { return nil }
+            target = GraphNode(.opportunity, o.id)
+        case I.hierarchy:
+            guard let other = account.parent ?? account.subsidiaries.first else { return nil }
+            target = GraphNode(.account, other.rawValue)
+        default:
+            target = GraphNode(.account, account.id.rawValue)
+        }
+        // Every target is within 3 edges (lead → account → colleague/parent → opportunity).
+        return ledger.path(from: lead, to: target, maxDepth: 3)
+    }
+
+    mutating func writeClosed(id: String, lead: LeadID, d: LeadDecision, change: String?, isAudit: Bool, previous prev: LeadDecision?) {
+        w.beginObject()
+        w.key("account_id"); w.optString(event.accountID?.rawValue)
+        if let change { w.key("change"); w.string(change) } else if isAudit { w.key("change"); w.null() }
+        w.key("components"); w.beginObject()
+        for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
+        w.endObject()
+        if isAudit { w.key("contributions"); w.null() }
+        w.key("decision_id"); w.string(id)
+        if isAudit { w.key("disqualifier"); w.null() }
+        w.key("emails"); w.beginArray(); w.endArray()
+        if isAudit { w.key("event_kind"); w.string(event.payload.kind) }
+        w.key("event_time"); w.string(event.eventTime.rfc3339)
+        w.key("explanation_base"); w.double(0)
+        if isAudit { w.key("features"); w.null(); w.key("gate"); w.null() }
+        w.key("lead_id"); w.string(lead.description)
+        writeLineage()
+        w.key("margin"); w.double(0)
+        w.key("model_version"); w.string(config.modelVersion)
+        w.key("owner_id"); w.null()
+        if isAudit { writePrevious(prev) }
+        w.key("probability"); w.double(Double(d.score) / 100)
+        w.key("queue"); w.string(d.queue)
+        w.key("reasons"); w.beginArray(); w.endArray()
+        if isAudit { w.key("route_changed"); w.bool(change != nil) }
+        w.key("ruleset_version"); w.string(config.rulesetVersion)
+        w.key("schema_version"); w.int(1)
+        w.key("score"); w.int(Int64(d.score))
+        if isAudit {
+            var h = FNV64(); h.string("closed"); h.u64(lead.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
+            w.key("state_hash"); w.string(DecisionID.hex16(h.h))
+        }
+        w.key("tier"); w.string(d.tier.name)
+        w.endObject()
+    }
+
+    /// The audit record of an event that decided no lead.
+    mutating func auditNoLead(state: DecisionState) {
+        let id = DecisionID.make(partition: partition, offset: offset, kind: "audit")
+        w.beginObject()
+        w.key("account_id"); w.optString(event.accountID?.rawValue)
+        w.key("change"); w.null()
+        w.key("components"); w.null()
+        w.key("contributions"); w.null()
+        w.key("decision_id"); w.string(id)
+        w.key("disqualifier"); w.null()
+        w.key("emails"); w.beginArray(); w.endArray()
+        w.key("event_kind"); w.string(event.payload.kind)
+        w.key("event_time"); w.string(event.eventTime.rfc3339)
+        w.key("explanation_base"); w.null()
+        w.key("features"); w.null()
+        w.key("gate"); w.null()
+        w.key("lead_id"); w.null()
+        writeLineage()
+        w.key("margin"); w.null()
+        w.key("model_version"); w.string(config.modelVersion)
+        w.key("owner_id"); w.null()
+        w.key("previous_decision"); w.null()
+        w.key("probability"); w.null()
+        w.key("queue"); w.null()
+        w.key("reasons"); w.beginArray(); w.endArray()
+        w.key("route_changed"); w.bool(false)
+        w.key("ruleset_version"); w.string(config.rulesetVersion)
+        w.key("schema_version"); w.int(1)
+        w.key("score"); w.null()
+        var h = FNV64(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
+        w.key("state_hash"); w.string(DecisionID.hex16(h.h))
+        w.key("tier"); w.null()
+        w.endObject()
+        out.audit.append(.init(key: event.key, value: w.finish()))
+    }
+}
+
+extension RecordJSON {
+    /// A number as the record encoding writes it (for sentences).
+    static func format(_ v: Double) -> String {
+        var w = RecordJSON()
+        w.needsComma = [false]
+        w.double(v)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

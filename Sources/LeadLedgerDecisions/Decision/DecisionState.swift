@@ -1,0 +1,203 @@
+import Foundation
+import LeadLedgerCore
+
+/// The last decision made for one lead (part of ``DecisionState``).
+public struct LeadDecision: Sendable, Equatable {
+    /// Id of the decision that set the current route (`dc_…`).
+    public var decisionID: String
+    /// Tier of the route (after disqualifiers, review and overrides).
+    public var tier: TierCode
+    /// Tier from the score thresholds alone: the hysteresis state.
+    public var scoreTier: TierCode
+    public var queue: String
+    public var ownerID: String?
+    /// Whether ``ownerID`` counts against the owner's capacity (assigned by round-robin or account owner).
+    public var holdsCapacity: Bool
+    public var score: Int
+    /// The route is pinned by a manual override.
+    public var overridden: Bool
+    /// The sales_ready route was escalated by its SLA timer.
+    public var escalated: Bool
+    /// The route is closed (lead merged away or erased).
+    public var closed: Bool
+    /// SLA deadline (event-time ms) of the current sales_ready route; nil when none is running.
+    public var slaDeadline: Int64?
+}
+
+/// Per-lead state: decayed activity and the last decision.
+public struct LeadState: Sendable, Equatable {
+    public var activity = LeadActivity()
+    public var decision: LeadDecision?
+    public init() {}
+}
+
+/// An SLA timer: due at `deadline` (event-time ms) for `lead`.
+struct SLATimer: Sendable, Equatable, Comparable {
+    var deadline: Int64
+    var lead: LeadID
+    static func < (a: Self, b: Self) -> Bool { a.deadline != b.deadline ? a.deadline < b.deadline : a.lead < b.lead }
+}
+
+/// Mutable decision state of ONE log partition: previous decision and
+/// hysteresis tier per lead, decayed activity, round-robin counters, owner
+/// loads, SLA timers (in a sorted list) and the event-time watermark.
+/// Overrides are read from the ledger's projection and recorded per lead as
+/// ``LeadDecision/overridden``.
+///
+/// Equality compares the state only. ``snapshotBytes()`` is a pure function of
+/// the state (format version 1, big-endian binary, every map written in sorted
+/// key order), and `init(snapshot:)` restores an equal state.
+public struct DecisionState: Sendable, Equatable {
+    /// Highest event time applied so far (epoch ms); `Int64.min` before the first event.
+    public internal(set) var watermark: Int64 = .min
+    /// Per-lead state.
+    public internal(set) var leads: [LeadID: LeadState] = [:]
+    /// Smooth weighted round-robin current weights, key `territory \u{1F} owner`.
+    public internal(set) var roundRobin: [String: Int64] = [:]
+    /// Open routes per owner that count against capacity.
+    public internal(set) var ownerLoad: [String: Int] = [:]
+    /// Running SLA timers, sorted by (deadline, lead).
+    var timers: [SLATimer] = []
+    /// Reusable scoring buffers: not state (always equal, never snapshotted).
+    var scratch = Scratch()
+
+    /// An empty state.
+    public init() {}
+
+    /// Number of running SLA timers.
+    public var runningTimers: Int { timers.count }
+
+    mutating func addTimer(_ t: SLATimer) {
+        var lo = 0, hi = timers.count
+        while lo < hi { let m = (lo + hi) / 2; if timers[m] < t { lo = m + 1 } else { hi = m } }
+        timers.insert(t, at: lo)
+    }
+
+    mutating func removeTimer(lead: LeadID, deadline: Int64) {
+        if let i = timers.firstIndex(of: SLATimer(deadline: deadline, lead: lead)) { timers.remove(at: i) }
+    }
+
+    // MARK: Snapshot
+
+    static let magic: [UInt8] = Array("LLDS".utf8)
+    /// Snapshot format version.
+    public static let snapshotFormatVersion: UInt16 = 1
+
+    /// Deterministic binary snapshot of the state.
+    public func snapshotBytes() -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes(Self.magic)
+        w.u16(Self.snapshotFormatVersion)
+        w.i64(watermark)
+        w.u32(UInt32(leads.count))
+        for id in leads.keys.sorted() {
+            let s = leads[id]!
+            w.u64(id.raw)
+            let a = s.activity
+            w.i64(a.time)
+            for i in 0..<LeadActivity.fieldCount { w.f64(a.value(i)) }
+            if let d = s.decision {
+                w.u8(1)
+                w.string(d.decisionID)
+                w.u8(d.tier.rawValue)
+                w.u8(d.scoreTier.rawValue)
+                w.string(d.queue)
+                w.optString(d.ownerID)
+                w.u8((d.holdsCapacity ? 1 : 0) | (d.overridden ? 2 : 0) | (d.escalated ? 4 : 0) | (d.closed ? 8 : 0))
+                w.i64(Int64(d.score))
+                if let dl = d.slaDeadline { w.u8(1); w.i64(dl) } else { w.u8(0) }
+            } else { w.u8(0) }
+        }
+        w.u32(UInt32(roundRobin.count))
+        for k in roundRobin.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            w.string(k); w.i64(roundRobin[k]!)
+        }
+        w.u32(UInt32(ownerLoad.count))
+        for k in ownerLoad.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+            w.string(k); w.i64(Int64(ownerLoad[k]!))
+        }
+        w.u32(UInt32(timers.count))
+        for t in timers { w.i64(t.deadline); w.u64(t.lead.raw) }
+        return w.out
+    }
+
+    /// Restores a state from ``snapshotBytes()``; fails on a wrong magic,
+    /// unknown version or truncated/garbled input.
+    public init(snapshot: [UInt8]) throws {
+        var r = ByteReader(bytes: snapshot)
+        guard try r.bytes(4) == Self.magic else { throw DecisionsError(.invalidArtifact, "not a decision-state snapshot (bad magic)", field: "magic") }
+        let v = try r.u16()
+        guard v == Self.snapshotFormatVersion else { throw DecisionsError(.invalidArtifact, "unsupported snapshot format version \(v)", field: "version") }
+        watermark = try r.i64()
+        let n = try r.u32()
+        leads.reserveCapacity(Int(n))
+        for _ in 0..<n {
+            let id = LeadID(raw: try r.u64())
+            var s = LeadState()
+            s.activity.time = try r.i64()
+            for i in 0..<LeadActivity.fieldCount { s.activity.set(i, try r.f64()) }
+            if try r.u8() == 1 {
+                let did = try r.string()
+                guard let tier = TierCode(rawValue: try r.u8()), let st = TierCode(rawValue: try r.u8()) else {
+                    throw DecisionsError(.invalidArtifact, "bad tier code in snapshot", field: "leads.tier")
+                }
+                let q = try r.string()
+                let owner = try r.optString()
+                let flags = try r.u8()
+                let score = Int(try r.i64())
+                let dl: Int64? = try r.u8() == 1 ? try r.i64() : nil
+                s.decision = LeadDecision(decisionID: did, tier: tier, scoreTier: st, queue: q, ownerID: owner, holdsCapacity: flags & 1 != 0,
+                                          score: score, overridden: flags & 2 != 0, escalated: flags & 4 != 0, closed: flags & 8 != 0, slaDeadline: dl)
+            }
+            leads[id] = s
+        }
+        for _ in 0..<(try r.u32()) { let k = try r.string(); roundRobin[k] = try r.i64() }
+        for _ in 0..<(try r.u32()) { let k = try r.string(); ownerLoad[k] = Int(try r.i64()) }
+        for _ in 0..<(try r.u32()) { let d = try r.i64(); timers.append(SLATimer(deadline: d, lead: LeadID(raw: try r.u64()))) }
+        guard r.atEnd else { throw DecisionsError(.invalidArtifact, "trailing bytes in snapshot", field: "end") }
+    }
+}
+
+/// Scoring buffers reused across decisions; ignored by `==` and snapshots.
+struct Scratch: Sendable, Equatable {
+    var configuration: String?
+    var scorer: EnsembleScorer?
+    var domains = DomainMemo()
+    static func == (a: Scratch, b: Scratch) -> Bool { true }
+}
+
+struct ByteWriter {
+    var out: [UInt8] = []
+    mutating func bytes(_ b: [UInt8]) { out.append(contentsOf: b) }
+    mutating func u8(_ v: UInt8) { out.append(v) }
+    mutating func u16(_ v: UInt16) { out.append(UInt8(v >> 8)); out.append(UInt8(v & 0xFF)) }
+    mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8((v >> UInt32(s)) & 0xFF)) } }
+    mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8((v >> UInt64(s)) & 0xFF)) } }
+    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    mutating func f64(_ v: Double) { u64(v.bitPattern) }
+    mutating func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); out.append(contentsOf: b) }
+    mutating func optString(_ s: String?) { if let s { u8(1); string(s) } else { u8(0) } }
+}
+
+struct ByteReader {
+    let bytes: [UInt8]
+    var i = 0
+    var atEnd: Bool { i == bytes.count }
+    mutating func need(_ n: Int) throws {
+        guard n >= 0, bytes.count - i >= n else { throw DecisionsError(.invalidArtifact, "truncated snapshot at byte \(i)", field: "bytes") }
+    }
+    mutating func bytes(_ n: Int) throws -> [UInt8] { try need(n); defer { i += n }; return Array(bytes[i..<i + n]) }
+    mutating func u8() throws -> UInt8 { try need(1); defer { i += 1 }; return bytes[i] }
+    mutating func u16() throws -> UInt16 { UInt16(try u8()) << 8 | UInt16(try u8()) }
+    mutating func u32() throws -> UInt32 { var v: UInt32 = 0; for _ in 0..<4 { v = v << 8 | UInt32(try u8()) }; return v }
+    mutating func u64() throws -> UInt64 { var v: UInt64 = 0; for _ in 0..<8 { v = v << 8 | UInt64(try u8()) }; return v }
+    mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
+    mutating func f64() throws -> Double { Double(bitPattern: try u64()) }
+    mutating func string() throws -> String {
+        let n = Int(try u32())
+        let b = try bytes(n)
+        guard let s = String(validating: b, as: UTF8.self) else { throw DecisionsError(.invalidArtifact, "invalid UTF-8 in snapshot", field: "string") }
+        return s
+    }
+    mutating func optString() throws -> String? { try u8() == 1 ? try string() : nil }
+}

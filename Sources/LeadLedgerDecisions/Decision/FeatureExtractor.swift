@@ -1,0 +1,166 @@
+import Foundation
+import LeadLedgerCore
+
+/// Computes a lead's feature row (``FeatureCatalogue``) from the projections,
+/// the account graph and the lead's decayed activity. Pure: the same inputs
+/// give the same row. Writes into a caller-owned buffer in schema order.
+public struct FeatureExtractor: Sendable {
+    public let configuration: ScoringConfiguration
+    public let schema: FeatureSchema
+    let competitors: Set<String>
+    let industries: Set<String>
+    let functions: Set<String>
+    let countries: Set<String>
+    /// Decay half-life in milliseconds.
+    public let halfLifeMs: Double
+    let windowMs: Int64
+    /// The catalogue entries, in schema order.
+    public let definitions: [FeatureDefinition]
+    /// Component group of each feature (FeatureGroup order: fit, engagement, intent, account).
+    let groups: [Int]
+    /// Feature indices sorted by name (UTF-8 bytes), for sorted-key JSON objects.
+    let sortedOrder: [Int]
+    /// `"name":` bytes per feature (schema order), for the record writer.
+    let keyBytes: [[UInt8]]
+
+    public init(_ configuration: ScoringConfiguration) throws {
+        self.configuration = configuration
+        schema = try configuration.featureSchema()
+        competitors = Set(configuration.competitorDomains)
+        industries = Set(configuration.targetIndustries.map { $0.lowercased() })
+        functions = Set(configuration.targetFunctions)
+        countries = Set(configuration.targetCountries.map { $0.uppercased() })
+        halfLifeMs = configuration.halfLifeDays * 86_400_000
+        windowMs = Int64(configuration.engagedWindowDays * 86_400_000)
+        definitions = FeatureCatalogue.definitions(categorical: configuration.categorical)
+        groups = definitions.map { FeatureGroup.allCases.firstIndex(of: $0.group)! }
+        let names = schema.names
+        sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
+        keyBytes = names.map { RecordJSON.encodedKey($0) }
+    }
+
+    /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
+    public func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
+                        at: EventTime, into x: UnsafeMutableBufferPointer<Double>) {
+        var memo = DomainMemo()
+        extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: x, memo: &memo)
+    }
+
+    /// Mail-domain kind and competitor flag of a domain (pure; memoized by the caller).
+    func classify(domain: String, memo: inout DomainMemo) -> (MailDomainKind, Bool) {
+        if let hit = memo.domains[domain] { return hit }
+        let reg = DomainNormalizer.registrableDomain(ofHost: domain) ?? domain
+        let r = (DomainNormalizer.mailKind(ofDomain: domain), competitors.contains(domain) || competitors.contains(reg))
+        if memo.domains.count > 100_000 { memo.domains.removeAll(keepingCapacity: true) }
+        memo.domains[domain] = r
+        return r
+    }
+
+    /// As ``extract(lead:account:ledger:activity:at:into:)``, with a domain memo reused across calls.
+    func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
+                 at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo) {
+        typealias I = FeatureCatalogue.Index
+        for i in 0..<x.count { x[i] = 0 }
+        func attr(_ n: AttributeName) -> String? { lead.attribute(n)?.value }
+        // Fit.
+        let seniority = attr(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown
+        x[I.seniority] = Double(Seniority.allCases.firstIndex(of: seniority)!)
+        let role = attr(.buyingRole).flatMap(BuyingRole.init(rawValue:))
+        x[I.decisionMaker] = role == .decisionMaker ? 1 : 0
+        x[I.champion] = role == .champion || role == .influencer ? 1 : 0
+        x[I.functionTarget] = attr(.jobFunction).map { functions.contains($0) } == true ? 1 : 0
+        let employees = attr(.employees).flatMap(Double.init) ?? account?.employees.map(Double.init)
+        x[I.employees] = employees.map { log10(1 + max(0, $0)) } ?? .nan
+        let industry = attr(.industry) ?? account?.industry
+        x[I.industryTarget] = industry.map { industries.contains($0.lowercased()) } == true ? 1 : 0
+        let country = attr(.country) ?? account?.country
+        x[I.countryTarget] = country.map { countries.contains($0.uppercased()) } == true ? 1 : 0
+        var emails = 0, free = 0, disposable = 0, competitor = false
+        for id in lead.identifiers where id.kind == .email {
+            guard let at = id.value.lastIndex(of: "@") else { continue }
+            let domain = String(id.value[id.value.index(after: at)...])
+            emails += 1
+            let (kind, isCompetitor) = classify(domain: domain, memo: &memo)
+            switch kind {
+            case .free: free += 1
+            case .disposable: disposable += 1
+            case .corporate: break
+            }
+            if isCompetitor { competitor = true }
+        }
+        if let d = account?.domain, competitors.contains(d.lowercased()) { competitor = true }
+        x[I.freeMail] = emails > 0 && free == emails ? 1 : 0
+        x[I.disposable] = disposable > 0 ? 1 : 0
+        x[I.competitor] = competitor ? 1 : 0
+        // Engagement and intent (decayed to the decision's event time).
+        let a = activity.at(at.milliseconds, halfLifeMs: halfLifeMs)
+        x[I.engagement] = a.engagement
+        x[I.pageViews] = a.pageViews
+        x[I.tracks] = a.tracks
+        x[I.emailEngagement] = a.email
+        x[I.crmActivities] = a.crm
+        let last = lead.engagement.lastEngaged
+        x[I.daysSince] = last == .min ? .nan : min(365, max(0, Double(at.milliseconds - last) / 86_400_000))
+        x[I.pricing] = a.pricing
+        x[I.demo] = a.demo
+        x[I.docs] = a.docs
+        x[I.caseStudy] = a.caseStudy
+        x[I.careers] = a.careers
+        x[I.forms] = a.forms
+        x[I.replies] = a.replies
+        x[I.contact] = a.contact
+        // Email health.
+        let h = lead.emailHealth
+        x[I.bounced] = h.contains(.bounced) ? 1 : 0
+        x[I.unsubscribed] = h.contains(.unsubscribed) || h.contains(.groupUnsubscribed) ? 1 : 0
+        x[I.spamReported] = h.contains(.spamReported) ? 1 : 0
+        // Account signals from the graph.
+        if let account {
+            let lo = EventTime(milliseconds: at.milliseconds &- windowMs)
+            // Same results as Ledger.engagedContacts / buyingCenterCoverage, from the
+            // already materialized contacts when the account has no subsidiaries.
+            var engagedOthers = 0
+            if account.subsidiaries.isEmpty {
+                for c in account.contacts where c.lead != lead.id { if let t = c.lastEngaged, t >= lo, t <= at { engagedOthers += 1 } }
+            } else {
+                engagedOthers = ledger.engagedContacts(of: account.id, in: lo...at).lazy.filter { $0.lead != lead.id }.count
+            }
+            x[I.engagedContacts] = Double(engagedOthers)
+            var roles: UInt8 = 0
+            for c in account.contacts { roles |= 1 << UInt8(BuyingRole.allCases.firstIndex(of: c.role)!) }
+            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(BuyingRole.allCases.count)
+            x[I.openOpportunities] = Double(account.opportunities.lazy.filter { !$0.isClosed }.count)
+            if account.parent != nil || !account.subsidiaries.isEmpty {
+                let rolled = ledger.rolledUpEngagement(of: account.id).total
+                x[I.hierarchy] = log1p(Double(rolled &- min(rolled, account.engagement.total)))
+            }
+        }
+        // One-hot categorical attributes.
+        var col = I.builtInCount
+        for c in configuration.categorical {
+            let v = attr(c.attribute)
+            for value in c.values {
+                if let v {
+                    if let sep = c.separator {
+                        x[col] = v.components(separatedBy: sep).contains { $0.trimmingCharacters(in: .whitespaces) == value } ? 1 : 0
+                    } else {
+                        x[col] = v == value ? 1 : 0
+                    }
+                }
+                col += 1
+            }
+        }
+    }
+
+    /// Convenience: the row as a ``FeatureVector``.
+    public func vector(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity, at: EventTime) -> FeatureVector {
+        var values = [Double](repeating: 0, count: schema.count)
+        values.withUnsafeMutableBufferPointer { extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: $0) }
+        return FeatureVector(schema: schema, values: values)
+    }
+}
+
+/// Memo of pure per-domain classifications (a cache: never part of any output order).
+struct DomainMemo: Sendable {
+    var domains: [String: (MailDomainKind, Bool)] = [:]
+}

@@ -1,0 +1,83 @@
+import Foundation
+import LeadLedgerCore
+
+/// Why a lead is disqualified (checked in this order; the first wins).
+public enum Disqualifier: String, Sendable, CaseIterable {
+    /// Email or account domain is a configured competitor domain.
+    case competitor
+    /// The title names a student (`student` in the title, any case).
+    case student
+    /// A spam trap: a disposable-mail address, or the lead reported our email as spam.
+    case spamTrap = "spam_trap"
+    /// An email to the lead hard-bounced.
+    case hardBounce = "hard_bounce"
+    /// The lead unsubscribed and the unsubscribe policy is `disqualify`.
+    case unsubscribed
+    /// Sales disqualified the lead in the CRM (`lead.disqualified`).
+    case crmDisqualified = "crm_disqualified"
+}
+
+/// The gate's verdict.
+public struct GateResult: Sendable, Equatable {
+    /// Final tier (before overrides).
+    public var tier: TierCode
+    /// Tier from the thresholds with hysteresis alone (the new hysteresis state).
+    public var scoreTier: TierCode
+    public var disqualifier: Disqualifier?
+    /// The lead was sent to review (low confidence, high value).
+    public var review: Bool
+}
+
+/// Maps a score to a tier with hysteresis, disqualifiers and review.
+///
+/// Score tiers (ranked nurture < sales_develop < sales_ready), given the
+/// previous score tier `prev` (nurture when none):
+/// - sales_ready if score ≥ `sales_ready.enter`, or prev = sales_ready and score ≥ `sales_ready.exit`;
+/// - else sales_develop if score ≥ `sales_develop.enter`, or prev ≥ sales_develop and score ≥ `sales_develop.exit`;
+/// - else nurture.
+/// So a lead moves up only when it reaches the enter threshold and down only
+/// when it falls below the exit threshold.
+///
+/// Then: a disqualifier makes the tier `disqualified` (the score tier is still
+/// tracked); an unsubscribed lead under policy `nurture` is capped at nurture;
+/// a high-value lead (employees ≥ `review.min_employees` or an open
+/// opportunity on its account) whose probability lies in
+/// [`probability_low`, `probability_high`] goes to `review`.
+public struct QualificationGate: Sendable {
+    public let configuration: GateConfiguration
+    public init(_ configuration: GateConfiguration) { self.configuration = configuration }
+
+    /// The score tier with hysteresis.
+    public func scoreTier(score: Double, previous: TierCode?) -> TierCode {
+        let c = configuration
+        let prev = previous ?? .nurture
+        if score >= c.salesReadyEnter || (prev == .salesReady && score >= c.salesReadyExit) { return .salesReady }
+        if score >= c.salesDevelopEnter || ((prev == .salesReady || prev == .salesDevelop) && score >= c.salesDevelopExit) { return .salesDevelop }
+        return .nurture
+    }
+
+    /// The full verdict for one lead.
+    public func evaluate(score: Int, probability: Double, previousScoreTier: TierCode?, disqualifier: Disqualifier?,
+                         unsubscribed: Bool, highValue: Bool) -> GateResult {
+        let st = scoreTier(score: Double(score), previous: previousScoreTier)
+        if let disqualifier { return GateResult(tier: .disqualified, scoreTier: st, disqualifier: disqualifier, review: false) }
+        if unsubscribed && configuration.unsubscribePolicy == .nurture { return GateResult(tier: .nurture, scoreTier: st, disqualifier: nil, review: false) }
+        if highValue && probability >= configuration.reviewProbabilityLow && probability <= configuration.reviewProbabilityHigh {
+            return GateResult(tier: .review, scoreTier: st, disqualifier: nil, review: true)
+        }
+        return GateResult(tier: st, scoreTier: st, disqualifier: nil, review: false)
+    }
+
+    /// The first disqualifier that applies to a lead, given its feature row.
+    public func disqualifier(lead: LeadProfile, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
+        typealias I = FeatureCatalogue.Index
+        if row[I.competitor] == 1 { return .competitor }
+        if let t = lead.attribute(.title)?.value, t.lowercased().contains("student") { return .student }
+        if row[I.disposable] == 1 || lead.emailHealth.contains(.spamReported) { return .spamTrap }
+        if lead.emailHealth.contains(.bounced) { return .hardBounce }
+        if configuration.unsubscribePolicy == .disqualify,
+           lead.emailHealth.contains(.unsubscribed) || lead.emailHealth.contains(.groupUnsubscribed) { return .unsubscribed }
+        if lead.outcome?.kind == .disqualified { return .crmDisqualified }
+        return nil
+    }
+}

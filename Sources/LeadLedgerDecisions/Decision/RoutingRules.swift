@@ -1,0 +1,154 @@
+import Foundation
+import LeadLedgerCore
+
+/// Routing rules (YAML), versioned by the SHA-256 of the file bytes.
+///
+/// ```yaml
+/// queues:                      # one per tier, all five required
+///   sales_ready:   {queue: ae-inbound, sla_hours: 4, escalate_to: ae-escalations}
+///   sales_develop: {queue: sdr-inbound}
+///   nurture:       {queue: marketing-nurture}
+///   review:        {queue: human-review}
+///   disqualified:  {queue: disqualified}
+/// account_owner_first: true    # a lead whose account has an owner goes to that owner
+/// overflow_queue: unassigned   # when every owner of the territory is at capacity
+/// territories:                 # first match wins, in file order
+///   - name: emea-enterprise
+///     countries: [DE, FR, GB]  # optional; empty/absent = any
+///     min_employees: 1000      # optional
+///     max_employees: 100000    # optional
+///     owners:
+///       - {id: rep_anna, weight: 2, capacity: 50}
+///       - {id: rep_ben,  weight: 1, capacity: 50}
+/// ```
+///
+/// Owners are assigned for `sales_ready` and `sales_develop` only; other tiers
+/// get their queue and no owner.
+public struct RoutingRules: Sendable, Equatable {
+    public struct TierQueue: Sendable, Equatable {
+        public var queue: String
+        /// SLA in event-time milliseconds (only meaningful for sales_ready); nil = none.
+        public var slaMs: Int64?
+        public var escalateTo: String?
+    }
+    public struct Owner: Sendable, Equatable {
+        public var id: String
+        public var weight: Int
+        public var capacity: Int
+    }
+    public struct Territory: Sendable, Equatable {
+        public var name: String
+        public var countries: [String]
+        public var minEmployees: Double?
+        public var maxEmployees: Double?
+        public var owners: [Owner]
+
+        /// Whether a lead with this country and size falls in the territory.
+        public func matches(country: String?, employees: Double?) -> Bool {
+            if !countries.isEmpty { guard let c = country?.uppercased(), countries.contains(c) else { return false } }
+            if let minEmployees { guard let e = employees, e >= minEmployees else { return false } }
+            if let maxEmployees { guard let e = employees, e <= maxEmployees else { return false } }
+            return true
+        }
+    }
+
+    /// Queue per tier, indexed by ``TierCode``.
+    public var queues: [TierQueue]
+    public var accountOwnerFirst = true
+    public var overflowQueue = "unassigned"
+    public var territories: [Territory]
+    /// Content version (SHA-256 of the YAML bytes).
+    public var version: ContentVersion
+
+    /// The queue entry of a tier.
+    public func queue(for tier: TierCode) -> TierQueue { queues[Int(tier.rawValue)] }
+
+    /// Parses and validates the YAML; invalid rules fail with file/line/field.
+    public static func load(yaml data: Data, source: String) throws -> RoutingRules {
+        let r = YAMLReader(source: source)
+        let root = try r.root(data)
+        var queues = [TierQueue?](repeating: nil, count: TierCode.allCases.count)
+        var accountOwnerFirst = true
+        var overflow = "unassigned"
+        var territories: [Territory] = []
+        for (k, n) in try r.mapping(root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories"],
+                                    required: ["queues", "territories"]) {
+            switch k {
+            case "queues":
+                for (tk, tn) in try r.mapping(n, "queues", allowed: TierCode.allCases.map(\.name), required: TierCode.allCases.map(\.name)) {
+                    let path = "queues." + tk
+                    var q = TierQueue(queue: "", slaMs: nil, escalateTo: nil)
+                    for (qk, qn) in try r.mapping(tn, path, allowed: ["queue", "sla_hours", "escalate_to"], required: ["queue"]) {
+                        switch qk {
+                        case "queue": q.queue = try r.string(qn, path + ".queue")
+                        case "sla_hours": q.slaMs = Int64((try r.number(qn, path + ".sla_hours", min: 0.001) * 3_600_000).rounded())
+                        default: q.escalateTo = try r.string(qn, path + ".escalate_to")
+                        }
+                    }
+                    if q.slaMs != nil, q.escalateTo == nil { throw r.fail(tn, path + ".escalate_to", "sla_hours needs escalate_to") }
+                    if q.slaMs != nil, tk != TierCode.salesReady.name { throw r.fail(tn, path + ".sla_hours", "SLA timers apply to sales_ready only") }
+                    queues[Int(TierCode(name: tk)!.rawValue)] = q
+                }
+            case "account_owner_first": accountOwnerFirst = try r.bool(n, k)
+            case "overflow_queue": overflow = try r.string(n, k)
+            default:
+                guard let seq = n.sequence, !seq.isEmpty else { throw r.fail(n, k, "expected a non-empty list of territories") }
+                for (i, tn) in seq.enumerated() {
+                    let path = "territories[\(i)]"
+                    var t = Territory(name: "", countries: [], minEmployees: nil, maxEmployees: nil, owners: [])
+                    for (tk, v) in try r.mapping(tn, path, allowed: ["name", "countries", "min_employees", "max_employees", "owners"],
+                                                 required: ["name", "owners"]) {
+                        switch tk {
+                        case "name": t.name = try r.string(v, path + ".name")
+                        case "countries": t.countries = try r.strings(v, path + ".countries").map { $0.uppercased() }
+                        case "min_employees": t.minEmployees = try r.number(v, path + ".min_employees", min: 0)
+                        case "max_employees": t.maxEmployees = try r.number(v, path + ".max_employees", min: 0)
+                        default:
+                            guard let os = v.sequence, !os.isEmpty else { throw r.fail(v, path + ".owners", "expected a non-empty list of owners") }
+                            for (j, on) in os.enumerated() {
+                                let op = "\(path).owners[\(j)]"
+                                var o = Owner(id: "", weight: 1, capacity: Int.max)
+                                for (ok, ov) in try r.mapping(on, op, allowed: ["id", "weight", "capacity"], required: ["id"]) {
+                                    switch ok {
+                                    case "id": o.id = try r.string(ov, op + ".id")
+                                    case "weight": o.weight = try r.integer(ov, op + ".weight", min: 1)
+                                    default: o.capacity = try r.integer(ov, op + ".capacity", min: 0)
+                                    }
+                                }
+                                if t.owners.contains(where: { $0.id == o.id }) { throw r.fail(on, op + ".id", "owner '\(o.id)' listed twice in territory '\(t.name)'") }
+                                t.owners.append(o)
+                            }
+                        }
+                    }
+                    if territories.contains(where: { $0.name == t.name }) { throw r.fail(tn, path + ".name", "territory name '\(t.name)' used twice") }
+                    territories.append(t)
+                }
+            }
+        }
+        return RoutingRules(queues: queues.map { $0! }, accountOwnerFirst: accountOwnerFirst, overflowQueue: overflow,
+                            territories: territories, version: ContentVersion(of: data))
+    }
+}
+
+/// The five tiers, in a fixed order (raw values are stable; used in snapshots).
+public enum TierCode: UInt8, Sendable, CaseIterable, Comparable {
+    case nurture = 0, salesDevelop = 1, salesReady = 2, review = 3, disqualified = 4
+
+    /// The tier's wire name.
+    public var name: String {
+        switch self {
+        case .nurture: "nurture"
+        case .salesDevelop: "sales_develop"
+        case .salesReady: "sales_ready"
+        case .review: "review"
+        case .disqualified: "disqualified"
+        }
+    }
+    public init?(name: String) {
+        guard let t = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = t
+    }
+    /// Whether the tier gets an owner.
+    public var assignsOwner: Bool { self == .salesReady || self == .salesDevelop }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}

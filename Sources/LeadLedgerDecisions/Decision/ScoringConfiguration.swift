@@ -1,0 +1,160 @@
+import Foundation
+import LeadLedgerCore
+import Yams
+
+/// Gate thresholds (scores 0–100) with hysteresis, disqualifier policy and
+/// the review rule.
+public struct GateConfiguration: Sendable, Equatable {
+    /// A lead enters `sales_ready` when score ≥ `salesReadyEnter`, and leaves it
+    /// only when score < `salesReadyExit`.
+    public var salesReadyEnter = 70.0, salesReadyExit = 60.0
+    /// Same for `sales_develop`.
+    public var salesDevelopEnter = 40.0, salesDevelopExit = 30.0
+    /// Review: a lead whose company has at least this many employees (or whose
+    /// account has an open opportunity) is high-value…
+    public var reviewMinEmployees = 1000.0
+    /// …and is sent to `review` when its probability is in this band (low confidence).
+    public var reviewProbabilityLow = 0.35, reviewProbabilityHigh = 0.65
+    /// `disqualify` (tier disqualified), `nurture` (tier capped at nurture) or `ignore`.
+    public var unsubscribePolicy = UnsubscribePolicy.disqualify
+    public init() {}
+
+    public enum UnsubscribePolicy: String, Sendable, Equatable { case disqualify, nurture, ignore }
+}
+
+/// The scoring configuration file (YAML): feature parameters, the model
+/// artifact, explanation settings and the gate.
+///
+/// ```yaml
+/// half_life_days: 14            # engagement/intent decay, event time
+/// engaged_window_days: 30       # account_engaged_contacts window
+/// competitor_domains: [rival.io]
+/// target_industries: [software]
+/// target_functions: [it, engineering]
+/// target_countries: [US, DE]
+/// categorical:                  # optional one-hot columns
+///   - {attribute: lead_source, values: [Google, Reference], separator: " / "}
+/// model: {kind: logistic_regression, artifact: lr.json}   # or xgboost / lightgbm
+/// top_k: 5
+/// tree_explanation: path        # path (default, fast) | treeshap_table | treeshap
+/// gate:
+///   sales_ready: {enter: 70, exit: 60}
+///   sales_develop: {enter: 40, exit: 30}
+///   review: {min_employees: 1000, probability_low: 0.35, probability_high: 0.65}
+///   unsubscribe_policy: disqualify
+/// ```
+public struct ScoringConfiguration: Sendable, Equatable {
+    public var halfLifeDays = 14.0
+    public var engagedWindowDays = 30.0
+    public var competitorDomains: [String] = []
+    public var targetIndustries: [String] = []
+    public var targetFunctions: [String] = []
+    public var targetCountries: [String] = []
+    public var categorical: [CategoricalFeature] = []
+    /// `logistic_regression`, `xgboost` or `lightgbm`.
+    public var modelKind = "logistic_regression"
+    /// Artifact path, relative to the configuration file.
+    public var modelArtifact = ""
+    public var topK = 5
+    public var treeExplanation = TreeExplanationMethod.pathAttribution
+    public var gate = GateConfiguration()
+    public init() {}
+
+    /// The feature schema implied by this configuration.
+    public func featureSchema() throws -> FeatureSchema {
+        try FeatureSchema(FeatureCatalogue.definitions(categorical: categorical).map(\.name))
+    }
+
+    /// Parses and validates the YAML; errors carry file/line/field.
+    public static func load(yaml data: Data, source: String) throws -> ScoringConfiguration {
+        let r = YAMLReader(source: source)
+        let root = try r.root(data)
+        var c = ScoringConfiguration()
+        for (k, n) in try r.mapping(root, "", allowed: ["half_life_days", "engaged_window_days", "competitor_domains", "target_industries",
+                                                        "target_functions", "target_countries", "categorical", "model", "top_k",
+                                                        "tree_explanation", "gate"], required: ["model"]) {
+            switch k {
+            case "half_life_days": c.halfLifeDays = try r.number(n, k, min: 0.001)
+            case "engaged_window_days": c.engagedWindowDays = try r.number(n, k, min: 0)
+            case "competitor_domains": c.competitorDomains = try r.strings(n, k).map { $0.lowercased() }
+            case "target_industries": c.targetIndustries = try r.strings(n, k)
+            case "target_functions":
+                c.targetFunctions = try r.strings(n, k)
+                for (i, f) in c.targetFunctions.enumerated() where JobFunction(rawValue: f) == nil {
+                    throw r.fail(n.sequence?[i], "\(k)[\(i)]", "unknown job function '\(f)' (allowed: \(JobFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+            case "target_countries": c.targetCountries = try r.strings(n, k)
+            case "categorical":
+                guard let seq = n.sequence else { throw r.fail(n, k, "expected a list") }
+                for (i, item) in seq.enumerated() {
+                    let path = "categorical[\(i)]"
+                    var attr: AttributeName?
+                    var values: [String] = []
+                    var sep: String?
+                    for (ck, cn) in try r.mapping(item, path, allowed: ["attribute", "values", "separator"], required: ["attribute", "values"]) {
+                        switch ck {
+                        case "attribute":
+                            let s = try r.string(cn, path + ".attribute")
+                            guard let a = AttributeName(rawValue: s) else { throw r.fail(cn, path + ".attribute", "unknown lead attribute '\(s)'") }
+                            attr = a
+                        case "values": values = try r.strings(cn, path + ".values")
+                        default: sep = try r.string(cn, path + ".separator")
+                        }
+                    }
+                    c.categorical.append(CategoricalFeature(attribute: attr!, values: values, separator: sep))
+                }
+            case "model":
+                for (mk, mn) in try r.mapping(n, "model", allowed: ["kind", "artifact"], required: ["kind", "artifact"]) {
+                    if mk == "kind" {
+                        c.modelKind = try r.string(mn, "model.kind")
+                        guard ["logistic_regression", "xgboost", "lightgbm"].contains(c.modelKind) else {
+                            throw r.fail(mn, "model.kind", "unknown model kind '\(c.modelKind)' (allowed: logistic_regression, xgboost, lightgbm)")
+                        }
+                    } else { c.modelArtifact = try r.string(mn, "model.artifact") }
+                }
+            case "top_k": c.topK = try r.integer(n, k, min: 1)
+            case "tree_explanation":
+                let s = try r.string(n, k)
+                guard let m = TreeExplanationMethod(rawValue: s) else { throw r.fail(n, k, "unknown method '\(s)' (allowed: path, treeshap_table, treeshap)") }
+                c.treeExplanation = m
+            default:
+                c.gate = try readGate(n, r)
+            }
+        }
+        _ = try c.featureSchema()   // duplicate one-hot names fail here
+        return c
+    }
+
+    static func readGate(_ node: Node, _ r: YAMLReader) throws -> GateConfiguration {
+        var g = GateConfiguration()
+        for (k, n) in try r.mapping(node, "gate", allowed: ["sales_ready", "sales_develop", "review", "unsubscribe_policy"]) {
+            let path = "gate." + k
+            switch k {
+            case "sales_ready", "sales_develop":
+                var enter = 0.0, exit = 0.0
+                for (tk, tn) in try r.mapping(n, path, allowed: ["enter", "exit"], required: ["enter", "exit"]) {
+                    if tk == "enter" { enter = try r.number(tn, path + ".enter", min: 0, max: 100) } else { exit = try r.number(tn, path + ".exit", min: 0, max: 100) }
+                }
+                guard exit <= enter else { throw r.fail(n, path + ".exit", "exit threshold \(exit) must not exceed enter threshold \(enter)") }
+                if k == "sales_ready" { g.salesReadyEnter = enter; g.salesReadyExit = exit } else { g.salesDevelopEnter = enter; g.salesDevelopExit = exit }
+            case "review":
+                for (rk, rn) in try r.mapping(n, path, allowed: ["min_employees", "probability_low", "probability_high"]) {
+                    switch rk {
+                    case "min_employees": g.reviewMinEmployees = try r.number(rn, path + ".min_employees", min: 0)
+                    case "probability_low": g.reviewProbabilityLow = try r.number(rn, path + ".probability_low", min: 0, max: 1)
+                    default: g.reviewProbabilityHigh = try r.number(rn, path + ".probability_high", min: 0, max: 1)
+                    }
+                }
+                guard g.reviewProbabilityLow <= g.reviewProbabilityHigh else { throw r.fail(n, path + ".probability_high", "probability_high must be ≥ probability_low") }
+            default:
+                let s = try r.string(n, path)
+                guard let p = GateConfiguration.UnsubscribePolicy(rawValue: s) else { throw r.fail(n, path, "unknown policy '\(s)' (allowed: disqualify, nurture, ignore)") }
+                g.unsubscribePolicy = p
+            }
+        }
+        guard g.salesDevelopEnter <= g.salesReadyEnter else {
+            throw r.fail(node, "gate.sales_develop.enter", "sales_develop.enter must not exceed sales_ready.enter")
+        }
+        return g
+    }
+}

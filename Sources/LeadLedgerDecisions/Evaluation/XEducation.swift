@@ -1,0 +1,311 @@
+import Foundation
+import LeadLedgerCore
+
+/// The X Education lead data set (`Leads.csv`, see shared/data/xeducation/README.md)
+/// mapped onto LeadLedger's inbound contracts, and an end-to-end evaluation:
+/// CSV row → inbound JSON (CRM, Segment, SendGrid) → InboundDecoder →
+/// IdentityResolver → Ledger → FeatureExtractor → logistic regression.
+///
+/// Leakage columns are never read: `Tags`, `Lead Quality`, `Lead Profile`,
+/// `Last Notable Activity`, the four `Asymmetrique *` columns.
+public enum XEducation {
+    /// One CSV row as inbound messages plus its label.
+    public struct Row: Sendable {
+        public var prospectID: String
+        public var email: String
+        /// Inbound messages in the order they are fed: (topic, JSON).
+        public var messages: [(InboundTopic, String)]
+        /// The `lead.converted` outcome message (fed after the features are taken), if converted.
+        public var outcome: String?
+        public var converted: Bool
+        /// Event time of the row's events (features are taken at this time).
+        public var time: EventTime
+    }
+
+    /// Column → contract mapping (documented in docs/decisions.md):
+    /// - CRM `lead.created`: email `lead<Lead Number>@gmail.com` (free mail, no account),
+    ///   `lead_source` = "<Lead Origin> / <Lead Source>", `title` = current occupation,
+    ///   `industry` = Specialization, `country` = Country, `state` = City ("Select"/empty left out);
+    /// - Segment `identify` (userId = Prospect ID) then `page` views: round(TotalVisits × Page Views Per Visit), at most 25;
+    /// - Segment `track` "Time On Site": one per started 2 minutes of Total Time Spent on Website, at most 20;
+    /// - Last Activity: Email Opened/Link Clicked/View in browser → SendGrid open/click; Email Bounced → bounce;
+    ///   Unsubscribed → unsubscribe; Email Marked Spam → spamreport; Resubscribed → group_resubscribe;
+    ///   Page Visited → page; Form Submitted on Website → track "Form Submitted"; Olark Chat Conversation →
+    ///   track with category contact; Converted to Lead → track; Had a Phone Conversation / Approached upfront → CRM
+    ///   activity call; SMS Sent / Unreachable → CRM activity note; Email Received → email_reply; Visited Booth → meeting;
+    /// - Do Not Email = Yes → SendGrid unsubscribe;
+    /// - Converted = 1 → CRM `lead.converted`.
+    public static func rows(csv data: Data) throws -> [Row] {
+        let table = try CSV.parse(data)
+        guard let header = table.first else { throw DecisionsError(.invalidInput, "empty CSV") }
+        func col(_ name: String) throws -> Int {
+            guard let i = header.firstIndex(of: name) else { throw DecisionsError(.invalidInput, "CSV lacks column '\(name)'", field: name) }
+            return i
+        }
+        let cID = try col("Prospect ID"), cNum = try col("Lead Number"), cOrigin = try col("Lead Origin"), cSource = try col("Lead Source")
+        let cDNE = try col("Do Not Email"), cConv = try col("Converted"), cVisits = try col("TotalVisits")
+        let cTime = try col("Total Time Spent on Website"), cPPV = try col("Page Views Per Visit"), cLast = try col("Last Activity")
+        let cCountry = try col("Country"), cSpec = try col("Specialization"), cOcc = try col("What is your current occupation"), cCity = try col("City")
+        let base = EventTime.parseRFC3339("2024-01-01T00:00:00Z")!.milliseconds
+        var out: [Row] = []
+        out.reserveCapacity(table.count)
+        for (n, r) in table.dropFirst().enumerated() {
+            guard r.count >= header.count - 1 else { throw DecisionsError(.invalidInput, "CSV row \(n + 2) has \(r.count) fields", line: n + 2) }
+            func v(_ i: Int) -> String? {
+                let s = r[i].trimmingCharacters(in: .whitespaces)
+                return s.isEmpty || s == "Select" ? nil : s
+            }
+            let id = r[cID]
+            let email = "lead\(r[cNum])@gmail.com"
+            let t0 = base + Int64(n) * 60_000
+            func ts(_ k: Int) -> String { EventTime(milliseconds: t0 + Int64(k) * 1000).rfc3339 }
+            var k = 0
+            var msgs: [(InboundTopic, String)] = []
+            var lead: [(String, String)] = [("email", email)]
+            let origin = [v(cOrigin), v(cSource)].compactMap { $0 }.joined(separator: " / ")
+            if !origin.isEmpty { lead.append(("lead_source", origin)) }
+            if let o = v(cOcc) { lead.append(("title", o)) }
+            if let s = v(cSpec) { lead.append(("industry", s)) }
+            if let c = v(cCountry), c != "unknown" { lead.append(("country", c)) }
+            if let c = v(cCity) { lead.append(("state", c)) }
+            let fields = lead.map { "\(json($0.0)):\(json($0.1))" }.joined(separator: ",")
+            msgs.append((.crm, #"{"event_id":"x-\#(id)-created","type":"lead.created","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id)),"lead":{\#(fields)}}"#))
+            k += 1
+            msgs.append((.web, #"{"type":"identify","messageId":"x-\#(id)-identify","userId":\#(json(id)),"timestamp":"\#(ts(k))","traits":{"email":\#(json(email))}}"#))
+            k += 1
+            let visits = Double(v(cVisits) ?? "") ?? 0
+            let ppv = Double(v(cPPV) ?? "") ?? 0
+            let pages = min(25, Int((visits * max(ppv, visits > 0 ? 1 : 0)).rounded()))
+            for p in 0..<pages {
+                msgs.append((.web, #"{"type":"page","messageId":"x-\#(id)-p\#(p)","userId":\#(json(id)),"timestamp":"\#(ts(k))","context":{"page":{"url":"https://xeducation.example/courses/\#(p)","path":"/courses/\#(p)"}}}"#))
+                k += 1
+            }
+            let seconds = Double(v(cTime) ?? "") ?? 0
+            let slices = min(20, Int((seconds / 120).rounded(.up)))
+            for s in 0..<slices { msgs.append((.web, track(id, "Time On Site", nil, "t\(s)", ts(k)))); k += 1 }
+            func sendgrid(_ event: String, _ extra: String = "") -> (InboundTopic, String) {
+                let m = (InboundTopic.email, #"{"email":\#(json(email)),"timestamp":\#((t0 + Int64(k) * 1000) / 1000),"event":"\#(event)","sg_event_id":"x-\#(id)-\#(event)-\#(k)"\#(extra)}"#)
+                k += 1
+                return m
+            }
+            func crmActivity(_ kind: String, _ outcome: String) -> (InboundTopic, String) {
+                let m = (InboundTopic.crm, #"{"event_id":"x-\#(id)-act-\#(k)","type":"activity.logged","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id)),"activity":{"kind":"\#(kind)","email":\#(json(email)),"outcome":\#(json(outcome))}}"#)
+                k += 1
+                return m
+            }
+            if v(cDNE) == "Yes" { msgs.append(sendgrid("unsubscribe")) }
+            switch v(cLast) ?? "" {
+            case "Email Opened": msgs.append(sendgrid("open"))
+            case "Email Link Clicked", "View in browser link Clicked": msgs.append(sendgrid("click", #","url":"https://xeducation.example/courses""#))
+            case "Email Bounced": msgs.append(sendgrid("bounce", #","type":"bounce","reason":"bounced""#))
+            case "Unsubscribed": msgs.append(sendgrid("unsubscribe"))
+            case "Email Marked Spam": msgs.append(sendgrid("spamreport"))
+            case "Resubscribed to emails": msgs.append(sendgrid("group_resubscribe"))
+            case "Page Visited on Website":
+                msgs.append((.web, #"{"type":"page","messageId":"x-\#(id)-last","userId":\#(json(id)),"timestamp":"\#(ts(k))","context":{"page":{"url":"https://xeducation.example/courses","path":"/courses"}}}"#))
+                k += 1
+            case "Form Submitted on Website": msgs.append((.web, track(id, "Form Submitted", nil, "form", ts(k)))); k += 1
+            case "Olark Chat Conversation": msgs.append((.web, track(id, "Olark Chat Conversation", "contact", "chat", ts(k)))); k += 1
+            case "Converted to Lead": msgs.append((.web, track(id, "Converted to Lead", nil, "conv", ts(k)))); k += 1
+            case "Had a Phone Conversation", "Approached upfront": msgs.append(crmActivity("call", "connected"))
+            case "SMS Sent": msgs.append(crmActivity("note", "sms_sent"))
+            case "Unreachable": msgs.append(crmActivity("note", "unreachable"))
+            case "Email Received": msgs.append(crmActivity("email_reply", "received"))
+            case "Visited Booth in Tradeshow": msgs.append(crmActivity("meeting", "tradeshow"))
+            default: break
+            }
+            let converted = r[cConv] == "1"
+            let outcome = converted ? #"{"event_id":"x-\#(id)-won","type":"lead.converted","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id))}"# : nil
+            out.append(Row(prospectID: id, email: email, messages: msgs, outcome: outcome, converted: converted,
+                           time: EventTime(milliseconds: t0 + Int64(k) * 1000)))
+        }
+        return out
+    }
+
+    static func track(_ id: String, _ event: String, _ category: String?, _ suffix: String, _ time: String) -> String {
+        let props = category.map { #","properties":{"category":"\#($0)"}"# } ?? ""
+        return #"{"type":"track","messageId":"x-\#(id)-\#(suffix)","userId":\#(json(id)),"event":\#(json(event)),"timestamp":"\#(time)"\#(props)}"#
+    }
+
+    static func json(_ s: String) -> String {
+        var w = RecordJSON()
+        w.needsComma = [false]
+        w.string(s)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// Result of ``evaluate(csv:seed:)``.
+    public struct Report: Sendable {
+        public var rows: Int
+        public var logEvents: Int
+        public var features: [String]
+        public var trainExamples: Int
+        public var holdoutExamples: Int
+        public var auc: Double
+        public var precisionAtTop20: Double
+        public var ece: Double
+        public var model: LogisticRegression
+        public var scoringConfiguration: ScoringConfiguration
+    }
+
+    /// Runs the rows through the core, builds feature rows, trains an L2
+    /// logistic regression on a seeded stratified 70/30 split and evaluates on the 30 %.
+    ///
+    /// Split: rows of each class are shuffled by a SplitMix64 stream seeded with
+    /// `seed` (Fisher–Yates), the first round(0.7·n_class) of each class train;
+    /// train and holdout keep CSV order. One-hot vocabularies (lead_source parts,
+    /// occupation, specialization, country, city) are the values seen at least
+    /// `minCount` times in the TRAINING rows.
+    public static func evaluate(csv data: Data, seed: UInt64 = 0, minCount: Int = 10, c: Double = 1.0) throws -> Report {
+        let rows = try rows(csv: data)
+        // Split.
+        var isTrain = [Bool](repeating: false, count: rows.count)
+        var rng = SplitMix(seed: seed)
+        for label in [true, false] {
+            var idx = rows.indices.filter { rows[$0].converted == label }
+            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            let nTrain = Int((Double(idx.count) * 0.7).rounded())
+            for i in idx.prefix(nTrain) { isTrain[i] = true }
+        }
+        // Core pipeline.
+        let decoder = InboundDecoder()
+        var resolver = IdentityResolver()
+        var ledger = Ledger()
+        var activity: [LeadID: LeadActivity] = [:]
+        var offsets: [InboundTopic: Int64] = [:]
+        var effects: [ProjectionEffect] = []
+        var leadOfRow: [LeadID] = []
+        var logEvents = 0
+        var base = ScoringConfiguration()
+        base.halfLifeDays = 14
+        let halfLifeMs = base.halfLifeDays * 86_400_000
+        func feed(_ topic: InboundTopic, _ json: String) throws {
+            let name = topic == .crm ? "crm.events" : topic == .web ? "web.events" : "email.events"
+            let off = offsets[topic, default: 0]
+            offsets[topic] = off + 1
+            let inbound = try decoder.decode(topic: topic, bytes: Array(json.utf8))
+            for e in resolver.resolve(inbound, at: SourcePosition(topic: name, partition: 0, offset: off)) {
+                effects.removeAll(keepingCapacity: true)
+                ledger.apply(e, effects: &effects)
+                logEvents += 1
+                if case let .engagement(g) = e.payload, let raw = e.leadID, !effects.contains(.duplicateIgnored) {
+                    let id = ledger.lead(raw)?.id ?? raw
+                    activity[id, default: LeadActivity()].add(g, at: e.eventTime.milliseconds, halfLifeMs: halfLifeMs)
+                }
+            }
+        }
+        for r in rows {
+            for (t, m) in r.messages { try feed(t, m) }
+            guard let id = resolver.lead(for: Identifier(.email, r.email)) else {
+                throw DecisionsError(.invalidInput, "row \(r.prospectID) did not resolve to a lead")
+            }
+            leadOfRow.append(id)
+        }
+        // Vocabulary from training rows.
+        func vocabulary(_ attr: AttributeName, separator: String? = nil) -> CategoricalFeature {
+            var counts: [String: Int] = [:]
+            for (i, id) in leadOfRow.enumerated() where isTrain[i] {
+                guard let v = ledger.lead(id)?.attribute(attr)?.value else { continue }
+                let parts = separator.map { v.components(separatedBy: $0).map { $0.trimmingCharacters(in: .whitespaces) } } ?? [v]
+                for p in parts { counts[p, default: 0] += 1 }
+            }
+            let values = counts.filter { $0.value >= minCount }.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            return CategoricalFeature(attribute: attr, values: values, separator: separator)
+        }
+        var config = base
+        config.categorical = [vocabulary(.leadSource, separator: " / "), vocabulary(.title), vocabulary(.industry),
+                              vocabulary(.country), vocabulary(.state)]
+        let extractor = try FeatureExtractor(config)
+        let d = extractor.schema.count
+        var trainRows: [Double] = [], trainLabels: [Double] = [], testRows: [Double] = [], testLabels: [Double] = []
+        var row = [Double](repeating: 0, count: d)
+        for (i, id) in leadOfRow.enumerated() {
+            guard let p = ledger.lead(id) else { throw DecisionsError(.invalidInput, "lead \(id) missing from the ledger") }
+            let acct = p.account.flatMap { ledger.account($0) }
+            row.withUnsafeMutableBufferPointer {
+                extractor.extract(lead: p, account: acct, ledger: ledger, activity: activity[p.id] ?? LeadActivity(), at: rows[i].time, into: $0)
+            }
+            // Missing company size → the training mean (LR ignores NaN; keep it explicit as 0 contribution).
+            if isTrain[i] { trainRows += row; trainLabels.append(rows[i].converted ? 1 : 0) }
+            else { testRows += row; testLabels.append(rows[i].converted ? 1 : 0) }
+        }
+        // Outcomes flow into the ledger too (feedback loop), after the features were taken.
+        for r in rows { if let o = r.outcome { try feed(.crm, o) } }
+        let train = try Dataset(schema: extractor.schema, rows: trainRows, labels: trainLabels)
+        let holdout = try Dataset(schema: extractor.schema, rows: testRows, labels: testLabels)
+        let model = try LogisticRegression.train(train, holdout: holdout, options: .init(c: c), range: "xeducation stratified 70/30 seed \(seed)")
+        let probs = model.probabilities(holdout)
+        return Report(rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
+                      trainExamples: train.count, holdoutExamples: holdout.count,
+                      auc: try Metrics.rocAUC(scores: probs, labels: testLabels),
+                      precisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: probs, labels: testLabels),
+                      ece: try Metrics.expectedCalibrationError(probabilities: probs, labels: testLabels),
+                      model: model, scoringConfiguration: config)
+    }
+}
+
+/// SplitMix64 (seeded, deterministic).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// RFC 4180 CSV: quoted fields with doubled quotes, CRLF or LF line ends.
+enum CSV {
+    static func parse(_ data: Data) throws -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false
+        let bytes = [UInt8](data)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if inQuotes {
+                if b == 0x22 {
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 { field.append(0x22); i += 1 } else { inQuotes = false }
+                } else { field.append(b) }
+            } else {
+                switch b {
+                case 0x22: inQuotes = true
+                case 0x2C: row.append(String(decoding: field, as: UTF8.self)); field = []
+                case 0x0D: break
+                case 0x0A:
+                    row.append(String(decoding: field, as: UTF8.self)); field = []
+                    rows.append(row); row = []
+                default: field.append(b)
+                }
+            }
+            i += 1
+        }
+        if inQuotes { throw DecisionsError(.invalidInput, "unterminated quoted field in CSV") }
+        if !field.isEmpty || !row.isEmpty { row.append(String(decoding: field, as: UTF8.self)); rows.append(row) }
+        return rows
+    }
+}
+
+extension XEducation {
+    /// A scoring configuration file for a configuration (model: logistic regression at `artifact`).
+    public static func scoringYAML(_ c: ScoringConfiguration, artifact: String) -> String {
+        func list(_ xs: [String]) -> String { "[" + xs.map { json($0) }.joined(separator: ", ") + "]" }
+        var s = "half_life_days: \(c.halfLifeDays)\nengaged_window_days: \(c.engagedWindowDays)\n"
+        s += "competitor_domains: \(list(c.competitorDomains))\ntarget_industries: \(list(c.targetIndustries))\n"
+        s += "target_functions: \(list(c.targetFunctions))\ntarget_countries: \(list(c.targetCountries))\n"
+        if !c.categorical.isEmpty {
+            s += "categorical:\n"
+            for f in c.categorical {
+                s += "  - attribute: \(f.attribute.rawValue)\n    values: \(list(f.values))\n"
+                if let sep = f.separator { s += "    separator: \(json(sep))\n" }
+            }
+        }
+        s += "model: {kind: logistic_regression, artifact: \(json(artifact))}\ntop_k: \(c.topK)\n"
+        return s
+    }
+}

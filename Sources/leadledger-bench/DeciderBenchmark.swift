@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import LeadLedgerCore
+import LeadLedgerDecisions
+
+/// Throughput of the FULL decision path, single thread: for every canonical log
+/// event, `Decider.decide` reads the projections (LeadProfile, AccountProfile,
+/// graph queries), computes the catalogue features, scores with the ensemble
+/// (logistic regression, exact linear contributions), applies the gate
+/// (hysteresis, disqualifiers, review), routes (account owner, territory,
+/// weighted round-robin with caps, SLA timers, overrides), explains (top-k,
+/// graph paths for account signals) and encodes the audit and routing records.
+///
+/// The synthetic log (seeded) is built through the real InboundDecoder and
+/// IdentityResolver first (not timed). Then the log is applied twice: once to
+/// a Ledger alone, once to a Ledger + Decider; decision time = (second − first)
+/// in thread CPU seconds, and decisions/s counts every lead decision (one
+/// audit record each).
+struct DeciderBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decider",
+        abstract: "Full decision path (features + ensemble + gate + routing + explanations + records), decisions/s single thread."
+    )
+
+    @Option(help: "Leads in the synthetic log.") var leads: Int = 50_000
+    @Option(help: "Accounts (leads share their email domain).") var accounts: Int = 10_000
+    @Option(help: "Engagement messages (page views, email opens/clicks, CRM activities).") var engagements: Int = 400_000
+    @Option(help: "Measured runs (best and median reported).") var runs: Int = 3
+    @Option(help: "Seed.") var seed: UInt64 = 20261125
+
+    static let scoring = """
+    half_life_days: 14
+    engaged_window_days: 30
+    competitor_domains: [rival0.example]
+    target_industries: [software]
+    target_functions: [marketing, it, engineering]
+    target_countries: [US, DE, GB]
+    model: {kind: logistic_regression, artifact: lr.json}
+    top_k: 5
+    gate:
+      sales_ready: {enter: 70, exit: 60}
+      sales_develop: {enter: 40, exit: 30}
+    """
+
+    static let routing = """
+    queues:
+      sales_ready: {queue: ae-inbound, sla_hours: 4, escalate_to: ae-escalations}
+      sales_develop: {queue: sdr-inbound}
+      nurture: {queue: marketing-nurture}
+      review: {queue: human-review}
+      disqualified: {queue: disqualified}
+    territories:
+      - name: na
+        countries: [US, CA]
+        owners: [{id: rep_na1, weight: 3, capacity: 5000}, {id: rep_na2, weight: 2, capacity: 5000}, {id: rep_na3, weight: 1, capacity: 2000}]
+      - name: emea
+        countries: [DE, GB, FR]
+        owners: [{id: rep_eu1, weight: 1, capacity: 4000}, {id: rep_eu2, weight: 1, capacity: 4000}]
+      - name: rest
+        owners: [{id: rep_row, weight: 1}]
+    """
+
+    func run() throws {
+        var rng = SplitMix64(seed: seed)
+        let scoringConfig = try ScoringConfiguration.load(yaml: Data(Self.scoring.utf8), source: "bench-scoring.yaml")
+        let schema = try scoringConfig.featureSchema()
+        // A logistic regression trained in process on synthetic rows of the catalogue.
+        var rows: [Double] = [], labels: [Double] = []
+        for _ in 0..<4000 {
+            var r = [Double](repeating: 0, count: schema.count)
+            for j in 0..<r.count { r[j] = rng.unit() < 0.3 ? Double(rng.below(5)) : 0 }
+            let z = -2 + 0.8 * r[16] + 0.9 * r[17] + 0.3 * r[10] + 0.4 * r[0] - 1.5 * r[20] + 0.3 * r[27] + (rng.unit() - 0.5)
+            rows += r; labels.append(rng.unit() < 1 / (1 + exp(-z)) ? 1 : 0)
+        }
+        let lr = try LogisticRegression.train(try Dataset(schema: schema, rows: rows, labels: labels), range: "bench synthetic")
+        let config = try DecisionConfiguration(scoringYAML: Data(Self.scoring.utf8), scoringSource: "bench-scoring.yaml",
+                                               modelArtifact: try lr.artifactData(), modelSource: "lr.json",
+                                               routingYAML: Data(Self.routing.utf8), routingSource: "bench-routing.yaml")
+        let decider = Decider(config)
+        // Synthetic inbound → canonical log.
+        let log = try Self.syntheticLog(leads: leads, accounts: accounts, engagements: engagements, rng: &rng)
+        print("log: \(log.count) canonical events from \(leads) leads, \(accounts) accounts, \(engagements) engagement messages; \(schema.count) features")
+
+        var ledgerOnly: [Double] = [], full: [Double] = []
+        var decisions = 0, routes = 0, bytes = 0
+        for _ in 0..<runs {
+            var ledger = Ledger()
+            var effects: [ProjectionEffect] = []
+            let t0 = DecisionsBenchmark.threadCPUSeconds()
+            for e in log { effects.removeAll(keepingCapacity: true); ledger.apply(e, effects: &effects) }
+            ledgerOnly.append(DecisionsBenchmark.threadCPUSeconds() - t0)
+
+            ledger = Ledger()
+            var state = DecisionState()
+            decisions = 0; routes = 0; bytes = 0
+            let t1 = DecisionsBenchmark.threadCPUSeconds()
+            for (i, e) in log.enumerated() {
+                effects.removeAll(keepingCapacity: true)
+                ledger.apply(e, effects: &effects)
+                let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
+                decisions += out.audit.count
+                routes += out.routing.count
+                for r in out.audit { bytes += r.value.count }
+                for r in out.routing { bytes += r.value.count }
+            }
+            full.append(DecisionsBenchmark.threadCPUSeconds() - t1)
+        }
+        let deciderTimes = zip(full, ledgerOnly).map { max($0 - $1, 1e-9) }.sorted()
+        let best = deciderTimes.first!, median = deciderTimes[deciderTimes.count / 2]
+        print("per run: \(decisions) decisions (audit records), \(routes) routing records, \(bytes / max(decisions + routes, 1)) bytes/record on average")
+        print(String(format: "ledger apply alone: %.3f s CPU (best); ledger + decider: %.3f s CPU (best)", ledgerOnly.min()!, full.min()!))
+        print(String(format: "decider: %.0f decisions/s per CPU-second (best run), %.0f (median); %.2f µs/decision",
+                     Double(decisions) / best, Double(decisions) / median, best / Double(decisions) * 1e6))
+        print(String(format: "end to end (ledger + decider): %.0f log events/s per CPU-second (best)", Double(log.count) / full.min()!))
+    }
+
+    static func syntheticLog(leads: Int, accounts: Int, engagements: Int, rng: inout SplitMix64) throws -> [CanonicalEvent] {
+        let decoder = InboundDecoder()
+        var resolver = IdentityResolver()
+        var log: [CanonicalEvent] = []
+        var offset: Int64 = 0
+        let base = EventTime.parseRFC3339("2025-01-01T00:00:00Z")!.milliseconds
+        var now = base
+        func feed(_ topic: InboundTopic, _ json: String) throws {
+            let name = topic == .crm ? "crm.events" : topic == .web ? "web.events" : "email.events"
+            log += resolver.resolve(try decoder.decode(topic: topic, bytes: Array(json.utf8)), at: SourcePosition(topic: name, partition: 0, offset: offset))
+            offset += 1
+        }
+        let countries = ["US", "US", "DE", "GB", "FR", "CA", "IN", "BR"]
+        let industries = ["software", "finance", "retail", "software", "health"]
+        let titles = ["VP Marketing", "CTO", "Software Engineer", "Marketing Manager", "Director of IT", "Student", "Sales Rep", "CEO"]
+        for a in 0..<accounts {
+            let owner = rng.unit() < 0.3 ? #","owner_id":"owner_\#(a % 200)""# : ""
+            let parent = a >= 100 && rng.unit() < 0.1 ? #","parent_domain":"co\#(rng.below(100)).example""# : ""
+            try feed(.crm, #"{"event_id":"acc\#(a)","type":"account.upserted","occurred_at":"\#(EventTime(milliseconds: now).rfc3339)","source":"salesforce","record_id":"A\#(a)","account":{"account_id":"A\#(a)","name":"Co \#(a)","domain":"co\#(a).example","industry":"\#(industries[a % industries.count])","employees":\#(10 + rng.below(20000)),"country":"\#(countries[a % countries.count])"\#(owner)\#(parent)}}"#)
+        }
+        for l in 0..<leads {
+            now += 1000
+            let a = rng.below(accounts)
+            try feed(.crm, #"{"event_id":"l\#(l)","type":"lead.created","occurred_at":"\#(EventTime(milliseconds: now).rfc3339)","source":"salesforce","record_id":"L\#(l)","lead":{"email":"p\#(l)@co\#(a).example","title":"\#(titles[l % titles.count])","country":"\#(countries[(l / 3) % countries.count])"}}"#)
+            try feed(.web, #"{"type":"identify","messageId":"i\#(l)","userId":"u\#(l)","timestamp":"\#(EventTime(milliseconds: now).rfc3339)","traits":{"email":"p\#(l)@co\#(a).example"}}"#)
+        }
+        let paths = ["/pricing", "/demo", "/docs/api", "/customers/acme", "/careers", "/blog/x", "/product"]
+        for k in 0..<engagements {
+            now += 2000
+            let l = rng.below(leads)
+            let t = EventTime(milliseconds: now)
+            switch rng.below(10) {
+            case 0..<6:
+                try feed(.web, #"{"type":"page","messageId":"e\#(k)","userId":"u\#(l)","timestamp":"\#(t.rfc3339)","context":{"page":{"url":"https://vendor.example\#(paths[rng.below(paths.count)])"}}}"#)
+            case 6..<9:
+                try feed(.email, #"{"email":"p\#(l)@co\#(l % accounts).example","timestamp":\#(now / 1000),"event":"\#(rng.below(2) == 0 ? "open" : "click")","url":"https://vendor.example/pricing","sg_event_id":"s\#(k)"}"#)
+            default:
+                try feed(.crm, #"{"event_id":"c\#(k)","type":"activity.logged","occurred_at":"\#(t.rfc3339)","source":"salesforce","record_id":"L\#(l)","activity":{"kind":"call","email":"p\#(l)@co0.example"}}"#)
+            }
+        }
+        return log
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import LeadLedgerCore
+import Testing
+@testable import LeadLedgerDecisions
+
+@Suite("Real data: X Education")
+struct XEducationTests {
+    /// `../shared/data/xeducation/Leads.csv` relative to the repository root (CI has shared/ beside the clone).
+    static var csv: URL { Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/xeducation/Leads.csv") }
+
+    @Test("converter: rows map onto the inbound contracts and every message decodes")
+    func converter() throws {
+        let data = try Data(contentsOf: Self.csv)
+        let rows = try XEducation.rows(csv: data)
+        #expect(rows.count == 9240)
+        #expect(rows.filter(\.converted).count == 3561)
+        let decoder = InboundDecoder()
+        for r in rows.prefix(300) {
+            for (t, m) in r.messages { _ = try decoder.decode(topic: t, bytes: Array(m.utf8)) }
+            if let o = r.outcome { _ = try decoder.decode(topic: .crm, bytes: Array(o.utf8)) }
+        }
+        // The leakage columns never reach a message.
+        let all = rows.prefix(2000).flatMap { $0.messages.map(\.1) }.joined()
+        for leak in ["Will revert after reading the email", "Ringing", "Low in Relevance", "Potential Lead", "02.Medium", "Modified"] {
+            #expect(!all.contains(leak), "leaked '\(leak)'")
+        }
+    }
+
+    @Test("evaluation on the full stratified 70/30 split (seed 0): held-out AUC ≥ 0.85, deterministic")
+    func evaluation() throws {
+        let data = try Data(contentsOf: Self.csv)
+        let r = try XEducation.evaluate(csv: data, seed: 0)
+        #expect(r.trainExamples == 6468 && r.holdoutExamples == 2772)
+        #expect(r.auc >= 0.85, "AUC \(r.auc)")
+        #expect(r.precisionAtTop20 > 0.38 * 1.5, "precision@20% \(r.precisionAtTop20) should beat the 38.5% base rate clearly")
+        #expect(r.ece < 0.1)
+        #expect(!r.features.contains { $0.contains("Tags") || $0.contains("Asymmetrique") })
+        // The trained model plugs into the Decider through the files the bench writes.
+        let yaml = XEducation.scoringYAML(r.scoringConfiguration, artifact: "lr.json")
+        let config = try DecisionConfiguration(scoringYAML: Data(yaml.utf8), scoringSource: "scoring.yaml",
+                                               modelArtifact: try r.model.artifactData(), modelSource: "lr.json",
+                                               routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
+        #expect(config.extractor.schema.names == r.features)
+    }
+}
