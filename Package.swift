@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "LeadLedgerEngine", targets: ["LeadLedgerEngine"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
         .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],
@@ -15,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -32,11 +35,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The streaming engine: resolve and materialize stages, snapshots, replay, audit.
+        .target(
+            name: "LeadLedgerEngine",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The `leadledger` command line.
         .executableTarget(
             name: "leadledger",
             dependencies: [
                 "Kafka",
+                "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -56,6 +71,15 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 // Built so tests can spawn the CLI from the products directory.
+                "leadledger",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "LeadLedgerEngineTests",
+            dependencies: [
+                "Kafka",
+                "LeadLedgerEngine",
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
             ]
