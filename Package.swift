@@ -82,6 +82,7 @@ let package = Package(
                 "LeadLedgerEngine",
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ],
