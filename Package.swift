@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
         .library(name: "LeadLedgerEngine", targets: ["LeadLedgerEngine"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
         .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
@@ -62,6 +63,7 @@ let package = Package(
             name: "leadledger-bench",
             dependencies: [
                 "Kafka",
+                "LeadLedgerDecisions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,6 +86,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        // Model layer of the decisions stage: feature vectors, rule model, logistic
+        // regression, tree ensembles, TreeSHAP, calibration, ensemble, metrics.
+        // No Kafka and no I/O: configs and artifacts come in as Data/String.
+        .target(
+            name: "LeadLedgerDecisions",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "LeadLedgerDecisionsTests",
+            dependencies: ["LeadLedgerDecisions"],
+            exclude: ["Scripts"]
         ),
     ],
     swiftLanguageModes: [.v6]

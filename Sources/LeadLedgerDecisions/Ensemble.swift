@@ -1,0 +1,393 @@
+import Foundation
+
+/// One input of an ``Ensemble``.
+public enum EnsembleModel: Sendable {
+    /// Rule points (``RuleModel/score(_:)``).
+    case rules(RuleModel)
+    /// Logistic regression margin (log-odds).
+    case logistic(LogisticRegression)
+    /// Tree ensemble margin (log-odds for binary models).
+    case trees(TreeEnsemble)
+    /// A feature's value taken as is (e.g. an account signal computed upstream); missing counts as 0.
+    case feature(String)
+
+    var kind: String {
+        switch self {
+        case .rules: return "rules"
+        case .logistic: return "logistic_regression"
+        case .trees: return "trees"
+        case .feature: return "feature"
+        }
+    }
+}
+
+/// How an ``Ensemble`` explains its tree components. Recorded in the artifact,
+/// since the method changes the reported contributions.
+public enum TreeExplanationMethod: String, Sendable, Equatable {
+    /// Exact path-dependent TreeSHAP, recursive algorithm (O(T·L·D²) per row).
+    case treeSHAP = "treeshap"
+    /// Exact path-dependent TreeSHAP from precomputed tables (``TreeSHAPTable``;
+    /// same values up to rounding, O(T·L·D) per row, 2^k·k doubles per leaf).
+    case treeSHAPTable = "treeshap_table"
+    /// Path attribution (Saabas): O(T·D) per row, additive, not Shapley values.
+    case pathAttribution = "path"
+}
+
+/// A named, weighted ensemble input.
+public struct EnsembleComponent: Sendable {
+    /// Component name, e.g. `fit`, `engagement`, `intent`, `propensity`, `account`.
+    public let name: String
+    /// The model producing the component output.
+    public let model: EnsembleModel
+    /// Weight of the component's output in the combined margin.
+    public let weight: Double
+    /// Version of the model (content hash) recorded in the ensemble artifact.
+    public let modelVersion: String
+
+    /// Creates a component. `modelVersion` is the model's content version
+    /// (rule config hash, artifact hash or dump hash; the feature name for `.feature`).
+    public init(name: String, model: EnsembleModel, weight: Double, modelVersion: String) {
+        self.name = name
+        self.model = model
+        self.weight = weight
+        self.modelVersion = modelVersion
+    }
+}
+
+/// Combines component outputs into a calibrated probability and a 0–100 score:
+///
+///     z = bias + Σ_c weight_c × output_c          (components in configured order)
+///     probability = calibration(z)                  (Platt, isotonic, or sigmoid)
+///     score = round(100 × probability), halves away from zero
+///
+/// and explains itself on two levels that both add up exactly (up to rounding):
+/// - components: `bias + Σ_c contribution_c = z`, `contribution_c = weight_c × output_c`;
+/// - features: `base + Σ_j featureContribution_j = z`, where each component's
+///   own attribution is scaled by its weight: linear models `coef × standardized
+///   value` (base: intercept), trees by ``treeExplanation`` (exact TreeSHAP by
+///   default; base: expected margin),
+///   rules the explained points of each matching rule credited to the rule's
+///   feature (base 0), `.feature` components their value (base 0).
+///
+/// The ensemble artifact (``artifactData()``) is stable JSON naming every
+/// component with its kind, model version and weight, plus bias and calibration;
+/// its version is the SHA-256 of those bytes.
+public struct Ensemble: Sendable {
+    /// The feature schema every component uses.
+    public let schema: FeatureSchema
+    /// Components in configured (evaluation and summation) order.
+    public let components: [EnsembleComponent]
+    /// Constant added to the combined margin.
+    public let bias: Double
+    /// Maps the combined margin to a probability.
+    public let calibration: Calibrator
+    /// How many top feature contributions a decision reports.
+    public let topK: Int
+    /// How tree components are explained.
+    public let treeExplanation: TreeExplanationMethod
+    let featureIndex: [Int]
+    /// SHAP tables per component (only for `.treeSHAPTable` tree components).
+    let shapTables: [TreeSHAPTable?]
+
+    /// Creates an ensemble; every model must use `schema`.
+    public init(schema: FeatureSchema, components: [EnsembleComponent], bias: Double = 0,
+                calibration: Calibrator = .identity(fromMargin: true), topK: Int = 5,
+                treeExplanation: TreeExplanationMethod = .treeSHAPTable) throws {
+        guard !components.isEmpty else { throw DecisionsError(.invalidInput, "an ensemble needs at least one component") }
+        var names: [String] = []
+        var featureIndex: [Int] = []
+        for c in components {
+            guard !names.contains(c.name) else { throw DecisionsError(.invalidInput, "component name '\(c.name)' used twice") }
+            names.append(c.name)
+            guard c.weight.isFinite else { throw DecisionsError(.invalidInput, "component '\(c.name)' has a non-finite weight") }
+            let modelSchema: FeatureSchema?
+            switch c.model {
+            case let .rules(m): modelSchema = m.schema
+            case let .logistic(m): modelSchema = m.schema
+            case let .trees(m): modelSchema = m.schema
+            case let .feature(name):
+                modelSchema = nil
+                guard let i = schema.index(of: name) else {
+                    throw DecisionsError(.schemaMismatch, "component '\(c.name)': no feature named '\(name)'")
+                }
+                featureIndex.append(i)
+                continue
+            }
+            guard modelSchema == schema else {
+                throw DecisionsError(.schemaMismatch, "component '\(c.name)' was built for a different feature schema")
+            }
+            featureIndex.append(-1)
+        }
+        guard topK >= 0 else { throw DecisionsError(.invalidInput, "topK must not be negative") }
+        self.shapTables = components.map { c in
+            if case let .trees(m) = c.model, treeExplanation == .treeSHAPTable { return TreeSHAPTable(m) }
+            return nil
+        }
+        self.treeExplanation = treeExplanation
+        self.schema = schema
+        self.components = components
+        self.bias = bias
+        self.calibration = calibration
+        self.topK = topK
+        self.featureIndex = featureIndex
+    }
+
+    /// The same ensemble with another calibration.
+    public func withCalibration(_ calibration: Calibrator) throws -> Ensemble {
+        try Ensemble(schema: schema, components: components, bias: bias, calibration: calibration, topK: topK,
+                     treeExplanation: treeExplanation)
+    }
+
+    /// The output of component `c` for row `x` (points, margin or value).
+    @inline(__always)
+    func output(_ c: Int, _ x: UnsafeBufferPointer<Double>) -> Double {
+        switch components[c].model {
+        case let .rules(m): return m.score(x)
+        case let .logistic(m): return m.margin(x)
+        case let .trees(m): return m.margin(x)
+        case .feature:
+            let v = x[featureIndex[c]]
+            return v.isNaN ? 0 : v
+        }
+    }
+
+    /// The combined margin `z` for one row.
+    @inline(__always)
+    public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
+        var z = bias
+        for c in 0..<components.count { z += components[c].weight * output(c, x) }
+        return z
+    }
+
+    /// Calibrated probability for one row.
+    public func probability(_ x: UnsafeBufferPointer<Double>) -> Double { calibration.probability(margin(x)) }
+
+    /// Margin, probability and 0–100 score for one row, without explanations
+    /// (the cheap path, e.g. for events whose decision is not emitted with reasons).
+    /// Gives exactly the values ``EnsembleScorer/evaluate(_:)`` returns.
+    @inline(__always)
+    public func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
+        let z = margin(x)
+        let p = calibration.probability(z)
+        return (z, p, Ensemble.score(probability: p))
+    }
+
+    /// The 0–100 score of a probability: `round(100 p)`, halves away from zero.
+    @inline(__always)
+    public static func score(probability p: Double) -> Int { Int((100 * min(max(p, 0), 1)).rounded(.toNearestOrAwayFromZero)) }
+
+    /// Fits the calibration (`platt` or `isotonic`) on the combined margins of
+    /// `data` and returns the calibrated ensemble.
+    public func calibrated(method: CalibrationMethod, on data: Dataset) throws -> Ensemble {
+        guard data.schema == schema else { throw DecisionsError(.schemaMismatch, "calibration data has a different schema") }
+        let d = schema.count
+        let z: [Double] = data.rows.withUnsafeBufferPointer { buf in
+            (0..<data.count).map { i in margin(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])) }
+        }
+        switch method {
+        case .platt: return try withCalibration(try Calibrator.fitPlatt(scores: z, labels: data.labels))
+        case .isotonic: return try withCalibration(try Calibrator.fitIsotonic(scores: z, labels: data.labels))
+        }
+    }
+
+    /// Calibration methods ``calibrated(method:on:)`` can fit.
+    public enum CalibrationMethod: String, Sendable { case platt, isotonic }
+
+    /// One decision with explanations (allocating convenience; use ``EnsembleScorer`` in hot loops).
+    public func decide(_ vector: FeatureVector) -> EnsembleDecision {
+        precondition(vector.schema == schema, "Ensemble: vector schema differs from the ensemble's")
+        var scorer = EnsembleScorer(self)
+        return vector.values.withUnsafeBufferPointer { scorer.decide($0) }
+    }
+
+    // MARK: Artifact
+
+    /// Artifact format name.
+    public static let format = "leadledger.ensemble"
+
+    /// Stable JSON: `{"bias", "calibration", "components": [{"kind", "model_version", "name", "weight"}],
+    /// "features", "format", "format_version", "top_k", "tree_explanation"}`.
+    public func artifactData() throws -> Data {
+        try StableJSON.encode(.object([
+            ("format", .string(Self.format)),
+            ("format_version", .int(1)),
+            ("features", .array(schema.names.map { .string($0) })),
+            ("bias", .number(bias)),
+            ("top_k", .int(topK)),
+            ("tree_explanation", .string(treeExplanation.rawValue)),
+            ("calibration", calibration.json),
+            ("components", .array(components.map { c in
+                .object([("name", .string(c.name)), ("kind", .string(c.model.kind)),
+                         ("model_version", .string(c.modelVersion)), ("weight", .number(c.weight))])
+            })),
+        ]))
+    }
+
+    /// Loads an ensemble artifact, attaching the given models by component name.
+    /// Each model's kind and version must match what the artifact recorded, so
+    /// an ensemble can never silently run with other model versions.
+    public static func load(artifact data: Data, source: String, schema: FeatureSchema,
+                            models: [(name: String, model: EnsembleModel, version: String)]) throws -> (ensemble: Ensemble, version: ContentVersion) {
+        let json = try JSONParser.parse(data, source: source)
+        let r = ArtifactReader(source: source)
+        guard try r.string(json, "format") == format else { throw r.fail("format", "not a \(format) artifact") }
+        guard try r.int(json, "format_version") == 1 else { throw r.fail("format_version", "unsupported format version") }
+        guard try r.strings(json, "features") == schema.names else {
+            throw DecisionsError(.schemaMismatch, "artifact features differ from the schema", file: source, field: "features")
+        }
+        let methodText = try r.string(json, "tree_explanation")
+        guard let method = TreeExplanationMethod(rawValue: methodText) else {
+            throw r.fail("tree_explanation", "unknown tree explanation '\(methodText)' (treeshap, treeshap_table, path)")
+        }
+        var components: [EnsembleComponent] = []
+        for (i, c) in try r.array(json, "components").enumerated() {
+            let path = "components[\(i)]."
+            let name = try r.string(c, "name", path)
+            let kind = try r.string(c, "kind", path)
+            let version = try r.string(c, "model_version", path)
+            guard let m = models.first(where: { $0.name == name }) else {
+                throw DecisionsError(.invalidArtifact, "no model given for component '\(name)'", file: source, field: path + "name")
+            }
+            guard m.model.kind == kind else {
+                throw DecisionsError(.invalidArtifact, "component '\(name)' is a \(kind) but a \(m.model.kind) was given", file: source, field: path + "kind")
+            }
+            guard m.version == version else {
+                throw DecisionsError(.invalidArtifact, "component '\(name)' needs model version \(version) but \(m.version) was given", file: source, field: path + "model_version")
+            }
+            components.append(EnsembleComponent(name: name, model: m.model, weight: try r.double(c, "weight", path), modelVersion: version))
+        }
+        let ensemble = try Ensemble(schema: schema, components: components, bias: try r.double(json, "bias"),
+                                    calibration: try Calibrator(json: try r.value(json, "calibration", ""), reader: r, path: "calibration."),
+                                    topK: try r.int(json, "top_k"), treeExplanation: method)
+        return (ensemble, ContentVersion(of: data))
+    }
+}
+
+/// An explained ensemble decision.
+public struct EnsembleDecision: Sendable, Equatable {
+    /// Combined margin.
+    public let margin: Double
+    /// Calibrated probability.
+    public let probability: Double
+    /// 0–100.
+    public let score: Int
+    /// Raw output of each component (points, margin or value), component order.
+    public let componentOutputs: [Double]
+    /// `weight × output` per component, with their names; `bias + Σ = margin`.
+    public let componentContributions: [FeatureContribution]
+    /// Base of the feature attribution: `featureBase + Σ featureContributions (all features) = margin`.
+    public let featureBase: Double
+    /// Largest feature contributions by magnitude (at most `topK`), in the combined-margin scale.
+    public let topFeatures: [FeatureContribution]
+}
+
+/// Reusable, allocation-free scorer for one ensemble (one per thread).
+///
+/// ``evaluate(_:)`` fills the internal buffers; read them through
+/// ``componentContributions``, ``featureContributions`` and ``topFeatureIndices``.
+public struct EnsembleScorer: Sendable {
+    /// The ensemble this scorer evaluates.
+    public let ensemble: Ensemble
+    /// `weight × output` per component after the last ``evaluate(_:)``.
+    public private(set) var componentContributions: [Double]
+    /// Raw output per component after the last ``evaluate(_:)``.
+    public private(set) var componentOutputs: [Double]
+    /// Per-feature contribution to the combined margin after the last ``evaluate(_:)``.
+    public private(set) var featureContributions: [Double]
+    /// Indices of the top features after the last ``evaluate(_:)``.
+    public private(set) var topFeatureIndices: [Int]
+    /// Base of the feature attribution after the last ``evaluate(_:)``.
+    public private(set) var featureBase: Double = 0
+    private var scratch: [Double]
+    private var perRule: [Double]
+    private var workspaces: [TreeSHAPWorkspace]
+
+    /// Allocates the buffers for `ensemble` (one scorer per thread).
+    public init(_ ensemble: Ensemble) {
+        self.ensemble = ensemble
+        let d = ensemble.schema.count
+        componentContributions = [Double](repeating: 0, count: ensemble.components.count)
+        componentOutputs = componentContributions
+        featureContributions = [Double](repeating: 0, count: d)
+        topFeatureIndices = []
+        topFeatureIndices.reserveCapacity(ensemble.topK)
+        scratch = [Double](repeating: 0, count: d)
+        var maxRules = 0
+        var workspaces: [TreeSHAPWorkspace] = []
+        for c in ensemble.components {
+            if case let .rules(m) = c.model { maxRules = max(maxRules, m.ruleCount) }
+            if case let .trees(m) = c.model { workspaces.append(TreeSHAPWorkspace(for: m)) }
+        }
+        perRule = [Double](repeating: 0, count: maxRules)
+        self.workspaces = workspaces
+    }
+
+    /// Scores and explains one row; returns `(margin, probability, score)`.
+    /// Components are evaluated and their attributions accumulated in configured
+    /// order, features in schema order.
+    @inline(__always)
+    public mutating func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
+        let e = ensemble
+        let d = e.schema.count
+        var z = e.bias
+        var base = e.bias
+        var treeIndex = 0
+        featureContributions.withUnsafeMutableBufferPointer { fc in
+            for j in 0..<d { fc[j] = 0 }
+            scratch.withUnsafeMutableBufferPointer { s in
+                for c in 0..<e.components.count {
+                    let w = e.components[c].weight
+                    let out: Double
+                    switch e.components[c].model {
+                    case let .rules(m):
+                        out = perRule.withUnsafeMutableBufferPointer { pr in m.score(x, perRule: pr) }
+                        var r = 0
+                        for group in m.groups {
+                            for rule in group.rules {
+                                fc[rule.featureIndex] += w * perRule[r]
+                                r += 1
+                            }
+                        }
+                    case let .logistic(m):
+                        out = m.explain(x, into: s)
+                        base += w * m.intercept
+                        for j in 0..<d { fc[j] += w * s[j] }
+                    case let .trees(m):
+                        switch e.treeExplanation {
+                        case .treeSHAP: out = m.shap(x, into: s, workspace: &workspaces[treeIndex])
+                        case .treeSHAPTable: out = e.shapTables[c]!.shap(x, into: s, workspace: &workspaces[treeIndex])
+                        case .pathAttribution: out = m.pathAttribution(x, into: s)
+                        }
+                        treeIndex += 1
+                        base += w * m.expectedMargin
+                        for j in 0..<d { fc[j] += w * s[j] }
+                    case .feature:
+                        let i = e.featureIndex[c]
+                        out = x[i].isNaN ? 0 : x[i]
+                        fc[i] += w * out
+                    }
+                    let contribution = w * out
+                    componentOutputs[c] = out
+                    componentContributions[c] = contribution
+                    z += contribution
+                }
+            }
+            TopContributions.indices(UnsafeBufferPointer(fc), k: e.topK, into: &topFeatureIndices)
+        }
+        featureBase = base
+        let p = e.calibration.probability(z)
+        return (z, p, Ensemble.score(probability: p))
+    }
+
+    /// Scores one row and packages the explanation (allocates the result arrays).
+    public mutating func decide(_ x: UnsafeBufferPointer<Double>) -> EnsembleDecision {
+        let (z, p, s) = evaluate(x)
+        let e = ensemble
+        return EnsembleDecision(
+            margin: z, probability: p, score: s,
+            componentOutputs: componentOutputs,
+            componentContributions: (0..<e.components.count).map { FeatureContribution(name: e.components[$0].name, index: -1, value: componentContributions[$0]) },
+            featureBase: featureBase,
+            topFeatures: topFeatureIndices.map { FeatureContribution(name: e.schema.names[$0], index: $0, value: featureContributions[$0]) })
+    }
+}

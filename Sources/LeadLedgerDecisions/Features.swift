@@ -1,0 +1,113 @@
+/// The ordered list of feature names a model was built for.
+///
+/// A feature's position in the schema is its index in every ``FeatureVector``
+/// and every flat `[Double]` row; models resolve names to positions once, at
+/// load time, so scoring never looks names up.
+public struct FeatureSchema: Sendable, Hashable {
+    /// Feature names in schema order.
+    public let names: [String]
+    private let positions: [String: Int]
+
+    /// Creates a schema; names must be non-empty and unique.
+    public init(_ names: [String]) throws {
+        var positions: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            guard !name.isEmpty else { throw DecisionsError(.schemaMismatch, "feature \(i) has an empty name") }
+            guard positions[name] == nil else { throw DecisionsError(.schemaMismatch, "feature name '\(name)' appears twice in the schema") }
+            positions[name] = i
+        }
+        self.names = names
+        self.positions = positions
+    }
+
+    /// Number of features.
+    public var count: Int { names.count }
+
+    /// Position of `name`, or nil.
+    public func index(of name: String) -> Int? { positions[name] }
+
+    /// A vector of this schema with every value missing (NaN).
+    public func emptyVector() -> FeatureVector { FeatureVector(schema: self, values: [Double](repeating: .nan, count: count)) }
+
+    public static func == (lhs: FeatureSchema, rhs: FeatureSchema) -> Bool { lhs.names == rhs.names }
+    public func hash(into hasher: inout Hasher) { hasher.combine(names) }
+}
+
+/// One decision's numeric features: a flat array in ``FeatureSchema`` order.
+/// A missing value is `Double.nan`; tree models route it by their default
+/// direction, the logistic regression imputes the training mean, and rule
+/// conditions on it are false.
+public struct FeatureVector: Sendable, Equatable {
+    /// The schema the values follow.
+    public let schema: FeatureSchema
+    /// Values by schema position.
+    public var values: [Double]
+
+    /// Creates a vector; `values.count` must equal `schema.count`.
+    public init(schema: FeatureSchema, values: [Double]) {
+        precondition(values.count == schema.count, "FeatureVector: \(values.count) values for \(schema.count) features")
+        self.schema = schema
+        self.values = values
+    }
+
+    /// The value of `name` (NaN when missing); nil when the schema has no such feature.
+    public subscript(name: String) -> Double? {
+        get { schema.index(of: name).map { values[$0] } }
+    }
+
+    /// Sets `name` to `value`; throws when the schema has no such feature.
+    public mutating func set(_ name: String, _ value: Double) throws {
+        guard let i = schema.index(of: name) else { throw DecisionsError(.schemaMismatch, "no feature named '\(name)' in the schema") }
+        values[i] = value
+    }
+
+    /// Whether the value at `index` is missing.
+    @inline(__always) public func isMissing(_ index: Int) -> Bool { values[index].isNaN }
+}
+
+/// A feature's signed contribution to a score.
+public struct FeatureContribution: Sendable, Equatable {
+    /// Feature (or, for ensembles, component) name.
+    public let name: String
+    /// Schema position of the feature, or -1 for a non-feature entry.
+    public let index: Int
+    /// Signed contribution in the score's units (margin for models, points for rules).
+    public let value: Double
+
+    /// Creates a contribution entry.
+    public init(name: String, index: Int, value: Double) {
+        self.name = name
+        self.index = index
+        self.value = value
+    }
+}
+
+/// Selection of the largest contributions by absolute value.
+public enum TopContributions {
+    /// Indices of the `k` entries of `values` with the largest `abs(value)`, in
+    /// descending order of magnitude; ties broken by lower index first, zeros skipped.
+    /// Deterministic, O(n·k), no allocation beyond the result.
+    public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int) -> [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(k)
+        indices(values, k: k, into: &result)
+        return result
+    }
+
+    /// As ``indices(_:k:)`` but writes into `result` (cleared first), to reuse its storage.
+    public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, into result: inout [Int]) {
+        result.removeAll(keepingCapacity: true)
+        guard k > 0 else { return }
+        for i in 0..<values.count {
+            let m = abs(values[i])
+            guard m > 0 else { continue }
+            if result.count == k {
+                guard m > abs(values[result[k - 1]]) else { continue }
+                result.removeLast()
+            }
+            var pos = result.count
+            while pos > 0 && abs(values[result[pos - 1]]) < m { pos -= 1 }
+            result.insert(i, at: pos)
+        }
+    }
+}

@@ -1,0 +1,370 @@
+import Foundation
+
+/// Labeled examples in one flat row-major matrix (`rows[i * featureCount + j]`).
+/// Labels are 0 or 1. Row order is meaningful: ``split(holdoutFraction:)``
+/// keeps the tail as holdout, so pass examples in event-time order.
+public struct Dataset: Sendable, Equatable {
+    /// Feature schema of the rows.
+    public let schema: FeatureSchema
+    /// Row-major values, `count × schema.count`; NaN = missing.
+    public let rows: [Double]
+    /// Labels, 0 or 1.
+    public let labels: [Double]
+
+    /// Creates a dataset; `rows.count` must be `labels.count * schema.count`.
+    public init(schema: FeatureSchema, rows: [Double], labels: [Double]) throws {
+        guard rows.count == labels.count * schema.count else {
+            throw DecisionsError(.invalidInput, "\(rows.count) values for \(labels.count) rows of \(schema.count) features")
+        }
+        for (i, y) in labels.enumerated() where y != 0 && y != 1 {
+            throw DecisionsError(.invalidInput, "label \(i) is \(y); labels must be 0 or 1")
+        }
+        self.schema = schema
+        self.rows = rows
+        self.labels = labels
+    }
+
+    /// Number of examples.
+    public var count: Int { labels.count }
+
+    /// Splits off the last `holdoutFraction` of the rows (rounded down) as holdout.
+    public func split(holdoutFraction: Double) throws -> (train: Dataset, holdout: Dataset) {
+        guard holdoutFraction > 0 && holdoutFraction < 1 else { throw DecisionsError(.invalidInput, "holdout fraction must be in (0, 1)") }
+        let holdoutCount = Int(Double(count) * holdoutFraction)
+        let cut = count - holdoutCount
+        let d = schema.count
+        return (try Dataset(schema: schema, rows: Array(rows[0..<cut * d]), labels: Array(labels[0..<cut])),
+                try Dataset(schema: schema, rows: Array(rows[cut * d..<count * d]), labels: Array(labels[cut...])))
+    }
+}
+
+/// Training settings for ``LogisticRegression``.
+public struct LogisticRegressionOptions: Sendable, Equatable {
+    /// Inverse L2 strength, as scikit-learn's `C`: the objective is
+    /// `Σ logloss + ‖w‖² / (2C)` over standardized features; the intercept is not penalized.
+    public var c: Double = 1.0
+    /// Newton iterations at most.
+    public var maxIterations: Int = 100
+    /// Stop when every Newton step component is below this.
+    public var tolerance: Double = 1e-10
+
+    /// Creates options; see the properties.
+    public init(c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10) {
+        self.c = c
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+    }
+}
+
+/// An L2-regularized logistic regression over standardized features.
+///
+/// Trained in process by Newton's method (IRLS) with a Cholesky solve and
+/// backtracking, in a fixed summation order (rows in dataset order, features in
+/// schema order), so the same data gives the same bits. Standardization
+/// (training mean and population standard deviation per feature; scale 1 for a
+/// constant feature) is part of the model. A missing (NaN) value is imputed with
+/// the training mean, i.e. it contributes 0.
+///
+/// The artifact (``artifactData()``) is stable JSON; its version is the SHA-256
+/// of those bytes.
+public struct LogisticRegression: Sendable {
+    /// Training facts stored in the artifact.
+    public struct TrainingInfo: Sendable, Equatable {
+        /// Number of training examples.
+        public let examples: Int
+        /// Number of positive training examples.
+        public let positives: Int
+        /// Caller-provided description of the training range (e.g. event-time window).
+        public let range: String
+        /// Inverse regularization strength used.
+        public let c: Double
+        /// Newton iterations run.
+        public let iterations: Int
+        /// Whether the step size fell below the tolerance.
+        public let converged: Bool
+        /// Final value of the objective.
+        public let objective: Double
+    }
+
+    /// Feature schema the model was trained on.
+    public let schema: FeatureSchema
+    /// Training means by schema position.
+    public let means: [Double]
+    /// Training standard deviations (1 for constant features).
+    public let scales: [Double]
+    /// Coefficients on standardized features.
+    public let coefficients: [Double]
+    /// Intercept (the base value of explanations).
+    public let intercept: Double
+    /// Facts about the training run.
+    public let training: TrainingInfo
+    /// Metrics on the holdout set, if one was given.
+    public let holdout: EvaluationReport?
+    /// Optional calibration of the margin (otherwise the plain sigmoid).
+    public let calibration: Calibrator?
+    private let inverseScales: [Double]
+
+    init(schema: FeatureSchema, means: [Double], scales: [Double], coefficients: [Double], intercept: Double,
+         training: TrainingInfo, holdout: EvaluationReport?, calibration: Calibrator?) {
+        self.schema = schema
+        self.means = means
+        self.scales = scales
+        self.coefficients = coefficients
+        self.intercept = intercept
+        self.training = training
+        self.holdout = holdout
+        self.calibration = calibration
+        self.inverseScales = scales.map { 1 / $0 }
+    }
+
+    /// Trains on `data`; evaluates on `holdout` when given. `range` describes the
+    /// training data (it is stored, not interpreted).
+    public static func train(_ data: Dataset, holdout: Dataset? = nil, options: LogisticRegressionOptions = .init(),
+                             range: String) throws -> LogisticRegression {
+        guard options.c > 0 && options.c.isFinite else { throw DecisionsError(.invalidInput, "C must be positive and finite") }
+        let n = data.count, d = data.schema.count
+        guard n > 0 else { throw DecisionsError(.invalidInput, "no training examples") }
+        let positives = Int(data.labels.reduce(0, +))
+        guard positives > 0 && positives < n else {
+            throw DecisionsError(.invalidInput, "training data needs both classes (positives: \(positives) of \(n))")
+        }
+        for v in data.rows where v.isInfinite { throw DecisionsError(.invalidInput, "training data contains an infinite value") }
+        if let holdout, holdout.schema != data.schema { throw DecisionsError(.schemaMismatch, "holdout schema differs from training schema") }
+
+        // Standardization: mean and population std of the present values, rows in order.
+        var means = [Double](repeating: 0, count: d), scales = [Double](repeating: 1, count: d)
+        for j in 0..<d {
+            var sum = 0.0, count = 0.0
+            for i in 0..<n where !data.rows[i * d + j].isNaN { sum += data.rows[i * d + j]; count += 1 }
+            let mean = count > 0 ? sum / count : 0
+            var ss = 0.0
+            for i in 0..<n where !data.rows[i * d + j].isNaN { let c = data.rows[i * d + j] - mean; ss += c * c }
+            let sd = count > 0 ? (ss / count).squareRoot() : 0
+            means[j] = mean
+            scales[j] = sd > 0 ? sd : 1
+        }
+        // Design matrix with the intercept column last.
+        let p = d + 1
+        var z = [Double](repeating: 0, count: n * p)
+        for i in 0..<n {
+            for j in 0..<d {
+                let v = data.rows[i * d + j]
+                z[i * p + j] = v.isNaN ? 0 : (v - means[j]) / scales[j]
+            }
+            z[i * p + d] = 1
+        }
+        let lambda = 1 / options.c
+        var w = [Double](repeating: 0, count: p)
+        func objective(_ w: [Double]) -> Double {
+            var f = 0.0
+            for i in 0..<n {
+                var m = 0.0
+                for j in 0..<p { m += z[i * p + j] * w[j] }
+                f += softplus(m) - data.labels[i] * m
+            }
+            var r = 0.0
+            for j in 0..<d { r += w[j] * w[j] }
+            return f + lambda * r / 2
+        }
+        var f = objective(w)
+        var iterations = 0, converged = false
+        var g = [Double](repeating: 0, count: p), h = [Double](repeating: 0, count: p * p)
+        while iterations < options.maxIterations {
+            iterations += 1
+            for j in 0..<p { g[j] = j < d ? lambda * w[j] : 0 }
+            for j in 0..<(p * p) { h[j] = 0 }
+            for j in 0..<d { h[j * p + j] = lambda }
+            for i in 0..<n {
+                var m = 0.0
+                for j in 0..<p { m += z[i * p + j] * w[j] }
+                let prob = sigmoid(m)
+                let r = prob - data.labels[i], s = prob * (1 - prob)
+                for j in 0..<p {
+                    let zj = z[i * p + j]
+                    g[j] += r * zj
+                    let szj = s * zj
+                    for k in 0...j { h[j * p + k] += szj * z[i * p + k] }
+                }
+            }
+            for j in 0..<p { for k in (j + 1)..<p { h[j * p + k] = h[k * p + j] } }
+            let step = try LinearAlgebra.choleskySolve(h, g, p)
+            var t = 1.0, accepted = false
+            var candidate = w
+            while t >= 1e-12 {
+                for j in 0..<p { candidate[j] = w[j] - t * step[j] }
+                let nf = objective(candidate)
+                if nf <= f + 1e-14 * abs(f) { accepted = true; f = nf; break }
+                t /= 2
+            }
+            let largest = step.reduce(0) { max($0, abs($1)) } * t
+            if accepted { w = candidate }
+            if !accepted || largest < options.tolerance { converged = true; break }
+        }
+        let info = TrainingInfo(examples: n, positives: positives, range: range, c: options.c,
+                                iterations: iterations, converged: converged, objective: f)
+        var model = LogisticRegression(schema: data.schema, means: means, scales: scales, coefficients: Array(w[0..<d]),
+                                       intercept: w[d], training: info, holdout: nil, calibration: nil)
+        if let holdout {
+            let probabilities = model.probabilities(holdout)
+            model = LogisticRegression(schema: data.schema, means: means, scales: scales, coefficients: model.coefficients,
+                                       intercept: model.intercept, training: info,
+                                       holdout: try EvaluationReport(probabilities: probabilities, labels: holdout.labels),
+                                       calibration: nil)
+        }
+        return model
+    }
+
+    /// The same model with `calibration` applied to its margin.
+    public func withCalibration(_ calibration: Calibrator?) -> LogisticRegression {
+        LogisticRegression(schema: schema, means: means, scales: scales, coefficients: coefficients, intercept: intercept,
+                           training: training, holdout: holdout, calibration: calibration)
+    }
+
+    /// The margin (log-odds): intercept plus the contributions in schema order.
+    @inline(__always)
+    public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
+        var m = intercept
+        for j in 0..<coefficients.count {
+            let v = x[j]
+            if !v.isNaN { m += coefficients[j] * ((v - means[j]) * inverseScales[j]) }
+        }
+        return m
+    }
+
+    /// The margin, writing each feature's contribution `coef × standardized value`
+    /// into `contributions` (schema order). The base value is ``intercept``;
+    /// intercept plus contributions, summed in schema order, is the margin exactly.
+    @inline(__always)
+    public func explain(_ x: UnsafeBufferPointer<Double>, into contributions: UnsafeMutableBufferPointer<Double>) -> Double {
+        var m = intercept
+        for j in 0..<coefficients.count {
+            let v = x[j]
+            let c = v.isNaN ? 0 : coefficients[j] * ((v - means[j]) * inverseScales[j])
+            contributions[j] = c
+            m += c
+        }
+        return m
+    }
+
+    /// Probability: calibrated margin if a calibration is set, else sigmoid(margin).
+    @inline(__always)
+    public func probability(_ x: UnsafeBufferPointer<Double>) -> Double {
+        let m = margin(x)
+        return calibration?.probability(m) ?? sigmoid(m)
+    }
+
+    /// Probability for one vector.
+    public func probability(_ vector: FeatureVector) -> Double {
+        precondition(vector.schema == schema, "LogisticRegression: vector schema differs from the model's")
+        return vector.values.withUnsafeBufferPointer { probability($0) }
+    }
+
+    /// Margins for every row of `data`.
+    public func margins(_ data: Dataset) -> [Double] {
+        let d = schema.count
+        return data.rows.withUnsafeBufferPointer { buf in
+            (0..<data.count).map { i in margin(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])) }
+        }
+    }
+
+    /// Probabilities for every row of `data`.
+    public func probabilities(_ data: Dataset) -> [Double] {
+        margins(data).map { calibration?.probability($0) ?? sigmoid($0) }
+    }
+
+    // MARK: Artifact
+
+    /// Artifact format name.
+    public static let format = "leadledger.logistic-regression"
+
+    /// The stable JSON artifact:
+    /// `{"calibration": …|null, "coefficients": […], "features": […], "format": "leadledger.logistic-regression",
+    ///   "format_version": 1, "holdout": {examples, positives, auc, log_loss, brier, ece, precision_at_top_10pct}|null,
+    ///   "intercept": x, "standardization": {"means": […], "scales": […]},
+    ///   "training": {"c", "converged", "examples", "iterations", "objective", "positives", "range"}}`,
+    /// keys sorted, numbers as in ``StableJSON``.
+    public func artifactData() throws -> Data {
+        let t = training
+        let value: JSONValue = .object([
+            ("format", .string(Self.format)),
+            ("format_version", .int(1)),
+            ("features", .array(schema.names.map { .string($0) })),
+            ("standardization", .object([("means", .array(means.map { .number($0) })), ("scales", .array(scales.map { .number($0) }))])),
+            ("coefficients", .array(coefficients.map { .number($0) })),
+            ("intercept", .number(intercept)),
+            ("training", .object([("examples", .int(t.examples)), ("positives", .int(t.positives)), ("range", .string(t.range)),
+                                  ("c", .number(t.c)), ("iterations", .int(t.iterations)), ("converged", .bool(t.converged)),
+                                  ("objective", .number(t.objective))])),
+            ("holdout", holdout?.json ?? .null),
+            ("calibration", calibration?.json ?? .null),
+        ])
+        return try StableJSON.encode(value)
+    }
+
+    /// The content version of the artifact bytes.
+    public func version() throws -> ContentVersion { ContentVersion(of: try artifactData()) }
+
+    /// Loads an artifact written by ``artifactData()``. `source` names it in errors.
+    /// Returns the model and the version (SHA-256 of `data`).
+    public static func load(artifact data: Data, source: String) throws -> (model: LogisticRegression, version: ContentVersion) {
+        let json = try JSONParser.parse(data, source: source)
+        let r = ArtifactReader(source: source)
+        guard try r.string(json, "format") == format else { throw r.fail("format", "not a \(format) artifact") }
+        guard try r.int(json, "format_version") == 1 else { throw r.fail("format_version", "unsupported format version") }
+        let schema = try FeatureSchema(try r.strings(json, "features"))
+        let std = try r.value(json, "standardization", "")
+        let means = try r.doubles(std, "means", "standardization.")
+        let scales = try r.doubles(std, "scales", "standardization.")
+        let coefficients = try r.doubles(json, "coefficients")
+        guard means.count == schema.count, scales.count == schema.count, coefficients.count == schema.count else {
+            throw r.fail("coefficients", "features, means, scales and coefficients must have the same length")
+        }
+        guard scales.allSatisfy({ $0 > 0 }) else { throw r.fail("standardization.scales", "scales must be positive") }
+        let t = try r.value(json, "training", "")
+        guard let converged = t["converged"]?.bool else { throw r.fail("training.converged", "expected a boolean") }
+        let info = TrainingInfo(examples: try r.int(t, "examples", "training."), positives: try r.int(t, "positives", "training."),
+                                range: try r.string(t, "range", "training."), c: try r.double(t, "c", "training."),
+                                iterations: try r.int(t, "iterations", "training."), converged: converged,
+                                objective: try r.double(t, "objective", "training."))
+        let holdoutJSON = try r.value(json, "holdout", "")
+        let holdout = holdoutJSON == .null ? nil : try EvaluationReport(json: holdoutJSON, reader: r, path: "holdout.")
+        let calJSON = try r.value(json, "calibration", "")
+        let calibration = calJSON == .null ? nil : try Calibrator(json: calJSON, reader: r, path: "calibration.")
+        let model = LogisticRegression(schema: schema, means: means, scales: scales, coefficients: coefficients,
+                                       intercept: try r.double(json, "intercept"), training: info, holdout: holdout,
+                                       calibration: calibration)
+        return (model, ContentVersion(of: data))
+    }
+}
+
+enum LinearAlgebra {
+    /// Solves `A x = b` for a symmetric positive definite `n×n` row-major `A` by Cholesky.
+    static func choleskySolve(_ a: [Double], _ b: [Double], _ n: Int) throws -> [Double] {
+        var l = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var s = a[i * n + j]
+                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+                if i == j {
+                    guard s > 0 else { throw DecisionsError(.numerical, "matrix is not positive definite (pivot \(i) = \(s))") }
+                    l[i * n + i] = s.squareRoot()
+                } else {
+                    l[i * n + j] = s / l[j * n + j]
+                }
+            }
+        }
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var s = b[i]
+            for k in 0..<i { s -= l[i * n + k] * y[k] }
+            y[i] = s / l[i * n + i]
+        }
+        var x = [Double](repeating: 0, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = y[i]
+            for k in (i + 1)..<n { s -= l[k * n + i] * x[k] }
+            x[i] = s / l[i * n + i]
+        }
+        return x
+    }
+}
