@@ -20,8 +20,9 @@ public protocol PartitionProcessor: Sendable {
     /// they must be produced. During a replay the outputs are discarded.
     mutating func apply(_ record: LogRecord) -> [OutputRecord]
 
-    /// Encodes the state (deterministically).
-    func snapshot() -> [UInt8]
+    /// Encodes the state deterministically, or nil when the processor has no state
+    /// encoding (its partitions are then always restored by a full replay).
+    func snapshot() -> [UInt8]?
 }
 
 /// Creates processors for partitions: fresh, or from a snapshot.

@@ -136,8 +136,8 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
 
     /// Writes a snapshot of the current state (reflecting `0..<nextOffset`).
     func snapshot() throws {
-        guard Factory.Processor.isStateful, let store, nextOffset != lastSnapshotOffset else { return }
-        try store.save(Snapshot(topic: topicPartition.topic, partition: topicPartition.partition, offset: nextOffset, format: Factory.Processor.snapshotFormat, state: processor.snapshot()))
+        guard Factory.Processor.isStateful, let store, nextOffset != lastSnapshotOffset, let state = processor.snapshot() else { return }
+        try store.save(Snapshot(topic: topicPartition.topic, partition: topicPartition.partition, offset: nextOffset, format: Factory.Processor.snapshotFormat, state: state))
         lastSnapshotOffset = nextOffset
         lastSnapshotAt = .now
         recordsSinceSnapshot = 0
@@ -145,5 +145,5 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     }
 
     /// The current state encoding (for tests and tools).
-    func stateBytes() -> [UInt8] { processor.snapshot() }
+    func stateBytes() -> [UInt8]? { processor.snapshot() }
 }

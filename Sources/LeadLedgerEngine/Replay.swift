@@ -19,8 +19,8 @@ public struct ReplayResult: Sendable {
     public var derived: Int
     /// The offset after the last applied record.
     public var end: Int64
-    /// The state after the last applied record.
-    public var state: [UInt8]
+    /// The state after the last applied record (nil: the processor has no state encoding).
+    public var state: [UInt8]?
 }
 
 /// Rebuilds a partition's state from the nearest snapshot (or offset 0) and

@@ -34,7 +34,7 @@ struct CountingProcessor: PartitionProcessor {
 
     static func tier(_ count: Int) -> Int { count >= 10 ? 3 : count >= 3 ? 2 : count >= 1 ? 1 : 0 }
 
-    func snapshot() -> [UInt8] {
+    func snapshot() -> [UInt8]? {
         var text = "\(stateHash.value)\n"
         for (key, count) in counts.sorted(by: { $0.key < $1.key }) { text += "\(key)\t\(count)\n" }
         return Array(text.utf8)

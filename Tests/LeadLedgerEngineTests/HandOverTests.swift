@@ -95,7 +95,7 @@ struct HandOverTests {
             let result = try await replayer.replay(topic: log, partition: partition, from: 0, to: nil) { record, outputs in
                 collected.append(record, outputs)
             }
-            fullStates[partition] = (result.end, result.state)
+            fullStates[partition] = (result.end, try #require(result.state))
             for (record, outputs) in collected.items {
                 expected.add(record, outputs: outputs, auditTopic: audit)
                 for output in outputs {

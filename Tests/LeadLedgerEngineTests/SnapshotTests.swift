@@ -49,7 +49,7 @@ struct SnapshotTests {
         #expect(await second.stateBytes() == full.state)
 
         // Snapshots that must be ignored: another format at 500, undecodable content at 550.
-        try store.save(Snapshot(topic: log, partition: 0, offset: 500, format: "counting/0", state: full.state))
+        try store.save(Snapshot(topic: log, partition: 0, offset: 500, format: "counting/0", state: try #require(full.state)))
         try store.save(Snapshot(topic: log, partition: 0, offset: 550, format: CountingProcessor.snapshotFormat, state: Array("not a state".utf8)))
         let third = PartitionWorker(topicPartition: partition, factory: factory, producer: producer, store: store, policy: SnapshotPolicy(), logger: testLogger)
         try await third.restore(committed: 600, reader: reader)
@@ -65,7 +65,7 @@ struct SnapshotTests {
         #expect(await fourth.stateBytes() == full.state)
 
         // A snapshot above the committed offset is never used.
-        try store.save(Snapshot(topic: log, partition: 0, offset: 600, format: CountingProcessor.snapshotFormat, state: full.state))
+        try store.save(Snapshot(topic: log, partition: 0, offset: 600, format: CountingProcessor.snapshotFormat, state: try #require(full.state)))
         let fifth = PartitionWorker(topicPartition: partition, factory: factory, producer: producer, store: store, policy: SnapshotPolicy(), logger: testLogger)
         try await fifth.restore(committed: 400, reader: reader)
         #expect(await fifth.statistics.restoredFrom == nil)
