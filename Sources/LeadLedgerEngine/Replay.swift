@@ -162,6 +162,15 @@ public struct AuditVerifier: Sendable {
             }
         }
 
+        /// Adds the records of another collection (e.g. another log partition).
+        public mutating func merge(_ other: Expected) {
+            for key in other.order {
+                guard let entry = other.records[key] else { continue }
+                if records[key] == nil { order.append(key) }
+                records[key] = entry
+            }
+        }
+
         /// How many decisions are expected.
         public var count: Int { records.count }
     }
