@@ -25,6 +25,8 @@ public struct PartitionWorkerStatistics: Sendable, Hashable {
     public var replayed: Int = 0
     /// Outputs enqueued.
     public var outputs: Int = 0
+    /// Outputs enqueued per topic.
+    public var outputsByTopic: [String: Int] = [:]
     /// Snapshots written.
     public var snapshots: Int = 0
     /// Offset of the snapshot the partition was restored from (nil: full replay).
@@ -115,6 +117,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 let callback = tracker.callback(for: message.offset)
                 for output in outputs {
                     try await producer.enqueue(output.producerMessage, onDelivery: callback)
+                    statistics.outputsByTopic[output.topic, default: 0] += 1
                 }
                 statistics.outputs += outputs.count
             }

@@ -281,6 +281,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         retired.replayed += stats.replayed
         retired.outputs += stats.outputs
         retired.snapshots += stats.snapshots
+        retired.outputsByTopic.merge(stats.outputsByTopic, uniquingKeysWith: +)
     }
 
     /// After the consumer closed: hand over whatever is still registered (the final
@@ -303,6 +304,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
             total.replayed += stats.replayed
             total.outputs += stats.outputs
             total.snapshots += stats.snapshots
+            total.outputsByTopic.merge(stats.outputsByTopic, uniquingKeysWith: +)
         }
         return total
     }
