@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Kafka", targets: ["Kafka"]),
+        .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
         .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
         .library(name: "LeadLedgerEngine", targets: ["LeadLedgerEngine"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
@@ -18,7 +19,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -41,11 +44,32 @@ let package = Package(
             name: "LeadLedgerEngine",
             dependencies: [
                 "Kafka",
+                "LeadLedgerCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        // The pure, I/O-free domain core: contracts, normalization, identity,
+        // projections and the account graph. No Kafka, no files, no clock.
+        .target(
+            name: "LeadLedgerCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            resources: [
+                .embedInCode("Normalization/Resources/free-mail-domains.txt"),
+                .embedInCode("Normalization/Resources/disposable-mail-domains.txt"),
+                .embedInCode("Normalization/Resources/public-suffixes.txt"),
+            ]
+        ),
+        // Model layer of the decisions stage: feature vectors, rule model, logistic
+        // regression, tree ensembles, TreeSHAP, calibration, ensemble, metrics.
+        // No Kafka and no I/O: configs and artifacts come in as Data/String.
+        .target(
+            name: "LeadLedgerDecisions",
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         // The `leadledger` command line.
         .executableTarget(
@@ -58,12 +82,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Benchmarks (`leadledger-bench kafka`, ...).
+        // Benchmarks, one subcommand each (`leadledger-bench kafka|core|decisions`).
         .executableTarget(
             name: "leadledger-bench",
             dependencies: [
                 "Kafka",
+                "LeadLedgerCore",
                 "LeadLedgerDecisions",
+                "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,12 +113,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // Model layer of the decisions stage: feature vectors, rule model, logistic
-        // regression, tree ensembles, TreeSHAP, calibration, ensemble, metrics.
-        // No Kafka and no I/O: configs and artifacts come in as Data/String.
-        .target(
-            name: "LeadLedgerDecisions",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+        .testTarget(
+            name: "LeadLedgerCoreTests",
+            dependencies: [
+                "LeadLedgerCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            exclude: ["Fixtures", "validate_fixtures.py"]
         ),
         .testTarget(
             name: "LeadLedgerDecisionsTests",

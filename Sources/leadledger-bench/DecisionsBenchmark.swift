@@ -209,21 +209,6 @@ struct DecisionsBenchmark: ParsableCommand {
     }
 }
 
-/// SplitMix64: a small seeded generator so the benchmark inputs are reproducible.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 /// Writes a synthetic XGBoost JSON model of full binary trees: split features
 /// and thresholds drawn from the sample, covers (`sum_hessian`) counted by

@@ -1,11 +1,13 @@
 import ArgumentParser
 
-/// Benchmarks of LeadLedger's stages. Each benchmark is a subcommand.
+/// `leadledger-bench`: LeadLedger's benchmarks, one subcommand each.
+/// Build with `-c release`; every benchmark prints its figures and, where it
+/// has one, its baseline measured in the same run.
 @main
 struct LeadLedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadledger-bench",
-        abstract: "LeadLedger benchmarks.",
-        subcommands: [DecisionsBenchmark.self]
+        abstract: "LeadLedger benchmarks (build with -c release).",
+        subcommands: [CoreBenchmark.self, DecisionsBenchmark.self]
     )
 }

@@ -1,0 +1,338 @@
+/// A lead's stable id, `ld_` + 16 lower-case hex digits.
+///
+/// Derived from the identifier the resolver first saw for the person
+/// (FNV-1a 64 of `lead|<kind>:<value>`), fixed once written to the log (SPEC §8).
+public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The 64-bit value.
+    public var raw: UInt64
+
+    /// Wraps a raw value.
+    public init(raw: UInt64) { self.raw = raw }
+
+    /// Parses `ld_<16 hex>`.
+    public init?(_ text: String) {
+        guard text.hasPrefix("ld_"), text.utf8.count == 19, let v = UInt64(text.dropFirst(3), radix: 16),
+              text.dropFirst(3).allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        raw = v
+    }
+
+    /// The id derived from `identifier` (with `attempt` > 0 only after an id collision).
+    public static func derived(from identifier: Identifier, attempt: Int = 0) -> LeadID {
+        let base = "lead|" + identifier.key
+        return LeadID(raw: Text.fnv1a64(attempt == 0 ? base : base + "#\(attempt)"))
+    }
+
+    /// `ld_…`.
+    public var description: String { "ld_" + Text.hex16(raw) }
+
+    /// Orders by the text form (equal to ordering by `raw`).
+    public static func < (a: LeadID, b: LeadID) -> Bool { a.raw < b.raw }
+}
+
+/// An account's id: the registrable domain (`acme.co.uk`) when the account
+/// has a domain, else `crm:<source>:<crm id>` or `seg:<groupId>`.
+public struct AccountID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The id text.
+    public var rawValue: String
+    /// Wraps an id.
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+    public static func < (a: AccountID, b: AccountID) -> Bool { a.rawValue.utf8.lexicographicallyPrecedes(b.rawValue.utf8) }
+}
+
+/// Kinds of person identifiers the resolver unions.
+public enum IdentifierKind: String, Sendable, CaseIterable, Codable {
+    /// A normalized email identity key (plus-tag removed).
+    case email
+    /// A CRM record id, qualified by CRM: `salesforce:00Q…`.
+    case crmRecord = "crm_record"
+    /// A Segment `userId`.
+    case userID = "user_id"
+    /// A Segment `anonymousId`.
+    case anonymousID = "anonymous_id"
+}
+
+/// One identifier of a person.
+public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var kind: IdentifierKind
+    public var value: String
+    public init(_ kind: IdentifierKind, _ value: String) {
+        self.kind = kind
+        self.value = value
+    }
+    /// `kind:value`, the union-find key.
+    public var key: String { kind.rawValue + ":" + value }
+    public var description: String { key }
+    public static func < (a: Identifier, b: Identifier) -> Bool { a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
+}
+
+/// Which topic family an event came from; also the attribute source priority.
+public enum SourceSystem: String, Sendable, CaseIterable, Codable, Comparable {
+    /// `email.events` (SendGrid) — priority 1.
+    case email
+    /// `web.events` (Segment; self-reported traits) — priority 2.
+    case web
+    /// `crm.events` (curated by people) — priority 3, the highest.
+    case crm
+
+    /// Attribute conflict priority: crm > web > email.
+    public var priority: Int {
+        switch self {
+        case .email: 1
+        case .web: 2
+        case .crm: 3
+        }
+    }
+    public static func < (a: SourceSystem, b: SourceSystem) -> Bool { a.priority < b.priority }
+
+    /// The system of an inbound topic.
+    public init(topic: InboundTopic) {
+        switch topic {
+        case .crm: self = .crm
+        case .web: self = .web
+        case .email: self = .email
+        }
+    }
+}
+
+/// Lead attributes carried by `lead.attributes` events (values normalized).
+public enum AttributeName: String, Sendable, CaseIterable, Codable {
+    case email
+    case firstName = "first_name"
+    case lastName = "last_name"
+    case title, phone, company, website, country, state, employees
+    case annualRevenue = "annual_revenue"
+    case industry
+    case leadSource = "lead_source"
+    case seniority
+    case jobFunction = "function"
+    case buyingRole = "buying_role"
+
+    /// Dense index, for fixed slots in projections.
+    public var index: Int {
+        switch self {
+        case .email: 0
+        case .firstName: 1
+        case .lastName: 2
+        case .title: 3
+        case .phone: 4
+        case .company: 5
+        case .website: 6
+        case .country: 7
+        case .state: 8
+        case .employees: 9
+        case .annualRevenue: 10
+        case .industry: 11
+        case .leadSource: 12
+        case .seniority: 13
+        case .jobFunction: 14
+        case .buyingRole: 15
+        }
+    }
+}
+
+/// One attribute value.
+public struct AttributeValue: Sendable, Equatable {
+    public var name: AttributeName
+    public var value: String
+    public init(_ name: AttributeName, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// What happened in an engagement.
+public enum EngagementAction: String, Sendable, CaseIterable, Codable {
+    case pageView = "page_view", track
+    case processed, dropped, delivered, deferred, bounce, open, click, spamreport, unsubscribe
+    case groupUnsubscribe = "group_unsubscribe"
+    case groupResubscribe = "group_resubscribe"
+    case call, meeting
+    case emailReply = "email_reply"
+    case note
+
+    /// The channel the action belongs to.
+    public var channel: SourceSystem {
+        switch self {
+        case .pageView, .track: .web
+        case .call, .meeting, .emailReply, .note: .crm
+        default: .email
+        }
+    }
+
+    /// Whether the person did something (as opposed to delivery bookkeeping).
+    public var isActive: Bool {
+        switch self {
+        case .processed, .dropped, .delivered, .deferred, .bounce: false
+        default: true
+        }
+    }
+}
+
+/// A web, email or CRM-activity engagement of a lead.
+public struct Engagement: Sendable, Equatable {
+    public var action: EngagementAction
+    public var category: ContentCategory
+    /// Page path, clicked URL or tracked event name.
+    public var content: String?
+    public var campaign: String?
+    /// Bounce type/reason, activity outcome.
+    public var detail: String?
+    public init(action: EngagementAction, category: ContentCategory, content: String? = nil, campaign: String? = nil, detail: String? = nil) {
+        self.action = action
+        self.category = category
+        self.content = content
+        self.campaign = campaign
+        self.detail = detail
+    }
+}
+
+/// How a lead was matched to an account, strongest first:
+/// crm_opportunity > segment_group > website > email_domain > company_name.
+public enum AccountLinkMethod: String, Sendable, CaseIterable, Codable, Comparable {
+    case companyName = "company_name"
+    case emailDomain = "email_domain"
+    case website
+    case segmentGroup = "segment_group"
+    case crmOpportunity = "crm_opportunity"
+
+    /// Strength; a weaker method never replaces a stronger link.
+    public var strength: Int {
+        switch self {
+        case .companyName: 1
+        case .emailDomain: 2
+        case .website: 3
+        case .segmentGroup: 4
+        case .crmOpportunity: 5
+        }
+    }
+    public static func < (a: Self, b: Self) -> Bool { a.strength < b.strength }
+}
+
+/// Firmographics of `account.upserted`.
+public struct AccountFacts: Sendable, Equatable {
+    public var name: String?
+    public var domain: String?
+    public var industry: String?
+    public var employees: Int?
+    public var annualRevenue: Double?
+    public var country: String?
+    public var ownerID: String?
+    public var parent: AccountID?
+    public var crmAccountID: String?
+    public init() {}
+}
+
+/// An opportunity as the log carries it.
+public struct OpportunityFacts: Sendable, Equatable {
+    public var opportunityID: String
+    public var stage: String?
+    public var amount: Double?
+    public var closeDate: String?
+    public var isClosed: Bool?
+    public var isWon: Bool?
+    /// Leads named as contacts (resolved from `contact_emails`).
+    public var contacts: [LeadID]
+    public init(opportunityID: String) {
+        self.opportunityID = opportunityID
+        self.contacts = []
+    }
+}
+
+/// Outcome kinds that feed the feedback loop.
+public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
+    case converted, disqualified
+}
+
+/// The typed payload of a canonical event; its case is the event's `kind`.
+public enum CanonicalPayload: Sendable, Equatable {
+    /// New identifiers attached to the lead. The first for a lead creates it.
+    case identityLinked([Identifier])
+    /// `absorbed` was merged into the event's lead (the survivor).
+    case identityMerged(absorbed: LeadID)
+    /// Attribute values, with the event's source and time as provenance.
+    case attributes([AttributeValue])
+    case engagement(Engagement)
+    /// Account facts (the event has an account id and no lead id).
+    case accountUpserted(AccountFacts)
+    /// The lead belongs to the event's account.
+    case accountLinked(AccountLinkMethod)
+    case opportunity(OpportunityFacts)
+    case outcome(kind: OutcomeKind, reason: String?, opportunityID: String?)
+    case overrideSet(CRMOverrideFields)
+    case overrideCleared
+    /// Erase the lead's personal data (the log carries no email for it).
+    case erasure
+
+    /// The `kind` string written to the log.
+    public var kind: String {
+        switch self {
+        case .identityLinked: "identity.linked"
+        case .identityMerged: "identity.merged"
+        case .attributes: "lead.attributes"
+        case .engagement: "engagement"
+        case .accountUpserted: "account.upserted"
+        case .accountLinked: "account.linked"
+        case .opportunity: "opportunity.upserted"
+        case .outcome: "lead.outcome"
+        case .overrideSet: "override.set"
+        case .overrideCleared: "override.cleared"
+        case .erasure: "privacy.erasure"
+        }
+    }
+}
+
+/// Where a canonical event came from: the source message and the event's
+/// ordinal among the canonical events derived from that message.
+public struct Lineage: Sendable, Equatable {
+    public var position: SourcePosition
+    /// 0-based ordinal among the canonical events of one source message.
+    public var seq: Int
+    /// The source's own event id (`event_id`, `messageId`, `sg_event_id`), if any.
+    public var externalID: String?
+    public var system: SourceSystem
+    public init(position: SourcePosition, seq: Int, externalID: String?, system: SourceSystem) {
+        self.position = position
+        self.seq = seq
+        self.externalID = externalID
+        self.system = system
+    }
+}
+
+/// A record of `leadledger.events`, the canonical append-only log: a
+/// resolved, normalized event keyed by account (``key``).
+///
+/// JSON shape (`schemas/leadledger.events.schema.json`), keys sorted:
+/// ```json
+/// {"account_id":"acme.io","event_id":"ev_…","event_time":"2024-04-02T08:30:00.000Z",
+///  "kind":"engagement","lead_id":"ld_…","payload":{…},"schema_version":1,
+///  "source":{"external_id":"…","offset":17,"partition":0,"seq":0,"system":"web","topic":"web.events"}}
+/// ```
+public struct CanonicalEvent: Sendable, Equatable {
+    /// Version of the log record format.
+    public static let schemaVersion = 1
+
+    public var eventTime: EventTime
+    public var leadID: LeadID?
+    public var accountID: AccountID?
+    public var lineage: Lineage
+    public var payload: CanonicalPayload
+
+    public init(eventTime: EventTime, leadID: LeadID?, accountID: AccountID?, lineage: Lineage, payload: CanonicalPayload) {
+        self.eventTime = eventTime
+        self.leadID = leadID
+        self.accountID = accountID
+        self.lineage = lineage
+        self.payload = payload
+    }
+
+    /// `ev_` + FNV-1a 64 of `topic/partition/offset/seq`: the same source
+    /// message always yields the same event ids.
+    public var eventID: String {
+        let p = lineage.position
+        return "ev_" + Text.hex16(Text.fnv1a64("\(p.topic)/\(p.partition)/\(p.offset)/\(lineage.seq)"))
+    }
+
+    /// The Kafka key: the account id, else the lead id.
+    public var key: String { accountID?.rawValue ?? leadID?.description ?? "unresolved" }
+}

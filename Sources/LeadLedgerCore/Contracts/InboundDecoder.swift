@@ -1,0 +1,184 @@
+/// Decodes raw Kafka message bytes of the three inbound topics into typed
+/// ``InboundEvent``s, or rejects them with a ``ContractError``.
+///
+/// The decoders accept exactly what the JSON Schemas in `schemas/` accept
+/// (tests check this on every fixture with an independent validator), with
+/// one documented addition: timestamps that match the RFC 3339 pattern but
+/// name an impossible date (Feb 30) are rejected as `invalid_timestamp`.
+/// Fields the contract does not constrain are ignored, so producers may send
+/// extra fields.
+public struct InboundDecoder: Sendable {
+    /// Size and nesting limits applied before/during parsing.
+    public var limits: JSONLimits
+
+    /// Creates a decoder.
+    public init(limits: JSONLimits = JSONLimits()) { self.limits = limits }
+
+    /// Decodes one message of `topic`. A SendGrid batch array yields several events;
+    /// if any element is invalid the whole message is rejected (it goes to the DLQ whole).
+    public func decode(topic: InboundTopic, bytes: [UInt8]) throws(ContractError) -> [InboundEvent] {
+        let value = try JSONParser.parse(bytes, limits: limits)
+        switch topic {
+        case .crm: return [.crm(try CRMDecoder.decode(value))]
+        case .web: return [.web(try SegmentDecoder.decode(value))]
+        case .email: return try SendGridDecoder.decode(value).map { .email($0) }
+        }
+    }
+}
+
+/// Path-aware typed access to one JSON object, mirroring JSON Schema type rules.
+struct Fields {
+    let obj: JSONObject
+    let path: String
+
+    init(_ value: JSONValue, path: String) throws(ContractError) {
+        guard case .object(let o) = value else {
+            throw ContractError(.schemaViolation, field: path, "\(path) must be an object, got \(value.typeName)")
+        }
+        self.obj = o
+        self.path = path
+    }
+
+    init(object: JSONObject, path: String) {
+        self.obj = object
+        self.path = path
+    }
+
+    func p(_ key: String) -> String { "\(path).\(key)" }
+
+    func violation(_ key: String, _ what: String) -> ContractError {
+        ContractError(.schemaViolation, field: p(key), "\(p(key)) \(what)")
+    }
+
+    /// Required string (schema: `type: string`, in `required`).
+    func requiredString(_ key: String, nonEmpty: Bool = false, code: ContractError.Code = .schemaViolation) throws(ContractError) -> String {
+        guard let v = obj[key] else { throw ContractError(code, field: p(key), "required field \(p(key)) is missing") }
+        guard case .string(let s) = v else { throw violation(key, "must be a string, got \(v.typeName)") }
+        if nonEmpty && s.isEmpty { throw ContractError(code, field: p(key), "\(p(key)) must not be empty") }
+        return s
+    }
+
+    /// Optional string or null (schema: `type: [string, null]`).
+    func string(_ key: String) throws(ContractError) -> String? {
+        switch obj[key] {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case let v?: throw violation(key, "must be a string or null, got \(v.typeName)")
+        }
+    }
+
+    /// Optional string, number or null: numbers become their canonical text.
+    func stringOrInteger(_ key: String) throws(ContractError) -> String? {
+        switch obj[key] {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case .number(let d)? where d == d.rounded(): return CanonicalJSON.formatNumber(d)
+        case let v?: throw violation(key, "must be a string, an integer or null, got \(v.typeName)")
+        }
+    }
+
+    /// Optional integer (schema: `type: [integer, null]`, `minimum: 0`).
+    func nonNegativeInteger(_ key: String) throws(ContractError) -> Int? {
+        switch obj[key] {
+        case nil, .null?: return nil
+        case .number(let d)?:
+            guard d == d.rounded() else { throw violation(key, "must be an integer") }
+            guard d >= 0 else { throw violation(key, "must be >= 0") }
+            guard d < 9.2e18 else { throw violation(key, "is too large") }
+            return Int(d)
+        case let v?: throw violation(key, "must be an integer or null, got \(v.typeName)")
+        }
+    }
+
+    /// Optional number (schema: `type: [number, null]`, `minimum: 0`).
+    func nonNegativeNumber(_ key: String) throws(ContractError) -> Double? {
+        switch obj[key] {
+        case nil, .null?: return nil
+        case .number(let d)?:
+            guard d >= 0 else { throw violation(key, "must be >= 0") }
+            return d
+        case let v?: throw violation(key, "must be a number or null, got \(v.typeName)")
+        }
+    }
+
+    /// Optional boolean (schema: `type: [boolean, null]`).
+    func bool(_ key: String) throws(ContractError) -> Bool? {
+        switch obj[key] {
+        case nil, .null?: return nil
+        case .bool(let b)?: return b
+        case let v?: throw violation(key, "must be a boolean or null, got \(v.typeName)")
+        }
+    }
+
+    /// Optional object (schema: `type: [object, null]`).
+    func object(_ key: String) throws(ContractError) -> Fields? {
+        switch obj[key] {
+        case nil, .null?: return nil
+        case .object(let o)?: return Fields(object: o, path: p(key))
+        case let v?: throw violation(key, "must be an object or null, got \(v.typeName)")
+        }
+    }
+
+    /// Required object.
+    func requiredObject(_ key: String) throws(ContractError) -> Fields {
+        guard let v = obj[key] else { throw ContractError(.schemaViolation, field: p(key), "required object \(p(key)) is missing") }
+        guard case .object(let o) = v else { throw violation(key, "must be an object, got \(v.typeName)") }
+        return Fields(object: o, path: p(key))
+    }
+
+    /// Required RFC 3339 timestamp string.
+    func requiredTimestamp(_ key: String) throws(ContractError) -> EventTime {
+        guard let v = obj[key] else {
+            throw ContractError(.invalidTimestamp, field: p(key), "required timestamp \(p(key)) is missing")
+        }
+        guard case .string(let s) = v else {
+            throw ContractError(.invalidTimestamp, field: p(key), "\(p(key)) must be an RFC 3339 string, got \(v.typeName)")
+        }
+        guard let t = EventTime.parseRFC3339(s) else {
+            throw ContractError(.invalidTimestamp, field: p(key), "\(p(key)) is not an RFC 3339 date-time: \(s.prefix(40))")
+        }
+        return t
+    }
+
+    /// Optional email-shaped string (schema pattern ``EmailShape/pattern``).
+    func email(_ key: String, required: Bool) throws(ContractError) -> String? {
+        let s: String?
+        if required {
+            s = try requiredString(key, code: .missingIdentity)
+        } else {
+            s = try string(key)
+        }
+        if let s, !EmailShape.matches(s) {
+            throw ContractError(.schemaViolation, field: p(key), "\(p(key)) is not an email address")
+        }
+        return s
+    }
+}
+
+/// The loose email shape every contract requires where an email is an
+/// identity: `^[^@\s]+@[^@\s]+\.[^@\s]+$(?!\n)`, i.e. one `@`, no whitespace,
+/// a dot inside the domain. Stricter checks happen in ``EmailNormalizer``.
+public enum EmailShape {
+    /// The JSON Schema pattern, identical in the schema files.
+    public static let pattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$(?!\n)"#
+
+    /// Whether `s` matches ``pattern`` (Python `\s` semantics: Unicode White_Space plus U+001C–U+001F).
+    public static func matches(_ s: String) -> Bool {
+        var at = -1
+        var count = 0
+        var dots: [Int] = []
+        for (i, u) in s.unicodeScalars.enumerated() {
+            if u.properties.isWhitespace || (0x1C...0x1F).contains(u.value) { return false }
+            if u == "@" {
+                if at >= 0 { return false }
+                at = i
+            } else if u == ".", at >= 0 {
+                dots.append(i - at - 1)
+            }
+            count = i + 1
+        }
+        guard at > 0 else { return false }
+        let domainLength = count - at - 1
+        return dots.contains { $0 >= 1 && $0 <= domainLength - 2 }
+    }
+}

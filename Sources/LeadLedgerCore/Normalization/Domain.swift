@@ -1,0 +1,104 @@
+/// Curated domain lists shipped as resource text files
+/// (`Normalization/Resources/*.txt`, sources in their headers), embedded in
+/// the binary at build time so the core never reads files.
+public enum DomainLists {
+    /// Free-mail provider domains (`free-mail-domains.txt`).
+    public static let freeMail: Set<String> = Set(Text.lines(PackageResources.free_mail_domains_txt))
+    /// Disposable-mail domains (`disposable-mail-domains.txt`).
+    public static let disposableMail: Set<String> = Set(Text.lines(PackageResources.disposable_mail_domains_txt))
+    /// Multi-label public suffixes (`public-suffixes.txt`).
+    public static let publicSuffixes: Set<String> = Set(Text.lines(PackageResources.public_suffixes_txt))
+}
+
+/// What kind of mailbox domain an email address has.
+public enum MailDomainKind: String, Sendable, CaseIterable, Codable {
+    /// A company's own domain: evidence of the account.
+    case corporate
+    /// A consumer provider (gmail.com, outlook.com, ...): never evidence of an account.
+    case free
+    /// A throw-away mailbox service: never evidence of an account.
+    case disposable
+}
+
+/// Domain normalization rules.
+///
+/// 1. **Host from URL or bare domain**: trims, lower-cases, drops the scheme
+///    (`https://`), user info (`user@`), path, query, fragment, port and a
+///    trailing dot; maps the ideographic full stops (。．｡) to `.`.
+/// 2. **www**: a leading `www.` / `www2.` … label is removed.
+/// 3. **IDN**: each non-ASCII label is NFC-normalized and converted to
+///    `xn--` Punycode (RFC 3492), so `bücher.de` and `xn--bcher-kva.de` match.
+/// 4. **Validation**: labels of `a-z0-9-`, 1–63 bytes, not starting or ending
+///    with `-`, at least two labels, at most 253 bytes; IP literals and
+///    `localhost` are rejected (nil).
+/// 5. **Registrable domain**: the longest matching suffix from
+///    ``DomainLists/publicSuffixes`` (else the last label) plus one label:
+///    `shop.acme.co.uk` → `acme.co.uk`, `eu.acme.com` → `acme.com`.
+public enum DomainNormalizer {
+    /// The normalized host of a URL or domain string, or nil if there is none.
+    public static func host(_ raw: String) -> String? {
+        var s = Substring(Text.fold(Text.trim(raw)))
+        if let r = Text.find("://", in: s) { s = s[r.upperBound...] } else if s.hasPrefix("//") { s = s.dropFirst(2) }
+        if let end = s.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" }) { s = s[..<end] }
+        if let at = s.lastIndex(of: "@") { s = s[s.index(after: at)...] }
+        if s.hasPrefix("[") { return nil }  // IPv6 literal
+        if let colon = s.lastIndex(of: ":") {
+            guard s[s.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            s = s[..<colon]
+        }
+        var text = String(s).replacingAll(["。", "．", "｡"], with: ".")
+        while text.hasSuffix(".") { text.removeLast() }
+        var labels = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard labels.count >= 2 else { return nil }
+        if labels.count > 2, let first = labels.first, first.hasPrefix("www"), first.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) {
+            labels.removeFirst()
+        }
+        var ascii: [String] = []
+        for l in labels {
+            guard !l.isEmpty, let a = Punycode.toASCII(label: l), a.utf8.count <= 63 else { return nil }
+            guard a.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }),
+                  a.first != "-", a.last != "-" else { return nil }
+            ascii.append(a)
+        }
+        if ascii.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return nil }  // IPv4
+        if let tld = ascii.last, tld.allSatisfy(\.isNumber) { return nil }
+        let host = ascii.joined(separator: ".")
+        return host.utf8.count <= 253 ? host : nil
+    }
+
+    /// The registrable domain ("eTLD+1") of a normalized host, or nil when the
+    /// host is itself a public suffix.
+    public static func registrableDomain(ofHost host: String) -> String? {
+        let labels = host.split(separator: ".")
+        guard labels.count >= 2 else { return nil }
+        // Longest suffix in the list wins; the default rule is the last label.
+        var suffixLabels = 1
+        for n in stride(from: labels.count, through: 2, by: -1) {
+            if DomainLists.publicSuffixes.contains(labels.suffix(n).joined(separator: ".")) { suffixLabels = n; break }
+        }
+        guard labels.count > suffixLabels else { return nil }
+        return labels.suffix(suffixLabels + 1).joined(separator: ".")
+    }
+
+    /// Host + registrable domain of a URL/domain string in one step.
+    public static func registrableDomain(_ raw: String) -> String? {
+        host(raw).flatMap(registrableDomain(ofHost:))
+    }
+
+    /// Classifies a (normalized) mailbox domain.
+    public static func mailKind(ofDomain domain: String) -> MailDomainKind {
+        let reg = registrableDomain(ofHost: domain) ?? domain
+        if DomainLists.disposableMail.contains(domain) || DomainLists.disposableMail.contains(reg) { return .disposable }
+        if DomainLists.freeMail.contains(domain) || DomainLists.freeMail.contains(reg) { return .free }
+        return .corporate
+    }
+}
+
+extension String {
+    func replacingAll(_ targets: [String], with r: String) -> String {
+        var s = self
+        if Text.isASCII(s) { return s }
+        for t in targets where s.contains(t) { s = s.replacingOccurrences(of: t, with: r) }
+        return s
+    }
+}

@@ -1,0 +1,74 @@
+/// A normalized email address.
+public struct NormalizedEmail: Sendable, Hashable {
+    /// The address as seen, only trimmed (kept for display and outputs).
+    public var asSeen: String
+    /// `local@domain`: lower-cased, NFC, domain in ASCII (Punycode).
+    public var address: String
+    /// The mailbox identity key: ``address`` with the `+tag` removed (and, with
+    /// ``EmailNormalizer/gmailDots``, dots removed for Gmail). Two addresses
+    /// with the same key are the same person.
+    public var identityKey: String
+    /// The ASCII mailbox domain.
+    public var domain: String
+    /// The registrable domain of ``domain`` (`mail.acme.co.uk` → `acme.co.uk`).
+    public var registrableDomain: String?
+    /// Corporate, free or disposable.
+    public var kind: MailDomainKind
+}
+
+/// Email normalization rules.
+///
+/// 1. **Trim**: Unicode whitespace, a `mailto:` prefix and surrounding `<>` are removed.
+/// 2. **Shape**: exactly one `@`, a non-empty local part of at most 64 bytes,
+///    no whitespace or control characters; the domain must pass
+///    ``DomainNormalizer/host(_:)`` (IDN → Punycode). Otherwise nil.
+/// 3. **Case**: the whole address is Unicode lower-cased and NFC-normalized.
+///    (Local parts are case-sensitive in theory, never in practice.)
+/// 4. **Plus-tags**: `jane+news@acme.io` has identity key `jane@acme.io`; the
+///    address as seen is kept. (A local part that *starts* with `+` keeps it.)
+/// 5. **Gmail dots** (optional, on by default): for `gmail.com` and
+///    `googlemail.com` the identity key drops dots in the local part and uses
+///    `gmail.com`, because Gmail delivers `j.a.ne@` and `jane@` to one mailbox.
+public struct EmailNormalizer: Sendable {
+    /// Whether rule 5 applies.
+    public var gmailDots: Bool
+
+    /// Creates a normalizer.
+    public init(gmailDots: Bool = true) { self.gmailDots = gmailDots }
+
+    static func hasSpaceOrControl(_ s: Substring) -> Bool {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.contains { $0 <= 0x20 || $0 == 0x7F } }
+        return s.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+    }
+
+    /// Normalizes `raw`, or nil if it is not a usable address.
+    public func normalize(_ raw: String) -> NormalizedEmail? {
+        var s = Text.trim(raw[...])
+        if s.count > 7, s.prefix(7).lowercased() == "mailto:" { s = Text.trim(s.dropFirst(7)) }
+        if s.hasPrefix("<"), s.hasSuffix(">") { s = Text.trim(s.dropFirst().dropLast()) }
+        let asSeen = String(s)
+        guard let at = s.firstIndex(of: "@"), s[s.index(after: at)...].firstIndex(of: "@") == nil else { return nil }
+        let localRaw = s[..<at]
+        let domainRaw = s[s.index(after: at)...]
+        guard !localRaw.isEmpty, !domainRaw.isEmpty,
+              !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
+              !domainRaw.contains("/"), !domainRaw.contains(":")
+        else { return nil }
+        let local = Text.fold(String(localRaw))
+        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else { return nil }
+        guard let domain = DomainNormalizer.host(String(domainRaw)) else { return nil }
+        // host() drops a leading "www." label; mailbox domains keep theirs.
+        let mailDomain = domainRaw.lowercased().hasPrefix("www.") && !domain.hasPrefix("www.") ? "www." + domain : domain
+        var keyLocal = Substring(local)
+        if let plus = keyLocal.firstIndex(of: "+"), plus != keyLocal.startIndex { keyLocal = keyLocal[..<plus] }
+        var keyDomain = mailDomain
+        if gmailDots, mailDomain == "gmail.com" || mailDomain == "googlemail.com" {
+            keyLocal = Substring(keyLocal.filter { $0 != "." })
+            keyDomain = "gmail.com"
+        }
+        return NormalizedEmail(
+            asSeen: asSeen, address: local + "@" + mailDomain, identityKey: keyLocal + "@" + keyDomain,
+            domain: mailDomain, registrableDomain: DomainNormalizer.registrableDomain(ofHost: mailDomain),
+            kind: DomainNormalizer.mailKind(ofDomain: mailDomain))
+    }
+}
