@@ -31,6 +31,9 @@ public struct PartitionWorkerStatistics: Sendable, Hashable {
     public var snapshots: Int = 0
     /// Offset of the snapshot the partition was restored from (nil: full replay).
     public var restoredFrom: Int64?
+
+    /// Zero counters.
+    public init() {}
 }
 
 /// One actor per assigned partition: applies records strictly in offset order,
