@@ -29,18 +29,14 @@ enum EngineTestBroker {
                 cached = env
                 return env
             }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)]
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw TestFailure("broker start failed") }
+            // posix_spawn + waitpid, not Foundation.Process.waitUntilExit: this runs on a
+            // cooperative thread while other tests may block on this lock, and Process's
+            // termination callback needs a free dispatch worker (2 on a 2-core machine).
+            guard spawnAndWait(["/bin/bash", repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)]) == 0 else {
+                throw TestFailure("broker start failed")
+            }
             atexit {
-                let stop = Process()
-                stop.executableURL = URL(fileURLWithPath: "/bin/bash")
-                stop.arguments = [repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(EngineTestBroker.port)]
-                try? stop.run()
-                stop.waitUntilExit()
+                _ = spawnAndWait(["/bin/bash", repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(EngineTestBroker.port)])
             }
             cached = "127.0.0.1:\(port)"
             return cached!
@@ -121,4 +117,15 @@ func eventually(_ seconds: Double, _ what: String, _ condition: @escaping @Senda
         try await Task.sleep(for: .milliseconds(500))
     }
     throw TestFailure("timed out after \(seconds) s waiting for: \(what)")
+}
+
+/// Runs a program and waits for it (posix_spawn + waitpid); returns its exit status.
+func spawnAndWait(_ arguments: [String]) -> Int32 {
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status >> 8) & 0xff
 }
