@@ -90,6 +90,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         var started: ContinuousClock.Instant?
         var finished: ContinuousClock.Instant?
         var last = PartitionWorkerStatistics()
+        var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
         while finished == nil {
             try await Task.sleep(for: .milliseconds(20))
             let route = await services.route!.statistics()
@@ -98,6 +99,8 @@ struct EngineBenchmark: AsyncParsableCommand {
             if started == nil, route.applied > 0 { started = .now }
             let accepted = route.outputsByTopic[configuration.topics.identity, default: 0]
             let logged = identity.outputsByTopic[configuration.topics.events, default: 0]
+            if routeDone == nil, route.applied == events { routeDone = .now }
+            if identityDone == nil, routeDone != nil, identity.applied == accepted { identityDone = .now }
             if route.applied == events, identity.applied == accepted, materialize.applied == logged, services.producer.statistics.inFlight == 0 {
                 finished = .now
             }
@@ -109,7 +112,11 @@ struct EngineBenchmark: AsyncParsableCommand {
         try await running.value
         await services.producer.close()
         let engineRate = Double(events) / elapsed
+        print(String(format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!), seconds(identityDone! - started!), elapsed))
         print(String(format: "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)", events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate, Double(canonical) / elapsed))
+
+        // Processing cost without Kafka: each processor over the records the run read.
+        try await processorCost(configuration, logger: logger)
 
         // 2. Passthrough ceiling over the same input.
         let passthroughRate = try await passthrough(configuration, target: "bench-passthrough-\(suffix)", logger: logger)
@@ -119,6 +126,35 @@ struct EngineBenchmark: AsyncParsableCommand {
         let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
         print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
         print("peak RSS: \(peakRSS())")
+    }
+
+    func processorCost(_ configuration: EngineConfiguration, logger: Logger) async throws {
+        let reader = LogReader(client: KafkaClientSettings(bootstrapServers: brokerList, clientID: "bench-cost"), logger: logger)
+        let topics = configuration.topics
+        func load(_ topic: String, _ count: Int32) async throws -> [LogRecord] {
+            var all: [LogRecord] = []
+            for partition in 0..<count {
+                var records: [LogRecord] = []
+                try await reader.fold(topic: topic, partition: partition, from: 0, to: nil, into: &records) { $0.append($1) }
+                all += records
+            }
+            return all
+        }
+        let inbound = try await load(topics.crm, partitions) + load(topics.web, partitions) + load(topics.email, partitions)
+        let identity = try await load(topics.identity, 1)
+        let log = try await load(topics.events, partitions)
+        func measure<P: PartitionProcessor>(_ name: String, _ records: [LogRecord], _ processor: P) {
+            var processor = processor
+            var outputs = 0
+            let start = ContinuousClock.now
+            for record in records { outputs += processor.apply(record).count }
+            let elapsed = seconds(ContinuousClock.now - start)
+            print(String(format: "  %@: %d records -> %d outputs in %.3f s: %.0f records/s (no Kafka)", name, records.count, outputs, elapsed, Double(records.count) / elapsed))
+        }
+        print("processing cost without Kafka (one thread):")
+        measure("route (decode + validate)", inbound, RouteProcessor(topics: topics))
+        measure("identity (decode + resolve + encode)", identity, IdentityProcessor(topics: topics))
+        measure("materialize (decode + ledger + audit encode)", log, MaterializeProcessor(topics: topics, partition: 0))
     }
 
     func produceWorkload(_ configuration: EngineConfiguration, count: Int, seed: UInt64, logger: Logger) async throws {
