@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerCore
 import LeadLedgerEngine
 import Logging
 import ServiceLifecycle
@@ -38,6 +39,9 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.")
     var seed: UInt64 = 7
 
+    @Option(help: "fetch.wait.max.ms of the engine's consumers (librdkafka default 500; how long a fetch waits for data on a quiet partition).")
+    var fetchWaitMs: Int = 500
+
     @Option(help: "Partitions of the inbound topics and the canonical log.")
     var partitions: Int32 = 6
 
@@ -63,6 +67,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         configuration.partitions.events = partitions
         configuration.partitions.outputs = partitions
         configuration.sessionTimeoutMilliseconds = 6000
+        configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs)
         configuration.stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-\(suffix)").path
         return configuration
     }
@@ -155,6 +160,24 @@ struct EngineBenchmark: AsyncParsableCommand {
         measure("route (decode + validate)", inbound, RouteProcessor(topics: topics))
         measure("identity (decode + resolve + encode)", identity, IdentityProcessor(topics: topics))
         measure("materialize (decode + ledger + audit encode)", log, MaterializeProcessor(topics: topics, partition: 0))
+
+        // The identity step split: decoding vs. the core resolver alone.
+        let decoder = InboundDecoder()
+        var decoded: [([InboundEvent], SourcePosition)] = []
+        let decodeStart = ContinuousClock.now
+        for record in identity {
+            let contract = record.headers.first { $0.key == RepartitionHeaders.contract }.flatMap { $0.value }.map { String(decoding: $0, as: UTF8.self) }.flatMap(InboundTopic.init(rawValue:)) ?? .crm
+            if let events = try? decoder.decode(topic: contract, bytes: record.value) {
+                decoded.append((events, SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)))
+            }
+        }
+        let decodeTime = seconds(ContinuousClock.now - decodeStart)
+        var resolver = IdentityResolver()
+        var canonical = 0
+        let resolveStart = ContinuousClock.now
+        for (events, position) in decoded { canonical += resolver.resolve(events, at: position).count }
+        let resolveTime = seconds(ContinuousClock.now - resolveStart)
+        print(String(format: "  identity split: decode %.0f msgs/s, IdentityResolver.resolve %.0f msgs/s (%d canonical events)", Double(decoded.count) / decodeTime, Double(decoded.count) / resolveTime, canonical))
     }
 
     func produceWorkload(_ configuration: EngineConfiguration, count: Int, seed: UInt64, logger: Logger) async throws {
