@@ -107,6 +107,7 @@ let package = Package(
             name: "LeadLedgerEngineTests",
             dependencies: [
                 "Kafka",
+                "LeadLedgerCore",
                 "LeadLedgerEngine",
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
