@@ -34,8 +34,11 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Fraction of messages made invalid (0...1).")
     var malformedRate: Double = 0.01
 
+    @Option(help: "Skip the first N messages of the seeded sequence (continue an earlier run with the same seed).")
+    var skip: Int = 0
+
     func validate() throws {
-        if events < 0 { throw ValidationError("--events must not be negative") }
+        if events < 0 || skip < 0 { throw ValidationError("--events and --skip must not be negative") }
         if rate < 0 { throw ValidationError("--rate must not be negative") }
         if !(0...1).contains(malformedRate) { throw ValidationError("--malformed-rate must be within 0...1") }
     }
@@ -48,6 +51,7 @@ struct GenerateCommand: AsyncParsableCommand {
         producerConfiguration.shutdownFlushTimeout = .seconds(30)
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var generator = WorkloadGenerator(seed: seed, topics: configuration.topics, malformedRate: malformedRate)
+        for _ in 0..<skip { _ = generator.next() }
         let progress = ProgressReporter(label: "generate", total: events)
         let started = ContinuousClock.now
         var counts: [String: Int] = [:]
