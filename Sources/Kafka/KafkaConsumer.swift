@@ -537,18 +537,37 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
 
     // MARK: poll loop
 
+    /// The last topic handle seen and its name (poll thread only).
+    private var lastTopic: (rkt: OpaquePointer, name: String)?
+
     private func topicName(_ rkt: OpaquePointer?) -> String {
         guard let rkt else { return "" }
-        if let name = topicNames[rkt] { return name }
-        let name = String(cString: rd_kafka_topic_name(rkt))
-        topicNames[rkt] = name
+        if let lastTopic, lastTopic.rkt == rkt { return lastTopic.name }
+        let name: String
+        if let cached = topicNames[rkt] {
+            name = cached
+        } else {
+            // A new allocation (not a shared literal) even for equal names.
+            name = String(decoding: UnsafeRawBufferPointer(start: rd_kafka_topic_name(rkt), count: strlen(rd_kafka_topic_name(rkt))), as: UTF8.self)
+            topicNames[rkt] = name
+        }
+        lastTopic = (rkt, name)
         return name
     }
 
-    private func convert(_ msg: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaConsumerMessage {
+    /// Copies `count` bytes into the batch buffer at `cursor`.
+    @inline(__always)
+    private func bytes(_ source: UnsafeRawPointer, _ count: Int, _ storage: KafkaByteStorage, _ cursor: inout Int) -> KafkaBytes {
+        guard count > 0 else { return KafkaBytes(storage: KafkaByteStorage.empty, offset: 0, count: 0) }
+        (storage.base + cursor).copyMemory(from: source, byteCount: count)
+        defer { cursor += count }
+        return KafkaBytes(storage: storage, offset: cursor, count: count)
+    }
+
+    private func convert(_ msg: UnsafeMutablePointer<rd_kafka_message_t>, _ storage: KafkaByteStorage, _ cursor: inout Int) -> KafkaConsumerMessage {
         let m = msg.pointee
-        let value: [UInt8] = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
-        let key: [UInt8]? = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        let value: KafkaBytes = m.payload.map { bytes($0, m.len, storage, &cursor) } ?? KafkaBytes(storage: KafkaByteStorage.empty, offset: 0, count: 0)
+        let key: KafkaBytes? = m.key.map { bytes($0, m.key_len, storage, &cursor) }
         var headers: [KafkaHeader] = []
         var hdrs: OpaquePointer? = nil
         if rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
@@ -559,7 +578,7 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             var valuePointer: UnsafeRawPointer? = nil
             var size = 0
             while rd_kafka_header_get_all(hdrs, index, &name, &valuePointer, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                let headerValue = valuePointer.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+                let headerValue = valuePointer.map { copyBytes($0, size) }
                 headers.append(KafkaHeader(key: name.map { String(cString: $0) } ?? "", value: headerValue))
                 index += 1
             }
@@ -587,29 +606,54 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             let (phase, hasSeeks, fatal) = state.withLock { ($0.phase, !$0.seeks.isEmpty, $0.fatalError) }
             if phase != .running || fatal != nil { break }
             if hasSeeks { performSeeks(rk) }
-            let count = rd_kafka_consume_batch_queue(queue.raw, 1000, buffer, capacity)
-            guard count > 0 else { continue }
+            // Block (up to 1 s) for the first message or event, then take what else is
+            // already queued without waiting: a batch call alone would wait for a full batch.
+            guard let first = rd_kafka_consume_queue(queue.raw, 1000) else { continue }
+            // Fresh topic strings per batch: messages of one batch share them, but the
+            // application releasing the previous batch on another core does not contend
+            // with this thread on the same reference count.
+            lastTopic = nil
+            topicNames.removeAll(keepingCapacity: true)
+            buffer[0] = first
+            let more = capacity > 1 ? rd_kafka_consume_batch_queue(queue.raw, 0, buffer + 1, capacity - 1) : 0
+            let count = 1 + max(0, more)
 
             // Group the batch: messages in order, EOF markers after the messages before them.
             var events: [(KafkaTopicPartition?, KafkaConsumerEvent)] = []
             var pending: [KafkaConsumerMessage] = []
             pending.reserveCapacity(count)
             var perPartitionPending: [KafkaTopicPartition: [KafkaConsumerMessage]] = [:]
+            // The distinct partitions of this batch (usually one or a few).
+            var batchPartitions: [(rkt: OpaquePointer?, partition: Int32)] = []
             func flushPending() {
                 if perPartition {
-                    for (partition, messages) in perPartitionPending { events.append((partition, .messages(messages))) }
+                    for (partition, messages) in perPartitionPending.sorted(by: { $0.key < $1.key }) { events.append((partition, .messages(messages))) }
                     perPartitionPending.removeAll(keepingCapacity: true)
                 } else if !pending.isEmpty {
                     events.append((nil, .messages(pending)))
                     pending = []
                 }
             }
+            // One buffer for all keys and values of the batch.
+            var total = 0
+            for index in 0..<count {
+                guard let msg = buffer[index], msg.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+                if msg.pointee.payload != nil { total += msg.pointee.len }
+                if msg.pointee.key != nil { total += msg.pointee.key_len }
+            }
+            let storage = total > 0 ? KafkaByteStorage(capacity: total) : KafkaByteStorage.empty
+            var cursor = 0
             for index in 0..<count {
                 guard let msg = buffer[index] else { continue }
                 defer { rd_kafka_message_destroy(msg) }
                 let err = msg.pointee.err
                 if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    let message = convert(msg)
+                    let message = convert(msg, storage, &cursor)
+                    if let last = batchPartitions.last, last.rkt == msg.pointee.rkt, last.partition == message.partition {
+                        // same partition as the previous message
+                    } else if !batchPartitions.contains(where: { $0.rkt == msg.pointee.rkt && $0.partition == message.partition }) {
+                        batchPartitions.append((msg.pointee.rkt, message.partition))
+                    }
                     if perPartition {
                         perPartitionPending[message.topicPartition, default: []].append(message)
                     } else {
@@ -631,18 +675,20 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             }
             flushPending()
 
-            // Deliver what belongs to partitions that are still assigned.
+            // Deliver what belongs to partitions that are still assigned (a rebalance
+            // served inside this poll may have revoked some).
             let assigned = state.withLock { $0.assigned }
+            let unassigned = Set(batchPartitions.map { KafkaTopicPartition(topic: topicName($0.rkt), partition: $0.partition) }.filter { assigned[$0] == nil })
             for (partition, event) in events {
                 if perPartition {
                     guard let partition, let entry = assigned[partition], let channel = entry else { continue }
                     channel.send(event)
                 } else {
                     var event = event
-                    if case .messages(let messages) = event {
-                        let kept = messages.filter { assigned[$0.topicPartition] != nil }
+                    if case .messages(let messages) = event, !unassigned.isEmpty {
+                        let kept = messages.filter { !unassigned.contains($0.topicPartition) }
                         if kept.isEmpty { continue }
-                        if kept.count != messages.count { event = .messages(kept) }
+                        event = .messages(kept)
                     } else if let partition, assigned[partition] == nil {
                         continue
                     }
@@ -739,5 +785,15 @@ private let consumerOffsetCommitCallback: @convention(c) (OpaquePointer?, rd_kaf
     }
     for entry in RdKafka.entries(of: offsets) where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
         context.logger.warning("offset commit failed: \(KafkaError(entry.error, operation: "commit", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition))")
+    }
+}
+
+/// One allocation and one `memcpy`.
+@inline(__always)
+private func copyBytes(_ source: UnsafeRawPointer, _ count: Int) -> [UInt8] {
+    guard count > 0 else { return [] }
+    return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+        buffer.baseAddress!.update(from: source.assumingMemoryBound(to: UInt8.self), count: count)
+        initialized = count
     }
 }

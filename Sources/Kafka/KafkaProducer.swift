@@ -89,7 +89,8 @@ public final class KafkaProducer: Service, Sendable {
         onDelivery: (@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)? = nil
     ) async throws(KafkaError) {
         while true {
-            try await core.reserve()
+            // Fast path without a suspension point; wait only when the window is full.
+            if !(try core.tryReserve()) { try await core.reserve() }
             let completion: ProducerCore.Completion = onDelivery.map { .callback($0) } ?? .none
             switch core.produceReserved(message, completion: completion) {
             case nil: return
@@ -158,42 +159,59 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     }
 
     struct State {
-        var inFlight = 0
-        var activeCalls = 0
-        var closing = false
         var exited = false
         var nextID: UInt = 1
         var pending: [UInt: Completion] = [:]
         var waiters: [Waiter] = []
         var nextWaiterID: UInt64 = 0
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
-        var delivered = 0
-        var failed = 0
         var lastError: KafkaError?
         var fatalError: KafkaError?
-
-        /// Removes and returns the waiters whose condition holds.
-        mutating func readyWaiters() -> [Waiter] {
-            guard !waiters.isEmpty else { return [] }
-            var ready: [Waiter] = []
-            waiters.removeAll { waiter in
-                if closing || inFlight <= waiter.threshold {
-                    ready.append(waiter)
-                    return true
-                }
-                return false
-            }
-            return ready
-        }
     }
 
     let state = Mutex(State())
+    // The per-message counters are atomics so the hot path takes no lock.
+    // Ordering is sequentially consistent where two of them pair up (see `reserve`).
+    let inFlight = Atomic<Int>(0)
+    let activeCalls = Atomic<Int>(0)
+    let closing = Atomic<Bool>(false)
+    let failedFatally = Atomic<Bool>(false)
+    let waiterCount = Atomic<Int>(0)
+    let deliveredCount = Atomic<Int>(0)
+    let failedCount = Atomic<Int>(0)
+
+    /// Removes and returns the waiters whose condition holds (call with the state lock held).
+    private func readyWaiters(_ state: inout State) -> [Waiter] {
+        guard !state.waiters.isEmpty else { return [] }
+        let isClosing = closing.load(ordering: .sequentiallyConsistent)
+        let current = inFlight.load(ordering: .sequentiallyConsistent)
+        var ready: [Waiter] = []
+        state.waiters.removeAll { waiter in
+            if isClosing || current <= waiter.threshold {
+                ready.append(waiter)
+                return true
+            }
+            return false
+        }
+        waiterCount.wrappingSubtract(ready.count, ordering: .sequentiallyConsistent)
+        return ready
+    }
+
+    /// Wakes waiters whose condition now holds, if there are any.
+    private func wakeWaiters() {
+        guard waiterCount.load(ordering: .sequentiallyConsistent) > 0 else { return }
+        let ready = state.withLock { readyWaiters(&$0) }
+        for waiter in ready { waiter.continuation.resume(returning: true) }
+    }
     let window: Int
     let flushTimeout: Duration
     private(set) var handle: RdPointer?
+    /// The main queue (served by `rd_kafka_poll`), kept to wake the poll thread.
+    private var mainQueue: RdPointer?
     private var contextOpaque: UnsafeMutableRawPointer?
-    /// Topic handles by name; only created, never destroyed before the client is.
-    let topics = Mutex<[String: RdPointer]>([:])
+    /// Topic handles by name (plus the last one used); created on first use,
+    /// destroyed only by the poll thread right before the client.
+    let topics = Mutex<(all: [String: RdPointer], last: (name: String, handle: RdPointer)?)>(([:], nil))
 
     init(logger: Logger, window: Int, flushTimeout: Duration) {
         self.window = window
@@ -204,10 +222,12 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     override func clientError(_ error: KafkaError) {
         guard error.isFatal else { return }
         state.withLock { $0.fatalError = error }
+        failedFatally.store(true, ordering: .sequentiallyConsistent)
     }
 
     func start(handle: RdPointer, contextOpaque: UnsafeMutableRawPointer) {
         self.handle = handle
+        self.mainQueue = RdPointer(raw: rd_kafka_queue_get_main(handle.raw))
         self.contextOpaque = contextOpaque
         let thread = Thread { [self] in self.pollLoop() }
         thread.name = "kafka-producer-poll"
@@ -215,25 +235,48 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     }
 
     var statistics: KafkaProducerStatistics {
-        state.withLock { KafkaProducerStatistics(delivered: $0.delivered, failed: $0.failed, inFlight: $0.inFlight, lastError: $0.lastError) }
+        KafkaProducerStatistics(
+            delivered: deliveredCount.load(ordering: .sequentiallyConsistent),
+            failed: failedCount.load(ordering: .sequentiallyConsistent),
+            inFlight: inFlight.load(ordering: .sequentiallyConsistent),
+            lastError: state.withLock { $0.lastError }
+        )
     }
 
     // MARK: enqueueing
 
     /// Takes a slot in the in-flight window (and marks an active librdkafka call).
+    ///
+    /// `activeCalls` is incremented before `closing` is checked, and the poll thread
+    /// sets `closing` before it waits for `activeCalls == 0`: with sequentially
+    /// consistent ordering no produce call can run after `rd_kafka_destroy` started.
     func reserve() async throws(KafkaError) {
-        while true {
-            let result: Result<Bool, KafkaError> = state.withLock { state in
-                if state.closing { return .failure(KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")) }
-                if let fatal = state.fatalError { return .failure(fatal) }
-                if state.inFlight >= window { return .success(false) }
-                state.inFlight += 1
-                state.activeCalls += 1
-                return .success(true)
-            }
-            if try result.get() { return }
+        while !(try tryReserve()) {
             await waitForInFlight(atMost: window - 1 - window / 4)
         }
+    }
+
+    /// The synchronous part of `reserve()`: false when the window is full.
+    @inline(__always)
+    func tryReserve() throws(KafkaError) -> Bool {
+        if failedFatally.load(ordering: .relaxed), let fatal = state.withLock({ $0.fatalError }) {
+            throw fatal
+        }
+        let count = inFlight.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+        if count <= window {
+            activeCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            if !closing.load(ordering: .sequentiallyConsistent) { return true }
+            activeCalls.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            wakeWaiters()
+            throw KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")
+        }
+        inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        wakeWaiters()
+        if closing.load(ordering: .sequentiallyConsistent) {
+            throw KafkaError(code: .localDestroyed, message: "the producer is closed", operation: "produce")
+        }
+        return false
     }
 
     /// Waits until at most `threshold` messages are in flight (or the producer closes).
@@ -254,7 +297,11 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 let satisfied = state.withLock { state -> Bool in
-                    if state.closing || state.inFlight <= threshold { return true }
+                    waiterCount.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                    if closing.load(ordering: .sequentiallyConsistent) || inFlight.load(ordering: .sequentiallyConsistent) <= threshold {
+                        waiterCount.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+                        return true
+                    }
                     state.waiters.append(Waiter(id: id, threshold: threshold, continuation: continuation))
                     return false
                 }
@@ -268,18 +315,23 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     private func cancelWaiter(_ id: UInt64) {
         let waiter: Waiter? = state.withLock { state in
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            waiterCount.wrappingSubtract(1, ordering: .sequentiallyConsistent)
             return state.waiters.remove(at: index)
         }
         waiter?.continuation.resume(returning: false)
     }
 
     private func topicHandle(_ name: String) -> OpaquePointer? {
-        if let cached = topics.withLock({ $0[name] }) { return cached.raw }
         guard let handle else { return nil }
         return topics.withLock { topics in
-            if let cached = topics[name] { return cached.raw }
+            if let last = topics.last, last.name == name { return last.handle.raw }
+            if let cached = topics.all[name] {
+                topics.last = (name, cached)
+                return cached.raw
+            }
             guard let rkt = rd_kafka_topic_new(handle.raw, name, nil) else { return nil }
-            topics[name] = RdPointer(raw: rkt)
+            topics.all[name] = RdPointer(raw: rkt)
+            topics.last = (name, RdPointer(raw: rkt))
             return rkt
         }
     }
@@ -300,16 +352,11 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
             }
         }
         let error = produce(message, opaque: UnsafeMutableRawPointer(bitPattern: id))
-        guard let error else {
-            state.withLock { $0.activeCalls -= 1 }
-            return nil
-        }
-        let inFlight = state.withLock { state in
-            state.activeCalls -= 1
-            state.inFlight -= 1
-            if id != 0 { state.pending[id] = nil }
-            return state.inFlight
-        }
+        activeCalls.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        guard let error else { return nil }
+        if id != 0 { state.withLock { _ = $0.pending.removeValue(forKey: id) } }
+        let inFlight = self.inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent).newValue
+        wakeWaiters()
         let outcome: Outcome = error.code == .localQueueFull ? .queueFull(inFlight: inFlight + 1) : .failed(error)
         if case .continuation(let continuation) = completion { continuation.resume(returning: outcome) }
         return outcome
@@ -375,56 +422,47 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     func delivered(_ message: UnsafePointer<rd_kafka_message_t>) {
         let msg = message.pointee
         let id = UInt(bitPattern: msg._private)
-        let outcome: Outcome
-        if msg.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-            if id == 0 {
-                outcome = .delivered(KafkaDeliveryReport(topic: "", partition: msg.partition, offset: msg.offset))
-            } else {
-                outcome = .delivered(KafkaDeliveryReport(topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition, offset: msg.offset))
-            }
+        let ok = msg.err == RD_KAFKA_RESP_ERR_NO_ERROR
+        if ok {
+            deliveredCount.wrappingAdd(1, ordering: .relaxed)
         } else {
-            var text: String? = nil
-            if let errstr = rd_kafka_message_errstr(message) { text = String(cString: errstr) }
-            outcome = .failed(KafkaError(msg.err, message: text, operation: "delivery", topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition))
+            failedCount.wrappingAdd(1, ordering: .relaxed)
         }
-        let (completion, ready): (Completion, [Waiter]) = state.withLock { state in
-            state.inFlight -= 1
-            switch outcome {
-            case .delivered: state.delivered += 1
-            case .failed(let error):
-                state.failed += 1
-                state.lastError = error
-            case .queueFull: break
-            }
-            let completion = id == 0 ? Completion.none : (state.pending.removeValue(forKey: id) ?? .none)
-            return (completion, state.readyWaiters())
-        }
-        if case .failed(let error) = outcome {
+        var failure: KafkaError? = nil
+        if !ok {
+            let text = rd_kafka_message_errstr(message).map { String(cString: $0) }
+            let error = KafkaError(msg.err, message: text, operation: "delivery", topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition)
+            failure = error
+            state.withLock { $0.lastError = error }
             logger.debug("delivery failed: \(error)")
         }
-        switch completion {
-        case .none: break
-        case .continuation(let continuation): continuation.resume(returning: outcome)
-        case .callback(let callback):
-            switch outcome {
-            case .delivered(let report): callback(.success(report))
-            case .failed(let error): callback(.failure(error))
-            case .queueFull: break
+        // Completions of `send` and callbacks; fire-and-forget messages (id 0) have none.
+        if id != 0 {
+            let completion = state.withLock { $0.pending.removeValue(forKey: id) } ?? .none
+            let outcome: Outcome = failure.map { .failed($0) }
+                ?? .delivered(KafkaDeliveryReport(topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition, offset: msg.offset))
+            switch completion {
+            case .none: break
+            case .continuation(let continuation): continuation.resume(returning: outcome)
+            case .callback(let callback):
+                switch outcome {
+                case .delivered(let report): callback(.success(report))
+                case .failed(let error): callback(.failure(error))
+                case .queueFull: break
+                }
             }
         }
-        for waiter in ready { waiter.continuation.resume(returning: true) }
+        inFlight.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+        wakeWaiters()
     }
 
     // MARK: lifecycle
 
     func beginClose() {
-        let (ready, wasClosing) = state.withLock { state in
-            let was = state.closing
-            state.closing = true
-            return (state.readyWaiters(), was)
-        }
+        let wasClosing = closing.exchange(true, ordering: .sequentiallyConsistent)
+        let ready = state.withLock { readyWaiters(&$0) }
         for waiter in ready { waiter.continuation.resume(returning: true) }
-        if !wasClosing, let handle { rd_kafka_yield(handle.raw) }
+        if !wasClosing, let mainQueue { rd_kafka_queue_yield(mainQueue.raw) }
     }
 
     func waitForExit() async {
@@ -441,7 +479,7 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     private func pollLoop() {
         guard let handle else { return }
         let rk = handle.raw
-        while !state.withLock({ $0.closing }) {
+        while !closing.load(ordering: .sequentiallyConsistent) {
             rd_kafka_poll(rk, 1000)
         }
         // Shutdown: no new messages are accepted (closing). Flush, then purge the rest.
@@ -452,17 +490,18 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
             rd_kafka_purge(rk, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT))
             // Purged messages get their (failed) delivery reports on the next polls.
             let deadline = ContinuousClock.now + .seconds(2)
-            while state.withLock({ $0.inFlight > 0 }) && ContinuousClock.now < deadline {
+            while inFlight.load(ordering: .sequentiallyConsistent) > 0 && ContinuousClock.now < deadline {
                 rd_kafka_poll(rk, 50)
             }
         }
         // Wait for produce calls that passed `reserve()` before `closing` was set.
-        while state.withLock({ $0.activeCalls > 0 }) {
+        while activeCalls.load(ordering: .sequentiallyConsistent) > 0 {
             rd_kafka_poll(rk, 1)
         }
-        for topic in topics.withLock({ Array($0.values) }) {
+        for topic in topics.withLock({ Array($0.all.values) }) {
             rd_kafka_topic_destroy(topic.raw)
         }
+        if let mainQueue { rd_kafka_queue_destroy(mainQueue.raw) }
         rd_kafka_destroy(rk)
         let (pending, exitWaiters) = state.withLock { state in
             state.exited = true

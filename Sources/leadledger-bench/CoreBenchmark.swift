@@ -179,6 +179,7 @@ struct CoreBenchmark: ParsableCommand {
         print(String(format: "queries: similarAccounts(k=5) + coverage in %.1f ms; top similarity %.4f; coverage %.2f",
                      seconds(qClock.now - qStart) * 1000, similar.first?.similarity ?? 0, coverage.fraction))
         print("ledger: \(ledger.leadCount) leads, \(ledger.accountCount) accounts, \(ledger.strings.count) interned strings")
+        try snapshot(ledger)
 
         if messages > 0 { try decodeAndResolve(&rng) }
     }
@@ -224,6 +225,34 @@ struct CoreBenchmark: ParsableCommand {
                      decodeTime, Double(messages) / decodeTime, Double(bytes) / 1e6 / decodeTime))
         print(String(format: "resolve:  %d messages -> %d canonical events in %.2f s = %.0f msg/s (normalization + identity)",
                      messages, produced, resolveTime, Double(messages) / resolveTime))
+        let s3 = clock.now
+        let bytesR = resolver.snapshotBytes()
+        let encodeR = seconds(clock.now - s3)
+        let s4 = clock.now
+        let restoredR = try IdentityResolver(snapshot: bytesR)
+        let decodeR = seconds(clock.now - s4)
+        print(String(format: "resolver snapshot: %.1f MB (%d leads) encode %.3f s, decode %.3f s; restored == original: %@",
+                     Double(bytesR.count) / 1e6, resolver.counters.leadsCreated, encodeR, decodeR, restoredR == resolver ? "yes" : "NO"))
+    }
+
+    /// Snapshot size and encode/decode time of the loaded ledger (what the engine writes to SQLite on revoke).
+    func snapshot(_ ledger: Ledger) throws {
+        let clock = ContinuousClock()
+        let s0 = clock.now
+        let c0 = threadCPUSeconds()
+        let bytes = ledger.snapshotBytes()
+        let encodeCPU = threadCPUSeconds() - c0
+        let encode = seconds(clock.now - s0)
+        let s1 = clock.now
+        let c1 = threadCPUSeconds()
+        let restored = try Ledger(snapshot: bytes)
+        let decodeCPU = threadCPUSeconds() - c1
+        let decode = seconds(clock.now - s1)
+        let same = restored == ledger && restored.snapshotBytes() == bytes
+        print(String(format: "ledger snapshot: %.1f MB = %.0f B/lead; encode %.2f s wall / %.2f s CPU (%.0f MB/s CPU), decode %.2f s wall / %.2f s CPU (%.0f MB/s CPU)",
+                     Double(bytes.count) / 1e6, Double(bytes.count) / Double(ledger.leadCount), encode, encodeCPU, Double(bytes.count) / 1e6 / encodeCPU,
+                     decode, decodeCPU, Double(bytes.count) / 1e6 / decodeCPU))
+        print("  restored == original and re-encodes to the same bytes: \(same ? "yes" : "NO")")
     }
 
     func seconds(_ d: Duration) -> Double {

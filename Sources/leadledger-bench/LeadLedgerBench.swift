@@ -8,6 +8,6 @@ struct LeadLedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadledger-bench",
         abstract: "LeadLedger benchmarks (build with -c release).",
-        subcommands: [CoreBenchmark.self, DecisionsBenchmark.self, EngineBenchmark.self]
+        subcommands: [KafkaBenchCommand.self, CoreBenchmark.self, DecisionsBenchmark.self, EngineBenchmark.self]
     )
 }

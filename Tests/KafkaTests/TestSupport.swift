@@ -15,12 +15,22 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a process to completion and captures its output.
+/// Runs a process to completion and captures its output. The blocking work runs
+/// on a Dispatch thread: tests run in parallel on a small cooperative pool that
+/// must never be blocked (the consumer's rebalance handlers need it too).
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin, environment: environment) })
+        }
+    }
+}
+
+private func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data?, environment: [String: String]?) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = closeInheritedDescriptors(executable, arguments)
     if let environment { process.environment = environment }
     let outPipe = Pipe()
     let errPipe = Pipe()
@@ -37,43 +47,79 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil,
             try? writer.close()
         }.start()
     }
-    let outBox = Mutex(Data())
-    let reader = Thread { outBox.withLock { $0 = outPipe.fileHandleForReading.readDataToEndOfFile() } }
-    reader.start()
+    let outBox = Locked(Data())
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        let data = outPipe.fileHandleForReading.readDataToEndOfFile()
+        outBox.withLock { $0 = data }
+        done.signal()
+    }.start()
     let err = errPipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while reader.isExecuting || !reader.isFinished { usleep(1000) }
-    let out = outBox.withLock { $0 }
+    done.wait()
+    let out = outBox.value
     return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}
+
+/// Arguments for `/bin/bash` that close every inherited descriptor above 2 and
+/// then exec `executable`. Foundation's `Process` on Linux lets a child inherit the
+/// pipes of other processes spawned concurrently (tests run in parallel); a
+/// long-lived grandchild such as the broker would then hold them open forever.
+func closeInheritedDescriptors(_ executable: String, _ arguments: [String]) -> [String] {
+    let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@""#
+    return ["-c", script, executable] + arguments
 }
 
 /// Brokers for the tests: `$LEADLEDGER_TEST_BROKERS`, or a broker this test process
 /// starts with `scripts/broker` on a port in 19400–19499 (stopped at exit).
 enum TestBroker {
     static let sharedPort = 19410
-    private static let shared = Mutex<String?>(nil)
+    private static let shared = Mutex<Task<String, any Error>?>(nil)
 
-    static func brokers() throws -> String {
-        try shared.withLock { cached in
+    static func brokers() async throws -> String {
+        let task = shared.withLock { cached -> Task<String, any Error> in
             if let cached { return cached }
-            if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty {
-                cached = env
-                return env
+            let task = Task<String, any Error> {
+                if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty {
+                    return env
+                }
+                try await start(port: sharedPort)
+                atexit { TestBroker.stopAtExit() }
+                return "127.0.0.1:\(sharedPort)"
             }
-            try start(port: sharedPort)
-            atexit { _ = try? TestBroker.stop(port: TestBroker.sharedPort) }
-            cached = "127.0.0.1:\(sharedPort)"
-            return cached!
+            cached = task
+            return task
         }
+        return try await task.value
     }
 
-    static func start(port: Int) throws {
-        let result = try runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)])
+    private static func stopAtExit() {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = closeInheritedDescriptors(repoRoot.appendingPathComponent("scripts/broker").path, ["stop", "--port", String(sharedPort)])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+    }
+
+    static func start(port: Int) async throws {
+        let result = try await runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "start", "--port", String(port)])
         guard result.status == 0 else { throw TestFailure("broker start failed: \(result.stdout) \(result.stderr)") }
     }
 
-    static func stop(port: Int) throws {
-        try runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(port)])
+    static func stop(port: Int) async throws {
+        try await runProcess("/bin/bash", [repoRoot.appendingPathComponent("scripts/broker").path, "stop", "--port", String(port)])
+    }
+
+    /// Starts `scripts/broker stop` without waiting (for `defer` blocks).
+    static func stopInBackground(port: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = closeInheritedDescriptors(repoRoot.appendingPathComponent("scripts/broker").path, ["stop", "--port", String(port)])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
     }
 
     static func pid(port: Int) throws -> Int32 {
@@ -120,6 +166,13 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escapi
 func createTopic(_ name: String, partitions: Int32, brokers: String) async throws {
     let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
     try await admin.createTopic(name: name, partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
+    // Wait until the metadata shows every partition, so independent clients
+    // (kcat, Python) started next do not race the topic's creation.
+    for _ in 0..<100 {
+        let metadata = try await admin.listTopics(topic: name)
+        if let topic = metadata.first(where: { $0.name == name }), topic.error == nil, topic.partitions.count == Int(partitions) { break }
+        try await Task.sleep(for: .milliseconds(100))
+    }
     await admin.close()
 }
 
@@ -144,4 +197,19 @@ func collect(_ consumer: KafkaConsumer, count: Int) async throws -> [KafkaConsum
         }
     }
     return messages
+}
+
+/// A lock-protected value that closures can capture (a `Mutex` itself is noncopyable).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+        mutex.withLock { value in body(&value) }
+    }
+
+    var value: Value { withLock { $0 } }
 }

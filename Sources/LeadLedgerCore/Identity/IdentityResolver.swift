@@ -46,7 +46,7 @@
 /// wins, then later event time, then later log position.
 public struct IdentityResolver: Sendable {
     /// Tunables.
-    public struct Configuration: Sendable {
+    public struct Configuration: Sendable, Equatable {
         /// How long anonymous events wait for an identity, in event-time milliseconds (default 30 days).
         public var anonymousTTL: Int64
         /// Per-visitor buffer bound (default 64 events).
@@ -76,19 +76,19 @@ public struct IdentityResolver: Sendable {
         public var erasuresUnknown = 0
     }
 
-    struct LeadState: Sendable {
+    struct LeadState: Sendable, Equatable {
         var id: LeadID
         var firstSeen: EventTime
         var account: AccountID?
         var method: AccountLinkMethod?
     }
 
-    struct Pending: Sendable {
+    struct Pending: Sendable, Equatable {
         var event: SegmentEvent
     }
 
     public let configuration: Configuration
-    public private(set) var counters = Counters()
+    public internal(set) var counters = Counters()
 
     var nodeOf: [String: Int32] = [:]
     var parent: [Int32] = []

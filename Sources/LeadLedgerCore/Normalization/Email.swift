@@ -29,7 +29,7 @@ public struct NormalizedEmail: Sendable, Hashable {
 /// 5. **Gmail dots** (optional, on by default): for `gmail.com` and
 ///    `googlemail.com` the identity key drops dots in the local part and uses
 ///    `gmail.com`, because Gmail delivers `j.a.ne@` and `jane@` to one mailbox.
-public struct EmailNormalizer: Sendable {
+public struct EmailNormalizer: Sendable, Equatable {
     /// Whether rule 5 applies.
     public var gmailDots: Bool
 

@@ -56,7 +56,7 @@ public struct Ledger: Sendable, Equatable {
     static let attrCount = AttributeName.allCases.count
     static let noIndex = UInt32.max
 
-    public private(set) var strings = StringTable()
+    public internal(set) var strings = StringTable()
 
     // Leads, column-wise.
     var leadIndex = LeadIndexMap()

@@ -1,0 +1,398 @@
+extension Ledger {
+    /// Version of the ``snapshotBytes()`` layout this build writes and reads.
+    /// Bump it whenever the layout or the meaning of a field changes; a
+    /// snapshot of another version is rejected
+    /// (``SnapshotError/Code/unsupportedVersion``) and the engine rebuilds
+    /// the partition by replaying the log from the start.
+    public static let snapshotFormatVersion: UInt32 = 1
+
+    /// The ledger's complete state as a compact, versioned, checksummed byte
+    /// string (layout in docs/core.md).
+    ///
+    /// A pure function of the state: equal ledgers give equal bytes in every
+    /// process. Nothing hash-ordered is written: sparse tables are written
+    /// sorted by their integer key, and the lead index, account index and
+    /// string lookup table are not written at all (they are rebuilt from the
+    /// dense arrays). Restoring with ``init(snapshot:)`` gives a ledger equal
+    /// (`==`) to this one that behaves identically for every later event.
+    public func snapshotBytes() -> [UInt8] {
+        var w = SnapshotEnvelope.begin(tag: .ledger, version: Self.snapshotFormatVersion,
+                                       capacity: leadIDs.count * 160 + strings.count * 24 + accounts.count * 64)
+        // Strings.
+        w.varint(strings.strings.count)
+        for s in strings.strings { w.string(s) }
+        // Leads.
+        let n = leadIDs.count
+        w.varint(n)
+        for i in 0..<n {
+            w.u64(leadIDs[i].raw)
+            let base = i * Self.attrCount
+            var mask: UInt16 = 0
+            for k in 0..<Self.attrCount where attrs[base + k].value != StringTable.none { mask |= 1 << UInt16(k) }
+            w.u8(UInt8(truncatingIfNeeded: mask))
+            w.u8(UInt8(truncatingIfNeeded: mask >> 8))
+            for k in 0..<Self.attrCount where mask & (1 << UInt16(k)) != 0 {
+                let s = attrs[base + k]
+                w.varint(s.value)
+                w.u8(s.source)
+                w.time(s.time)
+            }
+            let h = hot[i]
+            Self.write(h.engagement, to: &w)
+            w.optIndex(h.account)
+            w.u8(h.link)
+            w.u8(h.flags.rawValue)
+            w.u8(h.health.rawValue)
+            var edgeMask: UInt8 = 0
+            for k in 0..<EdgeBlock.capacity where h.edges[k].count != 0 { edgeMask |= 1 << UInt8(k) }
+            w.u8(edgeMask)
+            for k in 0..<EdgeBlock.capacity where edgeMask & (1 << UInt8(k)) != 0 {
+                let e = h.edges[k]
+                w.u8(UInt8(e.kind.rank))
+                w.u8(UInt8(e.targetKind.rank))
+                w.varint(e.target)
+                w.varint(e.firstSeen)
+                w.varint(e.lastSeen)
+                w.varint(e.count)
+            }
+            w.optIndex(identHead[i])
+        }
+        // Identifier pool, verbatim (chains are per lead; nodes orphaned by
+        // erasure or merge stay, so the restored ledger is equal).
+        w.varint(identPool.count)
+        for node in identPool {
+            w.u8(node.kind.ordinal)
+            w.varint(node.value)
+            w.optIndex(node.next)
+        }
+        w.zigzag(Int64(evictedEdgeCount))
+        // Sparse tables, sorted by lead index.
+        w.varint(mergedInto.count)
+        for k in mergedInto.keys.sorted() {
+            w.varint(k)
+            w.varint(mergedInto[k]!)
+        }
+        w.varint(absorbedBy.count)
+        for k in absorbedBy.keys.sorted() {
+            w.varint(k)
+            w.indices(absorbedBy[k]!)
+        }
+        w.varint(outcomes.count)
+        for k in outcomes.keys.sorted() {
+            let o = outcomes[k]!
+            w.varint(k)
+            w.u8(o.kind.snapshotOrdinal)
+            w.optString(o.reason)
+            w.optString(o.opportunityID)
+            w.zigzag(o.eventTime.milliseconds)
+        }
+        w.varint(overrides.count)
+        for k in overrides.keys.sorted() {
+            let o = overrides[k]!
+            w.varint(k)
+            w.u8(o.fields.tier.map { $0.snapshotOrdinal + 1 } ?? 0)
+            w.optString(o.fields.queue)
+            w.optString(o.fields.ownerID)
+            w.optString(o.fields.setBy)
+            w.optString(o.fields.note)
+            w.zigzag(o.eventTime.milliseconds)
+        }
+        // Accounts.
+        w.varint(accounts.count)
+        for r in accounts {
+            w.varint(r.id)
+            w.optIndex(r.name)
+            w.optIndex(r.domain)
+            w.optIndex(r.industry)
+            w.optIndex(r.country)
+            w.optIndex(r.owner)
+            w.zigzag(Int64(r.employees))
+            w.f64(r.revenue)
+            w.u8(r.factsSource)
+            w.time(r.factsTime)
+            w.optIndex(r.parent)
+            w.indices(r.children)
+            w.indices(r.contacts)
+            w.indices(r.opportunities)
+            for c in 0..<CategoryCounts.count { w.varint(r.engagement.counts[c]) }
+            w.varint(r.engagement.total)
+            w.time(r.engagement.lastEngaged)
+            w.time(r.linkTime)
+        }
+        // Opportunities.
+        w.varint(opportunities.count)
+        for r in opportunities {
+            w.varint(r.id)
+            w.optIndex(r.account)
+            w.optIndex(r.stage)
+            w.f64(r.amount)
+            w.optIndex(r.closeDate)
+            w.u8((r.isClosed ? 1 : 0) | (r.isWon ? 2 : 0))
+            w.indices(r.contacts)
+            w.time(r.updated)
+        }
+        // Idempotence marks, in first-seen order (part of the state).
+        w.varint(appliedKeys.count)
+        for (k, m) in zip(appliedKeys, appliedMarks) {
+            w.string(k.topic)
+            w.zigzag(Int64(k.partition))
+            w.zigzag(m.offset)
+            w.zigzag(Int64(m.seq))
+        }
+        return SnapshotEnvelope.finish(&w)
+    }
+
+    static func write(_ g: EngagementAggregate, to w: inout SnapshotWriter) {
+        w.varint(g.pageViews)
+        w.varint(g.tracks)
+        w.varint(g.emailsDelivered)
+        w.varint(g.emailOpens)
+        w.varint(g.emailClicks)
+        w.varint(g.crmActivities)
+        w.varint(g.highIntent)
+        w.time(g.firstEngaged)
+        w.time(g.lastEngaged)
+        w.time(g.lastHighIntent)
+    }
+
+    static func readEngagement(_ r: inout SnapshotReader) throws(SnapshotError) -> EngagementAggregate {
+        var g = EngagementAggregate()
+        g.pageViews = try r.u32v("engagement")
+        g.tracks = try r.u32v("engagement")
+        g.emailsDelivered = try r.u32v("engagement")
+        g.emailOpens = try r.u32v("engagement")
+        g.emailClicks = try r.u32v("engagement")
+        g.crmActivities = try r.u32v("engagement")
+        g.highIntent = try r.u32v("engagement")
+        g.firstEngaged = try r.time("engagement")
+        g.lastEngaged = try r.time("engagement")
+        g.lastHighIntent = try r.time("engagement")
+        return g
+    }
+
+    /// Restores a ledger from ``snapshotBytes()``.
+    ///
+    /// Checks the envelope (magic, type, ``snapshotFormatVersion``, length,
+    /// CRC-32) and then every index and key of the payload, so a damaged or
+    /// foreign snapshot throws a ``SnapshotError`` and never traps or yields
+    /// a wrong ledger. The lead index, account/opportunity indexes and the
+    /// string lookup table are rebuilt.
+    public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
+        var r = try SnapshotEnvelope.open(bytes, tag: .ledger, version: Self.snapshotFormatVersion)
+        self.init()
+        // Strings.
+        let ns = try r.count("string count")
+        strings.strings.reserveCapacity(ns)
+        strings.ids.reserveCapacity(ns)
+        for i in 0..<ns {
+            let s = try r.string("string")
+            guard strings.ids.updateValue(UInt32(i), forKey: s) == nil else { throw r.fail("string", "duplicate interned string") }
+            strings.strings.append(s)
+        }
+        // Leads.
+        let n = try r.count("lead count", minBytes: 8 + 2 + 10 + 6)
+        guard n < Int(UInt32.max) else { throw r.fail("lead count", "too many leads") }
+        reserveCapacity(leads: n, accounts: 0)
+        var heads = ContiguousArray<UInt32>()
+        heads.reserveCapacity(n)
+        for i in 0..<n {
+            let id = LeadID(raw: try r.u64("lead id"))
+            guard leadIndex[id] == nil else { throw r.fail("lead id", "duplicate lead \(id)") }
+            leadIndex[id] = UInt32(i)
+            leadIDs.append(id)
+            let mask = UInt16(try r.u8("attribute mask")) | UInt16(try r.u8("attribute mask")) << 8
+            for k in 0..<Self.attrCount {
+                if mask & (1 << UInt16(k)) != 0 {
+                    let v = try r.index("attribute value", below: ns)
+                    let source = try r.u8("attribute source")
+                    guard (1...3).contains(source) else { throw r.fail("attribute source", "priority \(source)") }
+                    attrs.append(AttrSlot(value: v, source: source, time: try r.time("attribute time")))
+                } else {
+                    attrs.append(AttrSlot())
+                }
+            }
+            var h = LeadHot()
+            h.engagement = try Self.readEngagement(&r)
+            h.account = try r.u32v("lead account")  // checked against the account count below
+            h.account = h.account == 0 ? Self.noIndex : h.account - 1
+            h.link = try r.u8("lead link")
+            guard Int(h.link) <= AccountLinkMethod.allCases.count else { throw r.fail("lead link", "strength \(h.link)") }
+            h.flags = Flags(rawValue: try r.u8("lead flags"))
+            guard h.flags.rawValue & ~3 == 0 else { throw r.fail("lead flags", "unknown bits") }
+            h.health = EmailHealth(rawValue: try r.u8("email health"))
+            guard h.health.rawValue & ~0x1F == 0 else { throw r.fail("email health", "unknown bits") }
+            let edgeMask = try r.u8("edge mask")
+            for k in 0..<EdgeBlock.capacity where edgeMask & (1 << UInt8(k)) != 0 {
+                let kind = try r.enumCase("edge kind", EdgeKind.self)
+                let targetKind = try r.enumCase("edge target kind", NodeKind.self)
+                let target = try r.index("edge target", below: ns)
+                let e = PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: try r.u32v("edge first seen"),
+                                   lastSeen: try r.u32v("edge last seen"), count: try r.u32v("edge count"))
+                guard e.count > 0 else { throw r.fail("edge count", "occupied slot with count 0") }
+                h.edges[k] = e
+            }
+            hot.append(h)
+            heads.append(try r.u32v("ident head"))
+        }
+        let np = try r.count("identifier pool", minBytes: 3)
+        identPool.reserveCapacity(np)
+        for _ in 0..<np {
+            identPool.append(IdentNode(kind: try r.enumCase("identifier kind", IdentifierKind.self),
+                                       value: try r.index("identifier value", below: ns),
+                                       next: try r.optIndex("identifier next", below: np)))
+        }
+        for h in heads {
+            guard h == 0 || Int(h) <= np else { throw r.fail("ident head", "index \(h - 1) out of range") }
+            identHead.append(h == 0 ? .max : h - 1)
+        }
+        // Chains must end (no cycles), so views and merges terminate.
+        var visited = [Bool](repeating: false, count: np)
+        for h in identHead {
+            var i = h
+            while i != .max {
+                guard !visited[Int(i)] else { throw r.fail("identifier pool", "shared or cyclic chain at node \(i)") }
+                visited[Int(i)] = true
+                i = identPool[Int(i)].next
+            }
+        }
+        evictedEdgeCount = try r.int("evicted edges")
+        // Sparse tables.
+        let nm = try r.count("merged count", minBytes: 2)
+        mergedInto.reserveCapacity(nm)
+        for _ in 0..<nm {
+            let k = try r.index("merged lead", below: n)
+            let v = try r.index("merged into", below: n)
+            guard mergedInto.updateValue(v, forKey: k) == nil, k != v else { throw r.fail("merged lead", "duplicate or self redirect") }
+            guard hot[Int(k)].flags.contains(.merged) else { throw r.fail("merged lead", "lead \(k) not flagged merged") }
+        }
+        for k in 0..<n where hot[k].flags.contains(.merged) && mergedInto[UInt32(k)] == nil {
+            throw r.fail("merged lead", "lead \(k) flagged merged without redirect")
+        }
+        for k in mergedInto.keys {  // redirect chains must end at a live lead
+            var x = k, steps = 0
+            while let next = mergedInto[x] {
+                x = next
+                steps += 1
+                guard steps <= nm else { throw r.fail("merged into", "redirect cycle") }
+            }
+        }
+        let na = try r.count("absorbed count", minBytes: 2)
+        absorbedBy.reserveCapacity(na)
+        for _ in 0..<na {
+            let k = try r.index("absorbing lead", below: n)
+            guard absorbedBy.updateValue(try r.indices("absorbed leads", below: n), forKey: k) == nil else {
+                throw r.fail("absorbing lead", "duplicate key")
+            }
+        }
+        let no = try r.count("outcome count", minBytes: 5)
+        outcomes.reserveCapacity(no)
+        for _ in 0..<no {
+            let k = try r.index("outcome lead", below: n)
+            let o = OutcomeRecord(kind: try r.enumCase("outcome kind", OutcomeKind.self), reason: try r.optString("outcome reason"),
+                                  opportunityID: try r.optString("outcome opportunity"),
+                                  eventTime: EventTime(milliseconds: try r.zigzag("outcome time")))
+            guard outcomes.updateValue(o, forKey: k) == nil else { throw r.fail("outcome lead", "duplicate key") }
+        }
+        let nv = try r.count("override count", minBytes: 7)
+        overrides.reserveCapacity(nv)
+        for _ in 0..<nv {
+            let k = try r.index("override lead", below: n)
+            var f = CRMOverrideFields()
+            let tier = try r.u8("override tier")
+            if tier > 0 {
+                guard Int(tier) <= Tier.allCases.count else { throw r.fail("override tier", "case \(tier)") }
+                f.tier = Tier.allCases[Int(tier) - 1]
+            }
+            f.queue = try r.optString("override queue")
+            f.ownerID = try r.optString("override owner")
+            f.setBy = try r.optString("override set by")
+            f.note = try r.optString("override note")
+            let o = OverrideRecord(fields: f, eventTime: EventTime(milliseconds: try r.zigzag("override time")))
+            guard overrides.updateValue(o, forKey: k) == nil else { throw r.fail("override lead", "duplicate key") }
+        }
+        // Accounts (indexes into accounts/opportunities are checked once both counts are known).
+        let nacc = try r.count("account count", minBytes: 30)
+        accounts.reserveCapacity(nacc)
+        accountIndex.reserveCapacity(nacc)
+        var accountOpps: [[UInt32]] = []
+        for a in 0..<nacc {
+            var rec = AccountRecord(id: try r.index("account id", below: ns))
+            guard accountIndex.updateValue(UInt32(a), forKey: rec.id) == nil else { throw r.fail("account id", "duplicate account") }
+            rec.name = try r.optIndex("account name", below: ns)
+            rec.domain = try r.optIndex("account domain", below: ns)
+            rec.industry = try r.optIndex("account industry", below: ns)
+            rec.country = try r.optIndex("account country", below: ns)
+            rec.owner = try r.optIndex("account owner", below: ns)
+            rec.employees = try r.int("account employees")
+            rec.revenue = try r.f64("account revenue")
+            rec.factsSource = try r.u8("account facts source")
+            guard rec.factsSource <= 3 else { throw r.fail("account facts source", "priority \(rec.factsSource)") }
+            rec.factsTime = try r.time("account facts time")
+            rec.parent = try r.optIndex("account parent", below: nacc)
+            rec.children = try r.indices("account children", below: nacc)
+            rec.contacts = try r.indices("account contacts", below: n)
+            accountOpps.append(try r.indices("account opportunities", below: Int(UInt32.max)))
+            for c in 0..<CategoryCounts.count { rec.engagement.counts[c] = try r.u32v("account engagement") }
+            rec.engagement.total = try r.u32v("account engagement total")
+            rec.engagement.lastEngaged = try r.time("account last engaged")
+            rec.linkTime = try r.time("account link time")
+            accounts.append(rec)
+        }
+        for a in 0..<nacc {  // the hierarchy must be acyclic
+            var x = accounts[a].parent, steps = 0
+            while x != Self.noIndex {
+                x = accounts[Int(x)].parent
+                steps += 1
+                guard steps <= nacc else { throw r.fail("account parent", "cycle through account \(a)") }
+            }
+        }
+        for i in 0..<n where hot[i].account != Self.noIndex && Int(hot[i].account) >= nacc {
+            throw r.fail("lead account", "index \(hot[i].account) out of range 0..<\(nacc)")
+        }
+        let nopp = try r.count("opportunity count", minBytes: 14)
+        opportunities.reserveCapacity(nopp)
+        for o in 0..<nopp {
+            var rec = OpportunityRecord(id: try r.index("opportunity id", below: ns))
+            guard opportunityIndex.updateValue(UInt32(o), forKey: rec.id) == nil else { throw r.fail("opportunity id", "duplicate opportunity") }
+            rec.account = try r.optIndex("opportunity account", below: nacc)
+            rec.stage = try r.optIndex("opportunity stage", below: ns)
+            rec.amount = try r.f64("opportunity amount")
+            rec.closeDate = try r.optIndex("opportunity close date", below: ns)
+            let flags = try r.u8("opportunity flags")
+            guard flags & ~3 == 0 else { throw r.fail("opportunity flags", "unknown bits") }
+            rec.isClosed = flags & 1 != 0
+            rec.isWon = flags & 2 != 0
+            rec.contacts = try r.indices("opportunity contacts", below: n)
+            rec.updated = try r.time("opportunity updated")
+            opportunities.append(rec)
+        }
+        for a in 0..<nacc {
+            guard accountOpps[a].allSatisfy({ Int($0) < nopp }) else { throw r.fail("account opportunities", "index out of range 0..<\(nopp)") }
+            accounts[a].opportunities = accountOpps[a]
+        }
+        // Idempotence marks.
+        let nk = try r.count("source count", minBytes: 4)
+        for _ in 0..<nk {
+            let topic = try r.string("source topic")
+            let p = try r.zigzag("source partition")
+            guard let partition = Int32(exactly: p) else { throw r.fail("source partition", "\(p) exceeds Int32") }
+            let key = SourceKey(topic: topic, partition: partition)
+            guard !appliedKeys.contains(key) else { throw r.fail("source topic", "duplicate source \(topic)/\(partition)") }
+            appliedKeys.append(key)
+            appliedMarks.append(Mark(offset: try r.zigzag("source offset"), seq: try r.int("source seq")))
+        }
+        try r.finish()
+    }
+}
+
+extension IdentifierKind {
+    /// Position in `allCases` without building the array (hot in snapshots).
+    var ordinal: UInt8 {
+        switch self {
+        case .email: 0
+        case .crmRecord: 1
+        case .userID: 2
+        case .anonymousID: 3
+        }
+    }
+}
