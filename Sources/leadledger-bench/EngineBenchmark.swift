@@ -203,7 +203,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             guard case .messages(let messages) = event else { continue }
             if started == nil { started = .now }
             for message in messages {
-                try await producer.enqueue(KafkaProducerMessage(topic: target, key: message.key, value: message.value))
+                try await producer.enqueue(KafkaProducerMessage(topic: target, key: message.key.map { Array($0) }, value: Array(message.value)))
             }
             consumed += messages.count
             if consumed >= events { break }

@@ -22,11 +22,12 @@ import LeadLedgerCore
 /// the resolve stage after a crash) changes nothing and gets no audit record.
 /// Undecodable log records go to the DLQ (stage `materialize`).
 ///
-/// The `Ledger` has no deterministic state encoding yet, so `snapshot()` is nil
-/// and an assigned partition is restored by replaying the log up to the
-/// committed offset.
+/// Snapshot (`snapshot()`): the state fingerprint (8 bytes, little endian)
+/// followed by `Ledger.snapshotBytes()` (versioned, checksummed, a pure function
+/// of the logical state). The format string names both versions, so a build
+/// with another ledger layout ignores the snapshot and replays instead.
 public struct MaterializeProcessor: PartitionProcessor {
-    public static let snapshotFormat = "materialize/1"
+    public static var snapshotFormat: String { "materialize/1+ledger/\(Ledger.snapshotFormatVersion)" }
     public static let isStateful = true
 
     let topics: TopicNames
@@ -107,7 +108,27 @@ public struct MaterializeProcessor: PartitionProcessor {
         ]))
     }
 
-    public func snapshot() -> [UInt8]? { nil }
+    public func snapshot() -> [UInt8]? {
+        var bytes = SnapshotBytes.uint64(stateHash.value)
+        bytes += ledger.snapshotBytes()
+        return bytes
+    }
+
+    /// Restores a processor from `snapshot()` bytes.
+    public init(topics: TopicNames, partition: Int32, snapshot bytes: [UInt8]) throws {
+        guard bytes.count >= 8 else { throw EngineError(.snapshotUnreadable, context: "materialize[\(partition)]", "too short") }
+        self.init(topics: topics, partition: partition)
+        stateHash = StableHash(value: SnapshotBytes.readUInt64(bytes, at: 0))
+        ledger = try Ledger(snapshot: Array(bytes[8...]))
+    }
+}
+
+/// Little-endian helpers for the engine's snapshot envelopes.
+enum SnapshotBytes {
+    static func uint64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
+    static func readUInt64(_ bytes: [UInt8], at index: Int) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[index + $1]) << (8 * UInt64($1)) }
+    }
 }
 
 /// Creates `MaterializeProcessor`s.
@@ -119,7 +140,7 @@ public struct MaterializeFactory: PartitionProcessorFactory {
 
     public func makeProcessor(partition: Int32) -> MaterializeProcessor { MaterializeProcessor(topics: topics, partition: partition) }
 
-    struct NoSnapshots: Error {}
-
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor { throw NoSnapshots() }
+    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
+        try MaterializeProcessor(topics: topics, partition: partition, snapshot: snapshot)
+    }
 }

@@ -111,11 +111,12 @@ public struct RouteFactory: PartitionProcessorFactory {
 /// - A crash of this step repeats canonical events byte-identically (the
 ///   resolver is deterministic over the repartition log); the `Ledger`
 ///   ignores an event whose source position it applied already.
-/// - Restore is a replay of the repartition topic from offset 0 (it is kept
-///   forever): the core resolver has no deterministic state encoding yet, so
-///   `snapshot()` is nil.
+/// - Snapshot: the resolved-offset marks (count, then per source partition in
+///   key order: key length, key bytes, offset; little endian) followed by
+///   `IdentityResolver.snapshotBytes()`. Restore falls back to a replay of the
+///   repartition topic (kept forever) when there is no usable snapshot.
 public struct IdentityProcessor: PartitionProcessor {
-    public static let snapshotFormat = "identity/1"
+    public static var snapshotFormat: String { "identity/1+resolver/\(IdentityResolver.snapshotFormatVersion)" }
     public static let isStateful = true
 
     let topics: TopicNames
@@ -163,7 +164,39 @@ public struct IdentityProcessor: PartitionProcessor {
         }
     }
 
-    public func snapshot() -> [UInt8]? { nil }
+    public func snapshot() -> [UInt8]? {
+        var bytes = SnapshotBytes.uint64(UInt64(resolvedUpTo.count))
+        for (key, offset) in resolvedUpTo.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            bytes += SnapshotBytes.uint64(UInt64(key.utf8.count))
+            bytes += Array(key.utf8)
+            bytes += SnapshotBytes.uint64(UInt64(bitPattern: offset))
+        }
+        bytes += resolver.snapshotBytes()
+        return bytes
+    }
+
+    /// Restores a processor from `snapshot()` bytes.
+    public init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
+        func fail() -> EngineError { EngineError(.snapshotUnreadable, context: "identity", "truncated marks") }
+        var index = 0
+        func read() throws -> UInt64 {
+            guard index + 8 <= bytes.count else { throw fail() }
+            defer { index += 8 }
+            return SnapshotBytes.readUInt64(bytes, at: index)
+        }
+        let count = try read()
+        guard count <= UInt64(bytes.count) else { throw fail() }
+        var marks: [String: Int64] = [:]
+        for _ in 0..<count {
+            let length = Int(clamping: try read())
+            guard index + length <= bytes.count else { throw fail() }
+            let key = String(decoding: bytes[index..<(index + length)], as: UTF8.self)
+            index += length
+            marks[key] = Int64(bitPattern: try read())
+        }
+        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])))
+        resolvedUpTo = marks
+    }
 }
 
 /// Creates `IdentityProcessor`s.
@@ -175,7 +208,7 @@ public struct IdentityFactory: PartitionProcessorFactory {
 
     public func makeProcessor(partition: Int32) -> IdentityProcessor { IdentityProcessor(topics: topics) }
 
-    struct NoSnapshots: Error {}
-
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor { throw NoSnapshots() }
+    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
+        try IdentityProcessor(topics: topics, snapshot: snapshot)
+    }
 }
