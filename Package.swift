@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
         .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
+        .library(name: "LeadLedgerEngine", targets: ["LeadLedgerEngine"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
         .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
@@ -35,6 +37,18 @@ let package = Package(
                 "CRdKafka",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The streaming engine: resolve and materialize stages, snapshots, replay, audit.
+        .target(
+            name: "LeadLedgerEngine",
+            dependencies: [
+                "Kafka",
+                "LeadLedgerCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The pure, I/O-free domain core: contracts, normalization, identity,
@@ -62,6 +76,7 @@ let package = Package(
             name: "leadledger",
             dependencies: [
                 "Kafka",
+                "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -74,6 +89,7 @@ let package = Package(
                 "Kafka",
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
+                "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -85,6 +101,17 @@ let package = Package(
                 // Built so tests can spawn the CLI from the products directory.
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "LeadLedgerEngineTests",
+            dependencies: [
+                "Kafka",
+                "LeadLedgerCore",
+                "LeadLedgerEngine",
+                "leadledger",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -8,6 +8,6 @@ struct LeadLedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadledger-bench",
         abstract: "LeadLedger benchmarks (build with -c release).",
-        subcommands: [KafkaBenchCommand.self, CoreBenchmark.self, DecisionsBenchmark.self, DeciderBenchmark.self, XEducationBenchmark.self]
+        subcommands: [KafkaBenchCommand.self, CoreBenchmark.self, DecisionsBenchmark.self, DeciderBenchmark.self, XEducationBenchmark.self, EngineBenchmark.self]
     )
 }

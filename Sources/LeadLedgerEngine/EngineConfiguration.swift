@@ -1,0 +1,260 @@
+import Foundation
+import Kafka
+import Yams
+
+/// Topic names (SPEC §1). Defaults are the contracted names.
+public struct TopicNames: Sendable, Hashable, Codable {
+    /// CRM change events (inbound).
+    public var crm = "crm.events"
+    /// Segment web events (inbound).
+    public var web = "web.events"
+    /// SendGrid email events (inbound).
+    public var email = "email.events"
+    /// The internal identity repartition topic (resolve stage).
+    public var identity = "leadledger.identity.repartition"
+    /// The canonical event log (the system of record).
+    public var events = "leadledger.events"
+    /// Routing decisions.
+    public var routing = "leadledger.routing"
+    /// Audit records.
+    public var audit = "leadledger.audit"
+    /// Rejected input.
+    public var dlq = "leadledger.dlq"
+
+    /// The defaults.
+    public init() {}
+
+    /// The inbound topics.
+    public var inbound: [String] { [crm, web, email] }
+
+    enum CodingKeys: String, CodingKey { case crm, web, email, identity, events, routing, audit, dlq }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TopicNames()
+        crm = try c.decodeIfPresent(String.self, forKey: .crm) ?? d.crm
+        web = try c.decodeIfPresent(String.self, forKey: .web) ?? d.web
+        email = try c.decodeIfPresent(String.self, forKey: .email) ?? d.email
+        identity = try c.decodeIfPresent(String.self, forKey: .identity) ?? d.identity
+        events = try c.decodeIfPresent(String.self, forKey: .events) ?? d.events
+        routing = try c.decodeIfPresent(String.self, forKey: .routing) ?? d.routing
+        audit = try c.decodeIfPresent(String.self, forKey: .audit) ?? d.audit
+        dlq = try c.decodeIfPresent(String.self, forKey: .dlq) ?? d.dlq
+    }
+}
+
+/// Partition counts used when the engine creates missing topics.
+public struct PartitionCounts: Sendable, Hashable, Codable {
+    /// Each inbound topic.
+    public var inbound: Int32 = 3
+    /// The identity repartition topic. 1: identity state is one ordered partition
+    /// (see the resolve design: merges across keys are exact).
+    public var identity: Int32 = 1
+    /// The canonical log.
+    public var events: Int32 = 6
+    /// Routing, audit and DLQ topics.
+    public var outputs: Int32 = 6
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case inbound, identity, events, outputs }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = PartitionCounts()
+        inbound = try c.decodeIfPresent(Int32.self, forKey: .inbound) ?? d.inbound
+        identity = try c.decodeIfPresent(Int32.self, forKey: .identity) ?? d.identity
+        events = try c.decodeIfPresent(Int32.self, forKey: .events) ?? d.events
+        outputs = try c.decodeIfPresent(Int32.self, forKey: .outputs) ?? d.outputs
+    }
+}
+
+/// Consumer groups of the stages.
+public struct GroupNames: Sendable, Hashable, Codable {
+    /// The route step of the resolve stage (inbound topics).
+    public var route = "leadledger-resolve-route"
+    /// The identity step of the resolve stage (repartition topic).
+    public var identity = "leadledger-resolve-identity"
+    /// The materialize stage (canonical log).
+    public var materialize = "leadledger-materialize"
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case route, identity, materialize }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = GroupNames()
+        route = try c.decodeIfPresent(String.self, forKey: .route) ?? d.route
+        identity = try c.decodeIfPresent(String.self, forKey: .identity) ?? d.identity
+        materialize = try c.decodeIfPresent(String.self, forKey: .materialize) ?? d.materialize
+    }
+}
+
+/// The engine's configuration: defaults, then the YAML file, then flags and environment.
+///
+/// ```yaml
+/// brokers: 127.0.0.1:9092
+/// topics: { events: leadledger.events }
+/// partitions: { inbound: 3, identity: 1, events: 6, outputs: 6 }
+/// groups: { materialize: leadledger-materialize }
+/// state_directory: .leadledger/state
+/// session_timeout_ms: 45000
+/// snapshot_every_records: 50000
+/// snapshot_every_seconds: 60
+/// scoring_file: config/scoring.yaml
+/// routing_file: config/routing.yaml
+/// properties: { "linger.ms": "5" }
+/// ```
+public struct EngineConfiguration: Sendable, Hashable, Codable {
+    /// Bootstrap servers (comma-separated in the file).
+    public var brokers: [String] = ["127.0.0.1:19092"]
+    /// Topic names.
+    public var topics = TopicNames()
+    /// Partition counts for topic creation.
+    public var partitions = PartitionCounts()
+    /// Consumer groups.
+    public var groups = GroupNames()
+    /// Where snapshots live.
+    public var stateDirectory = ".leadledger/state"
+    /// `session.timeout.ms` of the stages' consumers.
+    public var sessionTimeoutMilliseconds = 45_000
+    /// Snapshot after this many records per partition.
+    public var snapshotEveryRecords = 50_000
+    /// Snapshot after this many seconds of processing per partition.
+    public var snapshotEverySeconds = 60
+    /// The scoring (model/ensemble) file for the decision step.
+    public var scoringFile: String?
+    /// The routing rules file for the decision step.
+    public var routingFile: String?
+    /// librdkafka properties for every client.
+    public var properties: [String: String] = [:]
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case brokers, topics, partitions, groups, properties
+        case stateDirectory = "state_directory"
+        case sessionTimeoutMilliseconds = "session_timeout_ms"
+        case snapshotEveryRecords = "snapshot_every_records"
+        case snapshotEverySeconds = "snapshot_every_seconds"
+        case scoringFile = "scoring_file"
+        case routingFile = "routing_file"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = EngineConfiguration()
+        if let text = try? c.decodeIfPresent(String.self, forKey: .brokers) {
+            brokers = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        } else {
+            brokers = try c.decodeIfPresent([String].self, forKey: .brokers) ?? d.brokers
+        }
+        topics = try c.decodeIfPresent(TopicNames.self, forKey: .topics) ?? d.topics
+        partitions = try c.decodeIfPresent(PartitionCounts.self, forKey: .partitions) ?? d.partitions
+        groups = try c.decodeIfPresent(GroupNames.self, forKey: .groups) ?? d.groups
+        stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
+        sessionTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .sessionTimeoutMilliseconds) ?? d.sessionTimeoutMilliseconds
+        snapshotEveryRecords = try c.decodeIfPresent(Int.self, forKey: .snapshotEveryRecords) ?? d.snapshotEveryRecords
+        snapshotEverySeconds = try c.decodeIfPresent(Int.self, forKey: .snapshotEverySeconds) ?? d.snapshotEverySeconds
+        scoringFile = try c.decodeIfPresent(String.self, forKey: .scoringFile)
+        routingFile = try c.decodeIfPresent(String.self, forKey: .routingFile)
+        properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? d.properties
+    }
+
+    /// Parses a YAML configuration.
+    public static func parse(yaml: String, context: String = "config") throws(EngineError) -> EngineConfiguration {
+        do {
+            let configuration = try YAMLDecoder().decode(EngineConfiguration.self, from: yaml)
+            try configuration.validate(context: context)
+            return configuration
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.invalidConfiguration, context: context, "\(error)")
+        }
+    }
+
+    /// Loads a YAML configuration file.
+    public static func load(path: String) throws(EngineError) -> EngineConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw EngineError(.invalidConfiguration, context: path, "cannot read: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, context: path)
+    }
+
+    /// Checks value ranges.
+    public func validate(context: String = "config") throws(EngineError) {
+        func check(_ ok: Bool, _ reason: String) throws(EngineError) {
+            if !ok { throw EngineError(.invalidConfiguration, context: context, reason) }
+        }
+        try check(!brokers.isEmpty, "no brokers")
+        try check(partitions.inbound > 0 && partitions.events > 0 && partitions.outputs > 0, "partition counts must be positive")
+        try check(partitions.identity == 1, "partitions.identity must be 1: identity state is one ordered partition (see the resolve design)")
+        try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
+        try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
+    }
+
+    /// Client settings for the given client id.
+    public func client(_ clientID: String) -> KafkaClientSettings {
+        KafkaClientSettings(bootstrapServers: brokers, clientID: clientID, properties: properties)
+    }
+
+    /// The snapshot policy.
+    public var snapshotPolicy: SnapshotPolicy {
+        SnapshotPolicy(everyRecords: snapshotEveryRecords, everyInterval: snapshotEverySeconds > 0 ? .seconds(snapshotEverySeconds) : nil)
+    }
+
+    /// Every topic the engine uses with the settings it is created with. Configs are
+    /// explicit (Tansu reports only creation configs, SPEC §7); the canonical log and
+    /// the identity repartition topic are kept forever (`retention.ms=-1`): they are
+    /// replayed on hand-over.
+    public var topicSpecifications: [KafkaNewTopic] {
+        let keep = ["retention.ms": "-1", "cleanup.policy": "delete"]
+        let week = ["retention.ms": "604800000", "cleanup.policy": "delete"]
+        return topics.inbound.map { KafkaNewTopic(name: $0, partitions: partitions.inbound, configs: week) } + [
+            KafkaNewTopic(name: topics.identity, partitions: partitions.identity, configs: keep),
+            KafkaNewTopic(name: topics.events, partitions: partitions.events, configs: keep),
+            KafkaNewTopic(name: topics.routing, partitions: partitions.outputs, configs: keep),
+            KafkaNewTopic(name: topics.audit, partitions: partitions.outputs, configs: keep),
+            KafkaNewTopic(name: topics.dlq, partitions: partitions.outputs, configs: keep),
+        ]
+    }
+}
+
+/// Creates the engine's missing topics.
+public enum TopicProvisioner {
+    /// Creates every topic of `configuration` that does not exist yet.
+    /// - Returns: the names of the topics created.
+    @discardableResult
+    public static func ensureTopics(_ configuration: EngineConfiguration, admin: KafkaAdminClient) async throws(EngineError) -> [String] {
+        let existing: Set<String>
+        do {
+            existing = Set(try await admin.listTopics().map(\.name))
+        } catch {
+            throw EngineError(.topicSetup, context: configuration.brokers.joined(separator: ","), "cannot list topics: \(error)")
+        }
+        let missing = configuration.topicSpecifications.filter { !existing.contains($0.name) }
+        guard !missing.isEmpty else { return [] }
+        let results: [String: KafkaError?]
+        do {
+            results = try await admin.createTopics(missing)
+        } catch {
+            throw EngineError(.topicSetup, context: missing.map(\.name).joined(separator: ","), "cannot create topics: \(error)")
+        }
+        var created: [String] = []
+        for topic in missing {
+            if let error = results[topic.name] ?? nil, error.code != .topicAlreadyExists {
+                throw EngineError(.topicSetup, context: topic.name, "cannot create: \(error)")
+            }
+            created.append(topic.name)
+        }
+        return created
+    }
+}

@@ -1,0 +1,38 @@
+/// An error of the engine: a code, the context it happened in, and a readable reason.
+public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, machine-readable.
+    public enum Code: String, Sendable, Hashable {
+        /// The configuration file or a flag is invalid.
+        case invalidConfiguration = "invalid_configuration"
+        /// A topic could not be created or is missing.
+        case topicSetup = "topic_setup"
+        /// The broker did not acknowledge an output (after librdkafka's retries).
+        case deliveryFailed = "delivery_failed"
+        /// A commit failed.
+        case commitFailed = "commit_failed"
+        /// The snapshot store could not be opened or written.
+        case snapshotStore = "snapshot_store"
+        /// A snapshot could not be decoded (checksum, format version, or content).
+        case snapshotUnreadable = "snapshot_unreadable"
+        /// Reading a partition of the log failed.
+        case logRead = "log_read"
+        /// The audit topic differs from the re-derived decisions.
+        case auditMismatch = "audit_mismatch"
+    }
+
+    /// The code.
+    public var code: Code
+    /// Where: a topic partition, a file, a command.
+    public var context: String
+    /// A readable reason.
+    public var reason: String
+
+    /// Creates an error.
+    public init(_ code: Code, context: String, _ reason: String) {
+        self.code = code
+        self.context = context
+        self.reason = reason
+    }
+
+    public var description: String { "\(code.rawValue) (\(context)): \(reason)" }
+}

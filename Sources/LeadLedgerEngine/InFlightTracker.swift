@@ -1,0 +1,123 @@
+import Kafka
+import Synchronization
+
+/// Tracks, for one input partition, which outputs are still unacknowledged and
+/// so which offset may be committed (SPEC §9).
+///
+/// The processing task calls `begin(offset:outputs:)` for every applied input in
+/// offset order *before* enqueueing that input's outputs, then the producer's
+/// delivery callbacks call `acknowledge(offset:)` / `fail(_:)` (on its poll thread).
+/// `committableOffset` is the offset of the oldest input with outputs in flight,
+/// or one past the last applied input when nothing is in flight: committing it
+/// never skips an unacknowledged output.
+public final class InFlightTracker: Sendable {
+    struct Entry {
+        var offset: Int64
+        var remaining: Int
+    }
+
+    struct State {
+        /// Inputs with outputs in flight, in offset order (a FIFO with a head index).
+        var entries: [Entry] = []
+        var head = 0
+        var nextOffset: Int64
+        var inFlight = 0
+        var failure: KafkaError?
+        var waiters: [CheckedContinuation<Void, Never>] = []
+
+        mutating func compact() {
+            while head < entries.count && entries[head].remaining == 0 { head += 1 }
+            if head > 1024 && head * 2 > entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+        }
+
+        var committable: Int64 { head < entries.count ? entries[head].offset : nextOffset }
+    }
+
+    private let state: Mutex<State>
+
+    /// Creates a tracker whose first input will be at `startOffset`.
+    public init(startOffset: Int64) {
+        state = Mutex(State(nextOffset: startOffset))
+    }
+
+    /// Records that the input at `offset` was applied and will produce `outputs` records.
+    public func begin(offset: Int64, outputs: Int) {
+        state.withLock { state in
+            state.nextOffset = offset + 1
+            if outputs > 0 {
+                state.entries.append(Entry(offset: offset, remaining: outputs))
+                state.inFlight += outputs
+            }
+        }
+    }
+
+    /// One output of the input at `offset` was acknowledged.
+    public func acknowledge(offset: Int64) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            // Acknowledgements arrive almost always for the oldest entries: search from the head.
+            var index = state.head
+            while index < state.entries.count && state.entries[index].offset != offset { index += 1 }
+            if index < state.entries.count {
+                state.entries[index].remaining -= 1
+                state.inFlight -= 1
+                state.compact()
+            }
+            return takeWaitersIfIdle(&state)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// An output failed for good: nothing at or after its input may be committed.
+    public func fail(_ error: KafkaError) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            if state.failure == nil { state.failure = error }
+            let waiters = state.waiters
+            state.waiters = []
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard state.inFlight == 0 || state.failure != nil, !state.waiters.isEmpty else { return [] }
+        let waiters = state.waiters
+        state.waiters = []
+        return waiters
+    }
+
+    /// The offset that may be committed now.
+    public var committableOffset: Int64 { state.withLock { $0.committable } }
+
+    /// Outputs not yet acknowledged.
+    public var inFlight: Int { state.withLock { $0.inFlight } }
+
+    /// The first delivery failure, if any.
+    public var failure: KafkaError? { state.withLock { $0.failure } }
+
+    /// The delivery callback for an output of the input at `offset`.
+    public func callback(for offset: Int64) -> @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void {
+        { [self] result in
+            switch result {
+            case .success: acknowledge(offset: offset)
+            case .failure(let error): fail(error)
+            }
+        }
+    }
+
+    /// Waits until every output is acknowledged (or one failed).
+    /// - Throws: the delivery failure.
+    public func drain() async throws(KafkaError) {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.inFlight == 0 || state.failure != nil { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,105 @@
+import Kafka
+import Logging
+
+/// Reads a range of one partition with a manually assigned consumer (no group).
+///
+/// The end of the partition is learnt from the fetch path (partition EOF, the
+/// high watermark carried in fetch responses), never from a ListOffsets query,
+/// which Tansu answers with less than the real end (SPEC §7).
+public struct LogReader: Sendable {
+    /// Bootstrap servers and client properties.
+    public var client: KafkaClientSettings
+    /// A logger.
+    public var logger: Logger
+
+    /// Creates a reader.
+    public init(client: KafkaClientSettings, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Delivers the records of `topic[partition]` from `from` up to (excluding)
+    /// `to`, or up to the end of the partition when `to` is nil, in batches.
+    /// - Returns: the offset after the last delivered record (the end reached).
+    @discardableResult
+    public func read(
+        topic: String,
+        partition: Int32,
+        from: Int64,
+        to: Int64?,
+        body: ([LogRecord]) async throws -> Void
+    ) async throws -> Int64 {
+        if let to, from >= to { return from }
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader", properties: client.properties)
+        configuration.enablePartitionEOF = true
+        configuration.maxBatchSize = 4096
+        configuration.closeTimeout = .seconds(5)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        do {
+            let next = try await read(consumer: consumer, topic: topic, partition: partition, from: from, to: to, body: body)
+            await consumer.close()
+            return next
+        } catch {
+            await consumer.close()
+            throw error
+        }
+    }
+
+    private func read(
+        consumer: KafkaConsumer,
+        topic: String,
+        partition: Int32,
+        from: Int64,
+        to: Int64?,
+        body: ([LogRecord]) async throws -> Void
+    ) async throws -> Int64 {
+        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: .offset(from))])
+        var next = from
+        loop: for try await event in consumer.events {
+            switch event {
+            case .messages(let messages):
+                var batch: [LogRecord] = []
+                batch.reserveCapacity(messages.count)
+                var done = false
+                for message in messages where message.offset >= next {
+                    if let to, message.offset >= to {
+                        done = true
+                        break
+                    }
+                    batch.append(LogRecord(message))
+                    next = message.offset + 1
+                }
+                if !batch.isEmpty { try await body(batch) }
+                if done { break loop }
+                if let to, next >= to { break loop }
+            case .endOfPartition(_, let offset):
+                // EOF: `offset` is the next offset that will be written, the real end.
+                // Its messages were delivered before it, so at `next` we are done
+                // (also when `to` lies beyond the end: the range ends at the end).
+                if offset <= next { break loop }
+            }
+        }
+        return next
+    }
+}
+
+extension LogReader {
+    /// Applies the records of `topic[partition]` in `from..<to` (or to the end) to `state`.
+    /// - Returns: the offset after the last applied record.
+    @discardableResult
+    public func fold<State: Sendable>(
+        topic: String,
+        partition: Int32,
+        from: Int64,
+        to: Int64?,
+        into state: inout State,
+        apply: @Sendable (inout State, LogRecord) -> Void
+    ) async throws -> Int64 {
+        var local = state
+        let end = try await read(topic: topic, partition: partition, from: from, to: to) { records in
+            for record in records { apply(&local, record) }
+        }
+        state = local
+        return end
+    }
+}

@@ -1,0 +1,40 @@
+/// The domain side of a partition-parallel stage: a deterministic state machine
+/// over one partition's records. The engine owns everything Kafka-facing
+/// (ordering, in-flight tracking, commits, snapshots, hand-over); the processor
+/// only turns records into outputs.
+///
+/// Contract (SPEC §8): `apply` depends only on the state and the record (never on
+/// wall clock, randomness or hash order), and `snapshot()` is a deterministic
+/// encoding, so restoring a snapshot taken after offset `o` and applying the
+/// records after it gives exactly the state of applying all records from 0.
+public protocol PartitionProcessor: Sendable {
+    /// Names the state encoding and its version, e.g. `"materialize/1"`. Snapshots
+    /// of another format are ignored (the partition is replayed instead).
+    static var snapshotFormat: String { get }
+
+    /// Whether the processor keeps state across records. A stateless processor is
+    /// never snapshotted or replayed on assignment.
+    static var isStateful: Bool { get }
+
+    /// Applies the record at the next offset and returns its outputs in the order
+    /// they must be produced. During a replay the outputs are discarded.
+    mutating func apply(_ record: LogRecord) -> [OutputRecord]
+
+    /// Encodes the state deterministically, or nil when the processor has no state
+    /// encoding (its partitions are then always restored by a full replay).
+    func snapshot() -> [UInt8]?
+}
+
+/// Creates processors for partitions: fresh, or from a snapshot.
+public protocol PartitionProcessorFactory: Sendable {
+    /// The processor type.
+    associatedtype Processor: PartitionProcessor
+
+    /// A processor in its initial state for `partition`.
+    func makeProcessor(partition: Int32) -> Processor
+
+    /// A processor restored from `snapshot` (which passed the checksum and format checks).
+    /// - Throws: when the bytes cannot be decoded; the engine then tries an older
+    ///   snapshot or replays from offset 0.
+    func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> Processor
+}

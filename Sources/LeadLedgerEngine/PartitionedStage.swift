@@ -1,0 +1,311 @@
+import Foundation
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// Settings of one partition-parallel stage.
+public struct StageConfiguration: Sendable {
+    /// A name for logs (`route`, `identity`, `materialize`).
+    public var name: String
+    /// The topics whose partitions the stage processes.
+    public var inputTopics: [String]
+    /// The consumer group; processes with the same group split the partitions.
+    public var groupID: String
+    /// `session.timeout.ms` (Kafka's default 45 s; Tansu joins take half of it).
+    public var sessionTimeout: Duration = .seconds(45)
+    /// How often committable offsets are committed while processing.
+    public var commitInterval: Duration = .milliseconds(500)
+    /// When to snapshot stateful processors.
+    public var snapshotPolicy = SnapshotPolicy()
+
+    /// Creates a configuration.
+    public init(name: String, inputTopics: [String], groupID: String) {
+        self.name = name
+        self.inputTopics = inputTopics
+        self.groupID = groupID
+    }
+}
+
+/// A partition-parallel stage: a consumer-group member with one `PartitionWorker`
+/// actor per assigned partition (per-partition delivery).
+///
+/// Protocol (SPEC §9):
+/// - per partition, records are applied strictly in offset order and each
+///   record's outputs are enqueued before the next record is applied;
+/// - offset `o + 1` is committed only once every output of records `≤ o` was
+///   acknowledged (`InFlightTracker`), every `commitInterval` and on revoke;
+/// - on revoke (the handler runs before the revoke completes) the worker stops
+///   (its stream has ended), waits for its in-flight outputs, snapshots, commits
+///   synchronously, then the partition is released;
+/// - on assign the worker restores the newest valid snapshot at or below the
+///   committed offset and replays the log from there to the committed offset
+///   without emitting, then emits from the committed offset on;
+/// - a lost partition (session timeout) is dropped without a commit: the new
+///   owner repeats the uncommitted suffix, byte-identically.
+public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service, Sendable {
+    /// The stage's settings.
+    public let configuration: StageConfiguration
+    private let client: KafkaClientSettings
+    private let producer: KafkaProducer
+    private let coordinator: StageCoordinator<Factory>
+    private let logger: Logger
+
+    /// Creates a stage. `producer` is shared by the stages of a process; `store`
+    /// holds snapshots (nil: stateful partitions are always fully replayed).
+    public init(configuration: StageConfiguration, client: KafkaClientSettings, producer: KafkaProducer, store: SnapshotStore?, factory: Factory, logger: Logger) {
+        self.configuration = configuration
+        self.client = client
+        self.producer = producer
+        self.logger = logger
+        self.coordinator = StageCoordinator(
+            name: configuration.name,
+            factory: factory,
+            producer: producer,
+            store: store,
+            policy: configuration.snapshotPolicy,
+            reader: LogReader(client: client, logger: logger),
+            logger: logger
+        )
+    }
+
+    /// Counters summed over the partitions this process currently owns or owned.
+    public func statistics() async -> PartitionWorkerStatistics { await coordinator.totals() }
+
+    /// Runs until graceful shutdown (or cancellation), then hands every partition
+    /// over (drain, snapshot, commit) and leaves the group.
+    /// - Throws: `EngineError` when an output could not be delivered or a commit failed.
+    public func run() async throws {
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: client.bootstrapServers, groupID: configuration.groupID, clientID: "\(client.clientID)-\(configuration.name)", properties: client.properties)
+        consumerConfiguration.delivery = .perPartition
+        consumerConfiguration.sessionTimeout = configuration.sessionTimeout
+        consumerConfiguration.closeTimeout = .seconds(60)
+        consumerConfiguration.maxBatchSize = 2048
+        let coordinator = self.coordinator
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
+            await coordinator.rebalance(event)
+        }
+        await coordinator.attach(consumer)
+        try consumer.subscribe(topics: configuration.inputTopics)
+        logger.info("stage \(configuration.name): joined group \(configuration.groupID) for \(configuration.inputTopics.joined(separator: ","))")
+
+        let commitInterval = configuration.commitInterval
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        for try await stream in consumer.partitions {
+                            await coordinator.start(stream)
+                        }
+                    } catch {
+                        await coordinator.fail(EngineError(.logRead, context: "consumer", "\(error)"))
+                    }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: commitInterval)
+                        if await coordinator.isClosing { break }
+                        await coordinator.commitProgress()
+                    }
+                }
+                await coordinator.waitUntilClosing()
+                await consumer.close()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            Task { await coordinator.beginClosing() }
+        }
+        await coordinator.finish()
+        if let failure = await coordinator.failure { throw failure }
+    }
+}
+
+/// The mutable side of a stage: its workers, their tasks, and commits.
+actor StageCoordinator<Factory: PartitionProcessorFactory> {
+    struct Entry {
+        var worker: PartitionWorker<Factory>
+        var task: Task<Void, Never>
+        var committed: Int64?
+    }
+
+    let name: String
+    let factory: Factory
+    let producer: KafkaProducer
+    let store: SnapshotStore?
+    let policy: SnapshotPolicy
+    let reader: LogReader
+    let logger: Logger
+    private var consumer: KafkaConsumer?
+    private var entries: [KafkaTopicPartition: Entry] = [:]
+    private var retired = PartitionWorkerStatistics()
+    private(set) var failure: EngineError?
+    private(set) var isClosing = false
+    private var closingWaiters: [CheckedContinuation<Void, Never>] = []
+
+    init(name: String, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy, reader: LogReader, logger: Logger) {
+        self.name = name
+        self.factory = factory
+        self.producer = producer
+        self.store = store
+        self.policy = policy
+        self.reader = reader
+        self.logger = logger
+    }
+
+    func attach(_ consumer: KafkaConsumer) { self.consumer = consumer }
+
+    func beginClosing() {
+        guard !isClosing else { return }
+        isClosing = true
+        let waiters = closingWaiters
+        closingWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func waitUntilClosing() async {
+        if isClosing { return }
+        await withCheckedContinuation { closingWaiters.append($0) }
+    }
+
+    func fail(_ error: EngineError) {
+        if failure == nil {
+            failure = error
+            logger.error("stage \(name) failed: \(error)")
+        }
+        beginClosing()
+    }
+
+    /// Starts a worker for a newly assigned partition's stream.
+    func start(_ stream: KafkaPartitionStream) {
+        guard let consumer, !isClosing else { return }
+        let partition = stream.topicPartition
+        let worker = PartitionWorker(topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
+        let reader = self.reader
+        let logger = self.logger
+        // Detached: the partition's loop must not run on (and serialize through) the coordinator.
+        let task = Task.detached {
+            do {
+                let committed = try await consumer.committed([partition])[partition] ?? nil
+                try await worker.restore(committed: committed, reader: reader)
+                await self.restored(partition, committed: committed)
+                let stats = await worker.statistics
+                logger.info("\(partition): assigned; restored from snapshot \(stats.restoredFrom.map(String.init) ?? "none"), replayed \(stats.replayed), emitting from \(committed ?? 0)")
+                for try await event in stream {
+                    if case .messages(let messages) = event {
+                        try await worker.process(messages)
+                    }
+                }
+            } catch let error as EngineError {
+                await self.fail(error)
+            } catch {
+                await self.fail(EngineError(.logRead, context: partition.description, "\(error)"))
+            }
+        }
+        entries[partition] = Entry(worker: worker, task: task, committed: nil)
+    }
+
+    private func restored(_ partition: KafkaTopicPartition, committed: Int64?) {
+        entries[partition]?.committed = committed
+    }
+
+    /// Commits what every worker may commit (asynchronously).
+    func commitProgress() async {
+        guard let consumer else { return }
+        var offsets: [KafkaTopicPartitionOffset] = []
+        for (partition, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            let tracker = await entry.worker.tracker
+            if tracker.failure != nil { continue }
+            let offset = tracker.committableOffset
+            guard let current = entries[partition], current.task == entry.task else { continue }
+            if let committed = current.committed, offset <= committed { continue }
+            if current.committed == nil && offset == 0 { continue }
+            offsets.append(KafkaTopicPartitionOffset(partition, offset: .offset(offset)))
+            entries[partition]?.committed = offset
+        }
+        if !offsets.isEmpty {
+            do { try consumer.commitAsync(offsets) } catch { logger.warning("commit failed: \(error)") }
+        }
+    }
+
+    /// The rebalance handler: runs before the assignment changes.
+    func rebalance(_ event: KafkaRebalanceEvent) async {
+        switch event {
+        case .assigned:
+            break  // workers start when the partitions' streams arrive
+        case .revoked(let partitions):
+            for partition in partitions.sorted() {
+                await handOver(partition)
+            }
+        case .lost(let partitions):
+            for partition in partitions.sorted() {
+                guard let entry = entries.removeValue(forKey: partition) else { continue }
+                entry.task.cancel()
+                logger.warning("\(partition): lost; its uncommitted outputs will be repeated by the next owner")
+                await retire(entry.worker)
+            }
+        }
+    }
+
+    /// Revoke: stop, drain in-flight outputs, snapshot, commit, release.
+    private func handOver(_ partition: KafkaTopicPartition) async {
+        guard let entry = entries.removeValue(forKey: partition), let consumer else { return }
+        await entry.task.value  // the stream has ended: the worker takes no more records
+        let worker = entry.worker
+        let tracker = await worker.tracker
+        do {
+            try await tracker.drain()
+        } catch {
+            fail(EngineError(.deliveryFailed, context: partition.description, "not committing: \(error)"))
+            await retire(worker)
+            return
+        }
+        do {
+            try await worker.snapshot()
+        } catch {
+            logger.warning("\(partition): snapshot on revoke failed (the next owner replays further): \(error)")
+        }
+        let offset = tracker.committableOffset
+        if offset > 0, offset != entry.committed {
+            do {
+                try await consumer.commit([KafkaTopicPartitionOffset(partition, offset: .offset(offset))])
+            } catch {
+                logger.warning("\(partition): commit on revoke failed (the next owner repeats from the last commit): \(error)")
+            }
+        }
+        logger.info("\(partition): handed over at \(offset)")
+        await retire(worker)
+    }
+
+    private func retire(_ worker: PartitionWorker<Factory>) async {
+        let stats = await worker.statistics
+        retired.applied += stats.applied
+        retired.replayed += stats.replayed
+        retired.outputs += stats.outputs
+        retired.snapshots += stats.snapshots
+        retired.outputsByTopic.merge(stats.outputsByTopic, uniquingKeysWith: +)
+    }
+
+    /// After the consumer closed: hand over whatever is still registered (the final
+    /// revoke normally did that already).
+    func finish() async {
+        for partition in entries.keys.sorted() {
+            if let entry = entries.removeValue(forKey: partition) {
+                await entry.task.value
+                try? await entry.worker.tracker.drain()
+                await retire(entry.worker)
+            }
+        }
+    }
+
+    func totals() async -> PartitionWorkerStatistics {
+        var total = retired
+        for entry in entries.values {
+            let stats = await entry.worker.statistics
+            total.applied += stats.applied
+            total.replayed += stats.replayed
+            total.outputs += stats.outputs
+            total.snapshots += stats.snapshots
+            total.outputsByTopic.merge(stats.outputsByTopic, uniquingKeysWith: +)
+        }
+        return total
+    }
+}

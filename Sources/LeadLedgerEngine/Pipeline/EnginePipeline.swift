@@ -1,0 +1,83 @@
+import Kafka
+import Logging
+import ServiceLifecycle
+
+/// Which stages a process runs.
+public enum StageSelection: String, Sendable, CaseIterable {
+    /// Route (inbound → repartition/DLQ) and identity (repartition → canonical log).
+    case resolve
+    /// Canonical log → projections → audit (and routing).
+    case materialize
+    /// Both (the default): one process runs the whole topology.
+    case all
+}
+
+/// The product wiring of `leadledger run`: the resolve stage (route + identity
+/// steps) and the materialize stage as `PartitionedStage`s sharing one producer.
+public struct EnginePipeline: Sendable {
+    /// The configuration.
+    public let configuration: EngineConfiguration
+    /// The stages this process runs.
+    public let selection: StageSelection
+
+    /// Creates the wiring.
+    public init(configuration: EngineConfiguration, selection: StageSelection) {
+        self.configuration = configuration
+        self.selection = selection
+    }
+
+    func stageConfiguration(_ name: String, topics: [String], group: String) -> StageConfiguration {
+        var stage = StageConfiguration(name: name, inputTopics: topics, groupID: group)
+        stage.sessionTimeout = .milliseconds(configuration.sessionTimeoutMilliseconds)
+        stage.snapshotPolicy = configuration.snapshotPolicy
+        return stage
+    }
+
+    /// Creates the producer and the stages.
+    public func makeServices(logger: Logger) throws -> EngineServices {
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-run", properties: configuration.properties)
+        producerConfiguration.shutdownFlushTimeout = .seconds(30)
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let topics = configuration.topics
+        let client = configuration.client("leadledger-run")
+        var services = EngineServices(producer: producer)
+        if selection != .materialize {
+            services.route = PartitionedStage(
+                configuration: stageConfiguration("route", topics: topics.inbound, group: configuration.groups.route),
+                client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics), logger: logger)
+            services.identity = PartitionedStage(
+                configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
+                client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), logger: logger)
+        }
+        if selection != .resolve {
+            services.materialize = PartitionedStage(
+                configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
+                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics), logger: logger)
+        }
+        return services
+    }
+}
+
+/// The running parts of a process: the shared producer and the stages it runs.
+public struct EngineServices: Sendable {
+    /// The producer every stage writes through.
+    public let producer: KafkaProducer
+    /// Resolve, route step (inbound topics → identity repartition topic / DLQ).
+    public var route: PartitionedStage<RouteFactory>?
+    /// Resolve, identity step (repartition topic → canonical log).
+    public var identity: PartitionedStage<IdentityFactory>?
+    /// Materialize (canonical log → audit, routing).
+    public var materialize: PartitionedStage<MaterializeFactory>?
+
+    init(producer: KafkaProducer) { self.producer = producer }
+
+    /// The stages as services, in topology order.
+    public var stages: [any Service] {
+        var stages: [any Service] = []
+        if let route { stages.append(route) }
+        if let identity { stages.append(identity) }
+        if let materialize { stages.append(materialize) }
+        return stages
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Kafka
+import Logging
+
+/// Header names the engine relies on in outputs.
+public enum OutputHeaders {
+    /// The deterministic decision id of a routing or audit record (`DecisionID`).
+    /// `audit verify` matches re-derived records to the audit topic by it.
+    public static let decisionID = "decision_id"
+}
+
+/// The outcome of a replay.
+public struct ReplayResult: Sendable {
+    /// The offset of the snapshot the replay started from (nil: from offset 0).
+    public var restoredFrom: Int64?
+    /// Records applied without emitting to reach the start offset.
+    public var warmup: Int
+    /// Records re-derived in the requested range.
+    public var derived: Int
+    /// The offset after the last applied record.
+    public var end: Int64
+    /// The state after the last applied record (nil: the processor has no state encoding).
+    public var state: [UInt8]?
+}
+
+/// Rebuilds a partition's state from the nearest snapshot (or offset 0) and
+/// re-derives the outputs of a range of the log: the engine side of
+/// `leadledger replay` and `leadledger audit verify`.
+public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
+    /// Reads the log.
+    public var reader: LogReader
+    /// Snapshots to start from (nil: always from offset 0).
+    public var store: SnapshotStore?
+    /// The processor factory.
+    public var factory: Factory
+    /// A logger.
+    public var logger: Logger
+
+    /// Creates a replayer.
+    public init(reader: LogReader, store: SnapshotStore?, factory: Factory, logger: Logger) {
+        self.reader = reader
+        self.store = store
+        self.factory = factory
+        self.logger = logger
+    }
+
+    /// Restores the state before `from` and applies `from..<to` (to the end when
+    /// nil), handing each record's outputs to `body` in log order.
+    public func replay(
+        topic: String,
+        partition: Int32,
+        from: Int64,
+        to: Int64?,
+        progress: ProgressReporter? = nil,
+        body: @Sendable (LogRecord, [OutputRecord]) async throws -> Void
+    ) async throws -> ReplayResult {
+        var processor = factory.makeProcessor(partition: partition)
+        var start: Int64 = 0
+        var restoredFrom: Int64?
+        if from > 0, let store {
+            let logger = self.logger
+            let candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: from, format: Factory.Processor.snapshotFormat) { offset, reason in
+                logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
+            }
+            for candidate in candidates {
+                if let restored = try? factory.restoreProcessor(partition: partition, snapshot: candidate.state) {
+                    processor = restored
+                    start = candidate.offset
+                    restoredFrom = candidate.offset
+                    break
+                }
+                logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(candidate.offset): cannot decode")
+            }
+        }
+        var warm = (processor: processor, count: 0)
+        if start < from {
+            try await reader.fold(topic: topic, partition: partition, from: start, to: from, into: &warm) { state, record in
+                _ = state.processor.apply(record)
+                state.count += 1
+            }
+        }
+        processor = warm.processor
+        var derived = 0
+        var localProcessor = processor
+        let end = try await reader.read(topic: topic, partition: partition, from: from, to: to) { records in
+            for record in records {
+                let outputs = localProcessor.apply(record)
+                try await body(record, outputs)
+            }
+            derived += records.count
+            progress?.advance(by: records.count)
+        }
+        return ReplayResult(restoredFrom: restoredFrom, warmup: warm.count, derived: derived, end: max(end, from), state: localProcessor.snapshot())
+    }
+}
+
+/// One difference between re-derived records and the audit topic.
+public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
+    /// What differs.
+    public enum Kind: String, Sendable, Hashable {
+        /// No audit record carries the re-derived decision id.
+        case missing
+        /// An audit record with the decision id has other bytes.
+        case differs
+    }
+
+    /// The kind.
+    public var kind: Kind
+    /// The decision id.
+    public var decisionID: String
+    /// The log position the decision was derived from.
+    public var logPartition: Int32
+    /// The log offset.
+    public var logOffset: Int64
+    /// Where the audit record is (for `.differs`).
+    public var auditPosition: String?
+    /// The re-derived bytes.
+    public var expected: [UInt8]
+    /// The audit topic's bytes (for `.differs`).
+    public var actual: [UInt8]?
+
+    public var description: String {
+        switch kind {
+        case .missing:
+            return "MISSING \(decisionID) (log \(logPartition)@\(logOffset)): no audit record; expected \(String(decoding: expected, as: UTF8.self))"
+        case .differs:
+            let actualText = actual.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let expectedText = String(decoding: expected, as: UTF8.self)
+            let common = zip(expectedText, actualText).prefix { $0 == $1 }.count
+            return """
+                DIFFERS \(decisionID) (log \(logPartition)@\(logOffset), audit \(auditPosition ?? "?")) at character \(common):
+                  expected: \(expectedText)
+                  actual:   \(actualText)
+                """
+        }
+    }
+}
+
+/// Compares re-derived audit records with the audit topic, byte for byte.
+public struct AuditVerifier: Sendable {
+    /// Reads the audit topic.
+    public var reader: LogReader
+
+    /// Creates a verifier.
+    public init(reader: LogReader) { self.reader = reader }
+
+    /// Expected records, by decision id.
+    public struct Expected: Sendable {
+        var records: [String: (partition: Int32, offset: Int64, bytes: [UInt8])] = [:]
+        var order: [String] = []
+
+        /// Nothing expected yet.
+        public init() {}
+
+        /// Adds the re-derived audit outputs of one log record.
+        public mutating func add(_ record: LogRecord, outputs: [OutputRecord], auditTopic: String) {
+            for output in outputs where output.topic == auditTopic {
+                guard let id = output.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
+                let key = String(decoding: id, as: UTF8.self)
+                if records[key] == nil { order.append(key) }
+                records[key] = (record.partition, record.offset, output.value)
+            }
+        }
+
+        /// Adds the records of another collection (e.g. another log partition).
+        public mutating func merge(_ other: Expected) {
+            for key in other.order {
+                guard let entry = other.records[key] else { continue }
+                if records[key] == nil { order.append(key) }
+                records[key] = entry
+            }
+        }
+
+        /// How many decisions are expected.
+        public var count: Int { records.count }
+    }
+
+    /// Scans every partition of `auditTopic` to its end and reports, in the order the
+    /// decisions were derived, each expected decision that is missing or any audit
+    /// record with its id whose bytes differ.
+    public func verify(_ expected: Expected, auditTopic: String, partitions: [Int32]) async throws -> [AuditDifference] {
+        var found: [String: [(position: String, bytes: [UInt8])]] = [:]
+        for partition in partitions {
+            var local: [String: [(position: String, bytes: [UInt8])]] = [:]
+            let wanted = expected.records
+            try await reader.read(topic: auditTopic, partition: partition, from: 0, to: nil) { records in
+                for record in records {
+                    guard let id = record.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
+                    let key = String(decoding: id, as: UTF8.self)
+                    guard wanted[key] != nil else { continue }
+                    local[key, default: []].append(("\(auditTopic)[\(partition)]@\(record.offset)", record.value))
+                }
+            }
+            for (key, values) in local { found[key, default: []] += values }
+        }
+        var differences: [AuditDifference] = []
+        for id in expected.order {
+            guard let entry = expected.records[id] else { continue }
+            guard let actuals = found[id], !actuals.isEmpty else {
+                differences.append(AuditDifference(kind: .missing, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: nil, expected: entry.bytes, actual: nil))
+                continue
+            }
+            for actual in actuals where actual.bytes != entry.bytes {
+                differences.append(AuditDifference(kind: .differs, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: actual.position, expected: entry.bytes, actual: actual.bytes))
+            }
+        }
+        return differences
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+
+/// A stored snapshot of one partition's processor state.
+public struct Snapshot: Sendable, Hashable {
+    /// The topic whose partition the state was derived from.
+    public var topic: String
+    /// The partition.
+    public var partition: Int32
+    /// The next offset to apply: the state reflects exactly the log prefix `0..<offset`.
+    public var offset: Int64
+    /// The processor's state format (`PartitionProcessor.snapshotFormat`).
+    public var format: String
+    /// The encoded state.
+    public var state: [UInt8]
+
+    /// Creates a snapshot.
+    public init(topic: String, partition: Int32, offset: Int64, format: String, state: [UInt8]) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.format = format
+        self.state = state
+    }
+}
+
+/// Per-partition snapshots in an embedded SQLite database (`snapshots.sqlite` in
+/// the state directory), through GRDB.
+///
+/// Table `snapshot(topic, partition, log_offset, format, checksum, state)`:
+/// `log_offset` is the next offset to apply, `format` the processor's state
+/// format version, `checksum` a `StableHash` of `state`. `newest(...)` skips rows
+/// whose checksum or format does not match, so a damaged or outdated snapshot
+/// never yields wrong state: the caller falls back to an older one or to a full
+/// replay. The newest `keep` snapshots per partition are kept.
+public final class SnapshotStore: Sendable {
+    private let queue: DatabaseQueue
+    /// Snapshots kept per partition.
+    public let keep: Int
+
+    /// Opens (or creates) the store in `directory`.
+    public init(directory: String, keep: Int = 3) throws(EngineError) {
+        self.keep = max(1, keep)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let queue = try DatabaseQueue(path: (directory as NSString).appendingPathComponent("snapshots.sqlite"), configuration: configuration)
+            try queue.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS snapshot (
+                        topic TEXT NOT NULL,
+                        partition INTEGER NOT NULL,
+                        log_offset INTEGER NOT NULL,
+                        format TEXT NOT NULL,
+                        checksum TEXT NOT NULL,
+                        state BLOB NOT NULL,
+                        PRIMARY KEY (topic, partition, log_offset)
+                    )
+                    """)
+            }
+            self.queue = queue
+        } catch {
+            throw EngineError(.snapshotStore, context: directory, "cannot open the snapshot store: \(error)")
+        }
+    }
+
+    /// Saves a snapshot (replacing one at the same offset) and prunes old ones.
+    public func save(_ snapshot: Snapshot) throws(EngineError) {
+        do {
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO snapshot (topic, partition, log_offset, format, checksum, state) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [snapshot.topic, Int64(snapshot.partition), snapshot.offset, snapshot.format, StableHash.of(snapshot.state).hexChecksum, Data(snapshot.state)]
+                )
+                try db.execute(
+                    sql: """
+                        DELETE FROM snapshot WHERE topic = ? AND partition = ? AND log_offset NOT IN (
+                            SELECT log_offset FROM snapshot WHERE topic = ? AND partition = ? ORDER BY log_offset DESC LIMIT ?)
+                        """,
+                    arguments: [snapshot.topic, Int64(snapshot.partition), snapshot.topic, Int64(snapshot.partition), keep]
+                )
+            }
+        } catch {
+            throw EngineError(.snapshotStore, context: "\(snapshot.topic)[\(snapshot.partition)]", "cannot save the snapshot at \(snapshot.offset): \(error)")
+        }
+    }
+
+    /// Offsets of the stored snapshots of a partition, newest first (whatever their validity).
+    public func offsets(topic: String, partition: Int32) throws(EngineError) -> [Int64] {
+        do {
+            return try queue.read { db in
+                try Int64.fetchAll(db, sql: "SELECT log_offset FROM snapshot WHERE topic = ? AND partition = ? ORDER BY log_offset DESC", arguments: [topic, Int64(partition)])
+            }
+        } catch {
+            throw EngineError(.snapshotStore, context: "\(topic)[\(partition)]", "cannot list snapshots: \(error)")
+        }
+    }
+
+    /// Candidate snapshots at or below `offset`, newest first, with those that fail
+    /// the checksum or have another format skipped (and reported through `skipped`).
+    public func candidates(topic: String, partition: Int32, atOrBelow offset: Int64, format: String, skipped: (Int64, String) -> Void = { _, _ in }) throws(EngineError) -> [Snapshot] {
+        let rows: [Row]
+        do {
+            rows = try queue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT log_offset, format, checksum, state FROM snapshot WHERE topic = ? AND partition = ? AND log_offset <= ? ORDER BY log_offset DESC",
+                    arguments: [topic, Int64(partition), offset]
+                )
+            }
+        } catch {
+            throw EngineError(.snapshotStore, context: "\(topic)[\(partition)]", "cannot read snapshots: \(error)")
+        }
+        var result: [Snapshot] = []
+        for row in rows {
+            let logOffset: Int64 = row["log_offset"]
+            let rowFormat: String = row["format"]
+            let checksum: String = row["checksum"]
+            let data: Data? = row["state"]
+            guard rowFormat == format else {
+                skipped(logOffset, "format \(rowFormat), expected \(format)")
+                continue
+            }
+            guard let data else {
+                skipped(logOffset, "no state")
+                continue
+            }
+            let state = [UInt8](data)
+            guard StableHash.of(state).hexChecksum == checksum else {
+                skipped(logOffset, "checksum mismatch")
+                continue
+            }
+            result.append(Snapshot(topic: topic, partition: partition, offset: logOffset, format: rowFormat, state: state))
+        }
+        return result
+    }
+
+    /// Overwrites the stored state bytes of a snapshot without updating its checksum
+    /// (for tests and drills that prove a damaged snapshot falls back to replay).
+    public func corrupt(topic: String, partition: Int32, offset: Int64, state: [UInt8]) throws(EngineError) {
+        do {
+            try queue.write { db in
+                try db.execute(sql: "UPDATE snapshot SET state = ? WHERE topic = ? AND partition = ? AND log_offset = ?", arguments: [Data(state), topic, Int64(partition), offset])
+            }
+        } catch {
+            throw EngineError(.snapshotStore, context: "\(topic)[\(partition)]", "cannot update the snapshot: \(error)")
+        }
+    }
+}
+
+extension UInt64 {
+    fileprivate var hexChecksum: String {
+        let digits = String(self, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,359 @@
+import Foundation
+
+/// A generated inbound message: topic, key and the JSON bytes of SPEC §2.
+public struct GeneratedMessage: Sendable, Hashable {
+    /// The inbound topic (`crm`, `web` or `email` topic name).
+    public var topic: String
+    /// The Kafka key (CRM record id, Segment userId/anonymousId, email).
+    public var key: String
+    /// The JSON payload.
+    public var value: [UInt8]
+    /// Whether the payload was deliberately made invalid.
+    public var malformed: Bool
+}
+
+/// SplitMix64: a small seeded PRNG (deterministic across processes and platforms).
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// Creates a generator from a seed.
+    public init(seed: UInt64) { state = seed &+ 0x9e37_79b9_7f4a_7c15 }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+/// A realistic, seeded B2B workload in the inbound contracts (SPEC §2): accounts
+/// with parent/subsidiary hierarchies, buying centers (titles across seniorities
+/// and functions), CRM leads with duplicates (case and plus-tag variants),
+/// anonymous visitors who later identify, web and email behaviour with intent
+/// (pricing, demo, docs pages), SendGrid batches, opportunities, activities,
+/// outcomes, overrides, erasure requests, and malformed messages at a given rate.
+/// The same seed gives the same sequence.
+public struct WorkloadGenerator: Sendable {
+    /// Topic names.
+    public var topics: TopicNames
+    /// Fraction of messages made invalid (0...1).
+    public var malformedRate: Double
+
+    struct Account: Sendable {
+        var id: String
+        var name: String
+        var domain: String
+        var industry: String
+        var employees: Int
+        var revenue: Int
+        var country: String
+        var owner: String
+        var parentDomain: String?
+    }
+
+    struct Person: Sendable {
+        var first: String
+        var last: String
+        var title: String
+        var account: Int
+        var recordID: String
+        var anonymousID: String
+        var userID: String
+        var identified = false
+        var isLead = false
+        var erased = false
+        var email: String
+    }
+
+    private var random: SeededRandom
+    private var accounts: [Account] = []
+    private var people: [Person] = []
+    private var clock: Int64 = 1_793_577_600  // 2026-11-01T00:00:00Z, event time in seconds
+    private var sequence = 0
+    private var opportunities = 0
+
+    /// Creates a generator.
+    public init(seed: UInt64, topics: TopicNames = TopicNames(), malformedRate: Double = 0.01) {
+        self.random = SeededRandom(seed: seed)
+        self.topics = topics
+        self.malformedRate = max(0, min(1, malformedRate))
+    }
+
+    static let firstNames = ["Dana", "Ravi", "Mei", "Jonas", "Amara", "Luis", "Sofia", "Kenji", "Priya", "Tom", "Ines", "Omar", "Hannah", "Wei", "Chloe", "Mateo", "Aisha", "Lars", "Nora", "Diego"]
+    static let lastNames = ["Whitfield", "Sharma", "Chen", "Berg", "Okafor", "Garcia", "Rossi", "Tanaka", "Patel", "Miller", "Dubois", "Haddad", "Schmidt", "Zhang", "Martin", "Lopez", "Bello", "Nilsson", "Kowalski", "Silva"]
+    static let companyWords = ["Northwind", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Acme", "Hooli", "Vandelay", "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Oceanic", "Aperture", "Massive", "Gringotts", "Pied Piper"]
+    static let companySuffixes = ["Traders", "Systems", "Labs", "Logistics", "Health", "Energy", "Analytics", "Foods", "Capital", "Robotics"]
+    static let industries = ["Software", "Manufacturing", "Healthcare", "Financial Services", "Retail", "Logistics", "Energy", "Education"]
+    static let countries = ["US", "DE", "GB", "FR", "NL", "SE", "IN", "JP", "BR", "CA"]
+    static let seniorities = ["VP of", "Director of", "Head of", "Senior Manager,", "Manager,", "", "Chief"]
+    static let functions = ["Revenue Operations", "Sales", "Marketing", "Engineering", "IT", "Finance", "Procurement", "Data"]
+    static let pages: [(path: String, name: String)] = [("/pricing", "Pricing"), ("/demo", "Demo"), ("/docs/getting-started", "Docs"), ("/docs/api", "API Docs"), ("/blog/lead-scoring", "Blog"), ("/case-studies/acme", "Case Study"), ("/careers", "Careers"), ("/", "Home")]
+    static let emailEvents = ["processed", "delivered", "open", "open", "click", "click", "deferred", "bounce", "unsubscribe", "spamreport", "dropped", "group_unsubscribe", "group_resubscribe"]
+    static let stages = ["Qualification", "Discovery", "Proposal", "Negotiation", "Closed Won", "Closed Lost"]
+
+    private mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+    private mutating func chance(_ p: Double) -> Bool { Double(random.next() % 1_000_000) / 1_000_000 < p }
+    private mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+
+    private var rfc3339: String {
+        let date = Date(timeIntervalSince1970: TimeInterval(clock))
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
+    }
+
+    private mutating func newAccount() -> Int {
+        let index = accounts.count
+        let word = Self.companyWords[index % Self.companyWords.count]
+        let suffix = Self.companySuffixes[(index / Self.companyWords.count) % Self.companySuffixes.count]
+        let generation = index / (Self.companyWords.count * Self.companySuffixes.count)
+        let name = "\(word) \(suffix)" + (generation > 0 ? " \(generation)" : "")
+        let domain = name.lowercased().replacingOccurrences(of: " ", with: "-") + pick([".com", ".io", ".de", ".co.uk"])
+        var parent: String?
+        if index > 3 && chance(0.2) { parent = accounts[int(0...(index - 1))].domain }
+        accounts.append(Account(
+            id: "001-\(index)", name: name, domain: domain, industry: pick(Self.industries), employees: pick([12, 45, 180, 850, 2_400, 12_000, 60_000]),
+            revenue: pick([1, 5, 20, 120, 900, 4_000]) * 1_000_000, country: pick(Self.countries), owner: "rep-\(int(1...12))", parentDomain: parent
+        ))
+        return index
+    }
+
+    private mutating func newPerson() -> Int {
+        let account = accounts.isEmpty || chance(0.15) ? newAccount() : int(0...(accounts.count - 1))
+        let index = people.count
+        let first = pick(Self.firstNames), last = pick(Self.lastNames)
+        let seniority = pick(Self.seniorities), function = pick(Self.functions)
+        let title = seniority == "Chief" ? "Chief \(function) Officer" : seniority.isEmpty ? "\(function) Specialist" : "\(seniority) \(function)"
+        let domain = chance(0.08) ? pick(["gmail.com", "outlook.com", "yahoo.com"]) : accounts[account].domain
+        let email = "\(first.lowercased()).\(last.lowercased())\(index)@\(domain)"
+        people.append(Person(first: first, last: last, title: title, account: account, recordID: "00Q\(100_000 + index)", anonymousID: "anon-\(String(random.next() % 0xffff_ffff, radix: 16))", userID: "u-\(10_000 + index)", email: email))
+        return index
+    }
+
+    private mutating func someone() -> Int {
+        if people.count < 8 || chance(0.12) { return newPerson() }
+        // Favour recent people: realistic bursts of activity.
+        let recent = max(0, people.count - 200)
+        let index = chance(0.7) ? int(recent...(people.count - 1)) : int(0...(people.count - 1))
+        return index
+    }
+
+    /// The next message.
+    public mutating func next() -> GeneratedMessage {
+        sequence += 1
+        clock += Int64(int(1...90))
+        var message = nextValid()
+        if chance(malformedRate) {
+            message.value = malform(message.value)
+            message.malformed = true
+        }
+        return message
+    }
+
+    private mutating func malform(_ bytes: [UInt8]) -> [UInt8] {
+        switch int(0...3) {
+        case 0: return Array(bytes.prefix(max(1, bytes.count / 2)))  // truncated JSON
+        case 1: return Array("not json at all #\(sequence)".utf8)
+        case 2: return Array("{\"type\":\"track\",\"messageId\":\"m\(sequence)\",\"timestamp\":\"yesterday\"}".utf8)  // no identity, bad time
+        default: return Array("[]".utf8)  // an empty batch / wrong shape
+        }
+    }
+
+    private mutating func nextValid() -> GeneratedMessage {
+        let roll = int(0...99)
+        let p = someone()
+        switch roll {
+        case 0..<14: return crmLead(p)
+        case 14..<18: return crmAccount(people[p].account)
+        case 18..<46: return web(p)
+        case 46..<72: return email(p)
+        case 72..<76: return crmOpportunity(p)
+        case 76..<84: return crmActivity(p)
+        case 84..<88: return crmOutcome(p)
+        case 88..<90: return crmOverride(p)
+        case 90..<91: return crmErasure(p)
+        default: return webGroup(p)
+        }
+    }
+
+    private func json(_ object: [(String, Any?)]) -> String {
+        var parts: [String] = []
+        for (key, value) in object {
+            guard let value else { continue }
+            parts.append("\(Self.quote(key)):\(Self.encode(value))")
+        }
+        return "{" + parts.joined(separator: ",") + "}"
+    }
+
+    static func encode(_ value: Any) -> String {
+        switch value {
+        case let s as String: return quote(s)
+        case let i as Int: return String(i)
+        case let i as Int64: return String(i)
+        case let b as Bool: return b ? "true" : "false"
+        case let d as Double: return String(format: "%.2f", d)
+        case let a as [Any]: return "[" + a.map(encode).joined(separator: ",") + "]"
+        case let raw as RawJSON: return raw.text
+        default: return "null"
+        }
+    }
+
+    struct RawJSON { var text: String }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    private func crm(_ type: String, recordID: String, payloadKey: String?, payload: String?, extra: [(String, Any?)] = []) -> GeneratedMessage {
+        var fields: [(String, Any?)] = [("event_id", "crm-\(sequence)"), ("type", type), ("occurred_at", rfc3339), ("source", sequence % 5 == 0 ? "hubspot" : "salesforce"), ("record_id", recordID)]
+        if let payloadKey, let payload { fields.append((payloadKey, RawJSON(text: payload))) }
+        fields += extra
+        return GeneratedMessage(topic: topics.crm, key: recordID, value: Array(json(fields).utf8), malformed: false)
+    }
+
+    private mutating func crmLead(_ p: Int) -> GeneratedMessage {
+        var person = people[p]
+        let account = accounts[person.account]
+        if person.isLead && chance(0.5) {
+            let update = json([("title", person.title), ("phone", "+1 415 555 \(int(1000...9999))"), ("annual_revenue", account.revenue)])
+            return crm(chance(0.5) ? "lead.updated" : "contact.updated", recordID: person.recordID, payloadKey: "lead", payload: update)
+        }
+        var email = person.email
+        var recordID = person.recordID
+        if person.isLead {
+            // A CRM duplicate: same person, another record, varied case and a plus tag.
+            let parts = email.split(separator: "@")
+            email = parts[0].capitalized + "+\(pick(["webinar", "event", "ebook"]))@" + parts[1].uppercased()
+            recordID = "00Q\(900_000 + sequence)"
+        }
+        person.isLead = true
+        people[p] = person
+        let lead = json([
+            ("email", email), ("first_name", person.first), ("last_name", person.last), ("title", person.title), ("phone", "+1 (415) 555-\(int(1000...9999))"),
+            ("company", account.name + pick(["", ", Inc.", " GmbH", " Ltd"])), ("website", "https://www.\(account.domain)/"), ("country", account.country),
+            ("employees", account.employees), ("annual_revenue", account.revenue), ("industry", account.industry), ("lead_source", pick(["webinar", "organic", "paid", "partner", "event"])),
+        ])
+        return crm(chance(0.8) ? "lead.created" : "contact.created", recordID: recordID, payloadKey: "lead", payload: lead)
+    }
+
+    private mutating func crmAccount(_ a: Int) -> GeneratedMessage {
+        let account = accounts[a]
+        let payload = json([
+            ("account_id", account.id), ("name", account.name), ("domain", account.domain), ("industry", account.industry), ("employees", account.employees),
+            ("annual_revenue", account.revenue), ("country", account.country), ("owner_id", account.owner), ("parent_domain", account.parentDomain),
+        ])
+        return crm("account.upserted", recordID: account.id, payloadKey: "account", payload: payload)
+    }
+
+    private mutating func crmOpportunity(_ p: Int) -> GeneratedMessage {
+        let person = people[p]
+        let account = accounts[person.account]
+        opportunities += 1
+        let stage = pick(Self.stages)
+        let payload = json([
+            ("opportunity_id", "006-\(opportunities)"), ("account_domain", account.domain), ("stage", stage), ("amount", int(5...400) * 1000),
+            ("close_date", "2027-0\(int(1...9))-15"), ("is_closed", stage.hasPrefix("Closed")), ("is_won", stage == "Closed Won"), ("contact_emails", [person.email] as [Any]),
+        ])
+        return crm(chance(0.6) ? "opportunity.created" : "opportunity.stage_changed", recordID: "006-\(opportunities)", payloadKey: "opportunity", payload: payload)
+    }
+
+    private mutating func crmActivity(_ p: Int) -> GeneratedMessage {
+        let payload = json([("kind", pick(["call", "meeting", "email_reply", "note"])), ("email", people[p].email), ("outcome", pick(["connected", "left_voicemail", "positive", "not_interested"]))])
+        return crm("activity.logged", recordID: "00T-\(sequence)", payloadKey: "activity", payload: payload)
+    }
+
+    private mutating func crmOutcome(_ p: Int) -> GeneratedMessage {
+        let person = people[p]
+        if chance(0.5) {
+            return crm("lead.converted", recordID: person.recordID, payloadKey: nil, payload: nil, extra: [("email", person.email), ("opportunity_id", opportunities > 0 ? "006-\(opportunities)" : nil)])
+        }
+        return crm("lead.disqualified", recordID: person.recordID, payloadKey: nil, payload: nil, extra: [("email", person.email), ("reason", pick(["no_budget", "competitor", "student", "bad_fit"]))])
+    }
+
+    private mutating func crmOverride(_ p: Int) -> GeneratedMessage {
+        let person = people[p]
+        if chance(0.7) {
+            let payload = json([("tier", pick(["sales_ready", "review", "nurture"])), ("queue", pick(["enterprise-ae", "smb-sdr", "review"])), ("owner_id", "rep-\(int(1...12))"), ("set_by", "manager-\(int(1...3))"), ("note", "pinned after call")])
+            return crm("override.set", recordID: person.recordID, payloadKey: "override", payload: payload)
+        }
+        return crm("override.cleared", recordID: person.recordID, payloadKey: nil, payload: nil)
+    }
+
+    private mutating func crmErasure(_ p: Int) -> GeneratedMessage {
+        people[p].erased = true
+        return crm("privacy.erasure", recordID: people[p].recordID, payloadKey: nil, payload: nil, extra: [("email", people[p].email)])
+    }
+
+    private mutating func web(_ p: Int) -> GeneratedMessage {
+        var person = people[p]
+        let page = pick(Self.pages)
+        let context = json([
+            ("page", RawJSON(text: json([("path", page.path), ("url", "https://leadledger.example\(page.path)"), ("referrer", pick(["https://www.google.com/", "https://www.linkedin.com/", ""]))]))),
+            ("ip", "203.0.113.\(int(1...254))"), ("userAgent", "Mozilla/5.0 (X11; Linux x86_64)"),
+            ("campaign", chance(0.3) ? RawJSON(text: json([("name", "q4-\(pick(["abm", "webinar", "retargeting"]))"), ("source", pick(["linkedin", "google"]))])) : nil),
+        ])
+        let identifyNow = !person.identified && chance(0.35)
+        if identifyNow {
+            person.identified = true
+            people[p] = person
+            let traits = json([("email", person.email), ("name", "\(person.first) \(person.last)"), ("title", person.title)])
+            let value = json([("type", "identify"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", person.userID), ("traits", RawJSON(text: traits)), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
+            return GeneratedMessage(topic: topics.web, key: person.anonymousID, value: Array(value.utf8), malformed: false)
+        }
+        let userID: String? = person.identified ? person.userID : nil
+        let key = userID ?? person.anonymousID
+        if chance(0.6) {
+            let properties = json([("path", page.path), ("url", "https://leadledger.example\(page.path)"), ("title", page.name)])
+            let value = json([("type", "page"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("name", page.name), ("properties", RawJSON(text: properties)), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
+            return GeneratedMessage(topic: topics.web, key: key, value: Array(value.utf8), malformed: false)
+        }
+        let event = page.path == "/demo" ? "Demo Requested" : pick(["Signed Up", "Docs Searched", "Pricing Calculator Used", "Webinar Registered", "Whitepaper Downloaded"])
+        let value = json([("type", "track"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("event", event), ("properties", RawJSON(text: json([("plan", pick(["starter", "growth", "enterprise"]))]))), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
+        return GeneratedMessage(topic: topics.web, key: key, value: Array(value.utf8), malformed: false)
+    }
+
+    private mutating func webGroup(_ p: Int) -> GeneratedMessage {
+        var person = people[p]
+        person.identified = true
+        people[p] = person
+        let account = accounts[person.account]
+        let traits = json([("name", account.name), (chance(0.5) ? "website" : "domain", chance(0.5) ? "https://\(account.domain)" : account.domain), ("employees", account.employees), ("industry", account.industry)])
+        let value = json([("type", "group"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", person.userID), ("groupId", "grp-\(person.account)"), ("traits", RawJSON(text: traits)), ("timestamp", rfc3339)])
+        return GeneratedMessage(topic: topics.web, key: person.userID, value: Array(value.utf8), malformed: false)
+    }
+
+    private mutating func sendgrid(_ person: Person, event: String, offset: Int64) -> String {
+        let page = pick(Self.pages)
+        return json([
+            ("email", person.email), ("timestamp", clock + offset), ("event", event), ("sg_event_id", "sg-ev-\(sequence)-\(offset)"), ("sg_message_id", "sg-msg-\(sequence / 3).filter\(int(1...9))"),
+            ("url", event == "click" ? "https://leadledger.example\(page.path)" : nil),
+            ("category", chance(0.5) ? "nurture" as Any : ["nurture", pick(["product-update", "webinar", "case-study"])] as [Any]),
+            ("reason", event == "bounce" ? "550 5.1.1 mailbox unavailable" : nil), ("type", event == "bounce" ? "bounce" : nil), ("campaign_id", "cmp-\(int(1...30))"),
+        ])
+    }
+
+    private mutating func email(_ p: Int) -> GeneratedMessage {
+        let person = people[p]
+        if chance(0.25) {
+            // The webhook's batch form: several events in one JSON array.
+            var items: [String] = []
+            for i in 0..<int(2...5) { items.append(sendgrid(person, event: pick(Self.emailEvents), offset: Int64(i))) }
+            return GeneratedMessage(topic: topics.email, key: person.email, value: Array(("[" + items.joined(separator: ",") + "]").utf8), malformed: false)
+        }
+        return GeneratedMessage(topic: topics.email, key: person.email, value: Array(sendgrid(person, event: pick(Self.emailEvents), offset: 0).utf8), malformed: false)
+    }
+}

@@ -1,0 +1,304 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import LeadLedgerCore
+import LeadLedgerEngine
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// `leadledger-bench engine`: end-to-end throughput and latency of the engine
+/// (route → identity → materialize, in one process) on a broker, with a raw
+/// consume-then-produce passthrough over the same input as the ceiling.
+struct EngineBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "End-to-end engine throughput, event-to-decision latency at a fixed rate, peak RSS, and a raw passthrough ceiling.",
+        discussion: """
+        Needs a broker (--brokers or $LEADLEDGER_BROKERS; e.g. `scripts/broker start --port 19092`).
+        Every run uses fresh topics and groups. Throughput: --events mixed messages
+        are produced first, then the time from the first processed message until
+        every stage has processed everything and every output is acknowledged.
+        Latency: messages at --rate for --seconds while the engine runs; latency is
+        from enqueueing an inbound message to reading its first audit record.
+        """
+    )
+
+    @Option(help: "Bootstrap servers (default: $LEADLEDGER_BROKERS or 127.0.0.1:19092).")
+    var brokers: String?
+
+    @Option(help: "Messages for the throughput run.")
+    var events: Int = 200_000
+
+    @Option(help: "Input rate of the latency run (messages/s).")
+    var rate: Double = 10_000
+
+    @Option(help: "Duration of the latency run in seconds.")
+    var seconds: Double = 10
+
+    @Option(help: "Workload seed.")
+    var seed: UInt64 = 7
+
+    @Option(help: "fetch.wait.max.ms of the engine's consumers (librdkafka default 500; how long a fetch waits for data on a quiet partition).")
+    var fetchWaitMs: Int = 500
+
+    @Option(help: "Partitions of the inbound topics and the canonical log.")
+    var partitions: Int32 = 6
+
+    var brokerList: [String] {
+        (brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092").split(separator: ",").map(String.init)
+    }
+
+    func makeConfiguration(_ suffix: String) -> EngineConfiguration {
+        var configuration = EngineConfiguration()
+        configuration.brokers = brokerList
+        configuration.topics.crm = "bench-crm-\(suffix)"
+        configuration.topics.web = "bench-web-\(suffix)"
+        configuration.topics.email = "bench-email-\(suffix)"
+        configuration.topics.identity = "bench-identity-\(suffix)"
+        configuration.topics.events = "bench-events-\(suffix)"
+        configuration.topics.routing = "bench-routing-\(suffix)"
+        configuration.topics.audit = "bench-audit-\(suffix)"
+        configuration.topics.dlq = "bench-dlq-\(suffix)"
+        configuration.groups.route = "bench-route-\(suffix)"
+        configuration.groups.identity = "bench-identity-\(suffix)"
+        configuration.groups.materialize = "bench-materialize-\(suffix)"
+        configuration.partitions.inbound = partitions
+        configuration.partitions.events = partitions
+        configuration.partitions.outputs = partitions
+        configuration.sessionTimeoutMilliseconds = 6000
+        configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs)
+        configuration.stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-\(suffix)").path
+        return configuration
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let suffix = String(UInt32.random(in: 0...UInt32.max))
+        print("leadledger-bench engine: brokers \(brokerList.joined(separator: ",")), \(partitions) partitions per topic, seed \(seed)")
+
+        // 1. Throughput.
+        let configuration = makeConfiguration(suffix)
+        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: brokerList), logger: logger)
+        try await TopicProvisioner.ensureTopics(configuration, admin: admin)
+        try await admin.createTopic(name: "bench-passthrough-\(suffix)", partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
+        await admin.close()
+        let produceStart = ContinuousClock.now
+        try await produceWorkload(configuration, count: events, seed: seed, logger: logger)
+        print("produced \(events) inbound messages in \(format(ContinuousClock.now - produceStart))")
+
+        let services = try EnginePipeline(configuration: configuration, selection: .all).makeServices(logger: logger)
+        let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
+        let running = Task { try await group.run() }
+        var started: ContinuousClock.Instant?
+        var finished: ContinuousClock.Instant?
+        var last = PartitionWorkerStatistics()
+        var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
+        while finished == nil {
+            try await Task.sleep(for: .milliseconds(20))
+            let route = await services.route!.statistics()
+            let identity = await services.identity!.statistics()
+            let materialize = await services.materialize!.statistics()
+            if started == nil, route.applied > 0 { started = .now }
+            let accepted = route.outputsByTopic[configuration.topics.identity, default: 0]
+            let logged = identity.outputsByTopic[configuration.topics.events, default: 0]
+            if routeDone == nil, route.applied == events { routeDone = .now }
+            if identityDone == nil, routeDone != nil, identity.applied == accepted { identityDone = .now }
+            if route.applied == events, identity.applied == accepted, materialize.applied == logged, services.producer.statistics.inFlight == 0 {
+                finished = .now
+            }
+            last = materialize
+        }
+        let elapsed = seconds(finished! - started!)
+        let canonical = last.applied
+        await group.triggerGracefulShutdown()
+        try await running.value
+        await services.producer.close()
+        let engineRate = Double(events) / elapsed
+        print(String(format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!), seconds(identityDone! - started!), elapsed))
+        print(String(format: "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)", events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate, Double(canonical) / elapsed))
+
+        // Processing cost without Kafka: each processor over the records the run read.
+        try await processorCost(configuration, logger: logger)
+
+        // 2. Passthrough ceiling over the same input.
+        let passthroughRate = try await passthrough(configuration, target: "bench-passthrough-\(suffix)", logger: logger)
+        print(String(format: "passthrough (consume + produce, no processing): %.0f msgs/s; engine/passthrough = %.2fx", passthroughRate, engineRate / passthroughRate))
+
+        // 3. Latency at a fixed rate.
+        let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
+        print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
+        print("peak RSS: \(peakRSS())")
+    }
+
+    func processorCost(_ configuration: EngineConfiguration, logger: Logger) async throws {
+        let reader = LogReader(client: KafkaClientSettings(bootstrapServers: brokerList, clientID: "bench-cost"), logger: logger)
+        let topics = configuration.topics
+        func load(_ topic: String, _ count: Int32) async throws -> [LogRecord] {
+            var all: [LogRecord] = []
+            for partition in 0..<count {
+                var records: [LogRecord] = []
+                try await reader.fold(topic: topic, partition: partition, from: 0, to: nil, into: &records) { $0.append($1) }
+                all += records
+            }
+            return all
+        }
+        let inbound = try await load(topics.crm, partitions) + load(topics.web, partitions) + load(topics.email, partitions)
+        let identity = try await load(topics.identity, 1)
+        let log = try await load(topics.events, partitions)
+        func measure<P: PartitionProcessor>(_ name: String, _ records: [LogRecord], _ processor: P) {
+            var processor = processor
+            var outputs = 0
+            let start = ContinuousClock.now
+            for record in records { outputs += processor.apply(record).count }
+            let elapsed = seconds(ContinuousClock.now - start)
+            print(String(format: "  %@: %d records -> %d outputs in %.3f s: %.0f records/s (no Kafka)", name, records.count, outputs, elapsed, Double(records.count) / elapsed))
+        }
+        print("processing cost without Kafka (one thread):")
+        measure("route (decode + validate)", inbound, RouteProcessor(topics: topics))
+        measure("identity (decode + resolve + encode)", identity, IdentityProcessor(topics: topics))
+        measure("materialize (decode + ledger + audit encode)", log, MaterializeProcessor(topics: topics, partition: 0))
+
+        // The identity step split: decoding vs. the core resolver alone.
+        let decoder = InboundDecoder()
+        var decoded: [([InboundEvent], SourcePosition)] = []
+        let decodeStart = ContinuousClock.now
+        for record in identity {
+            let contract = record.headers.first { $0.key == RepartitionHeaders.contract }.flatMap { $0.value }.map { String(decoding: $0, as: UTF8.self) }.flatMap(InboundTopic.init(rawValue:)) ?? .crm
+            if let events = try? decoder.decode(topic: contract, bytes: record.value) {
+                decoded.append((events, SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)))
+            }
+        }
+        let decodeTime = seconds(ContinuousClock.now - decodeStart)
+        var resolver = IdentityResolver()
+        var canonical = 0
+        let resolveStart = ContinuousClock.now
+        for (events, position) in decoded { canonical += resolver.resolve(events, at: position).count }
+        let resolveTime = seconds(ContinuousClock.now - resolveStart)
+        print(String(format: "  identity split: decode %.0f msgs/s, IdentityResolver.resolve %.0f msgs/s (%d canonical events)", Double(decoded.count) / decodeTime, Double(decoded.count) / resolveTime, canonical))
+    }
+
+    func produceWorkload(_ configuration: EngineConfiguration, count: Int, seed: UInt64, logger: Logger) async throws {
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench"), logger: logger)
+        var generator = WorkloadGenerator(seed: seed, topics: configuration.topics, malformedRate: 0.01)
+        for _ in 0..<count {
+            let message = generator.next()
+            try await producer.enqueue(KafkaProducerMessage(topic: message.topic, key: Array(message.key.utf8), value: message.value))
+        }
+        try await producer.flush(timeout: .seconds(120))
+        await producer.close()
+    }
+
+    func passthrough(_ configuration: EngineConfiguration, target: String, logger: Logger) async throws -> Double {
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokerList, clientID: "bench-passthrough")
+        consumerConfiguration.maxBatchSize = 4096
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+        try consumer.assign(configuration.topics.inbound.flatMap { topic in (0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: .beginning) } })
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench-passthrough"), logger: logger)
+        var consumed = 0
+        var started: ContinuousClock.Instant?
+        for try await event in consumer.events {
+            guard case .messages(let messages) = event else { continue }
+            if started == nil { started = .now }
+            for message in messages {
+                try await producer.enqueue(KafkaProducerMessage(topic: target, key: message.key.map { Array($0) }, value: Array(message.value)))
+            }
+            consumed += messages.count
+            if consumed >= events { break }
+        }
+        try await producer.flush(timeout: .seconds(120))
+        let elapsed = seconds(ContinuousClock.now - started!)
+        await producer.close()
+        await consumer.close()
+        return Double(consumed) / elapsed
+    }
+
+    func latency(_ configuration: EngineConfiguration, logger: Logger) async throws -> (Double, Double, Int) {
+        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: brokerList), logger: logger)
+        try await TopicProvisioner.ensureTopics(configuration, admin: admin)
+        await admin.close()
+        let services = try EnginePipeline(configuration: configuration, selection: .all).makeServices(logger: logger)
+        let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
+        let running = Task { try await group.run() }
+
+        // Audit reader: first audit record per source position.
+        var readerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokerList, clientID: "bench-latency")
+        readerConfiguration.client.properties["fetch.wait.max.ms"] = "5"
+        let reader = try KafkaConsumer(configuration: readerConfiguration, logger: logger)
+        try reader.assign((0..<partitions).map { KafkaTopicPartitionOffset(topic: configuration.topics.audit, partition: $0, offset: .beginning) })
+        let seen = Mutex<[String: ContinuousClock.Instant]>([:])
+        let readTask = Task {
+            for try await event in reader.events {
+                guard case .messages(let messages) = event else { continue }
+                let now = ContinuousClock.now
+                var found: [String] = []
+                for message in messages {
+                    guard let json = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any],
+                          let lineage = json["lineage"] as? [String: Any] else { continue }
+                    found.append("\(lineage["source_topic"] ?? "")/\(lineage["source_partition"] ?? "")/\(lineage["source_offset"] ?? "")")
+                }
+                seen.withLock { seen in for key in found where seen[key] == nil { seen[key] = now } }
+            }
+        }
+
+        // Warm-up: wait until the stages are assigned and a first decision comes out.
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench-latency"), logger: logger)
+        var generator = WorkloadGenerator(seed: seed &+ 1, topics: configuration.topics, malformedRate: 0)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await services.materialize!.statistics().applied == 0 {
+            if ContinuousClock.now > deadline { throw ValidationError("the engine did not start within 60 s") }
+            let message = generator.next()
+            try await producer.enqueue(KafkaProducerMessage(topic: message.topic, key: Array(message.key.utf8), value: message.value))
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(2))
+
+        let sent = Mutex<[String: ContinuousClock.Instant]>([:])
+        let total = Int(rate * seconds)
+        let start = ContinuousClock.now
+        for index in 0..<total {
+            let due = start + .nanoseconds(Int64(Double(index) / rate * 1e9))
+            if due > .now { try await Task.sleep(until: due, clock: .continuous) }
+            let message = generator.next()
+            let enqueued = ContinuousClock.now
+            try await producer.enqueue(KafkaProducerMessage(topic: message.topic, key: Array(message.key.utf8), value: message.value)) { result in
+                if case .success(let report) = result {
+                    sent.withLock { $0["\(message.topic)/\(report.partition)/\(report.offset)"] = enqueued }
+                }
+            }
+        }
+        try await producer.flush(timeout: .seconds(60))
+        try await Task.sleep(for: .seconds(3))  // let the last decisions arrive
+        await producer.close()
+        readTask.cancel()
+        await reader.close()
+        await group.triggerGracefulShutdown()
+        try? await running.value
+        await services.producer.close()
+
+        let sentTimes = sent.withLock { $0 }
+        let seenTimes = seen.withLock { $0 }
+        var latencies: [Double] = []
+        for (key, enqueued) in sentTimes {
+            if let decided = seenTimes[key] { latencies.append(seconds(decided - enqueued) * 1000) }
+        }
+        latencies.sort()
+        guard !latencies.isEmpty else { return (.nan, .nan, 0) }
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return (percentile(0.5), percentile(0.99), latencies.count)
+    }
+
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    func format(_ duration: Duration) -> String { String(format: "%.2f s", seconds(duration)) }
+
+    func peakRSS() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "unknown" }
+        return line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import LeadLedgerEngine
+import Logging
+
+/// Options of the engine commands: the YAML configuration file, overridden by
+/// environment and flags.
+struct EngineOptions: ParsableArguments {
+    @Option(help: "YAML configuration file (topics, partitions, groups, state directory, scoring and routing files).")
+    var config: String?
+
+    @Option(help: "Directory for snapshots (overrides state_directory).")
+    var stateDirectory: String?
+
+    @Option(help: "session.timeout.ms of the stage consumers (overrides session_timeout_ms; Tansu joins take half of it).")
+    var sessionTimeoutMs: Int?
+
+    /// The configuration: defaults < file < environment (`LEADLEDGER_BROKERS`) < flags.
+    func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
+        var configuration = try config.map { path throws(EngineError) in try EngineConfiguration.load(path: path) } ?? EngineConfiguration()
+        if connection.brokers != nil || ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] != nil || config == nil {
+            configuration.brokers = connection.bootstrapServers
+        }
+        for (key, value) in try connection.propertyMap() { configuration.properties[key] = value }
+        if let stateDirectory { configuration.stateDirectory = stateDirectory }
+        if let sessionTimeoutMs { configuration.sessionTimeoutMilliseconds = sessionTimeoutMs }
+        try configuration.validate(context: config ?? "flags")
+        return configuration
+    }
+}
+
+/// Creates the engine's missing topics.
+func ensureTopics(_ configuration: EngineConfiguration, logger: Logger) async throws {
+    let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
+    do {
+        let created = try await TopicProvisioner.ensureTopics(configuration, admin: admin)
+        if !created.isEmpty { logger.notice("created topics: \(created.joined(separator: ", "))") }
+        await admin.close()
+    } catch {
+        await admin.close()
+        throw error
+    }
+}

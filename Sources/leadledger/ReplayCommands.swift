@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import LeadLedgerEngine
+import Logging
+import Synchronization
+
+/// The partitions of a topic (from cluster metadata).
+func partitions(of topic: String, configuration: EngineConfiguration, logger: Logger) async throws -> [Int32] {
+    let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
+    let metadata = try await admin.listTopics(topic: topic)
+    await admin.close()
+    let ids = metadata.first { $0.name == topic }?.partitions.map(\.id) ?? []
+    if ids.isEmpty { throw ValidationError("topic \(topic) has no partitions (does it exist?)") }
+    return ids.sorted()
+}
+
+/// `leadledger replay`: rebuild a log partition's state and re-derive its outputs.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Rebuild a log partition's state and re-derive the decisions of an offset range.",
+        discussion: """
+        The state before --from-offset is rebuilt from the nearest snapshot at or
+        before it (else from offset 0) without output; the records of
+        --from-offset..<--to-offset (default: to the end of the partition) are
+        then re-derived and printed, one `topic<TAB>key<TAB>value` line per
+        output, or produced again with --emit (byte-identical to the originals:
+        consumers deduplicate by decision_id).
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "The canonical-log partition.")
+    var partition: Int32
+
+    @Option(help: "First offset to re-derive.")
+    var fromOffset: Int64 = 0
+
+    @Option(help: "Offset to stop before (default: the end of the partition).")
+    var toOffset: Int64?
+
+    @Flag(help: "Produce the re-derived outputs to their topics instead of printing them.")
+    var emit = false
+
+    func run() async throws {
+        let logger = connection.makeLogger("leadledger.replay")
+        let configuration = try engine.resolve(connection)
+        let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
+        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: configuration.topics), logger: logger)
+        let producer = emit ? try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-replay", properties: configuration.properties), logger: logger) : nil
+        let total = toOffset.map { Int(max(0, $0 - fromOffset)) }
+        let progress = ProgressReporter(label: "replay \(configuration.topics.events)[\(partition)]", total: total)
+        let result = try await replayer.replay(topic: configuration.topics.events, partition: partition, from: fromOffset, to: toOffset, progress: progress) { _, outputs in
+            if let producer {
+                for output in outputs {
+                    try await producer.enqueue(KafkaProducerMessage(topic: output.topic, partition: output.partition, key: output.key, value: output.value, headers: output.headers))
+                }
+            } else if !outputs.isEmpty {
+                var text = ""
+                for output in outputs {
+                    text += "\(output.topic)\t\(output.key.map { String(decoding: $0, as: UTF8.self) } ?? "")\t\(String(decoding: output.value, as: UTF8.self))\n"
+                }
+                StandardOutput.write(text)
+            }
+        }
+        progress.finish()
+        if let producer {
+            try await producer.flush(timeout: .seconds(60))
+            let failed = producer.statistics.failed
+            await producer.close()
+            if failed > 0 { throw ValidationError("\(failed) outputs were not delivered") }
+        }
+        let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
+        FileHandle.standardError.write(Data("replayed \(configuration.topics.events)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n".utf8))
+    }
+}
+
+/// `leadledger audit`: audit tools.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit tools.",
+        subcommands: [AuditVerifyCommand.self]
+    )
+}
+
+/// `leadledger audit verify`: re-derive decisions and compare them with the audit topic.
+struct AuditVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
+        discussion: "Prints each difference and exits with status 1 when there is any."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Only this canonical-log partition (default: all).")
+    var partition: Int32?
+
+    @Option(help: "First log offset to verify.")
+    var fromOffset: Int64 = 0
+
+    @Option(help: "Log offset to stop before (default: the end of each partition).")
+    var toOffset: Int64?
+
+    func run() async throws {
+        let logger = connection.makeLogger("leadledger.audit")
+        let configuration = try engine.resolve(connection)
+        let topics = configuration.topics
+        let logPartitions: [Int32]
+        if let partition { logPartitions = [partition] } else { logPartitions = try await partitions(of: topics.events, configuration: configuration, logger: logger) }
+        let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
+        let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
+        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics), logger: logger)
+        var expected = AuditVerifier.Expected()
+        var ranges: [String] = []
+        for logPartition in logPartitions {
+            let box = ExpectedBox()
+            let progress = ProgressReporter(label: "re-derive \(topics.events)[\(logPartition)]", total: toOffset.map { Int(max(0, $0 - fromOffset)) })
+            let result = try await replayer.replay(topic: topics.events, partition: logPartition, from: fromOffset, to: toOffset, progress: progress) { record, outputs in
+                box.add(record, outputs, auditTopic: topics.audit)
+            }
+            progress.finish()
+            expected.merge(box.value)
+            ranges.append("\(logPartition):\(fromOffset)..<\(result.end)")
+        }
+        let differences = try await AuditVerifier(reader: reader).verify(expected, auditTopic: topics.audit, partitions: auditPartitions)
+        var text = ""
+        for difference in differences { text += difference.description + "\n" }
+        if differences.isEmpty {
+            text += "audit verify: OK: \(expected.count) decisions re-derived (log partitions \(ranges.joined(separator: ", "))) match \(topics.audit) byte for byte\n"
+        } else {
+            text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) re-derived decisions\n"
+        }
+        StandardOutput.write(text)
+        if !differences.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Collects expected audit records from a `@Sendable` callback.
+final class ExpectedBox: Sendable {
+    private let storage = Mutex(AuditVerifier.Expected())
+    func add(_ record: LogRecord, _ outputs: [OutputRecord], auditTopic: String) {
+        storage.withLock { $0.add(record, outputs: outputs, auditTopic: auditTopic) }
+    }
+    var value: AuditVerifier.Expected { storage.withLock { $0 } }
+}

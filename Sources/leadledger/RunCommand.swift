@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import LeadLedgerEngine
+import Logging
+import ServiceLifecycle
+
+extension StageSelection: ExpressibleByArgument {}
+
+/// `leadledger run`: the streaming engine.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the resolve and materialize stages (both by default).",
+        discussion: """
+        Creates missing topics, joins the stages' consumer groups and processes
+        until SIGINT/SIGTERM, then hands every partition over (drain outputs,
+        snapshot, commit) and leaves. Start several processes with the same
+        configuration to split the partitions.
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Stages to run: resolve, materialize, or all.")
+    var stage: StageSelection = .all
+
+    func run() async throws {
+        var logger = connection.makeLogger("leadledger.run")
+        if connection.logLevel == "warning" { logger.logLevel = .notice }
+        let configuration = try engine.resolve(connection)
+        try await ensureTopics(configuration, logger: logger)
+        let pipeline = EnginePipeline(configuration: configuration, selection: stage)
+        let services = try pipeline.makeServices(logger: logger)
+        let producer = services.producer, stages = services.stages
+        logger.notice("leadledger run: stages \(stage.rawValue) on \(configuration.brokers.joined(separator: ",")), state in \(configuration.stateDirectory)")
+        let group = ServiceGroup(configuration: .init(
+            services: stages.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        var failure: (any Error)?
+        do { try await group.run() } catch { failure = error }
+        try? await producer.flush(timeout: .seconds(30))
+        await producer.close()
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+
+/// The `leadledger` executable next to the test bundle (built with the tests).
+let leadledgerExecutable: String = {
+    let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadledger").path
+    if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
+    return repoRoot.appendingPathComponent(".build/debug/leadledger").path
+}()
+
+/// A `leadledger` process started by a test, its output captured in files.
+final class CLIProcess: Sendable {
+    let process: Process
+    let stdoutPath: String
+    let stderrPath: String
+
+    init(_ arguments: [String], directory: String, name: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: leadledgerExecutable)
+        process.arguments = arguments
+        stdoutPath = (directory as NSString).appendingPathComponent("\(name).out")
+        stderrPath = (directory as NSString).appendingPathComponent("\(name).err")
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the exit (polling, so it can time out) and returns the status.
+    func wait(seconds: Double) async throws -> Int32 {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                throw TestFailure("leadledger \(process.arguments?.first ?? "") did not exit within \(seconds) s; stderr: \(stderr.suffix(2000))")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return process.terminationStatus
+    }
+}
+
+/// Runs `leadledger` to completion.
+func runCLI(_ arguments: [String], directory: String, name: String, seconds: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = try CLIProcess(arguments, directory: directory, name: name)
+    let status = try await process.wait(seconds: seconds)
+    return (status, process.stdout, process.stderr)
+}
+
+/// A temporary directory for one test.
+func makeTemporaryDirectory(_ prefix: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName(prefix)).path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A configuration file with topic and group names unique to one test.
+func writeConfiguration(directory: String, brokers: String, suffix: String) throws -> String {
+    let yaml = """
+        brokers: \(brokers)
+        topics:
+          crm: crm-\(suffix)
+          web: web-\(suffix)
+          email: email-\(suffix)
+          identity: identity-\(suffix)
+          events: events-\(suffix)
+          routing: routing-\(suffix)
+          audit: audit-\(suffix)
+          dlq: dlq-\(suffix)
+        partitions: { inbound: 3, identity: 1, events: 4, outputs: 3 }
+        groups:
+          route: route-\(suffix)
+          identity: identity-\(suffix)
+          materialize: materialize-\(suffix)
+        session_timeout_ms: 6000
+        snapshot_every_records: 500
+        """
+    let path = (directory as NSString).appendingPathComponent("leadledger.yaml")
+    try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}

@@ -1,0 +1,75 @@
+import Foundation
+import LeadLedgerCore
+import LeadLedgerEngine
+import Testing
+
+@Suite("Configuration and workload generator")
+struct ConfigurationAndGeneratorTests {
+    /// Defaults are SPEC's topic names; the YAML file overrides what it names and
+    /// keeps the rest; invalid values are rejected with a readable error.
+    @Test func yamlOverridesDefaults() throws {
+        let defaults = EngineConfiguration()
+        #expect(defaults.topics.inbound == ["crm.events", "web.events", "email.events"])
+        #expect(defaults.topics.events == "leadledger.events")
+        #expect(defaults.sessionTimeoutMilliseconds == 45_000)
+        let spec = defaults.topicSpecifications.first { $0.name == "leadledger.events" }
+        #expect(spec?.configs["retention.ms"] == "-1")
+
+        let parsed = try EngineConfiguration.parse(yaml: """
+            brokers: a:1, b:2
+            topics: { audit: my.audit }
+            partitions: { events: 12 }
+            session_timeout_ms: 6000
+            state_directory: /var/lib/leadledger
+            properties: { "linger.ms": "2" }
+            """)
+        #expect(parsed.brokers == ["a:1", "b:2"])
+        #expect(parsed.topics.audit == "my.audit")
+        #expect(parsed.topics.events == "leadledger.events")
+        #expect(parsed.partitions.events == 12)
+        #expect(parsed.partitions.inbound == 3)
+        #expect(parsed.sessionTimeoutMilliseconds == 6000)
+        #expect(parsed.stateDirectory == "/var/lib/leadledger")
+        #expect(parsed.properties == ["linger.ms": "2"])
+
+        #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "partitions: { identity: 4 }") }
+        #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "session_timeout_ms: [1]") }
+    }
+
+    /// The same seed gives the same messages; every valid message decodes with the
+    /// core's contract decoders, every deliberately malformed one is rejected, and
+    /// the workload has the shapes SPEC §2 names (batches, identifies, duplicates).
+    @Test func generatorIsSeededAndFollowsTheContracts() throws {
+        var first = WorkloadGenerator(seed: 99, malformedRate: 0.05)
+        var second = WorkloadGenerator(seed: 99, malformedRate: 0.05)
+        let a = (0..<3000).map { _ in first.next() }
+        let b = (0..<3000).map { _ in second.next() }
+        #expect(a == b)
+
+        let decoder = InboundDecoder()
+        let topics = InboundTopicMap(TopicNames())
+        var rejectedValid: [String] = []
+        var acceptedMalformed = 0
+        var malformed = 0
+        for message in a {
+            let contract = try #require(topics.contract(of: message.topic))
+            let accepted = (try? decoder.decode(topic: contract, bytes: message.value)) != nil
+            if message.malformed {
+                malformed += 1
+                if accepted { acceptedMalformed += 1 }
+            } else if !accepted {
+                rejectedValid.append(String(decoding: message.value, as: UTF8.self))
+            }
+        }
+        #expect(rejectedValid.isEmpty, "valid messages rejected: \(rejectedValid.prefix(3))")
+        #expect(acceptedMalformed == 0)
+        #expect(malformed > 50 && malformed < 300)
+        let texts = a.filter { !$0.malformed }.map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(texts.contains { $0.hasPrefix("[") }, "SendGrid batches")
+        #expect(texts.contains { $0.contains("\"type\":\"identify\"") })
+        #expect(texts.contains { $0.contains("\"type\":\"group\"") })
+        #expect(texts.contains { $0.contains("+webinar@") || $0.contains("+event@") || $0.contains("+ebook@") }, "CRM duplicates with plus tags")
+        #expect(texts.contains { $0.contains("\"parent_domain\"") }, "account hierarchies")
+        #expect(texts.contains { $0.contains("privacy.erasure") })
+    }
+}
