@@ -136,19 +136,13 @@ func uniqueTopic(_ prefix: String) -> String {
 
 /// A logger for tests: warnings and above on stderr.
 let testLogger: Logger = {
-    LoggingBootstrapForTests.once()
-    var logger = Logger(label: "kafka-tests")
+    // Every test target shares one process, and LoggingSystem.bootstrap may run
+    // only once per process: give the test logger its handler directly instead.
+    var logger = Logger(label: "kafka-tests", factory: { StreamLogHandler.standardError(label: $0) })
     logger.logLevel = .warning
     return logger
 }()
 
-enum LoggingBootstrapForTests {
-    static let done: Bool = {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        return true
-    }()
-    static func once() { _ = done }
-}
 
 /// Fails instead of hanging when `body` takes longer than `seconds`.
 func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {

@@ -47,19 +47,13 @@ enum EngineTestBroker {
 func uniqueName(_ prefix: String) -> String { "\(prefix)-\(UInt32.random(in: 0...UInt32.max))" }
 
 let testLogger: Logger = {
-    LoggingBootstrapForTests.once()
-    var logger = Logger(label: "engine-tests")
+    // Every test target shares one process, and LoggingSystem.bootstrap may run
+    // only once per process: give the test logger its handler directly instead.
+    var logger = Logger(label: "engine-tests", factory: { StreamLogHandler.standardError(label: $0) })
     logger.logLevel = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
     return logger
 }()
 
-enum LoggingBootstrapForTests {
-    static let done: Bool = {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        return true
-    }()
-    static func once() { _ = done }
-}
 
 /// Fails instead of hanging when `body` takes longer than `seconds`.
 func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
