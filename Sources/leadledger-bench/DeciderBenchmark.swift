@@ -27,6 +27,7 @@ struct DeciderBenchmark: ParsableCommand {
     @Option(help: "Engagement messages (page views, email opens/clicks, CRM activities).") var engagements: Int = 400_000
     @Option(help: "Measured runs (best and median reported).") var runs: Int = 3
     @Option(help: "Seed.") var seed: UInt64 = 20261125
+    @Option(help: "Print the SHA-256 of every emitted record (key + value, audit then routing, in order) from one extra untimed run.") var digest: Bool = true
 
     static let scoring = """
     half_life_days: 14
@@ -104,6 +105,25 @@ struct DeciderBenchmark: ParsableCommand {
                 for r in out.routing { bytes += r.value.count }
             }
             full.append(DecisionsBenchmark.threadCPUSeconds() - t1)
+        }
+        if digest {
+            // SHA-256 over the per-record SHA-256s (key bytes, 0x00, value bytes) in emission order; untimed.
+            var ledger = Ledger()
+            var effects: [ProjectionEffect] = []
+            var state = DecisionState()
+            var chain: [UInt8] = []
+            var count = 0
+            for (i, e) in log.enumerated() {
+                effects.removeAll(keepingCapacity: true)
+                ledger.apply(e, effects: &effects)
+                let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
+                for r in out.audit + out.routing {
+                    var buf = Array(r.key.utf8); buf.append(0); buf += r.value
+                    chain += SHA256Digest.hash(buf); count += 1
+                }
+                chain.append(0x0A)
+            }
+            print("output digest: sha256 \(SHA256Digest.hex(SHA256Digest.hash(chain))) over \(count) records")
         }
         let deciderTimes = zip(full, ledgerOnly).map { max($0 - $1, 1e-9) }.sorted()
         let best = deciderTimes.first!, median = deciderTimes[deciderTimes.count / 2]
