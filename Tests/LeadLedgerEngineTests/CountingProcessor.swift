@@ -1,5 +1,4 @@
 import Foundation
-import LeadLedgerDecisions
 import LeadLedgerEngine
 
 /// A small deterministic stateful processor for engine tests: counts records per
