@@ -90,16 +90,31 @@ struct ContractTests {
 
 @Suite("Hostile input")
 struct HostileInputTests {
-    @Test("1 MB of '[' is rejected quickly as nesting_too_deep")
+    @Test("an email address the normalizer cannot normalize is a schema_violation naming the field, never an event without identity")
+    func unnormalizableEmailIsRejected() throws {
+        let cases: [(InboundTopic, String, String)] = [
+            (.email, #"{"email":"a..b@example.com","timestamp":1700000000,"event":"open","sg_event_id":"e1","sg_message_id":"m1"}"#, "$.email"),
+            (.crm, #"{"event_id":"c1","type":"activity.logged","occurred_at":"2026-01-01T00:00:00Z","source":"salesforce","activity":{"kind":"call","email":"a..b@example.com"}}"#, "$.activity.email"),
+        ]
+        for (topic, json, field) in cases {
+            do {
+                _ = try InboundDecoder().decode(topic: topic, bytes: Array(json.utf8))
+                Issue.record("accepted \(json)")
+            } catch {
+                #expect(error.code == .schemaViolation)
+                #expect(error.description.contains(field))
+            }
+        }
+    }
+
+    @Test("1 MB of '[' is rejected as nesting_too_deep")
     func deepArray() {
+        // The parser stops at the depth limit instead of recursing through the
+        // whole input (no timing assertion here: the benchmark measures speed).
         let bytes = [UInt8](repeating: UInt8(ascii: "["), count: 1 << 20)
-        let clock = ContinuousClock()
-        let start = clock.now
         var code: ContractError.Code?
         do { _ = try JSONParser.parse(bytes) } catch { code = error.code }
-        let t = clock.now - start
         #expect(code == .nestingTooDeep)
-        #expect(t < .milliseconds(200))
     }
 
     @Test("deep objects and mixed nesting stop at the limit; exactly the limit is fine")

@@ -151,6 +151,13 @@ struct Fields {
         if let s, !EmailShape.matches(s) {
             throw ContractError(.schemaViolation, field: p(key), "\(p(key)) is not an email address")
         }
+        // The resolver keys people by the normalized mailbox: an address the
+        // normalizer cannot normalize (e.g. `..` in the local part, a bad host)
+        // would leave an event without any identity, so it is rejected here,
+        // with its field named, and goes to the dead-letter topic.
+        if let s, EmailNormalizer().normalize(s) == nil {
+            throw ContractError(.schemaViolation, field: p(key), "\(p(key)) is not an email address that can be normalized")
+        }
         return s
     }
 }
