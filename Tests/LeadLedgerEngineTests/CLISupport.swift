@@ -34,6 +34,25 @@ final class CLIProcess: Sendable {
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
+    /// Waits until the kernel says the process is gone or a zombie, without
+    /// relying on Foundation's child monitor (which on Linux can notice a
+    /// child's death late or not at all when many children run at once).
+    /// Returns false if it is still alive after `seconds`.
+    func waitUntilDead(seconds: Double) async throws -> Bool {
+        let pid = process.processIdentifier
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            // Field 3 (after the parenthesised command name) is the state.
+            if let close = stat.lastIndex(of: ")") {
+                let state = stat[stat.index(after: close)...].split(separator: " ").first
+                if state == "Z" || state == "X" { return true }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     /// Waits for the exit (polling, so it can time out) and returns the status.
     func wait(seconds: Double) async throws -> Int32 {
         let deadline = ContinuousClock.now + .seconds(seconds)
