@@ -60,21 +60,21 @@ struct ScaleOutCrashTests {
         #expect(malformed > 0, "summaries: \(firstHalf.stdout) \(secondHalf.stdout)")
 
         // Wait until the survivor has resolved everything and materialized the whole log.
-        try await eventually(120, "every inbound message resolved or rejected and the log fully audited") {
+        try await eventually(240, "every inbound message resolved or rejected and the log fully audited") {
             let accepted = try await readAll("identity-\(suffix)", partitions: 1, brokers: brokers)
             let rejected = try await readAll("dlq-\(suffix)", partitions: 3, brokers: brokers)
             guard Set(accepted.map(sourcePosition)).count + Set(rejected.map(dlqSource)).count >= total else { return false }
             let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
-            let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
-            let audited = Set(audit.compactMap(decisionID))
             // Every log record is audited or a duplicate the ledger ignores: wait for the survivor's commits.
+            // (The audit topic, a few KB per record, is read only once caught up: polling it is costly.)
             let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: "materialize-\(suffix)", clientID: "engine-tests"), logger: testLogger)
             let partitions = (Int32(0)..<4).map { KafkaTopicPartition(topic: "events-\(suffix)", partition: $0) }
             let committed = try await probe.committed(partitions)
             await probe.close()
             let ends = Dictionary(grouping: log, by: \.partition).mapValues { ($0.map(\.offset).max() ?? -1) + 1 }
             let caughtUp = partitions.allSatisfy { (committed[$0] ?? nil) == (ends[$0.partition] ?? 0) }
-            return caughtUp && !audited.isEmpty
+            guard caughtUp else { return false }
+            return try await !readAll("audit-\(suffix)", partitions: 3, brokers: brokers).isEmpty
         }
 
         // Input accounting: accepted exactly once per source position (as resolved), rejected = malformed.
