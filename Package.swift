@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 "LeadLedgerCore",
+                "LeadLedgerDecisions",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -76,6 +77,7 @@ let package = Package(
             name: "leadledger",
             dependencies: [
                 "Kafka",
+                "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,6 +110,7 @@ let package = Package(
             dependencies: [
                 "Kafka",
                 "LeadLedgerCore",
+                "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import Yams
 
 /// Topic names (SPEC §1). Defaults are the contracted names.
@@ -125,12 +126,21 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var snapshotEveryRecords = 50_000
     /// Snapshot after this many seconds of processing per partition.
     public var snapshotEverySeconds = 60
-    /// The scoring (model/ensemble) file for the decision step.
-    public var scoringFile: String?
-    /// The routing rules file for the decision step.
-    public var routingFile: String?
+    /// The scoring configuration of the decision step (feature catalogue, gate,
+    /// `model.artifact`, resolved relative to this file's directory). A relative
+    /// path is relative to the working directory; the default is the product
+    /// configuration shipped in the repository (`config/scoring.yaml`).
+    public var scoringFile = EngineConfiguration.defaultScoringFile
+    /// The routing rules of the decision step (queues, SLAs, territories, owners);
+    /// default `config/routing.yaml`.
+    public var routingFile = EngineConfiguration.defaultRoutingFile
     /// librdkafka properties for every client.
     public var properties: [String: String] = [:]
+
+    /// The default scoring configuration (relative to the working directory).
+    public static let defaultScoringFile = "config/scoring.yaml"
+    /// The default routing rules (relative to the working directory).
+    public static let defaultRoutingFile = "config/routing.yaml"
 
     /// The defaults.
     public init() {}
@@ -160,8 +170,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         sessionTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .sessionTimeoutMilliseconds) ?? d.sessionTimeoutMilliseconds
         snapshotEveryRecords = try c.decodeIfPresent(Int.self, forKey: .snapshotEveryRecords) ?? d.snapshotEveryRecords
         snapshotEverySeconds = try c.decodeIfPresent(Int.self, forKey: .snapshotEverySeconds) ?? d.snapshotEverySeconds
-        scoringFile = try c.decodeIfPresent(String.self, forKey: .scoringFile)
-        routingFile = try c.decodeIfPresent(String.self, forKey: .routingFile)
+        scoringFile = try c.decodeIfPresent(String.self, forKey: .scoringFile) ?? d.scoringFile
+        routingFile = try c.decodeIfPresent(String.self, forKey: .routingFile) ?? d.routingFile
         properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? d.properties
     }
 
@@ -199,6 +209,21 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(partitions.identity == 1, "partitions.identity must be 1: identity state is one ordered partition (see the resolve design)")
         try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
+    }
+
+    /// Loads the decision step's configuration from `scoringFile` (and the model
+    /// artifact it names) and `routingFile`. Every command that derives
+    /// decisions (`run`, `replay`, `audit verify`) calls this at start.
+    /// - Throws: `invalidConfiguration` whose reason is the `DecisionsError`
+    ///   (code, file, line, column, field and message).
+    public func decisionConfiguration() throws(EngineError) -> DecisionConfiguration {
+        do {
+            return try DecisionConfiguration.load(scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
+        } catch let error as DecisionsError {
+            throw EngineError(.invalidConfiguration, context: error.file ?? scoringFile, "\(error)")
+        } catch {
+            throw EngineError(.invalidConfiguration, context: "\(scoringFile), \(routingFile)", "\(error)")
+        }
     }
 
     /// Client settings for the given client id.

@@ -66,17 +66,6 @@ public struct OutputRecord: Sendable, Hashable {
     }
 }
 
-/// Deterministic decision ids (SPEC §8): a pure function of the canonical-log
-/// partition, the log offset and the decision kind, so a repeat after a crash
-/// carries the same id and downstream consumers can deduplicate by it.
-public enum DecisionID {
-    /// `d-<partition>-<offset>-<kind>`, e.g. `d-3-1042-audit`. Human-readable,
-    /// unique per (partition, offset, kind), and sortable per partition by offset.
-    public static func make(partition: Int32, offset: Int64, kind: String) -> String {
-        "d-\(partition)-\(offset)-\(kind)"
-    }
-}
-
 /// FNV-1a, 64 bit: a stable (process-independent) hash for checksums and state
 /// fingerprints. Not cryptographic: it detects corruption, not tampering.
 public struct StableHash: Sendable, Hashable {

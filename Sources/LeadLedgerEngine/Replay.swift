@@ -4,7 +4,7 @@ import Logging
 
 /// Header names the engine relies on in outputs.
 public enum OutputHeaders {
-    /// The deterministic decision id of a routing or audit record (`DecisionID`).
+    /// The deterministic decision id of a routing or audit record (`LeadLedgerDecisions.DecisionID`, `dc_…`).
     /// `audit verify` matches re-derived records to the audit topic by it.
     public static let decisionID = "decision_id"
 }

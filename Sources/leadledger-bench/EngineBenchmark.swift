@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Kafka
 import LeadLedgerCore
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Logging
 import ServiceLifecycle
@@ -159,7 +160,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         print("processing cost without Kafka (one thread):")
         measure("route (decode + validate)", inbound, RouteProcessor(topics: topics))
         measure("identity (decode + resolve + encode)", identity, IdentityProcessor(topics: topics))
-        measure("materialize (decode + ledger + audit encode)", log, MaterializeProcessor(topics: topics, partition: 0))
+        measure("materialize (decode + ledger + decide + encode)", log, MaterializeProcessor(topics: topics, partition: 0, decider: Decider(try configuration.decisionConfiguration())))
 
         // The identity step split: decoding vs. the core resolver alone.
         let decoder = InboundDecoder()

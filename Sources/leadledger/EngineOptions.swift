@@ -16,6 +16,12 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "session.timeout.ms of the stage consumers (overrides session_timeout_ms; Tansu joins take half of it).")
     var sessionTimeoutMs: Int?
 
+    @Option(help: "Scoring configuration of the decision step (overrides scoring_file; default config/scoring.yaml).")
+    var scoringConfig: String?
+
+    @Option(help: "Routing rules of the decision step (overrides routing_file; default config/routing.yaml).")
+    var routingRules: String?
+
     /// The configuration: defaults < file < environment (`LEADLEDGER_BROKERS`) < flags.
     func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
         var configuration = try config.map { path throws(EngineError) in try EngineConfiguration.load(path: path) } ?? EngineConfiguration()
@@ -24,6 +30,8 @@ struct EngineOptions: ParsableArguments {
         }
         for (key, value) in try connection.propertyMap() { configuration.properties[key] = value }
         if let stateDirectory { configuration.stateDirectory = stateDirectory }
+        if let scoringConfig { configuration.scoringFile = scoringConfig }
+        if let routingRules { configuration.routingFile = routingRules }
         if let sessionTimeoutMs { configuration.sessionTimeoutMilliseconds = sessionTimeoutMs }
         try configuration.validate(context: config ?? "flags")
         return configuration

@@ -10,11 +10,12 @@ struct ExplainCommand: AsyncParsableCommand {
         commandName: "explain",
         abstract: "Show a lead's decision history with its reasons and lineage back to the source offsets.",
         discussion: """
-        Reads the audit topic and prints, in event-time order, every record about
-        the lead (including merges that absorbed other leads into it): the
-        decision id, the event and its effects, the decision (tier, score and
-        reasons once the decision step writes them), and the lineage: log
-        partition/offset and the inbound topic/partition/offset it came from.
+        Reads the audit topic and prints, in event-time order, every decision
+        about the lead: the decision id, the event, the tier, score, probability,
+        queue and owner, whether the route changed (and from what), the reasons
+        (top feature contributions), and the lineage: log partition/offset and
+        the inbound topic/partition/offset it came from, with the model and
+        ruleset versions.
         """
     )
 
@@ -29,7 +30,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.audit
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
-        var matches: [(time: Double, partition: Double, offset: Double, json: [String: Any])] = []
+        var matches: [(time: String, partition: Int, offset: Int, json: [String: Any])] = []
         let needle = Array(lead.utf8)
         for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
             var found: [[UInt8]] = []
@@ -38,38 +39,27 @@ struct ExplainCommand: AsyncParsableCommand {
                 if record.value.count >= needle.count, contains(record.value, needle) { found.append(record.value) }
             }
             for bytes in found {
-                guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { continue }
-                let effects = json["effects"] as? [[String: Any]] ?? []
-                let about = (json["lead_id"] as? String) == lead || effects.contains { ($0["lead_id"] as? String) == lead || ($0["absorbed"] as? String) == lead }
-                guard about else { continue }
-                let lineage = json["lineage"] as? [String: Any] ?? [:]
-                matches.append((json["event_time"] as? Double ?? 0, lineage["log_partition"] as? Double ?? 0, lineage["log_offset"] as? Double ?? 0, json))
+                guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], (json["lead_id"] as? String) == lead else { continue }
+                let log = (json["lineage"] as? [String: Any])?["log"] as? [String: Any] ?? [:]
+                matches.append((json["event_time"] as? String ?? "", log["partition"] as? Int ?? 0, log["offset"] as? Int ?? 0, json))
             }
         }
+        // RFC 3339 with fixed milliseconds sorts as text.
         matches.sort { ($0.time, $0.partition, $0.offset) < ($1.time, $1.partition, $1.offset) }
         var text = "lead \(lead): \(matches.count) audit record(s) in \(topic)\n"
         for match in matches {
             let json = match.json
-            let lineage = json["lineage"] as? [String: Any] ?? [:]
-            let time = Date(timeIntervalSince1970: match.time / 1000)
-            let effects = (json["effects"] as? [[String: Any]] ?? []).map { effect in
-                let name = effect["effect"] as? String ?? "?"
-                if let absorbed = effect["absorbed"] as? String { return "\(name)(\(absorbed) -> \(effect["lead_id"] as? String ?? "?"))" }
-                if let outcome = effect["outcome"] as? String { return "\(name)(\(outcome))" }
-                if let account = effect["account_id"] as? String { return "\(name)(\(account))" }
-                return name
-            }.joined(separator: ", ")
-            let decision: String
-            if let d = json["decision"] as? [String: Any] {
-                let reasons = (d["reasons"] as? [Any] ?? []).map { "\($0)" }.joined(separator: "; ")
-                decision = "tier=\(d["tier"] ?? "?") score=\(d["score"] ?? "?") queue=\(d["queue"] ?? "-") reasons: \(reasons)"
-            } else {
-                decision = "no decision step yet (projections only)"
+            let source = (json["lineage"] as? [String: Any])?["source"] as? [String: Any] ?? [:]
+            let reasons = (json["reasons"] as? [[String: Any]] ?? []).map { reason in
+                "        - \(reason["text"] as? String ?? reason["feature"] as? String ?? "?")"
             }
+            let previous = (json["previous_decision"] as? [String: Any]).map { "\($0["tier"] ?? "?")/\($0["queue"] ?? "?") (\($0["decision_id"] ?? "?"))" } ?? "none"
+            let change = json["route_changed"] as? Bool == true ? "route changed (\(json["change"] as? String ?? "?")) from \(previous)" : "route unchanged"
             text += """
-                \(ISO8601DateFormatter().string(from: time))  \(json["decision_id"] as? String ?? "?")  \(json["event_kind"] as? String ?? "?")  [\(effects)]
-                    decision: \(decision)
-                    lineage: \(lineage["log_topic"] as? String ?? "log")[\(Int(match.partition))]@\(Int(match.offset)) <- \(lineage["source_topic"] as? String ?? "?")[\(Int(lineage["source_partition"] as? Double ?? -1))]@\(Int(lineage["source_offset"] as? Double ?? -1)) #\(Int(lineage["source_seq"] as? Double ?? 0)), state \(json["state_hash"] as? String ?? "?")
+                \(match.time)  \(json["decision_id"] as? String ?? "?")  \(json["event_kind"] as? String ?? "?")
+                    decision: tier=\(json["tier"] ?? "?") score=\(json["score"] ?? "?") probability=\(json["probability"] ?? "?") queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] as? String ?? "-"); \(change)\((json["disqualifier"] as? String).map { "; disqualified: \($0)" } ?? "")
+                    reasons:\(reasons.isEmpty ? " none" : "\n" + reasons.joined(separator: "\n"))
+                    lineage: \(configuration.topics.events)[\(match.partition)]@\(match.offset) <- \(source["topic"] as? String ?? "?")[\(source["partition"] as? Int ?? -1)]@\(source["offset"] as? Int ?? -1); model \(json["model_version"] as? String ?? "?"), ruleset \(json["ruleset_version"] as? String ?? "?"), state \(json["state_hash"] as? String ?? "?")
 
                 """
         }

@@ -50,7 +50,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
-        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: configuration.topics), logger: logger)
+        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: configuration.topics, decisions: try configuration.decisionConfiguration()), logger: logger)
         let producer = emit ? try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-replay", properties: configuration.properties), logger: logger) : nil
         let total = toOffset.map { Int(max(0, $0 - fromOffset)) }
         let progress = ProgressReporter(label: "replay \(configuration.topics.events)[\(partition)]", total: total)
@@ -93,7 +93,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
-        discussion: "Prints each difference and exits with status 1 when there is any."
+        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (and the routing records) by decision_id. Prints each difference and exits with status 1 when there is any."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -117,26 +117,31 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
-        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics), logger: logger)
-        var expected = AuditVerifier.Expected()
+        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()), logger: logger)
+        var expected = AuditVerifier.Expected(), expectedRouting = AuditVerifier.Expected()
         var ranges: [String] = []
         for logPartition in logPartitions {
-            let box = ExpectedBox()
+            let box = ExpectedBox(), routingBox = ExpectedBox()
             let progress = ProgressReporter(label: "re-derive \(topics.events)[\(logPartition)]", total: toOffset.map { Int(max(0, $0 - fromOffset)) })
             let result = try await replayer.replay(topic: topics.events, partition: logPartition, from: fromOffset, to: toOffset, progress: progress) { record, outputs in
                 box.add(record, outputs, auditTopic: topics.audit)
+                routingBox.add(record, outputs, auditTopic: topics.routing)
             }
             progress.finish()
             expected.merge(box.value)
+            expectedRouting.merge(routingBox.value)
             ranges.append("\(logPartition):\(fromOffset)..<\(result.end)")
         }
-        let differences = try await AuditVerifier(reader: reader).verify(expected, auditTopic: topics.audit, partitions: auditPartitions)
+        let verifier = AuditVerifier(reader: reader)
+        let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
+        let differences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions)
+            + verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions)
         var text = ""
         for difference in differences { text += difference.description + "\n" }
         if differences.isEmpty {
-            text += "audit verify: OK: \(expected.count) decisions re-derived (log partitions \(ranges.joined(separator: ", "))) match \(topics.audit) byte for byte\n"
+            text += "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(ranges.joined(separator: ", "))) match \(topics.audit) and \(topics.routing) byte for byte\n"
         } else {
-            text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) re-derived decisions\n"
+            text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
         }
         StandardOutput.write(text)
         if !differences.isEmpty { throw ExitCode(1) }

@@ -30,8 +30,11 @@ struct RunCommand: AsyncParsableCommand {
         var logger = connection.makeLogger("leadledger.run")
         if connection.logLevel == "warning" { logger.logLevel = .notice }
         let configuration = try engine.resolve(connection)
+        // A bad scoring or routing file fails here, before any topic is touched.
+        let decisions = try configuration.decisionConfiguration()
+        logger.notice("decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))")
         try await ensureTopics(configuration, logger: logger)
-        let pipeline = EnginePipeline(configuration: configuration, selection: stage)
+        let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(logger: logger)
         let producer = services.producer, stages = services.stages
         logger.notice("leadledger run: stages \(stage.rawValue) on \(configuration.brokers.joined(separator: ",")), state in \(configuration.stateDirectory)")

@@ -12,8 +12,8 @@ struct WatchCommand: AsyncParsableCommand {
         discussion: """
         Reads every partition of the routing and audit topics from the beginning
         (no consumer group, nothing committed) and prints one line per record:
-        routing decisions with tier, queue, owner, score and reasons; audit
-        records with the event, its projection effects and its lineage. Stops
+        routing decisions with tier, queue, owner, score and top reasons; audit
+        records with the event, the lead's tier and score, and the lineage. Stops
         after --max lines or when nothing arrived for --idle seconds.
         """
     )
@@ -27,13 +27,16 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds without a new record.")
     var idle: Double = 10
 
+    @Flag(help: "Only routing decisions (no audit records).")
+    var routingOnly = false
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.watch")
         let configuration = try engine.resolve(connection)
         let topics = configuration.topics
         let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-watch", properties: configuration.properties), logger: logger)
         var assignment: [KafkaTopicPartitionOffset] = []
-        for topic in [topics.routing, topics.audit] {
+        for topic in routingOnly ? [topics.routing] : [topics.routing, topics.audit] {
             for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
                 assignment.append(KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: .beginning))
             }
@@ -66,20 +69,34 @@ struct WatchCommand: AsyncParsableCommand {
         await consumer.close()
     }
 
+    /// `"feature (+0.42)"` for each reason object (or its text), joined by "; ".
+    static func reasons(_ value: Any?, limit: Int = 3) -> String {
+        let items = (value as? [Any] ?? []).prefix(limit).map { item -> String in
+            guard let reason = item as? [String: Any] else { return "\(item)" }
+            let feature = reason["feature"] as? String ?? "?"
+            guard let contribution = reason["contribution"] as? Double else { return feature }
+            return feature + String(format: " (%+.2f)", contribution)
+        }
+        return items.isEmpty ? "-" : items.joined(separator: "; ")
+    }
+
+    /// One readable line for a routing or audit record (Decider format, docs/decisions.md).
     static func line(_ message: KafkaConsumerMessage, routingTopic: String) -> String {
         guard let json = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any] else {
             return "\(message.topic)[\(message.partition)]@\(message.offset) (not JSON)"
         }
         let lineage = json["lineage"] as? [String: Any] ?? [:]
-        let source = "\(lineage["source_topic"] ?? "?")[\(lineage["source_partition"] ?? "?")]@\(lineage["source_offset"] ?? "?")"
+        let log = lineage["log"] as? [String: Any] ?? [:], sourcePosition = lineage["source"] as? [String: Any] ?? [:]
+        let source = "log[\(log["partition"] ?? "?")]@\(log["offset"] ?? "?") <- \(sourcePosition["topic"] ?? "?")[\(sourcePosition["partition"] ?? "?")]@\(sourcePosition["offset"] ?? "?")"
         let lead = json["lead_id"] as? String ?? "-"
         let account = json["account_id"] as? String ?? "-"
+        let time = json["event_time"] as? String ?? "?"
         if message.topic == routingTopic {
-            let reasons = (json["reasons"] as? [Any] ?? []).map { "\($0)" }.joined(separator: "; ")
-            return "ROUTE \(lead) (\(account)) -> \(json["tier"] ?? "?") queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] ?? "-") score=\(json["score"] ?? "?") because \(reasons) [\(json["decision_id"] ?? "?") <- \(source)]"
+            let change = (json["change"] as? String).map { " (\($0))" } ?? ""
+            return "ROUTE \(time) \(lead) [\(account)] -> \(json["tier"] ?? "?")\(change) queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] as? String ?? "-") score=\(json["score"] ?? "?") because \(reasons(json["reasons"])) [\(json["decision_id"] ?? "?") \(source)]"
         }
-        let effects = (json["effects"] as? [[String: Any]] ?? []).map { $0["effect"] as? String ?? "?" }.joined(separator: ",")
-        let decision = (json["decision"] as? [String: Any]).map { "tier=\($0["tier"] ?? "?")" } ?? "no decision step"
-        return "AUDIT \(lead) (\(account)) \(json["event_kind"] ?? "?") [\(effects)] \(decision) [\(json["decision_id"] ?? "?") <- \(source)]"
+        let tier = json["tier"].map { "tier=\($0) score=\(json["score"] ?? "?")" } ?? "no lead decided"
+        let routed = (json["route_changed"] as? Bool) == true ? " route-changed" : ""
+        return "AUDIT \(time) \(lead) [\(account)] \(json["event_kind"] ?? "?") \(tier)\(routed) [\(json["decision_id"] ?? "?") \(source)]"
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import LeadLedgerDecisions
+import LeadLedgerEngine
 import Synchronization
 
 /// The `leadledger` executable next to the test bundle (built with the tests).
@@ -81,6 +83,54 @@ func makeTemporaryDirectory(_ prefix: String) throws -> String {
     return path
 }
 
+/// The repository's default scoring configuration (absolute: CLI processes may run elsewhere).
+let defaultScoringFile = repoRoot.appendingPathComponent("config/scoring.yaml").path
+/// The repository's default routing rules.
+let defaultRoutingFile = repoRoot.appendingPathComponent("config/routing.yaml").path
+
+/// The repository's default decision configuration, loaded once.
+let defaultDecisions: DecisionConfiguration = {
+    var configuration = EngineConfiguration()
+    configuration.scoringFile = defaultScoringFile
+    configuration.routingFile = defaultRoutingFile
+    return try! configuration.decisionConfiguration()
+}()
+
+/// Validates JSON records against a schema of `schemas/` with the venv Python's
+/// `jsonschema` (`$LEADLEDGER_PYTHON`, else `<repo>/.venv/bin/python`).
+/// - Returns: the validator's report (empty when every record is valid).
+func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) throws -> String {
+    let python = ProcessInfo.processInfo.environment["LEADLEDGER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? repoRoot.appendingPathComponent(".venv/bin/python").path
+    guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap") }
+    let path = (directory as NSString).appendingPathComponent("\(schema).jsonl")
+    var lines = Data()
+    for record in records { lines.append(contentsOf: record.last == 0x0A ? record : record + [0x0A]) }
+    try lines.write(to: URL(fileURLWithPath: path))
+    let script = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+        bad = 0
+        for n, line in enumerate(open(sys.argv[2])):
+            for e in validator.iter_errors(json.loads(line)):
+                bad += 1
+                if bad <= 5: print(f"record {n}: {'/'.join(map(str, e.absolute_path))}: {e.message[:300]}")
+        if bad: print(f"{bad} violation(s)")
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["-c", script, repoRoot.appendingPathComponent("schemas/\(schema).schema.json").path, path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: output, as: UTF8.self)
+    guard process.terminationStatus == 0 else { throw TestFailure("schema validation could not run: \(text)") }
+    return text
+}
+
 /// A configuration file with topic and group names unique to one test.
 func writeConfiguration(directory: String, brokers: String, suffix: String) throws -> String {
     let yaml = """
@@ -101,6 +151,8 @@ func writeConfiguration(directory: String, brokers: String, suffix: String) thro
           materialize: materialize-\(suffix)
         session_timeout_ms: 6000
         snapshot_every_records: 500
+        scoring_file: \(defaultScoringFile)
+        routing_file: \(defaultRoutingFile)
         """
     let path = (directory as NSString).appendingPathComponent("leadledger.yaml")
     try yaml.write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import LeadLedgerCore
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Testing
 
@@ -34,6 +35,42 @@ struct ConfigurationAndGeneratorTests {
 
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "partitions: { identity: 4 }") }
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "session_timeout_ms: [1]") }
+    }
+
+    /// The shipped default decision configuration (config/scoring.yaml, its
+    /// model artifact, config/routing.yaml) is the default of the engine
+    /// configuration and loads; the file keys override it; a bad file fails with
+    /// its path, line and field.
+    @Test func decisionConfigurationLoads() throws {
+        let defaults = EngineConfiguration()
+        #expect(defaults.scoringFile == "config/scoring.yaml")
+        #expect(defaults.routingFile == "config/routing.yaml")
+        var configuration = defaults
+        configuration.scoringFile = defaultScoringFile
+        configuration.routingFile = defaultRoutingFile
+        let decisions = try configuration.decisionConfiguration()
+        #expect(decisions.scoring.modelKind == "logistic_regression")
+        #expect(decisions.modelVersion.count == 16 && decisions.rulesetVersion.count == 16)
+        #expect(decisions.routing.territories.count >= 2)
+
+        let parsed = try EngineConfiguration.parse(yaml: "scoring_file: /etc/ll/s.yaml\nrouting_file: /etc/ll/r.yaml")
+        #expect(parsed.scoringFile == "/etc/ll/s.yaml" && parsed.routingFile == "/etc/ll/r.yaml")
+
+        let directory = try makeTemporaryDirectory("badconfig")
+        let bad = (directory as NSString).appendingPathComponent("routing.yaml")
+        try "queues:\n  sales_ready: {queue: ae}\nterritories:\n  - name: x\n    owners: [{id: a, weight: zero}]\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        configuration.routingFile = bad
+        do {
+            _ = try configuration.decisionConfiguration()
+            Issue.record("a bad routing file must not load")
+        } catch {
+            #expect(error.code == .invalidConfiguration)
+            #expect(error.description.contains(bad), "\(error)")
+            #expect(error.description.contains("\(bad):"), "file:line:column: \(error)")
+        }
+        configuration.routingFile = defaultRoutingFile
+        configuration.scoringFile = (directory as NSString).appendingPathComponent("missing.yaml")
+        #expect(throws: EngineError.self) { _ = try configuration.decisionConfiguration() }
     }
 
     /// The same seed gives the same messages; every valid message decodes with the

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerDecisions
 import LeadLedgerEngine
 
 /// A small deterministic stateful processor for engine tests: counts records per

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Testing
 
@@ -61,6 +62,44 @@ struct ProductSnapshotTests {
             #expect(throws: (any Error).self) { _ = try factory.restoreProcessor(partition: 0, snapshot: Array(bytes.prefix(5))) }
         }
         try check(IdentityFactory(topics: topics), identity)
-        try check(MaterializeFactory(topics: topics), events)
+        try check(MaterializeFactory(topics: topics, decisions: defaultDecisions), events)
+    }
+
+    /// The materialize stage writes the Decider's records: audit records for
+    /// every applied event and routing records for the generated workload, each
+    /// with its `dc_` decision id as the `decision_id` header (= the id in the
+    /// bytes); a repeated run gives the same bytes; a snapshot taken with
+    /// another decision configuration is not restored.
+    @Test func materializeWritesDeciderRecords() throws {
+        let (_, events, topics) = Self.logs()
+        let factory = MaterializeFactory(topics: topics, decisions: defaultDecisions)
+        func run() -> [OutputRecord] {
+            var processor = factory.makeProcessor(partition: 0)
+            return events.flatMap { processor.apply($0) }
+        }
+        let outputs = run()
+        let audit = outputs.filter { $0.topic == topics.audit }, routing = outputs.filter { $0.topic == topics.routing }
+        #expect(audit.count >= events.count / 2)
+        #expect(routing.count > 100, "routing records: \(routing.count)")
+        for output in audit + routing {
+            let header = output.headers.first { $0.key == OutputHeaders.decisionID }.flatMap(\.value).map { String(decoding: $0, as: UTF8.self) }
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(output.value)) as? [String: Any])
+            #expect(header != nil && header == json["decision_id"] as? String)
+            #expect(header?.hasPrefix("dc_") == true)
+        }
+        let tiers = Set(routing.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])?["tier"] as? String })
+        #expect(tiers.count >= 2, "tiers: \(tiers)")
+        #expect(run() == outputs, "byte-identical repeat")
+
+        var processor = factory.makeProcessor(partition: 0)
+        for record in events.prefix(500) { _ = processor.apply(record) }
+        let snapshot = try #require(processor.snapshot())
+        let otherRouting = try String(contentsOfFile: defaultRoutingFile, encoding: .utf8) + "\n# another ruleset\n"
+        let scoring = try Data(contentsOf: URL(fileURLWithPath: defaultScoringFile))
+        let artifactPath = URL(fileURLWithPath: defaultScoringFile).deletingLastPathComponent().appendingPathComponent("lr.json")
+        let other = try DecisionConfiguration(scoringYAML: scoring, scoringSource: defaultScoringFile, modelArtifact: Data(contentsOf: artifactPath), modelSource: artifactPath.path,
+                                              routingYAML: Data(otherRouting.utf8), routingSource: "other-routing.yaml")
+        #expect(throws: EngineError.self) { _ = try MaterializeFactory(topics: topics, decisions: other).restoreProcessor(partition: 0, snapshot: snapshot) }
+        #expect(throws: Never.self) { _ = try factory.restoreProcessor(partition: 0, snapshot: snapshot) }
     }
 }

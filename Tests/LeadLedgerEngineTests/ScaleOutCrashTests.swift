@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Testing
 
@@ -14,8 +15,11 @@ struct ScaleOutCrashTests {
     /// the DLQ (exactly the malformed ones); every applied log event has exactly
     /// one distinct decision id in the audit topic and repeats are byte-identical;
     /// no audit record exists that a clean single-process replay does not derive;
-    /// and `leadledger audit verify` (a clean replay compared byte for byte,
-    /// including each record's state fingerprint) passes. Tampering with one
+    /// the routing topic holds routing records (valid against
+    /// schemas/leadledger.routing.schema.json, like the audit records against
+    /// the audit schema), repeats byte-identical, exactly those of a clean
+    /// replay; and `leadledger audit verify` (a clean replay compared byte for
+    /// byte, including each record's `state_hash`) passes. Tampering with one
     /// audit record makes `audit verify` fail and print the difference.
     ///
     /// Opt-in (`LEADLEDGER_SCALEOUT_TEST=1 scripts/test --filter ScaleOutCrash`):
@@ -93,19 +97,37 @@ struct ScaleOutCrashTests {
         #expect(byID.values.allSatisfy { $0.count == 1 }, "repeats are byte-identical")
         let reader = LogReader(client: client, logger: testLogger)
         let topics = try EngineConfiguration.load(path: config).topics
-        let replayer = Replayer(reader: reader, store: nil, factory: MaterializeFactory(topics: topics), logger: testLogger)
-        var expected: [String: [UInt8]] = [:]
+        let replayer = Replayer(reader: reader, store: nil, factory: MaterializeFactory(topics: topics, decisions: defaultDecisions), logger: testLogger)
+        var expected: [String: [UInt8]] = [:], expectedRouting: [String: [UInt8]] = [:]
         for partition in Int32(0)..<4 {
             let box = OutputsBox()
             _ = try await replayer.replay(topic: topics.events, partition: partition, from: 0, to: nil) { record, outputs in box.append(record, outputs) }
             for (_, outputs) in box.items {
-                for output in outputs where output.topic == topics.audit {
-                    expected[String(decoding: output.headers.first { $0.key == OutputHeaders.decisionID }!.value!, as: UTF8.self)] = output.value
+                for output in outputs where output.topic == topics.audit || output.topic == topics.routing {
+                    let id = String(decoding: output.headers.first { $0.key == OutputHeaders.decisionID }!.value!, as: UTF8.self)
+                    if output.topic == topics.audit { expected[id] = output.value } else { expectedRouting[id] = output.value }
                 }
             }
         }
         #expect(byID.count == expected.count)
         #expect(byID.mapValues { $0.first! } == expected, "the audit topic equals a clean single-process replay")
+
+        // Routing: records exist, carry their decision id, repeats are byte-identical,
+        // and they are exactly those of the clean replay.
+        let routing = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers)
+        var routingByID: [String: Set<[UInt8]>] = [:]
+        for record in routing { if let id = decisionID(record) { routingByID[id, default: []].insert(record.value) } }
+        #expect(!routing.isEmpty && routingByID.count > 100, "routing records for the generated workload: \(routing.count)")
+        #expect(routing.allSatisfy { decisionID($0) != nil })
+        #expect(routingByID.values.allSatisfy { $0.count == 1 }, "routing repeats are byte-identical")
+        #expect(routingByID.mapValues { $0.first! } == expectedRouting, "the routing topic equals a clean single-process replay")
+        #expect(Set(routing.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).allSatisfy { $0.hasPrefix("ld_") }, "routing key = lead_id")
+
+        // Both outputs validate against their JSON schemas.
+        let routingViolations = try schemaViolations(Array(Set(routing.map(\.value))), schema: "leadledger.routing", directory: directory)
+        #expect(routingViolations.isEmpty, "\(routingViolations)")
+        let auditViolations = try schemaViolations(Array(Set(audit.map(\.value))), schema: "leadledger.audit", directory: directory)
+        #expect(auditViolations.isEmpty, "\(auditViolations)")
 
         // audit verify passes; the survivor hands over cleanly on SIGTERM.
         let verify = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify")
@@ -117,7 +139,9 @@ struct ScaleOutCrashTests {
         // Tamper with one audit record: verify fails and prints the difference.
         let victim = audit[audit.count / 3]
         let victimID = try #require(decisionID(victim))
-        let tampered = String(decoding: victim.value, as: UTF8.self).replacingOccurrences(of: "\"decision\":null", with: "\"decision\":{\"tier\":\"sales_ready\"}")
+        let original = String(decoding: victim.value, as: UTF8.self)
+        let tampered = original.replacingOccurrences(of: "\"schema_version\":1", with: "\"schema_version\":1,\"tier_note\":\"sales_ready\"")
+        #expect(tampered != original)
         try await produce("audit-\(suffix)", [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: victimID)])
         let failing = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify-tampered")
         #expect(failing.status == 1)

@@ -1,4 +1,5 @@
 import Kafka
+import LeadLedgerDecisions
 import Logging
 import ServiceLifecycle
 
@@ -20,10 +21,15 @@ public struct EnginePipeline: Sendable {
     /// The stages this process runs.
     public let selection: StageSelection
 
-    /// Creates the wiring.
-    public init(configuration: EngineConfiguration, selection: StageSelection) {
+    /// The decision step's configuration (loaded once, shared by every partition).
+    public let decisions: DecisionConfiguration
+
+    /// Creates the wiring; `decisions` is `configuration.decisionConfiguration()` when nil.
+    /// - Throws: `invalidConfiguration` when the scoring or routing files are bad.
+    public init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError) {
         self.configuration = configuration
         self.selection = selection
+        if let decisions { self.decisions = decisions } else { self.decisions = try configuration.decisionConfiguration() }
     }
 
     func stageConfiguration(_ name: String, topics: [String], group: String) -> StageConfiguration {
@@ -53,7 +59,7 @@ public struct EnginePipeline: Sendable {
         if selection != .resolve {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
-                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics), logger: logger)
+                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics, decisions: decisions), logger: logger)
         }
         return services
     }

@@ -1,51 +1,62 @@
 import Kafka
 import LeadLedgerCore
+import LeadLedgerDecisions
 
 /// Materialize (stateful, one per partition of the canonical log): applies each
 /// canonical event to the `Ledger` projections (lead profiles, accounts, the
-/// knowledge graph) strictly in offset order and writes one audit record per
-/// applied event.
+/// knowledge graph) strictly in offset order, then runs the decision step
+/// (`LeadLedgerDecisions.Decider`: features, qualification gate, routing) and
+/// writes its records.
 ///
-/// Audit record (`leadledger.audit`, key: the lead id, else the account id;
-/// header `decision_id`), canonical JSON with sorted keys:
-/// `decision_id` (`d-<log partition>-<log offset>-audit`), `event_id`,
-/// `event_kind`, `event_time`, `lead_id`, `account_id`, `effects` (the
-/// projection changes in order), `lineage` (log partition/offset and the source
-/// topic/partition/offset/seq of the triggering inbound message),
-/// `state_hash` (FNV-1a chain over the canonical bytes and offsets of every
-/// event applied to this partition so far: a fingerprint of the log prefix the
-/// state was built from), and `decision` — null until LeadLedgerDecisions'
-/// feature/gate/routing step is wired in here; routing records
-/// (`leadledger.routing`) come from that step too, so none are written yet.
+/// Outputs per applied event, in the Decider's emission order (docs/decisions.md):
+/// its audit records to `leadledger.audit` (at least one) and its routing records
+/// (one per route change) to `leadledger.routing`, key = the record's key
+/// (`lead_id`), each with the Kafka header `decision_id` = the record's
+/// `decision_id` (`dc_…`, a pure function of log partition, log offset and
+/// decision kind: a repeat after a crash carries the same id and bytes).
+///
+/// The engine's former FNV `state_hash` fingerprint is gone: the Decider's audit
+/// record carries its own `state_hash`, and the snapshot below is a complete,
+/// deterministic encoding of the state anyway.
 ///
 /// A log event whose source position the ledger applied already (a repeat of
-/// the resolve stage after a crash) changes nothing and gets no audit record.
-/// Undecodable log records go to the DLQ (stage `materialize`).
+/// the resolve stage after a crash) changes nothing, is not decided and gets no
+/// record. Undecodable log records go to the DLQ (stage `materialize`).
 ///
-/// Snapshot (`snapshot()`): the state fingerprint (8 bytes, little endian)
-/// followed by `Ledger.snapshotBytes()` (versioned, checksummed, a pure function
-/// of the logical state). The format string names both versions, so a build
-/// with another ledger layout ignores the snapshot and replays instead.
+/// Snapshot (`snapshot()`): the decision configuration's versions
+/// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the
+/// `Ledger.snapshotBytes()` (8-byte length + bytes) and the
+/// `DecisionState.snapshotBytes()`, then an 8-byte `StableHash` of everything
+/// before it (the decision state has no checksum of its own); lengths and
+/// checksum little endian. The format
+/// string names all versions, so a build with another layout ignores the
+/// snapshot and replays instead; a snapshot taken under another model or
+/// ruleset fails to restore (the engine then replays from offset 0), since its
+/// decision state (hysteresis tiers, owner loads) was derived with other rules.
 public struct MaterializeProcessor: PartitionProcessor {
-    public static var snapshotFormat: String { "materialize/1+ledger/\(Ledger.snapshotFormatVersion)" }
+    public static var snapshotFormat: String {
+        "materialize/2+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
+    }
     public static let isStateful = true
 
     let topics: TopicNames
     let partition: Int32
+    let decider: Decider
     var ledger = Ledger()
-    var stateHash = StableHash()
+    var decisions = DecisionState()
 
     /// Creates the processor for a log partition.
-    public init(topics: TopicNames, partition: Int32) {
+    public init(topics: TopicNames, partition: Int32, decider: Decider) {
         self.topics = topics
         self.partition = partition
+        self.decider = decider
     }
 
     /// Read access to the projections (tools and tests).
     public var projections: Ledger { ledger }
 
-    /// The fingerprint of the applied log prefix.
-    public var stateFingerprint: String { stateHash.hex }
+    /// Read access to the decision state (tools and tests).
+    public var decisionState: DecisionState { decisions }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         let event: CanonicalEvent
@@ -57,69 +68,84 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
-        stateHash.combine(record.value)
-        stateHash.combine(record.offset)
-        let decisionID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
-        let key = event.leadID?.description ?? event.accountID?.rawValue ?? "unresolved"
-        let value = Self.auditRecord(decisionID: decisionID, event: event, effects: effects, record: record, stateHash: stateHash.hex)
-        return [OutputRecord(topic: topics.audit, key: key, value: value, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: decisionID)])]
+        let output = decider.decide(event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
+        var outputs: [OutputRecord] = []
+        outputs.reserveCapacity(output.audit.count + output.routing.count)
+        for item in output.audit { outputs.append(Self.output(item, topic: topics.audit)) }
+        for item in output.routing { outputs.append(Self.output(item, topic: topics.routing)) }
+        return outputs
     }
 
-    static func object(_ members: [(String, JSONValue)]) -> JSONValue {
-        .object(JSONObject(members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }.map { JSONObject.Member($0.0, $0.1) }))
+    static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
+        let headers = DecisionRecordID.of(record.value).map { [KafkaHeader(key: OutputHeaders.decisionID, value: $0)] } ?? []
+        return OutputRecord(topic: topic, key: record.key, value: record.value, headers: headers)
     }
 
-    static func effectJSON(_ effect: ProjectionEffect) -> JSONValue {
-        switch effect {
-        case .leadChanged(let lead): return object([("effect", .string("lead_changed")), ("lead_id", .string(lead.description))])
-        case .leadMerged(let survivor, let absorbed): return object([("absorbed", .string(absorbed.description)), ("effect", .string("lead_merged")), ("lead_id", .string(survivor.description))])
-        case .accountChanged(let account): return object([("account_id", .string(account.rawValue)), ("effect", .string("account_changed"))])
-        case .outcomeRecorded(let lead, let kind): return object([("effect", .string("outcome_recorded")), ("lead_id", .string(lead.description)), ("outcome", .string(kind.rawValue))])
-        case .overrideChanged(let lead): return object([("effect", .string("override_changed")), ("lead_id", .string(lead.description))])
-        case .leadErased(let lead): return object([("effect", .string("lead_erased")), ("lead_id", .string(lead.description))])
-        case .duplicateIgnored: return object([("effect", .string("duplicate_ignored"))])
-        }
-    }
-
-    static func auditRecord(decisionID: String, event: CanonicalEvent, effects: [ProjectionEffect], record: LogRecord, stateHash: String) -> [UInt8] {
-        let source = event.lineage.position
-        let lineage = object([
-            ("log_offset", .number(Double(record.offset))),
-            ("log_partition", .number(Double(record.partition))),
-            ("log_topic", .string(record.topic)),
-            ("source_offset", .number(Double(source.offset))),
-            ("source_partition", .number(Double(source.partition))),
-            ("source_seq", .number(Double(event.lineage.seq))),
-            ("source_topic", .string(source.topic)),
-        ])
-        return CanonicalJSON.encode(object([
-            ("account_id", event.accountID.map { .string($0.rawValue) } ?? .null),
-            ("decision", .null),
-            ("decision_id", .string(decisionID)),
-            ("effects", .array(effects.map(effectJSON))),
-            ("event_id", .string(event.eventID)),
-            ("event_kind", .string(event.payload.kind)),
-            ("event_time", .number(Double(event.eventTime.milliseconds))),
-            ("kind", .string("audit")),
-            ("lead_id", event.leadID.map { .string($0.description) } ?? .null),
-            ("lineage", lineage),
-            ("schema_version", .number(1)),
-            ("state_hash", .string(stateHash)),
-        ]))
-    }
+    /// The versions of the decision configuration a snapshot was taken with.
+    var configurationTag: [UInt8] { Array("\(decider.configuration.modelVersion)/\(decider.configuration.rulesetVersion)".utf8) }
 
     public func snapshot() -> [UInt8]? {
-        var bytes = SnapshotBytes.uint64(stateHash.value)
-        bytes += ledger.snapshotBytes()
+        let tag = configurationTag
+        let ledgerBytes = ledger.snapshotBytes()
+        var bytes = SnapshotBytes.uint64(UInt64(tag.count)) + tag
+        bytes += SnapshotBytes.uint64(UInt64(ledgerBytes.count))
+        bytes += ledgerBytes
+        bytes += decisions.snapshotBytes()
+        bytes += SnapshotBytes.uint64(StableHash.of(bytes))
         return bytes
     }
 
     /// Restores a processor from `snapshot()` bytes.
-    public init(topics: TopicNames, partition: Int32, snapshot bytes: [UInt8]) throws {
-        guard bytes.count >= 8 else { throw EngineError(.snapshotUnreadable, context: "materialize[\(partition)]", "too short") }
-        self.init(topics: topics, partition: partition)
-        stateHash = StableHash(value: SnapshotBytes.readUInt64(bytes, at: 0))
-        ledger = try Ledger(snapshot: Array(bytes[8...]))
+    /// - Throws: `snapshotUnreadable` for truncated bytes or a snapshot taken
+    ///   with another decision configuration; the ledger's and decision state's
+    ///   decoding errors.
+    public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
+        self.init(topics: topics, partition: partition, decider: decider)
+        let context = "materialize[\(partition)]"
+        guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
+        let body = Array(bytes[..<(bytes.count - 8)])
+        guard StableHash.of(body) == SnapshotBytes.readUInt64(bytes, at: bytes.count - 8) else {
+            throw EngineError(.snapshotUnreadable, context: context, "checksum mismatch")
+        }
+        let bytes = body
+        let tagCount = SnapshotBytes.readUInt64(bytes, at: 0)
+        guard tagCount <= UInt64(bytes.count - 8), bytes.count - 8 - Int(tagCount) >= 8 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
+        let tagEnd = 8 + Int(tagCount)
+        guard Array(bytes[8..<tagEnd]) == configurationTag else {
+            throw EngineError(.snapshotUnreadable, context: context, "taken with decision configuration \(String(decoding: bytes[8..<tagEnd], as: UTF8.self)), running \(String(decoding: configurationTag, as: UTF8.self))")
+        }
+        let ledgerCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
+        let ledgerStart = tagEnd + 8
+        guard ledgerCount <= UInt64(bytes.count - ledgerStart) else { throw EngineError(.snapshotUnreadable, context: context, "truncated ledger") }
+        let ledgerEnd = ledgerStart + Int(ledgerCount)
+        ledger = try Ledger(snapshot: Array(bytes[ledgerStart..<ledgerEnd]))
+        decisions = try DecisionState(snapshot: Array(bytes[ledgerEnd...]))
+    }
+}
+
+/// Reads the `decision_id` of a Decider record from its bytes: the Decider
+/// writes keys in sorted order without whitespace, so the first `"decision_id":"`
+/// is the top-level member (the only nested objects before it, `components`
+/// and `contributions`, hold numbers; `previous_decision` sorts after it).
+public enum DecisionRecordID {
+    static let needle = Array(#""decision_id":""#.utf8)
+
+    /// The record's decision id, or nil when it has none.
+    public static func of(_ bytes: [UInt8]) -> String? {
+        let n = needle.count
+        guard bytes.count > n else { return nil }
+        var i = 0
+        while i + n <= bytes.count {
+            if bytes[i] == 0x22, bytes[i..<(i + n)].elementsEqual(needle) {
+                let start = i + n
+                var end = start
+                while end < bytes.count, bytes[end] != 0x22 { end += 1 }
+                guard end < bytes.count else { return nil }
+                return String(decoding: bytes[start..<end], as: UTF8.self)
+            }
+            i += 1
+        }
+        return nil
     }
 }
 
@@ -131,16 +157,25 @@ enum SnapshotBytes {
     }
 }
 
-/// Creates `MaterializeProcessor`s.
+/// Creates `MaterializeProcessor`s sharing one `Decider`.
 public struct MaterializeFactory: PartitionProcessorFactory {
     let topics: TopicNames
+    let decider: Decider
 
     /// Creates the factory.
-    public init(topics: TopicNames) { self.topics = topics }
+    public init(topics: TopicNames, decider: Decider) {
+        self.topics = topics
+        self.decider = decider
+    }
 
-    public func makeProcessor(partition: Int32) -> MaterializeProcessor { MaterializeProcessor(topics: topics, partition: partition) }
+    /// Creates the factory from a decision configuration.
+    public init(topics: TopicNames, decisions: DecisionConfiguration) {
+        self.init(topics: topics, decider: Decider(decisions))
+    }
+
+    public func makeProcessor(partition: Int32) -> MaterializeProcessor { MaterializeProcessor(topics: topics, partition: partition, decider: decider) }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
-        try MaterializeProcessor(topics: topics, partition: partition, snapshot: snapshot)
+        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: snapshot)
     }
 }
