@@ -102,6 +102,9 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
         case missing
         /// An audit record with the decision id has other bytes.
         case differs
+        /// A record in the verified range of the log that the re-derivation does
+        /// not produce (a decision the current state and rules would not make).
+        case unexpected
     }
 
     /// The kind.
@@ -114,7 +117,7 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
     public var logOffset: Int64
     /// Where the audit record is (for `.differs`).
     public var auditPosition: String?
-    /// The re-derived bytes.
+    /// The re-derived bytes (empty for `.unexpected`).
     public var expected: [UInt8]
     /// The audit topic's bytes (for `.differs`).
     public var actual: [UInt8]?
@@ -123,6 +126,8 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .missing:
             return "MISSING \(decisionID) (log \(logPartition)@\(logOffset)): no audit record; expected \(String(decoding: expected, as: UTF8.self))"
+        case .unexpected:
+            return "UNEXPECTED \(decisionID) (log \(logPartition)@\(logOffset), audit \(auditPosition ?? "?")): not re-derived; actual \(actual.map { String(decoding: $0, as: UTF8.self) } ?? "")"
         case .differs:
             let actualText = actual.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let expectedText = String(decoding: expected, as: UTF8.self)
@@ -177,21 +182,32 @@ public struct AuditVerifier: Sendable {
 
     /// Scans every partition of `auditTopic` to its end and reports, in the order the
     /// decisions were derived, each expected decision that is missing or any audit
-    /// record with its id whose bytes differ.
-    public func verify(_ expected: Expected, auditTopic: String, partitions: [Int32]) async throws -> [AuditDifference] {
+    /// record with its id whose bytes differ; then every record whose decision id
+    /// was not re-derived although its lineage (`lineage.log`) lies in `scope`
+    /// (the log ranges that were re-derived, by log partition; empty: no such check).
+    public func verify(_ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:]) async throws -> [AuditDifference] {
         var found: [String: [(position: String, bytes: [UInt8])]] = [:]
+        var unexpected: [AuditDifference] = []
         for partition in partitions {
             var local: [String: [(position: String, bytes: [UInt8])]] = [:]
+            var extra: [AuditDifference] = []
             let wanted = expected.records
             try await reader.read(topic: auditTopic, partition: partition, from: 0, to: nil) { records in
                 for record in records {
                     guard let id = record.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
                     let key = String(decoding: id, as: UTF8.self)
-                    guard wanted[key] != nil else { continue }
-                    local[key, default: []].append(("\(auditTopic)[\(partition)]@\(record.offset)", record.value))
+                    let position = "\(auditTopic)[\(partition)]@\(record.offset)"
+                    guard wanted[key] != nil else {
+                        if !scope.isEmpty, let log = Self.logPosition(record.value), scope[log.partition]?.contains(log.offset) == true {
+                            extra.append(AuditDifference(kind: .unexpected, decisionID: key, logPartition: log.partition, logOffset: log.offset, auditPosition: position, expected: [], actual: record.value))
+                        }
+                        continue
+                    }
+                    local[key, default: []].append((position, record.value))
                 }
             }
             for (key, values) in local { found[key, default: []] += values }
+            unexpected += extra
         }
         var differences: [AuditDifference] = []
         for id in expected.order {
@@ -204,6 +220,15 @@ public struct AuditVerifier: Sendable {
                 differences.append(AuditDifference(kind: .differs, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: actual.position, expected: entry.bytes, actual: actual.bytes))
             }
         }
-        return differences
+        return differences + unexpected
+    }
+
+    /// The log position a record names in its `lineage.log` (routing and audit records).
+    static func logPosition(_ bytes: [UInt8]) -> (partition: Int32, offset: Int64)? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+              let lineage = object["lineage"] as? [String: Any], let log = lineage["log"] as? [String: Any],
+              let partition = (log["partition"] as? NSNumber)?.int32Value, let offset = (log["offset"] as? NSNumber)?.int64Value
+        else { return nil }
+        return (partition, offset)
     }
 }

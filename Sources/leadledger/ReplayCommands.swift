@@ -93,7 +93,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
-        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (and the routing records) by decision_id. Prints each difference and exits with status 1 when there is any."
+        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (and the routing records) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce). Prints each difference and exits with status 1 when there is any."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -120,6 +120,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()), logger: logger)
         var expected = AuditVerifier.Expected(), expectedRouting = AuditVerifier.Expected()
         var ranges: [String] = []
+        var scope: [Int32: Range<Int64>] = [:]
         for logPartition in logPartitions {
             let box = ExpectedBox(), routingBox = ExpectedBox()
             let progress = ProgressReporter(label: "re-derive \(topics.events)[\(logPartition)]", total: toOffset.map { Int(max(0, $0 - fromOffset)) })
@@ -131,11 +132,12 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             expected.merge(box.value)
             expectedRouting.merge(routingBox.value)
             ranges.append("\(logPartition):\(fromOffset)..<\(result.end)")
+            scope[logPartition] = fromOffset..<max(fromOffset, result.end)
         }
         let verifier = AuditVerifier(reader: reader)
         let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
-        let differences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions)
-            + verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions)
+        let differences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
+            + verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
         var text = ""
         for difference in differences { text += difference.description + "\n" }
         if differences.isEmpty {

@@ -99,6 +99,7 @@ final class MemberProcess: Sendable {
 /// The `leadledger` binary next to the test bundle in the products directory.
 func leadledgerExecutable() throws -> String {
     var candidates: [URL] = []
+    if let cli = ProcessInfo.processInfo.environment["LEADLEDGER_CLI"], !cli.isEmpty { candidates.append(URL(fileURLWithPath: cli)) }
     let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     candidates.append(argv0.deletingLastPathComponent().appendingPathComponent("leadledger"))
     candidates.append(Bundle.main.bundleURL.appendingPathComponent("leadledger"))

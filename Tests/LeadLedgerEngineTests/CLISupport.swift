@@ -3,8 +3,11 @@ import LeadLedgerDecisions
 import LeadLedgerEngine
 import Synchronization
 
-/// The `leadledger` executable next to the test bundle (built with the tests).
+/// The `leadledger` executable the CLI tests drive: `LEADLEDGER_CLI` when set
+/// (scripts/test points it at the release build, the binary users run), else
+/// the one next to the test bundle (built with the tests).
 let leadledgerExecutable: String = {
+    if let cli = ProcessInfo.processInfo.environment["LEADLEDGER_CLI"], !cli.isEmpty { return cli }
     let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("leadledger").path
     if FileManager.default.isExecutableFile(atPath: besideTests) { return besideTests }
     return repoRoot.appendingPathComponent(".build/debug/leadledger").path
@@ -56,14 +59,21 @@ final class CLIProcess: Sendable {
     }
 
     /// Waits for the exit (polling, so it can time out) and returns the status.
+    /// On a timeout or cancellation (a test's time limit) the process is killed:
+    /// a failing test never leaves a `leadledger` process behind.
     func wait(seconds: Double) async throws -> Int32 {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while process.isRunning {
             if ContinuousClock.now > deadline {
-                process.terminate()
+                signal(SIGKILL)
                 throw TestFailure("leadledger \(process.arguments?.first ?? "") did not exit within \(seconds) s; stderr: \(stderr.suffix(2000))")
             }
-            try await Task.sleep(for: .milliseconds(100))
+            do {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                signal(SIGKILL)
+                throw error
+            }
         }
         return process.terminationStatus
     }
@@ -157,4 +167,19 @@ func writeConfiguration(directory: String, brokers: String, suffix: String) thro
     let path = (directory as NSString).appendingPathComponent("leadledger.yaml")
     try yaml.write(toFile: path, atomically: true, encoding: .utf8)
     return path
+}
+
+/// Prints how long each phase of a long test took (to stderr, so CI logs show
+/// where the time goes when a time limit is hit).
+struct PhaseClock: Sendable {
+    let name: String
+    let start = ContinuousClock.now
+
+    init(_ name: String) { self.name = name }
+
+    func mark(_ what: String) {
+        let elapsed = (ContinuousClock.now - start).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        FileHandle.standardError.write(Data("[\(name) +\(String(format: "%.1f", seconds)) s] \(what)\n".utf8))
+    }
 }
