@@ -22,6 +22,10 @@ RUN ldconfig
 COPY --from=build /out/leadledger /usr/local/bin/leadledger
 COPY schemas/ /usr/share/leadledger/schemas/
 RUN useradd --system --home /var/lib/leadledger --create-home leadledger
+# The default scoring configuration, model artifact and routing rules: `run`,
+# `replay`, `audit verify` and `explain` read config/*.yaml relative to the
+# working directory (override with --scoring-config/--routing-rules).
+COPY --chown=leadledger config/ /var/lib/leadledger/config/
 USER leadledger
 WORKDIR /var/lib/leadledger
 ENTRYPOINT ["/usr/local/bin/leadledger"]

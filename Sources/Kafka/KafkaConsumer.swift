@@ -330,7 +330,23 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
     override func clientError(_ error: KafkaError) {
         guard error.isFatal else { return }
         state.withLock { $0.fatalError = error }
+        wakePollThread()
+    }
+
+    /// Wakes the poll thread out of its blocking consume call. Holds a lease for the
+    /// call: the poll thread may be on its way to destroying the queue (a close or a
+    /// fatal error), and shutdown waits for leases before it destroys anything.
+    private func wakePollThread(alreadyLeased: Bool = false) {
+        if !alreadyLeased {
+            let leased = state.withLock { state -> Bool in
+                guard state.phase < .destroying else { return false }
+                state.leases += 1
+                return true
+            }
+            guard leased else { return }
+        }
         if let queue { rd_kafka_queue_yield(queue.raw) }
+        state.withLock { $0.leases -= 1 }
     }
 
     func start(handle: RdPointer, queue: RdPointer, contextOpaque: UnsafeMutableRawPointer) {
@@ -438,10 +454,11 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             let accepted = state.withLock { state -> Bool in
                 guard state.phase == .running else { return false }
                 state.seeks.append(SeekRequest(position: position, timeout: timeout, continuation: continuation))
+                state.leases += 1  // released by wakePollThread
                 return true
             }
             if accepted {
-                if let queue { rd_kafka_queue_yield(queue.raw) }
+                wakePollThread(alreadyLeased: true)
             } else {
                 continuation.resume(returning: .failure(KafkaError(code: .localDestroyed, message: "the consumer is closed", operation: "seek")))
             }
@@ -749,15 +766,19 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
     // MARK: lifecycle
 
     func beginClose() {
+        // The lease is taken with the phase change: once the phase is `.closing` the
+        // poll thread may shut down at any moment, and it must not destroy the queue
+        // before the wake-up call below has returned.
         let changed = state.withLock { state -> Bool in
             guard state.phase == .running else { return false }
             state.phase = .closing
+            state.leases += 1  // released by wakePollThread
             return true
         }
         guard changed else { return }
         eventChannel.interrupt()
         for channel in state.withLock({ $0.assigned.values.compactMap { $0 } }) { channel.interrupt() }
-        if let queue { rd_kafka_queue_yield(queue.raw) }
+        wakePollThread(alreadyLeased: true)
     }
 
     func waitForExit() async {

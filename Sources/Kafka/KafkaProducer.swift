@@ -459,6 +459,11 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     // MARK: lifecycle
 
     func beginClose() {
+        // Counted as an active call: once `closing` is set the poll thread may flush
+        // and destroy the main queue at any moment, and it waits for active calls
+        // first, so the wake-up below never touches a destroyed queue.
+        activeCalls.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        defer { activeCalls.wrappingSubtract(1, ordering: .sequentiallyConsistent) }
         let wasClosing = closing.exchange(true, ordering: .sequentiallyConsistent)
         let ready = state.withLock { readyWaiters(&$0) }
         for waiter in ready { waiter.continuation.resume(returning: true) }
