@@ -72,12 +72,19 @@ public enum DomainNormalizer {
         let labels = host.split(separator: ".")
         guard labels.count >= 2 else { return nil }
         // Longest suffix in the list wins; the default rule is the last label.
+        // The last n labels are the host from the start of label count-n on
+        // (split omits empty labels, so for a host with empty labels fall back
+        // to joining, which is what the suffix means then).
+        let plain = !host.hasPrefix(".") && !host.hasSuffix(".") && Text.find("..", in: host[...]) == nil
+        func suffix(_ n: Int) -> String {
+            plain ? String(host[labels[labels.count - n].startIndex...]) : labels.suffix(n).joined(separator: ".")
+        }
         var suffixLabels = 1
         for n in stride(from: labels.count, through: 2, by: -1) {
-            if DomainLists.publicSuffixes.contains(labels.suffix(n).joined(separator: ".")) { suffixLabels = n; break }
+            if DomainLists.publicSuffixes.contains(suffix(n)) { suffixLabels = n; break }
         }
         guard labels.count > suffixLabels else { return nil }
-        return labels.suffix(suffixLabels + 1).joined(separator: ".")
+        return suffix(suffixLabels + 1)
     }
 
     /// Host + registrable domain of a URL/domain string in one step.
