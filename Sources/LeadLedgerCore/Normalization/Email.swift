@@ -77,7 +77,7 @@ public struct EmailNormalizer: Sendable, Equatable {
         let domainRaw = s[s.index(after: at)...]
         guard !localRaw.isEmpty, !domainRaw.isEmpty,
               !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
-              !domainRaw.contains("/"), !domainRaw.contains(":")
+              !domainRaw.utf8.contains(UInt8(ascii: "/")), !domainRaw.utf8.contains(UInt8(ascii: ":"))
         else { return nil }
         let local = Text.fold(String(localRaw))
         guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else { return nil }
