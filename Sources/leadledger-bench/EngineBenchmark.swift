@@ -49,6 +49,9 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Instead of the broker runs: load this many leads (and a tenth as many accounts) into materialize state (Ledger + Decider, 2 partitions in parallel, through MaterializeProcessor.apply) and print peak RSS. E.g. 1000000.")
     var stateLeads: Int = 0
 
+    @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
+    var latencyOnly = false
+
     var brokerList: [String] {
         (brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092").split(separator: ",").map(String.init)
     }
@@ -86,6 +89,12 @@ struct EngineBenchmark: AsyncParsableCommand {
         }
         let suffix = String(UInt32.random(in: 0...UInt32.max))
         print("leadledger-bench engine: brokers \(brokerList.joined(separator: ",")), \(partitions) partitions per topic, seed \(seed)")
+        if latencyOnly {
+            let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
+            print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
+            print("peak RSS: \(peakRSS())")
+            return
+        }
 
         // 1. Throughput.
         let configuration = makeConfiguration(suffix)
