@@ -101,6 +101,26 @@ public final class KafkaProducer: Service, Sendable {
         }
     }
 
+    /// Synchronous fast path of `enqueue(_:onDelivery:)`: enqueues when the
+    /// in-flight window has room and librdkafka's queue takes the message, without
+    /// a suspension point. Callers on an actor use it to avoid two executor hops
+    /// per message (a nonisolated `async` call leaves the actor and comes back).
+    /// - Returns: false when nothing was enqueued because the window or
+    ///   librdkafka's queue is full; then call `enqueue(_:onDelivery:)`, which waits.
+    /// - Throws: like `enqueue(_:onDelivery:)`.
+    public func tryEnqueue(
+        _ message: KafkaProducerMessage,
+        onDelivery: (@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)? = nil
+    ) throws(KafkaError) -> Bool {
+        guard try core.tryReserve() else { return false }
+        let completion: ProducerCore.Completion = onDelivery.map { .callback($0) } ?? .none
+        switch core.produceReserved(message, completion: completion) {
+        case nil, .delivered?: return true
+        case .failed(let error)?: throw error
+        case .queueFull?: return false
+        }
+    }
+
     /// Waits until every enqueued message has been reported (acknowledged or failed).
     /// - Throws: `.localTimedOut` if messages are still outstanding after `timeout`.
     public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {

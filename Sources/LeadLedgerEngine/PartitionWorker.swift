@@ -119,7 +119,12 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             if !outputs.isEmpty {
                 let callback = tracker.callback(for: message.offset)
                 for output in outputs {
-                    try await producer.enqueue(output.producerMessage, onDelivery: callback)
+                    let message = output.producerMessage
+                    // Synchronous fast path: an `await` on the nonisolated producer
+                    // would hop off this actor and back for every output.
+                    if try !producer.tryEnqueue(message, onDelivery: callback) {
+                        try await producer.enqueue(message, onDelivery: callback)
+                    }
                     statistics.outputsByTopic[output.topic, default: 0] += 1
                 }
                 statistics.outputs += outputs.count

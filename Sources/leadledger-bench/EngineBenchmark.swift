@@ -46,6 +46,12 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Partitions of the inbound topics and the canonical log.")
     var partitions: Int32 = 6
 
+    @Option(help: "Instead of the broker runs: load this many leads (and a tenth as many accounts) into materialize state (Ledger + Decider, 2 partitions in parallel, through MaterializeProcessor.apply) and print peak RSS. E.g. 1000000.")
+    var stateLeads: Int = 0
+
+    @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
+    var latencyOnly = false
+
     var brokerList: [String] {
         (brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092").split(separator: ",").map(String.init)
     }
@@ -77,8 +83,18 @@ struct EngineBenchmark: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
+        if stateLeads > 0 {
+            try await stateFootprint(leads: stateLeads)
+            return
+        }
         let suffix = String(UInt32.random(in: 0...UInt32.max))
         print("leadledger-bench engine: brokers \(brokerList.joined(separator: ",")), \(partitions) partitions per topic, seed \(seed)")
+        if latencyOnly {
+            let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
+            print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
+            print("peak RSS: \(peakRSS())")
+            return
+        }
 
         // 1. Throughput.
         let configuration = makeConfiguration(suffix)
@@ -121,6 +137,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         print(String(format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!), seconds(identityDone! - started!), elapsed))
         print(String(format: "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)", events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate, Double(canonical) / elapsed))
 
+        print("peak RSS after the throughput run (engine only so far): \(peakRSS())")
+
         // Processing cost without Kafka: each processor over the records the run read.
         try await processorCost(configuration, logger: logger)
 
@@ -131,7 +149,79 @@ struct EngineBenchmark: AsyncParsableCommand {
         // 3. Latency at a fixed rate.
         let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
         print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
-        print("peak RSS: \(peakRSS())")
+        print("peak RSS (whole benchmark, incl. the records the cost section holds): \(peakRSS())")
+    }
+
+    /// Peak RSS with `leads` leads in materialize state: per lead an
+    /// `identity.linked` (CRM record + corporate email) and an `attributes` event
+    /// (CRM lead), after `leads / 10` `account.upserted` events, all encoded as log
+    /// records and applied through `MaterializeProcessor.apply` (decode, ledger,
+    /// Decider, record encoding; outputs discarded). Two log partitions are loaded
+    /// in parallel (half the leads each), so the state is what two materialize
+    /// partitions of one process hold.
+    func stateFootprint(leads: Int) async throws {
+        let configuration = makeConfiguration("state")
+        let decider = Decider(try configuration.decisionConfiguration())
+        let topics = configuration.topics
+        let rssBefore = peakRSS()
+        print("leadledger-bench engine --state-leads \(leads): 2 materialize partitions, \(leads / 10) accounts, 2 log events per lead (identity + attributes); VmHWM before: \(rssBefore)")
+        let start = ContinuousClock.now
+        let seed = self.seed
+        let outputs = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for partition in Int32(0)..<2 {
+                group.addTask {
+                    var processor = MaterializeProcessor(topics: topics, partition: partition, decider: decider)
+                    var rng = SplitMix64(seed: seed &+ UInt64(partition))
+                    let share = leads / 2 + (partition == 0 ? leads % 2 : 0)
+                    let accounts = max(1, share / 10)
+                    let titles = ["CEO", "VP Sales", "Director of IT", "Marketing Manager", "Software Engineer", "Senior Analyst", "Office Manager", "CFO"]
+                    var offset: Int64 = 0
+                    var outputs = 0
+                    let t0: Int64 = 1_700_000_000_000
+                    func apply(_ event: CanonicalEvent) {
+                        let record = LogRecord(topic: topics.events, partition: partition, offset: offset, key: Array((event.accountID?.rawValue ?? "").utf8), value: event.encoded)
+                        outputs += processor.apply(record).count
+                        offset += 1
+                    }
+                    func lineage() -> Lineage {
+                        Lineage(position: SourcePosition(topic: topics.crm, partition: partition, offset: offset), seq: 0, externalID: nil, system: .crm)
+                    }
+                    let accountIDs = (0..<accounts).map { AccountID("acct\(partition)-\($0).com") }
+                    for (i, account) in accountIDs.enumerated() {
+                        var facts = AccountFacts()
+                        facts.name = "Account \(partition)-\(i)"
+                        facts.domain = account.rawValue
+                        facts.employees = Int(rng.next() % 10_000)
+                        facts.industry = ["Software", "Retail", "Finance", "Health"][i % 4]
+                        facts.ownerID = "owner-\(i % 200)"
+                        apply(CanonicalEvent(eventTime: EventTime(milliseconds: t0), leadID: nil, accountID: account, lineage: lineage(), payload: .accountUpserted(facts)))
+                    }
+                    for i in 0..<share {
+                        let id = LeadID(raw: rng.next())
+                        let account = accountIDs[Int(rng.next() % UInt64(accounts))]
+                        let email = "first\(i % 2000).last\(i)@\(account.rawValue)"
+                        let time = EventTime(milliseconds: t0 + Int64(i) * 1000)
+                        apply(CanonicalEvent(eventTime: time, leadID: id, accountID: account, lineage: lineage(),
+                                             payload: .identityLinked([Identifier(.crmRecord, "salesforce:00Q\(partition)-\(i)"), Identifier(.email, email)])))
+                        let title = titles[Int(rng.next() % UInt64(titles.count))]
+                        let c = JobTitleClassifier.classify(title)
+                        apply(CanonicalEvent(eventTime: time, leadID: id, accountID: account, lineage: lineage(), payload: .attributes([
+                            AttributeValue(.email, email), AttributeValue(.firstName, "First\(i % 2000)"), AttributeValue(.lastName, "Last\(i)"),
+                            AttributeValue(.title, title), AttributeValue(.phone, "+1415\(1_000_000 + i % 9_000_000)"),
+                            AttributeValue(.country, "US"), AttributeValue(.seniority, c.seniority.rawValue),
+                            AttributeValue(.jobFunction, c.function.rawValue), AttributeValue(.buyingRole, c.role.rawValue),
+                        ])))
+                    }
+                    return (processor.projections.leadCount, outputs)
+                }
+            }
+            var total = (leads: 0, outputs: 0)
+            for try await (count, outputs) in group { total.leads += count; total.outputs += outputs }
+            return total
+        }
+        let elapsed = seconds(ContinuousClock.now - start)
+        print(String(format: "loaded %d leads (%d decision records) in %.1f s", outputs.leads, outputs.outputs, elapsed))
+        print("peak RSS with \(outputs.leads) leads in materialize state: \(peakRSS())")
     }
 
     func processorCost(_ configuration: EngineConfiguration, logger: Logger) async throws {
@@ -236,9 +326,7 @@ struct EngineBenchmark: AsyncParsableCommand {
                 let now = ContinuousClock.now
                 var found: [String] = []
                 for message in messages {
-                    guard let json = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any],
-                          let lineage = json["lineage"] as? [String: Any] else { continue }
-                    found.append("\(lineage["source_topic"] ?? "")/\(lineage["source_partition"] ?? "")/\(lineage["source_offset"] ?? "")")
+                    if let key = Self.sourcePosition(message.value) { found.append(key) }
                 }
                 seen.withLock { seen in for key in found where seen[key] == nil { seen[key] = now } }
             }
@@ -289,6 +377,42 @@ struct EngineBenchmark: AsyncParsableCommand {
         guard !latencies.isEmpty else { return (.nan, .nan, 0) }
         func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         return (percentile(0.5), percentile(0.99), latencies.count)
+    }
+
+    static let sourceNeedle = Array(#""source":{"offset":"#.utf8)
+
+    /// "topic/partition/offset" of an audit record's `lineage.source`, read from the
+    /// bytes (the Decider writes sorted keys without whitespace:
+    /// `"source":{"offset":O,"partition":P,"topic":"T"}`). A byte scan instead of a
+    /// JSON parse keeps the reader from competing with the engine for the CPU.
+    static func sourcePosition(_ bytes: KafkaBytes) -> String? {
+        bytes.withUnsafeBytes { raw -> String? in
+            let b = raw.bindMemory(to: UInt8.self)
+            let n = sourceNeedle.count
+            guard b.count > n else { return nil }
+            var i = 0
+            while i + n <= b.count {
+                if b[i] == 0x22, b[i + 1] == 0x73, sourceNeedle.withUnsafeBufferPointer({ memcmp(b.baseAddress! + i, $0.baseAddress!, n) == 0 }) {
+                    var j = i + n
+                    func integer() -> Int64? {
+                        var value: Int64 = 0
+                        var digits = 0
+                        while j < b.count, b[j] >= 0x30, b[j] <= 0x39 { value = value * 10 + Int64(b[j] - 0x30); j += 1; digits += 1 }
+                        return digits > 0 ? value : nil
+                    }
+                    func skip(_ literal: String) -> Bool {
+                        for c in literal.utf8 { guard j < b.count, b[j] == c else { return false }; j += 1 }
+                        return true
+                    }
+                    guard let offset = integer(), skip(#","partition":"#), let partition = integer(), skip(#","topic":""#) else { return nil }
+                    let start = j
+                    while j < b.count, b[j] != 0x22 { j += 1 }
+                    return "\(String(decoding: UnsafeBufferPointer(rebasing: b[start..<j]), as: UTF8.self))/\(partition)/\(offset)"
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 
     func seconds(_ duration: Duration) -> Double {

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Round trip")
 struct RoundTripTests {
-    /// 100 000 keyed messages with headers over 3 partitions: every acknowledged
+    /// 100 000 keyed messages with headers over 3 partitions (half of them through
+    /// `tryEnqueue`): every acknowledged
     /// (partition, offset) is consumed with identical key, payload and headers,
     /// offsets per partition are contiguous, and per key the order is preserved.
     @Test(.timeLimit(.minutes(3)))
@@ -31,11 +32,15 @@ struct RoundTripTests {
                     value: payload(i),
                     headers: [KafkaHeader(key: "seq", value: String(i)), KafkaHeader(key: "bin", value: [0, 1, 254, 255]), KafkaHeader(key: "empty", value: nil)]
                 )
-                try await producer.enqueue(message) { result in
+                let onDelivery: @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void = { result in
                     if case .success(let report) = result {
                         acked.withLock { $0[report.partition, default: [:]][report.offset] = i }
                     }
                 }
+                // Odd messages through the synchronous fast path (falling back to
+                // the suspending one when the window is full), even ones through enqueue.
+                if i % 2 == 1, try producer.tryEnqueue(message, onDelivery: onDelivery) { continue }
+                try await producer.enqueue(message, onDelivery: onDelivery)
             }
             try await producer.flush(timeout: .seconds(60))
         }

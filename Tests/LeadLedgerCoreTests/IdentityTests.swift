@@ -252,6 +252,7 @@ struct CanonicalEventTests {
             let bytes = e.encoded
             #expect(try CanonicalEvent(bytes: bytes) == e)
             #expect(CanonicalJSON.encode(try JSONParser.parse(bytes)) == bytes, "canonical encoding is a fixed point")
+            #expect(bytes == CanonicalJSON.encode(e.json), "the direct writer matches the tree encoder")
             let url = dir.appendingPathComponent("e\(i).json")
             try Data(bytes).write(to: url)
             pairs.append(("leadledger.events", url.path))

@@ -52,8 +52,95 @@ extension CanonicalEvent {
         ])
     }
 
-    /// The record's bytes as written to `leadledger.events` (canonical JSON).
-    public var encoded: [UInt8] { CanonicalJSON.encode(json) }
+    /// The record's bytes as written to `leadledger.events` (canonical JSON):
+    /// exactly `CanonicalJSON.encode(json)`, written directly (keys in sorted
+    /// order, nil members left out) without building the `JSONValue` tree.
+    public var encoded: [UInt8] {
+        var w = CanonicalWriter()
+        w.open()
+        if let a = accountID { w.string("account_id", a.rawValue) } else { w.null("account_id") }
+        w.string("event_id", eventID)
+        w.string("event_time", eventTime.rfc3339)
+        w.string("kind", payload.kind)
+        if let l = leadID { w.string("lead_id", l.description) } else { w.null("lead_id") }
+        w.key("payload")
+        w.open()
+        switch payload {
+        case .identityLinked(let ids):
+            w.key("identifiers")
+            w.openArray()
+            for id in ids {
+                w.element()
+                w.open(); w.string("kind", id.kind.rawValue); w.string("value", id.value); w.close()
+            }
+            w.closeArray()
+        case .identityMerged(let absorbed):
+            w.string("absorbed_lead_id", absorbed.description)
+        case .attributes(let attrs):
+            w.key("attributes")
+            w.openArray()
+            for a in attrs {
+                w.element()
+                w.open(); w.string("name", a.name.rawValue); w.string("value", a.value); w.close()
+            }
+            w.closeArray()
+        case .engagement(let e):
+            w.string("action", e.action.rawValue)
+            w.string("campaign", e.campaign)
+            w.string("category", e.category.rawValue)
+            w.string("content", e.content)
+            w.string("detail", e.detail)
+        case .accountUpserted(let a):
+            w.number("annual_revenue", a.annualRevenue)
+            w.string("country", a.country)
+            w.string("crm_account_id", a.crmAccountID)
+            w.string("domain", a.domain)
+            w.number("employees", a.employees.map(Double.init))
+            w.string("industry", a.industry)
+            w.string("name", a.name)
+            w.string("owner_id", a.ownerID)
+            w.string("parent_account_id", a.parent?.rawValue)
+        case .accountLinked(let m):
+            w.string("method", m.rawValue)
+        case .opportunity(let o):
+            w.number("amount", o.amount)
+            w.string("close_date", o.closeDate)
+            w.key("contact_lead_ids")
+            w.openArray()
+            for c in o.contacts { w.element(); w.value(c.description) }
+            w.closeArray()
+            w.bool("is_closed", o.isClosed)
+            w.bool("is_won", o.isWon)
+            w.string("opportunity_id", o.opportunityID)
+            w.string("stage", o.stage)
+        case .outcome(let kind, let reason, let opp):
+            w.string("opportunity_id", opp)
+            w.string("outcome", kind.rawValue)
+            w.string("reason", reason)
+        case .overrideSet(let o):
+            w.string("note", o.note)
+            w.string("owner_id", o.ownerID)
+            w.string("queue", o.queue)
+            w.string("set_by", o.setBy)
+            w.string("tier", o.tier?.rawValue)
+        case .overrideCleared, .erasure:
+            break
+        }
+        w.close()
+        w.number("schema_version", Double(Self.schemaVersion))
+        let p = lineage.position
+        w.key("source")
+        w.open()
+        w.string("external_id", lineage.externalID)
+        w.number("offset", Double(p.offset))
+        w.number("partition", Double(p.partition))
+        w.number("seq", Double(lineage.seq))
+        w.string("system", lineage.system.rawValue)
+        w.string("topic", p.topic)
+        w.close()
+        w.close()
+        return w.out
+    }
 
     /// Decodes a `leadledger.events` record (what the materialize stage reads).
     public init(bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(ContractError) {
@@ -174,5 +261,63 @@ extension CanonicalEvent {
         guard declared == eventID else {
             throw ContractError(.schemaViolation, field: "$.event_id", "$.event_id does not match the id derived from $.source")
         }
+    }
+}
+
+/// Writes canonical JSON directly, for encoders that emit members in sorted key
+/// order themselves (`CanonicalEvent.encoded`): the same bytes as
+/// `CanonicalJSON.encode` of the equivalent tree, where optional members that
+/// are nil are left out.
+struct CanonicalWriter {
+    var out: [UInt8] = []
+    /// Whether the innermost open object or array has no member yet.
+    private var empty = true
+
+    init() { out.reserveCapacity(512) }
+
+    mutating func open() { out.append(UInt8(ascii: "{")); empty = true }
+    mutating func close() { out.append(UInt8(ascii: "}")); empty = false }
+    mutating func openArray() { out.append(UInt8(ascii: "[")); empty = true }
+    mutating func closeArray() { out.append(UInt8(ascii: "]")); empty = false }
+
+    /// Starts an array element.
+    mutating func element() {
+        if !empty { out.append(UInt8(ascii: ",")) }
+        empty = false
+    }
+
+    /// Starts a member (`key` is plain ASCII without escapes).
+    mutating func key(_ key: StaticString) {
+        if !empty { out.append(UInt8(ascii: ",")) }
+        empty = false
+        out.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    mutating func value(_ s: String) { CanonicalJSON.writeString(s, into: &out) }
+
+    mutating func string(_ k: StaticString, _ s: String?) {
+        guard let s else { return }
+        key(k)
+        CanonicalJSON.writeString(s, into: &out)
+    }
+
+    mutating func number(_ k: StaticString, _ d: Double?) {
+        guard let d else { return }
+        key(k)
+        out.append(contentsOf: CanonicalJSON.formatNumber(d).utf8)
+    }
+
+    mutating func bool(_ k: StaticString, _ b: Bool?) {
+        guard let b else { return }
+        key(k)
+        out.append(contentsOf: (b ? "true" : "false").utf8)
+    }
+
+    mutating func null(_ k: StaticString) {
+        key(k)
+        out.append(contentsOf: "null".utf8)
     }
 }

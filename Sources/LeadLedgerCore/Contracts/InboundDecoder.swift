@@ -155,7 +155,7 @@ struct Fields {
         // normalizer cannot normalize (e.g. `..` in the local part, a bad host)
         // would leave an event without any identity, so it is rejected here,
         // with its field named, and goes to the dead-letter topic.
-        if let s, EmailNormalizer().normalize(s) == nil {
+        if let s, !EmailNormalizer().accepts(s) {
             throw ContractError(.schemaViolation, field: p(key), "\(p(key)) is not an email address that can be normalized")
         }
         return s

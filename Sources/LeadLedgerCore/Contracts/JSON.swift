@@ -362,12 +362,20 @@ public enum CanonicalJSON {
             out.append(UInt8(ascii: "]"))
         case .object(let obj):
             // Last duplicate wins, as in the parser; then sort by UTF-8 bytes.
-            var seen: [String: Int] = [:]
-            var members: [JSONObject.Member] = []
-            for m in obj.members {
-                if let i = seen[m.key] { members[i] = m } else { seen[m.key] = members.count; members.append(m) }
+            // Sorting (key, document position) pairs puts duplicates next to each
+            // other with the last one written last: keep that one. No dictionary.
+            var order = Array(obj.members.indices)
+            order.sort { a, b in
+                let ka = obj.members[a].key, kb = obj.members[b].key
+                if ka == kb { return a < b }
+                return ka.utf8.lexicographicallyPrecedes(kb.utf8)
             }
-            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(order.count)
+            for (n, i) in order.enumerated() {
+                if n + 1 < order.count, obj.members[order[n + 1]].key == obj.members[i].key { continue }
+                members.append(obj.members[i])
+            }
             out.append(UInt8(ascii: "{"))
             for (i, m) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }

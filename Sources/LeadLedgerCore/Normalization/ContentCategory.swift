@@ -47,7 +47,7 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
         if let e = eventName { words += Text.matchKey(e).split(separator: " ").map(String.init) }
         let set = Set(words)
         for (cat, keys) in rules {
-            if keys.contains(where: { $0.contains(" ") ? Text.hasPhrase(words, $0) : set.contains($0) }) { return cat }
+            if keys.contains(where: { $0.utf8.contains(UInt8(ascii: " ")) ? Text.hasPhrase(words, $0) : set.contains($0) }) { return cat }
         }
         return .other
     }

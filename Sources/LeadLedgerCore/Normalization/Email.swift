@@ -43,20 +43,7 @@ public struct EmailNormalizer: Sendable, Equatable {
 
     /// Normalizes `raw`, or nil if it is not a usable address.
     public func normalize(_ raw: String) -> NormalizedEmail? {
-        var s = Text.trim(raw[...])
-        if s.count > 7, s.prefix(7).lowercased() == "mailto:" { s = Text.trim(s.dropFirst(7)) }
-        if s.hasPrefix("<"), s.hasSuffix(">") { s = Text.trim(s.dropFirst().dropLast()) }
-        let asSeen = String(s)
-        guard let at = s.firstIndex(of: "@"), s[s.index(after: at)...].firstIndex(of: "@") == nil else { return nil }
-        let localRaw = s[..<at]
-        let domainRaw = s[s.index(after: at)...]
-        guard !localRaw.isEmpty, !domainRaw.isEmpty,
-              !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
-              !domainRaw.contains("/"), !domainRaw.contains(":")
-        else { return nil }
-        let local = Text.fold(String(localRaw))
-        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else { return nil }
-        guard let domain = DomainNormalizer.host(String(domainRaw)) else { return nil }
+        guard let (asSeen, local, domainRaw, domain) = Self.parts(raw) else { return nil }
         // host() drops a leading "www." label; mailbox domains keep theirs.
         let mailDomain = domainRaw.lowercased().hasPrefix("www.") && !domain.hasPrefix("www.") ? "www." + domain : domain
         var keyLocal = Substring(local)
@@ -70,5 +57,31 @@ public struct EmailNormalizer: Sendable, Equatable {
             asSeen: asSeen, address: local + "@" + mailDomain, identityKey: keyLocal + "@" + keyDomain,
             domain: mailDomain, registrableDomain: DomainNormalizer.registrableDomain(ofHost: mailDomain),
             kind: DomainNormalizer.mailKind(ofDomain: mailDomain))
+    }
+
+    /// Whether `normalize(raw)` returns an address: the same checks, without
+    /// building the result (registrable domain, mail kind, identity key), for
+    /// validation on the decode path.
+    public func accepts(_ raw: String) -> Bool { Self.parts(raw) != nil }
+
+    /// The checked pieces of an address: as seen (trimmed), folded local part,
+    /// raw domain, normalized host; nil when any check fails. Everything
+    /// `normalize` does after this cannot fail.
+    static func parts(_ raw: String) -> (asSeen: String, local: String, domainRaw: Substring, domain: String)? {
+        var s = Text.trim(raw[...])
+        if s.count > 7, s.prefix(7).lowercased() == "mailto:" { s = Text.trim(s.dropFirst(7)) }
+        if s.hasPrefix("<"), s.hasSuffix(">") { s = Text.trim(s.dropFirst().dropLast()) }
+        let asSeen = String(s)
+        guard let at = s.firstIndex(of: "@"), s[s.index(after: at)...].firstIndex(of: "@") == nil else { return nil }
+        let localRaw = s[..<at]
+        let domainRaw = s[s.index(after: at)...]
+        guard !localRaw.isEmpty, !domainRaw.isEmpty,
+              !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
+              !domainRaw.utf8.contains(UInt8(ascii: "/")), !domainRaw.utf8.contains(UInt8(ascii: ":"))
+        else { return nil }
+        let local = Text.fold(String(localRaw))
+        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else { return nil }
+        guard let domain = DomainNormalizer.host(String(domainRaw)) else { return nil }
+        return (asSeen, local, domainRaw, domain)
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Kafka
 import LeadLedgerCore
 import LeadLedgerDecisions
@@ -134,18 +139,27 @@ public enum DecisionRecordID {
     public static func of(_ bytes: [UInt8]) -> String? {
         let n = needle.count
         guard bytes.count > n else { return nil }
-        var i = 0
-        while i + n <= bytes.count {
-            if bytes[i] == 0x22, bytes[i..<(i + n)].elementsEqual(needle) {
-                let start = i + n
+        return bytes.withUnsafeBufferPointer { b -> String? in
+            needle.withUnsafeBufferPointer { needle -> String? in
+                // memchr + memcmp over raw memory: a record is a few KB and this
+                // runs for every one of them.
+                let base = b.baseAddress!
+                var i = 0
+                var found = -1
+                while i + n <= b.count {
+                    guard let quote = memchr(base + i, 0x22, b.count - n + 1 - i) else { return nil }
+                    let at = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + at, needle.baseAddress!, n) == 0 { found = at; break }
+                    i = at + 1
+                }
+                guard found >= 0 else { return nil }
+                let start = found + n
                 var end = start
-                while end < bytes.count, bytes[end] != 0x22 { end += 1 }
-                guard end < bytes.count else { return nil }
-                return String(decoding: bytes[start..<end], as: UTF8.self)
+                while end < b.count, b[end] != 0x22 { end += 1 }
+                guard end < b.count else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
             }
-            i += 1
         }
-        return nil
     }
 }
 
