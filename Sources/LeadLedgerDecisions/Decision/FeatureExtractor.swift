@@ -39,6 +39,10 @@ public struct FeatureExtractor: Sendable {
         keyBytes = names.map { RecordJSON.encodedKey($0) }
     }
 
+    /// `Seniority.allCases` and `BuyingRole.allCases`, built once.
+    static let seniorities = Seniority.allCases
+    static let roles = BuyingRole.allCases
+
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
     public func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
                         at: EventTime, into x: UnsafeMutableBufferPointer<Double>) {
@@ -64,7 +68,7 @@ public struct FeatureExtractor: Sendable {
         func attr(_ n: AttributeName) -> String? { lead.attribute(n)?.value }
         // Fit.
         let seniority = attr(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown
-        x[I.seniority] = Double(Seniority.allCases.firstIndex(of: seniority)!)
+        x[I.seniority] = Double(Self.seniorities.firstIndex(of: seniority)!)
         let role = attr(.buyingRole).flatMap(BuyingRole.init(rawValue:))
         x[I.decisionMaker] = role == .decisionMaker ? 1 : 0
         x[I.champion] = role == .champion || role == .influencer ? 1 : 0
@@ -127,8 +131,8 @@ public struct FeatureExtractor: Sendable {
             }
             x[I.engagedContacts] = Double(engagedOthers)
             var roles: UInt8 = 0
-            for c in account.contacts { roles |= 1 << UInt8(BuyingRole.allCases.firstIndex(of: c.role)!) }
-            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(BuyingRole.allCases.count)
+            for c in account.contacts { roles |= 1 << UInt8(Self.roles.firstIndex(of: c.role)!) }
+            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(Self.roles.count)
             x[I.openOpportunities] = Double(account.opportunities.lazy.filter { !$0.isClosed }.count)
             if account.parent != nil || !account.subsidiaries.isEmpty {
                 let rolled = ledger.rolledUpEngagement(of: account.id).total
