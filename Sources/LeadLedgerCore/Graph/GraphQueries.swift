@@ -19,6 +19,7 @@ public struct BuyingCenterCoverage: Sendable, Equatable {
 extension Ledger {
     /// Accounts in the hierarchy rooted at `a` (itself first, then subsidiaries depth-first by id); cycle-safe.
     func hierarchy(_ a: UInt32) -> [UInt32] {
+        if accounts[Int(a)].children.isEmpty { return [a] }
         var out: [UInt32] = []
         var seen = Set<UInt32>()
         var stack = [a]

@@ -44,6 +44,8 @@ public struct Decider: Sendable {
     let halfLifeMs: Double
     /// The audit record's constant `gate.thresholds` object, encoded once.
     let thresholdsJSON: [UInt8]
+    /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
+    let versionsHash: FNV64
 
     public init(_ configuration: DecisionConfiguration) {
         self.configuration = configuration
@@ -52,15 +54,18 @@ public struct Decider: Sendable {
         let c = configuration.scoring.gate
         var w = RecordJSON()
         w.beginObject()
-        w.key("review_min_employees"); w.double(c.reviewMinEmployees)
-        w.key("review_probability_high"); w.double(c.reviewProbabilityHigh)
-        w.key("review_probability_low"); w.double(c.reviewProbabilityLow)
-        w.key("sales_develop_enter"); w.double(c.salesDevelopEnter)
-        w.key("sales_develop_exit"); w.double(c.salesDevelopExit)
-        w.key("sales_ready_enter"); w.double(c.salesReadyEnter)
-        w.key("sales_ready_exit"); w.double(c.salesReadyExit)
+        w.rawKey(#""review_min_employees":"#); w.double(c.reviewMinEmployees)
+        w.rawKey(#""review_probability_high":"#); w.double(c.reviewProbabilityHigh)
+        w.rawKey(#""review_probability_low":"#); w.double(c.reviewProbabilityLow)
+        w.rawKey(#""sales_develop_enter":"#); w.double(c.salesDevelopEnter)
+        w.rawKey(#""sales_develop_exit":"#); w.double(c.salesDevelopExit)
+        w.rawKey(#""sales_ready_enter":"#); w.double(c.salesReadyEnter)
+        w.rawKey(#""sales_ready_exit":"#); w.double(c.salesReadyExit)
         w.endObject()
         thresholdsJSON = w.bytes
+        var h = FNV64()
+        h.string(configuration.modelVersion); h.string(configuration.rulesetVersion)
+        versionsHash = h
     }
 
     /// Decides after `event` (already applied to `ledger`, which produced `effects`).
@@ -384,8 +389,7 @@ struct Context {
     }
 
     func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> String {
-        var h = FNV64()
-        h.string(config.modelVersion); h.string(config.rulesetVersion)
+        var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
         h.u64(id.raw)
         h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
         for v in ev.row { h.u64(v.bitPattern) }
@@ -408,22 +412,22 @@ struct Context {
     // MARK: Encoding (keys in sorted order)
 
     mutating func writeLineage() {
-        w.key("lineage"); w.beginObject()
-        w.key("log"); w.beginObject(); w.key("offset"); w.int(offset); w.key("partition"); w.int(Int64(partition)); w.endObject()
+        w.rawKey(#""lineage":"#); w.beginObject()
+        w.rawKey(#""log":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(offset); w.rawKey(#""partition":"#); w.int(Int64(partition)); w.endObject()
         let p = event.lineage.position
-        w.key("source"); w.beginObject(); w.key("offset"); w.int(p.offset); w.key("partition"); w.int(Int64(p.partition)); w.key("topic"); w.string(p.topic); w.endObject()
+        w.rawKey(#""source":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(p.offset); w.rawKey(#""partition":"#); w.int(Int64(p.partition)); w.rawKey(#""topic":"#); w.string(p.topic); w.endObject()
         w.endObject()
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {
-        w.key("previous_decision")
+        w.rawKey(#""previous_decision":"#)
         guard let prev else { w.null(); return }
         w.beginObject()
-        w.key("decision_id"); w.string(prev.decisionID)
-        w.key("owner_id"); w.optString(prev.ownerID)
-        w.key("queue"); w.string(prev.queue)
-        w.key("score"); w.int(Int64(prev.score))
-        w.key("tier"); w.string(prev.tier.name)
+        w.rawKey(#""decision_id":"#); w.string(prev.decisionID)
+        w.rawKey(#""owner_id":"#); w.optString(prev.ownerID)
+        w.rawKey(#""queue":"#); w.string(prev.queue)
+        w.rawKey(#""score":"#); w.int(Int64(prev.score))
+        w.rawKey(#""tier":"#); w.string(prev.tier.name)
         w.endObject()
     }
 
@@ -431,88 +435,88 @@ struct Context {
                                 change: String?, audit: AuditExtras?) {
         let keyBytes = config.extractor.keyBytes
         w.beginObject()
-        w.key("account_id"); w.optString(account)
-        if let change { w.key("change"); w.string(change) } else if audit != nil { w.key("change"); w.null() }
-        w.key("components"); w.beginObject()
-        w.key("account"); w.double(ev.components.account)
-        w.key("engagement"); w.double(ev.components.engagement)
-        w.key("fit"); w.double(ev.components.fit)
-        w.key("intent"); w.double(ev.components.intent)
-        w.key("propensity"); w.double(ev.probability)
+        w.rawKey(#""account_id":"#); w.optString(account)
+        if let change { w.rawKey(#""change":"#); w.string(change) } else if audit != nil { w.rawKey(#""change":"#); w.null() }
+        w.rawKey(#""components":"#); w.beginObject()
+        w.rawKey(#""account":"#); w.double(ev.components.account)
+        w.rawKey(#""engagement":"#); w.double(ev.components.engagement)
+        w.rawKey(#""fit":"#); w.double(ev.components.fit)
+        w.rawKey(#""intent":"#); w.double(ev.components.intent)
+        w.rawKey(#""propensity":"#); w.double(ev.probability)
         w.endObject()
         if audit != nil {
-            w.key("contributions"); w.beginObject()
+            w.rawKey(#""contributions":"#); w.beginObject()
             for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.contributions[j]) }
             w.endObject()
         }
-        w.key("decision_id"); w.string(id)
-        if let audit { w.key("disqualifier"); w.optString(audit.gate.disqualifier?.rawValue) }
-        w.key("emails"); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
-        if audit != nil { w.key("event_kind"); w.string(event.payload.kind) }
-        w.key("event_time"); w.string(eventTimeText)
-        w.key("explanation_base"); w.double(ev.base)
+        w.rawKey(#""decision_id":"#); w.string(id)
+        if let audit { w.rawKey(#""disqualifier":"#); w.optString(audit.gate.disqualifier?.rawValue) }
+        w.rawKey(#""emails":"#); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
+        if audit != nil { w.rawKey(#""event_kind":"#); w.string(event.payload.kind) }
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.double(ev.base)
         if audit != nil {
-            w.key("features"); w.beginObject()
+            w.rawKey(#""features":"#); w.beginObject()
             for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.row[j]) }
             w.endObject()
         }
         if let audit {
-            w.key("gate"); w.beginObject()
-            w.key("hysteresis_tier"); w.optString(audit.previous?.scoreTier.name)
-            w.key("review"); w.bool(audit.gate.review)
-            w.key("score_tier"); w.string(audit.gate.scoreTier.name)
-            w.key("thresholds"); w.rawValue(decider.thresholdsJSON)
+            w.rawKey(#""gate":"#); w.beginObject()
+            w.rawKey(#""hysteresis_tier":"#); w.optString(audit.previous?.scoreTier.name)
+            w.rawKey(#""review":"#); w.bool(audit.gate.review)
+            w.rawKey(#""score_tier":"#); w.string(audit.gate.scoreTier.name)
+            w.rawKey(#""thresholds":"#); w.rawValue(decider.thresholdsJSON)
             w.endObject()
         }
-        w.key("lead_id"); w.string(lead)
+        w.rawKey(#""lead_id":"#); w.string(lead)
         writeLineage()
-        w.key("margin"); w.double(ev.margin)
-        w.key("model_version"); w.string(config.modelVersion)
-        w.key("owner_id"); w.optString(d.ownerID)
+        w.rawKey(#""margin":"#); w.double(ev.margin)
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
         if let audit { writePrevious(audit.previous) }
-        w.key("probability"); w.double(ev.probability)
-        w.key("queue"); w.string(d.queue)
-        w.key("reasons"); w.beginArray()
+        w.rawKey(#""probability":"#); w.double(ev.probability)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        w.rawKey(#""reasons":"#); w.beginArray()
         for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev) }
         w.endArray()
-        if let audit { w.key("route_changed"); w.bool(audit.routeChanged) }
-        w.key("ruleset_version"); w.string(config.rulesetVersion)
-        w.key("schema_version"); w.int(1)
-        w.key("score"); w.int(Int64(ev.score))
-        if let audit { w.key("state_hash"); w.string(audit.stateHash) }
-        w.key("tier"); w.string(d.tier.name)
+        if let audit { w.rawKey(#""route_changed":"#); w.bool(audit.routeChanged) }
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""score":"#); w.int(Int64(ev.score))
+        if let audit { w.rawKey(#""state_hash":"#); w.string(audit.stateHash) }
+        w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
 
     func sortedFeatureOrder() -> [Int] { config.extractor.sortedOrder }
 
     mutating func writeReason(_ j: Int, ev: Evaluation) {
-        let name = config.extractor.schema.names[j]
+        let ex = config.extractor
         let c = ev.contributions[j]
         let v = ev.row[j]
         w.beginObject()
-        w.key("contribution"); w.double(c)
-        w.key("feature"); w.string(name)
+        w.rawKey(#""contribution":"#); w.double(c)
+        w.rawKey(#""feature":"#); w.beginString(); w.append(ex.escapedNames[j]); w.endString()
         if let path = ev.paths.first(where: { $0.0 == j })?.1 {
-            w.key("graph_path"); w.beginArray()
+            w.rawKey(#""graph_path":"#); w.beginArray()
             for step in path {
                 w.beginObject()
-                w.key("edge"); w.optString(step.edge?.rawValue)
-                w.key("kind"); w.string(step.node.kind.rawValue)
-                w.key("node"); w.string(step.node.name)
+                w.rawKey(#""edge":"#); w.optString(step.edge?.rawValue)
+                w.rawKey(#""kind":"#); w.string(step.node.kind.rawValue)
+                w.rawKey(#""node":"#); w.string(step.node.name)
                 w.endObject()
             }
             w.endArray()
         }
         // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
-        w.key("text"); w.beginString()
-        w.escaped(name); w.raw(" = ")
+        w.rawKey(#""text":"#); w.beginString()
+        w.append(ex.escapedNames[j]); w.raw(" = ")
         if v.isNaN { w.raw("unknown") } else { w.number(v) }
         if c >= 0 { w.raw(" raised") } else { w.raw(" lowered") }
         w.raw(" the log-odds by "); w.number(abs(c))
-        if j < config.extractor.definitions.count { w.raw(" ("); w.escaped(config.extractor.definitions[j].meaning); w.raw(")") }
+        w.append(ex.meaningSuffixes[j])
         w.endString()
-        w.key("value"); w.double(v)
+        w.rawKey(#""value":"#); w.double(v)
         w.endObject()
     }
 
@@ -545,37 +549,37 @@ struct Context {
 
     mutating func writeClosed(id: String, lead: LeadID, d: LeadDecision, change: String?, isAudit: Bool, previous prev: LeadDecision?) {
         w.beginObject()
-        w.key("account_id"); w.optString(event.accountID?.rawValue)
-        if let change { w.key("change"); w.string(change) } else if isAudit { w.key("change"); w.null() }
-        w.key("components"); w.beginObject()
+        w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
+        if let change { w.rawKey(#""change":"#); w.string(change) } else if isAudit { w.rawKey(#""change":"#); w.null() }
+        w.rawKey(#""components":"#); w.beginObject()
         for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
         w.endObject()
-        if isAudit { w.key("contributions"); w.null() }
-        w.key("decision_id"); w.string(id)
-        if isAudit { w.key("disqualifier"); w.null() }
-        w.key("emails"); w.beginArray(); w.endArray()
-        if isAudit { w.key("event_kind"); w.string(event.payload.kind) }
-        w.key("event_time"); w.string(eventTimeText)
-        w.key("explanation_base"); w.double(0)
-        if isAudit { w.key("features"); w.null(); w.key("gate"); w.null() }
-        w.key("lead_id"); w.string(lead.description)
+        if isAudit { w.rawKey(#""contributions":"#); w.null() }
+        w.rawKey(#""decision_id":"#); w.string(id)
+        if isAudit { w.rawKey(#""disqualifier":"#); w.null() }
+        w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
+        if isAudit { w.rawKey(#""event_kind":"#); w.string(event.payload.kind) }
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.double(0)
+        if isAudit { w.rawKey(#""features":"#); w.null(); w.rawKey(#""gate":"#); w.null() }
+        w.rawKey(#""lead_id":"#); w.string(lead.description)
         writeLineage()
-        w.key("margin"); w.double(0)
-        w.key("model_version"); w.string(config.modelVersion)
-        w.key("owner_id"); w.null()
+        w.rawKey(#""margin":"#); w.double(0)
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.null()
         if isAudit { writePrevious(prev) }
-        w.key("probability"); w.double(Double(d.score) / 100)
-        w.key("queue"); w.string(d.queue)
-        w.key("reasons"); w.beginArray(); w.endArray()
-        if isAudit { w.key("route_changed"); w.bool(change != nil) }
-        w.key("ruleset_version"); w.string(config.rulesetVersion)
-        w.key("schema_version"); w.int(1)
-        w.key("score"); w.int(Int64(d.score))
+        w.rawKey(#""probability":"#); w.double(Double(d.score) / 100)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
+        if isAudit { w.rawKey(#""route_changed":"#); w.bool(change != nil) }
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""score":"#); w.int(Int64(d.score))
         if isAudit {
             var h = FNV64(); h.string("closed"); h.u64(lead.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-            w.key("state_hash"); w.string(DecisionID.hex16(h.h))
+            w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
         }
-        w.key("tier"); w.string(d.tier.name)
+        w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
 
@@ -583,34 +587,34 @@ struct Context {
     mutating func auditNoLead(state: DecisionState) {
         let id = DecisionID.make(partition: partition, offset: offset, kind: "audit")
         w.beginObject()
-        w.key("account_id"); w.optString(event.accountID?.rawValue)
-        w.key("change"); w.null()
-        w.key("components"); w.null()
-        w.key("contributions"); w.null()
-        w.key("decision_id"); w.string(id)
-        w.key("disqualifier"); w.null()
-        w.key("emails"); w.beginArray(); w.endArray()
-        w.key("event_kind"); w.string(event.payload.kind)
-        w.key("event_time"); w.string(eventTimeText)
-        w.key("explanation_base"); w.null()
-        w.key("features"); w.null()
-        w.key("gate"); w.null()
-        w.key("lead_id"); w.null()
+        w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
+        w.rawKey(#""change":"#); w.null()
+        w.rawKey(#""components":"#); w.null()
+        w.rawKey(#""contributions":"#); w.null()
+        w.rawKey(#""decision_id":"#); w.string(id)
+        w.rawKey(#""disqualifier":"#); w.null()
+        w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
+        w.rawKey(#""event_kind":"#); w.string(event.payload.kind)
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.null()
+        w.rawKey(#""features":"#); w.null()
+        w.rawKey(#""gate":"#); w.null()
+        w.rawKey(#""lead_id":"#); w.null()
         writeLineage()
-        w.key("margin"); w.null()
-        w.key("model_version"); w.string(config.modelVersion)
-        w.key("owner_id"); w.null()
-        w.key("previous_decision"); w.null()
-        w.key("probability"); w.null()
-        w.key("queue"); w.null()
-        w.key("reasons"); w.beginArray(); w.endArray()
-        w.key("route_changed"); w.bool(false)
-        w.key("ruleset_version"); w.string(config.rulesetVersion)
-        w.key("schema_version"); w.int(1)
-        w.key("score"); w.null()
+        w.rawKey(#""margin":"#); w.null()
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.null()
+        w.rawKey(#""previous_decision":"#); w.null()
+        w.rawKey(#""probability":"#); w.null()
+        w.rawKey(#""queue":"#); w.null()
+        w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
+        w.rawKey(#""route_changed":"#); w.bool(false)
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""score":"#); w.null()
         var h = FNV64(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
-        w.key("state_hash"); w.string(DecisionID.hex16(h.h))
-        w.key("tier"); w.null()
+        w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
+        w.rawKey(#""tier":"#); w.null()
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish()))
     }

@@ -109,6 +109,14 @@ public struct RecordJSON: Sendable {
         comma()
         bytes.append(contentsOf: encoded)
     }
+    /// Appends a pre-encoded `"key":` literal (after the separator).
+    mutating func rawKey(_ encoded: StaticString) {
+        comma()
+        encoded.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        afterKey()
+    }
+    /// Appends already escaped bytes (inside a string being written piecewise).
+    mutating func append(_ encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
     /// Appends literal bytes (inside a string being written piecewise; must need no escaping).
     mutating func raw(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
     /// Opens a string value written piecewise (``raw(_:)``, ``escaped(_:)``, ``number(_:)``), closed by ``endString()``.
@@ -214,7 +222,7 @@ public enum DecisionID {
 }
 
 /// FNV-1a 64 accumulator for state hashes.
-struct FNV64 {
+struct FNV64: Sendable {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
     mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { byte(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
