@@ -279,6 +279,26 @@ struct ProjectionPropertyTests {
         }
     }
 
+    @Test("explanation paths: the direct 1–3 step shortcut gives exactly the breadth-first search's path")
+    func directPathsEqualSearch() async {
+        await propertyCheck(count: 60, input: Script.gen) { steps in
+            let p = try Script.run(steps)
+            let l = p.ledger
+            var targets: [GraphNode] = l.leadIDs.map { GraphNode(.lead, $0.description) }
+            targets += l.accounts.map { GraphNode(.account, l.strings[$0.id]!) }
+            targets += l.opportunities.map { GraphNode(.opportunity, l.strings[$0.id]!) }
+            targets += l.accounts.compactMap { l.strings[$0.owner] }.map { GraphNode(.owner, $0) }
+            for lead in l.leadIDs {
+                let start = GraphNode(.lead, l.survivor(of: lead)!.description)
+                for t in targets {
+                    for depth in 1...4 {
+                        #expect(l.path(from: lead, to: t, maxDepth: depth) == l.searchPath(from: start, to: t, maxDepth: depth))
+                    }
+                }
+            }
+        }
+    }
+
     @Test("leads never share an account through a free-mail or disposable domain")
     func noFreeMailAccounts() async {
         await propertyCheck(count: 40, input: Script.gen) { steps in

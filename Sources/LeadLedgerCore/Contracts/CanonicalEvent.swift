@@ -23,7 +23,33 @@ public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// `ld_…`.
-    public var description: String { "ld_" + Text.hex16(raw) }
+    public var description: String {
+        String(unsafeUninitializedCapacity: 19) { out in
+            out[0] = 0x6C; out[1] = 0x64; out[2] = 0x5F  // "ld_"
+            Text.writeHex16(raw, into: out, at: 3)
+            return 19
+        }
+    }
+
+    /// The id whose ``description`` is exactly `text` (`ld_` + 16 lowercase hex digits), parsed without Unicode work; nil otherwise.
+    static func canonical(_ text: String) -> LeadID? {
+        var text = text
+        return text.withUTF8 { b -> LeadID? in
+            guard b.count == 19, b[0] == 0x6C, b[1] == 0x64, b[2] == 0x5F else { return nil }
+            var v: UInt64 = 0
+            for k in 3..<19 {
+                let c = b[k]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x61...0x66: d = c - 0x57
+                default: return nil
+                }
+                v = v << 4 | UInt64(d)
+            }
+            return LeadID(raw: v)
+        }
+    }
 
     /// Orders by the text form (equal to ordering by `raw`).
     public static func < (a: LeadID, b: LeadID) -> Bool { a.raw < b.raw }

@@ -26,6 +26,18 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
         let (y, m, d) = EventTime.civil(fromDays: days)
         days = 0
         let h = ms / 3_600_000, mi = (ms / 60_000) % 60, s = (ms / 1000) % 60, f = ms % 1000
+        if y >= 0, y <= 9999 {
+            // Fixed-width digits written in place (same text as the padded form below).
+            return String(unsafeUninitializedCapacity: 24) { b in
+                func put(_ v: Int64, _ w: Int, _ at: Int) {
+                    var v = v
+                    for k in stride(from: at + w - 1, through: at, by: -1) { b[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10); v /= 10 }
+                }
+                put(y, 4, 0); b[4] = 0x2D; put(m, 2, 5); b[7] = 0x2D; put(d, 2, 8); b[10] = 0x54
+                put(h, 2, 11); b[13] = 0x3A; put(mi, 2, 14); b[16] = 0x3A; put(s, 2, 17); b[19] = 0x2E; put(f, 3, 20); b[23] = 0x5A
+                return 24
+            }
+        }
         func pad(_ v: Int64, _ w: Int) -> String {
             let t = String(v)
             return t.count >= w ? t : String(repeating: "0", count: w - t.count) + t

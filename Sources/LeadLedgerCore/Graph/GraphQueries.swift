@@ -19,6 +19,7 @@ public struct BuyingCenterCoverage: Sendable, Equatable {
 extension Ledger {
     /// Accounts in the hierarchy rooted at `a` (itself first, then subsidiaries depth-first by id); cycle-safe.
     func hierarchy(_ a: UInt32) -> [UInt32] {
+        if accounts[Int(a)].children.isEmpty { return [a] }
         var out: [UInt32] = []
         var seen = Set<UInt32>()
         var stack = [a]
@@ -138,6 +139,13 @@ extension Ledger {
     public func path(from lead: LeadID, to target: GraphNode, maxDepth: Int = 6) -> [PathStep]? {
         let start = GraphNode(.lead, (leadIndex[lead].map { leadIDs[Int(follow($0))] } ?? lead).description)
         if start == target { return [PathStep(node: start, edge: nil, reversed: false)] }
+        if let steps = directPath(from: lead, start: start, to: target, maxDepth: maxDepth) { return steps }
+        return searchPath(from: start, to: target, maxDepth: maxDepth)
+    }
+
+    /// The breadth-first search of ``path(from:to:maxDepth:)`` from the (resolved) lead node `start`.
+    func searchPath(from start: GraphNode, to target: GraphNode, maxDepth: Int) -> [PathStep]? {
+        if start == target { return [PathStep(node: start, edge: nil, reversed: false)] }
         var previous: [GraphNode: PathStep] = [:]
         var parentOf: [GraphNode: GraphNode] = [:]
         var frontier = [start]
@@ -167,6 +175,66 @@ extension Ledger {
             frontier = next
         }
         return nil
+    }
+
+    /// The answer of ``path(from:to:maxDepth:)`` without the search, in the
+    /// common case where it is a 1–2 edge path through the lead's account (or
+    /// 3 edges to a contact of one of its subsidiaries):
+    /// when the lead is on no opportunity, its only traversable neighbour is
+    /// its account (its other edges lead to content and campaign nodes, which
+    /// are not traversed through), so breadth-first search reaches the account
+    /// at depth 1 and exactly the account's neighbours at depth 2, each through
+    /// its single edge. Returns nil when that shortcut does not apply (the
+    /// caller then searches); never a different path than the search would.
+    func directPath(from lead: LeadID, start: GraphNode, to target: GraphNode, maxDepth: Int) -> [PathStep]? {
+        guard maxDepth >= 1, let i0 = leadIndex[lead] else { return nil }
+        let i = follow(i0)
+        let a = hot[Int(i)].account
+        guard a != Self.noIndex else { return nil }
+        for o in opportunities where o.contacts.contains(i) { return nil }
+        let accountNode = GraphNode(.account, accountID(a).rawValue)
+        let first = PathStep(node: start, edge: nil, reversed: false)
+        let viaAccount = PathStep(node: accountNode, edge: .worksAt, reversed: false)
+        if target == accountNode { return [first, viaAccount] }
+        guard maxDepth >= 2 else { return nil }
+        let r = accounts[Int(a)]
+        let last: PathStep
+        switch target.kind {
+        case .lead:
+            // `target != start` here, and the start lead is the only node of the account's contacts already seen.
+            guard let t = LeadID.canonical(target.name) else { return nil }  // so leadIDs[c].description == target.name ⇔ leadIDs[c] == t
+            if r.contacts.contains(where: { leadIDs[Int($0)] == t }) {
+                last = PathStep(node: target, edge: .worksAt, reversed: true)
+            } else {
+                // A contact of a subsidiary: at depth 3 only the account's opportunities (checked: none
+                // names the target) and its subsidiaries (first in node order wins) reach a lead.
+                guard maxDepth >= 3,
+                      !r.opportunities.contains(where: { opportunities[Int($0)].contacts.contains { leadIDs[Int($0)] == t } }) else { return nil }
+                var via: String?
+                for child in r.children where accounts[Int(child)].contacts.contains(where: { leadIDs[Int($0)] == t }) {
+                    let name = accountID(child).rawValue
+                    if via == nil || name.utf8.lexicographicallyPrecedes(via!.utf8) { via = name }
+                }
+                guard let via else { return nil }
+                return [first, viaAccount, PathStep(node: GraphNode(.account, via), edge: .subsidiaryOf, reversed: true),
+                        PathStep(node: target, edge: .worksAt, reversed: true)]
+            }
+        case .account:
+            if r.parent != Self.noIndex, accountID(r.parent).rawValue == target.name {
+                last = PathStep(node: target, edge: .subsidiaryOf, reversed: false)
+            } else if r.children.contains(where: { accountID($0).rawValue == target.name }) {
+                last = PathStep(node: target, edge: .subsidiaryOf, reversed: true)
+            } else { return nil }
+        case .opportunity:
+            guard r.opportunities.contains(where: { strings[opportunities[Int($0)].id] == target.name }) else { return nil }
+            last = PathStep(node: target, edge: .onOpportunity, reversed: true)
+        case .owner:
+            guard strings[r.owner] == target.name else { return nil }
+            last = PathStep(node: target, edge: .owns, reversed: true)
+        case .campaign, .content:
+            return nil
+        }
+        return [first, viaAccount, last]
     }
 
     /// The `k` accounts most similar to `id` by interaction profile: cosine

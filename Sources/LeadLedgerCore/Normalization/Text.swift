@@ -145,13 +145,20 @@ enum Text {
 
     /// Lower-case hex of `v`, zero-padded to 16 digits.
     static func hex16(_ v: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 16)
+        String(unsafeUninitializedCapacity: 16) { out in
+            writeHex16(v, into: out, at: 0)
+            return 16
+        }
+    }
+
+    /// Writes the 16 lowercase hex digits of `v` at `out[at..<at + 16]`.
+    @inline(__always)
+    static func writeHex16(_ v: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at: Int) {
         var x = v
-        for i in stride(from: 15, through: 0, by: -1) {
-            out[i] = digits[Int(x & 0xF)]
+        for i in stride(from: at + 15, through: at, by: -1) {
+            let d = UInt8(truncatingIfNeeded: x & 0xF)
+            out[i] = d < 10 ? 0x30 + d : 0x57 + d
             x >>= 4
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -551,6 +551,18 @@ public struct Ledger: Sendable, Equatable {
 
     // MARK: - Views
 
+    /// `AttributeName.allCases` and `SourceSystem.allCases`, built once (not per profile).
+    static let attributeNames = AttributeName.allCases
+    static let sourceSystems = SourceSystem.allCases
+
+    /// The id of the lead `id` resolves to (itself, or the survivor of the
+    /// merges that absorbed it), or nil if unknown; `lead(id)?.id` without
+    /// materializing the profile.
+    public func survivor(of id: LeadID) -> LeadID? {
+        guard let i0 = leadIndex[id] else { return nil }
+        return leadIDs[Int(follow(i0))]
+    }
+
     /// The profile of `id` (following merges to the survivor), or nil if unknown.
     public func lead(_ id: LeadID) -> LeadProfile? {
         guard let i0 = leadIndex[id] else { return nil }
@@ -562,11 +574,11 @@ public struct Ledger: Sendable, Equatable {
             n = identPool[Int(n)].next
         }
         var values: [AttributedValue] = []
-        for name in AttributeName.allCases {
+        for name in Self.attributeNames {
             let s = attrs[Int(i) * Self.attrCount + name.index]
             if s.value != StringTable.none {
                 values.append(AttributedValue(name: name, value: strings[s.value]!,
-                                              provenance: Provenance(source: SourceSystem.allCases.first { $0.priority == Int(s.source) }!,
+                                              provenance: Provenance(source: Self.sourceSystems.first { $0.priority == Int(s.source) }!,
                                                                      eventTime: EventTime(milliseconds: s.time))))
             }
         }

@@ -42,28 +42,49 @@ public struct Decider: Sendable {
     public let configuration: DecisionConfiguration
     let gate: QualificationGate
     let halfLifeMs: Double
+    /// The audit record's constant `gate.thresholds` object, encoded once.
+    let thresholdsJSON: [UInt8]
+    /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
+    let versionsHash: FNV64
 
     public init(_ configuration: DecisionConfiguration) {
         self.configuration = configuration
         gate = QualificationGate(configuration.scoring.gate)
         halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
+        let c = configuration.scoring.gate
+        var w = RecordJSON()
+        w.beginObject()
+        w.rawKey(#""review_min_employees":"#); w.double(c.reviewMinEmployees)
+        w.rawKey(#""review_probability_high":"#); w.double(c.reviewProbabilityHigh)
+        w.rawKey(#""review_probability_low":"#); w.double(c.reviewProbabilityLow)
+        w.rawKey(#""sales_develop_enter":"#); w.double(c.salesDevelopEnter)
+        w.rawKey(#""sales_develop_exit":"#); w.double(c.salesDevelopExit)
+        w.rawKey(#""sales_ready_enter":"#); w.double(c.salesReadyEnter)
+        w.rawKey(#""sales_ready_exit":"#); w.double(c.salesReadyExit)
+        w.endObject()
+        thresholdsJSON = w.bytes
+        var h = FNV64()
+        h.string(configuration.modelVersion); h.string(configuration.rulesetVersion)
+        versionsHash = h
     }
 
     /// Decides after `event` (already applied to `ledger`, which produced `effects`).
     public func decide(event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
                        logPartition: Int32, logOffset: Int64, state: inout DecisionState) -> DecisionOutput {
-        var ctx = Context(decider: self, event: event, ledger: ledger, partition: logPartition, offset: logOffset)
+        var ctx = Context(decider: self, event: event, partition: logPartition, offset: logOffset)
+        swap(&ctx.w, &state.scratch.writer)
+        defer { swap(&ctx.w, &state.scratch.writer) }
         let t = event.eventTime.milliseconds
         if t > state.watermark { state.watermark = t }
         // SLA timers in event time.
         while let first = state.timers.first, first.deadline <= state.watermark {
             state.timers.removeFirst()
-            ctx.decideLead(first.lead, state: &state, escalateDeadline: first.deadline)
+            ctx.decideLead(ledger: ledger, first.lead, state: &state, escalateDeadline: first.deadline)
         }
         // Activity.
         let duplicate = effects.contains(.duplicateIgnored)
         if !duplicate, case let .engagement(e) = event.payload, let raw = event.leadID {
-            let id = ledger.lead(raw)?.id ?? raw
+            let id = ledger.survivor(of: raw) ?? raw
             state.leads[id, default: LeadState()].activity.add(e, at: t, halfLifeMs: halfLifeMs)
             switch e.action {
             case .call, .meeting, .emailReply, .note:
@@ -82,7 +103,7 @@ public struct Decider: Sendable {
         for effect in effects {
             switch effect {
             case let .leadChanged(id), let .outcomeRecorded(id, _), let .overrideChanged(id):
-                if seen.insert(id).inserted { ctx.decideLead(id, state: &state, overrideChanged: overrideChanged.contains(id)) }
+                if seen.insert(id).inserted { ctx.decideLead(ledger: ledger, id, state: &state, overrideChanged: overrideChanged.contains(id)) }
             case let .leadMerged(survivor, absorbed):
                 if seen.insert(absorbed).inserted {
                     if let a = state.leads[absorbed]?.activity, a.time != .min {
@@ -92,14 +113,14 @@ public struct Decider: Sendable {
                     }
                     ctx.close(absorbed, change: "merged", state: &state)
                 }
-                if seen.insert(survivor).inserted { ctx.decideLead(survivor, state: &state) }
+                if seen.insert(survivor).inserted { ctx.decideLead(ledger: ledger, survivor, state: &state) }
             case let .leadErased(id):
                 seen.insert(id)
                 ctx.close(id, change: "erased", state: &state)
                 state.leads[id]?.activity = LeadActivity()
             case let .accountChanged(account):
-                guard let profile = ledger.account(account) else { continue }
-                for c in profile.contacts where seen.insert(c.lead).inserted { ctx.decideLead(c.lead, state: &state) }
+                guard let profile = ctx.accountProfile(account, ledger) else { continue }
+                for c in profile.contacts where seen.insert(c.lead).inserted { ctx.decideLead(ledger: ledger, c.lead, state: &state) }
             case .duplicateIgnored:
                 break
             }
@@ -124,21 +145,34 @@ extension LeadActivity {
 struct Context {
     let decider: Decider
     let event: CanonicalEvent
-    let ledger: Ledger
     let partition: Int32
     let offset: Int64
     var out = DecisionOutput()
+    /// The record writer (its buffer is reused across events through ``Scratch``).
     var w = RecordJSON()
+    /// `event_time` of every record of this event.
+    let eventTimeText: String
 
-    init(decider: Decider, event: CanonicalEvent, ledger: Ledger, partition: Int32, offset: Int64) {
+    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64) {
         self.decider = decider
         self.event = event
-        self.ledger = ledger
         self.partition = partition
         self.offset = offset
+        eventTimeText = event.eventTime.rfc3339
     }
 
     var config: DecisionConfiguration { decider.configuration }
+
+    /// The last account read in this event (the ledger does not change while an event is decided).
+    var lastAccount: AccountProfile?
+
+    /// `ledger.account(id)`, reusing the last one read for this event (an account change re-decides all its contacts).
+    mutating func accountProfile(_ id: AccountID, _ ledger: Ledger) -> AccountProfile? {
+        if let a = lastAccount, a.id == id { return a }
+        let a = ledger.account(id)
+        if a != nil { lastAccount = a }
+        return a
+    }
 
     /// What one evaluation produced (for the records).
     struct Evaluation {
@@ -154,7 +188,7 @@ struct Context {
         var paths: [(Int, [PathStep])] = []
     }
 
-    func evaluate(_ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
+    func evaluate(_ ledger: Ledger, _ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
         let n = config.extractor.schema.count
         // The scratch belongs to one configuration (model version = scoring config + artifact hash).
         if state.scratch.configuration != config.modelVersion {
@@ -180,18 +214,18 @@ struct Context {
     }
 
     /// Decides one lead; `escalateDeadline` is set when its SLA timer fired.
-    mutating func decideLead(_ rawID: LeadID, state: inout DecisionState, overrideChanged: Bool = false, escalateDeadline: Int64? = nil) {
+    mutating func decideLead(ledger: Ledger, _ rawID: LeadID, state: inout DecisionState, overrideChanged: Bool = false, escalateDeadline: Int64? = nil) {
         guard let profile = ledger.lead(rawID) else { return }
         let id = profile.id
         if profile.erased { close(id, change: "erased", state: &state); return }
-        let account = profile.account.flatMap { ledger.account($0) }
+        let account = profile.account.flatMap { accountProfile($0, ledger) }
         let ls = state.leads[id] ?? LeadState()
         let prev = ls.decision?.closed == true ? nil : ls.decision
-        var ev = evaluate(profile, account, ls.activity, &state)
+        var ev = evaluate(ledger, profile, account, ls.activity, &state)
         if let account {
             for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
                 && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN {
-                if let p = graphPath(feature: j, lead: id, account: account) { ev.paths.append((j, p)) }
+                if let p = graphPath(ledger, feature: j, lead: id, account: account) { ev.paths.append((j, p)) }
             }
         }
         // Gate.
@@ -248,9 +282,14 @@ struct Context {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let kindSuffix = id.description
-        let routeID = DecisionID.make(partition: partition, offset: offset, kind: (escalateDeadline != nil ? "escalation:" : "route:") + kindSuffix)
-        let auditID = DecisionID.make(partition: partition, offset: offset, kind: (escalateDeadline != nil ? "audit-escalation:" : "audit:") + kindSuffix)
+        let idText = id.description
+        let idBytes = Array(idText.utf8)
+        let routeID = escalateDeadline != nil
+            ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: idBytes)
+            : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: idBytes)
+        let auditID = escalateDeadline != nil
+            ? DecisionID.make(partition: partition, offset: offset, prefix: "audit-escalation:", leadText: idBytes)
+            : DecisionID.make(partition: partition, offset: offset, prefix: "audit:", leadText: idBytes)
         // SLA timer.
         var deadline = prev?.slaDeadline
         if routeChanged {
@@ -267,12 +306,12 @@ struct Context {
         state.leads[id, default: LeadState()].decision = decision
         let emails = emailsOf(profile)
         if routeChanged {
-            writeDecision(id: routeID, lead: id, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, profile: profile, accountProfile: account, audit: nil)
-            out.routing.append(.init(key: id.description, value: w.finish()))
+            writeDecision(id: routeID, lead: idText, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: nil)
+            out.routing.append(.init(key: idText, value: w.finish()))
         }
         let audit = AuditExtras(routeChanged: routeChanged, previous: prev, gate: g, stateHash: stateHash)
-        writeDecision(id: auditID, lead: id, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, profile: profile, accountProfile: account, audit: audit)
-        out.audit.append(.init(key: id.description, value: w.finish()))
+        writeDecision(id: auditID, lead: idText, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: audit)
+        out.audit.append(.init(key: idText, value: w.finish()))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
@@ -350,8 +389,7 @@ struct Context {
     }
 
     func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> String {
-        var h = FNV64()
-        h.string(config.modelVersion); h.string(config.rulesetVersion)
+        var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
         h.u64(id.raw)
         h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
         for v in ev.row { h.u64(v.bitPattern) }
@@ -374,128 +412,127 @@ struct Context {
     // MARK: Encoding (keys in sorted order)
 
     mutating func writeLineage() {
-        w.key("lineage"); w.beginObject()
-        w.key("log"); w.beginObject(); w.key("offset"); w.int(offset); w.key("partition"); w.int(Int64(partition)); w.endObject()
+        w.rawKey(#""lineage":"#); w.beginObject()
+        w.rawKey(#""log":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(offset); w.rawKey(#""partition":"#); w.int(Int64(partition)); w.endObject()
         let p = event.lineage.position
-        w.key("source"); w.beginObject(); w.key("offset"); w.int(p.offset); w.key("partition"); w.int(Int64(p.partition)); w.key("topic"); w.string(p.topic); w.endObject()
+        w.rawKey(#""source":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(p.offset); w.rawKey(#""partition":"#); w.int(Int64(p.partition)); w.rawKey(#""topic":"#); w.string(p.topic); w.endObject()
         w.endObject()
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {
-        w.key("previous_decision")
+        w.rawKey(#""previous_decision":"#)
         guard let prev else { w.null(); return }
         w.beginObject()
-        w.key("decision_id"); w.string(prev.decisionID)
-        w.key("owner_id"); w.optString(prev.ownerID)
-        w.key("queue"); w.string(prev.queue)
-        w.key("score"); w.int(Int64(prev.score))
-        w.key("tier"); w.string(prev.tier.name)
+        w.rawKey(#""decision_id":"#); w.string(prev.decisionID)
+        w.rawKey(#""owner_id":"#); w.optString(prev.ownerID)
+        w.rawKey(#""queue":"#); w.string(prev.queue)
+        w.rawKey(#""score":"#); w.int(Int64(prev.score))
+        w.rawKey(#""tier":"#); w.string(prev.tier.name)
         w.endObject()
     }
 
-    mutating func writeDecision(id: String, lead: LeadID, account: String?, emails: [String], d: LeadDecision, ev: Evaluation,
-                                change: String?, profile: LeadProfile, accountProfile: AccountProfile?, audit: AuditExtras?) {
+    mutating func writeDecision(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation,
+                                change: String?, audit: AuditExtras?) {
         let keyBytes = config.extractor.keyBytes
         w.beginObject()
-        w.key("account_id"); w.optString(account)
-        if let change { w.key("change"); w.string(change) } else if audit != nil { w.key("change"); w.null() }
-        w.key("components"); w.beginObject()
-        w.key("account"); w.double(ev.components.account)
-        w.key("engagement"); w.double(ev.components.engagement)
-        w.key("fit"); w.double(ev.components.fit)
-        w.key("intent"); w.double(ev.components.intent)
-        w.key("propensity"); w.double(ev.probability)
+        w.rawKey(#""account_id":"#); w.optString(account)
+        if let change { w.rawKey(#""change":"#); w.string(change) } else if audit != nil { w.rawKey(#""change":"#); w.null() }
+        w.rawKey(#""components":"#); w.beginObject()
+        w.rawKey(#""account":"#); w.double(ev.components.account)
+        w.rawKey(#""engagement":"#); w.double(ev.components.engagement)
+        w.rawKey(#""fit":"#); w.double(ev.components.fit)
+        w.rawKey(#""intent":"#); w.double(ev.components.intent)
+        w.rawKey(#""propensity":"#); w.double(ev.probability)
         w.endObject()
         if audit != nil {
-            w.key("contributions"); w.beginObject()
+            w.rawKey(#""contributions":"#); w.beginObject()
             for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.contributions[j]) }
             w.endObject()
         }
-        w.key("decision_id"); w.string(id)
-        if let audit { w.key("disqualifier"); w.optString(audit.gate.disqualifier?.rawValue) }
-        w.key("emails"); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
-        if audit != nil { w.key("event_kind"); w.string(event.payload.kind) }
-        w.key("event_time"); w.string(event.eventTime.rfc3339)
-        w.key("explanation_base"); w.double(ev.base)
+        w.rawKey(#""decision_id":"#); w.string(id)
+        if let audit { w.rawKey(#""disqualifier":"#); w.optString(audit.gate.disqualifier?.rawValue) }
+        w.rawKey(#""emails":"#); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
+        if audit != nil { w.rawKey(#""event_kind":"#); w.string(event.payload.kind) }
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.double(ev.base)
         if audit != nil {
-            w.key("features"); w.beginObject()
+            w.rawKey(#""features":"#); w.beginObject()
             for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.row[j]) }
             w.endObject()
         }
         if let audit {
-            let c = config.scoring.gate
-            w.key("gate"); w.beginObject()
-            w.key("hysteresis_tier"); w.optString(audit.previous?.scoreTier.name)
-            w.key("review"); w.bool(audit.gate.review)
-            w.key("score_tier"); w.string(audit.gate.scoreTier.name)
-            w.key("thresholds"); w.beginObject()
-            w.key("review_min_employees"); w.double(c.reviewMinEmployees)
-            w.key("review_probability_high"); w.double(c.reviewProbabilityHigh)
-            w.key("review_probability_low"); w.double(c.reviewProbabilityLow)
-            w.key("sales_develop_enter"); w.double(c.salesDevelopEnter)
-            w.key("sales_develop_exit"); w.double(c.salesDevelopExit)
-            w.key("sales_ready_enter"); w.double(c.salesReadyEnter)
-            w.key("sales_ready_exit"); w.double(c.salesReadyExit)
-            w.endObject()
+            w.rawKey(#""gate":"#); w.beginObject()
+            w.rawKey(#""hysteresis_tier":"#); w.optString(audit.previous?.scoreTier.name)
+            w.rawKey(#""review":"#); w.bool(audit.gate.review)
+            w.rawKey(#""score_tier":"#); w.string(audit.gate.scoreTier.name)
+            w.rawKey(#""thresholds":"#); w.rawValue(decider.thresholdsJSON)
             w.endObject()
         }
-        w.key("lead_id"); w.string(lead.description)
+        w.rawKey(#""lead_id":"#); w.string(lead)
         writeLineage()
-        w.key("margin"); w.double(ev.margin)
-        w.key("model_version"); w.string(config.modelVersion)
-        w.key("owner_id"); w.optString(d.ownerID)
+        w.rawKey(#""margin":"#); w.double(ev.margin)
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
         if let audit { writePrevious(audit.previous) }
-        w.key("probability"); w.double(ev.probability)
-        w.key("queue"); w.string(d.queue)
-        w.key("reasons"); w.beginArray()
-        for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev, lead: lead, account: accountProfile) }
+        w.rawKey(#""probability":"#); w.double(ev.probability)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        w.rawKey(#""reasons":"#); w.beginArray()
+        for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev) }
         w.endArray()
-        if let audit { w.key("route_changed"); w.bool(audit.routeChanged) }
-        w.key("ruleset_version"); w.string(config.rulesetVersion)
-        w.key("schema_version"); w.int(1)
-        w.key("score"); w.int(Int64(ev.score))
-        if let audit { w.key("state_hash"); w.string(audit.stateHash) }
-        w.key("tier"); w.string(d.tier.name)
+        if let audit { w.rawKey(#""route_changed":"#); w.bool(audit.routeChanged) }
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""score":"#); w.int(Int64(ev.score))
+        if let audit { w.rawKey(#""state_hash":"#); w.string(audit.stateHash) }
+        w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
 
     func sortedFeatureOrder() -> [Int] { config.extractor.sortedOrder }
 
-    mutating func writeReason(_ j: Int, ev: Evaluation, lead: LeadID, account: AccountProfile?) {
-        let name = config.extractor.schema.names[j]
+    mutating func writeReason(_ j: Int, ev: Evaluation) {
+        let ex = config.extractor
         let c = ev.contributions[j]
         let v = ev.row[j]
         w.beginObject()
-        w.key("contribution"); w.double(c)
-        w.key("feature"); w.string(name)
+        w.rawKey(#""contribution":"#); w.double(c)
+        w.rawKey(#""feature":"#); w.beginString(); w.append(ex.escapedNames[j]); w.endString()
         if let path = ev.paths.first(where: { $0.0 == j })?.1 {
-            w.key("graph_path"); w.beginArray()
+            w.rawKey(#""graph_path":"#); w.beginArray()
             for step in path {
                 w.beginObject()
-                w.key("edge"); w.optString(step.edge?.rawValue)
-                w.key("kind"); w.string(step.node.kind.rawValue)
-                w.key("node"); w.string(step.node.name)
+                w.rawKey(#""edge":"#); w.optString(step.edge?.rawValue)
+                w.rawKey(#""kind":"#); w.string(step.node.kind.rawValue)
+                w.rawKey(#""node":"#); w.string(step.node.name)
                 w.endObject()
             }
             w.endArray()
         }
-        var text = name + " = "
-        text += v.isNaN ? "unknown" : RecordJSON.format(v)
-        text += (c >= 0 ? " raised" : " lowered") + " the log-odds by " + RecordJSON.format(abs(c))
-        if j < config.extractor.definitions.count { text += " (" + config.extractor.definitions[j].meaning + ")" }
-        w.key("text"); w.string(text)
-        w.key("value"); w.double(v)
+        // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
+        w.rawKey(#""text":"#); w.beginString()
+        w.append(ex.escapedNames[j]); w.raw(" = ")
+        if v.isNaN { w.raw("unknown") } else { w.number(v) }
+        if c >= 0 { w.raw(" raised") } else { w.raw(" lowered") }
+        w.raw(" the log-odds by "); w.number(abs(c))
+        w.append(ex.meaningSuffixes[j])
+        w.endString()
+        w.rawKey(#""value":"#); w.double(v)
         w.endObject()
     }
 
     /// The graph path behind an account signal (LeadLedgerCore's `path(from:to:)`).
-    func graphPath(feature j: Int, lead: LeadID, account: AccountProfile) -> [PathStep]? {
+    func graphPath(_ ledger: Ledger, feature j: Int, lead: LeadID, account: AccountProfile) -> [PathStep]? {
         typealias I = FeatureCatalogue.Index
         let target: GraphNode
         switch j {
         case I.engagedContacts:
             let lo = EventTime(milliseconds: event.eventTime.milliseconds &- config.extractor.windowMs)
-            guard let c = ledger.engagedContacts(of: account.id, in: lo...event.eventTime).first(where: { $0.lead != lead }) else { return nil }
+            let window = lo...event.eventTime
+            // Without subsidiaries, `engagedContacts` is the account's own contacts (sorted by lead id) in the window.
+            let c = account.subsidiaries.isEmpty
+                ? account.contacts.first { $0.lead != lead && ($0.lastEngaged.map(window.contains) ?? false) }
+                : ledger.engagedContacts(of: account.id, in: window).first { $0.lead != lead }
+            guard let c else { return nil }
             target = GraphNode(.lead, c.lead.description)
         case I.openOpportunities:
             guard let o = account.opportunities.first(where: { !$0.isClosed }) else { return nil }
@@ -512,37 +549,37 @@ struct Context {
 
     mutating func writeClosed(id: String, lead: LeadID, d: LeadDecision, change: String?, isAudit: Bool, previous prev: LeadDecision?) {
         w.beginObject()
-        w.key("account_id"); w.optString(event.accountID?.rawValue)
-        if let change { w.key("change"); w.string(change) } else if isAudit { w.key("change"); w.null() }
-        w.key("components"); w.beginObject()
+        w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
+        if let change { w.rawKey(#""change":"#); w.string(change) } else if isAudit { w.rawKey(#""change":"#); w.null() }
+        w.rawKey(#""components":"#); w.beginObject()
         for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
         w.endObject()
-        if isAudit { w.key("contributions"); w.null() }
-        w.key("decision_id"); w.string(id)
-        if isAudit { w.key("disqualifier"); w.null() }
-        w.key("emails"); w.beginArray(); w.endArray()
-        if isAudit { w.key("event_kind"); w.string(event.payload.kind) }
-        w.key("event_time"); w.string(event.eventTime.rfc3339)
-        w.key("explanation_base"); w.double(0)
-        if isAudit { w.key("features"); w.null(); w.key("gate"); w.null() }
-        w.key("lead_id"); w.string(lead.description)
+        if isAudit { w.rawKey(#""contributions":"#); w.null() }
+        w.rawKey(#""decision_id":"#); w.string(id)
+        if isAudit { w.rawKey(#""disqualifier":"#); w.null() }
+        w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
+        if isAudit { w.rawKey(#""event_kind":"#); w.string(event.payload.kind) }
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.double(0)
+        if isAudit { w.rawKey(#""features":"#); w.null(); w.rawKey(#""gate":"#); w.null() }
+        w.rawKey(#""lead_id":"#); w.string(lead.description)
         writeLineage()
-        w.key("margin"); w.double(0)
-        w.key("model_version"); w.string(config.modelVersion)
-        w.key("owner_id"); w.null()
+        w.rawKey(#""margin":"#); w.double(0)
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.null()
         if isAudit { writePrevious(prev) }
-        w.key("probability"); w.double(Double(d.score) / 100)
-        w.key("queue"); w.string(d.queue)
-        w.key("reasons"); w.beginArray(); w.endArray()
-        if isAudit { w.key("route_changed"); w.bool(change != nil) }
-        w.key("ruleset_version"); w.string(config.rulesetVersion)
-        w.key("schema_version"); w.int(1)
-        w.key("score"); w.int(Int64(d.score))
+        w.rawKey(#""probability":"#); w.double(Double(d.score) / 100)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
+        if isAudit { w.rawKey(#""route_changed":"#); w.bool(change != nil) }
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""score":"#); w.int(Int64(d.score))
         if isAudit {
             var h = FNV64(); h.string("closed"); h.u64(lead.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-            w.key("state_hash"); w.string(DecisionID.hex16(h.h))
+            w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
         }
-        w.key("tier"); w.string(d.tier.name)
+        w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
 
@@ -550,34 +587,34 @@ struct Context {
     mutating func auditNoLead(state: DecisionState) {
         let id = DecisionID.make(partition: partition, offset: offset, kind: "audit")
         w.beginObject()
-        w.key("account_id"); w.optString(event.accountID?.rawValue)
-        w.key("change"); w.null()
-        w.key("components"); w.null()
-        w.key("contributions"); w.null()
-        w.key("decision_id"); w.string(id)
-        w.key("disqualifier"); w.null()
-        w.key("emails"); w.beginArray(); w.endArray()
-        w.key("event_kind"); w.string(event.payload.kind)
-        w.key("event_time"); w.string(event.eventTime.rfc3339)
-        w.key("explanation_base"); w.null()
-        w.key("features"); w.null()
-        w.key("gate"); w.null()
-        w.key("lead_id"); w.null()
+        w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
+        w.rawKey(#""change":"#); w.null()
+        w.rawKey(#""components":"#); w.null()
+        w.rawKey(#""contributions":"#); w.null()
+        w.rawKey(#""decision_id":"#); w.string(id)
+        w.rawKey(#""disqualifier":"#); w.null()
+        w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
+        w.rawKey(#""event_kind":"#); w.string(event.payload.kind)
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.null()
+        w.rawKey(#""features":"#); w.null()
+        w.rawKey(#""gate":"#); w.null()
+        w.rawKey(#""lead_id":"#); w.null()
         writeLineage()
-        w.key("margin"); w.null()
-        w.key("model_version"); w.string(config.modelVersion)
-        w.key("owner_id"); w.null()
-        w.key("previous_decision"); w.null()
-        w.key("probability"); w.null()
-        w.key("queue"); w.null()
-        w.key("reasons"); w.beginArray(); w.endArray()
-        w.key("route_changed"); w.bool(false)
-        w.key("ruleset_version"); w.string(config.rulesetVersion)
-        w.key("schema_version"); w.int(1)
-        w.key("score"); w.null()
+        w.rawKey(#""margin":"#); w.null()
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.null()
+        w.rawKey(#""previous_decision":"#); w.null()
+        w.rawKey(#""probability":"#); w.null()
+        w.rawKey(#""queue":"#); w.null()
+        w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
+        w.rawKey(#""route_changed":"#); w.bool(false)
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""score":"#); w.null()
         var h = FNV64(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
-        w.key("state_hash"); w.string(DecisionID.hex16(h.h))
-        w.key("tier"); w.null()
+        w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
+        w.rawKey(#""tier":"#); w.null()
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish()))
     }
@@ -587,7 +624,6 @@ extension RecordJSON {
     /// A number as the record encoding writes it (for sentences).
     static func format(_ v: Double) -> String {
         var w = RecordJSON()
-        w.needsComma = [false]
         w.double(v)
         return String(decoding: w.bytes, as: UTF8.self)
     }

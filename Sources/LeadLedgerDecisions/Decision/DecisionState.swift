@@ -163,6 +163,8 @@ struct Scratch: Sendable, Equatable {
     var configuration: String?
     var scorer: EnsembleScorer?
     var domains = DomainMemo()
+    /// The record writer's buffer, kept between events.
+    var writer = RecordJSON()
     static func == (a: Scratch, b: Scratch) -> Bool { true }
 }
 

@@ -22,6 +22,10 @@ public struct FeatureExtractor: Sendable {
     let sortedOrder: [Int]
     /// `"name":` bytes per feature (schema order), for the record writer.
     let keyBytes: [[UInt8]]
+    /// Escaped name per feature (no quotes), for reasons.
+    let escapedNames: [[UInt8]]
+    /// Escaped ` (<meaning>)` per feature (empty past the catalogue), the end of a reason sentence.
+    let meaningSuffixes: [[UInt8]]
 
     public init(_ configuration: ScoringConfiguration) throws {
         self.configuration = configuration
@@ -37,13 +41,32 @@ public struct FeatureExtractor: Sendable {
         let names = schema.names
         sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
         keyBytes = names.map { RecordJSON.encodedKey($0) }
+        func escaped(_ s: String) -> [UInt8] { var w = RecordJSON(); w.escaped(s); return w.bytes }
+        escapedNames = names.map(escaped)
+        let defs = definitions
+        meaningSuffixes = names.indices.map { $0 < defs.count ? escaped(" (" + defs[$0].meaning + ")") : [] }
     }
+
+    /// `Seniority.allCases` and `BuyingRole.allCases`, built once.
+    static let seniorities = Seniority.allCases
+    static let roles = BuyingRole.allCases
 
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
     public func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
                         at: EventTime, into x: UnsafeMutableBufferPointer<Double>) {
         var memo = DomainMemo()
         extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: x, memo: &memo)
+    }
+
+    /// The text after the last `@` (nil without one); bytewise for ASCII addresses.
+    static func mailDomain(_ email: String) -> String? {
+        let u = email.utf8
+        if !u.contains(where: { $0 >= 0x80 }) {
+            guard let at = u.lastIndex(of: 0x40) else { return nil }
+            return String(email[u.index(after: at)...])
+        }
+        guard let at = email.lastIndex(of: "@") else { return nil }
+        return String(email[email.index(after: at)...])
     }
 
     /// Mail-domain kind and competitor flag of a domain (pure; memoized by the caller).
@@ -64,7 +87,7 @@ public struct FeatureExtractor: Sendable {
         func attr(_ n: AttributeName) -> String? { lead.attribute(n)?.value }
         // Fit.
         let seniority = attr(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown
-        x[I.seniority] = Double(Seniority.allCases.firstIndex(of: seniority)!)
+        x[I.seniority] = Double(Self.seniorities.firstIndex(of: seniority)!)
         let role = attr(.buyingRole).flatMap(BuyingRole.init(rawValue:))
         x[I.decisionMaker] = role == .decisionMaker ? 1 : 0
         x[I.champion] = role == .champion || role == .influencer ? 1 : 0
@@ -77,8 +100,7 @@ public struct FeatureExtractor: Sendable {
         x[I.countryTarget] = country.map { countries.contains($0.uppercased()) } == true ? 1 : 0
         var emails = 0, free = 0, disposable = 0, competitor = false
         for id in lead.identifiers where id.kind == .email {
-            guard let at = id.value.lastIndex(of: "@") else { continue }
-            let domain = String(id.value[id.value.index(after: at)...])
+            guard let domain = Self.mailDomain(id.value) else { continue }
             emails += 1
             let (kind, isCompetitor) = classify(domain: domain, memo: &memo)
             switch kind {
@@ -127,8 +149,8 @@ public struct FeatureExtractor: Sendable {
             }
             x[I.engagedContacts] = Double(engagedOthers)
             var roles: UInt8 = 0
-            for c in account.contacts { roles |= 1 << UInt8(BuyingRole.allCases.firstIndex(of: c.role)!) }
-            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(BuyingRole.allCases.count)
+            for c in account.contacts { roles |= 1 << UInt8(Self.roles.firstIndex(of: c.role)!) }
+            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(Self.roles.count)
             x[I.openOpportunities] = Double(account.opportunities.lazy.filter { !$0.isClosed }.count)
             if account.parent != nil || !account.subsidiaries.isEmpty {
                 let rolled = ledger.rolledUpEngagement(of: account.id).total

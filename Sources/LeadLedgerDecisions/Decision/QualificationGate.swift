@@ -69,10 +69,32 @@ public struct QualificationGate: Sendable {
     }
 
     /// The first disqualifier that applies to a lead, given its feature row.
+    /// `title.lowercased().contains("student")`, bytewise for ASCII titles.
+    static func mentionsStudent(_ title: String) -> Bool {
+        var t = title
+        let ascii: Bool? = t.withUTF8 { b in
+            let needle: [UInt8] = Array("student".utf8)
+            for c in b where c >= 0x80 { return nil }
+            guard b.count >= needle.count else { return false }
+            for start in 0...(b.count - needle.count) {
+                var k = 0
+                while k < needle.count {
+                    var c = b[start + k]
+                    if c >= 0x41 && c <= 0x5A { c += 0x20 }
+                    if c != needle[k] { break }
+                    k += 1
+                }
+                if k == needle.count { return true }
+            }
+            return false
+        }
+        return ascii ?? title.lowercased().contains("student")
+    }
+
     public func disqualifier(lead: LeadProfile, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
         typealias I = FeatureCatalogue.Index
         if row[I.competitor] == 1 { return .competitor }
-        if let t = lead.attribute(.title)?.value, t.lowercased().contains("student") { return .student }
+        if let t = lead.attribute(.title)?.value, Self.mentionsStudent(t) { return .student }
         if row[I.disposable] == 1 || lead.emailHealth.contains(.spamReported) { return .spamTrap }
         if lead.emailHealth.contains(.bounced) { return .hardBounce }
         if configuration.unsubscribePolicy == .disqualify,

@@ -11,34 +11,47 @@ public struct RecordJSON: Sendable {
     static let scale = 1_000_000.0
 
     public private(set) var bytes: [UInt8] = []
-    var needsComma: [Bool] = []
+    /// Nesting depth of the open containers (at most 64).
+    var depth = 0
+    /// Bit `d`: the container at depth `d + 1` already has a member (a comma precedes the next one).
+    var hasMember: UInt64 = 0
 
-    public init() { bytes.reserveCapacity(1024) }
+    public init() { bytes.reserveCapacity(4096) }
 
     /// Rounds `v` the way the writer does (for tests and for summing rounded parts).
     public static func rounded(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrAwayFromZero) / scale }
 
-    mutating func comma() {
-        if let last = needsComma.last {
-            if last { bytes.append(0x2C) } else { needsComma[needsComma.count - 1] = true }
-        }
+    /// Writes the separator before a member of the innermost container (none at top level).
+    @inline(__always) mutating func comma() {
+        guard depth > 0 else { return }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        if hasMember & bit != 0 { bytes.append(0x2C) } else { hasMember |= bit }
     }
-    mutating func beginObject() { comma(); bytes.append(0x7B); needsComma.append(false) }
-    mutating func endObject() { bytes.append(0x7D); needsComma.removeLast() }
-    mutating func beginArray() { comma(); bytes.append(0x5B); needsComma.append(false) }
-    mutating func endArray() { bytes.append(0x5D); needsComma.removeLast() }
+    @inline(__always) mutating func open(_ b: UInt8) {
+        comma(); bytes.append(b)
+        precondition(depth < 64, "RecordJSON nests at most 64 containers")
+        depth += 1
+        hasMember &= ~(1 << UInt64(depth - 1))
+    }
+    mutating func beginObject() { open(0x7B) }
+    mutating func endObject() { bytes.append(0x7D); depth -= 1 }
+    mutating func beginArray() { open(0x5B) }
+    mutating func endArray() { bytes.append(0x5D); depth -= 1 }
+    /// After a key: the value that follows takes no separator.
+    @inline(__always) mutating func afterKey() { hasMember &= ~(1 << UInt64(depth - 1)) }
     mutating func key(_ k: StaticString) {
         comma()
         bytes.append(0x22)
         k.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(0x22); bytes.append(0x3A)
-        needsComma[needsComma.count - 1] = false
+        afterKey()
     }
-    mutating func key(_ k: String) {
+    /// A key that is not a literal (escaped as a string).
+    mutating func key(string k: String) {
         comma()
         rawString(k)
         bytes.append(0x3A)
-        needsComma[needsComma.count - 1] = false
+        afterKey()
     }
     mutating func null() { comma(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
     mutating func bool(_ b: Bool) { comma(); if b { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) } }
@@ -58,21 +71,29 @@ public struct RecordJSON: Sendable {
         }
     }
     mutating func double(_ v: Double) {
-        guard v.isFinite, abs(v) < 9.0e12 else { null(); return }
         comma()
+        number(v)
+    }
+    /// `v` in the record's number format, without a separator (`null` when not finite or too large).
+    mutating func number(_ v: Double) {
+        guard v.isFinite, abs(v) < 9.0e12 else { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
         let s = (v * Self.scale).rounded(.toNearestOrAwayFromZero)
         if s == 0 { bytes.append(0x30); return }
-        if s < 0 { bytes.append(0x2D) }
         let m = UInt64(abs(s))
-        appendDigits(m / 1_000_000)
+        var whole = m / 1_000_000
         var frac = m % 1_000_000
-        if frac != 0 {
-            bytes.append(0x2E)
-            var digits = 6
-            while frac % 10 == 0 { frac /= 10; digits -= 1 }
-            var div: UInt64 = 1
-            for _ in 1..<digits { div *= 10 }
-            while div > 0 { bytes.append(UInt8(frac / div % 10) + 0x30); div /= 10 }
+        // Digits are written backwards into a stack buffer, then appended at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+            var i = 32
+            if frac != 0 {
+                var digits = 6
+                while frac % 10 == 0 { frac /= 10; digits -= 1 }
+                for _ in 0..<digits { i -= 1; buf[i] = UInt8(truncatingIfNeeded: frac % 10) + 0x30; frac /= 10 }
+                i -= 1; buf[i] = 0x2E
+            }
+            repeat { i -= 1; buf[i] = UInt8(truncatingIfNeeded: whole % 10) + 0x30; whole /= 10 } while whole > 0
+            if s < 0 { i -= 1; buf[i] = 0x2D }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<32]))
         }
     }
     mutating func string(_ s: String) { comma(); rawString(s) }
@@ -81,8 +102,26 @@ public struct RecordJSON: Sendable {
     mutating func rawKey(_ encoded: [UInt8]) {
         comma()
         bytes.append(contentsOf: encoded)
-        needsComma[needsComma.count - 1] = false
+        afterKey()
     }
+    /// Appends an already encoded value (after the separator).
+    mutating func rawValue(_ encoded: [UInt8]) {
+        comma()
+        bytes.append(contentsOf: encoded)
+    }
+    /// Appends a pre-encoded `"key":` literal (after the separator).
+    mutating func rawKey(_ encoded: StaticString) {
+        comma()
+        encoded.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        afterKey()
+    }
+    /// Appends already escaped bytes (inside a string being written piecewise).
+    mutating func append(_ encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
+    /// Appends literal bytes (inside a string being written piecewise; must need no escaping).
+    mutating func raw(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+    /// Opens a string value written piecewise (``raw(_:)``, ``escaped(_:)``, ``number(_:)``), closed by ``endString()``.
+    mutating func beginString() { comma(); bytes.append(0x22) }
+    mutating func endString() { bytes.append(0x22) }
 
     /// The bytes of `"key":` for a key.
     static func encodedKey(_ k: String) -> [UInt8] {
@@ -93,16 +132,19 @@ public struct RecordJSON: Sendable {
     }
 
     mutating func rawString(_ s: String) {
+        bytes.append(0x22)
+        escaped(s)
+        bytes.append(0x22)
+    }
+    /// The JSON string escaping of `s`, without the quotes.
+    mutating func escaped(_ s: String) {
         var s = s
         let fast: Bool = s.withUTF8 { buf in
             for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
-            bytes.append(0x22)
             bytes.append(contentsOf: buf)
-            bytes.append(0x22)
             return true
         }
         if fast { return }
-        bytes.append(0x22)
         for b in s.utf8 {
             switch b {
             case 0x22: bytes.append(0x5C); bytes.append(0x22)
@@ -116,39 +158,71 @@ public struct RecordJSON: Sendable {
             default: bytes.append(b)
             }
         }
-        bytes.append(0x22)
     }
-    mutating func finish() -> [UInt8] { bytes.append(0x0A); defer { bytes = []; needsComma = [] }; return bytes }
+    /// Ends the record (newline) and returns its bytes; the writer keeps its buffer for the next record.
+    mutating func finish() -> [UInt8] {
+        bytes.append(0x0A)
+        let out = bytes.withUnsafeBufferPointer { Array($0) }
+        bytes.removeAll(keepingCapacity: true)
+        depth = 0; hasMember = 0
+        return out
+    }
 }
-
 /// Content-derived ids: FNV-1a 64 with two different offset bases over the
 /// same bytes, 32 hex digits.
 public enum DecisionID {
     /// `dc_` + 32 hex from (log partition, log offset, decision kind).
     public static func make(partition: Int32, offset: Int64, kind: String) -> String {
+        var h = Hash(partition: partition, offset: offset)
+        for b in kind.utf8 { h.mix(b) }
+        return h.text
+    }
+
+    /// As ``make(partition:offset:kind:)`` with kind `prefix + leadText` (no concatenated string).
+    static func make(partition: Int32, offset: Int64, prefix: StaticString, leadText: [UInt8]) -> String {
+        var h = Hash(partition: partition, offset: offset)
+        prefix.withUTF8Buffer { for b in $0 { h.mix(b) } }
+        for b in leadText { h.mix(b) }
+        return h.text
+    }
+
+    /// Two FNV-1a 64 streams over the same bytes.
+    struct Hash {
         var h1: UInt64 = 0xcbf2_9ce4_8422_2325
         var h2: UInt64 = 0x6c62_272e_07bb_0142
-        @inline(__always) func mix(_ b: UInt8) {
+        init(partition: Int32, offset: Int64) {
+            for s in stride(from: 24, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: Int64(partition) >> Int64(s))) }
+            for s in stride(from: 56, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: offset >> Int64(s))) }
+            mix(0x1F)
+        }
+        @inline(__always) mutating func mix(_ b: UInt8) {
             h1 = (h1 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
             h2 = (h2 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
         }
-        for s in stride(from: 24, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: Int64(partition) >> Int64(s))) }
-        for s in stride(from: 56, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: offset >> Int64(s))) }
-        mix(0x1F)
-        for b in kind.utf8 { mix(b) }
-        return "dc_" + hex16(h1) + hex16(h2)
+        var text: String {
+            String(unsafeUninitializedCapacity: 35) { buf in
+                buf[0] = 0x64; buf[1] = 0x63; buf[2] = 0x5F  // "dc_"
+                DecisionID.writeHex(h1, into: buf, at: 3)
+                DecisionID.writeHex(h2, into: buf, at: 19)
+                return 35
+            }
+        }
+    }
+
+    static func writeHex(_ v: UInt64, into buf: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        for i in 0..<16 {
+            let d = UInt8((v >> UInt64(60 - 4 * i)) & 15)
+            buf[start + i] = d < 10 ? 0x30 + d : 0x57 + d
+        }
     }
 
     static func hex16(_ v: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 16)
-        for i in 0..<16 { out[i] = digits[Int((v >> UInt64(60 - 4 * i)) & 15)] }
-        return String(decoding: out, as: UTF8.self)
+        String(unsafeUninitializedCapacity: 16) { buf in writeHex(v, into: buf, at: 0); return 16 }
     }
 }
 
 /// FNV-1a 64 accumulator for state hashes.
-struct FNV64 {
+struct FNV64: Sendable {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
     mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { byte(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }

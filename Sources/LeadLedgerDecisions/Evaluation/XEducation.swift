@@ -129,7 +129,6 @@ public enum XEducation {
 
     static func json(_ s: String) -> String {
         var w = RecordJSON()
-        w.needsComma = [false]
         w.string(s)
         return String(decoding: w.bytes, as: UTF8.self)
     }
