@@ -47,12 +47,29 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
     public var maxIterations: Int = 100
     /// Stop when every Newton step component is below this.
     public var tolerance: Double = 1e-10
+    /// A feature whose present values differ from their most common value in fewer
+    /// than this many training rows is treated as constant: it is not standardized
+    /// (scale 1) and gets coefficient 0, so it contributes nothing to any score.
+    /// Without this, a feature that varied in one or two training rows gets a
+    /// standard deviation near 0, and a live value a little off the training mean
+    /// becomes a standardized value in the thousands (a "contribution" of +5000).
+    /// The default (1) only treats never-varying features as constant.
+    public var minimumSupport: Int = 1
+    /// Whether the model clips every input to the range its training data covered
+    /// before standardizing (stored in the artifact as `standardization.ranges`).
+    /// A linear model extrapolates without bound: a feature that spanned seconds in
+    /// the training data and days in production would otherwise dominate every
+    /// score. Off by default (predictions then equal scikit-learn's on any input).
+    public var clipToTrainingRange: Bool = false
 
     /// Creates options; see the properties.
-    public init(c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10) {
+    public init(c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10, minimumSupport: Int = 1,
+                clipToTrainingRange: Bool = false) {
         self.c = c
         self.maxIterations = maxIterations
         self.tolerance = tolerance
+        self.minimumSupport = minimumSupport
+        self.clipToTrainingRange = clipToTrainingRange
     }
 }
 
@@ -94,6 +111,9 @@ public struct LogisticRegression: Sendable {
     public let scales: [Double]
     /// Coefficients on standardized features.
     public let coefficients: [Double]
+    /// The training range (minimum, maximum) of each feature when the model clips
+    /// its inputs to it (``LogisticRegressionOptions/clipToTrainingRange``); nil: no clipping.
+    public let ranges: (minimums: [Double], maximums: [Double])?
     /// Intercept (the base value of explanations).
     public let intercept: Double
     /// Facts about the training run.
@@ -103,12 +123,18 @@ public struct LogisticRegression: Sendable {
     /// Optional calibration of the margin (otherwise the plain sigmoid).
     public let calibration: Calibrator?
     private let inverseScales: [Double]
+    private let lower: [Double]
+    private let upper: [Double]
 
-    init(schema: FeatureSchema, means: [Double], scales: [Double], coefficients: [Double], intercept: Double,
+    init(schema: FeatureSchema, means: [Double], scales: [Double], ranges: (minimums: [Double], maximums: [Double])? = nil,
+         coefficients: [Double], intercept: Double,
          training: TrainingInfo, holdout: EvaluationReport?, calibration: Calibrator?) {
         self.schema = schema
         self.means = means
         self.scales = scales
+        self.ranges = ranges
+        self.lower = ranges?.minimums ?? [Double](repeating: -.infinity, count: means.count)
+        self.upper = ranges?.maximums ?? [Double](repeating: .infinity, count: means.count)
         self.coefficients = coefficients
         self.intercept = intercept
         self.training = training
@@ -133,6 +159,8 @@ public struct LogisticRegression: Sendable {
 
         // Standardization: mean and population std of the present values, rows in order.
         var means = [Double](repeating: 0, count: d), scales = [Double](repeating: 1, count: d)
+        var unsupported = Set<Int>()  // features treated as constant (minimumSupport)
+        var minimums = [Double](repeating: 0, count: d), maximums = [Double](repeating: 0, count: d)
         for j in 0..<d {
             var sum = 0.0, count = 0.0
             for i in 0..<n where !data.rows[i * d + j].isNaN { sum += data.rows[i * d + j]; count += 1 }
@@ -142,6 +170,18 @@ public struct LogisticRegression: Sendable {
             let sd = count > 0 ? (ss / count).squareRoot() : 0
             means[j] = mean
             scales[j] = sd > 0 ? sd : 1
+            var lo = Double.infinity, hi = -Double.infinity
+            for i in 0..<n where !data.rows[i * d + j].isNaN { lo = min(lo, data.rows[i * d + j]); hi = max(hi, data.rows[i * d + j]) }
+            (minimums[j], maximums[j]) = count > 0 ? (lo, hi) : (mean, mean)
+            if sd > 0, options.minimumSupport > 1 {
+                var counts: [Double: Int] = [:]
+                for i in 0..<n where !data.rows[i * d + j].isNaN { counts[data.rows[i * d + j], default: 0] += 1 }
+                let mode = counts.values.max() ?? 0
+                if Int(count) - mode < options.minimumSupport {
+                    scales[j] = 1
+                    unsupported.insert(j)
+                }
+            }
         }
         // Design matrix with the intercept column last.
         let p = d + 1
@@ -149,7 +189,7 @@ public struct LogisticRegression: Sendable {
         for i in 0..<n {
             for j in 0..<d {
                 let v = data.rows[i * d + j]
-                z[i * p + j] = v.isNaN ? 0 : (v - means[j]) / scales[j]
+                z[i * p + j] = v.isNaN || unsupported.contains(j) ? 0 : (v - means[j]) / scales[j]
             }
             z[i * p + d] = 1
         }
@@ -202,11 +242,12 @@ public struct LogisticRegression: Sendable {
         }
         let info = TrainingInfo(examples: n, positives: positives, range: range, c: options.c,
                                 iterations: iterations, converged: converged, objective: f)
-        var model = LogisticRegression(schema: data.schema, means: means, scales: scales, coefficients: Array(w[0..<d]),
+        let ranges = options.clipToTrainingRange ? (minimums: minimums, maximums: maximums) : nil
+        var model = LogisticRegression(schema: data.schema, means: means, scales: scales, ranges: ranges, coefficients: Array(w[0..<d]),
                                        intercept: w[d], training: info, holdout: nil, calibration: nil)
         if let holdout {
             let probabilities = model.probabilities(holdout)
-            model = LogisticRegression(schema: data.schema, means: means, scales: scales, coefficients: model.coefficients,
+            model = LogisticRegression(schema: data.schema, means: means, scales: scales, ranges: ranges, coefficients: model.coefficients,
                                        intercept: model.intercept, training: info,
                                        holdout: try EvaluationReport(probabilities: probabilities, labels: holdout.labels),
                                        calibration: nil)
@@ -216,7 +257,7 @@ public struct LogisticRegression: Sendable {
 
     /// The same model with `calibration` applied to its margin.
     public func withCalibration(_ calibration: Calibrator?) -> LogisticRegression {
-        LogisticRegression(schema: schema, means: means, scales: scales, coefficients: coefficients, intercept: intercept,
+        LogisticRegression(schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients, intercept: intercept,
                            training: training, holdout: holdout, calibration: calibration)
     }
 
@@ -225,8 +266,8 @@ public struct LogisticRegression: Sendable {
     public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
         var m = intercept
         for j in 0..<coefficients.count {
-            let v = x[j]
-            if !v.isNaN { m += coefficients[j] * ((v - means[j]) * inverseScales[j]) }
+            let v = min(max(x[j], lower[j]), upper[j])
+            if !x[j].isNaN && coefficients[j] != 0 { m += coefficients[j] * ((v - means[j]) * inverseScales[j]) }
         }
         return m
     }
@@ -238,8 +279,8 @@ public struct LogisticRegression: Sendable {
     public func explain(_ x: UnsafeBufferPointer<Double>, into contributions: UnsafeMutableBufferPointer<Double>) -> Double {
         var m = intercept
         for j in 0..<coefficients.count {
-            let v = x[j]
-            let c = v.isNaN ? 0 : coefficients[j] * ((v - means[j]) * inverseScales[j])
+            let v = min(max(x[j], lower[j]), upper[j])
+            let c = x[j].isNaN || coefficients[j] == 0 ? 0 : coefficients[j] * ((v - means[j]) * inverseScales[j])
             contributions[j] = c
             m += c
         }
@@ -280,7 +321,7 @@ public struct LogisticRegression: Sendable {
     /// The stable JSON artifact:
     /// `{"calibration": …|null, "coefficients": […], "features": […], "format": "leadledger.logistic-regression",
     ///   "format_version": 1, "holdout": {examples, positives, auc, log_loss, brier, ece, precision_at_top_10pct}|null,
-    ///   "intercept": x, "standardization": {"means": […], "scales": […]},
+    ///   "intercept": x, "standardization": {"means": […], "scales": […], "ranges": {"minimums": […], "maximums": […]} (only when clipping)},
     ///   "training": {"c", "converged", "examples", "iterations", "objective", "positives", "range"}}`,
     /// keys sorted, numbers as in ``StableJSON``.
     public func artifactData() throws -> Data {
@@ -289,7 +330,8 @@ public struct LogisticRegression: Sendable {
             ("format", .string(Self.format)),
             ("format_version", .int(1)),
             ("features", .array(schema.names.map { .string($0) })),
-            ("standardization", .object([("means", .array(means.map { .number($0) })), ("scales", .array(scales.map { .number($0) }))])),
+            ("standardization", .object([("means", .array(means.map { .number($0) })), ("scales", .array(scales.map { .number($0) }))]
+                + (ranges.map { [("ranges", JSONValue.object([("minimums", .array($0.minimums.map { .number($0) })), ("maximums", .array($0.maximums.map { .number($0) }))]))] } ?? []))),
             ("coefficients", .array(coefficients.map { .number($0) })),
             ("intercept", .number(intercept)),
             ("training", .object([("examples", .int(t.examples)), ("positives", .int(t.positives)), ("range", .string(t.range)),
@@ -320,6 +362,15 @@ public struct LogisticRegression: Sendable {
             throw r.fail("coefficients", "features, means, scales and coefficients must have the same length")
         }
         guard scales.allSatisfy({ $0 > 0 }) else { throw r.fail("standardization.scales", "scales must be positive") }
+        var ranges: (minimums: [Double], maximums: [Double])?
+        if let rangesJSON = std["ranges"], rangesJSON != .null {
+            let minimums = try r.doubles(rangesJSON, "minimums", "standardization.ranges.")
+            let maximums = try r.doubles(rangesJSON, "maximums", "standardization.ranges.")
+            guard minimums.count == schema.count, maximums.count == schema.count, zip(minimums, maximums).allSatisfy({ $0 <= $1 }) else {
+                throw r.fail("standardization.ranges", "one minimum ≤ maximum per feature expected")
+            }
+            ranges = (minimums, maximums)
+        }
         let t = try r.value(json, "training", "")
         guard let converged = t["converged"]?.bool else { throw r.fail("training.converged", "expected a boolean") }
         let info = TrainingInfo(examples: try r.int(t, "examples", "training."), positives: try r.int(t, "positives", "training."),
@@ -330,7 +381,7 @@ public struct LogisticRegression: Sendable {
         let holdout = holdoutJSON == .null ? nil : try EvaluationReport(json: holdoutJSON, reader: r, path: "holdout.")
         let calJSON = try r.value(json, "calibration", "")
         let calibration = calJSON == .null ? nil : try Calibrator(json: calJSON, reader: r, path: "calibration.")
-        let model = LogisticRegression(schema: schema, means: means, scales: scales, coefficients: coefficients,
+        let model = LogisticRegression(schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients,
                                        intercept: try r.double(json, "intercept"), training: info, holdout: holdout,
                                        calibration: calibration)
         return (model, ContentVersion(of: data))

@@ -232,7 +232,10 @@ public enum XEducation {
         for r in rows { if let o = r.outcome { try feed(.crm, o) } }
         let train = try Dataset(schema: extractor.schema, rows: trainRows, labels: trainLabels)
         let holdout = try Dataset(schema: extractor.schema, rows: testRows, labels: testLabels)
-        let model = try LogisticRegression.train(train, holdout: holdout, options: .init(c: c), range: "xeducation stratified 70/30 seed \(seed)")
+        // Features that vary in fewer than 10 training rows get no coefficient, and live
+        // inputs are clipped to the training range (see `minimumSupport`, `clipToTrainingRange`):
+        // the model is applied to B2B workloads whose values X Education never had.
+        let model = try LogisticRegression.train(train, holdout: holdout, options: .init(c: c, minimumSupport: 10, clipToTrainingRange: true), range: "xeducation stratified 70/30 seed \(seed)")
         let probs = model.probabilities(holdout)
         return Report(rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
                       trainExamples: train.count, holdoutExamples: holdout.count,
