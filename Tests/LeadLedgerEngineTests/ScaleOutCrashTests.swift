@@ -79,6 +79,8 @@ struct ScaleOutCrashTests {
             return try await caughtUp(group: "materialize-\(suffix)", topic: "events-\(suffix)", partitions: 4, brokers: brokers)
         }
         phases.mark("the survivor has caught up")
+        let lag = try await runCLI(["lag", "--config", config], directory: directory, name: "lag")
+        #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
         // Input accounting: accepted exactly once per source position (as resolved), rejected = malformed.
         let accepted = try await readAll("identity-\(suffix)", partitions: 1, brokers: brokers)
         let rejected = try await readAll("dlq-\(suffix)", partitions: 3, brokers: brokers)

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import LeadLedgerEngine
+import Logging
+
+/// `leadledger lag`: how far each stage's consumer group is behind its input.
+struct LagCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lag",
+        abstract: "Show how many records each stage (route, identity, materialize) has not yet committed.",
+        discussion: """
+        For every input partition of a stage: the group's committed offset and the
+        number of records after it. The count comes from reading the partition from
+        the committed offset to its end (the local Tansu broker answers ListOffsets
+        for the latest offset too low; reading is right on any broker). A stage
+        commits an offset only after every output of the records before it was
+        acknowledged, so "0 behind" everywhere means every accepted input has been
+        resolved, materialized and decided, and its records are in the output topics.
+        With --wait, polls until every stage is caught up (exit 0) or --timeout
+        seconds pass (exit 1).
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var engine: EngineOptions
+
+    @Flag(help: "Wait until every stage is caught up.")
+    var wait = false
+
+    @Option(help: "With --wait: give up after this many seconds (exit status 1).")
+    var timeout: Double = 300
+
+    @Option(help: "With --wait: seconds between two checks.")
+    var interval: Double = 1
+
+    func run() async throws {
+        let logger = connection.makeLogger("leadledger.lag")
+        let configuration = try engine.resolve(connection)
+        let topics = configuration.topics, groups = configuration.groups
+        let stages: [(name: String, group: String, topics: [String])] = [
+            ("route", groups.route, [topics.crm, topics.web, topics.email]),
+            ("identity", groups.identity, [topics.identity]),
+            ("materialize", groups.materialize, [topics.events]),
+        ]
+        var inputs: [(stage: String, group: String, partitions: [KafkaTopicPartition])] = []
+        for stage in stages {
+            var members: [KafkaTopicPartition] = []
+            for topic in stage.topics {
+                for id in try await partitions(of: topic, configuration: configuration, logger: logger) {
+                    members.append(KafkaTopicPartition(topic: topic, partition: id))
+                }
+            }
+            inputs.append((stage.name, stage.group, members))
+        }
+        let reader = LogReader(client: configuration.client("leadledger-lag"), logger: logger)
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        while true {
+            var total = 0
+            var text = ""
+            for input in inputs {
+                let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: configuration.brokers, groupID: input.group, clientID: "leadledger-lag", properties: configuration.properties), logger: logger)
+                let committed = try await probe.committed(input.partitions)
+                await probe.close()
+                var behind = 0, committedSum: Int64 = 0
+                for partition in input.partitions {
+                    let from = (committed[partition] ?? nil) ?? 0
+                    committedSum += from
+                    var count = 0
+                    _ = try await reader.fold(topic: partition.topic, partition: partition.partition, from: from, to: nil, into: &count) { count, _ in count += 1 }
+                    behind += count
+                }
+                total += behind
+                text += "\(input.stage.padding(toLength: 12, withPad: " ", startingAt: 0))group \(input.group): \(input.partitions.count) partitions, committed \(committedSum) records, \(behind) behind\n"
+            }
+            if !wait || total == 0 {
+                StandardOutput.write(text + (total == 0 ? "lag: caught up\n" : "lag: \(total) records behind\n"))
+                return
+            }
+            if ContinuousClock.now >= deadline {
+                StandardOutput.write(text + "lag: still \(total) records behind after \(timeout) s\n")
+                throw ExitCode(1)
+            }
+            try await Task.sleep(for: .seconds(interval))
+        }
+    }
+}
