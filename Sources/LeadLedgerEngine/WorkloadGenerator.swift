@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// A generated inbound message: topic, key and the JSON bytes of SPEC §2.
 public struct GeneratedMessage: Sendable, Hashable {
@@ -12,21 +13,6 @@ public struct GeneratedMessage: Sendable, Hashable {
     public var malformed: Bool
 }
 
-/// SplitMix64: a small seeded PRNG (deterministic across processes and platforms).
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator from a seed.
-    public init(seed: UInt64) { state = seed &+ 0x9e37_79b9_7f4a_7c15 }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 /// A realistic, seeded B2B workload in the inbound contracts (SPEC §2): accounts
 /// with parent/subsidiary hierarchies, buying centers (titles across seniorities
@@ -67,7 +53,7 @@ public struct WorkloadGenerator: Sendable {
         var email: String
     }
 
-    private var random: SeededRandom
+    private var random: SplitMix64
     private var accounts: [Account] = []
     private var people: [Person] = []
     private var clock: Int64 = 1_793_577_600  // 2026-11-01T00:00:00Z, event time in seconds
@@ -76,7 +62,9 @@ public struct WorkloadGenerator: Sendable {
 
     /// Creates a generator.
     public init(seed: UInt64, topics: TopicNames = TopicNames(), malformedRate: Double = 0.01) {
-        self.random = SeededRandom(seed: seed)
+        // Offset by one SplitMix64 step (γ): the workloads of every seed stay as
+        // they were when the generator had its own copy of the algorithm.
+        self.random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         self.topics = topics
         self.malformedRate = max(0, min(1, malformedRate))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadLedgerCore
 import LeadLedgerDecisions
 
 /// Scoring throughput of the full decisions ensemble, single thread:
@@ -216,7 +217,7 @@ struct DecisionsBenchmark: ParsableCommand {
 enum SyntheticXGBoost {
     static func model(trees: Int, depth: Int, schema: FeatureSchema, sample: Dataset, rng: inout SplitMix64) throws -> Data {
         let d = schema.count
-        var treeValues: [JSONValue] = []
+        var treeValues: [LeadLedgerDecisions.JSONValue] = []
         for t in 0..<trees {
             let nodes = (1 << (depth + 1)) - 1
             let internalCount = (1 << depth) - 1

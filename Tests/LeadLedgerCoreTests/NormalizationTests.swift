@@ -266,7 +266,7 @@ struct HostFastPathTests {
             #expect(DomainNormalizer.asciiHost(raw) == DomainNormalizer.generalHost(raw), "\(raw.debugDescription)")
         }
         let alphabet = Array("aAbwWzZ09-.:/?#\\@[] \t\r\n\u{0B}\u{0}xn".unicodeScalars)
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var mismatches: [String] = []
         for _ in 0..<200_000 {
             var raw = ""

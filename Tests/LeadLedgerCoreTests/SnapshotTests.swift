@@ -62,7 +62,7 @@ struct SnapshotFormatTests {
     func crc() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([UInt8]()) == 0)
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for len in [1, 7, 8, 9, 63, 1000] {
             let data = (0..<len).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             var c: UInt32 = 0xFFFF_FFFF
@@ -112,19 +112,6 @@ struct SnapshotFormatTests {
     }
 }
 
-/// Small deterministic generator for fuzzing (the benchmark's SplitMix64 lives in another target).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
 
 @Suite("Snapshots: Ledger")
 struct LedgerSnapshotTests {
@@ -234,7 +221,7 @@ struct LedgerSnapshotTests {
     }
 
     static func sample() throws -> Ledger {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let steps = (0..<120).map { _ in (rng.below(10), rng.below(8), rng.below(10), rng.below(60)) }
         return try SnapshotScript.run(steps).ledger
     }
@@ -250,7 +237,7 @@ struct LedgerSnapshotTests {
     @Test("a flipped byte throws the code of the field it hits; random damage never restores")
     func byteFlips() throws {
         let bytes = try Self.sample().snapshotBytes()
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for i in 0..<bytes.count {
             var b = bytes
             b[i] ^= UInt8(1 + rng.below(255))
@@ -275,7 +262,7 @@ struct LedgerSnapshotTests {
     func resealedDamage() throws {
         let ledger = try Self.sample()
         let bytes = ledger.snapshotBytes()
-        var rng = SplitMix(seed: 9)
+        var rng = SplitMix64(seed: 9)
         var rejected = 0
         for _ in 0..<1500 {
             var b = bytes
@@ -390,7 +377,7 @@ struct ResolverSnapshotTests {
     }
 
     static func sample() throws -> IdentityResolver {
-        var rng = SplitMix(seed: 21)
+        var rng = SplitMix64(seed: 21)
         let steps = (0..<120).map { _ in (rng.below(10), rng.below(8), rng.below(10), rng.below(60)) }
         let r = try SnapshotScript.run(steps).harness.resolver
         #expect(!r.pending.isEmpty && r.counters.merges > 0)
@@ -403,7 +390,7 @@ struct ResolverSnapshotTests {
         for len in 0..<bytes.count {
             #expect(snapshotCode { () throws(SnapshotError) in _ = try IdentityResolver(snapshot: Array(bytes.prefix(len))) } == .truncated)
         }
-        var rng = SplitMix(seed: 8)
+        var rng = SplitMix64(seed: 8)
         for i in 20..<(bytes.count) {
             var b = bytes
             b[i] ^= UInt8(1 + rng.below(255))

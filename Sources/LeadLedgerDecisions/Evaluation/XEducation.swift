@@ -159,7 +159,7 @@ public enum XEducation {
         let rows = try rows(csv: data)
         // Split.
         var isTrain = [Bool](repeating: false, count: rows.count)
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for label in [true, false] {
             var idx = rows.indices.filter { rows[$0].converted == label }
             for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
@@ -246,18 +246,6 @@ public enum XEducation {
     }
 }
 
-/// SplitMix64 (seeded, deterministic).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// RFC 4180 CSV: quoted fields with doubled quotes, CRLF or LF line ends.
 enum CSV {
