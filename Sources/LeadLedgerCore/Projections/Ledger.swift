@@ -730,6 +730,11 @@ extension Ledger {
         }
     }
 
+    /// The ids of the account's direct contacts, sorted (``AccountProfile/contacts`` order).
+    public func contactIDs(of a: AccountHandle) -> [LeadID] {
+        accounts[Int(a.index)].contacts.map { leadIDs[Int($0)] }.sorted()
+    }
+
     /// Number of the account's opportunities that are not closed.
     public func openOpportunityCount(of a: AccountHandle) -> Int {
         var n = 0

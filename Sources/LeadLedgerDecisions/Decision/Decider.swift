@@ -121,10 +121,7 @@ public struct Decider: Sendable {
             case let .accountChanged(account):
                 guard let a = ledger.handle(of: account) else { continue }
                 // The account's contacts in lead-id order (as AccountProfile.contacts).
-                var contacts: [LeadID] = []
-                ledger.forEachContact(of: a) { lead, _, _ in contacts.append(lead) }
-                contacts.sort()
-                for c in contacts where seen.insert(c).inserted { ctx.decideLead(ledger: ledger, c, state: &state) }
+                for c in ledger.contactIDs(of: a) where seen.insert(c).inserted { ctx.decideLead(ledger: ledger, c, state: &state) }
             case .duplicateIgnored:
                 break
             }
@@ -220,12 +217,20 @@ struct Context {
         defer { state.scratch.scorer = scorer }
         let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
         let fc = scorer.featureContributions
-        var groups = [0.0, 0.0, 0.0, 0.0]
+        // Per-group sums in feature order (no array per decision).
+        var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
         let defs = config.extractor.groups
-        for j in 0..<n { groups[defs[j]] += fc[j] }
+        for j in 0..<n {
+            switch defs[j] {
+            case 0: g0 += fc[j]
+            case 1: g1 += fc[j]
+            case 2: g2 += fc[j]
+            default: g3 += fc[j]
+            }
+        }
         return Evaluation(row: row, contributions: fc, base: scorer.featureBase, margin: z, probability: p, score: s,
                           top: scorer.topFeatureIndices,
-                          components: (sigmoid(groups[0]), sigmoid(groups[1]), sigmoid(groups[2]), sigmoid(groups[3])))
+                          components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
     }
 
     /// Decides one lead; `escalateDeadline` is set when its SLA timer fired.
