@@ -641,3 +641,107 @@ extension CanonicalPayload {
         return nil
     }
 }
+
+// MARK: - Borrowed reads
+
+extension Ledger {
+    /// A lead resolved in this ledger (the survivor of any merges): a dense
+    /// index into the ledger's columns. Valid for the ledger value it came
+    /// from until its next `apply`; read it through the `Ledger` methods
+    /// taking a handle, which read the columns in place without building a
+    /// ``LeadProfile`` (no arrays, no sorting; strings are the interned ones).
+    public struct LeadHandle: Sendable, Hashable {
+        let index: UInt32
+    }
+
+    /// An account in this ledger: a dense index, valid like ``LeadHandle``.
+    public struct AccountHandle: Sendable, Hashable {
+        let index: UInt32
+    }
+
+    /// The handle of the lead `id` resolves to (following merges), or nil if unknown;
+    /// `lead(id)` without materializing the profile.
+    public func handle(of id: LeadID) -> LeadHandle? {
+        guard let i0 = leadIndex[id] else { return nil }
+        return LeadHandle(index: follow(i0))
+    }
+
+    /// The lead's id (`lead(_:)?.id`).
+    public func id(of h: LeadHandle) -> LeadID { leadIDs[Int(h.index)] }
+
+    /// The current value of one attribute (`lead(_:)?.attribute(name)?.value`).
+    public func attribute(_ name: AttributeName, of h: LeadHandle) -> String? {
+        strings[attrs[Int(h.index) * Self.attrCount + name.index].value]
+    }
+
+    /// Calls `body` with each identifier of the lead, in ``LeadProfile/identifiers`` order.
+    public func forEachIdentifier(of h: LeadHandle, _ body: (IdentifierKind, String) -> Void) {
+        var n = identHead[Int(h.index)]
+        while n != .max {
+            let node = identPool[Int(n)]
+            body(node.kind, strings[node.value]!)
+            n = node.next
+        }
+    }
+
+    /// The lead's engagement counters (``LeadProfile/engagement``).
+    public func engagement(of h: LeadHandle) -> EngagementAggregate { hot[Int(h.index)].engagement }
+    /// The lead's email-health flags (``LeadProfile/emailHealth``).
+    public func emailHealth(of h: LeadHandle) -> EmailHealth { hot[Int(h.index)].health }
+    /// The lead's recorded outcome (``LeadProfile/outcome``).
+    public func outcome(of h: LeadHandle) -> OutcomeRecord? { outcomes[h.index] }
+    /// The lead's routing override (``LeadProfile/override``).
+    public func override(of h: LeadHandle) -> OverrideRecord? { overrides[h.index] }
+    /// Whether the lead was erased (``LeadProfile/erased``).
+    public func isErased(_ h: LeadHandle) -> Bool { hot[Int(h.index)].flags.contains(.erased) }
+
+    /// The lead's account (``LeadProfile/account``), as a handle.
+    public func account(of h: LeadHandle) -> AccountHandle? {
+        let a = hot[Int(h.index)].account
+        return a == Self.noIndex ? nil : AccountHandle(index: a)
+    }
+
+    /// The handle of account `id`, or nil if unknown.
+    public func handle(of id: AccountID) -> AccountHandle? { accountIndex(of: id).map(AccountHandle.init(index:)) }
+
+    /// The account's id (``AccountProfile/id``).
+    public func id(of a: AccountHandle) -> AccountID { accountID(a.index) }
+
+    /// The account's firmographics, as in ``AccountProfile`` (`employees`, `industry`, `country`, `domain`, `ownerID`).
+    public func facts(of a: AccountHandle) -> (employees: Int?, industry: String?, country: String?, domain: String?, ownerID: String?) {
+        let r = accounts[Int(a.index)]
+        return (r.employees < 0 ? nil : r.employees, strings[r.industry], strings[r.country], strings[r.domain], strings[r.owner])
+    }
+
+    /// Whether the account has a parent, and whether it has subsidiaries.
+    public func hierarchyLinks(of a: AccountHandle) -> (hasParent: Bool, hasSubsidiaries: Bool) {
+        let r = accounts[Int(a.index)]
+        return (r.parent != Self.noIndex, !r.children.isEmpty)
+    }
+
+    /// Calls `body` with each direct contact of the account (in link order,
+    /// not sorted): its id, buying role (as ``Contact/role``) and last
+    /// engagement time in milliseconds (nil when never engaged).
+    public func forEachContact(of a: AccountHandle, _ body: (LeadID, BuyingRole, Int64?) -> Void) {
+        for li in accounts[Int(a.index)].contacts {
+            let role = strings[attrs[Int(li) * Self.attrCount + AttributeName.buyingRole.index].value].flatMap(BuyingRole.init(rawValue:)) ?? .user
+            let t = hot[Int(li)].engagement.lastEngaged
+            body(leadIDs[Int(li)], role, t == .min ? nil : t)
+        }
+    }
+
+    /// The ids of the account's direct contacts, sorted (``AccountProfile/contacts`` order).
+    public func contactIDs(of a: AccountHandle) -> [LeadID] {
+        accounts[Int(a.index)].contacts.map { leadIDs[Int($0)] }.sorted()
+    }
+
+    /// Number of the account's opportunities that are not closed.
+    public func openOpportunityCount(of a: AccountHandle) -> Int {
+        var n = 0
+        for o in accounts[Int(a.index)].opportunities where !opportunities[Int(o)].isClosed { n += 1 }
+        return n
+    }
+
+    /// The account's own engagement (``AccountProfile/engagement``).
+    public func engagement(of a: AccountHandle) -> AccountEngagement { accounts[Int(a.index)].engagement }
+}

@@ -119,8 +119,9 @@ public struct Decider: Sendable {
                 ctx.close(id, change: "erased", state: &state)
                 state.leads[id]?.activity = LeadActivity()
             case let .accountChanged(account):
-                guard let profile = ctx.accountProfile(account, ledger) else { continue }
-                for c in profile.contacts where seen.insert(c.lead).inserted { ctx.decideLead(ledger: ledger, c.lead, state: &state) }
+                guard let a = ledger.handle(of: account) else { continue }
+                // The account's contacts in lead-id order (as AccountProfile.contacts).
+                for c in ledger.contactIDs(of: a) where seen.insert(c).inserted { ctx.decideLead(ledger: ledger, c, state: &state) }
             case .duplicateIgnored:
                 break
             }
@@ -163,8 +164,19 @@ struct Context {
 
     var config: DecisionConfiguration { decider.configuration }
 
-    /// The last account read in this event (the ledger does not change while an event is decided).
+    /// The last account profile read in this event (the ledger does not change while an event is decided).
     var lastAccount: AccountProfile?
+    /// The last account's ``AccountSignals`` in this event: an account change
+    /// decides every contact of the account with the same signals.
+    var lastSignals: (Ledger.AccountHandle, AccountSignals)?
+
+    /// The signals of account `a` at this event's time, computed once per account per event.
+    mutating func accountSignals(_ a: Ledger.AccountHandle, _ ledger: Ledger) -> AccountSignals {
+        if let cached = lastSignals, cached.0 == a { return cached.1 }
+        let s = config.extractor.accountSignals(a, ledger: ledger, at: event.eventTime)
+        lastSignals = (a, s)
+        return s
+    }
 
     /// `ledger.account(id)`, reusing the last one read for this event (an account change re-decides all its contacts).
     mutating func accountProfile(_ id: AccountID, _ ledger: Ledger) -> AccountProfile? {
@@ -188,7 +200,7 @@ struct Context {
         var paths: [(Int, [PathStep])] = []
     }
 
-    func evaluate(_ ledger: Ledger, _ profile: LeadProfile, _ account: AccountProfile?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
+    func evaluate(_ lead: LedgerLead, _ account: AccountSignals?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
         let n = config.extractor.schema.count
         // The scratch belongs to one configuration (model version = scoring config + artifact hash).
         if state.scratch.configuration != config.modelVersion {
@@ -197,7 +209,7 @@ struct Context {
         }
         var row = [Double](repeating: 0, count: n)
         row.withUnsafeMutableBufferPointer {
-            config.extractor.extract(lead: profile, account: account, ledger: ledger, activity: activity, at: event.eventTime, into: $0,
+            config.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
                                      memo: &state.scratch.domains)
         }
         var scorer = state.scratch.scorer ?? EnsembleScorer(config.ensemble)
@@ -205,23 +217,33 @@ struct Context {
         defer { state.scratch.scorer = scorer }
         let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
         let fc = scorer.featureContributions
-        var groups = [0.0, 0.0, 0.0, 0.0]
+        // Per-group sums in feature order (no array per decision).
+        var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
         let defs = config.extractor.groups
-        for j in 0..<n { groups[defs[j]] += fc[j] }
+        for j in 0..<n {
+            switch defs[j] {
+            case 0: g0 += fc[j]
+            case 1: g1 += fc[j]
+            case 2: g2 += fc[j]
+            default: g3 += fc[j]
+            }
+        }
         return Evaluation(row: row, contributions: fc, base: scorer.featureBase, margin: z, probability: p, score: s,
                           top: scorer.topFeatureIndices,
-                          components: (sigmoid(groups[0]), sigmoid(groups[1]), sigmoid(groups[2]), sigmoid(groups[3])))
+                          components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
     }
 
     /// Decides one lead; `escalateDeadline` is set when its SLA timer fired.
     mutating func decideLead(ledger: Ledger, _ rawID: LeadID, state: inout DecisionState, overrideChanged: Bool = false, escalateDeadline: Int64? = nil) {
-        guard let profile = ledger.lead(rawID) else { return }
-        let id = profile.id
-        if profile.erased { close(id, change: "erased", state: &state); return }
-        let account = profile.account.flatMap { accountProfile($0, ledger) }
+        // The lead is read in place from the ledger's columns (no LeadProfile/AccountProfile built).
+        guard let handle = ledger.handle(of: rawID) else { return }
+        let lead = LedgerLead(ledger: ledger, handle: handle)
+        let id = ledger.id(of: handle)
+        if ledger.isErased(handle) { close(id, change: "erased", state: &state); return }
+        let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
         let ls = state.leads[id] ?? LeadState()
         let prev = ls.decision?.closed == true ? nil : ls.decision
-        var ev = evaluate(ledger, profile, account, ls.activity, &state)
+        var ev = evaluate(lead, account, ls.activity, &state)
         if let account {
             for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
                 && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN {
@@ -229,11 +251,12 @@ struct Context {
             }
         }
         // Gate.
-        let disq = ev.row.withUnsafeBufferPointer { decider.gate.disqualifier(lead: profile, row: $0) }
+        let health = ledger.emailHealth(of: handle)
+        let disq = ev.row.withUnsafeBufferPointer { decider.gate.disqualifier(fields: lead, row: $0) }
         let employees = ev.row[FeatureCatalogue.Index.employees]
         let highValue = (!employees.isNaN && pow(10, employees) - 1 >= config.scoring.gate.reviewMinEmployees - 0.5)
             || ev.row[FeatureCatalogue.Index.openOpportunities] > 0
-        let unsub = profile.emailHealth.contains(.unsubscribed) || profile.emailHealth.contains(.groupUnsubscribed)
+        let unsub = health.contains(.unsubscribed) || health.contains(.groupUnsubscribed)
         let g = decider.gate.evaluate(score: ev.score, probability: ev.probability, previousScoreTier: prev?.scoreTier,
                                       disqualifier: disq, unsubscribed: unsub, highValue: highValue)
         // Route.
@@ -245,7 +268,7 @@ struct Context {
         var escalated = false
         var change: String?
         let rules = config.routing
-        if let o = profile.override {
+        if let o = ledger.override(of: handle) {
             overridden = true
             if let prev, prev.overridden, !overrideChanged {
                 tier = prev.tier; queue = prev.queue; owner = prev.ownerID; holds = prev.holdsCapacity
@@ -253,11 +276,11 @@ struct Context {
                 if let t = o.fields.tier, let code = TierCode(name: t.rawValue) { tier = code }
                 queue = o.fields.queue ?? rules.queue(for: tier).queue
                 owner = o.fields.ownerID
-                if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, profile, account, prev, tier, &state, queue: &queue) }
+                if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue) }
                 change = "override"
             }
         } else if tier.assignsOwner {
-            (owner, holds) = assignOwner(id, profile, account, prev, tier, &state, queue: &queue)
+            (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue)
         }
         if !overridden, tier == .salesReady, let prev, prev.tier == .salesReady, prev.escalated, prev.ownerID == owner {
             escalated = true
@@ -304,20 +327,20 @@ struct Context {
                                     escalated: escalated, closed: false, slaDeadline: deadline)
         let stateHash = hashState(id: id, ev: ev, prev: prev, activity: ls.activity)
         state.leads[id, default: LeadState()].decision = decision
-        let emails = emailsOf(profile)
+        let emails = emailsOf(lead)
         if routeChanged {
-            writeDecision(id: routeID, lead: idText, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: nil)
+            writeDecision(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: nil)
             out.routing.append(.init(key: idText, value: w.finish()))
         }
         let audit = AuditExtras(routeChanged: routeChanged, previous: prev, gate: g, stateHash: stateHash)
-        writeDecision(id: auditID, lead: idText, account: profile.account?.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: audit)
+        writeDecision(id: auditID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: audit)
         out.audit.append(.init(key: idText, value: w.finish()))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
     /// owner (if `account_owner_first`); else the first matching territory's
     /// smooth weighted round-robin over owners below capacity; else the overflow queue.
-    mutating func assignOwner(_ id: LeadID, _ profile: LeadProfile, _ account: AccountProfile?, _ prev: LeadDecision?, _ tier: TierCode,
+    mutating func assignOwner(_ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: TierCode,
                               _ state: inout DecisionState, queue: inout String) -> (String?, Bool) {
         let rules = config.routing
         // `held`: the owner whose capacity slot this lead already counts against.
@@ -327,8 +350,8 @@ struct Context {
             if held != o { state.ownerLoad[o, default: 0] += 1 }
             return (o, true)
         }
-        let country = profile.attribute(.country)?.value ?? account?.country
-        let employees = profile.attribute(.employees).flatMap { Double($0.value) } ?? account?.employees.map(Double.init)
+        let country = lead.value(.country) ?? account?.country
+        let employees = lead.value(.employees).flatMap { Double($0) } ?? account?.employees.map(Double.init)
         guard let t = rules.territories.first(where: { $0.matches(country: country, employees: employees) }) else {
             queue = rules.overflowQueue
             return (nil, false)
@@ -382,9 +405,9 @@ struct Context {
         }
     }
 
-    func emailsOf(_ p: LeadProfile) -> [String] {
+    func emailsOf(_ lead: LedgerLead) -> [String] {
         var out: [String] = []
-        for i in p.identifiers where i.kind == .email && !out.contains(i.value) { out.append(i.value) }
+        lead.forEachIdentifier { kind, value in if kind == .email && !out.contains(value) { out.append(value) } }
         return out
     }
 
@@ -433,7 +456,7 @@ struct Context {
 
     mutating func writeDecision(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation,
                                 change: String?, audit: AuditExtras?) {
-        let keyBytes = config.extractor.keyBytes
+        let ex = config.extractor
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(account)
         if let change { w.rawKey(#""change":"#); w.string(change) } else if audit != nil { w.rawKey(#""change":"#); w.null() }
@@ -445,9 +468,8 @@ struct Context {
         w.rawKey(#""propensity":"#); w.double(ev.probability)
         w.endObject()
         if audit != nil {
-            w.rawKey(#""contributions":"#); w.beginObject()
-            for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.contributions[j]) }
-            w.endObject()
+            w.rawKey(#""contributions":"#)
+            ev.contributions.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
         }
         w.rawKey(#""decision_id":"#); w.string(id)
         if let audit { w.rawKey(#""disqualifier":"#); w.optString(audit.gate.disqualifier?.rawValue) }
@@ -456,9 +478,8 @@ struct Context {
         w.rawKey(#""event_time":"#); w.string(eventTimeText)
         w.rawKey(#""explanation_base":"#); w.double(ev.base)
         if audit != nil {
-            w.rawKey(#""features":"#); w.beginObject()
-            for j in sortedFeatureOrder() { w.rawKey(keyBytes[j]); w.double(ev.row[j]) }
-            w.endObject()
+            w.rawKey(#""features":"#)
+            ev.row.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
         }
         if let audit {
             w.rawKey(#""gate":"#); w.beginObject()
@@ -487,8 +508,6 @@ struct Context {
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
-
-    func sortedFeatureOrder() -> [Int] { config.extractor.sortedOrder }
 
     mutating func writeReason(_ j: Int, ev: Evaluation) {
         let ex = config.extractor
@@ -521,27 +540,25 @@ struct Context {
     }
 
     /// The graph path behind an account signal (LeadLedgerCore's `path(from:to:)`).
-    func graphPath(_ ledger: Ledger, feature j: Int, lead: LeadID, account: AccountProfile) -> [PathStep]? {
+    /// The profile is only materialized for the opportunity and hierarchy signals.
+    mutating func graphPath(_ ledger: Ledger, feature j: Int, lead: LeadID, account signals: AccountSignals) -> [PathStep]? {
         typealias I = FeatureCatalogue.Index
         let target: GraphNode
         switch j {
         case I.engagedContacts:
-            let lo = EventTime(milliseconds: event.eventTime.milliseconds &- config.extractor.windowMs)
-            let window = lo...event.eventTime
-            // Without subsidiaries, `engagedContacts` is the account's own contacts (sorted by lead id) in the window.
-            let c = account.subsidiaries.isEmpty
-                ? account.contacts.first { $0.lead != lead && ($0.lastEngaged.map(window.contains) ?? false) }
-                : ledger.engagedContacts(of: account.id, in: window).first { $0.lead != lead }
-            guard let c else { return nil }
-            target = GraphNode(.lead, c.lead.description)
+            // The first engaged contact other than the lead, in `engagedContacts` order (lead id).
+            guard let c = signals.engaged.first(where: { $0 != lead }) else { return nil }
+            target = GraphNode(.lead, c.description)
         case I.openOpportunities:
-            guard let o = account.opportunities.first(where: { !$0.isClosed }) else { return nil }
+            guard let account = accountProfile(signals.id, ledger),
+                  let o = account.opportunities.first(where: { !$0.isClosed }) else { return nil }
             target = GraphNode(.opportunity, o.id)
         case I.hierarchy:
-            guard let other = account.parent ?? account.subsidiaries.first else { return nil }
+            guard let account = accountProfile(signals.id, ledger),
+                  let other = account.parent ?? account.subsidiaries.first else { return nil }
             target = GraphNode(.account, other.rawValue)
         default:
-            target = GraphNode(.account, account.id.rawValue)
+            target = GraphNode(.account, signals.id.rawValue)
         }
         // Every target is within 3 edges (lead → account → colleague/parent → opportunity).
         return ledger.path(from: lead, to: target, maxDepth: 3)

@@ -22,6 +22,11 @@ public struct FeatureExtractor: Sendable {
     let sortedOrder: [Int]
     /// `"name":` bytes per feature (schema order), for the record writer.
     let keyBytes: [[UInt8]]
+    /// The `"name":` keys in sorted order, concatenated, each but the first preceded by `,`
+    /// (``RecordJSON/fixedObject(keys:keyStarts:order:values:)``).
+    let sortedKeyBlob: [UInt8]
+    /// Start of each key in ``sortedKeyBlob`` (count + 1 entries, the last = blob count).
+    let sortedKeyStarts: [Int]
     /// Escaped name per feature (no quotes), for reasons.
     let escapedNames: [[UInt8]]
     /// Escaped ` (<meaning>)` per feature (empty past the catalogue), the end of a reason sentence.
@@ -41,6 +46,15 @@ public struct FeatureExtractor: Sendable {
         let names = schema.names
         sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
         keyBytes = names.map { RecordJSON.encodedKey($0) }
+        var blob: [UInt8] = [], starts: [Int] = []
+        for (k, j) in sortedOrder.enumerated() {
+            starts.append(blob.count)
+            if k > 0 { blob.append(0x2C) }
+            blob.append(contentsOf: keyBytes[j])
+        }
+        starts.append(blob.count)
+        sortedKeyBlob = blob
+        sortedKeyStarts = starts
         func escaped(_ s: String) -> [UInt8] { var w = RecordJSON(); w.escaped(s); return w.bytes }
         escapedNames = names.map(escaped)
         let defs = definitions
@@ -82,9 +96,73 @@ public struct FeatureExtractor: Sendable {
     /// As ``extract(lead:account:ledger:activity:at:into:)``, with a domain memo reused across calls.
     func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
                  at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo) {
+        let signals = account.map { accountSignals($0, ledger: ledger, at: at) }
+        extract(lead: lead, account: signals, activity: activity, at: at, into: x, memo: &memo)
+    }
+
+    /// The engaged-contacts window `[at - window, at]`.
+    func window(at: EventTime) -> ClosedRange<EventTime> {
+        EventTime(milliseconds: at.milliseconds &- windowMs)...at
+    }
+
+    /// The account inputs of the row from a materialized profile.
+    func accountSignals(_ account: AccountProfile, ledger: Ledger, at: EventTime) -> AccountSignals {
+        let w = window(at: at)
+        var engaged: [LeadID] = []
+        if account.subsidiaries.isEmpty {
+            // Same as Ledger.engagedContacts without subsidiaries: the account's own contacts, sorted by lead id.
+            for c in account.contacts { if let t = c.lastEngaged, w.contains(t) { engaged.append(c.lead) } }
+        } else {
+            for c in ledger.engagedContacts(of: account.id, in: w) { engaged.append(c.lead) }
+        }
+        var roles: UInt8 = 0
+        for c in account.contacts { roles |= 1 << UInt8(Self.roles.firstIndex(of: c.role)!) }
+        var hierarchy = 0.0
+        if account.parent != nil || !account.subsidiaries.isEmpty {
+            let rolled = ledger.rolledUpEngagement(of: account.id).total
+            hierarchy = log1p(Double(rolled &- min(rolled, account.engagement.total)))
+        }
+        return AccountSignals(id: account.id, employees: account.employees, industry: account.industry, country: account.country,
+                              ownerID: account.ownerID, competitorDomain: account.domain.map { competitors.contains($0.lowercased()) } ?? false,
+                              engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
+                              openOpportunities: Double(account.opportunities.lazy.filter { !$0.isClosed }.count), hierarchy: hierarchy)
+    }
+
+    /// The account inputs of the row read in place from the ledger (same values as
+    /// from ``LeadLedgerCore/Ledger/account(_:)``'s profile).
+    func accountSignals(_ a: Ledger.AccountHandle, ledger: Ledger, at: EventTime) -> AccountSignals {
+        let w = window(at: at)
+        let id = ledger.id(of: a)
+        let f = ledger.facts(of: a)
+        let links = ledger.hierarchyLinks(of: a)
+        var engaged: [LeadID] = []
+        var roles: UInt8 = 0
+        ledger.forEachContact(of: a) { lead, role, t in
+            roles |= 1 << UInt8(Self.roles.firstIndex(of: role)!)
+            if !links.hasSubsidiaries, let t, w.contains(EventTime(milliseconds: t)) { engaged.append(lead) }
+        }
+        if links.hasSubsidiaries {
+            for c in ledger.engagedContacts(of: id, in: w) { engaged.append(c.lead) }
+        } else {
+            engaged.sort()
+        }
+        var hierarchy = 0.0
+        if links.hasParent || links.hasSubsidiaries {
+            let rolled = ledger.rolledUpEngagement(of: id).total
+            hierarchy = log1p(Double(rolled &- min(rolled, ledger.engagement(of: a).total)))
+        }
+        return AccountSignals(id: id, employees: f.employees, industry: f.industry, country: f.country, ownerID: f.ownerID,
+                              competitorDomain: f.domain.map { competitors.contains($0.lowercased()) } ?? false,
+                              engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
+                              openOpportunities: Double(ledger.openOpportunityCount(of: a)), hierarchy: hierarchy)
+    }
+
+    /// Writes the row of `lead` (with its account's ``AccountSignals``) into `x`.
+    func extract<L: LeadFields>(lead: L, account: AccountSignals?, activity: LeadActivity,
+                                at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo) {
         typealias I = FeatureCatalogue.Index
         for i in 0..<x.count { x[i] = 0 }
-        func attr(_ n: AttributeName) -> String? { lead.attribute(n)?.value }
+        func attr(_ n: AttributeName) -> String? { lead.value(n) }
         // Fit.
         let seniority = attr(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown
         x[I.seniority] = Double(Self.seniorities.firstIndex(of: seniority)!)
@@ -99,18 +177,18 @@ public struct FeatureExtractor: Sendable {
         let country = attr(.country) ?? account?.country
         x[I.countryTarget] = country.map { countries.contains($0.uppercased()) } == true ? 1 : 0
         var emails = 0, free = 0, disposable = 0, competitor = false
-        for id in lead.identifiers where id.kind == .email {
-            guard let domain = Self.mailDomain(id.value) else { continue }
+        lead.forEachIdentifier { kind, value in
+            guard kind == .email, let domain = Self.mailDomain(value) else { return }
             emails += 1
-            let (kind, isCompetitor) = classify(domain: domain, memo: &memo)
-            switch kind {
+            let (mailKind, isCompetitor) = classify(domain: domain, memo: &memo)
+            switch mailKind {
             case .free: free += 1
             case .disposable: disposable += 1
             case .corporate: break
             }
             if isCompetitor { competitor = true }
         }
-        if let d = account?.domain, competitors.contains(d.lowercased()) { competitor = true }
+        if account?.competitorDomain == true { competitor = true }
         x[I.freeMail] = emails > 0 && free == emails ? 1 : 0
         x[I.disposable] = disposable > 0 ? 1 : 0
         x[I.competitor] = competitor ? 1 : 0
@@ -121,7 +199,7 @@ public struct FeatureExtractor: Sendable {
         x[I.tracks] = a.tracks
         x[I.emailEngagement] = a.email
         x[I.crmActivities] = a.crm
-        let last = lead.engagement.lastEngaged
+        let last = lead.lastEngaged
         x[I.daysSince] = last == .min ? .nan : min(365, max(0, Double(at.milliseconds - last) / 86_400_000))
         x[I.pricing] = a.pricing
         x[I.demo] = a.demo
@@ -132,30 +210,18 @@ public struct FeatureExtractor: Sendable {
         x[I.replies] = a.replies
         x[I.contact] = a.contact
         // Email health.
-        let h = lead.emailHealth
+        let h = lead.health
         x[I.bounced] = h.contains(.bounced) ? 1 : 0
         x[I.unsubscribed] = h.contains(.unsubscribed) || h.contains(.groupUnsubscribed) ? 1 : 0
         x[I.spamReported] = h.contains(.spamReported) ? 1 : 0
         // Account signals from the graph.
         if let account {
-            let lo = EventTime(milliseconds: at.milliseconds &- windowMs)
-            // Same results as Ledger.engagedContacts / buyingCenterCoverage, from the
-            // already materialized contacts when the account has no subsidiaries.
-            var engagedOthers = 0
-            if account.subsidiaries.isEmpty {
-                for c in account.contacts where c.lead != lead.id { if let t = c.lastEngaged, t >= lo, t <= at { engagedOthers += 1 } }
-            } else {
-                engagedOthers = ledger.engagedContacts(of: account.id, in: lo...at).lazy.filter { $0.lead != lead.id }.count
-            }
+            var engagedOthers = account.engaged.count
+            for c in account.engaged where c == lead.leadID { engagedOthers -= 1 }
             x[I.engagedContacts] = Double(engagedOthers)
-            var roles: UInt8 = 0
-            for c in account.contacts { roles |= 1 << UInt8(Self.roles.firstIndex(of: c.role)!) }
-            x[I.coverage] = Double(roles.nonzeroBitCount) / Double(Self.roles.count)
-            x[I.openOpportunities] = Double(account.opportunities.lazy.filter { !$0.isClosed }.count)
-            if account.parent != nil || !account.subsidiaries.isEmpty {
-                let rolled = ledger.rolledUpEngagement(of: account.id).total
-                x[I.hierarchy] = log1p(Double(rolled &- min(rolled, account.engagement.total)))
-            }
+            x[I.coverage] = account.coverage
+            x[I.openOpportunities] = account.openOpportunities
+            x[I.hierarchy] = account.hierarchy
         }
         // One-hot categorical attributes.
         var col = I.builtInCount
@@ -180,6 +246,59 @@ public struct FeatureExtractor: Sendable {
         values.withUnsafeMutableBufferPointer { extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: $0) }
         return FeatureVector(schema: schema, values: values)
     }
+}
+
+/// What feature extraction and the gate read of a lead: a ``LeadProfile``, or
+/// ``LedgerLead`` (read in place from the ledger's columns).
+protocol LeadFields {
+    var leadID: LeadID { get }
+    /// The attribute's current value.
+    func value(_ name: AttributeName) -> String?
+    /// Each identifier, in profile order.
+    func forEachIdentifier(_ body: (IdentifierKind, String) -> Void)
+    /// Last active engagement (ms; `.min` when none).
+    var lastEngaged: Int64 { get }
+    var health: EmailHealth { get }
+    var outcomeKind: OutcomeKind? { get }
+}
+
+extension LeadProfile: LeadFields {
+    var leadID: LeadID { id }
+    func value(_ name: AttributeName) -> String? { attribute(name)?.value }
+    func forEachIdentifier(_ body: (IdentifierKind, String) -> Void) { for i in identifiers { body(i.kind, i.value) } }
+    var lastEngaged: Int64 { engagement.lastEngaged }
+    var health: EmailHealth { emailHealth }
+    var outcomeKind: OutcomeKind? { outcome?.kind }
+}
+
+/// A lead read in place from a ``Ledger`` (no ``LeadProfile`` built).
+struct LedgerLead: LeadFields {
+    let ledger: Ledger
+    let handle: Ledger.LeadHandle
+    var leadID: LeadID { ledger.id(of: handle) }
+    func value(_ name: AttributeName) -> String? { ledger.attribute(name, of: handle) }
+    func forEachIdentifier(_ body: (IdentifierKind, String) -> Void) { ledger.forEachIdentifier(of: handle, body) }
+    var lastEngaged: Int64 { ledger.engagement(of: handle).lastEngaged }
+    var health: EmailHealth { ledger.emailHealth(of: handle) }
+    var outcomeKind: OutcomeKind? { ledger.outcome(of: handle)?.kind }
+}
+
+/// The account-level inputs of a feature row: the same for every contact of
+/// the account at one event time, so computed once per account per event.
+struct AccountSignals {
+    var id: AccountID
+    var employees: Int?
+    var industry: String?
+    var country: String?
+    var ownerID: String?
+    /// The account's domain is a competitor domain.
+    var competitorDomain: Bool
+    /// Contacts engaged in the window (with subsidiaries' contacts when it has any), sorted by lead id.
+    var engaged: [LeadID]
+    var coverage: Double
+    var openOpportunities: Double
+    /// `hierarchy` feature value (0 without parent or subsidiaries).
+    var hierarchy: Double
 }
 
 /// Memo of pure per-domain classifications (a cache: never part of any output order).

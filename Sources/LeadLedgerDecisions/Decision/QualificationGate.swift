@@ -92,14 +92,20 @@ public struct QualificationGate: Sendable {
     }
 
     public func disqualifier(lead: LeadProfile, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
+        disqualifier(fields: lead, row: row)
+    }
+
+    /// ``disqualifier(lead:row:)`` for any ``LeadFields`` (e.g. a lead read in place from the ledger).
+    func disqualifier<L: LeadFields>(fields lead: L, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
         typealias I = FeatureCatalogue.Index
         if row[I.competitor] == 1 { return .competitor }
-        if let t = lead.attribute(.title)?.value, Self.mentionsStudent(t) { return .student }
-        if row[I.disposable] == 1 || lead.emailHealth.contains(.spamReported) { return .spamTrap }
-        if lead.emailHealth.contains(.bounced) { return .hardBounce }
+        if let t = lead.value(.title), Self.mentionsStudent(t) { return .student }
+        let health = lead.health
+        if row[I.disposable] == 1 || health.contains(.spamReported) { return .spamTrap }
+        if health.contains(.bounced) { return .hardBounce }
         if configuration.unsubscribePolicy == .disqualify,
-           lead.emailHealth.contains(.unsubscribed) || lead.emailHealth.contains(.groupUnsubscribed) { return .unsubscribed }
-        if lead.outcome?.kind == .disqualified { return .crmDisqualified }
+           health.contains(.unsubscribed) || health.contains(.groupUnsubscribed) { return .unsubscribed }
+        if lead.outcomeKind == .disqualified { return .crmDisqualified }
         return nil
     }
 }

@@ -76,24 +76,67 @@ public struct RecordJSON: Sendable {
     }
     /// `v` in the record's number format, without a separator (`null` when not finite or too large).
     mutating func number(_ v: Double) {
-        guard v.isFinite, abs(v) < 9.0e12 else { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]); return }
-        let s = (v * Self.scale).rounded(.toNearestOrAwayFromZero)
-        if s == 0 { bytes.append(0x30); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
+            let n = Self.writeNumber(v, to: buf.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
+        }
+    }
+
+    /// Writes `v` in the record's number format at `p` (at most 24 bytes) and returns the byte count.
+    @inline(__always)
+    static func writeNumber(_ v: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        guard v.isFinite, abs(v) < 9.0e12 else { p[0] = 0x6E; p[1] = 0x75; p[2] = 0x6C; p[3] = 0x6C; return 4 }
+        let s = (v * scale).rounded(.toNearestOrAwayFromZero)
+        if s == 0 { p[0] = 0x30; return 1 }
         let m = UInt64(abs(s))
         var whole = m / 1_000_000
         var frac = m % 1_000_000
-        // Digits are written backwards into a stack buffer, then appended at once.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
-            var i = 32
-            if frac != 0 {
-                var digits = 6
-                while frac % 10 == 0 { frac /= 10; digits -= 1 }
-                for _ in 0..<digits { i -= 1; buf[i] = UInt8(truncatingIfNeeded: frac % 10) + 0x30; frac /= 10 }
-                i -= 1; buf[i] = 0x2E
+        var n = 0
+        if s < 0 { p[0] = 0x2D; n = 1 }
+        var wholeDigits = 1
+        var t = whole
+        while t >= 10 { t /= 10; wholeDigits += 1 }
+        var i = n + wholeDigits
+        repeat { i -= 1; p[i] = UInt8(truncatingIfNeeded: whole % 10) + 0x30; whole /= 10 } while whole > 0
+        n += wholeDigits
+        if frac != 0 {
+            var digits = 6
+            while frac % 10 == 0 { frac /= 10; digits -= 1 }
+            p[n] = 0x2E
+            var j = n + digits
+            for _ in 0..<digits { p[j] = UInt8(truncatingIfNeeded: frac % 10) + 0x30; frac /= 10; j -= 1 }
+            n += digits + 1
+        }
+        return n
+    }
+
+    /// Writes an object with fixed keys in one pass: member `k` is the bytes
+    /// `keys[keyStarts[k]..<keyStarts[k + 1]]` (the pre-encoded `"name":`,
+    /// preceded by `,` for k > 0) followed by `values[order[k]]` as a number.
+    /// Same bytes as `beginObject()`, `rawKey`/`double` per member, `endObject()`.
+    mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>) {
+        comma()
+        let count = order.count
+        let bound = keys.count + 24 * count + 2
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buf in
+            let out = buf.baseAddress!
+            out[0] = 0x7B
+            var n = 1
+            keys.withUnsafeBufferPointer { kb in
+                keyStarts.withUnsafeBufferPointer { ks in
+                    order.withUnsafeBufferPointer { ob in
+                        for k in 0..<count {
+                            let a = ks[k], len = ks[k + 1] - a
+                            (out + n).update(from: kb.baseAddress! + a, count: len)
+                            n += len
+                            n += Self.writeNumber(values[ob[k]], to: out + n)
+                        }
+                    }
+                }
             }
-            repeat { i -= 1; buf[i] = UInt8(truncatingIfNeeded: whole % 10) + 0x30; whole /= 10 } while whole > 0
-            if s < 0 { i -= 1; buf[i] = 0x2D }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<32]))
+            out[n] = 0x7D
+            n += 1
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
         }
     }
     mutating func string(_ s: String) { comma(); rawString(s) }
