@@ -427,11 +427,20 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
     func manualAssign(_ partitions: [KafkaTopicPartitionOffset]) throws(KafkaError) {
         try withHandle(operation: "assign") { (rk) throws(KafkaError) in
             removePartitions(assignment)
+            // Register the partitions before librdkafka starts fetching them: the poll
+            // thread drops messages of partitions that are not registered (revoked
+            // ones), and on a loaded machine the first fetch can be served before
+            // this thread gets to run again after rd_kafka_assign. Registering after
+            // the call lost those messages, and a LogReader then waited forever.
+            let streams = addPartitions(partitions.map(\.topicPartition))
             let list = RdKafka.makeList(partitions)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let err = rd_kafka_assign(rk, list)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "assign") }
-            for stream in addPartitions(partitions.map(\.topicPartition)) {
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                removePartitions(partitions.map(\.topicPartition))
+                throw KafkaError(err, operation: "assign")
+            }
+            for stream in streams {
                 partitionChannel.send(stream)
             }
         }
