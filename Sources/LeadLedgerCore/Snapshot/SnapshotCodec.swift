@@ -248,6 +248,15 @@ struct SnapshotWriter {
     mutating func optInt(_ v: Int?) {
         if let v { u8(1); zigzag(Int64(v)) } else { u8(0) }
     }
+    /// Writes a table keyed by index: its count, then each key followed by what
+    /// `value` writes for it, in key order (nothing hash-ordered).
+    mutating func sortedTable<Value>(_ table: [UInt32: Value], _ value: (inout SnapshotWriter, Value) -> Void) {
+        varint(table.count)
+        for key in table.keys.sorted() {
+            varint(key)
+            value(&self, table[key]!)
+        }
+    }
     mutating func indices(_ a: [UInt32]) {
         varint(a.count)
         for x in a { varint(x) }
