@@ -96,10 +96,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Helpers the broker and CLI test targets share (time limits, processes,
+        // the test broker). A plain library target under Tests/, not a product.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "KafkaTests",
             dependencies: [
                 "Kafka",
+                "TestSupport",
                 // Built so tests can spawn the CLI from the products directory.
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
@@ -109,6 +116,7 @@ let package = Package(
             name: "LeadLedgerEngineTests",
             dependencies: [
                 "Kafka",
+                "TestSupport",
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// Maps a raw score (a margin, a probability or points) to a calibrated probability.
 public enum Calibrator: Sendable, Equatable {
@@ -121,11 +122,11 @@ public enum Calibrator: Sendable, Equatable {
     var json: JSONValue {
         switch self {
         case let .identity(fromMargin):
-            return .object([("method", .string("identity")), ("from_margin", .bool(fromMargin))])
+            return .object(["method": .string("identity"), "from_margin": .bool(fromMargin)])
         case let .platt(a, b):
-            return .object([("method", .string("platt")), ("a", .number(a)), ("b", .number(b))])
+            return .object(["method": .string("platt"), "a": .number(a), "b": .number(b)])
         case let .isotonic(x, y):
-            return .object([("method", .string("isotonic")), ("x", .array(x.map { .number($0) })), ("y", .array(y.map { .number($0) }))])
+            return .object(["method": .string("isotonic"), "x": .array(x.map { .number($0) }), "y": .array(y.map { .number($0) })])
         }
     }
 

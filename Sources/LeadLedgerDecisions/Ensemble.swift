@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// One input of an ``Ensemble``.
 public enum EnsembleModel: Sendable {
@@ -209,17 +210,17 @@ public struct Ensemble: Sendable {
     /// "features", "format", "format_version", "top_k", "tree_explanation"}`.
     public func artifactData() throws -> Data {
         try StableJSON.encode(.object([
-            ("format", .string(Self.format)),
-            ("format_version", .int(1)),
-            ("features", .array(schema.names.map { .string($0) })),
-            ("bias", .number(bias)),
-            ("top_k", .int(topK)),
-            ("tree_explanation", .string(treeExplanation.rawValue)),
-            ("calibration", calibration.json),
-            ("components", .array(components.map { c in
-                .object([("name", .string(c.name)), ("kind", .string(c.model.kind)),
-                         ("model_version", .string(c.modelVersion)), ("weight", .number(c.weight))])
-            })),
+            "format": .string(Self.format),
+            "format_version": .int(1),
+            "features": .array(schema.names.map { .string($0) }),
+            "bias": .number(bias),
+            "top_k": .int(topK),
+            "tree_explanation": .string(treeExplanation.rawValue),
+            "calibration": calibration.json,
+            "components": .array(components.map { c in
+                .object(["name": .string(c.name), "kind": .string(c.model.kind),
+                         "model_version": .string(c.modelVersion), "weight": .number(c.weight)])
+            }),
         ]))
     }
 

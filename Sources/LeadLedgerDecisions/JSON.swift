@@ -1,41 +1,37 @@
 import Foundation
+import LeadLedgerCore
 
-/// A parsed JSON value. Objects keep their members in document order (an array
-/// of pairs, not a dictionary) so nothing depends on hash order.
-public enum JSONValue: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    /// A number, kept as its source text was parsed: integral literals without
-    /// fraction or exponent stay exact in `int`.
-    case number(Double)
-    case int(Int)
-    case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+// Artifacts are read and written with the core's JSON (`JSONValue`, `JSONParser`,
+// `CanonicalJSON`); this file adds what the model layer needs on top: errors that
+// name the artifact, line and column, exact integers, and the stable encoding.
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
-        case let (.int(a), .int(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: return false
+extension JSONParser {
+    /// Parses a model artifact or dump. Integral literals stay exact
+    /// (``JSONValue/int(_:)``); nesting is limited to 512 levels and size is not
+    /// limited. A syntax error becomes a ``DecisionsError`` (`invalid_artifact`)
+    /// naming `source` and the 1-based line and column where parsing stopped.
+    public static func parse(_ data: Data, source: String = "<json>") throws(DecisionsError) -> JSONValue {
+        let bytes = [UInt8](data)
+        do throws(JSONSyntaxError) {
+            return try parseReportingOffset(bytes, limits: JSONLimits(maxBytes: .max, maxDepth: 512), keepingIntegers: true)
+        } catch {
+            let location = error.location(in: bytes)
+            throw DecisionsError(.invalidArtifact, "malformed JSON: " + error.reason, file: source,
+                                 line: location?.line, column: location?.column)
         }
     }
+}
 
-    /// The member named `key` of an object (first match), or nil.
-    public subscript(key: String) -> JSONValue? {
-        guard case let .object(members) = self else { return nil }
-        for (name, value) in members where name == key { return value }
-        return nil
+/// Lenient accessors for reading artifacts.
+extension JSONValue {
+    /// The member named `key` of an object (the last one, as ``JSONObject`` reads), or nil.
+    subscript(key: String) -> JSONValue? {
+        guard case let .object(object) = self else { return nil }
+        return object[key]
     }
 
     /// The value as a Double (numbers and integers).
-    public var double: Double? {
+    var double: Double? {
         switch self {
         case let .number(d): return d
         case let .int(i): return Double(i)
@@ -44,7 +40,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value as an Int (integers, and integral numbers).
-    public var int: Int? {
+    var int: Int? {
         switch self {
         case let .int(i): return i
         case let .number(d): return d.rounded() == d && abs(d) < 9.0e15 ? Int(d) : nil
@@ -53,163 +49,30 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// The value as a String.
-    public var string: String? { if case let .string(s) = self { return s }; return nil }
+    var string: String? { if case let .string(s) = self { return s }; return nil }
     /// The value as an array.
-    public var array: [JSONValue]? { if case let .array(a) = self { return a }; return nil }
+    var array: [JSONValue]? { if case let .array(a) = self { return a }; return nil }
     /// The value as a Bool (also accepts the integers 0 and 1, as XGBoost writes them).
-    public var bool: Bool? {
+    var bool: Bool? {
         switch self {
         case let .bool(b): return b
         case let .int(i) where i == 0 || i == 1: return i == 1
         default: return nil
         }
     }
-}
 
-/// A small, strict JSON parser (RFC 8259) producing ``JSONValue``.
-/// Numbers are converted with Swift's correctly rounded `Double(String)`.
-public struct JSONParser {
-    private let bytes: [UInt8]
-    private var index = 0
-    private let source: String
-
-    /// Parses `data`; `source` names the input in error messages.
-    public static func parse(_ data: Data, source: String = "<json>") throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(data), source: source)
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == parser.bytes.count else { throw parser.error("trailing characters after the JSON value") }
-        return value
-    }
-
-    private init(bytes: [UInt8], source: String) { self.bytes = bytes; self.source = source }
-
-    private func error(_ message: String) -> DecisionsError {
-        var line = 1, column = 1
-        for b in bytes[0..<min(index, bytes.count)] { if b == 0x0A { line += 1; column = 1 } else { column += 1 } }
-        return DecisionsError(.invalidArtifact, "malformed JSON: " + message, file: source, line: line, column: column)
-    }
-
-    private mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
-    }
-
-    private mutating func parseValue(depth: Int) throws -> JSONValue {
-        guard depth < 512 else { throw error("nesting deeper than 512") }
-        guard index < bytes.count else { throw error("unexpected end of input") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"):
-            index += 1
-            var members: [(String, JSONValue)] = []
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-                index += 1
-                skipWhitespace()
-                members.append((key, try parseValue(depth: depth + 1)))
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated object") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                throw error("expected ',' or '}'")
-            }
-        case UInt8(ascii: "["):
-            index += 1
-            var elements: [JSONValue] = []
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-            while true {
-                skipWhitespace()
-                elements.append(try parseValue(depth: depth + 1))
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unterminated array") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-                throw error("expected ',' or ']'")
-            }
-        case UInt8(ascii: "\""):
-            return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        default:
-            return try parseNumber()
+    /// The first non-finite number in the value, depth first, or nil.
+    var firstNonFiniteNumber: Double? {
+        switch self {
+        case let .number(d): return d.isFinite ? nil : d
+        case let .array(items):
+            for item in items { if let d = item.firstNonFiniteNumber { return d } }
+            return nil
+        case let .object(object):
+            for member in object.members { if let d = member.value.firstNonFiniteNumber { return d } }
+            return nil
+        case .null, .bool, .int, .string: return nil
         }
-    }
-
-    private mutating func literal(_ word: String) throws {
-        let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else { throw error("invalid literal") }
-        index += w.count
-    }
-
-    private mutating func parseNumber() throws -> JSONValue {
-        let start = index
-        var integral = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        while index < bytes.count {
-            let b = bytes[index]
-            if b >= 0x30 && b <= 0x39 { index += 1 } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") { integral = false; index += 1 } else { break }
-        }
-        guard index > start else { throw error("unexpected character") }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if integral, let i = Int(text) { return .int(i) }
-        guard let d = Double(text), d.isFinite else { throw error("invalid number '\(text)'") }
-        return .number(d)
-    }
-
-    private mutating func parseString() throws -> String {
-        index += 1  // opening quote
-        var out: [UInt8] = []
-        while true {
-            guard index < bytes.count else { throw error("unterminated string") }
-            let b = bytes[index]
-            index += 1
-            if b == UInt8(ascii: "\"") { break }
-            if b == UInt8(ascii: "\\") {
-                guard index < bytes.count else { throw error("unterminated escape") }
-                let e = bytes[index]
-                index += 1
-                switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00 {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else { throw error("unpaired surrogate") }
-                        index += 2
-                        let low = try hex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid surrogate pair") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default: throw error("invalid escape")
-                }
-            } else {
-                guard b >= 0x20 else { throw error("control character in string") }
-                out.append(b)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { throw error("invalid \\u escape") }
-        index += 4
-        return v
     }
 }
 
@@ -217,62 +80,18 @@ public struct JSONParser {
 /// object keys sorted by their UTF-8 bytes, no insignificant whitespace except
 /// one newline at the end, integers in decimal, doubles in Swift's shortest
 /// round-trip form (`Double.description`, locale-independent, e.g. `0.1`,
-/// `1e-05`, `3.0`), so that parsing the text gives back the identical bits.
+/// `1e-05`, `3.0`), so that parsing the text gives back the identical bits
+/// (``CanonicalJSON`` with ``CanonicalJSON/NumberFormat/roundTrip``).
 /// Non-finite doubles cannot be encoded.
 public enum StableJSON {
     /// Encodes `value`; throws for non-finite numbers.
-    public static func encode(_ value: JSONValue) throws -> Data {
-        var out: [UInt8] = []
-        try write(value, into: &out)
+    public static func encode(_ value: JSONValue) throws(DecisionsError) -> Data {
+        if let d = value.firstNonFiniteNumber {
+            throw DecisionsError(.invalidInput, "cannot encode non-finite number \(d) in JSON")
+        }
+        var out = CanonicalJSON.encode(value, numbers: .roundTrip)
         out.append(0x0A)
         return Data(out)
-    }
-
-    private static func write(_ value: JSONValue, into out: inout [UInt8]) throws {
-        switch value {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case let .bool(b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case let .int(i): out.append(contentsOf: Array(String(i).utf8))
-        case let .number(d):
-            guard d.isFinite else { throw DecisionsError(.invalidInput, "cannot encode non-finite number \(d) in JSON") }
-            out.append(contentsOf: Array((d == 0 ? "0.0" : d.description).utf8))
-        case let .string(s): writeString(s, into: &out)
-        case let .array(elements):
-            out.append(UInt8(ascii: "["))
-            for (i, e) in elements.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                try write(e, into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case let .object(members):
-            let sorted = members.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, v)) in sorted.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                try write(v, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        for b in s.utf8 {
-            switch b {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
-            }
-        }
-        out.append(0x22)
     }
 }
 

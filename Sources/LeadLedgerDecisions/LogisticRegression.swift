@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// Labeled examples in one flat row-major matrix (`rows[i * featureCount + j]`).
 /// Labels are 0 or 1. Row order is meaningful: ``split(holdoutFraction:)``
@@ -326,19 +327,23 @@ public struct LogisticRegression: Sendable {
     /// keys sorted, numbers as in ``StableJSON``.
     public func artifactData() throws -> Data {
         let t = training
+        var standardization: JSONObject = ["means": .array(means.map { .number($0) }), "scales": .array(scales.map { .number($0) })]
+        if let ranges {
+            standardization.members.append(.init("ranges", .object(["minimums": .array(ranges.minimums.map { .number($0) }),
+                                                                     "maximums": .array(ranges.maximums.map { .number($0) })])))
+        }
         let value: JSONValue = .object([
-            ("format", .string(Self.format)),
-            ("format_version", .int(1)),
-            ("features", .array(schema.names.map { .string($0) })),
-            ("standardization", .object([("means", .array(means.map { .number($0) })), ("scales", .array(scales.map { .number($0) }))]
-                + (ranges.map { [("ranges", JSONValue.object([("minimums", .array($0.minimums.map { .number($0) })), ("maximums", .array($0.maximums.map { .number($0) }))]))] } ?? []))),
-            ("coefficients", .array(coefficients.map { .number($0) })),
-            ("intercept", .number(intercept)),
-            ("training", .object([("examples", .int(t.examples)), ("positives", .int(t.positives)), ("range", .string(t.range)),
-                                  ("c", .number(t.c)), ("iterations", .int(t.iterations)), ("converged", .bool(t.converged)),
-                                  ("objective", .number(t.objective))])),
-            ("holdout", holdout?.json ?? .null),
-            ("calibration", calibration?.json ?? .null),
+            "format": .string(Self.format),
+            "format_version": .int(1),
+            "features": .array(schema.names.map { .string($0) }),
+            "standardization": .object(standardization),
+            "coefficients": .array(coefficients.map { .number($0) }),
+            "intercept": .number(intercept),
+            "training": .object(["examples": .int(t.examples), "positives": .int(t.positives), "range": .string(t.range),
+                                 "c": .number(t.c), "iterations": .int(t.iterations), "converged": .bool(t.converged),
+                                 "objective": .number(t.objective)]),
+            "holdout": holdout?.json ?? .null,
+            "calibration": calibration?.json ?? .null,
         ])
         return try StableJSON.encode(value)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// Evaluation metrics for binary scores. Every function sums in a fixed order
 /// (input order, or the documented sorted order) so results are reproducible bit for bit.
@@ -118,9 +119,9 @@ public struct EvaluationReport: Sendable, Equatable {
     }
 
     var json: JSONValue {
-        .object([("examples", .int(examples)), ("positives", .int(positives)), ("auc", .number(auc)),
-                 ("log_loss", .number(logLoss)), ("brier", .number(brier)), ("ece", .number(ece)),
-                 ("precision_at_top_10pct", .number(precisionAtTop10))])
+        .object(["examples": .int(examples), "positives": .int(positives), "auc": .number(auc),
+                 "log_loss": .number(logLoss), "brier": .number(brier), "ece": .number(ece),
+                 "precision_at_top_10pct": .number(precisionAtTop10)])
     }
 
     init(json: JSONValue, reader: ArtifactReader, path: String) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// A gradient-boosted tree ensemble imported from an XGBoost JSON model
 /// (`Booster.save_model("m.json")`) or a LightGBM JSON dump (`Booster.dump_model()`).

@@ -217,7 +217,7 @@ struct DecisionsBenchmark: ParsableCommand {
 enum SyntheticXGBoost {
     static func model(trees: Int, depth: Int, schema: FeatureSchema, sample: Dataset, rng: inout SplitMix64) throws -> Data {
         let d = schema.count
-        var treeValues: [LeadLedgerDecisions.JSONValue] = []
+        var treeValues: [JSONValue] = []
         for t in 0..<trees {
             let nodes = (1 << (depth + 1)) - 1
             let internalCount = (1 << depth) - 1
@@ -248,31 +248,31 @@ enum SyntheticXGBoost {
             let left = (0..<nodes).map { $0 < internalCount ? 2 * $0 + 1 : -1 }
             let right = (0..<nodes).map { $0 < internalCount ? 2 * $0 + 2 : -1 }
             treeValues.append(.object([
-                ("id", .int(t)),
-                ("left_children", .array(left.map { .int($0) })),
-                ("right_children", .array(right.map { .int($0) })),
-                ("split_indices", .array(splitIndex.map { .int($0) })),
-                ("split_conditions", .array(cond.map { .number($0) })),
-                ("default_left", .array(defaultLeft.map { .int($0) })),
-                ("sum_hessian", .array(cover.map { .number($0) })),
-                ("split_type", .array((0..<nodes).map { _ in .int(0) })),
-                ("tree_param", .object([("num_nodes", .string(String(nodes))), ("size_leaf_vector", .string("1"))])),
+                "id": .int(t),
+                "left_children": .array(left.map { .int($0) }),
+                "right_children": .array(right.map { .int($0) }),
+                "split_indices": .array(splitIndex.map { .int($0) }),
+                "split_conditions": .array(cond.map { .number($0) }),
+                "default_left": .array(defaultLeft.map { .int($0) }),
+                "sum_hessian": .array(cover.map { .number($0) }),
+                "split_type": .array((0..<nodes).map { _ in .int(0) }),
+                "tree_param": .object(["num_nodes": .string(String(nodes)), "size_leaf_vector": .string("1")]),
             ]))
         }
         return try StableJSON.encode(.object([
-            ("version", .array([.int(3), .int(2), .int(0)])),
-            ("learner", .object([
-                ("feature_names", .array(schema.names.map { .string($0) })),
-                ("objective", .object([("name", .string("binary:logistic"))])),
-                ("learner_model_param", .object([
-                    ("base_score", .string("[3E-1]")), ("num_class", .string("0")),
-                    ("num_feature", .string(String(d))), ("num_target", .string("1")),
-                ])),
-                ("gradient_booster", .object([
-                    ("name", .string("gbtree")),
-                    ("model", .object([("trees", .array(treeValues)), ("tree_info", .array(treeValues.map { _ in .int(0) }))])),
-                ])),
-            ])),
+            "version": .array([.int(3), .int(2), .int(0)]),
+            "learner": .object([
+                "feature_names": .array(schema.names.map { .string($0) }),
+                "objective": .object(["name": .string("binary:logistic")]),
+                "learner_model_param": .object([
+                    "base_score": .string("[3E-1]"), "num_class": .string("0"),
+                    "num_feature": .string(String(d)), "num_target": .string("1"),
+                ]),
+                "gradient_booster": .object([
+                    "name": .string("gbtree"),
+                    "model": .object(["trees": .array(treeValues), "tree_info": .array(treeValues.map { _ in .int(0) })]),
+                ]),
+            ]),
         ]))
     }
 }

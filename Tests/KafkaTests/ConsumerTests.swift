@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Consumer")
@@ -43,8 +44,8 @@ struct ConsumerTests {
     @Test(.timeLimit(.minutes(2)))
     func commitStopRestartResumesAtCommittedOffset() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("commit")
-        let group = uniqueTopic("group")
+        let topic = uniqueName("commit")
+        let group = uniqueName("group")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         try await produceNumbered(topic, count: 100, brokers: brokers)
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
@@ -71,7 +72,7 @@ struct ConsumerTests {
     @Test(.timeLimit(.minutes(2)))
     func assignAtOffsetAndSeekReplayExactly() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("seek")
+        let topic = uniqueName("seek")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         try await produceNumbered(topic, count: 100, brokers: brokers)
 
@@ -102,8 +103,8 @@ struct ConsumerTests {
     @Test(.timeLimit(.minutes(2)))
     func perPartitionStreams() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("perpartition")
-        let group = uniqueTopic("group")
+        let topic = uniqueName("perpartition")
+        let group = uniqueName("group")
         try await createTopic(topic, partitions: 3, brokers: brokers)
         try await produceNumbered(topic, count: 300, partition: nil, brokers: brokers)
 
@@ -150,8 +151,8 @@ struct ConsumerTests {
     @Test(.timeLimit(.minutes(2)))
     func rebalanceHandlerCommitsBeforeRevoke() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("revoke")
-        let group = uniqueTopic("group")
+        let topic = uniqueName("revoke")
+        let group = uniqueName("group")
         try await createTopic(topic, partitions: 2, brokers: brokers)
         try await produceNumbered(topic, count: 20, partition: 0, brokers: brokers)
 
@@ -194,7 +195,7 @@ struct ConsumerTests {
     @Test(.timeLimit(.minutes(2)))
     func pauseAndResume() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("pause")
+        let topic = uniqueName("pause")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         try await produceNumbered(topic, count: 10, brokers: brokers)
         var configuration = consumerConfiguration(brokers)

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Synchronization
+import TestSupport
 import Testing
 
 /// A `leadledger consume` process whose stdout lines are collected as they come.
@@ -127,8 +128,8 @@ struct GroupHandoverTests {
     @Test(.timeLimit(.minutes(3)), arguments: [SIGTERM, SIGKILL])
     func memberLeavesAndTheOtherTakesOver(leaveSignal: Int32) async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("handover")
-        let group = uniqueTopic("handover-group")
+        let topic = uniqueName("handover")
+        let group = uniqueName("handover-group")
         try await createTopic(topic, partitions: 6, brokers: brokers)
 
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import TestSupport
 import Testing
 
 /// Interoperability with independent clients: kcat and confluent-kafka (Python).
@@ -29,7 +30,7 @@ struct InteropTests {
     @Test(.timeLimit(.minutes(1)))
     func kcatProducesSwiftConsumes() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("kcat-in")
+        let topic = uniqueName("kcat-in")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let input = (0..<20).map { "key-\($0):value \($0) with spaces" }.joined(separator: "\n") + "\n"
         let started = ContinuousClock.now
@@ -50,7 +51,7 @@ struct InteropTests {
     @Test(.timeLimit(.minutes(1)))
     func confluentProducesSwiftConsumes() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("confluent-in")
+        let topic = uniqueName("confluent-in")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let script = """
         import sys
@@ -83,7 +84,7 @@ struct InteropTests {
     @Test(.timeLimit(.minutes(1)))
     func swiftProducesConfluentConsumes() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("confluent-out")
+        let topic = uniqueName("confluent-out")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)
         for i in 0..<30 {

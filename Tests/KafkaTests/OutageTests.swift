@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Synchronization
+import TestSupport
 import Testing
 
 /// Broker outages, on a broker of its own (port 19420) that this test stops.
@@ -22,7 +23,7 @@ struct OutageTests {
         defer { TestBroker.stopInBackground(port: Self.port) }
         let pid = try TestBroker.pid(port: Self.port)
         defer { kill(pid, SIGCONT) }
-        let topic = uniqueTopic("outage")
+        let topic = uniqueName("outage")
         try await createTopic(topic, partitions: 1, brokers: brokers)
 
         var patientConfig = producerConfiguration(brokers)
@@ -102,7 +103,7 @@ struct OutageTests {
         }
 
         // A group consumer and a producer with undelivered messages; then the broker goes away.
-        var groupConfig = consumerConfiguration(brokers, group: uniqueTopic("outage-group"))
+        var groupConfig = consumerConfiguration(brokers, group: uniqueName("outage-group"))
         groupConfig.closeTimeout = .seconds(3)
         let member = try KafkaConsumer(configuration: groupConfig, logger: testLogger)
         try member.subscribe(topics: [topic])

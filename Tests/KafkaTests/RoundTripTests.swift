@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Round trip")
@@ -12,7 +13,7 @@ struct RoundTripTests {
     @Test(.timeLimit(.minutes(3)))
     func hundredThousandKeyedMessagesRoundTrip() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("roundtrip")
+        let topic = uniqueName("roundtrip")
         try await createTopic(topic, partitions: 3, brokers: brokers)
         let total = 100_000
 
@@ -87,7 +88,7 @@ struct RoundTripTests {
     @Test(.timeLimit(.minutes(1)))
     func sendReturnsDeliveryReport() async throws {
         let brokers = try await TestBroker.brokers()
-        let topic = uniqueTopic("send")
+        let topic = uniqueName("send")
         try await createTopic(topic, partitions: 2, brokers: brokers)
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)
         var reports: [KafkaDeliveryReport] = []

@@ -127,6 +127,30 @@ struct HostileInputTests {
         do { _ = try JSONParser.parse(objs); Issue.record("accepted") } catch { #expect(error.code == .nestingTooDeep) }
     }
 
+    @Test("integers are kept exact only on request; a syntax error keeps its offset, line and column")
+    func integersAndOffsets() throws {
+        let text = "[1, 1.0, -0, 2e0, 9007199254740993, 12345678901234567890]"
+        #expect(try JSONParser.parse(text) == .array([.number(1), .number(1), .number(0), .number(2), .number(9007199254740992), .number(1.2345678901234567890e19)]))
+        #expect(try JSONParser.parseReportingOffset(Array(text.utf8), keepingIntegers: true)
+                == .array([.int(1), .number(1), .int(0), .number(2), .int(9007199254740993), .number(1.2345678901234567890e19)]))
+        let bad = Array("{\n  \"a\": ,\n}".utf8)
+        do {
+            _ = try JSONParser.parseReportingOffset(bad)
+            Issue.record("accepted")
+        } catch {
+            #expect(error == JSONSyntaxError(.malformedJSON, "unexpected character ','", offset: 9))
+            #expect(error.location(in: bad)! == (line: 2, column: 8))
+            #expect(error.contractError == ContractError(.malformedJSON, "unexpected character ',' at byte 9"))
+        }
+    }
+
+    @Test("canonical JSON can print numbers in round-trip form; objects take dictionary literals")
+    func roundTripNumbers() {
+        let value: JSONValue = .object(["b": .array([.number(3), .int(3), .number(0.1), .number(-0.0), .number(1e-5)]), "a": .null])
+        #expect(CanonicalJSON.string(value) == #"{"a":null,"b":[3,3,0.1,0,1e-05]}"#)
+        #expect(String(decoding: CanonicalJSON.encode(value, numbers: .roundTrip), as: UTF8.self) == #"{"a":null,"b":[3.0,3,0.1,0.0,1e-05]}"#)
+    }
+
     @Test("oversized payload is rejected before parsing")
     func tooLarge() {
         let bytes = [UInt8](repeating: UInt8(ascii: " "), count: (1 << 20) + 1)

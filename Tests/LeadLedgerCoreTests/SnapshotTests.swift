@@ -177,12 +177,6 @@ struct LedgerSnapshotTests {
             #expect(batched.snapshotBytes() == p.ledger.snapshotBytes())
             // Same contents, other hash-table layouts (as in another process, whose Hasher seed differs).
             var shuffled = p.ledger
-            func rebuilt<K: Hashable, V>(_ d: [K: V]) -> [K: V] {
-                var out: [K: V] = [:]
-                out.reserveCapacity(d.count * 8 + 64)
-                for (k, v) in d.reversed() { out[k] = v }
-                return out
-            }
             shuffled.mergedInto = rebuilt(shuffled.mergedInto)
             shuffled.absorbedBy = rebuilt(shuffled.absorbedBy)
             shuffled.outcomes = rebuilt(shuffled.outcomes)
@@ -343,12 +337,6 @@ struct ResolverSnapshotTests {
             queried.titleCache = [:]
             queried.emailCache = ["someone@else.io": nil]
             var shuffled = cold
-            func rebuilt<K: Hashable, V>(_ d: [K: V]) -> [K: V] {
-                var out: [K: V] = [:]
-                out.reserveCapacity(d.count * 8 + 64)
-                for (k, v) in d.reversed() { out[k] = v }
-                return out
-            }
             shuffled.nodeOf = rebuilt(cold.nodeOf)
             shuffled.leads = rebuilt(cold.leads)
             shuffled.pending = rebuilt(cold.pending)
@@ -419,4 +407,13 @@ struct ResolverSnapshotTests {
         let custom = IdentityResolver(configuration: other)
         #expect(try IdentityResolver(snapshot: custom.snapshotBytes(), configuration: other) == custom)
     }
+}
+
+/// The same dictionary with another hash-table layout (as in another process,
+/// whose Hasher seed differs): larger capacity, inserted in reverse order.
+func rebuilt<K: Hashable, V>(_ d: [K: V]) -> [K: V] {
+    var out: [K: V] = [:]
+    out.reserveCapacity(d.count * 8 + 64)
+    for (k, v) in d.reversed() { out[k] = v }
+    return out
 }

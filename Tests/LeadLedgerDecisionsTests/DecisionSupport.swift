@@ -66,16 +66,16 @@ enum DecisionFixtures {
                                                            "seniority_rank": 0.3, "intent_careers": -2, "account_engaged_contacts": 0.4,
                                                            "open_opportunities": 0.5]) -> Data {
         let coefs = schema.names.map { weights[$0] ?? 0 }
-        let value: LeadLedgerDecisions.JSONValue = .object([
-            ("format", .string("leadledger.logistic-regression")), ("format_version", .int(1)),
-            ("features", .array(schema.names.map { .string($0) })),
-            ("standardization", .object([("means", .array(schema.names.map { _ in .number(0) })),
-                                         ("scales", .array(schema.names.map { _ in .number(1) }))])),
-            ("coefficients", .array(coefs.map { .number($0) })),
-            ("intercept", .number(intercept)),
-            ("training", .object([("examples", .int(0)), ("positives", .int(0)), ("range", .string("hand-made test model")),
-                                  ("c", .number(1)), ("iterations", .int(0)), ("converged", .bool(true)), ("objective", .number(0))])),
-            ("holdout", .null), ("calibration", .null),
+        let value: JSONValue = .object([
+            "format": .string("leadledger.logistic-regression"), "format_version": .int(1),
+            "features": .array(schema.names.map { .string($0) }),
+            "standardization": .object(["means": .array(schema.names.map { _ in .number(0) }),
+                                        "scales": .array(schema.names.map { _ in .number(1) })]),
+            "coefficients": .array(coefs.map { .number($0) }),
+            "intercept": .number(intercept),
+            "training": .object(["examples": .int(0), "positives": .int(0), "range": .string("hand-made test model"),
+                               "c": .number(1), "iterations": .int(0), "converged": .bool(true), "objective": .number(0)]),
+            "holdout": .null, "calibration": .null,
         ])
         return try! StableJSON.encode(value)
     }

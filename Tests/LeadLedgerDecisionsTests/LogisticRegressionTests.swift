@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 import Testing
 @testable import LeadLedgerDecisions
 
@@ -91,6 +92,13 @@ struct LogisticRegressionTests {
             Issue.record("expected an error")
         } catch let e as DecisionsError {
             #expect(e.code == .invalidArtifact && e.field == "features" && e.file == "x.json")
+        }
+        do {
+            _ = try LogisticRegression.load(artifact: Data("{\n  \"format\": ,\n}".utf8), source: "x.json")
+            Issue.record("expected an error")
+        } catch let e as DecisionsError {
+            #expect(e.code == .invalidArtifact && e.file == "x.json" && e.line == 2 && e.column == 13, "\(e)")
+            #expect(e.description == "x.json:2:13: malformed JSON: unexpected character ',' [invalid_artifact]")
         }
     }
 }

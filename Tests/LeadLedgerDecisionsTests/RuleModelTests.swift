@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 import Testing
 @testable import LeadLedgerDecisions
 
@@ -155,7 +156,7 @@ struct EncodingTests {
     @Test("stable JSON sorts keys, round-trips doubles exactly and refuses non-finite numbers")
     func stableJSON() throws {
         let values: [Double] = [0.1, -2.5e-300, 1e21, 123456789.125, 1.0 / 3.0, 0]
-        let v: JSONValue = .object([("b", .array(values.map { .number($0) })), ("a", .string("x\"\n")), ("c", .int(-7))])
+        let v: JSONValue = .object(["b": .array(values.map { .number($0) }), "a": .string("x\"\n"), "c": .int(-7)])
         let bytes = try StableJSON.encode(v)
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("{\"a\":\"x\\\"\\n\",\"b\":[0.1,"))
         let back = try JSONParser.parse(bytes)

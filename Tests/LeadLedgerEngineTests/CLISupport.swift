@@ -2,6 +2,7 @@ import Foundation
 import LeadLedgerDecisions
 import LeadLedgerEngine
 import Synchronization
+import TestSupport
 
 /// The `leadledger` executable the CLI tests drive: `LEADLEDGER_CLI` when set
 /// (scripts/test points it at the release build, the binary users run), else
@@ -110,7 +111,7 @@ let defaultDecisions: DecisionConfiguration = {
 /// `jsonschema` (`$LEADLEDGER_PYTHON`, else `<repo>/.venv/bin/python`).
 /// - Returns: the validator's report (empty when every record is valid).
 func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) throws -> String {
-    let python = ProcessInfo.processInfo.environment["LEADLEDGER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? repoRoot.appendingPathComponent(".venv/bin/python").path
+    let python = testPython
     guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap") }
     let path = (directory as NSString).appendingPathComponent("\(schema).jsonl")
     var lines = Data()

@@ -4,6 +4,7 @@ import LeadLedgerEngine
 import Logging
 import ServiceLifecycle
 import Synchronization
+import TestSupport
 import Testing
 
 /// Runs a `PartitionedStage` in its own service group so it can be stopped gracefully.

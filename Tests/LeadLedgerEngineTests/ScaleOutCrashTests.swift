@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import LeadLedgerDecisions
 import LeadLedgerEngine
+import TestSupport
 import Testing
 
 @Suite("Scale-out and crash (CLI)")

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 @testable import LeadLedgerEngine
+import TestSupport
 import Testing
 
 @Suite("Snapshots and restore")

@@ -8,6 +8,11 @@ public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
+    /// An integer kept exact. The parser produces it only when asked to keep
+    /// integral literals (``JSONParser/parseReportingOffset(_:limits:keepingIntegers:)``
+    /// with `keepingIntegers: true`, as model artifacts are read); by default every
+    /// number is a ``number(_:)``. ``CanonicalJSON`` writes it in decimal.
+    case int(Int)
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
@@ -17,7 +22,7 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: "null"
         case .bool: "boolean"
-        case .number: "number"
+        case .number, .int: "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"
@@ -54,6 +59,13 @@ public struct JSONObject: Sendable, Equatable {
     }
 }
 
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    /// Creates an object from `["key": value, …]`, members in the order written.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.members = elements.map { Member($0.0, $0.1) }
+    }
+}
+
 /// Resource limits applied before and during parsing, so hostile input is
 /// rejected in time proportional to its size and without deep recursion.
 public struct JSONLimits: Sendable, Equatable {
@@ -82,12 +94,30 @@ public struct JSONLimits: Sendable, Equatable {
 public enum JSONParser {
     /// Parses one JSON document.
     public static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
-        if bytes.count > limits.maxBytes {
-            throw ContractError(.payloadTooLarge, "message is \(bytes.count) bytes, limit is \(limits.maxBytes)")
+        do throws(JSONSyntaxError) {
+            return try parseReportingOffset(bytes, limits: limits)
+        } catch {
+            throw error.contractError
         }
-        let result: Result<JSONValue, ContractError> = bytes.withUnsafeBufferPointer { buf in
-            var p = Parser(buf: buf, maxDepth: limits.maxDepth)
-            do throws(ContractError) {
+    }
+
+    /// Parses one JSON document from a string.
+    public static func parse(_ text: String, limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
+        try parse(Array(text.utf8), limits: limits)
+    }
+
+    /// Parses one JSON document like ``parse(_:limits:)``, but reports a
+    /// failure with the byte offset kept apart (so a caller can turn it into a
+    /// line and column), and with `keepingIntegers` returns integral literals
+    /// (no fraction, no exponent) that fit an `Int` as exact ``JSONValue/int(_:)``.
+    public static func parseReportingOffset(_ bytes: [UInt8], limits: JSONLimits = JSONLimits(),
+                                            keepingIntegers: Bool = false) throws(JSONSyntaxError) -> JSONValue {
+        if bytes.count > limits.maxBytes {
+            throw JSONSyntaxError(.payloadTooLarge, "message is \(bytes.count) bytes, limit is \(limits.maxBytes)", offset: nil)
+        }
+        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buf in
+            var p = Parser(buf: buf, maxDepth: limits.maxDepth, keepIntegers: keepingIntegers)
+            do throws(JSONSyntaxError) {
                 p.skipWS()
                 let v = try p.parseValue(depth: 0)
                 p.skipWS()
@@ -102,24 +132,21 @@ public enum JSONParser {
         return try result.get()
     }
 
-    /// Parses one JSON document from a string.
-    public static func parse(_ text: String, limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
-        try parse(Array(text.utf8), limits: limits)
-    }
-
     private struct Parser {
         let buf: UnsafeBufferPointer<UInt8>
         let maxDepth: Int
+        let keepIntegers: Bool
         var pos = 0
         var scratch: [UInt8] = []
 
-        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, keepIntegers: Bool) {
             self.buf = buf
             self.maxDepth = maxDepth
+            self.keepIntegers = keepIntegers
         }
 
-        func fail(_ code: ContractError.Code, _ what: String) -> ContractError {
-            ContractError(code, "\(what) at byte \(pos)")
+        func fail(_ code: ContractError.Code, _ what: String) -> JSONSyntaxError {
+            JSONSyntaxError(code, what, offset: pos)
         }
 
         @inline(__always) mutating func skipWS() {
@@ -129,7 +156,7 @@ public enum JSONParser {
             }
         }
 
-        mutating func parseValue(depth: Int) throws(ContractError) -> JSONValue {
+        mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             guard pos < buf.count else { throw fail(.malformedJSON, "unexpected end of input") }
             switch buf[pos] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
@@ -138,14 +165,14 @@ public enum JSONParser {
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
             case UInt8(ascii: "f"): try literal("false"); return .bool(false)
             case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
             default:
                 if buf[pos] >= 0x80 { throw fail(.malformedJSON, "unexpected non-ASCII byte outside a string") }
                 throw fail(.malformedJSON, "unexpected character '\(Character(Unicode.Scalar(buf[pos])))'")
             }
         }
 
-        mutating func literal(_ word: StaticString) throws(ContractError) {
+        mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
             let n = word.utf8CodeUnitCount
             guard pos + n <= buf.count else { throw fail(.malformedJSON, "truncated literal") }
             let w = word.utf8Start
@@ -155,7 +182,7 @@ public enum JSONParser {
             pos += n
         }
 
-        mutating func parseObject(depth: Int) throws(ContractError) -> JSONValue {
+        mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             if depth > maxDepth { throw fail(.nestingTooDeep, "nesting deeper than \(maxDepth)") }
             pos += 1
             var members: [JSONObject.Member] = []
@@ -179,7 +206,7 @@ public enum JSONParser {
             }
         }
 
-        mutating func parseArray(depth: Int) throws(ContractError) -> JSONValue {
+        mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
             if depth > maxDepth { throw fail(.nestingTooDeep, "nesting deeper than \(maxDepth)") }
             pos += 1
             var items: [JSONValue] = []
@@ -196,7 +223,7 @@ public enum JSONParser {
             }
         }
 
-        mutating func parseString() throws(ContractError) -> String {
+        mutating func parseString() throws(JSONSyntaxError) -> String {
             pos += 1  // opening quote
             let start = pos
             // Fast path: no escapes.
@@ -218,7 +245,7 @@ public enum JSONParser {
                 let c = buf[pos]
                 if c == UInt8(ascii: "\"") {
                     pos += 1
-                    return try scratch.withUnsafeBufferPointer { b throws(ContractError) in try makeString(b) }
+                    return try scratch.withUnsafeBufferPointer { b throws(JSONSyntaxError) in try makeString(b) }
                 }
                 if c < 0x20 { throw fail(.malformedJSON, "unescaped control character in string") }
                 if c != UInt8(ascii: "\\") { scratch.append(c); pos += 1; continue }
@@ -257,7 +284,7 @@ public enum JSONParser {
             throw fail(.malformedJSON, "unterminated string")
         }
 
-        mutating func hex4() throws(ContractError) -> UInt32 {
+        mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
             guard pos + 4 <= buf.count else { throw fail(.malformedJSON, "truncated \\u escape") }
             var v: UInt32 = 0
             for _ in 0..<4 {
@@ -275,7 +302,7 @@ public enum JSONParser {
             return v
         }
 
-        func makeString(_ bytes: UnsafeBufferPointer<UInt8>) throws(ContractError) -> String {
+        func makeString(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> String {
             var ascii = true
             for b in bytes where b >= 0x80 { ascii = false; break }
             if ascii { return String(decoding: bytes, as: UTF8.self) }
@@ -285,7 +312,7 @@ public enum JSONParser {
             return s
         }
 
-        mutating func parseNumber() throws(ContractError) -> Double {
+        mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
             let start = pos
             var negative = false
             if buf[pos] == UInt8(ascii: "-") { negative = true; pos += 1 }
@@ -304,26 +331,71 @@ public enum JSONParser {
                 }
             }
             var simple = digits <= 15
+            var fractionOrExponent = false
             if pos < buf.count, buf[pos] == UInt8(ascii: ".") {
                 simple = false
+                fractionOrExponent = true
                 pos += 1
                 guard pos < buf.count, isDigit(buf[pos]) else { throw fail(.malformedJSON, "invalid fraction") }
                 while pos < buf.count, isDigit(buf[pos]) { pos += 1 }
             }
             if pos < buf.count, buf[pos] == UInt8(ascii: "e") || buf[pos] == UInt8(ascii: "E") {
                 simple = false
+                fractionOrExponent = true
                 pos += 1
                 if pos < buf.count, buf[pos] == UInt8(ascii: "+") || buf[pos] == UInt8(ascii: "-") { pos += 1 }
                 guard pos < buf.count, isDigit(buf[pos]) else { throw fail(.malformedJSON, "invalid exponent") }
                 while pos < buf.count, isDigit(buf[pos]) { pos += 1 }
             }
-            if simple { return negative ? -Double(intValue) : Double(intValue) }
+            if keepIntegers, !fractionOrExponent {
+                // Up to 18 digits `intValue` is exact; longer literals go through `Int(text)`.
+                if digits <= 18 { return .int(negative ? -Int(intValue) : Int(intValue)) }
+                let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
+                if let i = Int(text) { return .int(i) }
+            }
+            if simple { return .number(negative ? -Double(intValue) : Double(intValue)) }
             let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<pos]), as: UTF8.self)
             guard let d = Double(text), d.isFinite else { throw fail(.malformedJSON, "number out of range") }
-            return d
+            return .number(d)
         }
 
         @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    }
+}
+
+/// Why ``JSONParser/parseReportingOffset(_:limits:keepingIntegers:)`` rejected a
+/// document, with the byte offset where it stopped kept apart from the reason.
+public struct JSONSyntaxError: Error, Sendable, Equatable {
+    /// The contract error code (`malformedJSON`, `invalidEncoding`, `nestingTooDeep`, `payloadTooLarge`).
+    public var code: ContractError.Code
+    /// What is wrong, without the position (`"expected ',' or '}'"`).
+    public var reason: String
+    /// The byte offset where parsing stopped; nil when the input was refused before parsing.
+    public var offset: Int?
+
+    /// Creates an error.
+    public init(_ code: ContractError.Code, _ reason: String, offset: Int?) {
+        self.code = code
+        self.reason = reason
+        self.offset = offset
+    }
+
+    /// The error as ``JSONParser/parse(_:limits:)`` throws it: the reason
+    /// followed by ` at byte N`.
+    public var contractError: ContractError {
+        guard let offset else { return ContractError(code, reason) }
+        return ContractError(code, "\(reason) at byte \(offset)")
+    }
+
+    /// The 1-based line and column of ``offset`` in `bytes` (the document that
+    /// was parsed): lines end at `\n`, columns count bytes. Nil without an offset.
+    public func location(in bytes: [UInt8]) -> (line: Int, column: Int)? {
+        guard let offset else { return nil }
+        var line = 1, column = 1
+        for b in bytes[0..<min(offset, bytes.count)] {
+            if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
     }
 }
 
@@ -333,11 +405,23 @@ public enum JSONParser {
 /// Swift's locale-independent shortest round-trip form, non-ASCII written as
 /// UTF-8, control characters as `\u00XX`.
 public enum CanonicalJSON {
+    /// How ``write(_:into:numbers:)`` prints ``JSONValue/number(_:)``.
+    public enum NumberFormat: Sendable {
+        /// SPEC §8, as ``formatNumber(_:)``: integral values as integers, others
+        /// rounded to 6 decimals; non-finite values as `null`.
+        case rounded
+        /// Swift's shortest round-trip form (`Double.description`: `0.1`, `1e-05`,
+        /// `3.0`, zero as `0.0`), so that parsing the text gives back the identical
+        /// bits. Non-finite values are written as `null`: callers that must refuse
+        /// them check first.
+        case roundTrip
+    }
+
     /// Encodes `value` to bytes.
-    public static func encode(_ value: JSONValue) -> [UInt8] {
+    public static func encode(_ value: JSONValue, numbers: NumberFormat = .rounded) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        write(value, into: &out)
+        write(value, into: &out, numbers: numbers)
         return out
     }
 
@@ -347,17 +431,22 @@ public enum CanonicalJSON {
     }
 
     /// Appends the encoding of `value` to `out`.
-    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    public static func write(_ value: JSONValue, into out: inout [UInt8], numbers: NumberFormat = .rounded) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let d): out.append(contentsOf: formatNumber(d).utf8)
+        case .number(let d):
+            switch numbers {
+            case .rounded: out.append(contentsOf: formatNumber(d).utf8)
+            case .roundTrip: out.append(contentsOf: (!d.isFinite ? "null" : d == 0 ? "0.0" : d.description).utf8)
+            }
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, v) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                write(v, into: &out)
+                write(v, into: &out, numbers: numbers)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let obj):
@@ -381,7 +470,7 @@ public enum CanonicalJSON {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(m.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(m.value, into: &out)
+                write(m.value, into: &out, numbers: numbers)
             }
             out.append(UInt8(ascii: "}"))
         }

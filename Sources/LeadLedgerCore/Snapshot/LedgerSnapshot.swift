@@ -67,29 +67,15 @@ extension Ledger {
         }
         w.zigzag(Int64(evictedEdgeCount))
         // Sparse tables, sorted by lead index.
-        w.varint(mergedInto.count)
-        for k in mergedInto.keys.sorted() {
-            w.varint(k)
-            w.varint(mergedInto[k]!)
-        }
-        w.varint(absorbedBy.count)
-        for k in absorbedBy.keys.sorted() {
-            w.varint(k)
-            w.indices(absorbedBy[k]!)
-        }
-        w.varint(outcomes.count)
-        for k in outcomes.keys.sorted() {
-            let o = outcomes[k]!
-            w.varint(k)
+        w.sortedTable(mergedInto) { w, into in w.varint(into) }
+        w.sortedTable(absorbedBy) { w, absorbed in w.indices(absorbed) }
+        w.sortedTable(outcomes) { w, o in
             w.u8(o.kind.snapshotOrdinal)
             w.optString(o.reason)
             w.optString(o.opportunityID)
             w.zigzag(o.eventTime.milliseconds)
         }
-        w.varint(overrides.count)
-        for k in overrides.keys.sorted() {
-            let o = overrides[k]!
-            w.varint(k)
+        w.sortedTable(overrides) { w, o in
             w.u8(o.fields.tier.map { $0.snapshotOrdinal + 1 } ?? 0)
             w.optString(o.fields.queue)
             w.optString(o.fields.ownerID)

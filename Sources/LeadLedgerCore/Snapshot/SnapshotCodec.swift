@@ -248,6 +248,15 @@ struct SnapshotWriter {
     mutating func optInt(_ v: Int?) {
         if let v { u8(1); zigzag(Int64(v)) } else { u8(0) }
     }
+    /// Writes a table keyed by index: its count, then each key followed by what
+    /// `value` writes for it, in key order (nothing hash-ordered).
+    mutating func sortedTable<Value>(_ table: [UInt32: Value], _ value: (inout SnapshotWriter, Value) -> Void) {
+        varint(table.count)
+        for key in table.keys.sorted() {
+            varint(key)
+            value(&self, table[key]!)
+        }
+    }
     mutating func indices(_ a: [UInt32]) {
         varint(a.count)
         for x in a { varint(x) }
@@ -285,18 +294,15 @@ struct SnapshotReader {
         guard b <= 1 else { throw fail(what, "boolean byte \(b)") }
         return b == 1
     }
-    mutating func u32(_ what: String) throws(SnapshotError) -> UInt32 {
-        guard remaining >= 4 else { throw fail(what, "payload ends early") }
-        var v: UInt32 = 0
-        for k in 0..<4 { v |= UInt32(bytes[position + k]) << (8 * UInt32(k)) }
-        position += 4
-        return v
-    }
-    mutating func u64(_ what: String) throws(SnapshotError) -> UInt64 {
-        guard remaining >= 8 else { throw fail(what, "payload ends early") }
-        var v: UInt64 = 0
-        for k in 0..<8 { v |= UInt64(bytes[position + k]) << (8 * UInt64(k)) }
-        position += 8
+    mutating func u32(_ what: String) throws(SnapshotError) -> UInt32 { try littleEndian(what) }
+    mutating func u64(_ what: String) throws(SnapshotError) -> UInt64 { try littleEndian(what) }
+    /// A fixed-width little-endian unsigned integer.
+    mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_ what: String) throws(SnapshotError) -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw fail(what, "payload ends early") }
+        var v: T = 0
+        for k in 0..<size { v |= T(bytes[position + k]) << (8 * k) }
+        position += size
         return v
     }
     mutating func f64(_ what: String) throws(SnapshotError) -> Double { Double(bitPattern: try u64(what)) }

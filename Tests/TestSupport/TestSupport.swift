@@ -1,0 +1,190 @@
+// Helpers shared by the test targets that talk to a broker or spawn processes
+// (KafkaTests, LeadLedgerEngineTests): the repository root, time limits,
+// process spawning and the test broker. A regular library target, not a product.
+import Foundation
+import Synchronization
+
+/// The repository root, found from this file's path (`Tests/TestSupport/…`).
+public let repoRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // TestSupport
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()
+
+/// A test failure with a message.
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A name unique to this test run: `prefix-<random>` (topics, groups, directories).
+public func uniqueName(_ prefix: String) -> String {
+    "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
+}
+
+/// Fails instead of hanging when `body` takes longer than `seconds`.
+public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw TestFailure("timed out after \(seconds) s: \(what)")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
+
+/// A lock-protected value that closures can capture (a `Mutex` itself is noncopyable).
+public final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    /// Creates the box holding `value`.
+    public init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    /// Runs `body` with the value, under the lock.
+    public func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+        mutex.withLock { value in body(&value) }
+    }
+
+    /// A copy of the value.
+    public var value: Value { withLock { $0 } }
+}
+
+/// Runs a program and waits for it (posix_spawn + waitpid); returns its exit status.
+///
+/// Unlike Foundation's `Process.waitUntilExit`, this needs no free dispatch worker
+/// to notice the exit, so it may run on a cooperative thread.
+public func spawnAndWait(_ arguments: [String]) -> Int32 {
+    var pid: pid_t = 0
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status >> 8) & 0xff
+}
+
+/// Arguments for `/bin/bash` that close every inherited descriptor above 2 and
+/// then exec `executable`. Foundation's `Process` on Linux lets a child inherit the
+/// pipes of other processes spawned concurrently (tests run in parallel); a
+/// long-lived grandchild such as the broker would then hold them open forever.
+public func closeInheritedDescriptors(_ executable: String, _ arguments: [String]) -> [String] {
+    let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@""#
+    return ["-c", script, executable] + arguments
+}
+
+/// Runs a process to completion and captures its output. The blocking work runs
+/// on a Dispatch thread: tests run in parallel on a small cooperative pool that
+/// must never be blocked (the consumer's rebalance handlers need it too).
+@discardableResult
+public func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin, environment: environment) })
+        }
+    }
+}
+
+private func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data?, environment: [String: String]?) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = closeInheritedDescriptors(executable, arguments)
+    if let environment { process.environment = environment }
+    let outPipe = Pipe()
+    let errPipe = Pipe()
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    let inPipe = Pipe()
+    process.standardInput = stdin == nil ? FileHandle.nullDevice : inPipe
+    try process.run()
+    if let stdin {
+        // Write on a separate thread so a large input cannot deadlock with unread output.
+        let writer = inPipe.fileHandleForWriting
+        Thread {
+            writer.write(stdin)
+            try? writer.close()
+        }.start()
+    }
+    let outBox = Locked(Data())
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        let data = outPipe.fileHandleForReading.readDataToEndOfFile()
+        outBox.withLock { $0 = data }
+        done.signal()
+    }.start()
+    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    done.wait()
+    let out = outBox.value
+    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}
+
+/// The test brokers: `$LEADLEDGER_TEST_BROKERS` (set by scripts/test), or brokers
+/// this test process starts itself with `scripts/broker`.
+public enum TestBroker {
+    private static let scriptPath = repoRoot.appendingPathComponent("scripts/broker").path
+    /// Ports of the brokers ``brokers(fallbackPort:)`` started, stopped at exit.
+    private static let started = Mutex<[Int: String]>([:])
+
+    /// `$LEADLEDGER_TEST_BROKERS`, or a broker started on `fallbackPort` (once per
+    /// port and process, stopped when the process exits).
+    ///
+    /// Starts with posix_spawn + waitpid, not `Process.waitUntilExit`: this may run
+    /// on a cooperative thread while other tests block on the same lock, and
+    /// Process's termination callback needs a free dispatch worker (2 on a 2-core machine).
+    public static func brokers(fallbackPort: Int) throws -> String {
+        if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty { return env }
+        return try started.withLock { started in
+            if let brokers = started[fallbackPort] { return brokers }
+            guard spawnAndWait(["/bin/bash", scriptPath, "start", "--port", String(fallbackPort)]) == 0 else {
+                throw TestFailure("broker start failed")
+            }
+            if started.isEmpty { atexit { TestBroker.stopStartedBrokers() } }
+            started[fallbackPort] = "127.0.0.1:\(fallbackPort)"
+            return started[fallbackPort]!
+        }
+    }
+
+    private static func stopStartedBrokers() {
+        for port in started.withLock({ Array($0.keys) }) {
+            _ = spawnAndWait(["/bin/bash", scriptPath, "stop", "--port", String(port)])
+        }
+    }
+
+    /// Starts a broker on `port` and waits until it serves.
+    public static func start(port: Int) async throws {
+        let result = try await runProcess("/bin/bash", [scriptPath, "start", "--port", String(port)])
+        guard result.status == 0 else { throw TestFailure("broker start failed: \(result.stdout) \(result.stderr)") }
+    }
+
+    /// Stops the broker on `port`.
+    public static func stop(port: Int) async throws {
+        try await runProcess("/bin/bash", [scriptPath, "stop", "--port", String(port)])
+    }
+
+    /// Starts `scripts/broker stop` without waiting (for `defer` blocks).
+    public static func stopInBackground(port: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = closeInheritedDescriptors(scriptPath, ["stop", "--port", String(port)])
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+    }
+
+    /// The process id of the broker on `port` (from `.run/broker-<port>.pid`).
+    public static func pid(port: Int) throws -> Int32 {
+        let text = try String(contentsOf: repoRoot.appendingPathComponent(".run/broker-\(port).pid"), encoding: .utf8)
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw TestFailure("no broker pid") }
+        return pid
+    }
+}
+
+/// The Python of the test tools: `$LEADLEDGER_PYTHON`, else `<repo>/.venv/bin/python`
+/// (made by `scripts/bootstrap`). Not checked: callers say what they need it for.
+public var testPython: String {
+    ProcessInfo.processInfo.environment["LEADLEDGER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? repoRoot.appendingPathComponent(".venv/bin/python").path
+}
