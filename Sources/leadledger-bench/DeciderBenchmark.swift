@@ -14,8 +14,8 @@ import LeadLedgerDecisions
 /// The synthetic log (seeded) is built through the real InboundDecoder and
 /// IdentityResolver first (not timed). Then the log is applied twice: once to
 /// a Ledger alone, once to a Ledger + Decider; decision time = (second − first)
-/// in thread CPU seconds, and decisions/s counts every lead decision (one
-/// audit record each).
+/// in thread CPU seconds, and decisions/s counts every lead decision (an event
+/// that decides no lead counts as one); every log event yields one audit record.
 struct DeciderBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decider",
@@ -83,7 +83,7 @@ struct DeciderBenchmark: ParsableCommand {
         print("log: \(log.count) canonical events from \(leads) leads, \(accounts) accounts, \(engagements) engagement messages; \(schema.count) features")
 
         var ledgerOnly: [Double] = [], full: [Double] = []
-        var decisions = 0, routes = 0, bytes = 0
+        var decisions = 0, audits = 0, routes = 0, bytes = 0, auditBytes = 0
         for _ in 0..<runs {
             var ledger = Ledger()
             var effects: [ProjectionEffect] = []
@@ -93,18 +93,20 @@ struct DeciderBenchmark: ParsableCommand {
 
             ledger = Ledger()
             var state = DecisionState()
-            decisions = 0; routes = 0; bytes = 0
+            decisions = 0; audits = 0; routes = 0; bytes = 0; auditBytes = 0
             let t1 = DecisionsBenchmark.threadCPUSeconds()
             for (i, e) in log.enumerated() {
                 effects.removeAll(keepingCapacity: true)
                 ledger.apply(e, effects: &effects)
                 let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
-                decisions += out.audit.count
+                decisions += max(out.decisions, 1)  // a lead-less event counts as one decision, as when each decision had its own audit record
+                audits += out.audit.count
                 routes += out.routing.count
-                for r in out.audit { bytes += r.value.count }
+                for r in out.audit { auditBytes += r.value.count }
                 for r in out.routing { bytes += r.value.count }
             }
             full.append(DecisionsBenchmark.threadCPUSeconds() - t1)
+            bytes += auditBytes
         }
         if digest {
             // SHA-256 over the per-record SHA-256s (key bytes, 0x00, value bytes) in emission order; untimed.
@@ -127,7 +129,9 @@ struct DeciderBenchmark: ParsableCommand {
         }
         let deciderTimes = zip(full, ledgerOnly).map { max($0 - $1, 1e-9) }.sorted()
         let best = deciderTimes.first!, median = deciderTimes[deciderTimes.count / 2]
-        print("per run: \(decisions) decisions (audit records), \(routes) routing records, \(bytes / max(decisions + routes, 1)) bytes/record on average")
+        print("per run: \(decisions) lead decisions; \(audits) audit records (one per log event), \(routes) routing records; \(bytes) bytes, \(bytes / max(audits + routes, 1)) bytes/record on average")
+        print(String(format: "audit: %d bytes in all, %.0f bytes per log event, %.0f bytes per audit record", auditBytes,
+                     Double(auditBytes) / Double(max(log.count, 1)), Double(auditBytes) / Double(max(audits, 1))))
         print(String(format: "ledger apply alone: %.3f s CPU (best); ledger + decider: %.3f s CPU (best)", ledgerOnly.min()!, full.min()!))
         print(String(format: "decider: %.0f decisions/s per CPU-second (best run), %.0f (median); %.2f µs/decision",
                      Double(decisions) / best, Double(decisions) / median, best / Double(decisions) * 1e6))
