@@ -27,6 +27,7 @@ struct DeciderBenchmark: ParsableCommand {
     @Option(help: "Engagement messages (page views, email opens/clicks, CRM activities).") var engagements: Int = 400_000
     @Option(help: "Measured runs (best and median reported).") var runs: Int = 3
     @Option(help: "Seed.") var seed: UInt64 = 20261125
+    @Option(help: "Print the audit record of the first log event at or after this offset that decided more than one lead (from the untimed digest run; -1: none).") var showAudit: Int = -1
     @Option(help: "Print the SHA-256 of every emitted record (key + value, audit then routing, in order) from one extra untimed run.") var digest: Bool = true
 
     static let scoring = """
@@ -115,10 +116,26 @@ struct DeciderBenchmark: ParsableCommand {
             var state = DecisionState()
             var chain: [UInt8] = []
             var count = 0
+            // Contributions written (nonzero) vs features, over the first 2,000 audit records with a lead.
+            var sampled = 0, contributionEntries = 0, featureEntries = 0
+            var shown = showAudit < 0
             for (i, e) in log.enumerated() {
                 effects.removeAll(keepingCapacity: true)
                 ledger.apply(e, effects: &effects)
                 let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
+                if sampled < 2000 || !shown, let a = out.audit.first,
+                   let json = try? JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any], json["lead_id"] is String {
+                    if sampled < 2000 {
+                        sampled += 1
+                        contributionEntries += (json["contributions"] as? [String: Any])?.count ?? 0
+                        featureEntries += (json["features"] as? [String: Any])?.count ?? 0
+                    }
+                    if !shown, i >= showAudit, out.decisions > 1 {
+                        shown = true
+                        print("audit record of log offset \(i) (\(a.value.count) bytes, \(out.decisions) decisions, \(out.routing.count) routing records):")
+                        print(String(decoding: a.value, as: UTF8.self), terminator: "")
+                    }
+                }
                 for r in out.audit + out.routing {
                     var buf = Array(r.key.utf8); buf.append(0); buf += r.value
                     chain += SHA256Digest.hash(buf); count += 1
@@ -126,11 +143,13 @@ struct DeciderBenchmark: ParsableCommand {
                 chain.append(0x0A)
             }
             print("output digest: sha256 \(SHA256Digest.hex(SHA256Digest.hash(chain))) over \(count) records")
+            print(String(format: "contributions: %.1f nonzero entries written of %.1f features per audit record (first %d with a lead)",
+                         Double(contributionEntries) / Double(max(sampled, 1)), Double(featureEntries) / Double(max(sampled, 1)), sampled))
         }
         let deciderTimes = zip(full, ledgerOnly).map { max($0 - $1, 1e-9) }.sorted()
         let best = deciderTimes.first!, median = deciderTimes[deciderTimes.count / 2]
         print("per run: \(decisions) lead decisions; \(audits) audit records (one per log event), \(routes) routing records; \(bytes) bytes, \(bytes / max(audits + routes, 1)) bytes/record on average")
-        print(String(format: "audit: %d bytes in all, %.0f bytes per log event, %.0f bytes per audit record", auditBytes,
+        print("audit: \(auditBytes) bytes in all, " + String(format: "%.0f bytes per log event, %.0f bytes per audit record",
                      Double(auditBytes) / Double(max(log.count, 1)), Double(auditBytes) / Double(max(audits, 1))))
         print(String(format: "ledger apply alone: %.3f s CPU (best); ledger + decider: %.3f s CPU (best)", ledgerOnly.min()!, full.min()!))
         print(String(format: "decider: %.0f decisions/s per CPU-second (best run), %.0f (median); %.2f µs/decision",
