@@ -145,6 +145,17 @@ struct ScaleOutCrashTests {
         let verify = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr.suffix(2000))")
         #expect(verify.stdout.contains("audit verify: OK"), "\(verify.stdout.suffix(2000))")
+        // explain finds a lead's decision inside another lead's audit record (further_decisions), with its lineage.
+        let fanOut = try #require(audit.first { String(decoding: $0.value, as: UTF8.self).range(of: #""further_decisions":[{"#) != nil },
+                                  "an audit record with further decisions")
+        let fanOutJSON = try #require(try JSONSerialization.jsonObject(with: Data(fanOut.value)) as? [String: Any])
+        let furtherLead = try #require((fanOutJSON["further_decisions"] as? [[String: Any]])?.first?["lead_id"] as? String)
+        let fanOutLog = try #require((fanOutJSON["lineage"] as? [String: Any])?["log"] as? [String: Any])
+        let explain = try await runCLI(["explain", "--config", config, "--lead", furtherLead], directory: directory, name: "explain")
+        #expect(explain.status == 0, "\(explain.stderr.suffix(2000))")
+        #expect(explain.stdout.contains("\(fanOutJSON["decision_id"] as? String ?? "?")"), "\(explain.stdout.prefix(3000))")
+        #expect(explain.stdout.contains("further decision (primary lead \(fanOutJSON["lead_id"] as? String ?? "-"))"), "\(explain.stdout.prefix(3000))")
+        #expect(explain.stdout.contains("events-\(suffix)[\(fanOutLog["partition"] as? Int ?? -1)]@\(fanOutLog["offset"] as? Int ?? -1) <- "), "\(explain.stdout.prefix(3000))")
         first.signal(SIGTERM)
         #expect(try await first.wait(seconds: 60) == 0, "\(first.stderr.suffix(2000))")
 

@@ -194,9 +194,10 @@ struct Context {
         var stateHash: String
         /// The routing record's decision id, nil when the route did not change.
         var routingID: String?
-        /// The compact `further_decisions` entry (nil while this decision may be the primary).
+        /// The compact `further_decisions` entry (nil for the event's own lead, encoded at the end only
+        /// when a later decision of the same lead becomes the primary).
         var compact: [UInt8]?
-        /// What the primary encoding needs (kept only for possible primaries).
+        /// What the primary encoding needs (kept only for possible primaries: the event's own lead and the first decision).
         var full: Full?
     }
 
