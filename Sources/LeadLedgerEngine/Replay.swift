@@ -4,7 +4,8 @@ import Logging
 
 /// Header names the engine relies on in outputs.
 public enum OutputHeaders {
-    /// The deterministic decision id of a routing or audit record (`LeadLedgerDecisions.DecisionID`, `dc_…`).
+    /// The deterministic decision id of a routing or audit record (`LeadLedgerDecisions.DecisionID`, `dc_…`):
+    /// of the event for an audit record (one per applied log event), of the route change for a routing record.
     /// `audit verify` matches re-derived records to the audit topic by it.
     public static let decisionID = "decision_id"
 }
@@ -98,12 +99,14 @@ public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
 public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
     /// What differs.
     public enum Kind: String, Sendable, Hashable {
-        /// No audit record carries the re-derived decision id.
+        /// No record carries the re-derived decision id (for the audit topic: the
+        /// applied log event has no audit record).
         case missing
         /// An audit record with the decision id has other bytes.
         case differs
         /// A record in the verified range of the log that the re-derivation does
-        /// not produce (a decision the current state and rules would not make).
+        /// not produce (a decision the current state and rules would not make,
+        /// or a second audit record for one log event).
         case unexpected
     }
 
@@ -141,7 +144,10 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Compares re-derived audit records with the audit topic, byte for byte.
+/// Compares re-derived records with an output topic, byte for byte, by
+/// decision id: for `leadledger.audit` one record per applied log event (its
+/// id a function of the log position), for `leadledger.routing` one per route
+/// change. Repeats of a record (after a crash) must be byte-identical.
 public struct AuditVerifier: Sendable {
     /// Reads the audit topic.
     public var reader: LogReader

@@ -14,8 +14,8 @@ import LeadLedgerDecisions
 /// The synthetic log (seeded) is built through the real InboundDecoder and
 /// IdentityResolver first (not timed). Then the log is applied twice: once to
 /// a Ledger alone, once to a Ledger + Decider; decision time = (second − first)
-/// in thread CPU seconds, and decisions/s counts every lead decision (one
-/// audit record each).
+/// in thread CPU seconds, and decisions/s counts every lead decision (an event
+/// that decides no lead counts as one); every log event yields one audit record.
 struct DeciderBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decider",
@@ -27,6 +27,7 @@ struct DeciderBenchmark: ParsableCommand {
     @Option(help: "Engagement messages (page views, email opens/clicks, CRM activities).") var engagements: Int = 400_000
     @Option(help: "Measured runs (best and median reported).") var runs: Int = 3
     @Option(help: "Seed.") var seed: UInt64 = 20261125
+    @Option(help: "Print the audit record of the first log event at or after this offset that decided more than one lead (from the untimed digest run; -1: none).") var showAudit: Int = -1
     @Option(help: "Print the SHA-256 of every emitted record (key + value, audit then routing, in order) from one extra untimed run.") var digest: Bool = true
 
     static let scoring = """
@@ -83,7 +84,7 @@ struct DeciderBenchmark: ParsableCommand {
         print("log: \(log.count) canonical events from \(leads) leads, \(accounts) accounts, \(engagements) engagement messages; \(schema.count) features")
 
         var ledgerOnly: [Double] = [], full: [Double] = []
-        var decisions = 0, routes = 0, bytes = 0
+        var decisions = 0, audits = 0, routes = 0, bytes = 0, auditBytes = 0
         for _ in 0..<runs {
             var ledger = Ledger()
             var effects: [ProjectionEffect] = []
@@ -93,18 +94,20 @@ struct DeciderBenchmark: ParsableCommand {
 
             ledger = Ledger()
             var state = DecisionState()
-            decisions = 0; routes = 0; bytes = 0
+            decisions = 0; audits = 0; routes = 0; bytes = 0; auditBytes = 0
             let t1 = DecisionsBenchmark.threadCPUSeconds()
             for (i, e) in log.enumerated() {
                 effects.removeAll(keepingCapacity: true)
                 ledger.apply(e, effects: &effects)
                 let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
-                decisions += out.audit.count
+                decisions += max(out.decisions, 1)  // a lead-less event counts as one decision, as when each decision had its own audit record
+                audits += out.audit.count
                 routes += out.routing.count
-                for r in out.audit { bytes += r.value.count }
+                for r in out.audit { auditBytes += r.value.count }
                 for r in out.routing { bytes += r.value.count }
             }
             full.append(DecisionsBenchmark.threadCPUSeconds() - t1)
+            bytes += auditBytes
         }
         if digest {
             // SHA-256 over the per-record SHA-256s (key bytes, 0x00, value bytes) in emission order; untimed.
@@ -113,10 +116,26 @@ struct DeciderBenchmark: ParsableCommand {
             var state = DecisionState()
             var chain: [UInt8] = []
             var count = 0
+            // Contributions written (nonzero) vs features, over the first 2,000 audit records with a lead.
+            var sampled = 0, contributionEntries = 0, featureEntries = 0
+            var shown = showAudit < 0
             for (i, e) in log.enumerated() {
                 effects.removeAll(keepingCapacity: true)
                 ledger.apply(e, effects: &effects)
                 let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
+                if sampled < 2000 || !shown, let a = out.audit.first,
+                   let json = try? JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any], json["lead_id"] is String {
+                    if sampled < 2000 {
+                        sampled += 1
+                        contributionEntries += (json["contributions"] as? [String: Any])?.count ?? 0
+                        featureEntries += (json["features"] as? [String: Any])?.count ?? 0
+                    }
+                    if !shown, i >= showAudit, out.decisions > 1 {
+                        shown = true
+                        print("audit record of log offset \(i) (\(a.value.count) bytes, \(out.decisions) decisions, \(out.routing.count) routing records):")
+                        print(String(decoding: a.value, as: UTF8.self), terminator: "")
+                    }
+                }
                 for r in out.audit + out.routing {
                     var buf = Array(r.key.utf8); buf.append(0); buf += r.value
                     chain += SHA256Digest.hash(buf); count += 1
@@ -124,10 +143,14 @@ struct DeciderBenchmark: ParsableCommand {
                 chain.append(0x0A)
             }
             print("output digest: sha256 \(SHA256Digest.hex(SHA256Digest.hash(chain))) over \(count) records")
+            print(String(format: "contributions: %.1f nonzero entries written of %.1f features per audit record (first %d with a lead)",
+                         Double(contributionEntries) / Double(max(sampled, 1)), Double(featureEntries) / Double(max(sampled, 1)), sampled))
         }
         let deciderTimes = zip(full, ledgerOnly).map { max($0 - $1, 1e-9) }.sorted()
         let best = deciderTimes.first!, median = deciderTimes[deciderTimes.count / 2]
-        print("per run: \(decisions) decisions (audit records), \(routes) routing records, \(bytes / max(decisions + routes, 1)) bytes/record on average")
+        print("per run: \(decisions) lead decisions; \(audits) audit records (one per log event), \(routes) routing records; \(bytes) bytes, \(bytes / max(audits + routes, 1)) bytes/record on average")
+        print("audit: \(auditBytes) bytes in all, " + String(format: "%.0f bytes per log event, %.0f bytes per audit record",
+                     Double(auditBytes) / Double(max(log.count, 1)), Double(auditBytes) / Double(max(audits, 1))))
         print(String(format: "ledger apply alone: %.3f s CPU (best); ledger + decider: %.3f s CPU (best)", ledgerOnly.min()!, full.min()!))
         print(String(format: "decider: %.0f decisions/s per CPU-second (best run), %.0f (median); %.2f µs/decision",
                      Double(decisions) / best, Double(decisions) / median, best / Double(decisions) * 1e6))

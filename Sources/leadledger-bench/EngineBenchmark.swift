@@ -137,6 +137,11 @@ struct EngineBenchmark: AsyncParsableCommand {
         print(String(format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!), seconds(identityDone! - started!), elapsed))
         print(String(format: "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)", events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate, Double(canonical) / elapsed))
 
+        // The audit contract: exactly one audit record per applied log event (a log event the ledger had
+        // applied already, or an undecodable one, has none), so the wait above ends once the last one is out.
+        let auditRecords = last.outputsByTopic[configuration.topics.audit, default: 0]
+        print(String(format: "audit: %d records for %d applied log events (%.3f per log event; at most 1 expected), routing: %d records",
+                     auditRecords, canonical, Double(auditRecords) / Double(max(canonical, 1)), last.outputsByTopic[configuration.topics.routing, default: 0]))
         print("peak RSS after the throughput run (engine only so far): \(peakRSS())")
 
         // Processing cost without Kafka: each processor over the records the run read.

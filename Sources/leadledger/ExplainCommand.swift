@@ -10,12 +10,15 @@ struct ExplainCommand: AsyncParsableCommand {
         commandName: "explain",
         abstract: "Show a lead's decision history with its reasons and lineage back to the source offsets.",
         discussion: """
-        Reads the audit topic and prints, in event-time order, every decision
-        about the lead: the decision id, the event, the tier, score, probability,
-        queue and owner, whether the route changed (and from what), the reasons
-        (top feature contributions), and the lineage: log partition/offset and
-        the inbound topic/partition/offset it came from, with the model and
-        ruleset versions.
+        Reads the audit topic (one record per applied log event) and prints, in
+        event-time order, every decision about the lead, whether it is the
+        record's primary decision or one of its further_decisions (account-change
+        fan-out, SLA escalations, merges, erasures): the audit decision id, the
+        event, the tier, score, probability, queue and owner, whether the route
+        changed (and from what) with the routing record's decision id, the
+        reasons (top feature contributions), and the lineage: log
+        partition/offset and the inbound topic/partition/offset it came from,
+        with the model and ruleset versions and the state hash.
         """
     )
 
@@ -30,7 +33,10 @@ struct ExplainCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.audit
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
-        var matches: [(time: String, partition: Int, offset: Int, json: [String: Any])] = []
+        /// A decision about the lead: `decision` holds its fields (the record itself, or one
+        /// `further_decisions` entry), `record` the audit record's event-level fields.
+        struct Match { var time: String; var partition: Int; var offset: Int; var primary: String?; var decision: [String: Any]; var record: [String: Any] }
+        var matches: [Match] = []
         let needle = Array(lead.utf8)
         for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
             var found: [[UInt8]] = []
@@ -39,27 +45,36 @@ struct ExplainCommand: AsyncParsableCommand {
                 if record.value.count >= needle.count, contains(record.value, needle) { found.append(record.value) }
             }
             for bytes in found {
-                guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], (json["lead_id"] as? String) == lead else { continue }
+                guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { continue }
                 let log = (json["lineage"] as? [String: Any])?["log"] as? [String: Any] ?? [:]
-                matches.append((json["event_time"] as? String ?? "", log["partition"] as? Int ?? 0, log["offset"] as? Int ?? 0, json))
+                let time = json["event_time"] as? String ?? "", logPartition = log["partition"] as? Int ?? 0, logOffset = log["offset"] as? Int ?? 0
+                if (json["lead_id"] as? String) == lead {
+                    matches.append(Match(time: time, partition: logPartition, offset: logOffset, primary: nil, decision: json, record: json))
+                }
+                for item in json["further_decisions"] as? [[String: Any]] ?? [] where (item["lead_id"] as? String) == lead {
+                    matches.append(Match(time: time, partition: logPartition, offset: logOffset, primary: json["lead_id"] as? String ?? "-", decision: item, record: json))
+                }
             }
         }
-        // RFC 3339 with fixed milliseconds sorts as text.
-        matches.sort { ($0.time, $0.partition, $0.offset) < ($1.time, $1.partition, $1.offset) }
-        var text = "lead \(lead): \(matches.count) audit record(s) in \(topic)\n"
+        // RFC 3339 with fixed milliseconds sorts as text; within one event, the primary decision first.
+        matches.sort { ($0.time, $0.partition, $0.offset, $0.primary == nil ? 0 : 1) < ($1.time, $1.partition, $1.offset, $1.primary == nil ? 0 : 1) }
+        var text = "lead \(lead): \(matches.count) decision(s) in \(topic)\n"
         for match in matches {
-            let json = match.json
-            let source = (json["lineage"] as? [String: Any])?["source"] as? [String: Any] ?? [:]
+            let json = match.decision, record = match.record
+            let source = (record["lineage"] as? [String: Any])?["source"] as? [String: Any] ?? [:]
             let reasons = (json["reasons"] as? [[String: Any]] ?? []).map { reason in
                 "        - \(reason["text"] as? String ?? reason["feature"] as? String ?? "?")"
             }
             let previous = (json["previous_decision"] as? [String: Any]).map { "\($0["tier"] ?? "?")/\($0["queue"] ?? "?") (\($0["decision_id"] ?? "?"))" } ?? "none"
-            let change = json["route_changed"] as? Bool == true ? "route changed (\(json["change"] as? String ?? "?")) from \(previous)" : "route unchanged"
+            let routing = (json["routing_decision_id"] as? String).map { " -> routing record \($0)" } ?? ""
+            let change = json["route_changed"] as? Bool == true ? "route changed (\(json["change"] as? String ?? "?")) from \(previous)\(routing)" : "route unchanged"
+            let role = match.primary.map { "further decision (primary lead \($0))" } ?? "primary decision"
+            let stateHash = match.primary == nil ? "event state \(record["state_hash"] as? String ?? "?")" : "lead state \(json["state_hash"] as? String ?? "?")"
             text += """
-                \(match.time)  \(json["decision_id"] as? String ?? "?")  \(json["event_kind"] as? String ?? "?")
+                \(match.time)  \(record["decision_id"] as? String ?? "?")  \(record["event_kind"] as? String ?? "?")  \(role)
                     decision: tier=\(json["tier"] ?? "?") score=\(json["score"] ?? "?") probability=\(json["probability"] ?? "?") queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] as? String ?? "-"); \(change)\((json["disqualifier"] as? String).map { "; disqualified: \($0)" } ?? "")
                     reasons:\(reasons.isEmpty ? " none" : "\n" + reasons.joined(separator: "\n"))
-                    lineage: \(configuration.topics.events)[\(match.partition)]@\(match.offset) <- \(source["topic"] as? String ?? "?")[\(source["partition"] as? Int ?? -1)]@\(source["offset"] as? Int ?? -1); model \(json["model_version"] as? String ?? "?"), ruleset \(json["ruleset_version"] as? String ?? "?"), state \(json["state_hash"] as? String ?? "?")
+                    lineage: \(configuration.topics.events)[\(match.partition)]@\(match.offset) <- \(source["topic"] as? String ?? "?")[\(source["partition"] as? Int ?? -1)]@\(source["offset"] as? Int ?? -1); model \(record["model_version"] as? String ?? "?"), ruleset \(record["ruleset_version"] as? String ?? "?"), \(stateHash)
 
                 """
         }

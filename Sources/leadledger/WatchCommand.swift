@@ -13,7 +13,8 @@ struct WatchCommand: AsyncParsableCommand {
         Reads every partition of the routing and audit topics from the beginning
         (no consumer group, nothing committed) and prints one line per record:
         routing decisions with tier, queue, owner, score and top reasons; audit
-        records with the event, the lead's tier and score, and the lineage. Stops
+        records (one per applied log event) with the event, the primary lead's
+        tier and score, how many further leads the event decided, and the lineage. Stops
         after --max lines or when nothing arrived for --idle seconds.
         """
     )
@@ -95,8 +96,10 @@ struct WatchCommand: AsyncParsableCommand {
             let change = (json["change"] as? String).map { " (\($0))" } ?? ""
             return "ROUTE \(time) \(lead) [\(account)] -> \(json["tier"] ?? "?")\(change) queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] as? String ?? "-") score=\(json["score"] ?? "?") because \(reasons(json["reasons"])) [\(json["decision_id"] ?? "?") \(source)]"
         }
-        let tier = json["tier"].map { "tier=\($0) score=\(json["score"] ?? "?")" } ?? "no lead decided"
+        let tier = (json["tier"] as? String).map { "tier=\($0) score=\(json["score"] ?? "?")" } ?? "no lead decided"
         let routed = (json["route_changed"] as? Bool) == true ? " route-changed" : ""
-        return "AUDIT \(time) \(lead) [\(account)] \(json["event_kind"] ?? "?") \(tier)\(routed) [\(json["decision_id"] ?? "?") \(source)]"
+        let further = (json["further_decisions"] as? [Any])?.count ?? 0
+        let more = further > 0 ? " +\(further) further decision\(further == 1 ? "" : "s")" : ""
+        return "AUDIT \(time) \(lead) [\(account)] \(json["event_kind"] ?? "?") \(tier)\(routed)\(more) [\(json["decision_id"] ?? "?") \(source)]"
     }
 }

@@ -40,7 +40,7 @@ struct DeciderTests {
         #expect(a.allBytes == b.allBytes)
         #expect(a.state == b.state)
         #expect(a.state.snapshotBytes() == b.state.snapshotBytes())
-        #expect(a.outputs.allSatisfy { !$0.audit.isEmpty }, "every applied event has an audit record")
+        #expect(a.outputs.allSatisfy { $0.audit.count == 1 }, "every applied event has exactly one audit record")
         #expect(a.routing.count >= 5)
 
         for cut in [1, 7, h.log.count / 2, h.log.count - 2] {
@@ -58,9 +58,14 @@ struct DeciderTests {
         bad[4] = 9
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: bad) }
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: Array(a.state.snapshotBytes().dropLast())) }
+        // A format-1 snapshot (per-lead audit ids in its decisions) is refused, never restored as wrong state.
+        var v1 = a.state.snapshotBytes()
+        #expect(v1[4] == 0 && v1[5] == 2, "format version 2")
+        v1[5] = 1
+        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: v1) }
     }
 
-    @Test("decision ids come from (partition, offset, kind); keys are lead ids")
+    @Test("decision ids come from (partition, offset, kind); routing keys are lead ids, audit keys the event's key")
     func decisionIDs() throws {
         #expect(DecisionID.make(partition: 0, offset: 5, kind: "audit") == DecisionID.make(partition: 0, offset: 5, kind: "audit"))
         #expect(DecisionID.make(partition: 0, offset: 5, kind: "audit") != DecisionID.make(partition: 1, offset: 5, kind: "audit"))
@@ -70,12 +75,74 @@ struct DeciderTests {
         var r = Replay()
         r.run(h.log[...], decider: Decider(try DecisionFixtures.configuration()))
         var ids = Set<String>()
-        for o in r.outputs {
+        for (offset, o) in r.outputs.enumerated() {
             for rec in o.routing + o.audit {
                 let j = parse(rec.value)
                 #expect(ids.insert(j["decision_id"] as! String).inserted, "decision ids are unique")
-                if let lead = j["lead_id"] as? String { #expect(rec.key == lead) }
             }
+            for rec in o.routing { #expect(rec.key == parse(rec.value)["lead_id"] as? String) }
+            #expect(o.audit.map(\.key) == [h.log[offset].key])
+            #expect(o.audit.map { parse($0.value)["decision_id"] as? String } == [DecisionID.make(partition: 0, offset: Int64(offset), kind: "audit")])
+        }
+    }
+
+    @Test("one audit record per event: an account change re-deciding 3 contacts lists the others in further_decisions, joined to their routing records")
+    func oneAuditRecordPerEvent() throws {
+        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)   // score 50 → sales_develop (owner assigned)
+        var h = DecisionHarness()
+        try h.feed(.crm, accountUpsert("acc-f", domain: "fanout.io", owner: "owner_1", at: "2024-07-01T08:00:00Z"))
+        for (i, name) in ["ann", "bob", "cy"].enumerated() {
+            try h.feed(.crm, crmLead("F\(i)", at: "2024-07-01T09:0\(i):00Z", #""email":"\#(name)@fanout.io","country":"US""#))
+        }
+        let before = h.log.count
+        try h.feed(.crm, accountUpsert("acc-f", domain: "fanout.io", owner: "owner_2", at: "2024-07-02T08:00:00Z"))
+        #expect(h.log.count == before + 1)
+        var r = Replay()
+        r.run(h.log[...], decider: Decider(config))
+        var contacts: [String] = []
+        for name in ["ann", "bob", "cy"] {
+            let lead = h.lead(email: "\(name)@fanout.io")
+            contacts.append(try #require(lead).description)
+        }
+        contacts.sort()
+        let out = try #require(r.outputs.last)
+        #expect(out.audit.count == 1 && out.decisions == 3)
+        #expect(out.routing.count == 3, "the owner change re-routes every contact")
+        let record = parse(out.audit[0].value)
+        #expect(out.audit[0].key == h.log[before].key)
+        #expect(record["decision_id"] as? String == DecisionID.make(partition: 0, offset: Int64(before), kind: "audit"))
+        #expect(record["schema_version"] as? Int == 2 && record["event_kind"] as? String == "account.upserted")
+        let further = try #require(record["further_decisions"] as? [[String: Any]])
+        // The account event names no lead: the first lead decided (lead-id order) is the primary, with the full vector.
+        #expect(([record] + further).map { $0["lead_id"] as! String } == contacts)
+        #expect((record["features"] as? [String: Any])?.isEmpty == false)
+        #expect(further.allSatisfy { $0["features"] == nil && $0["owner_id"] as? String == "owner_2" && $0["change"] as? String == "owner" })
+        // Every routing record of the event is named by exactly one of its decisions, in emission order.
+        let routingIDs = out.routing.map { parse($0.value)["decision_id"] as! String }
+        #expect(([record] + further).map { $0["routing_decision_id"] as? String } == routingIDs)
+        #expect(out.routing.map { parse($0.value)["lead_id"] as! String } == contacts)
+        // The state hash chains the decisions' own hashes; the previous decisions name the leads' last routing records before.
+        #expect(Set(further.map { $0["state_hash"] as! String }).count == 2 && !further.contains { $0["state_hash"] as? String == record["state_hash"] as? String })
+        let lastRoutesBefore = contacts.compactMap { c in r.outputs[..<before].flatMap(\.routing).map { parse($0.value) }.last { $0["lead_id"] as? String == c }?["decision_id"] as? String }
+        #expect(lastRoutesBefore.count == 3)
+        #expect(Set(([record] + further).map { ($0["previous_decision"] as! [String: Any])["decision_id"] as! String }) == Set(lastRoutesBefore))
+        // An event that re-decides without a route change: routing_decision_id null, no routing record.
+        var h2 = h
+        try h2.feed(.crm, accountUpsert("acc-f", domain: "fanout.io", owner: "owner_2", employees: 12, at: "2024-07-03T08:00:00Z"))
+        var r2 = Replay()
+        r2.run(h2.log[...], decider: Decider(config))
+        let quiet = try #require(r2.outputs.last)
+        #expect(quiet.routing.isEmpty && quiet.audit.count == 1 && quiet.decisions == 3)
+        let q = parse(quiet.audit[0].value)
+        #expect(q["routing_decision_id"] is NSNull && q["route_changed"] as? Bool == false)
+        #expect((q["further_decisions"] as? [[String: Any]])?.allSatisfy { $0["routing_decision_id"] is NSNull && $0["route_changed"] as? Bool == false } == true)
+        // Across the mixed scenario: every routing record joins exactly one decision of its own event's audit record.
+        var m = Replay()
+        m.run(try mixedScenario().log[...], decider: Decider(try DecisionFixtures.configuration()))
+        for o in m.outputs {
+            let a = parse(o.audit[0].value)
+            let named = ([a] + (a["further_decisions"] as? [[String: Any]] ?? [])).compactMap { $0["routing_decision_id"] as? String }
+            #expect(named.sorted() == o.routing.map { parse($0.value)["decision_id"] as! String }.sorted())
         }
     }
 
@@ -117,7 +184,7 @@ struct DeciderTests {
         }
         var r = Replay()
         r.run(h.log[...], decider: Decider(config))
-        let audits = r.audit.filter { $0["lead_id"] is String }
+        let audits = r.decisions
         let scores = audits.map { $0["score"] as! Int }
         let tiers = audits.map { $0["tier"] as! String }
         // Check every step against the gate applied to the previous score tier.
@@ -213,8 +280,15 @@ struct DeciderTests {
         let erased = r.routing.filter { $0["change"] as? String == "erased" }
         #expect(erased.count == 1 && (erased.first?["emails"] as? [String])?.isEmpty == true)
         // L5 was a competitor; L2 hard-bounced.
-        #expect(r.audit.contains { $0["disqualifier"] as? String == "competitor" })
-        #expect(r.audit.contains { $0["disqualifier"] as? String == "hard_bounce" })
+        #expect(r.decisions.contains { $0["disqualifier"] as? String == "competitor" })
+        #expect(r.decisions.contains { $0["disqualifier"] as? String == "hard_bounce" })
+        // The merged-away and the erased lead are decisions of their events' audit records, joined to their routing records.
+        for closed in merged + erased {
+            let lead = closed["lead_id"] as! String, id = closed["decision_id"] as! String
+            let named = r.decisions.filter { $0["routing_decision_id"] as? String == id }
+            #expect(named.count == 1 && named.first?["lead_id"] as? String == lead && named.first?["queue"] as? String == "closed"
+                    && named.first?["change"] as? String == closed["change"] as? String)
+        }
         // The event about an account without contacts still has an audit record, lead_id null.
         let last = try #require(r.outputs.last?.audit.first)
         #expect(parse(last.value)["lead_id"] is NSNull)
@@ -235,9 +309,12 @@ struct DeciderTests {
             #expect(abs(p - 1 / (1 + exp(-margin))) < 2e-6)
             for reason in a["reasons"] as! [[String: Any]] {
                 let f = reason["feature"] as! String
-                #expect(abs((reason["contribution"] as! Double) - contributions[f]!) < 1e-9)
+                #expect(abs((reason["contribution"] as! Double) - (contributions[f] ?? 0)) < 1e-9)
                 #expect((reason["text"] as! String).hasPrefix(f + " = "))
             }
+            // Only the nonzero contributions are written.
+            #expect(contributions.values.allSatisfy { $0 != 0 })
+            #expect(contributions.count < (a["features"] as! [String: Any]).count)
             checked += 1
         }
         #expect(checked > 10)
@@ -259,6 +336,7 @@ struct DeciderTests {
         // Bad samples: mutate good ones.
         let goodRouting = try #require(r.outputs.flatMap(\.routing).first).value
         let goodAudit = try #require(r.outputs.flatMap(\.audit).first { parse($0.value)["lead_id"] is String }).value
+        let goodFanOut = try #require(r.outputs.flatMap(\.audit).first { !((parse($0.value)["further_decisions"] as? [Any]) ?? []).isEmpty }).value
         func mutate(_ bytes: [UInt8], _ f: (inout [String: Any]) -> Void) throws -> [UInt8] {
             var j = parse(bytes); f(&j)
             return Array(try JSONSerialization.data(withJSONObject: j))
@@ -271,6 +349,13 @@ struct DeciderTests {
             ("audit", try mutate(goodAudit) { $0["state_hash"] = "XYZ" }),
             ("audit", try mutate(goodAudit) { $0["lead_id"] = NSNull() }),
             ("audit", try mutate(goodAudit) { $0["route_changed"] = false; $0["change"] = "tier" }),
+            ("audit", try mutate(goodAudit) { $0["schema_version"] = 1 }),
+            ("audit", try mutate(goodAudit) { $0.removeValue(forKey: "further_decisions") }),
+            ("audit", try mutate(goodAudit) { $0["route_changed"] = false; $0["change"] = NSNull(); $0["routing_decision_id"] = "dc_" + String(repeating: "a", count: 32) }),
+            ("audit", try mutate(goodFanOut) { j in
+                var items = j["further_decisions"] as! [[String: Any]]; items[0]["features"] = [String: Any](); j["further_decisions"] = items }),
+            ("audit", try mutate(goodFanOut) { j in
+                var items = j["further_decisions"] as! [[String: Any]]; items[0].removeValue(forKey: "routing_decision_id"); j["further_decisions"] = items }),
         ]
         let verdicts = try SchemaValidator.validate(pairs + bad)
         for (i, v) in verdicts.enumerated() {

@@ -52,6 +52,13 @@ struct Replay {
 
     var routing: [[String: Any]] { outputs.flatMap { $0.routing.map { parse($0.value) } } }
     var audit: [[String: Any]] { outputs.flatMap { $0.audit.map { parse($0.value) } } }
+    /// Every lead decision named by the audit records: per record, the primary
+    /// decision (when it has a lead) and then its `further_decisions` entries.
+    var decisions: [[String: Any]] {
+        audit.flatMap { a -> [[String: Any]] in
+            (a["lead_id"] is String ? [a] : []) + (a["further_decisions"] as? [[String: Any]] ?? [])
+        }
+    }
 }
 
 func parse(_ bytes: [UInt8]) -> [String: Any] {

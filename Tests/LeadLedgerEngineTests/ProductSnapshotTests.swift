@@ -65,8 +65,10 @@ struct ProductSnapshotTests {
         try check(MaterializeFactory(topics: topics, decisions: defaultDecisions), events)
     }
 
-    /// The materialize stage writes the Decider's records: audit records for
-    /// every applied event and routing records for the generated workload, each
+    /// The materialize stage writes the Decider's records: exactly one audit
+    /// record per applied event (decision id from the log position, key = the
+    /// event's key) whose decisions name every routing record of the event, and
+    /// routing records for the generated workload, each
     /// with its `dc_` decision id as the `decision_id` header (= the id in the
     /// bytes); a repeated run gives the same bytes; a snapshot taken with
     /// another decision configuration is not restored.
@@ -80,6 +82,25 @@ struct ProductSnapshotTests {
         let outputs = run()
         let audit = outputs.filter { $0.topic == topics.audit }, routing = outputs.filter { $0.topic == topics.routing }
         #expect(audit.count >= events.count / 2)
+        var processor = factory.makeProcessor(partition: 0)
+        var applied = 0
+        for record in events {
+            let out = processor.apply(record)
+            let eventAudit = out.filter { $0.topic == topics.audit }, eventRouting = out.filter { $0.topic == topics.routing }
+            // A log event the ledger applied already gets no record at all.
+            guard !out.isEmpty else { continue }
+            applied += 1
+            #expect(eventAudit.count == 1, "log offset \(record.offset): \(eventAudit.count) audit records")
+            guard let a = eventAudit.first else { continue }
+            #expect(a.key == record.key, "audit key = the event's key = the log record's key")
+            #expect(a.headers.first { $0.key == OutputHeaders.decisionID }?.value.map { String(decoding: $0, as: UTF8.self) }
+                    == DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any])
+            let named = ([json] + (json["further_decisions"] as? [[String: Any]] ?? [])).compactMap { $0["routing_decision_id"] as? String }
+            let routingIDs = try eventRouting.map { try #require(try JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])["decision_id"] as? String }
+            #expect(named.sorted() == routingIDs.compactMap { $0 }.sorted(), "log offset \(record.offset)")
+        }
+        #expect(applied == audit.count)
         #expect(routing.count > 100, "routing records: \(routing.count)")
         for output in audit + routing {
             let header = output.headers.first { $0.key == OutputHeaders.decisionID }.flatMap(\.value).map { String(decoding: $0, as: UTF8.self) }
@@ -91,7 +112,7 @@ struct ProductSnapshotTests {
         #expect(tiers.count >= 2, "tiers: \(tiers)")
         #expect(run() == outputs, "byte-identical repeat")
 
-        var processor = factory.makeProcessor(partition: 0)
+        processor = factory.makeProcessor(partition: 0)
         for record in events.prefix(500) { _ = processor.apply(record) }
         let snapshot = try #require(processor.snapshot())
         let otherRouting = try String(contentsOfFile: defaultRoutingFile, encoding: .utf8) + "\n# another ruleset\n"

@@ -17,6 +17,8 @@ struct ScaleOutCrashTests {
     /// every decision with a clean single-process replay and finds the audit and
     /// routing topics equal to it byte for byte (including each record's
     /// `state_hash`): nothing missing, nothing extra, every repeat identical;
+    /// every accepted log event has exactly one distinct audit decision id (its
+    /// log position's; repeats byte-identical, a repeated log event none);
     /// routing and audit records validate against their JSON schemas. Tampering
     /// with one audit record and forging another make `audit verify` fail and
     /// print both.
@@ -85,21 +87,58 @@ struct ScaleOutCrashTests {
 
         // The outputs: that the audit and routing topics hold exactly the records a
         // clean single-process replay derives (nothing missing or extra, every repeat
-        // byte-identical) is what `audit verify` checks, below. Here: the records'
-        // shape, on the first 500 records of each partition (a debug-built test
-        // reading every multi-KB audit record would dominate the test's time).
+        // byte-identical) is what `audit verify` checks, below. Here, from the topics
+        // alone: every accepted log event has exactly one distinct audit decision id
+        // (its log position's), repeats byte-identical; and the records' shape, on
+        // the first 500 records of each partition (validating every multi-KB record
+        // in Python would dominate the test's time).
         let reader = LogReader(client: client, logger: testLogger)
-        var audit: [LogRecord] = [], routing: [LogRecord] = []
+        var audit: [LogRecord] = [], routing: [LogRecord] = [], log: [LogRecord] = []
         for partition in Int32(0)..<3 {
-            try await reader.fold(topic: "audit-\(suffix)", partition: partition, from: 0, to: 500, into: &audit) { $0.append($1) }
+            try await reader.fold(topic: "audit-\(suffix)", partition: partition, from: 0, to: nil, into: &audit) { $0.append($1) }
             try await reader.fold(topic: "routing-\(suffix)", partition: partition, from: 0, to: 500, into: &routing) { $0.append($1) }
         }
-        #expect(audit.count == 1500 && routing.count > 100, "audit \(audit.count), routing \(routing.count)")
+        for partition in Int32(0)..<4 {
+            try await reader.fold(topic: "events-\(suffix)", partition: partition, from: 0, to: nil, into: &log) { $0.append($1) }
+        }
         #expect(audit.allSatisfy { decisionID($0) != nil } && routing.allSatisfy { decisionID($0) != nil })
+        var auditByID: [String: Set<[UInt8]>] = [:], auditKeys: [String: Set<[UInt8]>] = [:]
+        for record in audit {
+            guard let id = decisionID(record) else { continue }
+            auditByID[id, default: []].insert(record.value)
+            auditKeys[id, default: []].insert(record.key ?? [])
+        }
+        let differingRepeats = auditByID.filter { $0.value.count != 1 }.keys.sorted()
+        #expect(differingRepeats.isEmpty, "audit decision ids with differing copies: \(differingRepeats.prefix(5))")
+        // Per log partition in offset order: an event with no audit record must be a repeat
+        // of an earlier log record (the resolve stage repeating after the crash), which the
+        // materializer ignores; every other one has exactly its position's audit id.
+        var audited = Set<String>(), repeats = 0, unaudited: [String] = []
+        var earlier: [Int32: Set<[UInt8]>] = [:]
+        for record in log.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
+            let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
+            let isRepeat = earlier[record.partition, default: []].contains(record.value)
+            earlier[record.partition, default: []].insert(record.value)
+            if auditByID[id] != nil {
+                audited.insert(id)
+                #expect(!isRepeat, "log \(record.partition)@\(record.offset) repeats an applied event but has an audit record")
+                #expect(auditKeys[id] == [record.key ?? []], "audit key of log \(record.partition)@\(record.offset) is the event's key")
+            } else if isRepeat {
+                repeats += 1
+            } else {
+                unaudited.append("\(record.partition)@\(record.offset)")
+            }
+        }
+        #expect(unaudited.isEmpty, "accepted log events without an audit record: \(unaudited.prefix(10))")
+        #expect(Set(auditByID.keys) == audited, "audit ids that name no log position: \(Set(auditByID.keys).subtracting(audited).prefix(5))")
+        #expect(audited.count + repeats == log.count && audited.count > 3000, "log \(log.count), audited \(audited.count), repeats \(repeats)")
+        #expect(routing.count > 100, "routing \(routing.count)")
         #expect(Set(routing.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).allSatisfy { $0.hasPrefix("ld_") }, "routing key = lead_id")
         let routingViolations = try schemaViolations(Array(Set(routing.map(\.value))), schema: "leadledger.routing", directory: directory)
         #expect(routingViolations.isEmpty, "\(routingViolations)")
-        let auditViolations = try schemaViolations(Array(Set(audit.map(\.value))), schema: "leadledger.audit", directory: directory)
+        var auditSample: [LogRecord] = []
+        for partition in Int32(0)..<3 { auditSample += audit.filter { $0.partition == partition && $0.offset < 500 } }
+        let auditViolations = try schemaViolations(Array(Set(auditSample.map(\.value))), schema: "leadledger.audit", directory: directory)
         #expect(auditViolations.isEmpty, "\(auditViolations)")
 
         phases.mark("schemas checked")
@@ -107,6 +146,17 @@ struct ScaleOutCrashTests {
         let verify = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr.suffix(2000))")
         #expect(verify.stdout.contains("audit verify: OK"), "\(verify.stdout.suffix(2000))")
+        // explain finds a lead's decision inside another lead's audit record (further_decisions), with its lineage.
+        let fanOut = try #require(audit.first { String(decoding: $0.value, as: UTF8.self).range(of: #""further_decisions":[{"#) != nil },
+                                  "an audit record with further decisions")
+        let fanOutJSON = try #require(try JSONSerialization.jsonObject(with: Data(fanOut.value)) as? [String: Any])
+        let furtherLead = try #require((fanOutJSON["further_decisions"] as? [[String: Any]])?.first?["lead_id"] as? String)
+        let fanOutLog = try #require((fanOutJSON["lineage"] as? [String: Any])?["log"] as? [String: Any])
+        let explain = try await runCLI(["explain", "--config", config, "--lead", furtherLead], directory: directory, name: "explain")
+        #expect(explain.status == 0, "\(explain.stderr.suffix(2000))")
+        #expect(explain.stdout.contains("\(fanOutJSON["decision_id"] as? String ?? "?")"), "\(explain.stdout.prefix(3000))")
+        #expect(explain.stdout.contains("further decision (primary lead \(fanOutJSON["lead_id"] as? String ?? "-"))"), "\(explain.stdout.prefix(3000))")
+        #expect(explain.stdout.contains("events-\(suffix)[\(fanOutLog["partition"] as? Int ?? -1)]@\(fanOutLog["offset"] as? Int ?? -1) <- "), "\(explain.stdout.prefix(3000))")
         first.signal(SIGTERM)
         #expect(try await first.wait(seconds: 60) == 0, "\(first.stderr.suffix(2000))")
 
@@ -115,7 +165,7 @@ struct ScaleOutCrashTests {
         let victim = audit[audit.count / 3]
         let victimID = try #require(decisionID(victim))
         let original = String(decoding: victim.value, as: UTF8.self)
-        let tampered = original.replacingOccurrences(of: "\"schema_version\":1", with: "\"schema_version\":1,\"tier_note\":\"sales_ready\"")
+        let tampered = original.replacingOccurrences(of: "\"schema_version\":2", with: "\"schema_version\":2,\"tier_note\":\"sales_ready\"")
         #expect(tampered != original)
         try await produce("audit-\(suffix)", [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: victimID)])
         let forgedID = "dc_" + String(repeating: "0", count: 32)

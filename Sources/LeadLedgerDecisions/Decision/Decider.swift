@@ -9,10 +9,16 @@ public struct DecisionOutput: Sendable, Equatable {
         public var key: String
         public var value: [UInt8]
     }
-    /// `leadledger.audit` records: at least one per applied event.
+    /// `leadledger.audit` records: exactly one per applied event (audit
+    /// schema_version 2), key = the event's Kafka key.
     public var audit: [Record] = []
     /// `leadledger.routing` records: one per route change.
     public var routing: [Record] = []
+    /// How many lead decisions the event made (decided or closed leads: the
+    /// audit record's primary decision plus its `further_decisions`; 0 when
+    /// it decided no lead).
+    public var decisions = 0
+    /// An empty output.
     public init() {}
 }
 
@@ -35,9 +41,17 @@ public struct DecisionOutput: Sendable, Equatable {
 /// email reply, note) stops the lead's SLA timer; (4) the leads named by
 /// `effects` are decided in effect order (merged-away and erased leads have
 /// their route closed; an account change re-decides its contacts in lead-id
-/// order), each producing an audit record and, when the route changed, a
-/// routing record. An event that decides no lead yields one audit record with
-/// `lead_id` null. Same inputs give the same bytes.
+/// order), each producing, when the route changed, a routing record.
+///
+/// Every event yields exactly one audit record (schema_version 2), keyed by
+/// the event's Kafka key, with `decision_id` = `DecisionID.make(partition:
+/// offset:kind: "audit")`. Its top level is the event's primary decision (the
+/// event's own lead when this event decided it, else the first lead decided;
+/// all decision fields null when it decided no lead) with the full feature
+/// vector; every other decision of the event is a compact entry of
+/// `further_decisions`, in decision order. Each decision names the routing
+/// record it emitted (`routing_decision_id`, null when the route did not
+/// change). Same inputs give the same bytes.
 public struct Decider: Sendable {
     public let configuration: DecisionConfiguration
     let gate: QualificationGate
@@ -71,7 +85,8 @@ public struct Decider: Sendable {
     /// Decides after `event` (already applied to `ledger`, which produced `effects`).
     public func decide(event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
                        logPartition: Int32, logOffset: Int64, state: inout DecisionState) -> DecisionOutput {
-        var ctx = Context(decider: self, event: event, partition: logPartition, offset: logOffset)
+        var ctx = Context(decider: self, event: event, partition: logPartition, offset: logOffset,
+                          primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 })
         swap(&ctx.w, &state.scratch.writer)
         defer { swap(&ctx.w, &state.scratch.writer) }
         let t = event.eventTime.milliseconds
@@ -126,7 +141,8 @@ public struct Decider: Sendable {
                 break
             }
         }
-        if ctx.out.audit.isEmpty { ctx.auditNoLead(state: state) }
+        if ctx.entries.isEmpty { ctx.auditNoLead(state: state) } else { ctx.writeAudit() }
+        ctx.out.decisions = ctx.entries.count
         return ctx.out
     }
 }
@@ -154,12 +170,59 @@ struct Context {
     /// `event_time` of every record of this event.
     let eventTimeText: String
 
-    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64) {
+    /// The event's own lead (the survivor of `event.leadID`), the preferred primary decision.
+    let primaryLead: LeadID?
+    /// The event's audit decision id (also the fallback `LeadDecision.decisionID` of an unrouted decision).
+    let auditID: String
+    /// The decisions of this event, in decision order (the audit record is written from them at the end).
+    var entries: [Decided] = []
+
+    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
         self.decider = decider
         self.event = event
         self.partition = partition
         self.offset = offset
+        self.primaryLead = primaryLead
+        auditID = DecisionID.make(partition: partition, offset: offset, kind: "audit")
         eventTimeText = event.eventTime.rfc3339
+    }
+
+    /// One decision of the event, kept until the audit record is written.
+    struct Decided {
+        var lead: LeadID
+        /// The decision's own state hash.
+        var stateHash: String
+        /// The routing record's decision id, nil when the route did not change.
+        var routingID: String?
+        /// The compact `further_decisions` entry (nil for the event's own lead, encoded at the end only
+        /// when a later decision of the same lead becomes the primary).
+        var compact: [UInt8]?
+        /// What the primary encoding needs (kept only for possible primaries: the event's own lead and the first decision).
+        var full: Full?
+    }
+
+    /// The inputs of a decision's audit encoding.
+    struct Full {
+        var decision: LeadDecision
+        var previous: LeadDecision?
+        var change: String?
+        var accountID: String?
+        var emails: [String]
+        /// nil for a closed route (merged away, erased).
+        var ev: Evaluation?
+        var gate: GateResult?
+    }
+
+    /// Records a decision: possible primaries (the event's own lead, or the first decision) keep their inputs,
+    /// every other decision is encoded as its `further_decisions` entry right away.
+    mutating func record(_ lead: LeadID, stateHash: String, routingID: String?, _ full: Full) {
+        let mayBePrimary = lead == primaryLead || entries.isEmpty
+        var compact: [UInt8]?
+        if lead != primaryLead {
+            writeFurther(lead: lead, stateHash: stateHash, routingID: routingID, full)
+            compact = w.take()
+        }
+        entries.append(Decided(lead: lead, stateHash: stateHash, routingID: routingID, compact: compact, full: mayBePrimary ? full : nil))
     }
 
     var config: DecisionConfiguration { decider.configuration }
@@ -306,13 +369,9 @@ struct Context {
         }
         let routeChanged = change != nil
         let idText = id.description
-        let idBytes = Array(idText.utf8)
-        let routeID = escalateDeadline != nil
-            ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: idBytes)
-            : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: idBytes)
-        let auditID = escalateDeadline != nil
-            ? DecisionID.make(partition: partition, offset: offset, prefix: "audit-escalation:", leadText: idBytes)
-            : DecisionID.make(partition: partition, offset: offset, prefix: "audit:", leadText: idBytes)
+        let routeID: String? = !routeChanged ? nil : escalateDeadline != nil
+            ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
+            : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
         // SLA timer.
         var deadline = prev?.slaDeadline
         if routeChanged {
@@ -322,19 +381,18 @@ struct Context {
                 state.addTimer(SLATimer(deadline: deadline!, lead: id))
             }
         }
-        let decision = LeadDecision(decisionID: routeChanged ? routeID : (prev?.decisionID ?? auditID), tier: tier, scoreTier: g.scoreTier,
+        let decision = LeadDecision(decisionID: routeID ?? (prev?.decisionID ?? auditID), tier: tier, scoreTier: g.scoreTier,
                                     queue: queue, ownerID: owner, holdsCapacity: holds, score: ev.score, overridden: overridden,
                                     escalated: escalated, closed: false, slaDeadline: deadline)
         let stateHash = hashState(id: id, ev: ev, prev: prev, activity: ls.activity)
         state.leads[id, default: LeadState()].decision = decision
         let emails = emailsOf(lead)
-        if routeChanged {
-            writeDecision(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: nil)
+        if let routeID {
+            writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change)
             out.routing.append(.init(key: idText, value: w.finish()))
         }
-        let audit = AuditExtras(routeChanged: routeChanged, previous: prev, gate: g, stateHash: stateHash)
-        writeDecision(id: auditID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change, audit: audit)
-        out.audit.append(.init(key: idText, value: w.finish()))
+        record(id, stateHash: stateHash, routingID: routeID,
+               Full(decision: decision, previous: prev, change: change, accountID: account?.id.rawValue, emails: emails, ev: ev, gate: g))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
@@ -381,7 +439,8 @@ struct Context {
     /// Closes a lead's route (merged away or erased).
     mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
-        let auditID = DecisionID.make(partition: partition, offset: offset, kind: "audit:" + id.description)
+        var h = FNV64(); h.string("closed"); h.u64(id.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
+        let stateHash = DecisionID.hex16(h.h)
         if let prev, !prev.closed {
             if let dl = prev.slaDeadline { state.removeTimer(lead: id, deadline: dl) }
             if prev.holdsCapacity, let po = prev.ownerID {
@@ -392,16 +451,16 @@ struct Context {
             let d = LeadDecision(decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
                                  score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
-            writeClosed(id: routeID, lead: id, d: d, change: change, isAudit: false, previous: nil)
+            writeClosedRouting(id: routeID, lead: id, d: d, change: change)
             out.routing.append(.init(key: id.description, value: w.finish()))
-            writeClosed(id: auditID, lead: id, d: d, change: change, isAudit: true, previous: prev)
-            out.audit.append(.init(key: id.description, value: w.finish()))
+            record(id, stateHash: stateHash, routingID: routeID,
+                   Full(decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
         } else {
             let d = prev ?? LeadDecision(decisionID: auditID, tier: .nurture, scoreTier: .nurture, queue: "closed", ownerID: nil, holdsCapacity: false,
                                          score: 0, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
-            writeClosed(id: auditID, lead: id, d: d, change: nil, isAudit: true, previous: prev)
-            out.audit.append(.init(key: id.description, value: w.finish()))
+            record(id, stateHash: stateHash, routingID: nil,
+                   Full(decision: d, previous: prev, change: nil, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
         }
     }
 
@@ -423,13 +482,6 @@ struct Context {
             h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
         } else { h.byte(0xEE) }
         return DecisionID.hex16(h.h)
-    }
-
-    struct AuditExtras {
-        var routeChanged: Bool
-        var previous: LeadDecision?
-        var gate: GateResult
-        var stateHash: String
     }
 
     // MARK: Encoding (keys in sorted order)
@@ -454,57 +506,139 @@ struct Context {
         w.endObject()
     }
 
-    mutating func writeDecision(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation,
-                                change: String?, audit: AuditExtras?) {
-        let ex = config.extractor
+    mutating func writeComponents(_ ev: Evaluation?) {
+        w.rawKey(#""components":"#); w.beginObject()
+        if let ev {
+            w.rawKey(#""account":"#); w.double(ev.components.account)
+            w.rawKey(#""engagement":"#); w.double(ev.components.engagement)
+            w.rawKey(#""fit":"#); w.double(ev.components.fit)
+            w.rawKey(#""intent":"#); w.double(ev.components.intent)
+            w.rawKey(#""propensity":"#); w.double(ev.probability)
+        } else {
+            // A closed route: all components 0.
+            for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
+        }
+        w.endObject()
+    }
+
+    /// The top contributions with their sentences (nonzero ones only).
+    mutating func writeReasons(_ ev: Evaluation?) {
+        w.rawKey(#""reasons":"#); w.beginArray()
+        if let ev { for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev) } }
+        w.endArray()
+    }
+
+    /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
+    mutating func writeRouting(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, change: String?) {
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(account)
-        if let change { w.rawKey(#""change":"#); w.string(change) } else if audit != nil { w.rawKey(#""change":"#); w.null() }
-        w.rawKey(#""components":"#); w.beginObject()
-        w.rawKey(#""account":"#); w.double(ev.components.account)
-        w.rawKey(#""engagement":"#); w.double(ev.components.engagement)
-        w.rawKey(#""fit":"#); w.double(ev.components.fit)
-        w.rawKey(#""intent":"#); w.double(ev.components.intent)
-        w.rawKey(#""propensity":"#); w.double(ev.probability)
-        w.endObject()
-        if audit != nil {
-            w.rawKey(#""contributions":"#)
-            ev.contributions.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
-        }
+        if let change { w.rawKey(#""change":"#); w.string(change) }
+        writeComponents(ev)
         w.rawKey(#""decision_id":"#); w.string(id)
-        if let audit { w.rawKey(#""disqualifier":"#); w.optString(audit.gate.disqualifier?.rawValue) }
         w.rawKey(#""emails":"#); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
-        if audit != nil { w.rawKey(#""event_kind":"#); w.string(event.payload.kind) }
         w.rawKey(#""event_time":"#); w.string(eventTimeText)
         w.rawKey(#""explanation_base":"#); w.double(ev.base)
-        if audit != nil {
-            w.rawKey(#""features":"#)
-            ev.row.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
-        }
-        if let audit {
-            w.rawKey(#""gate":"#); w.beginObject()
-            w.rawKey(#""hysteresis_tier":"#); w.optString(audit.previous?.scoreTier.name)
-            w.rawKey(#""review":"#); w.bool(audit.gate.review)
-            w.rawKey(#""score_tier":"#); w.string(audit.gate.scoreTier.name)
-            w.rawKey(#""thresholds":"#); w.rawValue(decider.thresholdsJSON)
-            w.endObject()
-        }
         w.rawKey(#""lead_id":"#); w.string(lead)
         writeLineage()
         w.rawKey(#""margin":"#); w.double(ev.margin)
         w.rawKey(#""model_version":"#); w.string(config.modelVersion)
         w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
-        if let audit { writePrevious(audit.previous) }
         w.rawKey(#""probability":"#); w.double(ev.probability)
         w.rawKey(#""queue":"#); w.string(d.queue)
-        w.rawKey(#""reasons":"#); w.beginArray()
-        for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev) }
-        w.endArray()
-        if let audit { w.rawKey(#""route_changed":"#); w.bool(audit.routeChanged) }
+        writeReasons(ev)
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
         w.rawKey(#""schema_version":"#); w.int(1)
         w.rawKey(#""score":"#); w.int(Int64(ev.score))
-        if let audit { w.rawKey(#""state_hash":"#); w.string(audit.stateHash) }
+        w.rawKey(#""tier":"#); w.string(d.tier.name)
+        w.endObject()
+    }
+
+    /// The event's one audit record (schema_version 2): the primary decision at the top level, the others in
+    /// `further_decisions`, `state_hash` chained over every decision's state hash in decision order.
+    mutating func writeAudit() {
+        let p = entries.lastIndex { $0.lead == primaryLead && $0.full != nil } ?? 0
+        guard let f = entries[p].full else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
+        var further: [[UInt8]] = []
+        further.reserveCapacity(entries.count - 1)
+        for (i, e) in entries.enumerated() where i != p {
+            if let c = e.compact { further.append(c) }
+            else if let ef = e.full {
+                // An earlier decision of the primary lead (an SLA escalation before the event's own decision).
+                writeFurther(lead: e.lead, stateHash: e.stateHash, routingID: e.routingID, ef)
+                further.append(w.take())
+            }
+        }
+        var h = FNV64(); h.string("event")
+        for e in entries { h.string(e.stateHash) }
+        let ex = config.extractor
+        let d = f.decision, ev = f.ev
+        w.beginObject()
+        w.rawKey(#""account_id":"#); w.optString(f.accountID)
+        w.rawKey(#""change":"#); w.optString(f.change)
+        writeComponents(ev)
+        w.rawKey(#""contributions":"#)
+        if let ev {
+            ev.contributions.withUnsafeBufferPointer { w.sparseObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
+        } else { w.null() }
+        w.rawKey(#""decision_id":"#); w.string(auditID)
+        w.rawKey(#""disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
+        w.rawKey(#""emails":"#); w.beginArray(); for e in f.emails { w.string(e) }; w.endArray()
+        w.rawKey(#""event_kind":"#); w.string(event.payload.kind)
+        w.rawKey(#""event_time":"#); w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#); w.double(ev?.base ?? 0)
+        w.rawKey(#""features":"#)
+        if let ev {
+            ev.row.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
+        } else { w.null() }
+        w.rawKey(#""further_decisions":"#); w.beginArray(); for item in further { w.rawValue(item) }; w.endArray()
+        w.rawKey(#""gate":"#)
+        if let g = f.gate {
+            w.beginObject()
+            w.rawKey(#""hysteresis_tier":"#); w.optString(f.previous?.scoreTier.name)
+            w.rawKey(#""review":"#); w.bool(g.review)
+            w.rawKey(#""score_tier":"#); w.string(g.scoreTier.name)
+            w.rawKey(#""thresholds":"#); w.rawValue(decider.thresholdsJSON)
+            w.endObject()
+        } else { w.null() }
+        w.rawKey(#""lead_id":"#); w.string(entries[p].lead.description)
+        writeLineage()
+        w.rawKey(#""margin":"#); w.double(ev?.margin ?? 0)
+        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
+        writePrevious(f.previous)
+        w.rawKey(#""probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        writeReasons(ev)
+        w.rawKey(#""route_changed":"#); w.bool(f.change != nil)
+        w.rawKey(#""routing_decision_id":"#); w.optString(entries[p].routingID)
+        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#); w.int(2)
+        w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
+        w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
+        w.rawKey(#""tier":"#); w.string(d.tier.name)
+        w.endObject()
+        out.audit.append(.init(key: event.key, value: w.finish()))
+    }
+
+    /// One `further_decisions` entry: the decision without the feature vector.
+    mutating func writeFurther(lead: LeadID, stateHash: String, routingID: String?, _ f: Full) {
+        let d = f.decision, ev = f.ev
+        w.beginObject()
+        w.rawKey(#""change":"#); w.optString(f.change)
+        writeComponents(ev)
+        w.rawKey(#""disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
+        w.rawKey(#""lead_id":"#); w.string(lead.description)
+        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
+        writePrevious(f.previous)
+        w.rawKey(#""probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        writeReasons(ev)
+        w.rawKey(#""review":"#); w.bool(f.gate?.review ?? false)
+        w.rawKey(#""route_changed":"#); w.bool(f.change != nil)
+        w.rawKey(#""routing_decision_id":"#); w.optString(routingID)
+        w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
+        w.rawKey(#""score_tier":"#); w.string(f.gate?.scoreTier.name ?? d.scoreTier.name)
+        w.rawKey(#""state_hash":"#); w.string(stateHash)
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
@@ -564,45 +698,40 @@ struct Context {
         return ledger.path(from: lead, to: target, maxDepth: 3)
     }
 
-    mutating func writeClosed(id: String, lead: LeadID, d: LeadDecision, change: String?, isAudit: Bool, previous prev: LeadDecision?) {
+    /// The routing record of a closed route (merged away or erased).
+    mutating func writeClosedRouting(id: String, lead: LeadID, d: LeadDecision, change: String) {
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
-        if let change { w.rawKey(#""change":"#); w.string(change) } else if isAudit { w.rawKey(#""change":"#); w.null() }
-        w.rawKey(#""components":"#); w.beginObject()
-        for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
-        w.endObject()
-        if isAudit { w.rawKey(#""contributions":"#); w.null() }
+        w.rawKey(#""change":"#); w.string(change)
+        writeComponents(nil)
         w.rawKey(#""decision_id":"#); w.string(id)
-        if isAudit { w.rawKey(#""disqualifier":"#); w.null() }
         w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
-        if isAudit { w.rawKey(#""event_kind":"#); w.string(event.payload.kind) }
         w.rawKey(#""event_time":"#); w.string(eventTimeText)
         w.rawKey(#""explanation_base":"#); w.double(0)
-        if isAudit { w.rawKey(#""features":"#); w.null(); w.rawKey(#""gate":"#); w.null() }
         w.rawKey(#""lead_id":"#); w.string(lead.description)
         writeLineage()
         w.rawKey(#""margin":"#); w.double(0)
         w.rawKey(#""model_version":"#); w.string(config.modelVersion)
         w.rawKey(#""owner_id":"#); w.null()
-        if isAudit { writePrevious(prev) }
         w.rawKey(#""probability":"#); w.double(Double(d.score) / 100)
         w.rawKey(#""queue":"#); w.string(d.queue)
         w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
-        if isAudit { w.rawKey(#""route_changed":"#); w.bool(change != nil) }
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
         w.rawKey(#""schema_version":"#); w.int(1)
         w.rawKey(#""score":"#); w.int(Int64(d.score))
-        if isAudit {
-            var h = FNV64(); h.string("closed"); h.u64(lead.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-            w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
-        }
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
 
     /// The audit record of an event that decided no lead.
     mutating func auditNoLead(state: DecisionState) {
-        let id = DecisionID.make(partition: partition, offset: offset, kind: "audit")
+        var h = FNV64(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
+        auditNoLead(stateHash: DecisionID.hex16(h.h))
+    }
+
+    /// The lead-less audit record with the given state hash (nil: the hash of no state, from the event id alone).
+    mutating func auditNoLead(stateHash: String?) {
+        let id = auditID
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
         w.rawKey(#""change":"#); w.null()
@@ -615,6 +744,7 @@ struct Context {
         w.rawKey(#""event_time":"#); w.string(eventTimeText)
         w.rawKey(#""explanation_base":"#); w.null()
         w.rawKey(#""features":"#); w.null()
+        w.rawKey(#""further_decisions":"#); w.beginArray(); w.endArray()
         w.rawKey(#""gate":"#); w.null()
         w.rawKey(#""lead_id":"#); w.null()
         writeLineage()
@@ -626,11 +756,12 @@ struct Context {
         w.rawKey(#""queue":"#); w.null()
         w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
         w.rawKey(#""route_changed":"#); w.bool(false)
+        w.rawKey(#""routing_decision_id":"#); w.null()
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
-        w.rawKey(#""schema_version":"#); w.int(1)
+        w.rawKey(#""schema_version":"#); w.int(2)
         w.rawKey(#""score":"#); w.null()
-        var h = FNV64(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
-        w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
+        var h = FNV64(); h.string("none"); h.string(event.eventID)
+        w.rawKey(#""state_hash":"#); w.string(stateHash ?? DecisionID.hex16(h.h))
         w.rawKey(#""tier":"#); w.null()
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish()))

@@ -3,7 +3,10 @@ import LeadLedgerCore
 
 /// The last decision made for one lead (part of ``DecisionState``).
 public struct LeadDecision: Sendable, Equatable {
-    /// Id of the decision that set the current route (`dc_…`).
+    /// Id of the decision that set the current route (`dc_…`): the routing
+    /// record's id when a route change set it, else (a lead decided but never
+    /// routed, or closed before it was) the audit record id of the event
+    /// that decided it. Audit records name it as `previous_decision.decision_id`.
     public var decisionID: String
     /// Tier of the route (after disqualifiers, review and overrides).
     public var tier: TierCode
@@ -45,7 +48,7 @@ struct SLATimer: Sendable, Equatable, Comparable {
 /// ``LeadDecision/overridden``.
 ///
 /// Equality compares the state only. ``snapshotBytes()`` is a pure function of
-/// the state (format version 1, big-endian binary, every map written in sorted
+/// the state (format version 2, big-endian binary, every map written in sorted
 /// key order), and `init(snapshot:)` restores an equal state.
 public struct DecisionState: Sendable, Equatable {
     /// Highest event time applied so far (epoch ms); `Int64.min` before the first event.
@@ -80,8 +83,11 @@ public struct DecisionState: Sendable, Equatable {
     // MARK: Snapshot
 
     static let magic: [UInt8] = Array("LLDS".utf8)
-    /// Snapshot format version.
-    public static let snapshotFormatVersion: UInt16 = 1
+    /// Snapshot format version. 2: ``LeadDecision/decisionID`` of a lead
+    /// never routed is the event's audit decision id (audit schema_version 2);
+    /// version 1 snapshots held per-lead audit ids and are refused (the
+    /// engine then replays instead of continuing from them).
+    public static let snapshotFormatVersion: UInt16 = 2
 
     /// Deterministic binary snapshot of the state.
     public func snapshotBytes() -> [UInt8] {

@@ -139,6 +139,39 @@ public struct RecordJSON: Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
         }
     }
+    /// As ``fixedObject(keys:keyStarts:order:values:)`` but without the members
+    /// whose value is written as `0` (rounds to zero): the written values sum
+    /// to the same total as the full object's.
+    mutating func sparseObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>) {
+        comma()
+        let count = order.count
+        let bound = keys.count + 24 * count + 2
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buf in
+            let out = buf.baseAddress!
+            out[0] = 0x7B
+            var n = 1
+            var members = 0
+            keys.withUnsafeBufferPointer { kb in
+                keyStarts.withUnsafeBufferPointer { ks in
+                    order.withUnsafeBufferPointer { ob in
+                        for k in 0..<count {
+                            let v = values[ob[k]]
+                            if v.isFinite && (v * Self.scale).rounded(.toNearestOrAwayFromZero) == 0 { continue }
+                            // Member k > 0 starts with its separator; the first written member drops it.
+                            let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
+                            (out + n).update(from: kb.baseAddress! + a, count: len)
+                            n += len
+                            n += Self.writeNumber(v, to: out + n)
+                            members += 1
+                        }
+                    }
+                }
+            }
+            out[n] = 0x7D
+            n += 1
+            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
+        }
+    }
     mutating func string(_ s: String) { comma(); rawString(s) }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
@@ -201,6 +234,14 @@ public struct RecordJSON: Sendable {
             default: bytes.append(b)
             }
         }
+    }
+    /// Returns the bytes written so far (a value to embed with ``rawValue(_:)``,
+    /// no newline) and empties the writer, keeping its buffer.
+    mutating func take() -> [UInt8] {
+        let out = bytes.withUnsafeBufferPointer { Array($0) }
+        bytes.removeAll(keepingCapacity: true)
+        depth = 0; hasMember = 0
+        return out
     }
     /// Ends the record (newline) and returns its bytes; the writer keeps its buffer for the next record.
     mutating func finish() -> [UInt8] {

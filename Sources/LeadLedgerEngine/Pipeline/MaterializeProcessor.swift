@@ -14,9 +14,10 @@ import LeadLedgerDecisions
 /// writes its records.
 ///
 /// Outputs per applied event, in the Decider's emission order (docs/decisions.md):
-/// its audit records to `leadledger.audit` (at least one) and its routing records
-/// (one per route change) to `leadledger.routing`, key = the record's key
-/// (`lead_id`), each with the Kafka header `decision_id` = the record's
+/// its one audit record to `leadledger.audit` (key = the event's Kafka key;
+/// schema_version 2: the primary decision plus `further_decisions`) and its
+/// routing records (one per route change, key = `lead_id`) to
+/// `leadledger.routing`, each with the Kafka header `decision_id` = the record's
 /// `decision_id` (`dc_…`, a pure function of log partition, log offset and
 /// decision kind: a repeat after a crash carries the same id and bytes).
 ///
