@@ -52,6 +52,9 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
     var latencyOnly = false
 
+    @Flag(help: "During the throughput run, print once a second the records each stage applied and the producer's delivered/in-flight counts (shows which stage is behind).")
+    var progress = false
+
     var brokerList: [String] {
         (brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092").split(separator: ",").map(String.init)
     }
@@ -113,12 +116,18 @@ struct EngineBenchmark: AsyncParsableCommand {
         var finished: ContinuousClock.Instant?
         var last = PartitionWorkerStatistics()
         var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
+        var nextProgress = ContinuousClock.now + .seconds(1)
         while finished == nil {
             try await Task.sleep(for: .milliseconds(20))
             let route = await services.route!.statistics()
             let identity = await services.identity!.statistics()
             let materialize = await services.materialize!.statistics()
             if started == nil, route.applied > 0 { started = .now }
+            if progress, let started, ContinuousClock.now >= nextProgress {
+                nextProgress += .seconds(1)
+                let producer = services.producer.statistics
+                print(String(format: "  %5.1f s: route %d, identity %d, materialize %d applied; producer delivered %d, in flight %d", seconds(ContinuousClock.now - started), route.applied, identity.applied, materialize.applied, producer.delivered, producer.inFlight))
+            }
             let accepted = route.outputsByTopic[configuration.topics.identity, default: 0]
             let logged = identity.outputsByTopic[configuration.topics.events, default: 0]
             if routeDone == nil, route.applied == events { routeDone = .now }
