@@ -111,6 +111,14 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
 
     /// Applies records in offset order and enqueues their outputs.
     func process(_ messages: [KafkaConsumerMessage]) async throws {
+        // Outputs per topic of this batch, merged into `statistics` once: a batch
+        // writes to one or two topics, and the topic strings of a processor's outputs
+        // share storage, so the linear search compares pointers, not bytes (hashing
+        // a topic name per output showed up in profiles).
+        var batchOutputs: [(topic: String, count: Int)] = []
+        defer {
+            for (topic, count) in batchOutputs { statistics.outputsByTopic[topic, default: 0] += count }
+        }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
             let outputs = processor.apply(LogRecord(message))
@@ -125,7 +133,11 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                     if try !producer.tryEnqueue(message, onDelivery: callback) {
                         try await producer.enqueue(message, onDelivery: callback)
                     }
-                    statistics.outputsByTopic[output.topic, default: 0] += 1
+                    if let index = batchOutputs.firstIndex(where: { $0.topic == output.topic }) {
+                        batchOutputs[index].count += 1
+                    } else {
+                        batchOutputs.append((output.topic, 1))
+                    }
                 }
                 statistics.outputs += outputs.count
             }

@@ -52,6 +52,12 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
     var latencyOnly = false
 
+    @Option(name: .customShort("X"), help: ArgumentHelp("A librdkafka property for the engine's clients (repeatable), e.g. -X compression.type=lz4; like `leadledger run -X`.", valueName: "key=value"))
+    var property: [String] = []
+
+    @Option(help: "PID of the broker process: the throughput run then also reports the broker's CPU time (from /proc/PID/stat).")
+    var brokerPid: Int32?
+
     @Flag(help: "During the throughput run, print once a second the records each stage applied and the producer's delivered/in-flight counts (shows which stage is behind).")
     var progress = false
 
@@ -78,6 +84,10 @@ struct EngineBenchmark: AsyncParsableCommand {
         configuration.partitions.outputs = partitions
         configuration.sessionTimeoutMilliseconds = 6000
         configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs)
+        for item in property {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { configuration.properties[String(parts[0])] = String(parts[1]) }
+        }
         configuration.stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-\(suffix)").path
         return configuration
     }
@@ -113,6 +123,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
         var started: ContinuousClock.Instant?
+        var cpuAtStart: (ours: Double, broker: Double?) = (0, nil)
         var finished: ContinuousClock.Instant?
         var last = PartitionWorkerStatistics()
         var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
@@ -122,7 +133,10 @@ struct EngineBenchmark: AsyncParsableCommand {
             let route = await services.route!.statistics()
             let identity = await services.identity!.statistics()
             let materialize = await services.materialize!.statistics()
-            if started == nil, route.applied > 0 { started = .now }
+            if started == nil, route.applied > 0 {
+                started = .now
+                cpuAtStart = (Self.processCPUSeconds(), brokerPid.flatMap(Self.cpuSeconds(pid:)))
+            }
             if progress, let started, ContinuousClock.now >= nextProgress {
                 nextProgress += .seconds(1)
                 let producer = services.producer.statistics
@@ -138,6 +152,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             last = materialize
         }
         let elapsed = seconds(finished! - started!)
+        let cpu = (ours: Self.processCPUSeconds() - cpuAtStart.ours, broker: brokerPid.flatMap(Self.cpuSeconds(pid:)).flatMap { end in cpuAtStart.broker.map { end - $0 } })
         let canonical = last.applied
         await group.triggerGracefulShutdown()
         try await running.value
@@ -146,6 +161,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         print(String(format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!), seconds(identityDone! - started!), elapsed))
         print(String(format: "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)", events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate, Double(canonical) / elapsed))
 
+        print(String(format: "CPU during the throughput run: engine process %.2f s (%.2f cores, %.0f µs per inbound msg)", cpu.ours, cpu.ours / elapsed, cpu.ours / Double(events) * 1e6)
+              + (cpu.broker.map { String(format: "; broker %.2f s (%.2f cores, %.0f µs per inbound msg)", $0, $0 / elapsed, $0 / Double(events) * 1e6) } ?? ""))
         print("peak RSS after the throughput run (engine only so far): \(peakRSS())")
 
         // Processing cost without Kafka: each processor over the records the run read.
@@ -422,6 +439,24 @@ struct EngineBenchmark: AsyncParsableCommand {
             }
             return nil
         }
+    }
+
+    /// User + system CPU seconds of this process (all threads).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// User + system CPU seconds of another process, from `/proc/PID/stat` (nil when unreadable).
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after "comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (utime + stime) / ticks
     }
 
     func seconds(_ duration: Duration) -> Double {
