@@ -114,7 +114,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         // Outputs per topic of this batch, merged into `statistics` once: a batch
         // writes to one or two topics, and the topic strings of a processor's outputs
         // share storage, so the linear search compares pointers, not bytes (hashing
-        // a topic name per output showed up in profiles).
+        // a topic name per output is work a batch does once instead).
         var batchOutputs: [(topic: String, count: Int)] = []
         defer {
             for (topic, count) in batchOutputs { statistics.outputsByTopic[topic, default: 0] += count }

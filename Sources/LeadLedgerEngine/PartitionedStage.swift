@@ -17,6 +17,13 @@ public struct StageConfiguration: Sendable {
     public var commitInterval: Duration = .milliseconds(500)
     /// When to snapshot stateful processors.
     public var snapshotPolicy = SnapshotPolicy()
+    /// `fetch.wait.max.ms` of the stage's consumer (default 10 ms; librdkafka's own
+    /// default is 500 ms), used unless the client properties set it. Kafka answers a
+    /// fetch as soon as data arrives, so there this only bounds how often an idle
+    /// partition is polled; Tansu answers a caught-up fetch only when the wait
+    /// expires (measured: at 1,000 msgs/s p50 event-to-decision 717 ms with 500 ms,
+    /// 107 ms with 10 ms), so every hop of the topology adds up to this much.
+    public var fetchWaitMax: Duration = .milliseconds(10)
 
     /// Creates a configuration.
     public init(name: String, inputTopics: [String], groupID: String) {
@@ -75,7 +82,11 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
     /// over (drain, snapshot, commit) and leaves the group.
     /// - Throws: `EngineError` when an output could not be delivered or a commit failed.
     public func run() async throws {
-        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: client.bootstrapServers, groupID: configuration.groupID, clientID: "\(client.clientID)-\(configuration.name)", properties: client.properties)
+        var properties = client.properties
+        if properties["fetch.wait.max.ms"] == nil {
+            properties["fetch.wait.max.ms"] = String(Int((configuration.fetchWaitMax / .milliseconds(1)).rounded()))
+        }
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: client.bootstrapServers, groupID: configuration.groupID, clientID: "\(client.clientID)-\(configuration.name)", properties: properties)
         consumerConfiguration.delivery = .perPartition
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.closeTimeout = .seconds(60)

@@ -40,8 +40,8 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.")
     var seed: UInt64 = 7
 
-    @Option(help: "fetch.wait.max.ms of the engine's consumers (librdkafka default 500; how long a fetch waits for data on a quiet partition).")
-    var fetchWaitMs: Int = 500
+    @Option(help: "fetch.wait.max.ms of the engine's consumers (default: the stages' default, 10 ms; librdkafka's own is 500; on Tansu a caught-up fetch waits this long per hop).")
+    var fetchWaitMs: Int?
 
     @Option(help: "Partitions of the inbound topics and the canonical log.")
     var partitions: Int32 = 6
@@ -83,7 +83,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         configuration.partitions.events = partitions
         configuration.partitions.outputs = partitions
         configuration.sessionTimeoutMilliseconds = 6000
-        configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs)
+        if let fetchWaitMs { configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs) }
         for item in property {
             let parts = item.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { configuration.properties[String(parts[0])] = String(parts[1]) }
