@@ -22,7 +22,9 @@ public struct StageConfiguration: Sendable {
     /// fetch as soon as data arrives, so there this only bounds how often an idle
     /// partition is polled; Tansu answers a caught-up fetch only when the wait
     /// expires (measured: at 1,000 msgs/s p50 event-to-decision 717 ms with 500 ms,
-    /// 107 ms with 10 ms), so every hop of the topology adds up to this much.
+    /// 107 ms with 10 ms), so every hop of the topology adds up to this much. The
+    /// price on Tansu is idle polling: an idle engine costs the broker ~24% of a
+    /// core at 10 ms against ~10% at 500 ms.
     public var fetchWaitMax: Duration = .milliseconds(10)
 
     /// Creates a configuration.
