@@ -17,15 +17,17 @@ public struct StageConfiguration: Sendable {
     public var commitInterval: Duration = .milliseconds(500)
     /// When to snapshot stateful processors.
     public var snapshotPolicy = SnapshotPolicy()
-    /// `fetch.wait.max.ms` of the stage's consumer (default 10 ms; librdkafka's own
+    /// `fetch.wait.max.ms` of the stage's consumer (default 100 ms; librdkafka's own
     /// default is 500 ms), used unless the client properties set it. Kafka answers a
     /// fetch as soon as data arrives, so there this only bounds how often an idle
-    /// partition is polled; Tansu answers a caught-up fetch only when the wait
-    /// expires (measured: at 1,000 msgs/s p50 event-to-decision 717 ms with 500 ms,
-    /// 107 ms with 10 ms), so every hop of the topology adds up to this much. The
-    /// price on Tansu is idle polling: an idle engine costs the broker ~24% of a
-    /// core at 10 ms against ~10% at 500 ms.
-    public var fetchWaitMax: Duration = .milliseconds(10)
+    /// partition is polled. Tansu answers a caught-up fetch late, so every hop of the
+    /// topology adds up to this much; but each fetch costs it CPU. Measured on Tansu
+    /// (lz4, 50k inbound messages; 1,000 msgs/s for latency): 500 ms: broker 215 µs
+    /// CPU per inbound message, p50/p99 474/702 ms; 100 ms: 196 µs, 170/413 ms;
+    /// 10 ms: 221–397 µs, 107–131/206–340 ms, and an idle engine costs the broker
+    /// ~24% of a core (~10% at 500 ms). `-X fetch.wait.max.ms=10` trades broker CPU
+    /// for latency.
+    public var fetchWaitMax: Duration = .milliseconds(100)
 
     /// Creates a configuration.
     public init(name: String, inputTopics: [String], groupID: String) {

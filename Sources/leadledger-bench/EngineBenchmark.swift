@@ -40,7 +40,7 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.")
     var seed: UInt64 = 7
 
-    @Option(help: "fetch.wait.max.ms of the engine's consumers (default: the stages' default, 10 ms; librdkafka's own is 500; on Tansu a caught-up fetch waits this long per hop).")
+    @Option(help: "fetch.wait.max.ms of the engine's consumers (default: the stages' default, 100 ms; librdkafka's own is 500; on Tansu a caught-up fetch waits this long per hop).")
     var fetchWaitMs: Int?
 
     @Option(help: "Partitions of the inbound topics and the canonical log.")
