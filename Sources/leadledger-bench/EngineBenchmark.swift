@@ -138,7 +138,7 @@ struct EngineBenchmark: AsyncParsableCommand {
                 cpuAtStart = (Self.processCPUSeconds(), brokerPid.flatMap(Self.cpuSeconds(pid:)))
             }
             if progress, let started, ContinuousClock.now >= nextProgress {
-                nextProgress += .seconds(1)
+                nextProgress = ContinuousClock.now + .seconds(1)  // no catch-up lines after a stall
                 let producer = services.producer.statistics
                 print(String(format: "  %5.1f s: route %d, identity %d, materialize %d applied; producer delivered %d, in flight %d", seconds(ContinuousClock.now - started), route.applied, identity.applied, materialize.applied, producer.delivered, producer.inFlight))
             }
