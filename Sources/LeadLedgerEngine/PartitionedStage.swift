@@ -292,11 +292,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
 
     private func retire(_ worker: PartitionWorker<Factory>) async {
         let stats = await worker.statistics
-        retired.applied += stats.applied
-        retired.replayed += stats.replayed
-        retired.outputs += stats.outputs
-        retired.snapshots += stats.snapshots
-        retired.outputsByTopic.merge(stats.outputsByTopic, uniquingKeysWith: +)
+        retired.add(stats)
     }
 
     /// After the consumer closed: hand over whatever is still registered (the final
@@ -314,12 +310,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     func totals() async -> PartitionWorkerStatistics {
         var total = retired
         for entry in entries.values {
-            let stats = await entry.worker.statistics
-            total.applied += stats.applied
-            total.replayed += stats.replayed
-            total.outputs += stats.outputs
-            total.snapshots += stats.snapshots
-            total.outputsByTopic.merge(stats.outputsByTopic, uniquingKeysWith: +)
+            total.add(await entry.worker.statistics)
         }
         return total
     }

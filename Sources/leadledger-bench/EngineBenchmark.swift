@@ -123,7 +123,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
         var started: ContinuousClock.Instant?
-        var cpuAtStart: (ours: Double, broker: Double?) = (0, nil)
+        // From before the group join (little CPU): a poll of this loop can come seconds late.
+        let cpuAtStart = (ours: Self.processCPUSeconds(), broker: brokerPid.flatMap(Self.cpuSeconds(pid:)))
         var finished: ContinuousClock.Instant?
         var last = PartitionWorkerStatistics()
         var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
@@ -133,10 +134,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             let route = await services.route!.statistics()
             let identity = await services.identity!.statistics()
             let materialize = await services.materialize!.statistics()
-            if started == nil, route.applied > 0 {
-                started = .now
-                cpuAtStart = (Self.processCPUSeconds(), brokerPid.flatMap(Self.cpuSeconds(pid:)))
-            }
+            if started == nil, route.applied > 0 { started = .now }
             if progress, let started, ContinuousClock.now >= nextProgress {
                 nextProgress = ContinuousClock.now + .seconds(1)  // no catch-up lines after a stall
                 let producer = services.producer.statistics
@@ -150,6 +148,15 @@ struct EngineBenchmark: AsyncParsableCommand {
                 finished = .now
             }
             last = materialize
+        }
+        // The stage workers' own timestamps: this loop's reads can wait seconds for the
+        // busy cooperative pool, so `started` and `finished` are late by that much.
+        let routeStats = await services.route!.statistics()
+        let identityStats = await services.identity!.statistics()
+        if let first = routeStats.firstAppliedAt, let routeLast = routeStats.lastAppliedAt, let identityLast = identityStats.lastAppliedAt, let last = last.lastAppliedAt {
+            print(String(format: "polled: started %.2f s late; stages done after (worker clocks, first route record to each stage's last applied batch): route %.2f s, identity %.2f s, materialize %.2f s", seconds(started! - first), seconds(routeLast - first), seconds(identityLast - first), seconds(last - first)))
+            started = first
+            finished = max(finished!, last)
         }
         let elapsed = seconds(finished! - started!)
         let cpu = (ours: Self.processCPUSeconds() - cpuAtStart.ours, broker: brokerPid.flatMap(Self.cpuSeconds(pid:)).flatMap { end in cpuAtStart.broker.map { end - $0 } })
