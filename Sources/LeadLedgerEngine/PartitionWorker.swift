@@ -31,6 +31,22 @@ public struct PartitionWorkerStatistics: Sendable, Hashable {
     public var snapshots: Int = 0
     /// Offset of the snapshot the partition was restored from (nil: full replay).
     public var restoredFrom: Int64?
+    /// When the first record was applied while emitting (nil: none yet). Taken by the
+    /// worker itself, so it is exact even when whoever reads the statistics waited.
+    public var firstAppliedAt: ContinuousClock.Instant?
+    /// When the last batch so far was applied while emitting (its outputs enqueued).
+    public var lastAppliedAt: ContinuousClock.Instant?
+
+    /// Adds `other`'s counters; keeps the earliest first and the latest last application.
+    mutating func add(_ other: PartitionWorkerStatistics) {
+        applied += other.applied
+        replayed += other.replayed
+        outputs += other.outputs
+        snapshots += other.snapshots
+        outputsByTopic.merge(other.outputsByTopic, uniquingKeysWith: +)
+        if let first = other.firstAppliedAt { firstAppliedAt = min(firstAppliedAt ?? first, first) }
+        if let last = other.lastAppliedAt { lastAppliedAt = max(lastAppliedAt ?? last, last) }
+    }
 
     /// Zero counters.
     public init() {}
@@ -111,6 +127,15 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
 
     /// Applies records in offset order and enqueues their outputs.
     func process(_ messages: [KafkaConsumerMessage]) async throws {
+        // Outputs per topic of this batch, merged into `statistics` once: a batch
+        // writes to one or two topics, and the topic strings of a processor's outputs
+        // share storage, so the linear search compares pointers, not bytes (hashing
+        // a topic name per output is work a batch does once instead).
+        var batchOutputs: [(topic: String, count: Int)] = []
+        if statistics.firstAppliedAt == nil, !messages.isEmpty { statistics.firstAppliedAt = .now }
+        defer {
+            for (topic, count) in batchOutputs { statistics.outputsByTopic[topic, default: 0] += count }
+        }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
             let outputs = processor.apply(LogRecord(message))
@@ -125,13 +150,18 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                     if try !producer.tryEnqueue(message, onDelivery: callback) {
                         try await producer.enqueue(message, onDelivery: callback)
                     }
-                    statistics.outputsByTopic[output.topic, default: 0] += 1
+                    if let index = batchOutputs.firstIndex(where: { $0.topic == output.topic }) {
+                        batchOutputs[index].count += 1
+                    } else {
+                        batchOutputs.append((output.topic, 1))
+                    }
                 }
                 statistics.outputs += outputs.count
             }
             statistics.applied += 1
             recordsSinceSnapshot += 1
         }
+        if !messages.isEmpty { statistics.lastAppliedAt = .now }
         if let failure = tracker.failure {
             throw EngineError(.deliveryFailed, context: topicPartition.description, "an output was not acknowledged: \(failure)")
         }

@@ -40,8 +40,8 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.")
     var seed: UInt64 = 7
 
-    @Option(help: "fetch.wait.max.ms of the engine's consumers (librdkafka default 500; how long a fetch waits for data on a quiet partition).")
-    var fetchWaitMs: Int = 500
+    @Option(help: "fetch.wait.max.ms of the engine's consumers (default: the stages' default, 100 ms; librdkafka's own is 500; on Tansu a caught-up fetch waits this long per hop).")
+    var fetchWaitMs: Int?
 
     @Option(help: "Partitions of the inbound topics and the canonical log.")
     var partitions: Int32 = 6
@@ -51,6 +51,15 @@ struct EngineBenchmark: AsyncParsableCommand {
 
     @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
     var latencyOnly = false
+
+    @Option(name: .customShort("X"), help: ArgumentHelp("A librdkafka property for the engine's clients (repeatable), e.g. -X compression.type=lz4; like `leadledger run -X`.", valueName: "key=value"))
+    var property: [String] = []
+
+    @Option(help: "PID of the broker process: the throughput run then also reports the broker's CPU time (from /proc/PID/stat).")
+    var brokerPid: Int32?
+
+    @Flag(help: "During the throughput run, print once a second the records each stage applied and the producer's delivered/in-flight counts (shows which stage is behind).")
+    var progress = false
 
     var brokerList: [String] {
         (brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092").split(separator: ",").map(String.init)
@@ -74,7 +83,11 @@ struct EngineBenchmark: AsyncParsableCommand {
         configuration.partitions.events = partitions
         configuration.partitions.outputs = partitions
         configuration.sessionTimeoutMilliseconds = 6000
-        configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs)
+        if let fetchWaitMs { configuration.properties["fetch.wait.max.ms"] = String(fetchWaitMs) }
+        for item in property {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { configuration.properties[String(parts[0])] = String(parts[1]) }
+        }
         configuration.stateDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-state-\(suffix)").path
         return configuration
     }
@@ -110,15 +123,23 @@ struct EngineBenchmark: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
         var started: ContinuousClock.Instant?
+        // From before the group join (little CPU): a poll of this loop can come seconds late.
+        let cpuAtStart = (ours: Self.processCPUSeconds(), broker: brokerPid.flatMap(Self.cpuSeconds(pid:)))
         var finished: ContinuousClock.Instant?
         var last = PartitionWorkerStatistics()
         var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
+        var nextProgress = ContinuousClock.now + .seconds(1)
         while finished == nil {
             try await Task.sleep(for: .milliseconds(20))
             let route = await services.route!.statistics()
             let identity = await services.identity!.statistics()
             let materialize = await services.materialize!.statistics()
             if started == nil, route.applied > 0 { started = .now }
+            if progress, let started, ContinuousClock.now >= nextProgress {
+                nextProgress = ContinuousClock.now + .seconds(1)  // no catch-up lines after a stall
+                let producer = services.producer.statistics
+                print(String(format: "  %5.1f s: route %d, identity %d, materialize %d applied; producer delivered %d, in flight %d", seconds(ContinuousClock.now - started), route.applied, identity.applied, materialize.applied, producer.delivered, producer.inFlight))
+            }
             let accepted = route.outputsByTopic[configuration.topics.identity, default: 0]
             let logged = identity.outputsByTopic[configuration.topics.events, default: 0]
             if routeDone == nil, route.applied == events { routeDone = .now }
@@ -128,7 +149,17 @@ struct EngineBenchmark: AsyncParsableCommand {
             }
             last = materialize
         }
+        // The stage workers' own timestamps: this loop's reads can wait seconds for the
+        // busy cooperative pool, so `started` and `finished` are late by that much.
+        let routeStats = await services.route!.statistics()
+        let identityStats = await services.identity!.statistics()
+        if let first = routeStats.firstAppliedAt, let routeLast = routeStats.lastAppliedAt, let identityLast = identityStats.lastAppliedAt, let last = last.lastAppliedAt {
+            print(String(format: "polled: started %.2f s late; stages done after (worker clocks, first route record to each stage's last applied batch): route %.2f s, identity %.2f s, materialize %.2f s", seconds(started! - first), seconds(routeLast - first), seconds(identityLast - first), seconds(last - first)))
+            started = first
+            finished = max(finished!, last)
+        }
         let elapsed = seconds(finished! - started!)
+        let cpu = (ours: Self.processCPUSeconds() - cpuAtStart.ours, broker: brokerPid.flatMap(Self.cpuSeconds(pid:)).flatMap { end in cpuAtStart.broker.map { end - $0 } })
         let canonical = last.applied
         await group.triggerGracefulShutdown()
         try await running.value
@@ -142,6 +173,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         let auditRecords = last.outputsByTopic[configuration.topics.audit, default: 0]
         print(String(format: "audit: %d records for %d applied log events (%.3f per log event; at most 1 expected), routing: %d records",
                      auditRecords, canonical, Double(auditRecords) / Double(max(canonical, 1)), last.outputsByTopic[configuration.topics.routing, default: 0]))
+        print(String(format: "CPU during the throughput run: engine process %.2f s (%.2f cores, %.0f µs per inbound msg)", cpu.ours, cpu.ours / elapsed, cpu.ours / Double(events) * 1e6)
+              + (cpu.broker.map { String(format: "; broker %.2f s (%.2f cores, %.0f µs per inbound msg)", $0, $0 / elapsed, $0 / Double(events) * 1e6) } ?? ""))
         print("peak RSS after the throughput run (engine only so far): \(peakRSS())")
 
         // Processing cost without Kafka: each processor over the records the run read.
@@ -418,6 +451,24 @@ struct EngineBenchmark: AsyncParsableCommand {
             }
             return nil
         }
+    }
+
+    /// User + system CPU seconds of this process (all threads).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// User + system CPU seconds of another process, from `/proc/PID/stat` (nil when unreadable).
+    static func cpuSeconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields after "comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (utime + stime) / ticks
     }
 
     func seconds(_ duration: Duration) -> Double {
