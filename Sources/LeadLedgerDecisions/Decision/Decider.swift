@@ -53,18 +53,37 @@ public struct DecisionOutput: Sendable, Equatable {
 /// record it emitted (`routing_decision_id`, null when the route did not
 /// change). Same inputs give the same bytes.
 public struct Decider: Sendable {
-    public let configuration: DecisionConfiguration
-    let gate: QualificationGate
-    let halfLifeMs: Double
+    /// The configuration the decisions are made with.
+    public var configuration: DecisionConfiguration { core.configuration }
+    var gate: QualificationGate { core.gate }
+    var halfLifeMs: Double { core.halfLifeMs }
     /// The audit record's constant `gate.thresholds` object, encoded once.
-    let thresholdsJSON: [UInt8]
+    var thresholdsJSON: [UInt8] { core.thresholdsJSON }
     /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
-    let versionsHash: FNV64
+    var versionsHash: FNV64 { core.versionsHash }
+
+    /// The immutable parts behind one reference: a per-event ``Context`` holds
+    /// the decider, and copying it then costs one retain instead of one per
+    /// reference inside the configuration. Sendable as a final class of `let`s.
+    final class Core: Sendable {
+        let configuration: DecisionConfiguration
+        let gate: QualificationGate
+        let halfLifeMs: Double
+        let thresholdsJSON: [UInt8]
+        let versionsHash: FNV64
+        init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: FNV64) {
+            self.configuration = configuration
+            self.gate = gate
+            self.halfLifeMs = halfLifeMs
+            self.thresholdsJSON = thresholdsJSON
+            self.versionsHash = versionsHash
+        }
+    }
+    let core: Core
 
     public init(_ configuration: DecisionConfiguration) {
-        self.configuration = configuration
-        gate = QualificationGate(configuration.scoring.gate)
-        halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
+        let gate = QualificationGate(configuration.scoring.gate)
+        let halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
         let c = configuration.scoring.gate
         var w = RecordJSON()
         w.beginObject()
@@ -76,10 +95,9 @@ public struct Decider: Sendable {
         w.rawKey(#""sales_ready_enter":"#); w.double(c.salesReadyEnter)
         w.rawKey(#""sales_ready_exit":"#); w.double(c.salesReadyExit)
         w.endObject()
-        thresholdsJSON = w.bytes
         var h = FNV64()
         h.string(configuration.modelVersion); h.string(configuration.rulesetVersion)
-        versionsHash = h
+        core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, thresholdsJSON: w.bytes, versionsHash: h)
     }
 
     /// Decides after `event` (already applied to `ledger`, which produced `effects`).
@@ -176,6 +194,8 @@ struct Context {
     let auditID: String
     /// The decisions of this event, in decision order (the audit record is written from them at the end).
     var entries: [Decided] = []
+    /// `"lineage":{…}` of this event's records (empty until the first record is written).
+    var lineageMember: [UInt8] = []
 
     init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
         self.decider = decider
@@ -225,7 +245,7 @@ struct Context {
         entries.append(Decided(lead: lead, stateHash: stateHash, routingID: routingID, compact: compact, full: mayBePrimary ? full : nil))
     }
 
-    var config: DecisionConfiguration { decider.configuration }
+    var config: DecisionConfiguration { decider.core.configuration }
 
     /// The last account profile read in this event (the ledger does not change while an event is decided).
     var lastAccount: AccountProfile?
@@ -275,11 +295,10 @@ struct Context {
             config.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
                                      memo: &state.scratch.domains)
         }
-        var scorer = state.scratch.scorer ?? EnsembleScorer(config.ensemble)
-        state.scratch.scorer = nil
-        defer { state.scratch.scorer = scorer }
-        let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
-        let fc = scorer.featureContributions
+        if state.scratch.scorer == nil { state.scratch.scorer = EnsembleScorer(config.ensemble) }
+        // Evaluated in place (no copy of the scorer's buffers out of the scratch and back).
+        let (z, p, s) = row.withUnsafeBufferPointer { state.scratch.scorer!.evaluate($0) }
+        let fc = state.scratch.scorer!.featureContributions
         // Per-group sums in feature order (no array per decision).
         var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
         let defs = config.extractor.groups
@@ -291,8 +310,8 @@ struct Context {
             default: g3 += fc[j]
             }
         }
-        return Evaluation(row: row, contributions: fc, base: scorer.featureBase, margin: z, probability: p, score: s,
-                          top: scorer.topFeatureIndices,
+        return Evaluation(row: row, contributions: fc, base: state.scratch.scorer!.featureBase, margin: z, probability: p, score: s,
+                          top: state.scratch.scorer!.topFeatureIndices,
                           components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
     }
 
@@ -486,12 +505,20 @@ struct Context {
 
     // MARK: Encoding (keys in sorted order)
 
+    /// The `"lineage":{…}` member, the same in every record of the event: encoded once, then appended.
     mutating func writeLineage() {
-        w.rawKey(#""lineage":"#); w.beginObject()
-        w.rawKey(#""log":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(offset); w.rawKey(#""partition":"#); w.int(Int64(partition)); w.endObject()
-        let p = event.lineage.position
-        w.rawKey(#""source":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(p.offset); w.rawKey(#""partition":"#); w.int(Int64(p.partition)); w.rawKey(#""topic":"#); w.string(p.topic); w.endObject()
-        w.endObject()
+        if lineageMember.isEmpty {
+            var t = RecordJSON()
+            t.beginObject()
+            t.rawKey(#""lineage":"#); t.beginObject()
+            t.rawKey(#""log":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(offset); t.rawKey(#""partition":"#); t.int(Int64(partition)); t.endObject()
+            let p = event.lineage.position
+            t.rawKey(#""source":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(p.offset); t.rawKey(#""partition":"#); t.int(Int64(p.partition)); t.rawKey(#""topic":"#); t.string(p.topic); t.endObject()
+            t.endObject()
+            t.endObject()
+            lineageMember = Array(t.bytes.dropFirst().dropLast())  // without the enclosing `{` `}`
+        }
+        w.rawValue(lineageMember)  // the separator, then the member
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {
@@ -507,18 +534,13 @@ struct Context {
     }
 
     mutating func writeComponents(_ ev: Evaluation?) {
-        w.rawKey(#""components":"#); w.beginObject()
         if let ev {
-            w.rawKey(#""account":"#); w.double(ev.components.account)
-            w.rawKey(#""engagement":"#); w.double(ev.components.engagement)
-            w.rawKey(#""fit":"#); w.double(ev.components.fit)
-            w.rawKey(#""intent":"#); w.double(ev.components.intent)
-            w.rawKey(#""propensity":"#); w.double(ev.probability)
+            w.components(account: ev.components.account, engagement: ev.components.engagement, fit: ev.components.fit,
+                         intent: ev.components.intent, propensity: ev.probability)
         } else {
             // A closed route: all components 0.
-            for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
+            w.components(account: 0, engagement: 0, fit: 0, intent: 0, propensity: 0)
         }
-        w.endObject()
     }
 
     /// The top contributions with their sentences (nonzero ones only).
@@ -570,7 +592,7 @@ struct Context {
         }
         var h = FNV64(); h.string("event")
         for e in entries { h.string(e.stateHash) }
-        let ex = config.extractor
+        let ex = decider.core.configuration.extractor
         let d = f.decision, ev = f.ev
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(f.accountID)
@@ -644,12 +666,19 @@ struct Context {
     }
 
     mutating func writeReason(_ j: Int, ev: Evaluation) {
-        let ex = config.extractor
+        // The two byte arrays only (not a copy of the whole extractor).
+        let core = decider.core
+        let name = core.configuration.extractor.escapedNames[j]
         let c = ev.contributions[j]
         let v = ev.row[j]
+        if ev.paths.isEmpty || !ev.paths.contains(where: { $0.0 == j }) {
+            // No graph path: the whole object in one append (same bytes as the member-by-member writes below).
+            w.reason(name: name, suffix: core.configuration.extractor.meaningSuffixes[j], contribution: c, value: v)
+            return
+        }
         w.beginObject()
         w.rawKey(#""contribution":"#); w.double(c)
-        w.rawKey(#""feature":"#); w.beginString(); w.append(ex.escapedNames[j]); w.endString()
+        w.rawKey(#""feature":"#); w.beginString(); w.append(name); w.endString()
         if let path = ev.paths.first(where: { $0.0 == j })?.1 {
             w.rawKey(#""graph_path":"#); w.beginArray()
             for step in path {
@@ -663,11 +692,11 @@ struct Context {
         }
         // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
         w.rawKey(#""text":"#); w.beginString()
-        w.append(ex.escapedNames[j]); w.raw(" = ")
+        w.append(name); w.raw(" = ")
         if v.isNaN { w.raw("unknown") } else { w.number(v) }
         if c >= 0 { w.raw(" raised") } else { w.raw(" lowered") }
         w.raw(" the log-odds by "); w.number(abs(c))
-        w.append(ex.meaningSuffixes[j])
+        w.append(core.configuration.extractor.meaningSuffixes[j])
         w.endString()
         w.rawKey(#""value":"#); w.double(v)
         w.endObject()
