@@ -210,8 +210,8 @@ struct Context {
     /// One decision of the event, kept until the audit record is written.
     struct Decided {
         var lead: LeadID
-        /// The decision's own state hash.
-        var stateHash: String
+        /// The decision's own state hash (written as 16 hex digits).
+        var stateHash: UInt64
         /// The routing record's decision id, nil when the route did not change.
         var routingID: String?
         /// The compact `further_decisions` entry (nil for the event's own lead, encoded at the end only
@@ -235,7 +235,7 @@ struct Context {
 
     /// Records a decision: possible primaries (the event's own lead, or the first decision) keep their inputs,
     /// every other decision is encoded as its `further_decisions` entry right away.
-    mutating func record(_ lead: LeadID, stateHash: String, routingID: String?, _ full: Full) {
+    mutating func record(_ lead: LeadID, stateHash: UInt64, routingID: String?, _ full: Full) {
         let mayBePrimary = lead == primaryLead || entries.isEmpty
         var compact: [UInt8]?
         if lead != primaryLead {
@@ -256,7 +256,8 @@ struct Context {
     /// The signals of account `a` at this event's time, computed once per account per event.
     mutating func accountSignals(_ a: Ledger.AccountHandle, _ ledger: Ledger) -> AccountSignals {
         if let cached = lastSignals, cached.0 == a { return cached.1 }
-        let s = config.extractor.accountSignals(a, ledger: ledger, at: event.eventTime)
+        let core = decider.core  // a local reference: the extractor is borrowed from it, not copied
+        let s = core.configuration.extractor.accountSignals(a, ledger: ledger, at: event.eventTime)
         lastSignals = (a, s)
         return s
     }
@@ -284,7 +285,8 @@ struct Context {
     }
 
     func evaluate(_ lead: LedgerLead, _ account: AccountSignals?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
-        let n = config.extractor.schema.count
+        let core = decider.core  // a local reference: the extractor is borrowed from it, not copied
+        let n = core.configuration.extractor.schema.count
         // The scratch belongs to one configuration (model version = scoring config + artifact hash).
         if state.scratch.configuration != config.modelVersion {
             state.scratch = Scratch()
@@ -292,7 +294,7 @@ struct Context {
         }
         var row = [Double](repeating: 0, count: n)
         row.withUnsafeMutableBufferPointer {
-            config.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
+            core.configuration.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
                                      memo: &state.scratch.domains)
         }
         if state.scratch.scorer == nil { state.scratch.scorer = EnsembleScorer(config.ensemble) }
@@ -301,7 +303,7 @@ struct Context {
         let fc = state.scratch.scorer!.featureContributions
         // Per-group sums in feature order (no array per decision).
         var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
-        let defs = config.extractor.groups
+        let defs = core.configuration.extractor.groups
         for j in 0..<n {
             switch defs[j] {
             case 0: g0 += fc[j]
@@ -459,7 +461,7 @@ struct Context {
     mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
         var h = FNV64(); h.string("closed"); h.u64(id.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-        let stateHash = DecisionID.hex16(h.h)
+        let stateHash = h.h
         if let prev, !prev.closed {
             if let dl = prev.slaDeadline { state.removeTimer(lead: id, deadline: dl) }
             if prev.holdsCapacity, let po = prev.ownerID {
@@ -489,7 +491,7 @@ struct Context {
         return out
     }
 
-    func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> String {
+    func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
         var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
         h.u64(id.raw)
         h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
@@ -500,7 +502,7 @@ struct Context {
             h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
             h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
         } else { h.byte(0xEE) }
-        return DecisionID.hex16(h.h)
+        return h.h
     }
 
     // MARK: Encoding (keys in sorted order)
@@ -591,7 +593,7 @@ struct Context {
             }
         }
         var h = FNV64(); h.string("event")
-        for e in entries { h.string(e.stateHash) }
+        for e in entries { h.hex16(e.stateHash) }
         let ex = decider.core.configuration.extractor
         let d = f.decision, ev = f.ev
         w.beginObject()
@@ -636,14 +638,14 @@ struct Context {
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
         w.rawKey(#""schema_version":"#); w.int(2)
         w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
-        w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
+        w.rawKey(#""state_hash":"#); w.hex16String(h.h)
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish()))
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.
-    mutating func writeFurther(lead: LeadID, stateHash: String, routingID: String?, _ f: Full) {
+    mutating func writeFurther(lead: LeadID, stateHash: UInt64, routingID: String?, _ f: Full) {
         let d = f.decision, ev = f.ev
         w.beginObject()
         w.rawKey(#""change":"#); w.optString(f.change)
@@ -660,7 +662,7 @@ struct Context {
         w.rawKey(#""routing_decision_id":"#); w.optString(routingID)
         w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
         w.rawKey(#""score_tier":"#); w.string(f.gate?.scoreTier.name ?? d.scoreTier.name)
-        w.rawKey(#""state_hash":"#); w.string(stateHash)
+        w.rawKey(#""state_hash":"#); w.hex16String(stateHash)
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }

@@ -228,6 +228,17 @@ public struct RecordJSON: Sendable {
         }
     }
 
+    /// `v` as a string of 16 lowercase hex digits (the bytes of `string(DecisionID.hex16(v))`, no String made).
+    mutating func hex16String(_ v: UInt64) {
+        comma()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buf in
+            buf[0] = 0x22
+            DecisionID.writeHex(v, into: buf, at: 1)
+            buf[17] = 0x22
+            bytes.append(contentsOf: UnsafeBufferPointer(buf))
+        }
+    }
+
     mutating func string(_ s: String) { comma(); rawString(s) }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
@@ -367,4 +378,12 @@ struct FNV64: Sendable {
     mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
     mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { byte(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
     mutating func string(_ s: String) { for b in s.utf8 { byte(b) }; byte(0xFF) }
+    /// The same as `string(DecisionID.hex16(v))` without making the String.
+    mutating func hex16(_ v: UInt64) {
+        for i in 0..<16 {
+            let d = UInt8((v >> UInt64(60 - 4 * i)) & 15)
+            byte(d < 10 ? 0x30 + d : 0x57 + d)
+        }
+        byte(0xFF)
+    }
 }
