@@ -53,18 +53,37 @@ public struct DecisionOutput: Sendable, Equatable {
 /// record it emitted (`routing_decision_id`, null when the route did not
 /// change). Same inputs give the same bytes.
 public struct Decider: Sendable {
-    public let configuration: DecisionConfiguration
-    let gate: QualificationGate
-    let halfLifeMs: Double
+    /// The configuration the decisions are made with.
+    public var configuration: DecisionConfiguration { core.configuration }
+    var gate: QualificationGate { core.gate }
+    var halfLifeMs: Double { core.halfLifeMs }
     /// The audit record's constant `gate.thresholds` object, encoded once.
-    let thresholdsJSON: [UInt8]
+    var thresholdsJSON: [UInt8] { core.thresholdsJSON }
     /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
-    let versionsHash: FNV64
+    var versionsHash: FNV64 { core.versionsHash }
+
+    /// The immutable parts behind one reference: a per-event ``Context`` holds
+    /// the decider, and copying it then costs one retain instead of one per
+    /// reference inside the configuration. Sendable as a final class of `let`s.
+    final class Core: Sendable {
+        let configuration: DecisionConfiguration
+        let gate: QualificationGate
+        let halfLifeMs: Double
+        let thresholdsJSON: [UInt8]
+        let versionsHash: FNV64
+        init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: FNV64) {
+            self.configuration = configuration
+            self.gate = gate
+            self.halfLifeMs = halfLifeMs
+            self.thresholdsJSON = thresholdsJSON
+            self.versionsHash = versionsHash
+        }
+    }
+    let core: Core
 
     public init(_ configuration: DecisionConfiguration) {
-        self.configuration = configuration
-        gate = QualificationGate(configuration.scoring.gate)
-        halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
+        let gate = QualificationGate(configuration.scoring.gate)
+        let halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
         let c = configuration.scoring.gate
         var w = RecordJSON()
         w.beginObject()
@@ -76,10 +95,9 @@ public struct Decider: Sendable {
         w.rawKey(#""sales_ready_enter":"#); w.double(c.salesReadyEnter)
         w.rawKey(#""sales_ready_exit":"#); w.double(c.salesReadyExit)
         w.endObject()
-        thresholdsJSON = w.bytes
         var h = FNV64()
         h.string(configuration.modelVersion); h.string(configuration.rulesetVersion)
-        versionsHash = h
+        core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, thresholdsJSON: w.bytes, versionsHash: h)
     }
 
     /// Decides after `event` (already applied to `ledger`, which produced `effects`).
@@ -176,6 +194,8 @@ struct Context {
     let auditID: String
     /// The decisions of this event, in decision order (the audit record is written from them at the end).
     var entries: [Decided] = []
+    /// `"lineage":{…}` of this event's records (empty until the first record is written).
+    var lineageMember: [UInt8] = []
 
     init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
         self.decider = decider
@@ -190,8 +210,8 @@ struct Context {
     /// One decision of the event, kept until the audit record is written.
     struct Decided {
         var lead: LeadID
-        /// The decision's own state hash.
-        var stateHash: String
+        /// The decision's own state hash (written as 16 hex digits).
+        var stateHash: UInt64
         /// The routing record's decision id, nil when the route did not change.
         var routingID: String?
         /// The compact `further_decisions` entry (nil for the event's own lead, encoded at the end only
@@ -215,7 +235,7 @@ struct Context {
 
     /// Records a decision: possible primaries (the event's own lead, or the first decision) keep their inputs,
     /// every other decision is encoded as its `further_decisions` entry right away.
-    mutating func record(_ lead: LeadID, stateHash: String, routingID: String?, _ full: Full) {
+    mutating func record(_ lead: LeadID, stateHash: UInt64, routingID: String?, _ full: Full) {
         let mayBePrimary = lead == primaryLead || entries.isEmpty
         var compact: [UInt8]?
         if lead != primaryLead {
@@ -225,7 +245,7 @@ struct Context {
         entries.append(Decided(lead: lead, stateHash: stateHash, routingID: routingID, compact: compact, full: mayBePrimary ? full : nil))
     }
 
-    var config: DecisionConfiguration { decider.configuration }
+    var config: DecisionConfiguration { decider.core.configuration }
 
     /// The last account profile read in this event (the ledger does not change while an event is decided).
     var lastAccount: AccountProfile?
@@ -236,7 +256,8 @@ struct Context {
     /// The signals of account `a` at this event's time, computed once per account per event.
     mutating func accountSignals(_ a: Ledger.AccountHandle, _ ledger: Ledger) -> AccountSignals {
         if let cached = lastSignals, cached.0 == a { return cached.1 }
-        let s = config.extractor.accountSignals(a, ledger: ledger, at: event.eventTime)
+        let core = decider.core  // a local reference: the extractor is borrowed from it, not copied
+        let s = core.configuration.extractor.accountSignals(a, ledger: ledger, at: event.eventTime)
         lastSignals = (a, s)
         return s
     }
@@ -264,7 +285,8 @@ struct Context {
     }
 
     func evaluate(_ lead: LedgerLead, _ account: AccountSignals?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
-        let n = config.extractor.schema.count
+        let core = decider.core  // a local reference: the extractor is borrowed from it, not copied
+        let n = core.configuration.extractor.schema.count
         // The scratch belongs to one configuration (model version = scoring config + artifact hash).
         if state.scratch.configuration != config.modelVersion {
             state.scratch = Scratch()
@@ -272,17 +294,16 @@ struct Context {
         }
         var row = [Double](repeating: 0, count: n)
         row.withUnsafeMutableBufferPointer {
-            config.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
+            core.configuration.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
                                      memo: &state.scratch.domains)
         }
-        var scorer = state.scratch.scorer ?? EnsembleScorer(config.ensemble)
-        state.scratch.scorer = nil
-        defer { state.scratch.scorer = scorer }
-        let (z, p, s) = row.withUnsafeBufferPointer { scorer.evaluate($0) }
-        let fc = scorer.featureContributions
+        if state.scratch.scorer == nil { state.scratch.scorer = EnsembleScorer(config.ensemble) }
+        // Evaluated in place (no copy of the scorer's buffers out of the scratch and back).
+        let (z, p, s) = row.withUnsafeBufferPointer { state.scratch.scorer!.evaluate($0) }
+        let fc = state.scratch.scorer!.featureContributions
         // Per-group sums in feature order (no array per decision).
         var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
-        let defs = config.extractor.groups
+        let defs = core.configuration.extractor.groups
         for j in 0..<n {
             switch defs[j] {
             case 0: g0 += fc[j]
@@ -291,8 +312,8 @@ struct Context {
             default: g3 += fc[j]
             }
         }
-        return Evaluation(row: row, contributions: fc, base: scorer.featureBase, margin: z, probability: p, score: s,
-                          top: scorer.topFeatureIndices,
+        return Evaluation(row: row, contributions: fc, base: state.scratch.scorer!.featureBase, margin: z, probability: p, score: s,
+                          top: state.scratch.scorer!.topFeatureIndices,
                           components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
     }
 
@@ -440,7 +461,7 @@ struct Context {
     mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
         var h = FNV64(); h.string("closed"); h.u64(id.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-        let stateHash = DecisionID.hex16(h.h)
+        let stateHash = h.h
         if let prev, !prev.closed {
             if let dl = prev.slaDeadline { state.removeTimer(lead: id, deadline: dl) }
             if prev.holdsCapacity, let po = prev.ownerID {
@@ -470,7 +491,7 @@ struct Context {
         return out
     }
 
-    func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> String {
+    func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
         var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
         h.u64(id.raw)
         h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
@@ -481,17 +502,25 @@ struct Context {
             h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
             h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
         } else { h.byte(0xEE) }
-        return DecisionID.hex16(h.h)
+        return h.h
     }
 
     // MARK: Encoding (keys in sorted order)
 
+    /// The `"lineage":{…}` member, the same in every record of the event: encoded once, then appended.
     mutating func writeLineage() {
-        w.rawKey(#""lineage":"#); w.beginObject()
-        w.rawKey(#""log":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(offset); w.rawKey(#""partition":"#); w.int(Int64(partition)); w.endObject()
-        let p = event.lineage.position
-        w.rawKey(#""source":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(p.offset); w.rawKey(#""partition":"#); w.int(Int64(p.partition)); w.rawKey(#""topic":"#); w.string(p.topic); w.endObject()
-        w.endObject()
+        if lineageMember.isEmpty {
+            var t = RecordJSON()
+            t.beginObject()
+            t.rawKey(#""lineage":"#); t.beginObject()
+            t.rawKey(#""log":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(offset); t.rawKey(#""partition":"#); t.int(Int64(partition)); t.endObject()
+            let p = event.lineage.position
+            t.rawKey(#""source":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(p.offset); t.rawKey(#""partition":"#); t.int(Int64(p.partition)); t.rawKey(#""topic":"#); t.string(p.topic); t.endObject()
+            t.endObject()
+            t.endObject()
+            lineageMember = Array(t.bytes.dropFirst().dropLast())  // without the enclosing `{` `}`
+        }
+        w.rawValue(lineageMember)  // the separator, then the member
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {
@@ -507,18 +536,13 @@ struct Context {
     }
 
     mutating func writeComponents(_ ev: Evaluation?) {
-        w.rawKey(#""components":"#); w.beginObject()
         if let ev {
-            w.rawKey(#""account":"#); w.double(ev.components.account)
-            w.rawKey(#""engagement":"#); w.double(ev.components.engagement)
-            w.rawKey(#""fit":"#); w.double(ev.components.fit)
-            w.rawKey(#""intent":"#); w.double(ev.components.intent)
-            w.rawKey(#""propensity":"#); w.double(ev.probability)
+            w.components(account: ev.components.account, engagement: ev.components.engagement, fit: ev.components.fit,
+                         intent: ev.components.intent, propensity: ev.probability)
         } else {
             // A closed route: all components 0.
-            for k: StaticString in ["account", "engagement", "fit", "intent", "propensity"] { w.key(k); w.double(0) }
+            w.components(account: 0, engagement: 0, fit: 0, intent: 0, propensity: 0)
         }
-        w.endObject()
     }
 
     /// The top contributions with their sentences (nonzero ones only).
@@ -569,8 +593,8 @@ struct Context {
             }
         }
         var h = FNV64(); h.string("event")
-        for e in entries { h.string(e.stateHash) }
-        let ex = config.extractor
+        for e in entries { h.hex16(e.stateHash) }
+        let ex = decider.core.configuration.extractor
         let d = f.decision, ev = f.ev
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(f.accountID)
@@ -614,14 +638,14 @@ struct Context {
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
         w.rawKey(#""schema_version":"#); w.int(2)
         w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
-        w.rawKey(#""state_hash":"#); w.string(DecisionID.hex16(h.h))
+        w.rawKey(#""state_hash":"#); w.hex16String(h.h)
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish()))
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.
-    mutating func writeFurther(lead: LeadID, stateHash: String, routingID: String?, _ f: Full) {
+    mutating func writeFurther(lead: LeadID, stateHash: UInt64, routingID: String?, _ f: Full) {
         let d = f.decision, ev = f.ev
         w.beginObject()
         w.rawKey(#""change":"#); w.optString(f.change)
@@ -638,18 +662,25 @@ struct Context {
         w.rawKey(#""routing_decision_id":"#); w.optString(routingID)
         w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
         w.rawKey(#""score_tier":"#); w.string(f.gate?.scoreTier.name ?? d.scoreTier.name)
-        w.rawKey(#""state_hash":"#); w.string(stateHash)
+        w.rawKey(#""state_hash":"#); w.hex16String(stateHash)
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
     }
 
     mutating func writeReason(_ j: Int, ev: Evaluation) {
-        let ex = config.extractor
+        // The two byte arrays only (not a copy of the whole extractor).
+        let core = decider.core
+        let name = core.configuration.extractor.escapedNames[j]
         let c = ev.contributions[j]
         let v = ev.row[j]
+        if ev.paths.isEmpty || !ev.paths.contains(where: { $0.0 == j }) {
+            // No graph path: the whole object in one append (same bytes as the member-by-member writes below).
+            w.reason(name: name, suffix: core.configuration.extractor.meaningSuffixes[j], contribution: c, value: v)
+            return
+        }
         w.beginObject()
         w.rawKey(#""contribution":"#); w.double(c)
-        w.rawKey(#""feature":"#); w.beginString(); w.append(ex.escapedNames[j]); w.endString()
+        w.rawKey(#""feature":"#); w.beginString(); w.append(name); w.endString()
         if let path = ev.paths.first(where: { $0.0 == j })?.1 {
             w.rawKey(#""graph_path":"#); w.beginArray()
             for step in path {
@@ -663,11 +694,11 @@ struct Context {
         }
         // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
         w.rawKey(#""text":"#); w.beginString()
-        w.append(ex.escapedNames[j]); w.raw(" = ")
+        w.append(name); w.raw(" = ")
         if v.isNaN { w.raw("unknown") } else { w.number(v) }
         if c >= 0 { w.raw(" raised") } else { w.raw(" lowered") }
         w.raw(" the log-odds by "); w.number(abs(c))
-        w.append(ex.meaningSuffixes[j])
+        w.append(core.configuration.extractor.meaningSuffixes[j])
         w.endString()
         w.rawKey(#""value":"#); w.double(v)
         w.endObject()

@@ -172,6 +172,73 @@ public struct RecordJSON: Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
         }
     }
+    /// A reason object without a graph path, written in one append: the bytes of
+    /// `beginObject()`, `"contribution":` c, `"feature":` "name", `"text":`
+    /// "name = v raised|lowered the log-odds by |c|suffix", `"value":` v, `endObject()`
+    /// (`name` and `suffix` already escaped; v NaN reads `unknown` in the text).
+    mutating func reason(name: [UInt8], suffix: [UInt8], contribution c: Double, value v: Double) {
+        comma()
+        let bound = 2 * name.count + suffix.count + 256
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buf in
+            let o = buf.baseAddress!
+            var n = 0
+            @inline(__always) func put(_ s: StaticString) {
+                s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
+            }
+            @inline(__always) func put(_ a: [UInt8]) {
+                a.withUnsafeBufferPointer { (o + n).update(from: $0.baseAddress!, count: $0.count) }
+                n += a.count
+            }
+            put(#"{"contribution":"#)
+            n += Self.writeNumber(c, to: o + n)
+            put(#","feature":""#)
+            if !name.isEmpty { put(name) }
+            put(#"","text":""#)
+            if !name.isEmpty { put(name) }
+            put(" = ")
+            if v.isNaN { put("unknown") } else { n += Self.writeNumber(v, to: o + n) }
+            if c >= 0 { put(" raised") } else { put(" lowered") }
+            put(" the log-odds by ")
+            n += Self.writeNumber(abs(c), to: o + n)
+            if !suffix.isEmpty { put(suffix) }
+            put(#"","value":"#)
+            n += Self.writeNumber(v, to: o + n)
+            put("}")
+            bytes.append(contentsOf: UnsafeBufferPointer(start: o, count: n))
+        }
+    }
+
+    /// The member `"components":{"account":a,"engagement":e,"fit":f,"intent":i,"propensity":p}`
+    /// in one append (same bytes as `rawKey`, `beginObject()`, five `rawKey`/`double`, `endObject()`).
+    mutating func components(account a: Double, engagement e: Double, fit f: Double, intent i: Double, propensity p: Double) {
+        comma()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buf in
+            let o = buf.baseAddress!
+            var n = 0
+            @inline(__always) func put(_ s: StaticString) {
+                s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
+            }
+            put(#""components":{"account":"#); n += Self.writeNumber(a, to: o + n)
+            put(#","engagement":"#); n += Self.writeNumber(e, to: o + n)
+            put(#","fit":"#); n += Self.writeNumber(f, to: o + n)
+            put(#","intent":"#); n += Self.writeNumber(i, to: o + n)
+            put(#","propensity":"#); n += Self.writeNumber(p, to: o + n)
+            put("}")
+            bytes.append(contentsOf: UnsafeBufferPointer(start: o, count: n))
+        }
+    }
+
+    /// `v` as a string of 16 lowercase hex digits (the bytes of `string(DecisionID.hex16(v))`, no String made).
+    mutating func hex16String(_ v: UInt64) {
+        comma()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buf in
+            buf[0] = 0x22
+            DecisionID.writeHex(v, into: buf, at: 1)
+            buf[17] = 0x22
+            bytes.append(contentsOf: UnsafeBufferPointer(buf))
+        }
+    }
+
     mutating func string(_ s: String) { comma(); rawString(s) }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
@@ -214,12 +281,12 @@ public struct RecordJSON: Sendable {
     }
     /// The JSON string escaping of `s`, without the quotes.
     mutating func escaped(_ s: String) {
-        var s = s
-        let fast: Bool = s.withUTF8 { buf in
+        // Non-mutating contiguous view (no copy of `s`); nil falls through to the bytewise loop.
+        let fast: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
             for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
             bytes.append(contentsOf: buf)
             return true
-        }
+        } ?? false
         if fast { return }
         for b in s.utf8 {
             switch b {
@@ -311,4 +378,12 @@ struct FNV64: Sendable {
     mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
     mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { byte(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
     mutating func string(_ s: String) { for b in s.utf8 { byte(b) }; byte(0xFF) }
+    /// The same as `string(DecisionID.hex16(v))` without making the String.
+    mutating func hex16(_ v: UInt64) {
+        for i in 0..<16 {
+            let d = UInt8((v >> UInt64(60 - 4 * i)) & 15)
+            byte(d < 10 ? 0x30 + d : 0x57 + d)
+        }
+        byte(0xFF)
+    }
 }
