@@ -276,3 +276,17 @@ struct CanonicalEventTests {
         }
     }
 }
+
+@Suite("Lead id text")
+struct LeadIDTextTests {
+    @Test("LeadID(_:) accepts exactly ld_ + 16 lowercase ASCII hex digits and round-trips its description")
+    func parsing() {
+        #expect(LeadID("ld_0123456789abcdef")?.raw == 0x0123_4567_89ab_cdef)
+        #expect(LeadID(raw: 0xfeed_0000_0000_0001).description == "ld_feed000000000001")
+        #expect(LeadID(LeadID(raw: 42).description) == LeadID(raw: 42))
+        for bad in ["", "ld_", "ld_0123456789ABCDEF", "ld_0123456789abcde", "ld_0123456789abcdef0", "LD_0123456789abcdef",
+                    "ld-0123456789abcdef", "ld_+123456789abcdef", "ld_0123456789abcdeg", "ld_０123456789abcd", " ld_0123456789abcdef"] {
+            #expect(LeadID(bad) == nil, "\(bad)")
+        }
+    }
+}
