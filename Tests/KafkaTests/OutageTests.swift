@@ -4,10 +4,12 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// Broker outages, on a broker of its own (port 19420) that this test stops.
+/// Broker outages, on a broker of its own that this test stops: on
+/// `$LEADLEDGER_TEST_BROKER_PORT + 1` when scripts/test set that (so parallel
+/// runs on distinct ports don't share it), else on 19420.
 @Suite("Broker outage", .serialized)
 struct OutageTests {
-    static let port = 19420
+    static let port: Int = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKER_PORT"].flatMap { Int($0) }.map { $0 + 1 } ?? 19420
 
     /// SIGSTOP freezes the broker (keeping its memory): a producer with a short
     /// message timeout gets a typed, retriable `.localMessageTimedOut`; a producer
