@@ -160,4 +160,51 @@ struct MetricsTests {
             last = p
         }
     }
+
+    /// Rows of three features: x0 informative in [-2, 2), x1 a rare flag (set in 3 of 400
+    /// rows), x2 a category never seen in training (always 0); labels follow x0.
+    func sparseData() throws -> Dataset {
+        var rng = SplitMix64(seed: 11)
+        var rows: [Double] = [], labels: [Double] = []
+        for i in 0..<400 {
+            let x0 = rng.unit() * 4 - 2
+            rows += [x0, i % 150 == 7 ? 1 : 0, 0]
+            labels.append(rng.unit() < 1 / (1 + exp(-1.5 * x0)) ? 1 : 0)
+        }
+        return try Dataset(schema: try FeatureSchema(["x0", "rare", "unseen"]), rows: rows, labels: labels)
+    }
+
+    func probability(_ model: LogisticRegression, _ row: [Double]) -> Double {
+        row.withUnsafeBufferPointer { model.probability($0) }
+    }
+
+    @Test("minimumSupport zeroes features that rarely leave their mode; clipToTrainingRange bounds inputs, also a never-seen category, and survives the artifact")
+    func supportAndClipping() throws {
+        let data = try sparseData()
+        let plain = try LogisticRegression.train(data, range: "sparse")
+        #expect(plain.ranges == nil)
+        #expect(plain.coefficients[1] != 0, "without a support floor the rare flag gets a weight")
+
+        let model = try LogisticRegression.train(data, options: .init(minimumSupport: 10, clipToTrainingRange: true), range: "sparse")
+        #expect(model.coefficients[0] > 0.5, "the informative feature keeps its weight: \(model.coefficients[0])")
+        #expect(model.coefficients[1] == 0, "3 rows off the mode < minimumSupport 10")
+        #expect(model.coefficients[2] == 0)
+        let ranges = try #require(model.ranges)
+        let x0 = stride(from: 0, to: data.rows.count, by: 3).map { data.rows[$0] }
+        #expect(ranges.minimums[0] == x0.min()! && ranges.maximums[0] == x0.max()!)
+        #expect(ranges.minimums[2] == 0 && ranges.maximums[2] == 0)
+
+        // Beyond the training range: the clipped model answers as at the boundary, the plain one extrapolates.
+        let far = [1000.0, 0, 0], edge = [x0.max()!, 0, 0]
+        #expect(probability(model, far) == probability(model, edge))
+        #expect(probability(plain, far) != probability(plain, edge))
+        // A category never seen in training is clipped to its only training value.
+        #expect(probability(model, [0.3, 0, 1]) == probability(model, [0.3, 0, 0]))
+        #expect(probability(model, [0.3, 1, 0]) == probability(model, [0.3, 0, 0]), "the zeroed rare flag does not move the score")
+
+        // The artifact keeps the ranges, so a loaded model clips the same way.
+        let (loaded, _) = try LogisticRegression.load(artifact: try model.artifactData(), source: "sparse.json")
+        #expect(try loaded.artifactData() == model.artifactData())
+        for row in [far, edge, [0.3, 0, 1], [-50, 1, 1]] { #expect(probability(loaded, row) == probability(model, row)) }
+    }
 }
