@@ -602,7 +602,7 @@ struct Context {
         writeComponents(ev)
         w.rawKey(#""contributions":"#)
         if let ev {
-            ev.contributions.withUnsafeBufferPointer { w.sparseObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
+            ev.contributions.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0, skippingZeros: true) }
         } else { w.null() }
         w.rawKey(#""decision_id":"#); w.string(auditID)
         w.rawKey(#""disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)

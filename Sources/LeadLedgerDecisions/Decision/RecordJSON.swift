@@ -114,35 +114,10 @@ public struct RecordJSON: Sendable {
     /// `keys[keyStarts[k]..<keyStarts[k + 1]]` (the pre-encoded `"name":`,
     /// preceded by `,` for k > 0) followed by `values[order[k]]` as a number.
     /// Same bytes as `beginObject()`, `rawKey`/`double` per member, `endObject()`.
-    mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>) {
-        comma()
-        let count = order.count
-        let bound = keys.count + 24 * count + 2
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buf in
-            let out = buf.baseAddress!
-            out[0] = 0x7B
-            var n = 1
-            keys.withUnsafeBufferPointer { kb in
-                keyStarts.withUnsafeBufferPointer { ks in
-                    order.withUnsafeBufferPointer { ob in
-                        for k in 0..<count {
-                            let a = ks[k], len = ks[k + 1] - a
-                            (out + n).update(from: kb.baseAddress! + a, count: len)
-                            n += len
-                            n += Self.writeNumber(values[ob[k]], to: out + n)
-                        }
-                    }
-                }
-            }
-            out[n] = 0x7D
-            n += 1
-            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
-        }
-    }
-    /// As ``fixedObject(keys:keyStarts:order:values:)`` but without the members
-    /// whose value is written as `0` (rounds to zero): the written values sum
-    /// to the same total as the full object's.
-    mutating func sparseObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>) {
+    /// With `skippingZeros`, members whose value is written as `0` (rounds to
+    /// zero) are left out, so the written values sum to the full object's total.
+    mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
+                              skippingZeros: Bool = false) {
         comma()
         let count = order.count
         let bound = keys.count + 24 * count + 2
@@ -156,7 +131,7 @@ public struct RecordJSON: Sendable {
                     order.withUnsafeBufferPointer { ob in
                         for k in 0..<count {
                             let v = values[ob[k]]
-                            if v.isFinite && (v * Self.scale).rounded(.toNearestOrAwayFromZero) == 0 { continue }
+                            if skippingZeros, v.isFinite, (v * Self.scale).rounded(.toNearestOrAwayFromZero) == 0 { continue }
                             // Member k > 0 starts with its separator; the first written member drops it.
                             let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
                             (out + n).update(from: kb.baseAddress! + a, count: len)
@@ -172,6 +147,7 @@ public struct RecordJSON: Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
         }
     }
+
     /// A reason object without a graph path, written in one append: the bytes of
     /// `beginObject()`, `"contribution":` c, `"feature":` "name", `"text":`
     /// "name = v raised|lowered the log-odds by |c|suffix", `"value":` v, `endObject()`
