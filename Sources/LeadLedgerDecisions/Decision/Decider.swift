@@ -628,11 +628,7 @@ struct Context {
         writeLineage()
         w.rawKey(#""margin":"#); w.double(ev?.margin ?? 0)
         w.rawKey(#""model_version":"#); w.string(config.modelVersion)
-        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
-        writePrevious(f.previous)
-        w.rawKey(#""probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
-        w.rawKey(#""queue":"#); w.string(d.queue)
-        writeReasons(ev)
+        writeRoute(f)
         w.rawKey(#""route_changed":"#); w.bool(f.change != nil)
         w.rawKey(#""routing_decision_id":"#); w.optString(entries[p].routingID)
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
@@ -644,6 +640,17 @@ struct Context {
         out.audit.append(.init(key: event.key, value: w.finish()))
     }
 
+    /// The members `owner_id` … `reasons` of a decision, adjacent in sorted key
+    /// order in both the audit record's primary decision and a further decision.
+    mutating func writeRoute(_ f: Full) {
+        let d = f.decision, ev = f.ev
+        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
+        writePrevious(f.previous)
+        w.rawKey(#""probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
+        w.rawKey(#""queue":"#); w.string(d.queue)
+        writeReasons(ev)
+    }
+
     /// One `further_decisions` entry: the decision without the feature vector.
     mutating func writeFurther(lead: LeadID, stateHash: UInt64, routingID: String?, _ f: Full) {
         let d = f.decision, ev = f.ev
@@ -652,11 +659,7 @@ struct Context {
         writeComponents(ev)
         w.rawKey(#""disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
         w.rawKey(#""lead_id":"#); w.string(lead.description)
-        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
-        writePrevious(f.previous)
-        w.rawKey(#""probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
-        w.rawKey(#""queue":"#); w.string(d.queue)
-        writeReasons(ev)
+        writeRoute(f)
         w.rawKey(#""review":"#); w.bool(f.gate?.review ?? false)
         w.rawKey(#""route_changed":"#); w.bool(f.change != nil)
         w.rawKey(#""routing_decision_id":"#); w.optString(routingID)
