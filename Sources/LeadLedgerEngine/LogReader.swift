@@ -102,4 +102,14 @@ extension LogReader {
         state = local
         return end
     }
+
+    /// Every record of `topic` partitions `0..<partitions`, each partition from
+    /// offset 0 to its end, partition by partition (tools, tests, benchmarks).
+    public func readAll(topic: String, partitions: Int32) async throws -> [LogRecord] {
+        var all: [LogRecord] = []
+        for partition in 0..<partitions {
+            try await fold(topic: topic, partition: partition, from: 0, to: nil, into: &all) { $0.append($1) }
+        }
+        return all
+    }
 }

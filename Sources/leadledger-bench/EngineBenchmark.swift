@@ -265,15 +265,7 @@ struct EngineBenchmark: AsyncParsableCommand {
     func processorCost(_ configuration: EngineConfiguration, logger: Logger) async throws {
         let reader = LogReader(client: KafkaClientSettings(bootstrapServers: brokerList, clientID: "bench-cost"), logger: logger)
         let topics = configuration.topics
-        func load(_ topic: String, _ count: Int32) async throws -> [LogRecord] {
-            var all: [LogRecord] = []
-            for partition in 0..<count {
-                var records: [LogRecord] = []
-                try await reader.fold(topic: topic, partition: partition, from: 0, to: nil, into: &records) { $0.append($1) }
-                all += records
-            }
-            return all
-        }
+        func load(_ topic: String, _ count: Int32) async throws -> [LogRecord] { try await reader.readAll(topic: topic, partitions: count) }
         let inbound = try await load(topics.crm, partitions) + load(topics.web, partitions) + load(topics.email, partitions)
         let identity = try await load(topics.identity, 1)
         let log = try await load(topics.events, partitions)

@@ -39,14 +39,8 @@ func produce(_ topic: String, _ records: [(key: String, value: String)], brokers
 
 /// Reads every record of every partition of `topic` to its end.
 func readAll(_ topic: String, partitions: Int32, brokers: String) async throws -> [LogRecord] {
-    let reader = LogReader(client: KafkaClientSettings(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
-    var all: [LogRecord] = []
-    for partition in 0..<partitions {
-        var records: [LogRecord] = []
-        try await reader.fold(topic: topic, partition: partition, from: 0, to: nil, into: &records) { $0.append($1) }
-        all += records
-    }
-    return all
+    try await LogReader(client: KafkaClientSettings(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
+        .readAll(topic: topic, partitions: partitions)
 }
 
 func decisionID(_ record: LogRecord) -> String? {
