@@ -340,8 +340,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             built.reserveCapacity(result.audit.count + result.routing.count)
             for (items, topic) in [(result.audit, topics.audit), (result.routing, topics.routing)] {
                 for item in items {
-                    let headers = DecisionRecordID.of(item.value).map { [KafkaHeader(key: OutputHeaders.decisionID, value: $0)] } ?? []
-                    built.append(OutputRecord(topic: topic, key: item.key, value: item.value, headers: headers))
+                    built.append(MaterializeProcessor.output(item, topic: topic))
                 }
             }
             let t4 = clock.now

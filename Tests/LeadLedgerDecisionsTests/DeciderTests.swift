@@ -65,7 +65,7 @@ struct DeciderTests {
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: v1) }
     }
 
-    @Test("decision ids come from (partition, offset, kind); routing keys are lead ids, audit keys the event's key")
+    @Test("decision ids come from (partition, offset, kind) and match each record's decisionID; routing keys are lead ids, audit keys the event's key")
     func decisionIDs() throws {
         #expect(DecisionID.make(partition: 0, offset: 5, kind: "audit") == DecisionID.make(partition: 0, offset: 5, kind: "audit"))
         #expect(DecisionID.make(partition: 0, offset: 5, kind: "audit") != DecisionID.make(partition: 1, offset: 5, kind: "audit"))
@@ -79,6 +79,7 @@ struct DeciderTests {
             for rec in o.routing + o.audit {
                 let j = parse(rec.value)
                 #expect(ids.insert(j["decision_id"] as! String).inserted, "decision ids are unique")
+                #expect(rec.decisionID == j["decision_id"] as? String, "the record's decisionID (the Kafka header) is its decision_id")
             }
             for rec in o.routing { #expect(rec.key == parse(rec.value)["lead_id"] as? String) }
             #expect(o.audit.map(\.key) == [h.log[offset].key])

@@ -3,11 +3,13 @@ import LeadLedgerCore
 
 /// Encoded output records of one applied log event, in emission order.
 public struct DecisionOutput: Sendable, Equatable {
-    /// One Kafka record: key (`lead_id`, or the event's key for an audit
-    /// record of an event that touches no lead) and the JSON value bytes.
+    /// One Kafka record: key (`lead_id` for routing records, the event's
+    /// key for its audit record), the JSON value bytes, and the record's
+    /// `decision_id` (also in the value; the engine sends it as a header).
     public struct Record: Sendable, Equatable {
         public var key: String
         public var value: [UInt8]
+        public var decisionID: String
     }
     /// `leadledger.audit` records: exactly one per applied event (audit
     /// schema_version 2), key = the event's Kafka key.
@@ -410,7 +412,7 @@ struct Context {
         let emails = emailsOf(lead)
         if let routeID {
             writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change)
-            out.routing.append(.init(key: idText, value: w.finish()))
+            out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
         }
         record(id, stateHash: stateHash, routingID: routeID,
                Full(decision: decision, previous: prev, change: change, accountID: account?.id.rawValue, emails: emails, ev: ev, gate: g))
@@ -473,7 +475,7 @@ struct Context {
                                  score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
             writeClosedRouting(id: routeID, lead: id, d: d, change: change)
-            out.routing.append(.init(key: id.description, value: w.finish()))
+            out.routing.append(.init(key: id.description, value: w.finish(), decisionID: routeID))
             record(id, stateHash: stateHash, routingID: routeID,
                    Full(decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
         } else {
@@ -637,7 +639,7 @@ struct Context {
         w.rawKey(#""state_hash":"#); w.hex16String(h.h)
         w.rawKey(#""tier":"#); w.string(d.tier.name)
         w.endObject()
-        out.audit.append(.init(key: event.key, value: w.finish()))
+        out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }
 
     /// The members `owner_id` … `reasons` of a decision, adjacent in sorted key
@@ -798,7 +800,7 @@ struct Context {
         w.rawKey(#""state_hash":"#); w.string(stateHash ?? DecisionID.hex16(h.h))
         w.rawKey(#""tier":"#); w.null()
         w.endObject()
-        out.audit.append(.init(key: event.key, value: w.finish()))
+        out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }
 }
 

@@ -82,9 +82,11 @@ public struct MaterializeProcessor: PartitionProcessor {
         return outputs
     }
 
-    static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
-        let headers = DecisionRecordID.of(record.value).map { [KafkaHeader(key: OutputHeaders.decisionID, value: $0)] } ?? []
-        return OutputRecord(topic: topic, key: record.key, value: record.value, headers: headers)
+    /// The Kafka record of a Decider record: its key and value, and its
+    /// `decision_id` as the ``OutputHeaders/decisionID`` header.
+    public static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
+        OutputRecord(topic: topic, key: record.key, value: record.value,
+                     headers: [KafkaHeader(key: OutputHeaders.decisionID, value: record.decisionID)])
     }
 
     /// The versions of the decision configuration a snapshot was taken with.
@@ -126,41 +128,6 @@ public struct MaterializeProcessor: PartitionProcessor {
         let ledgerEnd = ledgerStart + Int(ledgerCount)
         ledger = try Ledger(snapshot: Array(bytes[ledgerStart..<ledgerEnd]))
         decisions = try DecisionState(snapshot: Array(bytes[ledgerEnd...]))
-    }
-}
-
-/// Reads the `decision_id` of a Decider record from its bytes: the Decider
-/// writes keys in sorted order without whitespace, so the first `"decision_id":"`
-/// is the top-level member (the only nested objects before it, `components`
-/// and `contributions`, hold numbers; `previous_decision` sorts after it).
-public enum DecisionRecordID {
-    static let needle = Array(#""decision_id":""#.utf8)
-
-    /// The record's decision id, or nil when it has none.
-    public static func of(_ bytes: [UInt8]) -> String? {
-        let n = needle.count
-        guard bytes.count > n else { return nil }
-        return bytes.withUnsafeBufferPointer { b -> String? in
-            needle.withUnsafeBufferPointer { needle -> String? in
-                // memchr + memcmp over raw memory: a record is a few KB and this
-                // runs for every one of them.
-                let base = b.baseAddress!
-                var i = 0
-                var found = -1
-                while i + n <= b.count {
-                    guard let quote = memchr(base + i, 0x22, b.count - n + 1 - i) else { return nil }
-                    let at = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + at, needle.baseAddress!, n) == 0 { found = at; break }
-                    i = at + 1
-                }
-                guard found >= 0 else { return nil }
-                let start = found + n
-                var end = start
-                while end < b.count, b[end] != 0x22 { end += 1 }
-                guard end < b.count else { return nil }
-                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
-            }
-        }
     }
 }
 
