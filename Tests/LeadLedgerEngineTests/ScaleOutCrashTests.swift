@@ -157,6 +157,24 @@ struct ScaleOutCrashTests {
         #expect(explain.stdout.contains("\(fanOutJSON["decision_id"] as? String ?? "?")"), "\(explain.stdout.prefix(3000))")
         #expect(explain.stdout.contains("further decision (primary lead \(fanOutJSON["lead_id"] as? String ?? "-"))"), "\(explain.stdout.prefix(3000))")
         #expect(explain.stdout.contains("events-\(suffix)[\(fanOutLog["partition"] as? Int ?? -1)]@\(fanOutLog["offset"] as? Int ?? -1) <- "), "\(explain.stdout.prefix(3000))")
+        // watch prints one readable line per record of the output topics, naming real decisions.
+        let routingIDs = Set(routing.compactMap { decisionID($0) })
+        let watch = try await runCLI(["watch", "--config", config, "--max", "40", "--idle", "5"], directory: directory, name: "watch")
+        #expect(watch.status == 0, "\(watch.stderr.suffix(2000))")
+        let watchLines = watch.stdout.split(separator: "\n").map(String.init)
+        #expect(watchLines.count == 40, "\(watch.stdout.prefix(3000))")
+        for line in watchLines {
+            // The decision id opens the trailing "[dc_… log[P]@O <- topic[P]@O]".
+            let id = line.range(of: " [dc_", options: .backwards).map { "dc_" + line[$0.upperBound...].prefix { $0 != " " } } ?? "?"
+            if line.hasPrefix("ROUTE ") {
+                #expect(routingIDs.contains(id) && line.contains(" -> ") && line.contains(" because "), "\(line)")
+            } else {
+                #expect(line.hasPrefix("AUDIT ") && auditByID[id] != nil, "\(line)")
+            }
+        }
+        let routeOnly = try await runCLI(["watch", "--config", config, "--routing-only", "--max", "15", "--idle", "5"], directory: directory, name: "watch-routing")
+        let routeLines = routeOnly.stdout.split(separator: "\n")
+        #expect(routeOnly.status == 0 && routeLines.count == 15 && routeLines.allSatisfy { $0.hasPrefix("ROUTE ") }, "\(routeOnly.stdout.prefix(2000))")
         first.signal(SIGTERM)
         #expect(try await first.wait(seconds: 60) == 0, "\(first.stderr.suffix(2000))")
 
