@@ -45,8 +45,8 @@ struct SLATimer: Sendable, Equatable, Comparable {
 /// hysteresis tier per lead, decayed activity, round-robin counters, owner
 /// loads, SLA timers (in a sorted list), the event-time watermark and, per
 /// account, the signature of its inputs at its last contact fan-out (see
-/// `AccountFanOut.swift`). Overrides are read from the ledger's projection and recorded per lead as
-/// ``LeadDecision/overridden``.
+/// `AccountFanOut.swift`). Overrides are read from the ledger's projection
+/// and recorded per lead as ``LeadDecision/overridden``.
 ///
 /// Equality compares the state only. ``snapshotBytes()`` is a pure function of
 /// the state (format version 3, big-endian binary, every map written in sorted
