@@ -104,6 +104,9 @@ struct ProjectionTests {
         let parent = AccountID("acme-holdings.com")
         let own = try #require(p.ledger.account(parent))
         #expect(own.subsidiaries == [AccountID("acme.eu"), AccountID("acme.io")])
+        // The in-place hierarchy read agrees with the profile: parent, else the first subsidiary.
+        #expect(p.ledger.hierarchyNeighbor(of: try #require(p.ledger.handle(of: parent))) == AccountID("acme.eu"))
+        #expect(p.ledger.hierarchyNeighbor(of: try #require(p.ledger.handle(of: AccountID("acme.io")))) == parent)
         #expect(own.engagement.total == 0)
         let rolled = p.ledger.rolledUpEngagement(of: parent)
         #expect(rolled.total == 4)
@@ -137,6 +140,13 @@ struct ProjectionTests {
         let acct = try #require(p.ledger.account(AccountID("globex.com")))
         #expect(acct.opportunities.map(\.id) == ["OPP-1"])
         #expect(acct.opportunities.first?.contacts == [hank.id])
+        // The first open opportunity in profile order (by id), read in place; closed ones are skipped.
+        func firstOpen(_ l: Ledger) -> String? { l.handle(of: AccountID("globex.com")).flatMap { l.firstOpenOpportunityID(of: $0) } }
+        try p.feed(.crm, #"{"event_id":"o2","type":"opportunity.created","occurred_at":"2024-04-01T00:01:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-0","account_domain":"globex.com","stage":"Discovery"}}"#)
+        #expect(firstOpen(p.ledger) == "OPP-0")
+        try p.feed(.crm, #"{"event_id":"o3","type":"opportunity.stage_changed","occurred_at":"2024-04-01T00:02:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-0","account_domain":"globex.com","stage":"Lost","is_closed":true}}"#)
+        #expect(firstOpen(p.ledger) == "OPP-1")
+        #expect(firstOpen(p.ledger) == p.ledger.account(AccountID("globex.com"))?.opportunities.first { !$0.isClosed }?.id)
         let path = try #require(p.ledger.path(from: hank.id, to: GraphNode(.opportunity, "OPP-1")))
         #expect(path.count == 2 && path[1].edge == .onOpportunity)
     }

@@ -58,11 +58,111 @@ struct DeciderTests {
         bad[4] = 9
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: bad) }
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: Array(a.state.snapshotBytes().dropLast())) }
-        // A format-1 snapshot (per-lead audit ids in its decisions) is refused, never restored as wrong state.
-        var v1 = a.state.snapshotBytes()
-        #expect(v1[4] == 0 && v1[5] == 2, "format version 2")
-        v1[5] = 1
-        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: v1) }
+        // Older formats (1: per-lead audit ids; 2: no account fan-out signatures) are refused, never restored as wrong state.
+        let current = a.state.snapshotBytes()
+        #expect(current[4] == 0 && current[5] == 3, "format version 3")
+        for old: UInt8 in [1, 2] {
+            var v = current
+            v[5] = old
+            #expect(throws: DecisionsError.self, "format \(old)") { _ = try DecisionState(snapshot: v) }
+        }
+    }
+
+    /// Accounts `fanout.io` (owner_1) with three contacts without title (buying role user), no engagement.
+    static func fanOutScenario() throws -> DecisionHarness {
+        var h = DecisionHarness()
+        try h.feed(.crm, accountUpsert("acc-f", domain: "fanout.io", owner: "owner_1", at: "2024-07-01T08:00:00Z"))
+        for (i, name) in ["ann", "bob", "cy"].enumerated() {
+            try h.feed(.crm, crmLead("F\(i)", at: "2024-07-01T09:0\(i):00Z", #""email":"\#(name)@fanout.io","country":"US""#))
+        }
+        return h
+    }
+
+    @Test("account fan-out: an account change re-decides every contact only when the account inputs changed")
+    func accountFanOutRule() throws {
+        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)   // score 50 → sales_develop (owner assigned)
+        var h = try Self.fanOutScenario()
+        var marks: [(String, Range<Int>)] = []
+        func step(_ name: String, _ json: String) throws {
+            let start = h.log.count
+            try h.feed(.crm, json)
+            marks.append((name, start..<h.log.count))
+        }
+        try step("same facts", accountUpsert("acc-f", domain: "fanout.io", owner: "owner_1", at: "2024-07-02T08:00:00Z"))
+        try step("same role", crmLead("F3", at: "2024-07-02T09:00:00Z", #""email":"dee@fanout.io","country":"US""#))
+        // A CEO (decision maker) without an account (free mail), then linked by website: a role the account lacked.
+        try h.feed(.crm, crmLead("F4", at: "2024-07-02T09:30:00Z", #""email":"eve@gmail.com","country":"US","title":"CEO""#))
+        try step("new role", crmLead("F4", at: "2024-07-02T10:00:00Z", #""website":"https://fanout.io""#, type: "lead.updated"))
+        try step("new owner", accountUpsert("acc-f", domain: "fanout.io", owner: "owner_2", at: "2024-07-02T10:30:00Z"))
+        try step("opportunity opens", #"{"event_id":"o1","type":"opportunity.created","occurred_at":"2024-07-02T11:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"fanout.io","stage":"Discovery","amount":5000}}"#)
+        try step("opportunity stage", #"{"event_id":"o2","type":"opportunity.stage_changed","occurred_at":"2024-07-02T12:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"fanout.io","stage":"Proposal","amount":7000}}"#)
+        var r = Replay()
+        r.run(h.log[...], decider: Decider(config))
+        var leads: [String: String] = [:]
+        for (name, email) in [("ann", "ann@fanout.io"), ("bob", "bob@fanout.io"), ("cy", "cy@fanout.io"), ("dee", "dee@fanout.io"), ("eve", "eve@gmail.com")] {
+            let lead = h.lead(email: email)
+            leads[name] = try #require(lead).description
+        }
+        let all = leads.values.sorted()
+        /// The one output of the step's log event of `kind`.
+        func output(_ step: String, kind: String) throws -> (DecisionOutput, [String: Any]) {
+            let range = try #require(marks.first { $0.0 == step }?.1)
+            let i = try #require(range.first { h.log[$0].payload.kind == kind }, "\(step): no \(kind) event")
+            let out = r.outputs[i]
+            return (out, parse(out.audit[0].value))
+        }
+        func decided(_ record: [String: Any]) -> [String] {
+            ((record["lead_id"] as? String).map { [$0] } ?? []) + ((record["further_decisions"] as? [[String: Any]]) ?? []).map { $0["lead_id"] as! String }
+        }
+
+        // Unchanged account inputs: only the leads the event names.
+        let (same, sameRecord) = try output("same facts", kind: "account.upserted")
+        #expect(same.decisions == 0 && same.routing.isEmpty && sameRecord["lead_id"] is NSNull)
+        #expect((sameRecord["further_decisions"] as? [Any])?.isEmpty == true)
+        let (link, linkRecord) = try output("same role", kind: "account.linked")
+        #expect(link.decisions == 1 && decided(linkRecord) == [leads["dee"]!], "a contact adding no buying-center role decides only itself")
+        #expect((linkRecord["further_decisions"] as? [Any])?.isEmpty == true)
+        let (stage, stageRecord) = try output("opportunity stage", kind: "opportunity.upserted")
+        #expect(stage.decisions == 0 && decided(stageRecord).isEmpty, "an open opportunity's new stage changes no account input")
+
+        // Changed account inputs: the event's own lead first, then every other contact in lead-id order.
+        let (role, roleRecord) = try output("new role", kind: "account.linked")
+        #expect(role.decisions == 5)
+        #expect(decided(roleRecord) == [leads["eve"]!] + all.filter { $0 != leads["eve"]! }, "a new buying-center role re-decides every contact")
+        let (opp, oppRecord) = try output("opportunity opens", kind: "opportunity.upserted")
+        #expect(opp.decisions == 5 && decided(oppRecord) == all, "an opening opportunity re-decides every contact")
+        #expect((oppRecord["features"] as? [String: Any])?["open_opportunities"] as? Double == 1)
+        let (owner, ownerRecord) = try output("new owner", kind: "account.upserted")
+        #expect(owner.decisions == 5 && decided(ownerRecord) == all)
+        #expect(owner.routing.map { parse($0.value)["owner_id"] as? String } == Array(repeating: "owner_2", count: 5), "the new owner re-routes every contact")
+
+        // The rule is part of the replayed state: continuing from a snapshot after any event gives the same bytes.
+        for cut in 1..<h.log.count {
+            var first = Replay()
+            first.run(h.log[..<cut], decider: Decider(config))
+            var resumed = Replay(ledger: first.ledger, state: try DecisionState(snapshot: first.state.snapshotBytes()), outputs: first.outputs)
+            resumed.run(h.log[cut...], decider: Decider(config), startOffset: Int64(cut))
+            #expect(resumed.allBytes == r.allBytes, "resumed after \(cut) events differs")
+        }
+    }
+
+    @Test("DecisionState snapshot round-trips the account fan-out signatures; equality and bytes include them")
+    func fanOutSignaturesRoundTrip() throws {
+        var r = Replay()
+        r.run(try Self.fanOutScenario().log[...], decider: Decider(try DecisionFixtures.configuration()))
+        #expect(r.state.accountSignatures.keys.map(\.rawValue) == ["fanout.io"])
+        let bytes = r.state.snapshotBytes()
+        let restored = try DecisionState(snapshot: bytes)
+        #expect(restored == r.state && restored.snapshotBytes() == bytes)
+        var other = r.state
+        other.accountSignatures[AccountID("fanout.io")]! &+= 1
+        other.accountSignatures[AccountID("a-first.io")] = 7
+        #expect(other != r.state && other.snapshotBytes() != bytes)
+        let otherRestored = try DecisionState(snapshot: other.snapshotBytes())
+        #expect(otherRestored == other && otherRestored.accountSignatures.count == 2)
+        var none = r.state
+        none.accountSignatures = [:]
+        #expect(none != r.state && none.snapshotBytes() != bytes)
     }
 
     @Test("decision ids come from (partition, offset, kind) and match each record's decisionID; routing keys are lead ids, audit keys the event's key")

@@ -744,4 +744,23 @@ extension Ledger {
 
     /// The account's own engagement (``AccountProfile/engagement``).
     public func engagement(of a: AccountHandle) -> AccountEngagement { accounts[Int(a.index)].engagement }
+
+    /// The id of the account's first open opportunity in ``AccountProfile/opportunities``
+    /// order (ids compared by UTF-8 bytes), or nil when none is open; no profile built.
+    public func firstOpenOpportunityID(of a: AccountHandle) -> String? {
+        var best: String?
+        for o in accounts[Int(a.index)].opportunities where !opportunities[Int(o)].isClosed {
+            let id = strings[opportunities[Int(o)].id]!
+            if best.map({ id.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { best = id }
+        }
+        return best
+    }
+
+    /// The account's parent, else its first subsidiary in ``AccountProfile/subsidiaries``
+    /// order (`AccountProfile.parent ?? subsidiaries.first`), or nil; no profile built.
+    public func hierarchyNeighbor(of a: AccountHandle) -> AccountID? {
+        let r = accounts[Int(a.index)]
+        if r.parent != Self.noIndex { return accountID(r.parent) }
+        return r.children.lazy.map(accountID).min()
+    }
 }

@@ -42,8 +42,10 @@ public struct DecisionOutput: Sendable, Equatable {
 /// updates the lead's decayed activity, and a CRM activity (call, meeting,
 /// email reply, note) stops the lead's SLA timer; (4) the leads named by
 /// `effects` are decided in effect order (merged-away and erased leads have
-/// their route closed; an account change re-decides its contacts in lead-id
-/// order), each producing, when the route changed, a routing record.
+/// their route closed; an account change re-decides all its contacts, in
+/// lead-id order, only when the account's inputs differ from those at its
+/// last fan-out: see `AccountFanOut.swift`), each producing, when the route
+/// changed, a routing record.
 ///
 /// Every event yields exactly one audit record (schema_version 2), keyed by
 /// the event's Kafka key, with `decision_id` = `DecisionID.make(partition:
@@ -155,6 +157,10 @@ public struct Decider: Sendable {
                 state.leads[id]?.activity = LeadActivity()
             case let .accountChanged(account):
                 guard let a = ledger.handle(of: account) else { continue }
+                // Fan out only when the account's inputs differ from those at its last fan-out (AccountFanOut.swift).
+                let signature = ctx.accountSignature(a, ledger)
+                if state.accountSignatures[account] == signature { continue }
+                state.accountSignatures[account] = signature
                 // The account's contacts in lead-id order (as AccountProfile.contacts).
                 for c in ledger.contactIDs(of: a) where seen.insert(c).inserted { ctx.decideLead(ledger: ledger, c, state: &state) }
             case .duplicateIgnored:

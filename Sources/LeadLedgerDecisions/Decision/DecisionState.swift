@@ -43,12 +43,13 @@ struct SLATimer: Sendable, Equatable, Comparable {
 
 /// Mutable decision state of ONE log partition: previous decision and
 /// hysteresis tier per lead, decayed activity, round-robin counters, owner
-/// loads, SLA timers (in a sorted list) and the event-time watermark.
-/// Overrides are read from the ledger's projection and recorded per lead as
-/// ``LeadDecision/overridden``.
+/// loads, SLA timers (in a sorted list), the event-time watermark and, per
+/// account, the signature of its inputs at its last contact fan-out (see
+/// `AccountFanOut.swift`). Overrides are read from the ledger's projection
+/// and recorded per lead as ``LeadDecision/overridden``.
 ///
 /// Equality compares the state only. ``snapshotBytes()`` is a pure function of
-/// the state (format version 2, big-endian binary, every map written in sorted
+/// the state (format version 3, big-endian binary, every map written in sorted
 /// key order), and `init(snapshot:)` restores an equal state.
 public struct DecisionState: Sendable, Equatable {
     /// Highest event time applied so far (epoch ms); `Int64.min` before the first event.
@@ -61,6 +62,9 @@ public struct DecisionState: Sendable, Equatable {
     public internal(set) var ownerLoad: [String: Int] = [:]
     /// Running SLA timers, sorted by (deadline, lead).
     var timers: [SLATimer] = []
+    /// Per account: the signature of its account inputs when an account change
+    /// last re-decided all its contacts (``AccountSignals/signature(seed:firstOpenOpportunity:hierarchyNeighbor:)``).
+    var accountSignatures: [AccountID: UInt64] = [:]
     /// Reusable scoring buffers: not state (always equal, never snapshotted).
     var scratch = Scratch()
 
@@ -83,11 +87,13 @@ public struct DecisionState: Sendable, Equatable {
     // MARK: Snapshot
 
     static let magic: [UInt8] = Array("LLDS".utf8)
-    /// Snapshot format version. 2: ``LeadDecision/decisionID`` of a lead
-    /// never routed is the event's audit decision id (audit schema_version 2);
-    /// version 1 snapshots held per-lead audit ids and are refused (the
-    /// engine then replays instead of continuing from them).
-    public static let snapshotFormatVersion: UInt16 = 2
+    /// Snapshot format version. 3: the per-account fan-out signatures follow
+    /// the timers. 2: ``LeadDecision/decisionID`` of a lead never routed is
+    /// the event's audit decision id (audit schema_version 2). Older formats
+    /// (1: per-lead audit ids; 2: no signatures, so an account change would
+    /// fan out differently than a replay from the log) are refused: the
+    /// engine then replays instead of continuing from them.
+    public static let snapshotFormatVersion: UInt16 = 3
 
     /// Deterministic binary snapshot of the state.
     public func snapshotBytes() -> [UInt8] {
@@ -124,6 +130,10 @@ public struct DecisionState: Sendable, Equatable {
         }
         w.u32(UInt32(timers.count))
         for t in timers { w.i64(t.deadline); w.u64(t.lead.raw) }
+        w.u32(UInt32(accountSignatures.count))
+        for k in accountSignatures.keys.sorted() {  // AccountID order: UTF-8 bytes
+            w.string(k.rawValue); w.u64(accountSignatures[k]!)
+        }
         return w.out
     }
 
@@ -160,6 +170,7 @@ public struct DecisionState: Sendable, Equatable {
         for _ in 0..<(try r.u32()) { let k = try r.string(); roundRobin[k] = try r.i64() }
         for _ in 0..<(try r.u32()) { let k = try r.string(); ownerLoad[k] = Int(try r.i64()) }
         for _ in 0..<(try r.u32()) { let d = try r.i64(); timers.append(SLATimer(deadline: d, lead: LeadID(raw: try r.u64()))) }
+        for _ in 0..<(try r.u32()) { let k = AccountID(try r.string()); accountSignatures[k] = try r.u64() }
         guard r.atEnd else { throw DecisionsError(.invalidArtifact, "trailing bytes in snapshot", field: "end") }
     }
 }
