@@ -145,6 +145,24 @@ struct RecordJSONTests {
         #expect(w.bytes.isEmpty)
     }
 
+    @Test("a writer starting small grows to the same bytes as one with the default capacity")
+    func smallStart() {
+        func fill(_ w: inout RecordJSON) {
+            w.beginObject()
+            for i in 0..<400 {
+                w.key(string: "key_\(i)"); w.beginArray()
+                w.double(Double(i) / 7); w.string("v\"\(i)"); w.bool(i % 2 == 0); w.null(); w.int(Int64(-i)); w.hex16String(UInt64(i))
+                w.endArray()
+            }
+            w.endObject()
+        }
+        var big = RecordJSON(), small = RecordJSON(capacity: 0)
+        fill(&big); fill(&small)
+        #expect(small.bytes == big.bytes)
+        #expect((try? JSONSerialization.jsonObject(with: Data(small.bytes))) as? [String: Any] != nil)
+        #expect(small.finish() == big.finish())
+    }
+
     @Test("copies are independent values: writing to one leaves the other's bytes unchanged")
     func copyOnWrite() {
         var a = RecordJSON()

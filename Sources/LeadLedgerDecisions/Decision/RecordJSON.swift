@@ -40,6 +40,8 @@ public struct RecordJSON: @unchecked Sendable {
     var hasMember: UInt64 = 0
 
     public init() { buffer = Buffer(capacity: 4096) }
+    /// A writer whose buffer starts with room for about `capacity` bytes (it grows as needed).
+    init(capacity: Int) { buffer = Buffer(capacity: capacity) }
 
     /// The bytes written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: count)) }
@@ -82,8 +84,23 @@ public struct RecordJSON: @unchecked Sendable {
         let bit: UInt64 = 1 << UInt64(depth - 1)
         if hasMember & bit != 0 { put(0x2C) } else { hasMember |= bit }
     }
+    /// ``comma()`` and room for `k` more bytes after it, with one capacity check: returns where
+    /// the member's bytes go (write them, then add their number to `count`).
+    @inline(__always) mutating func member(_ k: Int) -> UnsafeMutablePointer<UInt8> {
+        let p = reserve(k + 1)
+        guard depth > 0 else { return p }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        if hasMember & bit != 0 { p.pointee = 0x2C; count += 1; return p + 1 }
+        hasMember |= bit
+        return p
+    }
+    /// A member written as `n` bytes from `src` (after the separator).
+    @inline(__always) mutating func member(_ src: UnsafePointer<UInt8>, _ n: Int) {
+        member(n).update(from: src, count: n)
+        count += n
+    }
     @inline(__always) mutating func open(_ b: UInt8) {
-        comma(); put(b)
+        member(1).pointee = b; count += 1
         precondition(depth < 64, "RecordJSON nests at most 64 containers")
         depth += 1
         hasMember &= ~(1 << UInt64(depth - 1))
@@ -108,8 +125,8 @@ public struct RecordJSON: @unchecked Sendable {
         put(0x3A)
         afterKey()
     }
-    mutating func null() { comma(); put("null") }
-    mutating func bool(_ b: Bool) { comma(); if b { put("true") } else { put("false") } }
+    mutating func null() { rawValue("null") }
+    mutating func bool(_ b: Bool) { if b { rawValue("true") } else { rawValue("false") } }
     mutating func int(_ v: Int64) {
         comma()
         if v < 0 { put(0x2D) }
@@ -125,8 +142,8 @@ public struct RecordJSON: @unchecked Sendable {
         count += digits
     }
     mutating func double(_ v: Double) {
-        comma()
-        number(v)
+        let p = member(24)
+        count += Self.writeNumber(v, to: p)
     }
     /// `v` in the record's number format, without a separator (`null` when not finite or too large).
     mutating func number(_ v: Double) {
@@ -179,9 +196,8 @@ public struct RecordJSON: @unchecked Sendable {
     /// zero) are left out, so the written values sum to the full object's total.
     mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
                               skippingZeros: Bool = false) {
-        comma()
         let count = order.count
-        let out = reserve(keys.count + 24 * count + 2)
+        let out = member(keys.count + 24 * count + 2)
         out[0] = 0x7B
         var n = 1
         var members = 0
@@ -211,8 +227,7 @@ public struct RecordJSON: @unchecked Sendable {
     /// "name = v raised|lowered the log-odds by |c|suffix", `"value":` v, `endObject()`
     /// (`name` and `suffix` already escaped; v NaN reads `unknown` in the text).
     mutating func reason(name: [UInt8], suffix: [UInt8], contribution c: Double, value v: Double) {
-        comma()
-        let o = reserve(2 * name.count + suffix.count + 256)
+        let o = member(2 * name.count + suffix.count + 256)
         var n = 0
         @inline(__always) func put(_ s: StaticString) {
             s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
@@ -242,8 +257,7 @@ public struct RecordJSON: @unchecked Sendable {
     /// The member `"components":{"account":a,"engagement":e,"fit":f,"intent":i,"propensity":p}`
     /// in one piece (same bytes as `rawKey`, `beginObject()`, five `rawKey`/`double`, `endObject()`).
     mutating func components(account a: Double, engagement e: Double, fit f: Double, intent i: Double, propensity p: Double) {
-        comma()
-        let o = reserve(256)
+        let o = member(256)
         var n = 0
         @inline(__always) func put(_ s: StaticString) {
             s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
@@ -259,32 +273,46 @@ public struct RecordJSON: @unchecked Sendable {
 
     /// `v` as a string of 16 lowercase hex digits (the bytes of `string(DecisionID.hex16(v))`, no String made).
     mutating func hex16String(_ v: UInt64) {
-        comma()
-        let p = reserve(18)
+        let p = member(18)
         p[0] = 0x22
         DecisionID.writeHex(v, into: UnsafeMutableBufferPointer(start: p, count: 18), at: 1)
         p[17] = 0x22
         count += 18
     }
 
-    mutating func string(_ s: String) { comma(); rawString(s) }
+    mutating func string(_ s: String) {
+        // Without characters to escape (the common case): separator, quotes and bytes with one capacity check.
+        let done: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
+            for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            let p = member(buf.count + 2)
+            p[0] = 0x22
+            if let src = buf.baseAddress { (p + 1).update(from: src, count: buf.count) }
+            p[buf.count + 1] = 0x22
+            count += buf.count + 2
+            return true
+        } ?? false
+        if !done { comma(); rawString(s) }
+    }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
     mutating func rawKey(_ encoded: [UInt8]) {
-        comma()
-        put(encoded)
+        rawValue(encoded)
         afterKey()
     }
     /// Appends an already encoded value (after the separator).
     mutating func rawValue(_ encoded: [UInt8]) {
-        comma()
-        put(encoded)
+        encoded.withUnsafeBufferPointer { b in
+            if let p = b.baseAddress { member(p, b.count) } else { comma() }
+        }
     }
     /// Appends a pre-encoded `"key":` literal (after the separator).
     mutating func rawKey(_ encoded: StaticString) {
-        comma()
-        put(encoded)
+        rawValue(encoded)
         afterKey()
+    }
+    /// Appends an encoded literal value (after the separator).
+    @inline(__always) mutating func rawValue(_ encoded: StaticString) {
+        encoded.withUTF8Buffer { member($0.baseAddress!, $0.count) }
     }
     /// Appends already escaped bytes (inside a string being written piecewise).
     mutating func append(_ encoded: [UInt8]) { put(encoded) }
