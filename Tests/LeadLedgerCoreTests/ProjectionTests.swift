@@ -388,3 +388,32 @@ struct BatchApplyTests {
         }
     }
 }
+
+@Suite("Ledger borrowed reads")
+struct BorrowedReadTests {
+    @Test("forEachContact gives each contact's id, buying role and last engagement as AccountProfile.contacts (incl. unset and non-role values)")
+    func forEachContactMatchesProfile() throws {
+        var p = Pipeline()
+        try p.feed(.crm, account("A", name: "Acme", domain: "acme.io"))
+        let titles = ["VP Marketing", "CTO", "Software Engineer", "Marketing Manager", "Director of IT", "Student", "Sales Rep", "CEO", "Assistant to the CEO", ""]
+        for (i, t) in titles.enumerated() {
+            let title = t.isEmpty ? "" : #","title":"\#(t)""#
+            try p.feed(.crm, crmLead("L\(i)", at: "2024-04-01T0\(i):00:00Z", #""email":"p\#(i)@acme.io""# + title))
+        }
+        try p.feed(.web, #"{"type":"identify","messageId":"w1","userId":"u1","timestamp":"2024-04-05T00:00:00Z","traits":{"email":"p3@acme.io"}}"#)
+        try p.feed(.web, page(anon: nil, user: "u1", url: "https://vendor.io/pricing", at: "2024-04-06T00:00:00Z", id: "w2"))
+        let profile = try #require(p.ledger.account(AccountID("acme.io")))
+        let handle = try #require(p.ledger.handle(of: AccountID("acme.io")))
+        var seen: [Contact] = []
+        p.ledger.forEachContact(of: handle) { lead, role, t in
+            seen.append(Contact(lead: lead, role: role, seniority: .unknown, function: .other, lastEngaged: t.map(EventTime.init(milliseconds:))))
+        }
+        seen.sort { $0.lead < $1.lead }
+        #expect(seen.count == titles.count)
+        #expect(seen.map(\.lead) == profile.contacts.map(\.lead))
+        #expect(seen.map(\.role) == profile.contacts.map(\.role))
+        #expect(seen.map(\.lastEngaged) == profile.contacts.map(\.lastEngaged))
+        #expect(Set(seen.map(\.role)).count > 2, "the titles give several roles")
+        #expect(seen.contains { $0.lastEngaged != nil })
+    }
+}

@@ -684,6 +684,18 @@ extension Ledger {
         }
     }
 
+    /// Calls `body` with each identifier of the lead, in ``forEachIdentifier(of:_:)`` order,
+    /// as its kind and the id of its value in ``strings`` (`strings[id]` is the value; no
+    /// String is read, so a caller can memoize per-value work by id).
+    public func forEachIdentifierID(of h: LeadHandle, _ body: (IdentifierKind, UInt32) -> Void) {
+        var n = identHead[Int(h.index)]
+        while n != .max {
+            let node = identPool[Int(n)]
+            body(node.kind, node.value)
+            n = node.next
+        }
+    }
+
     /// The lead's engagement counters (``LeadProfile/engagement``).
     public func engagement(of h: LeadHandle) -> EngagementAggregate { hot[Int(h.index)].engagement }
     /// The lead's email-health flags (``LeadProfile/emailHealth``).
@@ -723,8 +735,17 @@ extension Ledger {
     /// not sorted): its id, buying role (as ``Contact/role``) and last
     /// engagement time in milliseconds (nil when never engaged).
     public func forEachContact(of a: AccountHandle, _ body: (LeadID, BuyingRole, Int64?) -> Void) {
+        // The role attribute is an interned string: comparing its id with the ids of the roles'
+        // raw values (looked up once per call) gives `BuyingRole(rawValue:) ?? .user` without
+        // reading a String per contact (an id not interned is `none`, which no set value equals).
+        func id(_ r: BuyingRole) -> UInt32 { strings.lookup(r.rawValue) ?? StringTable.none }
+        let decisionMaker = id(.decisionMaker), champion = id(.champion), influencer = id(.influencer), gatekeeper = id(.gatekeeper)
+        let roleSlot = AttributeName.buyingRole.index
         for li in accounts[Int(a.index)].contacts {
-            let role = strings[attrs[Int(li) * Self.attrCount + AttributeName.buyingRole.index].value].flatMap(BuyingRole.init(rawValue:)) ?? .user
+            let v = attrs[Int(li) * Self.attrCount + roleSlot].value
+            let role: BuyingRole = v == StringTable.none ? .user
+                : v == decisionMaker ? .decisionMaker : v == champion ? .champion
+                : v == influencer ? .influencer : v == gatekeeper ? .gatekeeper : .user
             let t = hot[Int(li)].engagement.lastEngaged
             body(leadIDs[Int(li)], role, t == .min ? nil : t)
         }

@@ -191,8 +191,9 @@ struct Context {
     let partition: Int32
     let offset: Int64
     var out = DecisionOutput()
-    /// The record writer (its buffer is reused across events through ``Scratch``).
-    var w = RecordJSON()
+    /// The record writer (its buffer is reused across events through ``Scratch``: this one,
+    /// swapped out at once, starts small).
+    var w = RecordJSON(capacity: 0)
     /// `event_time` of every record of this event.
     let eventTimeText: String
 
@@ -518,7 +519,7 @@ struct Context {
     /// The `"lineage":{…}` member, the same in every record of the event: encoded once, then appended.
     mutating func writeLineage() {
         if lineageMember.isEmpty {
-            var t = RecordJSON()
+            var t = RecordJSON(capacity: 256)
             t.beginObject()
             t.rawKey(#""lineage":"#); t.beginObject()
             t.rawKey(#""log":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(offset); t.rawKey(#""partition":"#); t.int(Int64(partition)); t.endObject()
@@ -526,7 +527,8 @@ struct Context {
             t.rawKey(#""source":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(p.offset); t.rawKey(#""partition":"#); t.int(Int64(p.partition)); t.rawKey(#""topic":"#); t.string(p.topic); t.endObject()
             t.endObject()
             t.endObject()
-            lineageMember = Array(t.bytes.dropFirst().dropLast())  // without the enclosing `{` `}`
+            let b = t.bytes
+            lineageMember = Array(b[1..<b.count - 1])  // without the enclosing `{` `}`
         }
         w.rawValue(lineageMember)  // the separator, then the member
     }

@@ -5,65 +5,113 @@ import LeadLedgerCore
 /// the account graph and the lead's decayed activity. Pure: the same inputs
 /// give the same row. Writes into a caller-owned buffer in schema order.
 public struct FeatureExtractor: Sendable {
-    public let configuration: ScoringConfiguration
-    public let schema: FeatureSchema
-    let competitors: Set<String>
-    let industries: Set<String>
-    let functions: Set<String>
-    let countries: Set<String>
+    /// The configuration-derived tables behind one reference: a copy of the
+    /// extractor (a property read out of a configuration, a closure capture) costs
+    /// one retain, not one per set and array. Sendable: a final class of `let`s.
+    final class Tables: Sendable {
+        let configuration: ScoringConfiguration
+        let schema: FeatureSchema
+        let competitors: Set<String>
+        let industries: Set<String>
+        let functions: Set<String>
+        let countries: Set<String>
+        /// Decay half-life in milliseconds.
+        let halfLifeMs: Double
+        let windowMs: Int64
+        /// The catalogue entries, in schema order.
+        let definitions: [FeatureDefinition]
+        /// Component group of each feature (FeatureGroup order: fit, engagement, intent, account).
+        let groups: [Int]
+        /// Feature indices sorted by name (UTF-8 bytes), for sorted-key JSON objects.
+        let sortedOrder: [Int]
+        /// `"name":` bytes per feature (schema order), for the record writer.
+        let keyBytes: [[UInt8]]
+        /// The `"name":` keys in sorted order, concatenated, each but the first preceded by `,`
+        /// (``RecordJSON/fixedObject(keys:keyStarts:order:values:)``).
+        let sortedKeyBlob: [UInt8]
+        /// Start of each key in ``sortedKeyBlob`` (count + 1 entries, the last = blob count).
+        let sortedKeyStarts: [Int]
+        /// Escaped name per feature (no quotes), for reasons.
+        let escapedNames: [[UInt8]]
+        /// Escaped ` (<meaning>)` per feature (empty past the catalogue), the end of a reason sentence.
+        let meaningSuffixes: [[UInt8]]
+
+        init(_ configuration: ScoringConfiguration) throws {
+            self.configuration = configuration
+            schema = try configuration.featureSchema()
+            competitors = Set(configuration.competitorDomains)
+            industries = Set(configuration.targetIndustries.map { $0.lowercased() })
+            functions = Set(configuration.targetFunctions)
+            countries = Set(configuration.targetCountries.map { $0.uppercased() })
+            halfLifeMs = configuration.halfLifeDays * 86_400_000
+            windowMs = Int64(configuration.engagedWindowDays * 86_400_000)
+            definitions = FeatureCatalogue.definitions(categorical: configuration.categorical)
+            groups = definitions.map { FeatureGroup.allCases.firstIndex(of: $0.group)! }
+            let names = schema.names
+            sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
+            keyBytes = names.map { RecordJSON.encodedKey($0) }
+            var blob: [UInt8] = [], starts: [Int] = []
+            for (k, j) in sortedOrder.enumerated() {
+                starts.append(blob.count)
+                if k > 0 { blob.append(0x2C) }
+                blob.append(contentsOf: keyBytes[j])
+            }
+            starts.append(blob.count)
+            sortedKeyBlob = blob
+            sortedKeyStarts = starts
+            func escaped(_ s: String) -> [UInt8] { var w = RecordJSON(); w.escaped(s); return w.bytes }
+            escapedNames = names.map(escaped)
+            let defs = definitions
+            meaningSuffixes = names.indices.map { $0 < defs.count ? escaped(" (" + defs[$0].meaning + ")") : [] }
+        }
+    }
+    let tables: Tables
+
+    public var configuration: ScoringConfiguration { tables.configuration }
+    public var schema: FeatureSchema { tables.schema }
+    var competitors: Set<String> { tables.competitors }
+    var industries: Set<String> { tables.industries }
+    var functions: Set<String> { tables.functions }
+    var countries: Set<String> { tables.countries }
     /// Decay half-life in milliseconds.
-    public let halfLifeMs: Double
-    let windowMs: Int64
+    public var halfLifeMs: Double { tables.halfLifeMs }
+    var windowMs: Int64 { tables.windowMs }
     /// The catalogue entries, in schema order.
-    public let definitions: [FeatureDefinition]
+    public var definitions: [FeatureDefinition] { tables.definitions }
     /// Component group of each feature (FeatureGroup order: fit, engagement, intent, account).
-    let groups: [Int]
+    var groups: [Int] { tables.groups }
     /// Feature indices sorted by name (UTF-8 bytes), for sorted-key JSON objects.
-    let sortedOrder: [Int]
+    var sortedOrder: [Int] { tables.sortedOrder }
     /// `"name":` bytes per feature (schema order), for the record writer.
-    let keyBytes: [[UInt8]]
+    var keyBytes: [[UInt8]] { tables.keyBytes }
     /// The `"name":` keys in sorted order, concatenated, each but the first preceded by `,`
     /// (``RecordJSON/fixedObject(keys:keyStarts:order:values:)``).
-    let sortedKeyBlob: [UInt8]
+    var sortedKeyBlob: [UInt8] { tables.sortedKeyBlob }
     /// Start of each key in ``sortedKeyBlob`` (count + 1 entries, the last = blob count).
-    let sortedKeyStarts: [Int]
+    var sortedKeyStarts: [Int] { tables.sortedKeyStarts }
     /// Escaped name per feature (no quotes), for reasons.
-    let escapedNames: [[UInt8]]
+    var escapedNames: [[UInt8]] { tables.escapedNames }
     /// Escaped ` (<meaning>)` per feature (empty past the catalogue), the end of a reason sentence.
-    let meaningSuffixes: [[UInt8]]
+    var meaningSuffixes: [[UInt8]] { tables.meaningSuffixes }
 
     public init(_ configuration: ScoringConfiguration) throws {
-        self.configuration = configuration
-        schema = try configuration.featureSchema()
-        competitors = Set(configuration.competitorDomains)
-        industries = Set(configuration.targetIndustries.map { $0.lowercased() })
-        functions = Set(configuration.targetFunctions)
-        countries = Set(configuration.targetCountries.map { $0.uppercased() })
-        halfLifeMs = configuration.halfLifeDays * 86_400_000
-        windowMs = Int64(configuration.engagedWindowDays * 86_400_000)
-        definitions = FeatureCatalogue.definitions(categorical: configuration.categorical)
-        groups = definitions.map { FeatureGroup.allCases.firstIndex(of: $0.group)! }
-        let names = schema.names
-        sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
-        keyBytes = names.map { RecordJSON.encodedKey($0) }
-        var blob: [UInt8] = [], starts: [Int] = []
-        for (k, j) in sortedOrder.enumerated() {
-            starts.append(blob.count)
-            if k > 0 { blob.append(0x2C) }
-            blob.append(contentsOf: keyBytes[j])
-        }
-        starts.append(blob.count)
-        sortedKeyBlob = blob
-        sortedKeyStarts = starts
-        func escaped(_ s: String) -> [UInt8] { var w = RecordJSON(); w.escaped(s); return w.bytes }
-        escapedNames = names.map(escaped)
-        let defs = definitions
-        meaningSuffixes = names.indices.map { $0 < defs.count ? escaped(" (" + defs[$0].meaning + ")") : [] }
+        tables = try Tables(configuration)
     }
 
     /// `Seniority.allCases` and `BuyingRole.allCases`, built once.
     static let seniorities = Seniority.allCases
     static let roles = BuyingRole.allCases
+
+    /// The bit of `role` in a role set: `1 << Self.roles.firstIndex(of: role)` (allCases order), without the search.
+    @inline(__always) static func roleBit(_ role: BuyingRole) -> UInt8 {
+        switch role {
+        case .decisionMaker: 1 << 0
+        case .champion: 1 << 1
+        case .influencer: 1 << 2
+        case .user: 1 << 3
+        case .gatekeeper: 1 << 4
+        }
+    }
 
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
     public func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
@@ -116,7 +164,7 @@ public struct FeatureExtractor: Sendable {
             for c in ledger.engagedContacts(of: account.id, in: w) { engaged.append(c.lead) }
         }
         var roles: UInt8 = 0
-        for c in account.contacts { roles |= 1 << UInt8(Self.roles.firstIndex(of: c.role)!) }
+        for c in account.contacts { roles |= Self.roleBit(c.role) }
         var hierarchy = 0.0
         if account.parent != nil || !account.subsidiaries.isEmpty {
             let rolled = ledger.rolledUpEngagement(of: account.id).total
@@ -138,7 +186,7 @@ public struct FeatureExtractor: Sendable {
         var engaged: [LeadID] = []
         var roles: UInt8 = 0
         ledger.forEachContact(of: a) { lead, role, t in
-            roles |= 1 << UInt8(Self.roles.firstIndex(of: role)!)
+            roles |= Self.roleBit(role)
             if !links.hasSubsidiaries, let t, w.contains(EventTime(milliseconds: t)) { engaged.append(lead) }
         }
         if links.hasSubsidiaries {
@@ -177,10 +225,8 @@ public struct FeatureExtractor: Sendable {
         let country = attr(.country) ?? account?.country
         x[I.countryTarget] = country.map { countries.contains($0.uppercased()) } == true ? 1 : 0
         var emails = 0, free = 0, disposable = 0, competitor = false
-        lead.forEachIdentifier { kind, value in
-            guard kind == .email, let domain = Self.mailDomain(value) else { return }
+        lead.forEachEmailClass(self, memo: &memo) { mailKind, isCompetitor in
             emails += 1
-            let (mailKind, isCompetitor) = classify(domain: domain, memo: &memo)
             switch mailKind {
             case .free: free += 1
             case .disposable: disposable += 1
@@ -260,6 +306,19 @@ protocol LeadFields {
     var lastEngaged: Int64 { get }
     var health: EmailHealth { get }
     var outcomeKind: OutcomeKind? { get }
+    /// Calls `body` with the mail-domain kind and competitor flag of each email identifier
+    /// that has a domain (``FeatureExtractor/mailDomain(_:)``), in identifier order.
+    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void)
+}
+
+extension LeadFields {
+    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void) {
+        forEachIdentifier { kind, value in
+            guard kind == .email, let domain = FeatureExtractor.mailDomain(value) else { return }
+            let (mailKind, isCompetitor) = extractor.classify(domain: domain, memo: &memo)
+            body(mailKind, isCompetitor)
+        }
+    }
 }
 
 extension LeadProfile: LeadFields {
@@ -281,6 +340,31 @@ struct LedgerLead: LeadFields {
     var lastEngaged: Int64 { ledger.engagement(of: handle).lastEngaged }
     var health: EmailHealth { ledger.emailHealth(of: handle) }
     var outcomeKind: OutcomeKind? { ledger.outcome(of: handle)?.kind }
+
+    /// As the default, with each email's classification memoized by its interned id (the
+    /// domain is neither cut out nor hashed again). A hit is used only when the memoized
+    /// address equals this ledger's value of the id, so a memo filled from another ledger
+    /// is never wrong, only missed.
+    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void) {
+        let strings = ledger.strings
+        ledger.forEachIdentifierID(of: handle) { kind, id in
+            guard kind == .email, let email = strings[id] else { return }
+            let c: DomainMemo.EmailClass
+            if let hit = memo.emails[id], hit.email == email {
+                c = hit
+            } else {
+                if let domain = FeatureExtractor.mailDomain(email) {
+                    let (k, competitor) = extractor.classify(domain: domain, memo: &memo)
+                    c = .init(email: email, kind: k, competitor: competitor)
+                } else {
+                    c = .init(email: email, kind: nil, competitor: false)
+                }
+                if memo.emails.count > 100_000 { memo.emails.removeAll(keepingCapacity: true) }
+                memo.emails[id] = c
+            }
+            if let k = c.kind { body(k, c.competitor) }
+        }
+    }
 }
 
 /// The account-level inputs of a feature row: the same for every contact of
@@ -304,4 +388,13 @@ struct AccountSignals {
 /// Memo of pure per-domain classifications (a cache: never part of any output order).
 struct DomainMemo: Sendable {
     var domains: [String: (MailDomainKind, Bool)] = [:]
+    /// One email address's classification (`kind` nil: no domain).
+    struct EmailClass: Sendable {
+        var email: String
+        var kind: MailDomainKind?
+        var competitor: Bool
+    }
+    /// Email classifications by the address's interned id in the ledger that was read
+    /// (checked against the address on use).
+    var emails: [UInt32: EmailClass] = [:]
 }

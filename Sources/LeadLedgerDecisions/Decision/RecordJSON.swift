@@ -5,18 +5,75 @@ import Foundation
 /// decimal places and written in plain decimal notation without exponent or
 /// trailing zeros (`0.5`, `12`, `-0.000125`); NaN/±∞ are written as `null`.
 /// No whitespace, one trailing newline per record.
-public struct RecordJSON: Sendable {
+///
+/// The bytes live in one growable buffer written through a pointer (a record is
+/// built from many small pieces: one capacity check per piece, no `Array`
+/// append machinery). Copies of a writer share the buffer until one of them
+/// writes (copy-on-write, like `Array`).
+///
+/// `@unchecked Sendable` proof: the only mutable shared thing is ``Buffer``'s
+/// memory, and every write goes through ``reserve(_:)``, which first makes the
+/// buffer uniquely referenced by this writer (`isKnownUniquelyReferenced`,
+/// copying otherwise), so a buffer visible to another writer value (or thread)
+/// is never written, only read (``bytes``, ``take()``), exactly as for `Array`.
+public struct RecordJSON: @unchecked Sendable {
     /// Fractional digits kept for floats.
     public static let decimals = 6
     static let scale = 1_000_000.0
 
-    public private(set) var bytes: [UInt8] = []
+    /// The written bytes' storage (capacity `capacity`, the first `count` of the writer initialized).
+    final class Buffer {
+        let base: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = Swift.max(capacity, 64)
+            base = .allocate(capacity: self.capacity)
+        }
+        deinit { base.deallocate() }
+    }
+    var buffer: Buffer
+    /// Bytes written so far.
+    var count = 0
     /// Nesting depth of the open containers (at most 64).
     var depth = 0
     /// Bit `d`: the container at depth `d + 1` already has a member (a comma precedes the next one).
     var hasMember: UInt64 = 0
 
-    public init() { bytes.reserveCapacity(4096) }
+    public init() { buffer = Buffer(capacity: 4096) }
+    /// A writer whose buffer starts with room for about `capacity` bytes (it grows as needed).
+    init(capacity: Int) { buffer = Buffer(capacity: capacity) }
+
+    /// The bytes written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: count)) }
+
+    /// Room for `k` more bytes in a buffer owned by this writer alone; returns where they go
+    /// (write them, then add their number to `count`).
+    @inline(__always) mutating func reserve(_ k: Int) -> UnsafeMutablePointer<UInt8> {
+        if _slowPath(count + k > buffer.capacity || !isKnownUniquelyReferenced(&buffer)) { grow(k) }
+        return buffer.base + count
+    }
+    /// A new buffer (its own, with room for `k` more bytes) holding the bytes written so far.
+    @inline(never) mutating func grow(_ k: Int) {
+        let b = Buffer(capacity: Swift.max(buffer.capacity * (count + k > buffer.capacity ? 2 : 1), count + k))
+        b.base.update(from: buffer.base, count: count)
+        buffer = b
+    }
+    /// Appends one byte.
+    @inline(__always) mutating func put(_ b: UInt8) { reserve(1).pointee = b; count += 1 }
+    /// Appends `n` bytes from `p`.
+    @inline(__always) mutating func put(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        guard n > 0 else { return }
+        reserve(n).update(from: p, count: n)
+        count += n
+    }
+    /// Appends a literal's bytes.
+    @inline(__always) mutating func put(_ s: StaticString) {
+        s.withUTF8Buffer { put($0.baseAddress!, $0.count) }
+    }
+    /// Appends an array's bytes.
+    @inline(__always) mutating func put(_ a: [UInt8]) {
+        a.withUnsafeBufferPointer { if let p = $0.baseAddress { put(p, $0.count) } }
+    }
 
     /// Rounds `v` the way the writer does (for tests and for summing rounded parts).
     public static func rounded(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrAwayFromZero) / scale }
@@ -25,70 +82,91 @@ public struct RecordJSON: Sendable {
     @inline(__always) mutating func comma() {
         guard depth > 0 else { return }
         let bit: UInt64 = 1 << UInt64(depth - 1)
-        if hasMember & bit != 0 { bytes.append(0x2C) } else { hasMember |= bit }
+        if hasMember & bit != 0 { put(0x2C) } else { hasMember |= bit }
+    }
+    /// ``comma()`` and room for `k` more bytes after it, with one capacity check: returns where
+    /// the member's bytes go (write them, then add their number to `count`).
+    @inline(__always) mutating func member(_ k: Int) -> UnsafeMutablePointer<UInt8> {
+        let p = reserve(k + 1)
+        guard depth > 0 else { return p }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        if hasMember & bit != 0 { p.pointee = 0x2C; count += 1; return p + 1 }
+        hasMember |= bit
+        return p
+    }
+    /// A member written as `n` bytes from `src` (after the separator).
+    @inline(__always) mutating func member(_ src: UnsafePointer<UInt8>, _ n: Int) {
+        member(n).update(from: src, count: n)
+        count += n
     }
     @inline(__always) mutating func open(_ b: UInt8) {
-        comma(); bytes.append(b)
+        member(1).pointee = b; count += 1
         precondition(depth < 64, "RecordJSON nests at most 64 containers")
         depth += 1
         hasMember &= ~(1 << UInt64(depth - 1))
     }
     mutating func beginObject() { open(0x7B) }
-    mutating func endObject() { bytes.append(0x7D); depth -= 1 }
+    mutating func endObject() { put(0x7D); depth -= 1 }
     mutating func beginArray() { open(0x5B) }
-    mutating func endArray() { bytes.append(0x5D); depth -= 1 }
+    mutating func endArray() { put(0x5D); depth -= 1 }
     /// After a key: the value that follows takes no separator.
     @inline(__always) mutating func afterKey() { hasMember &= ~(1 << UInt64(depth - 1)) }
     mutating func key(_ k: StaticString) {
         comma()
-        bytes.append(0x22)
-        k.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(0x22); bytes.append(0x3A)
+        put(0x22)
+        put(k)
+        put(0x22); put(0x3A)
         afterKey()
     }
     /// A key that is not a literal (escaped as a string).
     mutating func key(string k: String) {
         comma()
         rawString(k)
-        bytes.append(0x3A)
+        put(0x3A)
         afterKey()
     }
-    mutating func null() { comma(); bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
-    mutating func bool(_ b: Bool) { comma(); if b { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) } }
+    mutating func null() { rawValue("null") }
+    mutating func bool(_ b: Bool) { if b { rawValue("true") } else { rawValue("false") } }
     mutating func int(_ v: Int64) {
         comma()
-        if v < 0 { bytes.append(0x2D) }
+        if v < 0 { put(0x2D) }
         appendDigits(v.magnitude)
     }
     mutating func appendDigits(_ m: UInt64) {
-        var m = m
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            repeat { buf[n] = UInt8(m % 10) + 0x30; m /= 10; n += 1 } while m > 0
-            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(buf[i]) }
-        }
+        var digits = 1
+        var t = m
+        while t >= 10 { t /= 10; digits += 1 }
+        let p = reserve(digits)
+        var m = m, i = digits
+        repeat { i -= 1; p[i] = UInt8(truncatingIfNeeded: m % 10) + 0x30; m /= 10 } while m > 0
+        count += digits
     }
     mutating func double(_ v: Double) {
-        comma()
-        number(v)
+        let p = member(24)
+        count += Self.writeNumber(v, to: p)
     }
     /// `v` in the record's number format, without a separator (`null` when not finite or too large).
     mutating func number(_ v: Double) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buf in
-            let n = Self.writeNumber(v, to: buf.baseAddress!)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[0..<n]))
-        }
+        let p = reserve(24)
+        count += Self.writeNumber(v, to: p)
+    }
+
+    /// `x.rounded(.toNearestOrAwayFromZero)` as an integer, for |x| < 2^63 (no libm call):
+    /// `Int64(x)` truncates exactly, and `x - trunc(x)` is exact (x has no fraction at or above 2^52).
+    @inline(__always) static func roundedAway(_ x: Double) -> Int64 {
+        let t = Int64(x)
+        let f = x - Double(t)
+        return f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
     }
 
     /// Writes `v` in the record's number format at `p` (at most 24 bytes) and returns the byte count.
     @inline(__always)
     static func writeNumber(_ v: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        // |v| < 9e12, so |v * scale| < 9e18 < 2^63: `roundedAway` applies.
         guard v.isFinite, abs(v) < 9.0e12 else { p[0] = 0x6E; p[1] = 0x75; p[2] = 0x6C; p[3] = 0x6C; return 4 }
-        let s = (v * scale).rounded(.toNearestOrAwayFromZero)
+        let s = roundedAway(v * scale)
         if s == 0 { p[0] = 0x30; return 1 }
-        let m = UInt64(abs(s))
+        let m = s.magnitude
         var whole = m / 1_000_000
         var frac = m % 1_000_000
         var n = 0
@@ -118,181 +196,181 @@ public struct RecordJSON: Sendable {
     /// zero) are left out, so the written values sum to the full object's total.
     mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
                               skippingZeros: Bool = false) {
-        comma()
         let count = order.count
-        let bound = keys.count + 24 * count + 2
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buf in
-            let out = buf.baseAddress!
-            out[0] = 0x7B
-            var n = 1
-            var members = 0
-            keys.withUnsafeBufferPointer { kb in
-                keyStarts.withUnsafeBufferPointer { ks in
-                    order.withUnsafeBufferPointer { ob in
-                        for k in 0..<count {
-                            let v = values[ob[k]]
-                            if skippingZeros, v.isFinite, (v * Self.scale).rounded(.toNearestOrAwayFromZero) == 0 { continue }
-                            // Member k > 0 starts with its separator; the first written member drops it.
-                            let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
-                            (out + n).update(from: kb.baseAddress! + a, count: len)
-                            n += len
-                            n += Self.writeNumber(v, to: out + n)
-                            members += 1
-                        }
+        let out = member(keys.count + 24 * count + 2)
+        out[0] = 0x7B
+        var n = 1
+        var members = 0
+        keys.withUnsafeBufferPointer { kb in
+            keyStarts.withUnsafeBufferPointer { ks in
+                order.withUnsafeBufferPointer { ob in
+                    for k in 0..<count {
+                        let v = values[ob[k]]
+                        // Written as `0` ⇔ |v · scale| rounds (away from zero at .5) to 0 ⇔ |v · scale| < 0.5.
+                        if skippingZeros, v.isFinite, abs(v * Self.scale) < 0.5 { continue }
+                        // Member k > 0 starts with its separator; the first written member drops it.
+                        let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
+                        (out + n).update(from: kb.baseAddress! + a, count: len)
+                        n += len
+                        n += Self.writeNumber(v, to: out + n)
+                        members += 1
                     }
                 }
             }
-            out[n] = 0x7D
-            n += 1
-            bytes.append(contentsOf: UnsafeBufferPointer(start: out, count: n))
         }
+        out[n] = 0x7D
+        self.count += n + 1
     }
 
-    /// A reason object without a graph path, written in one append: the bytes of
+    /// A reason object without a graph path, written in one piece: the bytes of
     /// `beginObject()`, `"contribution":` c, `"feature":` "name", `"text":`
     /// "name = v raised|lowered the log-odds by |c|suffix", `"value":` v, `endObject()`
     /// (`name` and `suffix` already escaped; v NaN reads `unknown` in the text).
     mutating func reason(name: [UInt8], suffix: [UInt8], contribution c: Double, value v: Double) {
-        comma()
-        let bound = 2 * name.count + suffix.count + 256
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buf in
-            let o = buf.baseAddress!
-            var n = 0
-            @inline(__always) func put(_ s: StaticString) {
-                s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
-            }
-            @inline(__always) func put(_ a: [UInt8]) {
-                a.withUnsafeBufferPointer { (o + n).update(from: $0.baseAddress!, count: $0.count) }
-                n += a.count
-            }
-            put(#"{"contribution":"#)
-            n += Self.writeNumber(c, to: o + n)
-            put(#","feature":""#)
-            if !name.isEmpty { put(name) }
-            put(#"","text":""#)
-            if !name.isEmpty { put(name) }
-            put(" = ")
-            if v.isNaN { put("unknown") } else { n += Self.writeNumber(v, to: o + n) }
-            if c >= 0 { put(" raised") } else { put(" lowered") }
-            put(" the log-odds by ")
-            n += Self.writeNumber(abs(c), to: o + n)
-            if !suffix.isEmpty { put(suffix) }
-            put(#"","value":"#)
-            n += Self.writeNumber(v, to: o + n)
-            put("}")
-            bytes.append(contentsOf: UnsafeBufferPointer(start: o, count: n))
+        let o = member(2 * name.count + suffix.count + 256)
+        var n = 0
+        @inline(__always) func put(_ s: StaticString) {
+            s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
         }
+        @inline(__always) func put(_ a: [UInt8]) {
+            a.withUnsafeBufferPointer { if let p = $0.baseAddress { (o + n).update(from: p, count: $0.count) } }
+            n += a.count
+        }
+        put(#"{"contribution":"#)
+        n += Self.writeNumber(c, to: o + n)
+        put(#","feature":""#)
+        put(name)
+        put(#"","text":""#)
+        put(name)
+        put(" = ")
+        if v.isNaN { put("unknown") } else { n += Self.writeNumber(v, to: o + n) }
+        if c >= 0 { put(" raised") } else { put(" lowered") }
+        put(" the log-odds by ")
+        n += Self.writeNumber(abs(c), to: o + n)
+        put(suffix)
+        put(#"","value":"#)
+        n += Self.writeNumber(v, to: o + n)
+        put("}")
+        count += n
     }
 
     /// The member `"components":{"account":a,"engagement":e,"fit":f,"intent":i,"propensity":p}`
-    /// in one append (same bytes as `rawKey`, `beginObject()`, five `rawKey`/`double`, `endObject()`).
+    /// in one piece (same bytes as `rawKey`, `beginObject()`, five `rawKey`/`double`, `endObject()`).
     mutating func components(account a: Double, engagement e: Double, fit f: Double, intent i: Double, propensity p: Double) {
-        comma()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buf in
-            let o = buf.baseAddress!
-            var n = 0
-            @inline(__always) func put(_ s: StaticString) {
-                s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
-            }
-            put(#""components":{"account":"#); n += Self.writeNumber(a, to: o + n)
-            put(#","engagement":"#); n += Self.writeNumber(e, to: o + n)
-            put(#","fit":"#); n += Self.writeNumber(f, to: o + n)
-            put(#","intent":"#); n += Self.writeNumber(i, to: o + n)
-            put(#","propensity":"#); n += Self.writeNumber(p, to: o + n)
-            put("}")
-            bytes.append(contentsOf: UnsafeBufferPointer(start: o, count: n))
+        let o = member(256)
+        var n = 0
+        @inline(__always) func put(_ s: StaticString) {
+            s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
         }
+        put(#""components":{"account":"#); n += Self.writeNumber(a, to: o + n)
+        put(#","engagement":"#); n += Self.writeNumber(e, to: o + n)
+        put(#","fit":"#); n += Self.writeNumber(f, to: o + n)
+        put(#","intent":"#); n += Self.writeNumber(i, to: o + n)
+        put(#","propensity":"#); n += Self.writeNumber(p, to: o + n)
+        put("}")
+        count += n
     }
 
     /// `v` as a string of 16 lowercase hex digits (the bytes of `string(DecisionID.hex16(v))`, no String made).
     mutating func hex16String(_ v: UInt64) {
-        comma()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18) { buf in
-            buf[0] = 0x22
-            DecisionID.writeHex(v, into: buf, at: 1)
-            buf[17] = 0x22
-            bytes.append(contentsOf: UnsafeBufferPointer(buf))
-        }
+        let p = member(18)
+        p[0] = 0x22
+        DecisionID.writeHex(v, into: UnsafeMutableBufferPointer(start: p, count: 18), at: 1)
+        p[17] = 0x22
+        count += 18
     }
 
-    mutating func string(_ s: String) { comma(); rawString(s) }
+    mutating func string(_ s: String) {
+        // Without characters to escape (the common case): separator, quotes and bytes with one capacity check.
+        let done: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
+            for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            let p = member(buf.count + 2)
+            p[0] = 0x22
+            if let src = buf.baseAddress { (p + 1).update(from: src, count: buf.count) }
+            p[buf.count + 1] = 0x22
+            count += buf.count + 2
+            return true
+        } ?? false
+        if !done { comma(); rawString(s) }
+    }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
     mutating func rawKey(_ encoded: [UInt8]) {
-        comma()
-        bytes.append(contentsOf: encoded)
+        rawValue(encoded)
         afterKey()
     }
     /// Appends an already encoded value (after the separator).
     mutating func rawValue(_ encoded: [UInt8]) {
-        comma()
-        bytes.append(contentsOf: encoded)
+        encoded.withUnsafeBufferPointer { b in
+            if let p = b.baseAddress { member(p, b.count) } else { comma() }
+        }
     }
     /// Appends a pre-encoded `"key":` literal (after the separator).
     mutating func rawKey(_ encoded: StaticString) {
-        comma()
-        encoded.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        rawValue(encoded)
         afterKey()
     }
+    /// Appends an encoded literal value (after the separator).
+    @inline(__always) mutating func rawValue(_ encoded: StaticString) {
+        encoded.withUTF8Buffer { member($0.baseAddress!, $0.count) }
+    }
     /// Appends already escaped bytes (inside a string being written piecewise).
-    mutating func append(_ encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
+    mutating func append(_ encoded: [UInt8]) { put(encoded) }
     /// Appends literal bytes (inside a string being written piecewise; must need no escaping).
-    mutating func raw(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+    mutating func raw(_ s: StaticString) { put(s) }
     /// Opens a string value written piecewise (``raw(_:)``, ``escaped(_:)``, ``number(_:)``), closed by ``endString()``.
-    mutating func beginString() { comma(); bytes.append(0x22) }
-    mutating func endString() { bytes.append(0x22) }
+    mutating func beginString() { comma(); put(0x22) }
+    mutating func endString() { put(0x22) }
 
     /// The bytes of `"key":` for a key.
     static func encodedKey(_ k: String) -> [UInt8] {
         var w = RecordJSON()
         w.rawString(k)
-        w.bytes.append(0x3A)
+        w.put(0x3A)
         return w.bytes
     }
 
     mutating func rawString(_ s: String) {
-        bytes.append(0x22)
+        put(0x22)
         escaped(s)
-        bytes.append(0x22)
+        put(0x22)
     }
     /// The JSON string escaping of `s`, without the quotes.
     mutating func escaped(_ s: String) {
         // Non-mutating contiguous view (no copy of `s`); nil falls through to the bytewise loop.
         let fast: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
             for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
-            bytes.append(contentsOf: buf)
+            if let p = buf.baseAddress { put(p, buf.count) }
             return true
         } ?? false
         if fast { return }
         for b in s.utf8 {
             switch b {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0x22: put(0x5C); put(0x22)
+            case 0x5C: put(0x5C); put(0x5C)
+            case 0x0A: put(0x5C); put(UInt8(ascii: "n"))
+            case 0x0D: put(0x5C); put(UInt8(ascii: "r"))
+            case 0x09: put(0x5C); put(UInt8(ascii: "t"))
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: bytes.append(b)
+                let hex: StaticString = "0123456789abcdef"
+                put(0x5C); put(UInt8(ascii: "u")); put(0x30); put(0x30)
+                hex.withUTF8Buffer { put($0[Int(b >> 4)]); put($0[Int(b & 15)]) }
+            default: put(b)
             }
         }
     }
     /// Returns the bytes written so far (a value to embed with ``rawValue(_:)``,
     /// no newline) and empties the writer, keeping its buffer.
     mutating func take() -> [UInt8] {
-        let out = bytes.withUnsafeBufferPointer { Array($0) }
-        bytes.removeAll(keepingCapacity: true)
+        let out = bytes
+        count = 0
         depth = 0; hasMember = 0
         return out
     }
     /// Ends the record (newline) and returns its bytes; the writer keeps its buffer for the next record.
     mutating func finish() -> [UInt8] {
-        bytes.append(0x0A)
-        let out = bytes.withUnsafeBufferPointer { Array($0) }
-        bytes.removeAll(keepingCapacity: true)
-        depth = 0; hasMember = 0
-        return out
+        put(0x0A)
+        return take()
     }
 }
 /// Content-derived ids: FNV-1a 64 with two different offset bases over the

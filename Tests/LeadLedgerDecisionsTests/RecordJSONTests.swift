@@ -1,0 +1,182 @@
+import Foundation
+import LeadLedgerCore
+import Testing
+@testable import LeadLedgerDecisions
+
+/// The number text of the record encoding as the writer produced it before the
+/// pointer-based writer (libm rounding, a scratch buffer appended to an array):
+/// the reference the current writer must match byte for byte.
+func referenceNumberText(_ v: Double) -> String {
+    guard v.isFinite, abs(v) < 9.0e12 else { return "null" }
+    let s = (v * 1_000_000.0).rounded(.toNearestOrAwayFromZero)
+    if s == 0 { return "0" }
+    let m = UInt64(abs(s))
+    var text = s < 0 ? "-" : ""
+    text += String(m / 1_000_000)
+    var frac = m % 1_000_000
+    if frac != 0 {
+        var digits = 6
+        while frac % 10 == 0 { frac /= 10; digits -= 1 }
+        let f = String(frac)
+        text += "." + String(repeating: "0", count: digits - f.count) + f
+    }
+    return text
+}
+
+/// Values that exercise the number format: signs, zeros, ties at the 6th
+/// decimal, integers, the `null` bound, tiny and huge magnitudes, plus
+/// pseudo-random values over many magnitudes and raw bit patterns.
+func numberSamples(random: Int) -> [Double] {
+    var v: [Double] = [0, -0.0, 1, -1, 12, -12, 0.5, -0.5, 0.1, 0.2, 0.3, 1.0 / 3, -2.0 / 3, 0.125, -0.000125,
+                       5e-7, -5e-7, 4.999999e-7, 5.000001e-7, 1e-7, 1.5e-6, 2.5e-6, -2.5e-6, 0.0000015, 1.0000005, 2.0000005,
+                       123456.7890125, 8_999_999_999_999.99, 8_999_999_999_999.9999995, 9.0e12, -9.0e12, 9.0e12.nextDown, 1e13,
+                       1e300, -1e300, .leastNonzeroMagnitude, .leastNormalMagnitude, .ulpOfOne, .greatestFiniteMagnitude,
+                       .nan, .infinity, -.infinity, 4_503_599_627_370_496, 4_503_599.6273704965, 0.49999999999999994,
+                       9_007_199_254.740993, 9_223_372.036854775]
+    for k in 0..<2000 {
+        // Exact ties and their neighbours at the 6th decimal.
+        let t = (Double(k) + 0.5) / 1_000_000
+        v += [t, -t, t.nextUp, t.nextDown, -t.nextUp, -t.nextDown, Double(k) + 0.5e-6, Double(k * 7919) / 8]
+    }
+    var rng = SplitMix64(seed: 20261126)
+    for _ in 0..<random {
+        let mantissa = rng.unit() * 2 - 1
+        let exponent = Double(Int(rng.below(40)) - 20)
+        v.append(mantissa * pow(10, exponent))
+        v.append(Double(bitPattern: rng.next()))
+        v.append((mantissa * 1e6).rounded() / 1e6)
+    }
+    return v
+}
+
+@Suite("RecordJSON: the record writer")
+struct RecordJSONTests {
+    @Test("numbers: the same text as the reference (libm-rounded) formatter on ties, signs, zeros, bounds and random values")
+    func numbersMatchReference() {
+        for v in numberSamples(random: 100_000) {
+            var w = RecordJSON()
+            w.number(v)
+            let text = String(decoding: w.bytes, as: UTF8.self)
+            #expect(text == referenceNumberText(v), "value \(v) (bits \(String(v.bitPattern, radix: 16)))")
+            if text != referenceNumberText(v) { return }
+            #expect(RecordJSON.format(v) == text)
+        }
+    }
+
+    @Test("fixed-key objects: members in order, and skippingZeros leaves out exactly the members written as 0")
+    func fixedObjects() {
+        let names = ["a", "b_c", "d\"q", "e"]
+        var blob: [UInt8] = [], starts: [Int] = []
+        for (k, n) in names.enumerated() {
+            starts.append(blob.count)
+            if k > 0 { blob.append(0x2C) }
+            blob += RecordJSON.encodedKey(n)
+        }
+        starts.append(blob.count)
+        let samples = numberSamples(random: 2000)
+        for i in stride(from: 0, to: samples.count - 4, by: 3) {
+            let values = Array(samples[i..<i + 4])
+            for skipping in [false, true] {
+                var w = RecordJSON()
+                w.beginArray()
+                values.withUnsafeBufferPointer { w.fixedObject(keys: blob, keyStarts: starts, order: [2, 0, 3, 1], values: $0, skippingZeros: skipping) }
+                w.endArray()
+                var members: [String] = []
+                // Member k: the k-th key, the value at order[k].
+                for (k, j) in [2, 0, 3, 1].enumerated() where !(skipping && values[j].isFinite && referenceNumberText(values[j]) == "0") {
+                    members.append(String(decoding: RecordJSON.encodedKey(names[k]), as: UTF8.self) + referenceNumberText(values[j]))
+                }
+                #expect(String(decoding: w.bytes, as: UTF8.self) == "[{" + members.joined(separator: ",") + "}]")
+            }
+        }
+    }
+
+    @Test("reasons and components: one-piece writes equal the member-by-member writes")
+    func onePieceWrites() {
+        let samples = numberSamples(random: 500)
+        let name = Array("engaged_contacts".utf8), suffix = Array(#" (colleagues "engaged" recently)"#.utf8)
+        var escapedSuffix = RecordJSON()
+        escapedSuffix.escaped(String(decoding: suffix, as: UTF8.self))
+        for i in stride(from: 0, to: samples.count - 5, by: 5) {
+            let c = samples[i], v = samples[i + 1]
+            var a = RecordJSON(), b = RecordJSON()
+            a.beginArray(); a.reason(name: name, suffix: escapedSuffix.bytes, contribution: c, value: v); a.endArray()
+            b.beginArray(); b.beginObject()
+            b.rawKey(#""contribution":"#); b.double(c)
+            b.rawKey(#""feature":"#); b.beginString(); b.append(name); b.endString()
+            b.rawKey(#""text":"#); b.beginString(); b.append(name); b.raw(" = ")
+            if v.isNaN { b.raw("unknown") } else { b.number(v) }
+            b.raw(c >= 0 ? " raised" : " lowered"); b.raw(" the log-odds by "); b.number(abs(c)); b.append(escapedSuffix.bytes); b.endString()
+            b.rawKey(#""value":"#); b.double(v)
+            b.endObject(); b.endArray()
+            #expect(a.bytes == b.bytes)
+            var x = RecordJSON(), y = RecordJSON()
+            x.beginObject(); x.components(account: samples[i], engagement: samples[i + 1], fit: samples[i + 2], intent: samples[i + 3], propensity: samples[i + 4]); x.endObject()
+            y.beginObject(); y.rawKey(#""components":"#); y.beginObject()
+            y.rawKey(#""account":"#); y.double(samples[i]); y.rawKey(#""engagement":"#); y.double(samples[i + 1])
+            y.rawKey(#""fit":"#); y.double(samples[i + 2]); y.rawKey(#""intent":"#); y.double(samples[i + 3])
+            y.rawKey(#""propensity":"#); y.double(samples[i + 4]); y.endObject(); y.endObject()
+            #expect(x.bytes == y.bytes)
+            #expect(String(decoding: x.bytes, as: UTF8.self).contains(#""fit":\#(referenceNumberText(samples[i + 2])),"#))
+        }
+    }
+
+    @Test("strings are escaped and parse back; records past the initial capacity grow; finish/take empty the writer")
+    func stringsAndGrowth() throws {
+        let texts = ["plain", "quote \" and \\ backslash", "tab\tnew\nline\rcr", "ctl \u{01}\u{1F}", "ünïcödé ✓ 🚀", "", String(repeating: "x", count: 5000)]
+        var w = RecordJSON()
+        w.beginObject()
+        for (i, t) in texts.enumerated() { w.key(string: "k\(i)"); w.string(t) }
+        w.rawKey(#""n":"#); w.beginArray(); for i in 0..<3000 { w.int(Int64(i) - 1500) }; w.endArray()
+        w.rawKey(#""h":"#); w.hex16String(0x0123_4567_89ab_cdef)
+        w.rawKey(#""z":"#); w.optString(nil)
+        w.endObject()
+        let record = w.finish()
+        #expect(record.last == 0x0A)
+        #expect(record.count > 8000)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(record)) as? [String: Any])
+        for (i, t) in texts.enumerated() { #expect(json["k\(i)"] as? String == t) }
+        #expect((json["n"] as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue } == Array(-1500..<1500))
+        #expect(json["h"] as? String == "0123456789abcdef")
+        #expect(json["z"] is NSNull)
+        #expect(w.bytes.isEmpty)
+        w.beginArray(); w.bool(true); w.null(); w.endArray()
+        #expect(w.take() == Array("[true,null]".utf8))
+        #expect(w.bytes.isEmpty)
+    }
+
+    @Test("a writer starting small grows to the same bytes as one with the default capacity")
+    func smallStart() {
+        func fill(_ w: inout RecordJSON) {
+            w.beginObject()
+            for i in 0..<400 {
+                w.key(string: "key_\(i)"); w.beginArray()
+                w.double(Double(i) / 7); w.string("v\"\(i)"); w.bool(i % 2 == 0); w.null(); w.int(Int64(-i)); w.hex16String(UInt64(i))
+                w.endArray()
+            }
+            w.endObject()
+        }
+        var big = RecordJSON(), small = RecordJSON(capacity: 0)
+        fill(&big); fill(&small)
+        #expect(small.bytes == big.bytes)
+        #expect((try? JSONSerialization.jsonObject(with: Data(small.bytes))) as? [String: Any] != nil)
+        #expect(small.finish() == big.finish())
+    }
+
+    @Test("copies are independent values: writing to one leaves the other's bytes unchanged")
+    func copyOnWrite() {
+        var a = RecordJSON()
+        a.beginArray(); a.int(1)
+        var b = a
+        b.int(2); b.endArray()
+        a.int(3)
+        let c = a
+        a.endArray()
+        #expect(a.bytes == Array("[1,3]".utf8))
+        #expect(b.bytes == Array("[1,2]".utf8))
+        #expect(c.bytes == Array("[1,3".utf8))
+        var d = b
+        #expect(d.finish() == Array("[1,2]\n".utf8))
+        #expect(b.bytes == Array("[1,2]".utf8))
+    }
+}
