@@ -32,10 +32,11 @@ public struct StageConfiguration: Sendable {
     /// over up to 2,048 at a time; larger batches are applied in slices). A job holds
     /// a thread of the cooperative pool until it ends (a materialize record costs
     /// ~100 µs), so smaller jobs let the other stages' partitions interleave.
-    /// Measured (engine bench, `--latency-only --rate 1000 --seconds 10`, Tansu,
-    /// loaded 2-core machine): 2,048: p99 1.28–1.94 s; 256: 0.43–0.61 s; 64:
-    /// 0.23–0.65 s; 32: 0.35–0.43 s; 16: 0.62–1.02 s. Throughput was within the
-    /// noise (an actor job costs microseconds, 64 materialize records ~6 ms).
+    /// Measured (engine bench, `--latency-only --rate 1000 --seconds 10`, Tansu, a
+    /// 2-core machine shared with other loads, so noisy): p99 with 2,048 records per
+    /// job 0.32–1.94 s (median of 5 runs 0.71 s); 256: 0.43–0.61 s; 64: 0.23–0.65 s
+    /// (median of 7 runs 0.41 s); 32: 0.35–0.43 s; 16: 0.62–1.02 s. Throughput was
+    /// within the noise (an actor job costs microseconds, 64 materialize records ~6 ms).
     public var maxRecordsPerJob: Int = 64
 
     /// Creates a configuration.
