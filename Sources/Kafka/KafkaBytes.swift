@@ -52,8 +52,17 @@ public struct KafkaBytes: RandomAccessCollection, Sendable, Hashable, CustomStri
         }
     }
 
-    /// The bytes as an array (a copy).
-    public var array: [UInt8] { Array(self) }
+    /// The bytes as an array (a copy: one allocation and one `memcpy`; `Array(bytes)`
+    /// would copy through the generic collection path, one subscript per byte).
+    public var array: [UInt8] {
+        guard count > 0 else { return [] }
+        return withUnsafeBytes { source in
+            [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                initialized = source.count
+            }
+        }
+    }
 
     public static func == (lhs: KafkaBytes, rhs: KafkaBytes) -> Bool {
         lhs.count == rhs.count && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 } }

@@ -156,9 +156,11 @@ public final class KafkaProducer: Service, Sendable {
 
 /// The producer's shared state, the poll thread and the delivery-report handling.
 ///
-/// `@unchecked Sendable` (inherited): all mutable state is in `state` (a `Mutex`);
-/// `handle` is written once in `start` before the poll thread starts and before the
-/// producer is returned to callers, and is only read afterwards.
+/// `@unchecked Sendable` (inherited): all mutable state is in `state` (a `Mutex`),
+/// except `handle`, written once in `start` before the poll thread starts and before
+/// the producer is returned to callers and only read afterwards, and
+/// `deliveryTopics`, which only the poll thread touches (delivery reports are
+/// served by `rd_kafka_poll`/`rd_kafka_flush` in `pollLoop`, never elsewhere).
 final class ProducerCore: RdClientContext, @unchecked Sendable {
     enum Completion {
         case none
@@ -229,6 +231,10 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     /// The main queue (served by `rd_kafka_poll`), kept to wake the poll thread.
     private var mainQueue: RdPointer?
     private var contextOpaque: UnsafeMutableRawPointer?
+    /// Topic names by handle for delivery reports (poll thread only): a report names
+    /// its topic, and converting the C string allocated once per message. Handles
+    /// live until the client is destroyed, so a pointer never names another topic.
+    private var deliveryTopics: [OpaquePointer: String] = [:]
     /// Topic handles by name (plus the last one used); created on first use,
     /// destroyed only by the poll thread right before the client.
     let topics = Mutex<(all: [String: RdPointer], last: (name: String, handle: RdPointer)?)>(([:], nil))
@@ -439,6 +445,14 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
 
     // MARK: delivery reports (poll thread)
 
+    private func deliveryTopicName(_ rkt: OpaquePointer?) -> String {
+        guard let rkt else { return "" }
+        if let name = deliveryTopics[rkt] { return name }
+        let name = String(cString: rd_kafka_topic_name(rkt))
+        deliveryTopics[rkt] = name
+        return name
+    }
+
     func delivered(_ message: UnsafePointer<rd_kafka_message_t>) {
         let msg = message.pointee
         let id = UInt(bitPattern: msg._private)
@@ -460,7 +474,7 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
         if id != 0 {
             let completion = state.withLock { $0.pending.removeValue(forKey: id) } ?? .none
             let outcome: Outcome = failure.map { .failed($0) }
-                ?? .delivered(KafkaDeliveryReport(topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition, offset: msg.offset))
+                ?? .delivered(KafkaDeliveryReport(topic: deliveryTopicName(msg.rkt), partition: msg.partition, offset: msg.offset))
             switch completion {
             case .none: break
             case .continuation(let continuation): continuation.resume(returning: outcome)

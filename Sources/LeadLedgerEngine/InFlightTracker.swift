@@ -57,10 +57,18 @@ public final class InFlightTracker: Sendable {
     /// One output of the input at `offset` was acknowledged.
     public func acknowledge(offset: Int64) {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            // Acknowledgements arrive almost always for the oldest entries: search from the head.
-            var index = state.head
-            while index < state.entries.count && state.entries[index].offset != offset { index += 1 }
-            if index < state.entries.count {
+            // `entries[head...]` is sorted by offset (`begin` is called in offset order):
+            // binary search. Acknowledgements of one input's outputs go to different
+            // partitions and return out of order, so a linear scan from the head walks
+            // past thousands of entries when many inputs are in flight.
+            var low = state.head
+            var high = state.entries.count
+            while low < high {
+                let middle = low + (high - low) / 2
+                if state.entries[middle].offset < offset { low = middle + 1 } else { high = middle }
+            }
+            let index = low
+            if index < state.entries.count && state.entries[index].offset == offset {
                 state.entries[index].remaining -= 1
                 state.inFlight -= 1
                 state.compact()

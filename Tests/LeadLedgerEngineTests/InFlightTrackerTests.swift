@@ -1,0 +1,49 @@
+import Kafka
+import LeadLedgerEngine
+import Testing
+
+@Suite("In-flight tracker")
+struct InFlightTrackerTests {
+    /// Outputs of one input go to different partitions, so acknowledgements come
+    /// back in any order: the committable offset is the oldest input with an
+    /// output in flight, and one past the last applied input once all are acknowledged.
+    @Test func committableOffsetFollowsOutOfOrderAcknowledgements() async throws {
+        let tracker = InFlightTracker(startOffset: 10)
+        #expect(tracker.committableOffset == 10)
+        tracker.begin(offset: 10, outputs: 2)
+        tracker.begin(offset: 11, outputs: 0)
+        tracker.begin(offset: 12, outputs: 1)
+        tracker.begin(offset: 13, outputs: 3)
+        #expect(tracker.committableOffset == 10)
+        #expect(tracker.inFlight == 6)
+
+        tracker.acknowledge(offset: 13)
+        tracker.acknowledge(offset: 12)
+        #expect(tracker.committableOffset == 10)
+        tracker.acknowledge(offset: 10)
+        #expect(tracker.committableOffset == 10)
+        tracker.acknowledge(offset: 10)
+        #expect(tracker.committableOffset == 13)
+        tracker.acknowledge(offset: 13)
+        tracker.acknowledge(offset: 13)
+        #expect(tracker.committableOffset == 14)
+        #expect(tracker.inFlight == 0)
+        try await tracker.drain()
+    }
+
+    /// Many inputs in flight, acknowledged newest first: nothing is committable
+    /// until the oldest is acknowledged; an acknowledgement for an offset that has
+    /// no outputs in flight changes nothing.
+    @Test func manyInputsAcknowledgedInReverse() async throws {
+        let tracker = InFlightTracker(startOffset: 0)
+        for offset in Int64(0)..<5000 { tracker.begin(offset: offset, outputs: offset % 3 == 0 ? 0 : 1) }
+        tracker.acknowledge(offset: 3)  // offset 3 has no outputs
+        #expect(tracker.inFlight == 3333)
+        for offset in stride(from: Int64(4999), through: 1, by: -1) where offset % 3 != 0 {
+            tracker.acknowledge(offset: offset)
+            #expect(tracker.committableOffset == (offset == 1 ? 5000 : 1))
+        }
+        #expect(tracker.inFlight == 0)
+        try await tracker.drain()
+    }
+}
