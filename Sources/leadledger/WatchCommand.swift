@@ -70,15 +70,29 @@ struct WatchCommand: AsyncParsableCommand {
         await consumer.close()
     }
 
-    /// `"feature (+0.42)"` for each reason object (or its text), joined by "; ".
+    /// `"feature=value (+0.42)"` for each reason object (or its text), joined by "; ".
+    /// A one-hot feature (`title=Unemployed`) reads as itself when its value is 1
+    /// and as `title!=Unemployed` when it is 0: a standardized model gives an
+    /// absent category a contribution too, and the line must not read as if the
+    /// lead had it. A missing value reads `feature=null`.
     static func reasons(_ value: Any?, limit: Int = 3) -> String {
         let items = (value as? [Any] ?? []).prefix(limit).map { item -> String in
             guard let reason = item as? [String: Any] else { return "\(item)" }
             let feature = reason["feature"] as? String ?? "?"
             guard let contribution = reason["contribution"] as? Double else { return feature }
-            return feature + String(format: " (%+.2f)", contribution)
+            return label(feature, reason["value"]) + String(format: " (%+.2f)", contribution)
         }
         return items.isEmpty ? "-" : items.joined(separator: "; ")
+    }
+
+    /// `feature=value`, or a one-hot feature's category test (see ``reasons(_:limit:)``).
+    static func label(_ feature: String, _ value: Any?) -> String {
+        guard let v = value as? Double else { return value is NSNull ? feature + "=null" : feature }
+        if let eq = feature.firstIndex(of: "=") {
+            return v == 0 ? feature[..<eq] + "!=" + feature[feature.index(after: eq)...] : feature
+        }
+        let text = v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(format: "%.2f", v)
+        return feature + "=" + text
     }
 
     /// One readable line for a routing or audit record (Decider format, docs/decisions.md).

@@ -168,6 +168,12 @@ struct ScaleOutCrashTests {
             let id = line.range(of: " [dc_", options: .backwards).map { "dc_" + line[$0.upperBound...].prefix { $0 != " " } } ?? "?"
             if line.hasPrefix("ROUTE ") {
                 #expect(routingIDs.contains(id) && line.contains(" -> ") && line.contains(" because "), "\(line)")
+                // Each reason says the value it had: "feature=value (±c)" or, for a one-hot, "title!=Unemployed (±c)".
+                if let because = line.range(of: " because "), let tail = line.range(of: " [dc_", options: .backwards) {
+                    for reason in line[because.upperBound..<tail.lowerBound].components(separatedBy: "; ") {
+                        #expect(reason.split(separator: " ").first?.contains("=") == true && reason.hasSuffix(")"), "\(reason) in \(line)")
+                    }
+                }
             } else {
                 #expect(line.hasPrefix("AUDIT ") && auditByID[id] != nil, "\(line)")
             }
