@@ -256,8 +256,6 @@ struct Context {
 
     var config: DecisionConfiguration { decider.core.configuration }
 
-    /// The last account profile read in this event (the ledger does not change while an event is decided).
-    var lastAccount: AccountProfile?
     /// The last account's ``AccountSignals`` in this event: an account change
     /// decides every contact of the account with the same signals.
     var lastSignals: (Ledger.AccountHandle, AccountSignals)?
@@ -269,14 +267,6 @@ struct Context {
         let s = core.configuration.extractor.accountSignals(a, ledger: ledger, at: event.eventTime)
         lastSignals = (a, s)
         return s
-    }
-
-    /// `ledger.account(id)`, reusing the last one read for this event (an account change re-decides all its contacts).
-    mutating func accountProfile(_ id: AccountID, _ ledger: Ledger) -> AccountProfile? {
-        if let a = lastAccount, a.id == id { return a }
-        let a = ledger.account(id)
-        if a != nil { lastAccount = a }
-        return a
     }
 
     /// What one evaluation produced (for the records).
@@ -719,7 +709,7 @@ struct Context {
 
     /// The graph path behind an account signal (LeadLedgerCore's `path(from:to:)`).
     /// The profile is only materialized for the opportunity and hierarchy signals.
-    mutating func graphPath(_ ledger: Ledger, feature j: Int, lead: LeadID, account signals: AccountSignals) -> [PathStep]? {
+    func graphPath(_ ledger: Ledger, feature j: Int, lead: LeadID, account signals: AccountSignals) -> [PathStep]? {
         typealias I = FeatureCatalogue.Index
         let target: GraphNode
         switch j {
@@ -727,13 +717,12 @@ struct Context {
             // The first engaged contact other than the lead, in `engagedContacts` order (lead id).
             guard let c = signals.engaged.first(where: { $0 != lead }) else { return nil }
             target = GraphNode(.lead, c.description)
+        // The same targets the account fan-out signature covers (AccountFanOut.swift), read in place.
         case I.openOpportunities:
-            guard let account = accountProfile(signals.id, ledger),
-                  let o = account.opportunities.first(where: { !$0.isClosed }) else { return nil }
-            target = GraphNode(.opportunity, o.id)
+            guard let a = ledger.handle(of: signals.id), let o = ledger.firstOpenOpportunityID(of: a) else { return nil }
+            target = GraphNode(.opportunity, o)
         case I.hierarchy:
-            guard let account = accountProfile(signals.id, ledger),
-                  let other = account.parent ?? account.subsidiaries.first else { return nil }
+            guard let a = ledger.handle(of: signals.id), let other = ledger.hierarchyNeighbor(of: a) else { return nil }
             target = GraphNode(.account, other.rawValue)
         default:
             target = GraphNode(.account, signals.id.rawValue)

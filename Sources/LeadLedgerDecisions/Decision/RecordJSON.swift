@@ -283,7 +283,7 @@ public struct RecordJSON: @unchecked Sendable {
     mutating func string(_ s: String) {
         // Without characters to escape (the common case): separator, quotes and bytes with one capacity check.
         let done: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
-            for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            if Self.needsEscaping(buf) { return false }
             let p = member(buf.count + 2)
             p[0] = 0x22
             if let src = buf.baseAddress { (p + 1).update(from: src, count: buf.count) }
@@ -335,11 +335,16 @@ public struct RecordJSON: @unchecked Sendable {
         escaped(s)
         put(0x22)
     }
+    /// Whether UTF-8 bytes hold a character JSON strings escape (a control character, `"` or a backslash).
+    @inline(__always) static func needsEscaping(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return true }
+        return false
+    }
     /// The JSON string escaping of `s`, without the quotes.
     mutating func escaped(_ s: String) {
         // Non-mutating contiguous view (no copy of `s`); nil falls through to the bytewise loop.
         let fast: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
-            for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            if Self.needsEscaping(buf) { return false }
             if let p = buf.baseAddress { put(p, buf.count) }
             return true
         } ?? false
