@@ -96,8 +96,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Helpers the broker and CLI test targets share (time limits, processes,
-        // the test broker). A plain library target under Tests/, not a product.
+        // Helpers the test targets share (time limits, processes, the test
+        // broker). A plain library target under Tests/, not a product.
         .target(
             name: "TestSupport",
             path: "Tests/TestSupport"
@@ -129,13 +129,14 @@ let package = Package(
             name: "LeadLedgerCoreTests",
             dependencies: [
                 "LeadLedgerCore",
+                "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures", "validate_fixtures.py"]
         ),
         .testTarget(
             name: "LeadLedgerDecisionsTests",
-            dependencies: ["LeadLedgerDecisions", "LeadLedgerCore"],
+            dependencies: ["LeadLedgerDecisions", "LeadLedgerCore", "TestSupport"],
             exclude: ["Scripts"]
         ),
     ],

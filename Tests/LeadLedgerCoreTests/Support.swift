@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import LeadLedgerCore
 
 /// Paths of the repository, found from this file's location.
@@ -65,19 +66,11 @@ enum PythonValidator {
             .appendingPathComponent("leadledger-fixtures-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).tsv")
         try pairs.map { "\($0.schema)\t\($0.path)" }.joined(separator: "\n").write(to: tmp, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [Repo.testsDir.appendingPathComponent("validate_fixtures.py").path, Repo.schemas.path, tmp.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw Failure.failed("validator exited \(p.terminationStatus): \(String(decoding: errData, as: UTF8.self))")
+        let result = try runProcessBlocking(python, [Repo.testsDir.appendingPathComponent("validate_fixtures.py").path, Repo.schemas.path, tmp.path])
+        guard result.status == 0 else {
+            throw Failure.failed("validator exited \(result.status): \(result.stderr)")
         }
+        let data = Data(result.stdout.utf8)
         return try JSONDecoder().decode([String: Verdict].self, from: data)
     }
 }

@@ -578,7 +578,6 @@ enum SchemaValidator {
     """
 
     static func run(_ pairs: [(String, [UInt8])], keysOnly: Bool) throws -> Any {
-        let python = try Fixtures.python()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ll-schema-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -586,17 +585,8 @@ enum SchemaValidator {
         for (k, v) in pairs { text += Array(k.utf8) + [0x09] + v.filter { $0 != 0x0A } + [0x0A] }
         try Data(text).write(to: dir.appendingPathComponent("records.tsv"))
         try script.write(to: dir.appendingPathComponent("v.py"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [dir.appendingPathComponent("v.py").path, Fixtures.repositoryRoot.appendingPathComponent("schemas").path,
-                       dir.appendingPathComponent("records.tsv").path] + (keysOnly ? ["keys"] : [])
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw FixtureError(message: "validator failed: \(String(decoding: e, as: UTF8.self))") }
+        let data = try Fixtures.runPython([dir.appendingPathComponent("v.py").path, Fixtures.repositoryRoot.appendingPathComponent("schemas").path,
+                                           dir.appendingPathComponent("records.tsv").path] + (keysOnly ? ["keys"] : []), what: "schema validator")
         return try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
     }
 

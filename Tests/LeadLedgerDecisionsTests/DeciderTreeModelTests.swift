@@ -59,25 +59,7 @@ struct DeciderTreeModelTests {
 
     /// Runs the tree script with `arguments`; its standard output.
     static func python(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Fixtures.python())
-        process.arguments = [script] + arguments
-        var env = ProcessInfo.processInfo.environment
-        env["OMP_NUM_THREADS"] = "1"
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes to the end before waiting (no pipe-buffer deadlock).
-        let errTask = Thread { _ = err.fileHandleForReading.readDataToEndOfFile() }
-        errTask.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(message: "decider_trees.py \(arguments.first ?? "") failed with status \(process.terminationStatus)")
-        }
-        return stdout
+        try Fixtures.runPython([script] + arguments, what: "decider_trees.py \(arguments.first ?? "")")
     }
 
     /// The trained models, once per test process.

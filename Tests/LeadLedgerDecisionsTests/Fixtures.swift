@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+import TestSupport
 @testable import LeadLedgerDecisions
 
 /// Reference data produced by `Scripts/make_fixtures.py` with the real
@@ -44,33 +45,33 @@ struct Fixtures: Sendable {
     }
 
     static func generate() throws -> Fixtures {
-        let python = try python()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-decisions-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = repositoryRoot.appendingPathComponent("Tests/LeadLedgerDecisionsTests/Scripts/make_fixtures.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, dir.path]
-        var env = ProcessInfo.processInfo.environment
-        env["OMP_NUM_THREADS"] = "1"
-        process.environment = env
-        let errPipe = Pipe()
-        process.standardError = errPipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = errPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FixtureError(message: "make_fixtures.py failed (\(process.terminationStatus)): \(String(decoding: stderr, as: UTF8.self))")
-        }
         defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try runPython([script, dir.path], what: "make_fixtures.py")
         var files: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
             files[name] = try Data(contentsOf: dir.appendingPathComponent(name))
         }
         guard let casesData = files["cases.json"] else { throw FixtureError(message: "make_fixtures.py wrote no cases.json") }
         return Fixtures(files: files, cases: try JSONParser.parse(casesData, source: "cases.json"))
+    }
+}
+
+extension Fixtures {
+    /// Runs the test venv's Python (``python()``) with `arguments` and one thread for
+    /// the numeric libraries; its standard output. A non-zero exit throws with `what`
+    /// and the process's standard error.
+    static func runPython(_ arguments: [String], what: String) throws -> Data {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMP_NUM_THREADS"] = "1"
+        let result = try runProcessBlocking(try python(), arguments, environment: environment)
+        guard result.status == 0 else {
+            throw FixtureError(message: "\(what) failed (\(result.status)): \(result.stderr.suffix(4000))")
+        }
+        return Data(result.stdout.utf8)
     }
 }
 

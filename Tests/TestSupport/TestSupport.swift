@@ -87,7 +87,11 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Data?
     }
 }
 
-private func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data?, environment: [String: String]?) throws -> (status: Int32, stdout: String, stderr: String) {
+/// ``runProcess(_:_:stdin:environment:)`` on the calling thread, which it blocks until
+/// the process exits: for synchronous one-time fixture setup (reference models, schema
+/// validation), never on a path that other tests' tasks wait for. Both output pipes are
+/// drained concurrently, so a chatty child cannot deadlock on a full pipe.
+public func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = closeInheritedDescriptors(executable, arguments)
