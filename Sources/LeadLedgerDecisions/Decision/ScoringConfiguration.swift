@@ -35,6 +35,16 @@ public struct GateConfiguration: Sendable, Equatable {
 /// categorical:                  # optional one-hot columns
 ///   - {attribute: lead_source, values: [Google, Reference], separator: " / "}
 /// model: {kind: logistic_regression, artifact: lr.json}   # or xgboost / lightgbm
+/// # or an ensemble (SPEC §4): a `leadledger.ensemble` artifact (bias, weights,
+/// # calibration, component model versions) plus the file of every component:
+/// # model:
+/// #   kind: ensemble
+/// #   artifact: ensemble.json
+/// #   components:
+/// #     fit: {kind: rules, artifact: fit-rules.yaml}             # RuleModel YAML
+/// #     propensity: {kind: logistic_regression, artifact: lr.json}
+/// #     behaviour: {kind: xgboost, artifact: xgb.json}           # or lightgbm
+/// #     account: {kind: feature, feature: account_engaged_contacts}
 /// top_k: 5
 /// tree_explanation: path        # path (default, fast) | treeshap_table | treeshap
 /// gate:
@@ -51,10 +61,13 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var targetFunctions: [String] = []
     public var targetCountries: [String] = []
     public var categorical: [CategoricalFeature] = []
-    /// `logistic_regression`, `xgboost` or `lightgbm`.
+    /// `logistic_regression`, `xgboost`, `lightgbm` or `ensemble`.
     public var modelKind = "logistic_regression"
-    /// Artifact path, relative to the configuration file.
+    /// Artifact path, relative to the configuration file (for `ensemble`, the
+    /// `leadledger.ensemble` artifact).
     public var modelArtifact = ""
+    /// The components of a `kind: ensemble` model, in file order (empty otherwise).
+    public var ensembleComponents: [EnsembleComponentSource] = []
     public var topK = 5
     public var treeExplanation = TreeExplanationMethod.pathAttribution
     public var gate = GateConfiguration()
@@ -70,6 +83,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         let r = YAMLReader(source: source)
         let root = try r.root(data)
         var c = ScoringConfiguration()
+        var featureComponents: [(EnsembleComponentSource, Node)] = []
         for (k, n) in try r.mapping(root, "", allowed: ["half_life_days", "engaged_window_days", "competitor_domains", "target_industries",
                                                         "target_functions", "target_countries", "categorical", "model", "top_k",
                                                         "tree_explanation", "gate"], required: ["model"]) {
@@ -104,13 +118,25 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     c.categorical.append(CategoricalFeature(attribute: attr!, values: values, separator: sep))
                 }
             case "model":
-                for (mk, mn) in try r.mapping(n, "model", allowed: ["kind", "artifact"], required: ["kind", "artifact"]) {
-                    if mk == "kind" {
+                var componentsNode: Node?
+                for (mk, mn) in try r.mapping(n, "model", allowed: ["kind", "artifact", "components"], required: ["kind", "artifact"]) {
+                    switch mk {
+                    case "kind":
                         c.modelKind = try r.string(mn, "model.kind")
-                        guard ["logistic_regression", "xgboost", "lightgbm"].contains(c.modelKind) else {
-                            throw r.fail(mn, "model.kind", "unknown model kind '\(c.modelKind)' (allowed: logistic_regression, xgboost, lightgbm)")
+                        guard ["logistic_regression", "xgboost", "lightgbm", "ensemble"].contains(c.modelKind) else {
+                            throw r.fail(mn, "model.kind", "unknown model kind '\(c.modelKind)' (allowed: logistic_regression, xgboost, lightgbm, ensemble)")
                         }
-                    } else { c.modelArtifact = try r.string(mn, "model.artifact") }
+                    case "artifact": c.modelArtifact = try r.string(mn, "model.artifact")
+                    default: componentsNode = mn
+                    }
+                }
+                if c.modelKind == "ensemble" {
+                    guard let componentsNode else { throw r.fail(n, "model.components", "a model of kind ensemble needs its components") }
+                    let components = try readComponents(componentsNode, r)
+                    c.ensembleComponents = components.map(\.0)
+                    featureComponents = components.filter { $0.0.kind == .feature }
+                } else if let componentsNode {
+                    throw r.fail(componentsNode, "model.components", "components are only allowed with kind: ensemble (this model is \(c.modelKind))")
                 }
             case "top_k": c.topK = try r.integer(n, k, min: 1)
             case "tree_explanation":
@@ -121,8 +147,40 @@ public struct ScoringConfiguration: Sendable, Equatable {
                 c.gate = try readGate(n, r)
             }
         }
-        _ = try c.featureSchema()   // duplicate one-hot names fail here
+        let schema = try c.featureSchema()   // duplicate one-hot names fail here
+        for (component, node) in featureComponents where schema.index(of: component.reference) == nil {
+            throw r.fail(node, "model.components.\(component.name).feature",
+                         "no catalogue feature named '\(component.reference)' (features: \(schema.names.joined(separator: ", ")))")
+        }
         return c
+    }
+
+    /// The components under `model.components`, each with its node (for errors found later).
+    static func readComponents(_ node: Node, _ r: YAMLReader) throws -> [(EnsembleComponentSource, Node)] {
+        var out: [(EnsembleComponentSource, Node)] = []
+        let entries = try r.mapping(node, "model.components", allowed: nil)
+        guard !entries.isEmpty else { throw r.fail(node, "model.components", "an ensemble needs at least one component") }
+        for (name, cn) in entries {
+            let path = "model.components." + name
+            var kind = "", reference = ""
+            var kindNode: Node?
+            let members = try r.mapping(cn, path, allowed: ["kind", "artifact", "feature"], required: ["kind"])
+            for (k, v) in members {
+                switch k {
+                case "kind": kind = try r.string(v, path + ".kind"); kindNode = v
+                default: reference = try r.string(v, path + "." + k)
+                }
+            }
+            guard let source = EnsembleComponentSource.Kind(rawValue: kind) else {
+                throw r.fail(kindNode, path + ".kind", "unknown component kind '\(kind)' (allowed: \(EnsembleComponentSource.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let needed = source == .feature ? "feature" : "artifact"
+            guard members.contains(where: { $0.key == needed }), members.count == 2 else {
+                throw r.fail(cn, path + "." + needed, "a \(kind) component needs `\(needed)` (and nothing else besides `kind`)")
+            }
+            out.append((EnsembleComponentSource(name: name, kind: source, reference: reference), cn))
+        }
+        return out
     }
 
     static func readGate(_ node: Node, _ r: YAMLReader) throws -> GateConfiguration {
@@ -156,5 +214,33 @@ public struct ScoringConfiguration: Sendable, Equatable {
             throw r.fail(node, "gate.sales_develop.enter", "sales_develop.enter must not exceed sales_ready.enter")
         }
         return g
+    }
+}
+
+/// One component of a `kind: ensemble` model in the scoring configuration.
+public struct EnsembleComponentSource: Sendable, Equatable {
+    /// What a component's file holds.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A points model (``RuleModel`` YAML).
+        case rules
+        /// A ``LogisticRegression`` artifact (its own calibration is not used: the ensemble calibrates).
+        case logisticRegression = "logistic_regression"
+        /// An XGBoost JSON model (`save_model`).
+        case xgboost
+        /// A LightGBM JSON dump (`dump_model`).
+        case lightgbm
+        /// A catalogue feature's value, taken as is.
+        case feature
+    }
+    /// Component name: the key under `model.components`, matched with the ensemble artifact's component names.
+    public var name: String
+    public var kind: Kind
+    /// Artifact path relative to the configuration file, or the feature name for `.feature`.
+    public var reference: String
+
+    public init(name: String, kind: Kind, reference: String) {
+        self.name = name
+        self.kind = kind
+        self.reference = reference
     }
 }

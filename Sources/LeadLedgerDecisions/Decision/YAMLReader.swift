@@ -27,14 +27,15 @@ struct YAMLReader {
         DecisionsError(.invalidConfig, message, file: source, line: node?.mark?.line, column: node?.mark?.column, field: field)
     }
 
-    /// The members of a mapping, in file order; unknown or repeated keys fail.
-    func mapping(_ node: Node, _ field: String, allowed: [String], required: [String] = []) throws -> [(key: String, node: Node)] {
+    /// The members of a mapping, in file order; unknown (not in `allowed`, when
+    /// given) or repeated keys fail.
+    func mapping(_ node: Node, _ field: String, allowed: [String]?, required: [String] = []) throws -> [(key: String, node: Node)] {
         guard let mapping = node.mapping else { throw fail(node, field, "expected a mapping") }
         var out: [(key: String, node: Node)] = []
         for (key, value) in mapping {
             guard let k = key.string else { throw fail(key, field, "mapping keys must be strings") }
             let path = field.isEmpty ? k : field + "." + k
-            guard allowed.contains(k) else {
+            if let allowed, !allowed.contains(k) {
                 throw fail(key, path, "unknown field '\(k)' (allowed: \(allowed.joined(separator: ", ")))")
             }
             guard !out.contains(where: { $0.key == k }) else { throw fail(key, path, "field '\(k)' given twice") }
