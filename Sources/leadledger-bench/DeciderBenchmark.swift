@@ -5,8 +5,10 @@ import LeadLedgerDecisions
 
 /// Throughput of the FULL decision path, single thread: for every canonical log
 /// event, `Decider.decide` reads the projections (LeadProfile, AccountProfile,
-/// graph queries), computes the catalogue features, scores with the ensemble
-/// (logistic regression, exact linear contributions), applies the gate
+/// graph queries), computes the catalogue features, scores with the model
+/// (`--model lr`: logistic regression, exact linear contributions; `--model
+/// ensemble`: a points model + logistic regression + a 100-tree depth-6 GBT with
+/// path attribution + an account signal, Platt-calibrated), applies the gate
 /// (hysteresis, disqualifiers, review), routes (account owner, territory,
 /// weighted round-robin with caps, SLA timers, overrides), explains (top-k,
 /// graph paths for account signals) and encodes the audit and routing records.
@@ -29,6 +31,38 @@ struct DeciderBenchmark: ParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 20261125
     @Option(help: "Print the audit record of the first log event at or after this offset that decided more than one lead (from the untimed digest run; -1: none).") var showAudit: Int = -1
     @Option(help: "Print the SHA-256 of every emitted record (key + value, audit then routing, in order) from one extra untimed run.") var digest: Bool = true
+    @Option(help: "Scoring model: lr (logistic regression) or ensemble (rules + logistic regression + GBT + account signal, Platt-calibrated).")
+    var model: ModelChoice = .lr
+    @Option(help: "Trees of the ensemble's GBT.") var trees: Int = 100
+    @Option(help: "Depth of the ensemble's GBT.") var depth: Int = 6
+
+    enum ModelChoice: String, ExpressibleByArgument { case lr, ensemble }
+
+    /// The ensemble's points model (catalogue features).
+    static let rules = """
+    name: bench-fit
+    groups:
+      - name: seniority
+        cap: 25
+        rules:
+          - {feature: seniority_rank, op: ">=", value: 3, points: 15}
+          - {feature: seniority_rank, op: ">=", value: 5, points: 10}
+      - name: firmographics
+        floor: -20
+        rules:
+          - {feature: industry_target, op: "==", value: 1, points: 8}
+          - {feature: employees_log10, between: [2, 4], points: 10}
+          - {feature: free_mail, op: "==", value: 1, points: -15}
+          - {feature: competitor, op: "==", value: 1, points: -40}
+      - name: intent
+        cap: 40
+        decay: {half_life_days: 14, age_feature: days_since_engaged}
+        rules:
+          - {feature: intent_pricing, op: ">", value: 0, points: 15}
+          - {feature: intent_demo, op: ">", value: 0, points: 25}
+          - {feature: page_views_decayed, op: ">=", value: 3, points: 10}
+          - {feature: intent_careers, op: ">", value: 0, points: -10}
+    """
 
     static let scoring = """
     half_life_days: 14
@@ -74,10 +108,44 @@ struct DeciderBenchmark: ParsableCommand {
             let z = -2 + 0.8 * r[16] + 0.9 * r[17] + 0.3 * r[10] + 0.4 * r[0] - 1.5 * r[20] + 0.3 * r[27] + (rng.unit() - 0.5)
             rows += r; labels.append(rng.unit() < 1 / (1 + exp(-z)) ? 1 : 0)
         }
-        let lr = try LogisticRegression.train(try Dataset(schema: schema, rows: rows, labels: labels), range: "bench synthetic")
-        let config = try DecisionConfiguration(scoringYAML: Data(Self.scoring.utf8), scoringSource: "bench-scoring.yaml",
+        let data = try Dataset(schema: schema, rows: rows, labels: labels)
+        let lr = try LogisticRegression.train(data, range: "bench synthetic")
+        let config: DecisionConfiguration
+        switch model {
+        case .lr:
+            config = try DecisionConfiguration(scoringYAML: Data(Self.scoring.utf8), scoringSource: "bench-scoring.yaml",
                                                modelArtifact: try lr.artifactData(), modelSource: "lr.json",
                                                routingYAML: Data(Self.routing.utf8), routingSource: "bench-routing.yaml")
+        case .ensemble:
+            let ruleModel = try RuleModel.load(yaml: Data(Self.rules.utf8), source: "bench-fit.yaml", schema: schema)
+            var treeRNG = SplitMix64(seed: seed &+ 1)  // its own stream: the synthetic log is the same for both models
+            let treeJSON = try SyntheticXGBoost.model(trees: trees, depth: depth, schema: schema, sample: data, rng: &treeRNG)
+            let forest = try TreeEnsemble.loadXGBoost(json: treeJSON, source: "gbt.json", schema: schema)
+            let ensemble = try Ensemble(schema: schema, components: [
+                EnsembleComponent(name: "fit", model: .rules(ruleModel), weight: 0.03, modelVersion: ruleModel.version.sha256),
+                EnsembleComponent(name: "propensity", model: .logistic(lr), weight: 0.6, modelVersion: try lr.version().sha256),
+                EnsembleComponent(name: "behaviour", model: .trees(forest), weight: 0.5, modelVersion: forest.version.sha256),
+                EnsembleComponent(name: "account", model: .feature("account_engaged_contacts"), weight: 0.1, modelVersion: "account_engaged_contacts"),
+            ], bias: -0.5, topK: 5, treeExplanation: .pathAttribution).calibrated(method: .platt, on: data)
+            let scoring = Self.scoring.replacingOccurrences(of: "model: {kind: logistic_regression, artifact: lr.json}", with: """
+            model:
+              kind: ensemble
+              artifact: ensemble.json
+              components:
+                fit: {kind: rules, artifact: bench-fit.yaml}
+                propensity: {kind: logistic_regression, artifact: lr.json}
+                behaviour: {kind: xgboost, artifact: gbt.json}
+                account: {kind: feature, feature: account_engaged_contacts}
+            """)
+            config = try DecisionConfiguration(scoringYAML: Data(scoring.utf8), scoringSource: "bench-scoring.yaml",
+                                               modelArtifact: try ensemble.artifactData(), modelSource: "ensemble.json",
+                                               routingYAML: Data(Self.routing.utf8), routingSource: "bench-routing.yaml",
+                                               componentArtifacts: ["fit": (Data(Self.rules.utf8), "bench-fit.yaml"),
+                                                                    "propensity": (try lr.artifactData(), "lr.json"),
+                                                                    "behaviour": (treeJSON, "gbt.json")])
+            print("model: ensemble of \(config.ensemble.components.map { "\($0.name) (weight \($0.weight))" }.joined(separator: ", ")); "
+                  + "\(forest.treeCount) trees of depth \(forest.maxDepth), path attribution, Platt calibration")
+        }
         let decider = Decider(config)
         // Synthetic inbound → canonical log.
         let log = try Self.syntheticLog(leads: leads, accounts: accounts, engagements: engagements, rng: &rng)
