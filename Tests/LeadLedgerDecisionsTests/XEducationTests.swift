@@ -41,5 +41,33 @@ struct XEducationTests {
                                                modelArtifact: try r.model.artifactData(), modelSource: "lr.json",
                                                routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
         #expect(config.extractor.schema.names == r.features)
+
+        // The stacked ensemble (points model + this regression, Platt-calibrated) on the same split.
+        let e = try XEducation.stackedEnsemble(r)
+        #expect(e.auc >= 0.85 && e.rulesAUC > 0.75 && e.rulesAUC < e.auc, "ensemble AUC \(e.auc), points model alone \(e.rulesAUC)")
+        #expect(e.ece < 0.1)
+        #expect(e.ensemble.components.map(\.name) == ["fit", "propensity"] && e.ensemble.components.allSatisfy { $0.weight > 0 })
+        // Written as the bench's --ensemble --out writes it, the directory loads as a Decider configuration
+        // and gives the same probabilities on the held-out rows.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-xeducation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try r.model.artifactData().write(to: dir.appendingPathComponent("lr.json"))
+        try Data(e.rulesYAML.utf8).write(to: dir.appendingPathComponent("fit-rules.yaml"))
+        try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
+        try Data(XEducation.ensembleScoringYAML(r.scoringConfiguration).utf8).write(to: dir.appendingPathComponent("scoring.yaml"))
+        try Data(DecisionFixtures.routingYAML.utf8).write(to: dir.appendingPathComponent("routing.yaml"))
+        let loaded = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("scoring.yaml"),
+                                                    routingRules: dir.appendingPathComponent("routing.yaml"))
+        let d = r.holdout.schema.count
+        var differing = 0
+        r.holdout.rows.withUnsafeBufferPointer { buf in
+            for i in 0..<r.holdout.count {
+                let x = UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])
+                if loaded.ensemble.probability(x) != e.ensemble.probability(x) { differing += 1 }
+            }
+        }
+        #expect(differing == 0)
+        #expect(loaded.modelVersion != config.modelVersion)
     }
 }

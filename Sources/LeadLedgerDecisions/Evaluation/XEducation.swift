@@ -145,6 +145,9 @@ public enum XEducation {
         public var ece: Double
         public var model: LogisticRegression
         public var scoringConfiguration: ScoringConfiguration
+        /// The training and held-out feature rows (for further models on the same split).
+        public var train: Dataset
+        public var holdout: Dataset
     }
 
     /// Runs the rows through the core, builds feature rows, trains an L2
@@ -242,7 +245,104 @@ public enum XEducation {
                       auc: try Metrics.rocAUC(scores: probs, labels: testLabels),
                       precisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: probs, labels: testLabels),
                       ece: try Metrics.expectedCalibrationError(probabilities: probs, labels: testLabels),
-                      model: model, scoringConfiguration: config)
+                      model: model, scoringConfiguration: config, train: train, holdout: holdout)
+    }
+}
+
+extension XEducation {
+    /// A points model in the HubSpot/Marketo style for the X Education features,
+    /// written by hand (not fitted): occupation and lead origin, email health,
+    /// time on site and page views, CRM contact. Rules on one-hot columns the
+    /// training vocabulary lacks are left out.
+    public static func fitRulesYAML(schema: FeatureSchema) -> String {
+        func rule(_ feature: String, _ condition: String, _ points: Int) -> String? {
+            schema.index(of: feature) == nil ? nil : "      - {feature: \(json(feature)), \(condition), points: \(points)}"
+        }
+        func group(_ header: String, _ rules: [String?]) -> String {
+            let present = rules.compactMap { $0 }
+            return present.isEmpty ? "" : header + "\n    rules:\n" + present.joined(separator: "\n") + "\n"
+        }
+        var s = "name: xeducation-fit\ngroups:\n"
+        s += group("  - name: profile\n    cap: 40\n    floor: -20", [
+            rule("title=Working Professional", #"op: "==", value: 1"#, 30),
+            rule("title=Student", #"op: "==", value: 1"#, -5),
+            rule("lead_source=Lead Add Form", #"op: "==", value: 1"#, 25),
+            rule("lead_source=Reference", #"op: "==", value: 1"#, 20),
+            rule("lead_source=Welingak Website", #"op: "==", value: 1"#, 25),
+            rule("lead_source=Olark Chat", #"op: "==", value: 1"#, -5),
+        ])
+        s += group("  - name: email\n    floor: -25", [
+            rule("email_unsubscribed", #"op: "==", value: 1"#, -15),
+            rule("email_bounced", #"op: "==", value: 1"#, -10),
+            rule("email_spam_reported", #"op: "==", value: 1"#, -10),
+        ])
+        s += group("  - name: engagement\n    cap: 40", [
+            rule("tracks_decayed", #"op: ">=", value: 4"#, 20),
+            rule("tracks_decayed", #"op: ">=", value: 8"#, 10),
+            rule("page_views_decayed", #"op: ">=", value: 5"#, 5),
+            rule("crm_activities_decayed", #"op: ">", value: 0"#, 15),
+            rule("email_replies", #"op: ">", value: 0"#, 10),
+        ])
+        return s
+    }
+
+    /// The ensemble evaluated on the same split: the hand-written points model
+    /// (``fitRulesYAML(schema:)``) and the logistic regression of `report`,
+    /// combined with weights and a bias learned by stacking (an L2 logistic
+    /// regression, C = 1, on the two component outputs of the TRAINING rows,
+    /// converted back to raw weights: `w_c = coef_c / sd_c`, `bias = intercept −
+    /// Σ coef_c·mean_c / sd_c`), then Platt-calibrated on the training rows.
+    /// Metrics are on the held-out rows.
+    public static func stackedEnsemble(_ report: Report) throws -> EnsembleReport {
+        let schema = report.train.schema
+        let rulesYAML = fitRulesYAML(schema: schema)
+        let rules = try RuleModel.load(yaml: rulesYAML, source: "fit-rules.yaml", schema: schema)
+        let d = schema.count
+        func outputs(_ data: Dataset) -> [Double] {
+            data.rows.withUnsafeBufferPointer { buf in
+                (0..<data.count).flatMap { i -> [Double] in
+                    let x = UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])
+                    return [rules.score(x), report.model.margin(x)]
+                }
+            }
+        }
+        let stackSchema = try FeatureSchema(["fit", "propensity"])
+        let stack = try LogisticRegression.train(try Dataset(schema: stackSchema, rows: outputs(report.train), labels: report.train.labels),
+                                                 options: .init(c: 1), range: "xeducation stacking, training rows")
+        let weights = (0..<2).map { stack.coefficients[$0] / stack.scales[$0] }
+        let bias = stack.intercept - (0..<2).reduce(0.0) { $0 + stack.coefficients[$1] * stack.means[$1] / stack.scales[$1] }
+        let ensemble = try Ensemble(schema: schema, components: [
+            EnsembleComponent(name: "fit", model: .rules(rules), weight: weights[0], modelVersion: rules.version.sha256),
+            EnsembleComponent(name: "propensity", model: .logistic(report.model), weight: weights[1], modelVersion: try report.model.version().sha256),
+        ], bias: bias, topK: report.scoringConfiguration.topK, treeExplanation: report.scoringConfiguration.treeExplanation)
+            .calibrated(method: .platt, on: report.train)
+        let holdout = report.holdout
+        let probabilities: [Double] = holdout.rows.withUnsafeBufferPointer { buf in
+            (0..<holdout.count).map { ensemble.probability(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
+        }
+        let ruleScores: [Double] = holdout.rows.withUnsafeBufferPointer { buf in
+            (0..<holdout.count).map { rules.score(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
+        }
+        return EnsembleReport(rulesYAML: rulesYAML, rules: rules, ensemble: ensemble,
+                              rulesAUC: try Metrics.rocAUC(scores: ruleScores, labels: holdout.labels),
+                              auc: try Metrics.rocAUC(scores: probabilities, labels: holdout.labels),
+                              precisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: probabilities, labels: holdout.labels),
+                              ece: try Metrics.expectedCalibrationError(probabilities: probabilities, labels: holdout.labels))
+    }
+
+    /// Result of ``stackedEnsemble(_:)``.
+    public struct EnsembleReport: Sendable {
+        /// The points model's YAML (write it next to the ensemble artifact).
+        public var rulesYAML: String
+        public var rules: RuleModel
+        /// The calibrated ensemble (its ``Ensemble/artifactData()`` is `ensemble.json`).
+        public var ensemble: Ensemble
+        /// Held-out AUC of the points model alone.
+        public var rulesAUC: Double
+        /// Held-out metrics of the ensemble.
+        public var auc: Double
+        public var precisionAtTop20: Double
+        public var ece: Double
     }
 }
 
@@ -297,5 +397,19 @@ extension XEducation {
         }
         s += "model: {kind: logistic_regression, artifact: \(json(artifact))}\ntop_k: \(c.topK)\n"
         return s
+    }
+
+    /// The same configuration with the ensemble of ``stackedEnsemble(_:)``:
+    /// `ensemble.json` combining `fit-rules.yaml` and `lr.json`.
+    public static func ensembleScoringYAML(_ c: ScoringConfiguration) -> String {
+        scoringYAML(c, artifact: "lr.json").replacingOccurrences(of: "model: {kind: logistic_regression, artifact: \"lr.json\"}\n", with: """
+            model:
+              kind: ensemble
+              artifact: ensemble.json
+              components:
+                fit: {kind: rules, artifact: fit-rules.yaml}
+                propensity: {kind: logistic_regression, artifact: lr.json}
+
+            """)
     }
 }
