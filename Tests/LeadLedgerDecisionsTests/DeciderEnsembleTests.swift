@@ -115,15 +115,7 @@ struct DeciderEnsembleTests {
         defer { files.remove() }
         let config = try files.load()
         let names = config.extractor.schema.names
-        let h = try DeciderTreeModelTests.scenario()
-        var r = Replay()
-        r.run(h.log[...], decider: Decider(config))
-        let decided = r.audit.filter { $0["lead_id"] is String && $0["features"] is [String: Any] }
-        #expect(decided.count > 100, "the scenario decides leads")
-        let rows: [[Double?]] = decided.map { a in
-            let f = a["features"] as! [String: Any]
-            return names.map { f[$0] as? Double }
-        }
+        let (decided, rows) = try DeciderTreeModelTests.decidedRecords(config)
         // The XGBoost margins come from the library itself (Python), the other components from their own models.
         let xgb = try DeciderTreeModelTests.reference(kind: "xgb", model: try Data(contentsOf: files.directory.appendingPathComponent("xgb.json")),
                                                       rows: rows, saabas: true)

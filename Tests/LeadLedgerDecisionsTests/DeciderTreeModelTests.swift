@@ -78,6 +78,20 @@ struct DeciderTreeModelTests {
         return files
     }.mapError { FixtureError(message: "\($0)") }
 
+    /// The audit records of the scenario that decided a lead, and their feature
+    /// vectors in schema order (nil: missing).
+    static func decidedRecords(_ config: DecisionConfiguration) throws -> (records: [[String: Any]], rows: [[Double?]]) {
+        var r = Replay()
+        r.run(try scenario().log[...], decider: Decider(config))
+        let decided = r.audit.filter { $0["lead_id"] is String && $0["features"] is [String: Any] }
+        #expect(decided.count > 100, "the scenario decides leads")
+        let names = config.extractor.schema.names
+        return (decided, decided.map { a in
+            let f = a["features"] as! [String: Any]
+            return names.map { f[$0] as? Double }
+        })
+    }
+
     /// What the library says about the audit records' own feature vectors.
     struct Reference { var margin: [Double]; var contributions: [[Double]] }
 
@@ -106,15 +120,7 @@ struct DeciderTreeModelTests {
                                                modelArtifact: try #require(models[artifactName]), modelSource: artifactName,
                                                routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
         let names = config.extractor.schema.names
-        let h = try Self.scenario()
-        var r = Replay()
-        r.run(h.log[...], decider: Decider(config))
-        let decided = r.audit.filter { $0["lead_id"] is String && $0["features"] is [String: Any] }
-        #expect(decided.count > 100, "the scenario decides leads")
-        let rows: [[Double?]] = decided.map { a in
-            let f = a["features"] as! [String: Any]
-            return names.map { f[$0] as? Double }
-        }
+        let (decided, rows) = try Self.decidedRecords(config)
         let ref = try Self.reference(kind: lib, model: try #require(models[lib == "xgb" ? "xgb.json" : "lgb.txt"]), rows: rows,
                                      saabas: explanation == "path")
         try #require(ref.margin.count == decided.count && ref.contributions.count == decided.count)
