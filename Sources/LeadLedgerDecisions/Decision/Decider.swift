@@ -562,7 +562,7 @@ struct Context {
         w.next(#","owner_id":"#); w.optString(prev.ownerID)
         w.next(#","queue":"#); w.string(prev.queue)
         w.next(#","score":"#); w.int(Int64(prev.score))
-        w.next(#","tier":"#); w.string(prev.tier.name)
+        w.next(#","tier":"#); w.tier(prev.tier)
         w.endObject()
     }
 
@@ -648,7 +648,7 @@ struct Context {
         w.next(#","queue":"#); w.string(d.queue)
         writeReasons(ev)
         w.next(core.rulesetRun1); w.int(Int64(ev.score))
-        w.next(#","tier":"#); w.string(d.tier.name)
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
     }
 
@@ -656,19 +656,12 @@ struct Context {
     /// `further_decisions`, `state_hash` chained over every decision's state hash in decision order.
     mutating func writeAudit() {
         let p = entries.lastIndex { $0.lead == primaryLead && $0.full != nil } ?? 0
-        guard let f = entries[p].full else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
-        var further: [[UInt8]] = []
-        further.reserveCapacity(entries.count - 1)
-        for (i, e) in entries.enumerated() where i != p {
-            if let c = e.compact { further.append(c) }
-            else if let ef = e.full {
-                // An earlier decision of the primary lead (an SLA escalation before the event's own decision).
-                writeFurther(lead: e.lead, stateHash: e.stateHash, routingID: e.routingID, ef)
-                further.append(w.take())
-            }
-        }
+        // Moved out (the entries are not read again): no retain and release of every reference in it.
+        var primary: Full?
+        swap(&primary, &entries[p].full)
+        guard let f = primary else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
         var h = FNV64(); h.string("event")
-        for e in entries { h.hex16(e.stateHash) }
+        for i in entries.indices { h.hex16(entries[i].stateHash) }
         let core = decider.core
         let d = f.decision, ev = f.ev
         w.beginObject()
@@ -691,17 +684,25 @@ struct Context {
             let ex = core.configuration.extractor
             ev.row.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
         } else { w.null() }
-        w.next(#","further_decisions":"#); w.beginArray(); for item in further { w.rawValue(item) }; w.endArray()
+        w.next(#","further_decisions":"#); w.beginArray()
+        for i in entries.indices where i != p {
+            if let c = entries[i].compact { w.rawValue(c) }
+            else if let ef = entries[i].full {
+                // An earlier decision of the primary lead (an SLA escalation before the event's own decision), written in place.
+                writeFurther(lead: entries[i].lead, stateHash: entries[i].stateHash, routingID: entries[i].routingID, ef)
+            }
+        }
+        w.endArray()
         w.next(#","gate":"#)
         if let g = f.gate {
             w.beginObject()
-            w.rawKey(#""hysteresis_tier":"#); w.optString(f.previous?.scoreTier.name)
+            w.rawKey(#""hysteresis_tier":"#); if let t = f.previous?.scoreTier { w.tier(t) } else { w.null() }
             w.next(#","review":"#); w.bool(g.review)
-            w.next(#","score_tier":"#); w.string(g.scoreTier.name)
+            w.next(#","score_tier":"#); w.tier(g.scoreTier)
             w.next(#","thresholds":"#); w.rawValue(core.thresholdsJSON)
             w.endObject()
         } else { w.null() }
-        w.next(#","lead_id":"#); w.string(entries[p].lead.description)
+        w.next(#","lead_id":"#); w.leadID(entries[p].lead)
         writeLineage()
         w.next(#","margin":"#); w.double(ev?.margin ?? 0)
         w.next(core.modelRun)
@@ -710,7 +711,7 @@ struct Context {
         w.next(#","routing_decision_id":"#); w.optString(entries[p].routingID)
         w.next(core.rulesetRun2); w.int(Int64(ev?.score ?? d.score))
         w.next(#","state_hash":"#); w.hex16String(h.h)
-        w.next(#","tier":"#); w.string(d.tier.name)
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }
@@ -734,16 +735,16 @@ struct Context {
         w.rawKey(#""change":"#); w.optString(f.change)
         writeComponents(ev)
         w.next(#","disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
-        w.next(#","lead_id":"#); w.string(lead.description)
+        w.next(#","lead_id":"#); w.leadID(lead)
         w.next(#","owner_id":"#)
         writeRoute(f)
         w.next(#","review":"#); w.bool(f.gate?.review ?? false)
         w.next(#","route_changed":"#); w.bool(f.change != nil)
         w.next(#","routing_decision_id":"#); w.optString(routingID)
         w.next(#","score":"#); w.int(Int64(ev?.score ?? d.score))
-        w.next(#","score_tier":"#); w.string(f.gate?.scoreTier.name ?? d.scoreTier.name)
+        w.next(#","score_tier":"#); w.tier(f.gate?.scoreTier ?? d.scoreTier)
         w.next(#","state_hash":"#); w.hex16String(stateHash)
-        w.next(#","tier":"#); w.string(d.tier.name)
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
     }
 
@@ -782,7 +783,7 @@ struct Context {
         w.raw(#","emails":[]"#)
         w.next(#","event_time":"#); w.string(eventTimeText)
         w.raw(#","explanation_base":0"#)
-        w.next(#","lead_id":"#); w.string(lead.description)
+        w.next(#","lead_id":"#); w.leadID(lead)
         writeLineage()
         w.raw(#","margin":0"#)
         w.next(core.modelRun); w.null()
@@ -790,7 +791,7 @@ struct Context {
         w.next(#","queue":"#); w.string(d.queue)
         w.raw(#","reasons":[]"#)
         w.next(core.rulesetRun1); w.int(Int64(d.score))
-        w.next(#","tier":"#); w.string(d.tier.name)
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
     }
 

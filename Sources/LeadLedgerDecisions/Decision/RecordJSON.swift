@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// Fast writer of the stable record encoding: the caller emits object keys in
 /// sorted (UTF-8 byte) order; floats are rounded to ``RecordJSON/decimals``
@@ -347,6 +348,26 @@ public struct RecordJSON: @unchecked Sendable {
         DecisionID.writeHex(v, into: UnsafeMutableBufferPointer(start: p, count: 18), at: 1)
         p[17] = 0x22
         count += 18
+    }
+
+    /// A lead id as a string: the bytes of `string(id.description)` (`"ld_` + 16 lowercase hex digits `"`), no String made.
+    mutating func leadID(_ id: LeadID) {
+        let p = member(21)
+        p[0] = 0x22; p[1] = 0x6C; p[2] = 0x64; p[3] = 0x5F
+        DecisionID.writeHex(id.raw, into: UnsafeMutableBufferPointer(start: p, count: 21), at: 4)
+        p[20] = 0x22
+        count += 21
+    }
+
+    /// A tier's wire name as a string: the bytes of `string(t.name)` from a literal.
+    mutating func tier(_ t: TierCode) {
+        switch t {
+        case .nurture: rawValue(#""nurture""#)
+        case .salesDevelop: rawValue(#""sales_develop""#)
+        case .salesReady: rawValue(#""sales_ready""#)
+        case .review: rawValue(#""review""#)
+        case .disqualified: rawValue(#""disqualified""#)
+        }
     }
 
     mutating func string(_ s: String) {
