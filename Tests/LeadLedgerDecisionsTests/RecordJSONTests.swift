@@ -179,4 +179,43 @@ struct RecordJSONTests {
         #expect(d.finish() == Array("[1,2]\n".utf8))
         #expect(b.bytes == Array("[1,2]".utf8))
     }
+
+    @Test("pre-encoded writes: reasons from a feature's runs, next-key runs, lead ids and tier names equal the general writes")
+    func preEncodedWrites() {
+        let samples = numberSamples(random: 500)
+        let name = Array("engaged_contacts".utf8)
+        var escapedSuffix = RecordJSON()
+        escapedSuffix.escaped(#" (colleagues "engaged" recently)"#)
+        let head = Array(#","feature":"engaged_contacts","text":"engaged_contacts = "#.utf8)
+        let tail = escapedSuffix.bytes + Array(#"","value":"#.utf8)
+        for i in stride(from: 0, to: samples.count - 2, by: 2) {
+            let c = samples[i], v = samples[i + 1]
+            var a = RecordJSON(), b = RecordJSON()
+            a.beginArray(); a.int(1); a.reason(name: name, suffix: escapedSuffix.bytes, contribution: c, value: v); a.endArray()
+            b.beginArray(); b.int(1)
+            head.withUnsafeBufferPointer { h in tail.withUnsafeBufferPointer { t in b.reason(head: h, tail: t, contribution: c, value: v) } }
+            b.endArray()
+            #expect(a.bytes == b.bytes)
+            if a.bytes != b.bytes { return }
+        }
+        var a = RecordJSON(), b = RecordJSON()
+        a.beginObject(); a.rawKey(#""a":"#); a.int(1); a.rawKey(#""b":"#); a.int(2); a.rawKey(#""c":"#); a.beginArray(); a.int(3); a.endArray()
+        a.rawKey(#""d":"#); a.string("x"); a.endObject()
+        b.beginObject(); b.rawKey(#""a":"#); b.int(1); b.next(#","b":"#); b.int(2); b.next(#","c":"#); b.beginArray(); b.int(3); b.endArray()
+        b.next(Array(#","d":"#.utf8)); b.string("x"); b.endObject()
+        #expect(a.bytes == b.bytes)
+        #expect(String(decoding: b.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":[3],"d":"x"}"#)
+        for raw: UInt64 in [0, 1, 0xdead_beef, .max, 0x0123_4567_89ab_cdef] {
+            var x = RecordJSON(), y = RecordJSON()
+            x.beginArray(); x.int(0); x.string(LeadID(raw: raw).description); x.endArray()
+            y.beginArray(); y.int(0); y.leadID(LeadID(raw: raw)); y.endArray()
+            #expect(x.bytes == y.bytes)
+        }
+        for t in TierCode.allCases {
+            var x = RecordJSON(), y = RecordJSON()
+            x.beginArray(); x.string(t.name); x.string(t.name); x.endArray()
+            y.beginArray(); y.tier(t); y.tier(t); y.endArray()
+            #expect(x.bytes == y.bytes)
+        }
+    }
 }
