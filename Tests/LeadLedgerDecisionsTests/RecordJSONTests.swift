@@ -65,7 +65,8 @@ struct RecordJSONTests {
 
     @Test("fixed-key objects: members in order, and skippingZeros leaves out exactly the members written as 0")
     func fixedObjects() {
-        let names = ["a", "b_c", "d\"q", "e"]
+        // Short and long keys (past 32 bytes, and near the blob's end: the writer's block copy and its fallback).
+        let names = ["a", "b_c", "d\"q", "e", "a_rather_long_feature_name_0123456789", "f", "g_h_i_j_k_l_m_n_o_p_q"]
         var blob: [UInt8] = [], starts: [Int] = []
         for (k, n) in names.enumerated() {
             starts.append(blob.count)
@@ -74,16 +75,16 @@ struct RecordJSONTests {
         }
         starts.append(blob.count)
         let samples = numberSamples(random: 2000)
-        for i in stride(from: 0, to: samples.count - 4, by: 3) {
-            let values = Array(samples[i..<i + 4])
+        for i in stride(from: 0, to: samples.count - 7, by: 3) {
+            let values = Array(samples[i..<i + 7])
             for skipping in [false, true] {
                 var w = RecordJSON()
                 w.beginArray()
-                values.withUnsafeBufferPointer { w.fixedObject(keys: blob, keyStarts: starts, order: [2, 0, 3, 1], values: $0, skippingZeros: skipping) }
+                values.withUnsafeBufferPointer { w.fixedObject(keys: blob, keyStarts: starts, order: [2, 0, 3, 1, 6, 4, 5], values: $0, skippingZeros: skipping) }
                 w.endArray()
                 var members: [String] = []
                 // Member k: the k-th key, the value at order[k].
-                for (k, j) in [2, 0, 3, 1].enumerated() where !(skipping && values[j].isFinite && referenceNumberText(values[j]) == "0") {
+                for (k, j) in [2, 0, 3, 1, 6, 4, 5].enumerated() where !(skipping && values[j].isFinite && referenceNumberText(values[j]) == "0") {
                     members.append(String(decoding: RecordJSON.encodedKey(names[k]), as: UTF8.self) + referenceNumberText(values[j]))
                 }
                 #expect(String(decoding: w.bytes, as: UTF8.self) == "[{" + members.joined(separator: ",") + "}]")

@@ -220,7 +220,8 @@ public struct RecordJSON: @unchecked Sendable {
     mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
                               skippingZeros: Bool = false) {
         let count = order.count
-        let out = member(keys.count + 24 * count + 2)
+        // 32 bytes of slack: a key is copied as two 16-byte blocks (see below).
+        let out = member(keys.count + 24 * count + 2 + 32)
         out[0] = 0x7B
         var n = 1
         var members = 0
@@ -233,7 +234,16 @@ public struct RecordJSON: @unchecked Sendable {
                         if skippingZeros, v.isFinite, abs(v * Self.scale) < 0.5 { continue }
                         // Member k > 0 starts with its separator; the first written member drops it.
                         let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
-                        (out + n).update(from: kb.baseAddress! + a, count: len)
+                        if len <= 32 && a + 32 <= kb.count {
+                            // A short key as two unaligned 16-byte blocks (no memmove call); the bytes past
+                            // the key land in the reserved slack and are overwritten by the value.
+                            let src = UnsafeRawPointer(kb.baseAddress! + a), dst = UnsafeMutableRawPointer(out + n)
+                            dst.storeBytes(of: src.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16,
+                                           as: SIMD16<UInt8>.self)
+                        } else {
+                            (out + n).update(from: kb.baseAddress! + a, count: len)
+                        }
                         n += len
                         n += Self.writeNumber(v, to: out + n)
                         members += 1
