@@ -65,7 +65,8 @@ struct RecordJSONTests {
 
     @Test("fixed-key objects: members in order, and skippingZeros leaves out exactly the members written as 0")
     func fixedObjects() {
-        let names = ["a", "b_c", "d\"q", "e"]
+        // Short and long keys (past 32 bytes, and near the blob's end: the writer's block copy and its fallback).
+        let names = ["a", "b_c", "d\"q", "e", "a_rather_long_feature_name_0123456789", "f", "g_h_i_j_k_l_m_n_o_p_q"]
         var blob: [UInt8] = [], starts: [Int] = []
         for (k, n) in names.enumerated() {
             starts.append(blob.count)
@@ -74,16 +75,16 @@ struct RecordJSONTests {
         }
         starts.append(blob.count)
         let samples = numberSamples(random: 2000)
-        for i in stride(from: 0, to: samples.count - 4, by: 3) {
-            let values = Array(samples[i..<i + 4])
+        for i in stride(from: 0, to: samples.count - 7, by: 3) {
+            let values = Array(samples[i..<i + 7])
             for skipping in [false, true] {
                 var w = RecordJSON()
                 w.beginArray()
-                values.withUnsafeBufferPointer { w.fixedObject(keys: blob, keyStarts: starts, order: [2, 0, 3, 1], values: $0, skippingZeros: skipping) }
+                values.withUnsafeBufferPointer { w.fixedObject(keys: blob, keyStarts: starts, order: [2, 0, 3, 1, 6, 4, 5], values: $0, skippingZeros: skipping) }
                 w.endArray()
                 var members: [String] = []
                 // Member k: the k-th key, the value at order[k].
-                for (k, j) in [2, 0, 3, 1].enumerated() where !(skipping && values[j].isFinite && referenceNumberText(values[j]) == "0") {
+                for (k, j) in [2, 0, 3, 1, 6, 4, 5].enumerated() where !(skipping && values[j].isFinite && referenceNumberText(values[j]) == "0") {
                     members.append(String(decoding: RecordJSON.encodedKey(names[k]), as: UTF8.self) + referenceNumberText(values[j]))
                 }
                 #expect(String(decoding: w.bytes, as: UTF8.self) == "[{" + members.joined(separator: ",") + "}]")
@@ -178,5 +179,44 @@ struct RecordJSONTests {
         var d = b
         #expect(d.finish() == Array("[1,2]\n".utf8))
         #expect(b.bytes == Array("[1,2]".utf8))
+    }
+
+    @Test("pre-encoded writes: reasons from a feature's runs, next-key runs, lead ids and tier names equal the general writes")
+    func preEncodedWrites() {
+        let samples = numberSamples(random: 500)
+        let name = Array("engaged_contacts".utf8)
+        var escapedSuffix = RecordJSON()
+        escapedSuffix.escaped(#" (colleagues "engaged" recently)"#)
+        let head = Array(#","feature":"engaged_contacts","text":"engaged_contacts = "#.utf8)
+        let tail = escapedSuffix.bytes + Array(#"","value":"#.utf8)
+        for i in stride(from: 0, to: samples.count - 2, by: 2) {
+            let c = samples[i], v = samples[i + 1]
+            var a = RecordJSON(), b = RecordJSON()
+            a.beginArray(); a.int(1); a.reason(name: name, suffix: escapedSuffix.bytes, contribution: c, value: v); a.endArray()
+            b.beginArray(); b.int(1)
+            head.withUnsafeBufferPointer { h in tail.withUnsafeBufferPointer { t in b.reason(head: h, tail: t, contribution: c, value: v) } }
+            b.endArray()
+            #expect(a.bytes == b.bytes)
+            if a.bytes != b.bytes { return }
+        }
+        var a = RecordJSON(), b = RecordJSON()
+        a.beginObject(); a.rawKey(#""a":"#); a.int(1); a.rawKey(#""b":"#); a.int(2); a.rawKey(#""c":"#); a.beginArray(); a.int(3); a.endArray()
+        a.rawKey(#""d":"#); a.string("x"); a.endObject()
+        b.beginObject(); b.rawKey(#""a":"#); b.int(1); b.next(#","b":"#); b.int(2); b.next(#","c":"#); b.beginArray(); b.int(3); b.endArray()
+        b.next(Array(#","d":"#.utf8)); b.string("x"); b.endObject()
+        #expect(a.bytes == b.bytes)
+        #expect(String(decoding: b.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":[3],"d":"x"}"#)
+        for raw: UInt64 in [0, 1, 0xdead_beef, .max, 0x0123_4567_89ab_cdef] {
+            var x = RecordJSON(), y = RecordJSON()
+            x.beginArray(); x.int(0); x.string(LeadID(raw: raw).description); x.endArray()
+            y.beginArray(); y.int(0); y.leadID(LeadID(raw: raw)); y.endArray()
+            #expect(x.bytes == y.bytes)
+        }
+        for t in TierCode.allCases {
+            var x = RecordJSON(), y = RecordJSON()
+            x.beginArray(); x.string(t.name); x.string(t.name); x.endArray()
+            y.beginArray(); y.tier(t); y.tier(t); y.endArray()
+            #expect(x.bytes == y.bytes)
+        }
     }
 }

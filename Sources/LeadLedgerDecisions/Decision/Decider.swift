@@ -75,12 +75,43 @@ public struct Decider: Sendable {
         let halfLifeMs: Double
         let thresholdsJSON: [UInt8]
         let versionsHash: FNV64
+        /// The constant byte runs of each feature's reason, concatenated in feature
+        /// order: `,"feature":"name"`, `,"text":"name = ` and `suffix","value":`
+        /// (name and meaning suffix escaped). Feature `j`'s runs start at
+        /// `reasonStarts[3j]`, `reasonStarts[3j + 1]`, `reasonStarts[3j + 2]` and end
+        /// at `reasonStarts[3j + 3]` (3 · features + 1 entries).
+        let reasonBlob: [UInt8]
+        let reasonStarts: [Int]
+        /// `,"model_version":"<model version>","owner_id":` (the members between `margin` and `owner_id`'s value).
+        let modelRun: [UInt8]
+        /// `,"ruleset_version":"<ruleset version>","schema_version":1,"score":` (routing records).
+        let rulesetRun1: [UInt8]
+        /// `,"ruleset_version":"<ruleset version>","schema_version":2,"score":` (audit records).
+        let rulesetRun2: [UInt8]
         init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: FNV64) {
             self.configuration = configuration
             self.gate = gate
             self.halfLifeMs = halfLifeMs
             self.thresholdsJSON = thresholdsJSON
             self.versionsHash = versionsHash
+            let ex = configuration.extractor
+            var blob: [UInt8] = [], starts: [Int] = []
+            for j in 0..<ex.schema.count {
+                starts.append(blob.count)
+                blob += Array(#","feature":""#.utf8) + ex.escapedNames[j] + [0x22]
+                starts.append(blob.count)
+                blob += Array(#","text":""#.utf8) + ex.escapedNames[j] + Array(" = ".utf8)
+                starts.append(blob.count)
+                blob += ex.meaningSuffixes[j] + Array(#"","value":"#.utf8)
+            }
+            starts.append(blob.count)
+            reasonBlob = blob
+            reasonStarts = starts
+            func quoted(_ s: String) -> [UInt8] { var w = RecordJSON(); w.rawString(s); return w.bytes }
+            modelRun = Array(#","model_version":"#.utf8) + quoted(configuration.modelVersion) + Array(#","owner_id":"#.utf8)
+            let ruleset = Array(#","ruleset_version":"#.utf8) + quoted(configuration.rulesetVersion)
+            rulesetRun1 = ruleset + Array(#","schema_version":1,"score":"#.utf8)
+            rulesetRun2 = ruleset + Array(#","schema_version":2,"score":"#.utf8)
         }
     }
     let core: Core
@@ -524,14 +555,14 @@ struct Context {
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {
-        w.rawKey(#""previous_decision":"#)
+        w.next(#","previous_decision":"#)
         guard let prev else { w.null(); return }
         w.beginObject()
         w.rawKey(#""decision_id":"#); w.string(prev.decisionID)
-        w.rawKey(#""owner_id":"#); w.optString(prev.ownerID)
-        w.rawKey(#""queue":"#); w.string(prev.queue)
-        w.rawKey(#""score":"#); w.int(Int64(prev.score))
-        w.rawKey(#""tier":"#); w.string(prev.tier.name)
+        w.next(#","owner_id":"#); w.optString(prev.ownerID)
+        w.next(#","queue":"#); w.string(prev.queue)
+        w.next(#","score":"#); w.int(Int64(prev.score))
+        w.next(#","tier":"#); w.tier(prev.tier)
         w.endObject()
     }
 
@@ -545,35 +576,79 @@ struct Context {
         }
     }
 
-    /// The top contributions with their sentences (nonzero ones only).
+    /// The member `,"reasons":[…]`: the top contributions with their sentences (nonzero ones only),
+    /// each from its feature's pre-encoded runs (``Decider/Core/reasonBlob``).
     mutating func writeReasons(_ ev: Evaluation?) {
-        w.rawKey(#""reasons":"#); w.beginArray()
-        if let ev { for j in ev.top where ev.contributions[j] != 0 { writeReason(j, ev: ev) } }
+        w.next(#","reasons":"#); w.beginArray()
+        if let ev {
+            let core = decider.core
+            core.reasonBlob.withUnsafeBufferPointer { blob in
+                core.reasonStarts.withUnsafeBufferPointer { st in
+                    for j in ev.top {
+                        let c = ev.contributions[j]
+                        guard c != 0 else { continue }
+                        let v = ev.row[j]
+                        let f = st[3 * j], t = st[3 * j + 1], x = st[3 * j + 2], e = st[3 * j + 3]
+                        if !ev.paths.isEmpty, let path = ev.paths.first(where: { $0.0 == j })?.1 {
+                            writePathReason(path, contribution: c, value: v, feature: UnsafeBufferPointer(rebasing: blob[f..<t]),
+                                            text: UnsafeBufferPointer(rebasing: blob[t..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]))
+                        } else {
+                            w.reason(head: UnsafeBufferPointer(rebasing: blob[f..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]),
+                                     contribution: c, value: v)
+                        }
+                    }
+                }
+            }
+        }
         w.endArray()
+    }
+
+    /// A reason with a graph path: the feature's runs `feature` (`,"feature":"name"`), `text`
+    /// (`,"text":"name = `) and `tail` (`suffix","value":`) around the path and the numbers.
+    mutating func writePathReason(_ path: [PathStep], contribution c: Double, value v: Double, feature: UnsafeBufferPointer<UInt8>,
+                                  text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>) {
+        w.beginObject()
+        w.rawKey(#""contribution":"#); w.double(c)
+        w.put(feature.baseAddress!, feature.count)
+        w.next(#","graph_path":"#); w.beginArray()
+        for step in path {
+            w.beginObject()
+            w.rawKey(#""edge":"#); w.optString(step.edge?.rawValue)
+            w.next(#","kind":"#); w.string(step.node.kind.rawValue)
+            w.next(#","node":"#); w.string(step.node.name)
+            w.endObject()
+        }
+        w.endArray()
+        // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
+        w.put(text.baseAddress!, text.count)
+        if v.isNaN { w.raw("unknown") } else { w.number(v) }
+        if c >= 0 { w.raw(" raised the log-odds by ") } else { w.raw(" lowered the log-odds by ") }
+        w.number(abs(c))
+        w.next(tail)
+        w.double(v)
+        w.endObject()
     }
 
     /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
     mutating func writeRouting(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, change: String?) {
+        let core = decider.core
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(account)
-        if let change { w.rawKey(#""change":"#); w.string(change) }
+        if let change { w.next(#","change":"#); w.string(change) }
         writeComponents(ev)
-        w.rawKey(#""decision_id":"#); w.string(id)
-        w.rawKey(#""emails":"#); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
-        w.rawKey(#""event_time":"#); w.string(eventTimeText)
-        w.rawKey(#""explanation_base":"#); w.double(ev.base)
-        w.rawKey(#""lead_id":"#); w.string(lead)
+        w.next(#","decision_id":"#); w.string(id)
+        w.next(#","emails":"#); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
+        w.next(#","event_time":"#); w.string(eventTimeText)
+        w.next(#","explanation_base":"#); w.double(ev.base)
+        w.next(#","lead_id":"#); w.string(lead)
         writeLineage()
-        w.rawKey(#""margin":"#); w.double(ev.margin)
-        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
-        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
-        w.rawKey(#""probability":"#); w.double(ev.probability)
-        w.rawKey(#""queue":"#); w.string(d.queue)
+        w.next(#","margin":"#); w.double(ev.margin)
+        w.next(core.modelRun); w.optString(d.ownerID)
+        w.next(#","probability":"#); w.double(ev.probability)
+        w.next(#","queue":"#); w.string(d.queue)
         writeReasons(ev)
-        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
-        w.rawKey(#""schema_version":"#); w.int(1)
-        w.rawKey(#""score":"#); w.int(Int64(ev.score))
-        w.rawKey(#""tier":"#); w.string(d.tier.name)
+        w.next(core.rulesetRun1); w.int(Int64(ev.score))
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
     }
 
@@ -581,73 +656,75 @@ struct Context {
     /// `further_decisions`, `state_hash` chained over every decision's state hash in decision order.
     mutating func writeAudit() {
         let p = entries.lastIndex { $0.lead == primaryLead && $0.full != nil } ?? 0
-        guard let f = entries[p].full else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
-        var further: [[UInt8]] = []
-        further.reserveCapacity(entries.count - 1)
-        for (i, e) in entries.enumerated() where i != p {
-            if let c = e.compact { further.append(c) }
-            else if let ef = e.full {
-                // An earlier decision of the primary lead (an SLA escalation before the event's own decision).
-                writeFurther(lead: e.lead, stateHash: e.stateHash, routingID: e.routingID, ef)
-                further.append(w.take())
-            }
-        }
+        // Moved out (the entries are not read again): no retain and release of every reference in it.
+        var primary: Full?
+        swap(&primary, &entries[p].full)
+        guard let f = primary else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
         var h = FNV64(); h.string("event")
-        for e in entries { h.hex16(e.stateHash) }
-        let ex = decider.core.configuration.extractor
+        for i in entries.indices { h.hex16(entries[i].stateHash) }
+        let core = decider.core
         let d = f.decision, ev = f.ev
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(f.accountID)
-        w.rawKey(#""change":"#); w.optString(f.change)
+        w.next(#","change":"#); w.optString(f.change)
         writeComponents(ev)
-        w.rawKey(#""contributions":"#)
+        w.next(#","contributions":"#)
         if let ev {
+            let ex = core.configuration.extractor
             ev.contributions.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0, skippingZeros: true) }
         } else { w.null() }
-        w.rawKey(#""decision_id":"#); w.string(auditID)
-        w.rawKey(#""disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
-        w.rawKey(#""emails":"#); w.beginArray(); for e in f.emails { w.string(e) }; w.endArray()
-        w.rawKey(#""event_kind":"#); w.string(event.payload.kind)
-        w.rawKey(#""event_time":"#); w.string(eventTimeText)
-        w.rawKey(#""explanation_base":"#); w.double(ev?.base ?? 0)
-        w.rawKey(#""features":"#)
+        w.next(#","decision_id":"#); w.string(auditID)
+        w.next(#","disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
+        w.next(#","emails":"#); w.beginArray(); for e in f.emails { w.string(e) }; w.endArray()
+        w.next(#","event_kind":"#); w.string(event.payload.kind)
+        w.next(#","event_time":"#); w.string(eventTimeText)
+        w.next(#","explanation_base":"#); w.double(ev?.base ?? 0)
+        w.next(#","features":"#)
         if let ev {
+            let ex = core.configuration.extractor
             ev.row.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
         } else { w.null() }
-        w.rawKey(#""further_decisions":"#); w.beginArray(); for item in further { w.rawValue(item) }; w.endArray()
-        w.rawKey(#""gate":"#)
+        w.next(#","further_decisions":"#); w.beginArray()
+        for i in entries.indices where i != p {
+            if let c = entries[i].compact { w.rawValue(c) }
+            else if let ef = entries[i].full {
+                // An earlier decision of the primary lead (an SLA escalation before the event's own decision), written in place.
+                writeFurther(lead: entries[i].lead, stateHash: entries[i].stateHash, routingID: entries[i].routingID, ef)
+            }
+        }
+        w.endArray()
+        w.next(#","gate":"#)
         if let g = f.gate {
             w.beginObject()
-            w.rawKey(#""hysteresis_tier":"#); w.optString(f.previous?.scoreTier.name)
-            w.rawKey(#""review":"#); w.bool(g.review)
-            w.rawKey(#""score_tier":"#); w.string(g.scoreTier.name)
-            w.rawKey(#""thresholds":"#); w.rawValue(decider.thresholdsJSON)
+            w.rawKey(#""hysteresis_tier":"#); if let t = f.previous?.scoreTier { w.tier(t) } else { w.null() }
+            w.next(#","review":"#); w.bool(g.review)
+            w.next(#","score_tier":"#); w.tier(g.scoreTier)
+            w.next(#","thresholds":"#); w.rawValue(core.thresholdsJSON)
             w.endObject()
         } else { w.null() }
-        w.rawKey(#""lead_id":"#); w.string(entries[p].lead.description)
+        w.next(#","lead_id":"#); w.leadID(entries[p].lead)
         writeLineage()
-        w.rawKey(#""margin":"#); w.double(ev?.margin ?? 0)
-        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
+        w.next(#","margin":"#); w.double(ev?.margin ?? 0)
+        w.next(core.modelRun)
         writeRoute(f)
-        w.rawKey(#""route_changed":"#); w.bool(f.change != nil)
-        w.rawKey(#""routing_decision_id":"#); w.optString(entries[p].routingID)
-        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
-        w.rawKey(#""schema_version":"#); w.int(2)
-        w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
-        w.rawKey(#""state_hash":"#); w.hex16String(h.h)
-        w.rawKey(#""tier":"#); w.string(d.tier.name)
+        w.next(#","route_changed":"#); w.bool(f.change != nil)
+        w.next(#","routing_decision_id":"#); w.optString(entries[p].routingID)
+        w.next(core.rulesetRun2); w.int(Int64(ev?.score ?? d.score))
+        w.next(#","state_hash":"#); w.hex16String(h.h)
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }
 
-    /// The members `owner_id` … `reasons` of a decision, adjacent in sorted key
-    /// order in both the audit record's primary decision and a further decision.
+    /// The values from `owner_id`'s on to `reasons` of a decision, adjacent in sorted key
+    /// order in both the audit record's primary decision and a further decision (the caller
+    /// has written the `"owner_id":` key).
     mutating func writeRoute(_ f: Full) {
         let d = f.decision, ev = f.ev
-        w.rawKey(#""owner_id":"#); w.optString(d.ownerID)
+        w.optString(d.ownerID)
         writePrevious(f.previous)
-        w.rawKey(#""probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
-        w.rawKey(#""queue":"#); w.string(d.queue)
+        w.next(#","probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
+        w.next(#","queue":"#); w.string(d.queue)
         writeReasons(ev)
     }
 
@@ -657,53 +734,17 @@ struct Context {
         w.beginObject()
         w.rawKey(#""change":"#); w.optString(f.change)
         writeComponents(ev)
-        w.rawKey(#""disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
-        w.rawKey(#""lead_id":"#); w.string(lead.description)
+        w.next(#","disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
+        w.next(#","lead_id":"#); w.leadID(lead)
+        w.next(#","owner_id":"#)
         writeRoute(f)
-        w.rawKey(#""review":"#); w.bool(f.gate?.review ?? false)
-        w.rawKey(#""route_changed":"#); w.bool(f.change != nil)
-        w.rawKey(#""routing_decision_id":"#); w.optString(routingID)
-        w.rawKey(#""score":"#); w.int(Int64(ev?.score ?? d.score))
-        w.rawKey(#""score_tier":"#); w.string(f.gate?.scoreTier.name ?? d.scoreTier.name)
-        w.rawKey(#""state_hash":"#); w.hex16String(stateHash)
-        w.rawKey(#""tier":"#); w.string(d.tier.name)
-        w.endObject()
-    }
-
-    mutating func writeReason(_ j: Int, ev: Evaluation) {
-        // The two byte arrays only (not a copy of the whole extractor).
-        let core = decider.core
-        let name = core.configuration.extractor.escapedNames[j]
-        let c = ev.contributions[j]
-        let v = ev.row[j]
-        if ev.paths.isEmpty || !ev.paths.contains(where: { $0.0 == j }) {
-            // No graph path: the whole object in one append (same bytes as the member-by-member writes below).
-            w.reason(name: name, suffix: core.configuration.extractor.meaningSuffixes[j], contribution: c, value: v)
-            return
-        }
-        w.beginObject()
-        w.rawKey(#""contribution":"#); w.double(c)
-        w.rawKey(#""feature":"#); w.beginString(); w.append(name); w.endString()
-        if let path = ev.paths.first(where: { $0.0 == j })?.1 {
-            w.rawKey(#""graph_path":"#); w.beginArray()
-            for step in path {
-                w.beginObject()
-                w.rawKey(#""edge":"#); w.optString(step.edge?.rawValue)
-                w.rawKey(#""kind":"#); w.string(step.node.kind.rawValue)
-                w.rawKey(#""node":"#); w.string(step.node.name)
-                w.endObject()
-            }
-            w.endArray()
-        }
-        // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
-        w.rawKey(#""text":"#); w.beginString()
-        w.append(name); w.raw(" = ")
-        if v.isNaN { w.raw("unknown") } else { w.number(v) }
-        if c >= 0 { w.raw(" raised") } else { w.raw(" lowered") }
-        w.raw(" the log-odds by "); w.number(abs(c))
-        w.append(core.configuration.extractor.meaningSuffixes[j])
-        w.endString()
-        w.rawKey(#""value":"#); w.double(v)
+        w.next(#","review":"#); w.bool(f.gate?.review ?? false)
+        w.next(#","route_changed":"#); w.bool(f.change != nil)
+        w.next(#","routing_decision_id":"#); w.optString(routingID)
+        w.next(#","score":"#); w.int(Int64(ev?.score ?? d.score))
+        w.next(#","score_tier":"#); w.tier(f.gate?.scoreTier ?? d.scoreTier)
+        w.next(#","state_hash":"#); w.hex16String(stateHash)
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
     }
 
@@ -733,26 +774,24 @@ struct Context {
 
     /// The routing record of a closed route (merged away or erased).
     mutating func writeClosedRouting(id: String, lead: LeadID, d: LeadDecision, change: String) {
+        let core = decider.core
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
-        w.rawKey(#""change":"#); w.string(change)
+        w.next(#","change":"#); w.string(change)
         writeComponents(nil)
-        w.rawKey(#""decision_id":"#); w.string(id)
-        w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
-        w.rawKey(#""event_time":"#); w.string(eventTimeText)
-        w.rawKey(#""explanation_base":"#); w.double(0)
-        w.rawKey(#""lead_id":"#); w.string(lead.description)
+        w.next(#","decision_id":"#); w.string(id)
+        w.raw(#","emails":[]"#)
+        w.next(#","event_time":"#); w.string(eventTimeText)
+        w.raw(#","explanation_base":0"#)
+        w.next(#","lead_id":"#); w.leadID(lead)
         writeLineage()
-        w.rawKey(#""margin":"#); w.double(0)
-        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
-        w.rawKey(#""owner_id":"#); w.null()
-        w.rawKey(#""probability":"#); w.double(Double(d.score) / 100)
-        w.rawKey(#""queue":"#); w.string(d.queue)
-        w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
-        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
-        w.rawKey(#""schema_version":"#); w.int(1)
-        w.rawKey(#""score":"#); w.int(Int64(d.score))
-        w.rawKey(#""tier":"#); w.string(d.tier.name)
+        w.raw(#","margin":0"#)
+        w.next(core.modelRun); w.null()
+        w.next(#","probability":"#); w.double(Double(d.score) / 100)
+        w.next(#","queue":"#); w.string(d.queue)
+        w.raw(#","reasons":[]"#)
+        w.next(core.rulesetRun1); w.int(Int64(d.score))
+        w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
     }
 

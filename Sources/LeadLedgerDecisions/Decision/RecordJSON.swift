@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 
 /// Fast writer of the stable record encoding: the caller emits object keys in
 /// sorted (UTF-8 byte) order; floats are rounded to ``RecordJSON/decimals``
@@ -160,6 +161,7 @@ public struct RecordJSON: @unchecked Sendable {
     }
 
     /// Writes `v` in the record's number format at `p` (at most 24 bytes) and returns the byte count.
+    /// (Wrapping arithmetic: every index and digit stays far inside the integer range.)
     @inline(__always)
     static func writeNumber(_ v: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         // |v| < 9e12, so |v * scale| < 9e18 < 2^63: `roundedAway` applies.
@@ -167,25 +169,46 @@ public struct RecordJSON: @unchecked Sendable {
         let s = roundedAway(v * scale)
         if s == 0 { p[0] = 0x30; return 1 }
         let m = s.magnitude
-        var whole = m / 1_000_000
-        var frac = m % 1_000_000
+        let whole = m / 1_000_000
+        let frac = Int(truncatingIfNeeded: m &- whole &* 1_000_000)
         var n = 0
         if s < 0 { p[0] = 0x2D; n = 1 }
-        var wholeDigits = 1
-        var t = whole
-        while t >= 10 { t /= 10; wholeDigits += 1 }
-        var i = n + wholeDigits
-        repeat { i -= 1; p[i] = UInt8(truncatingIfNeeded: whole % 10) + 0x30; whole /= 10 } while whole > 0
-        n += wholeDigits
+        n &+= writeWhole(whole, to: p + n)
         if frac != 0 {
-            var digits = 6
-            while frac % 10 == 0 { frac /= 10; digits -= 1 }
+            // All six fractional digits (three digit pairs), then the trailing zeros dropped.
+            let pairs: StaticString = Self.digitPairs
+            let d = pairs.utf8Start
+            let a = frac / 10_000, r = frac &- a &* 10_000, b = r / 100, c = r &- b &* 100
             p[n] = 0x2E
-            var j = n + digits
-            for _ in 0..<digits { p[j] = UInt8(truncatingIfNeeded: frac % 10) + 0x30; frac /= 10; j -= 1 }
-            n += digits + 1
+            p[n &+ 1] = d[a &* 2]; p[n &+ 2] = d[a &* 2 &+ 1]
+            p[n &+ 3] = d[b &* 2]; p[n &+ 4] = d[b &* 2 &+ 1]
+            p[n &+ 5] = d[c &* 2]; p[n &+ 6] = d[c &* 2 &+ 1]
+            var last = n &+ 6
+            while p[last] == 0x30 { last &-= 1 }  // stops at a nonzero digit (frac != 0)
+            n = last &+ 1
         }
         return n
+    }
+
+    /// "00" "01" … "99": the two digits of every number below 100.
+    @inline(__always) static var digitPairs: StaticString { "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" }
+
+    /// The decimal digits of `w` at `p`; returns their number.
+    @inline(__always)
+    static func writeWhole(_ w: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        if w < 10 { p[0] = UInt8(truncatingIfNeeded: w) &+ 0x30; return 1 }
+        if w < 100 {
+            let pairs: StaticString = Self.digitPairs
+            let i = Int(truncatingIfNeeded: w) &* 2
+            p[0] = pairs.utf8Start[i]; p[1] = pairs.utf8Start[i &+ 1]
+            return 2
+        }
+        var digits = 3
+        var t = w / 1000
+        while t > 0 { t /= 10; digits &+= 1 }
+        var i = digits, x = w
+        repeat { i &-= 1; p[i] = UInt8(truncatingIfNeeded: x % 10) &+ 0x30; x /= 10 } while x > 0
+        return digits
     }
 
     /// Writes an object with fixed keys in one pass: member `k` is the bytes
@@ -197,7 +220,8 @@ public struct RecordJSON: @unchecked Sendable {
     mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
                               skippingZeros: Bool = false) {
         let count = order.count
-        let out = member(keys.count + 24 * count + 2)
+        // 32 bytes of slack: a key is copied as two 16-byte blocks (see below).
+        let out = member(keys.count + 24 * count + 2 + 32)
         out[0] = 0x7B
         var n = 1
         var members = 0
@@ -210,7 +234,16 @@ public struct RecordJSON: @unchecked Sendable {
                         if skippingZeros, v.isFinite, abs(v * Self.scale) < 0.5 { continue }
                         // Member k > 0 starts with its separator; the first written member drops it.
                         let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
-                        (out + n).update(from: kb.baseAddress! + a, count: len)
+                        if len <= 32 && a + 32 <= kb.count {
+                            // A short key as two unaligned 16-byte blocks (no memmove call); the bytes past
+                            // the key land in the reserved slack and are overwritten by the value.
+                            let src = UnsafeRawPointer(kb.baseAddress! + a), dst = UnsafeMutableRawPointer(out + n)
+                            dst.storeBytes(of: src.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16,
+                                           as: SIMD16<UInt8>.self)
+                        } else {
+                            (out + n).update(from: kb.baseAddress! + a, count: len)
+                        }
                         n += len
                         n += Self.writeNumber(v, to: out + n)
                         members += 1
@@ -254,6 +287,53 @@ public struct RecordJSON: @unchecked Sendable {
         count += n
     }
 
+    /// The same bytes as ``reason(name:suffix:contribution:value:)`` from a feature's
+    /// pre-encoded runs: `head` = `,"feature":"name","text":"name = ` and
+    /// `tail` = `suffix","value":` (one capacity check, numbers and separators only).
+    @inline(__always)
+    mutating func reason(head: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double) {
+        let o = member(head.count &+ tail.count &+ 160)
+        var n = 0
+        @inline(__always) func put(_ s: StaticString) {
+            (o + n).update(from: s.utf8Start, count: s.utf8CodeUnitCount); n &+= s.utf8CodeUnitCount
+        }
+        @inline(__always) func put(_ b: UnsafeBufferPointer<UInt8>) {
+            if let p = b.baseAddress { (o + n).update(from: p, count: b.count) }
+            n &+= b.count
+        }
+        put(#"{"contribution":"#)
+        n &+= Self.writeNumber(c, to: o + n)
+        put(head)
+        if v.isNaN { put("unknown") } else { n &+= Self.writeNumber(v, to: o + n) }
+        if c >= 0 { put(" raised the log-odds by ") } else { put(" lowered the log-odds by ") }
+        n &+= Self.writeNumber(abs(c), to: o + n)
+        put(tail)
+        n &+= Self.writeNumber(v, to: o + n)
+        o[n] = 0x7D
+        count += n &+ 1
+    }
+
+    /// The next member's key of an object that already has a member: `run` is
+    /// `,"key":` (its separator included; any constant members before the key may
+    /// precede it). Same bytes as ``rawKey(_:)-(StaticString)`` there, without the separator bookkeeping.
+    @inline(__always) mutating func next(_ run: StaticString) {
+        assert(depth > 0 && hasMember & (1 << UInt64(depth - 1)) != 0, "next(_:) follows a member")
+        let n = run.utf8CodeUnitCount
+        reserve(n).update(from: run.utf8Start, count: n)
+        count += n
+        afterKey()
+    }
+    /// As ``next(_:)-(StaticString)`` with a pre-encoded run (e.g. constant members, then `,"key":`).
+    @inline(__always) mutating func next(_ run: UnsafeBufferPointer<UInt8>) {
+        assert(depth > 0 && hasMember & (1 << UInt64(depth - 1)) != 0, "next(_:) follows a member")
+        if let p = run.baseAddress { put(p, run.count) }
+        afterKey()
+    }
+    /// As ``next(_:)-(StaticString)`` with a pre-encoded run held in an array.
+    @inline(__always) mutating func next(_ run: [UInt8]) {
+        run.withUnsafeBufferPointer { next($0) }
+    }
+
     /// The member `"components":{"account":a,"engagement":e,"fit":f,"intent":i,"propensity":p}`
     /// in one piece (same bytes as `rawKey`, `beginObject()`, five `rawKey`/`double`, `endObject()`).
     mutating func components(account a: Double, engagement e: Double, fit f: Double, intent i: Double, propensity p: Double) {
@@ -278,6 +358,26 @@ public struct RecordJSON: @unchecked Sendable {
         DecisionID.writeHex(v, into: UnsafeMutableBufferPointer(start: p, count: 18), at: 1)
         p[17] = 0x22
         count += 18
+    }
+
+    /// A lead id as a string: the bytes of `string(id.description)` (`"ld_` + 16 lowercase hex digits `"`), no String made.
+    mutating func leadID(_ id: LeadID) {
+        let p = member(21)
+        p[0] = 0x22; p[1] = 0x6C; p[2] = 0x64; p[3] = 0x5F
+        DecisionID.writeHex(id.raw, into: UnsafeMutableBufferPointer(start: p, count: 21), at: 4)
+        p[20] = 0x22
+        count += 21
+    }
+
+    /// A tier's wire name as a string: the bytes of `string(t.name)` from a literal.
+    mutating func tier(_ t: TierCode) {
+        switch t {
+        case .nurture: rawValue(#""nurture""#)
+        case .salesDevelop: rawValue(#""sales_develop""#)
+        case .salesReady: rawValue(#""sales_ready""#)
+        case .review: rawValue(#""review""#)
+        case .disqualified: rawValue(#""disqualified""#)
+        }
     }
 
     mutating func string(_ s: String) {
@@ -306,7 +406,7 @@ public struct RecordJSON: @unchecked Sendable {
         }
     }
     /// Appends a pre-encoded `"key":` literal (after the separator).
-    mutating func rawKey(_ encoded: StaticString) {
+    @inline(__always) mutating func rawKey(_ encoded: StaticString) {
         rawValue(encoded)
         afterKey()
     }
@@ -317,7 +417,11 @@ public struct RecordJSON: @unchecked Sendable {
     /// Appends already escaped bytes (inside a string being written piecewise).
     mutating func append(_ encoded: [UInt8]) { put(encoded) }
     /// Appends literal bytes (inside a string being written piecewise; must need no escaping).
-    mutating func raw(_ s: StaticString) { put(s) }
+    @inline(__always) mutating func raw(_ s: StaticString) {
+        let n = s.utf8CodeUnitCount
+        reserve(n).update(from: s.utf8Start, count: n)
+        count += n
+    }
     /// Opens a string value written piecewise (``raw(_:)``, ``escaped(_:)``, ``number(_:)``), closed by ``endString()``.
     mutating func beginString() { comma(); put(0x22) }
     mutating func endString() { put(0x22) }
