@@ -360,11 +360,13 @@ struct Context {
         let id = ledger.id(of: handle)
         if ledger.isErased(handle) { close(id, change: "erased", state: &state); return }
         let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
-        // One lookup: the lead's state is read in place (no LeadState copy) and its decision is written
-        // back through the same index (nothing below inserts into or removes from `state.leads`).
+        // One lookup: the lead's state is read in place (no LeadState copy); its decision is moved out
+        // and the new one written back through the same index below (nothing in between inserts into
+        // or removes from `state.leads`, or reads this lead's decision from it).
         let slot = state.leads.index(forKey: id)
-        let activity = slot.map { state.leads.values[$0].activity } ?? LeadActivity()
-        let stored = slot.flatMap { state.leads.values[$0].decision }
+        var activity = LeadActivity()
+        var stored: LeadDecision?
+        if let slot { state.leads.values[slot].takeDecision(activity: &activity, decision: &stored) }
         let prev = stored?.closed == true ? nil : stored
         var ev = evaluate(lead, account, activity, &state)
         if let account {
@@ -428,7 +430,7 @@ struct Context {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let idText = id.description
+        let idText = routeChanged ? id.description : ""  // the lead id text is only written into a routing record
         let routeID: String? = !routeChanged ? nil : escalateDeadline != nil
             ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
             : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
@@ -446,13 +448,15 @@ struct Context {
                                     escalated: escalated, closed: false, slaDeadline: deadline)
         let stateHash = hashState(id: id, ev: ev, prev: prev, activity: activity)
         if let slot { state.leads.values[slot].decision = decision } else { state.leads[id, default: LeadState()].decision = decision }
-        let emails = emailsOf(lead)
+        // The emails are written only by a routing record and by the audit record's primary decision
+        // (a further decision has none): collected only when this decision may be either (as `record`).
+        let emails = routeID != nil || id == primaryLead || entries.isEmpty ? emailsOf(lead) : []
         if let routeID {
             writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change)
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
         }
         record(id, stateHash: stateHash, routingID: routeID,
-               Full(decision: decision, previous: prev, change: change, accountID: account?.id.rawValue, emails: emails, ev: ev, gate: g))
+               Full(decision: decision, previous: prev, change: change, accountID: account?.id.rawValue, emails: emails, ev: consume ev, gate: g))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
