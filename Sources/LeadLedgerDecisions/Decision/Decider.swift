@@ -365,9 +365,8 @@ struct Context {
         // or removes from `state.leads`, or reads this lead's decision from it).
         let slot = state.leads.index(forKey: id)
         var activity = LeadActivity()
-        var stored: LeadDecision?
-        if let slot { state.leads.values[slot].takeDecision(activity: &activity, decision: &stored) }
-        let prev = stored?.closed == true ? nil : stored
+        var prev: LeadDecision?  // the previous open decision (a closed route has none)
+        if let slot { state.leads.values[slot].takeOpenDecision(activity: &activity, decision: &prev) }
         var ev = evaluate(lead, account, activity, &state)
         if let account {
             for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
@@ -456,7 +455,8 @@ struct Context {
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
         }
         record(id, stateHash: stateHash, routingID: routeID,
-               Full(decision: decision, previous: prev, change: change, accountID: account?.id.rawValue, emails: emails, ev: consume ev, gate: g))
+               Full(decision: consume decision, previous: consume prev, change: change, accountID: account?.id.rawValue, emails: emails,
+                    ev: consume ev, gate: g))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account

@@ -33,11 +33,11 @@ public struct LeadState: Sendable, Equatable {
     public var decision: LeadDecision?
     public init() {}
 
-    /// Copies the activity out and moves the decision out (leaving nil), without copying the whole
-    /// state: the decider reads a lead's state in place this way and writes the new decision back.
-    mutating func takeDecision(activity a: inout LeadActivity, decision d: inout LeadDecision?) {
+    /// Copies the activity out and moves an open decision out (leaving nil; a closed one stays), without
+    /// copying the whole state: the decider reads a lead's state in place this way and writes the new decision back.
+    mutating func takeOpenDecision(activity a: inout LeadActivity, decision d: inout LeadDecision?) {
         a = activity
-        swap(&d, &decision)
+        if decision?.closed != true { swap(&d, &decision) }
     }
 }
 
