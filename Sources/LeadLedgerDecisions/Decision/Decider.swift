@@ -75,12 +75,15 @@ public struct Decider: Sendable {
         let halfLifeMs: Double
         let thresholdsJSON: [UInt8]
         let versionsHash: FNV64
+        /// The round-robin state keys (`territory \u{1F} owner`), per territory per owner, built once.
+        let roundRobinKeys: [[String]]
         init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: FNV64) {
             self.configuration = configuration
             self.gate = gate
             self.halfLifeMs = halfLifeMs
             self.thresholdsJSON = thresholdsJSON
             self.versionsHash = versionsHash
+            roundRobinKeys = configuration.routing.territories.map { t in t.owners.map { t.name + "\u{1F}" + $0.id } }
         }
     }
     let core: Core
@@ -474,17 +477,20 @@ struct Context {
         }
         let country = lead.value(.country) ?? account?.country
         let employees = lead.value(.employees).flatMap { Double($0) } ?? account?.employees.map(Double.init)
-        guard let t = rules.territories.first(where: { $0.matches(country: country, employees: employees) }) else {
+        let uppercasedCountry = country?.uppercased()  // once, not per territory
+        guard let ti = rules.territories.firstIndex(where: { $0.matches(uppercasedCountry: uppercasedCountry, employees: employees) }) else {
             queue = rules.overflowQueue
             return (nil, false)
         }
+        let t = rules.territories[ti]
+        let keys = decider.core.roundRobinKeys[ti]
         // Keep the current owner while it still serves the lead's territory.
         if let current, t.owners.contains(where: { $0.id == current }) { return (current, true) }
         var total: Int64 = 0
         var best = -1
         var bestWeight = Int64.min
         for (i, o) in t.owners.enumerated() where o.id == held || state.ownerLoad[o.id, default: 0] < o.capacity {
-            let key = t.name + "\u{1F}" + o.id
+            let key = keys[i]
             let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
             state.roundRobin[key] = cur
             total += Int64(o.weight)
@@ -495,7 +501,7 @@ struct Context {
             return (nil, false)
         }
         let chosen = t.owners[best].id
-        state.roundRobin[t.name + "\u{1F}" + chosen]! -= total
+        state.roundRobin[keys[best]]! -= total
         if held != chosen { state.ownerLoad[chosen, default: 0] += 1 }
         return (chosen, true)
     }
