@@ -287,8 +287,16 @@ public struct EnsembleDecision: Sendable, Equatable {
 /// ``evaluate(_:)`` fills the internal buffers; read them through
 /// ``componentContributions``, ``featureContributions`` and ``topFeatureIndices``.
 public struct EnsembleScorer: Sendable {
+    /// The ensemble behind one reference: ``evaluate(_:)`` reads it in place
+    /// (a copy of the `Ensemble` struct would retain each of its arrays).
+    /// Sendable as a final class with one `let` of a Sendable type.
+    final class Box: Sendable {
+        let ensemble: Ensemble
+        init(_ ensemble: Ensemble) { self.ensemble = ensemble }
+    }
+    private let box: Box
     /// The ensemble this scorer evaluates.
-    public let ensemble: Ensemble
+    public var ensemble: Ensemble { box.ensemble }
     /// `weight × output` per component after the last ``evaluate(_:)``.
     public private(set) var componentContributions: [Double]
     /// Raw output per component after the last ``evaluate(_:)``.
@@ -305,7 +313,7 @@ public struct EnsembleScorer: Sendable {
 
     /// Allocates the buffers for `ensemble` (one scorer per thread).
     public init(_ ensemble: Ensemble) {
-        self.ensemble = ensemble
+        box = Box(ensemble)
         let d = ensemble.schema.count
         componentContributions = [Double](repeating: 0, count: ensemble.components.count)
         componentOutputs = componentContributions
@@ -328,18 +336,18 @@ public struct EnsembleScorer: Sendable {
     /// order, features in schema order.
     @inline(__always)
     public mutating func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
-        let e = ensemble
-        let d = e.schema.count
-        var z = e.bias
-        var base = e.bias
+        let box = self.box  // one retain; the ensemble is read through it in place
+        let d = box.ensemble.schema.count
+        var z = box.ensemble.bias
+        var base = box.ensemble.bias
         var treeIndex = 0
         featureContributions.withUnsafeMutableBufferPointer { fc in
             for j in 0..<d { fc[j] = 0 }
             scratch.withUnsafeMutableBufferPointer { s in
-                for c in 0..<e.components.count {
-                    let w = e.components[c].weight
+                for c in 0..<box.ensemble.components.count {
+                    let w = box.ensemble.components[c].weight
                     let out: Double
-                    switch e.components[c].model {
+                    switch box.ensemble.components[c].model {
                     case let .rules(m):
                         out = perRule.withUnsafeMutableBufferPointer { pr in m.score(x, perRule: pr) }
                         var r = 0
@@ -354,16 +362,16 @@ public struct EnsembleScorer: Sendable {
                         base += w * m.intercept
                         for j in 0..<d { fc[j] += w * s[j] }
                     case let .trees(m):
-                        switch e.treeExplanation {
+                        switch box.ensemble.treeExplanation {
                         case .treeSHAP: out = m.shap(x, into: s, workspace: &workspaces[treeIndex])
-                        case .treeSHAPTable: out = e.shapTables[c]!.shap(x, into: s, workspace: &workspaces[treeIndex])
+                        case .treeSHAPTable: out = box.ensemble.shapTables[c]!.shap(x, into: s, workspace: &workspaces[treeIndex])
                         case .pathAttribution: out = m.pathAttribution(x, into: s)
                         }
                         treeIndex += 1
                         base += w * m.expectedMargin
                         for j in 0..<d { fc[j] += w * s[j] }
                     case .feature:
-                        let i = e.featureIndex[c]
+                        let i = box.ensemble.featureIndex[c]
                         out = x[i].isNaN ? 0 : x[i]
                         fc[i] += w * out
                     }
@@ -373,10 +381,10 @@ public struct EnsembleScorer: Sendable {
                     z += contribution
                 }
             }
-            TopContributions.indices(UnsafeBufferPointer(fc), k: e.topK, into: &topFeatureIndices)
+            TopContributions.indices(UnsafeBufferPointer(fc), k: box.ensemble.topK, into: &topFeatureIndices)
         }
         featureBase = base
-        let p = e.calibration.probability(z)
+        let p = box.ensemble.calibration.probability(z)
         return (z, p, Ensemble.score(probability: p))
     }
 

@@ -98,16 +98,22 @@ public enum TopContributions {
     public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, into result: inout [Int]) {
         result.removeAll(keepingCapacity: true)
         guard k > 0 else { return }
-        for i in 0..<values.count {
-            let m = abs(values[i])
-            guard m > 0 else { continue }
-            if result.count == k {
-                guard m > abs(values[result[k - 1]]) else { continue }
-                result.removeLast()
+        // Selected in a stack buffer (no array bookkeeping per candidate), then appended at once.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { top in
+            var count = 0
+            for i in 0..<values.count {
+                let m = abs(values[i])
+                guard m > 0 else { continue }
+                if count == k {
+                    guard m > abs(values[top[k - 1]]) else { continue }
+                    count -= 1
+                }
+                var pos = count
+                while pos > 0 && abs(values[top[pos - 1]]) < m { top[pos] = top[pos - 1]; pos -= 1 }
+                top[pos] = i
+                count += 1
             }
-            var pos = result.count
-            while pos > 0 && abs(values[result[pos - 1]]) < m { pos -= 1 }
-            result.insert(i, at: pos)
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: top[0..<count]))
         }
     }
 }

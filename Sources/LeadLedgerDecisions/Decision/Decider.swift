@@ -88,6 +88,8 @@ public struct Decider: Sendable {
         let rulesetRun1: [UInt8]
         /// `,"ruleset_version":"<ruleset version>","schema_version":2,"score":` (audit records).
         let rulesetRun2: [UInt8]
+        /// The round-robin state keys (`territory \u{1F} owner`), per territory per owner, built once.
+        let roundRobinKeys: [[String]]
         init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: FNV64) {
             self.configuration = configuration
             self.gate = gate
@@ -112,6 +114,7 @@ public struct Decider: Sendable {
             let ruleset = Array(#","ruleset_version":"#.utf8) + quoted(configuration.rulesetVersion)
             rulesetRun1 = ruleset + Array(#","schema_version":1,"score":"#.utf8)
             rulesetRun2 = ruleset + Array(#","schema_version":2,"score":"#.utf8)
+            roundRobinKeys = configuration.routing.territories.map { t in t.owners.map { t.name + "\u{1F}" + $0.id } }
         }
     }
     let core: Core
@@ -201,6 +204,42 @@ public struct Decider: Sendable {
         if ctx.entries.isEmpty { ctx.auditNoLead(state: state) } else { ctx.writeAudit() }
         ctx.out.decisions = ctx.entries.count
         return ctx.out
+    }
+}
+
+extension FNV64 {
+    /// The FNV prime to the power `k` (0...8), wrapping: `k` zero bytes are `h = h &* p^k`,
+    /// since `(h ^ 0) &* p == h &* p`.
+    @inline(__always) static func primePower(_ k: Int) -> UInt64 {
+        switch k {
+        case 0: 0x0000_0000_0000_0001
+        case 1: 0x0000_0100_0000_01B3
+        case 2: 0x0003_6600_0002_E329
+        case 3: 0x08A9_7B00_04E7_FEAB
+        case 4: 0x9FFA_AC08_5635_BC91
+        case 5: 0x0CAE_E32A_7D4F_6A63
+        case 6: 0xDC96_6432_EDF1_C639
+        case 7: 0xC552_7B8A_51D3_D2DB
+        default: 0x1EFA_C709_0AEF_4A21
+        }
+    }
+
+    /// The same hash as ``u64(_:)``, with the zero bytes at the word's two ends folded into
+    /// one multiplication each (small integers, and doubles with short mantissas, are mostly zero bytes).
+    @inline(__always) mutating func u64FoldingZeroRuns(_ v: UInt64) {
+        if v == 0 { h = h &* Self.primePower(8); return }
+        let leading = v.leadingZeroBitCount >> 3, trailing = v.trailingZeroBitCount >> 3
+        h = h &* Self.primePower(leading)
+        var shift = 56 - 8 * leading
+        while shift >= 8 * trailing { byte(UInt8(truncatingIfNeeded: v >> UInt64(shift))); shift -= 8 }
+        h = h &* Self.primePower(trailing)
+    }
+
+    /// The same hash as ``string(_:)``, reading the string's UTF-8 storage directly.
+    @inline(__always) mutating func contiguousString(_ s: String) {
+        var s = s
+        s.withUTF8 { for b in $0 { byte(b) } }
+        byte(0xFF)
     }
 }
 
@@ -355,9 +394,14 @@ struct Context {
         let id = ledger.id(of: handle)
         if ledger.isErased(handle) { close(id, change: "erased", state: &state); return }
         let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
-        let ls = state.leads[id] ?? LeadState()
-        let prev = ls.decision?.closed == true ? nil : ls.decision
-        var ev = evaluate(lead, account, ls.activity, &state)
+        // One lookup: the lead's state is read in place (no LeadState copy); its decision is moved out
+        // and the new one written back through the same index below (nothing in between inserts into
+        // or removes from `state.leads`, or reads this lead's decision from it).
+        let slot = state.leads.index(forKey: id)
+        var activity = LeadActivity()
+        var prev: LeadDecision?  // the previous open decision (a closed route has none)
+        if let slot { state.leads.values[slot].takeOpenDecision(activity: &activity, decision: &prev) }
+        var ev = evaluate(lead, account, activity, &state)
         if let account {
             for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
                 && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN {
@@ -419,7 +463,7 @@ struct Context {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let idText = id.description
+        let idText = routeChanged ? id.description : ""  // the lead id text is only written into a routing record
         let routeID: String? = !routeChanged ? nil : escalateDeadline != nil
             ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
             : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
@@ -435,15 +479,18 @@ struct Context {
         let decision = LeadDecision(decisionID: routeID ?? (prev?.decisionID ?? auditID), tier: tier, scoreTier: g.scoreTier,
                                     queue: queue, ownerID: owner, holdsCapacity: holds, score: ev.score, overridden: overridden,
                                     escalated: escalated, closed: false, slaDeadline: deadline)
-        let stateHash = hashState(id: id, ev: ev, prev: prev, activity: ls.activity)
-        state.leads[id, default: LeadState()].decision = decision
-        let emails = emailsOf(lead)
+        let stateHash = hashState(id: id, ev: ev, prev: prev, activity: activity)
+        if let slot { state.leads.values[slot].decision = decision } else { state.leads[id, default: LeadState()].decision = decision }
+        // The emails are written only by a routing record and by the audit record's primary decision
+        // (a further decision has none): collected only when this decision may be either (as `record`).
+        let emails = routeID != nil || id == primaryLead || entries.isEmpty ? emailsOf(lead) : []
         if let routeID {
             writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change)
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
         }
         record(id, stateHash: stateHash, routingID: routeID,
-               Full(decision: decision, previous: prev, change: change, accountID: account?.id.rawValue, emails: emails, ev: ev, gate: g))
+               Full(decision: consume decision, previous: consume prev, change: change, accountID: account?.id.rawValue, emails: emails,
+                    ev: consume ev, gate: g))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
@@ -461,17 +508,20 @@ struct Context {
         }
         let country = lead.value(.country) ?? account?.country
         let employees = lead.value(.employees).flatMap { Double($0) } ?? account?.employees.map(Double.init)
-        guard let t = rules.territories.first(where: { $0.matches(country: country, employees: employees) }) else {
+        let uppercasedCountry = country?.uppercased()  // once, not per territory
+        guard let ti = rules.territories.firstIndex(where: { $0.matches(uppercasedCountry: uppercasedCountry, employees: employees) }) else {
             queue = rules.overflowQueue
             return (nil, false)
         }
+        let t = rules.territories[ti]
+        let keys = decider.core.roundRobinKeys[ti]
         // Keep the current owner while it still serves the lead's territory.
         if let current, t.owners.contains(where: { $0.id == current }) { return (current, true) }
         var total: Int64 = 0
         var best = -1
         var bestWeight = Int64.min
         for (i, o) in t.owners.enumerated() where o.id == held || state.ownerLoad[o.id, default: 0] < o.capacity {
-            let key = t.name + "\u{1F}" + o.id
+            let key = keys[i]
             let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
             state.roundRobin[key] = cur
             total += Int64(o.weight)
@@ -482,7 +532,7 @@ struct Context {
             return (nil, false)
         }
         let chosen = t.owners[best].id
-        state.roundRobin[t.name + "\u{1F}" + chosen]! -= total
+        state.roundRobin[keys[best]]! -= total
         if held != chosen { state.ownerLoad[chosen, default: 0] += 1 }
         return (chosen, true)
     }
@@ -522,15 +572,17 @@ struct Context {
     }
 
     func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
+        // The same bytes as `u64`/`string` (the hash is part of the output), fed faster: runs of zero
+        // bytes at either end of a word are one multiplication, strings are read as contiguous UTF-8.
         var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
-        h.u64(id.raw)
-        h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-        for v in ev.row { h.u64(v.bitPattern) }
-        h.u64(UInt64(bitPattern: activity.time))
+        h.u64FoldingZeroRuns(id.raw)
+        h.u64FoldingZeroRuns(UInt64(bitPattern: event.eventTime.milliseconds))
+        ev.row.withUnsafeBufferPointer { for v in $0 { h.u64FoldingZeroRuns(v.bitPattern) } }
+        h.u64FoldingZeroRuns(UInt64(bitPattern: activity.time))
         if let prev {
-            h.string(prev.decisionID); h.byte(prev.tier.rawValue); h.byte(prev.scoreTier.rawValue)
-            h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
-            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
+            h.contiguousString(prev.decisionID); h.byte(prev.tier.rawValue); h.byte(prev.scoreTier.rawValue)
+            h.contiguousString(prev.queue); h.contiguousString(prev.ownerID ?? ""); h.u64FoldingZeroRuns(UInt64(prev.score))
+            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64FoldingZeroRuns(UInt64(bitPattern: prev.slaDeadline ?? -1))
         } else { h.byte(0xEE) }
         return h.h
     }

@@ -32,6 +32,13 @@ public struct LeadState: Sendable, Equatable {
     public var activity = LeadActivity()
     public var decision: LeadDecision?
     public init() {}
+
+    /// Copies the activity out and moves an open decision out (leaving nil; a closed one stays), without
+    /// copying the whole state: the decider reads a lead's state in place this way and writes the new decision back.
+    mutating func takeOpenDecision(activity a: inout LeadActivity, decision d: inout LeadDecision?) {
+        a = activity
+        if decision?.closed != true { swap(&d, &decision) }
+    }
 }
 
 /// An SLA timer: due at `deadline` (event-time ms) for `lead`.
@@ -81,7 +88,11 @@ public struct DecisionState: Sendable, Equatable {
     }
 
     mutating func removeTimer(lead: LeadID, deadline: Int64) {
-        if let i = timers.firstIndex(of: SLATimer(deadline: deadline, lead: lead)) { timers.remove(at: i) }
+        // Binary search: the timers are sorted by (deadline, lead) and unique.
+        let t = SLATimer(deadline: deadline, lead: lead)
+        var lo = 0, hi = timers.count
+        while lo < hi { let m = (lo + hi) / 2; if timers[m] < t { lo = m + 1 } else { hi = m } }
+        if lo < timers.count, timers[lo] == t { timers.remove(at: lo) }
     }
 
     // MARK: Snapshot

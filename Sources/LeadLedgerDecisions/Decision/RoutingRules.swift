@@ -45,7 +45,13 @@ public struct RoutingRules: Sendable, Equatable {
 
         /// Whether a lead with this country and size falls in the territory.
         public func matches(country: String?, employees: Double?) -> Bool {
-            if !countries.isEmpty { guard let c = country?.uppercased(), countries.contains(c) else { return false } }
+            matches(uppercasedCountry: country?.uppercased(), employees: employees)
+        }
+
+        /// As ``matches(country:employees:)`` with the country already upper-cased
+        /// (the decider upper-cases it once for all territories).
+        func matches(uppercasedCountry: String?, employees: Double?) -> Bool {
+            if !countries.isEmpty { guard let c = uppercasedCountry, countries.contains(c) else { return false } }
             if let minEmployees { guard let e = employees, e >= minEmployees else { return false } }
             if let maxEmployees { guard let e = employees, e <= maxEmployees else { return false } }
             return true
