@@ -183,15 +183,18 @@ public struct FeatureExtractor: Sendable {
         let id = ledger.id(of: a)
         let f = ledger.facts(of: a)
         let links = ledger.hierarchyLinks(of: a)
+        // Roles and (without subsidiaries, when every engaged contact is in the window) the engaged
+        // contacts come from the ledger's per-account summary, kept on apply; else the contacts are walked.
         var engaged: [LeadID] = []
-        var roles: UInt8 = 0
-        ledger.forEachContact(of: a) { lead, role, t in
-            roles |= Self.roleBit(role)
-            if !links.hasSubsidiaries, let t, w.contains(EventTime(milliseconds: t)) { engaged.append(lead) }
-        }
+        let roles = ledger.contactRoles(of: a)
         if links.hasSubsidiaries {
             for c in ledger.engagedContacts(of: id, in: w) { engaged.append(c.lead) }
+        } else if let all = ledger.engagedContactIDs(of: a, ifAllWithin: w.lowerBound.milliseconds...w.upperBound.milliseconds) {
+            engaged = all
         } else {
+            ledger.forEachContact(of: a) { lead, _, t in
+                if let t, w.contains(EventTime(milliseconds: t)) { engaged.append(lead) }
+            }
             engaged.sort()
         }
         var hierarchy = 0.0
@@ -262,8 +265,12 @@ public struct FeatureExtractor: Sendable {
         x[I.spamReported] = h.contains(.spamReported) ? 1 : 0
         // Account signals from the graph.
         if let account {
-            var engagedOthers = account.engaged.count
-            for c in account.engaged where c == lead.leadID { engagedOthers -= 1 }
+            // `engaged` is sorted by lead id: the lead's own entries are found by binary search.
+            let me = lead.leadID, engaged = account.engaged
+            var lo = 0, hi = engaged.count
+            while lo < hi { let m = (lo + hi) / 2; if engaged[m] < me { lo = m + 1 } else { hi = m } }
+            var engagedOthers = engaged.count
+            while lo < engaged.count && engaged[lo] == me { engagedOthers -= 1; lo += 1 }
             x[I.engagedContacts] = Double(engagedOthers)
             x[I.coverage] = account.coverage
             x[I.openOpportunities] = account.openOpportunities
