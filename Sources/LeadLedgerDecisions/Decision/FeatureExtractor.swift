@@ -366,7 +366,7 @@ struct LedgerLead: LeadFields {
                 } else {
                     c = .init(email: email, kind: nil, competitor: false)
                 }
-                if memo.emails.count > 100_000 { memo.emails.removeAll(keepingCapacity: true) }
+                if memo.emails.count >= DomainMemo.emailCapacity { memo.emails.removeAll(keepingCapacity: true) }
                 memo.emails[id] = c
             }
             if let k = c.kind { body(k, c.competitor) }
@@ -404,4 +404,9 @@ struct DomainMemo: Sendable {
     /// Email classifications by the address's interned id in the ledger that was read
     /// (checked against the address on use).
     var emails: [UInt32: EmailClass] = [:]
+    /// Entries of ``emails`` before it is cleared: 2^20 (about 48 bytes an entry with the
+    /// table's spare room, so at most ~50 MB per ``DecisionState``; the map holds the
+    /// ledger's own interned address strings, retained, not copies). Was 100,000, which a
+    /// partition with more distinct addresses than that cleared over and over.
+    static let emailCapacity = 1 << 20
 }
