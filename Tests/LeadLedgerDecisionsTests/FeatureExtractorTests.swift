@@ -67,6 +67,11 @@ struct FeatureExtractorTests {
             (.crm, crmLead("L5", at: "2024-04-04T00:00:00Z", #""email":"eve@acme.io","title":"CTO""#)),
             (.crm, crmLead("L3", at: "2024-04-05T00:00:00Z", #""email":"eve@acme.io""#, type: "lead.updated")),
             (.crm, activity("L3", email: "cat@acme.io", kind: "call", at: "2024-04-10T00:00:00Z")),
+            // A subsidiary of A1 (A1's engaged list then spans the hierarchy).
+            (.crm, #"{"event_id":"acc-A3","type":"account.upserted","occurred_at":"2024-04-11T00:00:00Z","source":"salesforce","record_id":"A3","account":{"account_id":"A3","name":"A3","domain":"globex.com","parent_domain":"acme.io"}}"#),
+            (.crm, crmLead("L6", at: "2024-04-11T01:00:00Z", #""email":"fay@globex.com","title":"CEO""#)),
+            (.crm, activity("L6", email: "fay@globex.com", kind: "call", at: "2024-04-12T00:00:00Z")),
+            (.crm, activity("L2", email: "bob@acme.io", kind: "meeting", at: "2024-04-13T00:00:00Z")),
         ]
         for (topic, m) in messages { try h.feed(topic, m) }
         var ledger = Ledger()

@@ -73,12 +73,14 @@ extension Ledger {
         let t = hot[Int(li)].engagement.lastEngaged
         guard a != Self.noIndex, t != old else { return }
         if old == .min { summaryInsertEngaged(li, a, t); return }
-        let s = accounts[Int(a)].summary
-        if old == s.engagedMin || old == s.engagedMax || t == .min {
-            summaryRecomputeBounds(a)
+        let lo = accounts[Int(a)].summary.engagedMin, hi = accounts[Int(a)].summary.engagedMax
+        if t > old {
+            // The usual case (apply and merge only raise it): the greatest follows; the least
+            // changes only when it was this contact's (then it is recomputed).
+            if old == lo { summaryRecomputeBounds(a); return }
+            if t > hi { accounts[Int(a)].summary.engagedMax = t }
         } else {
-            if t < s.engagedMin { accounts[Int(a)].summary.engagedMin = t }
-            if t > s.engagedMax { accounts[Int(a)].summary.engagedMax = t }
+            summaryRecomputeBounds(a)
         }
     }
 
@@ -139,5 +141,42 @@ extension Ledger {
         if s.engagedIDs.isEmpty { return [] }
         guard window.contains(s.engagedMin), window.contains(s.engagedMax) else { return nil }
         return s.engagedIDs
+    }
+
+    /// Calls `body` with each account of the hierarchy rooted at `a` (itself and every
+    /// subsidiary below it, each once; the accounts of `hierarchy(_:)`), in no particular order.
+    func forEachInHierarchy(_ a: UInt32, _ body: (UInt32) -> Void) {
+        if accounts[Int(a)].children.isEmpty { body(a); return }
+        var seen = Set<UInt32>()
+        var stack = [a]
+        while let x = stack.popLast() {
+            guard seen.insert(x).inserted else { continue }
+            body(x)
+            stack.append(contentsOf: accounts[Int(x)].children)
+        }
+    }
+
+    /// As ``engagedContactIDs(of:ifAllWithin:)`` over the whole hierarchy below the account
+    /// (the lead ids of `engagedContacts(of:in:)`, sorted): nil when an engaged contact of any
+    /// account of the hierarchy is outside the window.
+    public func engagedContactIDs(ofHierarchy a: AccountHandle, ifAllWithin window: ClosedRange<Int64>) -> [LeadID]? {
+        var out: [LeadID] = []
+        var inWindow = true
+        forEachInHierarchy(a.index) { x in
+            let s = accounts[Int(x)].summary
+            guard inWindow, !s.engagedIDs.isEmpty else { return }
+            if window.contains(s.engagedMin) && window.contains(s.engagedMax) { out.append(contentsOf: s.engagedIDs) } else { inWindow = false }
+        }
+        guard inWindow else { return nil }
+        out.sort()  // lead ids are unique across accounts (a lead has one account)
+        return out
+    }
+
+    /// `rolledUpEngagement(of:).total` by handle: the interaction totals of the account and every
+    /// subsidiary below it (wrapping sum, as ``AccountEngagement/add(_:)``).
+    public func rolledUpEngagementTotal(of a: AccountHandle) -> UInt32 {
+        var total: UInt32 = 0
+        forEachInHierarchy(a.index) { total &+= accounts[Int($0)].engagement.total }
+        return total
     }
 }

@@ -187,9 +187,14 @@ public struct FeatureExtractor: Sendable {
         // contacts come from the ledger's per-account summary, kept on apply; else the contacts are walked.
         var engaged: [LeadID] = []
         let roles = ledger.contactRoles(of: a)
+        let ms = w.lowerBound.milliseconds...w.upperBound.milliseconds
         if links.hasSubsidiaries {
-            for c in ledger.engagedContacts(of: id, in: w) { engaged.append(c.lead) }
-        } else if let all = ledger.engagedContactIDs(of: a, ifAllWithin: w.lowerBound.milliseconds...w.upperBound.milliseconds) {
+            if let all = ledger.engagedContactIDs(ofHierarchy: a, ifAllWithin: ms) {
+                engaged = all
+            } else {
+                for c in ledger.engagedContacts(of: id, in: w) { engaged.append(c.lead) }
+            }
+        } else if let all = ledger.engagedContactIDs(of: a, ifAllWithin: ms) {
             engaged = all
         } else {
             ledger.forEachContact(of: a) { lead, _, t in
@@ -199,7 +204,7 @@ public struct FeatureExtractor: Sendable {
         }
         var hierarchy = 0.0
         if links.hasParent || links.hasSubsidiaries {
-            let rolled = ledger.rolledUpEngagement(of: id).total
+            let rolled = ledger.rolledUpEngagementTotal(of: a)
             hierarchy = log1p(Double(rolled &- min(rolled, ledger.engagement(of: a).total)))
         }
         return AccountSignals(id: id, employees: f.employees, industry: f.industry, country: f.country, ownerID: f.ownerID,
