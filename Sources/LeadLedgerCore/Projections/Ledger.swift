@@ -126,6 +126,8 @@ public struct Ledger: Sendable, Equatable {
         var opportunities: [UInt32] = []
         var engagement = AccountEngagement()
         var linkTime: Int64 = .min
+        /// Derived: role counts and engaged contacts (AccountContactSummary.swift), rebuilt on snapshot load.
+        var summary = AccountContactSummary()
     }
 
     struct OpportunityRecord: Sendable, Equatable {
@@ -363,11 +365,13 @@ public struct Ledger: Sendable, Equatable {
         let cur = attrs[k]
         if cur.value == StringTable.none || source > cur.source || (source == cur.source && time >= cur.time) {
             attrs[k] = AttrSlot(value: value, source: source, time: time)
+            if name == .buyingRole && cur.value != value { summaryRoleChanged(li, old: cur.value) }
         }
     }
 
     mutating func applyEngagement(_ li: UInt32, _ e: Engagement, time t: EventTime) {
         var g = hot[Int(li)].engagement
+        let oldLastEngaged = g.lastEngaged
         let ms = t.milliseconds
         switch e.action {
         case .pageView: g.pageViews &+= 1
@@ -397,6 +401,7 @@ public struct Ledger: Sendable, Equatable {
         if ms < g.firstEngaged { g.firstEngaged = ms }
         if ms > g.lastEngaged { g.lastEngaged = ms }
         hot[Int(li)].engagement = g
+        if g.lastEngaged != oldLastEngaged { summaryEngagedChanged(li, old: oldLastEngaged) }
         // Graph edges.
         let edgeKind: EdgeKind
         switch e.action {
@@ -427,10 +432,14 @@ public struct Ledger: Sendable, Equatable {
     mutating func linkLead(_ li: UInt32, to a: UInt32, strength: UInt8, time: Int64) {
         let old = hot[Int(li)].account
         if old == a { hot[Int(li)].link = max(hot[Int(li)].link, strength); return }
-        if old != Self.noIndex { accounts[Int(old)].contacts.removeAll { $0 == li } }
+        if old != Self.noIndex {
+            accounts[Int(old)].contacts.removeAll { $0 == li }
+            summaryRemove(li, from: old)
+        }
         hot[Int(li)].account = a
         hot[Int(li)].link = strength
         accounts[Int(a)].contacts.append(li)
+        summaryAdd(li, to: a)
         accounts[Int(a)].linkTime = max(accounts[Int(a)].linkTime, time)
     }
 
@@ -446,7 +455,9 @@ public struct Ledger: Sendable, Equatable {
             let s = attrs[base + n.index]
             if s.value != StringTable.none { setAttr(li, n, s.value, source: s.source, time: s.time) }
         }
+        let oldLastEngaged = hot[Int(li)].engagement.lastEngaged
         hot[Int(li)].engagement.add(hot[Int(ai)].engagement)
+        summaryEngagedChanged(li, old: oldLastEngaged)
         hot[Int(li)].health.formUnion(hot[Int(ai)].health)
         var i = identHead[Int(ai)]
         while i != .max {
@@ -458,6 +469,7 @@ public struct Ledger: Sendable, Equatable {
         let aa = hot[Int(ai)].account
         if aa != Self.noIndex {
             accounts[Int(aa)].contacts.removeAll { $0 == ai }
+            summaryRemove(ai, from: aa)
             if hot[Int(li)].account == Self.noIndex { linkLead(li, to: aa, strength: hot[Int(ai)].link, time: .min) }
         }
         hot[Int(ai)].account = Self.noIndex

@@ -368,6 +368,7 @@ extension Ledger {
             appliedMarks.append(Mark(offset: try r.zigzag("source offset"), seq: try r.int("source seq")))
         }
         try r.finish()
+        rebuildContactSummaries()
     }
 }
 

@@ -183,20 +183,28 @@ public struct FeatureExtractor: Sendable {
         let id = ledger.id(of: a)
         let f = ledger.facts(of: a)
         let links = ledger.hierarchyLinks(of: a)
+        // Roles and (without subsidiaries, when every engaged contact is in the window) the engaged
+        // contacts come from the ledger's per-account summary, kept on apply; else the contacts are walked.
         var engaged: [LeadID] = []
-        var roles: UInt8 = 0
-        ledger.forEachContact(of: a) { lead, role, t in
-            roles |= Self.roleBit(role)
-            if !links.hasSubsidiaries, let t, w.contains(EventTime(milliseconds: t)) { engaged.append(lead) }
-        }
+        let roles = ledger.contactRoles(of: a)
+        let ms = w.lowerBound.milliseconds...w.upperBound.milliseconds
         if links.hasSubsidiaries {
-            for c in ledger.engagedContacts(of: id, in: w) { engaged.append(c.lead) }
+            if let all = ledger.engagedContactIDs(ofHierarchy: a, ifAllWithin: ms) {
+                engaged = all
+            } else {
+                for c in ledger.engagedContacts(of: id, in: w) { engaged.append(c.lead) }
+            }
+        } else if let all = ledger.engagedContactIDs(of: a, ifAllWithin: ms) {
+            engaged = all
         } else {
+            ledger.forEachContact(of: a) { lead, _, t in
+                if let t, w.contains(EventTime(milliseconds: t)) { engaged.append(lead) }
+            }
             engaged.sort()
         }
         var hierarchy = 0.0
         if links.hasParent || links.hasSubsidiaries {
-            let rolled = ledger.rolledUpEngagement(of: id).total
+            let rolled = ledger.rolledUpEngagementTotal(of: a)
             hierarchy = log1p(Double(rolled &- min(rolled, ledger.engagement(of: a).total)))
         }
         return AccountSignals(id: id, employees: f.employees, industry: f.industry, country: f.country, ownerID: f.ownerID,
@@ -262,8 +270,12 @@ public struct FeatureExtractor: Sendable {
         x[I.spamReported] = h.contains(.spamReported) ? 1 : 0
         // Account signals from the graph.
         if let account {
-            var engagedOthers = account.engaged.count
-            for c in account.engaged where c == lead.leadID { engagedOthers -= 1 }
+            // `engaged` is sorted by lead id: the lead's own entries are found by binary search.
+            let me = lead.leadID, engaged = account.engaged
+            var lo = 0, hi = engaged.count
+            while lo < hi { let m = (lo + hi) / 2; if engaged[m] < me { lo = m + 1 } else { hi = m } }
+            var engagedOthers = engaged.count
+            while lo < engaged.count && engaged[lo] == me { engagedOthers -= 1; lo += 1 }
             x[I.engagedContacts] = Double(engagedOthers)
             x[I.coverage] = account.coverage
             x[I.openOpportunities] = account.openOpportunities
@@ -359,7 +371,7 @@ struct LedgerLead: LeadFields {
                 } else {
                     c = .init(email: email, kind: nil, competitor: false)
                 }
-                if memo.emails.count > 100_000 { memo.emails.removeAll(keepingCapacity: true) }
+                if memo.emails.count >= DomainMemo.emailCapacity { memo.emails.removeAll(keepingCapacity: true) }
                 memo.emails[id] = c
             }
             if let k = c.kind { body(k, c.competitor) }
@@ -397,4 +409,9 @@ struct DomainMemo: Sendable {
     /// Email classifications by the address's interned id in the ledger that was read
     /// (checked against the address on use).
     var emails: [UInt32: EmailClass] = [:]
+    /// Entries of ``emails`` before it is cleared: 2^20 (about 48 bytes an entry with the
+    /// table's spare room, so at most ~50 MB per ``DecisionState``; the map holds the
+    /// ledger's own interned address strings, retained, not copies). Was 100,000, which a
+    /// partition with more distinct addresses than that cleared over and over.
+    static let emailCapacity = 1 << 20
 }
