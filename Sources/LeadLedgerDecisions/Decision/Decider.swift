@@ -273,8 +273,6 @@ struct Context {
     let auditID: String
     /// The decisions of this event, in decision order (the audit record is written from them at the end).
     var entries: [Decided] = []
-    /// `"lineage":{…}` of this event's records (empty until the first record is written).
-    var lineageMember: [UInt8] = []
 
     init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
         self.decider = decider
@@ -361,7 +359,16 @@ struct Context {
             state.scratch = Scratch()
             state.scratch.configuration = config.modelVersion
         }
-        var row = [Double](repeating: 0, count: n)
+        // The row's buffer is the scratch's, reused when no earlier evaluation still holds it
+        // (copy-on-write: one kept by the event's records is left alone and a new one made).
+        var row: [Double] = []
+        swap(&row, &state.scratch.row)
+        if row.count == n {
+            row.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            row = [Double](repeating: 0, count: n)
+        }
+        defer { state.scratch.row = row }
         row.withUnsafeMutableBufferPointer {
             core.configuration.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
                                      memo: &state.scratch.domains)
@@ -589,21 +596,14 @@ struct Context {
 
     // MARK: Encoding (keys in sorted order)
 
-    /// The `"lineage":{…}` member, the same in every record of the event: encoded once, then appended.
+    /// The `"lineage":{…}` member, the same in every record of the event, written in place (a few
+    /// integers and one string: cheaper than encoding it once into arrays of its own per event).
     mutating func writeLineage() {
-        if lineageMember.isEmpty {
-            var t = RecordJSON(capacity: 256)
-            t.beginObject()
-            t.rawKey(#""lineage":"#); t.beginObject()
-            t.rawKey(#""log":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(offset); t.rawKey(#""partition":"#); t.int(Int64(partition)); t.endObject()
-            let p = event.lineage.position
-            t.rawKey(#""source":"#); t.beginObject(); t.rawKey(#""offset":"#); t.int(p.offset); t.rawKey(#""partition":"#); t.int(Int64(p.partition)); t.rawKey(#""topic":"#); t.string(p.topic); t.endObject()
-            t.endObject()
-            t.endObject()
-            let b = t.bytes
-            lineageMember = Array(b[1..<b.count - 1])  // without the enclosing `{` `}`
-        }
-        w.rawValue(lineageMember)  // the separator, then the member
+        w.rawKey(#""lineage":"#); w.beginObject()
+        w.rawKey(#""log":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(offset); w.rawKey(#""partition":"#); w.int(Int64(partition)); w.endObject()
+        let p = event.lineage.position
+        w.rawKey(#""source":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(p.offset); w.rawKey(#""partition":"#); w.int(Int64(p.partition)); w.rawKey(#""topic":"#); w.string(p.topic); w.endObject()
+        w.endObject()
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {

@@ -193,6 +193,8 @@ struct Scratch: Sendable, Equatable {
     var domains = DomainMemo()
     /// The record writer's buffer, kept between events.
     var writer = RecordJSON()
+    /// The feature row's buffer, kept between decisions.
+    var row: [Double] = []
     static func == (a: Scratch, b: Scratch) -> Bool { true }
 }
 
