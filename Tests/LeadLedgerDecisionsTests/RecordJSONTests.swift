@@ -101,7 +101,11 @@ struct RecordJSONTests {
         for i in stride(from: 0, to: samples.count - 5, by: 5) {
             let c = samples[i], v = samples[i + 1]
             var a = RecordJSON(), b = RecordJSON()
-            a.beginArray(); a.reason(name: name, suffix: escapedSuffix.bytes, contribution: c, value: v); a.endArray()
+            let head = Array(#","feature":""#.utf8) + name + Array(#"","text":""#.utf8) + name + Array(" = ".utf8)
+            let tail = escapedSuffix.bytes + Array(#"","value":"#.utf8)
+            a.beginArray()
+            head.withUnsafeBufferPointer { h in tail.withUnsafeBufferPointer { t in a.reason(head: h, tail: t, contribution: c, value: v) } }
+            a.endArray()
             b.beginArray(); b.beginObject()
             b.rawKey(#""contribution":"#); b.double(c)
             b.rawKey(#""feature":"#); b.beginString(); b.append(name); b.endString()
@@ -181,21 +185,57 @@ struct RecordJSONTests {
         #expect(b.bytes == Array("[1,2]".utf8))
     }
 
-    @Test("pre-encoded writes: reasons from a feature's runs, next-key runs, lead ids and tier names equal the general writes")
+    @Test("FNV64 folds zero-byte runs and reads strings in place without changing the hash")
+    func fnvMatchesByteDefinition() {
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        func reference(_ words: [UInt64], _ strings: [String]) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for v in words { for s in stride(from: 56, through: 0, by: -8) { h = (h ^ ((v >> UInt64(s)) & 0xFF)) &* prime } }
+            for s in strings { for b in s.utf8 { h = (h ^ UInt64(b)) &* prime }; h = (h ^ 0xFF) &* prime }
+            return h
+        }
+        var rng = SplitMix64(seed: 9)
+        var words: [UInt64] = [0, 1, 0xFF, 1 << 63, UInt64.max, 0x0100_0000_0000_0000, 0.5.bitPattern, (-2.25).bitPattern, 1e300.bitPattern]
+        for _ in 0..<2000 { let v = rng.next(); words.append(v >> (v & 63)); words.append(v << (v & 63)) }
+        let strings = ["", "sales_ready", "rep-1", "dc_ünïcödé", String(repeating: "x", count: 40), ("a" + "b").lowercased()]
+        var h = FNV64()
+        for v in words { h.u64(v) }
+        for s in strings { h.string(s) }
+        #expect(h.h == reference(words, strings))
+        for v in words.prefix(300) {
+            var one = FNV64(); one.u64(v)
+            #expect(one.h == reference([v], []), "\(v)")
+        }
+    }
+
+    @Test("pre-encoded writes: a path reason's text from a feature's runs, next-key runs, lead ids and tier names equal the general writes")
     func preEncodedWrites() {
         let samples = numberSamples(random: 500)
         let name = Array("engaged_contacts".utf8)
         var escapedSuffix = RecordJSON()
         escapedSuffix.escaped(#" (colleagues "engaged" recently)"#)
-        let head = Array(#","feature":"engaged_contacts","text":"engaged_contacts = "#.utf8)
         let tail = escapedSuffix.bytes + Array(#"","value":"#.utf8)
         for i in stride(from: 0, to: samples.count - 2, by: 2) {
             let c = samples[i], v = samples[i + 1]
             var a = RecordJSON(), b = RecordJSON()
-            a.beginArray(); a.int(1); a.reason(name: name, suffix: escapedSuffix.bytes, contribution: c, value: v); a.endArray()
-            b.beginArray(); b.int(1)
-            head.withUnsafeBufferPointer { h in tail.withUnsafeBufferPointer { t in b.reason(head: h, tail: t, contribution: c, value: v) } }
-            b.endArray()
+            // The general writes of a reason with a graph path (`reasonText` after the path) and of one without.
+            a.beginArray(); a.int(1); a.beginObject()
+            a.rawKey(#""contribution":"#); a.double(c)
+            a.rawKey(#""feature":"#); a.beginString(); a.append(name); a.endString()
+            a.rawKey(#""graph_path":"#); a.beginArray(); a.endArray()
+            Array(#","text":"engaged_contacts = "#.utf8).withUnsafeBufferPointer { x in
+                tail.withUnsafeBufferPointer { t in a.reasonText(x, tail: t, contribution: c, value: v) }
+            }
+            a.endObject(); a.endArray()
+            b.beginArray(); b.int(1); b.beginObject()
+            b.rawKey(#""contribution":"#); b.double(c)
+            b.rawKey(#""feature":"#); b.beginString(); b.append(name); b.endString()
+            b.rawKey(#""graph_path":"#); b.beginArray(); b.endArray()
+            b.rawKey(#""text":"#); b.beginString(); b.append(name); b.raw(" = ")
+            if v.isNaN { b.raw("unknown") } else { b.number(v) }
+            b.raw(c >= 0 ? " raised" : " lowered"); b.raw(" the log-odds by "); b.number(abs(c)); b.append(escapedSuffix.bytes); b.endString()
+            b.rawKey(#""value":"#); b.double(v)
+            b.endObject(); b.endArray()
             #expect(a.bytes == b.bytes)
             if a.bytes != b.bytes { return }
         }

@@ -207,42 +207,6 @@ public struct Decider: Sendable {
     }
 }
 
-extension FNV64 {
-    /// The FNV prime to the power `k` (0...8), wrapping: `k` zero bytes are `h = h &* p^k`,
-    /// since `(h ^ 0) &* p == h &* p`.
-    @inline(__always) static func primePower(_ k: Int) -> UInt64 {
-        switch k {
-        case 0: 0x0000_0000_0000_0001
-        case 1: 0x0000_0100_0000_01B3
-        case 2: 0x0003_6600_0002_E329
-        case 3: 0x08A9_7B00_04E7_FEAB
-        case 4: 0x9FFA_AC08_5635_BC91
-        case 5: 0x0CAE_E32A_7D4F_6A63
-        case 6: 0xDC96_6432_EDF1_C639
-        case 7: 0xC552_7B8A_51D3_D2DB
-        default: 0x1EFA_C709_0AEF_4A21
-        }
-    }
-
-    /// The same hash as ``u64(_:)``, with the zero bytes at the word's two ends folded into
-    /// one multiplication each (small integers, and doubles with short mantissas, are mostly zero bytes).
-    @inline(__always) mutating func u64FoldingZeroRuns(_ v: UInt64) {
-        if v == 0 { h = h &* Self.primePower(8); return }
-        let leading = v.leadingZeroBitCount >> 3, trailing = v.trailingZeroBitCount >> 3
-        h = h &* Self.primePower(leading)
-        var shift = 56 - 8 * leading
-        while shift >= 8 * trailing { byte(UInt8(truncatingIfNeeded: v >> UInt64(shift))); shift -= 8 }
-        h = h &* Self.primePower(trailing)
-    }
-
-    /// The same hash as ``string(_:)``, reading the string's UTF-8 storage directly.
-    @inline(__always) mutating func contiguousString(_ s: String) {
-        var s = s
-        s.withUTF8 { for b in $0 { byte(b) } }
-        byte(0xFF)
-    }
-}
-
 extension LeadActivity {
     /// Adds another lead's activity (both brought to the later reference time).
     mutating func merge(_ o: LeadActivity, halfLifeMs: Double) {
@@ -579,17 +543,15 @@ struct Context {
     }
 
     func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
-        // The same bytes as `u64`/`string` (the hash is part of the output), fed faster: runs of zero
-        // bytes at either end of a word are one multiplication, strings are read as contiguous UTF-8.
         var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
-        h.u64FoldingZeroRuns(id.raw)
-        h.u64FoldingZeroRuns(UInt64(bitPattern: event.eventTime.milliseconds))
-        ev.row.withUnsafeBufferPointer { for v in $0 { h.u64FoldingZeroRuns(v.bitPattern) } }
-        h.u64FoldingZeroRuns(UInt64(bitPattern: activity.time))
+        h.u64(id.raw)
+        h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
+        ev.row.withUnsafeBufferPointer { for v in $0 { h.u64(v.bitPattern) } }
+        h.u64(UInt64(bitPattern: activity.time))
         if let prev {
-            h.contiguousString(prev.decisionID); h.byte(prev.tier.rawValue); h.byte(prev.scoreTier.rawValue)
-            h.contiguousString(prev.queue); h.contiguousString(prev.ownerID ?? ""); h.u64FoldingZeroRuns(UInt64(prev.score))
-            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64FoldingZeroRuns(UInt64(bitPattern: prev.slaDeadline ?? -1))
+            h.string(prev.decisionID); h.byte(prev.tier.rawValue); h.byte(prev.scoreTier.rawValue)
+            h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
+            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
         } else { h.byte(0xEE) }
         return h.h
     }
@@ -671,13 +633,7 @@ struct Context {
             w.endObject()
         }
         w.endArray()
-        // "<name> = <value> raised|lowered the log-odds by <|c|> (<meaning>)", written piecewise.
-        w.put(text.baseAddress!, text.count)
-        if v.isNaN { w.raw("unknown") } else { w.number(v) }
-        if c >= 0 { w.raw(" raised the log-odds by ") } else { w.raw(" lowered the log-odds by ") }
-        w.number(abs(c))
-        w.next(tail)
-        w.double(v)
+        w.reasonText(text, tail: tail, contribution: c, value: v)
         w.endObject()
     }
 

@@ -255,62 +255,47 @@ public struct RecordJSON: @unchecked Sendable {
         self.count += n + 1
     }
 
-    /// A reason object without a graph path, written in one piece: the bytes of
-    /// `beginObject()`, `"contribution":` c, `"feature":` "name", `"text":`
-    /// "name = v raised|lowered the log-odds by |c|suffix", `"value":` v, `endObject()`
-    /// (`name` and `suffix` already escaped; v NaN reads `unknown` in the text).
-    mutating func reason(name: [UInt8], suffix: [UInt8], contribution c: Double, value v: Double) {
-        let o = member(2 * name.count + suffix.count + 256)
-        var n = 0
-        @inline(__always) func put(_ s: StaticString) {
-            s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
-        }
-        @inline(__always) func put(_ a: [UInt8]) {
-            a.withUnsafeBufferPointer { if let p = $0.baseAddress { (o + n).update(from: p, count: $0.count) } }
-            n += a.count
-        }
-        put(#"{"contribution":"#)
-        n += Self.writeNumber(c, to: o + n)
-        put(#","feature":""#)
-        put(name)
-        put(#"","text":""#)
-        put(name)
-        put(" = ")
-        if v.isNaN { put("unknown") } else { n += Self.writeNumber(v, to: o + n) }
-        if c >= 0 { put(" raised") } else { put(" lowered") }
-        put(" the log-odds by ")
-        n += Self.writeNumber(abs(c), to: o + n)
-        put(suffix)
-        put(#"","value":"#)
-        n += Self.writeNumber(v, to: o + n)
-        put("}")
-        count += n
-    }
-
-    /// The same bytes as ``reason(name:suffix:contribution:value:)`` from a feature's
-    /// pre-encoded runs: `head` = `,"feature":"name","text":"name = ` and
-    /// `tail` = `suffix","value":` (one capacity check, numbers and separators only).
+    /// A reason object without a graph path, written in one piece from a feature's
+    /// pre-encoded runs: `{"contribution":c` + `head` (`,"feature":"name","text":"name = `)
+    /// + the end of the text, `tail` (`suffix","value":`) and v + `}`: the bytes of the
+    /// member-by-member writes (`name` and `suffix` escaped; v NaN reads `unknown` in the text).
     @inline(__always)
     mutating func reason(head: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double) {
         let o = member(head.count &+ tail.count &+ 160)
         var n = 0
+        let open: StaticString = #"{"contribution":"#
+        (o + n).update(from: open.utf8Start, count: open.utf8CodeUnitCount); n &+= open.utf8CodeUnitCount
+        n &+= Self.writeNumber(c, to: o + n)
+        if let p = head.baseAddress { (o + n).update(from: p, count: head.count) }
+        n &+= head.count
+        n &+= Self.writeReasonEnd(to: o + n, tail: tail, contribution: c, value: v)
+        o[n] = 0x7D
+        count += n &+ 1
+    }
+
+    /// The rest of a reason after a graph path: `text` (`,"text":"name = `), then as in
+    /// ``reason(head:tail:contribution:value:)`` up to the value (the caller closes the object).
+    mutating func reasonText(_ text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double) {
+        let o = reserve(text.count &+ tail.count &+ 160)
+        if let p = text.baseAddress { o.update(from: p, count: text.count) }
+        count += text.count &+ Self.writeReasonEnd(to: o + text.count, tail: tail, contribution: c, value: v)
+    }
+
+    /// `v raised|lowered the log-odds by |c|` + `tail` + v at `o` (v NaN reads `unknown`
+    /// in the text); the number of bytes written (at most `tail.count + 150`).
+    @inline(__always)
+    static func writeReasonEnd(to o: UnsafeMutablePointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double) -> Int {
+        var n = 0
         @inline(__always) func put(_ s: StaticString) {
             (o + n).update(from: s.utf8Start, count: s.utf8CodeUnitCount); n &+= s.utf8CodeUnitCount
         }
-        @inline(__always) func put(_ b: UnsafeBufferPointer<UInt8>) {
-            if let p = b.baseAddress { (o + n).update(from: p, count: b.count) }
-            n &+= b.count
-        }
-        put(#"{"contribution":"#)
-        n &+= Self.writeNumber(c, to: o + n)
-        put(head)
-        if v.isNaN { put("unknown") } else { n &+= Self.writeNumber(v, to: o + n) }
+        if v.isNaN { put("unknown") } else { n &+= writeNumber(v, to: o + n) }
         if c >= 0 { put(" raised the log-odds by ") } else { put(" lowered the log-odds by ") }
-        n &+= Self.writeNumber(abs(c), to: o + n)
-        put(tail)
-        n &+= Self.writeNumber(v, to: o + n)
-        o[n] = 0x7D
-        count += n &+ 1
+        n &+= writeNumber(abs(c), to: o + n)
+        if let p = tail.baseAddress { (o + n).update(from: p, count: tail.count) }
+        n &+= tail.count
+        n &+= writeNumber(v, to: o + n)
+        return n
     }
 
     /// The next member's key of an object that already has a member: `run` is
@@ -538,9 +523,38 @@ public enum DecisionID {
 /// FNV-1a 64 accumulator for state hashes.
 struct FNV64: Sendable {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { byte(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
-    mutating func string(_ s: String) { for b in s.utf8 { byte(b) }; byte(0xFF) }
+    @inline(__always) mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    /// The 8 bytes of `v`, most significant first. Zero bytes at either end of the word
+    /// are folded into one multiplication each (`(h ^ 0) &* p == h &* p`, so `k` zero bytes
+    /// are `h &* p^k`): small integers and doubles with short mantissas are mostly zeros.
+    @inline(__always) mutating func u64(_ v: UInt64) {
+        if v == 0 { h = h &* Self.primePower(8); return }
+        let leading = v.leadingZeroBitCount >> 3, trailing = v.trailingZeroBitCount >> 3
+        h = h &* Self.primePower(leading)
+        var shift = 56 - 8 * leading
+        while shift >= 8 * trailing { byte(UInt8(truncatingIfNeeded: v >> UInt64(shift))); shift -= 8 }
+        h = h &* Self.primePower(trailing)
+    }
+    /// The string's UTF-8 bytes (read from its contiguous storage), then 0xFF.
+    @inline(__always) mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { for b in $0 { byte(b) } }
+        byte(0xFF)
+    }
+    /// The FNV prime to the power `k` (0...8), wrapping.
+    @inline(__always) static func primePower(_ k: Int) -> UInt64 {
+        switch k {
+        case 0: 0x0000_0000_0000_0001
+        case 1: 0x0000_0100_0000_01B3
+        case 2: 0x0003_6600_0002_E329
+        case 3: 0x08A9_7B00_04E7_FEAB
+        case 4: 0x9FFA_AC08_5635_BC91
+        case 5: 0x0CAE_E32A_7D4F_6A63
+        case 6: 0xDC96_6432_EDF1_C639
+        case 7: 0xC552_7B8A_51D3_D2DB
+        default: 0x1EFA_C709_0AEF_4A21
+        }
+    }
     /// The same as `string(DecisionID.hex16(v))` without making the String.
     mutating func hex16(_ v: UInt64) {
         for i in 0..<16 {
