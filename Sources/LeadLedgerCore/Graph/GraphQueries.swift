@@ -19,17 +19,24 @@ public struct BuyingCenterCoverage: Sendable, Equatable {
 extension Ledger {
     /// Accounts in the hierarchy rooted at `a` (itself first, then subsidiaries depth-first by id); cycle-safe.
     func hierarchy(_ a: UInt32) -> [UInt32] {
-        if accounts[Int(a)].children.isEmpty { return [a] }
         var out: [UInt32] = []
+        forEachInHierarchy(a, byID: true) { out.append($0) }
+        return out
+    }
+
+    /// Calls `body` with every account of the hierarchy rooted at `a`, itself first, each
+    /// once (cycle-safe); depth-first by account id with `byID`, else in an unspecified
+    /// order (for order-independent sums and sorted unions, without comparing ids).
+    func forEachInHierarchy(_ a: UInt32, byID: Bool = false, _ body: (UInt32) -> Void) {
+        if accounts[Int(a)].children.isEmpty { body(a); return }
         var seen = Set<UInt32>()
         var stack = [a]
         while let x = stack.popLast() {
             guard seen.insert(x).inserted else { continue }
-            out.append(x)
-            let kids = accounts[Int(x)].children.sorted { accountID($0) > accountID($1) }
-            stack.append(contentsOf: kids)
+            body(x)
+            let kids = accounts[Int(x)].children
+            stack.append(contentsOf: byID ? kids.sorted { accountID($0) > accountID($1) } : kids)
         }
-        return out
     }
 
     /// An account's contacts with buying roles, sorted by lead id; with

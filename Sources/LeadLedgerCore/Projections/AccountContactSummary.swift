@@ -143,19 +143,6 @@ extension Ledger {
         return s.engagedIDs
     }
 
-    /// Calls `body` with each account of the hierarchy rooted at `a` (itself and every
-    /// subsidiary below it, each once; the accounts of `hierarchy(_:)`), in no particular order.
-    func forEachInHierarchy(_ a: UInt32, _ body: (UInt32) -> Void) {
-        if accounts[Int(a)].children.isEmpty { body(a); return }
-        var seen = Set<UInt32>()
-        var stack = [a]
-        while let x = stack.popLast() {
-            guard seen.insert(x).inserted else { continue }
-            body(x)
-            stack.append(contentsOf: accounts[Int(x)].children)
-        }
-    }
-
     /// As ``engagedContactIDs(of:ifAllWithin:)`` over the whole hierarchy below the account
     /// (the lead ids of `engagedContacts(of:in:)`, sorted): nil when an engaged contact of any
     /// account of the hierarchy is outside the window.

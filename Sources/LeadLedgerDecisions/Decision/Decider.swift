@@ -276,14 +276,18 @@ struct Context {
 
     /// Records a decision: possible primaries (the event's own lead, or the first decision) keep their inputs,
     /// every other decision is encoded as its `further_decisions` entry right away.
+    /// Whether a decision of `lead` recorded now may become the audit record's primary
+    /// decision (its own lead, or the first lead decided), which keeps its full inputs.
+    func mayBePrimary(_ lead: LeadID) -> Bool { lead == primaryLead || entries.isEmpty }
+
     mutating func record(_ lead: LeadID, stateHash: UInt64, routingID: String?, _ full: Full) {
-        let mayBePrimary = lead == primaryLead || entries.isEmpty
+        let keepsInputs = mayBePrimary(lead)
         var compact: [UInt8]?
         if lead != primaryLead {
             writeFurther(lead: lead, stateHash: stateHash, routingID: routingID, full)
             compact = w.take()
         }
-        entries.append(Decided(lead: lead, stateHash: stateHash, routingID: routingID, compact: compact, full: mayBePrimary ? full : nil))
+        entries.append(Decided(lead: lead, stateHash: stateHash, routingID: routingID, compact: compact, full: keepsInputs ? full : nil))
     }
 
     var config: DecisionConfiguration { decider.core.configuration }
@@ -454,7 +458,7 @@ struct Context {
         if let slot { state.leads.values[slot].decision = decision } else { state.leads[id, default: LeadState()].decision = decision }
         // The emails are written only by a routing record and by the audit record's primary decision
         // (a further decision has none): collected only when this decision may be either (as `record`).
-        let emails = routeID != nil || id == primaryLead || entries.isEmpty ? emailsOf(lead) : []
+        let emails = routeID != nil || mayBePrimary(id) ? emailsOf(lead) : []
         if let routeID {
             writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change)
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
