@@ -194,7 +194,7 @@ public struct OutcomeExampleBuilder: Sendable {
 /// log partition, a seeded stratified 70/30 split (``HoldoutSplit``), an L2
 /// logistic regression and its held-out figures. Pure: no I/O, deterministic.
 public enum OutcomeTraining {
-    /// Options of ``trainingSet(_:topic:scoring:options:)``.
+    /// Options of ``trainingSet(_:topic:schema:options:)``.
     public struct Options: Sendable, Equatable {
         /// Seed of the stratified split.
         public var seed: UInt64 = 0
