@@ -16,9 +16,11 @@ struct TrainCommandTests {
     /// the ensemble directory, which loads too; too few examples are refused
     /// with `insufficient_data`; a bad rules file is refused before the log is read.
     ///
-    /// The workload's outcomes are coin flips (WorkloadGenerator: converted or
-    /// disqualified with probability 1/2, independent of the lead), so the AUC is
-    /// only checked to be a number in [0, 1]. The time limit is a hang bound.
+    /// The workload's outcomes depend on each person's latent propensity, which
+    /// their title, company and behaviour reveal in part (WorkloadGenerator), so
+    /// the regression must rank the held-out leads better than chance: AUC above
+    /// 0.6 (0.83 on this workload when written; the coin flips the generator drew
+    /// before gave 0.5–0.6). The time limit is a hang bound.
     @Test(.timeLimit(.minutes(5)))
     func trainFromTheLog() async throws {
         let brokers = try EngineTestBroker.brokers()
@@ -47,7 +49,7 @@ struct TrainCommandTests {
         }
         let auc = try #require(figure("AUC"), "\(train.stdout)")
         #expect(lines.last?.hasPrefix("AUC ") == true)
-        #expect((0...1).contains(auc))
+        #expect(auc > 0.6 && auc <= 1, "the generator's outcomes carry signal: \(train.stdout)")
         #expect(figure("precision@20%").map { (0...1).contains($0) } == true, "\(train.stdout)")
         #expect(figure("ECE").map { (0...1).contains($0) } == true, "\(train.stdout)")
         let summary = try #require(lines.first { $0.hasPrefix("train: events-\(suffix) partitions 0,1,2,3: ") }, "\(train.stdout)")
