@@ -23,14 +23,14 @@ public struct GeneratedMessage: Sendable, Hashable {
 /// a given rate. The same seed gives the same sequence.
 ///
 /// **Outcomes carry signal.** Each person gets a latent propensity (log-odds of
-/// converting) once, when first drawn: a fit part the engine can see (the title's
+/// converting) once, when the person is created: a fit part the engine can see (the title's
 /// seniority and buying role as ``JobTitleClassifier`` reads them, the job
 /// function, the account's size, industry and country, free-mail vs corporate
 /// address; see ``fitLogOdds(title:employees:industry:country:freeMail:)``) plus
 /// hidden noise, normal with standard deviation 1, from the generator's RNG.
 /// With `q` = sigmoid(propensity), behaviour follows it:
 /// - engagement volume: web, email and activity messages go to a person drawn
-///   as before and kept with probability 0.15 + 0.85·q (else redrawn, at most
+///   as for any message and kept with probability 0.15 + 0.85·q (else redrawn, at most
 ///   three times), so likely buyers produce more of them;
 /// - pages: high intent (pricing, demo, contact sales, case study) with
 ///   probability 0.05 + 0.7·q, low intent (blog, careers) with 0.6·(1 − q),
