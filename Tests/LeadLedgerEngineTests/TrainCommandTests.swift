@@ -18,9 +18,12 @@ struct TrainCommandTests {
     ///
     /// The workload's outcomes depend on each person's latent propensity, which
     /// their title, company and behaviour reveal in part (WorkloadGenerator), so
-    /// the regression must rank the held-out leads better than chance: AUC above
-    /// 0.6 (0.83 on this workload when written; the coin flips the generator drew
-    /// before gave 0.5–0.6). The time limit is a hang bound.
+    /// the regression must rank the held-out leads better than chance: the mean
+    /// AUC over the split seeds 0, 1 and 2 is above 0.6 (0.73–0.83 in the runs
+    /// made when this was written; a single split of ~70 held-out leads moves by
+    /// ±0.08, and the log, hence the split, differs a little from run to run).
+    /// ConfigurationAndGeneratorTests checks the signal in the messages exactly.
+    /// The time limit is a hang bound.
     @Test(.timeLimit(.minutes(5)))
     func trainFromTheLog() async throws {
         let brokers = try EngineTestBroker.brokers()
@@ -49,13 +52,23 @@ struct TrainCommandTests {
         }
         let auc = try #require(figure("AUC"), "\(train.stdout)")
         #expect(lines.last?.hasPrefix("AUC ") == true)
-        #expect(auc > 0.6 && auc <= 1, "the generator's outcomes carry signal: \(train.stdout)")
+        #expect((0...1).contains(auc))
         #expect(figure("precision@20%").map { (0...1).contains($0) } == true, "\(train.stdout)")
         #expect(figure("ECE").map { (0...1).contains($0) } == true, "\(train.stdout)")
         let summary = try #require(lines.first { $0.hasPrefix("train: events-\(suffix) partitions 0,1,2,3: ") }, "\(train.stdout)")
         let examples = Int(summary.split(separator: "→ ").last?.prefix { $0.isNumber } ?? "") ?? 0
         #expect(examples >= 20, "\(summary)")
         phases.mark("trained: \(lines.suffix(3).joined(separator: ", "))")
+        var aucs = [auc]
+        for seed in ["1", "2"] {
+            let other = try await runCLI(["train", "--config", config, "--seed", seed], directory: directory, name: "train-seed-\(seed)")
+            #expect(other.status == 0, "\(other.stderr)")
+            let last = other.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            aucs.append(try #require(last.hasPrefix("AUC ") ? Double(last.dropFirst(4)) : nil, "\(other.stdout)"))
+        }
+        let meanAUC = aucs.reduce(0, +) / Double(aucs.count)
+        #expect(meanAUC > 0.6, "the generator's outcomes carry signal: AUC \(aucs) for split seeds 0, 1, 2")
+        phases.mark("split seeds 0, 1, 2: AUC \(aucs)")
 
         // The directory is a decision configuration; its model version is the content hash of its files.
         let scoringURL = URL(fileURLWithPath: out + "/scoring.yaml"), lrURL = URL(fileURLWithPath: out + "/lr.json")
