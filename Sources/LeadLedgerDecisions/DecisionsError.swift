@@ -16,6 +16,8 @@ public struct DecisionsError: Error, Sendable, Equatable, CustomStringConvertibl
         case schemaMismatch = "schema_mismatch"
         /// Training or evaluation input is unusable (empty, wrong lengths, non-finite).
         case invalidInput = "invalid_input"
+        /// Training data is insufficient (e.g. too few examples of a class).
+        case insufficientData = "insufficient_data"
         /// A numerical procedure failed (e.g. a matrix that is not positive definite).
         case numerical = "numerical"
     }

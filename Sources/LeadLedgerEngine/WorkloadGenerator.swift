@@ -18,9 +18,37 @@ public struct GeneratedMessage: Sendable, Hashable {
 /// with parent/subsidiary hierarchies, buying centers (titles across seniorities
 /// and functions), CRM leads with duplicates (case and plus-tag variants),
 /// anonymous visitors who later identify, web and email behaviour with intent
-/// (pricing, demo, docs pages), SendGrid batches, opportunities, activities,
-/// outcomes, overrides, erasure requests, and malformed messages at a given rate.
-/// The same seed gives the same sequence.
+/// (pricing, demo, contact, docs pages), SendGrid batches, opportunities,
+/// activities, outcomes, overrides, erasure requests, and malformed messages at
+/// a given rate. The same seed gives the same sequence.
+///
+/// **Outcomes carry signal.** Each person gets a latent propensity (log-odds of
+/// converting) once, when the person is created: a fit part the engine can see (the title's
+/// seniority and buying role as ``JobTitleClassifier`` reads them, the job
+/// function, the account's size, industry and country, free-mail vs corporate
+/// address; see ``fitLogOdds(title:employees:industry:country:freeMail:)``) plus
+/// hidden noise, normal with standard deviation 1, from the generator's RNG.
+/// With `q` = sigmoid(propensity), behaviour follows it:
+/// - engagement volume: web, email and activity messages go to a person drawn
+///   as for any message and kept with probability 0.15 + 0.85·q (else redrawn, at most
+///   three times), so likely buyers produce more of them;
+/// - pages: high intent (pricing, demo, contact sales, case study) with
+///   probability 0.05 + 0.7·q, low intent (blog, careers) with 0.6·(1 − q),
+///   else neutral (docs, home); the contact page's track event is a form
+///   submission;
+/// - email: opens and clicks with probability 0.1 + 0.5·q, else
+///   unsubscribes and spam reports with 0.2·(1 − q), else any event;
+/// - CRM activities: an email reply with probability 0.05 + 0.6·q, a positive
+///   or connected outcome with probability q.
+///
+/// An outcome message (`crm.events`, 4 % of messages) is about a CRM lead,
+/// drawn uniformly among all people (so mostly one who has had time to engage)
+/// and preferring leads without an outcome yet (up to eight draws, else a person
+/// drawn as for any CRM message); it is `lead.converted` with probability q,
+/// `lead.disqualified` otherwise. So a model that sees fit and behaviour can
+/// rank leads clearly better than chance, and no model can rank them perfectly.
+/// The message mix (which topic and type each message is) and the malformed
+/// rate do not depend on propensity.
 public struct WorkloadGenerator: Sendable {
     /// Topic names.
     public var topics: TopicNames
@@ -51,6 +79,11 @@ public struct WorkloadGenerator: Sendable {
         var isLead = false
         var erased = false
         var email: String
+        var hasOutcome = false
+        /// Latent log-odds of converting: visible fit plus hidden noise.
+        var propensity: Double
+        /// sigmoid(propensity), the probability of `lead.converted`.
+        var q: Double { 1 / (1 + exp(-propensity)) }
     }
 
     private var random: SplitMix64
@@ -77,13 +110,76 @@ public struct WorkloadGenerator: Sendable {
     static let countries = ["US", "DE", "GB", "FR", "NL", "SE", "IN", "JP", "BR", "CA"]
     static let seniorities = ["VP of", "Director of", "Head of", "Senior Manager,", "Manager,", "", "Chief"]
     static let functions = ["Revenue Operations", "Sales", "Marketing", "Engineering", "IT", "Finance", "Procurement", "Data"]
-    static let pages: [(path: String, name: String)] = [("/pricing", "Pricing"), ("/demo", "Demo"), ("/docs/getting-started", "Docs"), ("/docs/api", "API Docs"), ("/blog/lead-scoring", "Blog"), ("/case-studies/acme", "Case Study"), ("/careers", "Careers"), ("/", "Home")]
+    static let highIntentPages: [(path: String, name: String)] = [("/pricing", "Pricing"), ("/demo", "Demo"), ("/contact-sales", "Contact Sales"), ("/case-studies/acme", "Case Study")]
+    static let lowIntentPages: [(path: String, name: String)] = [("/blog/lead-scoring", "Blog"), ("/careers", "Careers")]
+    static let neutralPages: [(path: String, name: String)] = [("/docs/getting-started", "Docs"), ("/docs/api", "API Docs"), ("/", "Home")]
     static let emailEvents = ["processed", "delivered", "open", "open", "click", "click", "deferred", "bounce", "unsubscribe", "spamreport", "dropped", "group_unsubscribe", "group_resubscribe"]
+    static let engagedEmailEvents = ["open", "click"]
+    static let negativeEmailEvents = ["unsubscribe", "spamreport", "group_unsubscribe"]
     static let stages = ["Qualification", "Discovery", "Proposal", "Negotiation", "Closed Won", "Closed Lost"]
 
     private mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     private mutating func chance(_ p: Double) -> Bool { Double(random.next() % 1_000_000) / 1_000_000 < p }
     private mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+    /// Standard normal (Box–Muller over two uniforms of the generator's RNG).
+    private mutating func normal() -> Double {
+        let u = 1 - random.unit(), v = random.unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+    }
+
+    /// The visible part of a person's latent log-odds of converting: what a
+    /// scoring model can learn from the lead's profile. Seniority and buying role
+    /// as ``JobTitleClassifier`` reads the title (C-level +2.2, VP +1.8, director
+    /// +1.0, manager −0.2, individual contributor −1.8, unrecognised −0.8;
+    /// gatekeepers such as procurement −0.7 more), function (sales and
+    /// marketing, which buy lead routing, +0.4; engineering and finance −0.3),
+    /// company size (−1.4 under 20 employees, −0.7 under 50, +0.5 from 500, +0.8
+    /// from 1,000), industry (software +0.4, financial services +0.3, retail
+    /// −0.2, education −0.5), country (US +0.4, GB and DE +0.2, IN and BR −0.3)
+    /// and a free-mail address (−2.0), around an intercept of −0.8. Seniority,
+    /// buying role, size, free mail and (in the default scoring configuration)
+    /// the US are features the shipped configuration sees; function, industry
+    /// and the other countries only with configured targets.
+    static func fitLogOdds(title: String, employees: Int, industry: String, country: String, freeMail: Bool) -> Double {
+        let c = JobTitleClassifier.classify(title)
+        var z = -0.8
+        switch c.seniority {
+        case .cLevel: z += 2.2
+        case .vp: z += 1.8
+        case .director: z += 1.0
+        case .manager: z -= 0.2
+        case .individualContributor: z -= 1.8
+        case .unknown: z -= 0.8
+        }
+        if c.role == .gatekeeper { z -= 0.7 }
+        switch c.function {
+        case .sales, .marketing: z += 0.4
+        case .engineering, .finance: z -= 0.3
+        default: break
+        }
+        switch employees {
+        case ..<20: z -= 1.4
+        case ..<50: z -= 0.7
+        case ..<500: break
+        case ..<1_000: z += 0.5
+        default: z += 0.8
+        }
+        switch industry {
+        case "Software": z += 0.4
+        case "Financial Services": z += 0.3
+        case "Retail": z -= 0.2
+        case "Education": z -= 0.5
+        default: break
+        }
+        switch country {
+        case "US": z += 0.4
+        case "GB", "DE": z += 0.2
+        case "IN", "BR": z -= 0.3
+        default: break
+        }
+        if freeMail { z -= 2.0 }
+        return z
+    }
 
     private var rfc3339: String {
         let date = Date(timeIntervalSince1970: TimeInterval(clock))
@@ -116,18 +212,58 @@ public struct WorkloadGenerator: Sendable {
         let first = pick(Self.firstNames), last = pick(Self.lastNames)
         let seniority = pick(Self.seniorities), function = pick(Self.functions)
         let title = seniority == "Chief" ? "Chief \(function) Officer" : seniority.isEmpty ? "\(function) Specialist" : "\(seniority) \(function)"
-        let domain = chance(0.08) ? pick(["gmail.com", "outlook.com", "yahoo.com"]) : accounts[account].domain
+        let freeMail = chance(0.08)
+        let domain = freeMail ? pick(["gmail.com", "outlook.com", "yahoo.com"]) : accounts[account].domain
         let email = "\(first.lowercased()).\(last.lowercased())\(index)@\(domain)"
-        people.append(Person(first: first, last: last, title: title, account: account, recordID: "00Q\(100_000 + index)", anonymousID: "anon-\(String(random.next() % 0xffff_ffff, radix: 16))", userID: "u-\(10_000 + index)", email: email))
+        let anonymousID = "anon-\(String(random.next() % 0xffff_ffff, radix: 16))"
+        let a = accounts[account]
+        let propensity = Self.fitLogOdds(title: title, employees: a.employees, industry: a.industry, country: a.country, freeMail: freeMail) + normal()
+        people.append(Person(first: first, last: last, title: title, account: account, recordID: "00Q\(100_000 + index)", anonymousID: anonymousID, userID: "u-\(10_000 + index)", email: email, propensity: propensity))
         return index
     }
 
-    private mutating func someone() -> Int {
+    /// The person a message is about: sometimes a new one, else an existing one,
+    /// favouring recent people (realistic bursts of activity). For engagement
+    /// (`engaged`), an existing person is kept with probability 0.15 + 0.85·q and
+    /// otherwise redrawn, at most three times: likely buyers engage more.
+    private mutating func someone(engaged: Bool = false) -> Int {
         if people.count < 8 || chance(0.12) { return newPerson() }
-        // Favour recent people: realistic bursts of activity.
         let recent = max(0, people.count - 200)
-        let index = chance(0.7) ? int(recent...(people.count - 1)) : int(0...(people.count - 1))
+        var index = 0
+        for attempt in 0..<4 {
+            index = chance(0.7) ? int(recent...(people.count - 1)) : int(0...(people.count - 1))
+            if !engaged || attempt == 3 || chance(0.15 + 0.85 * people[index].q) { break }
+        }
         return index
+    }
+
+    /// The person an outcome is about: sales converts or disqualifies leads it has
+    /// had in the CRM for a while, so a lead drawn uniformly from all people (older
+    /// ones have had more time to engage), up to eight draws; else ``someone()``.
+    private mutating func leadForOutcome() -> Int {
+        if !people.isEmpty {
+            for _ in 0..<8 {
+                let index = int(0...(people.count - 1))
+                if people[index].isLead && !people[index].hasOutcome { return index }
+            }
+        }
+        return someone()
+    }
+
+    /// A page for a person with conversion probability `q`: high intent with
+    /// probability 0.05 + 0.7·q, low intent with 0.6·(1 − q), else neutral.
+    private mutating func intentPage(q: Double) -> (path: String, name: String) {
+        let u = random.unit()
+        if u < 0.05 + 0.7 * q { return pick(Self.highIntentPages) }
+        if u < 0.05 + 0.7 * q + 0.6 * (1 - q) { return pick(Self.lowIntentPages) }
+        return pick(Self.neutralPages)
+    }
+
+    /// A SendGrid event for a person with conversion probability `q`.
+    private mutating func emailEvent(q: Double) -> String {
+        if chance(0.1 + 0.5 * q) { return pick(Self.engagedEmailEvents) }
+        if chance(0.2 * (1 - q)) { return pick(Self.negativeEmailEvents) }
+        return pick(Self.emailEvents)
     }
 
     /// The next message.
@@ -153,7 +289,8 @@ public struct WorkloadGenerator: Sendable {
 
     private mutating func nextValid() -> GeneratedMessage {
         let roll = int(0...99)
-        let p = someone()
+        // Web (18..<46), email (46..<72) and activities (76..<84) follow engagement.
+        let p = (84..<88).contains(roll) ? leadForOutcome() : someone(engaged: (18..<72).contains(roll) || (76..<84).contains(roll))
         switch roll {
         case 0..<14: return crmLead(p)
         case 14..<18: return crmAccount(people[p].account)
@@ -260,13 +397,17 @@ public struct WorkloadGenerator: Sendable {
     }
 
     private mutating func crmActivity(_ p: Int) -> GeneratedMessage {
-        let payload = json([("kind", pick(["call", "meeting", "email_reply", "note"])), ("email", people[p].email), ("outcome", pick(["connected", "left_voicemail", "positive", "not_interested"]))])
+        let q = people[p].q
+        let kind = chance(0.05 + 0.6 * q) ? "email_reply" : pick(["call", "meeting", "note"])
+        let outcome = chance(q) ? pick(["connected", "positive"]) : pick(["left_voicemail", "not_interested"])
+        let payload = json([("kind", kind), ("email", people[p].email), ("outcome", outcome)])
         return crm("activity.logged", recordID: "00T-\(sequence)", payloadKey: "activity", payload: payload)
     }
 
     private mutating func crmOutcome(_ p: Int) -> GeneratedMessage {
+        people[p].hasOutcome = true
         let person = people[p]
-        if chance(0.5) {
+        if chance(person.q) {
             return crm("lead.converted", recordID: person.recordID, payloadKey: nil, payload: nil, extra: [("email", person.email), ("opportunity_id", opportunities > 0 ? "006-\(opportunities)" : nil)])
         }
         return crm("lead.disqualified", recordID: person.recordID, payloadKey: nil, payload: nil, extra: [("email", person.email), ("reason", pick(["no_budget", "competitor", "student", "bad_fit"]))])
@@ -288,7 +429,7 @@ public struct WorkloadGenerator: Sendable {
 
     private mutating func web(_ p: Int) -> GeneratedMessage {
         var person = people[p]
-        let page = pick(Self.pages)
+        let page = intentPage(q: person.q)
         let context = json([
             ("page", RawJSON(text: json([("path", page.path), ("url", "https://leadledger.example\(page.path)"), ("referrer", pick(["https://www.google.com/", "https://www.linkedin.com/", ""]))]))),
             ("ip", "203.0.113.\(int(1...254))"), ("userAgent", "Mozilla/5.0 (X11; Linux x86_64)"),
@@ -309,7 +450,7 @@ public struct WorkloadGenerator: Sendable {
             let value = json([("type", "page"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("name", page.name), ("properties", RawJSON(text: properties)), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
             return GeneratedMessage(topic: topics.web, key: key, value: Array(value.utf8), malformed: false)
         }
-        let event = page.path == "/demo" ? "Demo Requested" : pick(["Signed Up", "Docs Searched", "Pricing Calculator Used", "Webinar Registered", "Whitepaper Downloaded"])
+        let event = page.path == "/demo" ? "Demo Requested" : page.path == "/contact-sales" ? "Contact Form Submitted" : pick(["Signed Up", "Docs Searched", "Pricing Calculator Used", "Webinar Registered", "Whitepaper Downloaded"])
         let value = json([("type", "track"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("event", event), ("properties", RawJSON(text: json([("plan", pick(["starter", "growth", "enterprise"]))]))), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
         return GeneratedMessage(topic: topics.web, key: key, value: Array(value.utf8), malformed: false)
     }
@@ -325,7 +466,7 @@ public struct WorkloadGenerator: Sendable {
     }
 
     private mutating func sendgrid(_ person: Person, event: String, offset: Int64) -> String {
-        let page = pick(Self.pages)
+        let page = intentPage(q: person.q)
         return json([
             ("email", person.email), ("timestamp", clock + offset), ("event", event), ("sg_event_id", "sg-ev-\(sequence)-\(offset)"), ("sg_message_id", "sg-msg-\(sequence / 3).filter\(int(1...9))"),
             ("url", event == "click" ? "https://leadledger.example\(page.path)" : nil),
@@ -339,9 +480,9 @@ public struct WorkloadGenerator: Sendable {
         if chance(0.25) {
             // The webhook's batch form: several events in one JSON array.
             var items: [String] = []
-            for i in 0..<int(2...5) { items.append(sendgrid(person, event: pick(Self.emailEvents), offset: Int64(i))) }
+            for i in 0..<int(2...5) { items.append(sendgrid(person, event: emailEvent(q: person.q), offset: Int64(i))) }
             return GeneratedMessage(topic: topics.email, key: person.email, value: Array(("[" + items.joined(separator: ",") + "]").utf8), malformed: false)
         }
-        return GeneratedMessage(topic: topics.email, key: person.email, value: Array(sendgrid(person, event: pick(Self.emailEvents), offset: 0).utf8), malformed: false)
+        return GeneratedMessage(topic: topics.email, key: person.email, value: Array(sendgrid(person, event: emailEvent(q: person.q), offset: 0).utf8), malformed: false)
     }
 }

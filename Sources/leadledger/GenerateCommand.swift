@@ -14,8 +14,11 @@ struct GenerateCommand: AsyncParsableCommand {
         and duplicates, anonymous visitors who later identify, web and email
         behaviour with intent, SendGrid batches, opportunities, activities,
         outcomes, overrides, erasure requests, and malformed messages at
-        --malformed-rate. The same --seed gives the same messages. Missing topics
-        are created.
+        --malformed-rate. Each person has a latent propensity to convert, partly
+        from their title, company and email domain and partly hidden; their
+        engagement follows it and an outcome is lead.converted with probability
+        sigmoid(propensity), so `leadledger train` has something to learn. The
+        same --seed gives the same messages. Missing topics are created.
         """
     )
 

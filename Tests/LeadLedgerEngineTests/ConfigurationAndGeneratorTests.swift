@@ -109,4 +109,56 @@ struct ConfigurationAndGeneratorTests {
         #expect(texts.contains { $0.contains("\"parent_domain\"") }, "account hierarchies")
         #expect(texts.contains { $0.contains("privacy.erasure") })
     }
+
+    /// Outcomes carry signal (WorkloadGenerator's doc): leads with senior titles
+    /// convert more often than individual contributors, and the people whose
+    /// outcome is `lead.converted` visit high-intent pages (pricing, demo,
+    /// contact sales, case study) and open or click emails more often than those
+    /// disqualified. Read from the generated messages only.
+    @Test func generatorOutcomesFollowFitAndBehaviour() throws {
+        var generator = WorkloadGenerator(seed: 3, malformedRate: 0)
+        func object(_ bytes: [UInt8]) -> Any? { try? JSONSerialization.jsonObject(with: Data(bytes)) }
+        var titleOfRecord: [String: String] = [:], outcomeOfEmail: [String: Bool] = [:], outcomeOfRecord: [String: Bool] = [:]
+        var emailOfAnonymous: [String: String] = [:]
+        var pages: [(anonymousID: String, path: String)] = [], emailEvents: [(email: String, event: String)] = []
+        let topics = TopicNames()
+        for _ in 0..<20_000 {
+            let message = generator.next()
+            if message.topic == topics.crm, let crm = object(message.value) as? [String: Any], let type = crm["type"] as? String, let record = crm["record_id"] as? String {
+                if type == "lead.created" || type == "contact.created", let title = (crm["lead"] as? [String: Any])?["title"] as? String, titleOfRecord[record] == nil {
+                    titleOfRecord[record] = title
+                } else if type == "lead.converted" || type == "lead.disqualified", outcomeOfRecord[record] == nil, let email = crm["email"] as? String {
+                    outcomeOfRecord[record] = type == "lead.converted"
+                    outcomeOfEmail[email] = type == "lead.converted"
+                }
+            } else if message.topic == topics.web, let web = object(message.value) as? [String: Any], let anonymousID = web["anonymousId"] as? String {
+                if web["type"] as? String == "identify", let email = (web["traits"] as? [String: Any])?["email"] as? String { emailOfAnonymous[anonymousID] = email }
+                if let path = ((web["context"] as? [String: Any])?["page"] as? [String: Any])?["path"] as? String { pages.append((anonymousID, path)) }
+            } else if message.topic == topics.email {
+                let items = (object(message.value) as? [[String: Any]]) ?? [(object(message.value) as? [String: Any]) ?? [:]]
+                for item in items { if let email = item["email"] as? String, let event = item["event"] as? String { emailEvents.append((email, event)) } }
+            }
+        }
+        func rate(_ outcomes: [Bool]) -> Double { Double(outcomes.filter { $0 }.count) / Double(max(1, outcomes.count)) }
+        let all = Array(outcomeOfRecord.values)
+        #expect(all.count > 300 && (0.25...0.75).contains(rate(all)), "\(all.count) outcomes, \(rate(all)) converted")
+        let senior = outcomeOfRecord.compactMap { record, converted in
+            titleOfRecord[record].map { [.cLevel, .vp].contains(JobTitleClassifier.classify($0).seniority) } == true ? converted : nil
+        }
+        let individual = outcomeOfRecord.compactMap { record, converted in
+            titleOfRecord[record].map { JobTitleClassifier.classify($0).seniority == .individualContributor } == true ? converted : nil
+        }
+        #expect(senior.count > 30 && individual.count > 30)
+        #expect(rate(senior) > rate(individual) + 0.2, "senior \(rate(senior)) vs individual contributors \(rate(individual))")
+
+        let highIntent: Set<String> = ["/pricing", "/demo", "/contact-sales", "/case-studies/acme"]
+        func share(_ converted: Bool, _ items: [(person: String?, hit: Bool)]) -> Double {
+            let mine = items.filter { $0.person.flatMap { outcomeOfEmail[$0] } == converted }
+            return Double(mine.filter(\.hit).count) / Double(max(1, mine.count))
+        }
+        let pageHits = pages.map { (person: emailOfAnonymous[$0.anonymousID], hit: highIntent.contains($0.path)) }
+        #expect(share(true, pageHits) > share(false, pageHits) + 0.1, "high-intent page share: converted \(share(true, pageHits)), disqualified \(share(false, pageHits))")
+        let emailHits = emailEvents.map { (person: Optional($0.email), hit: $0.event == "open" || $0.event == "click") }
+        #expect(share(true, emailHits) > share(false, emailHits) + 0.05, "open/click share: converted \(share(true, emailHits)), disqualified \(share(false, emailHits))")
+    }
 }

@@ -153,22 +153,14 @@ public enum XEducation {
     /// Runs the rows through the core, builds feature rows, trains an L2
     /// logistic regression on a seeded stratified 70/30 split and evaluates on the 30 %.
     ///
-    /// Split: rows of each class are shuffled by a SplitMix64 stream seeded with
-    /// `seed` (Fisher–Yates), the first round(0.7·n_class) of each class train;
-    /// train and holdout keep CSV order. One-hot vocabularies (lead_source parts,
+    /// Split: ``HoldoutSplit/trainMask(labels:seed:trainFraction:)`` (rows of each
+    /// class shuffled by a SplitMix64 stream seeded with `seed`, the first
+    /// round(0.7·n_class) of each class train; train and holdout keep CSV order). One-hot vocabularies (lead_source parts,
     /// occupation, specialization, country, city) are the values seen at least
     /// `minCount` times in the TRAINING rows.
     public static func evaluate(csv data: Data, seed: UInt64 = 0, minCount: Int = 10, c: Double = 1.0) throws -> Report {
         let rows = try rows(csv: data)
-        // Split.
-        var isTrain = [Bool](repeating: false, count: rows.count)
-        var rng = SplitMix64(seed: seed)
-        for label in [true, false] {
-            var idx = rows.indices.filter { rows[$0].converted == label }
-            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            let nTrain = Int((Double(idx.count) * 0.7).rounded())
-            for i in idx.prefix(nTrain) { isTrain[i] = true }
-        }
+        let isTrain = HoldoutSplit.trainMask(labels: rows.map(\.converted), seed: seed)
         // Core pipeline.
         let decoder = InboundDecoder()
         var resolver = IdentityResolver()
@@ -239,12 +231,10 @@ public enum XEducation {
         // inputs are clipped to the training range (see `minimumSupport`, `clipToTrainingRange`):
         // the model is applied to B2B workloads whose values X Education never had.
         let model = try LogisticRegression.train(train, holdout: holdout, options: .init(c: c, minimumSupport: 10, clipToTrainingRange: true), range: "xeducation stratified 70/30 seed \(seed)")
-        let probs = model.probabilities(holdout)
+        let figures = try HoldoutFigures(probabilities: model.probabilities(holdout), labels: testLabels)
         return Report(rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
                       trainExamples: train.count, holdoutExamples: holdout.count,
-                      auc: try Metrics.rocAUC(scores: probs, labels: testLabels),
-                      precisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: probs, labels: testLabels),
-                      ece: try Metrics.expectedCalibrationError(probabilities: probs, labels: testLabels),
+                      auc: figures.auc, precisionAtTop20: figures.precisionAtTop20, ece: figures.ece,
                       model: model, scoringConfiguration: config, train: train, holdout: holdout)
     }
 }
@@ -287,63 +277,19 @@ extension XEducation {
     }
 
     /// The ensemble evaluated on the same split: the hand-written points model
-    /// (``fitRulesYAML(schema:)``) and the logistic regression of `report`,
-    /// combined with weights and a bias learned by stacking (an L2 logistic
-    /// regression, C = 1, on the two component outputs of the TRAINING rows,
-    /// converted back to raw weights: `w_c = coef_c / sd_c`, `bias = intercept −
-    /// Σ coef_c·mean_c / sd_c`), then Platt-calibrated on the training rows.
+    /// (``fitRulesYAML(schema:)``) and the logistic regression of `report`, stacked
+    /// and Platt-calibrated on the training rows by ``StackedEnsemble/fit(rules:rulesYAML:propensity:train:holdout:topK:treeExplanation:range:)``.
     /// Metrics are on the held-out rows.
     public static func stackedEnsemble(_ report: Report) throws -> EnsembleReport {
-        let schema = report.train.schema
-        let rulesYAML = fitRulesYAML(schema: schema)
-        let rules = try RuleModel.load(yaml: rulesYAML, source: "fit-rules.yaml", schema: schema)
-        let d = schema.count
-        func outputs(_ data: Dataset) -> [Double] {
-            data.rows.withUnsafeBufferPointer { buf in
-                (0..<data.count).flatMap { i -> [Double] in
-                    let x = UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])
-                    return [rules.score(x), report.model.margin(x)]
-                }
-            }
-        }
-        let stackSchema = try FeatureSchema(["fit", "propensity"])
-        let stack = try LogisticRegression.train(try Dataset(schema: stackSchema, rows: outputs(report.train), labels: report.train.labels),
-                                                 options: .init(c: 1), range: "xeducation stacking, training rows")
-        let weights = (0..<2).map { stack.coefficients[$0] / stack.scales[$0] }
-        let bias = stack.intercept - (0..<2).reduce(0.0) { $0 + stack.coefficients[$1] * stack.means[$1] / stack.scales[$1] }
-        let ensemble = try Ensemble(schema: schema, components: [
-            EnsembleComponent(name: "fit", model: .rules(rules), weight: weights[0], modelVersion: rules.version.sha256),
-            EnsembleComponent(name: "propensity", model: .logistic(report.model), weight: weights[1], modelVersion: try report.model.version().sha256),
-        ], bias: bias, topK: report.scoringConfiguration.topK, treeExplanation: report.scoringConfiguration.treeExplanation)
-            .calibrated(method: .platt, on: report.train)
-        let holdout = report.holdout
-        let probabilities: [Double] = holdout.rows.withUnsafeBufferPointer { buf in
-            (0..<holdout.count).map { ensemble.probability(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
-        }
-        let ruleScores: [Double] = holdout.rows.withUnsafeBufferPointer { buf in
-            (0..<holdout.count).map { rules.score(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
-        }
-        return EnsembleReport(rulesYAML: rulesYAML, rules: rules, ensemble: ensemble,
-                              rulesAUC: try Metrics.rocAUC(scores: ruleScores, labels: holdout.labels),
-                              auc: try Metrics.rocAUC(scores: probabilities, labels: holdout.labels),
-                              precisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: probabilities, labels: holdout.labels),
-                              ece: try Metrics.expectedCalibrationError(probabilities: probabilities, labels: holdout.labels))
+        let rulesYAML = fitRulesYAML(schema: report.train.schema)
+        let rules = try RuleModel.load(yaml: rulesYAML, source: "fit-rules.yaml", schema: report.train.schema)
+        return try StackedEnsemble.fit(rules: rules, rulesYAML: rulesYAML, propensity: report.model, train: report.train, holdout: report.holdout,
+                                       topK: report.scoringConfiguration.topK, treeExplanation: report.scoringConfiguration.treeExplanation,
+                                       range: "xeducation stacking, training rows")
     }
 
     /// Result of ``stackedEnsemble(_:)``.
-    public struct EnsembleReport: Sendable {
-        /// The points model's YAML (write it next to the ensemble artifact).
-        public var rulesYAML: String
-        public var rules: RuleModel
-        /// The calibrated ensemble (its ``Ensemble/artifactData()`` is `ensemble.json`).
-        public var ensemble: Ensemble
-        /// Held-out AUC of the points model alone.
-        public var rulesAUC: Double
-        /// Held-out metrics of the ensemble.
-        public var auc: Double
-        public var precisionAtTop20: Double
-        public var ece: Double
-    }
+    public typealias EnsembleReport = StackedEnsemble.Report
 }
 
 
@@ -384,32 +330,12 @@ enum CSV {
 extension XEducation {
     /// A scoring configuration file for a configuration (model: logistic regression at `artifact`).
     public static func scoringYAML(_ c: ScoringConfiguration, artifact: String) -> String {
-        func list(_ xs: [String]) -> String { "[" + xs.map { json($0) }.joined(separator: ", ") + "]" }
-        var s = "half_life_days: \(c.halfLifeDays)\nengaged_window_days: \(c.engagedWindowDays)\n"
-        s += "competitor_domains: \(list(c.competitorDomains))\ntarget_industries: \(list(c.targetIndustries))\n"
-        s += "target_functions: \(list(c.targetFunctions))\ntarget_countries: \(list(c.targetCountries))\n"
-        if !c.categorical.isEmpty {
-            s += "categorical:\n"
-            for f in c.categorical {
-                s += "  - attribute: \(f.attribute.rawValue)\n    values: \(list(f.values))\n"
-                if let sep = f.separator { s += "    separator: \(json(sep))\n" }
-            }
-        }
-        s += "model: {kind: logistic_regression, artifact: \(json(artifact))}\ntop_k: \(c.topK)\n"
-        return s
+        c.yaml(model: .logisticRegression(artifact: artifact))
     }
 
     /// The same configuration with the ensemble of ``stackedEnsemble(_:)``:
     /// `ensemble.json` combining `fit-rules.yaml` and `lr.json`.
     public static func ensembleScoringYAML(_ c: ScoringConfiguration) -> String {
-        scoringYAML(c, artifact: "lr.json").replacingOccurrences(of: "model: {kind: logistic_regression, artifact: \"lr.json\"}\n", with: """
-            model:
-              kind: ensemble
-              artifact: ensemble.json
-              components:
-                fit: {kind: rules, artifact: fit-rules.yaml}
-                propensity: {kind: logistic_regression, artifact: lr.json}
-
-            """)
+        c.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json"))
     }
 }

@@ -1,0 +1,40 @@
+import LeadLedgerCore
+
+/// The seeded, stratified train/holdout split every in-process training uses
+/// (`leadledger train`, the X Education bench).
+///
+/// Examples of each class (positives first, then negatives) are shuffled by one
+/// SplitMix64 stream seeded with `seed` (Fisher–Yates from the last index down,
+/// `j = next() % (i + 1)`); the first `round(trainFraction · n_class)` of each
+/// class train, the rest is held out. Both parts keep the input order. The same
+/// labels and seed always give the same split.
+public enum HoldoutSplit {
+    /// Whether each example (by index) is a training example.
+    public static func trainMask(labels: [Bool], seed: UInt64, trainFraction: Double = 0.7) -> [Bool] {
+        var isTrain = [Bool](repeating: false, count: labels.count)
+        var rng = SplitMix64(seed: seed)
+        for label in [true, false] {
+            var idx = labels.indices.filter { labels[$0] == label }
+            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            let nTrain = Int((Double(idx.count) * trainFraction).rounded())
+            for i in idx.prefix(nTrain) { isTrain[i] = true }
+        }
+        return isTrain
+    }
+}
+
+/// Held-out figures of a probabilistic model: ROC AUC, precision among the top
+/// 20 % by score, expected calibration error (10 bins).
+public struct HoldoutFigures: Sendable, Equatable {
+    public var auc: Double
+    public var precisionAtTop20: Double
+    public var ece: Double
+
+    /// Computes the figures of `probabilities` against `labels` (1 = positive).
+    /// - Throws: `invalidInput` when the labels lack a class or the counts differ.
+    public init(probabilities: [Double], labels: [Double]) throws {
+        auc = try Metrics.rocAUC(scores: probabilities, labels: labels)
+        precisionAtTop20 = try Metrics.precisionAtTop(percent: 20, scores: probabilities, labels: labels)
+        ece = try Metrics.expectedCalibrationError(probabilities: probabilities, labels: labels)
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import LeadLedgerDecisions
+import LeadLedgerEngine
+
+/// `leadledger train`: fit the propensity model (and optionally the stacked
+/// ensemble) from the outcomes in the canonical log.
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Fit the propensity model from the canonical log's own outcomes (lead.converted / lead.disqualified).",
+        discussion: """
+        Reads the canonical log (every partition, or --partition) from offset 0 to
+        its end, applies it as the materialize stage does, and takes each lead's
+        feature row just before its first outcome (point in time: the outcome and
+        anything after it never reach the row). The features are those of the
+        scoring configuration (--scoring-config / scoring_file). An L2 logistic
+        regression is fitted on a seeded stratified 70/30 split; the held-out AUC,
+        precision@20% and ECE are printed, one line each, the last line `AUC <value>`.
+        With --ensemble, the points model --rules is stacked with the regression
+        and Platt-calibrated (figures of each component and of the ensemble).
+        --out DIR writes a directory `leadledger run --scoring-config DIR/scoring.yaml`
+        loads: scoring.yaml (the input configuration, its model section replaced),
+        lr.json, and with --ensemble ensemble.json and fit-rules.yaml (the --rules file).
+        """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Only this canonical-log partition (default: all).")
+    var partition: Int32?
+
+    @Option(help: "Write scoring.yaml, lr.json (and with --ensemble ensemble.json, fit-rules.yaml) into this directory.")
+    var out: String?
+
+    @Flag(help: "Stack the points model --rules with the regression into a Platt-calibrated ensemble.")
+    var ensemble = false
+
+    @Option(help: "Points model (rules YAML over the scoring configuration's features) for --ensemble.")
+    var rules: String?
+
+    @Option(help: "Also label leads with no outcome and no event for this many days before the log's last event as not converted (default: off).")
+    var negativeAfterDays: Double?
+
+    @Option(help: "Seed of the stratified 70/30 split.")
+    var seed: UInt64 = 0
+
+    @Option(help: "L2 inverse regularization strength C.")
+    var c: Double = 1.0
+
+    @Option(help: "Refuse to train with fewer examples than this of either class.")
+    var minimumPerClass: Int = 10
+
+    func validate() throws {
+        if ensemble && rules == nil { throw ValidationError("--ensemble needs --rules FILE (the points model to stack with the regression)") }
+        if !ensemble && rules != nil { throw ValidationError("--rules is only used with --ensemble") }
+        if let days = negativeAfterDays, !(days > 0) { throw ValidationError("--negative-after-days must be positive") }
+        if !(c > 0) { throw ValidationError("--c must be positive") }
+        if minimumPerClass < 2 { throw ValidationError("--minimum-per-class must be at least 2") }
+    }
+
+    func run() async throws {
+        let logger = connection.makeLogger("leadledger.train")
+        let configuration = try engine.resolve(connection)
+        let scoringData = try read(configuration.scoringFile, what: "scoring configuration")
+        let scoring = try ScoringConfiguration.load(yaml: scoringData, source: configuration.scoringFile)
+        let extractor = try FeatureExtractor(scoring)
+        // The points model fails here, before the log is read.
+        let rulesData = try rules.map { try read($0, what: "points model (--rules)") }
+        if let rulesData, let rules { _ = try RuleModel.load(yaml: rulesData, source: rules, schema: extractor.schema) }
+
+        let topic = configuration.topics.events
+        let logPartitions: [Int32]
+        if let partition { logPartitions = [partition] } else { logPartitions = try await partitions(of: topic, configuration: configuration, logger: logger) }
+        let reader = LogReader(client: configuration.client("leadledger-train"), logger: logger)
+        var builders: [OutcomeExampleBuilder] = []
+        var undecodable = 0
+        for p in logPartitions {
+            let (builder, skipped) = try await reader.outcomeExamples(topic: topic, partition: p, extractor: extractor)
+            builders.append(builder)
+            undecodable += skipped
+        }
+        let set = try OutcomeTraining.trainingSet(builders, topic: topic, schema: extractor.schema,
+                                                  options: .init(seed: seed, negativeAfterDays: negativeAfterDays, minimumPerClass: minimumPerClass))
+        let s = set.statistics
+        let noOutcome = set.examples.lazy.filter { $0.source == .noOutcome }.count
+        print("train: \(topic) partitions \(logPartitions.map(String.init).joined(separator: ",")): \(s.events) log events (\(s.repeats) repeats, \(undecodable) undecodable), "
+              + "\(s.outcomes) outcomes → \(set.examples.count) examples, \(set.positives) converted"
+              + (negativeAfterDays == nil ? "" : " (\(noOutcome) no-outcome negatives)")
+              + "; ignored: \(s.laterOutcomes) later outcomes, \(s.outcomesOfUnknownLeads) of unseen leads, \(s.erasedExamples) erased")
+        print("split: stratified 70/30, seed \(seed): train \(set.train.count), holdout \(set.holdout.count)")
+        let fit = try OutcomeTraining.fit(set, c: c)
+        print("model: L2 logistic regression (C = \(c)), \(extractor.schema.count) features, \(fit.model.training.iterations) Newton iterations, converged \(fit.model.training.converged)")
+        print(String(format: "logistic regression holdout: AUC %.4f, precision@20%% %.4f, ECE %.4f", fit.figures.auc, fit.figures.precisionAtTop20, fit.figures.ece))
+        var stacked: StackedEnsemble.Report?
+        if let rulesData, let rules {
+            let e = try OutcomeTraining.ensemble(set, fit: fit, rulesYAML: rulesData, rulesSource: rules, scoring: scoring)
+            print(String(format: "points model holdout: AUC %.4f, precision@20%% %.4f (%d rules)", e.rulesAUC, e.rulesPrecisionAtTop20, e.rules.ruleCount))
+            print("ensemble: stacked weights " + e.ensemble.components.map { "\($0.name) \(String(format: "%+.4f", $0.weight))" }.joined(separator: ", ")
+                  + String(format: ", bias %+.4f; Platt calibration", e.ensemble.bias))
+            print(String(format: "ensemble holdout: AUC %.4f, precision@20%% %.4f, ECE %.4f", e.auc, e.precisionAtTop20, e.ece))
+            stacked = e
+        }
+        if let out {
+            let dir = URL(fileURLWithPath: out)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try fit.model.artifactData().write(to: dir.appendingPathComponent("lr.json"))
+            if let e = stacked, let rulesData {
+                try rulesData.write(to: dir.appendingPathComponent("fit-rules.yaml"))
+                try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
+                try Data(scoring.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json")).utf8)
+                    .write(to: dir.appendingPathComponent("scoring.yaml"))
+                print("wrote \(dir.path)/scoring.yaml (kind: ensemble), ensemble.json, fit-rules.yaml and lr.json")
+            } else {
+                try Data(scoring.yaml(model: .logisticRegression(artifact: "lr.json")).utf8).write(to: dir.appendingPathComponent("scoring.yaml"))
+                print("wrote \(dir.path)/scoring.yaml and lr.json")
+            }
+        }
+        // The figures of the model written: the ensemble's with --ensemble, else the regression's.
+        let figures: (auc: Double, precision: Double, ece: Double) = stacked.map { ($0.auc, $0.precisionAtTop20, $0.ece) }
+            ?? (fit.figures.auc, fit.figures.precisionAtTop20, fit.figures.ece)
+        print(String(format: "precision@20%% %.4f", figures.precision))
+        print(String(format: "ECE %.4f", figures.ece))
+        print(String(format: "AUC %.4f", figures.auc))
+    }
+
+    func read(_ path: String, what: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw DecisionsError(.invalidConfig, "cannot read the \(what): \(error.localizedDescription)", file: path)
+        }
+    }
+}
