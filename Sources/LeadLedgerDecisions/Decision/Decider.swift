@@ -142,9 +142,9 @@ public struct Decider: Sendable {
     public func decide(event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
                        logPartition: Int32, logOffset: Int64, state: inout DecisionState) -> DecisionOutput {
         var ctx = Context(decider: self, event: event, partition: logPartition, offset: logOffset,
-                          primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 })
-        swap(&ctx.w, &state.scratch.writer)
-        defer { swap(&ctx.w, &state.scratch.writer) }
+                          primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 },
+                          writer: RecordWriter(taking: &state.scratch.writerBuffer))
+        defer { state.scratch.writerBuffer = ctx.w.buffer }  // kept for the next event
         let t = event.eventTime.milliseconds
         if t > state.watermark { state.watermark = t }
         // SLA timers in event time.
@@ -218,16 +218,15 @@ extension LeadActivity {
     }
 }
 
-/// Per-event working context: builds records into `out`.
-struct Context {
+/// Per-event working context: builds records into `out`. Noncopyable, as its record writer.
+struct Context: ~Copyable {
     let decider: Decider
     let event: CanonicalEvent
     let partition: Int32
     let offset: Int64
     var out = DecisionOutput()
-    /// The record writer (its buffer is reused across events through ``Scratch``: this one,
-    /// swapped out at once, starts small).
-    var w = RecordJSON(capacity: 0)
+    /// The record writer (its buffer is reused across events through ``Scratch``).
+    var w: RecordWriter
     /// `event_time` of every record of this event.
     let eventTimeText: String
 
@@ -238,7 +237,8 @@ struct Context {
     /// The decisions of this event, in decision order (the audit record is written from them at the end).
     var entries: [Decided] = []
 
-    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
+    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?, writer: consuming RecordWriter) {
+        w = writer
         self.decider = decider
         self.event = event
         self.partition = partition

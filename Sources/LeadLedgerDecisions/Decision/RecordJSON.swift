@@ -17,13 +17,18 @@ import LeadLedgerCore
 /// buffer uniquely referenced by this writer (`isKnownUniquelyReferenced`,
 /// copying otherwise), so a buffer visible to another writer value (or thread)
 /// is never written, only read (``bytes``, ``take()``), exactly as for `Array`.
-public struct RecordJSON: @unchecked Sendable {
+public struct RecordJSON: @unchecked Sendable, RecordWriting {
     /// Fractional digits kept for floats.
     public static let decimals = 6
     static let scale = 1_000_000.0
 
     /// The written bytes' storage (capacity `capacity`, the first `count` of the writer initialized).
-    final class Buffer {
+    ///
+    /// `@unchecked Sendable` proof: its memory is written only by a writer holding the buffer
+    /// as its own (``RecordJSON`` checks that on every write; ``RecordWriter`` once, when it
+    /// takes the buffer, and holds the only reference while it writes); a buffer shared with
+    /// another value (or thread) is only read, or given up.
+    final class Buffer: @unchecked Sendable {
         let base: UnsafeMutablePointer<UInt8>
         let capacity: Int
         init(capacity: Int) {
@@ -59,6 +64,29 @@ public struct RecordJSON: @unchecked Sendable {
         b.base.update(from: buffer.base, count: count)
         buffer = b
     }
+    /// Rounds `v` the way the writer does (for tests and for summing rounded parts).
+    public static func rounded(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrAwayFromZero) / scale }
+}
+
+/// The write operations of the record encoding (all of ``RecordJSON``'s writes), over a
+/// writer's buffer: ``RecordJSON``, a copyable value whose every write first makes its
+/// buffer its own (copy-on-write), and ``RecordWriter``, a noncopyable writer whose buffer
+/// is its own by construction, so a write checks the capacity only (the decider's records).
+protocol RecordWriting: ~Copyable {
+    /// Bytes written so far.
+    var count: Int { get set }
+    /// Nesting depth of the open containers (at most 64).
+    var depth: Int { get set }
+    /// Bit `d`: the container at depth `d + 1` already has a member (a comma precedes the next one).
+    var hasMember: UInt64 { get set }
+    /// The bytes written so far.
+    var bytes: [UInt8] { get }
+    /// Room for `k` more bytes in a buffer written by this writer alone; returns where they go
+    /// (write them, then add their number to `count`).
+    mutating func reserve(_ k: Int) -> UnsafeMutablePointer<UInt8>
+}
+
+extension RecordWriting where Self: ~Copyable {
     /// Appends one byte.
     @inline(__always) mutating func put(_ b: UInt8) { reserve(1).pointee = b; count += 1 }
     /// Appends `n` bytes from `p`.
@@ -76,8 +104,6 @@ public struct RecordJSON: @unchecked Sendable {
         a.withUnsafeBufferPointer { if let p = $0.baseAddress { put(p, $0.count) } }
     }
 
-    /// Rounds `v` the way the writer does (for tests and for summing rounded parts).
-    public static func rounded(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrAwayFromZero) / scale }
 
     /// Writes the separator before a member of the innermost container (none at top level).
     @inline(__always) mutating func comma() {
@@ -166,7 +192,7 @@ public struct RecordJSON: @unchecked Sendable {
     static func writeNumber(_ v: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         // |v| < 9e12, so |v * scale| < 9e18 < 2^63: `roundedAway` applies.
         guard v.isFinite, abs(v) < 9.0e12 else { p[0] = 0x6E; p[1] = 0x75; p[2] = 0x6C; p[3] = 0x6C; return 4 }
-        let s = roundedAway(v * scale)
+        let s = roundedAway(v * RecordJSON.scale)
         if s == 0 { p[0] = 0x30; return 1 }
         let m = s.magnitude
         let whole = m / 1_000_000
@@ -231,7 +257,7 @@ public struct RecordJSON: @unchecked Sendable {
                     for k in 0..<count {
                         let v = values[ob[k]]
                         // Written as `0` ⇔ |v · scale| rounds (away from zero at .5) to 0 ⇔ |v · scale| < 0.5.
-                        if skippingZeros, v.isFinite, abs(v * Self.scale) < 0.5 { continue }
+                        if skippingZeros, v.isFinite, abs(v * RecordJSON.scale) < 0.5 { continue }
                         // Member k > 0 starts with its separator; the first written member drops it.
                         let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
                         if len <= 32 && a + 32 <= kb.count {
@@ -465,6 +491,40 @@ public struct RecordJSON: @unchecked Sendable {
     mutating func finish() -> [UInt8] {
         put(0x0A)
         return take()
+    }
+}
+
+/// The decider's record writer: as ``RecordJSON`` (the same writes, through
+/// ``RecordWriting``), but noncopyable, so the buffer it holds is referenced by no other
+/// writer while it writes and a write checks the capacity only (``RecordJSON`` checks, on
+/// every write, that its buffer is not shared with a copy: a runtime call per write).
+/// Its buffer is taken from, and given back to, a ``DecisionState``'s scratch.
+struct RecordWriter: ~Copyable, RecordWriting {
+    /// The only reference to this buffer while the writer holds it (see ``init(taking:)``).
+    private(set) var buffer: RecordJSON.Buffer
+    var count = 0
+    var depth = 0
+    var hasMember: UInt64 = 0
+
+    /// A writer with the buffer in `slot` (left nil) when nothing else references it, else
+    /// with a new one (a copy of the state that held it may still use it).
+    init(taking slot: inout RecordJSON.Buffer?) {
+        var b: RecordJSON.Buffer?
+        swap(&b, &slot)
+        buffer = isKnownUniquelyReferenced(&b) ? b! : RecordJSON.Buffer(capacity: 4096)
+    }
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: count)) }
+
+    @inline(__always) mutating func reserve(_ k: Int) -> UnsafeMutablePointer<UInt8> {
+        if _slowPath(count + k > buffer.capacity) { grow(k) }
+        return buffer.base + count
+    }
+    /// A larger buffer (twice the capacity, at least `k` more bytes) holding the bytes written so far.
+    @inline(never) mutating func grow(_ k: Int) {
+        let b = RecordJSON.Buffer(capacity: Swift.max(buffer.capacity * 2, count + k))
+        b.base.update(from: buffer.base, count: count)
+        buffer = b
     }
 }
 /// Content-derived ids: FNV-1a 64 with two different offset bases over the
