@@ -230,7 +230,7 @@ public enum XEducation {
         // Features that vary in fewer than 10 training rows get no coefficient, and live
         // inputs are clipped to the training range (see `minimumSupport`, `clipToTrainingRange`):
         // the model is applied to B2B workloads whose values X Education never had.
-        let model = try LogisticRegression.train(train, holdout: holdout, options: .init(c: c, minimumSupport: 10, clipToTrainingRange: true), range: "xeducation stratified 70/30 seed \(seed)")
+        let model = try LogisticRegression.train(train, holdout: holdout, options: OutcomeTraining.regressionOptions(c: c), range: "xeducation stratified 70/30 seed \(seed)")
         let figures = try HoldoutFigures(probabilities: model.probabilities(holdout), labels: testLabels)
         return Report(rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
                       trainExamples: train.count, holdoutExamples: holdout.count,
@@ -278,12 +278,15 @@ extension XEducation {
 
     /// The ensemble evaluated on the same split: the hand-written points model
     /// (``fitRulesYAML(schema:)``) and the logistic regression of `report`, stacked
-    /// and Platt-calibrated on the training rows by ``StackedEnsemble/fit(rules:rulesYAML:propensity:train:holdout:topK:treeExplanation:range:)``.
+    /// and Platt-calibrated on out-of-fold margins of the training rows by ``StackedEnsemble/fit(rules:rulesYAML:propensity:refit:folds:seed:train:holdout:topK:treeExplanation:range:)``.
     /// Metrics are on the held-out rows.
     public static func stackedEnsemble(_ report: Report) throws -> EnsembleReport {
         let rulesYAML = fitRulesYAML(schema: report.train.schema)
         let rules = try RuleModel.load(yaml: rulesYAML, source: "fit-rules.yaml", schema: report.train.schema)
-        return try StackedEnsemble.fit(rules: rules, rulesYAML: rulesYAML, propensity: report.model, train: report.train, holdout: report.holdout,
+        let model = report.model
+        return try StackedEnsemble.fit(rules: rules, rulesYAML: rulesYAML, propensity: model,
+                                       refit: { try LogisticRegression.train($0, options: OutcomeTraining.regressionOptions(c: model.training.c), range: "xeducation stacking fold") },
+                                       train: report.train, holdout: report.holdout,
                                        topK: report.scoringConfiguration.topK, treeExplanation: report.scoringConfiguration.treeExplanation,
                                        range: "xeducation stacking, training rows")
     }

@@ -21,6 +21,22 @@ public enum HoldoutSplit {
         }
         return isTrain
     }
+
+    /// The fold (0..<`k`) of each example for `k`-fold cross-fitting, stratified: the
+    /// examples of each class (positives first) are shuffled by one SplitMix64 stream
+    /// seeded with `seed` (Fisher–Yates as ``trainMask(labels:seed:trainFraction:)``) and
+    /// dealt to the folds in turn, so every fold holds ⌊n_class/k⌋ or ⌈n_class/k⌉ of each class.
+    public static func folds(labels: [Bool], k: Int, seed: UInt64) -> [Int] {
+        precondition(k >= 1, "at least one fold")
+        var fold = [Int](repeating: 0, count: labels.count)
+        var rng = SplitMix64(seed: seed)
+        for label in [true, false] {
+            var idx = labels.indices.filter { labels[$0] == label }
+            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            for (position, i) in idx.enumerated() { fold[i] = position % k }
+        }
+        return fold
+    }
 }
 
 /// Held-out figures of a probabilistic model: ROC AUC, precision among the top

@@ -227,6 +227,8 @@ public enum OutcomeTraining {
         public var statistics: OutcomeExampleBuilder.Statistics
         /// The log's last event time over all partitions.
         public var lastEventTime: EventTime?
+        /// The split's seed (the stacking folds use it too).
+        public var seed: UInt64
 
         /// Examples labelled converted.
         public var positives: Int { examples.lazy.filter(\.converted).count }
@@ -276,7 +278,14 @@ public enum OutcomeTraining {
         return TrainingSet(examples: examples, isTrain: isTrain,
                            train: try Dataset(schema: schema, rows: trainRows, labels: trainLabels),
                            holdout: try Dataset(schema: schema, rows: holdoutRows, labels: holdoutLabels),
-                           range: range, statistics: statistics, lastEventTime: lastTime)
+                           range: range, statistics: statistics, lastEventTime: lastTime, seed: options.seed)
+    }
+
+    /// The propensity regression's training options (of `train`, the X Education bench and
+    /// the stacking folds): L2 with inverse strength `c`, no coefficient for a feature that
+    /// varies in fewer than 10 training rows, live inputs clipped to the training range.
+    public static func regressionOptions(c: Double) -> LogisticRegressionOptions {
+        .init(c: c, minimumSupport: 10, clipToTrainingRange: true)
     }
 
     /// A fitted regression and its held-out figures.
@@ -290,8 +299,7 @@ public enum OutcomeTraining {
     /// that vary in fewer than 10 training rows get no coefficient and live inputs
     /// are clipped to the training range.
     public static func fit(_ set: TrainingSet, c: Double = 1.0) throws -> Fit {
-        let model = try LogisticRegression.train(set.train, holdout: set.holdout,
-                                                 options: .init(c: c, minimumSupport: 10, clipToTrainingRange: true), range: set.range)
+        let model = try LogisticRegression.train(set.train, holdout: set.holdout, options: regressionOptions(c: c), range: set.range)
         return Fit(model: model, figures: try HoldoutFigures(probabilities: model.probabilities(set.holdout), labels: set.holdout.labels))
     }
 
@@ -301,8 +309,10 @@ public enum OutcomeTraining {
     public static func ensemble(_ set: TrainingSet, fit: Fit, rulesYAML: Data, rulesSource: String,
                                 scoring: ScoringConfiguration) throws -> StackedEnsemble.Report {
         let rules = try RuleModel.load(yaml: rulesYAML, source: rulesSource, schema: set.train.schema)
+        let c = fit.model.training.c
         return try StackedEnsemble.fit(rules: rules, rulesYAML: String(decoding: rulesYAML, as: UTF8.self), propensity: fit.model,
-                                       train: set.train, holdout: set.holdout, topK: scoring.topK,
+                                       refit: { try LogisticRegression.train($0, options: regressionOptions(c: c), range: set.range + " (stacking fold)") },
+                                       seed: set.seed, train: set.train, holdout: set.holdout, topK: scoring.topK,
                                        treeExplanation: scoring.treeExplanation, range: set.range + " (stacking)")
     }
 }
