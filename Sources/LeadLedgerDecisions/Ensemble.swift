@@ -181,10 +181,7 @@ public struct Ensemble: Sendable {
     /// `data` and returns the calibrated ensemble.
     public func calibrated(method: CalibrationMethod, on data: Dataset) throws -> Ensemble {
         guard data.schema == schema else { throw DecisionsError(.schemaMismatch, "calibration data has a different schema") }
-        let d = schema.count
-        let z: [Double] = data.rows.withUnsafeBufferPointer { buf in
-            (0..<data.count).map { i in margin(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])) }
-        }
+        let z = data.mapRows(margin)
         switch method {
         case .platt: return try withCalibration(try Calibrator.fitPlatt(scores: z, labels: data.labels))
         case .isotonic: return try withCalibration(try Calibrator.fitIsotonic(scores: z, labels: data.labels))

@@ -28,6 +28,25 @@ public struct Dataset: Sendable, Equatable {
     /// Number of examples.
     public var count: Int { labels.count }
 
+    /// `transform` of every row (its feature values), in row order.
+    public func mapRows<T>(_ transform: (UnsafeBufferPointer<Double>) throws -> T) rethrows -> [T] {
+        let d = schema.count
+        return try rows.withUnsafeBufferPointer { buf in
+            try (0..<count).map { i in try transform(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])) }
+        }
+    }
+
+    /// The rows (with their labels) whose index satisfies `include`, in order.
+    public func rows(where include: (Int) -> Bool) throws -> Dataset {
+        let d = schema.count
+        var picked: [Double] = [], y: [Double] = []
+        for i in 0..<count where include(i) {
+            picked += rows[(i * d)..<(i * d + d)]
+            y.append(labels[i])
+        }
+        return try Dataset(schema: schema, rows: picked, labels: y)
+    }
+
     /// Splits off the last `holdoutFraction` of the rows (rounded down) as holdout.
     public func split(holdoutFraction: Double) throws -> (train: Dataset, holdout: Dataset) {
         guard holdoutFraction > 0 && holdoutFraction < 1 else { throw DecisionsError(.invalidInput, "holdout fraction must be in (0, 1)") }
@@ -302,12 +321,7 @@ public struct LogisticRegression: Sendable {
     }
 
     /// Margins for every row of `data`.
-    public func margins(_ data: Dataset) -> [Double] {
-        let d = schema.count
-        return data.rows.withUnsafeBufferPointer { buf in
-            (0..<data.count).map { i in margin(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])) }
-        }
-    }
+    public func margins(_ data: Dataset) -> [Double] { data.mapRows(margin) }
 
     /// Probabilities for every row of `data`.
     public func probabilities(_ data: Dataset) -> [Double] {

@@ -63,11 +63,11 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = connection.makeLogger("leadledger.train")
         let configuration = try engine.resolve(connection)
-        let scoringData = try read(configuration.scoringFile, what: "scoring configuration")
+        let scoringData = try DecisionConfiguration.readFile(URL(fileURLWithPath: configuration.scoringFile))
         let scoring = try ScoringConfiguration.load(yaml: scoringData, source: configuration.scoringFile)
         let extractor = try FeatureExtractor(scoring)
         // The points model fails here, before the log is read.
-        let rulesData = try rules.map { try read($0, what: "points model (--rules)") }
+        let rulesData = try rules.map { try DecisionConfiguration.readFile(URL(fileURLWithPath: $0)) }
         if let rulesData, let rules { _ = try RuleModel.load(yaml: rulesData, source: rules, schema: extractor.schema) }
 
         let topic = configuration.topics.events
@@ -123,11 +123,5 @@ struct TrainCommand: AsyncParsableCommand {
         print(String(format: "precision@20%% %.4f", figures.precision))
         print(String(format: "ECE %.4f", figures.ece))
         print(String(format: "AUC %.4f", figures.auc))
-    }
-
-    func read(_ path: String, what: String) throws -> Data {
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw DecisionsError(.invalidConfig, "cannot read the \(what): \(error.localizedDescription)", file: path)
-        }
     }
 }

@@ -101,15 +101,19 @@ public struct DecisionConfiguration: Sendable {
         }
     }
 
+    /// The bytes of a configuration or model file.
+    /// - Throws: `invalidConfig` naming the file when it cannot be read.
+    public static func readFile(_ url: URL) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw DecisionsError(.invalidConfig, "cannot read file: \(error.localizedDescription)", file: url.path)
+        }
+    }
+
     /// Loads from files: the scoring configuration (its `model.artifact` and an
     /// ensemble's component files are resolved relative to the configuration's
     /// directory) and the routing rules.
     public static func load(scoringConfig: URL, routingRules: URL) throws -> DecisionConfiguration {
-        func read(_ url: URL) throws -> Data {
-            do { return try Data(contentsOf: url) } catch {
-                throw DecisionsError(.invalidConfig, "cannot read file: \(error.localizedDescription)", file: url.path)
-            }
-        }
+        let read = readFile
         let scoringData = try read(scoringConfig)
         let scoring = try ScoringConfiguration.load(yaml: scoringData, source: scoringConfig.path)
         let directory = scoringConfig.deletingLastPathComponent()

@@ -48,7 +48,6 @@ public enum StackedEnsemble {
                            train: Dataset, holdout: Dataset,
                            topK: Int, treeExplanation: TreeExplanationMethod, range: String) throws -> Report {
         let schema = train.schema
-        let d = schema.count
         let labels = train.labels.map { $0 >= 0.5 }
         let minority = min(labels.lazy.filter { $0 }.count, labels.lazy.filter { !$0 }.count)
         let k = min(folds, minority)
@@ -58,22 +57,12 @@ public enum StackedEnsemble {
         // Out-of-fold margins of the regression on the training rows.
         let fold = HoldoutSplit.folds(labels: labels, k: k, seed: seed)
         var outOfFold = [Double](repeating: 0, count: train.count)
-        try train.rows.withUnsafeBufferPointer { buf in
-            for f in 0..<k {
-                var rows: [Double] = [], y: [Double] = []
-                for i in 0..<train.count where fold[i] != f {
-                    rows += buf[(i * d)..<(i * d + d)]
-                    y.append(train.labels[i])
-                }
-                let model = try refit(try Dataset(schema: schema, rows: rows, labels: y))
-                for i in 0..<train.count where fold[i] == f {
-                    outOfFold[i] = model.margin(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)]))
-                }
-            }
+        for f in 0..<k {
+            let model = try refit(try train.rows(where: { fold[$0] != f }))
+            let inFold = (0..<train.count).filter { fold[$0] == f }
+            for (i, m) in zip(inFold, model.margins(try train.rows(where: { fold[$0] == f }))) { outOfFold[i] = m }
         }
-        let points: [Double] = train.rows.withUnsafeBufferPointer { buf in
-            (0..<train.count).map { rules.score(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
-        }
+        let points = train.mapRows(rules.score)
         let stackSchema = try FeatureSchema(["fit", "propensity"])
         let stack = try LogisticRegression.train(try Dataset(schema: stackSchema, rows: zip(points, outOfFold).flatMap { [$0, $1] }, labels: train.labels),
                                                  options: .init(c: 1), range: range + ", out-of-fold regression margins (\(k) folds, seed \(seed))")
@@ -86,12 +75,8 @@ public enum StackedEnsemble {
             EnsembleComponent(name: "propensity", model: .logistic(propensity), weight: weights[1], modelVersion: try propensity.version().sha256),
         ], bias: bias, topK: topK, treeExplanation: treeExplanation)
             .withCalibration(try Calibrator.fitPlatt(scores: margins, labels: train.labels))
-        let probabilities: [Double] = holdout.rows.withUnsafeBufferPointer { buf in
-            (0..<holdout.count).map { ensemble.probability(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
-        }
-        let ruleScores: [Double] = holdout.rows.withUnsafeBufferPointer { buf in
-            (0..<holdout.count).map { rules.score(UnsafeBufferPointer(rebasing: buf[($0 * d)..<($0 * d + d)])) }
-        }
+        let probabilities = holdout.mapRows(ensemble.probability)
+        let ruleScores = holdout.mapRows(rules.score)
         let figures = try HoldoutFigures(probabilities: probabilities, labels: holdout.labels)
         return Report(rulesYAML: rulesYAML, rules: rules, ensemble: ensemble,
                       rulesAUC: try Metrics.rocAUC(scores: ruleScores, labels: holdout.labels),
