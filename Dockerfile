@@ -9,6 +9,9 @@ COPY scripts/ scripts/
 RUN scripts/bootstrap --no-python
 COPY Package.swift ./
 COPY Sources/ Sources/
+# The manifest names the test targets too; SwiftPM checks every target's folder
+# even when it builds one product.
+COPY Tests/ Tests/
 RUN swift build -c release --product leadledger --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/leadledger" /out/leadledger
 
@@ -21,7 +24,11 @@ COPY --from=build /usr/local/lib/librdkafka.so.1 /usr/local/lib/
 RUN ldconfig
 COPY --from=build /out/leadledger /usr/local/bin/leadledger
 COPY schemas/ /usr/share/leadledger/schemas/
-RUN useradd --system --home /var/lib/leadledger --create-home leadledger
+RUN useradd --system --home /var/lib/leadledger --create-home leadledger \
+ && install -d -o leadledger -g leadledger /var/lib/leadledger/state
+# A named volume mounted here starts as a copy of this directory, so it is
+# owned by the service user, not by root.
+VOLUME ["/var/lib/leadledger/state"]
 # The default scoring configuration, model artifact and routing rules: `run`,
 # `replay`, `audit verify` and `explain` read config/*.yaml relative to the
 # working directory (override with --scoring-config/--routing-rules).

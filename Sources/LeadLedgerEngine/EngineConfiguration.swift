@@ -28,9 +28,10 @@ public struct TopicNames: Sendable, Hashable, Codable {
     /// The inbound topics.
     public var inbound: [String] { [crm, web, email] }
 
-    enum CodingKeys: String, CodingKey { case crm, web, email, identity, events, routing, audit, dlq }
+    enum CodingKeys: String, CodingKey, CaseIterable { case crm, web, email, identity, events, routing, audit, dlq }
 
     public init(from decoder: Decoder) throws {
+        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = TopicNames()
         crm = try c.decodeIfPresent(String.self, forKey: .crm) ?? d.crm
@@ -59,9 +60,10 @@ public struct PartitionCounts: Sendable, Hashable, Codable {
     /// The defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case inbound, identity, events, outputs }
+    enum CodingKeys: String, CodingKey, CaseIterable { case inbound, identity, events, outputs }
 
     public init(from decoder: Decoder) throws {
+        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = PartitionCounts()
         inbound = try c.decodeIfPresent(Int32.self, forKey: .inbound) ?? d.inbound
@@ -72,25 +74,65 @@ public struct PartitionCounts: Sendable, Hashable, Codable {
 }
 
 /// Consumer groups of the stages.
+///
+/// Releases before 0.7 named the first two groups `leadledger-resolve-route`
+/// and `leadledger-resolve-identity` and the first key `route`. The `route` key
+/// is still read (with a warning in ``EngineConfiguration/warnings``), and a
+/// process that runs with the default names adopts the old groups' committed
+/// offsets once (``GroupMigration``), so an upgrade reprocesses nothing.
 public struct GroupNames: Sendable, Hashable, Codable {
-    /// The route step of the resolve stage (inbound topics).
-    public var route = "leadledger-resolve-route"
-    /// The identity step of the resolve stage (repartition topic).
-    public var identity = "leadledger-resolve-identity"
-    /// The materialize stage (canonical log).
+    /// The validate stage (inbound topics → identity repartition topic / DLQ).
+    public var validate = GroupNames.defaultValidate
+    /// The identity stage (repartition topic → canonical log).
+    public var identity = GroupNames.defaultIdentity
+    /// The materialize stage (canonical log → routing, audit).
     public var materialize = "leadledger-materialize"
+
+    /// The default group of the validate stage.
+    public static let defaultValidate = "leadledger-validate"
+    /// The default group of the identity stage.
+    public static let defaultIdentity = "leadledger-identity"
+    /// What the validate stage's default group was called before release 0.7.
+    public static let legacyValidate = "leadledger-resolve-route"
+    /// What the identity stage's default group was called before release 0.7.
+    public static let legacyIdentity = "leadledger-resolve-identity"
 
     /// The defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case route, identity, materialize }
+    enum CodingKeys: String, CodingKey, CaseIterable { case validate, identity, materialize, route }
 
     public init(from decoder: Decoder) throws {
+        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = GroupNames()
-        route = try c.decodeIfPresent(String.self, forKey: .route) ?? d.route
+        validate = try c.decodeIfPresent(String.self, forKey: .validate) ?? c.decodeIfPresent(String.self, forKey: .route) ?? d.validate
         identity = try c.decodeIfPresent(String.self, forKey: .identity) ?? d.identity
         materialize = try c.decodeIfPresent(String.self, forKey: .materialize) ?? d.materialize
+        usesLegacyRouteKey = c.contains(.route)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(validate, forKey: .validate)
+        try c.encode(identity, forKey: .identity)
+        try c.encode(materialize, forKey: .materialize)
+    }
+
+    /// Whether the file named the validate group with the pre-0.7 key `route`.
+    var usesLegacyRouteKey = false
+
+    /// The one-time offset adoptions a process with these names performs: a
+    /// group still at its default name takes over its pre-0.7 predecessor.
+    func renames(topics: TopicNames) -> [GroupMigration.Rename] {
+        var renames: [GroupMigration.Rename] = []
+        if validate == Self.defaultValidate {
+            renames.append(.init(old: Self.legacyValidate, new: validate, topics: topics.inbound))
+        }
+        if identity == Self.defaultIdentity {
+            renames.append(.init(old: Self.legacyIdentity, new: identity, topics: [topics.identity]))
+        }
+        return renames
     }
 }
 
@@ -137,6 +179,11 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// librdkafka properties for every client.
     public var properties: [String: String] = [:]
 
+    /// Deprecated settings the file used; the commands log each once at start.
+    public var warnings: [String] {
+        groups.usesLegacyRouteKey ? ["groups.route is deprecated since 0.7: name the validate stage's group with groups.validate"] : []
+    }
+
     /// The default scoring configuration (relative to the working directory).
     public static let defaultScoringFile = "config/scoring.yaml"
     /// The default routing rules (relative to the working directory).
@@ -145,7 +192,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// The defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case brokers, topics, partitions, groups, properties
         case stateDirectory = "state_directory"
         case sessionTimeoutMilliseconds = "session_timeout_ms"
@@ -156,6 +203,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: Decoder) throws {
+        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = EngineConfiguration()
         if let text = try? c.decodeIfPresent(String.self, forKey: .brokers) {
@@ -183,6 +231,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
             return configuration
         } catch let error as EngineError {
             throw error
+        } catch let DecodingError.dataCorrupted(detail) {
+            throw EngineError(.invalidConfiguration, context: context, detail.debugDescription)
         } catch {
             throw EngineError(.invalidConfiguration, context: context, "\(error)")
         }

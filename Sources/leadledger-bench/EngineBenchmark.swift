@@ -76,7 +76,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         configuration.topics.routing = "bench-routing-\(suffix)"
         configuration.topics.audit = "bench-audit-\(suffix)"
         configuration.topics.dlq = "bench-dlq-\(suffix)"
-        configuration.groups.route = "bench-route-\(suffix)"
+        configuration.groups.validate = "bench-validate-\(suffix)"
         configuration.groups.identity = "bench-identity-\(suffix)"
         configuration.groups.materialize = "bench-materialize-\(suffix)"
         configuration.partitions.inbound = partitions

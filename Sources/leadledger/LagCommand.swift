@@ -8,7 +8,7 @@ import Logging
 struct LagCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lag",
-        abstract: "Show how many records each stage (route, identity, materialize) has not yet committed.",
+        abstract: "Show how many records each stage (validate, identity, materialize) has not yet committed.",
         discussion: """
         For every input partition of a stage: the group's committed offset and the
         number of records after it. The count comes from reading the partition from
@@ -39,7 +39,7 @@ struct LagCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let topics = configuration.topics, groups = configuration.groups
         let stages: [(name: String, group: String, topics: [String])] = [
-            ("route", groups.route, [topics.crm, topics.web, topics.email]),
+            ("validate", groups.validate, [topics.crm, topics.web, topics.email]),
             ("identity", groups.identity, [topics.identity]),
             ("materialize", groups.materialize, [topics.events]),
         ]

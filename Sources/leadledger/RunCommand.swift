@@ -33,7 +33,9 @@ struct RunCommand: AsyncParsableCommand {
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
         logger.notice("decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))")
+        for warning in configuration.warnings { logger.warning("\(warning)") }
         try await ensureTopics(configuration, logger: logger)
+        if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(logger: logger)
         let producer = services.producer, stages = services.stages

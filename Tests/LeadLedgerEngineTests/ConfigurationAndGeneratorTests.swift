@@ -37,6 +37,46 @@ struct ConfigurationAndGeneratorTests {
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "session_timeout_ms: [1]") }
     }
 
+    /// A misspelt key is an error naming the key and where it is, at the top
+    /// level and inside a section, instead of silently falling back to a default.
+    @Test func unknownConfigurationKeysAreRejected() throws {
+        for (yaml, key) in [
+            ("state_dir: /var/lib/leadledger", "state_dir"),
+            ("groups: { materialise: g }", "groups.materialise"),
+            ("topics: { event: log }", "topics.event"),
+            ("partitions: { output: 3 }", "partitions.output"),
+        ] {
+            do {
+                _ = try EngineConfiguration.parse(yaml: yaml, context: "ll.yaml")
+                Issue.record("'\(yaml)' must not load")
+            } catch {
+                #expect(error.code == .invalidConfiguration)
+                #expect(error.description.contains("ll.yaml"), "\(error)")
+                #expect(error.description.contains("unknown key '\(key)'"), "\(error)")
+            }
+        }
+        let valid = try EngineConfiguration.parse(yaml: "state_directory: /s\ngroups: { materialize: g }")
+        #expect(valid.stateDirectory == "/s" && valid.groups.materialize == "g")
+    }
+
+    /// The stages' groups are named after the stages; the pre-0.7 key `route`
+    /// still names the validate stage's group, with a warning.
+    @Test func groupNamesAndTheLegacyRouteKey() throws {
+        let defaults = EngineConfiguration()
+        #expect(defaults.groups.validate == "leadledger-validate")
+        #expect(defaults.groups.identity == "leadledger-identity")
+        #expect(defaults.groups.materialize == "leadledger-materialize")
+        #expect(defaults.warnings.isEmpty)
+
+        let legacy = try EngineConfiguration.parse(yaml: "groups: { route: my-route-group }")
+        #expect(legacy.groups.validate == "my-route-group")
+        #expect(legacy.warnings.count == 1)
+        #expect(legacy.warnings.first?.contains("groups.validate") == true)
+
+        let current = try EngineConfiguration.parse(yaml: "groups: { validate: v }")
+        #expect(current.groups.validate == "v" && current.warnings.isEmpty)
+    }
+
     /// The shipped default decision configuration (config/scoring.yaml, its
     /// model artifact, config/routing.yaml) is the default of the engine
     /// configuration and loads; the file keys override it; a bad file fails with

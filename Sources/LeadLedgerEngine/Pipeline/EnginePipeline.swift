@@ -55,7 +55,7 @@ public struct EnginePipeline: Sendable {
         var services = EngineServices(producer: producer)
         if selection != .materialize {
             services.route = PartitionedStage(
-                configuration: stageConfiguration("route", topics: topics.inbound, group: configuration.groups.route),
+                configuration: stageConfiguration("validate", topics: topics.inbound, group: configuration.groups.validate),
                 client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics), logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
