@@ -72,11 +72,16 @@ public struct RouteProcessor: PartitionProcessor {
     }
 
     func deadLetter(_ record: LogRecord, source: SourcePosition, error: ContractError) -> OutputRecord {
-        let letter = DeadLetter(original: record.value, originalKey: record.key, source: source, error: error, stage: .resolve)
-        return OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)
+        DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
     }
 
     public func snapshot() -> [UInt8]? { nil }
+
+    /// A DLQ record referencing the inbound message (`output_too_large`).
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+        let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
+        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+    }
 }
 
 /// Creates `RouteProcessor`s.
@@ -144,8 +149,7 @@ public struct IdentityProcessor: PartitionProcessor {
               let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) })
         else {
             let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-            let letter = DeadLetter(original: record.value, originalKey: record.key, source: source, error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve)
-            return [OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)]
+            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)]
         }
         let sourceKey = "\(topic)/\(partition)"
         if let done = resolvedUpTo[sourceKey], offset <= done { return [] }  // a repeat of the route step
@@ -156,12 +160,26 @@ public struct IdentityProcessor: PartitionProcessor {
             inbound = try decoder.decode(topic: contract, bytes: record.value)
         } catch {
             // Validated by the route step with the same decoder: only a decoder change can get here.
-            let letter = DeadLetter(original: record.value, originalKey: record.key, source: source, error: error, stage: .resolve)
-            return [OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)]
+            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)]
         }
         return resolver.resolve(inbound, at: source).map { event in
             OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
         }
+    }
+
+    /// A DLQ record referencing the inbound message the repartition record carries
+    /// (its source headers' position; the record's own when they are missing).
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+        let topic = Self.header(input, RepartitionHeaders.topic)
+        let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
+        let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
+        let source: SourcePosition
+        if let topic, let partition, let offset {
+            source = SourcePosition(topic: topic, partition: partition, offset: offset)
+        } else {
+            source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
+        }
+        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
     }
 
     public func snapshot() -> [UInt8]? {
