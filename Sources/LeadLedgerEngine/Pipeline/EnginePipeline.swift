@@ -56,7 +56,7 @@ public struct EnginePipeline: Sendable {
         if selection != .materialize {
             services.route = PartitionedStage(
                 configuration: stageConfiguration("route", topics: topics.inbound, group: configuration.groups.route),
-                client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics), logger: logger)
+                client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
                 client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), logger: logger)

@@ -28,7 +28,9 @@ public struct InboundTopicMap: Sendable, Hashable {
 }
 
 /// Resolve, step 1 (stateless, partition-parallel over the inbound topics):
-/// validates each message against its contract. Valid messages go, unchanged
+/// validates each message against its contract and rejects events dated beyond
+/// the wall clock plus the allowed skew (`FutureTimestampCheck`: this step is
+/// the non-deterministic edge before the log). Valid messages go, unchanged
 /// and with their source position in headers, to the identity repartition
 /// topic (one partition: see `IdentityProcessor`); invalid ones go to the DLQ
 /// with the original bytes, source position, error code and reason.
@@ -39,12 +41,14 @@ public struct RouteProcessor: PartitionProcessor {
     let topics: TopicNames
     let contracts: InboundTopicMap
     let decoder: InboundDecoder
+    let futureCheck: FutureTimestampCheck
 
     /// Creates the processor.
-    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder()) {
+    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
         self.topics = topics
         self.contracts = InboundTopicMap(topics)
         self.decoder = decoder
+        self.futureCheck = futureCheck
     }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
@@ -53,7 +57,11 @@ public struct RouteProcessor: PartitionProcessor {
             return [deadLetter(record, source: source, error: ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))]
         }
         do {
-            _ = try decoder.decode(topic: contract, bytes: record.value)
+            let events = try decoder.decode(topic: contract, bytes: record.value)
+            let batch = record.value.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+            if let error = futureCheck.violation(in: events, batch: batch) {
+                return [deadLetter(record, source: source, error: error)]
+            }
         } catch {
             return [deadLetter(record, source: source, error: error)]
         }
@@ -87,13 +95,17 @@ public struct RouteProcessor: PartitionProcessor {
 /// Creates `RouteProcessor`s.
 public struct RouteFactory: PartitionProcessorFactory {
     let topics: TopicNames
+    let futureCheck: FutureTimestampCheck
 
     /// Creates the factory.
-    public init(topics: TopicNames) { self.topics = topics }
+    public init(topics: TopicNames, futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
+        self.topics = topics
+        self.futureCheck = futureCheck
+    }
 
-    public func makeProcessor(partition: Int32) -> RouteProcessor { RouteProcessor(topics: topics) }
+    public func makeProcessor(partition: Int32) -> RouteProcessor { RouteProcessor(topics: topics, futureCheck: futureCheck) }
 
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> RouteProcessor { RouteProcessor(topics: topics) }
+    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> RouteProcessor { makeProcessor(partition: partition) }
 }
 
 /// Resolve, step 2 (stateful, over the identity repartition topic): the
