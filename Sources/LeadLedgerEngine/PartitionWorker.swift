@@ -93,8 +93,16 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 let topic = topicPartition.topic
                 let partition = topicPartition.partition
                 let logger = self.logger
-                let candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat) { offset, reason in
-                    logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
+                let candidates: [Snapshot]
+                do {
+                    candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat) { offset, reason in
+                        logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
+                    }
+                } catch {
+                    // Snapshots only save replay time: a store that cannot be read
+                    // costs a full replay, never the partition.
+                    logger.error("SNAPSHOT STORE UNREADABLE for \(topic)[\(partition)]: \(error); replaying the partition from offset 0 instead")
+                    candidates = []
                 }
                 for candidate in candidates {
                     do {
@@ -170,7 +178,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         if let failure = tracker.failure {
             throw EngineError(.deliveryFailed, context: topicPartition.description, "an output was not acknowledged: \(failure)")
         }
-        try snapshotIfDue()
+        snapshotIfDue()
     }
 
     /// Enqueues `output` of `input`; when the producer refuses it as too large,
@@ -196,11 +204,19 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         }
     }
 
-    private func snapshotIfDue() throws {
+    private func snapshotIfDue() {
         guard Factory.Processor.isStateful, store != nil else { return }
         let byCount = policy.everyRecords > 0 && recordsSinceSnapshot >= policy.everyRecords
         let byTime = policy.everyInterval.map { recordsSinceSnapshot > 0 && ContinuousClock.now - lastSnapshotAt >= $0 } ?? false
-        if byCount || byTime { try snapshot() }
+        guard byCount || byTime else { return }
+        do {
+            try snapshot()
+        } catch {
+            // Processing goes on: a failed snapshot only makes the next restore replay further.
+            logger.error("\(topicPartition): snapshot failed (processing goes on; a restore replays from an older snapshot): \(error)")
+            recordsSinceSnapshot = 0
+            lastSnapshotAt = .now
+        }
     }
 
     /// Writes a snapshot of the current state (reflecting `0..<nextOffset`).

@@ -49,7 +49,7 @@ public struct EnginePipeline: Sendable {
         // over 50k. `properties` (`-X compression.type=...`) still override it.
         producerConfiguration.compression = .lz4
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let store = SnapshotStore.openRecovering(directory: configuration.stateDirectory) { logger.error("\($0)") }
         let topics = configuration.topics
         let client = configuration.client("leadledger-run")
         var services = EngineServices(producer: producer)
