@@ -26,6 +26,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stages to run: resolve, materialize, or all.")
     var stage: StageSelection = .all
 
+    @Flag(help: "Run even when the canonical log's topic deletes or compacts records (finite retention.ms or retention.bytes, cleanup.policy compact).")
+    var allowFiniteLogRetention = false
+
     @Option(help: "Reject inbound events dated further ahead of the wall clock than this (timestamp_out_of_range), e.g. 7d, 36h, 90m, 30s (overrides max_future_skew; default 7d).")
     var maxFutureSkew: String?
 
@@ -43,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         let decisions = try configuration.decisionConfiguration()
         logger.notice("decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))")
         try await ensureTopics(configuration, logger: logger)
+        try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(logger: logger)
         let producer = services.producer, stages = services.stages
