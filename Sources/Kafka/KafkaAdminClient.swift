@@ -118,6 +118,43 @@ public final class KafkaAdminClient: Sendable {
         }
     }
 
+    /// A topic's configuration as the broker reports it (`DescribeConfigs`): name to
+    /// value, entries without a value left out. Kafka reports every config with its
+    /// effective value; Tansu only those set when the topic was created (SPEC §7).
+    public func describeTopicConfigs(_ topic: String) async throws(KafkaError) -> [String: String] {
+        let timeout = requestTimeout
+        return try await core.withLease(operation: "describeConfigs") { (rk) throws(KafkaError) in
+            try await RdKafka.runBlocking { () throws(KafkaError) in
+                var resources: [OpaquePointer?] = [rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)]
+                defer { for resource in resources { rd_kafka_ConfigResource_destroy(resource) } }
+                let event = try AdminCore.request(rk: rk.raw, timeout: timeout) { options, queue in
+                    resources.withUnsafeMutableBufferPointer { buffer in
+                        rd_kafka_DescribeConfigs(rk.raw, buffer.baseAddress, buffer.count, options, queue)
+                    }
+                }
+                defer { rd_kafka_event_destroy(event) }
+                var count = 0
+                guard let result = rd_kafka_event_DescribeConfigs_result(event),
+                      let results = rd_kafka_DescribeConfigs_result_resources(result, &count), count > 0
+                else { throw KafkaError(code: .localFailure, message: "no DescribeConfigs result", operation: "describeConfigs", topic: topic) }
+                let resource = results[0]
+                let err = rd_kafka_ConfigResource_error(resource)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let text = rd_kafka_ConfigResource_error_string(resource).map { String(cString: $0) }
+                    throw KafkaError(err, message: text, operation: "describeConfigs", topic: topic)
+                }
+                var entryCount = 0
+                guard let entries = rd_kafka_ConfigResource_configs(resource, &entryCount) else { return [:] }
+                var configs: [String: String] = [:]
+                for index in 0..<entryCount {
+                    guard let name = rd_kafka_ConfigEntry_name(entries[index]), let value = rd_kafka_ConfigEntry_value(entries[index]) else { continue }
+                    configs[String(cString: name)] = String(cString: value)
+                }
+                return configs
+            }
+        }
+    }
+
     /// Lists topics with their partitions (cluster metadata), sorted by name.
     /// - Parameter topic: only this topic (nil: all topics).
     public func listTopics(topic: String? = nil, timeout: Duration? = nil) async throws(KafkaError) -> [KafkaTopicMetadata] {

@@ -132,7 +132,19 @@ public final class KafkaConsumer: Service, Sendable {
         try await commit([message.nextOffset])
     }
 
-    /// Sends a commit without waiting; failures are logged.
+    /// Partitions whose most recent commit (sent with `commitAsync` or `commit`)
+    /// failed, with the error; a later successful commit of a partition clears it.
+    /// Taking them clears the list: whoever commits asynchronously calls this to
+    /// learn what to send again.
+    public func takeCommitFailures() -> [KafkaTopicPartition: KafkaError] {
+        core.state.withLock { state in
+            let failures = state.commitFailures
+            state.commitFailures = [:]
+            return failures
+        }
+    }
+
+    /// Sends a commit without waiting; failures are logged and reported by `takeCommitFailures()`.
     public func commitAsync(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) {
         guard !offsets.isEmpty else { return }
         try core.withHandle(operation: "commit") { (rk) throws(KafkaError) in
@@ -296,6 +308,8 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         var seeks: [SeekRequest] = []
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
         var fatalError: KafkaError?
+        /// Partitions whose last commit failed, with the error (see `takeCommitFailures`).
+        var commitFailures: [KafkaTopicPartition: KafkaError] = [:]
     }
 
     let configuration: KafkaConsumerConfiguration
@@ -809,12 +823,22 @@ private let consumerRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_
 
 private let consumerOffsetCommitCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { _, err, offsets, opaque in
     guard let context = RdClientContext.from(opaque) else { return }
+    let core = unsafeDowncast(context, to: ConsumerCore.self)
+    var failures: [KafkaTopicPartition: KafkaError] = [:]
+    let entries = RdKafka.entries(of: offsets)
     if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
-        context.logger.warning("offset commit failed: \(KafkaError(err, operation: "commit"))")
-        return
+        let error = KafkaError(err, operation: "commit")
+        context.logger.warning("offset commit failed: \(error)")
+        for entry in entries { failures[entry.topicPartition] = error }
+    } else {
+        for entry in entries where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let error = KafkaError(entry.error, operation: "commit", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)
+            context.logger.warning("offset commit failed: \(error)")
+            failures[entry.topicPartition] = error
+        }
     }
-    for entry in RdKafka.entries(of: offsets) where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
-        context.logger.warning("offset commit failed: \(KafkaError(entry.error, operation: "commit", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition))")
+    core.state.withLock { state in
+        for entry in entries { state.commitFailures[entry.topicPartition] = failures[entry.topicPartition] }
     }
 }
 

@@ -149,6 +149,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// snapshot_every_seconds: 60
 /// scoring_file: config/scoring.yaml
 /// routing_file: config/routing.yaml
+/// max_future_skew: 7d
 /// properties: { "linger.ms": "5" }
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
@@ -178,6 +179,10 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var routingFile = EngineConfiguration.defaultRoutingFile
     /// librdkafka properties for every client.
     public var properties: [String: String] = [:]
+    /// How far ahead of the wall clock an inbound event may be dated (seconds,
+    /// default 7 days); later ones are rejected as `timestamp_out_of_range`. In the
+    /// file a duration (`7d`, `36h`, `90m`, `30s`) or a number of seconds.
+    public var maxFutureSkewSeconds: Int64 = 7 * 86_400
 
     /// Deprecated settings the file used; the commands log each once at start.
     public var warnings: [String] {
@@ -200,6 +205,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case snapshotEverySeconds = "snapshot_every_seconds"
         case scoringFile = "scoring_file"
         case routingFile = "routing_file"
+        case maxFutureSkewSeconds = "max_future_skew"
     }
 
     public init(from decoder: Decoder) throws {
@@ -221,6 +227,30 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         scoringFile = try c.decodeIfPresent(String.self, forKey: .scoringFile) ?? d.scoringFile
         routingFile = try c.decodeIfPresent(String.self, forKey: .routingFile) ?? d.routingFile
         properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? d.properties
+        if let text = try? c.decodeIfPresent(String.self, forKey: .maxFutureSkewSeconds) {
+            guard let seconds = Self.durationSeconds(text) else {
+                throw EngineError(.invalidConfiguration, context: "max_future_skew", "'\(text)' is not a duration (e.g. 7d, 36h, 90m, 30s)")
+            }
+            maxFutureSkewSeconds = seconds
+        } else {
+            maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
+        }
+    }
+
+    /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
+    /// seconds). Returns seconds, or nil when the text is not one.
+    public static func durationSeconds(_ text: String) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [Character: Int64] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
+        var digits = Substring(trimmed)
+        var unit: Int64 = 1
+        if let last = trimmed.last, let factor = units[last] {
+            digits = trimmed.dropLast()
+            unit = factor
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let value = Int64(digits), value >= 0 else { return nil }
+        let (seconds, overflow) = value.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : seconds
     }
 
     /// Parses a YAML configuration.
@@ -259,6 +289,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(partitions.identity == 1, "partitions.identity must be 1: identity state is one ordered partition (see the resolve design)")
         try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
+        try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
     }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model
@@ -279,6 +310,11 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// Client settings for the given client id.
     public func client(_ clientID: String) -> KafkaClientSettings {
         KafkaClientSettings(bootstrapServers: brokers, clientID: clientID, properties: properties)
+    }
+
+    /// The route step's bound on future event times.
+    public var futureTimestampCheck: FutureTimestampCheck {
+        FutureTimestampCheck(maxSkew: .seconds(maxFutureSkewSeconds))
     }
 
     /// The snapshot policy.

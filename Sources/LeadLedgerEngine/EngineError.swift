@@ -16,6 +16,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case snapshotUnreadable = "snapshot_unreadable"
         /// Reading a partition of the log failed.
         case logRead = "log_read"
+        /// The canonical log's topic deletes or compacts records (`run` refuses it
+        /// unless `--allow-finite-log-retention`).
+        case finiteLogRetention = "finite_log_retention"
         /// The audit topic differs from the re-derived decisions.
         case auditMismatch = "audit_mismatch"
     }

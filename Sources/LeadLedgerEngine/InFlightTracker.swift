@@ -78,6 +78,24 @@ public final class InFlightTracker: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// `outputs` outputs of the input at `offset`, counted by `begin`, were never
+    /// enqueued (the producer refused them): they are no longer waited for, and
+    /// since they are lost, nothing at or after that input may be committed.
+    public func abandon(offset: Int64, outputs: Int, because error: KafkaError) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            if let index = state.entries[state.head...].firstIndex(where: { $0.offset == offset }) {
+                let withdrawn = min(outputs, state.entries[index].remaining)
+                state.entries[index].remaining -= withdrawn
+                state.inFlight -= withdrawn
+            }
+            if state.failure == nil { state.failure = error }
+            let waiters = state.waiters
+            state.waiters = []
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     /// An output failed for good: nothing at or after its input may be committed.
     public func fail(_ error: KafkaError) {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in

@@ -23,6 +23,17 @@ public protocol PartitionProcessor: Sendable {
     /// Encodes the state deterministically, or nil when the processor has no state
     /// encoding (its partitions are then always restored by a full replay).
     func snapshot() -> [UInt8]?
+
+    /// What to produce instead of `output` (one of the outputs `apply` returned
+    /// for `input`) when the producer refuses it as larger than `message.max.bytes`.
+    /// The product stages return a small DLQ record referencing `input`, so the
+    /// input is accounted for and the partition goes on. Nil (the default): the
+    /// stage fails without committing past `input`.
+    func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord?
+}
+
+extension PartitionProcessor {
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? { nil }
 }
 
 /// Creates processors for partitions: fresh, or from a snapshot.

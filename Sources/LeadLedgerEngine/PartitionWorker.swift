@@ -93,8 +93,16 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 let topic = topicPartition.topic
                 let partition = topicPartition.partition
                 let logger = self.logger
-                let candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat) { offset, reason in
-                    logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
+                let candidates: [Snapshot]
+                do {
+                    candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat) { offset, reason in
+                        logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
+                    }
+                } catch {
+                    // Snapshots only save replay time: a store that cannot be read
+                    // costs a full replay, never the partition.
+                    logger.error("SNAPSHOT STORE UNREADABLE for \(topic)[\(partition)]: \(error); replaying the partition from offset 0 instead")
+                    candidates = []
                 }
                 for candidate in candidates {
                     do {
@@ -138,22 +146,27 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
-            let outputs = processor.apply(LogRecord(message))
+            let record = LogRecord(message)
+            let outputs = processor.apply(record)
             nextOffset = message.offset + 1
             tracker.begin(offset: message.offset, outputs: outputs.count)
             if !outputs.isEmpty {
                 let callback = tracker.callback(for: message.offset)
-                for output in outputs {
-                    let message = output.producerMessage
-                    // Synchronous fast path: an `await` on the nonisolated producer
-                    // would hop off this actor and back for every output.
-                    if try !producer.tryEnqueue(message, onDelivery: callback) {
-                        try await producer.enqueue(message, onDelivery: callback)
+                for (index, output) in outputs.enumerated() {
+                    let topic: String
+                    do {
+                        topic = try await send(output, of: record, onDelivery: callback)
+                    } catch {
+                        // This output and the ones after it were never enqueued: the
+                        // tracker stops waiting for them (else `drain()` never returns)
+                        // and the partition is not committed past this input.
+                        tracker.abandon(offset: message.offset, outputs: outputs.count - index, because: error)
+                        throw EngineError(.deliveryFailed, context: topicPartition.description, "an output of offset \(message.offset) to \(output.topic) cannot be produced: \(error)")
                     }
-                    if let index = batchOutputs.firstIndex(where: { $0.topic == output.topic }) {
+                    if let index = batchOutputs.firstIndex(where: { $0.topic == topic }) {
                         batchOutputs[index].count += 1
                     } else {
-                        batchOutputs.append((output.topic, 1))
+                        batchOutputs.append((topic, 1))
                     }
                 }
                 statistics.outputs += outputs.count
@@ -165,14 +178,45 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         if let failure = tracker.failure {
             throw EngineError(.deliveryFailed, context: topicPartition.description, "an output was not acknowledged: \(failure)")
         }
-        try snapshotIfDue()
+        snapshotIfDue()
     }
 
-    private func snapshotIfDue() throws {
+    /// Enqueues `output` of `input`; when the producer refuses it as too large,
+    /// enqueues the processor's replacement instead (a DLQ reference record).
+    /// - Returns: the topic of what was enqueued.
+    private func send(_ output: OutputRecord, of input: LogRecord, onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void) async throws(KafkaError) -> String {
+        do {
+            try await enqueue(output.producerMessage, onDelivery: callback)
+            return output.topic
+        } catch let error where error.code == .messageSizeTooLarge {
+            guard let replacement = processor.replacement(forUnsendable: output, of: input, reason: error.description) else { throw error }
+            logger.warning("\(topicPartition): an output of offset \(input.offset) to \(output.topic) is too large (\(output.value.count) bytes); producing a reference to the input to \(replacement.topic) instead")
+            try await enqueue(replacement.producerMessage, onDelivery: callback)
+            return replacement.topic
+        }
+    }
+
+    private func enqueue(_ message: KafkaProducerMessage, onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void) async throws(KafkaError) {
+        // Synchronous fast path: an `await` on the nonisolated producer would hop
+        // off this actor and back for every output.
+        if try !producer.tryEnqueue(message, onDelivery: callback) {
+            try await producer.enqueue(message, onDelivery: callback)
+        }
+    }
+
+    private func snapshotIfDue() {
         guard Factory.Processor.isStateful, store != nil else { return }
         let byCount = policy.everyRecords > 0 && recordsSinceSnapshot >= policy.everyRecords
         let byTime = policy.everyInterval.map { recordsSinceSnapshot > 0 && ContinuousClock.now - lastSnapshotAt >= $0 } ?? false
-        if byCount || byTime { try snapshot() }
+        guard byCount || byTime else { return }
+        do {
+            try snapshot()
+        } catch {
+            // Processing goes on: a failed snapshot only makes the next restore replay further.
+            logger.error("\(topicPartition): snapshot failed (processing goes on; a restore replays from an older snapshot): \(error)")
+            recordsSinceSnapshot = 0
+            lastSnapshotAt = .now
+        }
     }
 
     /// Writes a snapshot of the current state (reflecting `0..<nextOffset`).

@@ -245,9 +245,15 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         entries[partition]?.committed = committed
     }
 
-    /// Commits what every worker may commit (asynchronously).
+    /// Commits what every worker may commit (asynchronously). A partition whose
+    /// last commit failed is committed again (its recorded offset is forgotten, so
+    /// the current committable offset is sent even if it did not move).
     func commitProgress() async {
         guard let consumer else { return }
+        for (partition, error) in consumer.takeCommitFailures() where entries[partition] != nil {
+            logger.warning("\(partition): commit failed, sending it again: \(error)")
+            entries[partition]?.committed = nil
+        }
         var offsets: [KafkaTopicPartitionOffset] = []
         for (partition, entry) in entries.sorted(by: { $0.key < $1.key }) {
             let tracker = await entry.worker.tracker
@@ -260,7 +266,13 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
             entries[partition]?.committed = offset
         }
         if !offsets.isEmpty {
-            do { try consumer.commitAsync(offsets) } catch { logger.warning("commit failed: \(error)") }
+            do {
+                try consumer.commitAsync(offsets)
+            } catch {
+                // Not even sent: forget the offsets so the next interval sends them again.
+                logger.warning("commit failed, sending it again at the next interval: \(error)")
+                for offset in offsets { entries[offset.topicPartition]?.committed = nil }
+            }
         }
     }
 

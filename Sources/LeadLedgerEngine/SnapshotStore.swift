@@ -65,6 +65,32 @@ public final class SnapshotStore: Sendable {
         }
     }
 
+    /// Opens the store in `directory`; when its database cannot be opened (a damaged
+    /// file), moves the file aside (`snapshots.sqlite.damaged-<seconds since 1970>`,
+    /// kept for inspection), reports it through `warn` and starts an empty store.
+    /// Snapshots only save replay time: without them every partition is fully
+    /// replayed from the log. Returns nil, after a warning, when not even an empty
+    /// store can be created (the engine then always replays).
+    public static func openRecovering(directory: String, keep: Int = 3, warn: (String) -> Void) -> SnapshotStore? {
+        do {
+            return try SnapshotStore(directory: directory, keep: keep)
+        } catch {
+            let path = (directory as NSString).appendingPathComponent("snapshots.sqlite")
+            let aside = "\(path).damaged-\(Int(Date().timeIntervalSince1970))"
+            do {
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
+                for suffix in ["-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
+                    try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+                }
+                warn("SNAPSHOT STORE UNREADABLE: \(error). Moved it to \(aside) and started an empty store: every stateful partition is replayed in full from the log")
+                return try SnapshotStore(directory: directory, keep: keep)
+            } catch let second {
+                warn("SNAPSHOT STORE UNREADABLE: \(error); cannot start an empty one (\(second)). Running without snapshots: every stateful partition is replayed in full from the log")
+                return nil
+            }
+        }
+    }
+
     /// Saves a snapshot (replacing one at the same offset) and prunes old ones.
     public func save(_ snapshot: Snapshot) throws(EngineError) {
         do {

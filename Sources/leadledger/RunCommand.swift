@@ -26,15 +26,28 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Stages to run: resolve, materialize, or all.")
     var stage: StageSelection = .all
 
+    @Flag(help: "Run even when the canonical log's topic deletes or compacts records (finite retention.ms or retention.bytes, cleanup.policy compact).")
+    var allowFiniteLogRetention = false
+
+    @Option(help: "Reject inbound events dated further ahead of the wall clock than this (timestamp_out_of_range), e.g. 7d, 36h, 90m, 30s (overrides max_future_skew; default 7d).")
+    var maxFutureSkew: String?
+
     func run() async throws {
         var logger = connection.makeLogger("leadledger.run")
         if connection.logLevel == "warning" { logger.logLevel = .notice }
-        let configuration = try engine.resolve(connection)
+        var configuration = try engine.resolve(connection)
+        if let maxFutureSkew {
+            guard let seconds = EngineConfiguration.durationSeconds(maxFutureSkew) else {
+                throw ValidationError("--max-future-skew: '\(maxFutureSkew)' is not a duration (e.g. 7d, 36h, 90m, 30s)")
+            }
+            configuration.maxFutureSkewSeconds = seconds
+        }
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
         logger.notice("decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))")
         for warning in configuration.warnings { logger.warning("\(warning)") }
         try await ensureTopics(configuration, logger: logger)
+        try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(logger: logger)

@@ -280,4 +280,44 @@ struct DeadLetterTests {
         let verdicts = try PythonValidator.validate(pairs)
         for p in pairs { #expect(verdicts[p.path]?.valid == true, "\(p.path): \(verdicts[p.path]?.error ?? "missing")") }
     }
+
+    @Test("the reference form (version 2) carries size, digest and a bounded prefix instead of the original, and validates")
+    func referenceForm() throws {
+        let original = (0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let digest = String(repeating: "ab", count: 32)
+        let source = SourcePosition(topic: "crm.events", partition: 2, offset: 41)
+        let small = DeadLetter(original: .reference(DeadLetter.Reference(of: original, sha256: digest)), originalKey: Array("k".utf8),
+                               source: source, error: ContractError(.outputTooLarge, "an output of 1010000 bytes cannot be produced"))
+        let hugeKey = DeadLetter(original: .reference(DeadLetter.Reference(of: original, sha256: digest)), originalKey: Array(repeating: 0x41, count: 10_000),
+                                 source: source, error: ContractError(.malformedJSON, "not JSON"))
+        for letter in [small, hugeKey] {
+            #expect(letter.encoded.count < 2_000)
+            guard case .object(let o) = try JSONParser.parse(letter.encoded) else { Issue.record("not an object"); continue }
+            #expect(o["schema_version"] == .number(2))
+            #expect(o["original_base64"] == nil)
+            #expect(o["original_size"] == .number(700_000))
+            #expect(o["original_sha256"] == .string(digest))
+            #expect(o["original_prefix_base64"] == .string(Base64.encode(Array(original.prefix(DeadLetter.referencePrefixBytes)))))
+        }
+        guard case .object(let withKey) = try JSONParser.parse(small.encoded), case .object(let withoutKey) = try JSONParser.parse(hugeKey.encoded) else { return }
+        #expect(withKey["original_key_base64"] == .string(Base64.encode(Array("k".utf8))))
+        #expect(withKey["error_code"] == .string("output_too_large"))
+        #expect(withoutKey["original_key_base64"] == nil)
+        // The copy form is unchanged: version 1 with the bytes.
+        let copy = DeadLetter(original: Array("{".utf8), source: source, error: ContractError(.malformedJSON, "not JSON"))
+        guard case .object(let c) = try JSONParser.parse(copy.encoded) else { Issue.record("not an object"); return }
+        #expect(c["schema_version"] == .number(1) && c["original_base64"] == .string("ew=="))
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-dlq-ref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var pairs: [(schema: String, path: String)] = []
+        for (i, letter) in [small, hugeKey, copy].enumerated() {
+            let url = dir.appendingPathComponent("ref\(i).json")
+            try Data(letter.encoded).write(to: url)
+            pairs.append(("leadledger.dlq", url.path))
+        }
+        let verdicts = try PythonValidator.validate(pairs)
+        for p in pairs { #expect(verdicts[p.path]?.valid == true, "\(p.path): \(verdicts[p.path]?.error ?? "missing")") }
+    }
 }

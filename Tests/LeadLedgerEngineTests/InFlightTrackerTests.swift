@@ -46,4 +46,20 @@ struct InFlightTrackerTests {
         #expect(tracker.inFlight == 0)
         try await tracker.drain()
     }
+
+    /// Outputs the producer refused were counted by `begin` but never enqueued:
+    /// abandoning them lets `drain()` return (it used to wait forever), with the
+    /// failure, and the committable offset stays at that input.
+    @Test(.timeLimit(.minutes(1)))
+    func abandonedOutputsAreNotWaitedForAndBlockTheCommit() async throws {
+        let tracker = InFlightTracker(startOffset: 4)
+        tracker.begin(offset: 4, outputs: 1)
+        tracker.begin(offset: 5, outputs: 3)
+        tracker.acknowledge(offset: 4)
+        tracker.acknowledge(offset: 5)
+        tracker.abandon(offset: 5, outputs: 2, because: KafkaError(code: .messageSizeTooLarge, message: "too large", operation: "produce"))
+        #expect(tracker.inFlight == 0)
+        #expect(tracker.committableOffset == 5)
+        await #expect(throws: KafkaError.self) { try await tracker.drain() }
+    }
 }

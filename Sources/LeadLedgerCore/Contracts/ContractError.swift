@@ -22,6 +22,12 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
         case invalidTimestamp = "invalid_timestamp"
         /// The event `type` is well-formed but not one this contract handles.
         case unsupportedType = "unsupported_type"
+        /// The event is dated further in the future than the engine's allowed clock
+        /// skew (`--max-future-skew`); it would move every watermark past real time.
+        case timestampOutOfRange = "timestamp_out_of_range"
+        /// An output derived from the input is larger than the producer may send
+        /// (`message.max.bytes`); the input is referenced, not copied.
+        case outputTooLarge = "output_too_large"
     }
 
     /// The stable error code.

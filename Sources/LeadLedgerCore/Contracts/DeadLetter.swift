@@ -1,20 +1,69 @@
 /// A `leadledger.dlq` record (`schemas/leadledger.dlq.schema.json`): an input
-/// that could not be accepted, with its original bytes, where it came from,
-/// the stable error code and the reason. Nothing that arrives is dropped.
+/// that could not be accepted, where it came from, the stable error code and the
+/// reason. Nothing that arrives is dropped.
+///
+/// Two forms:
+/// - the copy (`schema_version` 1): the original bytes themselves, in base64;
+/// - the reference (`schema_version` 2), for an original too large to copy into a
+///   Kafka record: its size, SHA-256 and first bytes. The original stays at its
+///   source coordinates, and the digest tells whoever reads it back that it is the
+///   same message.
 public struct DeadLetter: Sendable, Equatable {
     /// Which stage rejected the input.
     public enum Stage: String, Sendable, Codable {
         case resolve, materialize
     }
 
-    public var original: [UInt8]
+    /// What the record carries of the original.
+    public enum Original: Sendable, Equatable {
+        /// The bytes (`original_base64`).
+        case copy([UInt8])
+        /// A reference to bytes left in their source topic.
+        case reference(Reference)
+    }
+
+    /// The reference form's description of an original: enough to find it at its
+    /// source coordinates and to check that what is found there is it.
+    public struct Reference: Sendable, Equatable {
+        /// The original's length in bytes (`original_size`).
+        public var size: Int
+        /// Lower-case hex SHA-256 of the original (`original_sha256`).
+        public var sha256: String
+        /// The first bytes of the original, at most `DeadLetter.referencePrefixBytes` (`original_prefix_base64`).
+        public var prefix: [UInt8]
+
+        /// Describes `bytes`, whose SHA-256 (lower-case hex) is `sha256`. The caller
+        /// computes the digest: this module has no hash of its own.
+        public init(of bytes: [UInt8], sha256: String) {
+            self.size = bytes.count
+            self.sha256 = sha256
+            self.prefix = Array(bytes.prefix(DeadLetter.referencePrefixBytes))
+        }
+    }
+
+    /// Largest original copied into a record; a larger one is referenced. A copy
+    /// costs 4/3 of the original in base64, so this keeps copy records well below
+    /// Kafka's default `message.max.bytes` (1,000,000).
+    public static let maxCopiedBytes = 512 * 1024
+    /// How many leading bytes of an original a reference carries.
+    public static let referencePrefixBytes = 1024
+    /// Largest key a reference carries (`original_key_base64`); a larger key is left
+    /// out, like the original, and stays in the source topic.
+    public static let maxReferencedKeyBytes = 4096
+
+    public var original: Original
     public var originalKey: [UInt8]?
     public var source: SourcePosition
     public var error: ContractError
     public var stage: Stage
 
-    /// Creates a record.
+    /// Creates a record that copies the original.
     public init(original: [UInt8], originalKey: [UInt8]? = nil, source: SourcePosition, error: ContractError, stage: Stage = .resolve) {
+        self.init(original: .copy(original), originalKey: originalKey, source: source, error: error, stage: stage)
+    }
+
+    /// Creates a record of either form.
+    public init(original: Original, originalKey: [UInt8]? = nil, source: SourcePosition, error: ContractError, stage: Stage = .resolve) {
         self.original = original
         self.originalKey = originalKey
         self.source = source
@@ -24,9 +73,18 @@ public struct DeadLetter: Sendable, Equatable {
 
     /// The record as JSON.
     public var json: JSONValue {
-        var members: [JSONObject.Member] = [
-            .init("schema_version", .number(1)),
-            .init("original_base64", .string(Base64.encode(original))),
+        var members: [JSONObject.Member] = []
+        switch original {
+        case .copy(let bytes):
+            members.append(.init("schema_version", .number(1)))
+            members.append(.init("original_base64", .string(Base64.encode(bytes))))
+        case .reference(let reference):
+            members.append(.init("schema_version", .number(2)))
+            members.append(.init("original_size", .number(Double(reference.size))))
+            members.append(.init("original_sha256", .string(reference.sha256)))
+            members.append(.init("original_prefix_base64", .string(Base64.encode(reference.prefix))))
+        }
+        members += [
             .init("source", .object(JSONObject([
                 .init("topic", .string(source.topic)),
                 .init("partition", .number(Double(source.partition))),
@@ -37,8 +95,15 @@ public struct DeadLetter: Sendable, Equatable {
             .init("reason", .string(error.reason.isEmpty ? error.code.rawValue : error.reason)),
             .init("stage", .string(stage.rawValue)),
         ]
-        if let k = originalKey { members.append(.init("original_key_base64", .string(Base64.encode(k)))) }
+        if let key = originalKey, Self.carriesKey(key, original: original) {
+            members.append(.init("original_key_base64", .string(Base64.encode(key))))
+        }
         return .object(JSONObject(members))
+    }
+
+    private static func carriesKey(_ key: [UInt8], original: Original) -> Bool {
+        if case .reference = original { return key.count <= maxReferencedKeyBytes }
+        return true
     }
 
     /// The record's bytes (canonical JSON), the value to produce to `leadledger.dlq`.

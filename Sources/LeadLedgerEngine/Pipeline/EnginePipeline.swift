@@ -49,14 +49,14 @@ public struct EnginePipeline: Sendable {
         // over 50k. `properties` (`-X compression.type=...`) still override it.
         producerConfiguration.compression = .lz4
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let store = SnapshotStore.openRecovering(directory: configuration.stateDirectory) { logger.error("\($0)") }
         let topics = configuration.topics
         let client = configuration.client("leadledger-run")
         var services = EngineServices(producer: producer)
         if selection != .materialize {
             services.route = PartitionedStage(
                 configuration: stageConfiguration("validate", topics: topics.inbound, group: configuration.groups.validate),
-                client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics), logger: logger)
+                client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
                 client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), logger: logger)

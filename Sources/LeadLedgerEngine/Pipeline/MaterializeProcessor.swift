@@ -69,8 +69,8 @@ public struct MaterializeProcessor: PartitionProcessor {
         do {
             event = try CanonicalEvent(bytes: record.value)
         } catch {
-            let letter = DeadLetter(original: record.value, originalKey: record.key, source: SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset), error: error, stage: .materialize)
-            return [OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)]
+            let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
+            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)]
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
@@ -87,6 +87,12 @@ public struct MaterializeProcessor: PartitionProcessor {
     public static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
         OutputRecord(topic: topic, key: record.key, value: record.value,
                      headers: [KafkaHeader(key: OutputHeaders.decisionID, value: record.decisionID)])
+    }
+
+    /// A DLQ record referencing the log event (`output_too_large`, stage `materialize`).
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+        let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
+        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
     }
 
     /// The versions of the decision configuration a snapshot was taken with.

@@ -28,7 +28,9 @@ public struct InboundTopicMap: Sendable, Hashable {
 }
 
 /// Resolve, step 1 (stateless, partition-parallel over the inbound topics):
-/// validates each message against its contract. Valid messages go, unchanged
+/// validates each message against its contract and rejects events dated beyond
+/// the wall clock plus the allowed skew (`FutureTimestampCheck`: this step is
+/// the non-deterministic edge before the log). Valid messages go, unchanged
 /// and with their source position in headers, to the identity repartition
 /// topic (one partition: see `IdentityProcessor`); invalid ones go to the DLQ
 /// with the original bytes, source position, error code and reason.
@@ -39,12 +41,14 @@ public struct RouteProcessor: PartitionProcessor {
     let topics: TopicNames
     let contracts: InboundTopicMap
     let decoder: InboundDecoder
+    let futureCheck: FutureTimestampCheck
 
     /// Creates the processor.
-    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder()) {
+    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
         self.topics = topics
         self.contracts = InboundTopicMap(topics)
         self.decoder = decoder
+        self.futureCheck = futureCheck
     }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
@@ -53,7 +57,11 @@ public struct RouteProcessor: PartitionProcessor {
             return [deadLetter(record, source: source, error: ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))]
         }
         do {
-            _ = try decoder.decode(topic: contract, bytes: record.value)
+            let events = try decoder.decode(topic: contract, bytes: record.value)
+            let batch = record.value.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+            if let error = futureCheck.violation(in: events, batch: batch) {
+                return [deadLetter(record, source: source, error: error)]
+            }
         } catch {
             return [deadLetter(record, source: source, error: error)]
         }
@@ -72,23 +80,32 @@ public struct RouteProcessor: PartitionProcessor {
     }
 
     func deadLetter(_ record: LogRecord, source: SourcePosition, error: ContractError) -> OutputRecord {
-        let letter = DeadLetter(original: record.value, originalKey: record.key, source: source, error: error, stage: .resolve)
-        return OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)
+        DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
     }
 
     public func snapshot() -> [UInt8]? { nil }
+
+    /// A DLQ record referencing the inbound message (`output_too_large`).
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+        let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
+        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+    }
 }
 
 /// Creates `RouteProcessor`s.
 public struct RouteFactory: PartitionProcessorFactory {
     let topics: TopicNames
+    let futureCheck: FutureTimestampCheck
 
     /// Creates the factory.
-    public init(topics: TopicNames) { self.topics = topics }
+    public init(topics: TopicNames, futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
+        self.topics = topics
+        self.futureCheck = futureCheck
+    }
 
-    public func makeProcessor(partition: Int32) -> RouteProcessor { RouteProcessor(topics: topics) }
+    public func makeProcessor(partition: Int32) -> RouteProcessor { RouteProcessor(topics: topics, futureCheck: futureCheck) }
 
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> RouteProcessor { RouteProcessor(topics: topics) }
+    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> RouteProcessor { makeProcessor(partition: partition) }
 }
 
 /// Resolve, step 2 (stateful, over the identity repartition topic): the
@@ -144,8 +161,7 @@ public struct IdentityProcessor: PartitionProcessor {
               let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) })
         else {
             let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-            let letter = DeadLetter(original: record.value, originalKey: record.key, source: source, error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve)
-            return [OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)]
+            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)]
         }
         let sourceKey = "\(topic)/\(partition)"
         if let done = resolvedUpTo[sourceKey], offset <= done { return [] }  // a repeat of the route step
@@ -156,12 +172,26 @@ public struct IdentityProcessor: PartitionProcessor {
             inbound = try decoder.decode(topic: contract, bytes: record.value)
         } catch {
             // Validated by the route step with the same decoder: only a decoder change can get here.
-            let letter = DeadLetter(original: record.value, originalKey: record.key, source: source, error: error, stage: .resolve)
-            return [OutputRecord(topic: topics.dlq, key: record.key, value: letter.encoded)]
+            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)]
         }
         return resolver.resolve(inbound, at: source).map { event in
             OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
         }
+    }
+
+    /// A DLQ record referencing the inbound message the repartition record carries
+    /// (its source headers' position; the record's own when they are missing).
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+        let topic = Self.header(input, RepartitionHeaders.topic)
+        let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
+        let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
+        let source: SourcePosition
+        if let topic, let partition, let offset {
+            source = SourcePosition(topic: topic, partition: partition, offset: offset)
+        } else {
+            source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
+        }
+        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
     }
 
     public func snapshot() -> [UInt8]? {

@@ -1,0 +1,46 @@
+import Foundation
+import Kafka
+import LeadLedgerEngine
+import TestSupport
+import Testing
+
+@Suite("Canonical log retention")
+struct LogRetentionTests {
+    @Test("finite retention.ms or retention.bytes, or compaction, is named; -1 and delete are not")
+    func reasons() {
+        #expect(LogRetention(configs: ["retention.ms": "-1", "cleanup.policy": "delete"]).finiteReason == nil)
+        #expect(LogRetention(configs: ["retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"]).unreported.isEmpty)
+        #expect(LogRetention(configs: ["retention.ms": "604800000", "cleanup.policy": "delete"]).finiteReason == "retention.ms=604800000")
+        #expect(LogRetention(configs: ["retention.ms": "-1", "cleanup.policy": "compact,delete"]).finiteReason == "cleanup.policy=compact,delete")
+        #expect(LogRetention(configs: ["retention.bytes": "1073741824"]).finiteReason == "retention.bytes=1073741824")
+        #expect(LogRetention(configs: [:]).finiteReason == nil)
+        #expect(LogRetention(configs: [:]).unreported == ["retention.ms", "cleanup.policy"])
+    }
+
+    /// `run` on a canonical log created with a finite retention exits non-zero with a
+    /// one-line cause; with `--allow-finite-log-retention` it runs (and stops on SIGTERM).
+    @Test(.timeLimit(.minutes(3)))
+    func runRefusesFiniteLogRetention() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("retention")
+        let suffix = uniqueName("rt")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
+        let created = try await admin.createTopics([KafkaNewTopic(name: "events-\(suffix)", partitions: 4, configs: ["retention.ms": "86400000", "cleanup.policy": "delete"])])
+        await admin.close()
+        #expect(created["events-\(suffix)"] ?? nil == nil)
+
+        let refused = try await runCLI(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "refused", seconds: 60)
+        #expect(refused.status != 0)
+        let cause = refused.stderr.split(separator: "\n").filter { $0.contains("finite_log_retention") }
+        #expect(cause.count == 1 && cause[0].contains("retention.ms=86400000") && cause[0].contains("--allow-finite-log-retention"), "\(refused.stderr.suffix(2000))")
+
+        let allowed = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state", "--allow-finite-log-retention", "--log-level", "info"], directory: directory, name: "allowed")
+        defer { allowed.signal(SIGKILL) }
+        try await eventually(60, "the stages joined their groups") { allowed.stderr.contains("stage materialize: joined group") }
+        #expect(allowed.process.isRunning)
+        #expect(allowed.stderr.contains("retention.ms=86400000"), "the warning names the setting")
+        allowed.signal(SIGTERM)
+        #expect(try await allowed.wait(seconds: 60) == 0, "\(allowed.stderr.suffix(2000))")
+    }
+}
