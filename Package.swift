@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "LeadLedgerDecisionsTests",
             dependencies: ["LeadLedgerDecisions", "LeadLedgerCore", "TestSupport"],
-            exclude: ["Scripts"]
+            exclude: ["Scripts", "Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]
