@@ -192,11 +192,11 @@ struct DeciderBenchmark: ParsableCommand {
                 ledger.apply(e, effects: &effects)
                 let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
                 if sampled < 2000 || !shown, let a = out.audit.first,
-                   let json = try? JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any], json["lead_id"] is String {
+                   let record = try? AuditRecordView(a.value), record.decision != nil {
                     if sampled < 2000 {
                         sampled += 1
-                        contributionEntries += (json["contributions"] as? [String: Any])?.count ?? 0
-                        featureEntries += (json["features"] as? [String: Any])?.count ?? 0
+                        contributionEntries += record.contributions.count
+                        featureEntries += record.features.count
                     }
                     if !shown, i >= showAudit, out.decisions > 1 {
                         shown = true
