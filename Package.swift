@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -70,7 +71,12 @@ let package = Package(
         // No Kafka and no I/O: configs and artifacts come in as Data/String.
         .target(
             name: "LeadLedgerDecisions",
-            dependencies: ["LeadLedgerCore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "LeadLedgerCore",
+                .product(name: "Yams", package: "Yams"),
+                // SHA-256 of configurations and artifacts (model and ruleset versions).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // The `leadledger` command line.
         .executableTarget(
@@ -94,6 +100,7 @@ let package = Package(
                 "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Helpers the test targets share (time limits, processes, the test

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import LeadLedgerCore
 import LeadLedgerDecisions
@@ -206,11 +207,11 @@ struct DeciderBenchmark: ParsableCommand {
                 }
                 for r in out.audit + out.routing {
                     var buf = Array(r.key.utf8); buf.append(0); buf += r.value
-                    chain += SHA256Digest.hash(buf); count += 1
+                    chain += SHA256.hash(data: buf); count += 1
                 }
                 chain.append(0x0A)
             }
-            print("output digest: sha256 \(SHA256Digest.hex(SHA256Digest.hash(chain))) over \(count) records")
+            print("output digest: sha256 \(ContentVersion(of: chain).sha256) over \(count) records")
             print(String(format: "contributions: %.1f nonzero entries written of %.1f features per audit record (first %d with a lead)",
                          Double(contributionEntries) / Double(max(sampled, 1)), Double(featureEntries) / Double(max(sampled, 1)), sampled))
         }

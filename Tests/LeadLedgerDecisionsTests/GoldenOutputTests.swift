@@ -49,11 +49,11 @@ struct GoldenOutputTests {
             model_version \(configuration.modelVersion)
             ruleset_version \(configuration.rulesetVersion)
             log_events \(log.count)
-            log_sha256 \(SHA256Digest.hex(logBytes))
+            log_sha256 \(ContentVersion(of: logBytes).sha256)
             routing_records \(routing.count)
-            routing_sha256 \(SHA256Digest.hex(Self.bytes(routing)))
+            routing_sha256 \(ContentVersion(of: Self.bytes(routing)).sha256)
             audit_records \(audit.count)
-            audit_sha256 \(SHA256Digest.hex(Self.bytes(audit)))
+            audit_sha256 \(ContentVersion(of: Self.bytes(audit)).sha256)
 
             """
         }
