@@ -78,6 +78,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Evaluations on external data sets (X Education: its CSV reader, the mapping
+        // onto the inbound contracts, the held-out figures). Used by the benchmark
+        // and its tests; not a product.
+        .target(
+            name: "LeadLedgerEvaluation",
+            dependencies: ["LeadLedgerCore", "LeadLedgerDecisions"]
+        ),
         // The `leadledger` command line.
         .executableTarget(
             name: "leadledger",
@@ -98,6 +105,7 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -145,6 +153,10 @@ let package = Package(
             name: "LeadLedgerDecisionsTests",
             dependencies: ["LeadLedgerDecisions", "LeadLedgerCore", "TestSupport"],
             exclude: ["Scripts", "Golden"]
+        ),
+        .testTarget(
+            name: "LeadLedgerEvaluationTests",
+            dependencies: ["LeadLedgerEvaluation", "LeadLedgerDecisions", "LeadLedgerCore"]
         ),
     ],
     swiftLanguageModes: [.v6]
