@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -70,7 +71,19 @@ let package = Package(
         // No Kafka and no I/O: configs and artifacts come in as Data/String.
         .target(
             name: "LeadLedgerDecisions",
-            dependencies: ["LeadLedgerCore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "LeadLedgerCore",
+                .product(name: "Yams", package: "Yams"),
+                // SHA-256 of configurations and artifacts (model and ruleset versions).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Evaluations on external data sets (X Education: its CSV reader, the mapping
+        // onto the inbound contracts, the held-out figures). Used by the benchmark
+        // and its tests; not a product.
+        .target(
+            name: "LeadLedgerEvaluation",
+            dependencies: ["LeadLedgerCore", "LeadLedgerDecisions"]
         ),
         // The `leadledger` command line.
         .executableTarget(
@@ -92,8 +105,10 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Helpers the test targets share (time limits, processes, the test
@@ -137,7 +152,11 @@ let package = Package(
         .testTarget(
             name: "LeadLedgerDecisionsTests",
             dependencies: ["LeadLedgerDecisions", "LeadLedgerCore", "TestSupport"],
-            exclude: ["Scripts"]
+            exclude: ["Scripts", "Golden"]
+        ),
+        .testTarget(
+            name: "LeadLedgerEvaluationTests",
+            dependencies: ["LeadLedgerEvaluation", "LeadLedgerDecisions", "LeadLedgerCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

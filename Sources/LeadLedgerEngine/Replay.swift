@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import Logging
 
 /// Header names the engine relies on in outputs.
@@ -231,10 +232,6 @@ public struct AuditVerifier: Sendable {
 
     /// The log position a record names in its `lineage.log` (routing and audit records).
     static func logPosition(_ bytes: [UInt8]) -> (partition: Int32, offset: Int64)? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-              let lineage = object["lineage"] as? [String: Any], let log = lineage["log"] as? [String: Any],
-              let partition = (log["partition"] as? NSNumber)?.int32Value, let offset = (log["offset"] as? NSNumber)?.int64Value
-        else { return nil }
-        return (partition, offset)
+        try? RecordLineage.logPosition(recordBytes: bytes)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LeadLedgerCore
 
 /// A stored snapshot of one partition's processor state.
 public struct Snapshot: Sendable, Hashable {

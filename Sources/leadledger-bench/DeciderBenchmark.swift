@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import LeadLedgerCore
 import LeadLedgerDecisions
@@ -192,11 +193,11 @@ struct DeciderBenchmark: ParsableCommand {
                 ledger.apply(e, effects: &effects)
                 let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
                 if sampled < 2000 || !shown, let a = out.audit.first,
-                   let json = try? JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any], json["lead_id"] is String {
+                   let record = try? AuditRecordView(a.value), record.decision != nil {
                     if sampled < 2000 {
                         sampled += 1
-                        contributionEntries += (json["contributions"] as? [String: Any])?.count ?? 0
-                        featureEntries += (json["features"] as? [String: Any])?.count ?? 0
+                        contributionEntries += record.contributions.count
+                        featureEntries += record.features.count
                     }
                     if !shown, i >= showAudit, out.decisions > 1 {
                         shown = true
@@ -206,11 +207,11 @@ struct DeciderBenchmark: ParsableCommand {
                 }
                 for r in out.audit + out.routing {
                     var buf = Array(r.key.utf8); buf.append(0); buf += r.value
-                    chain += SHA256Digest.hash(buf); count += 1
+                    chain += SHA256.hash(data: buf); count += 1
                 }
                 chain.append(0x0A)
             }
-            print("output digest: sha256 \(SHA256Digest.hex(SHA256Digest.hash(chain))) over \(count) records")
+            print("output digest: sha256 \(ContentVersion(of: chain).sha256) over \(count) records")
             print(String(format: "contributions: %.1f nonzero entries written of %.1f features per audit record (first %d with a lead)",
                          Double(contributionEntries) / Double(max(sampled, 1)), Double(featureEntries) / Double(max(sampled, 1)), sampled))
         }

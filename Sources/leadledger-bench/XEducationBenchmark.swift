@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LeadLedgerDecisions
+import LeadLedgerEvaluation
 
 /// Real-data evaluation on the X Education leads (`../shared/data/xeducation/Leads.csv`):
 /// every CSV row becomes CRM, Segment and SendGrid messages, runs through the

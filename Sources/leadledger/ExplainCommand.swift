@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Logging
 
@@ -33,48 +34,46 @@ struct ExplainCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.audit
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
-        /// A decision about the lead: `decision` holds its fields (the record itself, or one
-        /// `further_decisions` entry), `record` the audit record's event-level fields.
-        struct Match { var time: String; var partition: Int; var offset: Int; var primary: String?; var decision: [String: Any]; var record: [String: Any] }
+        /// A decision about the lead: the record's primary decision or one of its
+        /// `further_decisions` (`primary` then names the record's own lead), and the audit record.
+        struct Match { var decision: AuditRecordView.Decision; var primary: String?; var record: AuditRecordView }
         var matches: [Match] = []
         let needle = Array(lead.utf8)
         for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
             var found: [[UInt8]] = []
             try await reader.fold(topic: topic, partition: partition, from: 0, to: nil, into: &found) { found, record in
-                // Cheap pre-filter on the bytes, then parse.
+                // Cheap pre-filter on the bytes, then decode.
                 if record.value.count >= needle.count, contains(record.value, needle) { found.append(record.value) }
             }
             for bytes in found {
-                guard let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { continue }
-                let log = (json["lineage"] as? [String: Any])?["log"] as? [String: Any] ?? [:]
-                let time = json["event_time"] as? String ?? "", logPartition = log["partition"] as? Int ?? 0, logOffset = log["offset"] as? Int ?? 0
-                if (json["lead_id"] as? String) == lead {
-                    matches.append(Match(time: time, partition: logPartition, offset: logOffset, primary: nil, decision: json, record: json))
+                guard let record = try? AuditRecordView(bytes) else { continue }
+                if let primary = record.decision, primary.leadID == lead {
+                    matches.append(Match(decision: primary, primary: nil, record: record))
                 }
-                for item in json["further_decisions"] as? [[String: Any]] ?? [] where (item["lead_id"] as? String) == lead {
-                    matches.append(Match(time: time, partition: logPartition, offset: logOffset, primary: json["lead_id"] as? String ?? "-", decision: item, record: json))
+                for item in record.further where item.leadID == lead {
+                    matches.append(Match(decision: item, primary: record.decision?.leadID ?? "-", record: record))
                 }
             }
         }
         // RFC 3339 with fixed milliseconds sorts as text; within one event, the primary decision first.
-        matches.sort { ($0.time, $0.partition, $0.offset, $0.primary == nil ? 0 : 1) < ($1.time, $1.partition, $1.offset, $1.primary == nil ? 0 : 1) }
+        func order(_ m: Match) -> (String, Int32, Int64, Int) {
+            (m.record.eventTime, m.record.lineage.logPartition, m.record.lineage.logOffset, m.primary == nil ? 0 : 1)
+        }
+        matches.sort { order($0) < order($1) }
         var text = "lead \(lead): \(matches.count) decision(s) in \(topic)\n"
         for match in matches {
-            let json = match.decision, record = match.record
-            let source = (record["lineage"] as? [String: Any])?["source"] as? [String: Any] ?? [:]
-            let reasons = (json["reasons"] as? [[String: Any]] ?? []).map { reason in
-                "        - \(reason["text"] as? String ?? reason["feature"] as? String ?? "?")"
-            }
-            let previous = (json["previous_decision"] as? [String: Any]).map { "\($0["tier"] ?? "?")/\($0["queue"] ?? "?") (\($0["decision_id"] ?? "?"))" } ?? "none"
-            let routing = (json["routing_decision_id"] as? String).map { " -> routing record \($0)" } ?? ""
-            let change = json["route_changed"] as? Bool == true ? "route changed (\(json["change"] as? String ?? "?")) from \(previous)\(routing)" : "route unchanged"
+            let decision = match.decision, record = match.record, source = record.lineage.source
+            let reasons = decision.reasons.map { "        - \($0.text)" }
+            let previous = decision.previous.map { "\($0.tier)/\($0.queue) (\($0.decisionID))" } ?? "none"
+            let routing = decision.routingDecisionID.map { " -> routing record \($0)" } ?? ""
+            let change = decision.routeChanged ? "route changed (\(decision.change ?? "?")) from \(previous)\(routing)" : "route unchanged"
             let role = match.primary.map { "further decision (primary lead \($0))" } ?? "primary decision"
-            let stateHash = match.primary == nil ? "event state \(record["state_hash"] as? String ?? "?")" : "lead state \(json["state_hash"] as? String ?? "?")"
+            let stateHash = match.primary == nil ? "event state \(record.stateHash)" : "lead state \(decision.stateHash)"
             text += """
-                \(match.time)  \(record["decision_id"] as? String ?? "?")  \(record["event_kind"] as? String ?? "?")  \(role)
-                    decision: tier=\(json["tier"] ?? "?") score=\(json["score"] ?? "?") probability=\(json["probability"] ?? "?") queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] as? String ?? "-"); \(change)\((json["disqualifier"] as? String).map { "; disqualified: \($0)" } ?? "")
+                \(record.eventTime)  \(record.decisionID)  \(record.eventKind)  \(role)
+                    decision: tier=\(decision.tier) score=\(WatchCommand.number(decision.score)) probability=\(WatchCommand.number(decision.probability)) queue=\(decision.queue) owner=\(decision.ownerID ?? "-"); \(change)\(decision.disqualifier.map { "; disqualified: \($0)" } ?? "")
                     reasons:\(reasons.isEmpty ? " none" : "\n" + reasons.joined(separator: "\n"))
-                    lineage: \(configuration.topics.events)[\(match.partition)]@\(match.offset) <- \(source["topic"] as? String ?? "?")[\(source["partition"] as? Int ?? -1)]@\(source["offset"] as? Int ?? -1); model \(record["model_version"] as? String ?? "?"), ruleset \(record["ruleset_version"] as? String ?? "?"), \(stateHash)
+                    lineage: \(configuration.topics.events)[\(record.lineage.logPartition)]@\(record.lineage.logOffset) <- \(source.topic)[\(source.partition)]@\(source.offset); model \(record.modelVersion), ruleset \(record.rulesetVersion), \(stateHash)
 
                 """
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Logging
 
@@ -70,24 +71,24 @@ struct WatchCommand: AsyncParsableCommand {
         await consumer.close()
     }
 
-    /// `"feature=value (+0.42)"` for each reason object (or its text), joined by "; ".
+    /// `"feature=value (+0.42)"` for each reason, joined by "; ".
     /// A one-hot feature (`title=Unemployed`) reads as itself when its value is 1
     /// and as `title!=Unemployed` when it is 0: a standardized model gives an
     /// absent category a contribution too, and the line must not read as if the
     /// lead had it. A missing value reads `feature=null`.
-    static func reasons(_ value: Any?, limit: Int = 3) -> String {
-        let items = (value as? [Any] ?? []).prefix(limit).map { item -> String in
-            guard let reason = item as? [String: Any] else { return "\(item)" }
-            let feature = reason["feature"] as? String ?? "?"
-            guard let contribution = reason["contribution"] as? Double else { return feature }
-            return label(feature, reason["value"]) + String(format: " (%+.2f)", contribution)
-        }
+    static func reasons(_ reasons: [RecordReason], limit: Int = 3) -> String {
+        let items = reasons.prefix(limit).map { label($0.feature, $0.value) + String(format: " (%+.2f)", $0.contribution) }
         return items.isEmpty ? "-" : items.joined(separator: "; ")
     }
 
     /// `feature=value`, or a one-hot feature's category test (see ``reasons(_:limit:)``).
-    static func label(_ feature: String, _ value: Any?) -> String {
-        guard let v = value as? Double else { return value is NSNull ? feature + "=null" : feature }
+    static func label(_ feature: String, _ value: RecordReason.Value?) -> String {
+        let v: Double
+        switch value {
+        case .number(let d)?: v = d
+        case .null?: return feature + "=null"
+        default: return feature
+        }
         if let eq = feature.firstIndex(of: "=") {
             return v == 0 ? feature[..<eq] + "!=" + feature[feature.index(after: eq)...] : feature
         }
@@ -95,25 +96,29 @@ struct WatchCommand: AsyncParsableCommand {
         return feature + "=" + text
     }
 
-    /// One readable line for a routing or audit record (Decider format, docs/decisions.md).
+    /// A record's number as written: integral values without a fraction.
+    static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+    }
+
+    /// `log[P]@O <- topic[P]@O`.
+    static func source(_ lineage: RecordLineage) -> String {
+        "log[\(lineage.logPartition)]@\(lineage.logOffset) <- \(lineage.source.topic)[\(lineage.source.partition)]@\(lineage.source.offset)"
+    }
+
+    /// One readable line for a routing or audit record (Decider format, docs/decisions.md),
+    /// decoded with ``RoutingRecordView`` or ``AuditRecordView``.
     static func line(_ message: KafkaConsumerMessage, routingTopic: String) -> String {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any] else {
-            return "\(message.topic)[\(message.partition)]@\(message.offset) (not JSON)"
-        }
-        let lineage = json["lineage"] as? [String: Any] ?? [:]
-        let log = lineage["log"] as? [String: Any] ?? [:], sourcePosition = lineage["source"] as? [String: Any] ?? [:]
-        let source = "log[\(log["partition"] ?? "?")]@\(log["offset"] ?? "?") <- \(sourcePosition["topic"] ?? "?")[\(sourcePosition["partition"] ?? "?")]@\(sourcePosition["offset"] ?? "?")"
-        let lead = json["lead_id"] as? String ?? "-"
-        let account = json["account_id"] as? String ?? "-"
-        let time = json["event_time"] as? String ?? "?"
+        let position = "\(message.topic)[\(message.partition)]@\(message.offset)"
         if message.topic == routingTopic {
-            let change = (json["change"] as? String).map { " (\($0))" } ?? ""
-            return "ROUTE \(time) \(lead) [\(account)] -> \(json["tier"] ?? "?")\(change) queue=\(json["queue"] ?? "-") owner=\(json["owner_id"] as? String ?? "-") score=\(json["score"] ?? "?") because \(reasons(json["reasons"])) [\(json["decision_id"] ?? "?") \(source)]"
+            guard let r = try? RoutingRecordView(Array(message.value)) else { return position + " (not a routing record)" }
+            return "ROUTE \(r.eventTime) \(r.leadID) [\(r.accountID ?? "-")] -> \(r.tier) (\(r.change)) queue=\(r.queue) owner=\(r.ownerID ?? "-") score=\(number(r.score)) because \(reasons(r.reasons)) [\(r.decisionID) \(source(r.lineage))]"
         }
-        let tier = (json["tier"] as? String).map { "tier=\($0) score=\(json["score"] ?? "?")" } ?? "no lead decided"
-        let routed = (json["route_changed"] as? Bool) == true ? " route-changed" : ""
-        let further = (json["further_decisions"] as? [Any])?.count ?? 0
+        guard let a = try? AuditRecordView(Array(message.value)) else { return position + " (not an audit record)" }
+        let tier = a.decision.map { "tier=\($0.tier) score=\(number($0.score))" } ?? "no lead decided"
+        let routed = a.decision?.routeChanged == true ? " route-changed" : ""
+        let further = a.further.count
         let more = further > 0 ? " +\(further) further decision\(further == 1 ? "" : "s")" : ""
-        return "AUDIT \(time) \(lead) [\(account)] \(json["event_kind"] ?? "?") \(tier)\(routed)\(more) [\(json["decision_id"] ?? "?") \(source)]"
+        return "AUDIT \(a.eventTime) \(a.decision?.leadID ?? "-") [\(a.accountID ?? "-")] \(a.eventKind) \(tier)\(routed)\(more) [\(a.decisionID) \(source(a.lineage))]"
     }
 }

@@ -86,7 +86,7 @@ struct EnsembleTests {
         let bytes = try ensemble.artifactData()
         let models = ensemble.components.map { ($0.name, $0.model, $0.modelVersion) }
         let (loaded, version) = try Ensemble.load(artifact: bytes, source: "ensemble.json", schema: schema, models: models)
-        #expect(version.sha256 == SHA256Digest.hex(bytes))
+        #expect(version.sha256 == ContentVersion(of: bytes).sha256)
         #expect(try loaded.artifactData() == bytes)
         for row in X.prefix(50) {
             let (p1, p2) = row.withUnsafeBufferPointer { (ensemble.probability($0), loaded.probability($0)) }

@@ -44,7 +44,7 @@ struct LogisticRegressionTests {
             .withCalibration(.platt(a: 1.1, b: -0.2)).artifactData()
         #expect(bytes == again, "training twice must give identical artifacts")
         let (loaded, version) = try LogisticRegression.load(artifact: bytes, source: "lr.json")
-        #expect(version.sha256 == SHA256Digest.hex(bytes))
+        #expect(version.sha256 == ContentVersion(of: bytes).sha256)
         #expect(try loaded.artifactData() == bytes)
         #expect(loaded.coefficients == model.coefficients && loaded.intercept == model.intercept)
         #expect(loaded.holdout == model.holdout && loaded.training == model.training)

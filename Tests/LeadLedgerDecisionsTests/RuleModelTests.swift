@@ -38,7 +38,7 @@ struct RuleModelTests {
     @Test("points, caps, floors, in, between, levels and decay")
     func scoring() throws {
         let model = try RuleModel.load(yaml: config, source: "fit.yaml", schema: schema)
-        #expect(model.id == "fit@" + String(SHA256Digest.hex(Array(config.utf8)).prefix(12)))
+        #expect(model.id == "fit@" + String(ContentVersion(of: Array(config.utf8)).sha256.prefix(12)))
         func score(_ r: [Double]) -> Double { r.withUnsafeBufferPointer { model.score($0) } }
         // c_level: 20 + 10 = 30 capped at 25; industry 7: +8; 1000 employees: +12; views 5 at age 0: +10
         #expect(score(row(4, 1000, 7, 0, 5, 0)) == 25 + 20 + 10)
@@ -146,11 +146,13 @@ struct RuleModelTests {
 struct EncodingTests {
     @Test("SHA-256 known answers (FIPS 180-4 examples)")
     func sha256() {
-        #expect(SHA256Digest.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256Digest.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256Digest.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        #expect(ContentVersion(of: Array("".utf8)).sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(ContentVersion(of: Array("abc".utf8)).sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(ContentVersion(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).sha256
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256Digest.hex([UInt8](repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(ContentVersion(of: [UInt8](repeating: 0x61, count: 1_000_000)).sha256 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(ContentVersion(of: Array("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu".utf8)).sha256
+                == "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
     }
 
     @Test("stable JSON sorts keys, round-trips doubles exactly and refuses non-finite numbers")

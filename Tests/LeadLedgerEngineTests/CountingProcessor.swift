@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
 

@@ -23,7 +23,7 @@ public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The id derived from `identifier` (with `attempt` > 0 only after an id collision).
     public static func derived(from identifier: Identifier, attempt: Int = 0) -> LeadID {
         let base = "lead|" + identifier.key
-        return LeadID(raw: Text.fnv1a64(attempt == 0 ? base : base + "#\(attempt)"))
+        return LeadID(raw: StableHash.of(attempt == 0 ? base : base + "#\(attempt)"))
     }
 
     /// `ld_…`.
@@ -360,7 +360,7 @@ public struct CanonicalEvent: Sendable, Equatable {
     /// message always yields the same event ids.
     public var eventID: String {
         let p = lineage.position
-        return "ev_" + Text.hex16(Text.fnv1a64("\(p.topic)/\(p.partition)/\(p.offset)/\(lineage.seq)"))
+        return "ev_" + Text.hex16(StableHash.of("\(p.topic)/\(p.partition)/\(p.offset)/\(lineage.seq)"))
     }
 
     /// The Kafka key: the account id, else the lead id.

@@ -27,11 +27,11 @@ public struct InboundDecoder: Sendable {
 }
 
 /// Path-aware typed access to one JSON object, mirroring JSON Schema type rules.
-struct Fields {
-    let obj: JSONObject
-    let path: String
+package struct Fields {
+    package let obj: JSONObject
+    package let path: String
 
-    init(_ value: JSONValue, path: String) throws(ContractError) {
+    package init(_ value: JSONValue, path: String) throws(ContractError) {
         guard case .object(let o) = value else {
             throw ContractError(.schemaViolation, field: path, "\(path) must be an object, got \(value.typeName)")
         }
@@ -39,19 +39,19 @@ struct Fields {
         self.path = path
     }
 
-    init(object: JSONObject, path: String) {
+    package init(object: JSONObject, path: String) {
         self.obj = object
         self.path = path
     }
 
-    func p(_ key: String) -> String { "\(path).\(key)" }
+    package func p(_ key: String) -> String { "\(path).\(key)" }
 
-    func violation(_ key: String, _ what: String) -> ContractError {
+    package func violation(_ key: String, _ what: String) -> ContractError {
         ContractError(.schemaViolation, field: p(key), "\(p(key)) \(what)")
     }
 
     /// Required string (schema: `type: string`, in `required`).
-    func requiredString(_ key: String, nonEmpty: Bool = false, code: ContractError.Code = .schemaViolation) throws(ContractError) -> String {
+    package func requiredString(_ key: String, nonEmpty: Bool = false, code: ContractError.Code = .schemaViolation) throws(ContractError) -> String {
         guard let v = obj[key] else { throw ContractError(code, field: p(key), "required field \(p(key)) is missing") }
         guard case .string(let s) = v else { throw violation(key, "must be a string, got \(v.typeName)") }
         if nonEmpty && s.isEmpty { throw ContractError(code, field: p(key), "\(p(key)) must not be empty") }
@@ -59,7 +59,7 @@ struct Fields {
     }
 
     /// Optional string or null (schema: `type: [string, null]`).
-    func string(_ key: String) throws(ContractError) -> String? {
+    package func string(_ key: String) throws(ContractError) -> String? {
         switch obj[key] {
         case nil, .null?: return nil
         case .string(let s)?: return s
@@ -68,7 +68,7 @@ struct Fields {
     }
 
     /// Optional string, number or null: numbers become their canonical text.
-    func stringOrInteger(_ key: String) throws(ContractError) -> String? {
+    package func stringOrInteger(_ key: String) throws(ContractError) -> String? {
         switch obj[key] {
         case nil, .null?: return nil
         case .string(let s)?: return s
@@ -78,7 +78,7 @@ struct Fields {
     }
 
     /// Optional integer (schema: `type: [integer, null]`, `minimum: 0`).
-    func nonNegativeInteger(_ key: String) throws(ContractError) -> Int? {
+    package func nonNegativeInteger(_ key: String) throws(ContractError) -> Int? {
         switch obj[key] {
         case nil, .null?: return nil
         case .number(let d)?:
@@ -91,7 +91,7 @@ struct Fields {
     }
 
     /// Optional number (schema: `type: [number, null]`, `minimum: 0`).
-    func nonNegativeNumber(_ key: String) throws(ContractError) -> Double? {
+    package func nonNegativeNumber(_ key: String) throws(ContractError) -> Double? {
         switch obj[key] {
         case nil, .null?: return nil
         case .number(let d)?:
@@ -102,7 +102,7 @@ struct Fields {
     }
 
     /// Optional boolean (schema: `type: [boolean, null]`).
-    func bool(_ key: String) throws(ContractError) -> Bool? {
+    package func bool(_ key: String) throws(ContractError) -> Bool? {
         switch obj[key] {
         case nil, .null?: return nil
         case .bool(let b)?: return b
@@ -111,7 +111,7 @@ struct Fields {
     }
 
     /// Optional object (schema: `type: [object, null]`).
-    func object(_ key: String) throws(ContractError) -> Fields? {
+    package func object(_ key: String) throws(ContractError) -> Fields? {
         switch obj[key] {
         case nil, .null?: return nil
         case .object(let o)?: return Fields(object: o, path: p(key))
@@ -120,14 +120,14 @@ struct Fields {
     }
 
     /// Required object.
-    func requiredObject(_ key: String) throws(ContractError) -> Fields {
+    package func requiredObject(_ key: String) throws(ContractError) -> Fields {
         guard let v = obj[key] else { throw ContractError(.schemaViolation, field: p(key), "required object \(p(key)) is missing") }
         guard case .object(let o) = v else { throw violation(key, "must be an object, got \(v.typeName)") }
         return Fields(object: o, path: p(key))
     }
 
     /// Required RFC 3339 timestamp string.
-    func requiredTimestamp(_ key: String) throws(ContractError) -> EventTime {
+    package func requiredTimestamp(_ key: String) throws(ContractError) -> EventTime {
         guard let v = obj[key] else {
             throw ContractError(.invalidTimestamp, field: p(key), "required timestamp \(p(key)) is missing")
         }
@@ -141,7 +141,7 @@ struct Fields {
     }
 
     /// Optional email-shaped string (schema pattern ``EmailShape/pattern``).
-    func email(_ key: String, required: Bool) throws(ContractError) -> String? {
+    package func email(_ key: String, required: Bool) throws(ContractError) -> String? {
         let s: String?
         if required {
             s = try requiredString(key, code: .missingIdentity)

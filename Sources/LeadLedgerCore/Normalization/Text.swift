@@ -133,16 +133,6 @@ enum Text {
         }
     }
 
-    /// FNV-1a 64-bit over UTF-8 bytes: a stable, platform-independent hash for ids.
-    static func fnv1a64(_ s: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        var h = seed
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01B3
-        }
-        return h
-    }
-
     /// Lower-case hex of `v`, zero-padded to 16 digits.
     static func hex16(_ v: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { out in

@@ -12,7 +12,7 @@ import LeadLedgerCore
 //   opportunities, the hierarchy roll-up), and the targets of the graph paths
 //   in reasons (the first open opportunity, the parent or first subsidiary),
 //   all as of the event's time (the engaged window ends at the event time).
-// - Their signature is a 64-bit FNV-1a hash (``FNV64``: bytes in a fixed,
+// - Their signature is a 64-bit FNV-1a hash (``StableHash``: bytes in a fixed,
 //   big-endian order, so platform-independent) seeded with the model and
 //   ruleset versions, so decisions under another configuration fan out again.
 // - ``DecisionState`` keeps, per account, the signature as of the account's
@@ -34,7 +34,7 @@ import LeadLedgerCore
 extension AccountSignals {
     /// The 64-bit signature of these inputs plus the graph-path targets
     /// (`firstOpenOpportunity`, `hierarchyNeighbor`), continuing `seed`.
-    func signature(seed: FNV64, firstOpenOpportunity: String?, hierarchyNeighbor: AccountID?) -> UInt64 {
+    func signature(seed: StableHash, firstOpenOpportunity: String?, hierarchyNeighbor: AccountID?) -> UInt64 {
         var h = seed
         h.string("account-inputs")
         h.string(id.rawValue)
@@ -51,7 +51,7 @@ extension AccountSignals {
         h.u64(hierarchy.bitPattern)
         opt(firstOpenOpportunity)
         opt(hierarchyNeighbor?.rawValue)
-        return h.h
+        return h.value
     }
 }
 

@@ -64,7 +64,7 @@ public struct Decider: Sendable {
     /// The audit record's constant `gate.thresholds` object, encoded once.
     var thresholdsJSON: [UInt8] { core.thresholdsJSON }
     /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
-    var versionsHash: FNV64 { core.versionsHash }
+    var versionsHash: StableHash { core.versionsHash }
 
     /// The immutable parts behind one reference: a per-event ``Context`` holds
     /// the decider, and copying it then costs one retain instead of one per
@@ -74,7 +74,7 @@ public struct Decider: Sendable {
         let gate: QualificationGate
         let halfLifeMs: Double
         let thresholdsJSON: [UInt8]
-        let versionsHash: FNV64
+        let versionsHash: StableHash
         /// The constant byte runs of each feature's reason, concatenated in feature
         /// order: `,"feature":"name"`, `,"text":"name = ` and `suffix","value":`
         /// (name and meaning suffix escaped). Feature `j`'s runs start at
@@ -90,7 +90,7 @@ public struct Decider: Sendable {
         let rulesetRun2: [UInt8]
         /// The round-robin state keys (`territory \u{1F} owner`), per territory per owner, built once.
         let roundRobinKeys: [[String]]
-        init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: FNV64) {
+        init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: StableHash) {
             self.configuration = configuration
             self.gate = gate
             self.halfLifeMs = halfLifeMs
@@ -133,7 +133,7 @@ public struct Decider: Sendable {
         w.rawKey(#""sales_ready_enter":"#); w.double(c.salesReadyEnter)
         w.rawKey(#""sales_ready_exit":"#); w.double(c.salesReadyExit)
         w.endObject()
-        var h = FNV64()
+        var h = StableHash()
         h.string(configuration.modelVersion); h.string(configuration.rulesetVersion)
         core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, thresholdsJSON: w.bytes, versionsHash: h)
     }
@@ -515,8 +515,8 @@ struct Context: ~Copyable {
     /// Closes a lead's route (merged away or erased).
     mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
-        var h = FNV64(); h.string("closed"); h.u64(id.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
-        let stateHash = h.h
+        var h = StableHash(); h.string("closed"); h.u64(id.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
+        let stateHash = h.value
         if let prev, !prev.closed {
             if let dl = prev.slaDeadline { state.removeTimer(lead: id, deadline: dl) }
             if prev.holdsCapacity, let po = prev.ownerID {
@@ -557,7 +557,7 @@ struct Context: ~Copyable {
             h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
             h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
         } else { h.byte(0xEE) }
-        return h.h
+        return h.value
     }
 
     // MARK: Encoding (keys in sorted order)
@@ -672,7 +672,7 @@ struct Context: ~Copyable {
         var primary: Full?
         swap(&primary, &entries[p].full)
         guard let f = primary else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
-        var h = FNV64(); h.string("event")
+        var h = StableHash(); h.string("event")
         for i in entries.indices { h.hex16(entries[i].stateHash) }
         let core = decider.core
         let d = f.decision, ev = f.ev
@@ -722,7 +722,7 @@ struct Context: ~Copyable {
         w.next(#","route_changed":"#); w.bool(f.change != nil)
         w.next(#","routing_decision_id":"#); w.optString(entries[p].routingID)
         w.next(core.rulesetRun2); w.int(Int64(ev?.score ?? d.score))
-        w.next(#","state_hash":"#); w.hex16String(h.h)
+        w.next(#","state_hash":"#); w.hex16String(h.value)
         w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
@@ -809,8 +809,8 @@ struct Context: ~Copyable {
 
     /// The audit record of an event that decided no lead.
     mutating func auditNoLead(state: DecisionState) {
-        var h = FNV64(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
-        auditNoLead(stateHash: DecisionID.hex16(h.h))
+        var h = StableHash(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
+        auditNoLead(stateHash: DecisionID.hex16(h.value))
     }
 
     /// The lead-less audit record with the given state hash (nil: the hash of no state, from the event id alone).
@@ -844,8 +844,8 @@ struct Context: ~Copyable {
         w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
         w.rawKey(#""schema_version":"#); w.int(2)
         w.rawKey(#""score":"#); w.null()
-        var h = FNV64(); h.string("none"); h.string(event.eventID)
-        w.rawKey(#""state_hash":"#); w.string(stateHash ?? DecisionID.hex16(h.h))
+        var h = StableHash(); h.string("none"); h.string(event.eventID)
+        w.rawKey(#""state_hash":"#); w.string(stateHash ?? DecisionID.hex16(h.value))
         w.rawKey(#""tier":"#); w.null()
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))

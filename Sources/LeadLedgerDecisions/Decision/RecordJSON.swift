@@ -545,24 +545,24 @@ public enum DecisionID {
         return h.text
     }
 
-    /// Two FNV-1a 64 streams over the same bytes.
+    /// Two FNV-1a 64 streams (``StableHash``) with different seeds over the same bytes.
     struct Hash {
-        var h1: UInt64 = 0xcbf2_9ce4_8422_2325
-        var h2: UInt64 = 0x6c62_272e_07bb_0142
+        var h1 = StableHash()
+        var h2 = StableHash(seed: 0x6c62_272e_07bb_0142)
         init(partition: Int32, offset: Int64) {
             for s in stride(from: 24, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: Int64(partition) >> Int64(s))) }
             for s in stride(from: 56, through: 0, by: -8) { mix(UInt8(truncatingIfNeeded: offset >> Int64(s))) }
             mix(0x1F)
         }
         @inline(__always) mutating func mix(_ b: UInt8) {
-            h1 = (h1 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
-            h2 = (h2 ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+            h1.byte(b)
+            h2.byte(b)
         }
         var text: String {
             String(unsafeUninitializedCapacity: 35) { buf in
                 buf[0] = 0x64; buf[1] = 0x63; buf[2] = 0x5F  // "dc_"
-                DecisionID.writeHex(h1, into: buf, at: 3)
-                DecisionID.writeHex(h2, into: buf, at: 19)
+                DecisionID.writeHex(h1.value, into: buf, at: 3)
+                DecisionID.writeHex(h2.value, into: buf, at: 19)
                 return 35
             }
         }
@@ -577,50 +577,5 @@ public enum DecisionID {
 
     static func hex16(_ v: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buf in writeHex(v, into: buf, at: 0); return 16 }
-    }
-}
-
-/// FNV-1a 64 accumulator for state hashes.
-struct FNV64: Sendable {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    @inline(__always) mutating func byte(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    /// The 8 bytes of `v`, most significant first. Zero bytes at either end of the word
-    /// are folded into one multiplication each (`(h ^ 0) &* p == h &* p`, so `k` zero bytes
-    /// are `h &* p^k`): small integers and doubles with short mantissas are mostly zeros.
-    @inline(__always) mutating func u64(_ v: UInt64) {
-        if v == 0 { h = h &* Self.primePower(8); return }
-        let leading = v.leadingZeroBitCount >> 3, trailing = v.trailingZeroBitCount >> 3
-        h = h &* Self.primePower(leading)
-        var shift = 56 - 8 * leading
-        while shift >= 8 * trailing { byte(UInt8(truncatingIfNeeded: v >> UInt64(shift))); shift -= 8 }
-        h = h &* Self.primePower(trailing)
-    }
-    /// The string's UTF-8 bytes (read from its contiguous storage), then 0xFF.
-    @inline(__always) mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { for b in $0 { byte(b) } }
-        byte(0xFF)
-    }
-    /// The FNV prime to the power `k` (0...8), wrapping.
-    @inline(__always) static func primePower(_ k: Int) -> UInt64 {
-        switch k {
-        case 0: 0x0000_0000_0000_0001
-        case 1: 0x0000_0100_0000_01B3
-        case 2: 0x0003_6600_0002_E329
-        case 3: 0x08A9_7B00_04E7_FEAB
-        case 4: 0x9FFA_AC08_5635_BC91
-        case 5: 0x0CAE_E32A_7D4F_6A63
-        case 6: 0xDC96_6432_EDF1_C639
-        case 7: 0xC552_7B8A_51D3_D2DB
-        default: 0x1EFA_C709_0AEF_4A21
-        }
-    }
-    /// The same as `string(DecisionID.hex16(v))` without making the String.
-    mutating func hex16(_ v: UInt64) {
-        for i in 0..<16 {
-            let d = UInt8((v >> UInt64(60 - 4 * i)) & 15)
-            byte(d < 10 ? 0x30 + d : 0x57 + d)
-        }
-        byte(0xFF)
     }
 }

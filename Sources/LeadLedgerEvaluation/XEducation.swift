@@ -1,5 +1,6 @@
 import Foundation
 import LeadLedgerCore
+import LeadLedgerDecisions
 
 /// The X Education lead data set (`Leads.csv`, see shared/data/xeducation/README.md)
 /// mapped onto LeadLedger's inbound contracts, and an end-to-end evaluation:
@@ -8,18 +9,18 @@ import LeadLedgerCore
 ///
 /// Leakage columns are never read: `Tags`, `Lead Quality`, `Lead Profile`,
 /// `Last Notable Activity`, the four `Asymmetrique *` columns.
-public enum XEducation {
+package enum XEducation {
     /// One CSV row as inbound messages plus its label.
-    public struct Row: Sendable {
-        public var prospectID: String
-        public var email: String
+    package struct Row: Sendable {
+        package var prospectID: String
+        package var email: String
         /// Inbound messages in the order they are fed: (topic, JSON).
-        public var messages: [(InboundTopic, String)]
+        package var messages: [(InboundTopic, String)]
         /// The `lead.converted` outcome message (fed after the features are taken), if converted.
-        public var outcome: String?
-        public var converted: Bool
+        package var outcome: String?
+        package var converted: Bool
         /// Event time of the row's events (features are taken at this time).
-        public var time: EventTime
+        package var time: EventTime
     }
 
     /// Column → contract mapping (documented in docs/decisions.md):
@@ -35,7 +36,7 @@ public enum XEducation {
     ///   activity call; SMS Sent / Unreachable → CRM activity note; Email Received → email_reply; Visited Booth → meeting;
     /// - Do Not Email = Yes → SendGrid unsubscribe;
     /// - Converted = 1 → CRM `lead.converted`.
-    public static func rows(csv data: Data) throws -> [Row] {
+    package static func rows(csv data: Data) throws -> [Row] {
         let table = try CSV.parse(data)
         guard let header = table.first else { throw DecisionsError(.invalidInput, "empty CSV") }
         func col(_ name: String) throws -> Int {
@@ -127,27 +128,26 @@ public enum XEducation {
         return #"{"type":"track","messageId":"x-\#(id)-\#(suffix)","userId":\#(json(id)),"event":\#(json(event)),"timestamp":"\#(time)"\#(props)}"#
     }
 
+    /// `s` as a JSON string literal (quoted and escaped).
     static func json(_ s: String) -> String {
-        var w = RecordJSON()
-        w.string(s)
-        return String(decoding: w.bytes, as: UTF8.self)
+        CanonicalJSON.string(.string(s))
     }
 
     /// Result of ``evaluate(csv:seed:)``.
-    public struct Report: Sendable {
-        public var rows: Int
-        public var logEvents: Int
-        public var features: [String]
-        public var trainExamples: Int
-        public var holdoutExamples: Int
-        public var auc: Double
-        public var precisionAtTop20: Double
-        public var ece: Double
-        public var model: LogisticRegression
-        public var scoringConfiguration: ScoringConfiguration
+    package struct Report: Sendable {
+        package var rows: Int
+        package var logEvents: Int
+        package var features: [String]
+        package var trainExamples: Int
+        package var holdoutExamples: Int
+        package var auc: Double
+        package var precisionAtTop20: Double
+        package var ece: Double
+        package var model: LogisticRegression
+        package var scoringConfiguration: ScoringConfiguration
         /// The training and held-out feature rows (for further models on the same split).
-        public var train: Dataset
-        public var holdout: Dataset
+        package var train: Dataset
+        package var holdout: Dataset
     }
 
     /// Runs the rows through the core, builds feature rows, trains an L2
@@ -158,7 +158,7 @@ public enum XEducation {
     /// round(0.7·n_class) of each class train; train and holdout keep CSV order). One-hot vocabularies (lead_source parts,
     /// occupation, specialization, country, city) are the values seen at least
     /// `minCount` times in the TRAINING rows.
-    public static func evaluate(csv data: Data, seed: UInt64 = 0, minCount: Int = 10, c: Double = 1.0) throws -> Report {
+    package static func evaluate(csv data: Data, seed: UInt64 = 0, minCount: Int = 10, c: Double = 1.0) throws -> Report {
         let rows = try rows(csv: data)
         let isTrain = HoldoutSplit.trainMask(labels: rows.map(\.converted), seed: seed)
         // Core pipeline.
@@ -244,7 +244,7 @@ extension XEducation {
     /// written by hand (not fitted): occupation and lead origin, email health,
     /// time on site and page views, CRM contact. Rules on one-hot columns the
     /// training vocabulary lacks are left out.
-    public static func fitRulesYAML(schema: FeatureSchema) -> String {
+    package static func fitRulesYAML(schema: FeatureSchema) -> String {
         func rule(_ feature: String, _ condition: String, _ points: Int) -> String? {
             schema.index(of: feature) == nil ? nil : "      - {feature: \(json(feature)), \(condition), points: \(points)}"
         }
@@ -280,7 +280,7 @@ extension XEducation {
     /// (``fitRulesYAML(schema:)``) and the logistic regression of `report`, stacked
     /// and Platt-calibrated on out-of-fold margins of the training rows by ``StackedEnsemble/fit(rules:rulesYAML:propensity:refit:folds:seed:train:holdout:topK:treeExplanation:range:)``.
     /// Metrics are on the held-out rows.
-    public static func stackedEnsemble(_ report: Report) throws -> EnsembleReport {
+    package static func stackedEnsemble(_ report: Report) throws -> EnsembleReport {
         let rulesYAML = fitRulesYAML(schema: report.train.schema)
         let rules = try RuleModel.load(yaml: rulesYAML, source: "fit-rules.yaml", schema: report.train.schema)
         let model = report.model
@@ -292,53 +292,18 @@ extension XEducation {
     }
 
     /// Result of ``stackedEnsemble(_:)``.
-    public typealias EnsembleReport = StackedEnsemble.Report
-}
-
-
-/// RFC 4180 CSV: quoted fields with doubled quotes, CRLF or LF line ends.
-enum CSV {
-    static func parse(_ data: Data) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field: [UInt8] = []
-        var inQuotes = false
-        let bytes = [UInt8](data)
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if inQuotes {
-                if b == 0x22 {
-                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 { field.append(0x22); i += 1 } else { inQuotes = false }
-                } else { field.append(b) }
-            } else {
-                switch b {
-                case 0x22: inQuotes = true
-                case 0x2C: row.append(String(decoding: field, as: UTF8.self)); field = []
-                case 0x0D: break
-                case 0x0A:
-                    row.append(String(decoding: field, as: UTF8.self)); field = []
-                    rows.append(row); row = []
-                default: field.append(b)
-                }
-            }
-            i += 1
-        }
-        if inQuotes { throw DecisionsError(.invalidInput, "unterminated quoted field in CSV") }
-        if !field.isEmpty || !row.isEmpty { row.append(String(decoding: field, as: UTF8.self)); rows.append(row) }
-        return rows
-    }
+    package typealias EnsembleReport = StackedEnsemble.Report
 }
 
 extension XEducation {
     /// A scoring configuration file for a configuration (model: logistic regression at `artifact`).
-    public static func scoringYAML(_ c: ScoringConfiguration, artifact: String) -> String {
+    package static func scoringYAML(_ c: ScoringConfiguration, artifact: String) -> String {
         c.yaml(model: .logisticRegression(artifact: artifact))
     }
 
     /// The same configuration with the ensemble of ``stackedEnsemble(_:)``:
     /// `ensemble.json` combining `fit-rules.yaml` and `lr.json`.
-    public static func ensembleScoringYAML(_ c: ScoringConfiguration) -> String {
+    package static func ensembleScoringYAML(_ c: ScoringConfiguration) -> String {
         c.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json"))
     }
 }

@@ -1,12 +1,48 @@
 import Foundation
 import LeadLedgerCore
+import LeadLedgerEvaluation
 import Testing
 @testable import LeadLedgerDecisions
 
-@Suite("Real data: X Education")
+/// Where the X Education data set is: `$LEADLEDGER_XEDUCATION_CSV` when set, else
+/// `../shared/data/xeducation/Leads.csv` relative to the repository root (CI has
+/// shared/ beside the clone; a clone from a public host does not).
+enum XEducationData {
+    static var csv: URL {
+        if let path = ProcessInfo.processInfo.environment["LEADLEDGER_XEDUCATION_CSV"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/xeducation/Leads.csv")
+    }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Routing rules for loading the evaluation's configurations as a Decider would.
+    static let routingYAML = """
+        queues:
+          sales_ready: {queue: ae-inbound, sla_hours: 4, escalate_to: ae-escalations}
+          sales_develop: {queue: sdr-inbound}
+          nurture: {queue: marketing-nurture}
+          review: {queue: human-review}
+          disqualified: {queue: disqualified}
+        overflow_queue: unassigned
+        territories:
+          - name: rest
+            owners:
+              - {id: rep_z, weight: 1}
+        """
+
+    /// Whether the data set is there; the suite is skipped (not passed) without it.
+    static var isPresent: Bool { FileManager.default.isReadableFile(atPath: csv.path) }
+}
+
+@Suite("Real data: X Education",
+       .enabled(if: XEducationData.isPresent,
+                "needs the X Education data set at ../shared/data/xeducation/Leads.csv (or $LEADLEDGER_XEDUCATION_CSV); not found"))
 struct XEducationTests {
-    /// `../shared/data/xeducation/Leads.csv` relative to the repository root (CI has shared/ beside the clone).
-    static var csv: URL { Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/xeducation/Leads.csv") }
+    static var csv: URL { XEducationData.csv }
 
     @Test("converter: rows map onto the inbound contracts and every message decodes")
     func converter() throws {
@@ -39,7 +75,7 @@ struct XEducationTests {
         let yaml = XEducation.scoringYAML(r.scoringConfiguration, artifact: "lr.json")
         let config = try DecisionConfiguration(scoringYAML: Data(yaml.utf8), scoringSource: "scoring.yaml",
                                                modelArtifact: try r.model.artifactData(), modelSource: "lr.json",
-                                               routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
+                                               routingYAML: Data(XEducationData.routingYAML.utf8), routingSource: "routing.yaml")
         #expect(config.extractor.schema.names == r.features)
 
         // The stacked ensemble (points model + this regression, Platt-calibrated) on the same split.
@@ -56,7 +92,7 @@ struct XEducationTests {
         try Data(e.rulesYAML.utf8).write(to: dir.appendingPathComponent("fit-rules.yaml"))
         try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
         try Data(XEducation.ensembleScoringYAML(r.scoringConfiguration).utf8).write(to: dir.appendingPathComponent("scoring.yaml"))
-        try Data(DecisionFixtures.routingYAML.utf8).write(to: dir.appendingPathComponent("routing.yaml"))
+        try Data(XEducationData.routingYAML.utf8).write(to: dir.appendingPathComponent("routing.yaml"))
         let loaded = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("scoring.yaml"),
                                                     routingRules: dir.appendingPathComponent("routing.yaml"))
         let d = r.holdout.schema.count

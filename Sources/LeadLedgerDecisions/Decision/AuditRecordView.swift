@@ -1,0 +1,101 @@
+import LeadLedgerCore
+
+/// A `leadledger.audit` record (schema_version 2) read back into typed values:
+/// what `explain`, `watch` and the decider benchmark read. The Decider writes
+/// these records (`writeAudit`, `writeFurther`, `auditNoLead` in Decider.swift);
+/// this is the decoder for the same contract. Members a reader does not need are
+/// not decoded, and unknown members are ignored (additive changes within a
+/// schema version). `audit verify` compares records byte for byte and reads only
+/// their ``RecordLineage``.
+package struct AuditRecordView: Sendable, Equatable {
+    /// One lead decision: the record's primary decision or one of its `further_decisions`.
+    package struct Decision: Sendable, Equatable {
+        package var leadID: String
+        package var tier: String
+        package var queue: String
+        package var ownerID: String?
+        package var score: Double
+        package var probability: Double
+        package var routeChanged: Bool
+        /// Why the route changed; nil when it did not.
+        package var change: String?
+        /// The routing record this decision emitted; nil when the route did not change.
+        package var routingDecisionID: String?
+        package var disqualifier: String?
+        package var previous: PreviousDecision?
+        /// The decision's state hash (for the primary decision: the event's hash chain).
+        package var stateHash: String
+        package var reasons: [RecordReason]
+
+        init(_ f: Fields) throws(ContractError) {
+            leadID = try f.requiredString("lead_id")
+            tier = try f.requiredString("tier")
+            queue = try f.requiredString("queue")
+            ownerID = try f.string("owner_id")
+            score = try f.requiredNumber("score")
+            probability = try f.requiredNumber("probability")
+            routeChanged = try f.requiredBool("route_changed")
+            change = try f.string("change")
+            routingDecisionID = try f.string("routing_decision_id")
+            disqualifier = try f.string("disqualifier")
+            previous = try f.object("previous_decision").map { p throws(ContractError) in try PreviousDecision(p) }
+            stateHash = try f.requiredString("state_hash")
+            reasons = try RecordReason.list(f)
+        }
+    }
+
+    /// The route a decision replaced (`previous_decision`).
+    package struct PreviousDecision: Sendable, Equatable {
+        package var decisionID: String
+        package var tier: String
+        package var queue: String
+
+        init(_ f: Fields) throws(ContractError) {
+            decisionID = try f.requiredString("decision_id")
+            tier = try f.requiredString("tier")
+            queue = try f.requiredString("queue")
+        }
+    }
+
+    package var decisionID: String
+    /// The applied log event's kind (`lead.created`, `web.page_viewed`, …).
+    package var eventKind: String
+    package var accountID: String?
+    /// RFC 3339 event time, as written.
+    package var eventTime: String
+    /// The primary decision; nil when the event decided no lead (`lead_id` null).
+    package var decision: Decision?
+    package var further: [Decision]
+    /// The primary decision's feature values by name (`[:]` without a lead).
+    package var features: [String: Double?]
+    /// The primary decision's nonzero feature contributions by name (`[:]` without a lead).
+    package var contributions: [String: Double?]
+    package var modelVersion: String
+    package var rulesetVersion: String
+    /// The event's state hash: a chain over the state hashes of its decisions.
+    package var stateHash: String
+    package var lineage: RecordLineage
+
+    /// Decodes an audit record's bytes with the service's JSON reader; a record
+    /// that is not JSON or lacks a member throws with its code and field path.
+    package init(_ bytes: [UInt8]) throws(ContractError) {
+        let f = try Fields.record(bytes)
+        decisionID = try f.requiredString("decision_id")
+        eventKind = try f.requiredString("event_kind")
+        accountID = try f.string("account_id")
+        eventTime = try f.requiredString("event_time")
+        decision = try f.string("lead_id") == nil ? nil : try Decision(f)
+        var further: [Decision] = []
+        for item in try f.objects("further_decisions") { further.append(try Decision(item)) }
+        self.further = further
+        features = try f.numbers("features")
+        contributions = try f.numbers("contributions")
+        modelVersion = try f.requiredString("model_version")
+        rulesetVersion = try f.requiredString("ruleset_version")
+        stateHash = try f.requiredString("state_hash")
+        lineage = try RecordLineage(f)
+    }
+
+    /// Every lead decision of the record: the primary one (when there is one), then the further ones.
+    package var decisions: [Decision] { (decision.map { [$0] } ?? []) + further }
+}

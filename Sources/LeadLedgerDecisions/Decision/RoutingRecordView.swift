@@ -1,0 +1,45 @@
+import LeadLedgerCore
+
+/// A `leadledger.routing` record (schema_version 1) read back into typed values:
+/// what `watch` and other readers show. The Decider writes these records
+/// (`writeRouting`, `writeClosedRouting` in Decider.swift); this is the decoder
+/// for the same contract. Members a reader does not need are not decoded, and
+/// unknown members are ignored (additive changes within a schema version).
+package struct RoutingRecordView: Sendable, Equatable {
+    package var decisionID: String
+    package var leadID: String
+    package var accountID: String?
+    /// RFC 3339 event time, as written.
+    package var eventTime: String
+    package var tier: String
+    package var queue: String
+    package var ownerID: String?
+    package var score: Double
+    package var probability: Double
+    /// Why the route changed (`new`, `tier`, `queue`, `owner`, `escalation`, …).
+    package var change: String
+    package var reasons: [RecordReason]
+    package var modelVersion: String
+    package var rulesetVersion: String
+    package var lineage: RecordLineage
+
+    /// Decodes a routing record's bytes with the service's JSON reader; a record
+    /// that is not JSON or lacks a member throws with its code and field path.
+    package init(_ bytes: [UInt8]) throws(ContractError) {
+        let f = try Fields.record(bytes)
+        decisionID = try f.requiredString("decision_id")
+        leadID = try f.requiredString("lead_id")
+        accountID = try f.string("account_id")
+        eventTime = try f.requiredString("event_time")
+        tier = try f.requiredString("tier")
+        queue = try f.requiredString("queue")
+        ownerID = try f.string("owner_id")
+        score = try f.requiredNumber("score")
+        probability = try f.requiredNumber("probability")
+        change = try f.requiredString("change")
+        reasons = try RecordReason.list(f)
+        modelVersion = try f.requiredString("model_version")
+        rulesetVersion = try f.requiredString("ruleset_version")
+        lineage = try RecordLineage(f)
+    }
+}
