@@ -8,7 +8,7 @@ enum DeadLetterOutput {
     /// `DeadLetter.maxCopiedBytes`, else a reference (size, SHA-256, first bytes).
     static func original(_ bytes: [UInt8]) -> DeadLetter.Original {
         if bytes.count <= DeadLetter.maxCopiedBytes { return .copy(bytes) }
-        return .reference(DeadLetter.Reference(of: bytes, sha256: SHA256Digest.hex(bytes)))
+        return .reference(DeadLetter.Reference(of: bytes, sha256: ContentVersion(of: bytes).sha256))
     }
 
     /// The DLQ record of a rejected input (`bytes`, read at `source`).
@@ -24,7 +24,7 @@ enum DeadLetterOutput {
     static func unsendable(_ output: OutputRecord, input bytes: [UInt8], key: [UInt8]?, source: SourcePosition, stage: DeadLetter.Stage, topic: String, reason: String) -> OutputRecord {
         let size = output.value.count + (output.key?.count ?? 0)
         let error = ContractError(.outputTooLarge, "an output of \(size) bytes to \(output.topic) cannot be produced: \(reason)")
-        let reference = DeadLetter.Reference(of: bytes, sha256: SHA256Digest.hex(bytes))
+        let reference = DeadLetter.Reference(of: bytes, sha256: ContentVersion(of: bytes).sha256)
         let letter = DeadLetter(original: .reference(reference), originalKey: key, source: source, error: error, stage: stage)
         return OutputRecord(topic: topic, key: key.flatMap { $0.count <= DeadLetter.maxReferencedKeyBytes ? $0 : nil }, value: letter.encoded)
     }

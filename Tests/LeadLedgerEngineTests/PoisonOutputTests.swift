@@ -49,7 +49,7 @@ struct PoisonOutputTests {
             #expect(record["error_code"] as? String == code, "\(record)")
             #expect(record["original_base64"] == nil)
             #expect(record["original_size"] as? Int == original.count)
-            #expect(record["original_sha256"] as? String == SHA256Digest.hex(original))
+            #expect(record["original_sha256"] as? String == ContentVersion(of: original).sha256)
             #expect(record["original_prefix_base64"] as? String == Data(original.prefix(1024)).base64EncodedString())
             #expect((record["source"] as? [String: Any])?["topic"] as? String == "crm-\(suffix)")
         }
