@@ -97,7 +97,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// The engine's configuration: defaults, then the YAML file, then flags and environment.
 ///
 /// ```yaml
-/// brokers: 127.0.0.1:9092
+/// brokers: localhost:9092
 /// topics: { events: leadledger.events }
 /// partitions: { inbound: 3, identity: 1, events: 6, outputs: 6 }
 /// groups: { materialize: leadledger-materialize }
@@ -111,7 +111,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// Bootstrap servers (comma-separated in the file).
-    public var brokers: [String] = ["127.0.0.1:19092"]
+    public var brokers: [String] = ConnectionSettings.defaultBrokers
     /// Topic names.
     public var topics = TopicNames()
     /// Partition counts for topic creation.

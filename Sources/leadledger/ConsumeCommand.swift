@@ -63,11 +63,12 @@ struct ConsumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = connection.makeLogger("leadledger.consume")
+        let settings = try connection.settings()
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: connection.bootstrapServers,
+            bootstrapServers: settings.brokers,
             groupID: group,
             clientID: "leadledger-consume",
-            properties: try connection.propertyMap()
+            properties: settings.properties
         )
         configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
         configuration.enablePartitionEOF = exitAtEnd
@@ -103,7 +104,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             if let partition {
                 partitions = [partition]
             } else {
-                let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: connection.bootstrapServers), logger: logger)
+                let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties), logger: logger)
                 let metadata = try await admin.listTopics(topic: topic[0])
                 await admin.close()
                 partitions = metadata.first { $0.name == topic[0] }?.partitions.map(\.id) ?? []

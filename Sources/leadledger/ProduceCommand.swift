@@ -31,7 +31,8 @@ struct ProduceCommand: AsyncParsableCommand {
             let parsed = try parseKeyValues([pair], what: "header")
             return KafkaHeader(key: parsed.keys.first!, value: parsed.values.first!)
         }
-        var configuration = KafkaProducerConfiguration(bootstrapServers: connection.bootstrapServers, clientID: "leadledger-produce", properties: try connection.propertyMap())
+        let settings = try connection.settings()
+        var configuration = KafkaProducerConfiguration(bootstrapServers: settings.brokers, clientID: "leadledger-produce", properties: settings.properties)
         configuration.shutdownFlushTimeout = .seconds(30)
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let pump = StdinPump(producer: producer, topic: topic, partition: partition, keySeparator: keySeparator, headers: headerList)

@@ -27,8 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     var stage: StageSelection = .all
 
     func run() async throws {
-        var logger = connection.makeLogger("leadledger.run")
-        if connection.logLevel == "warning" { logger.logLevel = .notice }
+        let logger = connection.makeLogger("leadledger.run", default: .notice)
         let configuration = try engine.resolve(connection)
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()

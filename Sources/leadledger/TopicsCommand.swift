@@ -18,8 +18,9 @@ struct TopicsCommand: AsyncParsableCommand {
         var verbose = false
 
         func run() async throws {
+            let settings = try connection.settings()
             let admin = try KafkaAdminClient(
-                configuration: KafkaAdminConfiguration(bootstrapServers: connection.bootstrapServers, properties: try connection.propertyMap()),
+                configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties),
                 logger: connection.makeLogger("leadledger.topics")
             )
             defer { Task { await admin.close() } }
@@ -57,8 +58,9 @@ struct TopicsCommand: AsyncParsableCommand {
         var ifNotExists = false
 
         func run() async throws {
+            let settings = try connection.settings()
             let admin = try KafkaAdminClient(
-                configuration: KafkaAdminConfiguration(bootstrapServers: connection.bootstrapServers, properties: try connection.propertyMap()),
+                configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties),
                 logger: connection.makeLogger("leadledger.topics")
             )
             do {
