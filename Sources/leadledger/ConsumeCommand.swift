@@ -59,6 +59,7 @@ struct ConsumeCommand: AsyncParsableCommand {
         if KafkaConsumerConfiguration.AssignmentStrategy(rawValue: assignmentStrategy) == nil {
             throw ValidationError("unknown assignment strategy \(assignmentStrategy)")
         }
+        _ = try parseOffset(offset)
     }
 
     func run() async throws {
@@ -105,10 +106,11 @@ struct ConsumeCommand: AsyncParsableCommand {
                 partitions = [partition]
             } else {
                 let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties), logger: logger)
-                let metadata = try await admin.listTopics(topic: topic[0])
+                // Every topic's metadata: a lookup by name could auto-create a missing topic.
+                let metadata = try await admin.listTopics()
                 await admin.close()
                 partitions = metadata.first { $0.name == topic[0] }?.partitions.map(\.id) ?? []
-                if partitions.isEmpty { throw ValidationError("topic \(topic[0]) has no partitions (does it exist?)") }
+                if partitions.isEmpty { throw RuntimeFailure("topic \(topic[0]) has no partitions (does it exist?)") }
             }
             try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
         }

@@ -77,6 +77,6 @@ struct GenerateCommand: AsyncParsableCommand {
         progress.finish()
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         StandardOutput.write("generated \(events) messages (\(summary), malformed=\(malformed)); delivered \(stats.delivered), failed \(stats.failed)\n")
-        if stats.failed > 0 { throw ExitCode(1) }
+        if stats.failed > 0 { throw RuntimeFailure("delivery failed: \(stats.failed) of \(events) messages were not delivered\(stats.lastError.map { " (last error: \($0))" } ?? "")") }
     }
 }

@@ -79,7 +79,7 @@ struct LagCommand: AsyncParsableCommand {
             }
             if ContinuousClock.now >= deadline {
                 StandardOutput.write(text + "lag: still \(total) records behind after \(timeout) s\n")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.checkFailed)
             }
             try await Task.sleep(for: .seconds(interval))
         }

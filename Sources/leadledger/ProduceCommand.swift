@@ -25,6 +25,10 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(help: "Target partition (default: by key hash).")
     var partition: Int32?
 
+    func validate() throws {
+        _ = try parseKeyValues(headers, what: "header")
+    }
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.produce")
         let headerList = try headers.map { pair -> KafkaHeader in
@@ -48,8 +52,7 @@ struct ProduceCommand: AsyncParsableCommand {
         let stats = producer.statistics
         FileHandle.standardError.write(Data("produced \(stats.delivered) messages to \(topic), \(stats.failed) failed\n".utf8))
         if stats.failed > 0 {
-            if let error = stats.lastError { FileHandle.standardError.write(Data("last error: \(error)\n".utf8)) }
-            throw ExitCode.failure
+            throw RuntimeFailure("delivery failed: \(stats.failed) messages were not delivered to \(topic)\(stats.lastError.map { " (last error: \($0))" } ?? "")")
         }
     }
 }

@@ -8,10 +8,12 @@ import Synchronization
 /// The partitions of a topic (from cluster metadata).
 func partitions(of topic: String, configuration: EngineConfiguration, logger: Logger) async throws -> [Int32] {
     let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
-    let metadata = try await admin.listTopics(topic: topic)
+    // The metadata of every topic: asking for one by name lets a broker that
+    // auto-creates topics create it, and a missing topic must be reported.
+    let metadata = try await admin.listTopics()
     await admin.close()
     let ids = metadata.first { $0.name == topic }?.partitions.map(\.id) ?? []
-    if ids.isEmpty { throw ValidationError("topic \(topic) has no partitions (does it exist?)") }
+    if ids.isEmpty { throw RuntimeFailure("topic \(topic) has no partitions (does it exist?)") }
     return ids.sorted()
 }
 
@@ -72,7 +74,7 @@ struct ReplayCommand: AsyncParsableCommand {
             try await producer.flush(timeout: .seconds(60))
             let failed = producer.statistics.failed
             await producer.close()
-            if failed > 0 { throw ValidationError("\(failed) outputs were not delivered") }
+            if failed > 0 { throw RuntimeFailure("delivery failed: \(failed) re-derived outputs were not delivered") }
         }
         let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
         FileHandle.standardError.write(Data("replayed \(configuration.topics.events)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n".utf8))
@@ -146,7 +148,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
         }
         StandardOutput.write(text)
-        if !differences.isEmpty { throw ExitCode(1) }
+        if !differences.isEmpty { throw ExitCode(ExitStatus.checkFailed) }
     }
 }
 

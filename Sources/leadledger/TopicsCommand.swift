@@ -57,6 +57,10 @@ struct TopicsCommand: AsyncParsableCommand {
         @Flag(help: "Succeed when the topic already exists.")
         var ifNotExists = false
 
+        func validate() throws {
+            _ = try parseKeyValues(configs, what: "config")
+        }
+
         func run() async throws {
             let settings = try connection.settings()
             let admin = try KafkaAdminClient(

@@ -55,7 +55,7 @@ struct CLIConventionsTests {
         try "bootstrap.servers=\(brokers)\nsecurity.protocol=plaintext\n".write(toFile: good, atomically: true, encoding: .utf8)
 
         let fileOnly = try await runCLI(["topics", "list", "--client-config", bad], directory: directory, name: "file-bad")
-        #expect(fileOnly.status != 0 && fileOnly.stderr.contains("security.protocol"), "\(fileOnly.stderr)")
+        #expect(fileOnly.status == 3 && fileOnly.stderr.contains("security.protocol"), "\(fileOnly.stderr)")
         noSecret(fileOnly, "a rejected file property")
 
         let environmentWins = try await runCLI(["topics", "list", "--client-config", bad], directory: directory, name: "env-over-file",
@@ -64,7 +64,7 @@ struct CLIConventionsTests {
 
         let flagWins = try await runCLI(["topics", "list", "--client-config", good, "-X", "security.protocol=\(planted)"], directory: directory, name: "flag-over-env",
                                         environment: ["LEADLEDGER_KAFKA_SECURITY_PROTOCOL": "plaintext"])
-        #expect(flagWins.status != 0 && flagWins.stderr.contains("security.protocol"), "\(flagWins.stderr)")
+        #expect(flagWins.status == 3 && flagWins.stderr.contains("security.protocol"), "\(flagWins.stderr)")
         noSecret(flagWins, "a rejected -X property")
 
         // The YAML properties: lowest of the configured layers.
@@ -72,7 +72,7 @@ struct CLIConventionsTests {
         let config = try writeConfiguration(directory: directory, brokers: "127.0.0.1:1", suffix: suffix)
         try (try String(contentsOfFile: config, encoding: .utf8) + "\nproperties: { \"security.protocol\": \"\(planted)\" }\n").write(toFile: config, atomically: true, encoding: .utf8)
         let yamlOnly = try await runCLI(["generate", "--config", config, "--events", "0", "-b", brokers], directory: directory, name: "yaml-bad")
-        #expect(yamlOnly.status != 0 && yamlOnly.stderr.contains("security.protocol"), "\(yamlOnly.stderr)")
+        #expect(yamlOnly.status == 3 && yamlOnly.stderr.contains("security.protocol"), "\(yamlOnly.stderr)")
         noSecret(yamlOnly, "a rejected YAML property")
         let fileOverYAML = try await runCLI(["generate", "--config", config, "--events", "0", "--client-config", good], directory: directory, name: "file-over-yaml")
         #expect(fileOverYAML.status == 0, "\(fileOverYAML.stderr)")
@@ -82,10 +82,58 @@ struct CLIConventionsTests {
         try "bootstrap.servers=\(brokers)\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"\(planted)\";\n"
             .write(toFile: jaas, atomically: true, encoding: .utf8)
         let java = try await runCLI(["topics", "list", "--client-config", jaas], directory: directory, name: "jaas")
-        #expect(java.status != 0 && java.stderr.contains("sasl.jaas.config"), "\(java.stderr)")
+        #expect(java.status == 3 && java.stderr.contains("sasl.jaas.config"), "\(java.stderr)")
         noSecret(java, "a rejected JAAS line")
         let malformed = try await runCLI(["topics", "list", "-b", brokers, "-X", planted], directory: directory, name: "malformed")
-        #expect(malformed.status != 0 && malformed.stderr.contains("property #1 is not key=value"), "\(malformed.stderr)")
+        #expect(malformed.status == 2 && malformed.stderr.contains("property #1 is not key=value"), "\(malformed.stderr)")
         noSecret(malformed, "a malformed -X")
+    }
+
+    /// 0 success, 1 a check that found differences (here `lag --wait` timing out),
+    /// 2 a usage error with the usage, 3 a runtime error with one line and no usage.
+    @Test(.timeLimit(.minutes(3)))
+    func exitStatuses() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("cli-exit")
+        let unknownFlag = try await runCLI(["topics", "list", "-b", brokers, "--no-such-flag"], directory: directory, name: "unknown-flag")
+        #expect(unknownFlag.status == 2 && unknownFlag.stderr.contains("Usage:"), "\(unknownFlag.status) \(unknownFlag.stderr)")
+        let level = try await runCLI(["topics", "list", "-b", brokers, "--log-level", "verbose"], directory: directory, name: "log-level")
+        #expect(level.status == 2 && level.stderr.contains("- warning") && level.stderr.contains("- critical"), "\(level.status) \(level.stderr)")
+
+        let missing = try await runCLI(["consume", "-b", brokers, "--topic", uniqueName("no-such-topic"), "--exit-at-end"], directory: directory, name: "missing-topic")
+        #expect(missing.status == 3, "\(missing.status) \(missing.stderr)")
+        #expect(missing.stderr.contains("does it exist") && !missing.stderr.contains("Usage"), "\(missing.stderr)")
+        #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+
+        let undelivered = try await runCLI(["produce", "-b", "127.0.0.1:1", "--topic", "t", "-X", "message.timeout.ms=1500"], directory: directory, name: "undelivered", input: "one\n")
+        #expect(undelivered.status == 3 && undelivered.stderr.contains("delivery failed") && !undelivered.stderr.contains("Usage"), "\(undelivered.status) \(undelivered.stderr)")
+
+        let suffix = uniqueName("exit")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let generated = try await runCLI(["generate", "--config", config, "--events", "20"], directory: directory, name: "generate")
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let lag = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "1", "--interval", "0.5"], directory: directory, name: "lag")
+        #expect(lag.status == 1 && lag.stdout.contains("records behind after"), "\(lag.status) \(lag.stdout) \(lag.stderr)")
+        let once = try await runCLI(["lag", "--config", config], directory: directory, name: "lag-once")
+        #expect(once.status == 0 && once.stdout.contains("20 behind"), "\(once.status) \(once.stdout) \(once.stderr)")
+    }
+
+    /// `--version` is exactly `leadledger X.Y.Z (librdkafka A.B.C)`; `--help` lists the
+    /// exit statuses; a librdkafka older than 2.2 (simulated with the test-only
+    /// `LEADLEDGER_TEST_LIBRDKAFKA_VERSION`) is refused at start, status 3.
+    @Test(.timeLimit(.minutes(1)))
+    func versionHelpAndOldLibrdkafka() async throws {
+        let directory = try makeTemporaryDirectory("cli-version")
+        let version = try await runCLI(["--version"], directory: directory, name: "version")
+        #expect(version.status == 0)
+        #expect(version.stdout.wholeMatch(of: /leadledger \d+\.\d+\.\d+ \(librdkafka \d+\.\d+\.\d+\)\n/) != nil, "\(version.stdout)")
+        #expect(version.stdout.contains("(librdkafka \(LibrdkafkaVersion.linked))"), "\(version.stdout)")
+        let help = try await runCLI(["--help"], directory: directory, name: "help")
+        #expect(help.status == 0 && help.stdout.contains("EXIT STATUS") && help.stdout.contains("3  runtime error"), "\(help.stdout)")
+
+        let old = try await runCLI(["topics", "list"], directory: directory, name: "old", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.0.2"])
+        #expect(old.status == 3 && old.stderr.contains("librdkafka 2.0.2 is too old") && old.stderr.contains("2.2"), "\(old.status) \(old.stderr)")
+        let new = try await runCLI(["--version"], directory: directory, name: "new", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.3.0"])
+        #expect(new.status == 0 && new.stdout.hasSuffix("(librdkafka 2.3.0)\n"), "\(new.stdout)")
     }
 }
