@@ -22,6 +22,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Routing rules of the decision step (overrides routing_file; default config/routing.yaml).")
     var routingRules: String?
 
+    @Option(help: "Replication factor of the topics created when missing (overrides replication_factor; default: the broker's default).")
+    var replicationFactor: Int16?
+
     /// The configuration: defaults < file < environment < flags; brokers and client
     /// properties by ``ConnectionSettings``'s precedence rule.
     func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
@@ -33,6 +36,7 @@ struct EngineOptions: ParsableArguments {
         if let scoringConfig { configuration.scoringFile = scoringConfig }
         if let routingRules { configuration.routingFile = routingRules }
         if let sessionTimeoutMs { configuration.sessionTimeoutMilliseconds = sessionTimeoutMs }
+        if let replicationFactor { configuration.replicationFactor = replicationFactor }
         try configuration.validate(context: config ?? "flags")
         return configuration
     }

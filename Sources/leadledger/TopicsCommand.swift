@@ -38,7 +38,14 @@ struct TopicsCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a topic.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a topic.",
+            discussion: """
+            Examples:
+              leadledger topics create crm.events --partitions 3 --topic-config retention.ms=604800000
+              leadledger topics create leadledger.events -b kafka:9092 --partitions 6 --replication-factor 3 --topic-config retention.ms=-1
+            """
+        )
 
         @OptionGroup var connection: ConnectionOptions
 
@@ -48,17 +55,21 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(help: "Number of partitions.")
         var partitions: Int32 = 1
 
-        @Option(help: "Replication factor.")
-        var replicationFactor: Int16 = 1
+        @Option(help: "Replication factor (default: the broker's default.replication.factor).")
+        var replicationFactor: Int16?
 
-        @Option(name: .customLong("config"), help: "A topic config key=value, e.g. retention.ms=-1 (repeatable).")
+        @Option(name: .customLong("topic-config"), help: ArgumentHelp("A topic config key=value, e.g. retention.ms=-1 (repeatable).", valueName: "key=value"))
         var configs: [String] = []
+
+        /// kafka-topics' spelling of `--topic-config` (the engine commands' `--config` is a file).
+        @Option(name: .customLong("config"), help: .hidden)
+        var legacyConfigs: [String] = []
 
         @Flag(help: "Succeed when the topic already exists.")
         var ifNotExists = false
 
         func validate() throws {
-            _ = try parseKeyValues(configs, what: "config")
+            _ = try parseKeyValues(configs + legacyConfigs, what: "topic config")
         }
 
         func run() async throws {
@@ -68,7 +79,8 @@ struct TopicsCommand: AsyncParsableCommand {
                 logger: connection.makeLogger("leadledger.topics")
             )
             do {
-                try await admin.createTopic(name: name, partitions: partitions, replicationFactor: replicationFactor, configs: try parseKeyValues(configs, what: "config"))
+                try await admin.createTopic(name: name, partitions: partitions, replicationFactor: replicationFactor ?? KafkaNewTopic.brokerDefaultReplicationFactor,
+                                            configs: try parseKeyValues(configs + legacyConfigs, what: "topic config"))
                 print("created topic \(name) with \(partitions) partitions")
             } catch let error as KafkaError where error.isTopicAlreadyExists && ifNotExists {
                 print("topic \(name) already exists")

@@ -136,4 +136,33 @@ struct CLIConventionsTests {
         let new = try await runCLI(["--version"], directory: directory, name: "new", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.3.0"])
         #expect(new.status == 0 && new.stdout.hasSuffix("(librdkafka 2.3.0)\n"), "\(new.stdout)")
     }
+
+    /// One vocabulary: `--max-messages` for `watch` as for `consume` (the old `--max`
+    /// still works, hidden); `topics create --topic-config` (kafka-topics' `--config`
+    /// still works, hidden) and the broker's default replication factor when none is
+    /// given; `run` accepts `--log-level warning`.
+    @Test(.timeLimit(.minutes(2)))
+    func vocabulary() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("cli-vocabulary")
+        let watchHelp = try await runCLI(["watch", "--help"], directory: directory, name: "watch-help")
+        #expect(watchHelp.status == 0 && watchHelp.stdout.contains("--max-messages") && !watchHelp.stdout.contains("--max <"), "\(watchHelp.stdout)")
+        let both = try await runCLI(["watch", "-b", brokers, "--max", "1", "--max-messages", "1"], directory: directory, name: "watch-both")
+        #expect(both.status == 2, "\(both.stderr)")
+        let createHelp = try await runCLI(["topics", "create", "--help"], directory: directory, name: "create-help")
+        #expect(createHelp.stdout.contains("--topic-config") && !createHelp.stdout.contains("--config <"), "\(createHelp.stdout)")
+
+        let topic = uniqueName("cli-vocab")
+        let created = try await runCLI(["topics", "create", topic, "-b", brokers, "--partitions", "2", "--topic-config", "retention.ms=-1"], directory: directory, name: "create")
+        #expect(created.status == 0 && created.stdout.contains("created topic \(topic)"), "\(created.stderr)")
+        let legacy = try await runCLI(["topics", "create", topic + "-legacy", "-b", brokers, "--config", "retention.ms=-1", "--replication-factor=-1"], directory: directory, name: "create-legacy")
+        #expect(legacy.status == 0, "\(legacy.stderr)")
+        let again = try await runCLI(["topics", "create", topic, "-b", brokers], directory: directory, name: "create-again")
+        #expect(again.status == 3 && again.stderr.contains(topic), "\(again.status) \(again.stderr)")
+
+        let suffix = uniqueName("vocab")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let run = try await runCLI(["run", "--config", config, "--log-level", "warning", "--scoring-config", directory + "/no-such-scoring.yaml"], directory: directory, name: "run-warning")
+        #expect(run.status == 3 && run.stderr.contains("no-such-scoring.yaml"), "\(run.status) \(run.stderr)")
+    }
 }
