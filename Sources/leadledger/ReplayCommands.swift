@@ -95,7 +95,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
-        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any."
+        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000 --format json"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -110,6 +110,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(help: "Log offset to stop before (default: the end of each partition).")
     var toOffset: Int64?
 
+    @Option(help: "Output: text, or json (schemas/cli/audit-verify.schema.json).")
+    var format: ReportFormat = .text
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.audit")
         let configuration = try engine.resolve(connection)
@@ -121,7 +124,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let store = try SnapshotStore(directory: configuration.stateDirectory)
         let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()), logger: logger)
         var expected = AuditVerifier.Expected(), expectedRouting = AuditVerifier.Expected()
-        var ranges: [String] = []
+        var ranges: [AuditVerifyReport.Range] = []
         var scope: [Int32: Range<Int64>] = [:]
         for logPartition in logPartitions {
             let box = ExpectedBox(), routingBox = ExpectedBox()
@@ -133,21 +136,31 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             progress.finish()
             expected.merge(box.value)
             expectedRouting.merge(routingBox.value)
-            ranges.append("\(logPartition):\(fromOffset)..<\(result.end)")
+            ranges.append(AuditVerifyReport.Range(partition: logPartition, from: fromOffset, to: result.end))
             scope[logPartition] = fromOffset..<max(fromOffset, result.end)
         }
         let verifier = AuditVerifier(reader: reader)
         let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
-        let differences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
-            + verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
-        var text = ""
-        for difference in differences { text += difference.description + "\n" }
-        if differences.isEmpty {
-            text += "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(ranges.joined(separator: ", "))) match \(topics.audit) and \(topics.routing) byte for byte\n"
-        } else {
-            text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+        let auditDifferences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
+        let routingDifferences = try await verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
+        let differences = auditDifferences + routingDifferences
+        switch format {
+        case .json:
+            let report = AuditVerifyReport(
+                differences: auditDifferences.map { .init($0, topic: topics.audit) } + routingDifferences.map { .init($0, topic: topics.routing) },
+                auditRecords: expected.count, routingRecords: expectedRouting.count, ranges: ranges)
+            StandardOutput.write(try ReportFormat.json(report))
+        case .text:
+            var text = ""
+            for difference in differences { text += difference.description + "\n" }
+            if differences.isEmpty {
+                let partitions = ranges.map { "\($0.partition):\($0.from)..<\($0.to)" }.joined(separator: ", ")
+                text += "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(partitions)) match \(topics.audit) and \(topics.routing) byte for byte\n"
+            } else {
+                text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+            }
+            StandardOutput.write(text)
         }
-        StandardOutput.write(text)
         if !differences.isEmpty { throw ExitCode(ExitStatus.checkFailed) }
     }
 }

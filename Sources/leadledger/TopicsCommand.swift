@@ -1,5 +1,6 @@
 import ArgumentParser
 import Kafka
+import LeadLedgerEngine
 
 /// `leadledger topics list|create`.
 struct TopicsCommand: AsyncParsableCommand {
@@ -10,12 +11,25 @@ struct TopicsCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List topics and their partitions.")
+        static let configuration = CommandConfiguration(
+            abstract: "List topics and their partitions.",
+            discussion: """
+            Internal topics (named __...) only with --verbose. --format json prints one
+            object with every partition (schemas/cli/topics-list.schema.json).
+
+            Examples:
+              leadledger topics list -b localhost:9092
+              leadledger topics list --client-config client.properties --format json
+            """
+        )
 
         @OptionGroup var connection: ConnectionOptions
 
-        @Flag(name: .shortAndLong, help: "Show every partition with its leader and replicas.")
+        @Flag(name: .shortAndLong, help: "Show every partition with its leader and replicas, and internal topics.")
         var verbose = false
+
+        @Option(help: "Output: text, or json (schemas/cli/topics-list.schema.json).")
+        var format: ReportFormat = .text
 
         func run() async throws {
             let settings = try connection.settings()
@@ -23,17 +37,23 @@ struct TopicsCommand: AsyncParsableCommand {
                 configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties),
                 logger: connection.makeLogger("leadledger.topics")
             )
-            defer { Task { await admin.close() } }
-            let topics = try await admin.listTopics()
-            for topic in topics where !topic.name.hasPrefix("__") || verbose {
-                print("\(topic.name)\tpartitions=\(topic.partitions.count)\(topic.error.map { "\terror=\($0.code)" } ?? "")")
-                if verbose {
-                    for partition in topic.partitions {
-                        print("  partition \(partition.id)\tleader=\(partition.leader)\treplicas=\(partition.replicas.map(String.init).joined(separator: ","))\tisr=\(partition.inSyncReplicas.map(String.init).joined(separator: ","))")
+            let topics = try await admin.listTopics().filter { !$0.name.hasPrefix("__") || verbose }
+            await admin.close()
+            switch format {
+            case .json:
+                StandardOutput.write(try ReportFormat.json(TopicsReport(topics)))
+            case .text:
+                var text = ""
+                for topic in topics {
+                    text += "\(topic.name)\tpartitions=\(topic.partitions.count)\(topic.error.map { "\terror=\($0.code)" } ?? "")\n"
+                    if verbose {
+                        for partition in topic.partitions {
+                            text += "  partition \(partition.id)\tleader=\(partition.leader)\treplicas=\(partition.replicas.map(String.init).joined(separator: ","))\tisr=\(partition.inSyncReplicas.map(String.init).joined(separator: ","))\n"
+                        }
                     }
                 }
+                StandardOutput.write(TerminalText.escapingControls(text, keepingLineBreaksAndTabs: true))
             }
-            await admin.close()
         }
     }
 

@@ -70,7 +70,7 @@ struct WatchCommand: AsyncParsableCommand {
             lastWatchdog.cancel()
             var text = ""
             for message in messages {
-                text += Self.line(message, routingTopic: topics.routing) + "\n"
+                text += TerminalText.escapingControls(Self.line(message, routingTopic: topics.routing)) + "\n"
                 printed += 1
                 if printed >= max { break }
             }

@@ -165,4 +165,147 @@ struct CLIConventionsTests {
         let run = try await runCLI(["run", "--config", config, "--log-level", "warning", "--scoring-config", directory + "/no-such-scoring.yaml"], directory: directory, name: "run-warning")
         #expect(run.status == 3 && run.stderr.contains("no-such-scoring.yaml"), "\(run.status) \(run.stderr)")
     }
+
+    /// `lag`, `topics list` and `audit verify` print one JSON object with
+    /// `--format json`, valid against schemas/cli/; `audit verify` reports a
+    /// forged audit record as UNEXPECTED with `ok: false` and status 1.
+    @Test(.timeLimit(.minutes(5)))
+    func jsonReportsFollowTheirSchemas() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("cli-json")
+        let suffix = uniqueName("json")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let generated = try await runCLI(["generate", "--config", config, "--seed", "3", "--events", "300"], directory: directory, name: "generate")
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let behind = try await runCLI(["lag", "--config", config, "--format", "json"], directory: directory, name: "lag-behind")
+        #expect(behind.status == 0, "\(behind.stderr)")
+        #expect(try schemaViolations([Array(behind.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
+        let lagBehind = try JSONDecoder().decode(LagJSON.self, from: Data(behind.stdout.utf8))
+        #expect(!lagBehind.caught_up && lagBehind.behind == 300 && lagBehind.stages.map(\.stage) == ["route", "identity", "materialize"])
+
+        let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
+        defer { run.signal(SIGKILL) }
+        let waited = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "180", "--format", "json"], directory: directory, name: "lag-wait", seconds: 200)
+        #expect(waited.status == 0, "\(waited.stdout) \(waited.stderr.suffix(1000))")
+        #expect(try schemaViolations([Array(waited.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
+        #expect(try JSONDecoder().decode(LagJSON.self, from: Data(waited.stdout.utf8)).caught_up)
+        run.signal(SIGTERM)
+        #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
+
+        let topics = try await runCLI(["topics", "list", "-b", brokers, "--format", "json"], directory: directory, name: "topics")
+        #expect(topics.status == 0, "\(topics.stderr)")
+        #expect(try schemaViolations([Array(topics.stdout.utf8)], schema: "cli/topics-list", directory: directory) == "")
+        let listed = try JSONDecoder().decode(TopicsJSON.self, from: Data(topics.stdout.utf8))
+        #expect(listed.topics.first { $0.name == "events-\(suffix)" }?.partitions.count == 4)
+
+        let verified = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory, name: "verify")
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr.suffix(1000))")
+        #expect(try schemaViolations([Array(verified.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
+        let ok = try JSONDecoder().decode(AuditJSON.self, from: Data(verified.stdout.utf8))
+        #expect(ok.ok && ok.differences.isEmpty && ok.audit_records > 0)
+
+        // A forged copy of an audit record: its lineage lies in the verified range.
+        let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
+        let victim = try #require(audit.first)
+        let forgedID = "dc_" + String(repeating: "f", count: 32)
+        try await produce("audit-\(suffix)", [(key: "forged", value: String(decoding: victim.value, as: UTF8.self))], brokers: brokers,
+                          partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: forgedID)])
+        let failed = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory, name: "verify-forged")
+        #expect(failed.status == 1, "\(failed.stdout) \(failed.stderr.suffix(1000))")
+        #expect(try schemaViolations([Array(failed.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
+        let report = try JSONDecoder().decode(AuditJSON.self, from: Data(failed.stdout.utf8))
+        #expect(!report.ok)
+        #expect(report.differences.map(\.kind) == ["UNEXPECTED"] && report.differences.first?.decision_id == forgedID && report.differences.first?.topic == "audit-\(suffix)")
+    }
+
+    /// `consume --format jsonl` keeps every byte: UTF-8 as text, anything else as
+    /// base64, with the encoding named; lines validate against their schema.
+    @Test(.timeLimit(.minutes(2)))
+    func consumeJSONLinesKeepsBinaryPayloads() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("cli-jsonl")
+        let topic = uniqueName("cli-jsonl")
+        try await createTopics([topic], partitions: 1, brokers: brokers)
+        let binary: [UInt8] = [0x00, 0xFF, 0xC3, 0x28, 0x1B, 0x0A]
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "cli-tests"), logger: testLogger)
+        try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, key: [0xFE, 0x01], value: binary, headers: [KafkaHeader(key: "h", value: [0x80]), KafkaHeader(key: "empty", value: nil)]))
+        try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: Array("héllo \u{1B}[31m".utf8), headers: [KafkaHeader(key: "h", value: "text")]))
+        try await producer.flush(timeout: .seconds(30))
+        await producer.close()
+
+        let consumed = try await runCLI(["consume", "-b", brokers, "--topic", topic, "--format", "jsonl", "--exit-at-end"], directory: directory, name: "consume")
+        #expect(consumed.status == 0, "\(consumed.stderr)")
+        let lines = consumed.stdout.split(separator: "\n").map { Array($0.utf8) }
+        #expect(lines.count == 2)
+        #expect(try schemaViolations(lines, schema: "cli/consume", directory: directory) == "")
+        let messages = try lines.map { try JSONDecoder().decode(ConsumedJSON.self, from: Data($0)) }
+        #expect(messages[0].value_encoding == "base64" && Data(base64Encoded: messages[0].value).map(Array.init) == binary)
+        #expect(messages[0].key_encoding == "base64" && Data(base64Encoded: messages[0].key ?? "").map(Array.init) == [0xFE, 0x01])
+        #expect(messages[0].headers.map(\.value_encoding) == ["base64", nil])
+        #expect(messages[1].value_encoding == "utf8" && messages[1].value == "héllo \u{1B}[31m")
+        #expect(messages[1].key == nil && messages[1].key_encoding == nil && messages[1].headers.first?.value == "text")
+    }
+
+    /// `watch` and `explain` print control characters from records escaped: an id
+    /// carrying a terminal escape sequence reaches the terminal as `\x1b[2J`.
+    @Test(.timeLimit(.minutes(2)))
+    func watchAndExplainEscapeControlCharacters() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("cli-escape")
+        let suffix = uniqueName("esc")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let setup = try await runCLI(["generate", "--config", config, "--events", "0"], directory: directory, name: "setup")
+        #expect(setup.status == 0, "\(setup.stderr)")
+        // JSON escapes: the records are valid JSON whose strings hold ESC and BEL.
+        let routing = #"{"lead_id":"ld_escape","account_id":"acct\u001b[2J\u0007","event_time":"2026-01-01T00:00:00.000Z","tier":"hot","queue":"q\u001b]0;pwned\u0007","score":1}"#
+        try await produce("routing-\(suffix)", [(key: "ld_escape", value: routing)], brokers: brokers, partition: 0)
+        let audit = #"{"lead_id":"ld_escape","event_time":"2026-01-01T00:00:00.000Z","event_kind":"web\u001b[2J","decision_id":"dc_x","tier":"hot"}"#
+        try await produce("audit-\(suffix)", [(key: "ld_escape", value: audit)], brokers: brokers, partition: 0)
+
+        let watch = try await runCLI(["watch", "--config", config, "--routing-only", "--max-messages", "1", "--idle", "5"], directory: directory, name: "watch")
+        #expect(watch.status == 0, "\(watch.stderr)")
+        #expect(watch.stdout.contains(#"acct\x1b[2J\x07"#) && watch.stdout.contains(#"q\x1b]0;pwned\x07"#), "\(watch.stdout)")
+        #expect(!watch.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(watch.stdout.debugDescription)")
+
+        let explain = try await runCLI(["explain", "--config", config, "--lead", "ld_escape"], directory: directory, name: "explain")
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(explain.stdout.contains(#"web\x1b[2J"#), "\(explain.stdout)")
+        #expect(!explain.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(explain.stdout.debugDescription)")
+    }
+}
+
+/// `lag --format json`, as far as the tests read it.
+private struct LagJSON: Decodable {
+    struct Stage: Decodable { var stage: String; var behind: Int }
+    var caught_up: Bool
+    var behind: Int
+    var stages: [Stage]
+}
+
+/// `topics list --format json`, as far as the tests read it.
+private struct TopicsJSON: Decodable {
+    struct Topic: Decodable {
+        struct Partition: Decodable { var id: Int }
+        var name: String
+        var partitions: [Partition]
+    }
+    var topics: [Topic]
+}
+
+/// `audit verify --format json`, as far as the tests read it.
+private struct AuditJSON: Decodable {
+    struct Difference: Decodable { var kind: String; var topic: String; var decision_id: String }
+    var ok: Bool
+    var audit_records: Int
+    var differences: [Difference]
+}
+
+/// One `consume --format jsonl` line.
+private struct ConsumedJSON: Decodable {
+    struct Header: Decodable { var key: String; var value: String?; var value_encoding: String? }
+    var key: String?
+    var key_encoding: String?
+    var value: String
+    var value_encoding: String
+    var headers: [Header]
 }
