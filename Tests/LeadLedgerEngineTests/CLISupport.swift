@@ -123,7 +123,7 @@ let defaultDecisions: DecisionConfiguration = {
 /// - Returns: the validator's report (empty when every record is valid).
 func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) throws -> String {
     let python = testPython
-    guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap") }
+    guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests") }
     let path = (directory as NSString).appendingPathComponent("\(schema.replacing("/", with: "-")).jsonl")
     var lines = Data()
     for record in records { lines.append(contentsOf: record.last == 0x0A ? record : record + [0x0A]) }
