@@ -25,9 +25,11 @@ struct ConsumeCommand: AsyncParsableCommand {
         UTF-8, else base64 with "base64" (as kcat -J), so nothing is lost.
 
         Examples:
-          leadledger consume -b localhost:9092 --topic leadledger.routing --exit-at-end
+          leadledger consume -b localhost:9092 --topic leadledger.routing \\
+            --exit-at-end
           leadledger consume --topic leadledger.dlq --format jsonl --max-messages 10
-          leadledger consume --topic crm.events --group audit-tap --client-config client.properties
+          leadledger consume --topic crm.events --group audit-tap \\
+            --client-config client.properties
         """
     )
 

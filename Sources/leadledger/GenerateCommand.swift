@@ -19,6 +19,10 @@ struct GenerateCommand: AsyncParsableCommand {
         engagement follows it and an outcome is lead.converted with probability
         sigmoid(propensity), so `leadledger train` has something to learn. The
         same --seed gives the same messages. Missing topics are created.
+
+        Examples:
+          leadledger generate -b localhost:9092 --events 5000 --rate 500 --seed 7
+          leadledger generate --config leadledger.yaml --events 0  # topics only
         """
     )
 

@@ -32,7 +32,8 @@ struct LeadLedgerCommand: AsyncParsableCommand {
              lag --wait timed out, train refused (too few examples)
           2  usage error: unknown option, bad value (the usage is printed)
           3  runtime error: broker unreachable, topic missing, delivery failed,
-             unreadable or invalid file, librdkafka too old (one line on stderr)
+             a rejected property, an unreadable or invalid configuration file,
+             librdkafka too old (one line on stderr)
         """,
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
         subcommands: [TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self, ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self]

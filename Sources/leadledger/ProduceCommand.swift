@@ -8,7 +8,15 @@ import ServiceLifecycle
 struct ProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
-        abstract: "Produce one message per line of standard input."
+        abstract: "Produce one message per line of standard input.",
+        discussion: """
+        Exits with status 3 when any message was not delivered.
+
+        Examples:
+          echo '{"a":1}' | leadledger produce -b localhost:9092 --topic crm.events
+          leadledger produce --topic web.events --key-separator '|' \\
+            --header source=replay < events.txt
+        """
     )
 
     @OptionGroup var connection: ConnectionOptions

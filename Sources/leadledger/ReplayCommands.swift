@@ -29,6 +29,12 @@ struct ReplayCommand: AsyncParsableCommand {
         then re-derived and printed, one `topic<TAB>key<TAB>value` line per
         output, or produced again with --emit (byte-identical to the originals:
         consumers deduplicate by decision_id).
+
+        Examples:
+          leadledger replay --config leadledger.yaml --partition 2 \\
+            --from-offset 1000 --to-offset 1100
+          leadledger replay --config leadledger.yaml --partition 2 \\
+            --from-offset 1000 --emit
         """
     )
 
@@ -95,7 +101,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
-        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000 --format json"
+        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000"
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -16,7 +16,13 @@ struct RunCommand: AsyncParsableCommand {
         Creates missing topics, joins the stages' consumer groups and processes
         until SIGINT/SIGTERM, then hands every partition over (drain outputs,
         snapshot, commit) and leaves. Start several processes with the same
-        configuration to split the partitions.
+        configuration to split the partitions. Log level: notice by default.
+
+        Examples:
+          leadledger run --config leadledger.yaml
+          leadledger run -b kafka-1:9092,kafka-2:9092 \\
+            --client-config client.properties --state-directory /var/lib/leadledger
+          LEADLEDGER_KAFKA_SASL_PASSWORD=... leadledger run --config leadledger.yaml
         """
     )
 

@@ -62,8 +62,10 @@ struct TopicsCommand: AsyncParsableCommand {
             abstract: "Create a topic.",
             discussion: """
             Examples:
-              leadledger topics create crm.events --partitions 3 --topic-config retention.ms=604800000
-              leadledger topics create leadledger.events -b kafka:9092 --partitions 6 --replication-factor 3 --topic-config retention.ms=-1
+              leadledger topics create crm.events --partitions 3 \\
+                --topic-config retention.ms=604800000
+              leadledger topics create leadledger.events -b kafka:9092 --partitions 6 \\
+                --replication-factor 3 --topic-config retention.ms=-1
             """
         )
 
