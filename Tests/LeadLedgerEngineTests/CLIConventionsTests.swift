@@ -105,6 +105,10 @@ struct CLIConventionsTests {
         #expect(missing.stderr.contains("does it exist") && !missing.stderr.contains("Usage"), "\(missing.stderr)")
         #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
 
+        // Nothing listens on port 1: the metadata request fails after the admin timeout (30 s).
+        let unreachable = try await runCLI(["topics", "list", "-b", "127.0.0.1:1", "--log-level", "critical"], directory: directory, name: "unreachable")
+        #expect(unreachable.status == 3 && unreachable.stderr.hasPrefix("leadledger: error: ") && unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.status) \(unreachable.stderr)")
+
         let undelivered = try await runCLI(["produce", "-b", "127.0.0.1:1", "--topic", "t", "-X", "message.timeout.ms=1500"], directory: directory, name: "undelivered", input: "one\n")
         #expect(undelivered.status == 3 && undelivered.stderr.contains("delivery failed") && !undelivered.stderr.contains("Usage"), "\(undelivered.status) \(undelivered.stderr)")
 
