@@ -90,6 +90,7 @@ let package = Package(
             name: "leadledger",
             dependencies: [
                 "Kafka",
+                "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

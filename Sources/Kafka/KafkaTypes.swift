@@ -282,6 +282,10 @@ public struct KafkaNewTopic: Sendable, Hashable {
     /// Topic configs, e.g. `["retention.ms": "-1", "cleanup.policy": "delete"]`.
     public var configs: [String: String]
 
+    /// The replication factor that asks the broker for its `default.replication.factor`
+    /// (CreateTopics v4+, Kafka 2.4+; the local Tansu broker accepts it too).
+    public static let brokerDefaultReplicationFactor: Int16 = -1
+
     /// Creates a topic description.
     public init(name: String, partitions: Int32, replicationFactor: Int16 = 1, configs: [String: String] = [:]) {
         self.name = name

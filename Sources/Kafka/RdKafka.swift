@@ -60,13 +60,20 @@ enum RdKafka {
             let result = rd_kafka_conf_set(conf, key, value, &errstr, errstr.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                throw KafkaError(code: .localInvalidArgument, message: "\(key)=\(value): \(cString(errstr))", operation: "configure")
+                // The key only: values are often secrets (passwords, keys, JAAS lines),
+                // and librdkafka's own message quotes a rejected value.
+                throw KafkaError(code: .localInvalidArgument, message: "property \(key) rejected: \(redacting(value, in: cString(errstr)))", operation: "configure")
             }
         }
         rd_kafka_conf_set_opaque(conf, context)
         rd_kafka_conf_set_log_cb(conf, rdLogCallback)
         rd_kafka_conf_set_error_cb(conf, rdErrorCallback)
         return conf
+    }
+
+    /// `message` with every occurrence of `value` replaced by `***`.
+    static func redacting(_ value: String, in message: String) -> String {
+        value.isEmpty ? message : message.replacing(value, with: "***")
     }
 
     /// Creates a client handle; takes ownership of `conf`.

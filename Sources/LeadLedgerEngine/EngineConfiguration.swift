@@ -139,9 +139,10 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// The engine's configuration: defaults, then the YAML file, then flags and environment.
 ///
 /// ```yaml
-/// brokers: 127.0.0.1:9092
+/// brokers: localhost:9092
 /// topics: { events: leadledger.events }
 /// partitions: { inbound: 3, identity: 1, events: 6, outputs: 6 }
+/// replication_factor: 3
 /// groups: { materialize: leadledger-materialize }
 /// state_directory: .leadledger/state
 /// session_timeout_ms: 45000
@@ -154,11 +155,14 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// Bootstrap servers (comma-separated in the file).
-    public var brokers: [String] = ["127.0.0.1:19092"]
+    public var brokers: [String] = ConnectionSettings.defaultBrokers
     /// Topic names.
     public var topics = TopicNames()
     /// Partition counts for topic creation.
     public var partitions = PartitionCounts()
+    /// Replication factor of the topics the engine creates; -1 (the default) is
+    /// the broker's `default.replication.factor`.
+    public var replicationFactor: Int16 = KafkaNewTopic.brokerDefaultReplicationFactor
     /// Consumer groups.
     public var groups = GroupNames()
     /// Where snapshots live.
@@ -199,6 +203,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case brokers, topics, partitions, groups, properties
+        case replicationFactor = "replication_factor"
         case stateDirectory = "state_directory"
         case sessionTimeoutMilliseconds = "session_timeout_ms"
         case snapshotEveryRecords = "snapshot_every_records"
@@ -219,6 +224,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         }
         topics = try c.decodeIfPresent(TopicNames.self, forKey: .topics) ?? d.topics
         partitions = try c.decodeIfPresent(PartitionCounts.self, forKey: .partitions) ?? d.partitions
+        replicationFactor = try c.decodeIfPresent(Int16.self, forKey: .replicationFactor) ?? d.replicationFactor
         groups = try c.decodeIfPresent(GroupNames.self, forKey: .groups) ?? d.groups
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
         sessionTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .sessionTimeoutMilliseconds) ?? d.sessionTimeoutMilliseconds
@@ -286,6 +292,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         }
         try check(!brokers.isEmpty, "no brokers")
         try check(partitions.inbound > 0 && partitions.events > 0 && partitions.outputs > 0, "partition counts must be positive")
+        try check(replicationFactor == -1 || replicationFactor >= 1, "replication_factor must be -1 (the broker's default) or at least 1")
         try check(partitions.identity == 1, "partitions.identity must be 1: identity state is one ordered partition (see the resolve design)")
         try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
@@ -329,12 +336,12 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var topicSpecifications: [KafkaNewTopic] {
         let keep = ["retention.ms": "-1", "cleanup.policy": "delete"]
         let week = ["retention.ms": "604800000", "cleanup.policy": "delete"]
-        return topics.inbound.map { KafkaNewTopic(name: $0, partitions: partitions.inbound, configs: week) } + [
-            KafkaNewTopic(name: topics.identity, partitions: partitions.identity, configs: keep),
-            KafkaNewTopic(name: topics.events, partitions: partitions.events, configs: keep),
-            KafkaNewTopic(name: topics.routing, partitions: partitions.outputs, configs: keep),
-            KafkaNewTopic(name: topics.audit, partitions: partitions.outputs, configs: keep),
-            KafkaNewTopic(name: topics.dlq, partitions: partitions.outputs, configs: keep),
+        return topics.inbound.map { KafkaNewTopic(name: $0, partitions: partitions.inbound, replicationFactor: replicationFactor, configs: week) } + [
+            KafkaNewTopic(name: topics.identity, partitions: partitions.identity, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(name: topics.events, partitions: partitions.events, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(name: topics.routing, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(name: topics.audit, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(name: topics.dlq, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
         ]
     }
 }

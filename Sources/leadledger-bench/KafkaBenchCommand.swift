@@ -72,7 +72,7 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             return
         }
         guard FileManager.default.isExecutableFile(atPath: perfTool) else {
-            throw ValidationError("rdkafka_performance not found at \(perfTool) (run scripts/bootstrap or pass --perf-tool)")
+            throw ValidationError("rdkafka_performance not found at \(perfTool) (run scripts/bootstrap --bench or pass --perf-tool)")
         }
         print("Kafka throughput: \(messages) messages x \(size) bytes, 1 partition, brokers \(bootstrap), \(runs) run(s), median reported")
         print("equal librdkafka settings on both sides:")

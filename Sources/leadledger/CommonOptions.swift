@@ -1,31 +1,72 @@
 import ArgumentParser
 import Foundation
+import LeadLedgerEngine
 import Logging
 
-/// Options every Kafka command shares.
+/// Options every Kafka command shares: where the brokers are, client properties
+/// and the log level. See ``ConnectionSettings`` for the precedence rule.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "Comma-separated bootstrap servers (default: $LEADLEDGER_BROKERS or 127.0.0.1:19092).")
+    @Option(name: [.customShort("b"), .customLong("brokers"), .customLong("bootstrap-server")],
+            help: ArgumentHelp("Comma-separated bootstrap servers (default: $LEADLEDGER_BROKERS, else localhost:9092).", valueName: "host:port,..."))
     var brokers: String?
 
-    @Option(name: [.customShort("X"), .customLong("property")], help: "A librdkafka property key=value (repeatable).")
+    @Option(name: [.customShort("X"), .customLong("property")],
+            help: ArgumentHelp("A librdkafka property key=value (repeatable); overrides the environment, --client-config and the YAML properties.", valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "warning"
+    @Option(name: .customLong("client-config"),
+            help: ArgumentHelp("Client properties file (Java properties, as the Kafka tools' --command-config; default: $LEADLEDGER_CLIENT_CONFIG). $LEADLEDGER_KAFKA_<KEY> variables override it.", valueName: "file"))
+    var clientConfig: String?
 
-    var bootstrapServers: [String] {
-        let value = brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092"
-        return value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+    /// The Kafka tools' spelling of `--client-config`.
+    @Option(name: .customLong("command-config"), help: .hidden)
+    var commandConfig: String?
+
+    @Option(help: ArgumentHelp("Log level on stderr (default: warning; run: notice).", valueName: "level"))
+    var logLevel: LogLevel?
+
+    func validate() throws {
+        if clientConfig != nil && commandConfig != nil { throw ValidationError("give --client-config once (--command-config is its other name)") }
+        _ = try propertyMap()
+        _ = try clientConfigLayer()
     }
 
+    /// The `-X` properties.
     func propertyMap() throws -> [String: String] {
         try parseKeyValues(properties, what: "property")
     }
 
-    func makeLogger(_ label: String) -> Logger {
+    /// The client properties file: `--client-config`, else `$LEADLEDGER_CLIENT_CONFIG`.
+    var clientConfigPath: String? {
+        if let path = clientConfig ?? commandConfig { return path }
+        let fromEnvironment = ProcessInfo.processInfo.environment["LEADLEDGER_CLIENT_CONFIG"]
+        return fromEnvironment?.isEmpty == false ? fromEnvironment : nil
+    }
+
+    private func clientConfigLayer() throws -> ConnectionSettings.Layer {
+        guard let path = clientConfigPath else { return ConnectionSettings.Layer() }
+        do {
+            return ConnectionSettings.Layer(properties: try JavaProperties.load(path: path))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// Brokers and properties from flags, environment, the client properties file
+    /// and `yaml` (the engine configuration's `brokers:` and `properties:`).
+    func settings(yaml: ConnectionSettings.Layer = ConnectionSettings.Layer()) throws -> ConnectionSettings {
+        ConnectionSettings.resolve(
+            flags: ConnectionSettings.Layer(brokers: brokers.map(ConnectionSettings.brokerList), properties: try propertyMap()),
+            environment: ConnectionSettings.environmentLayer(ProcessInfo.processInfo.environment),
+            clientConfig: try clientConfigLayer(),
+            yaml: yaml
+        )
+    }
+
+    func makeLogger(_ label: String, default level: LogLevel = .warning) -> Logger {
         LoggingBootstrap.once()
         var logger = Logger(label: label)
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        logger.logLevel = (logLevel ?? level).level
         return logger
     }
 }
@@ -39,12 +80,13 @@ enum LoggingBootstrap {
     static func once() { _ = done }
 }
 
-/// Parses `key=value` pairs.
+/// Parses `key=value` pairs. A malformed pair is named by its position only:
+/// it may be a secret given without its key.
 func parseKeyValues(_ pairs: [String], what: String) throws -> [String: String] {
     var result: [String: String] = [:]
-    for pair in pairs {
+    for (index, pair) in pairs.enumerated() {
         guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-            throw ValidationError("\(what) '\(pair)' is not key=value")
+            throw ValidationError("\(what) #\(index + 1) is not key=value")
         }
         result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerEngine
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -16,6 +17,19 @@ struct ConsumeCommand: AsyncParsableCommand {
         printed messages, and commits again when partitions are revoked or on
         SIGINT/SIGTERM. Without --group it reads --partition (default: all
         partitions) from --offset and commits nothing.
+
+        --format text prints topic[partition]@offset, key and value separated by
+        tabs (control characters escaped when stdout is a terminal). --format
+        jsonl prints one JSON object per message; key, value and header values
+        are text with key_encoding/value_encoding "utf8" when their bytes are
+        UTF-8, else base64 with "base64" (as kcat -J), so nothing is lost.
+
+        Examples:
+          leadledger consume -b localhost:9092 --topic leadledger.routing \\
+            --exit-at-end
+          leadledger consume --topic leadledger.dlq --format jsonl --max-messages 10
+          leadledger consume --topic crm.events --group audit-tap \\
+            --client-config client.properties
         """
     )
 
@@ -37,7 +51,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     @Option(help: "Start offset without a group: beginning, end, or a number.")
     var offset: String = "beginning"
 
-    @Option(help: "Output format: text or jsonl (one JSON object per message).")
+    @Option(help: "Output format: text, or jsonl (one JSON object per message; schemas/cli/consume.schema.json).")
     var format: Format = .text
 
     @Option(help: "Stop after this many messages.")
@@ -59,15 +73,17 @@ struct ConsumeCommand: AsyncParsableCommand {
         if KafkaConsumerConfiguration.AssignmentStrategy(rawValue: assignmentStrategy) == nil {
             throw ValidationError("unknown assignment strategy \(assignmentStrategy)")
         }
+        _ = try parseOffset(offset)
     }
 
     func run() async throws {
         let logger = connection.makeLogger("leadledger.consume")
+        let settings = try connection.settings()
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: connection.bootstrapServers,
+            bootstrapServers: settings.brokers,
             groupID: group,
             clientID: "leadledger-consume",
-            properties: try connection.propertyMap()
+            properties: settings.properties
         )
         configuration.sessionTimeout = .milliseconds(sessionTimeoutMs)
         configuration.enablePartitionEOF = exitAtEnd
@@ -103,11 +119,12 @@ struct ConsumeCommand: AsyncParsableCommand {
             if let partition {
                 partitions = [partition]
             } else {
-                let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: connection.bootstrapServers), logger: logger)
-                let metadata = try await admin.listTopics(topic: topic[0])
+                let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties), logger: logger)
+                // Every topic's metadata: a lookup by name could auto-create a missing topic.
+                let metadata = try await admin.listTopics()
                 await admin.close()
                 partitions = metadata.first { $0.name == topic[0] }?.partitions.map(\.id) ?? []
-                if partitions.isEmpty { throw ValidationError("topic \(topic[0]) has no partitions (does it exist?)") }
+                if partitions.isEmpty { throw RuntimeFailure("topic \(topic[0]) has no partitions (does it exist?)") }
             }
             try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
         }
@@ -180,16 +197,8 @@ struct Printer: Service {
     let exitAtEnd: Bool
     let commit: Bool
     let logger: Logger
-
-    struct JSONLine: Encodable {
-        var topic: String
-        var partition: Int32
-        var offset: Int64
-        var key: String?
-        var value: String
-        var headers: [[String: String?]]
-        var timestamp: Int64?
-    }
+    /// Text lines go to a terminal: control characters are escaped.
+    let escapeForTerminal = isatty(1) == 1
 
     func run() async throws {
         let encoder = JSONEncoder()
@@ -237,22 +246,13 @@ struct Printer: Service {
     }
 
     private func render(_ message: KafkaConsumerMessage, encoder: JSONEncoder) throws -> String {
-        let key = message.key.map { String(decoding: $0, as: UTF8.self) }
-        let value = String(decoding: message.value, as: UTF8.self)
         switch format {
         case .text:
-            return "\(message.topic)[\(message.partition)]@\(message.offset)\t\(key ?? "")\t\(value)"
+            let key = message.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let line = "\(message.topic)[\(message.partition)]@\(message.offset)\t\(key)\t\(String(decoding: message.value, as: UTF8.self))"
+            return escapeForTerminal ? TerminalText.escapingControls(line, keepingLineBreaksAndTabs: true) : line
         case .jsonl:
-            let line = JSONLine(
-                topic: message.topic,
-                partition: message.partition,
-                offset: message.offset,
-                key: key,
-                value: value,
-                headers: message.headers.map { ["key": $0.key, "value": $0.value.map { String(decoding: $0, as: UTF8.self) }] },
-                timestamp: message.timestamp.milliseconds
-            )
-            return String(decoding: try encoder.encode(line), as: UTF8.self)
+            return String(decoding: try encoder.encode(ConsumedMessage(message)), as: UTF8.self)
         }
     }
 }

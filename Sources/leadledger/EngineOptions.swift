@@ -22,17 +22,21 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Routing rules of the decision step (overrides routing_file; default config/routing.yaml).")
     var routingRules: String?
 
-    /// The configuration: defaults < file < environment (`LEADLEDGER_BROKERS`) < flags.
+    @Option(help: "Replication factor of the topics created when missing (overrides replication_factor; default: the broker's default).")
+    var replicationFactor: Int16?
+
+    /// The configuration: defaults < file < environment < flags; brokers and client
+    /// properties by ``ConnectionSettings``'s precedence rule.
     func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
         var configuration = try config.map { path throws(EngineError) in try EngineConfiguration.load(path: path) } ?? EngineConfiguration()
-        if connection.brokers != nil || ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] != nil || config == nil {
-            configuration.brokers = connection.bootstrapServers
-        }
-        for (key, value) in try connection.propertyMap() { configuration.properties[key] = value }
+        let settings = try connection.settings(yaml: ConnectionSettings.Layer(brokers: configuration.brokers, properties: configuration.properties))
+        configuration.brokers = settings.brokers
+        configuration.properties = settings.properties
         if let stateDirectory { configuration.stateDirectory = stateDirectory }
         if let scoringConfig { configuration.scoringFile = scoringConfig }
         if let routingRules { configuration.routingFile = routingRules }
         if let sessionTimeoutMs { configuration.sessionTimeoutMilliseconds = sessionTimeoutMs }
+        if let replicationFactor { configuration.replicationFactor = replicationFactor }
         try configuration.validate(context: config ?? "flags")
         return configuration
     }

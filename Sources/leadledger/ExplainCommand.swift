@@ -19,7 +19,11 @@ struct ExplainCommand: AsyncParsableCommand {
         changed (and from what) with the routing record's decision id, the
         reasons (top feature contributions), and the lineage: log
         partition/offset and the inbound topic/partition/offset it came from,
-        with the model and ruleset versions and the state hash.
+        with the model and ruleset versions and the state hash. Control
+        characters in the records are printed escaped.
+
+        Example:
+          leadledger explain --config leadledger.yaml --lead ld_0123456789abcdef
         """
     )
 
@@ -77,7 +81,7 @@ struct ExplainCommand: AsyncParsableCommand {
 
                 """
         }
-        StandardOutput.write(text)
+        StandardOutput.write(TerminalText.escapingControls(text, keepingLineBreaksAndTabs: true))
     }
 }
 

@@ -19,6 +19,10 @@ struct GenerateCommand: AsyncParsableCommand {
         engagement follows it and an outcome is lead.converted with probability
         sigmoid(propensity), so `leadledger train` has something to learn. The
         same --seed gives the same messages. Missing topics are created.
+
+        Examples:
+          leadledger generate -b localhost:9092 --events 5000 --rate 500 --seed 7
+          leadledger generate --config leadledger.yaml --events 0  # topics only
         """
     )
 
@@ -77,6 +81,6 @@ struct GenerateCommand: AsyncParsableCommand {
         progress.finish()
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         StandardOutput.write("generated \(events) messages (\(summary), malformed=\(malformed)); delivered \(stats.delivered), failed \(stats.failed)\n")
-        if stats.failed > 0 { throw ExitCode(1) }
+        if stats.failed > 0 { throw RuntimeFailure("delivery failed: \(stats.failed) of \(events) messages were not delivered\(stats.lastError.map { " (last error: \($0))" } ?? "")") }
     }
 }

@@ -18,7 +18,12 @@ struct LagCommand: AsyncParsableCommand {
         acknowledged, so "0 behind" everywhere means every accepted input has been
         resolved, materialized and decided, and its records are in the output topics.
         With --wait, polls until every stage is caught up (exit 0) or --timeout
-        seconds pass (exit 1).
+        seconds pass (exit 1). --format json prints one object
+        (schemas/cli/lag.schema.json).
+
+        Examples:
+          leadledger lag --config leadledger.yaml
+          leadledger lag --config leadledger.yaml --wait --timeout 600 --format json
         """
     )
 
@@ -33,6 +38,25 @@ struct LagCommand: AsyncParsableCommand {
 
     @Option(help: "With --wait: seconds between two checks.")
     var interval: Double = 1
+
+    @Option(help: "Output: text, or json (schemas/cli/lag.schema.json).")
+    var format: ReportFormat = .text
+
+    /// The report in the chosen format.
+    private func render(_ report: LagReport) throws -> String {
+        switch format {
+        case .json:
+            return try ReportFormat.json(report)
+        case .text:
+            var text = ""
+            for stage in report.stages {
+                text += "\(stage.stage.padding(toLength: 12, withPad: " ", startingAt: 0))group \(stage.group): \(stage.partitions.count) partitions, committed \(stage.committed) records, \(stage.behind) behind\n"
+            }
+            if report.caughtUp { return text + "lag: caught up\n" }
+            if report.timedOut == true { return text + "lag: still \(report.behind) records behind after \(timeout) s\n" }
+            return text + "lag: \(report.behind) records behind\n"
+        }
+    }
 
     func run() async throws {
         let logger = connection.makeLogger("leadledger.lag")
@@ -56,30 +80,32 @@ struct LagCommand: AsyncParsableCommand {
         let reader = LogReader(client: configuration.client("leadledger-lag"), logger: logger)
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {
-            var total = 0
-            var text = ""
+            var report = LagReport(caughtUp: true, behind: 0, timedOut: nil, stages: [])
             for input in inputs {
                 let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: configuration.brokers, groupID: input.group, clientID: "leadledger-lag", properties: configuration.properties), logger: logger)
                 let committed = try await probe.committed(input.partitions)
                 await probe.close()
-                var behind = 0, committedSum: Int64 = 0
+                var stage = LagReport.Stage(stage: input.stage, group: input.group, committed: 0, behind: 0, partitions: [])
                 for partition in input.partitions {
                     let from = (committed[partition] ?? nil) ?? 0
-                    committedSum += from
                     var count = 0
                     _ = try await reader.fold(topic: partition.topic, partition: partition.partition, from: from, to: nil, into: &count) { count, _ in count += 1 }
-                    behind += count
+                    stage.partitions.append(.init(topic: partition.topic, partition: partition.partition, committed: from, behind: count))
+                    stage.committed += from
+                    stage.behind += count
                 }
-                total += behind
-                text += "\(input.stage.padding(toLength: 12, withPad: " ", startingAt: 0))group \(input.group): \(input.partitions.count) partitions, committed \(committedSum) records, \(behind) behind\n"
+                report.behind += stage.behind
+                report.stages.append(stage)
             }
-            if !wait || total == 0 {
-                StandardOutput.write(text + (total == 0 ? "lag: caught up\n" : "lag: \(total) records behind\n"))
+            report.caughtUp = report.behind == 0
+            if !wait || report.caughtUp {
+                StandardOutput.write(try render(report))
                 return
             }
             if ContinuousClock.now >= deadline {
-                StandardOutput.write(text + "lag: still \(total) records behind after \(timeout) s\n")
-                throw ExitCode(1)
+                report.timedOut = true
+                StandardOutput.write(try render(report))
+                throw ExitCode(ExitStatus.checkFailed)
             }
             try await Task.sleep(for: .seconds(interval))
         }

@@ -8,7 +8,15 @@ import ServiceLifecycle
 struct ProduceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
-        abstract: "Produce one message per line of standard input."
+        abstract: "Produce one message per line of standard input.",
+        discussion: """
+        Exits with status 3 when any message was not delivered.
+
+        Examples:
+          echo '{"a":1}' | leadledger produce -b localhost:9092 --topic crm.events
+          leadledger produce --topic web.events --key-separator '|' \\
+            --header source=replay < events.txt
+        """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -25,13 +33,18 @@ struct ProduceCommand: AsyncParsableCommand {
     @Option(help: "Target partition (default: by key hash).")
     var partition: Int32?
 
+    func validate() throws {
+        _ = try parseKeyValues(headers, what: "header")
+    }
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.produce")
         let headerList = try headers.map { pair -> KafkaHeader in
             let parsed = try parseKeyValues([pair], what: "header")
             return KafkaHeader(key: parsed.keys.first!, value: parsed.values.first!)
         }
-        var configuration = KafkaProducerConfiguration(bootstrapServers: connection.bootstrapServers, clientID: "leadledger-produce", properties: try connection.propertyMap())
+        let settings = try connection.settings()
+        var configuration = KafkaProducerConfiguration(bootstrapServers: settings.brokers, clientID: "leadledger-produce", properties: settings.properties)
         configuration.shutdownFlushTimeout = .seconds(30)
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let pump = StdinPump(producer: producer, topic: topic, partition: partition, keySeparator: keySeparator, headers: headerList)
@@ -47,8 +60,7 @@ struct ProduceCommand: AsyncParsableCommand {
         let stats = producer.statistics
         FileHandle.standardError.write(Data("produced \(stats.delivered) messages to \(topic), \(stats.failed) failed\n".utf8))
         if stats.failed > 0 {
-            if let error = stats.lastError { FileHandle.standardError.write(Data("last error: \(error)\n".utf8)) }
-            throw ExitCode.failure
+            throw RuntimeFailure("delivery failed: \(stats.failed) messages were not delivered to \(topic)\(stats.lastError.map { " (last error: \($0))" } ?? "")")
         }
     }
 }

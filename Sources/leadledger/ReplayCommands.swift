@@ -8,10 +8,12 @@ import Synchronization
 /// The partitions of a topic (from cluster metadata).
 func partitions(of topic: String, configuration: EngineConfiguration, logger: Logger) async throws -> [Int32] {
     let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
-    let metadata = try await admin.listTopics(topic: topic)
+    // The metadata of every topic: asking for one by name lets a broker that
+    // auto-creates topics create it, and a missing topic must be reported.
+    let metadata = try await admin.listTopics()
     await admin.close()
     let ids = metadata.first { $0.name == topic }?.partitions.map(\.id) ?? []
-    if ids.isEmpty { throw ValidationError("topic \(topic) has no partitions (does it exist?)") }
+    if ids.isEmpty { throw RuntimeFailure("topic \(topic) has no partitions (does it exist?)") }
     return ids.sorted()
 }
 
@@ -27,6 +29,12 @@ struct ReplayCommand: AsyncParsableCommand {
         then re-derived and printed, one `topic<TAB>key<TAB>value` line per
         output, or produced again with --emit (byte-identical to the originals:
         consumers deduplicate by decision_id).
+
+        Examples:
+          leadledger replay --config leadledger.yaml --partition 2 \\
+            --from-offset 1000 --to-offset 1100
+          leadledger replay --config leadledger.yaml --partition 2 \\
+            --from-offset 1000 --emit
         """
     )
 
@@ -72,7 +80,7 @@ struct ReplayCommand: AsyncParsableCommand {
             try await producer.flush(timeout: .seconds(60))
             let failed = producer.statistics.failed
             await producer.close()
-            if failed > 0 { throw ValidationError("\(failed) outputs were not delivered") }
+            if failed > 0 { throw RuntimeFailure("delivery failed: \(failed) re-derived outputs were not delivered") }
         }
         let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
         FileHandle.standardError.write(Data("replayed \(configuration.topics.events)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n".utf8))
@@ -93,7 +101,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
-        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any."
+        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -108,6 +116,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(help: "Log offset to stop before (default: the end of each partition).")
     var toOffset: Int64?
 
+    @Option(help: "Output: text, or json (schemas/cli/audit-verify.schema.json).")
+    var format: ReportFormat = .text
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.audit")
         let configuration = try engine.resolve(connection)
@@ -119,7 +130,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let store = try SnapshotStore(directory: configuration.stateDirectory)
         let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()), logger: logger)
         var expected = AuditVerifier.Expected(), expectedRouting = AuditVerifier.Expected()
-        var ranges: [String] = []
+        var ranges: [AuditVerifyReport.Range] = []
         var scope: [Int32: Range<Int64>] = [:]
         for logPartition in logPartitions {
             let box = ExpectedBox(), routingBox = ExpectedBox()
@@ -131,22 +142,32 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             progress.finish()
             expected.merge(box.value)
             expectedRouting.merge(routingBox.value)
-            ranges.append("\(logPartition):\(fromOffset)..<\(result.end)")
+            ranges.append(AuditVerifyReport.Range(partition: logPartition, from: fromOffset, to: result.end))
             scope[logPartition] = fromOffset..<max(fromOffset, result.end)
         }
         let verifier = AuditVerifier(reader: reader)
         let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
-        let differences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
-            + verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
-        var text = ""
-        for difference in differences { text += difference.description + "\n" }
-        if differences.isEmpty {
-            text += "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(ranges.joined(separator: ", "))) match \(topics.audit) and \(topics.routing) byte for byte\n"
-        } else {
-            text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+        let auditDifferences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
+        let routingDifferences = try await verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
+        let differences = auditDifferences + routingDifferences
+        switch format {
+        case .json:
+            let report = AuditVerifyReport(
+                differences: auditDifferences.map { .init($0, topic: topics.audit) } + routingDifferences.map { .init($0, topic: topics.routing) },
+                auditRecords: expected.count, routingRecords: expectedRouting.count, ranges: ranges)
+            StandardOutput.write(try ReportFormat.json(report))
+        case .text:
+            var text = ""
+            for difference in differences { text += difference.description + "\n" }
+            if differences.isEmpty {
+                let partitions = ranges.map { "\($0.partition):\($0.from)..<\($0.to)" }.joined(separator: ", ")
+                text += "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(partitions)) match \(topics.audit) and \(topics.routing) byte for byte\n"
+            } else {
+                text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+            }
+            StandardOutput.write(text)
         }
-        StandardOutput.write(text)
-        if !differences.isEmpty { throw ExitCode(1) }
+        if !differences.isEmpty { throw ExitCode(ExitStatus.checkFailed) }
     }
 }
 

@@ -16,7 +16,13 @@ struct RunCommand: AsyncParsableCommand {
         Creates missing topics, joins the stages' consumer groups and processes
         until SIGINT/SIGTERM, then hands every partition over (drain outputs,
         snapshot, commit) and leaves. Start several processes with the same
-        configuration to split the partitions.
+        configuration to split the partitions. Log level: notice by default.
+
+        Examples:
+          leadledger run --config leadledger.yaml
+          leadledger run -b kafka-1:9092,kafka-2:9092 \\
+            --client-config client.properties --state-directory /var/lib/leadledger
+          LEADLEDGER_KAFKA_SASL_PASSWORD=... leadledger run --config leadledger.yaml
         """
     )
 
@@ -33,8 +39,7 @@ struct RunCommand: AsyncParsableCommand {
     var maxFutureSkew: String?
 
     func run() async throws {
-        var logger = connection.makeLogger("leadledger.run")
-        if connection.logLevel == "warning" { logger.logLevel = .notice }
+        let logger = connection.makeLogger("leadledger.run", default: .notice)
         var configuration = try engine.resolve(connection)
         if let maxFutureSkew {
             guard let seconds = EngineConfiguration.durationSeconds(maxFutureSkew) else {

@@ -22,6 +22,12 @@ struct TrainCommand: AsyncParsableCommand {
         --out DIR writes a directory `leadledger run --scoring-config DIR/scoring.yaml`
         loads: scoring.yaml (the input configuration, its model section replaced),
         lr.json, and with --ensemble ensemble.json and fit-rules.yaml (the --rules file).
+        Too few examples of a class is a refusal: exit status 1.
+
+        Examples:
+          leadledger train --config leadledger.yaml --out model/
+          leadledger train --config leadledger.yaml --ensemble \\
+            --rules config/ensemble/fit-rules.yaml --out model/
         """
     )
 

@@ -16,15 +16,29 @@ struct WatchCommand: AsyncParsableCommand {
         routing decisions with tier, queue, owner, score and top reasons; audit
         records (one per applied log event) with the event, the primary lead's
         tier and score, how many further leads the event decided, and the lineage. Stops
-        after --max lines or when nothing arrived for --idle seconds.
+        after --max-messages lines or when nothing arrived for --idle seconds.
+        Control characters in the records (ids, names) are printed escaped.
+
+        Examples:
+          leadledger watch --config leadledger.yaml --routing-only --max-messages 20
+          leadledger watch -b kafka:9092 --idle 60
         """
     )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var engine: EngineOptions
 
-    @Option(help: "Stop after this many lines.")
-    var max: Int = 50
+    @Option(help: "Stop after this many lines (default: 50).")
+    var maxMessages: Int?
+
+    /// The spelling before `--max-messages` (as `consume` has it), kept for one release.
+    @Option(name: .customLong("max"), help: .hidden)
+    var legacyMax: Int?
+
+    func validate() throws {
+        if maxMessages != nil && legacyMax != nil { throw ValidationError("give --max-messages once (--max is its old name)") }
+        if let limit = maxMessages ?? legacyMax, limit < 1 { throw ValidationError("--max-messages must be at least 1") }
+    }
 
     @Option(help: "Stop after this many seconds without a new record.")
     var idle: Double = 10
@@ -44,6 +58,7 @@ struct WatchCommand: AsyncParsableCommand {
             }
         }
         try consumer.assign(assignment)
+        let max = maxMessages ?? legacyMax ?? 50
         var printed = 0
         let idleLimit = idle
         let watchdog = Task {
@@ -56,7 +71,7 @@ struct WatchCommand: AsyncParsableCommand {
             lastWatchdog.cancel()
             var text = ""
             for message in messages {
-                text += Self.line(message, routingTopic: topics.routing) + "\n"
+                text += TerminalText.escapingControls(Self.line(message, routingTopic: topics.routing)) + "\n"
                 printed += 1
                 if printed >= max { break }
             }

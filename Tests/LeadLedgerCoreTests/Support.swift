@@ -52,7 +52,7 @@ enum PythonValidator {
         let venv = Repo.root.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: venv) else {
             throw Failure.noPython("""
-                No Python with jsonschema found: set LEADLEDGER_PYTHON or run scripts/bootstrap \
+                No Python with jsonschema found: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests \
                 (expected \(venv)). The schema tests need an independent validator and do not skip.
                 """)
         }

@@ -39,7 +39,7 @@ struct Fixtures: Sendable {
         }
         let venv = repositoryRoot.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: venv) else {
-            throw FixtureError(message: "no Python for reference fixtures: set LEADLEDGER_PYTHON or run scripts/bootstrap to create \(venv)")
+            throw FixtureError(message: "no Python for reference fixtures: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests to create \(venv)")
         }
         return venv
     }

@@ -20,17 +20,28 @@ final class CLIProcess: Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    init(_ arguments: [String], directory: String, name: String) throws {
+    /// Starts `leadledger arguments`; `environment` is added to (and overrides) this
+    /// process's environment; `input` is written to a file that becomes its stdin.
+    init(_ arguments: [String], directory: String, name: String, environment: [String: String] = [:], input: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: leadledgerExecutable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         stdoutPath = (directory as NSString).appendingPathComponent("\(name).out")
         stderrPath = (directory as NSString).appendingPathComponent("\(name).err")
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let inputPath = (directory as NSString).appendingPathComponent("\(name).in")
+            try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
+            process.standardInput = FileHandle(forReadingAtPath: inputPath)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         self.process = process
     }
@@ -81,8 +92,8 @@ final class CLIProcess: Sendable {
 }
 
 /// Runs `leadledger` to completion.
-func runCLI(_ arguments: [String], directory: String, name: String, seconds: Double = 120) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = try CLIProcess(arguments, directory: directory, name: name)
+func runCLI(_ arguments: [String], directory: String, name: String, seconds: Double = 120, environment: [String: String] = [:], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = try CLIProcess(arguments, directory: directory, name: name, environment: environment, input: input)
     let status = try await process.wait(seconds: seconds)
     return (status, process.stdout, process.stderr)
 }
@@ -112,8 +123,8 @@ let defaultDecisions: DecisionConfiguration = {
 /// - Returns: the validator's report (empty when every record is valid).
 func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) throws -> String {
     let python = testPython
-    guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap") }
-    let path = (directory as NSString).appendingPathComponent("\(schema).jsonl")
+    guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests") }
+    let path = (directory as NSString).appendingPathComponent("\(schema.replacing("/", with: "-")).jsonl")
     var lines = Data()
     for record in records { lines.append(contentsOf: record.last == 0x0A ? record : record + [0x0A]) }
     try lines.write(to: URL(fileURLWithPath: path))

@@ -77,6 +77,16 @@ struct ConfigurationAndGeneratorTests {
         #expect(current.groups.validate == "v" && current.warnings.isEmpty)
     }
 
+    /// Topics the engine creates get the broker's default replication factor (-1 in
+    /// CreateTopics) unless `replication_factor:` names one; 0 and -2 are refused.
+    @Test func replicationFactorDefaultsToTheBrokers() throws {
+        #expect(EngineConfiguration().topicSpecifications.allSatisfy { $0.replicationFactor == -1 })
+        let three = try EngineConfiguration.parse(yaml: "replication_factor: 3")
+        #expect(three.topicSpecifications.map(\.replicationFactor) == Array(repeating: 3, count: 8))
+        #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "replication_factor: 0") }
+        #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "replication_factor: -2") }
+    }
+
     /// The shipped default decision configuration (config/scoring.yaml, its
     /// model artifact, config/routing.yaml) is the default of the engine
     /// configuration and loads; the file keys override it; a bad file fails with
