@@ -74,11 +74,13 @@ struct WatchCommand: AsyncParsableCommand {
     /// A one-hot feature (`title=Unemployed`) reads as itself when its value is 1
     /// and as `title!=Unemployed` when it is 0: a standardized model gives an
     /// absent category a contribution too, and the line must not read as if the
-    /// lead had it. A missing value reads `feature=null`.
+    /// lead had it. A missing value reads `feature=null`. The gate rule that set
+    /// the tier (`"kind": "gate"`, always first) reads `rule (gate)`.
     static func reasons(_ value: Any?, limit: Int = 3) -> String {
         let items = (value as? [Any] ?? []).prefix(limit).map { item -> String in
             guard let reason = item as? [String: Any] else { return "\(item)" }
             let feature = reason["feature"] as? String ?? "?"
+            if reason["kind"] as? String == "gate" { return feature + " (gate)" }
             guard let contribution = reason["contribution"] as? Double else { return feature }
             return label(feature, reason["value"]) + String(format: " (%+.2f)", contribution)
         }

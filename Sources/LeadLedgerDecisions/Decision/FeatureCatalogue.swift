@@ -63,6 +63,9 @@ public enum FeatureCatalogue {
         .init(name: "buying_center_coverage", group: .account, meaning: "fraction of buying-center roles covered by the account's contacts", source: "Ledger.buyingCenterCoverage(of:)", unit: "fraction 0–1"),
         .init(name: "open_opportunities", group: .account, meaning: "open opportunities on the account", source: "AccountProfile.opportunities", unit: "count"),
         .init(name: "hierarchy_activity", group: .account, meaning: "log(1 + engagements of parent/subsidiary accounts)", source: "Ledger.rolledUpEngagement(of:) − own", unit: "log count"),
+        .init(name: "positive_replies", group: .intent, meaning: "email replies whose CRM outcome reads positive (e.g. interested, meeting booked), decayed", source: "engagement email_reply + ReplyOutcome", unit: "decayed count"),
+        .init(name: "meetings", group: .intent, meaning: "meetings logged in the CRM, decayed", source: "engagement meeting", unit: "decayed count"),
+        .init(name: "negative_replies", group: .intent, meaning: "email replies whose CRM outcome reads negative (e.g. not interested, unsubscribe), decayed", source: "engagement email_reply + ReplyOutcome", unit: "decayed count"),
     ]
 
     /// Built-in feature indices.
@@ -73,7 +76,8 @@ public enum FeatureCatalogue {
         public static let pricing = 16, demo = 17, docs = 18, caseStudy = 19, careers = 20, forms = 21, replies = 22
         public static let contact = 23, bounced = 24, unsubscribed = 25, spamReported = 26
         public static let engagedContacts = 27, coverage = 28, openOpportunities = 29, hierarchy = 30
-        public static let builtInCount = 31
+        public static let positiveReplies = 31, meetings = 32, negativeReplies = 33
+        public static let builtInCount = 34
     }
 
     /// The full catalogue for a scoring configuration (built-ins + one-hots).
@@ -122,10 +126,11 @@ public struct LeadActivity: Sendable, Equatable {
     public var time: Int64 = .min
     public var engagement = 0.0, pageViews = 0.0, tracks = 0.0, email = 0.0, crm = 0.0
     public var pricing = 0.0, demo = 0.0, docs = 0.0, caseStudy = 0.0, careers = 0.0, forms = 0.0, replies = 0.0, contact = 0.0
+    public var positiveReplies = 0.0, meetings = 0.0, negativeReplies = 0.0
 
     public init() {}
 
-    static let fieldCount = 13
+    static let fieldCount = 16
 
     func value(_ i: Int) -> Double {
         switch i {
@@ -141,7 +146,10 @@ public struct LeadActivity: Sendable, Equatable {
         case 9: careers
         case 10: forms
         case 11: replies
-        default: contact
+        case 12: contact
+        case 13: positiveReplies
+        case 14: meetings
+        default: negativeReplies
         }
     }
 
@@ -159,7 +167,10 @@ public struct LeadActivity: Sendable, Equatable {
         case 9: careers = v
         case 10: forms = v
         case 11: replies = v
-        default: contact = v
+        case 12: contact = v
+        case 13: positiveReplies = v
+        case 14: meetings = v
+        default: negativeReplies = v
         }
     }
 
@@ -197,8 +208,17 @@ public struct LeadActivity: Sendable, Equatable {
             tracks += w
             if let name = e.content, name.lowercased().contains("form") { forms += w }
         case .open, .click: email += w
-        case .emailReply: replies += w
-        case .call, .meeting, .note: crm += w
+        case .emailReply:
+            replies += w
+            switch ReplyOutcome(detail: e.detail) {
+            case .positive: positiveReplies += w
+            case .negative: negativeReplies += w
+            case .neutral: break
+            }
+        case .meeting:
+            crm += w
+            meetings += w
+        case .call, .note: crm += w
         default: break
         }
         switch e.category {
