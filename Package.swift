@@ -152,7 +152,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LeadLedgerDecisionsTests",
-            dependencies: ["LeadLedgerDecisions", "LeadLedgerCore", "TestSupport"],
+            dependencies: [
+                "LeadLedgerDecisions",
+                "LeadLedgerCore",
+                "TestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Scripts", "Golden"]
         ),
         .testTarget(

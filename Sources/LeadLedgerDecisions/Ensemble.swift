@@ -304,6 +304,10 @@ public struct EnsembleScorer: Sendable {
     public private(set) var topFeatureIndices: [Int]
     /// Base of the feature attribution after the last ``evaluate(_:)``.
     public private(set) var featureBase: Double = 0
+    /// When set, ``topFeatureIndices`` only names features the row has (value
+    /// neither 0 nor missing; ``TopContributions/indices(_:k:present:into:)``):
+    /// the decider's reasons. Off by default (all contributions compete).
+    public var topFromPresentFeatures = false
     private var scratch: [Double]
     private var perRule: [Double]
     private var workspaces: [TreeSHAPWorkspace]
@@ -378,7 +382,11 @@ public struct EnsembleScorer: Sendable {
                     z += contribution
                 }
             }
-            TopContributions.indices(UnsafeBufferPointer(fc), k: box.ensemble.topK, into: &topFeatureIndices)
+            if topFromPresentFeatures {
+                TopContributions.indices(UnsafeBufferPointer(fc), k: box.ensemble.topK, present: x, into: &topFeatureIndices)
+            } else {
+                TopContributions.indices(UnsafeBufferPointer(fc), k: box.ensemble.topK, into: &topFeatureIndices)
+            }
         }
         featureBase = base
         let p = box.ensemble.calibration.probability(z)

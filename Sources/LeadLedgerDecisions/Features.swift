@@ -94,6 +94,34 @@ public enum TopContributions {
         return result
     }
 
+    /// As ``indices(_:k:into:)``, among the features the row has: entries whose
+    /// `row` value is 0 or missing (an absent one-hot category, an event the lead
+    /// never had) are skipped, whatever their contribution. A standardized linear
+    /// model gives such features a contribution too, but a reason must name what
+    /// the lead has or did.
+    public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, present row: UnsafeBufferPointer<Double>, into result: inout [Int]) {
+        result.removeAll(keepingCapacity: true)
+        guard k > 0 else { return }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { top in
+            var count = 0
+            for i in 0..<values.count {
+                let m = abs(values[i])
+                guard m > 0 else { continue }
+                let x = row[i]
+                guard x != 0, !x.isNaN else { continue }
+                if count == k {
+                    guard m > abs(values[top[k - 1]]) else { continue }
+                    count -= 1
+                }
+                var pos = count
+                while pos > 0 && abs(values[top[pos - 1]]) < m { top[pos] = top[pos - 1]; pos -= 1 }
+                top[pos] = i
+                count += 1
+            }
+            result.append(contentsOf: UnsafeBufferPointer(rebasing: top[0..<count]))
+        }
+    }
+
     /// As ``indices(_:k:)`` but writes into `result` (cleared first), to reuse its storage.
     public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, into result: inout [Int]) {
         result.removeAll(keepingCapacity: true)

@@ -81,15 +81,23 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
     /// the training data and days in production would otherwise dominate every
     /// score. Off by default (predictions then equal scikit-learn's on any input).
     public var clipToTrainingRange: Bool = false
+    /// Sign bounds per feature (schema order), or nil for none: a `positive`
+    /// feature's coefficient is kept ≥ 0, a `negative` one's ≤ 0, a `free` one is
+    /// unbounded. The fit is a projected Newton method (bounded coefficients at
+    /// their bound whose gradient points outward are held there; the step is
+    /// projected back onto the bounds), so the result is the constrained optimum,
+    /// not an unconstrained fit clipped afterwards.
+    public var signs: [FeatureDirection]?
 
     /// Creates options; see the properties.
     public init(c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10, minimumSupport: Int = 1,
-                clipToTrainingRange: Bool = false) {
+                clipToTrainingRange: Bool = false, signs: [FeatureDirection]? = nil) {
         self.c = c
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.minimumSupport = minimumSupport
         self.clipToTrainingRange = clipToTrainingRange
+        self.signs = signs
     }
 }
 
@@ -176,6 +184,11 @@ public struct LogisticRegression: Sendable {
         }
         for v in data.rows where v.isInfinite { throw DecisionsError(.invalidInput, "training data contains an infinite value") }
         if let holdout, holdout.schema != data.schema { throw DecisionsError(.schemaMismatch, "holdout schema differs from training schema") }
+        if let signs = options.signs, signs.count != d {
+            throw DecisionsError(.invalidInput, "\(signs.count) sign bounds for \(d) features")
+        }
+        // +1: coefficient ≥ 0, −1: ≤ 0, 0: free (the intercept is always free).
+        let bound: [Double] = (options.signs ?? []).map { $0 == .positive ? 1 : $0 == .negative ? -1 : 0 }
 
         // Standardization: mean and population std of the present values, rows in order.
         var means = [Double](repeating: 0, count: d), scales = [Double](repeating: 1, count: d)
@@ -247,11 +260,19 @@ public struct LogisticRegression: Sendable {
                 }
             }
             for j in 0..<p { for k in (j + 1)..<p { h[j * p + k] = h[k * p + j] } }
+            // Bounded coefficients at their bound whose gradient points out of the
+            // feasible side stay there this iteration: their row and column drop out.
+            for j in 0..<bound.count where bound[j] != 0 && w[j] == 0 && g[j] * bound[j] > 0 {
+                for k in 0..<p { h[j * p + k] = 0; h[k * p + j] = 0 }
+                h[j * p + j] = 1
+                g[j] = 0
+            }
             let step = try LinearAlgebra.choleskySolve(h, g, p)
             var t = 1.0, accepted = false
             var candidate = w
             while t >= 1e-12 {
                 for j in 0..<p { candidate[j] = w[j] - t * step[j] }
+                for j in 0..<bound.count where candidate[j] * bound[j] < 0 { candidate[j] = 0 }
                 let nf = objective(candidate)
                 if nf <= f + 1e-14 * abs(f) { accepted = true; f = nf; break }
                 t /= 2

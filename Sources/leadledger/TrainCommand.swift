@@ -58,6 +58,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Refuse to train with fewer examples than this of either class.")
     var minimumPerClass: Int = 10
 
+    @Flag(help: "Bound the regression by the feature catalogue's declared directions (positive features get coefficients >= 0, negative ones <= 0; a projected Newton fit, not a clip afterwards) and print the features held at their bound.")
+    var monotone = false
+
     func validate() throws {
         if ensemble && rules == nil { throw ValidationError("--ensemble needs --rules FILE (the points model to stack with the regression)") }
         if !ensemble && rules != nil { throw ValidationError("--rules is only used with --ensemble") }
@@ -96,12 +99,17 @@ struct TrainCommand: AsyncParsableCommand {
               + (negativeAfterDays == nil ? "" : " (\(noOutcome) no-outcome negatives)")
               + "; ignored: \(s.laterOutcomes) later outcomes, \(s.outcomesOfUnknownLeads) of unseen leads, \(s.erasedExamples) erased")
         print("split: stratified 70/30, seed \(seed): train \(set.train.count), holdout \(set.holdout.count)")
-        let fit = try OutcomeTraining.fit(set, c: c)
+        let signs = monotone ? extractor.definitions.map(\.direction) : nil
+        let fit = try OutcomeTraining.fit(set, c: c, signs: signs)
         print("model: L2 logistic regression (C = \(c)), \(extractor.schema.count) features, \(fit.model.training.iterations) Newton iterations, converged \(fit.model.training.converged)")
+        if let signs {
+            let held = extractor.schema.names.indices.filter { signs[$0] != .free && fit.model.coefficients[$0] == 0 }.map { extractor.schema.names[$0] }
+            print("monotone: coefficients bounded by the declared directions; at their bound (0): " + (held.isEmpty ? "none" : held.joined(separator: ", ")))
+        }
         print(String(format: "logistic regression holdout: AUC %.4f, precision@20%% %.4f, ECE %.4f", fit.figures.auc, fit.figures.precisionAtTop20, fit.figures.ece))
         var stacked: StackedEnsemble.Report?
         if let rulesData, let rules {
-            let e = try OutcomeTraining.ensemble(set, fit: fit, rulesYAML: rulesData, rulesSource: rules, scoring: scoring)
+            let e = try OutcomeTraining.ensemble(set, fit: fit, rulesYAML: rulesData, rulesSource: rules, scoring: scoring, signs: signs)
             print(String(format: "points model holdout: AUC %.4f, precision@20%% %.4f (%d rules)", e.rulesAUC, e.rulesPrecisionAtTop20, e.rules.ruleCount))
             print("ensemble: stacked weights " + e.ensemble.components.map { "\($0.name) \(String(format: "%+.4f", $0.weight))" }.joined(separator: ", ")
                   + String(format: ", bias %+.4f; Platt calibration", e.ensemble.bias))

@@ -90,9 +90,13 @@ struct WatchCommand: AsyncParsableCommand {
     /// A one-hot feature (`title=Unemployed`) reads as itself when its value is 1
     /// and as `title!=Unemployed` when it is 0: a standardized model gives an
     /// absent category a contribution too, and the line must not read as if the
-    /// lead had it. A missing value reads `feature=null`.
+    /// lead had it. A missing value reads `feature=null`. The gate rule that set
+    /// the tier (`"kind": "gate"`, always first) reads `rule (gate)`.
     static func reasons(_ reasons: [RecordReason], limit: Int = 3) -> String {
-        let items = reasons.prefix(limit).map { label($0.feature, $0.value) + String(format: " (%+.2f)", $0.contribution) }
+        let items = reasons.prefix(limit).map { reason -> String in
+            if reason.kind == "gate" { return reason.feature + " (gate)" }
+            return label(reason.feature, reason.value) + String(format: " (%+.2f)", reason.contribution)
+        }
         return items.isEmpty ? "-" : items.joined(separator: "; ")
     }
 

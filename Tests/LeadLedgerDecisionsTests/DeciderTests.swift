@@ -58,10 +58,10 @@ struct DeciderTests {
         bad[4] = 9
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: bad) }
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: Array(a.state.snapshotBytes().dropLast())) }
-        // Older formats (1: per-lead audit ids; 2: no account fan-out signatures) are refused, never restored as wrong state.
+        // Older formats (1: per-lead audit ids; 2: no account fan-out signatures; 3: 13 activity counters) are refused, never restored as wrong state.
         let current = a.state.snapshotBytes()
-        #expect(current[4] == 0 && current[5] == 3, "format version 3")
-        for old: UInt8 in [1, 2] {
+        #expect(current[4] == 0 && current[5] == 4, "format version 4")
+        for old: UInt8 in [1, 2, 3] {
             var v = current
             v[5] = old
             #expect(throws: DecisionsError.self, "format \(old)") { _ = try DecisionState(snapshot: v) }
@@ -408,10 +408,23 @@ struct DeciderTests {
             #expect(abs(sum - margin) <= 1e-6 * Double(contributions.count + 2))
             let p = a["probability"] as! Double
             #expect(abs(p - 1 / (1 + exp(-margin))) < 2e-6)
-            for reason in a["reasons"] as! [[String: Any]] {
+            let reasons = a["reasons"] as! [[String: Any]]
+            let features = a["features"] as! [String: Any]
+            for (i, reason) in reasons.enumerated() {
                 let f = reason["feature"] as! String
+                if reason["kind"] as? String == "gate" {
+                    // The gate rule that set the tier: first, and only when the gate (not the score) set it.
+                    #expect(i == 0 && (reason["text"] as! String).hasPrefix(f + ": "))
+                    #expect(a["disqualifier"] is String || a["tier"] as? String == "review" || a["tier"] as? String == "nurture", "\(a)")
+                    continue
+                }
                 #expect(abs((reason["contribution"] as! Double) - (contributions[f] ?? 0)) < 1e-9)
                 #expect((reason["text"] as! String).hasPrefix(f + " = "))
+                // A reason names a feature the lead has: never an absent one (value 0 or missing).
+                #expect((features[f] as? Double).map { $0 != 0 } == true, "reason \(f) = \(features[f] ?? "null")")
+            }
+            if a["disqualifier"] is String {
+                #expect(reasons.first?["kind"] as? String == "gate", "a disqualified lead's first reason is the gate rule: \(reasons)")
             }
             // Only the nonzero contributions are written.
             #expect(contributions.values.allSatisfy { $0 != 0 })

@@ -140,16 +140,20 @@ struct DeciderTreeModelTests {
                 if c != 0 { featuresUsed.insert(name) }
             }
             #expect(abs(try #require(a["probability"] as? Double) - 1 / (1 + exp(-margin))) < 2e-6)
-            // Reasons: the largest contributions, in order of magnitude, with the recorded values.
-            let reasons = try #require(a["reasons"] as? [[String: Any]])
+            // Reasons (after a gate rule, if any): the largest contributions of the features the lead
+            // has (value neither 0 nor missing), in order of magnitude, with the recorded values.
+            let features = try #require(a["features"] as? [String: Any])
+            func present(_ name: String) -> Bool { (features[name] as? Double).map { $0 != 0 } == true }
+            let reasons = try #require(a["reasons"] as? [[String: Any]]).filter { $0["kind"] == nil }
             let magnitudes = reasons.map { abs($0["contribution"] as! Double) }
             #expect(magnitudes == magnitudes.sorted(by: >))
             for reason in reasons {
                 let f = reason["feature"] as! String
                 #expect(abs((reason["contribution"] as! Double) - (contributions[f] ?? 0)) < 1e-9)
+                #expect(present(f), "reason \(f) names an absent feature")
             }
             if let smallest = magnitudes.last, reasons.count == 4 {
-                #expect(contributions.values.filter { abs($0) > smallest + 1e-9 }.count <= 4)
+                #expect(contributions.filter { present($0.key) && abs($0.value) > smallest + 1e-9 }.count <= 4)
             }
             margins.insert(margin)
         }

@@ -116,10 +116,10 @@ struct ProductSnapshotTests {
         for record in events.prefix(500) { _ = processor.apply(record) }
         let snapshot = try #require(processor.snapshot())
         let otherRouting = try String(contentsOfFile: defaultRoutingFile, encoding: .utf8) + "\n# another ruleset\n"
-        let scoring = try Data(contentsOf: URL(fileURLWithPath: defaultScoringFile))
-        let artifactPath = URL(fileURLWithPath: defaultScoringFile).deletingLastPathComponent().appendingPathComponent("lr.json")
-        let other = try DecisionConfiguration(scoringYAML: scoring, scoringSource: defaultScoringFile, modelArtifact: Data(contentsOf: artifactPath), modelSource: artifactPath.path,
-                                              routingYAML: Data(otherRouting.utf8), routingSource: "other-routing.yaml")
+        let otherRoutingFile = FileManager.default.temporaryDirectory.appendingPathComponent("other-routing-\(UUID().uuidString).yaml")
+        try otherRouting.write(to: otherRoutingFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: otherRoutingFile) }
+        let other = try DecisionConfiguration.load(scoringConfig: URL(fileURLWithPath: defaultScoringFile), routingRules: otherRoutingFile)
         #expect(throws: EngineError.self) { _ = try MaterializeFactory(topics: topics, decisions: other).restoreProcessor(partition: 0, snapshot: snapshot) }
         #expect(throws: Never.self) { _ = try factory.restoreProcessor(partition: 0, snapshot: snapshot) }
     }

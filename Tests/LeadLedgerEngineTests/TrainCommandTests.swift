@@ -88,7 +88,7 @@ struct TrainCommandTests {
 
         // The stacked ensemble with a points model.
         let ensembleOut = directory + "/ensemble"
-        let rules = repoRoot.appendingPathComponent("config/ensemble/fit-rules.yaml").path
+        let rules = repoRoot.appendingPathComponent("config/points.yaml").path
         let stacked = try await runCLI(["train", "--config", config, "--out", ensembleOut, "--ensemble", "--rules", rules], directory: directory, name: "train-ensemble")
         #expect(stacked.status == 0, "\(stacked.stderr)")
         for prefix in ["logistic regression holdout: AUC ", "points model holdout: AUC ", "ensemble holdout: AUC "] {

@@ -24,7 +24,7 @@ public enum CRMDecoder {
             recordID = try requireRecordID()
             let l = try f.requiredObject("lead")
             var p = CRMPersonFields()
-            p.email = try l.email("email", required: false)
+            p.email = try l.email("email", required: false, trimming: true)
             p.firstName = try l.string("first_name")
             p.lastName = try l.string("last_name")
             p.title = try l.string("title")
@@ -63,7 +63,7 @@ public enum CRMDecoder {
             case nil, .null?: break
             case .array(let items)?:
                 for (i, item) in items.enumerated() {
-                    guard case .string(let s) = item, EmailShape.matches(s) else {
+                    guard case .string(let raw) = item, case let s = EmailShape.trimmed(raw), EmailShape.matches(s) else {
                         throw ContractError(.schemaViolation, field: "\(o.p("contact_emails"))[\(i)]",
                                             "\(o.p("contact_emails"))[\(i)] must be an email address string")
                     }
@@ -79,7 +79,7 @@ public enum CRMDecoder {
             guard let kind = CRMActivityKind(rawValue: kindText) else {
                 throw a.violation("kind", "must be one of call, meeting, email_reply, note")
             }
-            let email = try a.email("email", required: true)!
+            let email = try a.email("email", required: true, trimming: true)!
             payload = .activity(CRMActivityFields(kind: kind, email: email, outcome: try a.string("outcome")))
         case .leadConverted, .leadDisqualified:
             recordID = try requireRecordID()
@@ -89,7 +89,7 @@ public enum CRMDecoder {
             } else {
                 reason = try f.string("reason")
             }
-            payload = .outcome(reason: reason, email: try f.email("email", required: false),
+            payload = .outcome(reason: reason, email: try f.email("email", required: false, trimming: true),
                                opportunityID: try f.string("opportunity_id"))
         case .overrideSet:
             recordID = try requireRecordID()
@@ -110,7 +110,7 @@ public enum CRMDecoder {
             recordID = try requireRecordID()
             payload = .override(nil)
         case .privacyErasure:
-            payload = .erasure(email: try f.email("email", required: true)!)
+            payload = .erasure(email: try f.email("email", required: true, trimming: true)!)
         }
         return CRMEvent(eventID: eventID, type: type, occurredAt: occurredAt, source: source.lowercased(),
                         recordID: recordID, payload: payload)

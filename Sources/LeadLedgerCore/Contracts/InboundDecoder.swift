@@ -140,14 +140,17 @@ package struct Fields {
         return t
     }
 
-    /// Optional email-shaped string (schema pattern ``EmailShape/pattern``).
-    package func email(_ key: String, required: Bool) throws(ContractError) -> String? {
-        let s: String?
+    /// Optional email-shaped string (schema pattern ``EmailShape/pattern``, or with
+    /// `trimming` ``EmailShape/trimmingPattern``: surrounding whitespace, as CRM
+    /// exports send it, is accepted and removed from the returned value).
+    package func email(_ key: String, required: Bool, trimming: Bool = false) throws(ContractError) -> String? {
+        var s: String?
         if required {
             s = try requiredString(key, code: .missingIdentity)
         } else {
             s = try string(key)
         }
+        if trimming, let raw = s { s = EmailShape.trimmed(raw) }
         if let s, !EmailShape.matches(s) {
             throw ContractError(.schemaViolation, field: p(key), "\(p(key)) is not an email address")
         }
@@ -169,13 +172,32 @@ public enum EmailShape {
     /// The JSON Schema pattern, identical in the schema files.
     public static let pattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$(?!\n)"#
 
+    /// The pattern of CRM email fields (`crm.events.schema.json`): ``pattern``
+    /// with surrounding whitespace allowed. CRM exports often pad addresses;
+    /// the decoder removes the padding (``trimmed(_:)``) before any other check.
+    public static let trimmingPattern = #"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$(?!\n)"#
+
+    /// `s` without leading and trailing whitespace as ``pattern``'s `\s` reads
+    /// it (Unicode White_Space plus U+001C–U+001F).
+    public static func trimmed(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return s }
+        return String(scalars[first...last])
+    }
+
+    @inline(__always) static func isSpace(_ u: Unicode.Scalar) -> Bool {
+        u.properties.isWhitespace || (0x1C...0x1F).contains(u.value)
+    }
+
     /// Whether `s` matches ``pattern`` (Python `\s` semantics: Unicode White_Space plus U+001C–U+001F).
     public static func matches(_ s: String) -> Bool {
         var at = -1
         var count = 0
         var dots: [Int] = []
         for (i, u) in s.unicodeScalars.enumerated() {
-            if u.properties.isWhitespace || (0x1C...0x1F).contains(u.value) { return false }
+            if isSpace(u) { return false }
             if u == "@" {
                 if at >= 0 { return false }
                 at = i

@@ -341,7 +341,12 @@ struct Context: ~Copyable {
             core.configuration.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
                                      memo: &state.scratch.domains)
         }
-        if state.scratch.scorer == nil { state.scratch.scorer = EnsembleScorer(config.ensemble) }
+        if state.scratch.scorer == nil {
+            // Reasons name only features the lead has (a non-zero value, a category it belongs to).
+            var scorer = EnsembleScorer(config.ensemble)
+            scorer.topFromPresentFeatures = true
+            state.scratch.scorer = scorer
+        }
         // Evaluated in place (no copy of the scorer's buffers out of the scratch and back).
         let (z, p, s) = row.withUnsafeBufferPointer { state.scratch.scorer!.evaluate($0) }
         let fc = state.scratch.scorer!.featureContributions
@@ -460,7 +465,7 @@ struct Context: ~Copyable {
         // (a further decision has none): collected only when this decision may be either (as `record`).
         let emails = routeID != nil || mayBePrimary(id) ? emailsOf(lead) : []
         if let routeID {
-            writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, change: change)
+            writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change)
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
         }
         record(id, stateHash: stateHash, routingID: routeID,
@@ -596,8 +601,18 @@ struct Context: ~Copyable {
 
     /// The member `,"reasons":[…]`: the top contributions with their sentences (nonzero ones only),
     /// each from its feature's pre-encoded runs (``Decider/Core/reasonBlob``).
-    mutating func writeReasons(_ ev: Evaluation?) {
+    mutating func writeReasons(_ ev: Evaluation?, gate: GateResult?) {
         w.next(#","reasons":"#); w.beginArray()
+        if let ev, let gate, let rule = ev.row.withUnsafeBufferPointer({ GateRule(gate, row: $0) }) {
+            // The gate rule that set the tier comes first.
+            w.beginObject()
+            w.rawKey(#""contribution":"#); w.double(0)
+            w.next(#","feature":"#); w.string(rule.rawValue)
+            w.next(#","kind":"gate","text":"#); w.string(rule.text)
+            w.next(#","value":"#)
+            if let f = rule.feature { w.double(ev.row[f]) } else { w.null() }
+            w.endObject()
+        }
         if let ev {
             let core = decider.core
             core.reasonBlob.withUnsafeBufferPointer { blob in
@@ -642,7 +657,7 @@ struct Context: ~Copyable {
     }
 
     /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
-    mutating func writeRouting(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, change: String?) {
+    mutating func writeRouting(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?) {
         let core = decider.core
         w.beginObject()
         w.rawKey(#""account_id":"#); w.optString(account)
@@ -658,7 +673,7 @@ struct Context: ~Copyable {
         w.next(core.modelRun); w.optString(d.ownerID)
         w.next(#","probability":"#); w.double(ev.probability)
         w.next(#","queue":"#); w.string(d.queue)
-        writeReasons(ev)
+        writeReasons(ev, gate: gate)
         w.next(core.rulesetRun1); w.int(Int64(ev.score))
         w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
@@ -737,7 +752,7 @@ struct Context: ~Copyable {
         writePrevious(f.previous)
         w.next(#","probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
         w.next(#","queue":"#); w.string(d.queue)
-        writeReasons(ev)
+        writeReasons(ev, gate: f.gate)
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.

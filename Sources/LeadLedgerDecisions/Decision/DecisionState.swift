@@ -98,13 +98,14 @@ public struct DecisionState: Sendable, Equatable {
     // MARK: Snapshot
 
     static let magic: [UInt8] = Array("LLDS".utf8)
-    /// Snapshot format version. 3: the per-account fan-out signatures follow
+    /// Snapshot format version. 4: 16 activity counters per lead (positive
+    /// replies, meetings and negative replies added). 3: the per-account fan-out signatures follow
     /// the timers. 2: ``LeadDecision/decisionID`` of a lead never routed is
     /// the event's audit decision id (audit schema_version 2). Older formats
     /// (1: per-lead audit ids; 2: no signatures, so an account change would
-    /// fan out differently than a replay from the log) are refused: the
+    /// fan out differently than a replay from the log; 3: 13 counters) are refused: the
     /// engine then replays instead of continuing from them.
-    public static let snapshotFormatVersion: UInt16 = 3
+    public static let snapshotFormatVersion: UInt16 = 4
 
     /// Deterministic binary snapshot of the state.
     public func snapshotBytes() -> [UInt8] {

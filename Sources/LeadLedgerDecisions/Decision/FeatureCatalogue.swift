@@ -13,6 +13,8 @@ public struct FeatureDefinition: Sendable, Equatable {
     public let source: String
     /// Unit of the value.
     public let unit: String
+    /// Which way the feature may move a score (``FeatureDirection``).
+    public let direction: FeatureDirection
 }
 
 /// Component groups of the routing record's `components`.
@@ -32,37 +34,40 @@ public enum FeatureGroup: String, Sendable, CaseIterable {
 public enum FeatureCatalogue {
     /// The built-in features, in row order.
     public static let builtIn: [FeatureDefinition] = [
-        .init(name: "seniority_rank", group: .fit, meaning: "title seniority: 0 unknown, 1 individual contributor, 2 manager, 3 director, 4 VP, 5 C-level", source: "LeadProfile attribute seniority (JobTitleClassifier)", unit: "level 0–5"),
-        .init(name: "role_decision_maker", group: .fit, meaning: "buying-center role is decision maker", source: "LeadProfile attribute buying_role", unit: "0/1"),
-        .init(name: "role_champion", group: .fit, meaning: "buying-center role is champion or influencer", source: "LeadProfile attribute buying_role", unit: "0/1"),
-        .init(name: "function_target", group: .fit, meaning: "job function is one of the configured target functions", source: "LeadProfile attribute function; scoring config target_functions", unit: "0/1"),
-        .init(name: "employees_log10", group: .fit, meaning: "company size log10(1 + employees), lead attribute else account; missing when unknown", source: "LeadProfile attribute employees / AccountProfile.employees", unit: "log10 employees"),
-        .init(name: "industry_target", group: .fit, meaning: "industry is one of the configured target industries", source: "LeadProfile attribute industry / AccountProfile.industry; config target_industries", unit: "0/1"),
-        .init(name: "country_target", group: .fit, meaning: "country is one of the configured target countries", source: "LeadProfile attribute country / AccountProfile.country; config target_countries", unit: "0/1"),
-        .init(name: "free_mail", group: .fit, meaning: "every known email address is at a free-mail provider", source: "LeadProfile identifiers (email) + DomainLists.freeMail", unit: "0/1"),
-        .init(name: "disposable_mail", group: .fit, meaning: "an email address is at a disposable-mail provider", source: "LeadProfile identifiers (email) + DomainLists.disposableMail", unit: "0/1"),
-        .init(name: "competitor", group: .fit, meaning: "email or account domain is a configured competitor domain", source: "identifiers, AccountProfile.domain; config competitor_domains", unit: "0/1"),
-        .init(name: "engagement_decayed", group: .engagement, meaning: "active engagements (page views, tracks, opens, clicks, CRM activities), decayed", source: "engagement events → LeadActivity", unit: "decayed count"),
-        .init(name: "page_views_decayed", group: .engagement, meaning: "page views, decayed", source: "engagement page_view → LeadActivity", unit: "decayed count"),
-        .init(name: "tracks_decayed", group: .engagement, meaning: "tracked web events, decayed", source: "engagement track → LeadActivity", unit: "decayed count"),
-        .init(name: "email_engagement_decayed", group: .engagement, meaning: "email opens and clicks, decayed", source: "engagement open/click → LeadActivity", unit: "decayed count"),
-        .init(name: "crm_activities_decayed", group: .engagement, meaning: "CRM activities (call, meeting, note), decayed", source: "engagement call/meeting/note → LeadActivity", unit: "decayed count"),
-        .init(name: "days_since_engaged", group: .engagement, meaning: "days from the last active engagement to the decision's event time (capped at 365); missing if never", source: "LeadProfile.engagement.lastEngaged", unit: "days"),
-        .init(name: "intent_pricing", group: .intent, meaning: "pricing-page interactions, decayed", source: "engagement category pricing", unit: "decayed count"),
-        .init(name: "intent_demo", group: .intent, meaning: "demo/trial interactions, decayed", source: "engagement category demo", unit: "decayed count"),
-        .init(name: "intent_docs", group: .intent, meaning: "documentation interactions, decayed", source: "engagement category docs", unit: "decayed count"),
-        .init(name: "intent_case_study", group: .intent, meaning: "case-study interactions, decayed", source: "engagement category case_study", unit: "decayed count"),
-        .init(name: "intent_careers", group: .intent, meaning: "careers-page interactions (a job seeker, negative intent), decayed", source: "engagement category careers", unit: "decayed count"),
-        .init(name: "form_submissions", group: .intent, meaning: "form submissions (tracked events whose name contains 'form'), decayed", source: "engagement track", unit: "decayed count"),
-        .init(name: "email_replies", group: .intent, meaning: "email replies logged in the CRM, decayed", source: "engagement email_reply", unit: "decayed count"),
-        .init(name: "intent_contact", group: .intent, meaning: "contact-sales / chat interactions, decayed", source: "engagement category contact", unit: "decayed count"),
-        .init(name: "email_bounced", group: .fit, meaning: "an email to the lead bounced", source: "LeadProfile.emailHealth", unit: "0/1"),
-        .init(name: "email_unsubscribed", group: .fit, meaning: "the lead unsubscribed (globally or from a group)", source: "LeadProfile.emailHealth", unit: "0/1"),
-        .init(name: "email_spam_reported", group: .fit, meaning: "the lead reported an email as spam", source: "LeadProfile.emailHealth", unit: "0/1"),
-        .init(name: "account_engaged_contacts", group: .account, meaning: "other contacts of the account (incl. subsidiaries) engaged within the configured window", source: "Ledger.engagedContacts(of:in:)", unit: "contacts"),
-        .init(name: "buying_center_coverage", group: .account, meaning: "fraction of buying-center roles covered by the account's contacts", source: "Ledger.buyingCenterCoverage(of:)", unit: "fraction 0–1"),
-        .init(name: "open_opportunities", group: .account, meaning: "open opportunities on the account", source: "AccountProfile.opportunities", unit: "count"),
-        .init(name: "hierarchy_activity", group: .account, meaning: "log(1 + engagements of parent/subsidiary accounts)", source: "Ledger.rolledUpEngagement(of:) − own", unit: "log count"),
+        .init(name: "seniority_rank", group: .fit, meaning: "title seniority: 0 unknown, 1 individual contributor, 2 manager, 3 director, 4 VP, 5 C-level", source: "LeadProfile attribute seniority (JobTitleClassifier)", unit: "level 0–5", direction: .free),
+        .init(name: "role_decision_maker", group: .fit, meaning: "buying-center role is decision maker", source: "LeadProfile attribute buying_role", unit: "0/1", direction: .positive),
+        .init(name: "role_champion", group: .fit, meaning: "buying-center role is champion or influencer", source: "LeadProfile attribute buying_role", unit: "0/1", direction: .positive),
+        .init(name: "function_target", group: .fit, meaning: "job function is one of the configured target functions", source: "LeadProfile attribute function; scoring config target_functions", unit: "0/1", direction: .positive),
+        .init(name: "employees_log10", group: .fit, meaning: "company size log10(1 + employees), lead attribute else account; missing when unknown", source: "LeadProfile attribute employees / AccountProfile.employees", unit: "log10 employees", direction: .positive),
+        .init(name: "industry_target", group: .fit, meaning: "industry is one of the configured target industries", source: "LeadProfile attribute industry / AccountProfile.industry; config target_industries", unit: "0/1", direction: .positive),
+        .init(name: "country_target", group: .fit, meaning: "country is one of the configured target countries", source: "LeadProfile attribute country / AccountProfile.country; config target_countries", unit: "0/1", direction: .positive),
+        .init(name: "free_mail", group: .fit, meaning: "every known email address is at a free-mail provider", source: "LeadProfile identifiers (email) + DomainLists.freeMail", unit: "0/1", direction: .negative),
+        .init(name: "disposable_mail", group: .fit, meaning: "an email address is at a disposable-mail provider", source: "LeadProfile identifiers (email) + DomainLists.disposableMail", unit: "0/1", direction: .negative),
+        .init(name: "competitor", group: .fit, meaning: "email or account domain is a configured competitor domain", source: "identifiers, AccountProfile.domain; config competitor_domains", unit: "0/1", direction: .negative),
+        .init(name: "engagement_decayed", group: .engagement, meaning: "active engagements (page views, tracks, opens, clicks, CRM activities), decayed", source: "engagement events → LeadActivity", unit: "decayed count", direction: .positive),
+        .init(name: "page_views_decayed", group: .engagement, meaning: "page views, decayed", source: "engagement page_view → LeadActivity", unit: "decayed count", direction: .positive),
+        .init(name: "tracks_decayed", group: .engagement, meaning: "tracked web events, decayed", source: "engagement track → LeadActivity", unit: "decayed count", direction: .positive),
+        .init(name: "email_engagement_decayed", group: .engagement, meaning: "email opens and clicks, decayed", source: "engagement open/click → LeadActivity", unit: "decayed count", direction: .positive),
+        .init(name: "crm_activities_decayed", group: .engagement, meaning: "CRM activities (call, meeting, note), decayed", source: "engagement call/meeting/note → LeadActivity", unit: "decayed count", direction: .positive),
+        .init(name: "days_since_engaged", group: .engagement, meaning: "days from the last active engagement to the decision's event time (capped at 365); missing if never", source: "LeadProfile.engagement.lastEngaged", unit: "days", direction: .negative),
+        .init(name: "intent_pricing", group: .intent, meaning: "pricing-page interactions, decayed", source: "engagement category pricing", unit: "decayed count", direction: .positive),
+        .init(name: "intent_demo", group: .intent, meaning: "demo/trial interactions, decayed", source: "engagement category demo", unit: "decayed count", direction: .positive),
+        .init(name: "intent_docs", group: .intent, meaning: "documentation interactions, decayed", source: "engagement category docs", unit: "decayed count", direction: .positive),
+        .init(name: "intent_case_study", group: .intent, meaning: "case-study interactions, decayed", source: "engagement category case_study", unit: "decayed count", direction: .positive),
+        .init(name: "intent_careers", group: .intent, meaning: "careers-page interactions (a job seeker, negative intent), decayed", source: "engagement category careers", unit: "decayed count", direction: .negative),
+        .init(name: "form_submissions", group: .intent, meaning: "form submissions (tracked events whose name contains 'form'), decayed", source: "engagement track", unit: "decayed count", direction: .positive),
+        .init(name: "email_replies", group: .intent, meaning: "email replies logged in the CRM, decayed", source: "engagement email_reply", unit: "decayed count", direction: .positive),
+        .init(name: "intent_contact", group: .intent, meaning: "contact-sales / chat interactions, decayed", source: "engagement category contact", unit: "decayed count", direction: .positive),
+        .init(name: "email_bounced", group: .fit, meaning: "an email to the lead bounced", source: "LeadProfile.emailHealth", unit: "0/1", direction: .negative),
+        .init(name: "email_unsubscribed", group: .fit, meaning: "the lead unsubscribed (globally or from a group)", source: "LeadProfile.emailHealth", unit: "0/1", direction: .negative),
+        .init(name: "email_spam_reported", group: .fit, meaning: "the lead reported an email as spam", source: "LeadProfile.emailHealth", unit: "0/1", direction: .negative),
+        .init(name: "account_engaged_contacts", group: .account, meaning: "other contacts of the account (incl. subsidiaries) engaged within the configured window", source: "Ledger.engagedContacts(of:in:)", unit: "contacts", direction: .positive),
+        .init(name: "buying_center_coverage", group: .account, meaning: "fraction of buying-center roles covered by the account's contacts", source: "Ledger.buyingCenterCoverage(of:)", unit: "fraction 0–1", direction: .positive),
+        .init(name: "open_opportunities", group: .account, meaning: "open opportunities on the account", source: "AccountProfile.opportunities", unit: "count", direction: .positive),
+        .init(name: "hierarchy_activity", group: .account, meaning: "log(1 + engagements of parent/subsidiary accounts)", source: "Ledger.rolledUpEngagement(of:) − own", unit: "log count", direction: .positive),
+        .init(name: "positive_replies", group: .intent, meaning: "email replies whose CRM outcome reads positive (e.g. interested, meeting booked), decayed", source: "engagement email_reply + ReplyOutcome", unit: "decayed count", direction: .positive),
+        .init(name: "meetings", group: .intent, meaning: "meetings logged in the CRM, decayed", source: "engagement meeting", unit: "decayed count", direction: .positive),
+        .init(name: "negative_replies", group: .intent, meaning: "email replies whose CRM outcome reads negative (e.g. not interested, unsubscribe), decayed", source: "engagement email_reply + ReplyOutcome", unit: "decayed count", direction: .negative),
     ]
 
     /// Built-in feature indices.
@@ -73,7 +78,8 @@ public enum FeatureCatalogue {
         public static let pricing = 16, demo = 17, docs = 18, caseStudy = 19, careers = 20, forms = 21, replies = 22
         public static let contact = 23, bounced = 24, unsubscribed = 25, spamReported = 26
         public static let engagedContacts = 27, coverage = 28, openOpportunities = 29, hierarchy = 30
-        public static let builtInCount = 31
+        public static let positiveReplies = 31, meetings = 32, negativeReplies = 33
+        public static let builtInCount = 34
     }
 
     /// The full catalogue for a scoring configuration (built-ins + one-hots).
@@ -83,7 +89,7 @@ public enum FeatureCatalogue {
             for v in c.values {
                 out.append(.init(name: "\(c.attribute.rawValue)=\(v)", group: .fit,
                                  meaning: "lead attribute \(c.attribute.rawValue) is (or, with a separator, has a part equal to) '\(v)'",
-                                 source: "LeadProfile attribute \(c.attribute.rawValue)", unit: "0/1"))
+                                 source: "LeadProfile attribute \(c.attribute.rawValue)", unit: "0/1", direction: .free))
             }
         }
         return out
@@ -91,9 +97,9 @@ public enum FeatureCatalogue {
 
     /// Markdown table of `definitions`, as in docs/decisions.md.
     public static func markdownTable(_ definitions: [FeatureDefinition]) -> String {
-        var s = "| # | name | group | meaning | source | unit |\n|---|---|---|---|---|---|\n"
+        var s = "| # | name | group | direction | meaning | source | unit |\n|---|---|---|---|---|---|---|\n"
         for (i, d) in definitions.enumerated() {
-            s += "| \(i) | `\(d.name)` | \(d.group.rawValue) | \(d.meaning) | \(d.source) | \(d.unit) |\n"
+            s += "| \(i) | `\(d.name)` | \(d.group.rawValue) | \(d.direction.rawValue) | \(d.meaning) | \(d.source) | \(d.unit) |\n"
         }
         return s
     }
@@ -122,10 +128,11 @@ public struct LeadActivity: Sendable, Equatable {
     public var time: Int64 = .min
     public var engagement = 0.0, pageViews = 0.0, tracks = 0.0, email = 0.0, crm = 0.0
     public var pricing = 0.0, demo = 0.0, docs = 0.0, caseStudy = 0.0, careers = 0.0, forms = 0.0, replies = 0.0, contact = 0.0
+    public var positiveReplies = 0.0, meetings = 0.0, negativeReplies = 0.0
 
     public init() {}
 
-    static let fieldCount = 13
+    static let fieldCount = 16
 
     func value(_ i: Int) -> Double {
         switch i {
@@ -141,7 +148,10 @@ public struct LeadActivity: Sendable, Equatable {
         case 9: careers
         case 10: forms
         case 11: replies
-        default: contact
+        case 12: contact
+        case 13: positiveReplies
+        case 14: meetings
+        default: negativeReplies
         }
     }
 
@@ -159,7 +169,10 @@ public struct LeadActivity: Sendable, Equatable {
         case 9: careers = v
         case 10: forms = v
         case 11: replies = v
-        default: contact = v
+        case 12: contact = v
+        case 13: positiveReplies = v
+        case 14: meetings = v
+        default: negativeReplies = v
         }
     }
 
@@ -197,8 +210,17 @@ public struct LeadActivity: Sendable, Equatable {
             tracks += w
             if let name = e.content, name.lowercased().contains("form") { forms += w }
         case .open, .click: email += w
-        case .emailReply: replies += w
-        case .call, .meeting, .note: crm += w
+        case .emailReply:
+            replies += w
+            switch ReplyOutcome(detail: e.detail) {
+            case .positive: positiveReplies += w
+            case .negative: negativeReplies += w
+            case .neutral: break
+            }
+        case .meeting:
+            crm += w
+            meetings += w
+        case .call, .note: crm += w
         default: break
         }
         switch e.category {

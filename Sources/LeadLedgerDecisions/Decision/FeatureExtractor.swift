@@ -263,6 +263,9 @@ public struct FeatureExtractor: Sendable {
         x[I.forms] = a.forms
         x[I.replies] = a.replies
         x[I.contact] = a.contact
+        x[I.positiveReplies] = a.positiveReplies
+        x[I.meetings] = a.meetings
+        x[I.negativeReplies] = a.negativeReplies
         // Email health.
         let h = lead.health
         x[I.bounced] = h.contains(.bounced) ? 1 : 0

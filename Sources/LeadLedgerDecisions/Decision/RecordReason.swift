@@ -18,12 +18,16 @@ package struct RecordReason: Sendable, Equatable {
     package var contribution: Double
     /// The human-readable sentence.
     package var text: String
+    /// `gate` for the gate rule that set the tier (always the first reason when
+    /// present); nil for a feature's contribution.
+    package var kind: String?
 
-    package init(feature: String, value: Value?, contribution: Double, text: String) {
+    package init(feature: String, value: Value?, contribution: Double, text: String, kind: String? = nil) {
         self.feature = feature
         self.value = value
         self.contribution = contribution
         self.text = text
+        self.kind = kind
     }
 
     /// Decodes one reason object.
@@ -39,7 +43,8 @@ package struct RecordReason: Sendable, Equatable {
         case let v?: throw f.violation("value", "must be a number, a string, a boolean or null, got \(v.typeName)")
         }
         self.init(feature: try f.requiredString("feature"), value: value,
-                  contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"))
+                  contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
+                  kind: try f.string("kind"))
     }
 
     /// The `reasons` member of a record or further decision.

@@ -284,8 +284,8 @@ public enum OutcomeTraining {
     /// The propensity regression's training options (of `train`, the X Education bench and
     /// the stacking folds): L2 with inverse strength `c`, no coefficient for a feature that
     /// varies in fewer than 10 training rows, live inputs clipped to the training range.
-    public static func regressionOptions(c: Double) -> LogisticRegressionOptions {
-        .init(c: c, minimumSupport: 10, clipToTrainingRange: true)
+    public static func regressionOptions(c: Double, signs: [FeatureDirection]? = nil) -> LogisticRegressionOptions {
+        .init(c: c, minimumSupport: 10, clipToTrainingRange: true, signs: signs)
     }
 
     /// A fitted regression and its held-out figures.
@@ -297,9 +297,10 @@ public enum OutcomeTraining {
     /// Fits an L2 logistic regression (inverse strength `c`) on the training rows
     /// and evaluates it on the held-out rows. As in the X Education bench, features
     /// that vary in fewer than 10 training rows get no coefficient and live inputs
-    /// are clipped to the training range.
-    public static func fit(_ set: TrainingSet, c: Double = 1.0) throws -> Fit {
-        let model = try LogisticRegression.train(set.train, holdout: set.holdout, options: regressionOptions(c: c), range: set.range)
+    /// are clipped to the training range. With `signs` (the catalogue's declared
+    /// directions, schema order) the fit is bounded: see ``LogisticRegressionOptions/signs``.
+    public static func fit(_ set: TrainingSet, c: Double = 1.0, signs: [FeatureDirection]? = nil) throws -> Fit {
+        let model = try LogisticRegression.train(set.train, holdout: set.holdout, options: regressionOptions(c: c, signs: signs), range: set.range)
         return Fit(model: model, figures: try HoldoutFigures(probabilities: model.probabilities(set.holdout), labels: set.holdout.labels))
     }
 
@@ -307,11 +308,11 @@ public enum OutcomeTraining {
     /// names it in errors) with `fit`'s regression (``StackedEnsemble``).
     /// - Throws: the points model's loading errors (`invalidConfig` with file and line).
     public static func ensemble(_ set: TrainingSet, fit: Fit, rulesYAML: Data, rulesSource: String,
-                                scoring: ScoringConfiguration) throws -> StackedEnsemble.Report {
+                                scoring: ScoringConfiguration, signs: [FeatureDirection]? = nil) throws -> StackedEnsemble.Report {
         let rules = try RuleModel.load(yaml: rulesYAML, source: rulesSource, schema: set.train.schema)
         let c = fit.model.training.c
         return try StackedEnsemble.fit(rules: rules, rulesYAML: String(decoding: rulesYAML, as: UTF8.self), propensity: fit.model,
-                                       refit: { try LogisticRegression.train($0, options: regressionOptions(c: c), range: set.range + " (stacking fold)") },
+                                       refit: { try LogisticRegression.train($0, options: regressionOptions(c: c, signs: signs), range: set.range + " (stacking fold)") },
                                        seed: set.seed, train: set.train, holdout: set.holdout, topK: scoring.topK,
                                        treeExplanation: scoring.treeExplanation, range: set.range + " (stacking)")
     }
