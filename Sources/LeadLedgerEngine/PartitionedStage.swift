@@ -248,6 +248,8 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
                 }
             } catch let error as EngineError {
                 await self.fail(error)
+            } catch is CancellationError {
+                // The partition was lost (during a restart's wait): the next owner repeats.
             } catch {
                 await self.fail(EngineError(.logRead, context: partition.description, "\(error)"))
             }
