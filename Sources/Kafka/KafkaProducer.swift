@@ -464,7 +464,9 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
         }
         var failure: KafkaError? = nil
         if !ok {
-            let text = rd_kafka_message_errstr(message).map { String(cString: $0) }
+            // The producer's own error text: `rd_kafka_message_errstr` returns a produced
+            // message's payload (read as a C string) and must not be used with a producer.
+            let text = rd_kafka_message_produce_errstr(message).map { String(cString: $0) }
             let error = KafkaError(msg.err, message: text, operation: "delivery", topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition)
             failure = error
             state.withLock { $0.lastError = error }

@@ -24,6 +24,8 @@ public final class InFlightTracker: Sendable {
         var inFlight = 0
         var failure: KafkaError?
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Waiting for every output to be reported, failed ones included (`settle`).
+        var settleWaiters: [CheckedContinuation<Void, Never>] = []
 
         mutating func compact() {
             while head < entries.count && entries[head].remaining == 0 { head += 1 }
@@ -80,17 +82,20 @@ public final class InFlightTracker: Sendable {
 
     /// `outputs` outputs of the input at `offset`, counted by `begin`, were never
     /// enqueued (the producer refused them): they are no longer waited for, and
-    /// since they are lost, nothing at or after that input may be committed.
+    /// since they are lost, nothing at or after that input may be committed (the
+    /// input stays unacknowledged).
     public func abandon(offset: Int64, outputs: Int, because error: KafkaError) {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
             if let index = state.entries[state.head...].firstIndex(where: { $0.offset == offset }) {
-                let withdrawn = min(outputs, state.entries[index].remaining)
-                state.entries[index].remaining -= withdrawn
-                state.inFlight -= withdrawn
+                state.inFlight -= min(outputs, state.entries[index].remaining)
             }
             if state.failure == nil { state.failure = error }
-            let waiters = state.waiters
+            var waiters = state.waiters
             state.waiters = []
+            if state.inFlight == 0 {
+                waiters += state.settleWaiters
+                state.settleWaiters = []
+            }
             return waiters
         }
         for waiter in waiters { waiter.resume() }
@@ -107,9 +112,32 @@ public final class InFlightTracker: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// An output of the input at `offset` failed for good: like `fail(_:)`, and it
+    /// is no longer in flight (so `settle()` can return), but its input stays
+    /// unacknowledged, so the committable offset never passes it.
+    public func fail(offset: Int64, _ error: KafkaError) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            if state.failure == nil { state.failure = error }
+            if state.entries[state.head...].contains(where: { $0.offset == offset }) { state.inFlight -= 1 }
+            var waiters = state.waiters
+            state.waiters = []
+            if state.inFlight == 0 {
+                waiters += state.settleWaiters
+                state.settleWaiters = []
+            }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
     private func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        guard state.inFlight == 0 || state.failure != nil, !state.waiters.isEmpty else { return [] }
-        let waiters = state.waiters
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        if state.inFlight == 0, !state.settleWaiters.isEmpty {
+            waiters = state.settleWaiters
+            state.settleWaiters = []
+        }
+        guard state.inFlight == 0 || state.failure != nil, !state.waiters.isEmpty else { return waiters }
+        waiters += state.waiters
         state.waiters = []
         return waiters
     }
@@ -128,8 +156,22 @@ public final class InFlightTracker: Sendable {
         { [self] result in
             switch result {
             case .success: acknowledge(offset: offset)
-            case .failure(let error): fail(error)
+            case .failure(let error): fail(offset: offset, error)
             }
+        }
+    }
+
+    /// Waits until every enqueued output has been reported, acknowledged or failed
+    /// (after a failure, before the partition's outputs are produced again: an
+    /// older output still in flight must not land after its repeat's successors).
+    public func settle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.inFlight == 0 { return true }
+                state.settleWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
         }
     }
 

@@ -146,6 +146,8 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
+            // Fail fast: after a failed delivery, nothing more of this partition is produced.
+            if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
             let record = LogRecord(message)
             let outputs = processor.apply(record)
             nextOffset = message.offset + 1
@@ -175,9 +177,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             recordsSinceSnapshot += 1
         }
         if !messages.isEmpty { statistics.lastAppliedAt = .now }
-        if let failure = tracker.failure {
-            throw EngineError(.deliveryFailed, context: topicPartition.description, "an output was not acknowledged: \(failure)")
-        }
+        if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
         snapshotIfDue()
     }
 

@@ -149,7 +149,8 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
 actor StageCoordinator<Factory: PartitionProcessorFactory> {
     struct Entry {
         var worker: PartitionWorker<Factory>
-        var task: Task<Void, Never>
+        /// The partition's loop; returns the worker it ended with (a restart replaces it).
+        var task: Task<PartitionWorker<Factory>, Never>
         var committed: Int64?
     }
 
@@ -212,37 +213,77 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         let jobSize = maxRecordsPerJob
         // Detached: the partition's loop must not run on (and serialize through) the coordinator.
         let task = Task.detached {
+            var worker = worker
             do {
                 let committed = try await consumer.committed([partition])[partition] ?? nil
                 try await worker.restore(committed: committed, reader: reader)
                 await self.restored(partition, committed: committed)
                 let stats = await worker.statistics
                 logger.info("\(partition): assigned; restored from snapshot \(stats.restoredFrom.map(String.init) ?? "none"), replayed \(stats.replayed), emitting from \(committed ?? 0)")
+                // After a restart: messages the stream had already taken, at or after
+                // this offset, are stale until the re-read from the committed offset
+                // (an offset below it) arrives.
+                var staleFrom: Int64?
+                var restarts = 0
                 for try await event in stream {
-                    if case .messages(let messages) = event {
-                        if messages.count <= jobSize {
-                            try await worker.process(messages)
-                        } else {
-                            var start = 0
-                            while start < messages.count {
-                                let end = min(start + jobSize, messages.count)
-                                try await worker.process(Array(messages[start..<end]))
-                                start = end
-                            }
+                    guard case .messages(var messages) = event else { continue }
+                    if let stale = staleFrom {
+                        guard let first = messages.firstIndex(where: { $0.offset < stale }) else { continue }
+                        messages = Array(messages[first...])
+                        staleFrom = nil
+                    }
+                    do {
+                        var start = 0
+                        while start < messages.count {
+                            let end = min(start + jobSize, messages.count)
+                            try await worker.process(start == 0 && end == messages.count ? messages : Array(messages[start..<end]))
+                            start = end
                         }
+                    } catch let failure as DeliveryFailure {
+                        if await self.isClosing { throw EngineError(.deliveryFailed, context: partition.description, "\(failure)") }
+                        restarts += 1
+                        staleFrom = await worker.nextOffset
+                        worker = try await self.restart(partition, after: failure, worker: worker, attempt: restarts)
                     }
                 }
             } catch let error as EngineError {
                 await self.fail(error)
+            } catch is CancellationError {
+                // The partition was lost (during a restart's wait): the next owner repeats.
             } catch {
                 await self.fail(EngineError(.logRead, context: partition.description, "\(error)"))
             }
+            return worker
         }
         entries[partition] = Entry(worker: worker, task: task, committed: nil)
     }
 
     private func restored(_ partition: KafkaTopicPartition, committed: Int64?) {
         entries[partition]?.committed = committed
+    }
+
+    /// Restarts a partition after a failed delivery, instead of failing the stage:
+    /// waits until every output of the failed worker has been reported (an older
+    /// output must not land after its repeat's successors), then a fresh worker
+    /// restores the state at the group's committed offset (which never passed the
+    /// failed input) and the consumer is moved back there; the outputs from there
+    /// on are produced again (byte-identical repeats). Waits a little longer before
+    /// each further restart.
+    /// - Returns: the new worker.
+    private func restart(_ partition: KafkaTopicPartition, after failure: DeliveryFailure, worker: PartitionWorker<Factory>, attempt: Int) async throws -> PartitionWorker<Factory> {
+        guard let consumer else { throw EngineError(.deliveryFailed, context: partition.description, "\(failure)") }
+        logger.error("\(partition): DELIVERY FAILED (\(failure.error)); restarting the partition from its committed offset (restart \(attempt))")
+        await worker.tracker.settle()
+        retired.add(await worker.statistics)
+        try await Task.sleep(for: .seconds(min(30, attempt)))
+        let committed = try await consumer.committed([partition])[partition] ?? nil
+        let fresh = PartitionWorker(topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
+        try await fresh.restore(committed: committed, reader: reader)
+        entries[partition]?.worker = fresh
+        entries[partition]?.committed = committed
+        try await consumer.seek(KafkaTopicPartitionOffset(partition, offset: committed.map { .offset($0) } ?? .beginning))
+        logger.warning("\(partition): restarted at \(committed.map(String.init) ?? "the beginning")")
+        return fresh
     }
 
     /// Commits what every worker may commit (asynchronously). A partition whose
@@ -298,8 +339,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     /// Revoke: stop, drain in-flight outputs, snapshot, commit, release.
     private func handOver(_ partition: KafkaTopicPartition) async {
         guard let entry = entries.removeValue(forKey: partition), let consumer else { return }
-        await entry.task.value  // the stream has ended: the worker takes no more records
-        let worker = entry.worker
+        let worker = await entry.task.value  // the stream has ended: the worker takes no more records
         let tracker = await worker.tracker
         do {
             try await tracker.drain()
@@ -335,9 +375,9 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     func finish() async {
         for partition in entries.keys.sorted() {
             if let entry = entries.removeValue(forKey: partition) {
-                await entry.task.value
-                try? await entry.worker.tracker.drain()
-                await retire(entry.worker)
+                let worker = await entry.task.value
+                try? await worker.tracker.drain()
+                await retire(worker)
             }
         }
     }

@@ -61,5 +61,27 @@ struct InFlightTrackerTests {
         #expect(tracker.inFlight == 0)
         #expect(tracker.committableOffset == 5)
         await #expect(throws: KafkaError.self) { try await tracker.drain() }
+        await tracker.settle()
+        tracker.begin(offset: 6, outputs: 1)
+        tracker.acknowledge(offset: 6)
+        #expect(tracker.committableOffset == 5, "an abandoned output's input is never passed")
+    }
+
+    /// A failed delivery leaves its input unacknowledged for good, but it is no
+    /// longer in flight: `settle()` returns once the other outputs are reported.
+    @Test(.timeLimit(.minutes(1)))
+    func failedDeliveryIsSettledButNeverCommitted() async throws {
+        let tracker = InFlightTracker(startOffset: 0)
+        tracker.begin(offset: 0, outputs: 1)
+        tracker.begin(offset: 1, outputs: 2)
+        let failed = tracker.callback(for: 1)
+        failed(.failure(KafkaError(code: .localMessageTimedOut, message: "timed out", operation: "produce")))
+        #expect(tracker.failure != nil)
+        #expect(tracker.inFlight == 2)
+        tracker.acknowledge(offset: 0)
+        tracker.acknowledge(offset: 1)
+        await tracker.settle()
+        #expect(tracker.inFlight == 0)
+        #expect(tracker.committableOffset == 1)
     }
 }
