@@ -230,8 +230,13 @@ public struct Ensemble: Sendable {
         let r = ArtifactReader(source: source)
         guard try r.string(json, "format") == format else { throw r.fail("format", "not a \(format) artifact") }
         guard try r.int(json, "format_version") == 1 else { throw r.fail("format_version", "unsupported format version") }
-        guard try r.strings(json, "features") == schema.names else {
-            throw DecisionsError(.schemaMismatch, "artifact features differ from the schema", file: source, field: "features")
+        // An artifact written before the catalogue grew names fewer features; its
+        // components are attached over the whole catalogue (see
+        // `LogisticRegression.embedded(in:)`), so only a feature the catalogue
+        // lacks is a mismatch.
+        let missing = try r.strings(json, "features").filter { schema.index(of: $0) == nil }
+        guard missing.isEmpty else {
+            throw DecisionsError(.schemaMismatch, "artifact features \(missing) are not in the feature catalogue", file: source, field: "features")
         }
         let methodText = try r.string(json, "tree_explanation")
         guard let method = TreeExplanationMethod(rawValue: methodText) else {

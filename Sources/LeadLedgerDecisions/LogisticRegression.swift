@@ -171,6 +171,29 @@ public struct LogisticRegression: Sendable {
         self.inverseScales = scales.map { 1 / $0 }
     }
 
+    /// This model over a feature catalogue that holds every feature it was
+    /// trained on, and maybe more: the extra features get coefficient 0 (mean 0,
+    /// scale 1, no clipping), so every margin and contribution is unchanged.
+    /// A release that adds features to the catalogue thereby keeps loading the
+    /// regressions trained before it, under the same model version (the files
+    /// are unchanged). Nil when the catalogue lacks a feature of the model.
+    package func embedded(in catalogue: FeatureSchema) -> LogisticRegression? {
+        if catalogue == schema { return self }
+        var positions: [Int?] = Array(repeating: nil, count: catalogue.count)
+        for (i, name) in schema.names.enumerated() {
+            guard let target = catalogue.index(of: name) else { return nil }
+            positions[target] = i
+        }
+        func spread(_ values: [Double], _ absent: Double) -> [Double] {
+            positions.map { $0.map { values[$0] } ?? absent }
+        }
+        return LogisticRegression(
+            schema: catalogue, means: spread(means, 0), scales: spread(scales, 1),
+            ranges: ranges.map { (minimums: spread($0.minimums, -.infinity), maximums: spread($0.maximums, .infinity)) },
+            coefficients: spread(coefficients, 0), intercept: intercept,
+            training: training, holdout: holdout, calibration: calibration)
+    }
+
     /// Trains on `data`; evaluates on `holdout` when given. `range` describes the
     /// training data (it is stored, not interpreted).
     public static func train(_ data: Dataset, holdout: Dataset? = nil, options: LogisticRegressionOptions = .init(),

@@ -80,6 +80,30 @@ struct LogisticRegressionTests {
         }
     }
 
+    @Test("a model trained on a smaller catalogue scores the same inside a wider one; a feature the catalogue lacks is refused")
+    func embeddedInAWiderCatalogue() throws {
+        let (train, holdout, _) = try referenceData()
+        let model = try LogisticRegression.train(train, options: .init(c: 1), range: "r")
+        let names = train.schema.names
+        // New features interleaved with the trained ones, as a later release's catalogue adds them.
+        let wider = try FeatureSchema(["new_first"] + names.enumerated().flatMap { $0.offset == 1 ? ["new_middle", $0.element] : [$0.element] } + ["new_last"])
+        let embedded = try #require(model.embedded(in: wider))
+        #expect(embedded.schema == wider)
+        let d = names.count
+        for i in 0..<holdout.count {
+            let row = Array(holdout.rows[(i * d)..<(i * d + d)])
+            var wide = [Double](repeating: 0, count: wider.count)
+            for (j, name) in names.enumerated() { wide[wider.index(of: name)!] = row[j] }
+            // Whatever the new features hold, they move nothing.
+            wide[wider.index(of: "new_first")!] = Double(i)
+            wide[wider.index(of: "new_middle")!] = .nan
+            wide[wider.index(of: "new_last")!] = -1e6
+            let expected = row.withUnsafeBufferPointer { model.margin($0) }
+            #expect(wide.withUnsafeBufferPointer { embedded.margin($0) } == expected)
+        }
+        #expect(model.embedded(in: try FeatureSchema(Array(names.dropFirst()))) == nil)
+    }
+
     @Test("bad input is rejected")
     func badInput() throws {
         let schema = try FeatureSchema(["a"])

@@ -261,9 +261,12 @@ struct CLIConventionsTests {
         let setup = try await runCLI(["generate", "--config", config, "--events", "0"], directory: directory, name: "setup")
         #expect(setup.status == 0, "\(setup.stderr)")
         // JSON escapes: the records are valid JSON whose strings hold ESC and BEL.
-        let routing = #"{"lead_id":"ld_escape","account_id":"acct\u001b[2J\u0007","event_time":"2026-01-01T00:00:00.000Z","tier":"hot","queue":"q\u001b]0;pwned\u0007","score":1}"#
+        // Records of the contracts' shape (watch and explain read them through their
+        // typed decoders), with hostile strings where the contract allows any text.
+        let lineage = #""lineage":{"log":{"partition":0,"offset":0},"source":{"topic":"crm.events","partition":0,"offset":0}}"#
+        let routing = #"{"account_id":"acct\u001b[2J\u0007","change":"new","decision_id":"dc_0123456789abcdef","event_time":"2026-01-01T00:00:00.000Z","lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"q\u001b]0;pwned\u0007","reasons":[],"ruleset_version":"r","schema_version":1,"score":1,"tier":"nurture"}"#
         try await produce("routing-\(suffix)", [(key: "ld_escape", value: routing)], brokers: brokers, partition: 0)
-        let audit = #"{"lead_id":"ld_escape","event_time":"2026-01-01T00:00:00.000Z","event_kind":"web\u001b[2J","decision_id":"dc_x","tier":"hot"}"#
+        let audit = #"{"account_id":null,"contributions":{},"decision_id":"dc_fedcba9876543210","event_kind":"web\u001b[2J","event_time":"2026-01-01T00:00:00.000Z","features":{},"further_decisions":[],"lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"nurture","reasons":[],"route_changed":false,"ruleset_version":"r","schema_version":2,"score":1,"state_hash":"0","tier":"nurture"}"#
         try await produce("audit-\(suffix)", [(key: "ld_escape", value: audit)], brokers: brokers, partition: 0)
 
         let watch = try await runCLI(["watch", "--config", config, "--routing-only", "--max-messages", "1", "--idle", "5"], directory: directory, name: "watch")

@@ -168,16 +168,23 @@ struct ScaleOutCrashTests {
             let id = line.range(of: " [dc_", options: .backwards).map { "dc_" + line[$0.upperBound...].prefix { $0 != " " } } ?? "?"
             if line.hasPrefix("ROUTE ") {
                 #expect(routingIDs.contains(id) && line.contains(" -> ") && line.contains(" because "), "\(line)")
-                // Each reason says the value it had: "feature=value (±c)" or, for a one-hot, "title!=Unemployed (±c)".
-                // A closed route (an erased or merged lead) has no model reasons and prints "because -".
+                // Each reason names something the lead has or did, with its value: "feature=value (±c)";
+                // a gate rule that set the tier comes first and reads "rule (gate)". A closed route (an
+                // erased or merged lead) has no model reasons, and neither has a lead with nothing to its
+                // name yet (no fit, no behaviour): both print "because -", and the latter is never
+                // routed to sales.
                 if let because = line.range(of: " because "), let tail = line.range(of: " [dc_", options: .backwards) {
                     let text = line[because.upperBound..<tail.lowerBound]
                     if text == "-" {
-                        #expect(line.contains(" queue=closed "), "an open route without reasons: \(line)")
+                        #expect(line.contains(" queue=closed ") || line.contains(" -> nurture "), "a routed lead without reasons: \(line)")
                         continue
                     }
-                    for reason in text.components(separatedBy: "; ") {
-                        #expect(reason.split(separator: " ").first?.contains("=") == true && reason.hasSuffix(")"), "\(reason) in \(line)")
+                    for (index, reason) in text.components(separatedBy: "; ").enumerated() {
+                        if reason.hasSuffix(" (gate)") {
+                            #expect(index == 0 && !reason.contains("="), "a gate rule comes first: \(reason) in \(line)")
+                        } else {
+                            #expect(reason.split(separator: " ").first?.contains("=") == true && reason.hasSuffix(")"), "\(reason) in \(line)")
+                        }
                     }
                 }
             } else {

@@ -84,9 +84,11 @@ public struct DecisionConfiguration: Sendable {
             let m = try RuleModel.load(yaml: data, source: source, schema: schema)
             return (.rules(m), m.version.sha256)
         case .logisticRegression:
-            let (m, v) = try LogisticRegression.load(artifact: data, source: source)
-            guard m.schema == schema else {
-                throw DecisionsError(.schemaMismatch, "model features \(m.schema.names) differ from the feature catalogue of the scoring configuration \(schema.names)",
+            let (trained, v) = try LogisticRegression.load(artifact: data, source: source)
+            // A regression trained on an earlier, smaller catalogue still loads.
+            guard let m = trained.embedded(in: schema) else {
+                let missing = trained.schema.names.filter { schema.index(of: $0) == nil }
+                throw DecisionsError(.schemaMismatch, "model features \(missing) are not in the feature catalogue of the scoring configuration",
                                      file: source, field: "features")
             }
             return (.logistic(m), v.sha256)
