@@ -8,7 +8,7 @@ struct CommitFailureTests {
     /// An asynchronous commit the broker rejects (an unknown topic) is reported by
     /// `takeCommitFailures()` once, so whoever commits can send it again; a later
     /// commit that succeeds reports nothing.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func rejectedAsyncCommitIsReported() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("commitfail")
@@ -17,7 +17,9 @@ struct CommitFailureTests {
         let missing = KafkaTopicPartition(topic: uniqueName("no-such-topic"), partition: 0)
         try consumer.commitAsync([KafkaTopicPartitionOffset(missing, offset: .offset(5))])
         var failures: [KafkaTopicPartition: KafkaError] = [:]
-        let deadline = ContinuousClock.now + .seconds(30)
+        // A hang guard, not a timing check: on a loaded machine the broker's answer
+        // (after librdkafka's own retries) has taken longer than 30 s.
+        let deadline = ContinuousClock.now + .seconds(150)
         while failures[missing] == nil, ContinuousClock.now < deadline {
             failures.merge(consumer.takeCommitFailures()) { $1 }
             try await Task.sleep(for: .milliseconds(100))

@@ -501,13 +501,19 @@ struct DeciderTests {
         }
         let unknown = DecisionFixtures.scoringYAML + "\nbogus: 1\n"
         #expect(throws: DecisionsError.self) { _ = try ScoringConfiguration.load(yaml: Data(unknown.utf8), source: "s.yaml") }
-        // The model must match the catalogue.
+        // Every model feature must be in the catalogue; a model trained on an earlier,
+        // smaller catalogue loads (the features it lacks get coefficient 0).
         let sc = try ScoringConfiguration.load(yaml: Data(DecisionFixtures.scoringYAML.utf8), source: "s")
-        let wrong = DecisionFixtures.modelArtifact(schema: try FeatureSchema(Array(try sc.featureSchema().names.dropLast())))
+        let catalogue = try sc.featureSchema().names
+        let wrong = DecisionFixtures.modelArtifact(schema: try FeatureSchema(catalogue + ["not_in_the_catalogue"]))
         #expect(throws: DecisionsError.self) {
             _ = try DecisionConfiguration(scoringYAML: Data(DecisionFixtures.scoringYAML.utf8), scoringSource: "s", modelArtifact: wrong,
                                           modelSource: "m", routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "r")
         }
+        let older = DecisionFixtures.modelArtifact(schema: try FeatureSchema(Array(catalogue.dropLast())))
+        let loaded = try DecisionConfiguration(scoringYAML: Data(DecisionFixtures.scoringYAML.utf8), scoringSource: "s", modelArtifact: older,
+                                               modelSource: "m", routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "r")
+        #expect(loaded.ensemble.schema.names == catalogue)
         // Versions are content hashes.
         let c1 = try DecisionFixtures.configuration(), c2 = try DecisionFixtures.configuration(routing: DecisionFixtures.routingYAML + "\n")
         #expect(c1.modelVersion == c2.modelVersion && c1.rulesetVersion != c2.rulesetVersion && c1.rulesetVersion.count == 16)
