@@ -49,7 +49,9 @@ struct ConfigurationAndGeneratorTests {
         configuration.scoringFile = defaultScoringFile
         configuration.routingFile = defaultRoutingFile
         let decisions = try configuration.decisionConfiguration()
-        #expect(decisions.scoring.modelKind == "logistic_regression")
+        // The B2B default: a points model in a one-component ensemble.
+        #expect(decisions.scoring.modelKind == "ensemble")
+        #expect(decisions.ensemble.components.map(\.name) == ["points"])
         #expect(decisions.modelVersion.count == 16 && decisions.rulesetVersion.count == 16)
         #expect(decisions.routing.territories.count >= 2)
 
