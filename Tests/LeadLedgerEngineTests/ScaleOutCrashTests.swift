@@ -168,16 +168,19 @@ struct ScaleOutCrashTests {
             let id = line.range(of: " [dc_", options: .backwards).map { "dc_" + line[$0.upperBound...].prefix { $0 != " " } } ?? "?"
             if line.hasPrefix("ROUTE ") {
                 #expect(routingIDs.contains(id) && line.contains(" -> ") && line.contains(" because "), "\(line)")
-                // Each reason says the value it had: "feature=value (±c)" or, for a one-hot, "title!=Unemployed (±c)".
-                // A closed route (an erased or merged lead) has no model reasons and prints "because -".
+                // Each reason names what the lead has, with its value: "feature=value (±c)"; the gate rule that
+                // set the tier comes first as "rule (gate)". A closed route (an erased or merged lead) and a lead
+                // with nothing known yet have no reasons and print "because -".
                 if let because = line.range(of: " because "), let tail = line.range(of: " [dc_", options: .backwards) {
                     let text = line[because.upperBound..<tail.lowerBound]
-                    if text == "-" {
-                        #expect(line.contains(" queue=closed "), "an open route without reasons: \(line)")
-                        continue
-                    }
-                    for reason in text.components(separatedBy: "; ") {
+                    if text == "-" { continue }
+                    for (i, reason) in text.components(separatedBy: "; ").enumerated() {
+                        if reason.hasSuffix(" (gate)") {
+                            #expect(i == 0 && !line.contains(" -> sales_"), "a gate rule is the first reason of a gated route: \(line)")
+                            continue
+                        }
                         #expect(reason.split(separator: " ").first?.contains("=") == true && reason.hasSuffix(")"), "\(reason) in \(line)")
+                        #expect(!reason.contains("=0 ("), "a reason with value 0: \(reason) in \(line)")
                     }
                 }
             } else {
