@@ -423,7 +423,7 @@ struct DeciderTests {
                 // A reason names a feature the lead has: never an absent one (value 0 or missing).
                 #expect((features[f] as? Double).map { $0 != 0 } == true, "reason \(f) = \(features[f] ?? "null")")
             }
-            if a["disqualifier"] is String {
+            if a["disqualifier"] is String, a["tier"] as? String == "disqualified" {
                 #expect(reasons.first?["kind"] as? String == "gate", "a disqualified lead's first reason is the gate rule: \(reasons)")
             }
             // Only the nonzero contributions are written.

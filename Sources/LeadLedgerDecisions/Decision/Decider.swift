@@ -673,7 +673,7 @@ struct Context: ~Copyable {
         w.next(core.modelRun); w.optString(d.ownerID)
         w.next(#","probability":"#); w.double(ev.probability)
         w.next(#","queue":"#); w.string(d.queue)
-        writeReasons(ev, gate: gate)
+        writeReasons(ev, gate: d.overridden ? nil : gate)  // an override, not the gate, set an overridden route
         w.next(core.rulesetRun1); w.int(Int64(ev.score))
         w.next(#","tier":"#); w.tier(d.tier)
         w.endObject()
@@ -752,7 +752,7 @@ struct Context: ~Copyable {
         writePrevious(f.previous)
         w.next(#","probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
         w.next(#","queue":"#); w.string(d.queue)
-        writeReasons(ev, gate: f.gate)
+        writeReasons(ev, gate: d.overridden ? nil : f.gate)
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.
