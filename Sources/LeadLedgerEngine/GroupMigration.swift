@@ -70,10 +70,14 @@ package enum GroupMigration {
                     throw error
                 }
                 adopted[rename.new] = offsets.count
-                logger.notice("consumer group \(rename.new) starts from the committed offsets of \(rename.old) (\(offsets.count) partitions); the old group is left as it was")
+                logger.notice(
+                    "consumer group \(rename.new) starts from the committed offsets of \(rename.old) (\(offsets.count) partitions); the old group is left as it was"
+                )
             }
         } catch {
-            throw EngineError(.commitFailed, context: renames.map(\.new).joined(separator: ","), "cannot carry offsets over from the pre-0.7 consumer groups: \(error)")
+            throw EngineError(
+                .commitFailed, context: renames.map(\.new).joined(separator: ","),
+                "cannot carry offsets over from the pre-0.7 consumer groups: \(error)")
         }
         return adopted
     }

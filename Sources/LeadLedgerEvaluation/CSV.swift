@@ -15,23 +15,37 @@ enum CSV {
             let b = bytes[i]
             if inQuotes {
                 if b == 0x22 {
-                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 { field.append(0x22); i += 1 } else { inQuotes = false }
-                } else { field.append(b) }
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x22 {
+                        field.append(0x22)
+                        i += 1
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    field.append(b)
+                }
             } else {
                 switch b {
                 case 0x22: inQuotes = true
-                case 0x2C: row.append(String(decoding: field, as: UTF8.self)); field = []
+                case 0x2C:
+                    row.append(String(decoding: field, as: UTF8.self))
+                    field = []
                 case 0x0D: break
                 case 0x0A:
-                    row.append(String(decoding: field, as: UTF8.self)); field = []
-                    rows.append(row); row = []
+                    row.append(String(decoding: field, as: UTF8.self))
+                    field = []
+                    rows.append(row)
+                    row = []
                 default: field.append(b)
                 }
             }
             i += 1
         }
         if inQuotes { throw DecisionsError(.invalidInput, "unterminated quoted field in CSV") }
-        if !field.isEmpty || !row.isEmpty { row.append(String(decoding: field, as: UTF8.self)); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(String(decoding: field, as: UTF8.self))
+            rows.append(row)
+        }
         return rows
     }
 }

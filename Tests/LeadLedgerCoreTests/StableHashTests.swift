@@ -1,13 +1,16 @@
 import Testing
+
 @testable import LeadLedgerCore
 
 @Suite("StableHash (FNV-1a 64)")
 struct StableHashTests {
-    @Test("published FNV-1a 64 test vectors", arguments: [
-        ("", UInt64(0xcbf2_9ce4_8422_2325)),
-        ("a", UInt64(0xaf63_dc4c_8601_ec8c)),
-        ("foobar", UInt64(0x8594_4171_f739_67e8)),
-    ])
+    @Test(
+        "published FNV-1a 64 test vectors",
+        arguments: [
+            ("", UInt64(0xcbf2_9ce4_8422_2325)),
+            ("a", UInt64(0xaf63_dc4c_8601_ec8c)),
+            ("foobar", UInt64(0x8594_4171_f739_67e8)),
+        ])
     func vectors(text: String, hash: UInt64) {
         #expect(StableHash.of(text) == hash)
         #expect(StableHash.of(Array(text.utf8)) == hash)
@@ -18,7 +21,10 @@ struct StableHashTests {
         var rng = SplitMix64(seed: 3)
         for _ in 0..<500 {
             let v = rng.next() >> (rng.next() & 63)
-            var little = StableHash(), big = StableHash(), bytesLE = StableHash(), bytesBE = StableHash()
+            var little = StableHash()
+            var big = StableHash()
+            var bytesLE = StableHash()
+            var bytesBE = StableHash()
             little.combine(Int64(bitPattern: v))
             big.u64(v)
             bytesLE.combine((0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) })

@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// The versions made from SHA-256 (the digest's own known answers are in
@@ -17,10 +18,12 @@ struct ContentVersionTests {
     func realVersions() throws {
         let golden = GoldenOutputTests.directory
         let routing = golden.appendingPathComponent("config/routing.yaml")
-        let regression = try DecisionConfiguration.load(scoringConfig: golden.appendingPathComponent("config/scoring.yaml"), routingRules: routing)
+        let regression = try DecisionConfiguration.load(
+            scoringConfig: golden.appendingPathComponent("config/scoring.yaml"), routingRules: routing)
         #expect(regression.modelVersion == "0ffea1002297eff1")
         #expect(regression.rulesetVersion == "d9bb274ba528d463")
-        let ensemble = try DecisionConfiguration.load(scoringConfig: golden.appendingPathComponent("ensemble/scoring.yaml"), routingRules: routing)
+        let ensemble = try DecisionConfiguration.load(
+            scoringConfig: golden.appendingPathComponent("ensemble/scoring.yaml"), routingRules: routing)
         #expect(ensemble.modelVersion == "1221acaee6b534c1")
     }
 }

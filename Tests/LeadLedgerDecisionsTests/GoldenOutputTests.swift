@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// Golden outputs: the bytes of a fixed scenario, as main's release produced them,
@@ -61,8 +62,10 @@ struct GoldenOutputTests {
         /// A few records of different shapes, by file name: chosen by what their
         /// bytes contain, the first in emission order.
         func samples() throws -> [(name: String, bytes: [UInt8])] {
-            func first(_ records: [DecisionOutput.Record], _ what: String, containing needles: [String],
-                       excluding: [String] = []) throws -> [UInt8] {
+            func first(
+                _ records: [DecisionOutput.Record], _ what: String, containing needles: [String],
+                excluding: [String] = []
+            ) throws -> [UInt8] {
                 let record = records.first { r in
                     let text = String(decoding: r.value, as: UTF8.self)
                     return needles.allSatisfy { text.contains($0) } && !excluding.contains { text.contains($0) }
@@ -73,8 +76,12 @@ struct GoldenOutputTests {
                 ("routing-new.json", try first(routing, "new routing", containing: [#""change":"new""#])),
                 ("routing-override.json", try first(routing, "override routing", containing: [#""change":"override""#])),
                 ("routing-closed.json", try first(routing, "closed routing", containing: [#""queue":"closed""#])),
-                ("audit-lead.json", try first(audit, "lead audit", containing: [#""lead_id":"ld_"#, #""route_changed":true"#],
-                                              excluding: [#""further_decisions":[{"#])),
+                (
+                    "audit-lead.json",
+                    try first(
+                        audit, "lead audit", containing: [#""lead_id":"ld_"#, #""route_changed":true"#],
+                        excluding: [#""further_decisions":[{"#])
+                ),
                 ("audit-further.json", try first(audit, "fan-out audit", containing: [#""further_decisions":[{"#])),
                 ("audit-no-lead.json", try first(audit, "lead-less audit", containing: [#""lead_id":null"#])),
             ]
@@ -85,8 +92,9 @@ struct GoldenOutputTests {
         var h = try mixedScenario()
         try seededLog(seed: 20_260_101, into: &h)
         let config = directory.appendingPathComponent("config")
-        let configuration = try DecisionConfiguration.load(scoringConfig: config.appendingPathComponent("scoring.yaml"),
-                                                           routingRules: config.appendingPathComponent("routing.yaml"))
+        let configuration = try DecisionConfiguration.load(
+            scoringConfig: config.appendingPathComponent("scoring.yaml"),
+            routingRules: config.appendingPathComponent("routing.yaml"))
         var replay = Replay()
         replay.run(h.log[...], decider: Decider(configuration))
         return Outputs(log: h.log, replay: replay, configuration: configuration)
@@ -104,7 +112,8 @@ struct GoldenOutputTests {
         let titles = ["VP Marketing", "Student", "Unemployed", "Working Professional", "Director of IT", "CTO", "Engineer"]
         let sources = ["Google", "Direct Traffic", "Olark Chat", "Reference", "Welingak Website", "Organic Search"]
         let paths = ["/pricing", "/demo", "/docs/api", "/careers", "/blog/x", "/product"]
-        let accounts = 6, leads = 40
+        let accounts = 6
+        let leads = 40
         for a in 0..<accounts {
             let owner = a % 3 == 0 ? "rep-\(a + 1)" : nil
             try h.feed(.crm, accountUpsert("gacc-\(a)", domain: "g\(a).example", owner: owner, employees: 50 + rng.below(6000), at: time()))
@@ -112,7 +121,8 @@ struct GoldenOutputTests {
         for l in 0..<leads {
             now += 60_000
             let a = rng.below(accounts)
-            let fields = #""email":"p\#(l)@g\#(a).example","title":"\#(titles[rng.below(titles.count)])","country":"\#(countries[rng.below(countries.count)])","lead_source":"\#(sources[rng.below(sources.count)])""#
+            let fields =
+                #""email":"p\#(l)@g\#(a).example","title":"\#(titles[rng.below(titles.count)])","country":"\#(countries[rng.below(countries.count)])","lead_source":"\#(sources[rng.below(sources.count)])""#
             try h.feed(.crm, crmLead("G\(l)", at: time(), fields))
             try h.feed(.web, identify(user: "gu\(l)", email: "p\(l)@g\(a).example", at: time(), id: "gi\(l)"))
         }
@@ -124,15 +134,21 @@ struct GoldenOutputTests {
                 try h.feed(.web, pageView(user: "gu\(l)", path: paths[rng.below(paths.count)], at: time(), id: "gp\(k)"))
             case 5..<7:
                 let event = rng.below(2) == 0 ? "open" : "click"
-                try h.feed(.email, #"{"email":"p\#(l)@g\#(l % accounts).example","timestamp":\#(now / 1000),"event":"\#(event)","url":"https://vendor.io/pricing","sg_event_id":"gs\#(k)"}"#)
+                try h.feed(
+                    .email,
+                    #"{"email":"p\#(l)@g\#(l % accounts).example","timestamp":\#(now / 1000),"event":"\#(event)","url":"https://vendor.io/pricing","sg_event_id":"gs\#(k)"}"#
+                )
             case 7:
                 try h.feed(.crm, activity("G\(l)", email: "p\(l)@g\(l % accounts).example", kind: "call", at: time()))
             case 8:
                 try h.feed(.crm, crmLead("G\(l)", at: time(), #""title":"\#(titles[rng.below(titles.count)])""#, type: "lead.updated"))
             default:
                 let a = rng.below(accounts)
-                try h.feed(.crm, accountUpsert("gacc-\(a)", domain: "g\(a).example", owner: "rep-\(rng.below(12) + 1)",
-                                               employees: 50 + rng.below(6000), at: time()))
+                try h.feed(
+                    .crm,
+                    accountUpsert(
+                        "gacc-\(a)", domain: "g\(a).example", owner: "rep-\(rng.below(12) + 1)",
+                        employees: 50 + rng.below(6000), at: time()))
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// The typed readers of the routing and audit records (what `audit verify`,
@@ -17,14 +18,18 @@ struct RecordViewTests {
 
     static func lineage(_ json: [String: Any]) -> (Int, Int, String, Int, Int) {
         let lineage = json["lineage"] as? [String: Any] ?? [:]
-        let log = lineage["log"] as? [String: Any] ?? [:], source = lineage["source"] as? [String: Any] ?? [:]
-        return (log["partition"] as? Int ?? -1, log["offset"] as? Int ?? -1,
-                source["topic"] as? String ?? "", source["partition"] as? Int ?? -1, source["offset"] as? Int ?? -1)
+        let log = lineage["log"] as? [String: Any] ?? [:]
+        let source = lineage["source"] as? [String: Any] ?? [:]
+        return (
+            log["partition"] as? Int ?? -1, log["offset"] as? Int ?? -1,
+            source["topic"] as? String ?? "", source["partition"] as? Int ?? -1, source["offset"] as? Int ?? -1
+        )
     }
 
     static func same(_ l: RecordLineage, _ json: [String: Any]) -> Bool {
         let (p, o, t, sp, so) = lineage(json)
-        return Int(l.logPartition) == p && Int(l.logOffset) == o && l.source.topic == t && Int(l.source.partition) == sp && Int(l.source.offset) == so
+        return Int(l.logPartition) == p && Int(l.logOffset) == o && l.source.topic == t && Int(l.source.partition) == sp
+            && Int(l.source.offset) == so
     }
 
     @Test("every routing record decodes to its members")
@@ -37,9 +42,12 @@ struct RecordViewTests {
             let view = try RoutingRecordView(record.value)
             let json = parse(record.value)
             #expect(view.decisionID == record.decisionID && view.leadID == record.key)
-            #expect(view.tier == json["tier"] as? String && view.queue == json["queue"] as? String && view.change == json["change"] as? String)
+            #expect(
+                view.tier == json["tier"] as? String && view.queue == json["queue"] as? String && view.change == json["change"] as? String)
             #expect(view.ownerID == json["owner_id"] as? String && view.accountID == json["account_id"] as? String)
-            #expect(view.score == (json["score"] as? NSNumber)?.doubleValue && view.probability == (json["probability"] as? NSNumber)?.doubleValue)
+            #expect(
+                view.score == (json["score"] as? NSNumber)?.doubleValue
+                    && view.probability == (json["probability"] as? NSNumber)?.doubleValue)
             #expect(view.eventTime == json["event_time"] as? String && view.modelVersion == json["model_version"] as? String)
             let reasons = json["reasons"] as? [[String: Any]] ?? []
             #expect(view.reasons.map(\.feature) == reasons.map { $0["feature"] as? String ?? "" })
@@ -99,7 +107,8 @@ struct RecordViewTests {
             #expect(error.code == .schemaViolation && error.field == "$.score")
         }
         // An unknown member is ignored (additive change within a schema version).
-        let extended = try RoutingRecordView(Array(text.replacingOccurrences(of: "{\"account_id\"", with: "{\"a_new_member\":[1],\"account_id\"").utf8))
+        let extended = try RoutingRecordView(
+            Array(text.replacingOccurrences(of: "{\"account_id\"", with: "{\"a_new_member\":[1],\"account_id\"").utf8))
         #expect(extended == (try RoutingRecordView(routing)))
     }
 }

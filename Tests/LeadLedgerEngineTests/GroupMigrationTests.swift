@@ -16,7 +16,9 @@ struct GroupMigrationTests {
         try await produce(topic, (0..<30).map { (key: "k\($0)", value: "v\($0)") }, brokers: brokers)
         var configuration = EngineConfiguration()
         configuration.brokers = [brokers]
-        let old = "old-\(suffix)", new = "new-\(suffix)", untouched = "fresh-\(suffix)"
+        let old = "old-\(suffix)"
+        let new = "new-\(suffix)"
+        let untouched = "fresh-\(suffix)"
         let partitions = (0..<3).map { KafkaTopicPartition(topic: topic, partition: Int32($0)) }
 
         try await commit(group: old, [0: 5, 2: 7], topic: topic, brokers: brokers)
@@ -40,12 +42,16 @@ struct GroupMigrationTests {
     }
 
     private func probe(_ group: String, brokers: String) throws -> KafkaConsumer {
-        try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: group, clientID: "migration-test"), logger: testLogger)
+        try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: group, clientID: "migration-test"),
+            logger: testLogger)
     }
 
     private func commit(group: String, _ offsets: [Int32: Int64], topic: String, brokers: String) async throws {
         let consumer = try probe(group, brokers: brokers)
-        try await consumer.commit(offsets.sorted { $0.key < $1.key }.map { KafkaTopicPartitionOffset(topic: topic, partition: $0.key, offset: .offset($0.value)) })
+        try await consumer.commit(
+            offsets.sorted { $0.key < $1.key }.map { KafkaTopicPartitionOffset(topic: topic, partition: $0.key, offset: .offset($0.value)) }
+        )
         await consumer.close()
     }
 

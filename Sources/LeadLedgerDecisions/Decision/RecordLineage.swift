@@ -21,9 +21,11 @@ package struct RecordLineage: Sendable, Equatable {
         let lineage = try record.requiredObject("lineage")
         let log = try lineage.requiredObject("log")
         let source = try lineage.requiredObject("source")
-        self.init(logPartition: try Self.partition(log), logOffset: Int64(try log.requiredNonNegativeInteger("offset")),
-                  source: SourcePosition(topic: try source.requiredString("topic"), partition: try Self.partition(source),
-                                         offset: Int64(try source.requiredNonNegativeInteger("offset"))))
+        self.init(
+            logPartition: try Self.partition(log), logOffset: Int64(try log.requiredNonNegativeInteger("offset")),
+            source: SourcePosition(
+                topic: try source.requiredString("topic"), partition: try Self.partition(source),
+                offset: Int64(try source.requiredNonNegativeInteger("offset"))))
     }
 
     /// The lineage of a routing or audit record's bytes, reading nothing else of the record.

@@ -42,9 +42,10 @@ package struct RecordReason: Sendable, Equatable {
         case .int(let i)?: value = .number(Double(i))
         case let v?: throw f.violation("value", "must be a number, a string, a boolean or null, got \(v.typeName)")
         }
-        self.init(feature: try f.requiredString("feature"), value: value,
-                  contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
-                  kind: try f.string("kind"))
+        self.init(
+            feature: try f.requiredString("feature"), value: value,
+            contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
+            kind: try f.string("kind"))
     }
 
     /// The `reasons` member of a record or further decision.
