@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "LeadLedgerCore",
             dependencies: [
-                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections")
             ],
             resources: [
                 .embedInCode("Normalization/Resources/free-mail-domains.txt"),

@@ -40,7 +40,9 @@ public final class KafkaAdminClient: Sendable {
 
     /// Creates a topic: `partitions`, `replicationFactor`, and `configs` such as
     /// `["retention.ms": "-1"]` (give configs explicitly: Tansu reports only those, SPEC §7).
-    public func createTopic(name: String, partitions: Int32, replicationFactor: Int16 = 1, configs: [String: String] = [:]) async throws(KafkaError) {
+    public func createTopic(name: String, partitions: Int32, replicationFactor: Int16 = 1, configs: [String: String] = [:])
+        async throws(KafkaError)
+    {
         try await createTopic(KafkaNewTopic(name: name, partitions: partitions, replicationFactor: replicationFactor, configs: configs))
     }
 
@@ -54,8 +56,12 @@ public final class KafkaAdminClient: Sendable {
                 var newTopics: [OpaquePointer?] = []
                 defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
                 for topic in topics {
-                    guard let newTopic = rd_kafka_NewTopic_new(topic.name, topic.partitions, Int32(topic.replicationFactor), &errstr, errstr.count) else {
-                        throw KafkaError(code: .localInvalidArgument, message: cString(errstr), operation: "createTopics", topic: topic.name)
+                    guard
+                        let newTopic = rd_kafka_NewTopic_new(
+                            topic.name, topic.partitions, Int32(topic.replicationFactor), &errstr, errstr.count)
+                    else {
+                        throw KafkaError(
+                            code: .localInvalidArgument, message: cString(errstr), operation: "createTopics", topic: topic.name)
                     }
                     newTopics.append(newTopic)
                     for (key, value) in topic.configs.sorted(by: { $0.key < $1.key }) {
@@ -71,7 +77,7 @@ public final class KafkaAdminClient: Sendable {
                 defer { rd_kafka_event_destroy(event) }
                 var count = 0
                 guard let result = rd_kafka_event_CreateTopics_result(event),
-                      let results = rd_kafka_CreateTopics_result_topics(result, &count)
+                    let results = rd_kafka_CreateTopics_result_topics(result, &count)
                 else { throw KafkaError(code: .localFailure, message: "no CreateTopics result", operation: "createTopics") }
                 var outcome: [String: KafkaError?] = [:]
                 for index in 0..<count {
@@ -105,13 +111,14 @@ public final class KafkaAdminClient: Sendable {
                 defer { rd_kafka_event_destroy(event) }
                 var count = 0
                 guard let result = rd_kafka_event_DeleteTopics_result(event),
-                      let results = rd_kafka_DeleteTopics_result_topics(result, &count)
+                    let results = rd_kafka_DeleteTopics_result_topics(result, &count)
                 else { throw KafkaError(code: .localFailure, message: "no DeleteTopics result", operation: "deleteTopics") }
                 var outcome: [String: KafkaError?] = [:]
                 for index in 0..<count {
                     let name = String(cString: rd_kafka_topic_result_name(results[index]))
                     let err = rd_kafka_topic_result_error(results[index])
-                    outcome[name] = err == RD_KAFKA_RESP_ERR_NO_ERROR ? .some(nil) : .some(KafkaError(err, operation: "deleteTopics", topic: name))
+                    outcome[name] =
+                        err == RD_KAFKA_RESP_ERR_NO_ERROR ? .some(nil) : .some(KafkaError(err, operation: "deleteTopics", topic: name))
                 }
                 return outcome
             }
@@ -135,8 +142,10 @@ public final class KafkaAdminClient: Sendable {
                 defer { rd_kafka_event_destroy(event) }
                 var count = 0
                 guard let result = rd_kafka_event_DescribeConfigs_result(event),
-                      let results = rd_kafka_DescribeConfigs_result_resources(result, &count), count > 0
-                else { throw KafkaError(code: .localFailure, message: "no DescribeConfigs result", operation: "describeConfigs", topic: topic) }
+                    let results = rd_kafka_DescribeConfigs_result_resources(result, &count), count > 0
+                else {
+                    throw KafkaError(code: .localFailure, message: "no DescribeConfigs result", operation: "describeConfigs", topic: topic)
+                }
                 let resource = results[0]
                 let err = rd_kafka_ConfigResource_error(resource)
                 if err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -147,7 +156,8 @@ public final class KafkaAdminClient: Sendable {
                 guard let entries = rd_kafka_ConfigResource_configs(resource, &entryCount) else { return [:] }
                 var configs: [String: String] = [:]
                 for index in 0..<entryCount {
-                    guard let name = rd_kafka_ConfigEntry_name(entries[index]), let value = rd_kafka_ConfigEntry_value(entries[index]) else { continue }
+                    guard let name = rd_kafka_ConfigEntry_name(entries[index]), let value = rd_kafka_ConfigEntry_value(entries[index])
+                    else { continue }
                     configs[String(cString: name)] = String(cString: value)
                 }
                 return configs
@@ -175,12 +185,13 @@ public final class KafkaAdminClient: Sendable {
                     var partitions: [KafkaPartitionMetadata] = []
                     for p in 0..<Int(t.partition_cnt) {
                         let pm = t.partitions[p]
-                        partitions.append(KafkaPartitionMetadata(
-                            id: pm.id,
-                            leader: pm.leader,
-                            replicas: (0..<Int(pm.replica_cnt)).map { pm.replicas[$0] },
-                            inSyncReplicas: (0..<Int(pm.isr_cnt)).map { pm.isrs[$0] }
-                        ))
+                        partitions.append(
+                            KafkaPartitionMetadata(
+                                id: pm.id,
+                                leader: pm.leader,
+                                replicas: (0..<Int(pm.replica_cnt)).map { pm.replicas[$0] },
+                                inSyncReplicas: (0..<Int(pm.isr_cnt)).map { pm.isrs[$0] }
+                            ))
                     }
                     let name = String(cString: t.topic)
                     let topicError = t.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(t.err, operation: "metadata", topic: name)
@@ -281,7 +292,9 @@ final class AdminCore: RdClientContext, @unchecked Sendable {
     }
 
     /// Runs one admin request and waits for its result event (caller must destroy it).
-    static func request(rk: OpaquePointer, timeout: Duration, _ send: (OpaquePointer?, OpaquePointer?) -> Void) throws(KafkaError) -> OpaquePointer {
+    static func request(rk: OpaquePointer, timeout: Duration, _ send: (OpaquePointer?, OpaquePointer?) -> Void) throws(KafkaError)
+        -> OpaquePointer
+    {
         let queue = rd_kafka_queue_new(rk)!
         defer { rd_kafka_queue_destroy(queue) }
         let options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_ANY)

@@ -65,12 +65,16 @@ public struct KafkaBytes: RandomAccessCollection, Sendable, Hashable, CustomStri
     }
 
     public static func == (lhs: KafkaBytes, rhs: KafkaBytes) -> Bool {
-        lhs.count == rhs.count && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 } }
+        lhs.count == rhs.count
+            && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+            }
     }
 
     /// Compares with an array of bytes.
     public static func == (lhs: KafkaBytes, rhs: [UInt8]) -> Bool {
-        lhs.count == rhs.count && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 } }
+        lhs.count == rhs.count
+            && lhs.withUnsafeBytes { l in rhs.withUnsafeBytes { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+            }
     }
 
     /// Compares with an array of bytes.

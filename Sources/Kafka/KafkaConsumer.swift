@@ -156,7 +156,9 @@ public final class KafkaConsumer: Service, Sendable {
     }
 
     /// The group's committed offsets (`nil` where nothing is committed).
-    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError) -> [KafkaTopicPartition: Int64?] {
+    public func committed(_ partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError)
+        -> [KafkaTopicPartition: Int64?]
+    {
         let lease = try core.lease(operation: "committed")
         defer { core.release(lease) }
         return try await RdKafka.runBlocking { () throws(KafkaError) in
@@ -184,8 +186,14 @@ public final class KafkaConsumer: Service, Sendable {
             var low: Int64 = -1
             var high: Int64 = -1
             let err = rd_kafka_get_watermark_offsets(rk, partition.topic, partition.partition, &low, &high)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "watermarks", topic: partition.topic, partition: partition.partition) }
-            if high < 0 { throw KafkaError(code: .localNotFound, message: "no fetch response seen yet", operation: "watermarks", topic: partition.topic, partition: partition.partition) }
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(err, operation: "watermarks", topic: partition.topic, partition: partition.partition)
+            }
+            if high < 0 {
+                throw KafkaError(
+                    code: .localNotFound, message: "no fetch response seen yet", operation: "watermarks", topic: partition.topic,
+                    partition: partition.partition)
+            }
             return KafkaWatermarks(low: low, high: high)
         }
     }
@@ -196,14 +204,19 @@ public final class KafkaConsumer: Service, Sendable {
     /// - Warning: Tansu 0.6 answers the latest-offset query with less than the real
     ///   end of the partition (SPEC §7); prefer `cachedWatermarks` there, and never
     ///   decide "caught up" from this value alone.
-    public func queryWatermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws(KafkaError) -> KafkaWatermarks {
+    public func queryWatermarks(_ partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws(KafkaError)
+        -> KafkaWatermarks
+    {
         let lease = try core.lease(operation: "watermarks")
         defer { core.release(lease) }
         return try await RdKafka.runBlocking { () throws(KafkaError) in
             var low: Int64 = -1
             var high: Int64 = -1
-            let err = rd_kafka_query_watermark_offsets(lease.raw, partition.topic, partition.partition, &low, &high, timeout.millisecondsInt32)
-            if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err, operation: "watermarks", topic: partition.topic, partition: partition.partition) }
+            let err = rd_kafka_query_watermark_offsets(
+                lease.raw, partition.topic, partition.partition, &low, &high, timeout.millisecondsInt32)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(err, operation: "watermarks", topic: partition.topic, partition: partition.partition)
+            }
             return KafkaWatermarks(low: low, high: high)
         }
     }
@@ -483,7 +496,8 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             if accepted {
                 wakePollThread(alreadyLeased: true)
             } else {
-                continuation.resume(returning: .failure(KafkaError(code: .localDestroyed, message: "the consumer is closed", operation: "seek")))
+                continuation.resume(
+                    returning: .failure(KafkaError(code: .localDestroyed, message: "the consumer is closed", operation: "seek")))
             }
         }
         try result.get()
@@ -499,10 +513,15 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             let list = RdKafka.makeList([seek.position])
             var result: Result<Void, KafkaError> = .success(())
             if let error = rd_kafka_seek_partitions(rk, list, seek.timeout.millisecondsInt32) {
-                result = .failure(KafkaError(consuming: error, operation: "seek", topic: seek.position.topicPartition.topic, partition: seek.position.topicPartition.partition))
+                result = .failure(
+                    KafkaError(
+                        consuming: error, operation: "seek", topic: seek.position.topicPartition.topic,
+                        partition: seek.position.topicPartition.partition))
             } else {
                 for entry in RdKafka.entries(of: list) where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    result = .failure(KafkaError(entry.error, operation: "seek", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition))
+                    result = .failure(
+                        KafkaError(
+                            entry.error, operation: "seek", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition))
                 }
             }
             rd_kafka_topic_partition_list_destroy(list)
@@ -540,7 +559,9 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            logger.info("partitions assigned: \(partitions.map(\.description).joined(separator: ", "))", metadata: ["protocol": "\(cooperative ? "cooperative" : "eager")"])
+            logger.info(
+                "partitions assigned: \(partitions.map(\.description).joined(separator: ", "))",
+                metadata: ["protocol": "\(cooperative ? "cooperative" : "eager")"])
             callHandler(.assigned(partitions))
             let streams = addPartitions(partitions)
             if cooperative {
@@ -588,7 +609,8 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             name = cached
         } else {
             // A new allocation (not a shared literal) even for equal names.
-            name = String(decoding: UnsafeRawBufferPointer(start: rd_kafka_topic_name(rkt), count: strlen(rd_kafka_topic_name(rkt))), as: UTF8.self)
+            name = String(
+                decoding: UnsafeRawBufferPointer(start: rd_kafka_topic_name(rkt), count: strlen(rd_kafka_topic_name(rkt))), as: UTF8.self)
             topicNames[rkt] = name
         }
         lastTopic = (rkt, name)
@@ -604,9 +626,12 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         return KafkaBytes(storage: storage, offset: cursor, count: count)
     }
 
-    private func convert(_ msg: UnsafeMutablePointer<rd_kafka_message_t>, _ storage: KafkaByteStorage, _ cursor: inout Int) -> KafkaConsumerMessage {
+    private func convert(_ msg: UnsafeMutablePointer<rd_kafka_message_t>, _ storage: KafkaByteStorage, _ cursor: inout Int)
+        -> KafkaConsumerMessage
+    {
         let m = msg.pointee
-        let value: KafkaBytes = m.payload.map { bytes($0, m.len, storage, &cursor) } ?? KafkaBytes(storage: KafkaByteStorage.empty, offset: 0, count: 0)
+        let value: KafkaBytes =
+            m.payload.map { bytes($0, m.len, storage, &cursor) } ?? KafkaBytes(storage: KafkaByteStorage.empty, offset: 0, count: 0)
         let key: KafkaBytes? = m.key.map { bytes($0, m.key_len, storage, &cursor) }
         var headers: [KafkaHeader] = []
         var hdrs: OpaquePointer? = nil
@@ -631,7 +656,9 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: timestamp = .logAppendTime(ts)
         default: timestamp = .none
         }
-        return KafkaConsumerMessage(topic: topicName(m.rkt), partition: m.partition, offset: m.offset, key: key, value: value, headers: headers, timestamp: timestamp)
+        return KafkaConsumerMessage(
+            topic: topicName(m.rkt), partition: m.partition, offset: m.offset, key: key, value: value, headers: headers,
+            timestamp: timestamp)
     }
 
     private func pollLoop() {
@@ -667,7 +694,9 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             var batchPartitions: [(rkt: OpaquePointer?, partition: Int32)] = []
             func flushPending() {
                 if perPartition {
-                    for (partition, messages) in perPartitionPending.sorted(by: { $0.key < $1.key }) { events.append((partition, .messages(messages))) }
+                    for (partition, messages) in perPartitionPending.sorted(by: { $0.key < $1.key }) {
+                        events.append((partition, .messages(messages)))
+                    }
                     perPartitionPending.removeAll(keepingCapacity: true)
                 } else if !pending.isEmpty {
                     events.append((nil, .messages(pending)))
@@ -705,7 +734,9 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
                     events.append((partition, .endOfPartition(partition, offset: msg.pointee.offset)))
                 } else {
                     let text = rd_kafka_message_errstr(msg).map { String(cString: $0) }
-                    let error = KafkaError(err, message: text, operation: "consume", topic: msg.pointee.rkt.map { topicName($0) }, partition: msg.pointee.partition >= 0 ? msg.pointee.partition : nil)
+                    let error = KafkaError(
+                        err, message: text, operation: "consume", topic: msg.pointee.rkt.map { topicName($0) },
+                        partition: msg.pointee.partition >= 0 ? msg.pointee.partition : nil)
                     if error.isFatal {
                         state.withLock { $0.fatalError = error }
                     } else {
@@ -718,7 +749,10 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             // Deliver what belongs to partitions that are still assigned (a rebalance
             // served inside this poll may have revoked some).
             let assigned = state.withLock { $0.assigned }
-            let unassigned = Set(batchPartitions.map { KafkaTopicPartition(topic: topicName($0.rkt), partition: $0.partition) }.filter { assigned[$0] == nil })
+            let unassigned = Set(
+                batchPartitions.map { KafkaTopicPartition(topic: topicName($0.rkt), partition: $0.partition) }.filter {
+                    assigned[$0] == nil
+                })
             for (partition, event) in events {
                 if perPartition {
                     guard let partition, let entry = assigned[partition], let channel = entry else { continue }
@@ -739,7 +773,9 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         shutdown(rk: rk, queue: queue.raw, buffer: buffer, capacity: capacity)
     }
 
-    private func shutdown(rk: OpaquePointer, queue: OpaquePointer, buffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>, capacity: Int) {
+    private func shutdown(
+        rk: OpaquePointer, queue: OpaquePointer, buffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>, capacity: Int
+    ) {
         let fatal = state.withLock { $0.fatalError }
         // 1. Stop delivery: buffered messages are dropped, streams end.
         let (channels, seeks) = state.withLock { state in
@@ -747,7 +783,8 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         }
         state.withLock { $0.seeks = [] }
         for seek in seeks {
-            seek.continuation.resume(returning: .failure(KafkaError(code: .localDestroyed, message: "the consumer is closed", operation: "seek")))
+            seek.continuation.resume(
+                returning: .failure(KafkaError(code: .localDestroyed, message: "the consumer is closed", operation: "seek")))
         }
         eventChannel.finish(error: fatal, discardBuffered: true)
         for channel in channels { channel.finish(error: fatal, discardBuffered: true) }
@@ -816,31 +853,36 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
     }
 }
 
-private let consumerRebalanceCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { rk, err, partitions, opaque in
-    guard let rk, let context = RdClientContext.from(opaque) else { return }
-    unsafeDowncast(context, to: ConsumerCore.self).rebalance(rk, err, partitions)
-}
-
-private let consumerOffsetCommitCallback: @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?) -> Void = { _, err, offsets, opaque in
-    guard let context = RdClientContext.from(opaque) else { return }
-    let core = unsafeDowncast(context, to: ConsumerCore.self)
-    var failures: [KafkaTopicPartition: KafkaError] = [:]
-    let entries = RdKafka.entries(of: offsets)
-    if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
-        let error = KafkaError(err, operation: "commit")
-        context.logger.warning("offset commit failed: \(error)")
-        for entry in entries { failures[entry.topicPartition] = error }
-    } else {
-        for entry in entries where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let error = KafkaError(entry.error, operation: "commit", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)
-            context.logger.warning("offset commit failed: \(error)")
-            failures[entry.topicPartition] = error
+private let consumerRebalanceCallback:
+    @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?)
+        -> Void = { rk, err, partitions, opaque in
+            guard let rk, let context = RdClientContext.from(opaque) else { return }
+            unsafeDowncast(context, to: ConsumerCore.self).rebalance(rk, err, partitions)
         }
-    }
-    core.state.withLock { state in
-        for entry in entries { state.commitFailures[entry.topicPartition] = failures[entry.topicPartition] }
-    }
-}
+
+private let consumerOffsetCommitCallback:
+    @convention(c) (OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?)
+        -> Void = { _, err, offsets, opaque in
+            guard let context = RdClientContext.from(opaque) else { return }
+            let core = unsafeDowncast(context, to: ConsumerCore.self)
+            var failures: [KafkaTopicPartition: KafkaError] = [:]
+            let entries = RdKafka.entries(of: offsets)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                let error = KafkaError(err, operation: "commit")
+                context.logger.warning("offset commit failed: \(error)")
+                for entry in entries { failures[entry.topicPartition] = error }
+            } else {
+                for entry in entries where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let error = KafkaError(
+                        entry.error, operation: "commit", topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)
+                    context.logger.warning("offset commit failed: \(error)")
+                    failures[entry.topicPartition] = error
+                }
+            }
+            core.state.withLock { state in
+                for entry in entries { state.commitFailures[entry.topicPartition] = failures[entry.topicPartition] }
+            }
+        }
 
 /// One allocation and one `memcpy`.
 @inline(__always)

@@ -144,9 +144,9 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         public var isRetriableByDefault: Bool {
             switch self {
             case .localTransport, .localResolve, .localMessageTimedOut, .localAllBrokersDown, .localTimedOut,
-                 .localQueueFull, .leaderNotAvailable, .notLeaderForPartition, .requestTimedOut, .networkException,
-                 .coordinatorLoadInProgress, .coordinatorNotAvailable, .notCoordinator, .notEnoughReplicas,
-                 .notEnoughReplicasAfterAppend, .rebalanceInProgress, .unknownTopicOrPartition, .kafkaStorageError:
+                .localQueueFull, .leaderNotAvailable, .notLeaderForPartition, .requestTimedOut, .networkException,
+                .coordinatorLoadInProgress, .coordinatorNotAvailable, .notCoordinator, .notEnoughReplicas,
+                .notEnoughReplicasAfterAppend, .rebalanceInProgress, .unknownTopicOrPartition, .kafkaStorageError:
                 return true
             default:
                 return false
@@ -211,10 +211,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isTopicAlreadyExists: Bool { code == .topicAlreadyExists }
 
     public var description: String {
-        var where_: [String] = []
-        if let operation { where_.append(operation) }
-        if let topic { where_.append(partition.map { "\(topic)[\($0)]" } ?? topic) }
-        let place = where_.isEmpty ? "" : " (\(where_.joined(separator: " ")))"
+        var parts: [String] = []
+        if let operation { parts.append(operation) }
+        if let topic { parts.append(partition.map { "\(topic)[\($0)]" } ?? topic) }
+        let place = parts.isEmpty ? "" : " (\(parts.joined(separator: " ")))"
         let flags = (isFatal ? ", fatal" : "") + (isRetriable ? ", retriable" : "")
         return "KafkaError \(code.name)\(place): \(message)\(flags)"
     }

@@ -40,7 +40,8 @@ public final class KafkaProducer: Service, Sendable {
     /// Creates a producer and starts its poll thread.
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "kafka.producer")) throws(KafkaError) {
         self.configuration = configuration
-        let core = ProducerCore(logger: logger, window: max(1, configuration.maxInFlightMessages), flushTimeout: configuration.shutdownFlushTimeout)
+        let core = ProducerCore(
+            logger: logger, window: max(1, configuration.maxInFlightMessages), flushTimeout: configuration.shutdownFlushTimeout)
         let opaque = Unmanaged.passRetained(core as RdClientContext).toOpaque()
         let rk: OpaquePointer
         do {
@@ -126,7 +127,8 @@ public final class KafkaProducer: Service, Sendable {
     public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
         let done = await core.waitForInFlight(atMost: 0, timeout: timeout)
         if !done {
-            throw KafkaError(code: .localTimedOut, message: "\(core.statistics.inFlight) messages still in flight after \(timeout)", operation: "flush")
+            throw KafkaError(
+                code: .localTimedOut, message: "\(core.statistics.inFlight) messages still in flight after \(timeout)", operation: "flush")
         }
     }
 
@@ -368,7 +370,8 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     @discardableResult
     func produceReserved(_ message: KafkaProducerMessage, completion: Completion) -> Outcome? {
         var id: UInt = 0
-        if case .none = completion {} else {
+        if case .none = completion {
+        } else {
             id = state.withLock { state in
                 let id = state.nextID
                 state.nextID &+= 1
@@ -390,7 +393,8 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
 
     private func produce(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) -> KafkaError? {
         guard let handle, let rkt = topicHandle(message.topic) else {
-            return KafkaError(code: .localInvalidArgument, message: "cannot create topic handle", operation: "produce", topic: message.topic)
+            return KafkaError(
+                code: .localInvalidArgument, message: "cannot create topic handle", operation: "produce", topic: message.topic)
         }
         var headers: OpaquePointer? = nil
         if !message.headers.isEmpty {
@@ -416,9 +420,18 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
                         vus.initializeElement(at: count, to: vu)
                         count += 1
                     }
-                    add { $0.vtype = RD_KAFKA_VTYPE_RKT; $0.u.rkt = rkt }
-                    add { $0.vtype = RD_KAFKA_VTYPE_PARTITION; $0.u.i32 = message.partition ?? -1 }
-                    add { $0.vtype = RD_KAFKA_VTYPE_MSGFLAGS; $0.u.i = RD_KAFKA_MSG_F_COPY }
+                    add {
+                        $0.vtype = RD_KAFKA_VTYPE_RKT
+                        $0.u.rkt = rkt
+                    }
+                    add {
+                        $0.vtype = RD_KAFKA_VTYPE_PARTITION
+                        $0.u.i32 = message.partition ?? -1
+                    }
+                    add {
+                        $0.vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                        $0.u.i = RD_KAFKA_MSG_F_COPY
+                    }
                     add {
                         $0.vtype = RD_KAFKA_VTYPE_VALUE
                         $0.u.mem.ptr = value.count == 0 ? nil : UnsafeMutableRawPointer(mutating: value.baseAddress)
@@ -431,9 +444,22 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
                             $0.u.mem.size = key.count
                         }
                     }
-                    if let headers { add { $0.vtype = RD_KAFKA_VTYPE_HEADERS; $0.u.headers = headers } }
-                    if let ts = message.timestampMilliseconds { add { $0.vtype = RD_KAFKA_VTYPE_TIMESTAMP; $0.u.i64 = ts } }
-                    add { $0.vtype = RD_KAFKA_VTYPE_OPAQUE; $0.u.ptr = opaque }
+                    if let headers {
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_HEADERS
+                            $0.u.headers = headers
+                        }
+                    }
+                    if let ts = message.timestampMilliseconds {
+                        add {
+                            $0.vtype = RD_KAFKA_VTYPE_TIMESTAMP
+                            $0.u.i64 = ts
+                        }
+                    }
+                    add {
+                        $0.vtype = RD_KAFKA_VTYPE_OPAQUE
+                        $0.u.ptr = opaque
+                    }
                     return rd_kafka_produceva(handle.raw, vus.baseAddress, count)
                 }
             }
@@ -467,7 +493,9 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
             // The producer's own error text: `rd_kafka_message_errstr` returns a produced
             // message's payload (read as a C string) and must not be used with a producer.
             let text = rd_kafka_message_produce_errstr(message).map { String(cString: $0) }
-            let error = KafkaError(msg.err, message: text, operation: "delivery", topic: String(cString: rd_kafka_topic_name(msg.rkt)), partition: msg.partition)
+            let error = KafkaError(
+                msg.err, message: text, operation: "delivery", topic: String(cString: rd_kafka_topic_name(msg.rkt)),
+                partition: msg.partition)
             failure = error
             state.withLock { $0.lastError = error }
             logger.debug("delivery failed: \(error)")
@@ -475,7 +503,8 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
         // Completions of `send` and callbacks; fire-and-forget messages (id 0) have none.
         if id != 0 {
             let completion = state.withLock { $0.pending.removeValue(forKey: id) } ?? .none
-            let outcome: Outcome = failure.map { .failed($0) }
+            let outcome: Outcome =
+                failure.map { .failed($0) }
                 ?? .delivered(KafkaDeliveryReport(topic: deliveryTopicName(msg.rkt), partition: msg.partition, offset: msg.offset))
             switch completion {
             case .none: break
@@ -552,7 +581,8 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
             state.exitWaiters = []
             return (pending, waiters)
         }
-        let destroyed = KafkaError(code: .localDestroyed, message: "the producer was closed before the delivery report arrived", operation: "delivery")
+        let destroyed = KafkaError(
+            code: .localDestroyed, message: "the producer was closed before the delivery report arrived", operation: "delivery")
         for (_, completion) in pending {
             switch completion {
             case .none: break
@@ -571,8 +601,9 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPoi
 }
 
 /// `dr_msg_cb`: called on the poll thread for every message.
-private let producerDeliveryCallback: @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, opaque in
-    guard let message, let context = RdClientContext.from(opaque) else { return }
-    let core = unsafeDowncast(context, to: ProducerCore.self)
-    core.delivered(message)
-}
+private let producerDeliveryCallback:
+    @convention(c) (OpaquePointer?, UnsafePointer<rd_kafka_message_t>?, UnsafeMutableRawPointer?) -> Void = { _, message, opaque in
+        guard let message, let context = RdClientContext.from(opaque) else { return }
+        let core = unsafeDowncast(context, to: ProducerCore.self)
+        core.delivered(message)
+    }

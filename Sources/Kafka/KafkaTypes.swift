@@ -186,7 +186,10 @@ public struct KafkaConsumerMessage: Sendable, Hashable {
     public var timestamp: KafkaTimestamp
 
     /// Creates a message.
-    public init(topic: String, partition: Int32, offset: Int64, key: KafkaBytes?, value: KafkaBytes, headers: [KafkaHeader] = [], timestamp: KafkaTimestamp = .none) {
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: KafkaBytes?, value: KafkaBytes, headers: [KafkaHeader] = [],
+        timestamp: KafkaTimestamp = .none
+    ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -197,8 +200,13 @@ public struct KafkaConsumerMessage: Sendable, Hashable {
     }
 
     /// Creates a message from byte arrays (mostly useful in tests of code that consumes messages).
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [], timestamp: KafkaTimestamp = .none) {
-        self.init(topic: topic, partition: partition, offset: offset, key: key.map { KafkaBytes($0) }, value: KafkaBytes(value), headers: headers, timestamp: timestamp)
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [],
+        timestamp: KafkaTimestamp = .none
+    ) {
+        self.init(
+            topic: topic, partition: partition, offset: offset, key: key.map { KafkaBytes($0) }, value: KafkaBytes(value), headers: headers,
+            timestamp: timestamp)
     }
 
     /// The topic partition of this message.

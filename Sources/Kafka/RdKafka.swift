@@ -62,7 +62,9 @@ enum RdKafka {
                 rd_kafka_conf_destroy(conf)
                 // The key only: values are often secrets (passwords, keys, JAAS lines),
                 // and librdkafka's own message quotes a rejected value.
-                throw KafkaError(code: .localInvalidArgument, message: "property \(key) rejected: \(redacting(value, in: cString(errstr)))", operation: "configure")
+                throw KafkaError(
+                    code: .localInvalidArgument, message: "property \(key) rejected: \(redacting(value, in: cString(errstr)))",
+                    operation: "configure")
             }
         }
         rd_kafka_conf_set_opaque(conf, context)
@@ -112,11 +114,12 @@ enum RdKafka {
         result.reserveCapacity(Int(list.pointee.cnt))
         for index in 0..<Int(list.pointee.cnt) {
             let element = list.pointee.elems[index]
-            result.append(ListEntry(
-                topicPartition: KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition),
-                offset: element.offset,
-                error: element.err
-            ))
+            result.append(
+                ListEntry(
+                    topicPartition: KafkaTopicPartition(topic: String(cString: element.topic), partition: element.partition),
+                    offset: element.offset,
+                    error: element.err
+                ))
         }
         return result
     }
@@ -124,13 +127,15 @@ enum RdKafka {
     /// Throws the first per-partition error of a list, if any.
     static func checkList(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>, operation: String) throws(KafkaError) {
         for entry in entries(of: list) where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw KafkaError(entry.error, operation: operation, topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)
+            throw KafkaError(
+                entry.error, operation: operation, topic: entry.topicPartition.topic, partition: entry.topicPartition.partition)
         }
     }
 }
 
 /// librdkafka log lines → swift-log (called from librdkafka's internal threads).
-private let rdLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = { rk, level, facility, buffer in
+private let rdLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
+    rk, level, facility, buffer in
     guard let rk, let context = RdClientContext.from(rd_kafka_opaque(rk)) else { return }
     let fac = facility.map { String(cString: $0) } ?? ""
     let text = buffer.map { String(cString: $0) } ?? ""
@@ -145,7 +150,8 @@ private let rdLogCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<
 }
 
 /// Client-level errors (broker down, authentication, fatal errors).
-private let rdErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = { rk, err, reason, opaque in
+private let rdErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+    rk, err, reason, opaque in
     guard let context = RdClientContext.from(opaque) else { return }
     let error = KafkaError(rd_kafka_resp_err_t(rawValue: err), message: reason.map { String(cString: $0) }, operation: "client")
     if error.code == .localFatal, let rk {
@@ -159,7 +165,6 @@ private let rdErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointe
     context.logger.warning("\(error)")
     context.clientError(error)
 }
-
 
 /// A Swift string from a NUL-terminated C buffer.
 func cString(_ buffer: [CChar]) -> String {

@@ -15,11 +15,11 @@ public enum Calibrator: Sendable, Equatable {
     @inline(__always)
     public func probability(_ score: Double) -> Double {
         switch self {
-        case let .identity(fromMargin):
+        case .identity(let fromMargin):
             return fromMargin ? sigmoid(score) : min(max(score, 0), 1)
-        case let .platt(a, b):
+        case .platt(let a, let b):
             return sigmoid(a * score + b)
-        case let .isotonic(xs, ys):
+        case .isotonic(let xs, let ys):
             return Calibrator.interpolate(xs, ys, score)
         }
     }
@@ -29,7 +29,8 @@ public enum Calibrator: Sendable, Equatable {
         if s <= xs[0] { return ys[0] }
         let last = xs.count - 1
         if s >= xs[last] { return ys[last] }
-        var lo = 0, hi = last  // xs[lo] < s < xs[hi]
+        var lo = 0
+        var hi = last  // xs[lo] < s < xs[hi]
         while hi - lo > 1 {
             let mid = (lo + hi) / 2
             if xs[mid] <= s { lo = mid } else { hi = mid }
@@ -46,9 +47,11 @@ public enum Calibrator: Sendable, Equatable {
         try Metrics.check(scores, labels)
         let positives = labels.reduce(0, +)
         let negatives = Double(labels.count) - positives
-        let hi = (positives + 1) / (positives + 2), lo = 1 / (negatives + 2)
+        let hi = (positives + 1) / (positives + 2)
+        let lo = 1 / (negatives + 2)
         let targets = labels.map { $0 == 1 ? hi : lo }
-        var a = 0.0, b = Foundation.log((negatives + 1) / (positives + 1)) * -1
+        var a = 0.0
+        var b = Foundation.log((negatives + 1) / (positives + 1)) * -1
         func objective(_ a: Double, _ b: Double) -> Double {
             var f = 0.0
             for (s, t) in zip(scores, targets) {
@@ -59,21 +62,38 @@ public enum Calibrator: Sendable, Equatable {
         }
         var f = objective(a, b)
         for _ in 0..<100 {
-            var g0 = 0.0, g1 = 0.0, h00 = 1e-12, h01 = 0.0, h11 = 1e-12
+            var g0 = 0.0
+            var g1 = 0.0
+            var h00 = 1e-12
+            var h01 = 0.0
+            var h11 = 1e-12
             for (s, t) in zip(scores, targets) {
                 let p = sigmoid(a * s + b)
-                let d = p - t, w = p * (1 - p)
-                g0 += d * s; g1 += d
-                h00 += w * s * s; h01 += w * s; h11 += w
+                let d = p - t
+                let w = p * (1 - p)
+                g0 += d * s
+                g1 += d
+                h00 += w * s * s
+                h01 += w * s
+                h11 += w
             }
             let det = h00 * h11 - h01 * h01
             guard det > 0 else { break }
-            let da = (h11 * g0 - h01 * g1) / det, db = (h00 * g1 - h01 * g0) / det
-            var step = 1.0, accepted = false
+            let da = (h11 * g0 - h01 * g1) / det
+            let db = (h00 * g1 - h01 * g0) / det
+            var step = 1.0
+            var accepted = false
             while step >= 1e-10 {
-                let na = a - step * da, nb = b - step * db
+                let na = a - step * da
+                let nb = b - step * db
                 let nf = objective(na, nb)
-                if nf <= f + 1e-12 * abs(f) { a = na; b = nb; f = nf; accepted = true; break }
+                if nf <= f + 1e-12 * abs(f) {
+                    a = na
+                    b = nb
+                    f = nf
+                    accepted = true
+                    break
+                }
                 step /= 2
             }
             if !accepted || max(abs(step * da), abs(step * db)) < 1e-12 { break }
@@ -92,7 +112,8 @@ public enum Calibrator: Sendable, Equatable {
         // Blocks: (lowest score, highest score, sum of labels, weight)
         var pooled: [(lo: Double, hi: Double, sum: Double, weight: Double)] = []
         for idx in order {
-            let s = scores[idx], y = labels[idx]
+            let s = scores[idx]
+            let y = labels[idx]
             if let last = pooled.last, last.hi == s {
                 pooled[pooled.count - 1].sum += y
                 pooled[pooled.count - 1].weight += 1
@@ -104,28 +125,34 @@ public enum Calibrator: Sendable, Equatable {
         for tie in pooled {
             blocks.append(tie)
             while blocks.count >= 2 {
-                let b = blocks[blocks.count - 1], a = blocks[blocks.count - 2]
+                let b = blocks[blocks.count - 1]
+                let a = blocks[blocks.count - 2]
                 guard a.sum / a.weight >= b.sum / b.weight else { break }
                 blocks.removeLast()
                 blocks[blocks.count - 1] = (a.lo, b.hi, a.sum + b.sum, a.weight + b.weight)
             }
         }
-        var xs: [Double] = [], ys: [Double] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
         for block in blocks {
             let v = block.sum / block.weight
-            xs.append(block.lo); ys.append(v)
-            if block.hi > block.lo { xs.append(block.hi); ys.append(v) }
+            xs.append(block.lo)
+            ys.append(v)
+            if block.hi > block.lo {
+                xs.append(block.hi)
+                ys.append(v)
+            }
         }
         return .isotonic(x: xs, y: ys)
     }
 
     var json: JSONValue {
         switch self {
-        case let .identity(fromMargin):
+        case .identity(let fromMargin):
             return .object(["method": .string("identity"), "from_margin": .bool(fromMargin)])
-        case let .platt(a, b):
+        case .platt(let a, let b):
             return .object(["method": .string("platt"), "a": .number(a), "b": .number(b)])
-        case let .isotonic(x, y):
+        case .isotonic(let x, let y):
             return .object(["method": .string("isotonic"), "x": .array(x.map { .number($0) }), "y": .array(y.map { .number($0) })])
         }
     }
@@ -138,7 +165,8 @@ public enum Calibrator: Sendable, Equatable {
         case "platt":
             self = .platt(a: try reader.double(json, "a", path), b: try reader.double(json, "b", path))
         case "isotonic":
-            let x = try reader.doubles(json, "x", path), y = try reader.doubles(json, "y", path)
+            let x = try reader.doubles(json, "x", path)
+            let y = try reader.doubles(json, "y", path)
             guard !x.isEmpty, x.count == y.count else { throw reader.fail(path + "x", "x and y must be non-empty and of equal length") }
             for i in 1..<max(x.count, 1) where !(x[i] > x[i - 1]) || y[i] < y[i - 1] {
                 throw reader.fail(path + "x", "isotonic points must have increasing x and non-decreasing y")

@@ -36,8 +36,10 @@ public struct DecisionsError: Error, Sendable, Equatable, CustomStringConvertibl
     public let field: String?
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String, file: String? = nil, line: Int? = nil,
-                column: Int? = nil, field: String? = nil) {
+    public init(
+        _ code: Code, _ message: String, file: String? = nil, line: Int? = nil,
+        column: Int? = nil, field: String? = nil
+    ) {
         self.code = code
         self.message = message
         self.file = file

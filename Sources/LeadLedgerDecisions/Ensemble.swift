@@ -91,9 +91,11 @@ public struct Ensemble: Sendable {
     let shapTables: [TreeSHAPTable?]
 
     /// Creates an ensemble; every model must use `schema`.
-    public init(schema: FeatureSchema, components: [EnsembleComponent], bias: Double = 0,
-                calibration: Calibrator = .identity(fromMargin: true), topK: Int = 5,
-                treeExplanation: TreeExplanationMethod = .treeSHAPTable) throws {
+    public init(
+        schema: FeatureSchema, components: [EnsembleComponent], bias: Double = 0,
+        calibration: Calibrator = .identity(fromMargin: true), topK: Int = 5,
+        treeExplanation: TreeExplanationMethod = .treeSHAPTable
+    ) throws {
         guard !components.isEmpty else { throw DecisionsError(.invalidInput, "an ensemble needs at least one component") }
         var names: [String] = []
         var featureIndex: [Int] = []
@@ -103,10 +105,10 @@ public struct Ensemble: Sendable {
             guard c.weight.isFinite else { throw DecisionsError(.invalidInput, "component '\(c.name)' has a non-finite weight") }
             let modelSchema: FeatureSchema?
             switch c.model {
-            case let .rules(m): modelSchema = m.schema
-            case let .logistic(m): modelSchema = m.schema
-            case let .trees(m): modelSchema = m.schema
-            case let .feature(name):
+            case .rules(let m): modelSchema = m.schema
+            case .logistic(let m): modelSchema = m.schema
+            case .trees(let m): modelSchema = m.schema
+            case .feature(let name):
                 modelSchema = nil
                 guard let i = schema.index(of: name) else {
                     throw DecisionsError(.schemaMismatch, "component '\(c.name)': no feature named '\(name)'")
@@ -121,7 +123,7 @@ public struct Ensemble: Sendable {
         }
         guard topK >= 0 else { throw DecisionsError(.invalidInput, "topK must not be negative") }
         self.shapTables = components.map { c in
-            if case let .trees(m) = c.model, treeExplanation == .treeSHAPTable { return TreeSHAPTable(m) }
+            if case .trees(let m) = c.model, treeExplanation == .treeSHAPTable { return TreeSHAPTable(m) }
             return nil
         }
         self.treeExplanation = treeExplanation
@@ -135,17 +137,18 @@ public struct Ensemble: Sendable {
 
     /// The same ensemble with another calibration.
     public func withCalibration(_ calibration: Calibrator) throws -> Ensemble {
-        try Ensemble(schema: schema, components: components, bias: bias, calibration: calibration, topK: topK,
-                     treeExplanation: treeExplanation)
+        try Ensemble(
+            schema: schema, components: components, bias: bias, calibration: calibration, topK: topK,
+            treeExplanation: treeExplanation)
     }
 
     /// The output of component `c` for row `x` (points, margin or value).
     @inline(__always)
     func output(_ c: Int, _ x: UnsafeBufferPointer<Double>) -> Double {
         switch components[c].model {
-        case let .rules(m): return m.score(x)
-        case let .logistic(m): return m.margin(x)
-        case let .trees(m): return m.margin(x)
+        case .rules(let m): return m.score(x)
+        case .logistic(let m): return m.margin(x)
+        case .trees(let m): return m.margin(x)
         case .feature:
             let v = x[featureIndex[c]]
             return v.isNaN ? 0 : v
@@ -206,26 +209,32 @@ public struct Ensemble: Sendable {
     /// Stable JSON: `{"bias", "calibration", "components": [{"kind", "model_version", "name", "weight"}],
     /// "features", "format", "format_version", "top_k", "tree_explanation"}`.
     public func artifactData() throws -> Data {
-        try StableJSON.encode(.object([
-            "format": .string(Self.format),
-            "format_version": .int(1),
-            "features": .array(schema.names.map { .string($0) }),
-            "bias": .number(bias),
-            "top_k": .int(topK),
-            "tree_explanation": .string(treeExplanation.rawValue),
-            "calibration": calibration.json,
-            "components": .array(components.map { c in
-                .object(["name": .string(c.name), "kind": .string(c.model.kind),
-                         "model_version": .string(c.modelVersion), "weight": .number(c.weight)])
-            }),
-        ]))
+        try StableJSON.encode(
+            .object([
+                "format": .string(Self.format),
+                "format_version": .int(1),
+                "features": .array(schema.names.map { .string($0) }),
+                "bias": .number(bias),
+                "top_k": .int(topK),
+                "tree_explanation": .string(treeExplanation.rawValue),
+                "calibration": calibration.json,
+                "components": .array(
+                    components.map { c in
+                        .object([
+                            "name": .string(c.name), "kind": .string(c.model.kind),
+                            "model_version": .string(c.modelVersion), "weight": .number(c.weight),
+                        ])
+                    }),
+            ]))
     }
 
     /// Loads an ensemble artifact, attaching the given models by component name.
     /// Each model's kind and version must match what the artifact recorded, so
     /// an ensemble can never silently run with other model versions.
-    public static func load(artifact data: Data, source: String, schema: FeatureSchema,
-                            models: [(name: String, model: EnsembleModel, version: String)]) throws -> (ensemble: Ensemble, version: ContentVersion) {
+    public static func load(
+        artifact data: Data, source: String, schema: FeatureSchema,
+        models: [(name: String, model: EnsembleModel, version: String)]
+    ) throws -> (ensemble: Ensemble, version: ContentVersion) {
         let json = try JSONParser.parse(data, source: source)
         let r = ArtifactReader(source: source)
         guard try r.string(json, "format") == format else { throw r.fail("format", "not a \(format) artifact") }
@@ -236,7 +245,8 @@ public struct Ensemble: Sendable {
         // lacks is a mismatch.
         let missing = try r.strings(json, "features").filter { schema.index(of: $0) == nil }
         guard missing.isEmpty else {
-            throw DecisionsError(.schemaMismatch, "artifact features \(missing) are not in the feature catalogue", file: source, field: "features")
+            throw DecisionsError(
+                .schemaMismatch, "artifact features \(missing) are not in the feature catalogue", file: source, field: "features")
         }
         let methodText = try r.string(json, "tree_explanation")
         guard let method = TreeExplanationMethod(rawValue: methodText) else {
@@ -252,16 +262,21 @@ public struct Ensemble: Sendable {
                 throw DecisionsError(.invalidArtifact, "no model given for component '\(name)'", file: source, field: path + "name")
             }
             guard m.model.kind == kind else {
-                throw DecisionsError(.invalidArtifact, "component '\(name)' is a \(kind) but a \(m.model.kind) was given", file: source, field: path + "kind")
+                throw DecisionsError(
+                    .invalidArtifact, "component '\(name)' is a \(kind) but a \(m.model.kind) was given", file: source, field: path + "kind"
+                )
             }
             guard m.version == version else {
-                throw DecisionsError(.invalidArtifact, "component '\(name)' needs model version \(version) but \(m.version) was given", file: source, field: path + "model_version")
+                throw DecisionsError(
+                    .invalidArtifact, "component '\(name)' needs model version \(version) but \(m.version) was given", file: source,
+                    field: path + "model_version")
             }
             components.append(EnsembleComponent(name: name, model: m.model, weight: try r.double(c, "weight", path), modelVersion: version))
         }
-        let ensemble = try Ensemble(schema: schema, components: components, bias: try r.double(json, "bias"),
-                                    calibration: try Calibrator(json: try r.value(json, "calibration", ""), reader: r, path: "calibration."),
-                                    topK: try r.int(json, "top_k"), treeExplanation: method)
+        let ensemble = try Ensemble(
+            schema: schema, components: components, bias: try r.double(json, "bias"),
+            calibration: try Calibrator(json: try r.value(json, "calibration", ""), reader: r, path: "calibration."),
+            topK: try r.int(json, "top_k"), treeExplanation: method)
         return (ensemble, ContentVersion(of: data))
     }
 }
@@ -330,8 +345,8 @@ public struct EnsembleScorer: Sendable {
         var maxRules = 0
         var workspaces: [TreeSHAPWorkspace] = []
         for c in ensemble.components {
-            if case let .rules(m) = c.model { maxRules = max(maxRules, m.ruleCount) }
-            if case let .trees(m) = c.model { workspaces.append(TreeSHAPWorkspace(for: m)) }
+            if case .rules(let m) = c.model { maxRules = max(maxRules, m.ruleCount) }
+            if case .trees(let m) = c.model { workspaces.append(TreeSHAPWorkspace(for: m)) }
         }
         perRule = [Double](repeating: 0, count: maxRules)
         self.workspaces = workspaces
@@ -354,7 +369,7 @@ public struct EnsembleScorer: Sendable {
                     let w = box.ensemble.components[c].weight
                     let out: Double
                     switch box.ensemble.components[c].model {
-                    case let .rules(m):
+                    case .rules(let m):
                         out = perRule.withUnsafeMutableBufferPointer { pr in m.score(x, perRule: pr) }
                         var r = 0
                         for group in m.groups {
@@ -363,11 +378,11 @@ public struct EnsembleScorer: Sendable {
                                 r += 1
                             }
                         }
-                    case let .logistic(m):
+                    case .logistic(let m):
                         out = m.explain(x, into: s)
                         base += w * m.intercept
                         for j in 0..<d { fc[j] += w * s[j] }
-                    case let .trees(m):
+                    case .trees(let m):
                         switch box.ensemble.treeExplanation {
                         case .treeSHAP: out = m.shap(x, into: s, workspace: &workspaces[treeIndex])
                         case .treeSHAPTable: out = box.ensemble.shapTables[c]!.shap(x, into: s, workspace: &workspaces[treeIndex])
@@ -405,8 +420,11 @@ public struct EnsembleScorer: Sendable {
         return EnsembleDecision(
             margin: z, probability: p, score: s,
             componentOutputs: componentOutputs,
-            componentContributions: (0..<e.components.count).map { FeatureContribution(name: e.components[$0].name, index: -1, value: componentContributions[$0]) },
+            componentContributions: (0..<e.components.count).map {
+                FeatureContribution(name: e.components[$0].name, index: -1, value: componentContributions[$0])
+            },
             featureBase: featureBase,
-            topFeatures: topFeatureIndices.map { FeatureContribution(name: e.schema.names[$0], index: $0, value: featureContributions[$0]) })
+            topFeatures: topFeatureIndices.map { FeatureContribution(name: e.schema.names[$0], index: $0, value: featureContributions[$0]) }
+        )
     }
 }

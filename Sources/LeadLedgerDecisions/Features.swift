@@ -13,7 +13,9 @@ public struct FeatureSchema: Sendable, Hashable {
         var positions: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             guard !name.isEmpty else { throw DecisionsError(.schemaMismatch, "feature \(i) has an empty name") }
-            guard positions[name] == nil else { throw DecisionsError(.schemaMismatch, "feature name '\(name)' appears twice in the schema") }
+            guard positions[name] == nil else {
+                throw DecisionsError(.schemaMismatch, "feature name '\(name)' appears twice in the schema")
+            }
             positions[name] = i
         }
         self.names = names
@@ -99,7 +101,9 @@ public enum TopContributions {
     /// never had) are skipped, whatever their contribution. A standardized linear
     /// model gives such features a contribution too, but a reason must name what
     /// the lead has or did.
-    public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, present row: UnsafeBufferPointer<Double>, into result: inout [Int]) {
+    public static func indices(
+        _ values: UnsafeBufferPointer<Double>, k: Int, present row: UnsafeBufferPointer<Double>, into result: inout [Int]
+    ) {
         result.removeAll(keepingCapacity: true)
         guard k > 0 else { return }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { top in
@@ -114,7 +118,10 @@ public enum TopContributions {
                     count -= 1
                 }
                 var pos = count
-                while pos > 0 && abs(values[top[pos - 1]]) < m { top[pos] = top[pos - 1]; pos -= 1 }
+                while pos > 0 && abs(values[top[pos - 1]]) < m {
+                    top[pos] = top[pos - 1]
+                    pos -= 1
+                }
                 top[pos] = i
                 count += 1
             }
@@ -137,7 +144,10 @@ public enum TopContributions {
                     count -= 1
                 }
                 var pos = count
-                while pos > 0 && abs(values[top[pos - 1]]) < m { top[pos] = top[pos - 1]; pos -= 1 }
+                while pos > 0 && abs(values[top[pos - 1]]) < m {
+                    top[pos] = top[pos - 1]
+                    pos -= 1
+                }
                 top[pos] = i
                 count += 1
             }

@@ -16,8 +16,9 @@ extension JSONParser {
             return try parseReportingOffset(bytes, limits: JSONLimits(maxBytes: .max, maxDepth: 512), keepingIntegers: true)
         } catch {
             let location = error.location(in: bytes)
-            throw DecisionsError(.invalidArtifact, "malformed JSON: " + error.reason, file: source,
-                                 line: location?.line, column: location?.column)
+            throw DecisionsError(
+                .invalidArtifact, "malformed JSON: " + error.reason, file: source,
+                line: location?.line, column: location?.column)
         }
     }
 }
@@ -26,15 +27,15 @@ extension JSONParser {
 extension JSONValue {
     /// The member named `key` of an object (the last one, as ``JSONObject`` reads), or nil.
     subscript(key: String) -> JSONValue? {
-        guard case let .object(object) = self else { return nil }
+        guard case .object(let object) = self else { return nil }
         return object[key]
     }
 
     /// The value as a Double (numbers and integers).
     var double: Double? {
         switch self {
-        case let .number(d): return d
-        case let .int(i): return Double(i)
+        case .number(let d): return d
+        case .int(let i): return Double(i)
         default: return nil
         }
     }
@@ -42,21 +43,27 @@ extension JSONValue {
     /// The value as an Int (integers, and integral numbers).
     var int: Int? {
         switch self {
-        case let .int(i): return i
-        case let .number(d): return d.rounded() == d && abs(d) < 9.0e15 ? Int(d) : nil
+        case .int(let i): return i
+        case .number(let d): return d.rounded() == d && abs(d) < 9.0e15 ? Int(d) : nil
         default: return nil
         }
     }
 
     /// The value as a String.
-    var string: String? { if case let .string(s) = self { return s }; return nil }
+    var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
     /// The value as an array.
-    var array: [JSONValue]? { if case let .array(a) = self { return a }; return nil }
+    var array: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
     /// The value as a Bool (also accepts the integers 0 and 1, as XGBoost writes them).
     var bool: Bool? {
         switch self {
-        case let .bool(b): return b
-        case let .int(i) where i == 0 || i == 1: return i == 1
+        case .bool(let b): return b
+        case .int(let i) where i == 0 || i == 1: return i == 1
         default: return nil
         }
     }
@@ -64,11 +71,11 @@ extension JSONValue {
     /// The first non-finite number in the value, depth first, or nil.
     var firstNonFiniteNumber: Double? {
         switch self {
-        case let .number(d): return d.isFinite ? nil : d
-        case let .array(items):
+        case .number(let d): return d.isFinite ? nil : d
+        case .array(let items):
             for item in items { if let d = item.firstNonFiniteNumber { return d } }
             return nil
-        case let .object(object):
+        case .object(let object):
             for member in object.members { if let d = member.value.firstNonFiniteNumber { return d } }
             return nil
         case .null, .bool, .int, .string: return nil

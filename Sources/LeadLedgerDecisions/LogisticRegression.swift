@@ -39,7 +39,8 @@ public struct Dataset: Sendable, Equatable {
     /// The rows (with their labels) whose index satisfies `include`, in order.
     public func rows(where include: (Int) -> Bool) throws -> Dataset {
         let d = schema.count
-        var picked: [Double] = [], y: [Double] = []
+        var picked: [Double] = []
+        var y: [Double] = []
         for i in 0..<count where include(i) {
             picked += rows[(i * d)..<(i * d + d)]
             y.append(labels[i])
@@ -53,8 +54,10 @@ public struct Dataset: Sendable, Equatable {
         let holdoutCount = Int(Double(count) * holdoutFraction)
         let cut = count - holdoutCount
         let d = schema.count
-        return (try Dataset(schema: schema, rows: Array(rows[0..<cut * d]), labels: Array(labels[0..<cut])),
-                try Dataset(schema: schema, rows: Array(rows[cut * d..<count * d]), labels: Array(labels[cut...])))
+        return (
+            try Dataset(schema: schema, rows: Array(rows[0..<cut * d]), labels: Array(labels[0..<cut])),
+            try Dataset(schema: schema, rows: Array(rows[cut * d..<count * d]), labels: Array(labels[cut...]))
+        )
     }
 }
 
@@ -90,8 +93,10 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
     public var signs: [FeatureDirection]?
 
     /// Creates options; see the properties.
-    public init(c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10, minimumSupport: Int = 1,
-                clipToTrainingRange: Bool = false, signs: [FeatureDirection]? = nil) {
+    public init(
+        c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10, minimumSupport: Int = 1,
+        clipToTrainingRange: Bool = false, signs: [FeatureDirection]? = nil
+    ) {
         self.c = c
         self.maxIterations = maxIterations
         self.tolerance = tolerance
@@ -154,9 +159,11 @@ public struct LogisticRegression: Sendable {
     private let lower: [Double]
     private let upper: [Double]
 
-    init(schema: FeatureSchema, means: [Double], scales: [Double], ranges: (minimums: [Double], maximums: [Double])? = nil,
-         coefficients: [Double], intercept: Double,
-         training: TrainingInfo, holdout: EvaluationReport?, calibration: Calibrator?) {
+    init(
+        schema: FeatureSchema, means: [Double], scales: [Double], ranges: (minimums: [Double], maximums: [Double])? = nil,
+        coefficients: [Double], intercept: Double,
+        training: TrainingInfo, holdout: EvaluationReport?, calibration: Calibrator?
+    ) {
         self.schema = schema
         self.means = means
         self.scales = scales
@@ -196,17 +203,22 @@ public struct LogisticRegression: Sendable {
 
     /// Trains on `data`; evaluates on `holdout` when given. `range` describes the
     /// training data (it is stored, not interpreted).
-    public static func train(_ data: Dataset, holdout: Dataset? = nil, options: LogisticRegressionOptions = .init(),
-                             range: String) throws -> LogisticRegression {
+    public static func train(
+        _ data: Dataset, holdout: Dataset? = nil, options: LogisticRegressionOptions = .init(),
+        range: String
+    ) throws -> LogisticRegression {
         guard options.c > 0 && options.c.isFinite else { throw DecisionsError(.invalidInput, "C must be positive and finite") }
-        let n = data.count, d = data.schema.count
+        let n = data.count
+        let d = data.schema.count
         guard n > 0 else { throw DecisionsError(.invalidInput, "no training examples") }
         let positives = Int(data.labels.reduce(0, +))
         guard positives > 0 && positives < n else {
             throw DecisionsError(.invalidInput, "training data needs both classes (positives: \(positives) of \(n))")
         }
         for v in data.rows where v.isInfinite { throw DecisionsError(.invalidInput, "training data contains an infinite value") }
-        if let holdout, holdout.schema != data.schema { throw DecisionsError(.schemaMismatch, "holdout schema differs from training schema") }
+        if let holdout, holdout.schema != data.schema {
+            throw DecisionsError(.schemaMismatch, "holdout schema differs from training schema")
+        }
         if let signs = options.signs, signs.count != d {
             throw DecisionsError(.invalidInput, "\(signs.count) sign bounds for \(d) features")
         }
@@ -214,20 +226,33 @@ public struct LogisticRegression: Sendable {
         let bound: [Double] = (options.signs ?? []).map { $0 == .positive ? 1 : $0 == .negative ? -1 : 0 }
 
         // Standardization: mean and population std of the present values, rows in order.
-        var means = [Double](repeating: 0, count: d), scales = [Double](repeating: 1, count: d)
+        var means = [Double](repeating: 0, count: d)
+        var scales = [Double](repeating: 1, count: d)
         var unsupported = Set<Int>()  // features treated as constant (minimumSupport)
-        var minimums = [Double](repeating: 0, count: d), maximums = [Double](repeating: 0, count: d)
+        var minimums = [Double](repeating: 0, count: d)
+        var maximums = [Double](repeating: 0, count: d)
         for j in 0..<d {
-            var sum = 0.0, count = 0.0
-            for i in 0..<n where !data.rows[i * d + j].isNaN { sum += data.rows[i * d + j]; count += 1 }
+            var sum = 0.0
+            var count = 0.0
+            for i in 0..<n where !data.rows[i * d + j].isNaN {
+                sum += data.rows[i * d + j]
+                count += 1
+            }
             let mean = count > 0 ? sum / count : 0
             var ss = 0.0
-            for i in 0..<n where !data.rows[i * d + j].isNaN { let c = data.rows[i * d + j] - mean; ss += c * c }
+            for i in 0..<n where !data.rows[i * d + j].isNaN {
+                let c = data.rows[i * d + j] - mean
+                ss += c * c
+            }
             let sd = count > 0 ? (ss / count).squareRoot() : 0
             means[j] = mean
             scales[j] = sd > 0 ? sd : 1
-            var lo = Double.infinity, hi = -Double.infinity
-            for i in 0..<n where !data.rows[i * d + j].isNaN { lo = min(lo, data.rows[i * d + j]); hi = max(hi, data.rows[i * d + j]) }
+            var lo = Double.infinity
+            var hi = -Double.infinity
+            for i in 0..<n where !data.rows[i * d + j].isNaN {
+                lo = min(lo, data.rows[i * d + j])
+                hi = max(hi, data.rows[i * d + j])
+            }
             (minimums[j], maximums[j]) = count > 0 ? (lo, hi) : (mean, mean)
             if sd > 0, options.minimumSupport > 1 {
                 var counts: [Double: Int] = [:]
@@ -263,8 +288,10 @@ public struct LogisticRegression: Sendable {
             return f + lambda * r / 2
         }
         var f = objective(w)
-        var iterations = 0, converged = false
-        var g = [Double](repeating: 0, count: p), h = [Double](repeating: 0, count: p * p)
+        var iterations = 0
+        var converged = false
+        var g = [Double](repeating: 0, count: p)
+        var h = [Double](repeating: 0, count: p * p)
         while iterations < options.maxIterations {
             iterations += 1
             for j in 0..<p { g[j] = j < d ? lambda * w[j] : 0 }
@@ -274,7 +301,8 @@ public struct LogisticRegression: Sendable {
                 var m = 0.0
                 for j in 0..<p { m += z[i * p + j] * w[j] }
                 let prob = sigmoid(m)
-                let r = prob - data.labels[i], s = prob * (1 - prob)
+                let r = prob - data.labels[i]
+                let s = prob * (1 - prob)
                 for j in 0..<p {
                     let zj = z[i * p + j]
                     g[j] += r * zj
@@ -286,43 +314,58 @@ public struct LogisticRegression: Sendable {
             // Bounded coefficients at their bound whose gradient points out of the
             // feasible side stay there this iteration: their row and column drop out.
             for j in 0..<bound.count where bound[j] != 0 && w[j] == 0 && g[j] * bound[j] > 0 {
-                for k in 0..<p { h[j * p + k] = 0; h[k * p + j] = 0 }
+                for k in 0..<p {
+                    h[j * p + k] = 0
+                    h[k * p + j] = 0
+                }
                 h[j * p + j] = 1
                 g[j] = 0
             }
             let step = try LinearAlgebra.choleskySolve(h, g, p)
-            var t = 1.0, accepted = false
+            var t = 1.0
+            var accepted = false
             var candidate = w
             while t >= 1e-12 {
                 for j in 0..<p { candidate[j] = w[j] - t * step[j] }
                 for j in 0..<bound.count where candidate[j] * bound[j] < 0 { candidate[j] = 0 }
                 let nf = objective(candidate)
-                if nf <= f + 1e-14 * abs(f) { accepted = true; f = nf; break }
+                if nf <= f + 1e-14 * abs(f) {
+                    accepted = true
+                    f = nf
+                    break
+                }
                 t /= 2
             }
             let largest = step.reduce(0) { max($0, abs($1)) } * t
             if accepted { w = candidate }
-            if !accepted || largest < options.tolerance { converged = true; break }
+            if !accepted || largest < options.tolerance {
+                converged = true
+                break
+            }
         }
-        let info = TrainingInfo(examples: n, positives: positives, range: range, c: options.c,
-                                iterations: iterations, converged: converged, objective: f)
+        let info = TrainingInfo(
+            examples: n, positives: positives, range: range, c: options.c,
+            iterations: iterations, converged: converged, objective: f)
         let ranges = options.clipToTrainingRange ? (minimums: minimums, maximums: maximums) : nil
-        var model = LogisticRegression(schema: data.schema, means: means, scales: scales, ranges: ranges, coefficients: Array(w[0..<d]),
-                                       intercept: w[d], training: info, holdout: nil, calibration: nil)
+        var model = LogisticRegression(
+            schema: data.schema, means: means, scales: scales, ranges: ranges, coefficients: Array(w[0..<d]),
+            intercept: w[d], training: info, holdout: nil, calibration: nil)
         if let holdout {
             let probabilities = model.probabilities(holdout)
-            model = LogisticRegression(schema: data.schema, means: means, scales: scales, ranges: ranges, coefficients: model.coefficients,
-                                       intercept: model.intercept, training: info,
-                                       holdout: try EvaluationReport(probabilities: probabilities, labels: holdout.labels),
-                                       calibration: nil)
+            model = LogisticRegression(
+                schema: data.schema, means: means, scales: scales, ranges: ranges, coefficients: model.coefficients,
+                intercept: model.intercept, training: info,
+                holdout: try EvaluationReport(probabilities: probabilities, labels: holdout.labels),
+                calibration: nil)
         }
         return model
     }
 
     /// The same model with `calibration` applied to its margin.
     public func withCalibration(_ calibration: Calibrator?) -> LogisticRegression {
-        LogisticRegression(schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients, intercept: intercept,
-                           training: training, holdout: holdout, calibration: calibration)
+        LogisticRegression(
+            schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients, intercept: intercept,
+            training: training, holdout: holdout, calibration: calibration)
     }
 
     /// The margin (log-odds): intercept plus the contributions in schema order.
@@ -387,8 +430,13 @@ public struct LogisticRegression: Sendable {
         let t = training
         var standardization: JSONObject = ["means": .array(means.map { .number($0) }), "scales": .array(scales.map { .number($0) })]
         if let ranges {
-            standardization.members.append(.init("ranges", .object(["minimums": .array(ranges.minimums.map { .number($0) }),
-                                                                     "maximums": .array(ranges.maximums.map { .number($0) })])))
+            standardization.members.append(
+                .init(
+                    "ranges",
+                    .object([
+                        "minimums": .array(ranges.minimums.map { .number($0) }),
+                        "maximums": .array(ranges.maximums.map { .number($0) }),
+                    ])))
         }
         let value: JSONValue = .object([
             "format": .string(Self.format),
@@ -397,9 +445,11 @@ public struct LogisticRegression: Sendable {
             "standardization": .object(standardization),
             "coefficients": .array(coefficients.map { .number($0) }),
             "intercept": .number(intercept),
-            "training": .object(["examples": .int(t.examples), "positives": .int(t.positives), "range": .string(t.range),
-                                 "c": .number(t.c), "iterations": .int(t.iterations), "converged": .bool(t.converged),
-                                 "objective": .number(t.objective)]),
+            "training": .object([
+                "examples": .int(t.examples), "positives": .int(t.positives), "range": .string(t.range),
+                "c": .number(t.c), "iterations": .int(t.iterations), "converged": .bool(t.converged),
+                "objective": .number(t.objective),
+            ]),
             "holdout": holdout?.json ?? .null,
             "calibration": calibration?.json ?? .null,
         ])
@@ -436,17 +486,19 @@ public struct LogisticRegression: Sendable {
         }
         let t = try r.value(json, "training", "")
         guard let converged = t["converged"]?.bool else { throw r.fail("training.converged", "expected a boolean") }
-        let info = TrainingInfo(examples: try r.int(t, "examples", "training."), positives: try r.int(t, "positives", "training."),
-                                range: try r.string(t, "range", "training."), c: try r.double(t, "c", "training."),
-                                iterations: try r.int(t, "iterations", "training."), converged: converged,
-                                objective: try r.double(t, "objective", "training."))
+        let info = TrainingInfo(
+            examples: try r.int(t, "examples", "training."), positives: try r.int(t, "positives", "training."),
+            range: try r.string(t, "range", "training."), c: try r.double(t, "c", "training."),
+            iterations: try r.int(t, "iterations", "training."), converged: converged,
+            objective: try r.double(t, "objective", "training."))
         let holdoutJSON = try r.value(json, "holdout", "")
         let holdout = holdoutJSON == .null ? nil : try EvaluationReport(json: holdoutJSON, reader: r, path: "holdout.")
         let calJSON = try r.value(json, "calibration", "")
         let calibration = calJSON == .null ? nil : try Calibrator(json: calJSON, reader: r, path: "calibration.")
-        let model = LogisticRegression(schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients,
-                                       intercept: try r.double(json, "intercept"), training: info, holdout: holdout,
-                                       calibration: calibration)
+        let model = LogisticRegression(
+            schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients,
+            intercept: try r.double(json, "intercept"), training: info, holdout: holdout,
+            calibration: calibration)
         return (model, ContentVersion(of: data))
     }
 }

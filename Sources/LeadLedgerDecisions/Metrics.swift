@@ -23,13 +23,17 @@ public enum Metrics {
     public static func rocAUC(scores: [Double], labels: [Double]) throws -> Double {
         try check(scores, labels)
         let order = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        var positives = 0.0, rankSum = 0.0
+        var positives = 0.0
+        var rankSum = 0.0
         var i = 0
         while i < order.count {
             var j = i
             while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
             let averageRank = Double(i + j + 2) / 2  // ranks are 1-based
-            for k in i...j where labels[order[k]] == 1 { rankSum += averageRank; positives += 1 }
+            for k in i...j where labels[order[k]] == 1 {
+                rankSum += averageRank
+                positives += 1
+            }
             i = j + 1
         }
         let negatives = Double(scores.count) - positives
@@ -58,11 +62,15 @@ public enum Metrics {
     public static func expectedCalibrationError(probabilities: [Double], labels: [Double], bins: Int = 10) throws -> Double {
         try check(probabilities, labels)
         guard bins > 0 else { throw DecisionsError(.invalidInput, "bins must be positive") }
-        var count = [Double](repeating: 0, count: bins), sumP = count, sumY = count
+        var count = [Double](repeating: 0, count: bins)
+        var sumP = count
+        var sumY = count
         for (p, y) in zip(probabilities, labels) {
             guard p >= 0 && p <= 1 else { throw DecisionsError(.invalidInput, "probability \(p) outside [0, 1]") }
             let b = min(Int(p * Double(bins)), bins - 1)
-            count[b] += 1; sumP[b] += p; sumY[b] += y
+            count[b] += 1
+            sumP[b] += p
+            sumY[b] += y
         }
         let n = Double(probabilities.count)
         var ece = 0.0
@@ -119,9 +127,11 @@ public struct EvaluationReport: Sendable, Equatable {
     }
 
     var json: JSONValue {
-        .object(["examples": .int(examples), "positives": .int(positives), "auc": .number(auc),
-                 "log_loss": .number(logLoss), "brier": .number(brier), "ece": .number(ece),
-                 "precision_at_top_10pct": .number(precisionAtTop10)])
+        .object([
+            "examples": .int(examples), "positives": .int(positives), "auc": .number(auc),
+            "log_loss": .number(logLoss), "brier": .number(brier), "ece": .number(ece),
+            "precision_at_top_10pct": .number(precisionAtTop10),
+        ])
     }
 
     init(json: JSONValue, reader: ArtifactReader, path: String) throws {

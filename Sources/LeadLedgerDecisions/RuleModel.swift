@@ -60,14 +60,16 @@ public struct RuleModel: Sendable {
         @inline(__always) public func matches(_ x: Double) -> Bool {
             if x.isNaN { return false }
             switch self {
-            case let .equal(v): return x == v
-            case let .notEqual(v): return x != v
-            case let .less(v): return x < v
-            case let .lessOrEqual(v): return x <= v
-            case let .greater(v): return x > v
-            case let .greaterOrEqual(v): return x >= v
-            case let .oneOf(vs): for v in vs where v == x { return true }; return false
-            case let .between(lo, hi): return x >= lo && x <= hi
+            case .equal(let v): return x == v
+            case .notEqual(let v): return x != v
+            case .less(let v): return x < v
+            case .lessOrEqual(let v): return x <= v
+            case .greater(let v): return x > v
+            case .greaterOrEqual(let v): return x >= v
+            case .oneOf(let vs):
+                for v in vs where v == x { return true }
+                return false
+            case .between(let lo, let hi): return x >= lo && x <= hi
             }
         }
     }
@@ -212,11 +214,12 @@ struct RuleConfigReader {
 
     static func yamlError(_ error: YamlError, source: String) -> DecisionsError {
         switch error {
-        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return DecisionsError(.invalidConfig, "YAML syntax error: \(problem)", file: source, line: mark.line, column: mark.column)
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return DecisionsError(.invalidConfig, "duplicate key(s) \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
-                                  file: source, line: context.mark.line, column: context.mark.column, field: duplicates.first)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return DecisionsError(
+                .invalidConfig, "duplicate key(s) \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
+                file: source, line: context.mark.line, column: context.mark.column, field: duplicates.first)
         default:
             return DecisionsError(.invalidConfig, "YAML error: \(error)", file: source)
         }
@@ -265,7 +268,9 @@ struct RuleConfigReader {
         for (k, keyNode, value) in members {
             switch k {
             case "name":
-                guard let s = value.string, value.scalar != nil, !s.isEmpty else { throw fail(value, "name", "expected a non-empty string") }
+                guard let s = value.string, value.scalar != nil, !s.isEmpty else {
+                    throw fail(value, "name", "expected a non-empty string")
+                }
                 guard s.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
                     throw fail(value, "name", "name may contain only letters, digits, '-', '_' and '.'")
                 }
@@ -276,7 +281,9 @@ struct RuleConfigReader {
                 for (feature, fkey, table) in try mapping(value, "levels", allowed: schema.names) {
                     _ = fkey
                     var entries: [String: Double] = [:]
-                    guard let tm = table.mapping else { throw fail(table, "levels.\(feature)", "expected a mapping of level name to number") }
+                    guard let tm = table.mapping else {
+                        throw fail(table, "levels.\(feature)", "expected a mapping of level name to number")
+                    }
                     for (lk, lv) in tm {
                         guard let ln = lk.string else { throw fail(lk, "levels.\(feature)", "level names must be strings") }
                         guard entries[ln] == nil else { throw fail(lk, "levels.\(feature).\(ln)", "level '\(ln)' defined twice") }
@@ -306,12 +313,18 @@ struct RuleConfigReader {
 
     func readGroup(_ node: Node, _ path: String, levels: [String: [String: Double]]) throws -> RuleModel.Group {
         let members = try mapping(node, path, allowed: ["name", "cap", "floor", "decay", "rules"])
-        var name: String?, cap: Double?, floor: Double?, halfLife: Double?, ageIndex: Int?
+        var name: String?
+        var cap: Double?
+        var floor: Double?
+        var halfLife: Double?
+        var ageIndex: Int?
         var rulesNode: Node?
         for (k, _, value) in members {
             switch k {
             case "name":
-                guard value.scalar != nil, let s = value.string, !s.isEmpty else { throw fail(value, path + ".name", "expected a non-empty string") }
+                guard value.scalar != nil, let s = value.string, !s.isEmpty else {
+                    throw fail(value, path + ".name", "expected a non-empty string")
+                }
                 name = s
             case "cap": cap = try number(value, path + ".cap")
             case "floor": floor = try number(value, path + ".floor")
@@ -323,7 +336,9 @@ struct RuleConfigReader {
                         halfLife = h
                     } else {
                         guard let f = dv.string, let i = schema.index(of: f) else {
-                            throw fail(dv, path + ".decay.age_feature", "unknown feature \(describe(dv)); the schema has: \(schema.names.joined(separator: ", "))")
+                            throw fail(
+                                dv, path + ".decay.age_feature",
+                                "unknown feature \(describe(dv)); the schema has: \(schema.names.joined(separator: ", "))")
                         }
                         ageIndex = i
                     }
@@ -338,7 +353,9 @@ struct RuleConfigReader {
         guard let name else { throw fail(node, path + ".name", "missing required field 'name'") }
         if let cap, let floor, floor > cap { throw fail(node, path, "floor \(floor) is above cap \(cap)") }
         guard let rulesNode else { throw fail(node, path + ".rules", "missing required field 'rules'") }
-        guard let seq = rulesNode.sequence, !seq.isEmpty else { throw fail(rulesNode, path + ".rules", "expected a non-empty list of rules") }
+        guard let seq = rulesNode.sequence, !seq.isEmpty else {
+            throw fail(rulesNode, path + ".rules", "expected a non-empty list of rules")
+        }
         var rules: [RuleModel.Rule] = []
         for (ri, ruleNode) in seq.enumerated() {
             rules.append(try readRule(ruleNode, "\(path).rules[\(ri)]", levels: levels))
@@ -350,14 +367,18 @@ struct RuleConfigReader {
         let members = try mapping(node, path, allowed: ["feature", "op", "value", "in", "between", "points", "label"])
         var feature: (String, Int)?
         var op: (String, Node)?
-        var valueNode: Node?, inNode: Node?, betweenNode: Node?
+        var valueNode: Node?
+        var inNode: Node?
+        var betweenNode: Node?
         var points: Double?
         var label: String?
         for (k, _, value) in members {
             switch k {
             case "feature":
                 guard value.scalar != nil, let f = value.string, let i = schema.index(of: f) else {
-                    throw fail(value, path + ".feature", "unknown feature \(describe(value)); the schema has: \(schema.names.joined(separator: ", "))")
+                    throw fail(
+                        value, path + ".feature",
+                        "unknown feature \(describe(value)); the schema has: \(schema.names.joined(separator: ", "))")
                 }
                 feature = (f, i)
             case "op":
@@ -393,12 +414,24 @@ struct RuleConfigReader {
             let v = try resolve(valueNode, path + ".value")
             let shown = valueNode.string ?? String(v)
             switch opText {
-            case "==", "equals": condition = .equal(v); text = "\(featureName) == \(shown)"
-            case "!=": condition = .notEqual(v); text = "\(featureName) != \(shown)"
-            case "<": condition = .less(v); text = "\(featureName) < \(shown)"
-            case "<=": condition = .lessOrEqual(v); text = "\(featureName) <= \(shown)"
-            case ">": condition = .greater(v); text = "\(featureName) > \(shown)"
-            case ">=": condition = .greaterOrEqual(v); text = "\(featureName) >= \(shown)"
+            case "==", "equals":
+                condition = .equal(v)
+                text = "\(featureName) == \(shown)"
+            case "!=":
+                condition = .notEqual(v)
+                text = "\(featureName) != \(shown)"
+            case "<":
+                condition = .less(v)
+                text = "\(featureName) < \(shown)"
+            case "<=":
+                condition = .lessOrEqual(v)
+                text = "\(featureName) <= \(shown)"
+            case ">":
+                condition = .greater(v)
+                text = "\(featureName) > \(shown)"
+            case ">=":
+                condition = .greaterOrEqual(v)
+                text = "\(featureName) >= \(shown)"
             default: throw fail(opNode, path + ".op", "unknown operator '\(opText)' (use ==, equals, !=, <, <=, >, >=)")
             }
         } else if let inNode {

@@ -273,9 +273,17 @@ struct TreeBuilder {
     var roots: [Int] = []
 
     mutating func addNode() -> Int {
-        kind.append(.leaf); feature.append(-1); threshold.append(0); left.append(-1); right.append(-1)
-        defaultLeft.append(false); missingType.append(0); value.append(0); cover.append(0)
-        categoryStart.append(0); categoryCount.append(0)
+        kind.append(.leaf)
+        feature.append(-1)
+        threshold.append(0)
+        left.append(-1)
+        right.append(-1)
+        defaultLeft.append(false)
+        missingType.append(0)
+        value.append(0)
+        cover.append(0)
+        categoryStart.append(0)
+        categoryCount.append(0)
         return kind.count - 1
     }
 
@@ -312,24 +320,35 @@ struct TreeBuilder {
         var newIndex = [Int32](repeating: -1, count: kind.count)
         for (new, old) in order.enumerated() { newIndex[old] = Int32(new) }
         func permute<T>(_ a: [T]) -> [T] { order.map { a[$0] } }
-        kind = permute(kind); feature = permute(feature); threshold = permute(threshold)
-        defaultLeft = permute(defaultLeft); missingType = permute(missingType); value = permute(value)
-        cover = permute(cover); categoryStart = permute(categoryStart); categoryCount = permute(categoryCount)
+        kind = permute(kind)
+        feature = permute(feature)
+        threshold = permute(threshold)
+        defaultLeft = permute(defaultLeft)
+        missingType = permute(missingType)
+        value = permute(value)
+        cover = permute(cover)
+        categoryStart = permute(categoryStart)
+        categoryCount = permute(categoryCount)
         left = permute(left).map { $0 < 0 ? $0 : newIndex[Int($0)] }
         right = permute(right).map { $0 < 0 ? $0 : newIndex[Int($0)] }
         roots = newRoots
     }
 
-    func finish(schema: FeatureSchema, origin: TreeEnsemble.Origin, objective: TreeEnsemble.Objective, sigmoidScale: Double,
-                baseMargin: Double, version: ContentVersion, source: String) throws -> TreeEnsemble {
+    func finish(
+        schema: FeatureSchema, origin: TreeEnsemble.Origin, objective: TreeEnsemble.Objective, sigmoidScale: Double,
+        baseMargin: Double, version: ContentVersion, source: String
+    ) throws -> TreeEnsemble {
         var b = self
         try b.relayout(source: source)
-        return try b.finishLaidOut(schema: schema, origin: origin, objective: objective, sigmoidScale: sigmoidScale,
-                                   baseMargin: baseMargin, version: version, source: source)
+        return try b.finishLaidOut(
+            schema: schema, origin: origin, objective: objective, sigmoidScale: sigmoidScale,
+            baseMargin: baseMargin, version: version, source: source)
     }
 
-    private func finishLaidOut(schema: FeatureSchema, origin: TreeEnsemble.Origin, objective: TreeEnsemble.Objective, sigmoidScale: Double,
-                               baseMargin: Double, version: ContentVersion, source: String) throws -> TreeEnsemble {
+    private func finishLaidOut(
+        schema: FeatureSchema, origin: TreeEnsemble.Origin, objective: TreeEnsemble.Objective, sigmoidScale: Double,
+        baseMargin: Double, version: ContentVersion, source: String
+    ) throws -> TreeEnsemble {
         // Validate structure and compute node means bottom-up (children always have larger indices here).
         var mean = [Double](repeating: 0, count: kind.count)
         var depth = [Int](repeating: 0, count: kind.count)
@@ -350,37 +369,45 @@ struct TreeBuilder {
                 if kind[n] == .leaf {
                     mean[n] = value[n]
                 } else {
-                    let l = Int(left[n]), r = Int(right[n])
+                    let l = Int(left[n])
+                    let r = Int(right[n])
                     let total = cover[n]
                     guard total > 0 else {
-                        throw DecisionsError(.invalidArtifact, "tree \(t): node \(n - root) has a non-positive cover \(total); TreeSHAP needs covers", file: source)
+                        throw DecisionsError(
+                            .invalidArtifact, "tree \(t): node \(n - root) has a non-positive cover \(total); TreeSHAP needs covers",
+                            file: source)
                     }
                     mean[n] = (mean[l] * cover[l] + mean[r] * cover[r]) / total
                 }
             }
         }
-        return TreeEnsemble(schema: schema, origin: origin, objective: objective, sigmoidScale: sigmoidScale,
-                            baseMargin: baseMargin, version: version, kind: kind, feature: feature, threshold: threshold,
-                            left: left, right: right, defaultLeft: defaultLeft, missingType: missingType, value: value,
-                            cover: cover, nodeMean: mean, categoryStart: categoryStart, categoryCount: categoryCount,
-                            categories: categories,
-                            packed: (0..<kind.count).map { n in
-                                PackedNode(threshold: kind[n] == .leaf ? value[n] : threshold[n], feature: feature[n],
-                                           left: left[n], right: right[n], kind: kind[n].rawValue, defaultLeft: defaultLeft[n])
-                            },
-                            lockstep: kind.allSatisfy({ $0 == .leaf || $0 == .xgbLess }) && kind.count < Int(Int32.max)
-                                ? (0..<kind.count).map { n in
-                                    kind[n] == .leaf
-                                        ? LockstepNode(threshold: .infinity, feature: 0, left: Int32(n), defaultLeft: 1)
-                                        : LockstepNode(threshold: Float(threshold[n]), feature: feature[n], left: left[n],
-                                                       defaultLeft: defaultLeft[n] ? 1 : 0)
-                                } : [],
-                            roots: roots, maxDepth: maxDepth)
+        return TreeEnsemble(
+            schema: schema, origin: origin, objective: objective, sigmoidScale: sigmoidScale,
+            baseMargin: baseMargin, version: version, kind: kind, feature: feature, threshold: threshold,
+            left: left, right: right, defaultLeft: defaultLeft, missingType: missingType, value: value,
+            cover: cover, nodeMean: mean, categoryStart: categoryStart, categoryCount: categoryCount,
+            categories: categories,
+            packed: (0..<kind.count).map { n in
+                PackedNode(
+                    threshold: kind[n] == .leaf ? value[n] : threshold[n], feature: feature[n],
+                    left: left[n], right: right[n], kind: kind[n].rawValue, defaultLeft: defaultLeft[n])
+            },
+            lockstep: kind.allSatisfy({ $0 == .leaf || $0 == .xgbLess }) && kind.count < Int(Int32.max)
+                ? (0..<kind.count).map { n in
+                    kind[n] == .leaf
+                        ? LockstepNode(threshold: .infinity, feature: 0, left: Int32(n), defaultLeft: 1)
+                        : LockstepNode(
+                            threshold: Float(threshold[n]), feature: feature[n], left: left[n],
+                            defaultLeft: defaultLeft[n] ? 1 : 0)
+                } : [],
+            roots: roots, maxDepth: maxDepth)
     }
 }
 
-func resolveFeatures(_ names: [String]?, count: Int, schema: FeatureSchema, mapping: TreeEnsemble.FeatureMapping,
-                     source: String) throws -> [Int32] {
+func resolveFeatures(
+    _ names: [String]?, count: Int, schema: FeatureSchema, mapping: TreeEnsemble.FeatureMapping,
+    source: String
+) throws -> [Int32] {
     switch mapping {
     case .byPosition:
         guard count <= schema.count else {
@@ -409,8 +436,10 @@ extension TreeEnsemble {
     /// or, since 3.0, a one-element list) and, for the logistic objectives, turned
     /// into a margin with the logit. Multi-class, multi-target, DART and
     /// categorical splits are rejected.
-    public static func loadXGBoost(json data: Data, source: String, schema: FeatureSchema,
-                                   mapping: FeatureMapping = .byName) throws -> TreeEnsemble {
+    public static func loadXGBoost(
+        json data: Data, source: String, schema: FeatureSchema,
+        mapping: FeatureMapping = .byName
+    ) throws -> TreeEnsemble {
         let root = try JSONParser.parse(data, source: source)
         let r = ArtifactReader(source: source)
         let learner = try r.value(root, "learner", "")
@@ -421,7 +450,9 @@ extension TreeEnsemble {
         case "binary:logistic", "reg:logistic": objective = .binaryLogistic
         case "reg:squarederror": objective = .regression
         default:
-            throw DecisionsError(.unsupportedModel, "objective '\(objectiveName)' is not supported (binary:logistic, reg:logistic, reg:squarederror)", file: source, field: "learner.objective.name")
+            throw DecisionsError(
+                .unsupportedModel, "objective '\(objectiveName)' is not supported (binary:logistic, reg:logistic, reg:squarederror)",
+                file: source, field: "learner.objective.name")
         }
         func paramInt(_ key: String) throws -> Int {
             guard let v = param[key] else { return 0 }
@@ -430,10 +461,12 @@ extension TreeEnsemble {
             throw r.fail("learner.learner_model_param." + key, "expected an integer")
         }
         guard try paramInt("num_class") <= 1 else {
-            throw DecisionsError(.unsupportedModel, "multi-class models are not supported", file: source, field: "learner.learner_model_param.num_class")
+            throw DecisionsError(
+                .unsupportedModel, "multi-class models are not supported", file: source, field: "learner.learner_model_param.num_class")
         }
         guard try paramInt("num_target") <= 1 else {
-            throw DecisionsError(.unsupportedModel, "multi-target models are not supported", file: source, field: "learner.learner_model_param.num_target")
+            throw DecisionsError(
+                .unsupportedModel, "multi-target models are not supported", file: source, field: "learner.learner_model_param.num_target")
         }
         let numFeature = try paramInt("num_feature")
         guard let baseText = param["base_score"]?.string ?? param["base_score"]?.double.map({ String($0) }) else {
@@ -456,19 +489,24 @@ extension TreeEnsemble {
         let booster = try r.value(learner, "gradient_booster", "learner.")
         let boosterName = try r.string(booster, "name", "learner.gradient_booster.")
         guard boosterName == "gbtree" else {
-            throw DecisionsError(.unsupportedModel, "booster '\(boosterName)' is not supported (gbtree only)", file: source, field: "learner.gradient_booster.name")
+            throw DecisionsError(
+                .unsupportedModel, "booster '\(boosterName)' is not supported (gbtree only)", file: source,
+                field: "learner.gradient_booster.name")
         }
         let model = try r.value(booster, "model", "learner.gradient_booster.")
         let names = (learner["feature_names"]?.array ?? []).compactMap { $0.string }
-        let featureMap = try resolveFeatures(names.isEmpty ? nil : names, count: numFeature, schema: schema, mapping: mapping, source: source)
+        let featureMap = try resolveFeatures(
+            names.isEmpty ? nil : names, count: numFeature, schema: schema, mapping: mapping, source: source)
         if let info = model["tree_info"]?.array, info.contains(where: { $0.int != 0 }) {
             throw DecisionsError(.unsupportedModel, "trees for several output groups are not supported", file: source, field: "tree_info")
         }
         var b = TreeBuilder()
         for (t, tree) in try r.array(model, "trees", "learner.gradient_booster.model.").enumerated() {
             let path = "trees[\(t)]."
-            let lc = try r.ints(tree, "left_children", path), rc = try r.ints(tree, "right_children", path)
-            let si = try r.ints(tree, "split_indices", path), sc = try r.doubles(tree, "split_conditions", path)
+            let lc = try r.ints(tree, "left_children", path)
+            let rc = try r.ints(tree, "right_children", path)
+            let si = try r.ints(tree, "split_indices", path)
+            let sc = try r.doubles(tree, "split_conditions", path)
             let dl = try r.array(tree, "default_left", path).map { v -> Bool in
                 guard let b = v.bool else { throw r.fail(path + "default_left", "expected 0/1 or booleans") }
                 return b
@@ -479,10 +517,12 @@ extension TreeEnsemble {
                 throw r.fail(path + "left_children", "node arrays differ in length")
             }
             if let st = tree["split_type"]?.array, st.contains(where: { $0.int != 0 }) {
-                throw DecisionsError(.unsupportedModel, "categorical splits in XGBoost models are not supported", file: source, field: path + "split_type")
+                throw DecisionsError(
+                    .unsupportedModel, "categorical splits in XGBoost models are not supported", file: source, field: path + "split_type")
             }
             if let slv = tree["tree_param"]?["size_leaf_vector"]?.string, let n = Int(slv), n > 1 {
-                throw DecisionsError(.unsupportedModel, "vector leaves are not supported", file: source, field: path + "tree_param.size_leaf_vector")
+                throw DecisionsError(
+                    .unsupportedModel, "vector leaves are not supported", file: source, field: path + "tree_param.size_leaf_vector")
             }
             let base = b.kind.count
             b.roots.append(base)
@@ -509,8 +549,9 @@ extension TreeEnsemble {
             }
         }
         guard !b.roots.isEmpty else { throw r.fail("learner.gradient_booster.model.trees", "model has no trees") }
-        return try b.finish(schema: schema, origin: .xgboost, objective: objective, sigmoidScale: 1, baseMargin: baseMargin,
-                            version: ContentVersion(of: data), source: source)
+        return try b.finish(
+            schema: schema, origin: .xgboost, objective: objective, sigmoidScale: 1, baseMargin: baseMargin,
+            version: ContentVersion(of: data), source: source)
     }
 }
 
@@ -521,15 +562,18 @@ extension TreeEnsemble {
     /// objective `binary` (any `sigmoid:` scale) or `regression`/`regression_l2`/`regression_l1`/`huber`/`fair`/`quantile`.
     /// The cover used by TreeSHAP is `internal_count`/`leaf_count`, as LightGBM's own
     /// `pred_contrib`. Multi-class, averaged (random forest) output and linear trees are rejected.
-    public static func loadLightGBM(json data: Data, source: String, schema: FeatureSchema,
-                                    mapping: FeatureMapping = .byName) throws -> TreeEnsemble {
+    public static func loadLightGBM(
+        json data: Data, source: String, schema: FeatureSchema,
+        mapping: FeatureMapping = .byName
+    ) throws -> TreeEnsemble {
         let root = try JSONParser.parse(data, source: source)
         let r = ArtifactReader(source: source)
         guard (root["num_class"]?.int ?? 1) == 1, (root["num_tree_per_iteration"]?.int ?? 1) == 1 else {
             throw DecisionsError(.unsupportedModel, "multi-class LightGBM models are not supported", file: source, field: "num_class")
         }
         if root["average_output"]?.bool == true {
-            throw DecisionsError(.unsupportedModel, "averaged output (random forest mode) is not supported", file: source, field: "average_output")
+            throw DecisionsError(
+                .unsupportedModel, "averaged output (random forest mode) is not supported", file: source, field: "average_output")
         }
         let objectiveText = try r.string(root, "objective")
         let words = objectiveText.split(separator: " ")
@@ -539,7 +583,9 @@ extension TreeEnsemble {
         case "binary":
             objective = .binaryLogistic
             for w in words.dropFirst() where w.hasPrefix("sigmoid:") {
-                guard let s = Double(w.dropFirst("sigmoid:".count)), s > 0 else { throw r.fail("objective", "invalid sigmoid in '\(objectiveText)'") }
+                guard let s = Double(w.dropFirst("sigmoid:".count)), s > 0 else {
+                    throw r.fail("objective", "invalid sigmoid in '\(objectiveText)'")
+                }
                 scale = s
             }
         case "regression", "regression_l2", "regression_l1", "huber", "fair", "quantile":
@@ -547,7 +593,8 @@ extension TreeEnsemble {
                 throw DecisionsError(.unsupportedModel, "regression with sqrt transform is not supported", file: source, field: "objective")
             }
         default:
-            throw DecisionsError(.unsupportedModel, "objective '\(objectiveText)' is not supported (binary, regression)", file: source, field: "objective")
+            throw DecisionsError(
+                .unsupportedModel, "objective '\(objectiveText)' is not supported (binary, regression)", file: source, field: "objective")
         }
         let names = try r.strings(root, "feature_names")
         let featureMap = try resolveFeatures(names, count: names.count, schema: schema, mapping: mapping, source: source)
@@ -560,12 +607,15 @@ extension TreeEnsemble {
             _ = try addLightGBMNode(structure, &b, featureMap, r, "tree_info[\(t)].tree_structure")
         }
         guard !b.roots.isEmpty else { throw r.fail("tree_info", "model has no trees") }
-        return try b.finish(schema: schema, origin: .lightgbm, objective: objective, sigmoidScale: scale, baseMargin: 0,
-                            version: ContentVersion(of: data), source: source)
+        return try b.finish(
+            schema: schema, origin: .lightgbm, objective: objective, sigmoidScale: scale, baseMargin: 0,
+            version: ContentVersion(of: data), source: source)
     }
 
-    private static func addLightGBMNode(_ node: JSONValue, _ b: inout TreeBuilder, _ featureMap: [Int32],
-                                        _ r: ArtifactReader, _ path: String) throws -> Int {
+    private static func addLightGBMNode(
+        _ node: JSONValue, _ b: inout TreeBuilder, _ featureMap: [Int32],
+        _ r: ArtifactReader, _ path: String
+    ) throws -> Int {
         let g = b.addNode()
         if node["leaf_value"] != nil {
             if node["leaf_coeff"] != nil {
@@ -606,7 +656,8 @@ extension TreeEnsemble {
             b.categoryCount[g] = Int32(cats.count)
             b.categories.append(contentsOf: cats)
         case let other:
-            throw DecisionsError(.unsupportedModel, "decision_type '\(other)' is not supported", file: r.source, field: path + ".decision_type")
+            throw DecisionsError(
+                .unsupportedModel, "decision_type '\(other)' is not supported", file: r.source, field: path + ".decision_type")
         }
         let l = try addLightGBMNode(try r.value(node, "left_child", path + "."), &b, featureMap, r, path + ".left_child")
         let rr = try addLightGBMNode(try r.value(node, "right_child", path + "."), &b, featureMap, r, path + ".right_child")

@@ -31,8 +31,10 @@ extension TreeEnsemble {
     /// rounding. Trees are processed in order and each tree's leaves in
     /// depth-first order (hot child first), so results are deterministic.
     /// Cost is O(trees × leaves × depth²) per row.
-    public func shap(_ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>,
-                     workspace: inout TreeSHAPWorkspace) -> Double {
+    public func shap(
+        _ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>,
+        workspace: inout TreeSHAPWorkspace
+    ) -> Double {
         for i in 0..<phi.count { phi[i] = 0 }
         var margin = baseMargin
         workspace.path.withUnsafeMutableBufferPointer { path in
@@ -55,9 +57,11 @@ extension TreeEnsemble {
         return (phi, expectedMargin)
     }
 
-    func recurse(_ node: Int, _ x: UnsafeBufferPointer<Double>, _ phi: UnsafeMutableBufferPointer<Double>,
-                         _ parentPath: UnsafeMutablePointer<TreeSHAPPathElement>, _ uniqueDepthIn: Int,
-                         _ parentZero: Double, _ parentOne: Double, _ parentFeature: Int) {
+    func recurse(
+        _ node: Int, _ x: UnsafeBufferPointer<Double>, _ phi: UnsafeMutableBufferPointer<Double>,
+        _ parentPath: UnsafeMutablePointer<TreeSHAPPathElement>, _ uniqueDepthIn: Int,
+        _ parentZero: Double, _ parentOne: Double, _ parentFeature: Int
+    ) {
         var uniqueDepth = uniqueDepthIn
         let path = parentPath + (uniqueDepth + 1)
         path.update(from: parentPath, count: uniqueDepth + 1)
@@ -80,7 +84,8 @@ extension TreeEnsemble {
         let w = cover[node]
         let hotZero = cover[hot] / w
         let coldZero = cover[cold] / w
-        var incomingZero = 1.0, incomingOne = 1.0
+        var incomingZero = 1.0
+        var incomingOne = 1.0
         var pathIndex = 0
         while pathIndex <= uniqueDepth {
             if path[pathIndex].feature == splitFeature { break }

@@ -62,7 +62,11 @@ public struct TreeSHAPTable: Sendable {
             return w
         }
         // Iterative DFS carrying the path's unique features and their r.
-        struct Frame { var node: Int; var uniqueFeatures: [Int32]; var r: [Double] }
+        struct Frame {
+            var node: Int
+            var uniqueFeatures: [Int32]
+            var r: [Double]
+        }
         var hasTable: [Bool] = []
         for root in model.roots {
             // Size of this tree's tables: Σ over leaves of 2^k · k.
@@ -71,7 +75,10 @@ public struct TreeSHAPTable: Sendable {
             var sizing = [(root, [Int32]())]
             while let (node, unique) = sizing.popLast() {
                 if model.kind[node] == .leaf {
-                    if unique.count > TreeSHAPTable.maxLeafFeatures { fits = false; break }
+                    if unique.count > TreeSHAPTable.maxLeafFeatures {
+                        fits = false
+                        break
+                    }
                     size += (1 << unique.count) * unique.count
                     continue
                 }
@@ -160,75 +167,78 @@ public struct TreeSHAPTable: Sendable {
 
     /// Same contract as ``TreeEnsemble/shap(_:into:workspace:)``: writes `phi`
     /// (schema order, overwritten) and returns the margin; base value ``TreeEnsemble/expectedMargin``.
-    public func shap(_ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>,
-                     workspace: inout TreeSHAPWorkspace) -> Double {
+    public func shap(
+        _ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>,
+        workspace: inout TreeSHAPWorkspace
+    ) -> Double {
         for i in 0..<phi.count { phi[i] = 0 }
         let m = model
         var margin = m.baseMargin
         if workspace.pending.count < leafCount { workspace.pending = [(Int32, Int32)](repeating: (0, 0), count: leafCount) }
         var pendingCount = 0
         workspace.pending.withUnsafeMutableBufferPointer { pending in
-        workspace.path.withUnsafeMutableBufferPointer { pathBuf in
-        let pathBuffer = pathBuf.baseAddress!
-        workspace.stack.withUnsafeMutableBufferPointer { stack in
-            values.withUnsafeBufferPointer { table in
-                features.withUnsafeBufferPointer { feats in
-                    m.packed.withUnsafeBufferPointer { nodes in
-                        nodeBit.withUnsafeBufferPointer { bits in
-                            for (t, root) in m.roots.enumerated() {
-                                if !hasTable[t] {
-                                    // No table for this tree (memory budget): the recursive algorithm.
-                                    margin += m.value[m.leaf(root, x)]
-                                    m.recurse(root, x, phi, pathBuffer, 0, 1, 1, -1)
-                                    continue
-                                }
-                                // Depth-first, hot child first; (node, mask of unsatisfied features cleared).
-                                var top = 0
-                                stack[0] = (root, ~0)
-                                top = 1
-                                while top > 0 {
-                                    top -= 1
-                                    let (n, mask) = stack[top]
-                                    let node = nodes[n]
-                                    if node.kind == TreeEnsemble.Kind.leaf.rawValue {
+            workspace.path.withUnsafeMutableBufferPointer { pathBuf in
+                let pathBuffer = pathBuf.baseAddress!
+                workspace.stack.withUnsafeMutableBufferPointer { stack in
+                    values.withUnsafeBufferPointer { table in
+                        features.withUnsafeBufferPointer { feats in
+                            m.packed.withUnsafeBufferPointer { nodes in
+                                nodeBit.withUnsafeBufferPointer { bits in
+                                    for (t, root) in m.roots.enumerated() {
+                                        if !hasTable[t] {
+                                            // No table for this tree (memory budget): the recursive algorithm.
+                                            margin += m.value[m.leaf(root, x)]
+                                            m.recurse(root, x, phi, pathBuffer, 0, 1, 1, -1)
+                                            continue
+                                        }
+                                        // Depth-first, hot child first; (node, mask of unsatisfied features cleared).
+                                        var top = 0
+                                        stack[0] = (root, ~0)
+                                        top = 1
+                                        while top > 0 {
+                                            top -= 1
+                                            let (n, mask) = stack[top]
+                                            let node = nodes[n]
+                                            if node.kind == TreeEnsemble.Kind.leaf.rawValue {
+                                                let k = Int(leafK[n])
+                                                if k == 0 { continue }
+                                                let full = (1 << k) - 1
+                                                // Phase 1 only records which table row each leaf needs; the
+                                                // rows are read in phase 2, where the loads are independent
+                                                // and their cache misses overlap.
+                                                pending[pendingCount] = (Int32(leafOffset[n] + Int32((mask & full) * k)), Int32(n))
+                                                pendingCount += 1
+                                                if mask & full == full { margin += node.threshold }
+                                                continue
+                                            }
+                                            let left: Bool
+                                            if node.kind == TreeEnsemble.Kind.xgbLess.rawValue {
+                                                let v = x[Int(node.feature)]
+                                                left = v.isNaN ? node.defaultLeft : Double(Float(v)) < node.threshold
+                                            } else {
+                                                left = m.goesLeft(n, x)
+                                            }
+                                            let cleared = mask & ~(1 << Int(bits[n]))
+                                            let hot = Int(left ? node.left : node.right)
+                                            let cold = Int(left ? node.right : node.left)
+                                            stack[top] = (cold, cleared)
+                                            stack[top + 1] = (hot, mask)
+                                            top += 2
+                                        }
+                                    }
+                                    // Phase 2: add the rows in the order phase 1 met the leaves.
+                                    for p in 0..<pendingCount {
+                                        let (row, n) = (Int(pending[p].0), Int(pending[p].1))
                                         let k = Int(leafK[n])
-                                        if k == 0 { continue }
-                                        let full = (1 << k) - 1
-                                        // Phase 1 only records which table row each leaf needs; the
-                                        // rows are read in phase 2, where the loads are independent
-                                        // and their cache misses overlap.
-                                        pending[pendingCount] = (Int32(leafOffset[n] + Int32((mask & full) * k)), Int32(n))
-                                        pendingCount += 1
-                                        if mask & full == full { margin += node.threshold }
-                                        continue
+                                        let fo = Int(leafFeatureOffset[n])
+                                        for i in 0..<k { phi[Int(feats[fo + i])] += table[row + i] }
                                     }
-                                    let left: Bool
-                                    if node.kind == TreeEnsemble.Kind.xgbLess.rawValue {
-                                        let v = x[Int(node.feature)]
-                                        left = v.isNaN ? node.defaultLeft : Double(Float(v)) < node.threshold
-                                    } else {
-                                        left = m.goesLeft(n, x)
-                                    }
-                                    let cleared = mask & ~(1 << Int(bits[n]))
-                                    let hot = Int(left ? node.left : node.right)
-                                    let cold = Int(left ? node.right : node.left)
-                                    stack[top] = (cold, cleared)
-                                    stack[top + 1] = (hot, mask)
-                                    top += 2
                                 }
-                            }
-                            // Phase 2: add the rows in the order phase 1 met the leaves.
-                            for p in 0..<pendingCount {
-                                let (row, n) = (Int(pending[p].0), Int(pending[p].1))
-                                let k = Int(leafK[n]), fo = Int(leafFeatureOffset[n])
-                                for i in 0..<k { phi[Int(feats[fo + i])] += table[row + i] }
                             }
                         }
                     }
                 }
             }
-        }
-        }
         }
         return margin
     }
@@ -256,15 +266,22 @@ extension TreeEnsemble {
                             var n1 = t + 1 < count ? roots[t + 1] : n0
                             var n2 = t + 2 < count ? roots[t + 2] : n0
                             var n3 = t + 3 < count ? roots[t + 3] : n0
-                            let live1 = t + 1 < count ? 1.0 : 0.0, live2 = t + 2 < count ? 1.0 : 0.0, live3 = t + 3 < count ? 1.0 : 0.0
+                            let live1 = t + 1 < count ? 1.0 : 0.0
+                            let live2 = t + 2 < count ? 1.0 : 0.0
+                            let live3 = t + 3 < count ? 1.0 : 0.0
                             for _ in 0..<maxDepth {
-                                let c0 = Self.step(nodes, n0, x), c1 = Self.step(nodes, n1, x)
-                                let c2 = Self.step(nodes, n2, x), c3 = Self.step(nodes, n3, x)
+                                let c0 = Self.step(nodes, n0, x)
+                                let c1 = Self.step(nodes, n1, x)
+                                let c2 = Self.step(nodes, n2, x)
+                                let c3 = Self.step(nodes, n3, x)
                                 phi[Int(nodes[n0].feature)] += means[c0] - means[n0]
                                 phi[Int(nodes[n1].feature)] += live1 * (means[c1] - means[n1])
                                 phi[Int(nodes[n2].feature)] += live2 * (means[c2] - means[n2])
                                 phi[Int(nodes[n3].feature)] += live3 * (means[c3] - means[n3])
-                                n0 = c0; n1 = c1; n2 = c2; n3 = c3
+                                n0 = c0
+                                n1 = c1
+                                n2 = c2
+                                n3 = c3
                             }
                             m += packed[n0].threshold
                             if t + 1 < count { m += packed[n1].threshold }
@@ -284,7 +301,10 @@ extension TreeEnsemble {
                     var n = root
                     while true {
                         let node = nodes[n]
-                        if node.kind == Kind.leaf.rawValue { margin += node.threshold; break }
+                        if node.kind == Kind.leaf.rawValue {
+                            margin += node.threshold
+                            break
+                        }
                         let left: Bool
                         if node.kind == Kind.xgbLess.rawValue {
                             let v = x[Int(node.feature)]

@@ -12,7 +12,9 @@ enum DeadLetterOutput {
     }
 
     /// The DLQ record of a rejected input (`bytes`, read at `source`).
-    static func rejected(_ bytes: [UInt8], key: [UInt8]?, source: SourcePosition, error: ContractError, stage: DeadLetter.Stage, topic: String) -> OutputRecord {
+    static func rejected(
+        _ bytes: [UInt8], key: [UInt8]?, source: SourcePosition, error: ContractError, stage: DeadLetter.Stage, topic: String
+    ) -> OutputRecord {
         let letter = DeadLetter(original: original(bytes), originalKey: key, source: source, error: error, stage: stage)
         return OutputRecord(topic: topic, key: key, value: letter.encoded)
     }
@@ -21,11 +23,15 @@ enum DeadLetterOutput {
     /// input `bytes` (read at `source`) which the producer refused as too large.
     /// Always the reference form: the input stays in its topic, and a copy of it
     /// may be what was too large.
-    static func unsendable(_ output: OutputRecord, input bytes: [UInt8], key: [UInt8]?, source: SourcePosition, stage: DeadLetter.Stage, topic: String, reason: String) -> OutputRecord {
+    static func unsendable(
+        _ output: OutputRecord, input bytes: [UInt8], key: [UInt8]?, source: SourcePosition, stage: DeadLetter.Stage, topic: String,
+        reason: String
+    ) -> OutputRecord {
         let size = output.value.count + (output.key?.count ?? 0)
         let error = ContractError(.outputTooLarge, "an output of \(size) bytes to \(output.topic) cannot be produced: \(reason)")
         let reference = DeadLetter.Reference(of: bytes, sha256: ContentVersion(of: bytes).sha256)
         let letter = DeadLetter(original: .reference(reference), originalKey: key, source: source, error: error, stage: stage)
-        return OutputRecord(topic: topic, key: key.flatMap { $0.count <= DeadLetter.maxReferencedKeyBytes ? $0 : nil }, value: letter.encoded)
+        return OutputRecord(
+            topic: topic, key: key.flatMap { $0.count <= DeadLetter.maxReferencedKeyBytes ? $0 : nil }, value: letter.encoded)
     }
 }

@@ -293,7 +293,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(!brokers.isEmpty, "no brokers")
         try check(partitions.inbound > 0 && partitions.events > 0 && partitions.outputs > 0, "partition counts must be positive")
         try check(replicationFactor == -1 || replicationFactor >= 1, "replication_factor must be -1 (the broker's default) or at least 1")
-        try check(partitions.identity == 1, "partitions.identity must be 1: identity state is one ordered partition (see the resolve design)")
+        try check(
+            partitions.identity == 1, "partitions.identity must be 1: identity state is one ordered partition (see the resolve design)")
         try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
@@ -306,7 +307,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     ///   (code, file, line, column, field and message).
     public func decisionConfiguration() throws(EngineError) -> DecisionConfiguration {
         do {
-            return try DecisionConfiguration.load(scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
+            return try DecisionConfiguration.load(
+                scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
         } catch let error as DecisionsError {
             throw EngineError(.invalidConfiguration, context: error.file ?? scoringFile, "\(error)")
         } catch {
@@ -336,7 +338,9 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var topicSpecifications: [KafkaNewTopic] {
         let keep = ["retention.ms": "-1", "cleanup.policy": "delete"]
         let week = ["retention.ms": "604800000", "cleanup.policy": "delete"]
-        return topics.inbound.map { KafkaNewTopic(name: $0, partitions: partitions.inbound, replicationFactor: replicationFactor, configs: week) } + [
+        return topics.inbound.map {
+            KafkaNewTopic(name: $0, partitions: partitions.inbound, replicationFactor: replicationFactor, configs: week)
+        } + [
             KafkaNewTopic(name: topics.identity, partitions: partitions.identity, replicationFactor: replicationFactor, configs: keep),
             KafkaNewTopic(name: topics.events, partitions: partitions.events, replicationFactor: replicationFactor, configs: keep),
             KafkaNewTopic(name: topics.routing, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),

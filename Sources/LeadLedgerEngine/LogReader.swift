@@ -30,7 +30,8 @@ public struct LogReader: Sendable {
         body: ([LogRecord]) async throws -> Void
     ) async throws -> Int64 {
         if let to, from >= to { return from }
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader", properties: client.properties)
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader", properties: client.properties)
         configuration.enablePartitionEOF = true
         configuration.maxBatchSize = 4096
         configuration.closeTimeout = .seconds(5)

@@ -30,7 +30,8 @@ public struct LogRetention: Sendable, Hashable {
         if let value = retentionBytes, value.trimmingCharacters(in: .whitespaces) != "-1" {
             reasons.append("retention.bytes=\(value)")
         }
-        if let value = cleanupPolicy, value.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "compact" }) {
+        if let value = cleanupPolicy, value.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "compact" })
+        {
             reasons.append("cleanup.policy=\(value)")
         }
         return reasons.isEmpty ? nil : reasons.joined(separator: ", ")
@@ -50,7 +51,9 @@ public struct LogRetention: Sendable, Hashable {
         let topic = configuration.topics.events
         let configs: [String: String]
         do {
-            let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
+            let admin = try KafkaAdminClient(
+                configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties),
+                logger: logger)
             do {
                 configs = try await admin.describeTopicConfigs(topic)
                 await admin.close()
@@ -64,12 +67,19 @@ public struct LogRetention: Sendable, Hashable {
         let retention = LogRetention(configs: configs)
         if let reason = retention.finiteReason {
             guard allowFinite else {
-                throw EngineError(.finiteLogRetention, context: topic, "the canonical log removes records (\(reason)); it is the system of record: set retention.ms=-1, retention.bytes=-1 and cleanup.policy=delete, or pass --allow-finite-log-retention")
+                throw EngineError(
+                    .finiteLogRetention, context: topic,
+                    "the canonical log removes records (\(reason)); it is the system of record: set retention.ms=-1, retention.bytes=-1 and cleanup.policy=delete, or pass --allow-finite-log-retention"
+                )
             }
-            logger.warning("the canonical log \(topic) removes records (\(reason)); running anyway (--allow-finite-log-retention): replays and restores past its start will miss events")
+            logger.warning(
+                "the canonical log \(topic) removes records (\(reason)); running anyway (--allow-finite-log-retention): replays and restores past its start will miss events"
+            )
         }
         if !retention.unreported.isEmpty {
-            logger.warning("the broker does not report \(retention.unreported.joined(separator: " and ")) of the canonical log \(topic); make sure it keeps records forever")
+            logger.warning(
+                "the broker does not report \(retention.unreported.joined(separator: " and ")) of the canonical log \(topic); make sure it keeps records forever"
+            )
         }
     }
 }

@@ -71,7 +71,10 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     private var lastSnapshotOffset: Int64 = -1
     private(set) var statistics = PartitionWorkerStatistics()
 
-    init(topicPartition: KafkaTopicPartition, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy, logger: Logger) {
+    init(
+        topicPartition: KafkaTopicPartition, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy,
+        logger: Logger
+    ) {
         self.topicPartition = topicPartition
         self.factory = factory
         self.processor = factory.makeProcessor(partition: topicPartition.partition)
@@ -95,13 +98,16 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 let logger = self.logger
                 let candidates: [Snapshot]
                 do {
-                    candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat) { offset, reason in
+                    candidates = try store.candidates(
+                        topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat
+                    ) { offset, reason in
                         logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
                     }
                 } catch {
                     // Snapshots only save replay time: a store that cannot be read
                     // costs a full replay, never the partition.
-                    logger.error("SNAPSHOT STORE UNREADABLE for \(topic)[\(partition)]: \(error); replaying the partition from offset 0 instead")
+                    logger.error(
+                        "SNAPSHOT STORE UNREADABLE for \(topic)[\(partition)]: \(error); replaying the partition from offset 0 instead")
                     candidates = []
                 }
                 for candidate in candidates {
@@ -119,7 +125,9 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             if start < target {
                 logger.info("\(topicPartition): replaying \(start)..<\(target) without emitting")
                 var replay = (processor: processor, count: 0)
-                try await reader.fold(topic: topicPartition.topic, partition: topicPartition.partition, from: start, to: target, into: &replay) { replay, record in
+                try await reader.fold(
+                    topic: topicPartition.topic, partition: topicPartition.partition, from: start, to: target, into: &replay
+                ) { replay, record in
                     _ = replay.processor.apply(record)
                     replay.count += 1
                 }
@@ -163,7 +171,9 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                         // tracker stops waiting for them (else `drain()` never returns)
                         // and the partition is not committed past this input.
                         tracker.abandon(offset: message.offset, outputs: outputs.count - index, because: error)
-                        throw EngineError(.deliveryFailed, context: topicPartition.description, "an output of offset \(message.offset) to \(output.topic) cannot be produced: \(error)")
+                        throw EngineError(
+                            .deliveryFailed, context: topicPartition.description,
+                            "an output of offset \(message.offset) to \(output.topic) cannot be produced: \(error)")
                     }
                     if let index = batchOutputs.firstIndex(where: { $0.topic == topic }) {
                         batchOutputs[index].count += 1
@@ -184,19 +194,26 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     /// Enqueues `output` of `input`; when the producer refuses it as too large,
     /// enqueues the processor's replacement instead (a DLQ reference record).
     /// - Returns: the topic of what was enqueued.
-    private func send(_ output: OutputRecord, of input: LogRecord, onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void) async throws(KafkaError) -> String {
+    private func send(
+        _ output: OutputRecord, of input: LogRecord,
+        onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void
+    ) async throws(KafkaError) -> String {
         do {
             try await enqueue(output.producerMessage, onDelivery: callback)
             return output.topic
         } catch let error where error.code == .messageSizeTooLarge {
             guard let replacement = processor.replacement(forUnsendable: output, of: input, reason: error.description) else { throw error }
-            logger.warning("\(topicPartition): an output of offset \(input.offset) to \(output.topic) is too large (\(output.value.count) bytes); producing a reference to the input to \(replacement.topic) instead")
+            logger.warning(
+                "\(topicPartition): an output of offset \(input.offset) to \(output.topic) is too large (\(output.value.count) bytes); producing a reference to the input to \(replacement.topic) instead"
+            )
             try await enqueue(replacement.producerMessage, onDelivery: callback)
             return replacement.topic
         }
     }
 
-    private func enqueue(_ message: KafkaProducerMessage, onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void) async throws(KafkaError) {
+    private func enqueue(
+        _ message: KafkaProducerMessage, onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void
+    ) async throws(KafkaError) {
         // Synchronous fast path: an `await` on the nonisolated producer would hop
         // off this actor and back for every output.
         if try !producer.tryEnqueue(message, onDelivery: callback) {
@@ -222,7 +239,10 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     /// Writes a snapshot of the current state (reflecting `0..<nextOffset`).
     func snapshot() throws {
         guard Factory.Processor.isStateful, let store, nextOffset != lastSnapshotOffset, let state = processor.snapshot() else { return }
-        try store.save(Snapshot(topic: topicPartition.topic, partition: topicPartition.partition, offset: nextOffset, format: Factory.Processor.snapshotFormat, state: state))
+        try store.save(
+            Snapshot(
+                topic: topicPartition.topic, partition: topicPartition.partition, offset: nextOffset,
+                format: Factory.Processor.snapshotFormat, state: state))
         lastSnapshotOffset = nextOffset
         lastSnapshotAt = .now
         recordsSinceSnapshot = 0

@@ -73,7 +73,10 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
 
     /// Creates a stage. `producer` is shared by the stages of a process; `store`
     /// holds snapshots (nil: stateful partitions are always fully replayed).
-    public init(configuration: StageConfiguration, client: KafkaClientSettings, producer: KafkaProducer, store: SnapshotStore?, factory: Factory, logger: Logger) {
+    public init(
+        configuration: StageConfiguration, client: KafkaClientSettings, producer: KafkaProducer, store: SnapshotStore?, factory: Factory,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.client = client
         self.producer = producer
@@ -101,7 +104,9 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
         if properties["fetch.wait.max.ms"] == nil {
             properties["fetch.wait.max.ms"] = String(Int((configuration.fetchWaitMax / .milliseconds(1)).rounded()))
         }
-        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: client.bootstrapServers, groupID: configuration.groupID, clientID: "\(client.clientID)-\(configuration.name)", properties: properties)
+        var consumerConfiguration = KafkaConsumerConfiguration(
+            bootstrapServers: client.bootstrapServers, groupID: configuration.groupID, clientID: "\(client.clientID)-\(configuration.name)",
+            properties: properties)
         consumerConfiguration.delivery = .perPartition
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.closeTimeout = .seconds(60)
@@ -112,7 +117,8 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
         }
         await coordinator.attach(consumer)
         try consumer.subscribe(topics: configuration.inputTopics)
-        logger.info("stage \(configuration.name): joined group \(configuration.groupID) for \(configuration.inputTopics.joined(separator: ","))")
+        logger.info(
+            "stage \(configuration.name): joined group \(configuration.groupID) for \(configuration.inputTopics.joined(separator: ","))")
 
         let commitInterval = configuration.commitInterval
         await withGracefulShutdownHandler {
@@ -169,7 +175,10 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     private(set) var isClosing = false
     private var closingWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(name: String, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy, maxRecordsPerJob: Int, reader: LogReader, logger: Logger) {
+    init(
+        name: String, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy, maxRecordsPerJob: Int,
+        reader: LogReader, logger: Logger
+    ) {
         self.name = name
         self.factory = factory
         self.producer = producer
@@ -207,7 +216,8 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     func start(_ stream: KafkaPartitionStream) {
         guard let consumer, !isClosing else { return }
         let partition = stream.topicPartition
-        let worker = PartitionWorker(topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
+        let worker = PartitionWorker(
+            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
         let reader = self.reader
         let logger = self.logger
         let jobSize = maxRecordsPerJob
@@ -219,7 +229,9 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
                 try await worker.restore(committed: committed, reader: reader)
                 await self.restored(partition, committed: committed)
                 let stats = await worker.statistics
-                logger.info("\(partition): assigned; restored from snapshot \(stats.restoredFrom.map(String.init) ?? "none"), replayed \(stats.replayed), emitting from \(committed ?? 0)")
+                logger.info(
+                    "\(partition): assigned; restored from snapshot \(stats.restoredFrom.map(String.init) ?? "none"), replayed \(stats.replayed), emitting from \(committed ?? 0)"
+                )
                 // After a restart: messages the stream had already taken, at or after
                 // this offset, are stale until the re-read from the committed offset
                 // (an offset below it) arrives.
@@ -270,14 +282,18 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     /// on are produced again (byte-identical repeats). Waits a little longer before
     /// each further restart.
     /// - Returns: the new worker.
-    private func restart(_ partition: KafkaTopicPartition, after failure: DeliveryFailure, worker: PartitionWorker<Factory>, attempt: Int) async throws -> PartitionWorker<Factory> {
+    private func restart(_ partition: KafkaTopicPartition, after failure: DeliveryFailure, worker: PartitionWorker<Factory>, attempt: Int)
+        async throws -> PartitionWorker<Factory>
+    {
         guard let consumer else { throw EngineError(.deliveryFailed, context: partition.description, "\(failure)") }
-        logger.error("\(partition): DELIVERY FAILED (\(failure.error)); restarting the partition from its committed offset (restart \(attempt))")
+        logger.error(
+            "\(partition): DELIVERY FAILED (\(failure.error)); restarting the partition from its committed offset (restart \(attempt))")
         await worker.tracker.settle()
         retired.add(await worker.statistics)
         try await Task.sleep(for: .seconds(min(30, attempt)))
         let committed = try await consumer.committed([partition])[partition] ?? nil
-        let fresh = PartitionWorker(topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
+        let fresh = PartitionWorker(
+            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
         try await fresh.restore(committed: committed, reader: reader)
         entries[partition]?.worker = fresh
         entries[partition]?.committed = committed

@@ -27,7 +27,9 @@ public struct LogRecord: Sendable, Hashable {
     }
 
     init(_ message: KafkaConsumerMessage) {
-        self.init(topic: message.topic, partition: message.partition, offset: message.offset, key: message.key?.array, value: message.value.array, headers: message.headers)
+        self.init(
+            topic: message.topic, partition: message.partition, offset: message.offset, key: message.key?.array, value: message.value.array,
+            headers: message.headers)
     }
 }
 

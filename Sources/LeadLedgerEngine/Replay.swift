@@ -61,7 +61,9 @@ public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
         var restoredFrom: Int64?
         if from > 0, let store {
             let logger = self.logger
-            let candidates = try store.candidates(topic: topic, partition: partition, atOrBelow: from, format: Factory.Processor.snapshotFormat) { offset, reason in
+            let candidates = try store.candidates(
+                topic: topic, partition: partition, atOrBelow: from, format: Factory.Processor.snapshotFormat
+            ) { offset, reason in
                 logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
             }
             for candidate in candidates {
@@ -92,7 +94,8 @@ public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
             derived += records.count
             progress?.advance(by: records.count)
         }
-        return ReplayResult(restoredFrom: restoredFrom, warmup: warm.count, derived: derived, end: max(end, from), state: localProcessor.snapshot())
+        return ReplayResult(
+            restoredFrom: restoredFrom, warmup: warm.count, derived: derived, end: max(end, from), state: localProcessor.snapshot())
     }
 }
 
@@ -129,9 +132,11 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .missing:
-            return "MISSING \(decisionID) (log \(logPartition)@\(logOffset)): no audit record; expected \(String(decoding: expected, as: UTF8.self))"
+            return
+                "MISSING \(decisionID) (log \(logPartition)@\(logOffset)): no audit record; expected \(String(decoding: expected, as: UTF8.self))"
         case .unexpected:
-            return "UNEXPECTED \(decisionID) (log \(logPartition)@\(logOffset), audit \(auditPosition ?? "?")): not re-derived; actual \(actual.map { String(decoding: $0, as: UTF8.self) } ?? "")"
+            return
+                "UNEXPECTED \(decisionID) (log \(logPartition)@\(logOffset), audit \(auditPosition ?? "?")): not re-derived; actual \(actual.map { String(decoding: $0, as: UTF8.self) } ?? "")"
         case .differs:
             let actualText = actual.map { String(decoding: $0, as: UTF8.self) } ?? ""
             let expectedText = String(decoding: expected, as: UTF8.self)
@@ -192,7 +197,9 @@ public struct AuditVerifier: Sendable {
     /// record with its id whose bytes differ; then every record whose decision id
     /// was not re-derived although its lineage (`lineage.log`) lies in `scope`
     /// (the log ranges that were re-derived, by log partition; empty: no such check).
-    public func verify(_ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:]) async throws -> [AuditDifference] {
+    public func verify(_ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:]) async throws
+        -> [AuditDifference]
+    {
         var found: [String: [(position: String, bytes: [UInt8])]] = [:]
         var unexpected: [AuditDifference] = []
         for partition in partitions {
@@ -206,7 +213,10 @@ public struct AuditVerifier: Sendable {
                     let position = "\(auditTopic)[\(partition)]@\(record.offset)"
                     guard wanted[key] != nil else {
                         if !scope.isEmpty, let log = Self.logPosition(record.value), scope[log.partition]?.contains(log.offset) == true {
-                            extra.append(AuditDifference(kind: .unexpected, decisionID: key, logPartition: log.partition, logOffset: log.offset, auditPosition: position, expected: [], actual: record.value))
+                            extra.append(
+                                AuditDifference(
+                                    kind: .unexpected, decisionID: key, logPartition: log.partition, logOffset: log.offset,
+                                    auditPosition: position, expected: [], actual: record.value))
                         }
                         continue
                     }
@@ -220,11 +230,17 @@ public struct AuditVerifier: Sendable {
         for id in expected.order {
             guard let entry = expected.records[id] else { continue }
             guard let actuals = found[id], !actuals.isEmpty else {
-                differences.append(AuditDifference(kind: .missing, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: nil, expected: entry.bytes, actual: nil))
+                differences.append(
+                    AuditDifference(
+                        kind: .missing, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: nil,
+                        expected: entry.bytes, actual: nil))
                 continue
             }
             for actual in actuals where actual.bytes != entry.bytes {
-                differences.append(AuditDifference(kind: .differs, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: actual.position, expected: entry.bytes, actual: actual.bytes))
+                differences.append(
+                    AuditDifference(
+                        kind: .differs, decisionID: id, logPartition: entry.partition, logOffset: entry.offset,
+                        auditPosition: actual.position, expected: entry.bytes, actual: actual.bytes))
             }
         }
         return differences + unexpected

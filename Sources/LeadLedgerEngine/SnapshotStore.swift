@@ -46,19 +46,21 @@ public final class SnapshotStore: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
-            let queue = try DatabaseQueue(path: (directory as NSString).appendingPathComponent("snapshots.sqlite"), configuration: configuration)
+            let queue = try DatabaseQueue(
+                path: (directory as NSString).appendingPathComponent("snapshots.sqlite"), configuration: configuration)
             try queue.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS snapshot (
-                        topic TEXT NOT NULL,
-                        partition INTEGER NOT NULL,
-                        log_offset INTEGER NOT NULL,
-                        format TEXT NOT NULL,
-                        checksum TEXT NOT NULL,
-                        state BLOB NOT NULL,
-                        PRIMARY KEY (topic, partition, log_offset)
-                    )
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS snapshot (
+                            topic TEXT NOT NULL,
+                            partition INTEGER NOT NULL,
+                            log_offset INTEGER NOT NULL,
+                            format TEXT NOT NULL,
+                            checksum TEXT NOT NULL,
+                            state BLOB NOT NULL,
+                            PRIMARY KEY (topic, partition, log_offset)
+                        )
+                        """)
             }
             self.queue = queue
         } catch {
@@ -83,10 +85,14 @@ public final class SnapshotStore: Sendable {
                 for suffix in ["-wal", "-shm", "-journal"] where FileManager.default.fileExists(atPath: path + suffix) {
                     try FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
                 }
-                warn("SNAPSHOT STORE UNREADABLE: \(error). Moved it to \(aside) and started an empty store: every stateful partition is replayed in full from the log")
+                warn(
+                    "SNAPSHOT STORE UNREADABLE: \(error). Moved it to \(aside) and started an empty store: every stateful partition is replayed in full from the log"
+                )
                 return try SnapshotStore(directory: directory, keep: keep)
             } catch let second {
-                warn("SNAPSHOT STORE UNREADABLE: \(error); cannot start an empty one (\(second)). Running without snapshots: every stateful partition is replayed in full from the log")
+                warn(
+                    "SNAPSHOT STORE UNREADABLE: \(error); cannot start an empty one (\(second)). Running without snapshots: every stateful partition is replayed in full from the log"
+                )
                 return nil
             }
         }
@@ -97,8 +103,12 @@ public final class SnapshotStore: Sendable {
         do {
             try queue.write { db in
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO snapshot (topic, partition, log_offset, format, checksum, state) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [snapshot.topic, Int64(snapshot.partition), snapshot.offset, snapshot.format, StableHash.of(snapshot.state).hexChecksum, Data(snapshot.state)]
+                    sql:
+                        "INSERT OR REPLACE INTO snapshot (topic, partition, log_offset, format, checksum, state) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        snapshot.topic, Int64(snapshot.partition), snapshot.offset, snapshot.format,
+                        StableHash.of(snapshot.state).hexChecksum, Data(snapshot.state),
+                    ]
                 )
                 try db.execute(
                     sql: """
@@ -109,7 +119,9 @@ public final class SnapshotStore: Sendable {
                 )
             }
         } catch {
-            throw EngineError(.snapshotStore, context: "\(snapshot.topic)[\(snapshot.partition)]", "cannot save the snapshot at \(snapshot.offset): \(error)")
+            throw EngineError(
+                .snapshotStore, context: "\(snapshot.topic)[\(snapshot.partition)]",
+                "cannot save the snapshot at \(snapshot.offset): \(error)")
         }
     }
 
@@ -117,7 +129,9 @@ public final class SnapshotStore: Sendable {
     public func offsets(topic: String, partition: Int32) throws(EngineError) -> [Int64] {
         do {
             return try queue.read { db in
-                try Int64.fetchAll(db, sql: "SELECT log_offset FROM snapshot WHERE topic = ? AND partition = ? ORDER BY log_offset DESC", arguments: [topic, Int64(partition)])
+                try Int64.fetchAll(
+                    db, sql: "SELECT log_offset FROM snapshot WHERE topic = ? AND partition = ? ORDER BY log_offset DESC",
+                    arguments: [topic, Int64(partition)])
             }
         } catch {
             throw EngineError(.snapshotStore, context: "\(topic)[\(partition)]", "cannot list snapshots: \(error)")
@@ -126,13 +140,16 @@ public final class SnapshotStore: Sendable {
 
     /// Candidate snapshots at or below `offset`, newest first, with those that fail
     /// the checksum or have another format skipped (and reported through `skipped`).
-    public func candidates(topic: String, partition: Int32, atOrBelow offset: Int64, format: String, skipped: (Int64, String) -> Void = { _, _ in }) throws(EngineError) -> [Snapshot] {
+    public func candidates(
+        topic: String, partition: Int32, atOrBelow offset: Int64, format: String, skipped: (Int64, String) -> Void = { _, _ in }
+    ) throws(EngineError) -> [Snapshot] {
         let rows: [Row]
         do {
             rows = try queue.read { db in
                 try Row.fetchAll(
                     db,
-                    sql: "SELECT log_offset, format, checksum, state FROM snapshot WHERE topic = ? AND partition = ? AND log_offset <= ? ORDER BY log_offset DESC",
+                    sql:
+                        "SELECT log_offset, format, checksum, state FROM snapshot WHERE topic = ? AND partition = ? AND log_offset <= ? ORDER BY log_offset DESC",
                     arguments: [topic, Int64(partition), offset]
                 )
             }
@@ -168,7 +185,9 @@ public final class SnapshotStore: Sendable {
     public func corrupt(topic: String, partition: Int32, offset: Int64, state: [UInt8]) throws(EngineError) {
         do {
             try queue.write { db in
-                try db.execute(sql: "UPDATE snapshot SET state = ? WHERE topic = ? AND partition = ? AND log_offset = ?", arguments: [Data(state), topic, Int64(partition), offset])
+                try db.execute(
+                    sql: "UPDATE snapshot SET state = ? WHERE topic = ? AND partition = ? AND log_offset = ?",
+                    arguments: [Data(state), topic, Int64(partition), offset])
             }
         } catch {
             throw EngineError(.snapshotStore, context: "\(topic)[\(partition)]", "cannot update the snapshot: \(error)")

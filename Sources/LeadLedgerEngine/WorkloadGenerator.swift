@@ -13,7 +13,6 @@ public struct GeneratedMessage: Sendable, Hashable {
     public var malformed: Bool
 }
 
-
 /// A realistic, seeded B2B workload in the inbound contracts (SPEC §2): accounts
 /// with parent/subsidiary hierarchies, buying centers (titles across seniorities
 /// and functions), CRM leads with duplicates (case and plus-tag variants),
@@ -102,18 +101,34 @@ public struct WorkloadGenerator: Sendable {
         self.malformedRate = max(0, min(1, malformedRate))
     }
 
-    static let firstNames = ["Dana", "Ravi", "Mei", "Jonas", "Amara", "Luis", "Sofia", "Kenji", "Priya", "Tom", "Ines", "Omar", "Hannah", "Wei", "Chloe", "Mateo", "Aisha", "Lars", "Nora", "Diego"]
-    static let lastNames = ["Whitfield", "Sharma", "Chen", "Berg", "Okafor", "Garcia", "Rossi", "Tanaka", "Patel", "Miller", "Dubois", "Haddad", "Schmidt", "Zhang", "Martin", "Lopez", "Bello", "Nilsson", "Kowalski", "Silva"]
-    static let companyWords = ["Northwind", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Acme", "Hooli", "Vandelay", "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Oceanic", "Aperture", "Massive", "Gringotts", "Pied Piper"]
-    static let companySuffixes = ["Traders", "Systems", "Labs", "Logistics", "Health", "Energy", "Analytics", "Foods", "Capital", "Robotics"]
+    static let firstNames = [
+        "Dana", "Ravi", "Mei", "Jonas", "Amara", "Luis", "Sofia", "Kenji", "Priya", "Tom", "Ines", "Omar", "Hannah", "Wei", "Chloe",
+        "Mateo", "Aisha", "Lars", "Nora", "Diego",
+    ]
+    static let lastNames = [
+        "Whitfield", "Sharma", "Chen", "Berg", "Okafor", "Garcia", "Rossi", "Tanaka", "Patel", "Miller", "Dubois", "Haddad", "Schmidt",
+        "Zhang", "Martin", "Lopez", "Bello", "Nilsson", "Kowalski", "Silva",
+    ]
+    static let companyWords = [
+        "Northwind", "Contoso", "Fabrikam", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Acme", "Hooli", "Vandelay", "Soylent",
+        "Tyrell", "Cyberdyne", "Wonka", "Oceanic", "Aperture", "Massive", "Gringotts", "Pied Piper",
+    ]
+    static let companySuffixes = [
+        "Traders", "Systems", "Labs", "Logistics", "Health", "Energy", "Analytics", "Foods", "Capital", "Robotics",
+    ]
     static let industries = ["Software", "Manufacturing", "Healthcare", "Financial Services", "Retail", "Logistics", "Energy", "Education"]
     static let countries = ["US", "DE", "GB", "FR", "NL", "SE", "IN", "JP", "BR", "CA"]
     static let seniorities = ["VP of", "Director of", "Head of", "Senior Manager,", "Manager,", "", "Chief"]
     static let functions = ["Revenue Operations", "Sales", "Marketing", "Engineering", "IT", "Finance", "Procurement", "Data"]
-    static let highIntentPages: [(path: String, name: String)] = [("/pricing", "Pricing"), ("/demo", "Demo"), ("/contact-sales", "Contact Sales"), ("/case-studies/acme", "Case Study")]
+    static let highIntentPages: [(path: String, name: String)] = [
+        ("/pricing", "Pricing"), ("/demo", "Demo"), ("/contact-sales", "Contact Sales"), ("/case-studies/acme", "Case Study"),
+    ]
     static let lowIntentPages: [(path: String, name: String)] = [("/blog/lead-scoring", "Blog"), ("/careers", "Careers")]
     static let neutralPages: [(path: String, name: String)] = [("/docs/getting-started", "Docs"), ("/docs/api", "API Docs"), ("/", "Home")]
-    static let emailEvents = ["processed", "delivered", "open", "open", "click", "click", "deferred", "bounce", "unsubscribe", "spamreport", "dropped", "group_unsubscribe", "group_resubscribe"]
+    static let emailEvents = [
+        "processed", "delivered", "open", "open", "click", "click", "deferred", "bounce", "unsubscribe", "spamreport", "dropped",
+        "group_unsubscribe", "group_resubscribe",
+    ]
     static let engagedEmailEvents = ["open", "click"]
     static let negativeEmailEvents = ["unsubscribe", "spamreport", "group_unsubscribe"]
     static let stages = ["Qualification", "Discovery", "Proposal", "Negotiation", "Closed Won", "Closed Lost"]
@@ -123,7 +138,8 @@ public struct WorkloadGenerator: Sendable {
     private mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
     /// Standard normal (Box–Muller over two uniforms of the generator's RNG).
     private mutating func normal() -> Double {
-        let u = 1 - random.unit(), v = random.unit()
+        let u = 1 - random.unit()
+        let v = random.unit()
         return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 
@@ -186,7 +202,10 @@ public struct WorkloadGenerator: Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ v: Int?) -> String {
+            let v = v ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
     }
 
@@ -199,26 +218,36 @@ public struct WorkloadGenerator: Sendable {
         let domain = name.lowercased().replacingOccurrences(of: " ", with: "-") + pick([".com", ".io", ".de", ".co.uk"])
         var parent: String?
         if index > 3 && chance(0.2) { parent = accounts[int(0...(index - 1))].domain }
-        accounts.append(Account(
-            id: "001-\(index)", name: name, domain: domain, industry: pick(Self.industries), employees: pick([12, 45, 180, 850, 2_400, 12_000, 60_000]),
-            revenue: pick([1, 5, 20, 120, 900, 4_000]) * 1_000_000, country: pick(Self.countries), owner: "rep-\(int(1...12))", parentDomain: parent
-        ))
+        accounts.append(
+            Account(
+                id: "001-\(index)", name: name, domain: domain, industry: pick(Self.industries),
+                employees: pick([12, 45, 180, 850, 2_400, 12_000, 60_000]),
+                revenue: pick([1, 5, 20, 120, 900, 4_000]) * 1_000_000, country: pick(Self.countries), owner: "rep-\(int(1...12))",
+                parentDomain: parent
+            ))
         return index
     }
 
     private mutating func newPerson() -> Int {
         let account = accounts.isEmpty || chance(0.15) ? newAccount() : int(0...(accounts.count - 1))
         let index = people.count
-        let first = pick(Self.firstNames), last = pick(Self.lastNames)
-        let seniority = pick(Self.seniorities), function = pick(Self.functions)
-        let title = seniority == "Chief" ? "Chief \(function) Officer" : seniority.isEmpty ? "\(function) Specialist" : "\(seniority) \(function)"
+        let first = pick(Self.firstNames)
+        let last = pick(Self.lastNames)
+        let seniority = pick(Self.seniorities)
+        let function = pick(Self.functions)
+        let title =
+            seniority == "Chief" ? "Chief \(function) Officer" : seniority.isEmpty ? "\(function) Specialist" : "\(seniority) \(function)"
         let freeMail = chance(0.08)
         let domain = freeMail ? pick(["gmail.com", "outlook.com", "yahoo.com"]) : accounts[account].domain
         let email = "\(first.lowercased()).\(last.lowercased())\(index)@\(domain)"
         let anonymousID = "anon-\(String(random.next() % 0xffff_ffff, radix: 16))"
         let a = accounts[account]
-        let propensity = Self.fitLogOdds(title: title, employees: a.employees, industry: a.industry, country: a.country, freeMail: freeMail) + normal()
-        people.append(Person(first: first, last: last, title: title, account: account, recordID: "00Q\(100_000 + index)", anonymousID: anonymousID, userID: "u-\(10_000 + index)", email: email, propensity: propensity))
+        let propensity =
+            Self.fitLogOdds(title: title, employees: a.employees, industry: a.industry, country: a.country, freeMail: freeMail) + normal()
+        people.append(
+            Person(
+                first: first, last: last, title: title, account: account, recordID: "00Q\(100_000 + index)", anonymousID: anonymousID,
+                userID: "u-\(10_000 + index)", email: email, propensity: propensity))
         return index
     }
 
@@ -282,7 +311,8 @@ public struct WorkloadGenerator: Sendable {
         switch int(0...3) {
         case 0: return Array(bytes.prefix(max(1, bytes.count / 2)))  // truncated JSON
         case 1: return Array("not json at all #\(sequence)".utf8)
-        case 2: return Array("{\"type\":\"track\",\"messageId\":\"m\(sequence)\",\"timestamp\":\"yesterday\"}".utf8)  // no identity, bad time
+        // No identity, bad time.
+        case 2: return Array("{\"type\":\"track\",\"messageId\":\"m\(sequence)\",\"timestamp\":\"yesterday\"}".utf8)
         default: return Array("[]".utf8)  // an empty batch / wrong shape
         }
     }
@@ -343,8 +373,13 @@ public struct WorkloadGenerator: Sendable {
         return out + "\""
     }
 
-    private func crm(_ type: String, recordID: String, payloadKey: String?, payload: String?, extra: [(String, Any?)] = []) -> GeneratedMessage {
-        var fields: [(String, Any?)] = [("event_id", "crm-\(sequence)"), ("type", type), ("occurred_at", rfc3339), ("source", sequence % 5 == 0 ? "hubspot" : "salesforce"), ("record_id", recordID)]
+    private func crm(_ type: String, recordID: String, payloadKey: String?, payload: String?, extra: [(String, Any?)] = [])
+        -> GeneratedMessage
+    {
+        var fields: [(String, Any?)] = [
+            ("event_id", "crm-\(sequence)"), ("type", type), ("occurred_at", rfc3339),
+            ("source", sequence % 5 == 0 ? "hubspot" : "salesforce"), ("record_id", recordID),
+        ]
         if let payloadKey, let payload { fields.append((payloadKey, RawJSON(text: payload))) }
         fields += extra
         return GeneratedMessage(topic: topics.crm, key: recordID, value: Array(json(fields).utf8), malformed: false)
@@ -368,9 +403,12 @@ public struct WorkloadGenerator: Sendable {
         person.isLead = true
         people[p] = person
         let lead = json([
-            ("email", email), ("first_name", person.first), ("last_name", person.last), ("title", person.title), ("phone", "+1 (415) 555-\(int(1000...9999))"),
-            ("company", account.name + pick(["", ", Inc.", " GmbH", " Ltd"])), ("website", "https://www.\(account.domain)/"), ("country", account.country),
-            ("employees", account.employees), ("annual_revenue", account.revenue), ("industry", account.industry), ("lead_source", pick(["webinar", "organic", "paid", "partner", "event"])),
+            ("email", email), ("first_name", person.first), ("last_name", person.last), ("title", person.title),
+            ("phone", "+1 (415) 555-\(int(1000...9999))"),
+            ("company", account.name + pick(["", ", Inc.", " GmbH", " Ltd"])), ("website", "https://www.\(account.domain)/"),
+            ("country", account.country),
+            ("employees", account.employees), ("annual_revenue", account.revenue), ("industry", account.industry),
+            ("lead_source", pick(["webinar", "organic", "paid", "partner", "event"])),
         ])
         return crm(chance(0.8) ? "lead.created" : "contact.created", recordID: recordID, payloadKey: "lead", payload: lead)
     }
@@ -378,8 +416,10 @@ public struct WorkloadGenerator: Sendable {
     private mutating func crmAccount(_ a: Int) -> GeneratedMessage {
         let account = accounts[a]
         let payload = json([
-            ("account_id", account.id), ("name", account.name), ("domain", account.domain), ("industry", account.industry), ("employees", account.employees),
-            ("annual_revenue", account.revenue), ("country", account.country), ("owner_id", account.owner), ("parent_domain", account.parentDomain),
+            ("account_id", account.id), ("name", account.name), ("domain", account.domain), ("industry", account.industry),
+            ("employees", account.employees),
+            ("annual_revenue", account.revenue), ("country", account.country), ("owner_id", account.owner),
+            ("parent_domain", account.parentDomain),
         ])
         return crm("account.upserted", recordID: account.id, payloadKey: "account", payload: payload)
     }
@@ -390,10 +430,14 @@ public struct WorkloadGenerator: Sendable {
         opportunities += 1
         let stage = pick(Self.stages)
         let payload = json([
-            ("opportunity_id", "006-\(opportunities)"), ("account_domain", account.domain), ("stage", stage), ("amount", int(5...400) * 1000),
-            ("close_date", "2027-0\(int(1...9))-15"), ("is_closed", stage.hasPrefix("Closed")), ("is_won", stage == "Closed Won"), ("contact_emails", [person.email] as [Any]),
+            ("opportunity_id", "006-\(opportunities)"), ("account_domain", account.domain), ("stage", stage),
+            ("amount", int(5...400) * 1000),
+            ("close_date", "2027-0\(int(1...9))-15"), ("is_closed", stage.hasPrefix("Closed")), ("is_won", stage == "Closed Won"),
+            ("contact_emails", [person.email] as [Any]),
         ])
-        return crm(chance(0.6) ? "opportunity.created" : "opportunity.stage_changed", recordID: "006-\(opportunities)", payloadKey: "opportunity", payload: payload)
+        return crm(
+            chance(0.6) ? "opportunity.created" : "opportunity.stage_changed", recordID: "006-\(opportunities)", payloadKey: "opportunity",
+            payload: payload)
     }
 
     private mutating func crmActivity(_ p: Int) -> GeneratedMessage {
@@ -408,15 +452,22 @@ public struct WorkloadGenerator: Sendable {
         people[p].hasOutcome = true
         let person = people[p]
         if chance(person.q) {
-            return crm("lead.converted", recordID: person.recordID, payloadKey: nil, payload: nil, extra: [("email", person.email), ("opportunity_id", opportunities > 0 ? "006-\(opportunities)" : nil)])
+            return crm(
+                "lead.converted", recordID: person.recordID, payloadKey: nil, payload: nil,
+                extra: [("email", person.email), ("opportunity_id", opportunities > 0 ? "006-\(opportunities)" : nil)])
         }
-        return crm("lead.disqualified", recordID: person.recordID, payloadKey: nil, payload: nil, extra: [("email", person.email), ("reason", pick(["no_budget", "competitor", "student", "bad_fit"]))])
+        return crm(
+            "lead.disqualified", recordID: person.recordID, payloadKey: nil, payload: nil,
+            extra: [("email", person.email), ("reason", pick(["no_budget", "competitor", "student", "bad_fit"]))])
     }
 
     private mutating func crmOverride(_ p: Int) -> GeneratedMessage {
         let person = people[p]
         if chance(0.7) {
-            let payload = json([("tier", pick(["sales_ready", "review", "nurture"])), ("queue", pick(["enterprise-ae", "smb-sdr", "review"])), ("owner_id", "rep-\(int(1...12))"), ("set_by", "manager-\(int(1...3))"), ("note", "pinned after call")])
+            let payload = json([
+                ("tier", pick(["sales_ready", "review", "nurture"])), ("queue", pick(["enterprise-ae", "smb-sdr", "review"])),
+                ("owner_id", "rep-\(int(1...12))"), ("set_by", "manager-\(int(1...3))"), ("note", "pinned after call"),
+            ])
             return crm("override.set", recordID: person.recordID, payloadKey: "override", payload: payload)
         }
         return crm("override.cleared", recordID: person.recordID, payloadKey: nil, payload: nil)
@@ -431,27 +482,55 @@ public struct WorkloadGenerator: Sendable {
         var person = people[p]
         let page = intentPage(q: person.q)
         let context = json([
-            ("page", RawJSON(text: json([("path", page.path), ("url", "https://leadledger.example\(page.path)"), ("referrer", pick(["https://www.google.com/", "https://www.linkedin.com/", ""]))]))),
+            (
+                "page",
+                RawJSON(
+                    text: json([
+                        ("path", page.path), ("url", "https://leadledger.example\(page.path)"),
+                        ("referrer", pick(["https://www.google.com/", "https://www.linkedin.com/", ""])),
+                    ]))
+            ),
             ("ip", "203.0.113.\(int(1...254))"), ("userAgent", "Mozilla/5.0 (X11; Linux x86_64)"),
-            ("campaign", chance(0.3) ? RawJSON(text: json([("name", "q4-\(pick(["abm", "webinar", "retargeting"]))"), ("source", pick(["linkedin", "google"]))])) : nil),
+            (
+                "campaign",
+                chance(0.3)
+                    ? RawJSON(
+                        text: json([("name", "q4-\(pick(["abm", "webinar", "retargeting"]))"), ("source", pick(["linkedin", "google"]))]))
+                    : nil
+            ),
         ])
         let identifyNow = !person.identified && chance(0.35)
         if identifyNow {
             person.identified = true
             people[p] = person
             let traits = json([("email", person.email), ("name", "\(person.first) \(person.last)"), ("title", person.title)])
-            let value = json([("type", "identify"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", person.userID), ("traits", RawJSON(text: traits)), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
+            let value = json([
+                ("type", "identify"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", person.userID),
+                ("traits", RawJSON(text: traits)), ("context", RawJSON(text: context)), ("timestamp", rfc3339),
+            ])
             return GeneratedMessage(topic: topics.web, key: person.anonymousID, value: Array(value.utf8), malformed: false)
         }
         let userID: String? = person.identified ? person.userID : nil
         let key = userID ?? person.anonymousID
         if chance(0.6) {
             let properties = json([("path", page.path), ("url", "https://leadledger.example\(page.path)"), ("title", page.name)])
-            let value = json([("type", "page"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("name", page.name), ("properties", RawJSON(text: properties)), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
+            let value = json([
+                ("type", "page"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID),
+                ("name", page.name), ("properties", RawJSON(text: properties)), ("context", RawJSON(text: context)), ("timestamp", rfc3339),
+            ])
             return GeneratedMessage(topic: topics.web, key: key, value: Array(value.utf8), malformed: false)
         }
-        let event = page.path == "/demo" ? "Demo Requested" : page.path == "/contact-sales" ? "Contact Form Submitted" : pick(["Signed Up", "Docs Searched", "Pricing Calculator Used", "Webinar Registered", "Whitepaper Downloaded"])
-        let value = json([("type", "track"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("event", event), ("properties", RawJSON(text: json([("plan", pick(["starter", "growth", "enterprise"]))]))), ("context", RawJSON(text: context)), ("timestamp", rfc3339)])
+        let event =
+            page.path == "/demo"
+            ? "Demo Requested"
+            : page.path == "/contact-sales"
+                ? "Contact Form Submitted"
+                : pick(["Signed Up", "Docs Searched", "Pricing Calculator Used", "Webinar Registered", "Whitepaper Downloaded"])
+        let value = json([
+            ("type", "track"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", userID), ("event", event),
+            ("properties", RawJSON(text: json([("plan", pick(["starter", "growth", "enterprise"]))]))), ("context", RawJSON(text: context)),
+            ("timestamp", rfc3339),
+        ])
         return GeneratedMessage(topic: topics.web, key: key, value: Array(value.utf8), malformed: false)
     }
 
@@ -460,18 +539,26 @@ public struct WorkloadGenerator: Sendable {
         person.identified = true
         people[p] = person
         let account = accounts[person.account]
-        let traits = json([("name", account.name), (chance(0.5) ? "website" : "domain", chance(0.5) ? "https://\(account.domain)" : account.domain), ("employees", account.employees), ("industry", account.industry)])
-        let value = json([("type", "group"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", person.userID), ("groupId", "grp-\(person.account)"), ("traits", RawJSON(text: traits)), ("timestamp", rfc3339)])
+        let traits = json([
+            ("name", account.name), (chance(0.5) ? "website" : "domain", chance(0.5) ? "https://\(account.domain)" : account.domain),
+            ("employees", account.employees), ("industry", account.industry),
+        ])
+        let value = json([
+            ("type", "group"), ("messageId", "web-\(sequence)"), ("anonymousId", person.anonymousID), ("userId", person.userID),
+            ("groupId", "grp-\(person.account)"), ("traits", RawJSON(text: traits)), ("timestamp", rfc3339),
+        ])
         return GeneratedMessage(topic: topics.web, key: person.userID, value: Array(value.utf8), malformed: false)
     }
 
     private mutating func sendgrid(_ person: Person, event: String, offset: Int64) -> String {
         let page = intentPage(q: person.q)
         return json([
-            ("email", person.email), ("timestamp", clock + offset), ("event", event), ("sg_event_id", "sg-ev-\(sequence)-\(offset)"), ("sg_message_id", "sg-msg-\(sequence / 3).filter\(int(1...9))"),
+            ("email", person.email), ("timestamp", clock + offset), ("event", event), ("sg_event_id", "sg-ev-\(sequence)-\(offset)"),
+            ("sg_message_id", "sg-msg-\(sequence / 3).filter\(int(1...9))"),
             ("url", event == "click" ? "https://leadledger.example\(page.path)" : nil),
             ("category", chance(0.5) ? "nurture" as Any : ["nurture", pick(["product-update", "webinar", "case-study"])] as [Any]),
-            ("reason", event == "bounce" ? "550 5.1.1 mailbox unavailable" : nil), ("type", event == "bounce" ? "bounce" : nil), ("campaign_id", "cmp-\(int(1...30))"),
+            ("reason", event == "bounce" ? "550 5.1.1 mailbox unavailable" : nil), ("type", event == "bounce" ? "bounce" : nil),
+            ("campaign_id", "cmp-\(int(1...30))"),
         ])
     }
 
@@ -481,8 +568,11 @@ public struct WorkloadGenerator: Sendable {
             // The webhook's batch form: several events in one JSON array.
             var items: [String] = []
             for i in 0..<int(2...5) { items.append(sendgrid(person, event: emailEvent(q: person.q), offset: Int64(i))) }
-            return GeneratedMessage(topic: topics.email, key: person.email, value: Array(("[" + items.joined(separator: ",") + "]").utf8), malformed: false)
+            return GeneratedMessage(
+                topic: topics.email, key: person.email, value: Array(("[" + items.joined(separator: ",") + "]").utf8), malformed: false)
         }
-        return GeneratedMessage(topic: topics.email, key: person.email, value: Array(sendgrid(person, event: emailEvent(q: person.q), offset: 0).utf8), malformed: false)
+        return GeneratedMessage(
+            topic: topics.email, key: person.email, value: Array(sendgrid(person, event: emailEvent(q: person.q), offset: 0).utf8),
+            malformed: false)
     }
 }

@@ -40,18 +40,32 @@ package enum XEducation {
         let table = try CSV.parse(data)
         guard let header = table.first else { throw DecisionsError(.invalidInput, "empty CSV") }
         func col(_ name: String) throws -> Int {
-            guard let i = header.firstIndex(of: name) else { throw DecisionsError(.invalidInput, "CSV lacks column '\(name)'", field: name) }
+            guard let i = header.firstIndex(of: name) else {
+                throw DecisionsError(.invalidInput, "CSV lacks column '\(name)'", field: name)
+            }
             return i
         }
-        let cID = try col("Prospect ID"), cNum = try col("Lead Number"), cOrigin = try col("Lead Origin"), cSource = try col("Lead Source")
-        let cDNE = try col("Do Not Email"), cConv = try col("Converted"), cVisits = try col("TotalVisits")
-        let cTime = try col("Total Time Spent on Website"), cPPV = try col("Page Views Per Visit"), cLast = try col("Last Activity")
-        let cCountry = try col("Country"), cSpec = try col("Specialization"), cOcc = try col("What is your current occupation"), cCity = try col("City")
+        let cID = try col("Prospect ID")
+        let cNum = try col("Lead Number")
+        let cOrigin = try col("Lead Origin")
+        let cSource = try col("Lead Source")
+        let cDNE = try col("Do Not Email")
+        let cConv = try col("Converted")
+        let cVisits = try col("TotalVisits")
+        let cTime = try col("Total Time Spent on Website")
+        let cPPV = try col("Page Views Per Visit")
+        let cLast = try col("Last Activity")
+        let cCountry = try col("Country")
+        let cSpec = try col("Specialization")
+        let cOcc = try col("What is your current occupation")
+        let cCity = try col("City")
         let base = EventTime.parseRFC3339("2024-01-01T00:00:00Z")!.milliseconds
         var out: [Row] = []
         out.reserveCapacity(table.count)
         for (n, r) in table.dropFirst().enumerated() {
-            guard r.count >= header.count - 1 else { throw DecisionsError(.invalidInput, "CSV row \(n + 2) has \(r.count) fields", line: n + 2) }
+            guard r.count >= header.count - 1 else {
+                throw DecisionsError(.invalidInput, "CSV row \(n + 2) has \(r.count) fields", line: n + 2)
+            }
             func v(_ i: Int) -> String? {
                 let s = r[i].trimmingCharacters(in: .whitespaces)
                 return s.isEmpty || s == "Select" ? nil : s
@@ -70,44 +84,76 @@ package enum XEducation {
             if let c = v(cCountry), c != "unknown" { lead.append(("country", c)) }
             if let c = v(cCity) { lead.append(("state", c)) }
             let fields = lead.map { "\(json($0.0)):\(json($0.1))" }.joined(separator: ",")
-            msgs.append((.crm, #"{"event_id":"x-\#(id)-created","type":"lead.created","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id)),"lead":{\#(fields)}}"#))
+            msgs.append(
+                (
+                    .crm,
+                    #"{"event_id":"x-\#(id)-created","type":"lead.created","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id)),"lead":{\#(fields)}}"#
+                ))
             k += 1
-            msgs.append((.web, #"{"type":"identify","messageId":"x-\#(id)-identify","userId":\#(json(id)),"timestamp":"\#(ts(k))","traits":{"email":\#(json(email))}}"#))
+            msgs.append(
+                (
+                    .web,
+                    #"{"type":"identify","messageId":"x-\#(id)-identify","userId":\#(json(id)),"timestamp":"\#(ts(k))","traits":{"email":\#(json(email))}}"#
+                ))
             k += 1
             let visits = Double(v(cVisits) ?? "") ?? 0
             let ppv = Double(v(cPPV) ?? "") ?? 0
             let pages = min(25, Int((visits * max(ppv, visits > 0 ? 1 : 0)).rounded()))
             for p in 0..<pages {
-                msgs.append((.web, #"{"type":"page","messageId":"x-\#(id)-p\#(p)","userId":\#(json(id)),"timestamp":"\#(ts(k))","context":{"page":{"url":"https://xeducation.example/courses/\#(p)","path":"/courses/\#(p)"}}}"#))
+                msgs.append(
+                    (
+                        .web,
+                        #"{"type":"page","messageId":"x-\#(id)-p\#(p)","userId":\#(json(id)),"timestamp":"\#(ts(k))","context":{"page":{"url":"https://xeducation.example/courses/\#(p)","path":"/courses/\#(p)"}}}"#
+                    ))
                 k += 1
             }
             let seconds = Double(v(cTime) ?? "") ?? 0
             let slices = min(20, Int((seconds / 120).rounded(.up)))
-            for s in 0..<slices { msgs.append((.web, track(id, "Time On Site", nil, "t\(s)", ts(k)))); k += 1 }
+            for s in 0..<slices {
+                msgs.append((.web, track(id, "Time On Site", nil, "t\(s)", ts(k))))
+                k += 1
+            }
             func sendgrid(_ event: String, _ extra: String = "") -> (InboundTopic, String) {
-                let m = (InboundTopic.email, #"{"email":\#(json(email)),"timestamp":\#((t0 + Int64(k) * 1000) / 1000),"event":"\#(event)","sg_event_id":"x-\#(id)-\#(event)-\#(k)"\#(extra)}"#)
+                let m = (
+                    InboundTopic.email,
+                    #"{"email":\#(json(email)),"timestamp":\#((t0 + Int64(k) * 1000) / 1000),"event":"\#(event)","sg_event_id":"x-\#(id)-\#(event)-\#(k)"\#(extra)}"#
+                )
                 k += 1
                 return m
             }
             func crmActivity(_ kind: String, _ outcome: String) -> (InboundTopic, String) {
-                let m = (InboundTopic.crm, #"{"event_id":"x-\#(id)-act-\#(k)","type":"activity.logged","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id)),"activity":{"kind":"\#(kind)","email":\#(json(email)),"outcome":\#(json(outcome))}}"#)
+                let m = (
+                    InboundTopic.crm,
+                    #"{"event_id":"x-\#(id)-act-\#(k)","type":"activity.logged","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id)),"activity":{"kind":"\#(kind)","email":\#(json(email)),"outcome":\#(json(outcome))}}"#
+                )
                 k += 1
                 return m
             }
             if v(cDNE) == "Yes" { msgs.append(sendgrid("unsubscribe")) }
             switch v(cLast) ?? "" {
             case "Email Opened": msgs.append(sendgrid("open"))
-            case "Email Link Clicked", "View in browser link Clicked": msgs.append(sendgrid("click", #","url":"https://xeducation.example/courses""#))
+            case "Email Link Clicked", "View in browser link Clicked":
+                msgs.append(sendgrid("click", #","url":"https://xeducation.example/courses""#))
             case "Email Bounced": msgs.append(sendgrid("bounce", #","type":"bounce","reason":"bounced""#))
             case "Unsubscribed": msgs.append(sendgrid("unsubscribe"))
             case "Email Marked Spam": msgs.append(sendgrid("spamreport"))
             case "Resubscribed to emails": msgs.append(sendgrid("group_resubscribe"))
             case "Page Visited on Website":
-                msgs.append((.web, #"{"type":"page","messageId":"x-\#(id)-last","userId":\#(json(id)),"timestamp":"\#(ts(k))","context":{"page":{"url":"https://xeducation.example/courses","path":"/courses"}}}"#))
+                msgs.append(
+                    (
+                        .web,
+                        #"{"type":"page","messageId":"x-\#(id)-last","userId":\#(json(id)),"timestamp":"\#(ts(k))","context":{"page":{"url":"https://xeducation.example/courses","path":"/courses"}}}"#
+                    ))
                 k += 1
-            case "Form Submitted on Website": msgs.append((.web, track(id, "Form Submitted", nil, "form", ts(k)))); k += 1
-            case "Olark Chat Conversation": msgs.append((.web, track(id, "Olark Chat Conversation", "contact", "chat", ts(k)))); k += 1
-            case "Converted to Lead": msgs.append((.web, track(id, "Converted to Lead", nil, "conv", ts(k)))); k += 1
+            case "Form Submitted on Website":
+                msgs.append((.web, track(id, "Form Submitted", nil, "form", ts(k))))
+                k += 1
+            case "Olark Chat Conversation":
+                msgs.append((.web, track(id, "Olark Chat Conversation", "contact", "chat", ts(k))))
+                k += 1
+            case "Converted to Lead":
+                msgs.append((.web, track(id, "Converted to Lead", nil, "conv", ts(k))))
+                k += 1
             case "Had a Phone Conversation", "Approached upfront": msgs.append(crmActivity("call", "connected"))
             case "SMS Sent": msgs.append(crmActivity("note", "sms_sent"))
             case "Unreachable": msgs.append(crmActivity("note", "unreachable"))
@@ -116,16 +162,22 @@ package enum XEducation {
             default: break
             }
             let converted = r[cConv] == "1"
-            let outcome = converted ? #"{"event_id":"x-\#(id)-won","type":"lead.converted","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id))}"# : nil
-            out.append(Row(prospectID: id, email: email, messages: msgs, outcome: outcome, converted: converted,
-                           time: EventTime(milliseconds: t0 + Int64(k) * 1000)))
+            let outcome =
+                converted
+                ? #"{"event_id":"x-\#(id)-won","type":"lead.converted","occurred_at":"\#(ts(k))","source":"xeducation","record_id":\#(json(id))}"#
+                : nil
+            out.append(
+                Row(
+                    prospectID: id, email: email, messages: msgs, outcome: outcome, converted: converted,
+                    time: EventTime(milliseconds: t0 + Int64(k) * 1000)))
         }
         return out
     }
 
     static func track(_ id: String, _ event: String, _ category: String?, _ suffix: String, _ time: String) -> String {
         let props = category.map { #","properties":{"category":"\#($0)"}"# } ?? ""
-        return #"{"type":"track","messageId":"x-\#(id)-\#(suffix)","userId":\#(json(id)),"event":\#(json(event)),"timestamp":"\#(time)"\#(props)}"#
+        return
+            #"{"type":"track","messageId":"x-\#(id)-\#(suffix)","userId":\#(json(id)),"event":\#(json(event)),"timestamp":"\#(time)"\#(props)}"#
     }
 
     /// `s` as a JSON string literal (quoted and escaped).
@@ -182,7 +234,7 @@ package enum XEducation {
                 effects.removeAll(keepingCapacity: true)
                 ledger.apply(e, effects: &effects)
                 logEvents += 1
-                if case let .engagement(g) = e.payload, let raw = e.leadID, !effects.contains(.duplicateIgnored) {
+                if case .engagement(let g) = e.payload, let raw = e.leadID, !effects.contains(.duplicateIgnored) {
                     let id = ledger.lead(raw)?.id ?? raw
                     activity[id, default: LeadActivity()].add(g, at: e.eventTime.milliseconds, halfLifeMs: halfLifeMs)
                 }
@@ -207,21 +259,32 @@ package enum XEducation {
             return CategoricalFeature(attribute: attr, values: values, separator: separator)
         }
         var config = base
-        config.categorical = [vocabulary(.leadSource, separator: " / "), vocabulary(.title), vocabulary(.industry),
-                              vocabulary(.country), vocabulary(.state)]
+        config.categorical = [
+            vocabulary(.leadSource, separator: " / "), vocabulary(.title), vocabulary(.industry),
+            vocabulary(.country), vocabulary(.state),
+        ]
         let extractor = try FeatureExtractor(config)
         let d = extractor.schema.count
-        var trainRows: [Double] = [], trainLabels: [Double] = [], testRows: [Double] = [], testLabels: [Double] = []
+        var trainRows: [Double] = []
+        var trainLabels: [Double] = []
+        var testRows: [Double] = []
+        var testLabels: [Double] = []
         var row = [Double](repeating: 0, count: d)
         for (i, id) in leadOfRow.enumerated() {
             guard let p = ledger.lead(id) else { throw DecisionsError(.invalidInput, "lead \(id) missing from the ledger") }
             let acct = p.account.flatMap { ledger.account($0) }
             row.withUnsafeMutableBufferPointer {
-                extractor.extract(lead: p, account: acct, ledger: ledger, activity: activity[p.id] ?? LeadActivity(), at: rows[i].time, into: $0)
+                extractor.extract(
+                    lead: p, account: acct, ledger: ledger, activity: activity[p.id] ?? LeadActivity(), at: rows[i].time, into: $0)
             }
             // Missing company size → the training mean (LR ignores NaN; keep it explicit as 0 contribution).
-            if isTrain[i] { trainRows += row; trainLabels.append(rows[i].converted ? 1 : 0) }
-            else { testRows += row; testLabels.append(rows[i].converted ? 1 : 0) }
+            if isTrain[i] {
+                trainRows += row
+                trainLabels.append(rows[i].converted ? 1 : 0)
+            } else {
+                testRows += row
+                testLabels.append(rows[i].converted ? 1 : 0)
+            }
         }
         // Outcomes flow into the ledger too (feedback loop), after the features were taken.
         for r in rows { if let o = r.outcome { try feed(.crm, o) } }
@@ -230,12 +293,14 @@ package enum XEducation {
         // Features that vary in fewer than 10 training rows get no coefficient, and live
         // inputs are clipped to the training range (see `minimumSupport`, `clipToTrainingRange`):
         // the model is applied to B2B workloads whose values X Education never had.
-        let model = try LogisticRegression.train(train, holdout: holdout, options: OutcomeTraining.regressionOptions(c: c), range: "xeducation stratified 70/30 seed \(seed)")
+        let model = try LogisticRegression.train(
+            train, holdout: holdout, options: OutcomeTraining.regressionOptions(c: c), range: "xeducation stratified 70/30 seed \(seed)")
         let figures = try HoldoutFigures(probabilities: model.probabilities(holdout), labels: testLabels)
-        return Report(rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
-                      trainExamples: train.count, holdoutExamples: holdout.count,
-                      auc: figures.auc, precisionAtTop20: figures.precisionAtTop20, ece: figures.ece,
-                      model: model, scoringConfiguration: config, train: train, holdout: holdout)
+        return Report(
+            rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
+            trainExamples: train.count, holdoutExamples: holdout.count,
+            auc: figures.auc, precisionAtTop20: figures.precisionAtTop20, ece: figures.ece,
+            model: model, scoringConfiguration: config, train: train, holdout: holdout)
     }
 }
 
@@ -253,26 +318,32 @@ extension XEducation {
             return present.isEmpty ? "" : header + "\n    rules:\n" + present.joined(separator: "\n") + "\n"
         }
         var s = "name: xeducation-fit\ngroups:\n"
-        s += group("  - name: profile\n    cap: 40\n    floor: -20", [
-            rule("title=Working Professional", #"op: "==", value: 1"#, 30),
-            rule("title=Student", #"op: "==", value: 1"#, -5),
-            rule("lead_source=Lead Add Form", #"op: "==", value: 1"#, 25),
-            rule("lead_source=Reference", #"op: "==", value: 1"#, 20),
-            rule("lead_source=Welingak Website", #"op: "==", value: 1"#, 25),
-            rule("lead_source=Olark Chat", #"op: "==", value: 1"#, -5),
-        ])
-        s += group("  - name: email\n    floor: -25", [
-            rule("email_unsubscribed", #"op: "==", value: 1"#, -15),
-            rule("email_bounced", #"op: "==", value: 1"#, -10),
-            rule("email_spam_reported", #"op: "==", value: 1"#, -10),
-        ])
-        s += group("  - name: engagement\n    cap: 40", [
-            rule("tracks_decayed", #"op: ">=", value: 4"#, 20),
-            rule("tracks_decayed", #"op: ">=", value: 8"#, 10),
-            rule("page_views_decayed", #"op: ">=", value: 5"#, 5),
-            rule("crm_activities_decayed", #"op: ">", value: 0"#, 15),
-            rule("email_replies", #"op: ">", value: 0"#, 10),
-        ])
+        s += group(
+            "  - name: profile\n    cap: 40\n    floor: -20",
+            [
+                rule("title=Working Professional", #"op: "==", value: 1"#, 30),
+                rule("title=Student", #"op: "==", value: 1"#, -5),
+                rule("lead_source=Lead Add Form", #"op: "==", value: 1"#, 25),
+                rule("lead_source=Reference", #"op: "==", value: 1"#, 20),
+                rule("lead_source=Welingak Website", #"op: "==", value: 1"#, 25),
+                rule("lead_source=Olark Chat", #"op: "==", value: 1"#, -5),
+            ])
+        s += group(
+            "  - name: email\n    floor: -25",
+            [
+                rule("email_unsubscribed", #"op: "==", value: 1"#, -15),
+                rule("email_bounced", #"op: "==", value: 1"#, -10),
+                rule("email_spam_reported", #"op: "==", value: 1"#, -10),
+            ])
+        s += group(
+            "  - name: engagement\n    cap: 40",
+            [
+                rule("tracks_decayed", #"op: ">=", value: 4"#, 20),
+                rule("tracks_decayed", #"op: ">=", value: 8"#, 10),
+                rule("page_views_decayed", #"op: ">=", value: 5"#, 5),
+                rule("crm_activities_decayed", #"op: ">", value: 0"#, 15),
+                rule("email_replies", #"op: ">", value: 0"#, 10),
+            ])
         return s
     }
 
@@ -284,11 +355,15 @@ extension XEducation {
         let rulesYAML = fitRulesYAML(schema: report.train.schema)
         let rules = try RuleModel.load(yaml: rulesYAML, source: "fit-rules.yaml", schema: report.train.schema)
         let model = report.model
-        return try StackedEnsemble.fit(rules: rules, rulesYAML: rulesYAML, propensity: model,
-                                       refit: { try LogisticRegression.train($0, options: OutcomeTraining.regressionOptions(c: model.training.c), range: "xeducation stacking fold") },
-                                       train: report.train, holdout: report.holdout,
-                                       topK: report.scoringConfiguration.topK, treeExplanation: report.scoringConfiguration.treeExplanation,
-                                       range: "xeducation stacking, training rows")
+        return try StackedEnsemble.fit(
+            rules: rules, rulesYAML: rulesYAML, propensity: model,
+            refit: {
+                try LogisticRegression.train(
+                    $0, options: OutcomeTraining.regressionOptions(c: model.training.c), range: "xeducation stacking fold")
+            },
+            train: report.train, holdout: report.holdout,
+            topK: report.scoringConfiguration.topK, treeExplanation: report.scoringConfiguration.treeExplanation,
+            range: "xeducation stacking, training rows")
     }
 
     /// Result of ``stackedEnsemble(_:)``.

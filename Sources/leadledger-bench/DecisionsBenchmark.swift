@@ -24,7 +24,7 @@ struct DecisionsBenchmark: ParsableCommand {
     @Option(help: "Maximum seconds per measured run (a run stops early after this).") var maxSeconds: Double = 2
     @Option(help: "Trees in the synthetic model.") var trees: Int = 100
     @Option(help: "Depth of the synthetic trees.") var depth: Int = 6
-    @Option(help: "Seed for every synthetic input.") var seed: UInt64 = 20261125
+    @Option(help: "Seed for every synthetic input.") var seed: UInt64 = 20_261_125
     @Option(help: "Use this XGBoost JSON model (features f0..fN by position) instead of the synthetic one.")
     var xgboostModel: String?
 
@@ -35,30 +35,30 @@ struct DecisionsBenchmark: ParsableCommand {
     ]
 
     static let rules = """
-    name: bench-fit
-    levels:
-      title_seniority: {individual: 0, manager: 1, director: 2, vp: 3, c_level: 4}
-    groups:
-      - name: seniority
-        cap: 25
-        rules:
-          - {feature: title_seniority, op: ">=", value: director, points: 20}
-          - {feature: title_seniority, op: equals, value: c_level, points: 10}
-      - name: firmographics
-        floor: -10
-        rules:
-          - {feature: industry_code, in: [3, 7, 11], points: 8}
-          - {feature: employees_log, between: [5, 9], points: 12}
-          - {feature: is_free_mail, op: "==", value: 1, points: -25}
-      - name: engagement
-        cap: 40
-        decay: {half_life_days: 14, age_feature: days_since_last_engagement}
-        rules:
-          - {feature: page_views_30d, op: ">=", value: 5, points: 10}
-          - {feature: email_clicks_30d, op: ">=", value: 2, points: 10}
-          - {feature: pricing_page_visits, op: ">", value: 0, points: 15}
-          - {feature: demo_requests, op: ">", value: 0, points: 30}
-    """
+        name: bench-fit
+        levels:
+          title_seniority: {individual: 0, manager: 1, director: 2, vp: 3, c_level: 4}
+        groups:
+          - name: seniority
+            cap: 25
+            rules:
+              - {feature: title_seniority, op: ">=", value: director, points: 20}
+              - {feature: title_seniority, op: equals, value: c_level, points: 10}
+          - name: firmographics
+            floor: -10
+            rules:
+              - {feature: industry_code, in: [3, 7, 11], points: 8}
+              - {feature: employees_log, between: [5, 9], points: 12}
+              - {feature: is_free_mail, op: "==", value: 1, points: -25}
+          - name: engagement
+            cap: 40
+            decay: {half_life_days: 14, age_feature: days_since_last_engagement}
+            rules:
+              - {feature: page_views_30d, op: ">=", value: 5, points: 10}
+              - {feature: email_clicks_30d, op: ">=", value: 2, points: 10}
+              - {feature: pricing_page_visits, op: ">", value: 0, points: 15}
+              - {feature: demo_requests, op: ">", value: 0, points: 30}
+        """
 
     func run() throws {
         var rng = SplitMix64(seed: seed)
@@ -89,7 +89,8 @@ struct DecisionsBenchmark: ParsableCommand {
             treeJSON = try SyntheticXGBoost.model(trees: trees, depth: depth, schema: schema, sample: train, rng: &rng)
             mapping = .byName
         }
-        let forest = try TreeEnsemble.loadXGBoost(json: treeJSON, source: xgboostModel ?? "synthetic.json", schema: schema, mapping: mapping)
+        let forest = try TreeEnsemble.loadXGBoost(
+            json: treeJSON, source: xgboostModel ?? "synthetic.json", schema: schema, mapping: mapping)
         let components = [
             EnsembleComponent(name: "fit", model: .rules(ruleModel), weight: 0.03, modelVersion: ruleModel.version.sha256),
             EnsembleComponent(name: "propensity_lr", model: .logistic(logistic), weight: 0.5, modelVersion: try logistic.version().sha256),
@@ -107,10 +108,16 @@ struct DecisionsBenchmark: ParsableCommand {
             .calibrated(method: .platt, on: holdout)
         let table = TreeSHAPTable(forest)
 
-        print("decisions benchmark: \(forest.treeCount) trees (max depth \(forest.maxDepth), \(forest.nodeCount) nodes), "
-              + "\(ruleModel.ruleCount) rules, logistic regression on \(d) features, Platt calibration, top-\(ensemble.topK) explanations")
-        print("single thread, up to \(decisions) decisions (or \(maxSeconds) s) per run over \(rowCount) distinct rows (5% missing values), \(runs) runs")
-        print("SHAP tables: \(table.hasTable.filter { $0 }.count) of \(forest.treeCount) trees, \(table.entryCount) doubles (\(table.entryCount * 8 / 1_048_576) MiB), built with the ensemble in \(tableSeconds)")
+        print(
+            "decisions benchmark: \(forest.treeCount) trees (max depth \(forest.maxDepth), \(forest.nodeCount) nodes), "
+                + "\(ruleModel.ruleCount) rules, logistic regression on \(d) features, Platt calibration, top-\(ensemble.topK) explanations"
+        )
+        print(
+            "single thread, up to \(decisions) decisions (or \(maxSeconds) s) per run over \(rowCount) distinct rows (5% missing values), \(runs) runs"
+        )
+        print(
+            "SHAP tables: \(table.hasTable.filter { $0 }.count) of \(forest.treeCount) trees, \(table.entryCount) doubles (\(table.entryCount * 8 / 1_048_576) MiB), built with the ensemble in \(tableSeconds)"
+        )
 
         func full(_ e: Ensemble) -> (Int) -> Double {
             var scorer = EnsembleScorer(e)
@@ -141,9 +148,11 @@ struct DecisionsBenchmark: ParsableCommand {
             let o = i % rowCount * d
             return rows.withUnsafeBufferPointer { buf in forest.margin(UnsafeBufferPointer(rebasing: buf[o..<(o + d)])) }
         }
-        print(String(format: "summary decisions per CPU-second (best run): full+TreeSHAP(tables) %.0f, full+TreeSHAP(recursive) %.0f, "
-                     + "full+path %.0f, score-only %.0f, treeshap-tables-only %.0f, tree-margin-only %.0f; target 200000",
-                     fullTable, fullExact, fullPath, plain, tableOnly, marginOnly))
+        print(
+            String(
+                format: "summary decisions per CPU-second (best run): full+TreeSHAP(tables) %.0f, full+TreeSHAP(recursive) %.0f, "
+                    + "full+path %.0f, score-only %.0f, treeshap-tables-only %.0f, tree-margin-only %.0f; target 200000",
+                fullTable, fullExact, fullPath, plain, tableOnly, marginOnly))
     }
 
     /// Runs `body` `decisions` times per run (or for `maxSeconds`); prints wall-clock
@@ -156,7 +165,8 @@ struct DecisionsBenchmark: ParsableCommand {
             checksum += body(i)
             if i % 1000 == 999, (clock.now - warmStart) > .seconds(maxSeconds) { break }
         }
-        var rates: [Double] = [], cpuRates: [Double] = []
+        var rates: [Double] = []
+        var cpuRates: [Double] = []
         for _ in 0..<runs {
             // A run ends after `decisions` decisions or after `maxSeconds`, whichever is first
             // (checked every 1000 decisions), so slow variants do not take minutes.
@@ -177,10 +187,15 @@ struct DecisionsBenchmark: ParsableCommand {
         }
         rates.sort()
         cpuRates.sort()
-        let best = rates.last!, median = rates[rates.count / 2], cpuBest = cpuRates.last!
+        let best = rates.last!
+        let median = rates[rates.count / 2]
+        let cpuBest = cpuRates.last!
         let padded = label.padding(toLength: 52, withPad: " ", startingAt: 0)
-        print(padded + String(format: " wall: best %9.0f/s median %9.0f/s | per CPU-second: best %9.0f/s (%.2f µs)  [checksum %.6g]",
-                              best, median, cpuBest, 1e6 / cpuBest, checksum))
+        print(
+            padded
+                + String(
+                    format: " wall: best %9.0f/s median %9.0f/s | per CPU-second: best %9.0f/s (%.2f µs)  [checksum %.6g]",
+                    best, median, cpuBest, 1e6 / cpuBest, checksum))
         return cpuBest
     }
 
@@ -194,22 +209,21 @@ struct DecisionsBenchmark: ParsableCommand {
 
     static func syntheticRow(_ rng: inout SplitMix64) -> [Double] {
         [
-            Double(rng.below(5)),                       // title_seniority 0...4
-            4 + 6 * rng.unit(),                         // employees_log
-            Double(rng.below(15)),                      // industry_code
-            rng.unit() < 0.2 ? 1 : 0,                   // is_free_mail
-            Double(rng.below(30)),                      // page_views_30d
-            90 * rng.unit(),                            // days_since_last_engagement
-            Double(rng.below(4)),                       // pricing_page_visits
-            rng.unit() < 0.1 ? 1 : 0,                   // demo_requests
-            Double(rng.below(6)),                       // email_clicks_30d
-            Double(rng.below(10)),                      // engaged_contacts
-            Double(rng.below(3)),                       // open_opportunities
-            100 * rng.unit(),                           // account_score
+            Double(rng.below(5)),  // title_seniority 0...4
+            4 + 6 * rng.unit(),  // employees_log
+            Double(rng.below(15)),  // industry_code
+            rng.unit() < 0.2 ? 1 : 0,  // is_free_mail
+            Double(rng.below(30)),  // page_views_30d
+            90 * rng.unit(),  // days_since_last_engagement
+            Double(rng.below(4)),  // pricing_page_visits
+            rng.unit() < 0.1 ? 1 : 0,  // demo_requests
+            Double(rng.below(6)),  // email_clicks_30d
+            Double(rng.below(10)),  // engaged_contacts
+            Double(rng.below(3)),  // open_opportunities
+            100 * rng.unit(),  // account_score
         ]
     }
 }
-
 
 /// Writes a synthetic XGBoost JSON model of full binary trees: split features
 /// and thresholds drawn from the sample, covers (`sum_hessian`) counted by
@@ -247,32 +261,34 @@ enum SyntheticXGBoost {
             for n in stride(from: internalCount - 1, through: 0, by: -1) { cover[n] = cover[2 * n + 1] + cover[2 * n + 2] }
             let left = (0..<nodes).map { $0 < internalCount ? 2 * $0 + 1 : -1 }
             let right = (0..<nodes).map { $0 < internalCount ? 2 * $0 + 2 : -1 }
-            treeValues.append(.object([
-                "id": .int(t),
-                "left_children": .array(left.map { .int($0) }),
-                "right_children": .array(right.map { .int($0) }),
-                "split_indices": .array(splitIndex.map { .int($0) }),
-                "split_conditions": .array(cond.map { .number($0) }),
-                "default_left": .array(defaultLeft.map { .int($0) }),
-                "sum_hessian": .array(cover.map { .number($0) }),
-                "split_type": .array((0..<nodes).map { _ in .int(0) }),
-                "tree_param": .object(["num_nodes": .string(String(nodes)), "size_leaf_vector": .string("1")]),
-            ]))
+            treeValues.append(
+                .object([
+                    "id": .int(t),
+                    "left_children": .array(left.map { .int($0) }),
+                    "right_children": .array(right.map { .int($0) }),
+                    "split_indices": .array(splitIndex.map { .int($0) }),
+                    "split_conditions": .array(cond.map { .number($0) }),
+                    "default_left": .array(defaultLeft.map { .int($0) }),
+                    "sum_hessian": .array(cover.map { .number($0) }),
+                    "split_type": .array((0..<nodes).map { _ in .int(0) }),
+                    "tree_param": .object(["num_nodes": .string(String(nodes)), "size_leaf_vector": .string("1")]),
+                ]))
         }
-        return try StableJSON.encode(.object([
-            "version": .array([.int(3), .int(2), .int(0)]),
-            "learner": .object([
-                "feature_names": .array(schema.names.map { .string($0) }),
-                "objective": .object(["name": .string("binary:logistic")]),
-                "learner_model_param": .object([
-                    "base_score": .string("[3E-1]"), "num_class": .string("0"),
-                    "num_feature": .string(String(d)), "num_target": .string("1"),
+        return try StableJSON.encode(
+            .object([
+                "version": .array([.int(3), .int(2), .int(0)]),
+                "learner": .object([
+                    "feature_names": .array(schema.names.map { .string($0) }),
+                    "objective": .object(["name": .string("binary:logistic")]),
+                    "learner_model_param": .object([
+                        "base_score": .string("[3E-1]"), "num_class": .string("0"),
+                        "num_feature": .string(String(d)), "num_target": .string("1"),
+                    ]),
+                    "gradient_booster": .object([
+                        "name": .string("gbtree"),
+                        "model": .object(["trees": .array(treeValues), "tree_info": .array(treeValues.map { _ in .int(0) })]),
+                    ]),
                 ]),
-                "gradient_booster": .object([
-                    "name": .string("gbtree"),
-                    "model": .object(["trees": .array(treeValues), "tree_info": .array(treeValues.map { _ in .int(0) })]),
-                ]),
-            ]),
-        ]))
+            ]))
     }
 }

@@ -16,13 +16,13 @@ struct EngineBenchmark: AsyncParsableCommand {
         commandName: "engine",
         abstract: "End-to-end engine throughput, event-to-decision latency at a fixed rate, peak RSS, and a raw passthrough ceiling.",
         discussion: """
-        Needs a broker (--brokers or $LEADLEDGER_BROKERS; e.g. `scripts/broker start --port 19092`).
-        Every run uses fresh topics and groups. Throughput: --events mixed messages
-        are produced first, then the time from the first processed message until
-        every stage has processed everything and every output is acknowledged.
-        Latency: messages at --rate for --seconds while the engine runs; latency is
-        from enqueueing an inbound message to reading its first audit record.
-        """
+            Needs a broker (--brokers or $LEADLEDGER_BROKERS; e.g. `scripts/broker start --port 19092`).
+            Every run uses fresh topics and groups. Throughput: --events mixed messages
+            are produced first, then the time from the first processed message until
+            every stage has processed everything and every output is acknowledged.
+            Latency: messages at --rate for --seconds while the engine runs; latency is
+            from enqueueing an inbound message to reading its first audit record.
+            """
     )
 
     @Option(help: "Bootstrap servers (default: $LEADLEDGER_BROKERS or 127.0.0.1:19092).")
@@ -40,25 +40,38 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Workload seed.")
     var seed: UInt64 = 7
 
-    @Option(help: "fetch.wait.max.ms of the engine's consumers (default: the stages' default, 100 ms; librdkafka's own is 500; on Tansu a caught-up fetch waits this long per hop).")
+    @Option(
+        help:
+            "fetch.wait.max.ms of the engine's consumers (default: the stages' default, 100 ms; librdkafka's own is 500; on Tansu a caught-up fetch waits this long per hop)."
+    )
     var fetchWaitMs: Int?
 
     @Option(help: "Partitions of the inbound topics and the canonical log.")
     var partitions: Int32 = 6
 
-    @Option(help: "Instead of the broker runs: load this many leads (and a tenth as many accounts) into materialize state (Ledger + Decider, 2 partitions in parallel, through MaterializeProcessor.apply) and print peak RSS. E.g. 1000000.")
+    @Option(
+        help:
+            "Instead of the broker runs: load this many leads (and a tenth as many accounts) into materialize state (Ledger + Decider, 2 partitions in parallel, through MaterializeProcessor.apply) and print peak RSS. E.g. 1000000."
+    )
     var stateLeads: Int = 0
 
     @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
     var latencyOnly = false
 
-    @Option(name: .customShort("X"), help: ArgumentHelp("A librdkafka property for the engine's clients (repeatable), e.g. -X compression.type=lz4; like `leadledger run -X`.", valueName: "key=value"))
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property for the engine's clients (repeatable), e.g. -X compression.type=lz4; like `leadledger run -X`.",
+            valueName: "key=value"))
     var property: [String] = []
 
     @Option(help: "PID of the broker process: the throughput run then also reports the broker's CPU time (from /proc/PID/stat).")
     var brokerPid: Int32?
 
-    @Flag(help: "During the throughput run, print once a second the records each stage applied and the producer's delivered/in-flight counts (shows which stage is behind).")
+    @Flag(
+        help:
+            "During the throughput run, print once a second the records each stage applied and the producer's delivered/in-flight counts (shows which stage is behind)."
+    )
     var progress = false
 
     var brokerList: [String] {
@@ -108,7 +121,10 @@ struct EngineBenchmark: AsyncParsableCommand {
         print("leadledger-bench engine: brokers \(brokerList.joined(separator: ",")), \(partitions) partitions per topic, seed \(seed)")
         if latencyOnly {
             let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
-            print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
+            print(
+                String(
+                    format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate,
+                    seconds, p50, p99, measured))
             print("peak RSS: \(peakRSS())")
             return
         }
@@ -117,7 +133,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         let configuration = makeConfiguration(suffix)
         let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: brokerList), logger: logger)
         try await TopicProvisioner.ensureTopics(configuration, admin: admin)
-        try await admin.createTopic(name: "bench-passthrough-\(suffix)", partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
+        try await admin.createTopic(
+            name: "bench-passthrough-\(suffix)", partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
         await admin.close()
         let produceStart = ContinuousClock.now
         try await produceWorkload(configuration, count: events, seed: seed, logger: logger)
@@ -131,7 +148,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         let cpuAtStart = (ours: Self.processCPUSeconds(), broker: brokerPid.flatMap(Self.cpuSeconds(pid:)))
         var finished: ContinuousClock.Instant?
         var last = PartitionWorkerStatistics()
-        var routeDone: ContinuousClock.Instant?, identityDone: ContinuousClock.Instant?
+        var routeDone: ContinuousClock.Instant?
+        var identityDone: ContinuousClock.Instant?
         var nextProgress = ContinuousClock.now + .seconds(1)
         while finished == nil {
             try await Task.sleep(for: .milliseconds(20))
@@ -142,13 +160,19 @@ struct EngineBenchmark: AsyncParsableCommand {
             if progress, let started, ContinuousClock.now >= nextProgress {
                 nextProgress = ContinuousClock.now + .seconds(1)  // no catch-up lines after a stall
                 let producer = services.producer.statistics
-                print(String(format: "  %5.1f s: route %d, identity %d, materialize %d applied; producer delivered %d, in flight %d", seconds(ContinuousClock.now - started), route.applied, identity.applied, materialize.applied, producer.delivered, producer.inFlight))
+                print(
+                    String(
+                        format: "  %5.1f s: route %d, identity %d, materialize %d applied; producer delivered %d, in flight %d",
+                        seconds(ContinuousClock.now - started), route.applied, identity.applied, materialize.applied, producer.delivered,
+                        producer.inFlight))
             }
             let accepted = route.outputsByTopic[configuration.topics.identity, default: 0]
             let logged = identity.outputsByTopic[configuration.topics.events, default: 0]
             if routeDone == nil, route.applied == events { routeDone = .now }
             if identityDone == nil, routeDone != nil, identity.applied == accepted { identityDone = .now }
-            if route.applied == events, identity.applied == accepted, materialize.applied == logged, services.producer.statistics.inFlight == 0 {
+            if route.applied == events, identity.applied == accepted, materialize.applied == logged,
+                services.producer.statistics.inFlight == 0
+            {
                 finished = .now
             }
             last = materialize
@@ -157,28 +181,53 @@ struct EngineBenchmark: AsyncParsableCommand {
         // busy cooperative pool, so `started` and `finished` are late by that much.
         let routeStats = await services.route!.statistics()
         let identityStats = await services.identity!.statistics()
-        if let first = routeStats.firstAppliedAt, let routeLast = routeStats.lastAppliedAt, let identityLast = identityStats.lastAppliedAt, let last = last.lastAppliedAt {
-            print(String(format: "polled: started %.2f s late; stages done after (worker clocks, first route record to each stage's last applied batch): route %.2f s, identity %.2f s, materialize %.2f s", seconds(started! - first), seconds(routeLast - first), seconds(identityLast - first), seconds(last - first)))
+        if let first = routeStats.firstAppliedAt, let routeLast = routeStats.lastAppliedAt, let identityLast = identityStats.lastAppliedAt,
+            let last = last.lastAppliedAt
+        {
+            print(
+                String(
+                    format:
+                        "polled: started %.2f s late; stages done after (worker clocks, first route record to each stage's last applied batch): route %.2f s, identity %.2f s, materialize %.2f s",
+                    seconds(started! - first), seconds(routeLast - first), seconds(identityLast - first), seconds(last - first)))
             started = first
             finished = max(finished!, last)
         }
         let elapsed = seconds(finished! - started!)
-        let cpu = (ours: Self.processCPUSeconds() - cpuAtStart.ours, broker: brokerPid.flatMap(Self.cpuSeconds(pid:)).flatMap { end in cpuAtStart.broker.map { end - $0 } })
+        let cpu = (
+            ours: Self.processCPUSeconds() - cpuAtStart.ours,
+            broker: brokerPid.flatMap(Self.cpuSeconds(pid:)).flatMap { end in cpuAtStart.broker.map { end - $0 } }
+        )
         let canonical = last.applied
         await group.triggerGracefulShutdown()
         try await running.value
         await services.producer.close()
         let engineRate = Double(events) / elapsed
-        print(String(format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!), seconds(identityDone! - started!), elapsed))
-        print(String(format: "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)", events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate, Double(canonical) / elapsed))
+        print(
+            String(
+                format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!),
+                seconds(identityDone! - started!), elapsed))
+        print(
+            String(
+                format:
+                    "engine: %d inbound messages -> %d canonical events -> %d audit records in %.2f s: %.0f inbound msgs/s (%.0f log events/s)",
+                events, canonical, last.outputsByTopic[configuration.topics.audit, default: 0], elapsed, engineRate,
+                Double(canonical) / elapsed))
 
         // The audit contract: exactly one audit record per applied log event (a log event the ledger had
         // applied already, or an undecodable one, has none), so the wait above ends once the last one is out.
         let auditRecords = last.outputsByTopic[configuration.topics.audit, default: 0]
-        print(String(format: "audit: %d records for %d applied log events (%.3f per log event; at most 1 expected), routing: %d records",
-                     auditRecords, canonical, Double(auditRecords) / Double(max(canonical, 1)), last.outputsByTopic[configuration.topics.routing, default: 0]))
-        print(String(format: "CPU during the throughput run: engine process %.2f s (%.2f cores, %.0f µs per inbound msg)", cpu.ours, cpu.ours / elapsed, cpu.ours / Double(events) * 1e6)
-              + (cpu.broker.map { String(format: "; broker %.2f s (%.2f cores, %.0f µs per inbound msg)", $0, $0 / elapsed, $0 / Double(events) * 1e6) } ?? ""))
+        print(
+            String(
+                format: "audit: %d records for %d applied log events (%.3f per log event; at most 1 expected), routing: %d records",
+                auditRecords, canonical, Double(auditRecords) / Double(max(canonical, 1)),
+                last.outputsByTopic[configuration.topics.routing, default: 0]))
+        print(
+            String(
+                format: "CPU during the throughput run: engine process %.2f s (%.2f cores, %.0f µs per inbound msg)", cpu.ours,
+                cpu.ours / elapsed, cpu.ours / Double(events) * 1e6)
+                + (cpu.broker.map {
+                    String(format: "; broker %.2f s (%.2f cores, %.0f µs per inbound msg)", $0, $0 / elapsed, $0 / Double(events) * 1e6)
+                } ?? ""))
         print("peak RSS after the throughput run (engine only so far): \(peakRSS())")
 
         // Processing cost without Kafka: each processor over the records the run read.
@@ -186,11 +235,17 @@ struct EngineBenchmark: AsyncParsableCommand {
 
         // 2. Passthrough ceiling over the same input.
         let passthroughRate = try await passthrough(configuration, target: "bench-passthrough-\(suffix)", logger: logger)
-        print(String(format: "passthrough (consume + produce, no processing): %.0f msgs/s; engine/passthrough = %.2fx", passthroughRate, engineRate / passthroughRate))
+        print(
+            String(
+                format: "passthrough (consume + produce, no processing): %.0f msgs/s; engine/passthrough = %.2fx", passthroughRate,
+                engineRate / passthroughRate))
 
         // 3. Latency at a fixed rate.
         let (p50, p99, measured) = try await latency(makeConfiguration(suffix + "-lat"), logger: logger)
-        print(String(format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds, p50, p99, measured))
+        print(
+            String(
+                format: "latency at %.0f msgs/s for %.0f s: p50 %.1f ms, p99 %.1f ms over %d messages with audit records", rate, seconds,
+                p50, p99, measured))
         print("peak RSS (whole benchmark, incl. the records the cost section holds): \(peakRSS())")
     }
 
@@ -206,7 +261,9 @@ struct EngineBenchmark: AsyncParsableCommand {
         let decider = Decider(try configuration.decisionConfiguration())
         let topics = configuration.topics
         let rssBefore = peakRSS()
-        print("leadledger-bench engine --state-leads \(leads): 2 materialize partitions, \(leads / 10) accounts, 2 log events per lead (identity + attributes); VmHWM before: \(rssBefore)")
+        print(
+            "leadledger-bench engine --state-leads \(leads): 2 materialize partitions, \(leads / 10) accounts, 2 log events per lead (identity + attributes); VmHWM before: \(rssBefore)"
+        )
         let start = ContinuousClock.now
         let seed = self.seed
         let outputs = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
@@ -216,17 +273,24 @@ struct EngineBenchmark: AsyncParsableCommand {
                     var rng = SplitMix64(seed: seed &+ UInt64(partition))
                     let share = leads / 2 + (partition == 0 ? leads % 2 : 0)
                     let accounts = max(1, share / 10)
-                    let titles = ["CEO", "VP Sales", "Director of IT", "Marketing Manager", "Software Engineer", "Senior Analyst", "Office Manager", "CFO"]
+                    let titles = [
+                        "CEO", "VP Sales", "Director of IT", "Marketing Manager", "Software Engineer", "Senior Analyst", "Office Manager",
+                        "CFO",
+                    ]
                     var offset: Int64 = 0
                     var outputs = 0
                     let t0: Int64 = 1_700_000_000_000
                     func apply(_ event: CanonicalEvent) {
-                        let record = LogRecord(topic: topics.events, partition: partition, offset: offset, key: Array((event.accountID?.rawValue ?? "").utf8), value: event.encoded)
+                        let record = LogRecord(
+                            topic: topics.events, partition: partition, offset: offset, key: Array((event.accountID?.rawValue ?? "").utf8),
+                            value: event.encoded)
                         outputs += processor.apply(record).count
                         offset += 1
                     }
                     func lineage() -> Lineage {
-                        Lineage(position: SourcePosition(topic: topics.crm, partition: partition, offset: offset), seq: 0, externalID: nil, system: .crm)
+                        Lineage(
+                            position: SourcePosition(topic: topics.crm, partition: partition, offset: offset), seq: 0, externalID: nil,
+                            system: .crm)
                     }
                     let accountIDs = (0..<accounts).map { AccountID("acct\(partition)-\($0).com") }
                     for (i, account) in accountIDs.enumerated() {
@@ -236,29 +300,43 @@ struct EngineBenchmark: AsyncParsableCommand {
                         facts.employees = Int(rng.next() % 10_000)
                         facts.industry = ["Software", "Retail", "Finance", "Health"][i % 4]
                         facts.ownerID = "owner-\(i % 200)"
-                        apply(CanonicalEvent(eventTime: EventTime(milliseconds: t0), leadID: nil, accountID: account, lineage: lineage(), payload: .accountUpserted(facts)))
+                        apply(
+                            CanonicalEvent(
+                                eventTime: EventTime(milliseconds: t0), leadID: nil, accountID: account, lineage: lineage(),
+                                payload: .accountUpserted(facts)))
                     }
                     for i in 0..<share {
                         let id = LeadID(raw: rng.next())
                         let account = accountIDs[Int(rng.next() % UInt64(accounts))]
                         let email = "first\(i % 2000).last\(i)@\(account.rawValue)"
                         let time = EventTime(milliseconds: t0 + Int64(i) * 1000)
-                        apply(CanonicalEvent(eventTime: time, leadID: id, accountID: account, lineage: lineage(),
-                                             payload: .identityLinked([Identifier(.crmRecord, "salesforce:00Q\(partition)-\(i)"), Identifier(.email, email)])))
+                        apply(
+                            CanonicalEvent(
+                                eventTime: time, leadID: id, accountID: account, lineage: lineage(),
+                                payload: .identityLinked([
+                                    Identifier(.crmRecord, "salesforce:00Q\(partition)-\(i)"), Identifier(.email, email),
+                                ])))
                         let title = titles[Int(rng.next() % UInt64(titles.count))]
                         let c = JobTitleClassifier.classify(title)
-                        apply(CanonicalEvent(eventTime: time, leadID: id, accountID: account, lineage: lineage(), payload: .attributes([
-                            AttributeValue(.email, email), AttributeValue(.firstName, "First\(i % 2000)"), AttributeValue(.lastName, "Last\(i)"),
-                            AttributeValue(.title, title), AttributeValue(.phone, "+1415\(1_000_000 + i % 9_000_000)"),
-                            AttributeValue(.country, "US"), AttributeValue(.seniority, c.seniority.rawValue),
-                            AttributeValue(.jobFunction, c.function.rawValue), AttributeValue(.buyingRole, c.role.rawValue),
-                        ])))
+                        apply(
+                            CanonicalEvent(
+                                eventTime: time, leadID: id, accountID: account, lineage: lineage(),
+                                payload: .attributes([
+                                    AttributeValue(.email, email), AttributeValue(.firstName, "First\(i % 2000)"),
+                                    AttributeValue(.lastName, "Last\(i)"),
+                                    AttributeValue(.title, title), AttributeValue(.phone, "+1415\(1_000_000 + i % 9_000_000)"),
+                                    AttributeValue(.country, "US"), AttributeValue(.seniority, c.seniority.rawValue),
+                                    AttributeValue(.jobFunction, c.function.rawValue), AttributeValue(.buyingRole, c.role.rawValue),
+                                ])))
                     }
                     return (processor.projections.leadCount, outputs)
                 }
             }
             var total = (leads: 0, outputs: 0)
-            for try await (count, outputs) in group { total.leads += count; total.outputs += outputs }
+            for try await (count, outputs) in group {
+                total.leads += count
+                total.outputs += outputs
+            }
             return total
         }
         let elapsed = seconds(ContinuousClock.now - start)
@@ -286,13 +364,19 @@ struct EngineBenchmark: AsyncParsableCommand {
                 processors[record.partition] = processor
             }
             let elapsed = seconds(ContinuousClock.now - start)
-            print(String(format: "  %@: %d records -> %d outputs in %.3f s: %.0f records/s (no Kafka)", name, records.count, outputs, elapsed, Double(records.count) / elapsed))
+            print(
+                String(
+                    format: "  %@: %d records -> %d outputs in %.3f s: %.0f records/s (no Kafka)", name, records.count, outputs, elapsed,
+                    Double(records.count) / elapsed))
         }
         print("processing cost without Kafka (one thread):")
-        measure("route (decode + validate)", inbound) { _ in RouteProcessor(topics: topics, futureCheck: configuration.futureTimestampCheck) }
+        measure("route (decode + validate)", inbound) { _ in RouteProcessor(topics: topics, futureCheck: configuration.futureTimestampCheck)
+        }
         measure("identity (decode + resolve + encode)", identity) { _ in IdentityProcessor(topics: topics) }
         let decider = Decider(try configuration.decisionConfiguration())
-        measure("materialize (decode + ledger + decide + encode)", log) { MaterializeProcessor(topics: topics, partition: $0, decider: decider) }
+        measure("materialize (decode + ledger + decide + encode)", log) {
+            MaterializeProcessor(topics: topics, partition: $0, decider: decider)
+        }
         materializeSplit(log, decider: decider, topics: topics)
 
         // The identity step split: decoding vs. the core resolver alone.
@@ -300,7 +384,10 @@ struct EngineBenchmark: AsyncParsableCommand {
         var decoded: [([InboundEvent], SourcePosition)] = []
         let decodeStart = ContinuousClock.now
         for record in identity {
-            let contract = record.headers.first { $0.key == RepartitionHeaders.contract }.flatMap { $0.value }.map { String(decoding: $0, as: UTF8.self) }.flatMap(InboundTopic.init(rawValue:)) ?? .crm
+            let contract =
+                record.headers.first { $0.key == RepartitionHeaders.contract }.flatMap { $0.value }.map {
+                    String(decoding: $0, as: UTF8.self)
+                }.flatMap(InboundTopic.init(rawValue:)) ?? .crm
             if let events = try? decoder.decode(topic: contract, bytes: record.value) {
                 decoded.append((events, SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)))
             }
@@ -311,7 +398,10 @@ struct EngineBenchmark: AsyncParsableCommand {
         let resolveStart = ContinuousClock.now
         for (events, position) in decoded { canonical += resolver.resolve(events, at: position).count }
         let resolveTime = seconds(ContinuousClock.now - resolveStart)
-        print(String(format: "  identity split: decode %.0f msgs/s, IdentityResolver.resolve %.0f msgs/s (%d canonical events)", Double(decoded.count) / decodeTime, Double(decoded.count) / resolveTime, canonical))
+        print(
+            String(
+                format: "  identity split: decode %.0f msgs/s, IdentityResolver.resolve %.0f msgs/s (%d canonical events)",
+                Double(decoded.count) / decodeTime, Double(decoded.count) / resolveTime, canonical))
     }
 
     /// The materialize step split into its parts, the same work `MaterializeProcessor.apply`
@@ -324,8 +414,13 @@ struct EngineBenchmark: AsyncParsableCommand {
     func materializeSplit(_ records: [LogRecord], decider: Decider, topics: TopicNames) {
         var ledgers: [Int32: Ledger] = [:]
         var states: [Int32: DecisionState] = [:]
-        var decode = Duration.zero, apply = Duration.zero, decide = Duration.zero, output = Duration.zero
-        var applied = 0, decisions = 0, outputs = 0
+        var decode = Duration.zero
+        var apply = Duration.zero
+        var decide = Duration.zero
+        var output = Duration.zero
+        var applied = 0
+        var decisions = 0
+        var outputs = 0
         let clock = ContinuousClock()
         for record in records {
             let t0 = clock.now
@@ -336,9 +431,13 @@ struct EngineBenchmark: AsyncParsableCommand {
             let t2 = clock.now
             decode += t1 - t0
             apply += t2 - t1
-            if effects.contains(.duplicateIgnored) { ledgers[record.partition] = ledger; continue }
+            if effects.contains(.duplicateIgnored) {
+                ledgers[record.partition] = ledger
+                continue
+            }
             var state = states.removeValue(forKey: record.partition) ?? DecisionState()
-            let result = decider.decide(event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &state)
+            let result = decider.decide(
+                event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &state)
             let t3 = clock.now
             var built: [OutputRecord] = []
             built.reserveCapacity(result.audit.count + result.routing.count)
@@ -360,13 +459,21 @@ struct EngineBenchmark: AsyncParsableCommand {
         func part(_ name: String, _ d: Duration) -> String {
             String(format: "%@ %.1f µs (%.0f%%)", name, seconds(d) / Double(max(records.count, 1)) * 1e6, seconds(d) / total * 100)
         }
-        print("  materialize split, per log record: " + [part("decode", decode), part("ledger", apply), part("decide", decide), part("output records", output)].joined(separator: ", "))
-        print(String(format: "  materialize fan-out: %d applied log events -> %d lead decisions (%.2f per event), %d output records; decide %.1f µs per decision",
-                     applied, decisions, Double(decisions) / Double(max(applied, 1)), outputs, seconds(decide) / Double(max(decisions, 1)) * 1e6))
+        print(
+            "  materialize split, per log record: "
+                + [part("decode", decode), part("ledger", apply), part("decide", decide), part("output records", output)].joined(
+                    separator: ", "))
+        print(
+            String(
+                format:
+                    "  materialize fan-out: %d applied log events -> %d lead decisions (%.2f per event), %d output records; decide %.1f µs per decision",
+                applied, decisions, Double(decisions) / Double(max(applied, 1)), outputs, seconds(decide) / Double(max(decisions, 1)) * 1e6)
+        )
     }
 
     func produceWorkload(_ configuration: EngineConfiguration, count: Int, seed: UInt64, logger: Logger) async throws {
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench"), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench"), logger: logger)
         var generator = WorkloadGenerator(seed: seed, topics: configuration.topics, malformedRate: 0.01)
         for _ in 0..<count {
             let message = generator.next()
@@ -380,15 +487,20 @@ struct EngineBenchmark: AsyncParsableCommand {
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokerList, clientID: "bench-passthrough")
         consumerConfiguration.maxBatchSize = 4096
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
-        try consumer.assign(configuration.topics.inbound.flatMap { topic in (0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: .beginning) } })
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench-passthrough"), logger: logger)
+        try consumer.assign(
+            configuration.topics.inbound.flatMap { topic in
+                (0..<partitions).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: .beginning) }
+            })
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench-passthrough"), logger: logger)
         var consumed = 0
         var started: ContinuousClock.Instant?
         for try await event in consumer.events {
             guard case .messages(let messages) = event else { continue }
             if started == nil { started = .now }
             for message in messages {
-                try await producer.enqueue(KafkaProducerMessage(topic: target, key: message.key.map { Array($0) }, value: Array(message.value)))
+                try await producer.enqueue(
+                    KafkaProducerMessage(topic: target, key: message.key.map { Array($0) }, value: Array(message.value)))
             }
             consumed += messages.count
             if consumed >= events { break }
@@ -412,7 +524,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         var readerConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokerList, clientID: "bench-latency")
         readerConfiguration.client.properties["fetch.wait.max.ms"] = "5"
         let reader = try KafkaConsumer(configuration: readerConfiguration, logger: logger)
-        try reader.assign((0..<partitions).map { KafkaTopicPartitionOffset(topic: configuration.topics.audit, partition: $0, offset: .beginning) })
+        try reader.assign(
+            (0..<partitions).map { KafkaTopicPartitionOffset(topic: configuration.topics.audit, partition: $0, offset: .beginning) })
         let seen = Mutex<[String: ContinuousClock.Instant]>([:])
         let readTask = Task {
             for try await event in reader.events {
@@ -427,7 +540,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         }
 
         // Warm-up: wait until the stages are assigned and a first decision comes out.
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench-latency"), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "bench-latency"), logger: logger)
         var generator = WorkloadGenerator(seed: seed &+ 1, topics: configuration.topics, malformedRate: 0)
         let deadline = ContinuousClock.now + .seconds(60)
         while await services.materialize!.statistics().applied == 0 {
@@ -446,7 +560,8 @@ struct EngineBenchmark: AsyncParsableCommand {
             if due > .now { try await Task.sleep(until: due, clock: .continuous) }
             let message = generator.next()
             let enqueued = ContinuousClock.now
-            try await producer.enqueue(KafkaProducerMessage(topic: message.topic, key: Array(message.key.utf8), value: message.value)) { result in
+            try await producer.enqueue(KafkaProducerMessage(topic: message.topic, key: Array(message.key.utf8), value: message.value)) {
+                result in
                 if case .success(let report) = result {
                     sent.withLock { $0["\(message.topic)/\(report.partition)/\(report.offset)"] = enqueued }
                 }
@@ -486,19 +601,30 @@ struct EngineBenchmark: AsyncParsableCommand {
             guard b.count > n else { return nil }
             var i = 0
             while i + n <= b.count {
-                if b[i] == 0x22, b[i + 1] == 0x73, sourceNeedle.withUnsafeBufferPointer({ memcmp(b.baseAddress! + i, $0.baseAddress!, n) == 0 }) {
+                if b[i] == 0x22, b[i + 1] == 0x73,
+                    sourceNeedle.withUnsafeBufferPointer({ memcmp(b.baseAddress! + i, $0.baseAddress!, n) == 0 })
+                {
                     var j = i + n
                     func integer() -> Int64? {
                         var value: Int64 = 0
                         var digits = 0
-                        while j < b.count, b[j] >= 0x30, b[j] <= 0x39 { value = value * 10 + Int64(b[j] - 0x30); j += 1; digits += 1 }
+                        while j < b.count, b[j] >= 0x30, b[j] <= 0x39 {
+                            value = value * 10 + Int64(b[j] - 0x30)
+                            j += 1
+                            digits += 1
+                        }
                         return digits > 0 ? value : nil
                     }
                     func skip(_ literal: String) -> Bool {
-                        for c in literal.utf8 { guard j < b.count, b[j] == c else { return false }; j += 1 }
+                        for c in literal.utf8 {
+                            guard j < b.count, b[j] == c else { return false }
+                            j += 1
+                        }
                         return true
                     }
-                    guard let offset = integer(), skip(#","partition":"#), let partition = integer(), skip(#","topic":""#) else { return nil }
+                    guard let offset = integer(), skip(#","partition":"#), let partition = integer(), skip(#","topic":""#) else {
+                        return nil
+                    }
                     let start = j
                     while j < b.count, b[j] != 0x22 { j += 1 }
                     return "\(String(decoding: UnsafeBufferPointer(rebasing: b[start..<j]), as: UTF8.self))/\(partition)/\(offset)"
@@ -513,13 +639,15 @@ struct EngineBenchmark: AsyncParsableCommand {
     static func processCPUSeconds() -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(
+            usage.ru_stime.tv_usec) / 1e6
     }
 
     /// User + system CPU seconds of another process, from `/proc/PID/stat` (nil when unreadable).
     static func cpuSeconds(pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         // Fields after "comm)": state is field 3; utime and stime are fields 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let utime = Double(fields[11]), let stime = Double(fields[12]) else { return nil }
@@ -535,7 +663,8 @@ struct EngineBenchmark: AsyncParsableCommand {
 
     func peakRSS() -> String {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "unknown" }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return "unknown" }
         return line.dropFirst(6).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -78,7 +78,9 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         print("equal librdkafka settings on both sides:")
         print("  producer: " + Self.producerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
         print("  consumer: " + Self.consumerSettings.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
-        print("  produce time: first enqueue until every delivery report arrived; consume time: first to last message (as rdkafka_performance measures)")
+        print(
+            "  produce time: first enqueue until every delivery report arrived; consume time: first to last message (as rdkafka_performance measures)"
+        )
 
         let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [bootstrap]), logger: logger)
         var swiftProduce: [Measurement] = []
@@ -95,9 +97,16 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(500))
 
             // Alternate who goes first, so neither side always meets the fuller broker.
-            var sp, cp, sc, cc: Measurement
-            let perfProduce = ["-P", "-t", cTopic, "-p", "0", "-b", bootstrap, "-s", String(size), "-c", String(messages)] + Self.producerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
-            let perfConsume = ["-C", "-t", cTopic, "-p", "0", "-b", bootstrap, "-o", "beginning", "-c", String(messages)] + Self.consumerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
+            var sp: Measurement
+            var cp: Measurement
+            var sc: Measurement
+            var cc: Measurement
+            let perfProduce =
+                ["-P", "-t", cTopic, "-p", "0", "-b", bootstrap, "-s", String(size), "-c", String(messages)]
+                + Self.producerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
+            let perfConsume =
+                ["-C", "-t", cTopic, "-p", "0", "-b", bootstrap, "-o", "beginning", "-c", String(messages)]
+                + Self.consumerSettings.flatMap { ["-X", "\($0.0)=\($0.1)"] }
             if run % 2 == 1 {
                 sp = try await produceSwift(topic: swiftTopic, bootstrap: bootstrap, logger: logger)
                 cp = try runPerf(perfProduce, produce: true)
@@ -113,8 +122,12 @@ struct KafkaBenchCommand: AsyncParsableCommand {
             cProduce.append(cp)
             swiftConsume.append(sc)
             cConsume.append(cc)
-            print(String(format: "run %d: produce swift %.0f msg/s (%.2f us CPU/msg), C %.0f msg/s (%.2f us CPU/msg) | consume swift %.0f msg/s (%.2f us CPU/msg), C %.0f msg/s (%.2f us CPU/msg)",
-                         run, sp.rate, sp.cpuMicrosPerMessage, cp.rate, cp.cpuMicrosPerMessage, sc.rate, sc.cpuMicrosPerMessage, cc.rate, cc.cpuMicrosPerMessage))
+            print(
+                String(
+                    format:
+                        "run %d: produce swift %.0f msg/s (%.2f us CPU/msg), C %.0f msg/s (%.2f us CPU/msg) | consume swift %.0f msg/s (%.2f us CPU/msg), C %.0f msg/s (%.2f us CPU/msg)",
+                    run, sp.rate, sp.cpuMicrosPerMessage, cp.rate, cp.cpuMicrosPerMessage, sc.rate, sc.cpuMicrosPerMessage, cc.rate,
+                    cc.cpuMicrosPerMessage))
             _ = try? await admin.deleteTopics([swiftTopic, cTopic])
         }
         await admin.close()
@@ -135,7 +148,10 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         print("")
         print("          Swift msgs/s   Swift MB/s      C msgs/s       C MB/s   Swift/C   CPU us/msg Swift   C")
         for (name, swift, c, swiftCPU, cCPU) in rows {
-            print(String(format: "%@ %12.0f %12.2f %13.0f %12.2f %9.2fx %16.2f %7.2f", name.padding(toLength: 8, withPad: " ", startingAt: 0), swift, swift * mb, c, c * mb, swift / c, swiftCPU, cCPU))
+            print(
+                String(
+                    format: "%@ %12.0f %12.2f %13.0f %12.2f %9.2fx %16.2f %7.2f", name.padding(toLength: 8, withPad: " ", startingAt: 0),
+                    swift, swift * mb, c, c * mb, swift / c, swiftCPU, cCPU))
         }
         print("(CPU us/msg: user+system time of the client process over the measured phase; C includes its start-up)")
     }
@@ -159,7 +175,8 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         let stats = producer.statistics
         await producer.close()
         guard stats.delivered == messages, stats.failed == 0 else {
-            throw ValidationError("Swift producer: \(stats.delivered) delivered, \(stats.failed) failed (\(stats.lastError.map { "\($0)" } ?? "-"))")
+            throw ValidationError(
+                "Swift producer: \(stats.delivered) delivered, \(stats.failed) failed (\(stats.lastError.map { "\($0)" } ?? "-"))")
         }
         return Measurement(messages: messages, seconds: elapsed.seconds, cpuMicrosPerMessage: cpu * 1e6 / Double(messages))
     }
@@ -190,7 +207,9 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         let cpu = Self.cpuSeconds(RUSAGE_SELF.rawValue) - cpuStart
         print("  swift consumer: \(batches) batches, \(count / max(1, batches)) messages per batch on average")
         await consumer.close()
-        guard count >= messages, bytes >= messages * size else { throw ValidationError("Swift consumer read \(count) messages, \(bytes) bytes") }
+        guard count >= messages, bytes >= messages * size else {
+            throw ValidationError("Swift consumer read \(count) messages, \(bytes) bytes")
+        }
         return Measurement(messages: count, seconds: elapsed.seconds, cpuMicrosPerMessage: cpu * 1e6 / Double(count))
     }
 
@@ -208,7 +227,8 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         process.waitUntilExit()
         let cpu = Self.cpuSeconds(RUSAGE_CHILDREN.rawValue) - cpuStart
         let output = String(decoding: data, as: UTF8.self)
-        let pattern = produce
+        let pattern =
+            produce
             ? #"(\d+) messages produced \(\d+ bytes\), (\d+) delivered .* in (\d+)ms"#
             : #"(\d+) messages \(\d+ bytes\) consumed in (\d+)ms"#
         let regex = try NSRegularExpression(pattern: pattern)
@@ -219,7 +239,9 @@ struct KafkaBenchCommand: AsyncParsableCommand {
         func group(_ index: Int) -> Int { Int((output as NSString).substring(with: match.range(at: index))) ?? 0 }
         if produce {
             let delivered = group(2)
-            guard delivered == messages else { throw ValidationError("rdkafka_performance delivered \(delivered) of \(messages):\n\(output)") }
+            guard delivered == messages else {
+                throw ValidationError("rdkafka_performance delivered \(delivered) of \(messages):\n\(output)")
+            }
             return Measurement(messages: delivered, seconds: Double(group(3)) / 1000, cpuMicrosPerMessage: cpu * 1e6 / Double(delivered))
         } else {
             let count = group(1)

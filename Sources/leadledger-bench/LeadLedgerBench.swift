@@ -8,6 +8,9 @@ struct LeadLedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leadledger-bench",
         abstract: "LeadLedger benchmarks (build with -c release).",
-        subcommands: [KafkaBenchCommand.self, CoreBenchmark.self, DecisionsBenchmark.self, DeciderBenchmark.self, XEducationBenchmark.self, EngineBenchmark.self]
+        subcommands: [
+            KafkaBenchCommand.self, CoreBenchmark.self, DecisionsBenchmark.self, DeciderBenchmark.self, XEducationBenchmark.self,
+            EngineBenchmark.self,
+        ]
     )
 }

@@ -21,7 +21,10 @@ struct XEducationBenchmark: ParsableCommand {
     @Option(help: "L2 inverse regularization strength C.") var c: Double = 1.0
     @Option(help: "Write the scoring configuration (scoring.yaml) and model artifact (lr.json) into this directory.")
     var out: String?
-    @Flag(help: "Also evaluate the ensemble: a hand-written points model (fit-rules.yaml) and the logistic regression, stacked and Platt-calibrated on the training rows; the last line is then the ensemble's AUC, and --out writes the ensemble configuration (scoring.yaml kind: ensemble, ensemble.json, fit-rules.yaml, lr.json).")
+    @Flag(
+        help:
+            "Also evaluate the ensemble: a hand-written points model (fit-rules.yaml) and the logistic regression, stacked and Platt-calibrated on the training rows; the last line is then the ensemble's AUC, and --out writes the ensemble configuration (scoring.yaml kind: ensemble, ensemble.json, fit-rules.yaml, lr.json)."
+    )
     var ensemble = false
 
     func run() throws {
@@ -34,18 +37,29 @@ struct XEducationBenchmark: ParsableCommand {
         let start = clock.now
         let r = try XEducation.evaluate(csv: data, seed: seed, c: c)
         let seconds = (clock.now - start) / .seconds(1)
-        print("xeducation: \(r.rows) rows → \(r.logEvents) canonical log events, \(r.features.count) features, in \(String(format: "%.2f", seconds)) s")
+        print(
+            "xeducation: \(r.rows) rows → \(r.logEvents) canonical log events, \(r.features.count) features, in \(String(format: "%.2f", seconds)) s"
+        )
         print("split: stratified 70/30, seed \(seed): train \(r.trainExamples), holdout \(r.holdoutExamples)")
-        print("model: L2 logistic regression (C = \(c)), \(r.model.training.iterations) Newton iterations, converged \(r.model.training.converged)")
+        print(
+            "model: L2 logistic regression (C = \(c)), \(r.model.training.iterations) Newton iterations, converged \(r.model.training.converged)"
+        )
         let ranked = r.features.indices.sorted { abs(r.model.coefficients[$0]) > abs(r.model.coefficients[$1]) }.prefix(10)
-        print("largest standardized coefficients: " + ranked.map { "\(r.features[$0]) \(String(format: "%+.3f", r.model.coefficients[$0]))" }.joined(separator: ", "))
+        print(
+            "largest standardized coefficients: "
+                + ranked.map { "\(r.features[$0]) \(String(format: "%+.3f", r.model.coefficients[$0]))" }.joined(separator: ", "))
         print(String(format: "holdout: precision@20%% %.4f, ECE %.4f", r.precisionAtTop20, r.ece))
         let stacked = ensemble ? try XEducation.stackedEnsemble(r) : nil
         if let e = stacked {
-            print("ensemble: points model (\(e.rules.ruleCount) rules, holdout AUC alone \(String(format: "%.4f", e.rulesAUC))) + logistic regression; "
-                  + "stacked weights " + e.ensemble.components.map { "\($0.name) \(String(format: "%+.4f", $0.weight))" }.joined(separator: ", ")
-                  + String(format: ", bias %+.4f; Platt calibration", e.ensemble.bias))
-            print(String(format: "ensemble holdout: AUC %.4f (logistic regression alone %.4f), precision@20%% %.4f, ECE %.4f", e.auc, r.auc, e.precisionAtTop20, e.ece))
+            print(
+                "ensemble: points model (\(e.rules.ruleCount) rules, holdout AUC alone \(String(format: "%.4f", e.rulesAUC))) + logistic regression; "
+                    + "stacked weights "
+                    + e.ensemble.components.map { "\($0.name) \(String(format: "%+.4f", $0.weight))" }.joined(separator: ", ")
+                    + String(format: ", bias %+.4f; Platt calibration", e.ensemble.bias))
+            print(
+                String(
+                    format: "ensemble holdout: AUC %.4f (logistic regression alone %.4f), precision@20%% %.4f, ECE %.4f", e.auc, r.auc,
+                    e.precisionAtTop20, e.ece))
         }
         if let out {
             let dir = URL(fileURLWithPath: out)
@@ -54,10 +68,12 @@ struct XEducationBenchmark: ParsableCommand {
             if let e = stacked {
                 try e.rulesYAML.write(to: dir.appendingPathComponent("fit-rules.yaml"), atomically: true, encoding: .utf8)
                 try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
-                try XEducation.ensembleScoringYAML(r.scoringConfiguration).write(to: dir.appendingPathComponent("scoring.yaml"), atomically: true, encoding: .utf8)
+                try XEducation.ensembleScoringYAML(r.scoringConfiguration).write(
+                    to: dir.appendingPathComponent("scoring.yaml"), atomically: true, encoding: .utf8)
                 print("wrote \(dir.path)/scoring.yaml (kind: ensemble), ensemble.json, fit-rules.yaml and lr.json")
             } else {
-                try XEducation.scoringYAML(r.scoringConfiguration, artifact: "lr.json").write(to: dir.appendingPathComponent("scoring.yaml"), atomically: true, encoding: .utf8)
+                try XEducation.scoringYAML(r.scoringConfiguration, artifact: "lr.json").write(
+                    to: dir.appendingPathComponent("scoring.yaml"), atomically: true, encoding: .utf8)
                 print("wrote \(dir.path)/scoring.yaml and lr.json")
             }
         }

@@ -6,16 +6,24 @@ import Logging
 /// Options every Kafka command shares: where the brokers are, client properties
 /// and the log level. See ``ConnectionSettings`` for the precedence rule.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: [.customShort("b"), .customLong("brokers"), .customLong("bootstrap-server")],
-            help: ArgumentHelp("Comma-separated bootstrap servers (default: $LEADLEDGER_BROKERS, else localhost:9092).", valueName: "host:port,..."))
+    @Option(
+        name: [.customShort("b"), .customLong("brokers"), .customLong("bootstrap-server")],
+        help: ArgumentHelp(
+            "Comma-separated bootstrap servers (default: $LEADLEDGER_BROKERS, else localhost:9092).", valueName: "host:port,..."))
     var brokers: String?
 
-    @Option(name: [.customShort("X"), .customLong("property")],
-            help: ArgumentHelp("A librdkafka property key=value (repeatable); overrides the environment, --client-config and the YAML properties.", valueName: "key=value"))
+    @Option(
+        name: [.customShort("X"), .customLong("property")],
+        help: ArgumentHelp(
+            "A librdkafka property key=value (repeatable); overrides the environment, --client-config and the YAML properties.",
+            valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(name: .customLong("client-config"),
-            help: ArgumentHelp("Client properties file (Java properties, as the Kafka tools' --command-config; default: $LEADLEDGER_CLIENT_CONFIG). $LEADLEDGER_KAFKA_<KEY> variables override it.", valueName: "file"))
+    @Option(
+        name: .customLong("client-config"),
+        help: ArgumentHelp(
+            "Client properties file (Java properties, as the Kafka tools' --command-config; default: $LEADLEDGER_CLIENT_CONFIG). $LEADLEDGER_KAFKA_<KEY> variables override it.",
+            valueName: "file"))
     var clientConfig: String?
 
     /// The Kafka tools' spelling of `--client-config`.
@@ -26,7 +34,9 @@ struct ConnectionOptions: ParsableArguments {
     var logLevel: LogLevel?
 
     func validate() throws {
-        if clientConfig != nil && commandConfig != nil { throw ValidationError("give --client-config once (--command-config is its other name)") }
+        if clientConfig != nil && commandConfig != nil {
+            throw ValidationError("give --client-config once (--command-config is its other name)")
+        }
         _ = try propertyMap()
         _ = try clientConfigLayer()
     }

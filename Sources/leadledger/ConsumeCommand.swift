@@ -13,24 +13,24 @@ struct ConsumeCommand: AsyncParsableCommand {
         commandName: "consume",
         abstract: "Print messages from a topic.",
         discussion: """
-        With --group the command joins the consumer group, commits the offsets of
-        printed messages, and commits again when partitions are revoked or on
-        SIGINT/SIGTERM. Without --group it reads --partition (default: all
-        partitions) from --offset and commits nothing.
+            With --group the command joins the consumer group, commits the offsets of
+            printed messages, and commits again when partitions are revoked or on
+            SIGINT/SIGTERM. Without --group it reads --partition (default: all
+            partitions) from --offset and commits nothing.
 
-        --format text prints topic[partition]@offset, key and value separated by
-        tabs (control characters escaped when stdout is a terminal). --format
-        jsonl prints one JSON object per message; key, value and header values
-        are text with key_encoding/value_encoding "utf8" when their bytes are
-        UTF-8, else base64 with "base64" (as kcat -J), so nothing is lost.
+            --format text prints topic[partition]@offset, key and value separated by
+            tabs (control characters escaped when stdout is a terminal). --format
+            jsonl prints one JSON object per message; key, value and header values
+            are text with key_encoding/value_encoding "utf8" when their bytes are
+            UTF-8, else base64 with "base64" (as kcat -J), so nothing is lost.
 
-        Examples:
-          leadledger consume -b localhost:9092 --topic leadledger.routing \\
-            --exit-at-end
-          leadledger consume --topic leadledger.dlq --format jsonl --max-messages 10
-          leadledger consume --topic crm.events --group audit-tap \\
-            --client-config client.properties
-        """
+            Examples:
+              leadledger consume -b localhost:9092 --topic leadledger.routing \\
+                --exit-at-end
+              leadledger consume --topic leadledger.dlq --format jsonl --max-messages 10
+              leadledger consume --topic crm.events --group audit-tap \\
+                --client-config client.properties
+            """
     )
 
     enum Format: String, ExpressibleByArgument {
@@ -119,7 +119,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             if let partition {
                 partitions = [partition]
             } else {
-                let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties), logger: logger)
+                let admin = try KafkaAdminClient(
+                    configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties),
+                    logger: logger)
                 // Every topic's metadata: a lookup by name could auto-create a missing topic.
                 let metadata = try await admin.listTopics()
                 await admin.close()
@@ -129,15 +131,18 @@ struct ConsumeCommand: AsyncParsableCommand {
             try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
         }
 
-        let printer = Printer(consumer: consumer, progress: progress, format: format, maxMessages: maxMessages, exitAtEnd: exitAtEnd, commit: isGroup, logger: logger)
-        let serviceGroup = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: consumer),
-                .init(service: printer, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        let printer = Printer(
+            consumer: consumer, progress: progress, format: format, maxMessages: maxMessages, exitAtEnd: exitAtEnd, commit: isGroup,
+            logger: logger)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: consumer),
+                    .init(service: printer, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
         try await serviceGroup.run()
         logger.info("consumed \(progress.count) messages")
     }
@@ -226,7 +231,9 @@ struct Printer: Service {
                 StandardOutput.write(out)
                 for message in taken { progress.record(message) }
                 if commit {
-                    let offsets = batchOffsets.sorted { $0.key < $1.key }.map { KafkaTopicPartitionOffset($0.key, offset: .offset($0.value)) }
+                    let offsets = batchOffsets.sorted { $0.key < $1.key }.map {
+                        KafkaTopicPartitionOffset($0.key, offset: .offset($0.value))
+                    }
                     if reachedMax {
                         try await consumer.commit(progress.all())
                     } else {

@@ -29,7 +29,8 @@ struct EngineOptions: ParsableArguments {
     /// properties by ``ConnectionSettings``'s precedence rule.
     func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
         var configuration = try config.map { path throws(EngineError) in try EngineConfiguration.load(path: path) } ?? EngineConfiguration()
-        let settings = try connection.settings(yaml: ConnectionSettings.Layer(brokers: configuration.brokers, properties: configuration.properties))
+        let settings = try connection.settings(
+            yaml: ConnectionSettings.Layer(brokers: configuration.brokers, properties: configuration.properties))
         configuration.brokers = settings.brokers
         configuration.properties = settings.properties
         if let stateDirectory { configuration.stateDirectory = stateDirectory }
@@ -44,7 +45,9 @@ struct EngineOptions: ParsableArguments {
 
 /// Creates the engine's missing topics.
 func ensureTopics(_ configuration: EngineConfiguration, logger: Logger) async throws {
-    let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
+    let admin = try KafkaAdminClient(
+        configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties),
+        logger: logger)
     do {
         let created = try await TopicProvisioner.ensureTopics(configuration, admin: admin)
         if !created.isEmpty { logger.notice("created topics: \(created.joined(separator: ", "))") }

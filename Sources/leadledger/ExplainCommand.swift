@@ -11,20 +11,20 @@ struct ExplainCommand: AsyncParsableCommand {
         commandName: "explain",
         abstract: "Show a lead's decision history with its reasons and lineage back to the source offsets.",
         discussion: """
-        Reads the audit topic (one record per applied log event) and prints, in
-        event-time order, every decision about the lead, whether it is the
-        record's primary decision or one of its further_decisions (account-change
-        fan-out, SLA escalations, merges, erasures): the audit decision id, the
-        event, the tier, score, probability, queue and owner, whether the route
-        changed (and from what) with the routing record's decision id, the
-        reasons (top feature contributions), and the lineage: log
-        partition/offset and the inbound topic/partition/offset it came from,
-        with the model and ruleset versions and the state hash. Control
-        characters in the records are printed escaped.
+            Reads the audit topic (one record per applied log event) and prints, in
+            event-time order, every decision about the lead, whether it is the
+            record's primary decision or one of its further_decisions (account-change
+            fan-out, SLA escalations, merges, erasures): the audit decision id, the
+            event, the tier, score, probability, queue and owner, whether the route
+            changed (and from what) with the routing record's decision id, the
+            reasons (top feature contributions), and the lineage: log
+            partition/offset and the inbound topic/partition/offset it came from,
+            with the model and ruleset versions and the state hash. Control
+            characters in the records are printed escaped.
 
-        Example:
-          leadledger explain --config leadledger.yaml --lead ld_0123456789abcdef
-        """
+            Example:
+              leadledger explain --config leadledger.yaml --lead ld_0123456789abcdef
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -40,7 +40,11 @@ struct ExplainCommand: AsyncParsableCommand {
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
         /// A decision about the lead: the record's primary decision or one of its
         /// `further_decisions` (`primary` then names the record's own lead), and the audit record.
-        struct Match { var decision: AuditRecordView.Decision; var primary: String?; var record: AuditRecordView }
+        struct Match {
+            var decision: AuditRecordView.Decision
+            var primary: String?
+            var record: AuditRecordView
+        }
         var matches: [Match] = []
         let needle = Array(lead.utf8)
         for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
@@ -66,7 +70,9 @@ struct ExplainCommand: AsyncParsableCommand {
         matches.sort { order($0) < order($1) }
         var text = "lead \(lead): \(matches.count) decision(s) in \(topic)\n"
         for match in matches {
-            let decision = match.decision, record = match.record, source = record.lineage.source
+            let decision = match.decision
+            let record = match.record
+            let source = record.lineage.source
             let reasons = decision.reasons.map { "        - \($0.text)" }
             let previous = decision.previous.map { "\($0.tier)/\($0.queue) (\($0.decisionID))" } ?? "none"
             let routing = decision.routingDecisionID.map { " -> routing record \($0)" } ?? ""

@@ -10,20 +10,20 @@ struct GenerateCommand: AsyncParsableCommand {
         commandName: "generate",
         abstract: "Produce a realistic, seeded B2B workload into the inbound topics.",
         discussion: """
-        Accounts with parent/subsidiary hierarchies and buying centers, CRM leads
-        and duplicates, anonymous visitors who later identify, web and email
-        behaviour with intent, SendGrid batches, opportunities, activities,
-        outcomes, overrides, erasure requests, and malformed messages at
-        --malformed-rate. Each person has a latent propensity to convert, partly
-        from their title, company and email domain and partly hidden; their
-        engagement follows it and an outcome is lead.converted with probability
-        sigmoid(propensity), so `leadledger train` has something to learn. The
-        same --seed gives the same messages. Missing topics are created.
+            Accounts with parent/subsidiary hierarchies and buying centers, CRM leads
+            and duplicates, anonymous visitors who later identify, web and email
+            behaviour with intent, SendGrid batches, opportunities, activities,
+            outcomes, overrides, erasure requests, and malformed messages at
+            --malformed-rate. Each person has a latent propensity to convert, partly
+            from their title, company and email domain and partly hidden; their
+            engagement follows it and an outcome is lead.converted with probability
+            sigmoid(propensity), so `leadledger train` has something to learn. The
+            same --seed gives the same messages. Missing topics are created.
 
-        Examples:
-          leadledger generate -b localhost:9092 --events 5000 --rate 500 --seed 7
-          leadledger generate --config leadledger.yaml --events 0  # topics only
-        """
+            Examples:
+              leadledger generate -b localhost:9092 --events 5000 --rate 500 --seed 7
+              leadledger generate --config leadledger.yaml --events 0  # topics only
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -54,7 +54,8 @@ struct GenerateCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.generate")
         let configuration = try engine.resolve(connection)
         try await ensureTopics(configuration, logger: logger)
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-generate", properties: configuration.properties)
+        var producerConfiguration = KafkaProducerConfiguration(
+            bootstrapServers: configuration.brokers, clientID: "leadledger-generate", properties: configuration.properties)
         producerConfiguration.shutdownFlushTimeout = .seconds(30)
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var generator = WorkloadGenerator(seed: seed, topics: configuration.topics, malformedRate: malformedRate)
@@ -80,7 +81,12 @@ struct GenerateCommand: AsyncParsableCommand {
         await producer.close()
         progress.finish()
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        StandardOutput.write("generated \(events) messages (\(summary), malformed=\(malformed)); delivered \(stats.delivered), failed \(stats.failed)\n")
-        if stats.failed > 0 { throw RuntimeFailure("delivery failed: \(stats.failed) of \(events) messages were not delivered\(stats.lastError.map { " (last error: \($0))" } ?? "")") }
+        StandardOutput.write(
+            "generated \(events) messages (\(summary), malformed=\(malformed)); delivered \(stats.delivered), failed \(stats.failed)\n")
+        if stats.failed > 0 {
+            throw RuntimeFailure(
+                "delivery failed: \(stats.failed) of \(events) messages were not delivered\(stats.lastError.map { " (last error: \($0))" } ?? "")"
+            )
+        }
     }
 }

@@ -10,21 +10,21 @@ struct LagCommand: AsyncParsableCommand {
         commandName: "lag",
         abstract: "Show how many records each stage (validate, identity, materialize) has not yet committed.",
         discussion: """
-        For every input partition of a stage: the group's committed offset and the
-        number of records after it. The count comes from reading the partition from
-        the committed offset to its end (the local Tansu broker answers ListOffsets
-        for the latest offset too low; reading is right on any broker). A stage
-        commits an offset only after every output of the records before it was
-        acknowledged, so "0 behind" everywhere means every accepted input has been
-        resolved, materialized and decided, and its records are in the output topics.
-        With --wait, polls until every stage is caught up (exit 0) or --timeout
-        seconds pass (exit 1). --format json prints one object
-        (schemas/cli/lag.schema.json).
+            For every input partition of a stage: the group's committed offset and the
+            number of records after it. The count comes from reading the partition from
+            the committed offset to its end (the local Tansu broker answers ListOffsets
+            for the latest offset too low; reading is right on any broker). A stage
+            commits an offset only after every output of the records before it was
+            acknowledged, so "0 behind" everywhere means every accepted input has been
+            resolved, materialized and decided, and its records are in the output topics.
+            With --wait, polls until every stage is caught up (exit 0) or --timeout
+            seconds pass (exit 1). --format json prints one object
+            (schemas/cli/lag.schema.json).
 
-        Examples:
-          leadledger lag --config leadledger.yaml
-          leadledger lag --config leadledger.yaml --wait --timeout 600 --format json
-        """
+            Examples:
+              leadledger lag --config leadledger.yaml
+              leadledger lag --config leadledger.yaml --wait --timeout 600 --format json
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -50,7 +50,8 @@ struct LagCommand: AsyncParsableCommand {
         case .text:
             var text = ""
             for stage in report.stages {
-                text += "\(stage.stage.padding(toLength: 12, withPad: " ", startingAt: 0))group \(stage.group): \(stage.partitions.count) partitions, committed \(stage.committed) records, \(stage.behind) behind\n"
+                text +=
+                    "\(stage.stage.padding(toLength: 12, withPad: " ", startingAt: 0))group \(stage.group): \(stage.partitions.count) partitions, committed \(stage.committed) records, \(stage.behind) behind\n"
             }
             if report.caughtUp { return text + "lag: caught up\n" }
             if report.timedOut == true { return text + "lag: still \(report.behind) records behind after \(timeout) s\n" }
@@ -61,7 +62,8 @@ struct LagCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = connection.makeLogger("leadledger.lag")
         let configuration = try engine.resolve(connection)
-        let topics = configuration.topics, groups = configuration.groups
+        let topics = configuration.topics
+        let groups = configuration.groups
         let stages: [(name: String, group: String, topics: [String])] = [
             ("validate", groups.validate, [topics.crm, topics.web, topics.email]),
             ("identity", groups.identity, [topics.identity]),
@@ -82,14 +84,19 @@ struct LagCommand: AsyncParsableCommand {
         while true {
             var report = LagReport(caughtUp: true, behind: 0, timedOut: nil, stages: [])
             for input in inputs {
-                let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: configuration.brokers, groupID: input.group, clientID: "leadledger-lag", properties: configuration.properties), logger: logger)
+                let probe = try KafkaConsumer(
+                    configuration: KafkaConsumerConfiguration(
+                        bootstrapServers: configuration.brokers, groupID: input.group, clientID: "leadledger-lag",
+                        properties: configuration.properties), logger: logger)
                 let committed = try await probe.committed(input.partitions)
                 await probe.close()
                 var stage = LagReport.Stage(stage: input.stage, group: input.group, committed: 0, behind: 0, partitions: [])
                 for partition in input.partitions {
                     let from = (committed[partition] ?? nil) ?? 0
                     var count = 0
-                    _ = try await reader.fold(topic: partition.topic, partition: partition.partition, from: from, to: nil, into: &count) { count, _ in count += 1 }
+                    _ = try await reader.fold(topic: partition.topic, partition: partition.partition, from: from, to: nil, into: &count) {
+                        count, _ in count += 1
+                    }
                     stage.partitions.append(.init(topic: partition.topic, partition: partition.partition, committed: from, behind: count))
                     stage.committed += from
                     stage.behind += count

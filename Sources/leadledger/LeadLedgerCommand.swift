@@ -11,39 +11,44 @@ struct LeadLedgerCommand: AsyncParsableCommand {
         commandName: "leadledger",
         abstract: "LeadLedger: event-sourced B2B lead qualification on Kafka.",
         discussion: """
-        CONNECTION
-          Every command that talks to Kafka takes -b/--brokers/--bootstrap-server,
-          -X key=value (any librdkafka property) and --client-config FILE (Java
-          properties, like the Kafka tools' --command-config). Precedence, highest
-          first: -X and --brokers; the environment (LEADLEDGER_KAFKA_<KEY> for a
-          property, e.g. LEADLEDGER_KAFKA_SASL_PASSWORD for sasl.password, and
-          LEADLEDGER_BROKERS); the --client-config file (or LEADLEDGER_CLIENT_CONFIG);
-          the YAML --config's brokers: and properties:; the default localhost:9092.
+            CONNECTION
+              Every command that talks to Kafka takes -b/--brokers/--bootstrap-server,
+              -X key=value (any librdkafka property) and --client-config FILE (Java
+              properties, like the Kafka tools' --command-config). Precedence, highest
+              first: -X and --brokers; the environment (LEADLEDGER_KAFKA_<KEY> for a
+              property, e.g. LEADLEDGER_KAFKA_SASL_PASSWORD for sasl.password, and
+              LEADLEDGER_BROKERS); the --client-config file (or LEADLEDGER_CLIENT_CONFIG);
+              the YAML --config's brokers: and properties:; the default localhost:9092.
 
-        EXAMPLES
-          leadledger topics list -b localhost:9092
-          leadledger consume --topic leadledger.routing --format jsonl --exit-at-end
-          leadledger run --config leadledger.yaml --client-config client.properties
-          leadledger audit verify --config leadledger.yaml --format json
+            EXAMPLES
+              leadledger topics list -b localhost:9092
+              leadledger consume --topic leadledger.routing --format jsonl --exit-at-end
+              leadledger run --config leadledger.yaml --client-config client.properties
+              leadledger audit verify --config leadledger.yaml --format json
 
-        EXIT STATUS
-          0  success
-          1  a check found differences or refused: audit verify differences,
-             lag --wait timed out, train refused (too few examples)
-          2  usage error: unknown option, bad value (the usage is printed)
-          3  runtime error: broker unreachable, topic missing, delivery failed,
-             a rejected property, an unreadable or invalid configuration file,
-             librdkafka too old (one line on stderr)
-        """,
+            EXIT STATUS
+              0  success
+              1  a check found differences or refused: audit verify differences,
+                 lag --wait timed out, train refused (too few examples)
+              2  usage error: unknown option, bad value (the usage is printed)
+              3  runtime error: broker unreachable, topic missing, delivery failed,
+                 a rejected property, an unreadable or invalid configuration file,
+                 librdkafka too old (one line on stderr)
+            """,
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
-        subcommands: [TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self, ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self]
+        subcommands: [
+            TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self,
+            ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self,
+        ]
     )
 
     /// The librdkafka release in use: the linked library's, unless the test-only
     /// `LEADLEDGER_TEST_LIBRDKAFKA_VERSION` simulates another (so the refusal of an
     /// old library can be tested on a machine with a new one).
     static let librdkafka: LibrdkafkaVersion = {
-        if let simulated = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_LIBRDKAFKA_VERSION"], let version = LibrdkafkaVersion(simulated) {
+        if let simulated = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_LIBRDKAFKA_VERSION"],
+            let version = LibrdkafkaVersion(simulated)
+        {
             return version
         }
         return LibrdkafkaVersion.linked

@@ -10,13 +10,13 @@ struct ProduceCommand: AsyncParsableCommand {
         commandName: "produce",
         abstract: "Produce one message per line of standard input.",
         discussion: """
-        Exits with status 3 when any message was not delivered.
+            Exits with status 3 when any message was not delivered.
 
-        Examples:
-          echo '{"a":1}' | leadledger produce -b localhost:9092 --topic crm.events
-          leadledger produce --topic web.events --key-separator '|' \\
-            --header source=replay < events.txt
-        """
+            Examples:
+              echo '{"a":1}' | leadledger produce -b localhost:9092 --topic crm.events
+              leadledger produce --topic web.events --key-separator '|' \\
+                --header source=replay < events.txt
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -44,23 +44,27 @@ struct ProduceCommand: AsyncParsableCommand {
             return KafkaHeader(key: parsed.keys.first!, value: parsed.values.first!)
         }
         let settings = try connection.settings()
-        var configuration = KafkaProducerConfiguration(bootstrapServers: settings.brokers, clientID: "leadledger-produce", properties: settings.properties)
+        var configuration = KafkaProducerConfiguration(
+            bootstrapServers: settings.brokers, clientID: "leadledger-produce", properties: settings.properties)
         configuration.shutdownFlushTimeout = .seconds(30)
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
         let pump = StdinPump(producer: producer, topic: topic, partition: partition, keySeparator: keySeparator, headers: headerList)
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: producer),
-                .init(service: pump, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: producer),
+                    .init(service: pump, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
         try await group.run()
         let stats = producer.statistics
         FileHandle.standardError.write(Data("produced \(stats.delivered) messages to \(topic), \(stats.failed) failed\n".utf8))
         if stats.failed > 0 {
-            throw RuntimeFailure("delivery failed: \(stats.failed) messages were not delivered to \(topic)\(stats.lastError.map { " (last error: \($0))" } ?? "")")
+            throw RuntimeFailure(
+                "delivery failed: \(stats.failed) messages were not delivered to \(topic)\(stats.lastError.map { " (last error: \($0))" } ?? "")"
+            )
         }
     }
 }

@@ -7,7 +7,9 @@ import Synchronization
 
 /// The partitions of a topic (from cluster metadata).
 func partitions(of topic: String, configuration: EngineConfiguration, logger: Logger) async throws -> [Int32] {
-    let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties), logger: logger)
+    let admin = try KafkaAdminClient(
+        configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties),
+        logger: logger)
     // The metadata of every topic: asking for one by name lets a broker that
     // auto-creates topics create it, and a missing topic must be reported.
     let metadata = try await admin.listTopics()
@@ -23,19 +25,19 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Rebuild a log partition's state and re-derive the decisions of an offset range.",
         discussion: """
-        The state before --from-offset is rebuilt from the nearest snapshot at or
-        before it (else from offset 0) without output; the records of
-        --from-offset..<--to-offset (default: to the end of the partition) are
-        then re-derived and printed, one `topic<TAB>key<TAB>value` line per
-        output, or produced again with --emit (byte-identical to the originals:
-        consumers deduplicate by decision_id).
+            The state before --from-offset is rebuilt from the nearest snapshot at or
+            before it (else from offset 0) without output; the records of
+            --from-offset..<--to-offset (default: to the end of the partition) are
+            then re-derived and printed, one `topic<TAB>key<TAB>value` line per
+            output, or produced again with --emit (byte-identical to the originals:
+            consumers deduplicate by decision_id).
 
-        Examples:
-          leadledger replay --config leadledger.yaml --partition 2 \\
-            --from-offset 1000 --to-offset 1100
-          leadledger replay --config leadledger.yaml --partition 2 \\
-            --from-offset 1000 --emit
-        """
+            Examples:
+              leadledger replay --config leadledger.yaml --partition 2 \\
+                --from-offset 1000 --to-offset 1100
+              leadledger replay --config leadledger.yaml --partition 2 \\
+                --from-offset 1000 --emit
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -58,19 +60,32 @@ struct ReplayCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
-        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: configuration.topics, decisions: try configuration.decisionConfiguration()), logger: logger)
-        let producer = emit ? try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-replay", properties: configuration.properties), logger: logger) : nil
+        let replayer = Replayer(
+            reader: reader, store: store,
+            factory: MaterializeFactory(topics: configuration.topics, decisions: try configuration.decisionConfiguration()), logger: logger)
+        let producer =
+            emit
+            ? try KafkaProducer(
+                configuration: KafkaProducerConfiguration(
+                    bootstrapServers: configuration.brokers, clientID: "leadledger-replay", properties: configuration.properties),
+                logger: logger) : nil
         let total = toOffset.map { Int(max(0, $0 - fromOffset)) }
         let progress = ProgressReporter(label: "replay \(configuration.topics.events)[\(partition)]", total: total)
-        let result = try await replayer.replay(topic: configuration.topics.events, partition: partition, from: fromOffset, to: toOffset, progress: progress) { _, outputs in
+        let result = try await replayer.replay(
+            topic: configuration.topics.events, partition: partition, from: fromOffset, to: toOffset, progress: progress
+        ) { _, outputs in
             if let producer {
                 for output in outputs {
-                    try await producer.enqueue(KafkaProducerMessage(topic: output.topic, partition: output.partition, key: output.key, value: output.value, headers: output.headers))
+                    try await producer.enqueue(
+                        KafkaProducerMessage(
+                            topic: output.topic, partition: output.partition, key: output.key, value: output.value, headers: output.headers)
+                    )
                 }
             } else if !outputs.isEmpty {
                 var text = ""
                 for output in outputs {
-                    text += "\(output.topic)\t\(output.key.map { String(decoding: $0, as: UTF8.self) } ?? "")\t\(String(decoding: output.value, as: UTF8.self))\n"
+                    text +=
+                        "\(output.topic)\t\(output.key.map { String(decoding: $0, as: UTF8.self) } ?? "")\t\(String(decoding: output.value, as: UTF8.self))\n"
                 }
                 StandardOutput.write(text)
             }
@@ -83,7 +98,10 @@ struct ReplayCommand: AsyncParsableCommand {
             if failed > 0 { throw RuntimeFailure("delivery failed: \(failed) re-derived outputs were not delivered") }
         }
         let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
-        FileHandle.standardError.write(Data("replayed \(configuration.topics.events)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "replayed \(configuration.topics.events)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n"
+                    .utf8))
     }
 }
 
@@ -101,7 +119,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
-        discussion: "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000"
+        discussion:
+            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -124,18 +143,29 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let topics = configuration.topics
         let logPartitions: [Int32]
-        if let partition { logPartitions = [partition] } else { logPartitions = try await partitions(of: topics.events, configuration: configuration, logger: logger) }
+        if let partition {
+            logPartitions = [partition]
+        } else {
+            logPartitions = try await partitions(of: topics.events, configuration: configuration, logger: logger)
+        }
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
-        let replayer = Replayer(reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()), logger: logger)
-        var expected = AuditVerifier.Expected(), expectedRouting = AuditVerifier.Expected()
+        let replayer = Replayer(
+            reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()),
+            logger: logger)
+        var expected = AuditVerifier.Expected()
+        var expectedRouting = AuditVerifier.Expected()
         var ranges: [AuditVerifyReport.Range] = []
         var scope: [Int32: Range<Int64>] = [:]
         for logPartition in logPartitions {
-            let box = ExpectedBox(), routingBox = ExpectedBox()
-            let progress = ProgressReporter(label: "re-derive \(topics.events)[\(logPartition)]", total: toOffset.map { Int(max(0, $0 - fromOffset)) })
-            let result = try await replayer.replay(topic: topics.events, partition: logPartition, from: fromOffset, to: toOffset, progress: progress) { record, outputs in
+            let box = ExpectedBox()
+            let routingBox = ExpectedBox()
+            let progress = ProgressReporter(
+                label: "re-derive \(topics.events)[\(logPartition)]", total: toOffset.map { Int(max(0, $0 - fromOffset)) })
+            let result = try await replayer.replay(
+                topic: topics.events, partition: logPartition, from: fromOffset, to: toOffset, progress: progress
+            ) { record, outputs in
                 box.add(record, outputs, auditTopic: topics.audit)
                 routingBox.add(record, outputs, auditTopic: topics.routing)
             }
@@ -148,12 +178,14 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let verifier = AuditVerifier(reader: reader)
         let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
         let auditDifferences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
-        let routingDifferences = try await verifier.verify(expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
+        let routingDifferences = try await verifier.verify(
+            expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
         let differences = auditDifferences + routingDifferences
         switch format {
         case .json:
             let report = AuditVerifyReport(
-                differences: auditDifferences.map { .init($0, topic: topics.audit) } + routingDifferences.map { .init($0, topic: topics.routing) },
+                differences: auditDifferences.map { .init($0, topic: topics.audit) }
+                    + routingDifferences.map { .init($0, topic: topics.routing) },
                 auditRecords: expected.count, routingRecords: expectedRouting.count, ranges: ranges)
             StandardOutput.write(try ReportFormat.json(report))
         case .text:
@@ -161,9 +193,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             for difference in differences { text += difference.description + "\n" }
             if differences.isEmpty {
                 let partitions = ranges.map { "\($0.partition):\($0.from)..<\($0.to)" }.joined(separator: ", ")
-                text += "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(partitions)) match \(topics.audit) and \(topics.routing) byte for byte\n"
+                text +=
+                    "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(partitions)) match \(topics.audit) and \(topics.routing) byte for byte\n"
             } else {
-                text += "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+                text +=
+                    "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
             }
             StandardOutput.write(text)
         }

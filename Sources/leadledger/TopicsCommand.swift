@@ -14,13 +14,13 @@ struct TopicsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List topics and their partitions.",
             discussion: """
-            Internal topics (named __...) only with --verbose. --format json prints one
-            object with every partition (schemas/cli/topics-list.schema.json).
+                Internal topics (named __...) only with --verbose. --format json prints one
+                object with every partition (schemas/cli/topics-list.schema.json).
 
-            Examples:
-              leadledger topics list -b localhost:9092
-              leadledger topics list --client-config client.properties --format json
-            """
+                Examples:
+                  leadledger topics list -b localhost:9092
+                  leadledger topics list --client-config client.properties --format json
+                """
         )
 
         @OptionGroup var connection: ConnectionOptions
@@ -48,7 +48,8 @@ struct TopicsCommand: AsyncParsableCommand {
                     text += "\(topic.name)\tpartitions=\(topic.partitions.count)\(topic.error.map { "\terror=\($0.code)" } ?? "")\n"
                     if verbose {
                         for partition in topic.partitions {
-                            text += "  partition \(partition.id)\tleader=\(partition.leader)\treplicas=\(partition.replicas.map(String.init).joined(separator: ","))\tisr=\(partition.inSyncReplicas.map(String.init).joined(separator: ","))\n"
+                            text +=
+                                "  partition \(partition.id)\tleader=\(partition.leader)\treplicas=\(partition.replicas.map(String.init).joined(separator: ","))\tisr=\(partition.inSyncReplicas.map(String.init).joined(separator: ","))\n"
                         }
                     }
                 }
@@ -61,12 +62,12 @@ struct TopicsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a topic.",
             discussion: """
-            Examples:
-              leadledger topics create crm.events --partitions 3 \\
-                --topic-config retention.ms=604800000
-              leadledger topics create leadledger.events -b kafka:9092 --partitions 6 \\
-                --replication-factor 3 --topic-config retention.ms=-1
-            """
+                Examples:
+                  leadledger topics create crm.events --partitions 3 \\
+                    --topic-config retention.ms=604800000
+                  leadledger topics create leadledger.events -b kafka:9092 --partitions 6 \\
+                    --replication-factor 3 --topic-config retention.ms=-1
+                """
         )
 
         @OptionGroup var connection: ConnectionOptions
@@ -80,7 +81,9 @@ struct TopicsCommand: AsyncParsableCommand {
         @Option(help: "Replication factor (default: the broker's default.replication.factor).")
         var replicationFactor: Int16?
 
-        @Option(name: .customLong("topic-config"), help: ArgumentHelp("A topic config key=value, e.g. retention.ms=-1 (repeatable).", valueName: "key=value"))
+        @Option(
+            name: .customLong("topic-config"),
+            help: ArgumentHelp("A topic config key=value, e.g. retention.ms=-1 (repeatable).", valueName: "key=value"))
         var configs: [String] = []
 
         /// kafka-topics' spelling of `--topic-config` (the engine commands' `--config` is a file).
@@ -101,8 +104,10 @@ struct TopicsCommand: AsyncParsableCommand {
                 logger: connection.makeLogger("leadledger.topics")
             )
             do {
-                try await admin.createTopic(name: name, partitions: partitions, replicationFactor: replicationFactor ?? KafkaNewTopic.brokerDefaultReplicationFactor,
-                                            configs: try parseKeyValues(configs + legacyConfigs, what: "topic config"))
+                try await admin.createTopic(
+                    name: name, partitions: partitions,
+                    replicationFactor: replicationFactor ?? KafkaNewTopic.brokerDefaultReplicationFactor,
+                    configs: try parseKeyValues(configs + legacyConfigs, what: "topic config"))
                 print("created topic \(name) with \(partitions) partitions")
             } catch let error as KafkaError where error.isTopicAlreadyExists && ifNotExists {
                 print("topic \(name) already exists")

@@ -34,7 +34,9 @@ struct TopicsReport: Encodable {
         topics = metadata.map { topic in
             Topic(
                 name: topic.name,
-                partitions: topic.partitions.map { Topic.Partition(id: $0.id, leader: $0.leader, replicas: $0.replicas, isr: $0.inSyncReplicas) },
+                partitions: topic.partitions.map {
+                    Topic.Partition(id: $0.id, leader: $0.leader, replicas: $0.replicas, isr: $0.inSyncReplicas)
+                },
                 error: topic.error.map { "\($0.code)" }
             )
         }

@@ -10,25 +10,25 @@ struct TrainCommand: AsyncParsableCommand {
         commandName: "train",
         abstract: "Fit the propensity model from the canonical log's own outcomes (lead.converted / lead.disqualified).",
         discussion: """
-        Reads the canonical log (every partition, or --partition) from offset 0 to
-        its end, applies it as the materialize stage does, and takes each lead's
-        feature row just before its first outcome (point in time: the outcome and
-        anything after it never reach the row). The features are those of the
-        scoring configuration (--scoring-config / scoring_file). An L2 logistic
-        regression is fitted on a seeded stratified 70/30 split; the held-out AUC,
-        precision@20% and ECE are printed, one line each, the last line `AUC <value>`.
-        With --ensemble, the points model --rules is stacked with the regression
-        and Platt-calibrated (figures of each component and of the ensemble).
-        --out DIR writes a directory `leadledger run --scoring-config DIR/scoring.yaml`
-        loads: scoring.yaml (the input configuration, its model section replaced),
-        lr.json, and with --ensemble ensemble.json and fit-rules.yaml (the --rules file).
-        Too few examples of a class is a refusal: exit status 1.
+            Reads the canonical log (every partition, or --partition) from offset 0 to
+            its end, applies it as the materialize stage does, and takes each lead's
+            feature row just before its first outcome (point in time: the outcome and
+            anything after it never reach the row). The features are those of the
+            scoring configuration (--scoring-config / scoring_file). An L2 logistic
+            regression is fitted on a seeded stratified 70/30 split; the held-out AUC,
+            precision@20% and ECE are printed, one line each, the last line `AUC <value>`.
+            With --ensemble, the points model --rules is stacked with the regression
+            and Platt-calibrated (figures of each component and of the ensemble).
+            --out DIR writes a directory `leadledger run --scoring-config DIR/scoring.yaml`
+            loads: scoring.yaml (the input configuration, its model section replaced),
+            lr.json, and with --ensemble ensemble.json and fit-rules.yaml (the --rules file).
+            Too few examples of a class is a refusal: exit status 1.
 
-        Examples:
-          leadledger train --config leadledger.yaml --out model/
-          leadledger train --config leadledger.yaml --ensemble \\
-            --rules config/ensemble/fit-rules.yaml --out model/
-        """
+            Examples:
+              leadledger train --config leadledger.yaml --out model/
+              leadledger train --config leadledger.yaml --ensemble \\
+                --rules config/ensemble/fit-rules.yaml --out model/
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -46,7 +46,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Points model (rules YAML over the scoring configuration's features) for --ensemble.")
     var rules: String?
 
-    @Option(help: "Also label leads with no outcome and no event for this many days before the log's last event as not converted (default: off).")
+    @Option(
+        help:
+            "Also label leads with no outcome and no event for this many days before the log's last event as not converted (default: off).")
     var negativeAfterDays: Double?
 
     @Option(help: "Seed of the stratified 70/30 split.")
@@ -58,11 +60,16 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Refuse to train with fewer examples than this of either class.")
     var minimumPerClass: Int = 10
 
-    @Flag(help: "Bound the regression by the feature catalogue's declared directions (positive features get coefficients >= 0, negative ones <= 0; a projected Newton fit, not a clip afterwards) and print the features held at their bound.")
+    @Flag(
+        help:
+            "Bound the regression by the feature catalogue's declared directions (positive features get coefficients >= 0, negative ones <= 0; a projected Newton fit, not a clip afterwards) and print the features held at their bound."
+    )
     var monotone = false
 
     func validate() throws {
-        if ensemble && rules == nil { throw ValidationError("--ensemble needs --rules FILE (the points model to stack with the regression)") }
+        if ensemble && rules == nil {
+            throw ValidationError("--ensemble needs --rules FILE (the points model to stack with the regression)")
+        }
         if !ensemble && rules != nil { throw ValidationError("--rules is only used with --ensemble") }
         if let days = negativeAfterDays, !(days > 0) { throw ValidationError("--negative-after-days must be positive") }
         if !(c > 0) { throw ValidationError("--c must be positive") }
@@ -81,7 +88,11 @@ struct TrainCommand: AsyncParsableCommand {
 
         let topic = configuration.topics.events
         let logPartitions: [Int32]
-        if let partition { logPartitions = [partition] } else { logPartitions = try await partitions(of: topic, configuration: configuration, logger: logger) }
+        if let partition {
+            logPartitions = [partition]
+        } else {
+            logPartitions = try await partitions(of: topic, configuration: configuration, logger: logger)
+        }
         let reader = LogReader(client: configuration.client("leadledger-train"), logger: logger)
         var builders: [OutcomeExampleBuilder] = []
         var undecodable = 0
@@ -90,29 +101,45 @@ struct TrainCommand: AsyncParsableCommand {
             builders.append(builder)
             undecodable += skipped
         }
-        let set = try OutcomeTraining.trainingSet(builders, topic: topic, schema: extractor.schema,
-                                                  options: .init(seed: seed, negativeAfterDays: negativeAfterDays, minimumPerClass: minimumPerClass))
+        let set = try OutcomeTraining.trainingSet(
+            builders, topic: topic, schema: extractor.schema,
+            options: .init(seed: seed, negativeAfterDays: negativeAfterDays, minimumPerClass: minimumPerClass))
         let s = set.statistics
         let noOutcome = set.examples.lazy.filter { $0.source == .noOutcome }.count
-        print("train: \(topic) partitions \(logPartitions.map(String.init).joined(separator: ",")): \(s.events) log events (\(s.repeats) repeats, \(undecodable) undecodable), "
-              + "\(s.outcomes) outcomes → \(set.examples.count) examples, \(set.positives) converted"
-              + (negativeAfterDays == nil ? "" : " (\(noOutcome) no-outcome negatives)")
-              + "; ignored: \(s.laterOutcomes) later outcomes, \(s.outcomesOfUnknownLeads) of unseen leads, \(s.erasedExamples) erased")
+        print(
+            "train: \(topic) partitions \(logPartitions.map(String.init).joined(separator: ",")): \(s.events) log events (\(s.repeats) repeats, \(undecodable) undecodable), "
+                + "\(s.outcomes) outcomes → \(set.examples.count) examples, \(set.positives) converted"
+                + (negativeAfterDays == nil ? "" : " (\(noOutcome) no-outcome negatives)")
+                + "; ignored: \(s.laterOutcomes) later outcomes, \(s.outcomesOfUnknownLeads) of unseen leads, \(s.erasedExamples) erased")
         print("split: stratified 70/30, seed \(seed): train \(set.train.count), holdout \(set.holdout.count)")
         let signs = monotone ? extractor.definitions.map(\.direction) : nil
         let fit = try OutcomeTraining.fit(set, c: c, signs: signs)
-        print("model: L2 logistic regression (C = \(c)), \(extractor.schema.count) features, \(fit.model.training.iterations) Newton iterations, converged \(fit.model.training.converged)")
+        print(
+            "model: L2 logistic regression (C = \(c)), \(extractor.schema.count) features, \(fit.model.training.iterations) Newton iterations, converged \(fit.model.training.converged)"
+        )
         if let signs {
-            let held = extractor.schema.names.indices.filter { signs[$0] != .free && fit.model.coefficients[$0] == 0 }.map { extractor.schema.names[$0] }
-            print("monotone: coefficients bounded by the declared directions; at their bound (0): " + (held.isEmpty ? "none" : held.joined(separator: ", ")))
+            let held = extractor.schema.names.indices.filter { signs[$0] != .free && fit.model.coefficients[$0] == 0 }.map {
+                extractor.schema.names[$0]
+            }
+            print(
+                "monotone: coefficients bounded by the declared directions; at their bound (0): "
+                    + (held.isEmpty ? "none" : held.joined(separator: ", ")))
         }
-        print(String(format: "logistic regression holdout: AUC %.4f, precision@20%% %.4f, ECE %.4f", fit.figures.auc, fit.figures.precisionAtTop20, fit.figures.ece))
+        print(
+            String(
+                format: "logistic regression holdout: AUC %.4f, precision@20%% %.4f, ECE %.4f", fit.figures.auc,
+                fit.figures.precisionAtTop20, fit.figures.ece))
         var stacked: StackedEnsemble.Report?
         if let rulesData, let rules {
             let e = try OutcomeTraining.ensemble(set, fit: fit, rulesYAML: rulesData, rulesSource: rules, scoring: scoring, signs: signs)
-            print(String(format: "points model holdout: AUC %.4f, precision@20%% %.4f (%d rules)", e.rulesAUC, e.rulesPrecisionAtTop20, e.rules.ruleCount))
-            print("ensemble: stacked weights " + e.ensemble.components.map { "\($0.name) \(String(format: "%+.4f", $0.weight))" }.joined(separator: ", ")
-                  + String(format: ", bias %+.4f; Platt calibration", e.ensemble.bias))
+            print(
+                String(
+                    format: "points model holdout: AUC %.4f, precision@20%% %.4f (%d rules)", e.rulesAUC, e.rulesPrecisionAtTop20,
+                    e.rules.ruleCount))
+            print(
+                "ensemble: stacked weights "
+                    + e.ensemble.components.map { "\($0.name) \(String(format: "%+.4f", $0.weight))" }.joined(separator: ", ")
+                    + String(format: ", bias %+.4f; Platt calibration", e.ensemble.bias))
             print(String(format: "ensemble holdout: AUC %.4f, precision@20%% %.4f, ECE %.4f", e.auc, e.precisionAtTop20, e.ece))
             stacked = e
         }
@@ -123,16 +150,20 @@ struct TrainCommand: AsyncParsableCommand {
             if let e = stacked, let rulesData {
                 try rulesData.write(to: dir.appendingPathComponent("fit-rules.yaml"))
                 try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
-                try Data(scoring.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json")).utf8)
-                    .write(to: dir.appendingPathComponent("scoring.yaml"))
+                try Data(
+                    scoring.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json")).utf8
+                )
+                .write(to: dir.appendingPathComponent("scoring.yaml"))
                 print("wrote \(dir.path)/scoring.yaml (kind: ensemble), ensemble.json, fit-rules.yaml and lr.json")
             } else {
-                try Data(scoring.yaml(model: .logisticRegression(artifact: "lr.json")).utf8).write(to: dir.appendingPathComponent("scoring.yaml"))
+                try Data(scoring.yaml(model: .logisticRegression(artifact: "lr.json")).utf8).write(
+                    to: dir.appendingPathComponent("scoring.yaml"))
                 print("wrote \(dir.path)/scoring.yaml and lr.json")
             }
         }
         // The figures of the model written: the ensemble's with --ensemble, else the regression's.
-        let figures: (auc: Double, precision: Double, ece: Double) = stacked.map { ($0.auc, $0.precisionAtTop20, $0.ece) }
+        let figures: (auc: Double, precision: Double, ece: Double) =
+            stacked.map { ($0.auc, $0.precisionAtTop20, $0.ece) }
             ?? (fit.figures.auc, fit.figures.precisionAtTop20, fit.figures.ece)
         print(String(format: "precision@20%% %.4f", figures.precision))
         print(String(format: "ECE %.4f", figures.ece))

@@ -11,18 +11,18 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Follow the routing and audit topics, one readable line per decision.",
         discussion: """
-        Reads every partition of the routing and audit topics from the beginning
-        (no consumer group, nothing committed) and prints one line per record:
-        routing decisions with tier, queue, owner, score and top reasons; audit
-        records (one per applied log event) with the event, the primary lead's
-        tier and score, how many further leads the event decided, and the lineage. Stops
-        after --max-messages lines or when nothing arrived for --idle seconds.
-        Control characters in the records (ids, names) are printed escaped.
+            Reads every partition of the routing and audit topics from the beginning
+            (no consumer group, nothing committed) and prints one line per record:
+            routing decisions with tier, queue, owner, score and top reasons; audit
+            records (one per applied log event) with the event, the primary lead's
+            tier and score, how many further leads the event decided, and the lineage. Stops
+            after --max-messages lines or when nothing arrived for --idle seconds.
+            Control characters in the records (ids, names) are printed escaped.
 
-        Examples:
-          leadledger watch --config leadledger.yaml --routing-only --max-messages 20
-          leadledger watch -b kafka:9092 --idle 60
-        """
+            Examples:
+              leadledger watch --config leadledger.yaml --routing-only --max-messages 20
+              leadledger watch -b kafka:9092 --idle 60
+            """
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -50,7 +50,10 @@ struct WatchCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.watch")
         let configuration = try engine.resolve(connection)
         let topics = configuration.topics
-        let consumer = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-watch", properties: configuration.properties), logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(
+                bootstrapServers: configuration.brokers, clientID: "leadledger-watch", properties: configuration.properties), logger: logger
+        )
         var assignment: [KafkaTopicPartitionOffset] = []
         for topic in routingOnly ? [topics.routing] : [topics.routing, topics.audit] {
             for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
@@ -131,13 +134,15 @@ struct WatchCommand: AsyncParsableCommand {
         let position = "\(message.topic)[\(message.partition)]@\(message.offset)"
         if message.topic == routingTopic {
             guard let r = try? RoutingRecordView(Array(message.value)) else { return position + " (not a routing record)" }
-            return "ROUTE \(r.eventTime) \(r.leadID) [\(r.accountID ?? "-")] -> \(r.tier) (\(r.change)) queue=\(r.queue) owner=\(r.ownerID ?? "-") score=\(number(r.score)) because \(reasons(r.reasons)) [\(r.decisionID) \(source(r.lineage))]"
+            return
+                "ROUTE \(r.eventTime) \(r.leadID) [\(r.accountID ?? "-")] -> \(r.tier) (\(r.change)) queue=\(r.queue) owner=\(r.ownerID ?? "-") score=\(number(r.score)) because \(reasons(r.reasons)) [\(r.decisionID) \(source(r.lineage))]"
         }
         guard let a = try? AuditRecordView(Array(message.value)) else { return position + " (not an audit record)" }
         let tier = a.decision.map { "tier=\($0.tier) score=\(number($0.score))" } ?? "no lead decided"
         let routed = a.decision?.routeChanged == true ? " route-changed" : ""
         let further = a.further.count
         let more = further > 0 ? " +\(further) further decision\(further == 1 ? "" : "s")" : ""
-        return "AUDIT \(a.eventTime) \(a.decision?.leadID ?? "-") [\(a.accountID ?? "-")] \(a.eventKind) \(tier)\(routed)\(more) [\(a.decisionID) \(source(a.lineage))]"
+        return
+            "AUDIT \(a.eventTime) \(a.decision?.leadID ?? "-") [\(a.accountID ?? "-")] \(a.eventKind) \(tier)\(routed)\(more) [\(a.decisionID) \(source(a.lineage))]"
     }
 }

@@ -9,7 +9,8 @@ struct ConsumerTests {
     private func produceNumbered(_ topic: String, count: Int, partition: Int32? = 0, brokers: String) async throws {
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)
         for i in 0..<count {
-            try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: partition.map { $0 } ?? Int32(i % 3), key: "k\(i % 3)", value: "m\(i)"))
+            try await producer.enqueue(
+                KafkaProducerMessage(topic: topic, partition: partition.map { $0 } ?? Int32(i % 3), key: "k\(i % 3)", value: "m\(i)"))
         }
         try await producer.flush(timeout: .seconds(30))
         #expect(producer.statistics.failed == 0)
@@ -142,7 +143,9 @@ struct ConsumerTests {
             #expect(messages.allSatisfy { $0.topicPartition == partition })
             #expect(messages.map(\.offset) == Array(0..<100))
             // Values m<i> with i % 3 == partition, ascending.
-            #expect(messages.map { String(decoding: $0.value, as: UTF8.self) } == stride(from: Int(partition.partition), to: 300, by: 3).map { "m\($0)" })
+            #expect(
+                messages.map { String(decoding: $0.value, as: UTF8.self) }
+                    == stride(from: Int(partition.partition), to: 300, by: 3).map { "m\($0)" })
         }
     }
 
@@ -174,7 +177,8 @@ struct ConsumerTests {
                 }
             }
         }
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration(brokers, group: group), logger: testLogger, rebalanceHandler: handler)
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfiguration(brokers, group: group), logger: testLogger, rebalanceHandler: handler)
         box.withLock { $0 = consumer }
         try consumer.subscribe(topics: [topic])
         let messages = try await withTimeout(60, "consume 20") { try await collect(consumer, count: 20) }

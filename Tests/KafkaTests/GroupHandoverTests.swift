@@ -20,11 +20,13 @@ final class MemberProcess: Sendable {
     init(name: String, arguments: [String]) throws {
         self.name = name
         let executable = try leadledgerExecutable()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-member-\(UInt64.random(in: 0...UInt64.max))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leadledger-member-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pidFile = directory.appendingPathComponent("pid")
         statusFile = directory.appendingPathComponent("status")
-        let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; "#
+        let script =
+            #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; "#
             + #"pidfile=$1; statusfile=$2; shift 2; "$@" & child=$!; echo $child > "$pidfile.tmp"; mv "$pidfile.tmp" "$pidfile"; wait $child; echo $? > "$statusfile.tmp"; mv "$statusfile.tmp" "$statusfile""#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -136,7 +138,9 @@ struct GroupHandoverTests {
         let produced = Locked<[Int32: Int64]>([:])  // partition -> messages acknowledged
         @Sendable func produce(_ count: Int, from start: Int) async throws {
             for i in start..<(start + count) {
-                try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: Int32(i % 6), key: "key-\(i)", value: "value-\(i)")) { result in
+                try await producer.enqueue(
+                    KafkaProducerMessage(topic: topic, partition: Int32(i % 6), key: "key-\(i)", value: "value-\(i)")
+                ) { result in
                     if case .success(let report) = result {
                         produced.withLock { $0[report.partition] = max($0[report.partition] ?? 0, report.offset + 1) }
                     }
@@ -146,7 +150,10 @@ struct GroupHandoverTests {
         }
         try await produce(600, from: 0)
 
-        let arguments = ["consume", "--brokers", brokers, "--group", group, "--topic", topic, "--format", "jsonl", "--session-timeout-ms", "6000", "--log-level", "info"]
+        let arguments = [
+            "consume", "--brokers", brokers, "--group", group, "--topic", topic, "--format", "jsonl", "--session-timeout-ms", "6000",
+            "--log-level", "info",
+        ]
         let leaver = try MemberProcess(name: "leaver", arguments: arguments)
         let stayer = try MemberProcess(name: "stayer", arguments: arguments)
 
@@ -208,7 +215,9 @@ struct GroupHandoverTests {
         }
         let duplicates = seen.values.reduce(0) { $0 + max(0, $1 - 1) }
         let signalName = leaveSignal == SIGTERM ? "SIGTERM" : "SIGKILL"
-        print("group hand-over (\(signalName)): produced \(expected), leaver printed \(leaverLines.count), stayer printed \(stayerLines.count), missing \(missing), duplicates \(duplicates)")
+        print(
+            "group hand-over (\(signalName)): produced \(expected), leaver printed \(leaverLines.count), stayer printed \(stayerLines.count), missing \(missing), duplicates \(duplicates)"
+        )
         #expect(missing == 0)
         #expect(Set(leaverLines.map(\.partition)).count >= 1)
         #expect(Set(stayerLines.map(\.partition)).count == 6)

@@ -12,7 +12,8 @@ struct InteropTests {
     }
 
     static var kcat: String {
-        for candidate in ["/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat"] where FileManager.default.isExecutableFile(atPath: candidate) {
+        for candidate in ["/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
         return "/usr/bin/kcat"
@@ -34,7 +35,9 @@ struct InteropTests {
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let input = (0..<20).map { "key-\($0):value \($0) with spaces" }.joined(separator: "\n") + "\n"
         let started = ContinuousClock.now
-        let result = try await runProcess(Self.kcat, ["-P", "-b", brokers, "-t", topic, "-p", "0", "-K:", "-H", "source=kcat", "-H", "trace=abc=def"], stdin: Data(input.utf8))
+        let result = try await runProcess(
+            Self.kcat, ["-P", "-b", brokers, "-t", topic, "-p", "0", "-K:", "-H", "source=kcat", "-H", "trace=abc=def"],
+            stdin: Data(input.utf8))
         print("kcat produced in \(ContinuousClock.now - started)")
         #expect(result.status == 0, "kcat: \(result.stderr)")
 
@@ -54,15 +57,15 @@ struct InteropTests {
         let topic = uniqueName("confluent-in")
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let script = """
-        import sys
-        from confluent_kafka import Producer
-        p = Producer({"bootstrap.servers": sys.argv[1], "enable.idempotence": True})
-        for i in range(50):
-            p.produce(sys.argv[2], partition=0, key=bytes([i, 0, 255]) + b"k", value=bytes((i * 7 + j) % 256 for j in range(i + 1)),
-                      headers=[("n", str(i).encode()), ("bin", bytes([0, 255, i])), ("n", b"again")])
-        left = p.flush(30)
-        sys.exit(1 if left else 0)
-        """
+            import sys
+            from confluent_kafka import Producer
+            p = Producer({"bootstrap.servers": sys.argv[1], "enable.idempotence": True})
+            for i in range(50):
+                p.produce(sys.argv[2], partition=0, key=bytes([i, 0, 255]) + b"k", value=bytes((i * 7 + j) % 256 for j in range(i + 1)),
+                          headers=[("n", str(i).encode()), ("bin", bytes([0, 255, i])), ("n", b"again")])
+            left = p.flush(30)
+            sys.exit(1 if left else 0)
+            """
         let result = try await runProcess(Self.python, ["-c", script, brokers, topic])
         #expect(result.status == 0, "python: \(result.stderr)")
 
@@ -71,11 +74,12 @@ struct InteropTests {
         for (i, message) in messages.enumerated() {
             #expect(message.key?.array == [UInt8(i), 0, 255] + Array("k".utf8))
             #expect(message.value.array == (0...i).map { UInt8((i * 7 + $0) % 256) })
-            #expect(message.headers == [
-                KafkaHeader(key: "n", value: String(i)),
-                KafkaHeader(key: "bin", value: [0, 255, UInt8(i)]),
-                KafkaHeader(key: "n", value: "again"),
-            ])
+            #expect(
+                message.headers == [
+                    KafkaHeader(key: "n", value: String(i)),
+                    KafkaHeader(key: "bin", value: [0, 255, UInt8(i)]),
+                    KafkaHeader(key: "n", value: "again"),
+                ])
         }
     }
 
@@ -88,34 +92,35 @@ struct InteropTests {
         try await createTopic(topic, partitions: 1, brokers: brokers)
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)
         for i in 0..<30 {
-            _ = try await producer.send(KafkaProducerMessage(
-                topic: topic,
-                partition: 0,
-                key: Array("swift-\(i)".utf8),
-                value: [UInt8(i), 0, 10, 13, 255] + Array("payload \(i)".utf8),
-                headers: [KafkaHeader(key: "source", value: "swift"), KafkaHeader(key: "i", value: String(i))],
-                timestampMilliseconds: 1_700_000_000_000 + Int64(i)
-            ))
+            _ = try await producer.send(
+                KafkaProducerMessage(
+                    topic: topic,
+                    partition: 0,
+                    key: Array("swift-\(i)".utf8),
+                    value: [UInt8(i), 0, 10, 13, 255] + Array("payload \(i)".utf8),
+                    headers: [KafkaHeader(key: "source", value: "swift"), KafkaHeader(key: "i", value: String(i))],
+                    timestampMilliseconds: 1_700_000_000_000 + Int64(i)
+                ))
         }
         await producer.close()
 
         let script = """
-        import sys, json, base64
-        from confluent_kafka import Consumer, TopicPartition
-        c = Consumer({"bootstrap.servers": sys.argv[1], "group.id": "interop-check", "enable.auto.commit": False})
-        c.assign([TopicPartition(sys.argv[2], 0, 0)])
-        out = []
-        while len(out) < 30:
-            m = c.poll(20)
-            if m is None:
-                break
-            if m.error():
-                continue
-            out.append({"key": m.key().decode(), "value": base64.b64encode(m.value()).decode(),
-                        "headers": [[k, v.decode()] for k, v in (m.headers() or [])], "timestamp": m.timestamp()[1], "offset": m.offset()})
-        c.close()
-        print(json.dumps(out))
-        """
+            import sys, json, base64
+            from confluent_kafka import Consumer, TopicPartition
+            c = Consumer({"bootstrap.servers": sys.argv[1], "group.id": "interop-check", "enable.auto.commit": False})
+            c.assign([TopicPartition(sys.argv[2], 0, 0)])
+            out = []
+            while len(out) < 30:
+                m = c.poll(20)
+                if m is None:
+                    break
+                if m.error():
+                    continue
+                out.append({"key": m.key().decode(), "value": base64.b64encode(m.value()).decode(),
+                            "headers": [[k, v.decode()] for k, v in (m.headers() or [])], "timestamp": m.timestamp()[1], "offset": m.offset()})
+            c.close()
+            print(json.dumps(out))
+            """
         let result = try await runProcess(Self.python, ["-c", script, brokers, topic])
         #expect(result.status == 0, "python: \(result.stderr)")
         struct Seen: Decodable {

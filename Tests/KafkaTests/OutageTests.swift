@@ -132,7 +132,8 @@ struct OutageTests {
         #expect(consumerShutdown < .seconds(20))
         // The undelivered message was reported as failed, not silently dropped.
         switch outcome.withLock({ $0 }) {
-        case .failure(let error)?: #expect([.localPurgeQueue, .localPurgeInflight, .localMessageTimedOut, .localDestroyed].contains(error.code))
+        case .failure(let error)?:
+            #expect([.localPurgeQueue, .localPurgeInflight, .localMessageTimedOut, .localDestroyed].contains(error.code))
         case .success?: Issue.record("delivered to a stopped broker")
         case nil: Issue.record("no delivery report for the undelivered message")
         }

@@ -31,7 +31,10 @@ struct RoundTripTests {
                     topic: topic,
                     key: Array("key-\(i % 97)".utf8),
                     value: payload(i),
-                    headers: [KafkaHeader(key: "seq", value: String(i)), KafkaHeader(key: "bin", value: [0, 1, 254, 255]), KafkaHeader(key: "empty", value: nil)]
+                    headers: [
+                        KafkaHeader(key: "seq", value: String(i)), KafkaHeader(key: "bin", value: [0, 1, 254, 255]),
+                        KafkaHeader(key: "empty", value: nil),
+                    ]
                 )
                 let onDelivery: @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void = { result in
                     if case .success(let report) = result {
@@ -71,7 +74,10 @@ struct RoundTripTests {
                 continue
             }
             if message.value.array != payload(seq) || message.key?.array != Array("key-\(seq % 97)".utf8) { mismatches += 1 }
-            if message.headers != [KafkaHeader(key: "seq", value: String(seq)), KafkaHeader(key: "bin", value: [0, 1, 254, 255]), KafkaHeader(key: "empty", value: nil)] {
+            if message.headers != [
+                KafkaHeader(key: "seq", value: String(seq)), KafkaHeader(key: "bin", value: [0, 1, 254, 255]),
+                KafkaHeader(key: "empty", value: nil),
+            ] {
                 mismatches += 1
             }
             let key = message.key.map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -93,7 +99,8 @@ struct RoundTripTests {
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)
         var reports: [KafkaDeliveryReport] = []
         for i in 0..<10 {
-            reports.append(try await producer.send(KafkaProducerMessage(topic: topic, partition: Int32(i % 2), key: "k\(i)", value: "v\(i)")))
+            reports.append(
+                try await producer.send(KafkaProducerMessage(topic: topic, partition: Int32(i % 2), key: "k\(i)", value: "v\(i)")))
         }
         await producer.close()
         #expect(reports.map(\.partition) == (0..<10).map { Int32($0 % 2) })

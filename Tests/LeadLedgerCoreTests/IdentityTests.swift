@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeadLedgerCore
 
 /// Feeds JSON messages through decoder + resolver like the resolve stage does.
@@ -49,8 +50,13 @@ struct IdentityTests {
     @Test("one person across CRM, web and email with varied case, whitespace and plus-tags")
     func crossSource() throws {
         var h = ResolveHarness()
-        try h.feed(.crm, crmLead("00Q1", #""email":"Jane.Doe@Acme.io","first_name":"Jane","title":"VP Marketing","website":"https://www.acme.io""#))
-        try h.feed(.web, #"{"type":"identify","messageId":"m1","userId":"u-1","timestamp":"2024-04-02T10:00:00Z","traits":{"email":"  jane.doe+web@ACME.IO "}}"#)
+        try h.feed(
+            .crm, crmLead("00Q1", #""email":"Jane.Doe@Acme.io","first_name":"Jane","title":"VP Marketing","website":"https://www.acme.io""#)
+        )
+        try h.feed(
+            .web,
+            #"{"type":"identify","messageId":"m1","userId":"u-1","timestamp":"2024-04-02T10:00:00Z","traits":{"email":"  jane.doe+web@ACME.IO "}}"#
+        )
         try h.feed(.email, #"{"email":"JANE.DOE+news@acme.io","timestamp":1712052000,"event":"open","sg_event_id":"s1"}"#)
         try h.feed(.web, page(anon: nil, user: "u-1", url: "https://acme-vendor.com/pricing", at: "2024-04-03T10:00:00Z", id: "m2"))
         let id = try #require(h.lead(.crmRecord, "salesforce:00Q1"))
@@ -74,18 +80,26 @@ struct IdentityTests {
     func anonymousThenIdentified() throws {
         var h = ResolveHarness()
         for i in 0..<3 {
-            let out = try h.feed(.web, page(anon: "anon-9", url: "https://acme.io/\(["pricing", "docs", "blog"][i])", at: "2024-04-0\(i + 1)T10:00:00Z", id: "p\(i)"))
+            let out = try h.feed(
+                .web,
+                page(
+                    anon: "anon-9", url: "https://acme.io/\(["pricing", "docs", "blog"][i])", at: "2024-04-0\(i + 1)T10:00:00Z", id: "p\(i)"
+                ))
             #expect(out.isEmpty)
         }
         #expect(h.resolver.counters.anonymousPending == 3)
-        let out = try h.feed(.web, #"{"type":"identify","messageId":"i1","anonymousId":"anon-9","userId":"u-9","timestamp":"2024-04-05T10:00:00Z","traits":{"email":"bo@globex.com","title":"CTO"}}"#)
+        let out = try h.feed(
+            .web,
+            #"{"type":"identify","messageId":"i1","anonymousId":"anon-9","userId":"u-9","timestamp":"2024-04-05T10:00:00Z","traits":{"email":"bo@globex.com","title":"CTO"}}"#
+        )
         let id = try #require(h.lead(.userID, "u-9"))
         #expect(h.lead(.anonymousID, "anon-9") == id)
         let engagements = out.filter { if case .engagement = $0.payload { true } else { false } }
         #expect(engagements.count == 3)
         #expect(engagements.map(\.lineage.position.offset) == [3, 3, 3])
         #expect(engagements.map(\.lineage.externalID) == ["p0", "p1", "p2"])
-        #expect(engagements.map(\.eventTime.rfc3339) == ["2024-04-01T10:00:00.000Z", "2024-04-02T10:00:00.000Z", "2024-04-03T10:00:00.000Z"])
+        #expect(
+            engagements.map(\.eventTime.rfc3339) == ["2024-04-01T10:00:00.000Z", "2024-04-02T10:00:00.000Z", "2024-04-03T10:00:00.000Z"])
         #expect(engagements.allSatisfy { $0.leadID == id && $0.accountID == AccountID("globex.com") })
         #expect(Set(out.map(\.eventID)).count == out.count)
         #expect(h.resolver.counters.anonymousFlushed == 3)
@@ -103,7 +117,8 @@ struct IdentityTests {
         #expect(h.resolver.counters.anonymousPending == 2)
         try h.feed(.web, page(anon: "v2", url: "https://a.io/", at: "2024-04-03T10:00:00Z", id: "b"))  // watermark +2 days
         #expect(h.resolver.counters.anonymousExpired == 2)
-        let out = try h.feed(.web, #"{"type":"identify","messageId":"i","anonymousId":"v1","userId":"u","timestamp":"2024-04-03T11:00:00Z"}"#)
+        let out = try h.feed(
+            .web, #"{"type":"identify","messageId":"i","anonymousId":"v1","userId":"u","timestamp":"2024-04-03T11:00:00Z"}"#)
         #expect(out.filter { if case .engagement = $0.payload { true } else { false } }.isEmpty)
         let c = h.resolver.counters
         #expect(c.anonymousBuffered == c.anonymousFlushed + c.anonymousExpired + c.anonymousOverflowed + c.anonymousPending)
@@ -136,8 +151,12 @@ struct IdentityTests {
         try h.feed(.crm, crmLead("R2", at: "2024-04-05T10:00:00Z", #""email":"b@initech.com""#))
         try h.feed(.crm, crmLead("R1", at: "2024-04-01T10:00:00Z", #""email":"a@initech.com""#))
         let older = try #require(h.lead(.crmRecord, "salesforce:R1"))
-        try h.feed(.web, #"{"type":"identify","messageId":"x","userId":"u","timestamp":"2024-04-06T10:00:00Z","traits":{"email":"b@initech.com"}}"#)
-        try h.feed(.web, #"{"type":"identify","messageId":"y","userId":"u","timestamp":"2024-04-06T10:00:00Z","traits":{"email":"a@initech.com"}}"#)
+        try h.feed(
+            .web, #"{"type":"identify","messageId":"x","userId":"u","timestamp":"2024-04-06T10:00:00Z","traits":{"email":"b@initech.com"}}"#
+        )
+        try h.feed(
+            .web, #"{"type":"identify","messageId":"y","userId":"u","timestamp":"2024-04-06T10:00:00Z","traits":{"email":"a@initech.com"}}"#
+        )
         #expect(h.lead(.crmRecord, "salesforce:R2") == older)
     }
 
@@ -146,14 +165,18 @@ struct IdentityTests {
         var h = ResolveHarness()
         try h.feed(.crm, crmLead("G1", #""email":"alice.smith@gmail.com","company":"Hooli Inc""#))
         try h.feed(.crm, crmLead("G2", #""email":"bob.jones@gmail.com","company":"Hooli, Inc.""#))
-        try h.feed(.email, #"{"email":"alicesmith+x@googlemail.com","timestamp":1712052000,"event":"click","url":"https://vendor.io/pricing"}"#)
+        try h.feed(
+            .email, #"{"email":"alicesmith+x@googlemail.com","timestamp":1712052000,"event":"click","url":"https://vendor.io/pricing"}"#)
         let a = try #require(h.lead(.email, "alicesmith@gmail.com"))
         let b = try #require(h.lead(.email, "bobjones@gmail.com"))
         #expect(a != b)
         #expect(h.lead(.crmRecord, "salesforce:G1") == a)
         #expect(h.log.allSatisfy { $0.accountID == nil })
         // Once Hooli is a known account, the company name links them — to Hooli, not to gmail.com.
-        try h.feed(.crm, #"{"event_id":"acc","type":"account.upserted","occurred_at":"2024-04-02T00:00:00Z","source":"salesforce","record_id":"001H","account":{"account_id":"001H","name":"Hooli","domain":"hooli.xyz"}}"#)
+        try h.feed(
+            .crm,
+            #"{"event_id":"acc","type":"account.upserted","occurred_at":"2024-04-02T00:00:00Z","source":"salesforce","record_id":"001H","account":{"account_id":"001H","name":"Hooli","domain":"hooli.xyz"}}"#
+        )
         try h.feed(.crm, crmLead("G1", "lead.updated", at: "2024-04-03T00:00:00Z", #""company":"Hooli Inc""#))
         #expect(h.resolver.account(for: Identifier(.email, "alicesmith@gmail.com")) == AccountID("hooli.xyz"))
         #expect(h.resolver.account(for: Identifier(.email, "bobjones@gmail.com")) == nil)
@@ -163,9 +186,15 @@ struct IdentityTests {
     @Test("account matching: group call beats email domain; website beats email domain; disposable gets none")
     func accountMatching() throws {
         var h = ResolveHarness()
-        try h.feed(.web, #"{"type":"identify","messageId":"1","userId":"u1","timestamp":"2024-04-01T00:00:00Z","traits":{"email":"kim@eu.globex.co.uk"}}"#)
+        try h.feed(
+            .web,
+            #"{"type":"identify","messageId":"1","userId":"u1","timestamp":"2024-04-01T00:00:00Z","traits":{"email":"kim@eu.globex.co.uk"}}"#
+        )
         #expect(h.resolver.account(for: Identifier(.userID, "u1")) == AccountID("globex.co.uk"))
-        try h.feed(.web, #"{"type":"group","messageId":"2","userId":"u1","groupId":"g-7","timestamp":"2024-04-02T00:00:00Z","traits":{"name":"Globex Holdings","website":"https://globex-holdings.com"}}"#)
+        try h.feed(
+            .web,
+            #"{"type":"group","messageId":"2","userId":"u1","groupId":"g-7","timestamp":"2024-04-02T00:00:00Z","traits":{"name":"Globex Holdings","website":"https://globex-holdings.com"}}"#
+        )
         #expect(h.resolver.account(for: Identifier(.userID, "u1")) == AccountID("globex-holdings.com"))
         try h.feed(.email, #"{"email":"kim@eu.globex.co.uk","timestamp":1712052000,"event":"open"}"#)
         #expect(h.resolver.account(for: Identifier(.userID, "u1")) == AccountID("globex-holdings.com"))
@@ -177,7 +206,9 @@ struct IdentityTests {
 
     @Test("a SendGrid batch resolves exactly like the same events sent one by one")
     func batchBoundaries() throws {
-        let items = (0..<6).map { i in #"{"email":"p\#(i % 3)@acme.io","timestamp":\#(1712052000 + i),"event":"open","sg_event_id":"e\#(i)"}"# }
+        let items = (0..<6).map { i in
+            #"{"email":"p\#(i % 3)@acme.io","timestamp":\#(1_712_052_000 + i),"event":"open","sg_event_id":"e\#(i)"}"#
+        }
         var one = ResolveHarness()
         try one.feed(.email, "[" + items.joined(separator: ",") + "]")
         var many = ResolveHarness()
@@ -195,8 +226,9 @@ struct IdentityTests {
         let out = try h.feed(.crm, crmLead("Z1", #""email":"z@zeta.io","title":"Head of IT""#))
         #expect(Set(out.map(\.eventID)).count == out.count)
         var fresh = IdentityResolver()
-        let again = fresh.resolve(try InboundDecoder().decode(topic: .crm, bytes: Array(crmLead("Z1", #""email":"z@zeta.io","title":"Head of IT""#).utf8)),
-                                               at: SourcePosition(topic: "crm.events", partition: 0, offset: 0))
+        let again = fresh.resolve(
+            try InboundDecoder().decode(topic: .crm, bytes: Array(crmLead("Z1", #""email":"z@zeta.io","title":"Head of IT""#).utf8)),
+            at: SourcePosition(topic: "crm.events", partition: 0, offset: 0))
         #expect(again.map(\.eventID) == out.map(\.eventID))
         #expect(again == out)
     }
@@ -206,7 +238,10 @@ struct IdentityTests {
         var h = ResolveHarness()
         try h.feed(.crm, crmLead("E1", #""email":"gone@acme.io""#))
         let id = try #require(h.lead(.email, "gone@acme.io"))
-        let out = try h.feed(.crm, #"{"event_id":"er","type":"privacy.erasure","occurred_at":"2024-05-01T00:00:00Z","source":"salesforce","email":"gone@acme.io"}"#)
+        let out = try h.feed(
+            .crm,
+            #"{"event_id":"er","type":"privacy.erasure","occurred_at":"2024-05-01T00:00:00Z","source":"salesforce","email":"gone@acme.io"}"#
+        )
         #expect(out.count == 1 && out[0].leadID == id && out[0].payload == .erasure)
         #expect(!CanonicalJSON.string(out[0].json).contains("gone@"))
         #expect(h.lead(.email, "gone@acme.io") == nil)
@@ -232,7 +267,8 @@ struct CanonicalEventTests {
             }
         }
         try h.feed(.web, page(anon: "zz", url: "https://a.io/pricing", at: "2015-02-23T22:00:00Z", id: "pz"))
-        try h.feed(.web, #"{"type":"identify","messageId":"mz","anonymousId":"zz","userId":"97980cfea0067","timestamp":"2015-02-24T22:00:00Z"}"#)
+        try h.feed(
+            .web, #"{"type":"identify","messageId":"mz","anonymousId":"zz","userId":"97980cfea0067","timestamp":"2015-02-24T22:00:00Z"}"#)
         try h.feed(.crm, crmLead("00Q-other", at: "2024-04-03T00:00:00Z", #""email":"peter@example.com""#))
         try h.feed(.crm, crmLead("00Q-other", "lead.updated", at: "2024-04-04T00:00:00Z", #""email":"jane.doe@acme.io""#))
         return h.log
@@ -242,8 +278,11 @@ struct CanonicalEventTests {
     func roundTripAndSchema() throws {
         let log = try Self.sampleLog()
         let kinds = Set(log.map(\.payload.kind))
-        #expect(kinds == ["identity.linked", "identity.merged", "lead.attributes", "engagement", "account.upserted", "account.linked",
-                          "opportunity.upserted", "lead.outcome", "override.set", "override.cleared", "privacy.erasure"])
+        #expect(
+            kinds == [
+                "identity.linked", "identity.merged", "lead.attributes", "engagement", "account.upserted", "account.linked",
+                "opportunity.upserted", "lead.outcome", "override.set", "override.cleared", "privacy.erasure",
+            ])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-log-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -284,8 +323,10 @@ struct LeadIDTextTests {
         #expect(LeadID("ld_0123456789abcdef")?.raw == 0x0123_4567_89ab_cdef)
         #expect(LeadID(raw: 0xfeed_0000_0000_0001).description == "ld_feed000000000001")
         #expect(LeadID(LeadID(raw: 42).description) == LeadID(raw: 42))
-        for bad in ["", "ld_", "ld_0123456789ABCDEF", "ld_0123456789abcde", "ld_0123456789abcdef0", "LD_0123456789abcdef",
-                    "ld-0123456789abcdef", "ld_+123456789abcdef", "ld_0123456789abcdeg", "ld_０123456789abcd", " ld_0123456789abcdef"] {
+        for bad in [
+            "", "ld_", "ld_0123456789ABCDEF", "ld_0123456789abcde", "ld_0123456789abcdef0", "LD_0123456789abcdef",
+            "ld-0123456789abcdef", "ld_+123456789abcdef", "ld_0123456789abcdeg", "ld_０123456789abcd", " ld_0123456789abcdef",
+        ] {
             #expect(LeadID(bad) == nil, "\(bad)")
         }
     }

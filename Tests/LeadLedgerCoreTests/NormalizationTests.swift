@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeadLedgerCore
 
 @Suite("Normalization tables")
@@ -242,7 +243,9 @@ struct NormalizationTests {
         #expect(DomainLists.disposableMail.contains("mailinator.com"))
         #expect(DomainLists.publicSuffixes.contains("co.uk"))
         #expect(!DomainLists.freeMail.contains { $0.hasPrefix("#") })
-        for bytes in [PackageResources.free_mail_domains_txt, PackageResources.disposable_mail_domains_txt, PackageResources.public_suffixes_txt] {
+        for bytes in [
+            PackageResources.free_mail_domains_txt, PackageResources.disposable_mail_domains_txt, PackageResources.public_suffixes_txt,
+        ] {
             #expect(String(decoding: bytes, as: UTF8.self).contains("# Source:"))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import LeadLedgerCore
 
 /// Resolves messages and applies the resulting log to a ledger.
@@ -21,10 +22,13 @@ struct Pipeline {
     }
 }
 
-func account(_ id: String, name: String, domain: String, parent: String? = nil, owner: String? = nil, at time: String = "2024-03-01T00:00:00Z") -> String {
+func account(
+    _ id: String, name: String, domain: String, parent: String? = nil, owner: String? = nil, at time: String = "2024-03-01T00:00:00Z"
+) -> String {
     let p = parent.map { #","parent_domain":"\#($0)""# } ?? ""
     let o = owner.map { #","owner_id":"\#($0)""# } ?? ""
-    return #"{"event_id":"a-\#(id)-\#(time)","type":"account.upserted","occurred_at":"\#(time)","source":"salesforce","record_id":"\#(id)","account":{"account_id":"\#(id)","name":"\#(name)","domain":"\#(domain)"\#(p)\#(o)}}"#
+    return
+        #"{"event_id":"a-\#(id)-\#(time)","type":"account.upserted","occurred_at":"\#(time)","source":"salesforce","record_id":"\#(id)","account":{"account_id":"\#(id)","name":"\#(name)","domain":"\#(domain)"\#(p)\#(o)}}"#
 }
 
 @Suite("Projections and the account graph")
@@ -32,10 +36,20 @@ struct ProjectionTests {
     @Test("lead profile: attributes with provenance, CRM beats later web values, engagement and email health")
     func leadProfile() throws {
         var p = Pipeline()
-        try p.feed(.crm, crmLead("L1", at: "2024-04-01T00:00:00Z", #""email":"ann@acme.io","title":"VP Marketing","country":"USA","phone":"(415) 555-0132""#))
-        try p.feed(.web, #"{"type":"identify","messageId":"w1","userId":"u1","timestamp":"2024-04-05T00:00:00Z","traits":{"email":"ann+web@acme.io","title":"Marketing Intern","firstName":"Ann"}}"#)
+        try p.feed(
+            .crm,
+            crmLead(
+                "L1", at: "2024-04-01T00:00:00Z", #""email":"ann@acme.io","title":"VP Marketing","country":"USA","phone":"(415) 555-0132""#)
+        )
+        try p.feed(
+            .web,
+            #"{"type":"identify","messageId":"w1","userId":"u1","timestamp":"2024-04-05T00:00:00Z","traits":{"email":"ann+web@acme.io","title":"Marketing Intern","firstName":"Ann"}}"#
+        )
         try p.feed(.web, page(anon: nil, user: "u1", url: "https://vendor.io/pricing", at: "2024-04-06T00:00:00Z", id: "w2"))
-        try p.feed(.email, #"[{"email":"ann@acme.io","timestamp":1712400000,"event":"delivered"},{"email":"ann@acme.io","timestamp":1712400100,"event":"open","campaign_id":"q2-launch"},{"email":"ann@acme.io","timestamp":1712400200,"event":"click","url":"https://vendor.io/demo?x"},{"email":"ann@acme.io","timestamp":1712400300,"event":"bounce","type":"bounce","reason":"mailbox full"},{"email":"ann@acme.io","timestamp":1712400400,"event":"group_unsubscribe"},{"email":"ann@acme.io","timestamp":1712400500,"event":"group_resubscribe"}]"#)
+        try p.feed(
+            .email,
+            #"[{"email":"ann@acme.io","timestamp":1712400000,"event":"delivered"},{"email":"ann@acme.io","timestamp":1712400100,"event":"open","campaign_id":"q2-launch"},{"email":"ann@acme.io","timestamp":1712400200,"event":"click","url":"https://vendor.io/demo?x"},{"email":"ann@acme.io","timestamp":1712400300,"event":"bounce","type":"bounce","reason":"mailbox full"},{"email":"ann@acme.io","timestamp":1712400400,"event":"group_unsubscribe"},{"email":"ann@acme.io","timestamp":1712400500,"event":"group_resubscribe"}]"#
+        )
         let lead = try #require(p.lead(.email, "ann@acme.io"))
         #expect(lead.attribute(.title)?.value == "VP Marketing")
         #expect(lead.attribute(.title)?.provenance == Provenance(source: .crm, eventTime: EventTime.parseRFC3339("2024-04-01T00:00:00Z")!))
@@ -64,8 +78,14 @@ struct ProjectionTests {
         try p.feed(.crm, crmLead("R1", at: "2024-04-01T00:00:00Z", #""email":"sam@initech.com""#))
         try p.feed(.crm, crmLead("R2", at: "2024-04-02T00:00:00Z", #""email":"bill@initech.com","title":"Director of Sales""#))
         try p.feed(.email, #"{"email":"bill@initech.com","timestamp":1712200000,"event":"open"}"#)
-        try p.feed(.crm, #"{"event_id":"ov","type":"override.set","occurred_at":"2024-04-03T00:00:00Z","source":"salesforce","record_id":"R2","override":{"tier":"sales_ready"}}"#)
-        try p.feed(.crm, #"{"event_id":"dq","type":"lead.disqualified","occurred_at":"2024-04-03T00:00:00Z","source":"salesforce","record_id":"R2","reason":"duplicate"}"#)
+        try p.feed(
+            .crm,
+            #"{"event_id":"ov","type":"override.set","occurred_at":"2024-04-03T00:00:00Z","source":"salesforce","record_id":"R2","override":{"tier":"sales_ready"}}"#
+        )
+        try p.feed(
+            .crm,
+            #"{"event_id":"dq","type":"lead.disqualified","occurred_at":"2024-04-03T00:00:00Z","source":"salesforce","record_id":"R2","reason":"duplicate"}"#
+        )
         let absorbed = try #require(p.harness.lead(.crmRecord, "salesforce:R2"))
         p.effects = []
         try p.feed(.crm, crmLead("R2", "lead.updated", at: "2024-04-04T00:00:00Z", #""email":"sam@initech.com""#))
@@ -81,9 +101,10 @@ struct ProjectionTests {
         #expect(p.ledger.lead(absorbed)?.id == survivor, "absorbed id redirects to the survivor")
         #expect(p.ledger.contacts(of: AccountID("initech.com")).map(\.lead) == [survivor])
         // Later events naming the absorbed lead (e.g. replayed from an older log) apply to the survivor.
-        let e = CanonicalEvent(eventTime: EventTime(seconds: 1_712_900_000), leadID: absorbed, accountID: nil,
-                               lineage: Lineage(position: SourcePosition(topic: "x", partition: 0, offset: 0), seq: 0, externalID: nil, system: .web),
-                               payload: .engagement(Engagement(action: .pageView, category: .pricing, content: "/pricing")))
+        let e = CanonicalEvent(
+            eventTime: EventTime(seconds: 1_712_900_000), leadID: absorbed, accountID: nil,
+            lineage: Lineage(position: SourcePosition(topic: "x", partition: 0, offset: 0), seq: 0, externalID: nil, system: .web),
+            payload: .engagement(Engagement(action: .pageView, category: .pricing, content: "/pricing")))
         #expect(p.ledger.apply(e) == [.leadChanged(survivor)])
         #expect(p.ledger.lead(survivor)?.engagement.pageViews == 1)
     }
@@ -98,7 +119,8 @@ struct ProjectionTests {
         try p.feed(.crm, crmLead("C2", #""email":"buyer@acme.eu","title":"Procurement Manager""#))
         try p.feed(.crm, crmLead("C3", #""email":"ceo@acme-holdings.com","title":"CEO""#))
         for (i, path) in ["/pricing", "/docs/api", "/pricing"].enumerated() {
-            try p.feed(.email, #"{"email":"cto@acme.io","timestamp":\#(1712000000 + i),"event":"click","url":"https://vendor.io\#(path)"}"#)
+            try p.feed(
+                .email, #"{"email":"cto@acme.io","timestamp":\#(1_712_000_000 + i),"event":"click","url":"https://vendor.io\#(path)"}"#)
         }
         try p.feed(.email, #"{"email":"buyer@acme.eu","timestamp":1712100000,"event":"click","url":"https://vendor.io/demo"}"#)
         let parent = AccountID("acme-holdings.com")
@@ -121,7 +143,10 @@ struct ProjectionTests {
         #expect(p.ledger.engagedContacts(of: parent, in: window).map(\.lead) == [p.harness.lead(.crmRecord, "salesforce:C2")!])
         let cto = p.harness.lead(.crmRecord, "salesforce:C1")!
         let path = try #require(p.ledger.path(from: cto, to: GraphNode(.account, "acme-holdings.com")))
-        #expect(path.map(\.node) == [GraphNode(.lead, cto.description), GraphNode(.account, "acme.io"), GraphNode(.account, "acme-holdings.com")])
+        #expect(
+            path.map(\.node) == [
+                GraphNode(.lead, cto.description), GraphNode(.account, "acme.io"), GraphNode(.account, "acme-holdings.com"),
+            ])
         #expect(path.map(\.edge) == [nil, .worksAt, .subsidiaryOf])
         let toOwner = try #require(p.ledger.path(from: cto, to: GraphNode(.owner, "owner-7")))
         #expect(toOwner.last?.edge == .owns && toOwner.last?.reversed == true)
@@ -134,7 +159,10 @@ struct ProjectionTests {
     @Test("opportunity contacts are on_opportunity edges and link leads to the account")
     func opportunities() throws {
         var p = Pipeline()
-        try p.feed(.crm, #"{"event_id":"o1","type":"opportunity.created","occurred_at":"2024-04-01T00:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"globex.com","stage":"Discovery","amount":5000,"contact_emails":["hank@gmail.com"]}}"#)
+        try p.feed(
+            .crm,
+            #"{"event_id":"o1","type":"opportunity.created","occurred_at":"2024-04-01T00:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"globex.com","stage":"Discovery","amount":5000,"contact_emails":["hank@gmail.com"]}}"#
+        )
         let hank = try #require(p.lead(.email, "hank@gmail.com"))
         #expect(hank.account == AccountID("globex.com") && hank.accountLink == .crmOpportunity)
         let acct = try #require(p.ledger.account(AccountID("globex.com")))
@@ -142,9 +170,15 @@ struct ProjectionTests {
         #expect(acct.opportunities.first?.contacts == [hank.id])
         // The first open opportunity in profile order (by id), read in place; closed ones are skipped.
         func firstOpen(_ l: Ledger) -> String? { l.handle(of: AccountID("globex.com")).flatMap { l.firstOpenOpportunityID(of: $0) } }
-        try p.feed(.crm, #"{"event_id":"o2","type":"opportunity.created","occurred_at":"2024-04-01T00:01:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-0","account_domain":"globex.com","stage":"Discovery"}}"#)
+        try p.feed(
+            .crm,
+            #"{"event_id":"o2","type":"opportunity.created","occurred_at":"2024-04-01T00:01:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-0","account_domain":"globex.com","stage":"Discovery"}}"#
+        )
         #expect(firstOpen(p.ledger) == "OPP-0")
-        try p.feed(.crm, #"{"event_id":"o3","type":"opportunity.stage_changed","occurred_at":"2024-04-01T00:02:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-0","account_domain":"globex.com","stage":"Lost","is_closed":true}}"#)
+        try p.feed(
+            .crm,
+            #"{"event_id":"o3","type":"opportunity.stage_changed","occurred_at":"2024-04-01T00:02:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-0","account_domain":"globex.com","stage":"Lost","is_closed":true}}"#
+        )
         #expect(firstOpen(p.ledger) == "OPP-1")
         #expect(firstOpen(p.ledger) == p.ledger.account(AccountID("globex.com"))?.opportunities.first { !$0.isClosed }?.id)
         let path = try #require(p.ledger.path(from: hank.id, to: GraphNode(.opportunity, "OPP-1")))
@@ -175,7 +209,9 @@ struct ProjectionTests {
         for (domain, paths) in plan {
             for path in paths {
                 n += 1
-                try p.feed(.email, #"{"email":"x@\#(domain)","timestamp":\#(1712000000 + n),"event":"click","url":"https://vendor.io\#(path)"}"#)
+                try p.feed(
+                    .email, #"{"email":"x@\#(domain)","timestamp":\#(1_712_000_000 + n),"event":"click","url":"https://vendor.io\#(path)"}"#
+                )
             }
         }
         let top = p.ledger.similarAccounts(to: AccountID("a.com"), k: 3)
@@ -189,7 +225,9 @@ struct ProjectionTests {
         var p = Pipeline()
         try p.feed(.crm, crmLead("E1", #""email":"eve@acme.io","first_name":"Eve","title":"CFO","industry":"Software""#))
         let id = try #require(p.harness.lead(.email, "eve@acme.io"))
-        try p.feed(.crm, #"{"event_id":"er","type":"privacy.erasure","occurred_at":"2024-05-01T00:00:00Z","source":"salesforce","email":"eve@acme.io"}"#)
+        try p.feed(
+            .crm,
+            #"{"event_id":"er","type":"privacy.erasure","occurred_at":"2024-05-01T00:00:00Z","source":"salesforce","email":"eve@acme.io"}"#)
         let lead = try #require(p.ledger.lead(id))
         #expect(lead.erased)
         #expect(lead.identifiers.isEmpty)
@@ -212,7 +250,10 @@ struct ProjectionTests {
 
 /// Generated scripts of inbound traffic for property tests.
 enum Script {
-    static let people = ["ann@acme.io", "Ann+x@ACME.io", "bob@acme.io", "cy@gmail.com", "c.y@gmail.com", "dee@globex.co.uk", "eve@initech.com", "fay@mailinator.com"]
+    static let people = [
+        "ann@acme.io", "Ann+x@ACME.io", "bob@acme.io", "cy@gmail.com", "c.y@gmail.com", "dee@globex.co.uk", "eve@initech.com",
+        "fay@mailinator.com",
+    ]
     static let paths = ["/pricing", "/docs", "/blog/x", "/demo", "/careers", "/"]
     static let titles = ["CEO", "VP Sales", "Engineer", "Office Manager", "Director of IT"]
 
@@ -223,14 +264,36 @@ enum Script {
         let seconds = 1_712_000_000 + index * 60 + dt
         let time = EventTime(seconds: Int64(seconds)).rfc3339
         switch kind % 7 {
-        case 0: return (.crm, crmLead("R\(person)", at: time, #""email":"\#(email)","title":"\#(titles[x % titles.count])","company":"Acme""#))
+        case 0:
+            return (.crm, crmLead("R\(person)", at: time, #""email":"\#(email)","title":"\#(titles[x % titles.count])","company":"Acme""#))
         case 1: return (.web, page(anon: "anon-\(person)", url: "https://vendor.io\(paths[x % paths.count])", at: time, id: "p\(index)"))
-        case 2: return (.web, #"{"type":"identify","messageId":"i\#(index)","anonymousId":"anon-\#(person)","userId":"u\#(x % 4)","timestamp":"\#(time)","traits":{"email":"\#(email)"}}"#)
-        case 3: return (.email, #"{"email":"\#(email)","timestamp":\#(seconds),"event":"\#(["open", "click", "delivered", "bounce", "unsubscribe"][x % 5])","url":"https://vendor.io\#(paths[x % paths.count])","campaign_id":"c\#(x % 2)"}"#)
-        case 4: return (.crm, account("A\(x % 3)", name: ["Acme", "Globex", "Initech"][x % 3], domain: ["acme.io", "globex.co.uk", "initech.com"][x % 3],
-                                      parent: x % 3 == 1 ? "acme.io" : nil, at: time))
-        case 5: return (.web, #"{"type":"group","messageId":"g\#(index)","userId":"u\#(person % 4)","groupId":"grp\#(x % 2)","timestamp":"\#(time)","traits":{"name":"Acme","website":"acme.io"}}"#)
-        default: return (.crm, #"{"event_id":"o\#(index)","type":"opportunity.created","occurred_at":"\#(time)","source":"salesforce","opportunity":{"opportunity_id":"O\#(x % 3)","account_domain":"acme.io","contact_emails":["\#(email)"]}}"#)
+        case 2:
+            return (
+                .web,
+                #"{"type":"identify","messageId":"i\#(index)","anonymousId":"anon-\#(person)","userId":"u\#(x % 4)","timestamp":"\#(time)","traits":{"email":"\#(email)"}}"#
+            )
+        case 3:
+            return (
+                .email,
+                #"{"email":"\#(email)","timestamp":\#(seconds),"event":"\#(["open", "click", "delivered", "bounce", "unsubscribe"][x % 5])","url":"https://vendor.io\#(paths[x % paths.count])","campaign_id":"c\#(x % 2)"}"#
+            )
+        case 4:
+            return (
+                .crm,
+                account(
+                    "A\(x % 3)", name: ["Acme", "Globex", "Initech"][x % 3], domain: ["acme.io", "globex.co.uk", "initech.com"][x % 3],
+                    parent: x % 3 == 1 ? "acme.io" : nil, at: time)
+            )
+        case 5:
+            return (
+                .web,
+                #"{"type":"group","messageId":"g\#(index)","userId":"u\#(person % 4)","groupId":"grp\#(x % 2)","timestamp":"\#(time)","traits":{"name":"Acme","website":"acme.io"}}"#
+            )
+        default:
+            return (
+                .crm,
+                #"{"event_id":"o\#(index)","type":"opportunity.created","occurred_at":"\#(time)","source":"salesforce","opportunity":{"opportunity_id":"O\#(x % 3)","account_domain":"acme.io","contact_emails":["\#(email)"]}}"#
+            )
         }
     }
 
@@ -322,9 +385,11 @@ struct ProjectionPropertyTests {
 @Suite("Graph edge storage")
 struct EdgeStorageTests {
     static func engagement(_ lead: LeadID, _ content: String, second: Int64, offset: Int64) -> CanonicalEvent {
-        CanonicalEvent(eventTime: EventTime(seconds: 1_700_000_000 + second), leadID: lead, accountID: nil,
-                       lineage: Lineage(position: SourcePosition(topic: "web.events", partition: 0, offset: offset), seq: 0, externalID: nil, system: .web),
-                       payload: .engagement(Engagement(action: .pageView, category: .blog, content: content)))
+        CanonicalEvent(
+            eventTime: EventTime(seconds: 1_700_000_000 + second), leadID: lead, accountID: nil,
+            lineage: Lineage(
+                position: SourcePosition(topic: "web.events", partition: 0, offset: offset), seq: 0, externalID: nil, system: .web),
+            payload: .engagement(Engagement(action: .pageView, category: .blog, content: content)))
     }
 
     @Test("a lead keeps its 8 most recent distinct edges; evictions are counted; counters keep everything")
@@ -391,22 +456,29 @@ struct BatchApplyTests {
 
 @Suite("Ledger borrowed reads")
 struct BorrowedReadTests {
-    @Test("forEachContact gives each contact's id, buying role and last engagement as AccountProfile.contacts (incl. unset and non-role values)")
+    @Test(
+        "forEachContact gives each contact's id, buying role and last engagement as AccountProfile.contacts (incl. unset and non-role values)"
+    )
     func forEachContactMatchesProfile() throws {
         var p = Pipeline()
         try p.feed(.crm, account("A", name: "Acme", domain: "acme.io"))
-        let titles = ["VP Marketing", "CTO", "Software Engineer", "Marketing Manager", "Director of IT", "Student", "Sales Rep", "CEO", "Assistant to the CEO", ""]
+        let titles = [
+            "VP Marketing", "CTO", "Software Engineer", "Marketing Manager", "Director of IT", "Student", "Sales Rep", "CEO",
+            "Assistant to the CEO", "",
+        ]
         for (i, t) in titles.enumerated() {
             let title = t.isEmpty ? "" : #","title":"\#(t)""#
             try p.feed(.crm, crmLead("L\(i)", at: "2024-04-01T0\(i):00:00Z", #""email":"p\#(i)@acme.io""# + title))
         }
-        try p.feed(.web, #"{"type":"identify","messageId":"w1","userId":"u1","timestamp":"2024-04-05T00:00:00Z","traits":{"email":"p3@acme.io"}}"#)
+        try p.feed(
+            .web, #"{"type":"identify","messageId":"w1","userId":"u1","timestamp":"2024-04-05T00:00:00Z","traits":{"email":"p3@acme.io"}}"#)
         try p.feed(.web, page(anon: nil, user: "u1", url: "https://vendor.io/pricing", at: "2024-04-06T00:00:00Z", id: "w2"))
         let profile = try #require(p.ledger.account(AccountID("acme.io")))
         let handle = try #require(p.ledger.handle(of: AccountID("acme.io")))
         var seen: [Contact] = []
         p.ledger.forEachContact(of: handle) { lead, role, t in
-            seen.append(Contact(lead: lead, role: role, seniority: .unknown, function: .other, lastEngaged: t.map(EventTime.init(milliseconds:))))
+            seen.append(
+                Contact(lead: lead, role: role, seniority: .unknown, function: .other, lastEngaged: t.map(EventTime.init(milliseconds:))))
         }
         seen.sort { $0.lead < $1.lead }
         #expect(seen.count == titles.count)

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import LeadLedgerCore
 
 /// ``Script`` plus overrides, outcomes and erasures, so snapshots cover every table.
@@ -11,13 +12,21 @@ enum SnapshotScript {
         let head = #""event_id":"s\#(index)","occurred_at":"\#(time)","source":"salesforce","record_id":"R\#(person)""#
         switch kind {
         case 7:
-            return x % 3 == 0 ? (.crm, #"{\#(head),"type":"override.cleared"}"#)
-                : (.crm, #"{\#(head),"type":"override.set","override":{"tier":"sales_ready","queue":"q\#(x)","owner_id":"o\#(x)","set_by":"ops@vendor.com","note":"n"}}"#)
+            return x % 3 == 0
+                ? (.crm, #"{\#(head),"type":"override.cleared"}"#)
+                : (
+                    .crm,
+                    #"{\#(head),"type":"override.set","override":{"tier":"sales_ready","queue":"q\#(x)","owner_id":"o\#(x)","set_by":"ops@vendor.com","note":"n"}}"#
+                )
         case 8:
-            return x % 2 == 0 ? (.crm, #"{\#(head),"type":"lead.converted","opportunity_id":"O\#(x % 3)"}"#)
+            return x % 2 == 0
+                ? (.crm, #"{\#(head),"type":"lead.converted","opportunity_id":"O\#(x % 3)"}"#)
                 : (.crm, #"{\#(head),"type":"lead.disqualified","reason":"no budget"}"#)
         case 9:
-            return (.crm, #"{"event_id":"s\#(index)","type":"privacy.erasure","occurred_at":"\#(time)","source":"salesforce","email":"\#(Script.people[person % Script.people.count])"}"#)
+            return (
+                .crm,
+                #"{"event_id":"s\#(index)","type":"privacy.erasure","occurred_at":"\#(time)","source":"salesforce","email":"\#(Script.people[person % Script.people.count])"}"#
+            )
         default:
             return Script.message(step, index: index)
         }
@@ -112,7 +121,6 @@ struct SnapshotFormatTests {
     }
 }
 
-
 @Suite("Snapshots: Ledger")
 struct LedgerSnapshotTests {
     @Test("empty ledger round-trips")
@@ -195,8 +203,10 @@ struct LedgerSnapshotTests {
         var events: [CanonicalEvent] = []
         for lead in 0..<5 as Range<UInt64> {
             for i in 0..<30 as Range<Int64> {
-                events.append(EdgeStorageTests.engagement(LeadID(raw: lead * 977 + 1), "/blog/\((i * 7 + Int64(lead)) % 13)",
-                                                          second: i, offset: Int64(events.count)))
+                events.append(
+                    EdgeStorageTests.engagement(
+                        LeadID(raw: lead * 977 + 1), "/blog/\((i * 7 + Int64(lead)) % 13)",
+                        second: i, offset: Int64(events.count)))
             }
         }
         for e in events { full.apply(e) }
@@ -354,12 +364,15 @@ struct ResolverSnapshotTests {
 
     @Test("a different union-find partition is not equal and does not give the same bytes")
     func equalityIsNotVacuous() throws {
-        var a = ResolveHarness(), b = ResolveHarness()
+        var a = ResolveHarness()
+        var b = ResolveHarness()
         try a.feed(.crm, crmLead("X1", #""email":"x@acme.io""#))
         try a.feed(.crm, crmLead("X2", #""email":"y@acme.io""#))
         b = a
-        try b.feed(.web, #"{"type":"identify","messageId":"m","userId":"u","timestamp":"2024-04-01T10:00:00Z","traits":{"email":"x@acme.io"}}"#)
-        try a.feed(.web, #"{"type":"identify","messageId":"m","userId":"u","timestamp":"2024-04-01T10:00:00Z","traits":{"email":"y@acme.io"}}"#)
+        try b.feed(
+            .web, #"{"type":"identify","messageId":"m","userId":"u","timestamp":"2024-04-01T10:00:00Z","traits":{"email":"x@acme.io"}}"#)
+        try a.feed(
+            .web, #"{"type":"identify","messageId":"m","userId":"u","timestamp":"2024-04-01T10:00:00Z","traits":{"email":"y@acme.io"}}"#)
         #expect(a.resolver != b.resolver)
         #expect(a.resolver.snapshotBytes() != b.resolver.snapshotBytes())
     }
@@ -392,7 +405,9 @@ struct ResolverSnapshotTests {
                 #expect(try IdentityResolver(snapshot: r.snapshotBytes()) == r)
                 for key in r.nodeOf.keys.sorted() {
                     let parts = key.split(separator: ":", maxSplits: 1)
-                    if parts.count == 2, let kind = IdentifierKind(rawValue: String(parts[0])) { _ = r.lead(for: Identifier(kind, String(parts[1]))) }
+                    if parts.count == 2, let kind = IdentifierKind(rawValue: String(parts[0])) {
+                        _ = r.lead(for: Identifier(kind, String(parts[1])))
+                    }
                 }
                 r.expire()
             } catch {
@@ -403,7 +418,9 @@ struct ResolverSnapshotTests {
         v2[4] &+= 1
         #expect(snapshotCode { () throws(SnapshotError) in _ = try IdentityResolver(snapshot: resealed(v2)) } == .unsupportedVersion)
         let other = IdentityResolver.Configuration(anonymousTTL: 1000)
-        #expect(snapshotCode { () throws(SnapshotError) in _ = try IdentityResolver(snapshot: bytes, configuration: other) } == .configurationMismatch)
+        #expect(
+            snapshotCode { () throws(SnapshotError) in _ = try IdentityResolver(snapshot: bytes, configuration: other) }
+                == .configurationMismatch)
         let custom = IdentityResolver(configuration: other)
         #expect(try IdentityResolver(snapshot: custom.snapshotBytes(), configuration: other) == custom)
     }

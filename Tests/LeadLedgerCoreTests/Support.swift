@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import LeadLedgerCore
+import TestSupport
 
 /// Paths of the repository, found from this file's location.
 enum Repo {
@@ -29,7 +29,10 @@ enum Repo {
 
 /// Runs the independent validator (Python `jsonschema`) on (schema name, file) pairs.
 enum PythonValidator {
-    struct Verdict: Decodable { let valid: Bool; let error: String? }
+    struct Verdict: Decodable {
+        let valid: Bool
+        let error: String?
+    }
 
     enum Failure: Error, CustomStringConvertible {
         case noPython(String)
@@ -51,7 +54,8 @@ enum PythonValidator {
         }
         let venv = Repo.root.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: venv) else {
-            throw Failure.noPython("""
+            throw Failure.noPython(
+                """
                 No Python with jsonschema found: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests \
                 (expected \(venv)). The schema tests need an independent validator and do not skip.
                 """)
@@ -66,7 +70,8 @@ enum PythonValidator {
             .appendingPathComponent("leadledger-fixtures-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).tsv")
         try pairs.map { "\($0.schema)\t\($0.path)" }.joined(separator: "\n").write(to: tmp, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: tmp) }
-        let result = try runProcessBlocking(python, [Repo.testsDir.appendingPathComponent("validate_fixtures.py").path, Repo.schemas.path, tmp.path])
+        let result = try runProcessBlocking(
+            python, [Repo.testsDir.appendingPathComponent("validate_fixtures.py").path, Repo.schemas.path, tmp.path])
         guard result.status == 0 else {
             throw Failure.failed("validator exited \(result.status): \(result.stderr)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// The sign-bounded fit (``LogisticRegressionOptions/signs``).
@@ -8,11 +9,16 @@ struct BoundedRegressionTests {
     /// Two correlated features: `a` drives the label, `b` ≈ `a` plus noise but
     /// enters with a negative weight in the unconstrained optimum.
     static func data() throws -> Dataset {
-        var rows: [Double] = [], labels: [Double] = []
+        var rows: [Double] = []
+        var labels: [Double] = []
         var state: UInt64 = 42
-        func unit() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
+        func unit() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
         for _ in 0..<600 {
-            let a = unit() * 4, b = a + unit() - 0.5
+            let a = unit() * 4
+            let b = a + unit() - 0.5
             let z = 2.0 * a - 1.2 * b - 1.5
             rows += [a, b]
             labels.append(unit() < 1 / (1 + exp(-z)) ? 1 : 0)
@@ -32,8 +38,10 @@ struct BoundedRegressionTests {
         #expect(abs(bounded.coefficients[0] - free.coefficients[0]) > 1e-3)
         #expect(bounded.training.objective >= free.training.objective)
         // The constrained optimum: no feasible nudge lowers the objective.
-        let alone = try LogisticRegression.train(try Dataset(schema: try FeatureSchema(["a"]), rows: stride(from: 0, to: d.rows.count, by: 2).map { d.rows[$0] },
-                                                             labels: d.labels), options: .init(), range: "t")
+        let alone = try LogisticRegression.train(
+            try Dataset(
+                schema: try FeatureSchema(["a"]), rows: stride(from: 0, to: d.rows.count, by: 2).map { d.rows[$0] },
+                labels: d.labels), options: .init(), range: "t")
         #expect(abs(alone.training.objective - bounded.training.objective) < 1e-6 * alone.training.objective)
         let same = try LogisticRegression.train(d, options: .init(signs: [.free, .negative]), range: "t")
         for j in 0..<2 { #expect(abs(same.coefficients[j] - free.coefficients[j]) < 1e-9) }

@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// The Decider with a `kind: ensemble` scoring configuration (SPEC §4: "an
@@ -11,44 +12,48 @@ import Testing
 @Suite("Decider with an ensemble (rules + logistic regression + XGBoost + account signal)")
 struct DeciderEnsembleTests {
     static let rulesYAML = """
-    name: fit
-    groups:
-      - name: seniority
-        cap: 25
-        rules:
-          - {feature: seniority_rank, op: ">=", value: 3, points: 15}
-          - {feature: seniority_rank, op: ">=", value: 5, points: 15}
-      - name: hygiene
-        floor: -20
-        rules:
-          - {feature: free_mail, op: "==", value: 1, points: -10}
-          - {feature: email_bounced, op: "==", value: 1, points: -15}
-      - name: intent
-        cap: 30
-        decay: {half_life_days: 7, age_feature: days_since_engaged}
-        rules:
-          - {feature: intent_pricing, op: ">", value: 0, points: 12}
-          - {feature: intent_demo, op: ">", value: 0, points: 20}
-          - {feature: intent_careers, op: ">", value: 0, points: -8}
-    """
+        name: fit
+        groups:
+          - name: seniority
+            cap: 25
+            rules:
+              - {feature: seniority_rank, op: ">=", value: 3, points: 15}
+              - {feature: seniority_rank, op: ">=", value: 5, points: 15}
+          - name: hygiene
+            floor: -20
+            rules:
+              - {feature: free_mail, op: "==", value: 1, points: -10}
+              - {feature: email_bounced, op: "==", value: 1, points: -15}
+          - name: intent
+            cap: 30
+            decay: {half_life_days: 7, age_feature: days_since_engaged}
+            rules:
+              - {feature: intent_pricing, op: ">", value: 0, points: 12}
+              - {feature: intent_demo, op: ">", value: 0, points: 20}
+              - {feature: intent_careers, op: ">", value: 0, points: -8}
+        """
 
     static let weights = (fit: 0.04, propensity: 0.6, behaviour: 0.5, account: 0.15)
     static let bias = -0.4
 
-    static func scoringYAML(components: String = """
-          fit: {kind: rules, artifact: fit-rules.yaml}
-          propensity: {kind: logistic_regression, artifact: lr.json}
-          behaviour: {kind: xgboost, artifact: xgb.json}
-          account: {kind: feature, feature: account_engaged_contacts}
-    """, explanation: String = "path") -> String {
+    static func scoringYAML(
+        components: String = """
+              fit: {kind: rules, artifact: fit-rules.yaml}
+              propensity: {kind: logistic_regression, artifact: lr.json}
+              behaviour: {kind: xgboost, artifact: xgb.json}
+              account: {kind: feature, feature: account_engaged_contacts}
+        """, explanation: String = "path"
+    ) -> String {
         DecisionFixtures.scoringYAML
-            .replacingOccurrences(of: "model: {kind: logistic_regression, artifact: lr.json}", with: """
-            model:
-              kind: ensemble
-              artifact: ensemble.json
-              components:
-            \(components)
-            """) + "\ntree_explanation: \(explanation)\n"
+            .replacingOccurrences(
+                of: "model: {kind: logistic_regression, artifact: lr.json}",
+                with: """
+                    model:
+                      kind: ensemble
+                      artifact: ensemble.json
+                      components:
+                    \(components)
+                    """) + "\ntree_explanation: \(explanation)\n"
     }
 
     /// Writes the configuration directory: scoring.yaml, routing.yaml, the rule
@@ -65,17 +70,20 @@ struct DeciderEnsembleTests {
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-ensemble-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let schema = try ScoringConfiguration.load(yaml: Data(DecisionFixtures.scoringYAML.utf8), source: "scoring.yaml").featureSchema()
+            let schema = try ScoringConfiguration.load(yaml: Data(DecisionFixtures.scoringYAML.utf8), source: "scoring.yaml")
+                .featureSchema()
             let xgb = try #require(try DeciderTreeModelTests.models.get()["xgb.json"])
             rules = try RuleModel.load(yaml: Self.rulesYAMLData, source: "fit-rules.yaml", schema: schema)
             // A logistic regression trained in process on seeded synthetic rows of the catalogue.
             var rng = SplitMix64(seed: 77)
-            var rows: [Double] = [], labels: [Double] = []
+            var rows: [Double] = []
+            var labels: [Double] = []
             let at = { (name: String) in schema.index(of: name)! }
             for _ in 0..<3000 {
                 var r = [Double](repeating: 0, count: schema.count)
                 for j in 0..<r.count { r[j] = rng.unit() < 0.3 ? Double(rng.below(4)) : 0 }
-                let z = -1.5 + 0.7 * r[at("seniority_rank")] + 0.9 * r[at("intent_demo")] + 0.5 * r[at("page_views_decayed")]
+                let z =
+                    -1.5 + 0.7 * r[at("seniority_rank")] + 0.9 * r[at("intent_demo")] + 0.5 * r[at("page_views_decayed")]
                     - 1.2 * r[at("intent_careers")] + (rng.unit() - 0.5)
                 rows += r
                 labels.append(rng.unit() < 1 / (1 + exp(-z)) ? 1 : 0)
@@ -84,13 +92,19 @@ struct DeciderEnsembleTests {
             logistic = try LogisticRegression.train(data, range: "synthetic seed 77")
             let trees = try TreeEnsemble.loadXGBoost(json: xgb, source: "xgb.json", schema: schema)
             let w = DeciderEnsembleTests.weights
-            let ensemble = try Ensemble(schema: schema, components: [
-                EnsembleComponent(name: "fit", model: .rules(rules), weight: w.fit, modelVersion: rules.version.sha256),
-                EnsembleComponent(name: "propensity", model: .logistic(logistic), weight: w.propensity, modelVersion: try logistic.version().sha256),
-                EnsembleComponent(name: "behaviour", model: .trees(trees), weight: w.behaviour, modelVersion: trees.version.sha256),
-                EnsembleComponent(name: "account", model: .feature("account_engaged_contacts"), weight: w.account, modelVersion: "account_engaged_contacts"),
-            ], bias: DeciderEnsembleTests.bias, topK: 4, treeExplanation: .pathAttribution).calibrated(method: .platt, on: data)
-            guard case let .platt(a, b) = ensemble.calibration else { throw FixtureError(message: "Platt calibration expected") }
+            let ensemble = try Ensemble(
+                schema: schema,
+                components: [
+                    EnsembleComponent(name: "fit", model: .rules(rules), weight: w.fit, modelVersion: rules.version.sha256),
+                    EnsembleComponent(
+                        name: "propensity", model: .logistic(logistic), weight: w.propensity, modelVersion: try logistic.version().sha256),
+                    EnsembleComponent(name: "behaviour", model: .trees(trees), weight: w.behaviour, modelVersion: trees.version.sha256),
+                    EnsembleComponent(
+                        name: "account", model: .feature("account_engaged_contacts"), weight: w.account,
+                        modelVersion: "account_engaged_contacts"),
+                ], bias: DeciderEnsembleTests.bias, topK: 4, treeExplanation: .pathAttribution
+            ).calibrated(method: .platt, on: data)
+            guard case .platt(let a, let b) = ensemble.calibration else { throw FixtureError(message: "Platt calibration expected") }
             platt = (a, b)
             try Self.rulesYAMLData.write(to: directory.appendingPathComponent("fit-rules.yaml"))
             try logistic.artifactData().write(to: directory.appendingPathComponent("lr.json"))
@@ -117,11 +131,13 @@ struct DeciderEnsembleTests {
         let names = config.extractor.schema.names
         let (decided, rows) = try DeciderTreeModelTests.decidedRecords(config)
         // The XGBoost margins come from the library itself (Python), the other components from their own models.
-        let xgb = try DeciderTreeModelTests.reference(kind: "xgb", model: try Data(contentsOf: files.directory.appendingPathComponent("xgb.json")),
-                                                      rows: rows, saabas: true)
+        let xgb = try DeciderTreeModelTests.reference(
+            kind: "xgb", model: try Data(contentsOf: files.directory.appendingPathComponent("xgb.json")),
+            rows: rows, saabas: true)
         let w = Self.weights
         let account = try #require(names.firstIndex(of: "account_engaged_contacts"))
-        var rulePoints = Set<Double>(), accountValues = Set<Double>()
+        var rulePoints = Set<Double>()
+        var accountValues = Set<Double>()
         for (i, a) in decided.enumerated() {
             let x = rows[i].map { $0 ?? .nan }
             let points = x.withUnsafeBufferPointer { files.rules.score($0) }
@@ -179,32 +195,40 @@ struct DeciderEnsembleTests {
             return #expect(throws: DecisionsError.self) { try files.load() }
         }
         // A component the artifact combines is missing from the configuration.
-        let missing = try failure(Self.scoringYAML(components: """
-              fit: {kind: rules, artifact: fit-rules.yaml}
-              propensity: {kind: logistic_regression, artifact: lr.json}
-              account: {kind: feature, feature: account_engaged_contacts}
-        """))
+        let missing = try failure(
+            Self.scoringYAML(
+                components: """
+                          fit: {kind: rules, artifact: fit-rules.yaml}
+                          propensity: {kind: logistic_regression, artifact: lr.json}
+                          account: {kind: feature, feature: account_engaged_contacts}
+                    """))
         #expect(missing?.file == files.ensemble.path && missing?.message.contains("behaviour") == true, "\(String(describing: missing))")
         // A configured component the artifact does not combine.
-        let extra = try failure(Self.scoringYAML(components: """
-              fit: {kind: rules, artifact: fit-rules.yaml}
-              propensity: {kind: logistic_regression, artifact: lr.json}
-              behaviour: {kind: xgboost, artifact: xgb.json}
-              account: {kind: feature, feature: account_engaged_contacts}
-              spare: {kind: feature, feature: intent_docs}
-        """))
+        let extra = try failure(
+            Self.scoringYAML(
+                components: """
+                          fit: {kind: rules, artifact: fit-rules.yaml}
+                          propensity: {kind: logistic_regression, artifact: lr.json}
+                          behaviour: {kind: xgboost, artifact: xgb.json}
+                          account: {kind: feature, feature: account_engaged_contacts}
+                          spare: {kind: feature, feature: intent_docs}
+                    """))
         #expect(extra?.file == files.scoring.path && extra?.field == "model.components.spare", "\(String(describing: extra))")
         // A component given as another kind than the artifact recorded.
-        let kind = try failure(Self.scoringYAML(components: """
-              fit: {kind: rules, artifact: fit-rules.yaml}
-              propensity: {kind: logistic_regression, artifact: lr.json}
-              behaviour: {kind: lightgbm, artifact: xgb.json}
-              account: {kind: feature, feature: account_engaged_contacts}
-        """))
+        let kind = try failure(
+            Self.scoringYAML(
+                components: """
+                          fit: {kind: rules, artifact: fit-rules.yaml}
+                          propensity: {kind: logistic_regression, artifact: lr.json}
+                          behaviour: {kind: lightgbm, artifact: xgb.json}
+                          account: {kind: feature, feature: account_engaged_contacts}
+                    """))
         #expect(kind?.file?.hasSuffix("xgb.json") == true, "\(String(describing: kind))")
         // Unknown kind, unknown feature, missing artifact: the scoring file's line and field.
         let unknown = try failure(Self.scoringYAML(components: "      fit: {kind: points, artifact: fit-rules.yaml}"))
-        #expect(unknown?.file == files.scoring.path && unknown?.field == "model.components.fit.kind" && unknown?.line != nil, "\(String(describing: unknown))")
+        #expect(
+            unknown?.file == files.scoring.path && unknown?.field == "model.components.fit.kind" && unknown?.line != nil,
+            "\(String(describing: unknown))")
         let feature = try failure(Self.scoringYAML(components: "      account: {kind: feature, feature: no_such_feature}"))
         #expect(feature?.field == "model.components.account.feature" && feature?.line != nil, "\(String(describing: feature))")
         let noFile = try failure(Self.scoringYAML(components: "      fit: {kind: rules}"))
@@ -213,9 +237,10 @@ struct DeciderEnsembleTests {
         let explanation = try failure(Self.scoringYAML(explanation: "treeshap"))
         #expect(explanation?.field == "tree_explanation", "\(String(describing: explanation))")
         // Components belong to ensembles only.
-        let single = try failure(DecisionFixtures.scoringYAML.replacingOccurrences(
-            of: "model: {kind: logistic_regression, artifact: lr.json}",
-            with: "model: {kind: logistic_regression, artifact: lr.json, components: {fit: {kind: rules, artifact: fit-rules.yaml}}}"))
+        let single = try failure(
+            DecisionFixtures.scoringYAML.replacingOccurrences(
+                of: "model: {kind: logistic_regression, artifact: lr.json}",
+                with: "model: {kind: logistic_regression, artifact: lr.json, components: {fit: {kind: rules, artifact: fit-rules.yaml}}}"))
         #expect(single?.field == "model.components", "\(String(describing: single))")
     }
 }

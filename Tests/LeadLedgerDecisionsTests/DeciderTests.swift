@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// A mixed scenario: several leads, accounts with owners, page views, a merge,
@@ -17,13 +18,22 @@ func mixedScenario() throws -> DecisionHarness {
     try h.feed(.web, pageView(user: "u2", path: "/demo", at: "2024-04-01T11:01:00Z", id: "wd1"))
     try h.feed(.web, pageView(user: "u2", path: "/careers", at: "2024-04-01T11:02:00Z", id: "wc1"))
     try h.feed(.crm, crmLead("L4", at: "2024-04-01T12:00:00Z", #""email":"dee@acme.io","title":"Director of IT""#))
-    try h.feed(.crm, #"{"event_id":"ov1","type":"override.set","occurred_at":"2024-04-01T12:30:00Z","source":"salesforce","record_id":"L3","override":{"tier":"sales_ready","queue":"vip","owner_id":"rep_vip"}}"#)
+    try h.feed(
+        .crm,
+        #"{"event_id":"ov1","type":"override.set","occurred_at":"2024-04-01T12:30:00Z","source":"salesforce","record_id":"L3","override":{"tier":"sales_ready","queue":"vip","owner_id":"rep_vip"}}"#
+    )
     try h.feed(.crm, activity("L2", email: "bob@initech.com", kind: "call", at: "2024-04-01T13:00:00Z"))
     try h.feed(.crm, crmLead("L5", at: "2024-04-01T17:00:00Z", #""email":"eve@rival.io","title":"CEO""#))
     try h.feed(.crm, crmLead("L4", at: "2024-04-02T09:00:00Z", #""email":"ann@acme.io""#, type: "lead.updated"))
-    try h.feed(.crm, #"{"event_id":"ov2","type":"override.cleared","occurred_at":"2024-04-02T10:00:00Z","source":"salesforce","record_id":"L3"}"#)
-    try h.feed(.email, #"{"email":"bob@initech.com","timestamp":1712100000,"event":"bounce","type":"bounce","reason":"no such user","sg_event_id":"b1"}"#)
-    try h.feed(.crm, #"{"event_id":"er1","type":"privacy.erasure","occurred_at":"2024-04-03T10:00:00Z","source":"salesforce","record_id":"L5","email":"eve@rival.io"}"#)
+    try h.feed(
+        .crm, #"{"event_id":"ov2","type":"override.cleared","occurred_at":"2024-04-02T10:00:00Z","source":"salesforce","record_id":"L3"}"#)
+    try h.feed(
+        .email,
+        #"{"email":"bob@initech.com","timestamp":1712100000,"event":"bounce","type":"bounce","reason":"no such user","sg_event_id":"b1"}"#)
+    try h.feed(
+        .crm,
+        #"{"event_id":"er1","type":"privacy.erasure","occurred_at":"2024-04-03T10:00:00Z","source":"salesforce","record_id":"L5","email":"eve@rival.io"}"#
+    )
     try h.feed(.crm, accountUpsert("acc-9", domain: "nobody.example", at: "2024-04-03T11:00:00Z"))
     return h
 }
@@ -34,7 +44,8 @@ struct DeciderTests {
     func determinismAndSnapshot() throws {
         let h = try mixedScenario()
         let decider = Decider(try DecisionFixtures.configuration())
-        var a = Replay(), b = Replay()
+        var a = Replay()
+        var b = Replay()
         a.run(h.log[...], decider: decider)
         b.run(h.log[...], decider: decider)
         #expect(a.allBytes == b.allBytes)
@@ -80,7 +91,7 @@ struct DeciderTests {
 
     @Test("account fan-out: an account change re-decides every contact only when the account inputs changed")
     func accountFanOutRule() throws {
-        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)   // score 50 → sales_develop (owner assigned)
+        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)  // score 50 → sales_develop (owner assigned)
         var h = try Self.fanOutScenario()
         var marks: [(String, Range<Int>)] = []
         func step(_ name: String, _ json: String) throws {
@@ -94,12 +105,20 @@ struct DeciderTests {
         try h.feed(.crm, crmLead("F4", at: "2024-07-02T09:30:00Z", #""email":"eve@gmail.com","country":"US","title":"CEO""#))
         try step("new role", crmLead("F4", at: "2024-07-02T10:00:00Z", #""website":"https://fanout.io""#, type: "lead.updated"))
         try step("new owner", accountUpsert("acc-f", domain: "fanout.io", owner: "owner_2", at: "2024-07-02T10:30:00Z"))
-        try step("opportunity opens", #"{"event_id":"o1","type":"opportunity.created","occurred_at":"2024-07-02T11:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"fanout.io","stage":"Discovery","amount":5000}}"#)
-        try step("opportunity stage", #"{"event_id":"o2","type":"opportunity.stage_changed","occurred_at":"2024-07-02T12:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"fanout.io","stage":"Proposal","amount":7000}}"#)
+        try step(
+            "opportunity opens",
+            #"{"event_id":"o1","type":"opportunity.created","occurred_at":"2024-07-02T11:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"fanout.io","stage":"Discovery","amount":5000}}"#
+        )
+        try step(
+            "opportunity stage",
+            #"{"event_id":"o2","type":"opportunity.stage_changed","occurred_at":"2024-07-02T12:00:00Z","source":"salesforce","opportunity":{"opportunity_id":"OPP-1","account_domain":"fanout.io","stage":"Proposal","amount":7000}}"#
+        )
         var r = Replay()
         r.run(h.log[...], decider: Decider(config))
         var leads: [String: String] = [:]
-        for (name, email) in [("ann", "ann@fanout.io"), ("bob", "bob@fanout.io"), ("cy", "cy@fanout.io"), ("dee", "dee@fanout.io"), ("eve", "eve@gmail.com")] {
+        for (name, email) in [
+            ("ann", "ann@fanout.io"), ("bob", "bob@fanout.io"), ("cy", "cy@fanout.io"), ("dee", "dee@fanout.io"), ("eve", "eve@gmail.com"),
+        ] {
             let lead = h.lead(email: email)
             leads[name] = try #require(lead).description
         }
@@ -112,7 +131,8 @@ struct DeciderTests {
             return (out, parse(out.audit[0].value))
         }
         func decided(_ record: [String: Any]) -> [String] {
-            ((record["lead_id"] as? String).map { [$0] } ?? []) + ((record["further_decisions"] as? [[String: Any]]) ?? []).map { $0["lead_id"] as! String }
+            ((record["lead_id"] as? String).map { [$0] } ?? [])
+                + ((record["further_decisions"] as? [[String: Any]]) ?? []).map { $0["lead_id"] as! String }
         }
 
         // Unchanged account inputs: only the leads the event names.
@@ -128,19 +148,24 @@ struct DeciderTests {
         // Changed account inputs: the event's own lead first, then every other contact in lead-id order.
         let (role, roleRecord) = try output("new role", kind: "account.linked")
         #expect(role.decisions == 5)
-        #expect(decided(roleRecord) == [leads["eve"]!] + all.filter { $0 != leads["eve"]! }, "a new buying-center role re-decides every contact")
+        #expect(
+            decided(roleRecord) == [leads["eve"]!] + all.filter { $0 != leads["eve"]! }, "a new buying-center role re-decides every contact"
+        )
         let (opp, oppRecord) = try output("opportunity opens", kind: "opportunity.upserted")
         #expect(opp.decisions == 5 && decided(oppRecord) == all, "an opening opportunity re-decides every contact")
         #expect((oppRecord["features"] as? [String: Any])?["open_opportunities"] as? Double == 1)
         let (owner, ownerRecord) = try output("new owner", kind: "account.upserted")
         #expect(owner.decisions == 5 && decided(ownerRecord) == all)
-        #expect(owner.routing.map { parse($0.value)["owner_id"] as? String } == Array(repeating: "owner_2", count: 5), "the new owner re-routes every contact")
+        #expect(
+            owner.routing.map { parse($0.value)["owner_id"] as? String } == Array(repeating: "owner_2", count: 5),
+            "the new owner re-routes every contact")
 
         // The rule is part of the replayed state: continuing from a snapshot after any event gives the same bytes.
         for cut in 1..<h.log.count {
             var first = Replay()
             first.run(h.log[..<cut], decider: Decider(config))
-            var resumed = Replay(ledger: first.ledger, state: try DecisionState(snapshot: first.state.snapshotBytes()), outputs: first.outputs)
+            var resumed = Replay(
+                ledger: first.ledger, state: try DecisionState(snapshot: first.state.snapshotBytes()), outputs: first.outputs)
             resumed.run(h.log[cut...], decider: Decider(config), startOffset: Int64(cut))
             #expect(resumed.allBytes == r.allBytes, "resumed after \(cut) events differs")
         }
@@ -165,7 +190,9 @@ struct DeciderTests {
         #expect(none != r.state && none.snapshotBytes() != bytes)
     }
 
-    @Test("decision ids come from (partition, offset, kind) and match each record's decisionID; routing keys are lead ids, audit keys the event's key")
+    @Test(
+        "decision ids come from (partition, offset, kind) and match each record's decisionID; routing keys are lead ids, audit keys the event's key"
+    )
     func decisionIDs() throws {
         #expect(DecisionID.make(partition: 0, offset: 5, kind: "audit") == DecisionID.make(partition: 0, offset: 5, kind: "audit"))
         #expect(DecisionID.make(partition: 0, offset: 5, kind: "audit") != DecisionID.make(partition: 1, offset: 5, kind: "audit"))
@@ -183,13 +210,18 @@ struct DeciderTests {
             }
             for rec in o.routing { #expect(rec.key == parse(rec.value)["lead_id"] as? String) }
             #expect(o.audit.map(\.key) == [h.log[offset].key])
-            #expect(o.audit.map { parse($0.value)["decision_id"] as? String } == [DecisionID.make(partition: 0, offset: Int64(offset), kind: "audit")])
+            #expect(
+                o.audit.map { parse($0.value)["decision_id"] as? String } == [
+                    DecisionID.make(partition: 0, offset: Int64(offset), kind: "audit")
+                ])
         }
     }
 
-    @Test("one audit record per event: an account change re-deciding 3 contacts lists the others in further_decisions, joined to their routing records")
+    @Test(
+        "one audit record per event: an account change re-deciding 3 contacts lists the others in further_decisions, joined to their routing records"
+    )
     func oneAuditRecordPerEvent() throws {
-        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)   // score 50 → sales_develop (owner assigned)
+        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)  // score 50 → sales_develop (owner assigned)
         var h = DecisionHarness()
         try h.feed(.crm, accountUpsert("acc-f", domain: "fanout.io", owner: "owner_1", at: "2024-07-01T08:00:00Z"))
         for (i, name) in ["ann", "bob", "cy"].enumerated() {
@@ -217,16 +249,24 @@ struct DeciderTests {
         // The account event names no lead: the first lead decided (lead-id order) is the primary, with the full vector.
         #expect(([record] + further).map { $0["lead_id"] as! String } == contacts)
         #expect((record["features"] as? [String: Any])?.isEmpty == false)
-        #expect(further.allSatisfy { $0["features"] == nil && $0["owner_id"] as? String == "owner_2" && $0["change"] as? String == "owner" })
+        #expect(
+            further.allSatisfy { $0["features"] == nil && $0["owner_id"] as? String == "owner_2" && $0["change"] as? String == "owner" })
         // Every routing record of the event is named by exactly one of its decisions, in emission order.
         let routingIDs = out.routing.map { parse($0.value)["decision_id"] as! String }
         #expect(([record] + further).map { $0["routing_decision_id"] as? String } == routingIDs)
         #expect(out.routing.map { parse($0.value)["lead_id"] as! String } == contacts)
         // The state hash chains the decisions' own hashes; the previous decisions name the leads' last routing records before.
-        #expect(Set(further.map { $0["state_hash"] as! String }).count == 2 && !further.contains { $0["state_hash"] as? String == record["state_hash"] as? String })
-        let lastRoutesBefore = contacts.compactMap { c in r.outputs[..<before].flatMap(\.routing).map { parse($0.value) }.last { $0["lead_id"] as? String == c }?["decision_id"] as? String }
+        #expect(
+            Set(further.map { $0["state_hash"] as! String }).count == 2
+                && !further.contains { $0["state_hash"] as? String == record["state_hash"] as? String })
+        let lastRoutesBefore = contacts.compactMap { c in
+            r.outputs[..<before].flatMap(\.routing).map { parse($0.value) }.last { $0["lead_id"] as? String == c }?["decision_id"]
+                as? String
+        }
         #expect(lastRoutesBefore.count == 3)
-        #expect(Set(([record] + further).map { ($0["previous_decision"] as! [String: Any])["decision_id"] as! String }) == Set(lastRoutesBefore))
+        #expect(
+            Set(([record] + further).map { ($0["previous_decision"] as! [String: Any])["decision_id"] as! String }) == Set(lastRoutesBefore)
+        )
         // An event that re-decides without a route change: routing_decision_id null, no routing record.
         var h2 = h
         try h2.feed(.crm, accountUpsert("acc-f", domain: "fanout.io", owner: "owner_2", employees: 12, at: "2024-07-03T08:00:00Z"))
@@ -236,7 +276,10 @@ struct DeciderTests {
         #expect(quiet.routing.isEmpty && quiet.audit.count == 1 && quiet.decisions == 3)
         let q = parse(quiet.audit[0].value)
         #expect(q["routing_decision_id"] is NSNull && q["route_changed"] as? Bool == false)
-        #expect((q["further_decisions"] as? [[String: Any]])?.allSatisfy { $0["routing_decision_id"] is NSNull && $0["route_changed"] as? Bool == false } == true)
+        #expect(
+            (q["further_decisions"] as? [[String: Any]])?.allSatisfy {
+                $0["routing_decision_id"] is NSNull && $0["route_changed"] as? Bool == false
+            } == true)
         // Across the mixed scenario: every routing record joins exactly one decision of its own event's audit record.
         var m = Replay()
         m.run(try mixedScenario().log[...], decider: Decider(try DecisionFixtures.configuration()))
@@ -250,25 +293,47 @@ struct DeciderTests {
     @Test("gate: hysteresis — up only at enter, down only below exit")
     func hysteresis() {
         var c = GateConfiguration()
-        c.salesReadyEnter = 70; c.salesReadyExit = 55; c.salesDevelopEnter = 40; c.salesDevelopExit = 30
+        c.salesReadyEnter = 70
+        c.salesReadyExit = 55
+        c.salesDevelopEnter = 40
+        c.salesDevelopExit = 30
         let g = QualificationGate(c)
         let scores: [Double] = [50, 69, 70, 60, 56, 55, 54, 45, 39, 31, 29, 39, 40]
         var tier: TierCode? = nil
         var seen: [TierCode] = []
-        for s in scores { tier = g.scoreTier(score: s, previous: tier); seen.append(tier!) }
-        #expect(seen == [.salesDevelop, .salesDevelop, .salesReady, .salesReady, .salesReady, .salesReady, .salesDevelop,
-                         .salesDevelop, .salesDevelop, .salesDevelop, .nurture, .nurture, .salesDevelop])
+        for s in scores {
+            tier = g.scoreTier(score: s, previous: tier)
+            seen.append(tier!)
+        }
+        #expect(
+            seen == [
+                .salesDevelop, .salesDevelop, .salesReady, .salesReady, .salesReady, .salesReady, .salesDevelop,
+                .salesDevelop, .salesDevelop, .salesDevelop, .nurture, .nurture, .salesDevelop,
+            ])
         // Oscillating around the enter threshold does not flap.
         tier = .salesReady
         var changes = 0
-        for s in [69.0, 71, 68, 72, 66, 70] { let t = g.scoreTier(score: s, previous: tier); if t != tier { changes += 1 }; tier = t }
+        for s in [69.0, 71, 68, 72, 66, 70] {
+            let t = g.scoreTier(score: s, previous: tier)
+            if t != tier { changes += 1 }
+            tier = t
+        }
         #expect(changes == 0)
         // Disqualifier, unsubscribe policy and review.
-        #expect(g.evaluate(score: 90, probability: 0.9, previousScoreTier: nil, disqualifier: .competitor, unsubscribed: false, highValue: true).tier == .disqualified)
-        #expect(g.evaluate(score: 50, probability: 0.5, previousScoreTier: nil, disqualifier: nil, unsubscribed: false, highValue: true).tier == .review)
-        #expect(g.evaluate(score: 50, probability: 0.5, previousScoreTier: nil, disqualifier: nil, unsubscribed: false, highValue: false).tier == .salesDevelop)
+        #expect(
+            g.evaluate(score: 90, probability: 0.9, previousScoreTier: nil, disqualifier: .competitor, unsubscribed: false, highValue: true)
+                .tier == .disqualified)
+        #expect(
+            g.evaluate(score: 50, probability: 0.5, previousScoreTier: nil, disqualifier: nil, unsubscribed: false, highValue: true).tier
+                == .review)
+        #expect(
+            g.evaluate(score: 50, probability: 0.5, previousScoreTier: nil, disqualifier: nil, unsubscribed: false, highValue: false).tier
+                == .salesDevelop)
         c.unsubscribePolicy = .nurture
-        #expect(QualificationGate(c).evaluate(score: 90, probability: 0.9, previousScoreTier: nil, disqualifier: nil, unsubscribed: true, highValue: false).tier == .nurture)
+        #expect(
+            QualificationGate(c).evaluate(
+                score: 90, probability: 0.9, previousScoreTier: nil, disqualifier: nil, unsubscribed: true, highValue: false
+            ).tier == .nurture)
     }
 
     @Test("hysteresis in the pipeline: decaying engagement keeps sales_ready until the exit threshold")
@@ -302,12 +367,15 @@ struct DeciderTests {
         #expect(tiers.last == "nurture" || tiers.last == "sales_develop")
         // Each tier change is a single route change; the SLA (4 h, no CRM activity) escalates the sales_ready route once.
         let routes = r.routing.map { "\($0["tier"]!)/\($0["change"]!)" }
-        #expect(routes == ["nurture/new", "sales_develop/tier", "sales_ready/tier", "sales_ready/escalation", "sales_develop/tier", "nurture/tier"])
+        #expect(
+            routes == [
+                "nurture/new", "sales_develop/tier", "sales_ready/tier", "sales_ready/escalation", "sales_develop/tier", "nurture/tier",
+            ])
     }
 
     @Test("weighted round-robin: deterministic 2:1 order, capacity caps respected, overflow when full")
     func roundRobin() throws {
-        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)   // score 50 → sales_develop
+        let config = try DecisionFixtures.configuration(weights: [:], intercept: 0)  // score 50 → sales_develop
         var h = DecisionHarness()
         for i in 0..<7 {
             try h.feed(.crm, crmLead("R\(i)", at: "2024-05-01T09:0\(i):00Z", #""email":"p\#(i)@co\#(i).com","country":"US""#))
@@ -318,7 +386,11 @@ struct DeciderTests {
         func finalOwners(_ r: Replay) -> [String?] {
             var order: [String] = []
             var last: [String: [String: Any]] = [:]
-            for rec in r.routing { let l = rec["lead_id"] as! String; if last[l] == nil { order.append(l) }; last[l] = rec }
+            for rec in r.routing {
+                let l = rec["lead_id"] as! String
+                if last[l] == nil { order.append(l) }
+                last[l] = rec
+            }
             return order.map { last[$0]!["owner_id"] as? String }
         }
         let owners = finalOwners(r)
@@ -340,14 +412,14 @@ struct DeciderTests {
 
     @Test("SLA: a sales_ready route without CRM activity escalates when event time passes the deadline")
     func slaEscalation() throws {
-        let config = try DecisionFixtures.configuration(weights: [:], intercept: 2)   // score 88 → sales_ready
+        let config = try DecisionFixtures.configuration(weights: [:], intercept: 2)  // score 88 → sales_ready
         var h = DecisionHarness()
         try h.feed(.crm, crmLead("S1", at: "2024-06-01T09:00:00Z", #""email":"s1@one.com","country":"US""#))
         try h.feed(.crm, crmLead("S2", at: "2024-06-01T09:30:00Z", #""email":"s2@two.com","country":"US""#))
         try h.feed(.crm, activity("S2", email: "s2@two.com", kind: "call", at: "2024-06-01T11:00:00Z"))
-        try h.feed(.crm, crmLead("S3", at: "2024-06-01T12:59:00Z", #""email":"s3@three.com","country":"US""#))   // before S1's deadline
+        try h.feed(.crm, crmLead("S3", at: "2024-06-01T12:59:00Z", #""email":"s3@three.com","country":"US""#))  // before S1's deadline
         let beforeDeadline = h.log.count
-        try h.feed(.crm, crmLead("S4", at: "2024-06-01T14:00:00Z", #""email":"s4@four.com","country":"US""#))   // past 13:00 and 13:30
+        try h.feed(.crm, crmLead("S4", at: "2024-06-01T14:00:00Z", #""email":"s4@four.com","country":"US""#))  // past 13:00 and 13:30
         var r = Replay()
         r.run(h.log[..<beforeDeadline], decider: Decider(config))
         #expect(!r.routing.contains { $0["change"] as? String == "escalation" }, "not before the deadline")
@@ -371,7 +443,9 @@ struct DeciderTests {
         let l3 = try #require(l3ID).description
         let l3Routes = r.routing.filter { $0["lead_id"] as? String == l3 }
         #expect(l3Routes.map { $0["change"] as! String } == ["new", "override", "override_cleared"])
-        #expect(l3Routes[1]["queue"] as? String == "vip" && l3Routes[1]["owner_id"] as? String == "rep_vip" && l3Routes[1]["tier"] as? String == "sales_ready")
+        #expect(
+            l3Routes[1]["queue"] as? String == "vip" && l3Routes[1]["owner_id"] as? String == "rep_vip"
+                && l3Routes[1]["tier"] as? String == "sales_ready")
         #expect(l3Routes[2]["queue"] as? String != "vip")
         // L4 (dee@acme.io) became ann@acme.io: merged.
         let merged = r.routing.filter { $0["change"] as? String == "merged" }
@@ -385,9 +459,11 @@ struct DeciderTests {
         #expect(r.decisions.contains { $0["disqualifier"] as? String == "hard_bounce" })
         // The merged-away and the erased lead are decisions of their events' audit records, joined to their routing records.
         for closed in merged + erased {
-            let lead = closed["lead_id"] as! String, id = closed["decision_id"] as! String
+            let lead = closed["lead_id"] as! String
+            let id = closed["decision_id"] as! String
             let named = r.decisions.filter { $0["routing_decision_id"] as? String == id }
-            #expect(named.count == 1 && named.first?["lead_id"] as? String == lead && named.first?["queue"] as? String == "closed"
+            #expect(
+                named.count == 1 && named.first?["lead_id"] as? String == lead && named.first?["queue"] as? String == "closed"
                     && named.first?["change"] as? String == closed["change"] as? String)
         }
         // The event about an account without contacts still has an audit record, lead_id null.
@@ -403,7 +479,8 @@ struct DeciderTests {
         var checked = 0
         for a in r.audit {
             guard let contributions = a["contributions"] as? [String: Double], let base = a["explanation_base"] as? Double,
-                  let margin = a["margin"] as? Double else { continue }
+                let margin = a["margin"] as? Double
+            else { continue }
             let sum = contributions.keys.sorted().reduce(base) { $0 + contributions[$1]! }
             #expect(abs(sum - margin) <= 1e-6 * Double(contributions.count + 2))
             let p = a["probability"] as! Double
@@ -450,9 +527,12 @@ struct DeciderTests {
         // Bad samples: mutate good ones.
         let goodRouting = try #require(r.outputs.flatMap(\.routing).first).value
         let goodAudit = try #require(r.outputs.flatMap(\.audit).first { parse($0.value)["lead_id"] is String }).value
-        let goodFanOut = try #require(r.outputs.flatMap(\.audit).first { !((parse($0.value)["further_decisions"] as? [Any]) ?? []).isEmpty }).value
+        let goodFanOut = try #require(
+            r.outputs.flatMap(\.audit).first { !((parse($0.value)["further_decisions"] as? [Any]) ?? []).isEmpty }
+        ).value
         func mutate(_ bytes: [UInt8], _ f: (inout [String: Any]) -> Void) throws -> [UInt8] {
-            var j = parse(bytes); f(&j)
+            var j = parse(bytes)
+            f(&j)
             return Array(try JSONSerialization.data(withJSONObject: j))
         }
         let bad: [(String, [UInt8])] = [
@@ -462,19 +542,47 @@ struct DeciderTests {
             ("routing", try mutate(goodRouting) { $0.removeValue(forKey: "lineage") }),
             ("audit", try mutate(goodAudit) { $0["state_hash"] = "XYZ" }),
             ("audit", try mutate(goodAudit) { $0["lead_id"] = NSNull() }),
-            ("audit", try mutate(goodAudit) { $0["route_changed"] = false; $0["change"] = "tier" }),
+            (
+                "audit",
+                try mutate(goodAudit) {
+                    $0["route_changed"] = false
+                    $0["change"] = "tier"
+                }
+            ),
             ("audit", try mutate(goodAudit) { $0["schema_version"] = 1 }),
             ("audit", try mutate(goodAudit) { $0.removeValue(forKey: "further_decisions") }),
-            ("audit", try mutate(goodAudit) { $0["route_changed"] = false; $0["change"] = NSNull(); $0["routing_decision_id"] = "dc_" + String(repeating: "a", count: 32) }),
-            ("audit", try mutate(goodFanOut) { j in
-                var items = j["further_decisions"] as! [[String: Any]]; items[0]["features"] = [String: Any](); j["further_decisions"] = items }),
-            ("audit", try mutate(goodFanOut) { j in
-                var items = j["further_decisions"] as! [[String: Any]]; items[0].removeValue(forKey: "routing_decision_id"); j["further_decisions"] = items }),
+            (
+                "audit",
+                try mutate(goodAudit) {
+                    $0["route_changed"] = false
+                    $0["change"] = NSNull()
+                    $0["routing_decision_id"] = "dc_" + String(repeating: "a", count: 32)
+                }
+            ),
+            (
+                "audit",
+                try mutate(goodFanOut) { j in
+                    var items = j["further_decisions"] as! [[String: Any]]
+                    items[0]["features"] = [String: Any]()
+                    j["further_decisions"] = items
+                }
+            ),
+            (
+                "audit",
+                try mutate(goodFanOut) { j in
+                    var items = j["further_decisions"] as! [[String: Any]]
+                    items[0].removeValue(forKey: "routing_decision_id")
+                    j["further_decisions"] = items
+                }
+            ),
         ]
         let verdicts = try SchemaValidator.validate(pairs + bad)
         for (i, v) in verdicts.enumerated() {
-            if i < pairs.count { #expect(v == nil, "record \(i) (\(pairs[i].0)) invalid: \(v ?? "") — \(String(decoding: pairs[i].1, as: UTF8.self))") }
-            else { #expect(v != nil, "bad sample \(i - pairs.count) accepted") }
+            if i < pairs.count {
+                #expect(v == nil, "record \(i) (\(pairs[i].0)) invalid: \(v ?? "") — \(String(decoding: pairs[i].1, as: UTF8.self))")
+            } else {
+                #expect(v != nil, "bad sample \(i - pairs.count) accepted")
+            }
         }
         // Keys are sorted and the encoding is canonical.
         let keysSorted = try SchemaValidator.keysSorted(pairs.map(\.1))
@@ -483,7 +591,8 @@ struct DeciderTests {
 
     @Test("invalid configuration fails at load with file, line and field")
     func configErrors() throws {
-        let badRouting = DecisionFixtures.routingYAML.replacingOccurrences(of: "{id: rep_b, weight: 1, capacity: 3}", with: "{id: rep_b, weight: 0, capacity: 3}")
+        let badRouting = DecisionFixtures.routingYAML.replacingOccurrences(
+            of: "{id: rep_b, weight: 1, capacity: 3}", with: "{id: rep_b, weight: 0, capacity: 3}")
         do {
             _ = try RoutingRules.load(yaml: Data(badRouting.utf8), source: "routing.yaml")
             Issue.record("accepted weight 0")
@@ -492,7 +601,8 @@ struct DeciderTests {
         }
         let missingQueue = DecisionFixtures.routingYAML.replacingOccurrences(of: "  review: {queue: human-review}\n", with: "")
         #expect(throws: DecisionsError.self) { _ = try RoutingRules.load(yaml: Data(missingQueue.utf8), source: "r.yaml") }
-        let badGate = DecisionFixtures.scoringYAML.replacingOccurrences(of: "sales_ready: {enter: 70, exit: 55}", with: "sales_ready: {enter: 70, exit: 75}")
+        let badGate = DecisionFixtures.scoringYAML.replacingOccurrences(
+            of: "sales_ready: {enter: 70, exit: 55}", with: "sales_ready: {enter: 70, exit: 75}")
         do {
             _ = try ScoringConfiguration.load(yaml: Data(badGate.utf8), source: "scoring.yaml")
             Issue.record("accepted exit > enter")
@@ -507,15 +617,18 @@ struct DeciderTests {
         let catalogue = try sc.featureSchema().names
         let wrong = DecisionFixtures.modelArtifact(schema: try FeatureSchema(catalogue + ["not_in_the_catalogue"]))
         #expect(throws: DecisionsError.self) {
-            _ = try DecisionConfiguration(scoringYAML: Data(DecisionFixtures.scoringYAML.utf8), scoringSource: "s", modelArtifact: wrong,
-                                          modelSource: "m", routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "r")
+            _ = try DecisionConfiguration(
+                scoringYAML: Data(DecisionFixtures.scoringYAML.utf8), scoringSource: "s", modelArtifact: wrong,
+                modelSource: "m", routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "r")
         }
         let older = DecisionFixtures.modelArtifact(schema: try FeatureSchema(Array(catalogue.dropLast())))
-        let loaded = try DecisionConfiguration(scoringYAML: Data(DecisionFixtures.scoringYAML.utf8), scoringSource: "s", modelArtifact: older,
-                                               modelSource: "m", routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "r")
+        let loaded = try DecisionConfiguration(
+            scoringYAML: Data(DecisionFixtures.scoringYAML.utf8), scoringSource: "s", modelArtifact: older,
+            modelSource: "m", routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "r")
         #expect(loaded.ensemble.schema.names == catalogue)
         // Versions are content hashes.
-        let c1 = try DecisionFixtures.configuration(), c2 = try DecisionFixtures.configuration(routing: DecisionFixtures.routingYAML + "\n")
+        let c1 = try DecisionFixtures.configuration()
+        let c2 = try DecisionFixtures.configuration(routing: DecisionFixtures.routingYAML + "\n")
         #expect(c1.modelVersion == c2.modelVersion && c1.rulesetVersion != c2.rulesetVersion && c1.rulesetVersion.count == 16)
     }
 
@@ -528,18 +641,21 @@ struct DeciderTests {
         try DecisionFixtures.modelArtifact(schema: try sc.featureSchema()).write(to: dir.appendingPathComponent("lr.json"))
         try DecisionFixtures.scoringYAML.write(to: dir.appendingPathComponent("scoring.yaml"), atomically: true, encoding: .utf8)
         try DecisionFixtures.routingYAML.write(to: dir.appendingPathComponent("routing.yaml"), atomically: true, encoding: .utf8)
-        let loaded = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("scoring.yaml"),
-                                                    routingRules: dir.appendingPathComponent("routing.yaml"))
+        let loaded = try DecisionConfiguration.load(
+            scoringConfig: dir.appendingPathComponent("scoring.yaml"),
+            routingRules: dir.appendingPathComponent("routing.yaml"))
         let direct = try DecisionFixtures.configuration()
         #expect(loaded.modelVersion == direct.modelVersion && loaded.rulesetVersion == direct.rulesetVersion)
         // Same decisions from either.
         let h = try mixedScenario()
-        var a = Replay(), b = Replay()
+        var a = Replay()
+        var b = Replay()
         a.run(h.log[...], decider: Decider(loaded))
         b.run(h.log[...], decider: Decider(direct))
         #expect(a.allBytes == b.allBytes)
         do {
-            _ = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("missing.yaml"), routingRules: dir.appendingPathComponent("routing.yaml"))
+            _ = try DecisionConfiguration.load(
+                scoringConfig: dir.appendingPathComponent("missing.yaml"), routingRules: dir.appendingPathComponent("routing.yaml"))
             Issue.record("loaded a missing file")
         } catch let e as DecisionsError {
             #expect(e.file?.hasSuffix("missing.yaml") == true)
@@ -550,7 +666,8 @@ struct DeciderTests {
     func catalogue() throws {
         let names = FeatureCatalogue.builtIn.map(\.name)
         #expect(names.count == FeatureCatalogue.Index.builtInCount)
-        #expect(names[FeatureCatalogue.Index.hierarchy] == "hierarchy_activity" && names[FeatureCatalogue.Index.pricing] == "intent_pricing")
+        #expect(
+            names[FeatureCatalogue.Index.hierarchy] == "hierarchy_activity" && names[FeatureCatalogue.Index.pricing] == "intent_pricing")
         #expect(FeatureCatalogue.builtIn.allSatisfy { !$0.meaning.isEmpty && !$0.source.isEmpty && !$0.unit.isEmpty })
         var a = LeadActivity()
         let day: Int64 = 86_400_000
@@ -571,41 +688,45 @@ struct DeciderTests {
 /// Runs Python jsonschema (draft 2020-12) over records.
 enum SchemaValidator {
     static let script = """
-    import json, sys, jsonschema
-    schemas = {n: json.load(open(sys.argv[1] + f"/leadledger.{n}.schema.json")) for n in ("routing", "audit")}
-    v = {n: jsonschema.Draft202012Validator(s) for n, s in schemas.items()}
-    out = []
-    for line in open(sys.argv[2]):
-        kind, _, rec = line.rstrip("\\n").partition("\\t")
-        try:
-            obj = json.loads(rec)
-            errs = sorted(v[kind].iter_errors(obj), key=lambda e: list(e.path))
-            out.append(None if not errs else errs[0].message[:200])
-        except Exception as e:
-            out.append(str(e))
-    if len(sys.argv) > 3:
-        ok = True
-        def hook(pairs):
-            global ok
-            keys = [k for k, _ in pairs]
-            if keys != sorted(keys, key=lambda k: k.encode()): ok = False
-            return dict(pairs)
+        import json, sys, jsonschema
+        schemas = {n: json.load(open(sys.argv[1] + f"/leadledger.{n}.schema.json")) for n in ("routing", "audit")}
+        v = {n: jsonschema.Draft202012Validator(s) for n, s in schemas.items()}
+        out = []
         for line in open(sys.argv[2]):
-            json.loads(line.rstrip("\\n").partition("\\t")[2], object_pairs_hook=hook)
-        out = ok
-    print(json.dumps(out))
-    """
+            kind, _, rec = line.rstrip("\\n").partition("\\t")
+            try:
+                obj = json.loads(rec)
+                errs = sorted(v[kind].iter_errors(obj), key=lambda e: list(e.path))
+                out.append(None if not errs else errs[0].message[:200])
+            except Exception as e:
+                out.append(str(e))
+        if len(sys.argv) > 3:
+            ok = True
+            def hook(pairs):
+                global ok
+                keys = [k for k, _ in pairs]
+                if keys != sorted(keys, key=lambda k: k.encode()): ok = False
+                return dict(pairs)
+            for line in open(sys.argv[2]):
+                json.loads(line.rstrip("\\n").partition("\\t")[2], object_pairs_hook=hook)
+            out = ok
+        print(json.dumps(out))
+        """
 
     static func run(_ pairs: [(String, [UInt8])], keysOnly: Bool) throws -> Any {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ll-schema-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ll-schema-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var text: [UInt8] = []
         for (k, v) in pairs { text += Array(k.utf8) + [0x09] + v.filter { $0 != 0x0A } + [0x0A] }
         try Data(text).write(to: dir.appendingPathComponent("records.tsv"))
         try script.write(to: dir.appendingPathComponent("v.py"), atomically: true, encoding: .utf8)
-        let data = try Fixtures.runPython([dir.appendingPathComponent("v.py").path, Fixtures.repositoryRoot.appendingPathComponent("schemas").path,
-                                           dir.appendingPathComponent("records.tsv").path] + (keysOnly ? ["keys"] : []), what: "schema validator")
+        let data = try Fixtures.runPython(
+            [
+                dir.appendingPathComponent("v.py").path, Fixtures.repositoryRoot.appendingPathComponent("schemas").path,
+                dir.appendingPathComponent("records.tsv").path,
+            ] + (keysOnly ? ["keys"] : []), what: "schema validator")
         return try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
     }
 
@@ -619,7 +740,6 @@ enum SchemaValidator {
         try run(records.map { ("audit", $0) }, keysOnly: true) as! Bool
     }
 }
-
 
 @Test("account features equal LeadLedgerCore's graph queries")
 func accountFeaturesMatchCoreQueries() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// The Decider end to end with gradient-boosted trees as its propensity model:
@@ -23,7 +24,7 @@ struct DeciderTreeModelTests {
         try h.feed(.crm, accountUpsert("acc-1", domain: "acme.io", owner: "owner_acme", employees: 8000, at: "2024-04-01T08:00:00Z"))
         try h.feed(.crm, accountUpsert("acc-2", domain: "globex.de", employees: 120, at: "2024-04-01T08:01:00Z"))
         try h.feed(.crm, accountUpsert("acc-3", domain: "initech.com", employees: 40, at: "2024-04-01T08:02:00Z"))
-        var rng = SplitMix64(seed: 20261126)
+        var rng = SplitMix64(seed: 20_261_126)
         let pages = ["/pricing", "/demo", "/docs/api", "/careers", "/blog/post", "/case-studies/acme", "/contact"]
         for i in 0..<32 {
             let email = "p\(i)@\(domains[i % domains.count])"
@@ -31,29 +32,45 @@ struct DeciderTreeModelTests {
             let titleField = title.isEmpty ? "" : #","title":"\#(title)""#
             let hour = String(format: "%02d", 9 + i / 8)
             let minute = String(format: "%02d", (i % 8) * 7)
-            try h.feed(.crm, crmLead("L\(i)", at: "2024-04-01T\(hour):\(minute):00Z",
-                                     #""email":"\#(email)","country":"\#(countries[i % countries.count])""# + titleField))
+            try h.feed(
+                .crm,
+                crmLead(
+                    "L\(i)", at: "2024-04-01T\(hour):\(minute):00Z",
+                    #""email":"\#(email)","country":"\#(countries[i % countries.count])""# + titleField))
             try h.feed(.web, identify(user: "u\(i)", email: email, at: "2024-04-01T\(hour):\(minute):30Z", id: "id\(i)"))
             let views = rng.below(6)
             for v in 0..<views {
                 let page = pages[rng.below(pages.count)]
-                try h.feed(.web, pageView(user: "u\(i)", path: page, at: "2024-04-0\(2 + v % 5)T10:\(String(format: "%02d", i)):\(String(format: "%02d", v))Z",
-                                          id: "pv\(i)-\(v)"))
+                try h.feed(
+                    .web,
+                    pageView(
+                        user: "u\(i)", path: page,
+                        at: "2024-04-0\(2 + v % 5)T10:\(String(format: "%02d", i)):\(String(format: "%02d", v))Z",
+                        id: "pv\(i)-\(v)"))
             }
             if rng.below(3) == 0 {
                 let t = 1_712_200_000 + i * 600
-                try h.feed(.email, #"{"email":"\#(email)","timestamp":\#(t),"event":"open","sg_event_id":"o\#(i)","sg_message_id":"m\#(i)"}"#)
-                try h.feed(.email, #"{"email":"\#(email)","timestamp":\#(t + 60),"event":"click","url":"https://vendor.io/pricing","sg_event_id":"c\#(i)","sg_message_id":"m\#(i)"}"#)
+                try h.feed(
+                    .email, #"{"email":"\#(email)","timestamp":\#(t),"event":"open","sg_event_id":"o\#(i)","sg_message_id":"m\#(i)"}"#)
+                try h.feed(
+                    .email,
+                    #"{"email":"\#(email)","timestamp":\#(t + 60),"event":"click","url":"https://vendor.io/pricing","sg_event_id":"c\#(i)","sg_message_id":"m\#(i)"}"#
+                )
             }
-            if i % 5 == 0 { try h.feed(.crm, activity("L\(i)", email: email, kind: "meeting", at: "2024-04-06T09:\(String(format: "%02d", i)):00Z")) }
+            if i % 5 == 0 {
+                try h.feed(.crm, activity("L\(i)", email: email, kind: "meeting", at: "2024-04-06T09:\(String(format: "%02d", i)):00Z"))
+            }
         }
-        try h.feed(.email, #"{"email":"p5@globex.de","timestamp":1712600000,"event":"bounce","type":"bounce","reason":"no such user","sg_event_id":"b1"}"#)
+        try h.feed(
+            .email,
+            #"{"email":"p5@globex.de","timestamp":1712600000,"event":"bounce","type":"bounce","reason":"no such user","sg_event_id":"b1"}"#)
         return h
     }
 
     static func scoringYAML(kind: String, artifact: String, explanation: String) -> String {
         DecisionFixtures.scoringYAML
-            .replacingOccurrences(of: "model: {kind: logistic_regression, artifact: lr.json}", with: "model: {kind: \(kind), artifact: \(artifact)}")
+            .replacingOccurrences(
+                of: "model: {kind: logistic_regression, artifact: lr.json}", with: "model: {kind: \(kind), artifact: \(artifact)}")
             + "\ntree_explanation: \(explanation)\n"
     }
 
@@ -64,9 +81,12 @@ struct DeciderTreeModelTests {
 
     /// The trained models, once per test process.
     static let models: Result<[String: Data], FixtureError> = Result {
-        let names = try ScoringConfiguration.load(yaml: Data(scoringYAML(kind: "xgboost", artifact: "xgb.json", explanation: "path").utf8),
-                                                  source: "scoring.yaml").featureSchema().names
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-decider-trees-\(ProcessInfo.processInfo.processIdentifier)")
+        let names = try ScoringConfiguration.load(
+            yaml: Data(scoringYAML(kind: "xgboost", artifact: "xgb.json", explanation: "path").utf8),
+            source: "scoring.yaml"
+        ).featureSchema().names
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leadledger-decider-trees-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -86,14 +106,20 @@ struct DeciderTreeModelTests {
         let decided = r.audit.filter { $0["lead_id"] is String && $0["features"] is [String: Any] }
         #expect(decided.count > 100, "the scenario decides leads")
         let names = config.extractor.schema.names
-        return (decided, decided.map { a in
-            let f = a["features"] as! [String: Any]
-            return names.map { f[$0] as? Double }
-        })
+        return (
+            decided,
+            decided.map { a in
+                let f = a["features"] as! [String: Any]
+                return names.map { f[$0] as? Double }
+            }
+        )
     }
 
     /// What the library says about the audit records' own feature vectors.
-    struct Reference { var margin: [Double]; var contributions: [[Double]] }
+    struct Reference {
+        var margin: [Double]
+        var contributions: [[Double]]
+    }
 
     static func reference(kind: String, model: Data, rows: [[Double?]], saabas: Bool) throws -> Reference {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-decider-explain-\(UUID().uuidString)")
@@ -103,26 +129,32 @@ struct DeciderTreeModelTests {
         try model.write(to: modelFile)
         let rowsFile = dir.appendingPathComponent("rows.json")
         try JSONSerialization.data(withJSONObject: rows.map { $0.map { $0.map { $0 as Any } ?? NSNull() } }).write(to: rowsFile)
-        let out = try #require(try JSONSerialization.jsonObject(with: python(["explain", kind, modelFile.path, rowsFile.path])) as? [String: Any])
+        let out = try #require(
+            try JSONSerialization.jsonObject(with: python(["explain", kind, modelFile.path, rowsFile.path])) as? [String: Any])
         let margins = try #require(out["margin"] as? [Double])
         let contributions = try #require(out[saabas ? "saabas" : "shap"] as? [[Double]])
         return Reference(margin: margins, contributions: contributions)
     }
 
-    @Test("audit margins and contributions equal the library's own on the recorded feature vectors",
-          arguments: [("xgboost", "xgb", "path"), ("xgboost", "xgb", "treeshap_table"), ("xgboost", "xgb", "treeshap"),
-                      ("lightgbm", "lgb", "treeshap_table")])
+    @Test(
+        "audit margins and contributions equal the library's own on the recorded feature vectors",
+        arguments: [
+            ("xgboost", "xgb", "path"), ("xgboost", "xgb", "treeshap_table"), ("xgboost", "xgb", "treeshap"),
+            ("lightgbm", "lgb", "treeshap_table"),
+        ])
     func auditEqualsLibrary(kind: String, lib: String, explanation: String) throws {
         let models = try Self.models.get()
         let artifactName = lib == "xgb" ? "xgb.json" : "lgb.json"
         let scoring = Self.scoringYAML(kind: kind, artifact: artifactName, explanation: explanation)
-        let config = try DecisionConfiguration(scoringYAML: Data(scoring.utf8), scoringSource: "scoring.yaml",
-                                               modelArtifact: try #require(models[artifactName]), modelSource: artifactName,
-                                               routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
+        let config = try DecisionConfiguration(
+            scoringYAML: Data(scoring.utf8), scoringSource: "scoring.yaml",
+            modelArtifact: try #require(models[artifactName]), modelSource: artifactName,
+            routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
         let names = config.extractor.schema.names
         let (decided, rows) = try Self.decidedRecords(config)
-        let ref = try Self.reference(kind: lib, model: try #require(models[lib == "xgb" ? "xgb.json" : "lgb.txt"]), rows: rows,
-                                     saabas: explanation == "path")
+        let ref = try Self.reference(
+            kind: lib, model: try #require(models[lib == "xgb" ? "xgb.json" : "lgb.txt"]), rows: rows,
+            saabas: explanation == "path")
         try #require(ref.margin.count == decided.count && ref.contributions.count == decided.count)
         // XGBoost sums in Float32 and the records carry 6 decimals.
         let tolerance = 2e-5
@@ -133,10 +165,14 @@ struct DeciderTreeModelTests {
             let base = try #require(a["explanation_base"] as? Double)
             let contributions = try #require(a["contributions"] as? [String: Double])
             #expect(abs(margin - ref.margin[i]) <= tolerance, "record \(i): margin \(margin) vs \(lib) \(ref.margin[i])")
-            #expect(abs(base - ref.contributions[i][names.count]) <= tolerance, "record \(i): base \(base) vs \(lib) bias \(ref.contributions[i][names.count])")
+            #expect(
+                abs(base - ref.contributions[i][names.count]) <= tolerance,
+                "record \(i): base \(base) vs \(lib) bias \(ref.contributions[i][names.count])")
             for (j, name) in names.enumerated() {
                 let c = contributions[name] ?? 0
-                #expect(abs(c - ref.contributions[i][j]) <= tolerance, "record \(i) \(name): \(c) vs \(lib) \(ref.contributions[i][j]) (\(explanation))")
+                #expect(
+                    abs(c - ref.contributions[i][j]) <= tolerance,
+                    "record \(i) \(name): \(c) vs \(lib) \(ref.contributions[i][j]) (\(explanation))")
                 if c != 0 { featuresUsed.insert(name) }
             }
             #expect(abs(try #require(a["probability"] as? Double) - 1 / (1 + exp(-margin))) < 2e-6)
@@ -166,15 +202,17 @@ struct DeciderTreeModelTests {
     func treeReplayIsDeterministic() throws {
         let models = try Self.models.get()
         func run(_ artifact: Data) throws -> (bytes: [UInt8], version: String) {
-            let config = try DecisionConfiguration(scoringYAML: Data(Self.scoringYAML(kind: "xgboost", artifact: "xgb.json", explanation: "treeshap_table").utf8),
-                                                   scoringSource: "scoring.yaml", modelArtifact: artifact, modelSource: "xgb.json",
-                                                   routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
+            let config = try DecisionConfiguration(
+                scoringYAML: Data(Self.scoringYAML(kind: "xgboost", artifact: "xgb.json", explanation: "treeshap_table").utf8),
+                scoringSource: "scoring.yaml", modelArtifact: artifact, modelSource: "xgb.json",
+                routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
             var r = Replay()
             r.run(try Self.scenario().log[...], decider: Decider(config))
             return (r.allBytes, config.modelVersion)
         }
         let xgb = try #require(models["xgb.json"])
-        let a = try run(xgb), b = try run(xgb)
+        let a = try run(xgb)
+        let b = try run(xgb)
         #expect(a.bytes == b.bytes)
         #expect(String(decoding: a.bytes, as: UTF8.self).contains(#""model_version":"\#(a.version)""#))
         // Other artifact bytes (the same model plus a trailing space) are another model version.

@@ -1,5 +1,6 @@
 import Foundation
 import LeadLedgerCore
+
 @testable import LeadLedgerDecisions
 
 /// Inbound JSON → InboundDecoder → IdentityResolver → canonical log (partition 0,
@@ -68,68 +69,81 @@ func parse(_ bytes: [UInt8]) -> [String: Any] {
 enum DecisionFixtures {
     /// A hand-made logistic-regression artifact over the default catalogue:
     /// intent and engagement raise the score, careers lowers it.
-    static func modelArtifact(schema: FeatureSchema, intercept: Double = -3,
-                              weights: [String: Double] = ["intent_pricing": 1.2, "intent_demo": 1.5, "engagement_decayed": 0.25,
-                                                           "seniority_rank": 0.3, "intent_careers": -2, "account_engaged_contacts": 0.4,
-                                                           "open_opportunities": 0.5]) -> Data {
+    static func modelArtifact(
+        schema: FeatureSchema, intercept: Double = -3,
+        weights: [String: Double] = [
+            "intent_pricing": 1.2, "intent_demo": 1.5, "engagement_decayed": 0.25,
+            "seniority_rank": 0.3, "intent_careers": -2, "account_engaged_contacts": 0.4,
+            "open_opportunities": 0.5,
+        ]
+    ) -> Data {
         let coefs = schema.names.map { weights[$0] ?? 0 }
         let value: JSONValue = .object([
             "format": .string("leadledger.logistic-regression"), "format_version": .int(1),
             "features": .array(schema.names.map { .string($0) }),
-            "standardization": .object(["means": .array(schema.names.map { _ in .number(0) }),
-                                        "scales": .array(schema.names.map { _ in .number(1) })]),
+            "standardization": .object([
+                "means": .array(schema.names.map { _ in .number(0) }),
+                "scales": .array(schema.names.map { _ in .number(1) }),
+            ]),
             "coefficients": .array(coefs.map { .number($0) }),
             "intercept": .number(intercept),
-            "training": .object(["examples": .int(0), "positives": .int(0), "range": .string("hand-made test model"),
-                               "c": .number(1), "iterations": .int(0), "converged": .bool(true), "objective": .number(0)]),
+            "training": .object([
+                "examples": .int(0), "positives": .int(0), "range": .string("hand-made test model"),
+                "c": .number(1), "iterations": .int(0), "converged": .bool(true), "objective": .number(0),
+            ]),
             "holdout": .null, "calibration": .null,
         ])
         return try! StableJSON.encode(value)
     }
 
     static let scoringYAML = """
-    half_life_days: 14
-    engaged_window_days: 30
-    competitor_domains: [rival.io]
-    target_industries: [software]
-    target_functions: [marketing, it]
-    target_countries: [US, DE]
-    model: {kind: logistic_regression, artifact: lr.json}
-    top_k: 4
-    gate:
-      sales_ready: {enter: 70, exit: 55}
-      sales_develop: {enter: 40, exit: 30}
-      review: {min_employees: 5000, probability_low: 0.35, probability_high: 0.65}
-      unsubscribe_policy: disqualify
-    """
+        half_life_days: 14
+        engaged_window_days: 30
+        competitor_domains: [rival.io]
+        target_industries: [software]
+        target_functions: [marketing, it]
+        target_countries: [US, DE]
+        model: {kind: logistic_regression, artifact: lr.json}
+        top_k: 4
+        gate:
+          sales_ready: {enter: 70, exit: 55}
+          sales_develop: {enter: 40, exit: 30}
+          review: {min_employees: 5000, probability_low: 0.35, probability_high: 0.65}
+          unsubscribe_policy: disqualify
+        """
 
     static let routingYAML = """
-    queues:
-      sales_ready: {queue: ae-inbound, sla_hours: 4, escalate_to: ae-escalations}
-      sales_develop: {queue: sdr-inbound}
-      nurture: {queue: marketing-nurture}
-      review: {queue: human-review}
-      disqualified: {queue: disqualified}
-    account_owner_first: true
-    overflow_queue: unassigned
-    territories:
-      - name: us
-        countries: [US]
-        owners:
-          - {id: rep_a, weight: 2, capacity: 3}
-          - {id: rep_b, weight: 1, capacity: 3}
-      - name: rest
-        owners:
-          - {id: rep_z, weight: 1}
-    """
+        queues:
+          sales_ready: {queue: ae-inbound, sla_hours: 4, escalate_to: ae-escalations}
+          sales_develop: {queue: sdr-inbound}
+          nurture: {queue: marketing-nurture}
+          review: {queue: human-review}
+          disqualified: {queue: disqualified}
+        account_owner_first: true
+        overflow_queue: unassigned
+        territories:
+          - name: us
+            countries: [US]
+            owners:
+              - {id: rep_a, weight: 2, capacity: 3}
+              - {id: rep_b, weight: 1, capacity: 3}
+          - name: rest
+            owners:
+              - {id: rep_z, weight: 1}
+        """
 
-    static func configuration(scoring: String = scoringYAML, routing: String = routingYAML,
-                              weights: [String: Double]? = nil, intercept: Double = -3) throws -> DecisionConfiguration {
+    static func configuration(
+        scoring: String = scoringYAML, routing: String = routingYAML,
+        weights: [String: Double]? = nil, intercept: Double = -3
+    ) throws -> DecisionConfiguration {
         let sc = try ScoringConfiguration.load(yaml: Data(scoring.utf8), source: "scoring.yaml")
         let schema = try sc.featureSchema()
-        let artifact = weights.map { modelArtifact(schema: schema, intercept: intercept, weights: $0) } ?? modelArtifact(schema: schema, intercept: intercept)
-        return try DecisionConfiguration(scoringYAML: Data(scoring.utf8), scoringSource: "scoring.yaml", modelArtifact: artifact,
-                                         modelSource: "lr.json", routingYAML: Data(routing.utf8), routingSource: "routing.yaml")
+        let artifact =
+            weights.map { modelArtifact(schema: schema, intercept: intercept, weights: $0) }
+            ?? modelArtifact(schema: schema, intercept: intercept)
+        return try DecisionConfiguration(
+            scoringYAML: Data(scoring.utf8), scoringSource: "scoring.yaml", modelArtifact: artifact,
+            modelSource: "lr.json", routingYAML: Data(routing.utf8), routingSource: "routing.yaml")
     }
 }
 
@@ -153,5 +167,6 @@ func activity(_ record: String, email: String, kind: String, at time: String) ->
 func accountUpsert(_ id: String, domain: String, owner: String? = nil, employees: Int? = nil, at time: String) -> String {
     let o = owner.map { #","owner_id":"\#($0)""# } ?? ""
     let e = employees.map { #","employees":\#($0)"# } ?? ""
-    return #"{"event_id":"acc-\#(id)-\#(time)","type":"account.upserted","occurred_at":"\#(time)","source":"salesforce","record_id":"\#(id)","account":{"account_id":"\#(id)","name":"\#(id)","domain":"\#(domain)"\#(o)\#(e)}}"#
+    return
+        #"{"event_id":"acc-\#(id)-\#(time)","type":"account.upserted","occurred_at":"\#(time)","source":"salesforce","record_id":"\#(id)","account":{"account_id":"\#(id)","name":"\#(id)","domain":"\#(domain)"\#(o)\#(e)}}"#
 }

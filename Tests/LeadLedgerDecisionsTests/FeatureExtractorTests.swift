@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 @Suite("FeatureExtractor: reads in place from the ledger")
@@ -22,19 +23,25 @@ struct FeatureExtractorTests {
         var x = [Double](repeating: 0, count: extractor.schema.count)
         let at = try #require(EventTime.parseRFC3339("2024-04-02T00:00:00Z"))
         x.withUnsafeMutableBufferPointer {
-            extractor.extract(lead: LedgerLead(ledger: ledger, handle: handle), account: nil, activity: LeadActivity(), at: at, into: $0, memo: &memo)
+            extractor.extract(
+                lead: LedgerLead(ledger: ledger, handle: handle), account: nil, activity: LeadActivity(), at: at, into: $0, memo: &memo)
         }
         return x
     }
 
-    @Test("email classes memoized by interned id follow the address: a memo filled from another ledger (same ids, other addresses) gives the fresh row")
+    @Test(
+        "email classes memoized by interned id follow the address: a memo filled from another ledger (same ids, other addresses) gives the fresh row"
+    )
     func emailMemoAcrossLedgers() throws {
         let extractor = try DecisionFixtures.configuration().extractor
         func messages(_ a: String, _ b: String) -> [String] {
-            [#"{"event_id":"e1","type":"lead.created","occurred_at":"2024-04-01T09:00:00Z","source":"salesforce","record_id":"L1","lead":{"email":"\#(a)"}}"#,
-             #"{"event_id":"e2","type":"lead.updated","occurred_at":"2024-04-01T10:00:00Z","source":"salesforce","record_id":"L1","lead":{"email":"\#(b)"}}"#]
+            [
+                #"{"event_id":"e1","type":"lead.created","occurred_at":"2024-04-01T09:00:00Z","source":"salesforce","record_id":"L1","lead":{"email":"\#(a)"}}"#,
+                #"{"event_id":"e2","type":"lead.updated","occurred_at":"2024-04-01T10:00:00Z","source":"salesforce","record_id":"L1","lead":{"email":"\#(b)"}}"#,
+            ]
         }
-        let free = messages("ann@gmail.com", "ann@yahoo.com"), corporate = messages("ann@acme.io", "ann@initech.com")
+        let free = messages("ann@gmail.com", "ann@yahoo.com")
+        let corporate = messages("ann@acme.io", "ann@initech.com")
         var shared = DomainMemo()
         let freeRow = try row(free, email: "ann@gmail.com", extractor: extractor, memo: &shared)
         let corporateRow = try row(corporate, email: "ann@acme.io", extractor: extractor, memo: &shared)
@@ -42,11 +49,17 @@ struct FeatureExtractorTests {
         #expect(freeRow[FeatureCatalogue.Index.freeMail] == 1)
         #expect(corporateRow[FeatureCatalogue.Index.freeMail] == 0)
         // Bit patterns: rows hold NaN for unknown values.
-        #expect(corporateRow.map(\.bitPattern) == (try row(corporate, email: "ann@acme.io", extractor: extractor, memo: &fresh)).map(\.bitPattern))
-        #expect(freeRow.map(\.bitPattern) == (try row(free, email: "ann@gmail.com", extractor: extractor, memo: &shared)).map(\.bitPattern), "a hit gives the same row")
+        #expect(
+            corporateRow.map(\.bitPattern)
+                == (try row(corporate, email: "ann@acme.io", extractor: extractor, memo: &fresh)).map(\.bitPattern))
+        #expect(
+            freeRow.map(\.bitPattern) == (try row(free, email: "ann@gmail.com", extractor: extractor, memo: &shared)).map(\.bitPattern),
+            "a hit gives the same row")
     }
 
-    @Test("account signals read from the ledger's contact summary equal those of the materialized account, after relinks and merges, at times that put some, all or no engaged contacts in the window")
+    @Test(
+        "account signals read from the ledger's contact summary equal those of the materialized account, after relinks and merges, at times that put some, all or no engaged contacts in the window"
+    )
     func accountSignalsMatchProfile() throws {
         let extractor = try DecisionFixtures.configuration().extractor
         var h = DecisionHarness()
@@ -68,7 +81,10 @@ struct FeatureExtractorTests {
             (.crm, crmLead("L3", at: "2024-04-05T00:00:00Z", #""email":"eve@acme.io""#, type: "lead.updated")),
             (.crm, activity("L3", email: "cat@acme.io", kind: "call", at: "2024-04-10T00:00:00Z")),
             // A subsidiary of A1 (A1's engaged list then spans the hierarchy).
-            (.crm, #"{"event_id":"acc-A3","type":"account.upserted","occurred_at":"2024-04-11T00:00:00Z","source":"salesforce","record_id":"A3","account":{"account_id":"A3","name":"A3","domain":"globex.com","parent_domain":"acme.io"}}"#),
+            (
+                .crm,
+                #"{"event_id":"acc-A3","type":"account.upserted","occurred_at":"2024-04-11T00:00:00Z","source":"salesforce","record_id":"A3","account":{"account_id":"A3","name":"A3","domain":"globex.com","parent_domain":"acme.io"}}"#
+            ),
             (.crm, crmLead("L6", at: "2024-04-11T01:00:00Z", #""email":"fay@globex.com","title":"CEO""#)),
             (.crm, activity("L6", email: "fay@globex.com", kind: "call", at: "2024-04-12T00:00:00Z")),
             (.crm, activity("L2", email: "bob@acme.io", kind: "meeting", at: "2024-04-13T00:00:00Z")),

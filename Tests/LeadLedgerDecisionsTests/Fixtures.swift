@@ -1,7 +1,8 @@
 import Foundation
 import LeadLedgerCore
-import Testing
 import TestSupport
+import Testing
+
 @testable import LeadLedgerDecisions
 
 /// Reference data produced by `Scripts/make_fixtures.py` with the real
@@ -39,13 +40,15 @@ struct Fixtures: Sendable {
         }
         let venv = repositoryRoot.appendingPathComponent(".venv/bin/python").path
         guard FileManager.default.isExecutableFile(atPath: venv) else {
-            throw FixtureError(message: "no Python for reference fixtures: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests to create \(venv)")
+            throw FixtureError(
+                message: "no Python for reference fixtures: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests to create \(venv)")
         }
         return venv
     }
 
     static func generate() throws -> Fixtures {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-decisions-\(ProcessInfo.processInfo.processIdentifier)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "leadledger-decisions-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.removeItem(at: dir)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let script = repositoryRoot.appendingPathComponent("Tests/LeadLedgerDecisionsTests/Scripts/make_fixtures.py").path

@@ -1,15 +1,16 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 @Suite("Logistic regression")
 struct LogisticRegressionTests {
     func referenceData() throws -> (train: Dataset, holdout: Dataset, ref: JSONValue) {
         let ref = try Fixtures.load().case("logreg")
-        let X = ref["X"]!.matrix
-        let schema = try FeatureSchema((0..<X[0].count).map { "x\($0)" })
-        let all = try Dataset(schema: schema, rows: X.flatMap { $0 }, labels: ref["y"]!.doubles)
+        let inputs = ref["X"]!.matrix
+        let schema = try FeatureSchema((0..<inputs[0].count).map { "x\($0)" })
+        let all = try Dataset(schema: schema, rows: inputs.flatMap { $0 }, labels: ref["y"]!.doubles)
         let cut = ref["cut"]!.int!
         let split = try all.split(holdoutFraction: Double(all.count - cut) / Double(all.count))
         #expect(split.train.count == cut)
@@ -19,7 +20,8 @@ struct LogisticRegressionTests {
     @Test("coefficients match scikit-learn LogisticRegression(C, lbfgs) to 1e-4 and holdout AUC to 1e-6")
     func matchesScikitLearn() throws {
         let (train, holdout, ref) = try referenceData()
-        let model = try LogisticRegression.train(train, holdout: holdout, options: .init(c: ref["C"]!.double!), range: "synthetic rows 0..<2400")
+        let model = try LogisticRegression.train(
+            train, holdout: holdout, options: .init(c: ref["C"]!.double!), range: "synthetic rows 0..<2400")
         #expect(model.training.converged)
         let coef = ref["coef"]!.doubles
         // Both solve the same strictly convex problem; Newton converges to ~1e-12,
@@ -30,7 +32,8 @@ struct LogisticRegressionTests {
         #expect(abs(model.intercept - ref["intercept"]!.double!) < 1e-4)
         let auc = try #require(model.holdout).auc
         #expect(abs(auc - ref["holdout_auc"]!.double!) < 1e-6, "AUC \(auc) vs scikit-learn \(ref["holdout_auc"]!.double!)")
-        let p = model.probabilities(holdout), refP = ref["holdout_prob"]!.doubles
+        let p = model.probabilities(holdout)
+        let refP = ref["holdout_prob"]!.doubles
         for i in 0..<p.count { #expect(abs(p[i] - refP[i]) < 1e-5) }
     }
 
@@ -86,7 +89,8 @@ struct LogisticRegressionTests {
         let model = try LogisticRegression.train(train, options: .init(c: 1), range: "r")
         let names = train.schema.names
         // New features interleaved with the trained ones, as a later release's catalogue adds them.
-        let wider = try FeatureSchema(["new_first"] + names.enumerated().flatMap { $0.offset == 1 ? ["new_middle", $0.element] : [$0.element] } + ["new_last"])
+        let wider = try FeatureSchema(
+            ["new_first"] + names.enumerated().flatMap { $0.offset == 1 ? ["new_middle", $0.element] : [$0.element] } + ["new_last"])
         let embedded = try #require(model.embedded(in: wider))
         #expect(embedded.schema == wider)
         let d = names.count
@@ -112,7 +116,8 @@ struct LogisticRegressionTests {
         #expect(throws: DecisionsError.self) { try Dataset(schema: schema, rows: [1, 2], labels: [0]) }
         #expect(throws: DecisionsError.self) { try Dataset(schema: schema, rows: [1], labels: [2]) }
         do {
-            _ = try LogisticRegression.load(artifact: Data("{\"format\":\"leadledger.logistic-regression\",\"format_version\":1}".utf8), source: "x.json")
+            _ = try LogisticRegression.load(
+                artifact: Data("{\"format\":\"leadledger.logistic-regression\",\"format_version\":1}".utf8), source: "x.json")
             Issue.record("expected an error")
         } catch let e as DecisionsError {
             #expect(e.code == .invalidArtifact && e.field == "features" && e.file == "x.json")
@@ -132,7 +137,8 @@ struct MetricsTests {
     @Test("ROC AUC with ties equals scikit-learn's roc_auc_score")
     func aucWithTies() throws {
         let ref = try Fixtures.load().case("auc_ties")
-        let s = ref["scores"]!.doubles, y = ref["labels"]!.doubles
+        let s = ref["scores"]!.doubles
+        let y = ref["labels"]!.doubles
         #expect(Set(s).count < s.count / 10, "the data must have many ties")
         let auc = try Metrics.rocAUC(scores: s, labels: y)
         #expect(abs(auc - ref["auc"]!.double!) < 1e-12, "\(auc) vs \(ref["auc"]!.double!)")
@@ -156,7 +162,8 @@ struct MetricsTests {
     func isotonic() throws {
         let ref = try Fixtures.load().case("isotonic")
         let cal = try Calibrator.fitIsotonic(scores: ref["scores"]!.doubles, labels: ref["labels"]!.doubles)
-        let grid = ref["grid"]!.doubles, expected = ref["predicted"]!.doubles
+        let grid = ref["grid"]!.doubles
+        let expected = ref["predicted"]!.doubles
         for (g, e) in zip(grid, expected) {
             #expect(abs(cal.probability(g) - e) < 1e-12, "at \(g): \(cal.probability(g)) vs \(e)")
         }
@@ -166,15 +173,20 @@ struct MetricsTests {
     func platt() throws {
         // Labels drawn deterministically from p = sigmoid(2s - 1) by a fixed LCG.
         var state: UInt64 = 42
-        var s: [Double] = [], y: [Double] = []
+        var s: [Double] = []
+        var y: [Double] = []
         for _ in 0..<20000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let score = Double(state >> 11) / Double(1 << 53) * 4 - 2
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let u = Double(state >> 11) / Double(1 << 53)
-            s.append(score); y.append(u < sigmoid(2 * score - 1) ? 1 : 0)
+            s.append(score)
+            y.append(u < sigmoid(2 * score - 1) ? 1 : 0)
         }
-        guard case let .platt(a, b) = try Calibrator.fitPlatt(scores: s, labels: y) else { Issue.record("not platt"); return }
+        guard case .platt(let a, let b) = try Calibrator.fitPlatt(scores: s, labels: y) else {
+            Issue.record("not platt")
+            return
+        }
         #expect(abs(a - 2) < 0.1 && abs(b + 1) < 0.1, "a \(a) b \(b)")
         let iso = try Calibrator.fitIsotonic(scores: s, labels: y)
         var last = -1.0
@@ -189,7 +201,8 @@ struct MetricsTests {
     /// rows), x2 a category never seen in training (always 0); labels follow x0.
     func sparseData() throws -> Dataset {
         var rng = SplitMix64(seed: 11)
-        var rows: [Double] = [], labels: [Double] = []
+        var rows: [Double] = []
+        var labels: [Double] = []
         for i in 0..<400 {
             let x0 = rng.unit() * 4 - 2
             rows += [x0, i % 150 == 7 ? 1 : 0, 0]
@@ -202,7 +215,9 @@ struct MetricsTests {
         row.withUnsafeBufferPointer { model.probability($0) }
     }
 
-    @Test("minimumSupport zeroes features that rarely leave their mode; clipToTrainingRange bounds inputs, also a never-seen category, and survives the artifact")
+    @Test(
+        "minimumSupport zeroes features that rarely leave their mode; clipToTrainingRange bounds inputs, also a never-seen category, and survives the artifact"
+    )
     func supportAndClipping() throws {
         let data = try sparseData()
         let plain = try LogisticRegression.train(data, range: "sparse")
@@ -219,7 +234,8 @@ struct MetricsTests {
         #expect(ranges.minimums[2] == 0 && ranges.maximums[2] == 0)
 
         // Beyond the training range: the clipped model answers as at the boundary, the plain one extrapolates.
-        let far = [1000.0, 0, 0], edge = [x0.max()!, 0, 0]
+        let far = [1000.0, 0, 0]
+        let edge = [x0.max()!, 0, 0]
         #expect(probability(model, far) == probability(model, edge))
         #expect(probability(plain, far) != probability(plain, edge))
         // A category never seen in training is clipped to its only training value.

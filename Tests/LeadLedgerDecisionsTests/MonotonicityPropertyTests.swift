@@ -2,6 +2,7 @@ import Foundation
 import LeadLedgerCore
 import PropertyBased
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// Monotone by declaration: every catalogue feature declares a direction
@@ -19,12 +20,16 @@ import Testing
 /// otherwise (a careers view: page views up AND careers up) not checked.
 @Suite("Monotone by declaration")
 struct MonotonicityPropertyTests {
-    static let titles = ["VP of Marketing", "Director of Sales", "Marketing Manager", "Data Analyst", "Chief Revenue Officer", "Head of IT", ""]
+    static let titles = [
+        "VP of Marketing", "Director of Sales", "Marketing Manager", "Data Analyst", "Chief Revenue Officer", "Head of IT", "",
+    ]
     static let employees = [12, 45, 180, 850, 2_400, 60_000]
     static let industries = ["Software", "Retail", "Financial Services", "Education"]
     static let countries = ["US", "DE", "IN", "BR"]
     static let domains = ["acme-robotics.com", "globex.io", "gmail.com"]
-    static let paths = ["/pricing", "/demo", "/contact-sales", "/docs/api", "/case-studies/acme", "/careers", "/blog/scoring", "/", "/webinars/may"]
+    static let paths = [
+        "/pricing", "/demo", "/contact-sales", "/docs/api", "/case-studies/acme", "/careers", "/blog/scoring", "/", "/webinars/may",
+    ]
     static let outcomes = ["interested", "not_interested", "connected", "left_voicemail", "positive", ""]
 
     /// One generated message about the lead: (kind, detail, gap in minutes before it).
@@ -37,12 +42,25 @@ struct MonotonicityPropertyTests {
         let outcome = outcomes[detail % outcomes.count]
         switch kind {
         case 0: return (.web, pageView(user: "u-m", path: path, at: time, id: id))
-        case 1: return (.web, segmentTrack(user: "u-m", event: ["Pricing Calculator Used", "Demo Requested", "Contact Form Submitted", "Docs Searched", "Whitepaper Downloaded", "Job Application Started"][detail % 6], path: path, at: time, id: id))
+        case 1:
+            return (
+                .web,
+                segmentTrack(
+                    user: "u-m",
+                    event: [
+                        "Pricing Calculator Used", "Demo Requested", "Contact Form Submitted", "Docs Searched", "Whitepaper Downloaded",
+                        "Job Application Started",
+                    ][detail % 6], path: path, at: time, id: id)
+            )
         case 2: return (.email, sendGrid(email: email, event: "open", url: nil, at: time, id: id))
         case 3: return (.email, sendGrid(email: email, event: "click", url: "https://vendor.io" + path, at: time, id: id))
         case 4, 5, 6, 7:
             let kindName = ["call", "meeting", "email_reply", "note"][kind - 4]
-            return (.crm, activityWithOutcome("00QM1", email: email, kind: kindName, outcome: outcome, at: time).replacingOccurrences(of: #""outcome":"""#, with: #""outcome":null"#))
+            return (
+                .crm,
+                activityWithOutcome("00QM1", email: email, kind: kindName, outcome: outcome, at: time).replacingOccurrences(
+                    of: #""outcome":"""#, with: #""outcome":null"#)
+            )
         case 8: return (.email, sendGrid(email: email, event: "unsubscribe", url: nil, at: time, id: id))
         case 9: return (.email, sendGrid(email: email, event: "bounce", url: nil, at: time, id: id))
         default: return (.email, sendGrid(email: email, event: "spamreport", url: nil, at: time, id: id))
@@ -54,13 +72,19 @@ struct MonotonicityPropertyTests {
     }
 
     /// The lead's audit decision after the last message of `history` followed by `last`.
-    static func decide(_ config: DecisionConfiguration, profile: (Int, Int, Int, Int, Int), history: [Step], last: (InboundTopic, String)?,
-                       at minute: Int) throws -> [String: Any]? {
+    static func decide(
+        _ config: DecisionConfiguration, profile: (Int, Int, Int, Int, Int), history: [Step], last: (InboundTopic, String)?,
+        at minute: Int
+    ) throws -> [String: Any]? {
         var h = DecisionHarness()
         let (t, e, i, c, d) = profile
         let email = "morganlee@" + domains[d % domains.count]
-        try h.feed(.crm, crmLead("00QM1", at: time(0),
-                                 #""email":"\#(email)","title":"\#(titles[t % titles.count])","employees":\#(employees[e % employees.count]),"industry":"\#(industries[i % industries.count])","country":"\#(countries[c % countries.count])""#))
+        try h.feed(
+            .crm,
+            crmLead(
+                "00QM1", at: time(0),
+                #""email":"\#(email)","title":"\#(titles[t % titles.count])","employees":\#(employees[e % employees.count]),"industry":"\#(industries[i % industries.count])","country":"\#(countries[c % countries.count])""#
+            ))
         try h.feed(.web, segmentIdentify(user: "u-m", email: email, title: titles[t % titles.count], at: time(1), id: "m-i"))
         var minute0 = 2
         for (n, step) in history.enumerated() {
@@ -79,9 +103,11 @@ struct MonotonicityPropertyTests {
 
     /// +1 positive, −1 negative, 0 neither (mixed, free or unchanged), by the declared directions.
     static func classify(before: [String: Any], after: [String: Any], directions: [String: FeatureDirection]) -> Int {
-        var up = false, down = false
+        var up = false
+        var down = false
         for (name, direction) in directions {
-            let a = before[name] as? Double, b = after[name] as? Double
+            let a = before[name] as? Double
+            let b = after[name] as? Double
             if a == b { continue }
             guard let a, let b, direction != .free else { return 0 }
             let raises = (b > a) == (direction == .positive)
@@ -104,9 +130,10 @@ struct MonotonicityPropertyTests {
             let minute = 2 + history.reduce(0) { $0 + $1.gap } + 30
             let (topic, json) = Self.message(candidate.0, candidate.1, email: "LAST_EMAIL", at: Self.time(minute), id: "m-last")
             guard let before = try Self.decide(config, profile: profile, history: history, last: nil, at: minute),
-                  let after = try Self.decide(config, profile: profile, history: history, last: (topic, json), at: minute),
-                  let fb = before["features"] as? [String: Any], let fa = after["features"] as? [String: Any],
-                  let sb = before["score"] as? Int, let sa = after["score"] as? Int else {
+                let after = try Self.decide(config, profile: profile, history: history, last: (topic, json), at: minute),
+                let fb = before["features"] as? [String: Any], let fa = after["features"] as? [String: Any],
+                let sb = before["score"] as? Int, let sa = after["score"] as? Int
+            else {
                 Issue.record("\(scoring): no decision for the lead")
                 return
             }
@@ -114,14 +141,22 @@ struct MonotonicityPropertyTests {
             let changed = directions.keys.filter { (fb[$0] as? Double) != (fa[$0] as? Double) }.sorted()
             if kind > 0 {
                 counts.positive += 1
-                #expect(sa >= sb, "\(scoring): positive event (kind \(candidate.0), detail \(candidate.1)) lowered the score \(sb) → \(sa); changed \(changed)")
+                #expect(
+                    sa >= sb,
+                    "\(scoring): positive event (kind \(candidate.0), detail \(candidate.1)) lowered the score \(sb) → \(sa); changed \(changed)"
+                )
             } else if kind < 0 {
                 counts.negative += 1
-                #expect(sa <= sb, "\(scoring): negative event (kind \(candidate.0), detail \(candidate.1)) raised the score \(sb) → \(sa); changed \(changed)")
+                #expect(
+                    sa <= sb,
+                    "\(scoring): negative event (kind \(candidate.0), detail \(candidate.1)) raised the score \(sb) → \(sa); changed \(changed)"
+                )
             }
         }
         // Not vacuous: both kinds of event were checked.
-        #expect(counts.positive >= 30 && counts.negative >= 5, "\(scoring): checked \(counts.positive) positive, \(counts.negative) negative events")
+        #expect(
+            counts.positive >= 30 && counts.negative >= 5,
+            "\(scoring): checked \(counts.positive) positive, \(counts.negative) negative events")
     }
 
     @Test("the default configuration is monotone in the declared directions")
@@ -139,7 +174,8 @@ struct MonotonicityPropertyTests {
         let c = try B2BScenarioTests.load("examples/xeducation/scoring.yaml")
         for d in c.extractor.definitions where d.name.contains("=") { #expect(d.direction == .free, "\(d.name)") }
         let declared = Dictionary(uniqueKeysWithValues: FeatureCatalogue.builtIn.map { ($0.name, $0.direction) })
-        #expect(declared["intent_careers"] == .negative && declared["email_unsubscribed"] == .negative && declared["intent_demo"] == .positive)
+        #expect(
+            declared["intent_careers"] == .negative && declared["email_unsubscribed"] == .negative && declared["intent_demo"] == .positive)
     }
 }
 

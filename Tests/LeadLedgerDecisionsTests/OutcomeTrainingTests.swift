@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// A CRM outcome message (`lead.converted` / `lead.disqualified`) for a CRM record and email.
@@ -8,7 +9,8 @@ func outcome(_ record: String, email: String, converted: Bool, at time: String, 
     let type = converted ? "lead.converted" : "lead.disqualified"
     let reason = converted ? "" : #","reason":"bad_fit""#
     let eventID = id ?? record + "-" + type + "-" + time
-    return #"{"event_id":"\#(eventID)","type":"\#(type)","occurred_at":"\#(time)","source":"salesforce","record_id":"\#(record)","email":"\#(email)"\#(reason)}"#
+    return
+        #"{"event_id":"\#(eventID)","type":"\#(type)","occurred_at":"\#(time)","source":"salesforce","record_id":"\#(record)","email":"\#(email)"\#(reason)}"#
 }
 
 /// RFC 3339 for `minutes` after 2024-04-01T00:00:00Z.
@@ -27,12 +29,20 @@ func signalLog(leads: Int) throws -> DecisionHarness {
     var m = 0
     for i in 0..<leads {
         let email = "p\(i)@co\(i % 7).com"
-        try h.feed(.crm, crmLead("R\(i)", at: at(m), #""email":"\#(email)","title":"\#(i % 2 == 0 ? "VP Marketing" : "Engineer")","country":"US""#)); m += 1
-        try h.feed(.web, identify(user: "u\(i)", email: email, at: at(m), id: "id\(i)")); m += 1
-        for v in 0..<(i % 5) { try h.feed(.web, pageView(user: "u\(i)", path: "/pricing", at: at(m), id: "pv\(i)-\(v)")); m += 1 }
+        try h.feed(
+            .crm, crmLead("R\(i)", at: at(m), #""email":"\#(email)","title":"\#(i % 2 == 0 ? "VP Marketing" : "Engineer")","country":"US""#)
+        )
+        m += 1
+        try h.feed(.web, identify(user: "u\(i)", email: email, at: at(m), id: "id\(i)"))
+        m += 1
+        for v in 0..<(i % 5) {
+            try h.feed(.web, pageView(user: "u\(i)", path: "/pricing", at: at(m), id: "pv\(i)-\(v)"))
+            m += 1
+        }
     }
     for i in 0..<leads {
-        try h.feed(.crm, outcome("R\(i)", email: "p\(i)@co\(i % 7).com", converted: i % 5 >= 3, at: at(m))); m += 1
+        try h.feed(.crm, outcome("R\(i)", email: "p\(i)@co\(i % 7).com", converted: i % 5 >= 3, at: at(m)))
+        m += 1
     }
     return h
 }
@@ -58,13 +68,18 @@ struct OutcomeTrainingTests {
 
     @Test("point in time: the row is the state just before the outcome; events after it change nothing")
     func pointInTime() throws {
-        let shortLog = try annScenario(after: false).log, longLog = try annScenario(after: true).log
-        let short = build(shortLog, config.extractor), long = build(longLog, config.extractor)
+        let shortLog = try annScenario(after: false).log
+        let longLog = try annScenario(after: true).log
+        let short = build(shortLog, config.extractor)
+        let long = build(longLog, config.extractor)
         #expect(longLog.count > shortLog.count && short.examples.count == 1 && long.examples.count == 1)
-        let e = try #require(long.examples.first), s = try #require(short.examples.first)
+        let e = try #require(long.examples.first)
+        let s = try #require(short.examples.first)
         #expect(e.row.map(\.bitPattern) == s.row.map(\.bitPattern))  // NaN (no company size) included
         #expect(e.lead == s.lead && e.eventTime == s.eventTime && e.logOffset == s.logOffset)
-        #expect(e.converted && e.source == .outcome(.converted) && e.logOffset == Int64(shortLog.count - 1) && e.eventTime.rfc3339 == at(24 * 60))
+        #expect(
+            e.converted && e.source == .outcome(.converted) && e.logOffset == Int64(shortLog.count - 1)
+                && e.eventTime.rfc3339 == at(24 * 60))
         // Three pricing views a day before the outcome, decayed with the 14-day half-life to the outcome's time.
         let names = config.extractor.schema.names
         let pricing = e.row[try #require(names.firstIndex(of: "intent_pricing"))]
@@ -92,7 +107,9 @@ struct OutcomeTrainingTests {
             let features = try #require(audit["features"] as? [String: Any])
             for (j, name) in names.enumerated() {
                 let recorded = (features[name] as? NSNumber)?.doubleValue ?? .nan
-                #expect(e.row[j].isNaN ? recorded.isNaN : abs(recorded - e.row[j]) <= 5e-7, "\(e.lead) \(name): example \(e.row[j]), audit \(recorded)")
+                #expect(
+                    e.row[j].isNaN ? recorded.isNaN : abs(recorded - e.row[j]) <= 5e-7,
+                    "\(e.lead) \(name): example \(e.row[j]), audit \(recorded)")
             }
         }
     }
@@ -110,8 +127,12 @@ struct OutcomeTrainingTests {
         // Nobody's outcome is an example too: the resolver linked the new email (a lead known by nothing else).
         #expect(b.examples.map(\.converted) == [true, false, true])
         #expect(b.examples.map(\.source) == [.outcome(.converted), .outcome(.disqualified), .outcome(.converted)])
-        #expect(b.examples.map(\.lead) == [h.lead(email: "ann@acme.io"), h.lead(email: "bob@initech.com"), h.lead(email: "nobody@else.io")].compactMap { $0 })
-        #expect(b.statistics == .init(events: log.count, repeats: 1, outcomes: 4, laterOutcomes: 1, outcomesOfUnknownLeads: 0, erasedExamples: 0))
+        #expect(
+            b.examples.map(\.lead)
+                == [h.lead(email: "ann@acme.io"), h.lead(email: "bob@initech.com"), h.lead(email: "nobody@else.io")].compactMap { $0 })
+        #expect(
+            b.statistics
+                == .init(events: log.count, repeats: 1, outcomes: 4, laterOutcomes: 1, outcomesOfUnknownLeads: 0, erasedExamples: 0))
         // An outcome with no earlier event of its lead in the partition (its identity event went elsewhere): no example.
         let alone = build([log[log.count - 2]], config.extractor)
         #expect(alone.examples.isEmpty && alone.statistics.outcomesOfUnknownLeads == 1 && alone.statistics.outcomes == 1)
@@ -126,8 +147,10 @@ struct OutcomeTrainingTests {
         try h.feed(.crm, crmLead("L4", at: at(3), #""email":"dee@acme.io""#))
         try h.feed(.web, identify(user: "u4", email: "dee@acme.io", at: at(4), id: "w4"))
         try h.feed(.web, pageView(user: "u4", path: "/pricing", at: at(5), id: "p4"))
-        let deeID = h.lead(email: "dee@acme.io"), annID = h.lead(email: "ann@acme.io")
-        let dee = try #require(deeID), ann = try #require(annID)
+        let deeID = h.lead(email: "dee@acme.io")
+        let annID = h.lead(email: "ann@acme.io")
+        let dee = try #require(deeID)
+        let ann = try #require(annID)
         try h.feed(.crm, crmLead("L4", at: at(6), #""email":"ann@acme.io""#, type: "lead.updated"))  // L4 is Ann: merged
         try h.feed(.crm, outcome("L4", email: "dee@acme.io", converted: true, at: at(60)))
         try h.feed(.crm, outcome("L1", email: "ann@acme.io", converted: false, at: at(120)))
@@ -148,7 +171,10 @@ struct OutcomeTrainingTests {
         var h = try annScenario(after: false)
         try h.feed(.crm, crmLead("L5", at: at(20), #""email":"eve@rival.io""#))
         try h.feed(.crm, outcome("L5", email: "eve@rival.io", converted: false, at: at(30)))
-        try h.feed(.crm, #"{"event_id":"er1","type":"privacy.erasure","occurred_at":"\#(at(40))","source":"salesforce","record_id":"L5","email":"eve@rival.io"}"#)
+        try h.feed(
+            .crm,
+            #"{"event_id":"er1","type":"privacy.erasure","occurred_at":"\#(at(40))","source":"salesforce","record_id":"L5","email":"eve@rival.io"}"#
+        )
         try h.feed(.crm, crmLead("L6", at: at(50), #""email":"idle@initech.com""#))  // idle ~9 days before the log's end
         try h.feed(.crm, crmLead("L7", at: at(10 * 24 * 60), #""email":"fresh@initech.com""#))  // the log's last event
         var b = build(h.log, config.extractor)
@@ -164,16 +190,18 @@ struct OutcomeTrainingTests {
     @Test("the split is seeded and stratified: 70 % of each class trains, the same seed gives the same split")
     func split() throws {
         let labels = (0..<100).map { $0 % 4 == 0 }  // 25 positives, 75 negatives
-        let a = HoldoutSplit.trainMask(labels: labels, seed: 7), b = HoldoutSplit.trainMask(labels: labels, seed: 7)
+        let a = HoldoutSplit.trainMask(labels: labels, seed: 7)
+        let b = HoldoutSplit.trainMask(labels: labels, seed: 7)
         let c = HoldoutSplit.trainMask(labels: labels, seed: 8)
         #expect(a == b && a != c)
         for mask in [a, c] {
-            #expect(zip(labels, mask).filter { $0.0 && $0.1 }.count == 18)   // round(0.7 · 25)
+            #expect(zip(labels, mask).filter { $0.0 && $0.1 }.count == 18)  // round(0.7 · 25)
             #expect(zip(labels, mask).filter { !$0.0 && $0.1 }.count == 53)  // round(0.7 · 75)
         }
         let h = try signalLog(leads: 40)
-        let set = try OutcomeTraining.trainingSet([build(h.log, config.extractor)], topic: "log", schema: config.extractor.schema,
-                                                  options: .init(seed: 3))
+        let set = try OutcomeTraining.trainingSet(
+            [build(h.log, config.extractor)], topic: "log", schema: config.extractor.schema,
+            options: .init(seed: 3))
         #expect(set.examples.count == 40 && set.positives == 16)
         #expect(set.train.count == 28 && set.train.labels.filter { $0 == 1 }.count == 11)  // round(0.7 · 16), round(0.7 · 24)
         #expect(set.holdout.count == 12 && set.holdout.labels.filter { $0 == 1 }.count == 5)
@@ -190,7 +218,9 @@ struct OutcomeTrainingTests {
         }
         #expect(error.code == .insufficientData)
         #expect(error.message.contains("8 converted and 12 not converted"))
-        #expect(try OutcomeTraining.trainingSet([b], topic: "events", schema: config.extractor.schema, options: .init(minimumPerClass: 8)).examples.count == 20)
+        #expect(
+            try OutcomeTraining.trainingSet([b], topic: "events", schema: config.extractor.schema, options: .init(minimumPerClass: 8))
+                .examples.count == 20)
     }
 
     @Test("fit, stack with a points model, and write a directory the Decider loads (model_version = content hash)")
@@ -207,12 +237,17 @@ struct OutcomeTrainingTests {
         let fit = try OutcomeTraining.fit(set)
         #expect(fit.figures.auc > 0.9, "AUC \(fit.figures.auc) on a log where pricing views decide the outcome")
         #expect(fit.model.training.range == set.range)
-        let rules = Data("name: pricing\ngroups:\n  - name: intent\n    rules:\n      - {feature: intent_pricing, op: \">=\", value: 2, points: 20}\n".utf8)
+        let rules = Data(
+            "name: pricing\ngroups:\n  - name: intent\n    rules:\n      - {feature: intent_pricing, op: \">=\", value: 2, points: 20}\n"
+                .utf8)
         let e = try OutcomeTraining.ensemble(set, fit: fit, rulesYAML: rules, rulesSource: "rules.yaml", scoring: scoring)
         #expect(e.ensemble.components.map(\.name) == ["fit", "propensity"])
         let bad = try #require(throws: DecisionsError.self) {
-            try OutcomeTraining.ensemble(set, fit: fit, rulesYAML: Data("name: x\ngroups:\n  - name: g\n    rules:\n      - {feature: no_such, op: \">\", value: 0, points: 1}\n".utf8),
-                                         rulesSource: "bad.yaml", scoring: scoring)
+            try OutcomeTraining.ensemble(
+                set, fit: fit,
+                rulesYAML: Data(
+                    "name: x\ngroups:\n  - name: g\n    rules:\n      - {feature: no_such, op: \">\", value: 0, points: 1}\n".utf8),
+                rulesSource: "bad.yaml", scoring: scoring)
         }
         #expect(bad.code == .invalidConfig && bad.file == "bad.yaml")
 
@@ -223,15 +258,19 @@ struct OutcomeTrainingTests {
         reread.modelArtifact = scoring.modelArtifact
         #expect(reread == scoring)
         let lr = try fit.model.artifactData()
-        let loaded = try DecisionConfiguration(scoringYAML: Data(lrYAML.utf8), scoringSource: "scoring.yaml", modelArtifact: lr, modelSource: "lr.json",
-                                               routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
+        let loaded = try DecisionConfiguration(
+            scoringYAML: Data(lrYAML.utf8), scoringSource: "scoring.yaml", modelArtifact: lr, modelSource: "lr.json",
+            routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml")
         #expect(loaded.modelVersion == String(ContentVersion(of: Data(lrYAML.utf8) + [0] + lr).sha256.prefix(16)))
         let ensYAML = scoring.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json"))
         let ensemble = try e.ensemble.artifactData()
-        let loadedEnsemble = try DecisionConfiguration(scoringYAML: Data(ensYAML.utf8), scoringSource: "scoring.yaml", modelArtifact: ensemble, modelSource: "ensemble.json",
-                                                       routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml",
-                                                       componentArtifacts: ["fit": (rules, "fit-rules.yaml"), "propensity": (lr, "lr.json")])
-        #expect(loadedEnsemble.modelVersion == String(ContentVersion(of: Data(ensYAML.utf8) + [0] + ensemble + [0] + rules + [0] + lr).sha256.prefix(16)))
+        let loadedEnsemble = try DecisionConfiguration(
+            scoringYAML: Data(ensYAML.utf8), scoringSource: "scoring.yaml", modelArtifact: ensemble, modelSource: "ensemble.json",
+            routingYAML: Data(DecisionFixtures.routingYAML.utf8), routingSource: "routing.yaml",
+            componentArtifacts: ["fit": (rules, "fit-rules.yaml"), "propensity": (lr, "lr.json")])
+        #expect(
+            loadedEnsemble.modelVersion
+                == String(ContentVersion(of: Data(ensYAML.utf8) + [0] + ensemble + [0] + rules + [0] + lr).sha256.prefix(16)))
         let d = set.holdout.schema.count
         set.holdout.rows.withUnsafeBufferPointer { buf in
             for i in 0..<set.holdout.count {

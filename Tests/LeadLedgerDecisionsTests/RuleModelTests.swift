@@ -1,35 +1,38 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 @Suite("Rule model (YAML)")
 struct RuleModelTests {
-    let schema = try! FeatureSchema(["title_seniority", "employees", "industry_code", "is_free_mail", "page_views_30d", "days_since_last_engagement"])
+    let schema = try! FeatureSchema([
+        "title_seniority", "employees", "industry_code", "is_free_mail", "page_views_30d", "days_since_last_engagement",
+    ])
 
     let config = """
-    name: fit
-    levels:
-      title_seniority: {individual: 0, manager: 1, director: 2, vp: 3, c_level: 4}
-    groups:
-      - name: seniority
-        cap: 25
-        rules:
-          - {feature: title_seniority, op: ">=", value: director, points: 20}
-          - {feature: title_seniority, op: equals, value: c_level, points: 10}
-      - name: firmographics
-        floor: -10
-        rules:
-          - {feature: industry_code, in: [3, 7, 11], points: 8}
-          - {feature: employees, between: [200, 5000], points: 12}
-          - {feature: is_free_mail, op: "==", value: 1, points: -25}
-      - name: engagement
-        cap: 40
-        decay: {half_life_days: 14, age_feature: days_since_last_engagement}
-        rules:
-          - {feature: page_views_30d, op: ">=", value: 5, points: 10}
-          - {feature: page_views_30d, op: ">=", value: 20, points: 50}
-    """
+        name: fit
+        levels:
+          title_seniority: {individual: 0, manager: 1, director: 2, vp: 3, c_level: 4}
+        groups:
+          - name: seniority
+            cap: 25
+            rules:
+              - {feature: title_seniority, op: ">=", value: director, points: 20}
+              - {feature: title_seniority, op: equals, value: c_level, points: 10}
+          - name: firmographics
+            floor: -10
+            rules:
+              - {feature: industry_code, in: [3, 7, 11], points: 8}
+              - {feature: employees, between: [200, 5000], points: 12}
+              - {feature: is_free_mail, op: "==", value: 1, points: -25}
+          - name: engagement
+            cap: 40
+            decay: {half_life_days: 14, age_feature: days_since_last_engagement}
+            rules:
+              - {feature: page_views_30d, op: ">=", value: 5, points: 10}
+              - {feature: page_views_30d, op: ">=", value: 20, points: 50}
+        """
 
     func row(_ seniority: Double, _ employees: Double, _ industry: Double, _ freeMail: Double, _ views: Double, _ age: Double) -> [Double] {
         [seniority, employees, industry, freeMail, views, age]
@@ -83,19 +86,19 @@ struct RuleModelTests {
     @Test("a bad config fails at load naming file, line and field")
     func errors() throws {
         let unknownFeature = """
-        name: fit
-        groups:
-          - name: g
-            rules:
-              - feature: employees
-                op: ">="
-                value: 10
-                points: 5
-              - feature: revenue
-                op: ">="
-                value: 10
-                points: 5
-        """
+            name: fit
+            groups:
+              - name: g
+                rules:
+                  - feature: employees
+                    op: ">="
+                    value: 10
+                    points: 5
+                  - feature: revenue
+                    op: ">="
+                    value: 10
+                    points: 5
+            """
         let e1 = try #require(loadError(unknownFeature))
         #expect(e1.code == .invalidConfig && e1.file == "rules/fit.yaml" && e1.line == 9 && e1.field == "groups[0].rules[1].feature")
         #expect(e1.description.hasPrefix("rules/fit.yaml:9:"))
@@ -105,11 +108,13 @@ struct RuleModelTests {
         let e2 = try #require(loadError(badOp))
         #expect(e2.line == 5 && e2.field == "groups[0].rules[0].op" && e2.message.contains("=>"))
 
-        let badLevel = "name: fit\ngroups:\n  - name: g\n    rules:\n      - {feature: title_seniority, op: '>=', value: director, points: 1}\n"
+        let badLevel =
+            "name: fit\ngroups:\n  - name: g\n    rules:\n      - {feature: title_seniority, op: '>=', value: director, points: 1}\n"
         let e3 = try #require(loadError(badLevel))
         #expect(e3.line == 5 && e3.field == "groups[0].rules[0].value")
 
-        let badPoints = "name: fit\ngroups:\n  - name: g\n    rules:\n      - feature: employees\n        in: [1, 2]\n        points: lots\n"
+        let badPoints =
+            "name: fit\ngroups:\n  - name: g\n    rules:\n      - feature: employees\n        in: [1, 2]\n        points: lots\n"
         let e4 = try #require(loadError(badPoints))
         #expect(e4.line == 7 && e4.field == "groups[0].rules[0].points")
 
@@ -124,12 +129,14 @@ struct RuleModelTests {
         let twoForms = "name: fit\ngroups:\n  - name: g\n    rules:\n      - {feature: employees, op: '>', value: 1, in: [2], points: 1}\n"
         #expect(try #require(loadError(twoForms)).line == 5)
 
-        let duplicate = "name: fit\ngroups:\n  - name: g\n    rules:\n      - feature: employees\n        op: '>'\n        value: 1\n        points: 1\n        points: 2\n"
+        let duplicate =
+            "name: fit\ngroups:\n  - name: g\n    rules:\n      - feature: employees\n        op: '>'\n        value: 1\n        points: 1\n        points: 2\n"
         let e7 = try #require(loadError(duplicate))
         // Yams reports duplicates itself, at the first of the duplicated keys (line 8).
         #expect(e7.line == 8 && e7.field == "points" && e7.message.contains("'points'"), "\(e7)")
 
-        let noDecayAge = "name: fit\ngroups:\n  - name: g\n    decay: {half_life_days: 3}\n    rules:\n      - {feature: employees, op: '>', value: 1, points: 1}\n"
+        let noDecayAge =
+            "name: fit\ngroups:\n  - name: g\n    decay: {half_life_days: 3}\n    rules:\n      - {feature: employees, op: '>', value: 1, points: 1}\n"
         #expect(try #require(loadError(noDecayAge)).field == "groups[0].decay")
     }
 
@@ -148,10 +155,17 @@ struct EncodingTests {
     func sha256() {
         #expect(ContentVersion(of: Array("".utf8)).sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(ContentVersion(of: Array("abc".utf8)).sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(ContentVersion(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).sha256
+        #expect(
+            ContentVersion(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)).sha256
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(ContentVersion(of: [UInt8](repeating: 0x61, count: 1_000_000)).sha256 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-        #expect(ContentVersion(of: Array("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu".utf8)).sha256
+        #expect(
+            ContentVersion(of: [UInt8](repeating: 0x61, count: 1_000_000)).sha256
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            ContentVersion(
+                of: Array(
+                    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu".utf8)
+            ).sha256
                 == "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LeadLedgerCore
 import Testing
+
 @testable import LeadLedgerDecisions
 
 @Suite("Tree ensembles against XGBoost and LightGBM")
@@ -10,22 +11,26 @@ struct TreeEnsembleTests {
     func load(_ name: String) throws -> (TreeEnsemble, JSONValue) {
         let fx = try Fixtures.load()
         let data = try fx.data(name + ".json")
-        let model = name.hasPrefix("xgb")
+        let model =
+            name.hasPrefix("xgb")
             ? try TreeEnsemble.loadXGBoost(json: data, source: name + ".json", schema: schema)
             : try TreeEnsemble.loadLightGBM(json: data, source: name + ".json", schema: schema)
         return (model, try fx.case(name))
     }
 
-    @Test("predictions equal the library's own to 1e-6, including NaN and on-threshold values",
-          arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_reg", "lgb_zero", "lgb_nomissing", "lgb_cat"])
+    @Test(
+        "predictions equal the library's own to 1e-6, including NaN and on-threshold values",
+        arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_reg", "lgb_zero", "lgb_nomissing", "lgb_cat"])
     func predictions(name: String) throws {
         let (model, ref) = try load(name)
-        let X = ref["X"]!.matrix
-        let margins = ref["margin"]!.doubles, predictions = ref["prediction"]!.doubles
-        #expect(X.count == margins.count && X.count >= 300)
-        #expect(X.contains { $0.contains { $0.isNaN } }, "the test matrix must contain missing values")
-        var worstMargin = 0.0, worstPrediction = 0.0
-        for (i, row) in X.enumerated() {
+        let inputs = ref["X"]!.matrix
+        let margins = ref["margin"]!.doubles
+        let predictions = ref["prediction"]!.doubles
+        #expect(inputs.count == margins.count && inputs.count >= 300)
+        #expect(inputs.contains { $0.contains { $0.isNaN } }, "the test matrix must contain missing values")
+        var worstMargin = 0.0
+        var worstPrediction = 0.0
+        for (i, row) in inputs.enumerated() {
             let (m, p) = row.withUnsafeBufferPointer { (model.margin($0), model.predict($0)) }
             worstMargin = max(worstMargin, abs(m - margins[i]))
             worstPrediction = max(worstPrediction, abs(p - predictions[i]))
@@ -36,16 +41,20 @@ struct TreeEnsembleTests {
         #expect(worstPrediction < 1e-6, "\(name): prediction differs by \(worstPrediction)")
     }
 
-    @Test("TreeSHAP sums to the margin and matches the library's pred_contribs",
-          arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_reg", "lgb_zero", "lgb_nomissing", "lgb_cat"])
+    @Test(
+        "TreeSHAP sums to the margin and matches the library's pred_contribs",
+        arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_reg", "lgb_zero", "lgb_nomissing", "lgb_cat"])
     func treeSHAP(name: String) throws {
         let (model, ref) = try load(name)
-        let X = ref["X"]!.matrix
+        let inputs = ref["X"]!.matrix
         let contribs = ref["contribs"]!.matrix
         var ws = TreeSHAPWorkspace(for: model)
         var phi = [Double](repeating: 0, count: schema.count)
-        var worstSum = 0.0, worstPhi = 0.0, worstBase = 0.0, worstAt = (0, 0)
-        for (i, row) in X.enumerated() {
+        var worstSum = 0.0
+        var worstPhi = 0.0
+        var worstBase = 0.0
+        var worstAt = (0, 0)
+        for (i, row) in inputs.enumerated() {
             let m = row.withUnsafeBufferPointer { x in phi.withUnsafeMutableBufferPointer { model.shap(x, into: $0, workspace: &ws) } }
             var total = model.expectedMargin
             for v in phi { total += v }
@@ -85,8 +94,9 @@ struct TreeEnsembleTests {
         // For regression the base score is used as is.
         let reg = String(decoding: try fx.data("xgb_reg.json"), as: UTF8.self)
         let regRange = try #require(reg.range(of: #""base_score":"[^"]*""#, options: .regularExpression))
-        let regModel = try TreeEnsemble.loadXGBoost(json: Data(reg.replacingCharacters(in: regRange, with: #""base_score":"[1.5E0]""#).utf8),
-                                                   source: "r.json", schema: schema)
+        let regModel = try TreeEnsemble.loadXGBoost(
+            json: Data(reg.replacingCharacters(in: regRange, with: #""base_score":"[1.5E0]""#).utf8),
+            source: "r.json", schema: schema)
         #expect(regModel.baseMargin == 1.5)
     }
 
@@ -115,7 +125,8 @@ struct TreeEnsembleTests {
             Issue.record("expected a schema mismatch")
         } catch let e as DecisionsError {
             #expect(e.code == .schemaMismatch)
-            #expect(e.description.contains("email_clicks") || e.description.contains("intent") || e.description.contains("days_since_touch"))
+            #expect(
+                e.description.contains("email_clicks") || e.description.contains("intent") || e.description.contains("days_since_touch"))
         }
         var text = String(decoding: try fx.data("xgb_binary.json"), as: UTF8.self)
         text = text.replacingOccurrences(of: "\"binary:logistic\"", with: "\"multi:softprob\"")
@@ -131,15 +142,20 @@ struct TreeEnsembleTests {
         }
     }
 
-    @Test("SHAP tables give the exact TreeSHAP values; path attribution adds up to the margin",
-          arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_zero", "lgb_nomissing", "lgb_cat"])
+    @Test(
+        "SHAP tables give the exact TreeSHAP values; path attribution adds up to the margin",
+        arguments: ["xgb_binary", "xgb_reg", "lgb_binary", "lgb_zero", "lgb_nomissing", "lgb_cat"])
     func shapTableAndPathAttribution(name: String) throws {
         let (model, ref) = try load(name)
         let table = TreeSHAPTable(model)
         #expect(table.hasTable.allSatisfy { $0 })
         var ws = TreeSHAPWorkspace(for: model)
-        var exact = [Double](repeating: 0, count: schema.count), fast = exact, path = exact
-        var worst = 0.0, worstPath = 0.0, marginDiff = 0.0
+        var exact = [Double](repeating: 0, count: schema.count)
+        var fast = exact
+        var path = exact
+        var worst = 0.0
+        var worstPath = 0.0
+        var marginDiff = 0.0
         for row in ref["X"]!.matrix {
             row.withUnsafeBufferPointer { x in
                 let m1 = exact.withUnsafeMutableBufferPointer { model.shap(x, into: $0, workspace: &ws) }
@@ -158,17 +174,21 @@ struct TreeEnsembleTests {
         #expect(table.entryCount > 0)
     }
 
-    @Test("SHAP tables stay within their memory budget; trees left without tables are explained recursively, still exactly",
-          arguments: [0.0, 0.33, 0.67])
+    @Test(
+        "SHAP tables stay within their memory budget; trees left without tables are explained recursively, still exactly",
+        arguments: [0.0, 0.33, 0.67])
     func shapTableBudget(fraction: Double) throws {
         let (model, ref) = try load("lgb_binary")
         let budget = Int(Double(TreeSHAPTable(model).entryCount) * fraction)
         let table = TreeSHAPTable(model, maxTableEntries: budget)
         #expect(table.entryCount <= budget)
         if budget == 0 { #expect(table.hasTable.allSatisfy { !$0 }) }
-        if budget > 0 { #expect(table.hasTable.contains(true) && table.hasTable.contains(false), "budget \(budget) should split the trees") }
+        if budget > 0 {
+            #expect(table.hasTable.contains(true) && table.hasTable.contains(false), "budget \(budget) should split the trees")
+        }
         var ws = TreeSHAPWorkspace(for: model)
-        var exact = [Double](repeating: 0, count: schema.count), fast = exact
+        var exact = [Double](repeating: 0, count: schema.count)
+        var fast = exact
         for row in ref["X"]!.matrix.prefix(120) {
             row.withUnsafeBufferPointer { x in
                 let m1 = exact.withUnsafeMutableBufferPointer { model.shap(x, into: $0, workspace: &ws) }
@@ -179,8 +199,9 @@ struct TreeEnsembleTests {
         }
     }
 
-    @Test("path attribution equals a plain reference walk (expected-value differences along the path)",
-          arguments: ["xgb_binary", "lgb_binary", "lgb_cat"])
+    @Test(
+        "path attribution equals a plain reference walk (expected-value differences along the path)",
+        arguments: ["xgb_binary", "lgb_binary", "lgb_cat"])
     func pathAttributionReference(name: String) throws {
         let (model, ref) = try load(name)
         var phi = [Double](repeating: 0, count: schema.count)

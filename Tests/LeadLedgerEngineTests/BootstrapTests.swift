@@ -10,20 +10,23 @@ import Testing
 struct BootstrapTests {
     /// Runs the dry run with the stand-ins reporting `swift`, `installed` (nil: no
     /// librdkafka) and the `packaged` librdkafka-dev version apt offers.
-    func dryRun(swift: String = "6.3.1", installed: String?, packaged: String?, arguments: [String] = []) async throws -> (status: Int32, log: String) {
+    func dryRun(swift: String = "6.3.1", installed: String?, packaged: String?, arguments: [String] = []) async throws -> (
+        status: Int32, log: String
+    ) {
         let directory = try makeTemporaryDirectory("bootstrap")
         let bin = (directory as NSString).appendingPathComponent("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         let scripts = [
             "swift": "#!/bin/sh\necho 'Swift version \(swift) (swift-\(swift)-RELEASE)'\necho 'Target: x86_64-unknown-linux-gnu'\n",
             "pkg-config": """
-                #!/bin/sh
-                if [ "$1" = --modversion ] && [ "$2" = rdkafka ]; then \(installed.map { "echo \($0); exit 0" } ?? "exit 1"); fi
-                if [ "$1" = --variable=libdir ]; then echo /usr/lib/x86_64-linux-gnu; exit 0; fi
-                exit 1
+            #!/bin/sh
+            if [ "$1" = --modversion ] && [ "$2" = rdkafka ]; then \(installed.map { "echo \($0); exit 0" } ?? "exit 1"); fi
+            if [ "$1" = --variable=libdir ]; then echo /usr/lib/x86_64-linux-gnu; exit 0; fi
+            exit 1
 
-                """,
-            "apt-cache": "#!/bin/sh\necho 'librdkafka-dev:'\necho '  Installed: \(installed.map { "\($0)-1" } ?? "(none)")'\necho '  Candidate: \(packaged ?? "(none)")'\n",
+            """,
+            "apt-cache":
+                "#!/bin/sh\necho 'librdkafka-dev:'\necho '  Installed: \(installed.map { "\($0)-1" } ?? "(none)")'\necho '  Candidate: \(packaged ?? "(none)")'\n",
         ]
         for (name, text) in scripts {
             let path = (bin as NSString).appendingPathComponent(name)
@@ -51,7 +54,10 @@ struct BootstrapTests {
         let run = try await dryRun(installed: nil, packaged: "2.3.0-1build2")
         #expect(run.status == 0, "\(run.log)")
         #expect(run.log.contains("the distribution's librdkafka-dev is 2.3.0: installing it"), "\(run.log)")
-        #expect(run.log.split(separator: "\n").contains { $0.contains("would run:") && $0.contains("apt-get install") && $0.hasSuffix("librdkafka-dev") }, "\(run.log)")
+        #expect(
+            run.log.split(separator: "\n").contains {
+                $0.contains("would run:") && $0.contains("apt-get install") && $0.hasSuffix("librdkafka-dev")
+            }, "\(run.log)")
         #expect(!run.log.contains("would build"), "\(run.log)")
     }
 

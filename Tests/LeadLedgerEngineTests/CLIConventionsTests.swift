@@ -1,3 +1,5 @@
+// The JSON mirror types below keep the reports' snake_case member names.
+// swift-format-ignore-file: AlwaysUseLowerCamelCase
 import Foundation
 import Kafka
 import LeadLedgerEngine
@@ -18,21 +20,29 @@ struct CLIConventionsTests {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("cli-connection")
         let topic = uniqueName("cli-conn")
-        let created = try await runCLI(["topics", "create", topic, "-b", brokers, "--partitions", "2", "--replication-factor", "1"], directory: directory, name: "create")
+        let created = try await runCLI(
+            ["topics", "create", topic, "-b", brokers, "--partitions", "2", "--replication-factor", "1"], directory: directory,
+            name: "create")
         #expect(created.status == 0, "\(created.stderr)")
         for (index, arguments) in [["-b", brokers], ["--bootstrap-server", brokers], ["--brokers", brokers]].enumerated() {
             let list = try await runCLI(["topics", "list"] + arguments, directory: directory, name: "list-\(index)")
             #expect(list.status == 0 && list.stdout.contains(topic), "\(arguments): \(list.stderr)")
         }
-        let fromEnvironment = try await runCLI(["topics", "list"], directory: directory, name: "list-env", environment: ["LEADLEDGER_BROKERS": brokers])
+        let fromEnvironment = try await runCLI(
+            ["topics", "list"], directory: directory, name: "list-env", environment: ["LEADLEDGER_BROKERS": brokers])
         #expect(fromEnvironment.status == 0 && fromEnvironment.stdout.contains(topic), "\(fromEnvironment.stderr)")
 
         let properties = (directory as NSString).appendingPathComponent("client.properties")
-        try "# the Kafka tools' format\nbootstrap.servers = \(brokers)\n\n! done\n".write(toFile: properties, atomically: true, encoding: .utf8)
-        let produced = try await runCLI(["produce", "--topic", topic, "--client-config", properties, "--key-separator", ":"], directory: directory, name: "produce", input: "k1:v1\nk2:v2\n")
+        try "# the Kafka tools' format\nbootstrap.servers = \(brokers)\n\n! done\n".write(
+            toFile: properties, atomically: true, encoding: .utf8)
+        let produced = try await runCLI(
+            ["produce", "--topic", topic, "--client-config", properties, "--key-separator", ":"], directory: directory, name: "produce",
+            input: "k1:v1\nk2:v2\n")
         #expect(produced.status == 0, "\(produced.stderr)")
         // No --partition: the admin client that finds the partitions gets the same settings.
-        let consumed = try await runCLI(["consume", "--topic", topic, "--exit-at-end"], directory: directory, name: "consume", environment: ["LEADLEDGER_CLIENT_CONFIG": properties])
+        let consumed = try await runCLI(
+            ["consume", "--topic", topic, "--exit-at-end"], directory: directory, name: "consume",
+            environment: ["LEADLEDGER_CLIENT_CONFIG": properties])
         #expect(consumed.status == 0, "\(consumed.stderr)")
         #expect(consumed.stdout.split(separator: "\n").count == 2 && consumed.stdout.contains("k1\tv1"), "\(consumed.stdout)")
     }
@@ -47,7 +57,8 @@ struct CLIConventionsTests {
         let directory = try makeTemporaryDirectory("cli-precedence")
         let planted = "Planted-\(UInt32.random(in: 0...UInt32.max))-Secret"
         func noSecret(_ result: (status: Int32, stdout: String, stderr: String), _ what: String) {
-            #expect(!result.stdout.contains(planted) && !result.stderr.contains(planted), "\(what) printed the planted value: \(result.stderr)")
+            #expect(
+                !result.stdout.contains(planted) && !result.stderr.contains(planted), "\(what) printed the planted value: \(result.stderr)")
         }
         let bad = (directory as NSString).appendingPathComponent("bad.properties")
         try "bootstrap.servers=\(brokers)\nsecurity.protocol=\(planted)\n".write(toFile: bad, atomically: true, encoding: .utf8)
@@ -58,28 +69,34 @@ struct CLIConventionsTests {
         #expect(fileOnly.status == 3 && fileOnly.stderr.contains("security.protocol"), "\(fileOnly.stderr)")
         noSecret(fileOnly, "a rejected file property")
 
-        let environmentWins = try await runCLI(["topics", "list", "--client-config", bad], directory: directory, name: "env-over-file",
-                                               environment: ["LEADLEDGER_KAFKA_SECURITY_PROTOCOL": "plaintext"])
+        let environmentWins = try await runCLI(
+            ["topics", "list", "--client-config", bad], directory: directory, name: "env-over-file",
+            environment: ["LEADLEDGER_KAFKA_SECURITY_PROTOCOL": "plaintext"])
         #expect(environmentWins.status == 0, "\(environmentWins.stderr)")
 
-        let flagWins = try await runCLI(["topics", "list", "--client-config", good, "-X", "security.protocol=\(planted)"], directory: directory, name: "flag-over-env",
-                                        environment: ["LEADLEDGER_KAFKA_SECURITY_PROTOCOL": "plaintext"])
+        let flagWins = try await runCLI(
+            ["topics", "list", "--client-config", good, "-X", "security.protocol=\(planted)"], directory: directory, name: "flag-over-env",
+            environment: ["LEADLEDGER_KAFKA_SECURITY_PROTOCOL": "plaintext"])
         #expect(flagWins.status == 3 && flagWins.stderr.contains("security.protocol"), "\(flagWins.stderr)")
         noSecret(flagWins, "a rejected -X property")
 
         // The YAML properties: lowest of the configured layers.
         let suffix = uniqueName("prec")
         let config = try writeConfiguration(directory: directory, brokers: "127.0.0.1:1", suffix: suffix)
-        try (try String(contentsOfFile: config, encoding: .utf8) + "\nproperties: { \"security.protocol\": \"\(planted)\" }\n").write(toFile: config, atomically: true, encoding: .utf8)
-        let yamlOnly = try await runCLI(["generate", "--config", config, "--events", "0", "-b", brokers], directory: directory, name: "yaml-bad")
+        try (try String(contentsOfFile: config, encoding: .utf8) + "\nproperties: { \"security.protocol\": \"\(planted)\" }\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let yamlOnly = try await runCLI(
+            ["generate", "--config", config, "--events", "0", "-b", brokers], directory: directory, name: "yaml-bad")
         #expect(yamlOnly.status == 3 && yamlOnly.stderr.contains("security.protocol"), "\(yamlOnly.stderr)")
         noSecret(yamlOnly, "a rejected YAML property")
-        let fileOverYAML = try await runCLI(["generate", "--config", config, "--events", "0", "--client-config", good], directory: directory, name: "file-over-yaml")
+        let fileOverYAML = try await runCLI(
+            ["generate", "--config", config, "--events", "0", "--client-config", good], directory: directory, name: "file-over-yaml")
         #expect(fileOverYAML.status == 0, "\(fileOverYAML.stderr)")
 
         // A Java-only property of a Kafka tools file: refused by name, its value (a password) unprinted.
         let jaas = (directory as NSString).appendingPathComponent("jaas.properties")
-        try "bootstrap.servers=\(brokers)\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"\(planted)\";\n"
+        try
+            "bootstrap.servers=\(brokers)\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"\(planted)\";\n"
             .write(toFile: jaas, atomically: true, encoding: .utf8)
         let java = try await runCLI(["topics", "list", "--client-config", jaas], directory: directory, name: "jaas")
         #expect(java.status == 3 && java.stderr.contains("sasl.jaas.config"), "\(java.stderr)")
@@ -98,25 +115,37 @@ struct CLIConventionsTests {
         let unknownFlag = try await runCLI(["topics", "list", "-b", brokers, "--no-such-flag"], directory: directory, name: "unknown-flag")
         #expect(unknownFlag.status == 2 && unknownFlag.stderr.contains("Usage:"), "\(unknownFlag.status) \(unknownFlag.stderr)")
         let level = try await runCLI(["topics", "list", "-b", brokers, "--log-level", "verbose"], directory: directory, name: "log-level")
-        #expect(level.status == 2 && level.stderr.contains("- warning") && level.stderr.contains("- critical"), "\(level.status) \(level.stderr)")
+        #expect(
+            level.status == 2 && level.stderr.contains("- warning") && level.stderr.contains("- critical"),
+            "\(level.status) \(level.stderr)")
 
-        let missing = try await runCLI(["consume", "-b", brokers, "--topic", uniqueName("no-such-topic"), "--exit-at-end"], directory: directory, name: "missing-topic")
+        let missing = try await runCLI(
+            ["consume", "-b", brokers, "--topic", uniqueName("no-such-topic"), "--exit-at-end"], directory: directory, name: "missing-topic"
+        )
         #expect(missing.status == 3, "\(missing.status) \(missing.stderr)")
         #expect(missing.stderr.contains("does it exist") && !missing.stderr.contains("Usage"), "\(missing.stderr)")
         #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
 
         // Nothing listens on port 1: the metadata request fails after the admin timeout (30 s).
-        let unreachable = try await runCLI(["topics", "list", "-b", "127.0.0.1:1", "--log-level", "critical"], directory: directory, name: "unreachable")
-        #expect(unreachable.status == 3 && unreachable.stderr.hasPrefix("leadledger: error: ") && unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.status) \(unreachable.stderr)")
+        let unreachable = try await runCLI(
+            ["topics", "list", "-b", "127.0.0.1:1", "--log-level", "critical"], directory: directory, name: "unreachable")
+        #expect(
+            unreachable.status == 3 && unreachable.stderr.hasPrefix("leadledger: error: ")
+                && unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.status) \(unreachable.stderr)")
 
-        let undelivered = try await runCLI(["produce", "-b", "127.0.0.1:1", "--topic", "t", "-X", "message.timeout.ms=1500"], directory: directory, name: "undelivered", input: "one\n")
-        #expect(undelivered.status == 3 && undelivered.stderr.contains("delivery failed") && !undelivered.stderr.contains("Usage"), "\(undelivered.status) \(undelivered.stderr)")
+        let undelivered = try await runCLI(
+            ["produce", "-b", "127.0.0.1:1", "--topic", "t", "-X", "message.timeout.ms=1500"], directory: directory, name: "undelivered",
+            input: "one\n")
+        #expect(
+            undelivered.status == 3 && undelivered.stderr.contains("delivery failed") && !undelivered.stderr.contains("Usage"),
+            "\(undelivered.status) \(undelivered.stderr)")
 
         let suffix = uniqueName("exit")
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
         let generated = try await runCLI(["generate", "--config", config, "--events", "20"], directory: directory, name: "generate")
         #expect(generated.status == 0, "\(generated.stderr)")
-        let lag = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "1", "--interval", "0.5"], directory: directory, name: "lag")
+        let lag = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "1", "--interval", "0.5"], directory: directory, name: "lag")
         #expect(lag.status == 1 && lag.stdout.contains("records behind after"), "\(lag.status) \(lag.stdout) \(lag.stderr)")
         let once = try await runCLI(["lag", "--config", config], directory: directory, name: "lag-once")
         #expect(once.status == 0 && once.stdout.contains("20 behind"), "\(once.status) \(once.stdout) \(once.stderr)")
@@ -135,9 +164,13 @@ struct CLIConventionsTests {
         let help = try await runCLI(["--help"], directory: directory, name: "help")
         #expect(help.status == 0 && help.stdout.contains("EXIT STATUS") && help.stdout.contains("3  runtime error"), "\(help.stdout)")
 
-        let old = try await runCLI(["topics", "list"], directory: directory, name: "old", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.0.2"])
-        #expect(old.status == 3 && old.stderr.contains("librdkafka 2.0.2 is too old") && old.stderr.contains("2.2"), "\(old.status) \(old.stderr)")
-        let new = try await runCLI(["--version"], directory: directory, name: "new", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.3.0"])
+        let old = try await runCLI(
+            ["topics", "list"], directory: directory, name: "old", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.0.2"])
+        #expect(
+            old.status == 3 && old.stderr.contains("librdkafka 2.0.2 is too old") && old.stderr.contains("2.2"),
+            "\(old.status) \(old.stderr)")
+        let new = try await runCLI(
+            ["--version"], directory: directory, name: "new", environment: ["LEADLEDGER_TEST_LIBRDKAFKA_VERSION": "2.3.0"])
         #expect(new.status == 0 && new.stdout.hasSuffix("(librdkafka 2.3.0)\n"), "\(new.stdout)")
     }
 
@@ -150,23 +183,32 @@ struct CLIConventionsTests {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("cli-vocabulary")
         let watchHelp = try await runCLI(["watch", "--help"], directory: directory, name: "watch-help")
-        #expect(watchHelp.status == 0 && watchHelp.stdout.contains("--max-messages") && !watchHelp.stdout.contains("--max <"), "\(watchHelp.stdout)")
-        let both = try await runCLI(["watch", "-b", brokers, "--max", "1", "--max-messages", "1"], directory: directory, name: "watch-both")
+        #expect(
+            watchHelp.status == 0 && watchHelp.stdout.contains("--max-messages") && !watchHelp.stdout.contains("--max <"),
+            "\(watchHelp.stdout)")
+        let both = try await runCLI(
+            ["watch", "-b", brokers, "--max", "1", "--max-messages", "1"], directory: directory, name: "watch-both")
         #expect(both.status == 2, "\(both.stderr)")
         let createHelp = try await runCLI(["topics", "create", "--help"], directory: directory, name: "create-help")
         #expect(createHelp.stdout.contains("--topic-config") && !createHelp.stdout.contains("--config <"), "\(createHelp.stdout)")
 
         let topic = uniqueName("cli-vocab")
-        let created = try await runCLI(["topics", "create", topic, "-b", brokers, "--partitions", "2", "--topic-config", "retention.ms=-1"], directory: directory, name: "create")
+        let created = try await runCLI(
+            ["topics", "create", topic, "-b", brokers, "--partitions", "2", "--topic-config", "retention.ms=-1"], directory: directory,
+            name: "create")
         #expect(created.status == 0 && created.stdout.contains("created topic \(topic)"), "\(created.stderr)")
-        let legacy = try await runCLI(["topics", "create", topic + "-legacy", "-b", brokers, "--config", "retention.ms=-1", "--replication-factor=-1"], directory: directory, name: "create-legacy")
+        let legacy = try await runCLI(
+            ["topics", "create", topic + "-legacy", "-b", brokers, "--config", "retention.ms=-1", "--replication-factor=-1"],
+            directory: directory, name: "create-legacy")
         #expect(legacy.status == 0, "\(legacy.stderr)")
         let again = try await runCLI(["topics", "create", topic, "-b", brokers], directory: directory, name: "create-again")
         #expect(again.status == 3 && again.stderr.contains(topic), "\(again.status) \(again.stderr)")
 
         let suffix = uniqueName("vocab")
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
-        let run = try await runCLI(["run", "--config", config, "--log-level", "warning", "--scoring-config", directory + "/no-such-scoring.yaml"], directory: directory, name: "run-warning")
+        let run = try await runCLI(
+            ["run", "--config", config, "--log-level", "warning", "--scoring-config", directory + "/no-such-scoring.yaml"],
+            directory: directory, name: "run-warning")
         #expect(run.status == 3 && run.stderr.contains("no-such-scoring.yaml"), "\(run.status) \(run.stderr)")
     }
 
@@ -179,17 +221,21 @@ struct CLIConventionsTests {
         let directory = try makeTemporaryDirectory("cli-json")
         let suffix = uniqueName("json")
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
-        let generated = try await runCLI(["generate", "--config", config, "--seed", "3", "--events", "300"], directory: directory, name: "generate")
+        let generated = try await runCLI(
+            ["generate", "--config", config, "--seed", "3", "--events", "300"], directory: directory, name: "generate")
         #expect(generated.status == 0, "\(generated.stderr)")
         let behind = try await runCLI(["lag", "--config", config, "--format", "json"], directory: directory, name: "lag-behind")
         #expect(behind.status == 0, "\(behind.stderr)")
         #expect(try schemaViolations([Array(behind.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
         let lagBehind = try JSONDecoder().decode(LagJSON.self, from: Data(behind.stdout.utf8))
-        #expect(!lagBehind.caught_up && lagBehind.behind == 300 && lagBehind.stages.map(\.stage) == ["validate", "identity", "materialize"])
+        #expect(
+            !lagBehind.caught_up && lagBehind.behind == 300 && lagBehind.stages.map(\.stage) == ["validate", "identity", "materialize"])
 
         let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
         defer { run.signal(SIGKILL) }
-        let waited = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "180", "--format", "json"], directory: directory, name: "lag-wait", seconds: 200)
+        let waited = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "180", "--format", "json"], directory: directory, name: "lag-wait",
+            seconds: 200)
         #expect(waited.status == 0, "\(waited.stdout) \(waited.stderr.suffix(1000))")
         #expect(try schemaViolations([Array(waited.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
         #expect(try JSONDecoder().decode(LagJSON.self, from: Data(waited.stdout.utf8)).caught_up)
@@ -202,7 +248,9 @@ struct CLIConventionsTests {
         let listed = try JSONDecoder().decode(TopicsJSON.self, from: Data(topics.stdout.utf8))
         #expect(listed.topics.first { $0.name == "events-\(suffix)" }?.partitions.count == 4)
 
-        let verified = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory, name: "verify")
+        let verified = try await runCLI(
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory,
+            name: "verify")
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr.suffix(1000))")
         #expect(try schemaViolations([Array(verified.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
         let ok = try JSONDecoder().decode(AuditJSON.self, from: Data(verified.stdout.utf8))
@@ -212,14 +260,19 @@ struct CLIConventionsTests {
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
         let victim = try #require(audit.first)
         let forgedID = "dc_" + String(repeating: "f", count: 32)
-        try await produce("audit-\(suffix)", [(key: "forged", value: String(decoding: victim.value, as: UTF8.self))], brokers: brokers,
-                          partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: forgedID)])
-        let failed = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory, name: "verify-forged")
+        try await produce(
+            "audit-\(suffix)", [(key: "forged", value: String(decoding: victim.value, as: UTF8.self))], brokers: brokers,
+            partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: forgedID)])
+        let failed = try await runCLI(
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory,
+            name: "verify-forged")
         #expect(failed.status == 1, "\(failed.stdout) \(failed.stderr.suffix(1000))")
         #expect(try schemaViolations([Array(failed.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
         let report = try JSONDecoder().decode(AuditJSON.self, from: Data(failed.stdout.utf8))
         #expect(!report.ok)
-        #expect(report.differences.map(\.kind) == ["UNEXPECTED"] && report.differences.first?.decision_id == forgedID && report.differences.first?.topic == "audit-\(suffix)")
+        #expect(
+            report.differences.map(\.kind) == ["UNEXPECTED"] && report.differences.first?.decision_id == forgedID
+                && report.differences.first?.topic == "audit-\(suffix)")
     }
 
     /// `consume --format jsonl` keeps every byte: UTF-8 as text, anything else as
@@ -231,13 +284,21 @@ struct CLIConventionsTests {
         let topic = uniqueName("cli-jsonl")
         try await createTopics([topic], partitions: 1, brokers: brokers)
         let binary: [UInt8] = [0x00, 0xFF, 0xC3, 0x28, 0x1B, 0x0A]
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "cli-tests"), logger: testLogger)
-        try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, key: [0xFE, 0x01], value: binary, headers: [KafkaHeader(key: "h", value: [0x80]), KafkaHeader(key: "empty", value: nil)]))
-        try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: 0, key: nil, value: Array("héllo \u{1B}[31m".utf8), headers: [KafkaHeader(key: "h", value: "text")]))
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "cli-tests"), logger: testLogger)
+        try await producer.enqueue(
+            KafkaProducerMessage(
+                topic: topic, partition: 0, key: [0xFE, 0x01], value: binary,
+                headers: [KafkaHeader(key: "h", value: [0x80]), KafkaHeader(key: "empty", value: nil)]))
+        try await producer.enqueue(
+            KafkaProducerMessage(
+                topic: topic, partition: 0, key: nil, value: Array("héllo \u{1B}[31m".utf8), headers: [KafkaHeader(key: "h", value: "text")]
+            ))
         try await producer.flush(timeout: .seconds(30))
         await producer.close()
 
-        let consumed = try await runCLI(["consume", "-b", brokers, "--topic", topic, "--format", "jsonl", "--exit-at-end"], directory: directory, name: "consume")
+        let consumed = try await runCLI(
+            ["consume", "-b", brokers, "--topic", topic, "--format", "jsonl", "--exit-at-end"], directory: directory, name: "consume")
         #expect(consumed.status == 0, "\(consumed.stderr)")
         let lines = consumed.stdout.split(separator: "\n").map { Array($0.utf8) }
         #expect(lines.count == 2)
@@ -264,12 +325,15 @@ struct CLIConventionsTests {
         // Records of the contracts' shape (watch and explain read them through their
         // typed decoders), with hostile strings where the contract allows any text.
         let lineage = #""lineage":{"log":{"partition":0,"offset":0},"source":{"topic":"crm.events","partition":0,"offset":0}}"#
-        let routing = #"{"account_id":"acct\u001b[2J\u0007","change":"new","decision_id":"dc_0123456789abcdef","event_time":"2026-01-01T00:00:00.000Z","lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"q\u001b]0;pwned\u0007","reasons":[],"ruleset_version":"r","schema_version":1,"score":1,"tier":"nurture"}"#
+        let routing =
+            #"{"account_id":"acct\u001b[2J\u0007","change":"new","decision_id":"dc_0123456789abcdef","event_time":"2026-01-01T00:00:00.000Z","lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"q\u001b]0;pwned\u0007","reasons":[],"ruleset_version":"r","schema_version":1,"score":1,"tier":"nurture"}"#
         try await produce("routing-\(suffix)", [(key: "ld_escape", value: routing)], brokers: brokers, partition: 0)
-        let audit = #"{"account_id":null,"contributions":{},"decision_id":"dc_fedcba9876543210","event_kind":"web\u001b[2J","event_time":"2026-01-01T00:00:00.000Z","features":{},"further_decisions":[],"lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"nurture","reasons":[],"route_changed":false,"ruleset_version":"r","schema_version":2,"score":1,"state_hash":"0","tier":"nurture"}"#
+        let audit =
+            #"{"account_id":null,"contributions":{},"decision_id":"dc_fedcba9876543210","event_kind":"web\u001b[2J","event_time":"2026-01-01T00:00:00.000Z","features":{},"further_decisions":[],"lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"nurture","reasons":[],"route_changed":false,"ruleset_version":"r","schema_version":2,"score":1,"state_hash":"0","tier":"nurture"}"#
         try await produce("audit-\(suffix)", [(key: "ld_escape", value: audit)], brokers: brokers, partition: 0)
 
-        let watch = try await runCLI(["watch", "--config", config, "--routing-only", "--max-messages", "1", "--idle", "5"], directory: directory, name: "watch")
+        let watch = try await runCLI(
+            ["watch", "--config", config, "--routing-only", "--max-messages", "1", "--idle", "5"], directory: directory, name: "watch")
         #expect(watch.status == 0, "\(watch.stderr)")
         #expect(watch.stdout.contains(#"acct\x1b[2J\x07"#) && watch.stdout.contains(#"q\x1b]0;pwned\x07"#), "\(watch.stdout)")
         #expect(!watch.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(watch.stdout.debugDescription)")
@@ -283,7 +347,10 @@ struct CLIConventionsTests {
 
 /// `lag --format json`, as far as the tests read it.
 private struct LagJSON: Decodable {
-    struct Stage: Decodable { var stage: String; var behind: Int }
+    struct Stage: Decodable {
+        var stage: String
+        var behind: Int
+    }
     var caught_up: Bool
     var behind: Int
     var stages: [Stage]
@@ -301,7 +368,11 @@ private struct TopicsJSON: Decodable {
 
 /// `audit verify --format json`, as far as the tests read it.
 private struct AuditJSON: Decodable {
-    struct Difference: Decodable { var kind: String; var topic: String; var decision_id: String }
+    struct Difference: Decodable {
+        var kind: String
+        var topic: String
+        var decision_id: String
+    }
     var ok: Bool
     var audit_records: Int
     var differences: [Difference]
@@ -309,7 +380,11 @@ private struct AuditJSON: Decodable {
 
 /// One `consume --format jsonl` line.
 private struct ConsumedJSON: Decodable {
-    struct Header: Decodable { var key: String; var value: String?; var value_encoding: String? }
+    struct Header: Decodable {
+        var key: String
+        var value: String?
+        var value_encoding: String?
+    }
     var key: String?
     var key_encoding: String?
     var value: String

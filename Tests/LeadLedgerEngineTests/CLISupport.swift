@@ -78,7 +78,8 @@ final class CLIProcess: Sendable {
         while process.isRunning {
             if ContinuousClock.now > deadline {
                 signal(SIGKILL)
-                throw TestFailure("leadledger \(process.arguments?.first ?? "") did not exit within \(seconds) s; stderr: \(stderr.suffix(2000))")
+                throw TestFailure(
+                    "leadledger \(process.arguments?.first ?? "") did not exit within \(seconds) s; stderr: \(stderr.suffix(2000))")
             }
             do {
                 try await Task.sleep(for: .milliseconds(100))
@@ -92,7 +93,9 @@ final class CLIProcess: Sendable {
 }
 
 /// Runs `leadledger` to completion.
-func runCLI(_ arguments: [String], directory: String, name: String, seconds: Double = 120, environment: [String: String] = [:], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+func runCLI(
+    _ arguments: [String], directory: String, name: String, seconds: Double = 120, environment: [String: String] = [:], input: String? = nil
+) async throws -> (status: Int32, stdout: String, stderr: String) {
     let process = try CLIProcess(arguments, directory: directory, name: name, environment: environment, input: input)
     let status = try await process.wait(seconds: seconds)
     return (status, process.stdout, process.stderr)
@@ -123,7 +126,9 @@ let defaultDecisions: DecisionConfiguration = {
 /// - Returns: the validator's report (empty when every record is valid).
 func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) throws -> String {
     let python = testPython
-    guard FileManager.default.isExecutableFile(atPath: python) else { throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests") }
+    guard FileManager.default.isExecutableFile(atPath: python) else {
+        throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests")
+    }
     let path = (directory as NSString).appendingPathComponent("\(schema.replacing("/", with: "-")).jsonl")
     var lines = Data()
     for record in records { lines.append(contentsOf: record.last == 0x0A ? record : record + [0x0A]) }

@@ -16,14 +16,15 @@ struct ConfigurationAndGeneratorTests {
         let spec = defaults.topicSpecifications.first { $0.name == "leadledger.events" }
         #expect(spec?.configs["retention.ms"] == "-1")
 
-        let parsed = try EngineConfiguration.parse(yaml: """
-            brokers: a:1, b:2
-            topics: { audit: my.audit }
-            partitions: { events: 12 }
-            session_timeout_ms: 6000
-            state_directory: /var/lib/leadledger
-            properties: { "linger.ms": "2" }
-            """)
+        let parsed = try EngineConfiguration.parse(
+            yaml: """
+                brokers: a:1, b:2
+                topics: { audit: my.audit }
+                partitions: { events: 12 }
+                session_timeout_ms: 6000
+                state_directory: /var/lib/leadledger
+                properties: { "linger.ms": "2" }
+                """)
         #expect(parsed.brokers == ["a:1", "b:2"])
         #expect(parsed.topics.audit == "my.audit")
         #expect(parsed.topics.events == "leadledger.events")
@@ -110,7 +111,8 @@ struct ConfigurationAndGeneratorTests {
 
         let directory = try makeTemporaryDirectory("badconfig")
         let bad = (directory as NSString).appendingPathComponent("routing.yaml")
-        try "queues:\n  sales_ready: {queue: ae}\nterritories:\n  - name: x\n    owners: [{id: a, weight: zero}]\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        try "queues:\n  sales_ready: {queue: ae}\nterritories:\n  - name: x\n    owners: [{id: a, weight: zero}]\n".write(
+            toFile: bad, atomically: true, encoding: .utf8)
         configuration.routingFile = bad
         do {
             _ = try configuration.decisionConfiguration()
@@ -157,7 +159,9 @@ struct ConfigurationAndGeneratorTests {
         #expect(texts.contains { $0.hasPrefix("[") }, "SendGrid batches")
         #expect(texts.contains { $0.contains("\"type\":\"identify\"") })
         #expect(texts.contains { $0.contains("\"type\":\"group\"") })
-        #expect(texts.contains { $0.contains("+webinar@") || $0.contains("+event@") || $0.contains("+ebook@") }, "CRM duplicates with plus tags")
+        #expect(
+            texts.contains { $0.contains("+webinar@") || $0.contains("+event@") || $0.contains("+ebook@") }, "CRM duplicates with plus tags"
+        )
         #expect(texts.contains { $0.contains("\"parent_domain\"") }, "account hierarchies")
         #expect(texts.contains { $0.contains("privacy.erasure") })
     }
@@ -170,25 +174,42 @@ struct ConfigurationAndGeneratorTests {
     @Test func generatorOutcomesFollowFitAndBehaviour() throws {
         var generator = WorkloadGenerator(seed: 3, malformedRate: 0)
         func object(_ bytes: [UInt8]) -> Any? { try? JSONSerialization.jsonObject(with: Data(bytes)) }
-        var titleOfRecord: [String: String] = [:], outcomeOfEmail: [String: Bool] = [:], outcomeOfRecord: [String: Bool] = [:]
+        var titleOfRecord: [String: String] = [:]
+        var outcomeOfEmail: [String: Bool] = [:]
+        var outcomeOfRecord: [String: Bool] = [:]
         var emailOfAnonymous: [String: String] = [:]
-        var pages: [(anonymousID: String, path: String)] = [], emailEvents: [(email: String, event: String)] = []
+        var pages: [(anonymousID: String, path: String)] = []
+        var emailEvents: [(email: String, event: String)] = []
         let topics = TopicNames()
         for _ in 0..<20_000 {
             let message = generator.next()
-            if message.topic == topics.crm, let crm = object(message.value) as? [String: Any], let type = crm["type"] as? String, let record = crm["record_id"] as? String {
-                if type == "lead.created" || type == "contact.created", let title = (crm["lead"] as? [String: Any])?["title"] as? String, titleOfRecord[record] == nil {
+            if message.topic == topics.crm, let crm = object(message.value) as? [String: Any], let type = crm["type"] as? String,
+                let record = crm["record_id"] as? String
+            {
+                if type == "lead.created" || type == "contact.created", let title = (crm["lead"] as? [String: Any])?["title"] as? String,
+                    titleOfRecord[record] == nil
+                {
                     titleOfRecord[record] = title
-                } else if type == "lead.converted" || type == "lead.disqualified", outcomeOfRecord[record] == nil, let email = crm["email"] as? String {
+                } else if type == "lead.converted" || type == "lead.disqualified", outcomeOfRecord[record] == nil,
+                    let email = crm["email"] as? String
+                {
                     outcomeOfRecord[record] = type == "lead.converted"
                     outcomeOfEmail[email] = type == "lead.converted"
                 }
-            } else if message.topic == topics.web, let web = object(message.value) as? [String: Any], let anonymousID = web["anonymousId"] as? String {
-                if web["type"] as? String == "identify", let email = (web["traits"] as? [String: Any])?["email"] as? String { emailOfAnonymous[anonymousID] = email }
-                if let path = ((web["context"] as? [String: Any])?["page"] as? [String: Any])?["path"] as? String { pages.append((anonymousID, path)) }
+            } else if message.topic == topics.web, let web = object(message.value) as? [String: Any],
+                let anonymousID = web["anonymousId"] as? String
+            {
+                if web["type"] as? String == "identify", let email = (web["traits"] as? [String: Any])?["email"] as? String {
+                    emailOfAnonymous[anonymousID] = email
+                }
+                if let path = ((web["context"] as? [String: Any])?["page"] as? [String: Any])?["path"] as? String {
+                    pages.append((anonymousID, path))
+                }
             } else if message.topic == topics.email {
                 let items = (object(message.value) as? [[String: Any]]) ?? [(object(message.value) as? [String: Any]) ?? [:]]
-                for item in items { if let email = item["email"] as? String, let event = item["event"] as? String { emailEvents.append((email, event)) } }
+                for item in items {
+                    if let email = item["email"] as? String, let event = item["event"] as? String { emailEvents.append((email, event)) }
+                }
             }
         }
         func rate(_ outcomes: [Bool]) -> Double { Double(outcomes.filter { $0 }.count) / Double(max(1, outcomes.count)) }
@@ -209,8 +230,12 @@ struct ConfigurationAndGeneratorTests {
             return Double(mine.filter(\.hit).count) / Double(max(1, mine.count))
         }
         let pageHits = pages.map { (person: emailOfAnonymous[$0.anonymousID], hit: highIntent.contains($0.path)) }
-        #expect(share(true, pageHits) > share(false, pageHits) + 0.1, "high-intent page share: converted \(share(true, pageHits)), disqualified \(share(false, pageHits))")
+        #expect(
+            share(true, pageHits) > share(false, pageHits) + 0.1,
+            "high-intent page share: converted \(share(true, pageHits)), disqualified \(share(false, pageHits))")
         let emailHits = emailEvents.map { (person: Optional($0.email), hit: $0.event == "open" || $0.event == "click") }
-        #expect(share(true, emailHits) > share(false, emailHits) + 0.05, "open/click share: converted \(share(true, emailHits)), disqualified \(share(false, emailHits))")
+        #expect(
+            share(true, emailHits) > share(false, emailHits) + 0.05,
+            "open/click share: converted \(share(true, emailHits)), disqualified \(share(false, emailHits))")
     }
 }

@@ -10,17 +10,19 @@ struct ConnectionSettingsTests {
 
     /// `-X` over environment over `--client-config` over YAML over defaults, key by key.
     @Test func precedenceIsFlagsEnvironmentFileYAMLDefaults() {
-        let yaml = Layer(brokers: ["yaml:1"], properties: ["linger.ms": "yaml", "acks": "yaml", "client.rack": "yaml", "socket.timeout.ms": "yaml"])
+        let yaml = Layer(
+            brokers: ["yaml:1"], properties: ["linger.ms": "yaml", "acks": "yaml", "client.rack": "yaml", "socket.timeout.ms": "yaml"])
         let file = Layer(properties: ["linger.ms": "file", "acks": "file", "client.rack": "file", "sasl.mechanism": "file"])
         let environment = Layer(properties: ["linger.ms": "env", "acks": "env", "security.protocol": "env"])
         let flags = Layer(properties: ["linger.ms": "flag", "debug": "flag"])
         let settings = ConnectionSettings.resolve(flags: flags, environment: environment, clientConfig: file, yaml: yaml)
-        #expect(settings.properties == [
-            "linger.ms": "flag", "debug": "flag",
-            "acks": "env", "security.protocol": "env",
-            "client.rack": "file", "sasl.mechanism": "file",
-            "socket.timeout.ms": "yaml",
-        ])
+        #expect(
+            settings.properties == [
+                "linger.ms": "flag", "debug": "flag",
+                "acks": "env", "security.protocol": "env",
+                "client.rack": "file", "sasl.mechanism": "file",
+                "socket.timeout.ms": "yaml",
+            ])
         #expect(settings.brokers == ["yaml:1"])
 
         let none = ConnectionSettings.resolve(flags: Layer(), environment: Layer(), clientConfig: Layer(), yaml: Layer())
@@ -32,9 +34,12 @@ struct ConnectionSettingsTests {
     /// its layer (a file's, or `-X`'s) and never stays among the properties.
     @Test func brokersFollowTheSameRule() {
         let file = Layer(properties: ["bootstrap.servers": "file:1, file:2"])
-        #expect(ConnectionSettings.resolve(flags: Layer(), environment: Layer(), clientConfig: file, yaml: Layer(brokers: ["yaml:1"])).brokers == ["file:1", "file:2"])
+        #expect(
+            ConnectionSettings.resolve(flags: Layer(), environment: Layer(), clientConfig: file, yaml: Layer(brokers: ["yaml:1"])).brokers
+                == ["file:1", "file:2"])
         let environment = Layer(brokers: ["env:1"])
-        #expect(ConnectionSettings.resolve(flags: Layer(), environment: environment, clientConfig: file, yaml: Layer()).brokers == ["env:1"])
+        #expect(
+            ConnectionSettings.resolve(flags: Layer(), environment: environment, clientConfig: file, yaml: Layer()).brokers == ["env:1"])
         let flags = Layer(properties: ["bootstrap.servers": "x:1"])
         let settings = ConnectionSettings.resolve(flags: flags, environment: environment, clientConfig: file, yaml: Layer())
         #expect(settings.brokers == ["x:1"])
@@ -78,17 +83,18 @@ struct ConnectionSettingsTests {
             linger.ms=1
             linger.ms=2
             """
-        #expect(JavaProperties.parse(text) == [
-            "bootstrap.servers": "broker-1:9093",
-            "security.protocol": "SASL_SSL",
-            "sasl.mechanism": "PLAIN",
-            "sasl.username": "alice",
-            "sasl.password": "p=a:s s#!",
-            "ssl.ca.location": "/etc/ssl/ab.pem",
-            "client.id": "tab\there\u{e9}",
-            "empty.value": "",
-            "linger.ms": "2",
-        ])
+        #expect(
+            JavaProperties.parse(text) == [
+                "bootstrap.servers": "broker-1:9093",
+                "security.protocol": "SASL_SSL",
+                "sasl.mechanism": "PLAIN",
+                "sasl.username": "alice",
+                "sasl.password": "p=a:s s#!",
+                "ssl.ca.location": "/etc/ssl/ab.pem",
+                "client.id": "tab\there\u{e9}",
+                "empty.value": "",
+                "linger.ms": "2",
+            ])
         #expect(JavaProperties.parse("a=1\r\nb=2\r\n") == ["a": "1", "b": "2"])
     }
 

@@ -24,12 +24,19 @@ struct CountingProcessor: PartitionProcessor {
         stateHash.combine(record.value)
         stateHash.combine(record.offset)
         let auditID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
-        let audit = "{\"count\":\(after),\"decision_id\":\"\(auditID)\",\"key\":\"\(key)\",\"offset\":\(record.offset),\"state\":\"\(stateHash.hex)\"}"
-        var outputs = [OutputRecord(topic: auditTopic, key: key, value: Array(audit.utf8), headers: [.init(key: OutputHeaders.decisionID, value: auditID)])]
+        let audit =
+            "{\"count\":\(after),\"decision_id\":\"\(auditID)\",\"key\":\"\(key)\",\"offset\":\(record.offset),\"state\":\"\(stateHash.hex)\"}"
+        var outputs = [
+            OutputRecord(
+                topic: auditTopic, key: key, value: Array(audit.utf8), headers: [.init(key: OutputHeaders.decisionID, value: auditID)])
+        ]
         if Self.tier(before) != Self.tier(after) {
             let routeID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "route")
             let route = "{\"decision_id\":\"\(routeID)\",\"key\":\"\(key)\",\"tier\":\(Self.tier(after))}"
-            outputs.append(OutputRecord(topic: routingTopic, key: key, value: Array(route.utf8), headers: [.init(key: OutputHeaders.decisionID, value: routeID)]))
+            outputs.append(
+                OutputRecord(
+                    topic: routingTopic, key: key, value: Array(route.utf8), headers: [.init(key: OutputHeaders.decisionID, value: routeID)]
+                ))
         }
         return outputs
     }

@@ -20,16 +20,22 @@ let testLogger: Logger = {
 
 func createTopics(_ names: [String], partitions: Int32, brokers: String) async throws {
     let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
-    let results = try await admin.createTopics(names.map { KafkaNewTopic(name: $0, partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"]) })
+    let results = try await admin.createTopics(
+        names.map { KafkaNewTopic(name: $0, partitions: partitions, configs: ["retention.ms": "-1", "cleanup.policy": "delete"]) })
     await admin.close()
     for (name, error) in results { if let error { throw TestFailure("create \(name): \(error)") } }
 }
 
 /// Produces `values` (key, value) and waits for all acknowledgements.
-func produce(_ topic: String, _ records: [(key: String, value: String)], brokers: String, partition: Int32? = nil, headers: [KafkaHeader] = []) async throws {
-    let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
+func produce(
+    _ topic: String, _ records: [(key: String, value: String)], brokers: String, partition: Int32? = nil, headers: [KafkaHeader] = []
+) async throws {
+    let producer = try KafkaProducer(
+        configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
     for record in records {
-        try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: partition, key: Array(record.key.utf8), value: Array(record.value.utf8), headers: headers))
+        try await producer.enqueue(
+            KafkaProducerMessage(
+                topic: topic, partition: partition, key: Array(record.key.utf8), value: Array(record.value.utf8), headers: headers))
     }
     try await producer.flush(timeout: .seconds(60))
     let stats = producer.statistics

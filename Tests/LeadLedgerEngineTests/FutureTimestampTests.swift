@@ -44,9 +44,13 @@ struct FutureTimestampTests {
         var tight = Self.route(skew: .seconds(3600))
         let twoHours = Self.apply(&tight, topic: Self.topics.crm, Self.crm("2026-12-01T02:00:00Z"))
         #expect(Self.errorCode(twoHours).code == "timestamp_out_of_range")
-        let web = Self.apply(&tight, topic: Self.topics.web, #"{"type":"page","messageId":"m1","anonymousId":"an-1","timestamp":"2027-01-01T00:00:00Z"}"#)
+        let web = Self.apply(
+            &tight, topic: Self.topics.web, #"{"type":"page","messageId":"m1","anonymousId":"an-1","timestamp":"2027-01-01T00:00:00Z"}"#)
         #expect(Self.errorCode(web) == ("timestamp_out_of_range", "$.timestamp"))
-        let batch = Self.apply(&tight, topic: Self.topics.email, #"[{"email":"a@acme.io","timestamp":1796083200,"event":"open","sg_event_id":"s1"},{"email":"a@acme.io","timestamp":1896083200,"event":"open","sg_event_id":"s2"}]"#)
+        let batch = Self.apply(
+            &tight, topic: Self.topics.email,
+            #"[{"email":"a@acme.io","timestamp":1796083200,"event":"open","sg_event_id":"s1"},{"email":"a@acme.io","timestamp":1896083200,"event":"open","sg_event_id":"s2"}]"#
+        )
         #expect(Self.errorCode(batch) == ("timestamp_out_of_range", "$[1].timestamp"))
     }
 

@@ -14,14 +14,18 @@ struct RunningStage {
     let task: Task<Void, any Error>
     let producer: KafkaProducer
 
-    static func start(brokers: String, log: String, group groupID: String, factory: CountingFactory, stateDirectory: String) throws -> RunningStage {
+    static func start(brokers: String, log: String, group groupID: String, factory: CountingFactory, stateDirectory: String) throws
+        -> RunningStage
+    {
         let client = KafkaClientSettings(bootstrapServers: [brokers], clientID: "engine-tests")
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
         var configuration = StageConfiguration(name: "materialize", inputTopics: [log], groupID: groupID)
         configuration.sessionTimeout = .seconds(6)
         configuration.snapshotPolicy = SnapshotPolicy(everyRecords: 100, everyInterval: nil)
         let store = try SnapshotStore(directory: stateDirectory)
-        let stage = PartitionedStage(configuration: configuration, client: client, producer: producer, store: store, factory: factory, logger: testLogger)
+        let stage = PartitionedStage(
+            configuration: configuration, client: client, producer: producer, store: store, factory: factory, logger: testLogger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: stage)], logger: testLogger))
         let task = Task { try await group.run() }
         return RunningStage(stage: stage, group: group, task: task, producer: producer)
@@ -48,7 +52,9 @@ struct HandOverTests {
     @Test(.timeLimit(.minutes(3)))
     func twoMembersSplitAndHandOver() async throws {
         let brokers = try EngineTestBroker.brokers()
-        let log = uniqueName("ho-log"), audit = uniqueName("ho-audit"), routing = uniqueName("ho-routing")
+        let log = uniqueName("ho-log")
+        let audit = uniqueName("ho-audit")
+        let routing = uniqueName("ho-routing")
         try await createTopics([log, audit, routing], partitions: 4, brokers: brokers)
         let total = 4000
         let records = (0..<total).map { (key: "lead-\($0 % 211)", value: "event-\($0)") }
@@ -74,7 +80,8 @@ struct HandOverTests {
         }
         try await first.stop()
         try await second.stop()
-        let statsA = await first.stage.statistics(), statsB = await second.stage.statistics()
+        let statsA = await first.stage.statistics()
+        let statsB = await second.stage.statistics()
         #expect(statsA.applied + statsB.applied >= total)
         #expect(statsB.applied > 0, "the second member emitted after its restore")
 
@@ -88,7 +95,8 @@ struct HandOverTests {
         // A clean replay of every partition derives the same audit and routing records.
         let reader = LogReader(client: KafkaClientSettings(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
         let replayer = Replayer(reader: reader, store: nil, factory: factory, logger: testLogger)
-        var expectedAudit: [String: [UInt8]] = [:], expectedRouting: [String: [UInt8]] = [:]
+        var expectedAudit: [String: [UInt8]] = [:]
+        var expectedRouting: [String: [UInt8]] = [:]
         var fullStates: [Int32: (end: Int64, state: [UInt8])] = [:]
         var expected = AuditVerifier.Expected()
         for partition in Int32(0)..<4 {
@@ -101,8 +109,11 @@ struct HandOverTests {
                 expected.add(record, outputs: outputs, auditTopic: audit)
                 for output in outputs {
                     let id = output.headers.first { $0.key == OutputHeaders.decisionID }!.value!
-                    if output.topic == audit { expectedAudit[String(decoding: id, as: UTF8.self)] = output.value }
-                    else { expectedRouting[String(decoding: id, as: UTF8.self)] = output.value }
+                    if output.topic == audit {
+                        expectedAudit[String(decoding: id, as: UTF8.self)] = output.value
+                    } else {
+                        expectedRouting[String(decoding: id, as: UTF8.self)] = output.value
+                    }
                 }
             }
         }
@@ -115,16 +126,22 @@ struct HandOverTests {
         #expect(routingByID.mapValues { $0.first! } == expectedRouting)
 
         // Committed offsets are the partition ends; the newest snapshots equal the full replay.
-        let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: groupID, clientID: "engine-tests"), logger: testLogger)
+        let probe = try KafkaConsumer(
+            configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: groupID, clientID: "engine-tests"),
+            logger: testLogger)
         let partitions = (Int32(0)..<4).map { KafkaTopicPartition(topic: log, partition: $0) }
         let committed = try await probe.committed(partitions)
         await probe.close()
-        let storeA = try SnapshotStore(directory: stateA), storeB = try SnapshotStore(directory: stateB)
+        let storeA = try SnapshotStore(directory: stateA)
+        let storeB = try SnapshotStore(directory: stateB)
         for partition in partitions {
             let full = fullStates[partition.partition]!
             #expect(committed[partition] == .some(full.end), "committed offset of \(partition)")
-            let snapshots = try storeA.candidates(topic: log, partition: partition.partition, atOrBelow: full.end, format: CountingProcessor.snapshotFormat)
-                + storeB.candidates(topic: log, partition: partition.partition, atOrBelow: full.end, format: CountingProcessor.snapshotFormat)
+            let snapshots =
+                try storeA.candidates(
+                    topic: log, partition: partition.partition, atOrBelow: full.end, format: CountingProcessor.snapshotFormat)
+                + storeB.candidates(
+                    topic: log, partition: partition.partition, atOrBelow: full.end, format: CountingProcessor.snapshotFormat)
             let newest = snapshots.max { $0.offset < $1.offset }
             #expect(newest?.offset == full.end, "final snapshot of \(partition)")
             #expect(newest?.state == full.state, "final snapshot state of \(partition)")
@@ -136,7 +153,9 @@ struct HandOverTests {
         let victim = auditRecords[auditRecords.count / 2]
         let victimID = decisionID(victim)!
         let tampered = String(decoding: victim.value, as: UTF8.self).replacingOccurrences(of: "\"count\":", with: "\"count\":1")
-        try await produce(audit, [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: victimID)])
+        try await produce(
+            audit, [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition,
+            headers: [KafkaHeader(key: OutputHeaders.decisionID, value: victimID)])
         let differences = try await verifier.verify(expected, auditTopic: audit, partitions: [0, 1, 2, 3])
         #expect(differences.count == 1)
         #expect(differences.first?.decisionID == victimID)

@@ -11,7 +11,9 @@ struct LogRetentionTests {
         #expect(LogRetention(configs: ["retention.ms": "-1", "cleanup.policy": "delete"]).finiteReason == nil)
         #expect(LogRetention(configs: ["retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete"]).unreported.isEmpty)
         #expect(LogRetention(configs: ["retention.ms": "604800000", "cleanup.policy": "delete"]).finiteReason == "retention.ms=604800000")
-        #expect(LogRetention(configs: ["retention.ms": "-1", "cleanup.policy": "compact,delete"]).finiteReason == "cleanup.policy=compact,delete")
+        #expect(
+            LogRetention(configs: ["retention.ms": "-1", "cleanup.policy": "compact,delete"]).finiteReason
+                == "cleanup.policy=compact,delete")
         #expect(LogRetention(configs: ["retention.bytes": "1073741824"]).finiteReason == "retention.bytes=1073741824")
         #expect(LogRetention(configs: [:]).finiteReason == nil)
         #expect(LogRetention(configs: [:]).unreported == ["retention.ms", "cleanup.policy"])
@@ -26,16 +28,23 @@ struct LogRetentionTests {
         let suffix = uniqueName("rt")
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
         let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
-        let created = try await admin.createTopics([KafkaNewTopic(name: "events-\(suffix)", partitions: 4, configs: ["retention.ms": "86400000", "cleanup.policy": "delete"])])
+        let created = try await admin.createTopics([
+            KafkaNewTopic(name: "events-\(suffix)", partitions: 4, configs: ["retention.ms": "86400000", "cleanup.policy": "delete"])
+        ])
         await admin.close()
         #expect(created["events-\(suffix)"] ?? nil == nil)
 
-        let refused = try await runCLI(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "refused", seconds: 60)
+        let refused = try await runCLI(
+            ["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "refused", seconds: 60)
         #expect(refused.status != 0)
         let cause = refused.stderr.split(separator: "\n").filter { $0.contains("finite_log_retention") }
-        #expect(cause.count == 1 && cause[0].contains("retention.ms=86400000") && cause[0].contains("--allow-finite-log-retention"), "\(refused.stderr.suffix(2000))")
+        #expect(
+            cause.count == 1 && cause[0].contains("retention.ms=86400000") && cause[0].contains("--allow-finite-log-retention"),
+            "\(refused.stderr.suffix(2000))")
 
-        let allowed = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state", "--allow-finite-log-retention", "--log-level", "info"], directory: directory, name: "allowed")
+        let allowed = try CLIProcess(
+            ["run", "--config", config, "--state-directory", directory + "/state", "--allow-finite-log-retention", "--log-level", "info"],
+            directory: directory, name: "allowed")
         defer { allowed.signal(SIGKILL) }
         try await eventually(60, "the stages joined their groups") { allowed.stderr.contains("stage materialize: joined group") }
         #expect(allowed.process.isRunning)

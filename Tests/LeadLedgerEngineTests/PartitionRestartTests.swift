@@ -76,14 +76,17 @@ struct PartitionRestartTests {
     @Test(.timeLimit(.minutes(3)))
     func failedDeliveryRestartsThePartition() async throws {
         let brokers = try EngineTestBroker.brokers()
-        let input = uniqueName("rs-in"), output = uniqueName("rs-out"), missing = uniqueName("rs-missing")
+        let input = uniqueName("rs-in")
+        let output = uniqueName("rs-out")
+        let missing = uniqueName("rs-missing")
         try await createTopics([input, output], partitions: 1, brokers: brokers)
         let total = 400
         let inputs = (0..<total).map { (key: "k\($0 % 7)", value: "event-\($0)") }
         try await produce(input, Array(inputs[..<200]), brokers: brokers)
 
         let client = KafkaClientSettings(bootstrapServers: [brokers], clientID: "engine-tests")
-        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
         let groupID = uniqueName("rs-group")
         var configuration = StageConfiguration(name: "flaky", inputTopics: [input], groupID: groupID)
         configuration.sessionTimeout = .seconds(6)
@@ -91,7 +94,8 @@ struct PartitionRestartTests {
         configuration.maxRecordsPerJob = 16
         let store = try SnapshotStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("rs-state")).path)
         let factory = FlakyFactory(output: output, missing: missing, failAt: 300)
-        let stage = PartitionedStage(configuration: configuration, client: client, producer: producer, store: store, factory: factory, logger: testLogger)
+        let stage = PartitionedStage(
+            configuration: configuration, client: client, producer: producer, store: store, factory: factory, logger: testLogger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: stage)], logger: testLogger))
         let task = Task { try await group.run() }
         // The first half is committed (and snapshotted) before the failure, so the
@@ -113,7 +117,8 @@ struct PartitionRestartTests {
         await producer.close()
 
         let values = try await readAll(output, partitions: 1, brokers: brokers).map { String(decoding: $0.value, as: UTF8.self) }
-        #expect(Set(values) == expected, "outputs that no uninterrupted run writes: \(Set(values).subtracting(expected).sorted().prefix(5))")
+        #expect(
+            Set(values) == expected, "outputs that no uninterrupted run writes: \(Set(values).subtracting(expected).sorted().prefix(5))")
         #expect(factory.armed.take() == false, "the failure was provoked")
     }
 }

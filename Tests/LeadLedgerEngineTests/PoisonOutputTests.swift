@@ -24,17 +24,26 @@ struct PoisonOutputTests {
         #expect(setup.status == 0, "\(setup.stderr)")
 
         let garbage = Array("not json: ".utf8) + (0..<(900_000 - 10)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
-        let event = #"{"event_id":"evt-big","type":"lead.created","occurred_at":"2024-04-02T08:30:00Z","source":"salesforce","record_id":"00Qbig","lead":{"email":"big@acme.io","last_name":"Big","company":"Acme"},"padding":""#
+        let event =
+            #"{"event_id":"evt-big","type":"lead.created","occurred_at":"2024-04-02T08:30:00Z","source":"salesforce","record_id":"00Qbig","lead":{"email":"big@acme.io","last_name":"Big","company":"Acme"},"padding":""#
         let padded = Array(event.utf8) + Array(repeating: UInt8(ascii: "p"), count: 1_010_000 - event.utf8.count - 2) + Array(#""}"#.utf8)
         #expect(padded.count == 1_010_000)
-        try await produceLarge("crm-\(suffix)", [(Array("garbage".utf8), garbage), (Array("00Qbig".utf8), padded)], partition: 0, brokers: brokers)
-        let generate = try await runCLI(["generate", "--config", config, "--seed", "11", "--events", "300", "--malformed-rate", "0"], directory: directory, name: "generate")
+        try await produceLarge(
+            "crm-\(suffix)", [(Array("garbage".utf8), garbage), (Array("00Qbig".utf8), padded)], partition: 0, brokers: brokers)
+        let generate = try await runCLI(
+            ["generate", "--config", config, "--seed", "11", "--events", "300", "--malformed-rate", "0"], directory: directory,
+            name: "generate")
         #expect(generate.status == 0, "\(generate.stderr)")
 
-        let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state", "--log-level", "info"], directory: directory, name: "run")
+        let run = try CLIProcess(
+            ["run", "--config", config, "--state-directory", directory + "/state", "--log-level", "info"], directory: directory, name: "run"
+        )
         defer { run.signal(SIGKILL) }
-        let lag = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag", seconds: 180)
-        #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))\nrun: \(run.stderr.suffix(3000))")
+        let lag = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag", seconds: 180)
+        #expect(
+            lag.status == 0 && lag.stdout.contains("lag: caught up"),
+            "\(lag.stdout)\(lag.stderr.suffix(1000))\nrun: \(run.stderr.suffix(3000))")
 
         // Both oversized inputs are in the DLQ as references; nothing else is.
         let dlq = try await readAll("dlq-\(suffix)", partitions: 3, brokers: brokers)
@@ -59,7 +68,10 @@ struct PoisonOutputTests {
         // Every generated message was accepted, including those behind the oversized ones on their partition.
         let accepted = try await readAll("identity-\(suffix)", partitions: 1, brokers: brokers)
         #expect(accepted.count == 300)
-        #expect(accepted.contains { sourcePosition($0).hasPrefix("crm-\(suffix)/0/") && Int(sourcePosition($0).split(separator: "/").last ?? "") ?? 0 > 1 })
+        #expect(
+            accepted.contains {
+                sourcePosition($0).hasPrefix("crm-\(suffix)/0/") && Int(sourcePosition($0).split(separator: "/").last ?? "") ?? 0 > 1
+            })
         // And decided: one audit record per log event.
         let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
@@ -72,7 +84,8 @@ struct PoisonOutputTests {
 
 /// Produces records larger than librdkafka's default `message.max.bytes` and waits for their acknowledgements.
 func produceLarge(_ topic: String, _ records: [(key: [UInt8], value: [UInt8])], partition: Int32, brokers: String) async throws {
-    let configuration = KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests", properties: ["message.max.bytes": "4000000"])
+    let configuration = KafkaProducerConfiguration(
+        bootstrapServers: [brokers], clientID: "engine-tests", properties: ["message.max.bytes": "4000000"])
     let producer = try KafkaProducer(configuration: configuration, logger: testLogger)
     for record in records {
         try await producer.enqueue(KafkaProducerMessage(topic: topic, partition: partition, key: record.key, value: record.value))

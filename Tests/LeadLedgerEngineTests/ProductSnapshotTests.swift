@@ -17,15 +17,21 @@ struct ProductSnapshotTests {
             let message = generator.next()
             let offset = offsets[message.topic, default: 0]
             offsets[message.topic] = offset + 1
-            for output in route.apply(LogRecord(topic: message.topic, partition: 0, offset: offset, key: Array(message.key.utf8), value: message.value)) where output.topic == topics.identity {
-                identity.append(LogRecord(topic: topics.identity, partition: 0, offset: Int64(identity.count), key: output.key, value: output.value, headers: output.headers))
+            for output in route.apply(
+                LogRecord(topic: message.topic, partition: 0, offset: offset, key: Array(message.key.utf8), value: message.value))
+            where output.topic == topics.identity {
+                identity.append(
+                    LogRecord(
+                        topic: topics.identity, partition: 0, offset: Int64(identity.count), key: output.key, value: output.value,
+                        headers: output.headers))
             }
         }
         var resolver = IdentityProcessor(topics: topics)
         var events: [LogRecord] = []
         for record in identity {
             for output in resolver.apply(record) where output.topic == topics.events {
-                events.append(LogRecord(topic: topics.events, partition: 0, offset: Int64(events.count), key: output.key, value: output.value))
+                events.append(
+                    LogRecord(topic: topics.events, partition: 0, offset: Int64(events.count), key: output.key, value: output.value))
             }
         }
         return (identity, events, topics)
@@ -80,35 +86,43 @@ struct ProductSnapshotTests {
             return events.flatMap { processor.apply($0) }
         }
         let outputs = run()
-        let audit = outputs.filter { $0.topic == topics.audit }, routing = outputs.filter { $0.topic == topics.routing }
+        let audit = outputs.filter { $0.topic == topics.audit }
+        let routing = outputs.filter { $0.topic == topics.routing }
         #expect(audit.count >= events.count / 2)
         var processor = factory.makeProcessor(partition: 0)
         var applied = 0
         for record in events {
             let out = processor.apply(record)
-            let eventAudit = out.filter { $0.topic == topics.audit }, eventRouting = out.filter { $0.topic == topics.routing }
+            let eventAudit = out.filter { $0.topic == topics.audit }
+            let eventRouting = out.filter { $0.topic == topics.routing }
             // A log event the ledger applied already gets no record at all.
             guard !out.isEmpty else { continue }
             applied += 1
             #expect(eventAudit.count == 1, "log offset \(record.offset): \(eventAudit.count) audit records")
             guard let a = eventAudit.first else { continue }
             #expect(a.key == record.key, "audit key = the event's key = the log record's key")
-            #expect(a.headers.first { $0.key == OutputHeaders.decisionID }?.value.map { String(decoding: $0, as: UTF8.self) }
+            #expect(
+                a.headers.first { $0.key == OutputHeaders.decisionID }?.value.map { String(decoding: $0, as: UTF8.self) }
                     == DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit"))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any])
             let named = ([json] + (json["further_decisions"] as? [[String: Any]] ?? [])).compactMap { $0["routing_decision_id"] as? String }
-            let routingIDs = try eventRouting.map { try #require(try JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])["decision_id"] as? String }
+            let routingIDs = try eventRouting.map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])["decision_id"] as? String
+            }
             #expect(named.sorted() == routingIDs.compactMap { $0 }.sorted(), "log offset \(record.offset)")
         }
         #expect(applied == audit.count)
         #expect(routing.count > 100, "routing records: \(routing.count)")
         for output in audit + routing {
-            let header = output.headers.first { $0.key == OutputHeaders.decisionID }.flatMap(\.value).map { String(decoding: $0, as: UTF8.self) }
+            let header = output.headers.first { $0.key == OutputHeaders.decisionID }.flatMap(\.value).map {
+                String(decoding: $0, as: UTF8.self)
+            }
             let json = try #require(try JSONSerialization.jsonObject(with: Data(output.value)) as? [String: Any])
             #expect(header != nil && header == json["decision_id"] as? String)
             #expect(header?.hasPrefix("dc_") == true)
         }
-        let tiers = Set(routing.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])?["tier"] as? String })
+        let tiers = Set(
+            routing.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])?["tier"] as? String })
         #expect(tiers.count >= 2, "tiers: \(tiers)")
         #expect(run() == outputs, "byte-identical repeat")
 
@@ -120,7 +134,9 @@ struct ProductSnapshotTests {
         try otherRouting.write(to: otherRoutingFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: otherRoutingFile) }
         let other = try DecisionConfiguration.load(scoringConfig: URL(fileURLWithPath: defaultScoringFile), routingRules: otherRoutingFile)
-        #expect(throws: EngineError.self) { _ = try MaterializeFactory(topics: topics, decisions: other).restoreProcessor(partition: 0, snapshot: snapshot) }
+        #expect(throws: EngineError.self) {
+            _ = try MaterializeFactory(topics: topics, decisions: other).restoreProcessor(partition: 0, snapshot: snapshot)
+        }
         #expect(throws: Never.self) { _ = try factory.restoreProcessor(partition: 0, snapshot: snapshot) }
     }
 }

@@ -41,11 +41,16 @@ struct ScaleOutCrashTests {
 
         // One seeded workload of 6000 messages in two halves: the second half is
         // produced only after the kill, so the survivor takes over mid-stream.
-        let total = 6000, half = 3000
+        let total = 6000
+        let half = 3000
         let generate = ["generate", "--config", config, "--seed", "2026", "--malformed-rate", "0.03"]
         let firstHalf = try CLIProcess(generate + ["--events", String(half), "--rate", "1000"], directory: directory, name: "generate-1")
-        let first = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state-a", "--log-level", "info"], directory: directory, name: "run-a")
-        let second = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state-b", "--log-level", "info"], directory: directory, name: "run-b")
+        let first = try CLIProcess(
+            ["run", "--config", config, "--state-directory", directory + "/state-a", "--log-level", "info"], directory: directory,
+            name: "run-a")
+        let second = try CLIProcess(
+            ["run", "--config", config, "--state-directory", directory + "/state-b", "--log-level", "info"], directory: directory,
+            name: "run-b")
         // Whatever happens (a failed expectation, the time limit), no process outlives the test.
         defer { for process in [firstHalf, first, second] { process.signal(SIGKILL) } }
         let phases = PhaseClock("scale-out")
@@ -56,16 +61,20 @@ struct ScaleOutCrashTests {
         // CPU than the processes under test use.)
         try await eventually(90, "both processes own log partitions and audit records flow") {
             guard first.stderr.contains("events-\(suffix)["), second.stderr.contains("events-\(suffix)[") else { return false }
-            let committed = try await committedOffsets(group: "materialize-\(suffix)", topic: "events-\(suffix)", partitions: 4, brokers: brokers)
+            let committed = try await committedOffsets(
+                group: "materialize-\(suffix)", topic: "events-\(suffix)", partitions: 4, brokers: brokers)
             return committed.values.reduce(0, +) >= 300
         }
         phases.mark("both members own log partitions; killing run-b")
         second.signal(SIGKILL)
         #expect(try await second.waitUntilDead(seconds: 30), "the SIGKILLed member is still alive")
         #expect(try await firstHalf.wait(seconds: 60) == 0, "\(firstHalf.stderr)")
-        let secondHalf = try await runCLI(generate + ["--events", String(half), "--skip", String(half)], directory: directory, name: "generate-2")
+        let secondHalf = try await runCLI(
+            generate + ["--events", String(half), "--skip", String(half)], directory: directory, name: "generate-2")
         #expect(secondHalf.status == 0, "\(secondHalf.stderr)")
-        func malformedCount(_ summary: String) -> Int { Int(summary.split(separator: "malformed=").last?.prefix { $0.isNumber } ?? "") ?? -1 }
+        func malformedCount(_ summary: String) -> Int {
+            Int(summary.split(separator: "malformed=").last?.prefix { $0.isNumber } ?? "") ?? -1
+        }
         let malformed = malformedCount(firstHalf.stdout) + malformedCount(secondHalf.stdout)
         #expect(malformed > 0, "summaries: \(firstHalf.stdout) \(secondHalf.stdout)")
 
@@ -74,13 +83,15 @@ struct ScaleOutCrashTests {
         // log, as an operator would: `leadledger lag --wait` returns once every
         // stage's group has committed to the end of its input (commits follow
         // acknowledged outputs, so then every output is in its topic).
-        let lag = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "240"], directory: directory, name: "lag", seconds: 270)
+        let lag = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "240"], directory: directory, name: "lag", seconds: 270)
         #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
         phases.mark("the survivor has caught up")
         // Input accounting: accepted exactly once per source position (as resolved), rejected = malformed.
         let accepted = try await readAll("identity-\(suffix)", partitions: 1, brokers: brokers)
         let rejected = try await readAll("dlq-\(suffix)", partitions: 3, brokers: brokers)
-        let acceptedPositions = Set(accepted.map(sourcePosition)), rejectedPositions = Set(rejected.map(dlqSource))
+        let acceptedPositions = Set(accepted.map(sourcePosition))
+        let rejectedPositions = Set(rejected.map(dlqSource))
         #expect(acceptedPositions.isDisjoint(with: rejectedPositions))
         #expect(acceptedPositions.count + rejectedPositions.count == total)
         #expect(rejectedPositions.count == malformed)
@@ -93,7 +104,9 @@ struct ScaleOutCrashTests {
         // the first 500 records of each partition (validating every multi-KB record
         // in Python would dominate the test's time).
         let reader = LogReader(client: client, logger: testLogger)
-        var audit: [LogRecord] = [], routing: [LogRecord] = [], log: [LogRecord] = []
+        var audit: [LogRecord] = []
+        var routing: [LogRecord] = []
+        var log: [LogRecord] = []
         for partition in Int32(0)..<3 {
             try await reader.fold(topic: "audit-\(suffix)", partition: partition, from: 0, to: nil, into: &audit) { $0.append($1) }
             try await reader.fold(topic: "routing-\(suffix)", partition: partition, from: 0, to: 500, into: &routing) { $0.append($1) }
@@ -102,7 +115,8 @@ struct ScaleOutCrashTests {
             try await reader.fold(topic: "events-\(suffix)", partition: partition, from: 0, to: nil, into: &log) { $0.append($1) }
         }
         #expect(audit.allSatisfy { decisionID($0) != nil } && routing.allSatisfy { decisionID($0) != nil })
-        var auditByID: [String: Set<[UInt8]>] = [:], auditKeys: [String: Set<[UInt8]>] = [:]
+        var auditByID: [String: Set<[UInt8]>] = [:]
+        var auditKeys: [String: Set<[UInt8]>] = [:]
         for record in audit {
             guard let id = decisionID(record) else { continue }
             auditByID[id, default: []].insert(record.value)
@@ -113,7 +127,9 @@ struct ScaleOutCrashTests {
         // Per log partition in offset order: an event with no audit record must be a repeat
         // of an earlier log record (the resolve stage repeating after the crash), which the
         // materializer ignores; every other one has exactly its position's audit id.
-        var audited = Set<String>(), repeats = 0, unaudited: [String] = []
+        var audited = Set<String>()
+        var repeats = 0
+        var unaudited: [String] = []
         var earlier: [Int32: Set<[UInt8]>] = [:]
         for record in log.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
             let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
@@ -130,10 +146,14 @@ struct ScaleOutCrashTests {
             }
         }
         #expect(unaudited.isEmpty, "accepted log events without an audit record: \(unaudited.prefix(10))")
-        #expect(Set(auditByID.keys) == audited, "audit ids that name no log position: \(Set(auditByID.keys).subtracting(audited).prefix(5))")
-        #expect(audited.count + repeats == log.count && audited.count > 3000, "log \(log.count), audited \(audited.count), repeats \(repeats)")
+        #expect(
+            Set(auditByID.keys) == audited, "audit ids that name no log position: \(Set(auditByID.keys).subtracting(audited).prefix(5))")
+        #expect(
+            audited.count + repeats == log.count && audited.count > 3000, "log \(log.count), audited \(audited.count), repeats \(repeats)")
         #expect(routing.count > 100, "routing \(routing.count)")
-        #expect(Set(routing.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).allSatisfy { $0.hasPrefix("ld_") }, "routing key = lead_id")
+        #expect(
+            Set(routing.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).allSatisfy { $0.hasPrefix("ld_") },
+            "routing key = lead_id")
         let routingViolations = try schemaViolations(Array(Set(routing.map(\.value))), schema: "leadledger.routing", directory: directory)
         #expect(routingViolations.isEmpty, "\(routingViolations)")
         var auditSample: [LogRecord] = []
@@ -143,20 +163,26 @@ struct ScaleOutCrashTests {
 
         phases.mark("schemas checked")
         // audit verify passes; the survivor hands over cleanly on SIGTERM.
-        let verify = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify")
+        let verify = try await runCLI(
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr.suffix(2000))")
         #expect(verify.stdout.contains("audit verify: OK"), "\(verify.stdout.suffix(2000))")
         // explain finds a lead's decision inside another lead's audit record (further_decisions), with its lineage.
-        let fanOut = try #require(audit.first { String(decoding: $0.value, as: UTF8.self).range(of: #""further_decisions":[{"#) != nil },
-                                  "an audit record with further decisions")
+        let fanOut = try #require(
+            audit.first { String(decoding: $0.value, as: UTF8.self).range(of: #""further_decisions":[{"#) != nil },
+            "an audit record with further decisions")
         let fanOutJSON = try #require(try JSONSerialization.jsonObject(with: Data(fanOut.value)) as? [String: Any])
         let furtherLead = try #require((fanOutJSON["further_decisions"] as? [[String: Any]])?.first?["lead_id"] as? String)
         let fanOutLog = try #require((fanOutJSON["lineage"] as? [String: Any])?["log"] as? [String: Any])
         let explain = try await runCLI(["explain", "--config", config, "--lead", furtherLead], directory: directory, name: "explain")
         #expect(explain.status == 0, "\(explain.stderr.suffix(2000))")
         #expect(explain.stdout.contains("\(fanOutJSON["decision_id"] as? String ?? "?")"), "\(explain.stdout.prefix(3000))")
-        #expect(explain.stdout.contains("further decision (primary lead \(fanOutJSON["lead_id"] as? String ?? "-"))"), "\(explain.stdout.prefix(3000))")
-        #expect(explain.stdout.contains("events-\(suffix)[\(fanOutLog["partition"] as? Int ?? -1)]@\(fanOutLog["offset"] as? Int ?? -1) <- "), "\(explain.stdout.prefix(3000))")
+        #expect(
+            explain.stdout.contains("further decision (primary lead \(fanOutJSON["lead_id"] as? String ?? "-"))"),
+            "\(explain.stdout.prefix(3000))")
+        #expect(
+            explain.stdout.contains("events-\(suffix)[\(fanOutLog["partition"] as? Int ?? -1)]@\(fanOutLog["offset"] as? Int ?? -1) <- "),
+            "\(explain.stdout.prefix(3000))")
         // watch prints one readable line per record of the output topics, naming real decisions.
         let routingIDs = Set(routing.compactMap { decisionID($0) })
         let watch = try await runCLI(["watch", "--config", config, "--max", "40", "--idle", "5"], directory: directory, name: "watch")
@@ -176,12 +202,16 @@ struct ScaleOutCrashTests {
                 if let because = line.range(of: " because "), let tail = line.range(of: " [dc_", options: .backwards) {
                     let text = line[because.upperBound..<tail.lowerBound]
                     if text == "-" {
-                        #expect(line.contains(" queue=closed ") || line.contains(" (override) ") || line.contains(" -> nurture "), "a routed lead without reasons: \(line)")
+                        #expect(
+                            line.contains(" queue=closed ") || line.contains(" (override) ") || line.contains(" -> nurture "),
+                            "a routed lead without reasons: \(line)")
                         continue
                     }
                     for (index, reason) in text.components(separatedBy: "; ").enumerated() {
                         if reason.hasSuffix(" (gate)") {
-                            #expect(index == 0 && !reason.contains("=") && !line.contains(" -> sales_"), "a gate rule is the first reason of a gated route: \(reason) in \(line)")
+                            #expect(
+                                index == 0 && !reason.contains("=") && !line.contains(" -> sales_"),
+                                "a gate rule is the first reason of a gated route: \(reason) in \(line)")
                             continue
                         }
                         #expect(reason.split(separator: " ").first?.contains("=") == true && reason.hasSuffix(")"), "\(reason) in \(line)")
@@ -192,9 +222,12 @@ struct ScaleOutCrashTests {
                 #expect(line.hasPrefix("AUDIT ") && auditByID[id] != nil, "\(line)")
             }
         }
-        let routeOnly = try await runCLI(["watch", "--config", config, "--routing-only", "--max", "15", "--idle", "5"], directory: directory, name: "watch-routing")
+        let routeOnly = try await runCLI(
+            ["watch", "--config", config, "--routing-only", "--max", "15", "--idle", "5"], directory: directory, name: "watch-routing")
         let routeLines = routeOnly.stdout.split(separator: "\n")
-        #expect(routeOnly.status == 0 && routeLines.count == 15 && routeLines.allSatisfy { $0.hasPrefix("ROUTE ") }, "\(routeOnly.stdout.prefix(2000))")
+        #expect(
+            routeOnly.status == 0 && routeLines.count == 15 && routeLines.allSatisfy { $0.hasPrefix("ROUTE ") },
+            "\(routeOnly.stdout.prefix(2000))")
         first.signal(SIGTERM)
         #expect(try await first.wait(seconds: 60) == 0, "\(first.stderr.suffix(2000))")
 
@@ -205,10 +238,16 @@ struct ScaleOutCrashTests {
         let original = String(decoding: victim.value, as: UTF8.self)
         let tampered = original.replacingOccurrences(of: "\"schema_version\":2", with: "\"schema_version\":2,\"tier_note\":\"sales_ready\"")
         #expect(tampered != original)
-        try await produce("audit-\(suffix)", [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: victimID)])
+        try await produce(
+            "audit-\(suffix)", [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition,
+            headers: [KafkaHeader(key: OutputHeaders.decisionID, value: victimID)])
         let forgedID = "dc_" + String(repeating: "0", count: 32)
-        try await produce("audit-\(suffix)", [(key: "forged", value: original)], brokers: brokers, partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: forgedID)])
-        let failing = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory, name: "verify-tampered")
+        try await produce(
+            "audit-\(suffix)", [(key: "forged", value: original)], brokers: brokers, partition: victim.partition,
+            headers: [KafkaHeader(key: OutputHeaders.decisionID, value: forgedID)])
+        let failing = try await runCLI(
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/state-a"], directory: directory,
+            name: "verify-tampered")
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("DIFFERS \(victimID)"))
         #expect(failing.stdout.contains("UNEXPECTED \(forgedID)"))
@@ -226,13 +265,16 @@ func sourcePosition(_ record: LogRecord) -> String {
 
 func dlqSource(_ record: LogRecord) -> String {
     guard let json = try? JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any],
-          let source = json["source"] as? [String: Any] else { return "?" }
+        let source = json["source"] as? [String: Any]
+    else { return "?" }
     return "\(source["topic"] ?? "?")/\(source["partition"] ?? "?")/\(source["offset"] ?? "?")"
 }
 
 /// The offsets a consumer group has committed on a topic's partitions (0 when none).
 func committedOffsets(group: String, topic: String, partitions: Int32, brokers: String) async throws -> [Int32: Int64] {
-    let probe = try KafkaConsumer(configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: group, clientID: "engine-tests"), logger: testLogger)
+    let probe = try KafkaConsumer(
+        configuration: KafkaConsumerConfiguration(bootstrapServers: [brokers], groupID: group, clientID: "engine-tests"), logger: testLogger
+    )
     let wanted = (Int32(0)..<partitions).map { KafkaTopicPartition(topic: topic, partition: $0) }
     let committed = try await probe.committed(wanted)
     await probe.close()

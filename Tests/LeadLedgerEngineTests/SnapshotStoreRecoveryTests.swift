@@ -25,7 +25,8 @@ struct SnapshotStoreRecoveryTests {
 
         let runA = try CLIProcess(["run", "--config", config, "--state-directory", state], directory: directory, name: "run-a")
         defer { runA.signal(SIGKILL) }
-        let lagA = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag-a", seconds: 180)
+        let lagA = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag-a", seconds: 180)
         #expect(lagA.status == 0 && lagA.stdout.contains("lag: caught up"), "\(lagA.stdout)\(runA.stderr.suffix(2000))")
         runA.signal(SIGTERM)
         #expect(try await runA.wait(seconds: 60) == 0, "\(runA.stderr.suffix(2000))")
@@ -42,12 +43,15 @@ struct SnapshotStoreRecoveryTests {
         #expect(second.status == 0, "\(second.stderr)")
         let runB = try CLIProcess(["run", "--config", config, "--state-directory", state], directory: directory, name: "run-b")
         defer { runB.signal(SIGKILL) }
-        let lagB = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag-b", seconds: 180)
+        let lagB = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag-b", seconds: 180)
         #expect(lagB.status == 0 && lagB.stdout.contains("lag: caught up"), "\(lagB.stdout)\(runB.stderr.suffix(2000))")
         #expect(runB.stderr.contains("SNAPSHOT STORE UNREADABLE"), "\(runB.stderr.suffix(2000))")
 
-        let verify = try await runCLI(["audit", "verify", "--config", config, "--state-directory", directory + "/verify"], directory: directory, name: "verify")
-        #expect(verify.status == 0 && verify.stdout.contains("audit verify: OK"), "\(verify.stdout.suffix(2000))\(verify.stderr.suffix(2000))")
+        let verify = try await runCLI(
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/verify"], directory: directory, name: "verify")
+        #expect(
+            verify.status == 0 && verify.stdout.contains("audit verify: OK"), "\(verify.stdout.suffix(2000))\(verify.stderr.suffix(2000))")
         runB.signal(SIGTERM)
         #expect(try await runB.wait(seconds: 60) == 0, "\(runB.stderr.suffix(2000))")
     }

@@ -32,11 +32,13 @@ struct TrainCommandTests {
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
         let phases = PhaseClock("train")
 
-        let generate = try await runCLI(["generate", "--config", config, "--seed", "7", "--events", "5000"], directory: directory, name: "generate")
+        let generate = try await runCLI(
+            ["generate", "--config", config, "--seed", "7", "--events", "5000"], directory: directory, name: "generate")
         #expect(generate.status == 0, "\(generate.stderr)")
         let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
         defer { run.signal(SIGKILL) }
-        let lag = try await runCLI(["lag", "--config", config, "--wait", "--timeout", "180"], directory: directory, name: "lag", seconds: 200)
+        let lag = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "180"], directory: directory, name: "lag", seconds: 200)
         #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
         run.signal(SIGTERM)
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
@@ -71,7 +73,8 @@ struct TrainCommandTests {
         phases.mark("split seeds 0, 1, 2: AUC \(aucs)")
 
         // The directory is a decision configuration; its model version is the content hash of its files.
-        let scoringURL = URL(fileURLWithPath: out + "/scoring.yaml"), lrURL = URL(fileURLWithPath: out + "/lr.json")
+        let scoringURL = URL(fileURLWithPath: out + "/scoring.yaml")
+        let lrURL = URL(fileURLWithPath: out + "/lr.json")
         let loaded = try DecisionConfiguration.load(scoringConfig: scoringURL, routingRules: URL(fileURLWithPath: defaultRoutingFile))
         let version = String(ContentVersion(of: try Data(contentsOf: scoringURL) + [0] + Data(contentsOf: lrURL)).sha256.prefix(16))
         #expect(loaded.modelVersion == version)
@@ -80,8 +83,11 @@ struct TrainCommandTests {
         let range = (artifact["training"] as? [String: Any])?["range"] as? String
         #expect(range?.hasPrefix("events-\(suffix) partitions 0@0..<") == true, "\(range ?? "no range")")
         // `leadledger replay` (which loads the decision step as `run` does) accepts it and stamps its version.
-        let replay = try await runCLI(["replay", "--config", config, "--state-directory", directory + "/replay-state", "--scoring-config", scoringURL.path,
-                                       "--partition", "0", "--from-offset", "0", "--to-offset", "20"], directory: directory, name: "replay")
+        let replay = try await runCLI(
+            [
+                "replay", "--config", config, "--state-directory", directory + "/replay-state", "--scoring-config", scoringURL.path,
+                "--partition", "0", "--from-offset", "0", "--to-offset", "20",
+            ], directory: directory, name: "replay")
         #expect(replay.status == 0, "\(replay.stderr)")
         let records = replay.stdout.split(separator: "\n").compactMap { $0.split(separator: "\t", maxSplits: 2).last }
         #expect(!records.isEmpty && records.allSatisfy { $0.contains(#""model_version":"\#(version)""#) }, "\(replay.stdout.prefix(2000))")
@@ -89,22 +95,28 @@ struct TrainCommandTests {
         // The stacked ensemble with a points model.
         let ensembleOut = directory + "/ensemble"
         let rules = repoRoot.appendingPathComponent("config/points.yaml").path
-        let stacked = try await runCLI(["train", "--config", config, "--out", ensembleOut, "--ensemble", "--rules", rules], directory: directory, name: "train-ensemble")
+        let stacked = try await runCLI(
+            ["train", "--config", config, "--out", ensembleOut, "--ensemble", "--rules", rules], directory: directory,
+            name: "train-ensemble")
         #expect(stacked.status == 0, "\(stacked.stderr)")
         for prefix in ["logistic regression holdout: AUC ", "points model holdout: AUC ", "ensemble holdout: AUC "] {
             #expect(stacked.stdout.contains(prefix), "\(stacked.stdout)")
         }
         #expect(stacked.stdout.split(separator: "\n").last?.hasPrefix("AUC ") == true)
-        let ensemble = try DecisionConfiguration.load(scoringConfig: URL(fileURLWithPath: ensembleOut + "/scoring.yaml"), routingRules: URL(fileURLWithPath: defaultRoutingFile))
+        let ensemble = try DecisionConfiguration.load(
+            scoringConfig: URL(fileURLWithPath: ensembleOut + "/scoring.yaml"), routingRules: URL(fileURLWithPath: defaultRoutingFile))
         #expect(ensemble.ensemble.components.map(\.name) == ["fit", "propensity"])
-        #expect(try Data(contentsOf: URL(fileURLWithPath: ensembleOut + "/fit-rules.yaml")) == Data(contentsOf: URL(fileURLWithPath: rules)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: ensembleOut + "/fit-rules.yaml")) == Data(contentsOf: URL(fileURLWithPath: rules)))
 
         // Refusals: too few examples; a rules file that is not a points model.
         let few = try await runCLI(["train", "--config", config, "--minimum-per-class", "100000"], directory: directory, name: "train-few")
         #expect(few.status == 1 && few.stderr.contains("too few examples") && few.stderr.contains("[insufficient_data]"), "\(few.stderr)")
         let badRules = directory + "/bad-rules.yaml"
-        try "name: x\ngroups:\n  - name: g\n    rules:\n      - {feature: no_such_feature, op: \">\", value: 0, points: 1}\n".write(toFile: badRules, atomically: true, encoding: .utf8)
-        let bad = try await runCLI(["train", "--config", config, "--ensemble", "--rules", badRules], directory: directory, name: "train-bad")
+        try "name: x\ngroups:\n  - name: g\n    rules:\n      - {feature: no_such_feature, op: \">\", value: 0, points: 1}\n".write(
+            toFile: badRules, atomically: true, encoding: .utf8)
+        let bad = try await runCLI(
+            ["train", "--config", config, "--ensemble", "--rules", badRules], directory: directory, name: "train-bad")
         #expect(bad.status == 3 && bad.stderr.contains(badRules) && bad.stderr.contains("no_such_feature"), "\(bad.stderr)")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import LeadLedgerCore
 import LeadLedgerEvaluation
 import Testing
+
 @testable import LeadLedgerDecisions
 
 /// Where the X Education data set is: `$LEADLEDGER_XEDUCATION_CSV` when set, else
@@ -38,9 +39,11 @@ enum XEducationData {
     static var isPresent: Bool { FileManager.default.isReadableFile(atPath: csv.path) }
 }
 
-@Suite("Real data: X Education",
-       .enabled(if: XEducationData.isPresent,
-                "needs the X Education data set at ../shared/data/xeducation/Leads.csv (or $LEADLEDGER_XEDUCATION_CSV); not found"))
+@Suite(
+    "Real data: X Education",
+    .enabled(
+        if: XEducationData.isPresent,
+        "needs the X Education data set at ../shared/data/xeducation/Leads.csv (or $LEADLEDGER_XEDUCATION_CSV); not found"))
 struct XEducationTests {
     static var csv: URL { XEducationData.csv }
 
@@ -73,9 +76,10 @@ struct XEducationTests {
         #expect(!r.features.contains { $0.contains("Tags") || $0.contains("Asymmetrique") })
         // The trained model plugs into the Decider through the files the bench writes.
         let yaml = XEducation.scoringYAML(r.scoringConfiguration, artifact: "lr.json")
-        let config = try DecisionConfiguration(scoringYAML: Data(yaml.utf8), scoringSource: "scoring.yaml",
-                                               modelArtifact: try r.model.artifactData(), modelSource: "lr.json",
-                                               routingYAML: Data(XEducationData.routingYAML.utf8), routingSource: "routing.yaml")
+        let config = try DecisionConfiguration(
+            scoringYAML: Data(yaml.utf8), scoringSource: "scoring.yaml",
+            modelArtifact: try r.model.artifactData(), modelSource: "lr.json",
+            routingYAML: Data(XEducationData.routingYAML.utf8), routingSource: "routing.yaml")
         #expect(config.extractor.schema.names == r.features)
 
         // The stacked ensemble (points model + this regression, Platt-calibrated) on the same split.
@@ -93,8 +97,9 @@ struct XEducationTests {
         try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
         try Data(XEducation.ensembleScoringYAML(r.scoringConfiguration).utf8).write(to: dir.appendingPathComponent("scoring.yaml"))
         try Data(XEducationData.routingYAML.utf8).write(to: dir.appendingPathComponent("routing.yaml"))
-        let loaded = try DecisionConfiguration.load(scoringConfig: dir.appendingPathComponent("scoring.yaml"),
-                                                    routingRules: dir.appendingPathComponent("routing.yaml"))
+        let loaded = try DecisionConfiguration.load(
+            scoringConfig: dir.appendingPathComponent("scoring.yaml"),
+            routingRules: dir.appendingPathComponent("routing.yaml"))
         let d = r.holdout.schema.count
         var differing = 0
         r.holdout.rows.withUnsafeBufferPointer { buf in

@@ -22,7 +22,8 @@ public func uniqueName(_ prefix: String) -> String {
 }
 
 /// Fails instead of hanging when `body` takes longer than `seconds`.
-public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
+{
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }
         group.addTask {
@@ -71,7 +72,8 @@ public func spawnAndWait(_ arguments: [String]) -> Int32 {
 /// pipes of other processes spawned concurrently (tests run in parallel); a
 /// long-lived grandchild such as the broker would then hold them open forever.
 public func closeInheritedDescriptors(_ executable: String, _ arguments: [String]) -> [String] {
-    let script = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@""#
+    let script =
+        #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@""#
     return ["-c", script, executable] + arguments
 }
 
@@ -79,7 +81,9 @@ public func closeInheritedDescriptors(_ executable: String, _ arguments: [String
 /// on a Dispatch thread: tests run in parallel on a small cooperative pool that
 /// must never be blocked (the consumer's rebalance handlers need it too).
 @discardableResult
-public func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+public func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws
+    -> (status: Int32, stdout: String, stderr: String)
+{
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin, environment: environment) })
@@ -91,7 +95,9 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Data?
 /// the process exits: for synchronous one-time fixture setup (reference models, schema
 /// validation), never on a path that other tests' tasks wait for. Both output pipes are
 /// drained concurrently, so a chatty child cannot deadlock on a full pipe.
-public func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+public func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws
+    -> (status: Int32, stdout: String, stderr: String)
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     process.arguments = closeInheritedDescriptors(executable, arguments)

@@ -64,8 +64,9 @@ public enum CRMDecoder {
             case .array(let items)?:
                 for (i, item) in items.enumerated() {
                     guard case .string(let raw) = item, case let s = EmailShape.trimmed(raw), EmailShape.matches(s) else {
-                        throw ContractError(.schemaViolation, field: "\(o.p("contact_emails"))[\(i)]",
-                                            "\(o.p("contact_emails"))[\(i)] must be an email address string")
+                        throw ContractError(
+                            .schemaViolation, field: "\(o.p("contact_emails"))[\(i)]",
+                            "\(o.p("contact_emails"))[\(i)] must be an email address string")
                     }
                     opp.contactEmails.append(s)
                 }
@@ -89,8 +90,9 @@ public enum CRMDecoder {
             } else {
                 reason = try f.string("reason")
             }
-            payload = .outcome(reason: reason, email: try f.email("email", required: false, trimming: true),
-                               opportunityID: try f.string("opportunity_id"))
+            payload = .outcome(
+                reason: reason, email: try f.email("email", required: false, trimming: true),
+                opportunityID: try f.string("opportunity_id"))
         case .overrideSet:
             recordID = try requireRecordID()
             let o = try f.requiredObject("override")
@@ -112,7 +114,8 @@ public enum CRMDecoder {
         case .privacyErasure:
             payload = .erasure(email: try f.email("email", required: true, trimming: true)!)
         }
-        return CRMEvent(eventID: eventID, type: type, occurredAt: occurredAt, source: source.lowercased(),
-                        recordID: recordID, payload: payload)
+        return CRMEvent(
+            eventID: eventID, type: type, occurredAt: occurredAt, source: source.lowercased(),
+            recordID: recordID, payload: payload)
     }
 }

@@ -29,7 +29,9 @@ public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `ld_…`.
     public var description: String {
         String(unsafeUninitializedCapacity: 19) { out in
-            out[0] = 0x6C; out[1] = 0x64; out[2] = 0x5F  // "ld_"
+            out[0] = 0x6C
+            out[1] = 0x64
+            out[2] = 0x5F  // "ld_"
             Text.writeHex16(raw, into: out, at: 3)
             return 19
         }
@@ -173,7 +175,8 @@ public struct AttributeValue: Sendable, Equatable {
 
 /// What happened in an engagement.
 public enum EngagementAction: String, Sendable, CaseIterable, Codable {
-    case pageView = "page_view", track
+    case pageView = "page_view"
+    case track
     case processed, dropped, delivered, deferred, bounce, open, click, spamreport, unsubscribe
     case groupUnsubscribe = "group_unsubscribe"
     case groupResubscribe = "group_resubscribe"
@@ -208,7 +211,8 @@ public struct Engagement: Sendable, Equatable {
     public var campaign: String?
     /// Bounce type/reason, activity outcome.
     public var detail: String?
-    public init(action: EngagementAction, category: ContentCategory, content: String? = nil, campaign: String? = nil, detail: String? = nil) {
+    public init(action: EngagementAction, category: ContentCategory, content: String? = nil, campaign: String? = nil, detail: String? = nil)
+    {
         self.action = action
         self.category = category
         self.content = content

@@ -10,30 +10,42 @@ extension CanonicalEvent {
         let payloadJSON: JSONValue
         switch payload {
         case .identityLinked(let ids):
-            payloadJSON = obj([("identifiers", .array(ids.map { obj([("kind", .string($0.kind.rawValue)), ("value", .string($0.value))]) }))])
+            payloadJSON = obj([
+                ("identifiers", .array(ids.map { obj([("kind", .string($0.kind.rawValue)), ("value", .string($0.value))]) }))
+            ])
         case .identityMerged(let absorbed):
             payloadJSON = obj([("absorbed_lead_id", .string(absorbed.description))])
         case .attributes(let attrs):
-            payloadJSON = obj([("attributes", .array(attrs.map { obj([("name", .string($0.name.rawValue)), ("value", .string($0.value))]) }))])
+            payloadJSON = obj([
+                ("attributes", .array(attrs.map { obj([("name", .string($0.name.rawValue)), ("value", .string($0.value))]) }))
+            ])
         case .engagement(let e):
-            payloadJSON = obj([("action", .string(e.action.rawValue)), ("category", .string(e.category.rawValue)),
-                               ("content", s(e.content)), ("campaign", s(e.campaign)), ("detail", s(e.detail))])
+            payloadJSON = obj([
+                ("action", .string(e.action.rawValue)), ("category", .string(e.category.rawValue)),
+                ("content", s(e.content)), ("campaign", s(e.campaign)), ("detail", s(e.detail)),
+            ])
         case .accountUpserted(let a):
-            payloadJSON = obj([("name", s(a.name)), ("domain", s(a.domain)), ("industry", s(a.industry)),
-                               ("employees", n(a.employees.map(Double.init))), ("annual_revenue", n(a.annualRevenue)),
-                               ("country", s(a.country)), ("owner_id", s(a.ownerID)), ("parent_account_id", s(a.parent?.rawValue)),
-                               ("crm_account_id", s(a.crmAccountID))])
+            payloadJSON = obj([
+                ("name", s(a.name)), ("domain", s(a.domain)), ("industry", s(a.industry)),
+                ("employees", n(a.employees.map(Double.init))), ("annual_revenue", n(a.annualRevenue)),
+                ("country", s(a.country)), ("owner_id", s(a.ownerID)), ("parent_account_id", s(a.parent?.rawValue)),
+                ("crm_account_id", s(a.crmAccountID)),
+            ])
         case .accountLinked(let m):
             payloadJSON = obj([("method", .string(m.rawValue))])
         case .opportunity(let o):
-            payloadJSON = obj([("opportunity_id", .string(o.opportunityID)), ("stage", s(o.stage)), ("amount", n(o.amount)),
-                               ("close_date", s(o.closeDate)), ("is_closed", b(o.isClosed)), ("is_won", b(o.isWon)),
-                               ("contact_lead_ids", .array(o.contacts.map { .string($0.description) }))])
+            payloadJSON = obj([
+                ("opportunity_id", .string(o.opportunityID)), ("stage", s(o.stage)), ("amount", n(o.amount)),
+                ("close_date", s(o.closeDate)), ("is_closed", b(o.isClosed)), ("is_won", b(o.isWon)),
+                ("contact_lead_ids", .array(o.contacts.map { .string($0.description) })),
+            ])
         case .outcome(let kind, let reason, let opp):
             payloadJSON = obj([("outcome", .string(kind.rawValue)), ("reason", s(reason)), ("opportunity_id", s(opp))])
         case .overrideSet(let o):
-            payloadJSON = obj([("tier", s(o.tier?.rawValue)), ("queue", s(o.queue)), ("owner_id", s(o.ownerID)),
-                               ("set_by", s(o.setBy)), ("note", s(o.note))])
+            payloadJSON = obj([
+                ("tier", s(o.tier?.rawValue)), ("queue", s(o.queue)), ("owner_id", s(o.ownerID)),
+                ("set_by", s(o.setBy)), ("note", s(o.note)),
+            ])
         case .overrideCleared, .erasure:
             payloadJSON = obj([])
         }
@@ -45,9 +57,14 @@ extension CanonicalEvent {
             ("event_time", .string(eventTime.rfc3339)),
             ("lead_id", leadID.map { .string($0.description) } ?? .null),
             ("account_id", accountID.map { .string($0.rawValue) } ?? .null),
-            ("source", obj([("topic", .string(p.topic)), ("partition", .number(Double(p.partition))),
-                            ("offset", .number(Double(p.offset))), ("seq", .number(Double(lineage.seq))),
-                            ("system", .string(lineage.system.rawValue)), ("external_id", s(lineage.externalID))])),
+            (
+                "source",
+                obj([
+                    ("topic", .string(p.topic)), ("partition", .number(Double(p.partition))),
+                    ("offset", .number(Double(p.offset))), ("seq", .number(Double(lineage.seq))),
+                    ("system", .string(lineage.system.rawValue)), ("external_id", s(lineage.externalID)),
+                ])
+            ),
             ("payload", payloadJSON),
         ])
     }
@@ -71,7 +88,10 @@ extension CanonicalEvent {
             w.openArray()
             for id in ids {
                 w.element()
-                w.open(); w.string("kind", id.kind.rawValue); w.string("value", id.value); w.close()
+                w.open()
+                w.string("kind", id.kind.rawValue)
+                w.string("value", id.value)
+                w.close()
             }
             w.closeArray()
         case .identityMerged(let absorbed):
@@ -81,7 +101,10 @@ extension CanonicalEvent {
             w.openArray()
             for a in attrs {
                 w.element()
-                w.open(); w.string("name", a.name.rawValue); w.string("value", a.value); w.close()
+                w.open()
+                w.string("name", a.name.rawValue)
+                w.string("value", a.value)
+                w.close()
             }
             w.closeArray()
         case .engagement(let e):
@@ -107,7 +130,10 @@ extension CanonicalEvent {
             w.string("close_date", o.closeDate)
             w.key("contact_lead_ids")
             w.openArray()
-            for c in o.contacts { w.element(); w.value(c.description) }
+            for c in o.contacts {
+                w.element()
+                w.value(c.description)
+            }
             w.closeArray()
             w.bool("is_closed", o.isClosed)
             w.bool("is_won", o.isWon)
@@ -166,8 +192,9 @@ extension CanonicalEvent {
             guard let v = try o.nonNegativeInteger(k) else { throw o.violation(k, "is required") }
             return Int64(v)
         }
-        let position = SourcePosition(topic: try src.requiredString("topic", nonEmpty: true),
-                                      partition: Int32(clamping: try int(src, "partition")), offset: try int(src, "offset"))
+        let position = SourcePosition(
+            topic: try src.requiredString("topic", nonEmpty: true),
+            partition: Int32(clamping: try int(src, "partition")), offset: try int(src, "offset"))
         guard let system = SourceSystem(rawValue: try src.requiredString("system")) else {
             throw src.violation("system", "must be crm, web or email")
         }
@@ -201,7 +228,9 @@ extension CanonicalEvent {
             }
             payload = .identityLinked(ids)
         case "identity.merged":
-            guard let a = LeadID(try p.requiredString("absorbed_lead_id")) else { throw p.violation("absorbed_lead_id", "is not a lead id") }
+            guard let a = LeadID(try p.requiredString("absorbed_lead_id")) else {
+                throw p.violation("absorbed_lead_id", "is not a lead id")
+            }
             payload = .identityMerged(absorbed: a)
         case "lead.attributes":
             var attrs: [AttributeValue] = []
@@ -211,9 +240,11 @@ extension CanonicalEvent {
             }
             payload = .attributes(attrs)
         case "engagement":
-            payload = .engagement(Engagement(action: try enumValue(p, "action", EngagementAction.self),
-                                             category: try enumValue(p, "category", ContentCategory.self),
-                                             content: try p.string("content"), campaign: try p.string("campaign"), detail: try p.string("detail")))
+            payload = .engagement(
+                Engagement(
+                    action: try enumValue(p, "action", EngagementAction.self),
+                    category: try enumValue(p, "category", ContentCategory.self),
+                    content: try p.string("content"), campaign: try p.string("campaign"), detail: try p.string("detail")))
         case "account.upserted":
             var a = AccountFacts()
             a.name = try p.string("name")
@@ -238,8 +269,9 @@ extension CanonicalEvent {
             o.contacts = try leadIDs(try array(p, "contact_lead_ids"), p.p("contact_lead_ids"))
             payload = .opportunity(o)
         case "lead.outcome":
-            payload = .outcome(kind: try enumValue(p, "outcome", OutcomeKind.self), reason: try p.string("reason"),
-                               opportunityID: try p.string("opportunity_id"))
+            payload = .outcome(
+                kind: try enumValue(p, "outcome", OutcomeKind.self), reason: try p.string("reason"),
+                opportunityID: try p.string("opportunity_id"))
         case "override.set":
             var o = CRMOverrideFields()
             if let t = try p.string("tier") {
@@ -275,10 +307,22 @@ struct CanonicalWriter {
 
     init() { out.reserveCapacity(512) }
 
-    mutating func open() { out.append(UInt8(ascii: "{")); empty = true }
-    mutating func close() { out.append(UInt8(ascii: "}")); empty = false }
-    mutating func openArray() { out.append(UInt8(ascii: "[")); empty = true }
-    mutating func closeArray() { out.append(UInt8(ascii: "]")); empty = false }
+    mutating func open() {
+        out.append(UInt8(ascii: "{"))
+        empty = true
+    }
+    mutating func close() {
+        out.append(UInt8(ascii: "}"))
+        empty = false
+    }
+    mutating func openArray() {
+        out.append(UInt8(ascii: "["))
+        empty = true
+    }
+    mutating func closeArray() {
+        out.append(UInt8(ascii: "]"))
+        empty = false
+    }
 
     /// Starts an array element.
     mutating func element() {

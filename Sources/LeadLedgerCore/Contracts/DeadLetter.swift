@@ -85,11 +85,14 @@ public struct DeadLetter: Sendable, Equatable {
             members.append(.init("original_prefix_base64", .string(Base64.encode(reference.prefix))))
         }
         members += [
-            .init("source", .object(JSONObject([
-                .init("topic", .string(source.topic)),
-                .init("partition", .number(Double(source.partition))),
-                .init("offset", .number(Double(source.offset))),
-            ]))),
+            .init(
+                "source",
+                .object(
+                    JSONObject([
+                        .init("topic", .string(source.topic)),
+                        .init("partition", .number(Double(source.partition))),
+                        .init("offset", .number(Double(source.offset))),
+                    ]))),
             .init("error_code", .string(error.code.rawValue)),
             .init("field", error.field.map { .string($0) } ?? .null),
             .init("reason", .string(error.reason.isEmpty ? error.code.rawValue : error.reason)),

@@ -25,16 +25,34 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
         ms -= days * 86_400_000
         let (y, m, d) = EventTime.civil(fromDays: days)
         days = 0
-        let h = ms / 3_600_000, mi = (ms / 60_000) % 60, s = (ms / 1000) % 60, f = ms % 1000
+        let h = ms / 3_600_000
+        let mi = (ms / 60_000) % 60
+        let s = (ms / 1000) % 60
+        let f = ms % 1000
         if y >= 0, y <= 9999 {
             // Fixed-width digits written in place (same text as the padded form below).
             return String(unsafeUninitializedCapacity: 24) { b in
                 func put(_ v: Int64, _ w: Int, _ at: Int) {
                     var v = v
-                    for k in stride(from: at + w - 1, through: at, by: -1) { b[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10); v /= 10 }
+                    for k in stride(from: at + w - 1, through: at, by: -1) {
+                        b[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                        v /= 10
+                    }
                 }
-                put(y, 4, 0); b[4] = 0x2D; put(m, 2, 5); b[7] = 0x2D; put(d, 2, 8); b[10] = 0x54
-                put(h, 2, 11); b[13] = 0x3A; put(mi, 2, 14); b[16] = 0x3A; put(s, 2, 17); b[19] = 0x2E; put(f, 3, 20); b[23] = 0x5A
+                put(y, 4, 0)
+                b[4] = 0x2D
+                put(m, 2, 5)
+                b[7] = 0x2D
+                put(d, 2, 8)
+                b[10] = 0x54
+                put(h, 2, 11)
+                b[13] = 0x3A
+                put(mi, 2, 14)
+                b[16] = 0x3A
+                put(s, 2, 17)
+                b[19] = 0x2E
+                put(f, 3, 20)
+                b[23] = 0x5A
                 return 24
             }
         }
@@ -62,11 +80,11 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
                 return v
             }
             guard b.count >= 20,
-                  let y = num(0, 4), b[4] == UInt8(ascii: "-"), let mo = num(5, 2), b[7] == UInt8(ascii: "-"),
-                  let d = num(8, 2),
-                  b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
-                  let h = num(11, 2), b[13] == UInt8(ascii: ":"), let mi = num(14, 2), b[16] == UInt8(ascii: ":"),
-                  let s = num(17, 2)
+                let y = num(0, 4), b[4] == UInt8(ascii: "-"), let mo = num(5, 2), b[7] == UInt8(ascii: "-"),
+                let d = num(8, 2),
+                b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
+                let h = num(11, 2), b[13] == UInt8(ascii: ":"), let mi = num(14, 2), b[16] == UInt8(ascii: ":"),
+                let s = num(17, 2)
             else { return nil }
             guard (1...12).contains(mo), d >= 1, d <= daysIn(year: y, month: mo), h <= 23, mi <= 59, s <= 60 else { return nil }
             var i = 19
@@ -89,7 +107,8 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
             } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
                 let sign: Int64 = b[i] == UInt8(ascii: "+") ? 1 : -1
                 guard let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"), let om = num(i + 4, 2),
-                      oh <= 23, om <= 59 else { return nil }
+                    oh <= 23, om <= 59
+                else { return nil }
                 offsetMinutes = sign * (oh * 60 + om)
                 i += 6
             } else {
@@ -97,7 +116,10 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
             }
             guard i == b.count else { return nil }
             var sec = s
-            if sec == 60 { sec = 59; frac = 999 }
+            if sec == 60 {
+                sec = 59
+                frac = 999
+            }
             let days = daysFromCivil(y, mo, d)
             let total = ((days * 24 + h) * 60 + mi - offsetMinutes) * 60 + sec
             return EventTime(milliseconds: total * 1000 + frac)

@@ -51,7 +51,9 @@ package struct Fields {
     }
 
     /// Required string (schema: `type: string`, in `required`).
-    package func requiredString(_ key: String, nonEmpty: Bool = false, code: ContractError.Code = .schemaViolation) throws(ContractError) -> String {
+    package func requiredString(_ key: String, nonEmpty: Bool = false, code: ContractError.Code = .schemaViolation) throws(ContractError)
+        -> String
+    {
         guard let v = obj[key] else { throw ContractError(code, field: p(key), "required field \(p(key)) is missing") }
         guard case .string(let s) = v else { throw violation(key, "must be a string, got \(v.typeName)") }
         if nonEmpty && s.isEmpty { throw ContractError(code, field: p(key), "\(p(key)) must not be empty") }

@@ -110,8 +110,10 @@ public enum JSONParser {
     /// failure with the byte offset kept apart (so a caller can turn it into a
     /// line and column), and with `keepingIntegers` returns integral literals
     /// (no fraction, no exponent) that fit an `Int` as exact ``JSONValue/int(_:)``.
-    public static func parseReportingOffset(_ bytes: [UInt8], limits: JSONLimits = JSONLimits(),
-                                            keepingIntegers: Bool = false) throws(JSONSyntaxError) -> JSONValue {
+    public static func parseReportingOffset(
+        _ bytes: [UInt8], limits: JSONLimits = JSONLimits(),
+        keepingIntegers: Bool = false
+    ) throws(JSONSyntaxError) -> JSONValue {
         if bytes.count > limits.maxBytes {
             throw JSONSyntaxError(.payloadTooLarge, "message is \(bytes.count) bytes, limit is \(limits.maxBytes)", offset: nil)
         }
@@ -162,9 +164,15 @@ public enum JSONParser {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
             case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
             default:
                 if buf[pos] >= 0x80 { throw fail(.malformedJSON, "unexpected non-ASCII byte outside a string") }
@@ -187,7 +195,10 @@ public enum JSONParser {
             pos += 1
             var members: [JSONObject.Member] = []
             skipWS()
-            if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject(members)) }
+            if pos < buf.count, buf[pos] == UInt8(ascii: "}") {
+                pos += 1
+                return .object(JSONObject(members))
+            }
             while true {
                 skipWS()
                 guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw fail(.malformedJSON, "expected a string key") }
@@ -200,8 +211,14 @@ public enum JSONParser {
                 members.append(JSONObject.Member(key, v))
                 skipWS()
                 guard pos < buf.count else { throw fail(.malformedJSON, "unterminated object") }
-                if buf[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject(members)) }
+                if buf[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                if buf[pos] == UInt8(ascii: "}") {
+                    pos += 1
+                    return .object(JSONObject(members))
+                }
                 throw fail(.malformedJSON, "expected ',' or '}'")
             }
         }
@@ -211,14 +228,23 @@ public enum JSONParser {
             pos += 1
             var items: [JSONValue] = []
             skipWS()
-            if pos < buf.count, buf[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+            if pos < buf.count, buf[pos] == UInt8(ascii: "]") {
+                pos += 1
+                return .array(items)
+            }
             while true {
                 skipWS()
                 items.append(try parseValue(depth: depth))
                 skipWS()
                 guard pos < buf.count else { throw fail(.malformedJSON, "unterminated array") }
-                if buf[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if buf[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+                if buf[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                if buf[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    return .array(items)
+                }
                 throw fail(.malformedJSON, "expected ',' or ']'")
             }
         }
@@ -248,7 +274,11 @@ public enum JSONParser {
                     return try scratch.withUnsafeBufferPointer { b throws(JSONSyntaxError) in try makeString(b) }
                 }
                 if c < 0x20 { throw fail(.malformedJSON, "unescaped control character in string") }
-                if c != UInt8(ascii: "\\") { scratch.append(c); pos += 1; continue }
+                if c != UInt8(ascii: "\\") {
+                    scratch.append(c)
+                    pos += 1
+                    continue
+                }
                 pos += 1
                 guard pos < buf.count else { throw fail(.malformedJSON, "unterminated escape") }
                 let e = buf[pos]
@@ -304,7 +334,10 @@ public enum JSONParser {
 
         func makeString(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> String {
             var ascii = true
-            for b in bytes where b >= 0x80 { ascii = false; break }
+            for b in bytes where b >= 0x80 {
+                ascii = false
+                break
+            }
             if ascii { return String(decoding: bytes, as: UTF8.self) }
             guard let s = String(validating: bytes, as: UTF8.self) else {
                 throw fail(.invalidEncoding, "string is not valid UTF-8")
@@ -315,7 +348,10 @@ public enum JSONParser {
         mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
             let start = pos
             var negative = false
-            if buf[pos] == UInt8(ascii: "-") { negative = true; pos += 1 }
+            if buf[pos] == UInt8(ascii: "-") {
+                negative = true
+                pos += 1
+            }
             guard pos < buf.count, isDigit(buf[pos]) else { throw fail(.malformedJSON, "invalid number") }
             var intValue: Int64 = 0
             var digits = 0
@@ -391,9 +427,15 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
     /// was parsed): lines end at `\n`, columns count bytes. Nil without an offset.
     public func location(in bytes: [UInt8]) -> (line: Int, column: Int)? {
         guard let offset else { return nil }
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for b in bytes[0..<min(offset, bytes.count)] {
-            if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return (line, column)
     }
@@ -455,7 +497,8 @@ public enum CanonicalJSON {
             // other with the last one written last: keep that one. No dictionary.
             var order = Array(obj.members.indices)
             order.sort { a, b in
-                let ka = obj.members[a].key, kb = obj.members[b].key
+                let ka = obj.members[a].key
+                let kb = obj.members[b].key
                 if ka == kb { return a < b }
                 return ka.utf8.lexicographicallyPrecedes(kb.utf8)
             }
@@ -490,11 +533,21 @@ public enum CanonicalJSON {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "\""): out.append(0x5C); out.append(b)
-            case UInt8(ascii: "\\"): out.append(0x5C); out.append(b)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\""):
+                out.append(0x5C)
+                out.append(b)
+            case UInt8(ascii: "\\"):
+                out.append(0x5C)
+                out.append(b)
+            case 0x0A:
+                out.append(0x5C)
+                out.append(UInt8(ascii: "n"))
+            case 0x0D:
+                out.append(0x5C)
+                out.append(UInt8(ascii: "r"))
+            case 0x09:
+                out.append(0x5C)
+                out.append(UInt8(ascii: "t"))
             case 0..<0x20:
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)
                 out.append(contentsOf: "\\u00".utf8)

@@ -38,7 +38,10 @@ public enum SegmentDecoder {
         if pagePath == nil, case .string(let s)? = propsF?.obj["path"] { pagePath = s }
         var category: String?
         if case .string(let s)? = propsF?.obj["category"] { category = s }
-        let pageName: String? = { if case .string(let s)? = f.obj["name"] { return s }; return nil }()
+        let pageName: String? = {
+            if case .string(let s)? = f.obj["name"] { return s }
+            return nil
+        }()
         return SegmentEvent(
             type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, timestamp: timestamp,
             event: event, name: pageName, pageURL: pageURL, pagePath: pagePath, referrer: referrer,

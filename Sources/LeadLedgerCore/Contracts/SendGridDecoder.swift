@@ -27,8 +27,9 @@ public enum SendGridDecoder {
             throw ContractError(.invalidTimestamp, field: f.p("timestamp"), "required timestamp \(f.p("timestamp")) is missing")
         }
         guard case .number(let ts) = tv, ts == ts.rounded(), ts >= 0, ts <= maxTimestamp else {
-            throw ContractError(.invalidTimestamp, field: f.p("timestamp"),
-                                "\(f.p("timestamp")) must be unix seconds (an integer from 0 to \(Int64(maxTimestamp)))")
+            throw ContractError(
+                .invalidTimestamp, field: f.p("timestamp"),
+                "\(f.p("timestamp")) must be unix seconds (an integer from 0 to \(Int64(maxTimestamp)))")
         }
         let eventText = try f.requiredString("event")
         let sgEventID = try f.string("sg_event_id")
@@ -52,10 +53,12 @@ public enum SendGridDecoder {
         let campaignID = try f.stringOrInteger("campaign_id")
         let asm = try f.nonNegativeInteger("asm_group_id")
         guard let event = SendGridEventType(rawValue: eventText) else {
-            throw ContractError(.unsupportedType, field: f.p("event"), "\(f.p("event")) '\(eventText.prefix(40))' is not a SendGrid event type")
+            throw ContractError(
+                .unsupportedType, field: f.p("event"), "\(f.p("event")) '\(eventText.prefix(40))' is not a SendGrid event type")
         }
-        return SendGridEvent(email: email, timestamp: EventTime(seconds: Int64(ts)), event: event,
-                             sgEventID: sgEventID, sgMessageID: sgMessageID, url: url, categories: categories,
-                             reason: reason, bounceType: bounceType, campaignID: campaignID, asmGroupID: asm)
+        return SendGridEvent(
+            email: email, timestamp: EventTime(seconds: Int64(ts)), event: event,
+            sgEventID: sgEventID, sgMessageID: sgMessageID, url: url, categories: categories,
+            reason: reason, bounceType: bounceType, campaignID: campaignID, asmGroupID: asm)
     }
 }

@@ -9,7 +9,8 @@ public struct BuyingCenterCoverage: Sendable, Equatable {
 
     public static func == (a: Self, b: Self) -> Bool {
         a.covered == b.covered && a.fraction == b.fraction
-            && a.contactsByRole.map(\.role) == b.contactsByRole.map(\.role) && a.contactsByRole.map(\.count) == b.contactsByRole.map(\.count)
+            && a.contactsByRole.map(\.role) == b.contactsByRole.map(\.role)
+            && a.contactsByRole.map(\.count) == b.contactsByRole.map(\.count)
     }
 }
 
@@ -28,7 +29,10 @@ extension Ledger {
     /// once (cycle-safe); depth-first by account id with `byID`, else in an unspecified
     /// order (for order-independent sums and sorted unions, without comparing ids).
     func forEachInHierarchy(_ a: UInt32, byID: Bool = false, _ body: (UInt32) -> Void) {
-        if accounts[Int(a)].children.isEmpty { body(a); return }
+        if accounts[Int(a)].children.isEmpty {
+            body(a)
+            return
+        }
         var seen = Set<UInt32>()
         var stack = [a]
         while let x = stack.popLast() {
@@ -52,8 +56,9 @@ extension Ledger {
         let cs = contacts(of: id, includeSubsidiaries: includeSubsidiaries)
         let counts = BuyingRole.allCases.map { r in (role: r, count: cs.filter { $0.role == r }.count) }
         let covered = counts.filter { $0.count > 0 }.map(\.role)
-        return BuyingCenterCoverage(contactsByRole: counts, covered: covered,
-                                    fraction: Double(covered.count) / Double(BuyingRole.allCases.count))
+        return BuyingCenterCoverage(
+            contactsByRole: counts, covered: covered,
+            fraction: Double(covered.count) / Double(BuyingRole.allCases.count))
     }
 
     /// Contacts whose last active engagement falls in `window` (inclusive), sorted by lead id.
@@ -84,28 +89,39 @@ extension Ledger {
             let a = hot[Int(i)].account
             if a != Self.noIndex {
                 let t = EventTime(milliseconds: accounts[Int(a)].linkTime)
-                out.append(GraphEdge(kind: .worksAt, from: node, to: GraphNode(.account, accountID(a).rawValue), firstSeen: t, lastSeen: t, count: 1))
+                out.append(
+                    GraphEdge(
+                        kind: .worksAt, from: node, to: GraphNode(.account, accountID(a).rawValue), firstSeen: t, lastSeen: t, count: 1))
             }
             for o in opportunities.indices where opportunities[o].contacts.contains(i) {
                 let t = EventTime(milliseconds: opportunities[o].updated)
-                out.append(GraphEdge(kind: .onOpportunity, from: node, to: GraphNode(.opportunity, strings[opportunities[o].id]!),
-                                     firstSeen: t, lastSeen: t, count: 1))
+                out.append(
+                    GraphEdge(
+                        kind: .onOpportunity, from: node, to: GraphNode(.opportunity, strings[opportunities[o].id]!),
+                        firstSeen: t, lastSeen: t, count: 1))
             }
             for e in hot[Int(i)].edges.edges {
-                out.append(GraphEdge(kind: e.kind, from: node, to: GraphNode(e.targetKind, strings[e.target]!),
-                                     firstSeen: EventTime(seconds: Int64(e.firstSeen)), lastSeen: EventTime(seconds: Int64(e.lastSeen)), count: e.count))
+                out.append(
+                    GraphEdge(
+                        kind: e.kind, from: node, to: GraphNode(e.targetKind, strings[e.target]!),
+                        firstSeen: EventTime(seconds: Int64(e.firstSeen)), lastSeen: EventTime(seconds: Int64(e.lastSeen)), count: e.count))
             }
         case .account:
             guard let a = accountIndex(of: AccountID(node.name)) else { return [] }
             let p = accounts[Int(a)].parent
             if p != Self.noIndex {
                 let t = EventTime(milliseconds: accounts[Int(a)].factsTime)
-                out.append(GraphEdge(kind: .subsidiaryOf, from: node, to: GraphNode(.account, accountID(p).rawValue), firstSeen: t, lastSeen: t, count: 1))
+                out.append(
+                    GraphEdge(
+                        kind: .subsidiaryOf, from: node, to: GraphNode(.account, accountID(p).rawValue), firstSeen: t, lastSeen: t, count: 1
+                    ))
             }
         case .owner:
             for a in accounts.indices where strings[accounts[a].owner] == node.name {
                 let t = EventTime(milliseconds: accounts[a].factsTime)
-                out.append(GraphEdge(kind: .owns, from: node, to: GraphNode(.account, strings[accounts[a].id]!), firstSeen: t, lastSeen: t, count: 1))
+                out.append(
+                    GraphEdge(
+                        kind: .owns, from: node, to: GraphNode(.account, strings[accounts[a].id]!), firstSeen: t, lastSeen: t, count: 1))
             }
         case .campaign, .content, .opportunity:
             break
@@ -130,12 +146,16 @@ extension Ledger {
             if let sid = strings.lookup(node.name), let o = opportunityIndex[sid] {
                 let r = opportunities[Int(o)]
                 out += r.contacts.map { (EdgeKind.onOpportunity, GraphNode(.lead, leadIDs[Int($0)].description), true) }
-                if r.account != Self.noIndex { out.append((EdgeKind.onOpportunity, GraphNode(.account, accountID(r.account).rawValue), false)) }
+                if r.account != Self.noIndex {
+                    out.append((EdgeKind.onOpportunity, GraphNode(.account, accountID(r.account).rawValue), false))
+                }
             }
         default:
             break
         }
-        return out.sorted { $0.edge != $1.edge ? $0.edge < $1.edge : ($0.node != $1.node ? $0.node < $1.node : !$0.reversed && $1.reversed) }
+        return out.sorted {
+            $0.edge != $1.edge ? $0.edge < $1.edge : ($0.node != $1.node ? $0.node < $1.node : !$0.reversed && $1.reversed)
+        }
     }
 
     /// The shortest path from a lead to a target node (an account signal: the
@@ -216,22 +236,27 @@ extension Ledger {
                 // A contact of a subsidiary: at depth 3 only the account's opportunities (checked: none
                 // names the target) and its subsidiaries (first in node order wins) reach a lead.
                 guard maxDepth >= 3,
-                      !r.opportunities.contains(where: { opportunities[Int($0)].contacts.contains { leadIDs[Int($0)] == t } }) else { return nil }
+                    !r.opportunities.contains(where: { opportunities[Int($0)].contacts.contains { leadIDs[Int($0)] == t } })
+                else { return nil }
                 var via: String?
                 for child in r.children where accounts[Int(child)].contacts.contains(where: { leadIDs[Int($0)] == t }) {
                     let name = accountID(child).rawValue
                     if via == nil || name.utf8.lexicographicallyPrecedes(via!.utf8) { via = name }
                 }
                 guard let via else { return nil }
-                return [first, viaAccount, PathStep(node: GraphNode(.account, via), edge: .subsidiaryOf, reversed: true),
-                        PathStep(node: target, edge: .worksAt, reversed: true)]
+                return [
+                    first, viaAccount, PathStep(node: GraphNode(.account, via), edge: .subsidiaryOf, reversed: true),
+                    PathStep(node: target, edge: .worksAt, reversed: true),
+                ]
             }
         case .account:
             if r.parent != Self.noIndex, accountID(r.parent).rawValue == target.name {
                 last = PathStep(node: target, edge: .subsidiaryOf, reversed: false)
             } else if r.children.contains(where: { accountID($0).rawValue == target.name }) {
                 last = PathStep(node: target, edge: .subsidiaryOf, reversed: true)
-            } else { return nil }
+            } else {
+                return nil
+            }
         case .opportunity:
             guard r.opportunities.contains(where: { strings[opportunities[Int($0)].id] == target.name }) else { return nil }
             last = PathStep(node: target, edge: .onOpportunity, reversed: true)
@@ -262,7 +287,8 @@ extension Ledger {
         var scored: [(UInt32, Double)] = []
         for j in accounts.indices where j != Int(a) {
             let w = accounts[j].engagement.counts
-            var dot = 0.0, nw = 0.0
+            var dot = 0.0
+            var nw = 0.0
             for c in 0..<CategoryCounts.count {
                 let x = Double(w[c])
                 dot += v[c] * x

@@ -85,10 +85,10 @@ public struct PathStep: Sendable, Equatable {
 struct PackedEdge: Sendable, Equatable {
     var kind: EdgeKind
     var targetKind: NodeKind
-    var target: UInt32      // interned string id of the content/campaign
-    var firstSeen: UInt32   // epoch seconds
+    var target: UInt32  // interned string id of the content/campaign
+    var firstSeen: UInt32  // epoch seconds
     var lastSeen: UInt32
-    var count: UInt32       // 0 = empty slot
+    var count: UInt32  // 0 = empty slot
     static let empty = PackedEdge(kind: .visited, targetKind: .content, target: 0, firstSeen: 0, lastSeen: 0, count: 0)
 }
 
@@ -110,7 +110,9 @@ struct EdgeBlock: Sendable {
         }
         set {
             precondition(i >= 0 && i < Self.capacity)
-            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i * MemoryLayout<PackedEdge>.stride, as: PackedEdge.self) }
+            withUnsafeMutableBytes(of: &storage) {
+                $0.storeBytes(of: newValue, toByteOffset: i * MemoryLayout<PackedEdge>.stride, as: PackedEdge.self)
+            }
         }
     }
 

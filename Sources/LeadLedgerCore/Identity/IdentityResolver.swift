@@ -142,11 +142,16 @@ public struct IdentityResolver: Sendable {
     struct Emitter {
         let position: SourcePosition
         var events: [CanonicalEvent] = []
-        mutating func emit(_ time: EventTime, _ lead: LeadID?, _ account: AccountID?, _ system: SourceSystem,
-                           _ external: String?, _ payload: CanonicalPayload) {
-            events.append(CanonicalEvent(eventTime: time, leadID: lead, accountID: account,
-                                         lineage: Lineage(position: position, seq: events.count,
-                                                          externalID: external, system: system), payload: payload))
+        mutating func emit(
+            _ time: EventTime, _ lead: LeadID?, _ account: AccountID?, _ system: SourceSystem,
+            _ external: String?, _ payload: CanonicalPayload
+        ) {
+            events.append(
+                CanonicalEvent(
+                    eventTime: time, leadID: lead, accountID: account,
+                    lineage: Lineage(
+                        position: position, seq: events.count,
+                        externalID: external, system: system), payload: payload))
         }
         /// Re-keys lead-scoped events of this message to the lead's final account.
         mutating func settleAccount(of lead: LeadID, to account: AccountID?, from start: Int) {
@@ -173,7 +178,8 @@ public struct IdentityResolver: Sendable {
 
     /// Finds or creates the lead for identifiers seen together, merging leads
     /// they connect. Returns the root node.
-    mutating func resolveLead(_ ids: [Identifier], time: EventTime, system: SourceSystem, external: String?, _ out: inout Emitter) -> Int32 {
+    mutating func resolveLead(_ ids: [Identifier], time: EventTime, system: SourceSystem, external: String?, _ out: inout Emitter) -> Int32
+    {
         var roots: [Int32] = []
         var fresh: [Identifier] = []
         for id in ids where !fresh.contains(id) {
@@ -199,7 +205,8 @@ public struct IdentityResolver: Sendable {
         } else {
             // Survivor: earliest first-seen event time, then smallest lead id.
             root = roots.min { a, b in
-                let la = leads[a]!, lb = leads[b]!
+                let la = leads[a]!
+                let lb = leads[b]!
                 return la.firstSeen != lb.firstSeen ? la.firstSeen < lb.firstSeen : la.id < lb.id
             }!
             for r in roots where r != root {
@@ -229,8 +236,10 @@ public struct IdentityResolver: Sendable {
     }
 
     /// Links the lead at `root` to `account` if `method` is at least as strong as its current link.
-    mutating func link(_ root: Int32, to account: AccountID, by method: AccountLinkMethod, time: EventTime,
-                       system: SourceSystem, external: String?, _ out: inout Emitter) {
+    mutating func link(
+        _ root: Int32, to account: AccountID, by method: AccountLinkMethod, time: EventTime,
+        system: SourceSystem, external: String?, _ out: inout Emitter
+    ) {
         var s = leads[root]!
         if let cur = s.method {
             if method < cur { return }
@@ -243,10 +252,13 @@ public struct IdentityResolver: Sendable {
     }
 
     /// Account candidates from person facts, strongest first.
-    mutating func linkFromFacts(_ root: Int32, email: NormalizedEmail?, website: String?, company: String?,
-                                time: EventTime, system: SourceSystem, external: String?, _ out: inout Emitter) {
+    mutating func linkFromFacts(
+        _ root: Int32, email: NormalizedEmail?, website: String?, company: String?,
+        time: EventTime, system: SourceSystem, external: String?, _ out: inout Emitter
+    ) {
         if let w = website, let d = DomainNormalizer.registrableDomain(w),
-           DomainNormalizer.mailKind(ofDomain: d) == .corporate {
+            DomainNormalizer.mailKind(ofDomain: d) == .corporate
+        {
             link(root, to: AccountID(d), by: .website, time: time, system: system, external: external, &out)
         }
         if let e = email, e.kind == .corporate, let d = e.registrableDomain {
@@ -284,9 +296,12 @@ public struct IdentityResolver: Sendable {
         return c
     }
 
-    static func attributes(classify: (String) -> TitleClassification, email: NormalizedEmail?, firstName: String?, lastName: String?, fullName: String?, title: String?,
-                           phone: String?, company: String?, website: String?, country: String?, state: String?,
-                           employees: Int?, revenue: Double?, industry: String?, leadSource: String?) -> [AttributeValue] {
+    static func attributes(
+        classify: (String) -> TitleClassification, email: NormalizedEmail?, firstName: String?, lastName: String?, fullName: String?,
+        title: String?,
+        phone: String?, company: String?, website: String?, country: String?, state: String?,
+        employees: Int?, revenue: Double?, industry: String?, leadSource: String?
+    ) -> [AttributeValue] {
         var a: [AttributeValue] = []
         func add(_ n: AttributeName, _ v: String?) {
             guard let v else { return }
@@ -294,7 +309,8 @@ public struct IdentityResolver: Sendable {
             if !t.isEmpty { a.append(AttributeValue(n, t)) }
         }
         add(.email, email?.address)
-        var first = firstName, last = lastName
+        var first = firstName
+        var last = lastName
         if first == nil, last == nil, let full = fullName.map(Text.trim), !full.isEmpty {
             let parts = full.split(separator: " ", maxSplits: 1)
             first = String(parts[0])
@@ -341,9 +357,10 @@ public struct IdentityResolver: Sendable {
             let root = personRoot(email: p.email)
             linkFromFacts(root, email: email, website: p.website, company: p.company, time: t, system: .crm, external: ext, &out)
             let s = leads[root]!
-            let attrs = Self.attributes(classify: { self.classify($0) }, email: email, firstName: p.firstName, lastName: p.lastName, fullName: nil, title: p.title,
-                                        phone: p.phone, company: p.company, website: p.website, country: p.country, state: p.state,
-                                        employees: p.employees, revenue: p.annualRevenue, industry: p.industry, leadSource: p.leadSource)
+            let attrs = Self.attributes(
+                classify: { self.classify($0) }, email: email, firstName: p.firstName, lastName: p.lastName, fullName: nil, title: p.title,
+                phone: p.phone, company: p.company, website: p.website, country: p.country, state: p.state,
+                employees: p.employees, revenue: p.annualRevenue, industry: p.industry, leadSource: p.leadSource)
             if !attrs.isEmpty { out.emit(t, s.id, s.account, .crm, ext, .attributes(attrs)) }
             out.settleAccount(of: s.id, to: s.account, from: start)
         case .account(let a):
@@ -383,19 +400,21 @@ public struct IdentityResolver: Sendable {
         case .activity(let a):
             let root = personRoot(email: a.email)
             let s = leads[root]!
-            let action: EngagementAction = switch a.kind {
-            case .call: .call
-            case .meeting: .meeting
-            case .emailReply: .emailReply
-            case .note: .note
-            }
+            let action: EngagementAction =
+                switch a.kind {
+                case .call: .call
+                case .meeting: .meeting
+                case .emailReply: .emailReply
+                case .note: .note
+                }
             out.emit(t, s.id, s.account, .crm, ext, .engagement(Engagement(action: action, category: .contact, detail: a.outcome)))
             out.settleAccount(of: s.id, to: s.account, from: start)
         case .outcome(let reason, let email, let opp):
             let root = personRoot(email: email)
             let s = leads[root]!
-            out.emit(t, s.id, s.account, .crm, ext,
-                     .outcome(kind: e.type == .leadConverted ? .converted : .disqualified, reason: reason, opportunityID: opp))
+            out.emit(
+                t, s.id, s.account, .crm, ext,
+                .outcome(kind: e.type == .leadConverted ? .converted : .disqualified, reason: reason, opportunityID: opp))
             out.settleAccount(of: s.id, to: s.account, from: start)
         case .override(let o):
             let root = personRoot(email: nil)
@@ -441,12 +460,15 @@ public struct IdentityResolver: Sendable {
         let root = resolveLead(ids, time: t, system: .web, external: ext, &out)
         switch e.type {
         case .identify:
-            linkFromFacts(root, email: email, website: e.traits.website, company: e.traits.company, time: t, system: .web, external: ext, &out)
+            linkFromFacts(
+                root, email: email, website: e.traits.website, company: e.traits.company, time: t, system: .web, external: ext, &out)
             let s = leads[root]!
-            let attrs = Self.attributes(classify: { self.classify($0) }, email: email, firstName: e.traits.firstName, lastName: e.traits.lastName, fullName: e.traits.name,
-                                        title: e.traits.title, phone: e.traits.phone, company: e.traits.company, website: e.traits.website,
-                                        country: e.traits.country, state: nil, employees: nil, revenue: nil, industry: e.traits.industry,
-                                        leadSource: nil)
+            let attrs = Self.attributes(
+                classify: { self.classify($0) }, email: email, firstName: e.traits.firstName, lastName: e.traits.lastName,
+                fullName: e.traits.name,
+                title: e.traits.title, phone: e.traits.phone, company: e.traits.company, website: e.traits.website,
+                country: e.traits.country, state: nil, employees: nil, revenue: nil, industry: e.traits.industry,
+                leadSource: nil)
             if !attrs.isEmpty { out.emit(t, s.id, s.account, .web, ext, .attributes(attrs)) }
         case .page, .track:
             let s = leads[root]!
@@ -487,11 +509,13 @@ public struct IdentityResolver: Sendable {
     static func engagement(of e: SegmentEvent) -> Engagement {
         let path = e.pagePath ?? e.pageURL.map(ContentCategory.path(ofURL:))
         if e.type == .track {
-            return Engagement(action: .track, category: ContentCategory.classify(explicit: e.category, eventName: e.event),
-                              content: e.event, campaign: e.campaign)
+            return Engagement(
+                action: .track, category: ContentCategory.classify(explicit: e.category, eventName: e.event),
+                content: e.event, campaign: e.campaign)
         }
-        return Engagement(action: .pageView, category: ContentCategory.classify(explicit: e.category, path: path),
-                          content: path, campaign: e.campaign)
+        return Engagement(
+            action: .pageView, category: ContentCategory.classify(explicit: e.category, path: path),
+            content: path, campaign: e.campaign)
     }
 
     mutating func buffer(_ e: SegmentEvent, visitor: String) {
@@ -545,9 +569,12 @@ public struct IdentityResolver: Sendable {
         let category: ContentCategory = e.event == .click ? ContentCategory.classify(url: e.url).orEmail : .email
         var detail: String?
         if e.event == .bounce || e.event == .dropped { detail = [e.bounceType, e.reason].compactMap { $0 }.joined(separator: ": ") }
-        out.emit(t, s.id, s.account, .email, e.sgEventID,
-                 .engagement(Engagement(action: action, category: category, content: e.event == .click ? e.url : nil,
-                                        campaign: e.campaignID ?? e.categories.first, detail: detail)))
+        out.emit(
+            t, s.id, s.account, .email, e.sgEventID,
+            .engagement(
+                Engagement(
+                    action: action, category: category, content: e.event == .click ? e.url : nil,
+                    campaign: e.campaignID ?? e.categories.first, detail: detail)))
         out.settleAccount(of: s.id, to: s.account, from: start)
     }
 }

@@ -25,7 +25,9 @@ public enum CompanyNameNormalizer {
 
     /// The matching key of a company name, or nil when nothing is left.
     public static func matchKey(_ name: String) -> String? {
-        let slashFree = name.utf8.contains(UInt8(ascii: "/")) ? name.replacingOccurrences(of: "A/S", with: "AS").replacingOccurrences(of: "a/s", with: "as") : name
+        let slashFree =
+            name.utf8.contains(UInt8(ascii: "/"))
+            ? name.replacingOccurrences(of: "A/S", with: "AS").replacingOccurrences(of: "a/s", with: "as") : name
         var tokens = Text.matchKey(slashFree).split(separator: " ").map(String.init)
         if tokens.count > 1, tokens.first == "the" { tokens.removeFirst() }
         while tokens.count > 1, let last = tokens.last, legalSuffixes.contains(last) { tokens.removeLast() }

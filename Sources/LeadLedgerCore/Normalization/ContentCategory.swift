@@ -1,7 +1,9 @@
 /// What a page, email link or tracked event is about: the dimension of
 /// engagement aggregates and of the accounts' interaction profiles.
 public enum ContentCategory: String, Sendable, CaseIterable, Codable {
-    case pricing, demo, contact, docs, product, caseStudy = "case_study", blog, webinar, careers, email, other
+    case pricing, demo, contact, docs, product
+    case caseStudy = "case_study"
+    case blog, webinar, careers, email, other
 
     /// High-intent categories (SPEC §4: pricing, demo, docs; contact-sales too).
     public var isHighIntent: Bool { self == .pricing || self == .demo || self == .contact || self == .docs }
@@ -34,7 +36,9 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
     /// blog; `webinar|webinars|events` → webinar; `careers|jobs` → careers;
     /// `product|features|platform|solutions|integrations` → product; else other.
     /// Host and query string are ignored; an empty path is the home page (product).
-    public static func classify(explicit: String? = nil, url: String? = nil, path: String? = nil, eventName: String? = nil) -> ContentCategory {
+    public static func classify(explicit: String? = nil, url: String? = nil, path: String? = nil, eventName: String? = nil)
+        -> ContentCategory
+    {
         if let e = explicit {
             let k = Text.matchKey(e).split(separator: " ").joined(separator: "_")
             if let c = ContentCategory(rawValue: k) ?? ContentCategory(rawValue: String(k.dropLast())) { return c }

@@ -18,8 +18,13 @@ public enum CountryNormalizer {
         ("CL", "CHL", ["chile"]),
         ("CO", "COL", ["colombia"]),
         ("PE", "PER", ["peru"]),
-        ("GB", "GBR", ["united kingdom", "uk", "great britain", "britain", "england", "scotland", "wales", "northern ireland",
-                       "united kingdom of great britain and northern ireland"]),
+        (
+            "GB", "GBR",
+            [
+                "united kingdom", "uk", "great britain", "britain", "england", "scotland", "wales", "northern ireland",
+                "united kingdom of great britain and northern ireland",
+            ]
+        ),
         ("IE", "IRL", ["ireland", "republic of ireland", "eire"]),
         ("DE", "DEU", ["germany", "deutschland", "federal republic of germany"]),
         ("FR", "FRA", ["france"]),

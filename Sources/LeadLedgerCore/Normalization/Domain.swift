@@ -55,14 +55,16 @@ public enum DomainNormalizer {
         while text.hasSuffix(".") { text.removeLast() }
         var labels = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard labels.count >= 2 else { return nil }
-        if labels.count > 2, let first = labels.first, first.hasPrefix("www"), first.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if labels.count > 2, let first = labels.first, first.hasPrefix("www"), first.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber })
+        {
             labels.removeFirst()
         }
         var ascii: [String] = []
         for l in labels {
             guard !l.isEmpty, let a = Punycode.toASCII(label: l), a.utf8.count <= 63 else { return nil }
             guard a.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }),
-                  a.first != "-", a.last != "-" else { return nil }
+                a.first != "-", a.last != "-"
+            else { return nil }
             ascii.append(a)
         }
         if ascii.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return nil }  // IPv4
@@ -82,7 +84,8 @@ public enum DomainNormalizer {
         var b = Array(raw.utf8)
         @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
         @inline(__always) func isTrimmed(_ c: UInt8) -> Bool { c == 0 || c == 0x20 || (c >= 0x09 && c <= 0x0D) }
-        var lo = 0, hi = b.count
+        var lo = 0
+        var hi = b.count
         while lo < hi, isTrimmed(b[lo]) { lo += 1 }
         while hi > lo, isTrimmed(b[hi - 1]) { hi -= 1 }
         for i in lo..<hi where b[i] >= 0x41 && b[i] <= 0x5A { b[i] += 0x20 }
@@ -90,7 +93,10 @@ public enum DomainNormalizer {
         var scheme = -1
         var i = lo
         while i + 3 <= hi {
-            if b[i] == 0x3A, b[i + 1] == 0x2F, b[i + 2] == 0x2F { scheme = i; break }
+            if b[i] == 0x3A, b[i + 1] == 0x2F, b[i + 2] == 0x2F {
+                scheme = i
+                break
+            }
             i += 1
         }
         if scheme >= 0 { lo = scheme + 3 } else if hi - lo >= 2, b[lo] == 0x2F, b[lo + 1] == 0x2F { lo += 2 }
@@ -113,14 +119,16 @@ public enum DomainNormalizer {
         labels.append(start..<hi)
         guard labels.count >= 2 else { return nil }
         if labels.count > 2, let first = labels.first, first.count >= 3,
-           b[first.lowerBound] == 0x77, b[first.lowerBound + 1] == 0x77, b[first.lowerBound + 2] == 0x77,
-           (first.lowerBound + 3..<first.upperBound).allSatisfy({ isDigit(b[$0]) }) {
+            b[first.lowerBound] == 0x77, b[first.lowerBound + 1] == 0x77, b[first.lowerBound + 2] == 0x77,
+            (first.lowerBound + 3..<first.upperBound).allSatisfy({ isDigit(b[$0]) })
+        {
             labels.removeFirst()
         }
         for label in labels {
             guard !label.isEmpty, label.count <= 63 else { return nil }
             guard label.allSatisfy({ (b[$0] >= 97 && b[$0] <= 122) || isDigit(b[$0]) || b[$0] == 45 }),
-                  b[label.lowerBound] != 45, b[label.upperBound - 1] != 45 else { return nil }
+                b[label.lowerBound] != 45, b[label.upperBound - 1] != 45
+            else { return nil }
         }
         if labels.allSatisfy({ $0.allSatisfy { isDigit(b[$0]) } }) { return nil }  // IPv4
         if let tld = labels.last, tld.allSatisfy({ isDigit(b[$0]) }) { return nil }
@@ -146,7 +154,10 @@ public enum DomainNormalizer {
         }
         var suffixLabels = 1
         for n in stride(from: labels.count, through: 2, by: -1) {
-            if DomainLists.publicSuffixes.contains(suffix(n)) { suffixLabels = n; break }
+            if DomainLists.publicSuffixes.contains(suffix(n)) {
+                suffixLabels = n
+                break
+            }
         }
         guard labels.count > suffixLabels else { return nil }
         return suffix(suffixLabels + 1)

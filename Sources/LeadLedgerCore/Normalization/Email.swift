@@ -76,11 +76,13 @@ public struct EmailNormalizer: Sendable, Equatable {
         let localRaw = s[..<at]
         let domainRaw = s[s.index(after: at)...]
         guard !localRaw.isEmpty, !domainRaw.isEmpty,
-              !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
-              !domainRaw.utf8.contains(UInt8(ascii: "/")), !domainRaw.utf8.contains(UInt8(ascii: ":"))
+            !Self.hasSpaceOrControl(localRaw), !Self.hasSpaceOrControl(domainRaw),
+            !domainRaw.utf8.contains(UInt8(ascii: "/")), !domainRaw.utf8.contains(UInt8(ascii: ":"))
         else { return nil }
         let local = Text.fold(String(localRaw))
-        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else { return nil }
+        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), Text.find("..", in: local[...]) == nil else {
+            return nil
+        }
         guard let domain = DomainNormalizer.host(String(domainRaw)) else { return nil }
         return (asSeen, local, domainRaw, domain)
     }

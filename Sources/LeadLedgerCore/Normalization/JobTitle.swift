@@ -100,13 +100,28 @@ public enum JobTitleClassifier {
     static let keywordFunctions: [(JobFunction, Set<String>)] = [
         (.legal, ["legal", "counsel", "attorney", "lawyer", "compliance", "paralegal", "privacy"]),
         (.hr, ["hr", "people", "talent", "recruiter", "recruiting", "recruitment", "hiring", "payroll", "benefits"]),
-        (.finance, ["finance", "financial", "accountant", "accounting", "controller", "treasury", "treasurer", "fpa",
-                    "audit", "auditor", "tax", "procurement", "purchasing", "billing"]),
+        (
+            .finance,
+            [
+                "finance", "financial", "accountant", "accounting", "controller", "treasury", "treasurer", "fpa",
+                "audit", "auditor", "tax", "procurement", "purchasing", "billing",
+            ]
+        ),
         (.it, ["it", "sysadmin", "helpdesk", "network", "security", "infrastructure", "systems", "cybersecurity"]),
-        (.engineering, ["engineer", "engineering", "developer", "software", "devops", "sre", "architect", "programmer",
-                        "quality", "data", "technical", "technology", "firmware", "backend", "frontend", "fullstack"]),
-        (.marketing, ["marketing", "growth", "demand", "brand", "content", "seo", "sem", "communications", "pr",
-                      "social", "events", "campaign", "campaigns", "advertising", "webinar"]),
+        (
+            .engineering,
+            [
+                "engineer", "engineering", "developer", "software", "devops", "sre", "architect", "programmer",
+                "quality", "data", "technical", "technology", "firmware", "backend", "frontend", "fullstack",
+            ]
+        ),
+        (
+            .marketing,
+            [
+                "marketing", "growth", "demand", "brand", "content", "seo", "sem", "communications", "pr",
+                "social", "events", "campaign", "campaigns", "advertising", "webinar",
+            ]
+        ),
         (.product, ["product", "ux", "ui", "design", "designer", "research"]),
         (.sales, ["sales", "account", "revenue", "partnerships", "partner", "channel", "commercial", "bdr", "sdr"]),
         (.operations, ["operations", "operational", "logistics", "facilities", "office", "administration"]),
@@ -123,7 +138,11 @@ public enum JobTitleClassifier {
     public static func classify(_ title: String) -> TitleClassification {
         var words: [String] = []
         for w in Text.matchKey(title).split(separator: " ") {
-            if let e = abbreviations[String(w)] { words.append(contentsOf: e.split(separator: " ").map(String.init)) } else { words.append(String(w)) }
+            if let e = abbreviations[String(w)] {
+                words.append(contentsOf: e.split(separator: " ").map(String.init))
+            } else {
+                words.append(String(w))
+            }
         }
         let set = Set(words)
         func has(_ phrase: String) -> Bool { Text.hasPhrase(words, phrase) }
@@ -139,8 +158,9 @@ public enum JobTitleClassifier {
         } else if has("chief of staff") {
             seniority = .director
         } else if set.contains("chief") || !set.isDisjoint(with: cSuite.keys) || set.contains("president")
-                    || set.contains("founder") || set.contains("cofounder") || has("co founder") || has("managing director")
-                    || (set.contains("owner") && words.count <= 2) {
+            || set.contains("founder") || set.contains("cofounder") || has("co founder") || has("managing director")
+            || (set.contains("owner") && words.count <= 2)
+        {
             seniority = .cLevel
         } else if set.contains("director") || has("head of") || set.contains("head") {
             seniority = .director
@@ -160,7 +180,9 @@ public enum JobTitleClassifier {
             function = f
         } else if let c = words.first(where: { cSuite[$0] != nil }) {
             function = cSuite[c]!
-        } else if set.contains("founder") || set.contains("cofounder") || set.contains("owner") || set.contains("president") || set.contains("chief") {
+        } else if set.contains("founder") || set.contains("cofounder") || set.contains("owner") || set.contains("president")
+            || set.contains("chief")
+        {
             function = .executive
         }
         // A C-suite acronym names the function better than generic keywords ("CTO & Co-Founder").
@@ -169,15 +191,18 @@ public enum JobTitleClassifier {
         }
 
         let role: BuyingRole
-        if assistant || has("office manager") || set.contains("receptionist") || set.contains("procurement") || set.contains("purchasing") || set.contains("buyer") {
+        if assistant || has("office manager") || set.contains("receptionist") || set.contains("procurement") || set.contains("purchasing")
+            || set.contains("buyer")
+        {
             role = .gatekeeper
         } else {
             switch seniority {
             case .cLevel, .vp: role = .decisionMaker
             case .director, .manager: role = .champion
             case .individualContributor:
-                role = ["senior", "principal", "staff", "architect", "consultant", "analyst", "distinguished", "fellow"]
-                    .contains(where: set.contains) ? .influencer : .user
+                role =
+                    ["senior", "principal", "staff", "architect", "consultant", "analyst", "distinguished", "fellow"]
+                        .contains(where: set.contains) ? .influencer : .user
             case .unknown: role = .user
             }
         }

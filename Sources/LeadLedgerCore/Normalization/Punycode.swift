@@ -24,7 +24,9 @@ public enum Punycode {
         let b = out.count
         var h = b
         if b > 0 { out.append(UInt8(ascii: "-")) }
-        var n = initialN, delta = 0, bias = initialBias
+        var n = initialN
+        var delta = 0
+        var bias = initialBias
         while h < scalars.count {
             let m = scalars.filter { $0 >= n }.min()!
             let (mul, o1) = (m - n).multipliedReportingOverflow(by: h + 1)
@@ -32,7 +34,10 @@ public enum Punycode {
             delta += mul
             n = m
             for c in scalars {
-                if c < n { delta += 1; if delta > Int(Int32.max) { return nil } }
+                if c < n {
+                    delta += 1
+                    if delta > Int(Int32.max) { return nil }
+                }
                 if c == n {
                     var q = delta
                     var k = base
@@ -68,7 +73,9 @@ public enum Punycode {
             }
             i0 = d + 1
         }
-        var n = initialN, i = 0, bias = initialBias
+        var n = initialN
+        var i = 0
+        var bias = initialBias
         var pos = i0
         while pos < bytes.count {
             let oldi = i

@@ -23,7 +23,8 @@ enum Text {
     /// Trims Unicode whitespace (and NUL) from both ends.
     static func trim(_ s: Substring) -> Substring {
         if let f = s.utf8.first, let l = s.utf8.last, f > 0x20, f < 0x7F, l > 0x20, l < 0x7F { return s }
-        var lo = s.startIndex, hi = s.endIndex
+        var lo = s.startIndex
+        var hi = s.endIndex
         while lo < hi, s[lo].isWhitespace || s[lo] == "\u{0}" { lo = s.index(after: lo) }
         while hi > lo {
             let p = s.index(before: hi)

@@ -61,7 +61,8 @@ extension Ledger {
     mutating func summaryRoleChanged(_ li: UInt32, old: UInt32) {
         let a = hot[Int(li)].account
         guard a != Self.noIndex else { return }
-        let before = roleOrdinal(ofValue: old), after = roleOrdinal(li)
+        let before = roleOrdinal(ofValue: old)
+        let after = roleOrdinal(li)
         guard before != after else { return }
         accounts[Int(a)].summary.roleCounts[before] &-= 1
         accounts[Int(a)].summary.roleCounts[after] &+= 1
@@ -72,12 +73,19 @@ extension Ledger {
         let a = hot[Int(li)].account
         let t = hot[Int(li)].engagement.lastEngaged
         guard a != Self.noIndex, t != old else { return }
-        if old == .min { summaryInsertEngaged(li, a, t); return }
-        let lo = accounts[Int(a)].summary.engagedMin, hi = accounts[Int(a)].summary.engagedMax
+        if old == .min {
+            summaryInsertEngaged(li, a, t)
+            return
+        }
+        let lo = accounts[Int(a)].summary.engagedMin
+        let hi = accounts[Int(a)].summary.engagedMax
         if t > old {
             // The usual case (apply and merge only raise it): the greatest follows; the least
             // changes only when it was this contact's (then it is recomputed).
-            if old == lo { summaryRecomputeBounds(a); return }
+            if old == lo {
+                summaryRecomputeBounds(a)
+                return
+            }
             if t > hi { accounts[Int(a)].summary.engagedMax = t }
         } else {
             summaryRecomputeBounds(a)
@@ -96,7 +104,8 @@ extension Ledger {
 
     /// Recomputes `engagedMin` / `engagedMax` of `a` from its contacts.
     mutating func summaryRecomputeBounds(_ a: UInt32) {
-        var lo = Int64.max, hi = Int64.min
+        var lo = Int64.max
+        var hi = Int64.min
         for li in accounts[Int(a)].contacts {
             let t = hot[Int(li)].engagement.lastEngaged
             if t == .min { continue }
@@ -117,8 +126,12 @@ extension Ledger {
 
     /// First index in the sorted `ids` whose element is not below `id`.
     static func lowerBound(_ id: LeadID, in ids: [LeadID]) -> Int {
-        var lo = 0, hi = ids.count
-        while lo < hi { let m = (lo + hi) / 2; if ids[m] < id { lo = m + 1 } else { hi = m } }
+        var lo = 0
+        var hi = ids.count
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if ids[m] < id { lo = m + 1 } else { hi = m }
+        }
         return lo
     }
 
@@ -152,7 +165,11 @@ extension Ledger {
         forEachInHierarchy(a.index) { x in
             let s = accounts[Int(x)].summary
             guard inWindow, !s.engagedIDs.isEmpty else { return }
-            if window.contains(s.engagedMin) && window.contains(s.engagedMax) { out.append(contentsOf: s.engagedIDs) } else { inWindow = false }
+            if window.contains(s.engagedMin) && window.contains(s.engagedMax) {
+                out.append(contentsOf: s.engagedIDs)
+            } else {
+                inWindow = false
+            }
         }
         guard inWindow else { return nil }
         out.sort()  // lead ids are unique across accounts (a lead has one account)

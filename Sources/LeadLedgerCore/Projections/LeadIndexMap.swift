@@ -41,7 +41,8 @@ struct LeadIndexMap: Sendable, Equatable {
 
     subscript(_ id: LeadID) -> UInt32? {
         get {
-            let lo = UInt32(truncatingIfNeeded: id.raw), hi = UInt32(truncatingIfNeeded: id.raw >> 32)
+            let lo = UInt32(truncatingIfNeeded: id.raw)
+            let hi = UInt32(truncatingIfNeeded: id.raw >> 32)
             let mask = entries.count - 1
             var i = slot(id.raw)
             while true {
@@ -59,7 +60,8 @@ struct LeadIndexMap: Sendable, Equatable {
     }
 
     private mutating func insert(_ key: UInt64, _ value: UInt32) {
-        let lo = UInt32(truncatingIfNeeded: key), hi = UInt32(truncatingIfNeeded: key >> 32)
+        let lo = UInt32(truncatingIfNeeded: key)
+        let hi = UInt32(truncatingIfNeeded: key >> 32)
         let mask = entries.count - 1
         var i = slot(key)
         while true {

@@ -73,10 +73,10 @@ public struct Ledger: Sendable, Equatable {
     var overrides: [UInt32: OverrideRecord] = [:]
 
     // Accounts.
-    var accountIndex: [UInt32: UInt32] = [:]        // interned account id → account index
+    var accountIndex: [UInt32: UInt32] = [:]  // interned account id → account index
     var accounts: ContiguousArray<AccountRecord> = []
     // Opportunities.
-    var opportunityIndex: [UInt32: UInt32] = [:]    // interned opportunity id → index
+    var opportunityIndex: [UInt32: UInt32] = [:]  // interned opportunity id → index
     var opportunities: ContiguousArray<OpportunityRecord> = []
 
     // Idempotence marks per source topic/partition, in first-seen order
@@ -87,7 +87,7 @@ public struct Ledger: Sendable, Equatable {
     struct LeadHot: Sendable, Equatable {
         var engagement = EngagementAggregate()
         var account: UInt32 = Ledger.noIndex
-        var link: UInt8 = 0          // AccountLinkMethod.strength, 0 = none
+        var link: UInt8 = 0  // AccountLinkMethod.strength, 0 = none
         var flags: Flags = []
         var health: EmailHealth = []
         var edges = EdgeBlock()
@@ -231,7 +231,10 @@ public struct Ledger: Sendable, Equatable {
         let mark = Mark(offset: p.offset, seq: event.lineage.seq)
         if let k = appliedKeys.firstIndex(of: key) {
             let m = appliedMarks[k]
-            if mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) { out.append(.duplicateIgnored); return }
+            if mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) {
+                out.append(.duplicateIgnored)
+                return
+            }
             appliedMarks[k] = mark
         } else {
             appliedKeys.append(key)
@@ -245,7 +248,8 @@ public struct Ledger: Sendable, Equatable {
             guard let aid = event.accountID else { return }
             let a = accountSlot(aid)
             upsertAccount(a, f, source: source, time: time)
-            out.append(.accountChanged(aid)); return
+            out.append(.accountChanged(aid))
+            return
         case .opportunity(let o):
             let oi = opportunity(o.opportunityID)
             var r = opportunities[Int(oi)]
@@ -283,41 +287,52 @@ public struct Ledger: Sendable, Equatable {
         switch event.payload {
         case .identityLinked(let ids):
             for id in ids { addIdentifier(li, id.kind, strings.intern(id.value)) }
-            out.append(.leadChanged(current)); return
+            out.append(.leadChanged(current))
+            return
         case .identityMerged(let absorbedID):
             guard let ai0 = leadIndex[absorbedID] else {
                 // Never seen on this partition: just remember the redirect.
                 let ai = newLead(absorbedID)
                 markMerged(ai, into: li)
-                out.append(.leadMerged(survivor: current, absorbed: absorbedID)); return
+                out.append(.leadMerged(survivor: current, absorbed: absorbedID))
+                return
             }
             let ai = follow(ai0)
             if ai == li { return }
             merge(ai, into: li)
-            out.append(.leadMerged(survivor: current, absorbed: leadIDs[Int(ai)])); return
+            out.append(.leadMerged(survivor: current, absorbed: leadIDs[Int(ai)]))
+            return
         case .attributes(let values):
             for v in values { setAttr(li, v.name, strings.intern(v.value), source: source, time: time) }
-            out.append(.leadChanged(current)); return
+            out.append(.leadChanged(current))
+            return
         case .engagement(let e):
             applyEngagement(li, e, time: event.eventTime)
-            out.append(.leadChanged(current)); return
+            out.append(.leadChanged(current))
+            return
         case .accountLinked:
             guard let aid = event.accountID else { return }
             let method = event.payload.linkMethod!
             linkLead(li, to: accountSlot(aid), strength: UInt8(method.strength), time: time)
-            out.append(.leadChanged(current)); out.append(.accountChanged(aid)); return
+            out.append(.leadChanged(current))
+            out.append(.accountChanged(aid))
+            return
         case .outcome(let kind, let reason, let opp):
             outcomes[li] = OutcomeRecord(kind: kind, reason: reason, opportunityID: opp, eventTime: event.eventTime)
-            out.append(.outcomeRecorded(current, kind)); return
+            out.append(.outcomeRecorded(current, kind))
+            return
         case .overrideSet(let f):
             overrides[li] = OverrideRecord(fields: f, eventTime: event.eventTime)
-            out.append(.overrideChanged(current)); return
+            out.append(.overrideChanged(current))
+            return
         case .overrideCleared:
             overrides[li] = nil
-            out.append(.overrideChanged(current)); return
+            out.append(.overrideChanged(current))
+            return
         case .erasure:
             erase(li)
-            out.append(.leadErased(current)); return
+            out.append(.leadErased(current))
+            return
         case .accountUpserted, .opportunity:
             return
         }
@@ -388,7 +403,8 @@ public struct Ledger: Sendable, Equatable {
         case .groupResubscribe: hot[Int(li)].health.remove(.groupUnsubscribed)
         case .processed, .deferred: break
         }
-        let active = e.action.isActive && e.action != .spamreport && e.action != .unsubscribe
+        let active =
+            e.action.isActive && e.action != .spamreport && e.action != .unsubscribe
             && e.action != .groupUnsubscribe && e.action != .groupResubscribe
         guard active else {
             hot[Int(li)].engagement = g
@@ -413,10 +429,14 @@ public struct Ledger: Sendable, Equatable {
         if let c = e.content {
             if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t) { evictedEdgeCount += 1 }
         } else if e.campaign == nil {
-            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t) { evictedEdgeCount += 1 }
+            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t) {
+                evictedEdgeCount += 1
+            }
         }
         if let c = e.campaign {
-            if hot[Int(li)].edges.record(kind: e.action == .open ? .opened : .engagedWith, targetKind: .campaign, target: strings.intern(c), at: t) {
+            if hot[Int(li)].edges.record(
+                kind: e.action == .open ? .opened : .engagedWith, targetKind: .campaign, target: strings.intern(c), at: t)
+            {
                 evictedEdgeCount += 1
             }
         }
@@ -431,7 +451,10 @@ public struct Ledger: Sendable, Equatable {
 
     mutating func linkLead(_ li: UInt32, to a: UInt32, strength: UInt8, time: Int64) {
         let old = hot[Int(li)].account
-        if old == a { hot[Int(li)].link = max(hot[Int(li)].link, strength); return }
+        if old == a {
+            hot[Int(li)].link = max(hot[Int(li)].link, strength)
+            return
+        }
         if old != Self.noIndex {
             accounts[Int(old)].contacts.removeAll { $0 == li }
             summaryRemove(li, from: old)
@@ -589,9 +612,12 @@ public struct Ledger: Sendable, Equatable {
         for name in Self.attributeNames {
             let s = attrs[Int(i) * Self.attrCount + name.index]
             if s.value != StringTable.none {
-                values.append(AttributedValue(name: name, value: strings[s.value]!,
-                                              provenance: Provenance(source: Self.sourceSystems.first { $0.priority == Int(s.source) }!,
-                                                                     eventTime: EventTime(milliseconds: s.time))))
+                values.append(
+                    AttributedValue(
+                        name: name, value: strings[s.value]!,
+                        provenance: Provenance(
+                            source: Self.sourceSystems.first { $0.priority == Int(s.source) }!,
+                            eventTime: EventTime(milliseconds: s.time))))
             }
         }
         let a = hot[Int(i)].account
@@ -608,19 +634,21 @@ public struct Ledger: Sendable, Equatable {
         let base = Int(li) * Self.attrCount
         func v(_ n: AttributeName) -> String? { strings[attrs[base + n.index].value] }
         let g = hot[Int(li)].engagement
-        return Contact(lead: leadIDs[Int(li)],
-                       role: v(.buyingRole).flatMap(BuyingRole.init(rawValue:)) ?? .user,
-                       seniority: v(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown,
-                       function: v(.jobFunction).flatMap(JobFunction.init(rawValue:)) ?? .other,
-                       lastEngaged: g.lastEngaged == .min ? nil : EventTime(milliseconds: g.lastEngaged))
+        return Contact(
+            lead: leadIDs[Int(li)],
+            role: v(.buyingRole).flatMap(BuyingRole.init(rawValue:)) ?? .user,
+            seniority: v(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown,
+            function: v(.jobFunction).flatMap(JobFunction.init(rawValue:)) ?? .other,
+            lastEngaged: g.lastEngaged == .min ? nil : EventTime(milliseconds: g.lastEngaged))
     }
 
     func opportunityProfile(_ o: UInt32) -> OpportunityProfile {
         let r = opportunities[Int(o)]
-        return OpportunityProfile(id: strings[r.id]!, account: r.account == Self.noIndex ? nil : accountID(r.account),
-                                  stage: strings[r.stage], amount: r.amount < 0 ? nil : r.amount, closeDate: strings[r.closeDate],
-                                  isClosed: r.isClosed, isWon: r.isWon, contacts: r.contacts.map { leadIDs[Int($0)] }.sorted(),
-                                  updated: EventTime(milliseconds: r.updated))
+        return OpportunityProfile(
+            id: strings[r.id]!, account: r.account == Self.noIndex ? nil : accountID(r.account),
+            stage: strings[r.stage], amount: r.amount < 0 ? nil : r.amount, closeDate: strings[r.closeDate],
+            isClosed: r.isClosed, isWon: r.isWon, contacts: r.contacts.map { leadIDs[Int($0)] }.sorted(),
+            updated: EventTime(milliseconds: r.updated))
     }
 
     func accountIndex(of id: AccountID) -> UInt32? {
@@ -751,13 +779,21 @@ extension Ledger {
         // raw values (looked up once per call) gives `BuyingRole(rawValue:) ?? .user` without
         // reading a String per contact (an id not interned is `none`, which no set value equals).
         func id(_ r: BuyingRole) -> UInt32 { strings.lookup(r.rawValue) ?? StringTable.none }
-        let decisionMaker = id(.decisionMaker), champion = id(.champion), influencer = id(.influencer), gatekeeper = id(.gatekeeper)
+        let decisionMaker = id(.decisionMaker)
+        let champion = id(.champion)
+        let influencer = id(.influencer)
+        let gatekeeper = id(.gatekeeper)
         let roleSlot = AttributeName.buyingRole.index
         for li in accounts[Int(a.index)].contacts {
             let v = attrs[Int(li) * Self.attrCount + roleSlot].value
-            let role: BuyingRole = v == StringTable.none ? .user
-                : v == decisionMaker ? .decisionMaker : v == champion ? .champion
-                : v == influencer ? .influencer : v == gatekeeper ? .gatekeeper : .user
+            let role: BuyingRole =
+                v == StringTable.none
+                ? .user
+                : v == decisionMaker
+                    ? .decisionMaker
+                    : v == champion
+                        ? .champion
+                        : v == influencer ? .influencer : v == gatekeeper ? .gatekeeper : .user
             let t = hot[Int(li)].engagement.lastEngaged
             body(leadIDs[Int(li)], role, t == .min ? nil : t)
         }

@@ -134,7 +134,9 @@ public struct OpportunityProfile: Sendable, Equatable {
 
 /// Eleven counters, one per ``ContentCategory``, stored inline (no heap).
 public struct CategoryCounts: Sendable, Equatable {
-    var storage: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var storage: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    )
     /// Number of counters.
     public static let count = 11
 

@@ -36,13 +36,16 @@ extension IdentityResolver {
     /// normalization memos (pure functions of their keys) are left out and
     /// refill on demand.
     public func snapshotBytes() -> [UInt8] {
-        var w = SnapshotEnvelope.begin(tag: .identityResolver, version: Self.snapshotFormatVersion,
-                                       capacity: parent.count * 40 + leads.count * 40)
+        var w = SnapshotEnvelope.begin(
+            tag: .identityResolver, version: Self.snapshotFormatVersion,
+            capacity: parent.count * 40 + leads.count * 40)
         w.zigzag(configuration.anonymousTTL)
         w.zigzag(Int64(configuration.maxBufferedPerVisitor))
         w.bool(configuration.email.gmailDots)
-        for c in [counters.leadsCreated, counters.merges, counters.anonymousBuffered, counters.anonymousFlushed,
-                  counters.anonymousExpired, counters.anonymousOverflowed, counters.anonymousPending, counters.erasuresUnknown] {
+        for c in [
+            counters.leadsCreated, counters.merges, counters.anonymousBuffered, counters.anonymousFlushed,
+            counters.anonymousExpired, counters.anonymousOverflowed, counters.anonymousPending, counters.erasuresUnknown,
+        ] {
             w.zigzag(Int64(c))
         }
         w.zigzag(watermark.milliseconds)
@@ -125,9 +128,10 @@ extension IdentityResolver {
         (traits.phone, traits.company, traits.website, traits.domain, traits.country) = (t[5], t[6], t[7], t[8], t[9])
         traits.employees = try r.optInt("segment employees")
         traits.industry = try r.optString("segment industry")
-        return SegmentEvent(type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, timestamp: timestamp,
-                            event: o[0], name: o[1], pageURL: o[2], pagePath: o[3], referrer: o[4], campaign: o[5], category: o[6],
-                            groupID: o[7], traits: traits, ip: try r.optString("segment ip"), userAgent: try r.optString("segment user agent"))
+        return SegmentEvent(
+            type: type, messageID: messageID, userID: userID, anonymousID: anonymousID, timestamp: timestamp,
+            event: o[0], name: o[1], pageURL: o[2], pagePath: o[3], referrer: o[4], campaign: o[5], category: o[6],
+            groupID: o[7], traits: traits, ip: try r.optString("segment ip"), userAgent: try r.optString("segment user agent"))
     }
 
     /// Restores a resolver from ``snapshotBytes()``.
@@ -188,7 +192,9 @@ extension IdentityResolver {
         var lastRoot: Int32 = -1
         for _ in 0..<nl {
             let root = Int32(try r.index("lead root", below: n))
-            guard root > lastRoot, parent[Int(root)] == root else { throw r.fail("lead root", "node \(root) is not a root or out of order") }
+            guard root > lastRoot, parent[Int(root)] == root else {
+                throw r.fail("lead root", "node \(root) is not a root or out of order")
+            }
             lastRoot = root
             let id = LeadID(raw: try r.u64("lead id"))
             let firstSeen = EventTime(milliseconds: try r.zigzag("lead first seen"))
@@ -197,8 +203,9 @@ extension IdentityResolver {
             guard Int(m) <= AccountLinkMethod.allCases.count, (m == 0) == (account == nil) else {
                 throw r.fail("lead link method", "method \(m) with account \(account?.rawValue ?? "none")")
             }
-            leads[root] = LeadState(id: id, firstSeen: firstSeen, account: account,
-                                    method: m == 0 ? nil : AccountLinkMethod.allCases[Int(m) - 1])
+            leads[root] = LeadState(
+                id: id, firstSeen: firstSeen, account: account,
+                method: m == 0 ? nil : AccountLinkMethod.allCases[Int(m) - 1])
         }
         let ni = try r.count("issued count", minBytes: 8)
         issued.reserveCapacity(ni)
@@ -212,7 +219,9 @@ extension IdentityResolver {
         // Account tables.
         func readKey(_ what: String, after last: inout String?) throws(SnapshotError) -> String {
             let k = try r.string(what)
-            guard last.map({ $0.utf8.lexicographicallyPrecedes(k.utf8) }) ?? true else { throw r.fail(what, "keys not strictly increasing") }
+            guard last.map({ $0.utf8.lexicographicallyPrecedes(k.utf8) }) ?? true else {
+                throw r.fail(what, "keys not strictly increasing")
+            }
             last = k
             return k
         }

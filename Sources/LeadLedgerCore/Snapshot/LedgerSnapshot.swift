@@ -16,8 +16,9 @@ extension Ledger {
     /// dense arrays). Restoring with ``init(snapshot:)`` gives a ledger equal
     /// (`==`) to this one that behaves identically for every later event.
     public func snapshotBytes() -> [UInt8] {
-        var w = SnapshotEnvelope.begin(tag: .ledger, version: Self.snapshotFormatVersion,
-                                       capacity: leadIDs.count * 160 + strings.count * 24 + accounts.count * 64)
+        var w = SnapshotEnvelope.begin(
+            tag: .ledger, version: Self.snapshotFormatVersion,
+            capacity: leadIDs.count * 160 + strings.count * 24 + accounts.count * 64)
         // Strings.
         w.varint(strings.strings.count)
         for s in strings.strings { w.string(s) }
@@ -212,8 +213,9 @@ extension Ledger {
                 let kind = try r.enumCase("edge kind", EdgeKind.self)
                 let targetKind = try r.enumCase("edge target kind", NodeKind.self)
                 let target = try r.index("edge target", below: ns)
-                let e = PackedEdge(kind: kind, targetKind: targetKind, target: target, firstSeen: try r.u32v("edge first seen"),
-                                   lastSeen: try r.u32v("edge last seen"), count: try r.u32v("edge count"))
+                let e = PackedEdge(
+                    kind: kind, targetKind: targetKind, target: target, firstSeen: try r.u32v("edge first seen"),
+                    lastSeen: try r.u32v("edge last seen"), count: try r.u32v("edge count"))
                 guard e.count > 0 else { throw r.fail("edge count", "occupied slot with count 0") }
                 h.edges[k] = e
             }
@@ -223,9 +225,11 @@ extension Ledger {
         let np = try r.count("identifier pool", minBytes: 3)
         identPool.reserveCapacity(np)
         for _ in 0..<np {
-            identPool.append(IdentNode(kind: try r.enumCase("identifier kind", IdentifierKind.self),
-                                       value: try r.index("identifier value", below: ns),
-                                       next: try r.optIndex("identifier next", below: np)))
+            identPool.append(
+                IdentNode(
+                    kind: try r.enumCase("identifier kind", IdentifierKind.self),
+                    value: try r.index("identifier value", below: ns),
+                    next: try r.optIndex("identifier next", below: np)))
         }
         for h in heads {
             guard h == 0 || Int(h) <= np else { throw r.fail("ident head", "index \(h - 1) out of range") }
@@ -255,7 +259,8 @@ extension Ledger {
             throw r.fail("merged lead", "lead \(k) flagged merged without redirect")
         }
         for k in mergedInto.keys {  // redirect chains must end at a live lead
-            var x = k, steps = 0
+            var x = k
+            var steps = 0
             while let next = mergedInto[x] {
                 x = next
                 steps += 1
@@ -274,9 +279,10 @@ extension Ledger {
         outcomes.reserveCapacity(no)
         for _ in 0..<no {
             let k = try r.index("outcome lead", below: n)
-            let o = OutcomeRecord(kind: try r.enumCase("outcome kind", OutcomeKind.self), reason: try r.optString("outcome reason"),
-                                  opportunityID: try r.optString("outcome opportunity"),
-                                  eventTime: EventTime(milliseconds: try r.zigzag("outcome time")))
+            let o = OutcomeRecord(
+                kind: try r.enumCase("outcome kind", OutcomeKind.self), reason: try r.optString("outcome reason"),
+                opportunityID: try r.optString("outcome opportunity"),
+                eventTime: EventTime(milliseconds: try r.zigzag("outcome time")))
             guard outcomes.updateValue(o, forKey: k) == nil else { throw r.fail("outcome lead", "duplicate key") }
         }
         let nv = try r.count("override count", minBytes: 7)
@@ -325,7 +331,8 @@ extension Ledger {
             accounts.append(rec)
         }
         for a in 0..<nacc {  // the hierarchy must be acyclic
-            var x = accounts[a].parent, steps = 0
+            var x = accounts[a].parent
+            var steps = 0
             while x != Self.noIndex {
                 x = accounts[Int(x)].parent
                 steps += 1
@@ -339,7 +346,9 @@ extension Ledger {
         opportunities.reserveCapacity(nopp)
         for o in 0..<nopp {
             var rec = OpportunityRecord(id: try r.index("opportunity id", below: ns))
-            guard opportunityIndex.updateValue(UInt32(o), forKey: rec.id) == nil else { throw r.fail("opportunity id", "duplicate opportunity") }
+            guard opportunityIndex.updateValue(UInt32(o), forKey: rec.id) == nil else {
+                throw r.fail("opportunity id", "duplicate opportunity")
+            }
             rec.account = try r.optIndex("opportunity account", below: nacc)
             rec.stage = try r.optIndex("opportunity stage", below: ns)
             rec.amount = try r.f64("opportunity amount")
@@ -353,7 +362,9 @@ extension Ledger {
             opportunities.append(rec)
         }
         for a in 0..<nacc {
-            guard accountOpps[a].allSatisfy({ Int($0) < nopp }) else { throw r.fail("account opportunities", "index out of range 0..<\(nopp)") }
+            guard accountOpps[a].allSatisfy({ Int($0) < nopp }) else {
+                throw r.fail("account opportunities", "index out of range 0..<\(nopp)")
+            }
             accounts[a].opportunities = accountOpps[a]
         }
         // Idempotence marks.

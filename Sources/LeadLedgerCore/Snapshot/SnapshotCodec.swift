@@ -130,7 +130,8 @@ enum CRC32 {
                 let n = buf.count
                 while i + 8 <= n {
                     let lo = c ^ (UInt32(buf[i]) | UInt32(buf[i + 1]) << 8 | UInt32(buf[i + 2]) << 16 | UInt32(buf[i + 3]) << 24)
-                    c = t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
+                    c =
+                        t[7 * 256 + Int(lo & 0xFF)] ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                         ^ t[5 * 256 + Int((lo >> 16) & 0xFF)] ^ t[4 * 256 + Int(lo >> 24)]
                         ^ t[3 * 256 + Int(buf[i + 4])] ^ t[2 * 256 + Int(buf[i + 5])]
                         ^ t[1 * 256 + Int(buf[i + 6])] ^ t[Int(buf[i + 7])]
@@ -229,7 +230,11 @@ struct SnapshotWriter {
     @inline(__always) mutating func optIndex(_ v: UInt32) { varint(v == .max ? 0 : UInt64(v) + 1) }
     /// An event time in epoch ms; the sentinels `Int64.min`/`Int64.max` take one byte.
     @inline(__always) mutating func time(_ t: Int64) {
-        if t == .min { varint(0 as UInt64) } else if t == .max { varint(1 as UInt64) } else {
+        if t == .min {
+            varint(0 as UInt64)
+        } else if t == .max {
+            varint(1 as UInt64)
+        } else {
             varint(UInt64(bitPattern: (t << 1) ^ (t >> 63)) + 2)
         }
     }
@@ -243,10 +248,20 @@ struct SnapshotWriter {
         }
     }
     mutating func optString(_ s: String?) {
-        if let s { u8(1); string(s) } else { u8(0) }
+        if let s {
+            u8(1)
+            string(s)
+        } else {
+            u8(0)
+        }
     }
     mutating func optInt(_ v: Int?) {
-        if let v { u8(1); zigzag(Int64(v)) } else { u8(0) }
+        if let v {
+            u8(1)
+            zigzag(Int64(v))
+        } else {
+            u8(0)
+        }
     }
     /// Writes a table keyed by index: its count, then each key followed by what
     /// `value` writes for it, in key order (nothing hash-ordered).

@@ -38,8 +38,20 @@ extension AccountSignals {
         var h = seed
         h.string("account-inputs")
         h.string(id.rawValue)
-        if let employees { h.byte(1); h.u64(UInt64(bitPattern: Int64(employees))) } else { h.byte(0) }
-        func opt(_ s: String?) { if let s { h.byte(1); h.string(s) } else { h.byte(0) } }
+        if let employees {
+            h.byte(1)
+            h.u64(UInt64(bitPattern: Int64(employees)))
+        } else {
+            h.byte(0)
+        }
+        func opt(_ s: String?) {
+            if let s {
+                h.byte(1)
+                h.string(s)
+            } else {
+                h.byte(0)
+            }
+        }
         opt(industry)
         opt(country)
         opt(ownerID)
@@ -60,7 +72,8 @@ extension Context {
     /// computed once per event and reused by the decisions that follow).
     mutating func accountSignature(_ a: Ledger.AccountHandle, _ ledger: Ledger) -> UInt64 {
         let s = accountSignals(a, ledger)
-        return s.signature(seed: decider.versionsHash, firstOpenOpportunity: ledger.firstOpenOpportunityID(of: a),
-                           hierarchyNeighbor: ledger.hierarchyNeighbor(of: a))
+        return s.signature(
+            seed: decider.versionsHash, firstOpenOpportunity: ledger.firstOpenOpportunityID(of: a),
+            hierarchyNeighbor: ledger.hierarchyNeighbor(of: a))
     }
 }

@@ -90,14 +90,18 @@ public struct Decider: Sendable {
         let rulesetRun2: [UInt8]
         /// The round-robin state keys (`territory \u{1F} owner`), per territory per owner, built once.
         let roundRobinKeys: [[String]]
-        init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8], versionsHash: StableHash) {
+        init(
+            configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8],
+            versionsHash: StableHash
+        ) {
             self.configuration = configuration
             self.gate = gate
             self.halfLifeMs = halfLifeMs
             self.thresholdsJSON = thresholdsJSON
             self.versionsHash = versionsHash
             let ex = configuration.extractor
-            var blob: [UInt8] = [], starts: [Int] = []
+            var blob: [UInt8] = []
+            var starts: [Int] = []
             for j in 0..<ex.schema.count {
                 starts.append(blob.count)
                 blob += Array(#","feature":""#.utf8) + ex.escapedNames[j] + [0x22]
@@ -109,7 +113,11 @@ public struct Decider: Sendable {
             starts.append(blob.count)
             reasonBlob = blob
             reasonStarts = starts
-            func quoted(_ s: String) -> [UInt8] { var w = RecordJSON(); w.rawString(s); return w.bytes }
+            func quoted(_ s: String) -> [UInt8] {
+                var w = RecordJSON()
+                w.rawString(s)
+                return w.bytes
+            }
             modelRun = Array(#","model_version":"#.utf8) + quoted(configuration.modelVersion) + Array(#","owner_id":"#.utf8)
             let ruleset = Array(#","ruleset_version":"#.utf8) + quoted(configuration.rulesetVersion)
             rulesetRun1 = ruleset + Array(#","schema_version":1,"score":"#.utf8)
@@ -125,25 +133,36 @@ public struct Decider: Sendable {
         let c = configuration.scoring.gate
         var w = RecordJSON()
         w.beginObject()
-        w.rawKey(#""review_min_employees":"#); w.double(c.reviewMinEmployees)
-        w.rawKey(#""review_probability_high":"#); w.double(c.reviewProbabilityHigh)
-        w.rawKey(#""review_probability_low":"#); w.double(c.reviewProbabilityLow)
-        w.rawKey(#""sales_develop_enter":"#); w.double(c.salesDevelopEnter)
-        w.rawKey(#""sales_develop_exit":"#); w.double(c.salesDevelopExit)
-        w.rawKey(#""sales_ready_enter":"#); w.double(c.salesReadyEnter)
-        w.rawKey(#""sales_ready_exit":"#); w.double(c.salesReadyExit)
+        w.rawKey(#""review_min_employees":"#)
+        w.double(c.reviewMinEmployees)
+        w.rawKey(#""review_probability_high":"#)
+        w.double(c.reviewProbabilityHigh)
+        w.rawKey(#""review_probability_low":"#)
+        w.double(c.reviewProbabilityLow)
+        w.rawKey(#""sales_develop_enter":"#)
+        w.double(c.salesDevelopEnter)
+        w.rawKey(#""sales_develop_exit":"#)
+        w.double(c.salesDevelopExit)
+        w.rawKey(#""sales_ready_enter":"#)
+        w.double(c.salesReadyEnter)
+        w.rawKey(#""sales_ready_exit":"#)
+        w.double(c.salesReadyExit)
         w.endObject()
         var h = StableHash()
-        h.string(configuration.modelVersion); h.string(configuration.rulesetVersion)
+        h.string(configuration.modelVersion)
+        h.string(configuration.rulesetVersion)
         core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, thresholdsJSON: w.bytes, versionsHash: h)
     }
 
     /// Decides after `event` (already applied to `ledger`, which produced `effects`).
-    public func decide(event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
-                       logPartition: Int32, logOffset: Int64, state: inout DecisionState) -> DecisionOutput {
-        var ctx = Context(decider: self, event: event, partition: logPartition, offset: logOffset,
-                          primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 },
-                          writer: RecordWriter(taking: &state.scratch.writerBuffer))
+    public func decide(
+        event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
+        logPartition: Int32, logOffset: Int64, state: inout DecisionState
+    ) -> DecisionOutput {
+        var ctx = Context(
+            decider: self, event: event, partition: logPartition, offset: logOffset,
+            primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 },
+            writer: RecordWriter(taking: &state.scratch.writerBuffer))
         defer { state.scratch.writerBuffer = ctx.w.buffer }  // kept for the next event
         let t = event.eventTime.milliseconds
         if t > state.watermark { state.watermark = t }
@@ -154,7 +173,7 @@ public struct Decider: Sendable {
         }
         // Activity.
         let duplicate = effects.contains(.duplicateIgnored)
-        if !duplicate, case let .engagement(e) = event.payload, let raw = event.leadID {
+        if !duplicate, case .engagement(let e) = event.payload, let raw = event.leadID {
             let id = ledger.survivor(of: raw) ?? raw
             state.leads[id, default: LeadState()].activity.add(e, at: t, halfLifeMs: halfLifeMs)
             switch e.action {
@@ -170,12 +189,14 @@ public struct Decider: Sendable {
         // Leads named by the effects, in order, each once.
         var seen = Set<LeadID>()
         var overrideChanged: [LeadID] = []
-        for case let .overrideChanged(id) in effects { overrideChanged.append(id) }
+        for case .overrideChanged(let id) in effects { overrideChanged.append(id) }
         for effect in effects {
             switch effect {
-            case let .leadChanged(id), let .outcomeRecorded(id, _), let .overrideChanged(id):
-                if seen.insert(id).inserted { ctx.decideLead(ledger: ledger, id, state: &state, overrideChanged: overrideChanged.contains(id)) }
-            case let .leadMerged(survivor, absorbed):
+            case .leadChanged(let id), .outcomeRecorded(let id, _), .overrideChanged(let id):
+                if seen.insert(id).inserted {
+                    ctx.decideLead(ledger: ledger, id, state: &state, overrideChanged: overrideChanged.contains(id))
+                }
+            case .leadMerged(let survivor, let absorbed):
                 if seen.insert(absorbed).inserted {
                     if let a = state.leads[absorbed]?.activity, a.time != .min {
                         var s = state.leads[survivor, default: LeadState()].activity
@@ -185,11 +206,11 @@ public struct Decider: Sendable {
                     ctx.close(absorbed, change: "merged", state: &state)
                 }
                 if seen.insert(survivor).inserted { ctx.decideLead(ledger: ledger, survivor, state: &state) }
-            case let .leadErased(id):
+            case .leadErased(let id):
                 seen.insert(id)
                 ctx.close(id, change: "erased", state: &state)
                 state.leads[id]?.activity = LeadActivity()
-            case let .accountChanged(account):
+            case .accountChanged(let account):
                 guard let a = ledger.handle(of: account) else { continue }
                 // Fan out only when the account's inputs differ from those at its last fan-out (AccountFanOut.swift).
                 let signature = ctx.accountSignature(a, ledger)
@@ -210,9 +231,13 @@ public struct Decider: Sendable {
 extension LeadActivity {
     /// Adds another lead's activity (both brought to the later reference time).
     mutating func merge(_ o: LeadActivity, halfLifeMs: Double) {
-        if time == .min { self = o; return }
+        if time == .min {
+            self = o
+            return
+        }
         let t = max(time, o.time)
-        let a = at(t, halfLifeMs: halfLifeMs), b = o.at(t, halfLifeMs: halfLifeMs)
+        let a = at(t, halfLifeMs: halfLifeMs)
+        let b = o.at(t, halfLifeMs: halfLifeMs)
         self = a
         for i in 0..<Self.fieldCount { set(i, a.value(i) + b.value(i)) }
     }
@@ -338,8 +363,9 @@ struct Context: ~Copyable {
         }
         defer { state.scratch.row = row }
         row.withUnsafeMutableBufferPointer {
-            core.configuration.extractor.extract(lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
-                                     memo: &state.scratch.domains)
+            core.configuration.extractor.extract(
+                lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
+                memo: &state.scratch.domains)
         }
         if state.scratch.scorer == nil {
             // Reasons name only features the lead has (a non-zero value, a category it belongs to).
@@ -351,7 +377,10 @@ struct Context: ~Copyable {
         let (z, p, s) = row.withUnsafeBufferPointer { state.scratch.scorer!.evaluate($0) }
         let fc = state.scratch.scorer!.featureContributions
         // Per-group sums in feature order (no array per decision).
-        var g0 = 0.0, g1 = 0.0, g2 = 0.0, g3 = 0.0
+        var g0 = 0.0
+        var g1 = 0.0
+        var g2 = 0.0
+        var g3 = 0.0
         let defs = core.configuration.extractor.groups
         for j in 0..<n {
             switch defs[j] {
@@ -361,18 +390,24 @@ struct Context: ~Copyable {
             default: g3 += fc[j]
             }
         }
-        return Evaluation(row: row, contributions: fc, base: state.scratch.scorer!.featureBase, margin: z, probability: p, score: s,
-                          top: state.scratch.scorer!.topFeatureIndices,
-                          components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
+        return Evaluation(
+            row: row, contributions: fc, base: state.scratch.scorer!.featureBase, margin: z, probability: p, score: s,
+            top: state.scratch.scorer!.topFeatureIndices,
+            components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
     }
 
     /// Decides one lead; `escalateDeadline` is set when its SLA timer fired.
-    mutating func decideLead(ledger: Ledger, _ rawID: LeadID, state: inout DecisionState, overrideChanged: Bool = false, escalateDeadline: Int64? = nil) {
+    mutating func decideLead(
+        ledger: Ledger, _ rawID: LeadID, state: inout DecisionState, overrideChanged: Bool = false, escalateDeadline: Int64? = nil
+    ) {
         // The lead is read in place from the ledger's columns (no LeadProfile/AccountProfile built).
         guard let handle = ledger.handle(of: rawID) else { return }
         let lead = LedgerLead(ledger: ledger, handle: handle)
         let id = ledger.id(of: handle)
-        if ledger.isErased(handle) { close(id, change: "erased", state: &state); return }
+        if ledger.isErased(handle) {
+            close(id, change: "erased", state: &state)
+            return
+        }
         let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
         // One lookup: the lead's state is read in place (no LeadState copy); its decision is moved out
         // and the new one written back through the same index below (nothing in between inserts into
@@ -383,8 +418,10 @@ struct Context: ~Copyable {
         if let slot { state.leads.values[slot].takeOpenDecision(activity: &activity, decision: &prev) }
         var ev = evaluate(lead, account, activity, &state)
         if let account {
-            for j in ev.top where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
-                && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN {
+            for j in ev.top
+            where j >= FeatureCatalogue.Index.engagedContacts && j <= FeatureCatalogue.Index.hierarchy
+                && ev.contributions[j] != 0 && ev.row[j] != 0 && !ev.row[j].isNaN
+            {
                 if let p = graphPath(ledger, feature: j, lead: id, account: account) { ev.paths.append((j, p)) }
             }
         }
@@ -392,11 +429,13 @@ struct Context: ~Copyable {
         let health = ledger.emailHealth(of: handle)
         let disq = ev.row.withUnsafeBufferPointer { decider.gate.disqualifier(fields: lead, row: $0) }
         let employees = ev.row[FeatureCatalogue.Index.employees]
-        let highValue = (!employees.isNaN && pow(10, employees) - 1 >= config.scoring.gate.reviewMinEmployees - 0.5)
+        let highValue =
+            (!employees.isNaN && pow(10, employees) - 1 >= config.scoring.gate.reviewMinEmployees - 0.5)
             || ev.row[FeatureCatalogue.Index.openOpportunities] > 0
         let unsub = health.contains(.unsubscribed) || health.contains(.groupUnsubscribed)
-        let g = decider.gate.evaluate(score: ev.score, probability: ev.probability, previousScoreTier: prev?.scoreTier,
-                                      disqualifier: disq, unsubscribed: unsub, highValue: highValue)
+        let g = decider.gate.evaluate(
+            score: ev.score, probability: ev.probability, previousScoreTier: prev?.scoreTier,
+            disqualifier: disq, unsubscribed: unsub, highValue: highValue)
         // Route.
         var tier = g.tier
         var queue = config.routing.queue(for: tier).queue
@@ -409,7 +448,10 @@ struct Context: ~Copyable {
         if let o = ledger.override(of: handle) {
             overridden = true
             if let prev, prev.overridden, !overrideChanged {
-                tier = prev.tier; queue = prev.queue; owner = prev.ownerID; holds = prev.holdsCapacity
+                tier = prev.tier
+                queue = prev.queue
+                owner = prev.ownerID
+                holds = prev.holdsCapacity
             } else {
                 if let t = o.fields.tier, let code = TierCode(name: t.rawValue) { tier = code }
                 queue = o.fields.queue ?? rules.queue(for: tier).queue
@@ -431,11 +473,18 @@ struct Context: ~Copyable {
         }
         if change == nil {
             if let prev {
-                if prev.overridden && !overridden { change = "override_cleared" }
-                else if prev.tier != tier { change = "tier" }
-                else if prev.queue != queue { change = "queue" }
-                else if prev.ownerID != owner { change = "owner" }
-            } else { change = "new" }
+                if prev.overridden && !overridden {
+                    change = "override_cleared"
+                } else if prev.tier != tier {
+                    change = "tier"
+                } else if prev.queue != queue {
+                    change = "queue"
+                } else if prev.ownerID != owner {
+                    change = "owner"
+                }
+            } else {
+                change = "new"
+            }
         }
         // Capacity bookkeeping: release the previous owner's slot if it is not kept.
         if let prev, prev.holdsCapacity, let po = prev.ownerID, !(holds && owner == po) {
@@ -444,40 +493,52 @@ struct Context: ~Copyable {
         }
         let routeChanged = change != nil
         let idText = routeChanged ? id.description : ""  // the lead id text is only written into a routing record
-        let routeID: String? = !routeChanged ? nil : escalateDeadline != nil
-            ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
-            : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
+        let routeID: String? =
+            !routeChanged
+            ? nil
+            : escalateDeadline != nil
+                ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
+                : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
         // SLA timer.
         var deadline = prev?.slaDeadline
         if routeChanged {
-            if let d = deadline { state.removeTimer(lead: id, deadline: d); deadline = nil }
+            if let d = deadline {
+                state.removeTimer(lead: id, deadline: d)
+                deadline = nil
+            }
             if tier == .salesReady, !overridden, !escalated, let sla = rules.queue(for: .salesReady).slaMs {
                 deadline = event.eventTime.milliseconds + sla
                 state.addTimer(SLATimer(deadline: deadline!, lead: id))
             }
         }
-        let decision = LeadDecision(decisionID: routeID ?? (prev?.decisionID ?? auditID), tier: tier, scoreTier: g.scoreTier,
-                                    queue: queue, ownerID: owner, holdsCapacity: holds, score: ev.score, overridden: overridden,
-                                    escalated: escalated, closed: false, slaDeadline: deadline)
+        let decision = LeadDecision(
+            decisionID: routeID ?? (prev?.decisionID ?? auditID), tier: tier, scoreTier: g.scoreTier,
+            queue: queue, ownerID: owner, holdsCapacity: holds, score: ev.score, overridden: overridden,
+            escalated: escalated, closed: false, slaDeadline: deadline)
         let stateHash = hashState(id: id, ev: ev, prev: prev, activity: activity)
         if let slot { state.leads.values[slot].decision = decision } else { state.leads[id, default: LeadState()].decision = decision }
         // The emails are written only by a routing record and by the audit record's primary decision
         // (a further decision has none): collected only when this decision may be either (as `record`).
         let emails = routeID != nil || mayBePrimary(id) ? emailsOf(lead) : []
         if let routeID {
-            writeRouting(id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change)
+            writeRouting(
+                id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change)
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
         }
-        record(id, stateHash: stateHash, routingID: routeID,
-               Full(decision: consume decision, previous: consume prev, change: change, accountID: account?.id.rawValue, emails: emails,
-                    ev: consume ev, gate: g))
+        record(
+            id, stateHash: stateHash, routingID: routeID,
+            Full(
+                decision: consume decision, previous: consume prev, change: change, accountID: account?.id.rawValue, emails: emails,
+                ev: consume ev, gate: g))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
     /// owner (if `account_owner_first`); else the first matching territory's
     /// smooth weighted round-robin over owners below capacity; else the overflow queue.
-    mutating func assignOwner(_ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: TierCode,
-                              _ state: inout DecisionState, queue: inout String) -> (String?, Bool) {
+    mutating func assignOwner(
+        _ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: TierCode,
+        _ state: inout DecisionState, queue: inout String
+    ) -> (String?, Bool) {
         let rules = config.routing
         // `held`: the owner whose capacity slot this lead already counts against.
         let held = prev.flatMap { $0.holdsCapacity ? $0.ownerID : nil }
@@ -489,7 +550,8 @@ struct Context: ~Copyable {
         let country = lead.value(.country) ?? account?.country
         let employees = lead.value(.employees).flatMap { Double($0) } ?? account?.employees.map(Double.init)
         let uppercasedCountry = country?.uppercased()  // once, not per territory
-        guard let ti = rules.territories.firstIndex(where: { $0.matches(uppercasedCountry: uppercasedCountry, employees: employees) }) else {
+        guard let ti = rules.territories.firstIndex(where: { $0.matches(uppercasedCountry: uppercasedCountry, employees: employees) })
+        else {
             queue = rules.overflowQueue
             return (nil, false)
         }
@@ -505,7 +567,10 @@ struct Context: ~Copyable {
             let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
             state.roundRobin[key] = cur
             total += Int64(o.weight)
-            if cur > bestWeight { bestWeight = cur; best = i }
+            if cur > bestWeight {
+                bestWeight = cur
+                best = i
+            }
         }
         guard best >= 0 else {
             queue = rules.overflowQueue
@@ -520,7 +585,10 @@ struct Context: ~Copyable {
     /// Closes a lead's route (merged away or erased).
     mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
-        var h = StableHash(); h.string("closed"); h.u64(id.raw); h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
+        var h = StableHash()
+        h.string("closed")
+        h.u64(id.raw)
+        h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
         let stateHash = h.value
         if let prev, !prev.closed {
             if let dl = prev.slaDeadline { state.removeTimer(lead: id, deadline: dl) }
@@ -529,19 +597,25 @@ struct Context: ~Copyable {
                 if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
             }
             let routeID = DecisionID.make(partition: partition, offset: offset, kind: "route:" + id.description)
-            let d = LeadDecision(decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
-                                 score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
+            let d = LeadDecision(
+                decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
+                score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
             writeClosedRouting(id: routeID, lead: id, d: d, change: change)
             out.routing.append(.init(key: id.description, value: w.finish(), decisionID: routeID))
-            record(id, stateHash: stateHash, routingID: routeID,
-                   Full(decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
+            record(
+                id, stateHash: stateHash, routingID: routeID,
+                Full(decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
         } else {
-            let d = prev ?? LeadDecision(decisionID: auditID, tier: .nurture, scoreTier: .nurture, queue: "closed", ownerID: nil, holdsCapacity: false,
-                                         score: 0, overridden: false, escalated: false, closed: true, slaDeadline: nil)
+            let d =
+                prev
+                ?? LeadDecision(
+                    decisionID: auditID, tier: .nurture, scoreTier: .nurture, queue: "closed", ownerID: nil, holdsCapacity: false,
+                    score: 0, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
-            record(id, stateHash: stateHash, routingID: nil,
-                   Full(decision: d, previous: prev, change: nil, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
+            record(
+                id, stateHash: stateHash, routingID: nil,
+                Full(decision: d, previous: prev, change: nil, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
         }
     }
 
@@ -558,10 +632,17 @@ struct Context: ~Copyable {
         ev.row.withUnsafeBufferPointer { for v in $0 { h.u64(v.bitPattern) } }
         h.u64(UInt64(bitPattern: activity.time))
         if let prev {
-            h.string(prev.decisionID); h.byte(prev.tier.rawValue); h.byte(prev.scoreTier.rawValue)
-            h.string(prev.queue); h.string(prev.ownerID ?? ""); h.u64(UInt64(prev.score))
-            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0)); h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
-        } else { h.byte(0xEE) }
+            h.string(prev.decisionID)
+            h.byte(prev.tier.rawValue)
+            h.byte(prev.scoreTier.rawValue)
+            h.string(prev.queue)
+            h.string(prev.ownerID ?? "")
+            h.u64(UInt64(prev.score))
+            h.byte((prev.overridden ? 1 : 0) | (prev.escalated ? 2 : 0))
+            h.u64(UInt64(bitPattern: prev.slaDeadline ?? -1))
+        } else {
+            h.byte(0xEE)
+        }
         return h.value
     }
 
@@ -570,29 +651,53 @@ struct Context: ~Copyable {
     /// The `"lineage":{…}` member, the same in every record of the event, written in place (a few
     /// integers and one string: cheaper than encoding it once into arrays of its own per event).
     mutating func writeLineage() {
-        w.rawKey(#""lineage":"#); w.beginObject()
-        w.rawKey(#""log":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(offset); w.rawKey(#""partition":"#); w.int(Int64(partition)); w.endObject()
+        w.rawKey(#""lineage":"#)
+        w.beginObject()
+        w.rawKey(#""log":"#)
+        w.beginObject()
+        w.rawKey(#""offset":"#)
+        w.int(offset)
+        w.rawKey(#""partition":"#)
+        w.int(Int64(partition))
+        w.endObject()
         let p = event.lineage.position
-        w.rawKey(#""source":"#); w.beginObject(); w.rawKey(#""offset":"#); w.int(p.offset); w.rawKey(#""partition":"#); w.int(Int64(p.partition)); w.rawKey(#""topic":"#); w.string(p.topic); w.endObject()
+        w.rawKey(#""source":"#)
+        w.beginObject()
+        w.rawKey(#""offset":"#)
+        w.int(p.offset)
+        w.rawKey(#""partition":"#)
+        w.int(Int64(p.partition))
+        w.rawKey(#""topic":"#)
+        w.string(p.topic)
+        w.endObject()
         w.endObject()
     }
 
     mutating func writePrevious(_ prev: LeadDecision?) {
         w.next(#","previous_decision":"#)
-        guard let prev else { w.null(); return }
+        guard let prev else {
+            w.null()
+            return
+        }
         w.beginObject()
-        w.rawKey(#""decision_id":"#); w.string(prev.decisionID)
-        w.next(#","owner_id":"#); w.optString(prev.ownerID)
-        w.next(#","queue":"#); w.string(prev.queue)
-        w.next(#","score":"#); w.int(Int64(prev.score))
-        w.next(#","tier":"#); w.tier(prev.tier)
+        w.rawKey(#""decision_id":"#)
+        w.string(prev.decisionID)
+        w.next(#","owner_id":"#)
+        w.optString(prev.ownerID)
+        w.next(#","queue":"#)
+        w.string(prev.queue)
+        w.next(#","score":"#)
+        w.int(Int64(prev.score))
+        w.next(#","tier":"#)
+        w.tier(prev.tier)
         w.endObject()
     }
 
     mutating func writeComponents(_ ev: Evaluation?) {
         if let ev {
-            w.components(account: ev.components.account, engagement: ev.components.engagement, fit: ev.components.fit,
-                         intent: ev.components.intent, propensity: ev.probability)
+            w.components(
+                account: ev.components.account, engagement: ev.components.engagement, fit: ev.components.fit,
+                intent: ev.components.intent, propensity: ev.probability)
         } else {
             // A closed route: all components 0.
             w.components(account: 0, engagement: 0, fit: 0, intent: 0, propensity: 0)
@@ -602,13 +707,17 @@ struct Context: ~Copyable {
     /// The member `,"reasons":[…]`: the top contributions with their sentences (nonzero ones only),
     /// each from its feature's pre-encoded runs (``Decider/Core/reasonBlob``).
     mutating func writeReasons(_ ev: Evaluation?, gate: GateResult?) {
-        w.next(#","reasons":"#); w.beginArray()
+        w.next(#","reasons":"#)
+        w.beginArray()
         if let ev, let gate, let rule = ev.row.withUnsafeBufferPointer({ GateRule(gate, row: $0) }) {
             // The gate rule that set the tier comes first.
             w.beginObject()
-            w.rawKey(#""contribution":"#); w.double(0)
-            w.next(#","feature":"#); w.string(rule.rawValue)
-            w.next(#","kind":"gate","text":"#); w.string(rule.text)
+            w.rawKey(#""contribution":"#)
+            w.double(0)
+            w.next(#","feature":"#)
+            w.string(rule.rawValue)
+            w.next(#","kind":"gate","text":"#)
+            w.string(rule.text)
             w.next(#","value":"#)
             if let f = rule.feature { w.double(ev.row[f]) } else { w.null() }
             w.endObject()
@@ -621,13 +730,18 @@ struct Context: ~Copyable {
                         let c = ev.contributions[j]
                         guard c != 0 else { continue }
                         let v = ev.row[j]
-                        let f = st[3 * j], t = st[3 * j + 1], x = st[3 * j + 2], e = st[3 * j + 3]
+                        let f = st[3 * j]
+                        let t = st[3 * j + 1]
+                        let x = st[3 * j + 2]
+                        let e = st[3 * j + 3]
                         if !ev.paths.isEmpty, let path = ev.paths.first(where: { $0.0 == j })?.1 {
-                            writePathReason(path, contribution: c, value: v, feature: UnsafeBufferPointer(rebasing: blob[f..<t]),
-                                            text: UnsafeBufferPointer(rebasing: blob[t..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]))
+                            writePathReason(
+                                path, contribution: c, value: v, feature: UnsafeBufferPointer(rebasing: blob[f..<t]),
+                                text: UnsafeBufferPointer(rebasing: blob[t..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]))
                         } else {
-                            w.reason(head: UnsafeBufferPointer(rebasing: blob[f..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]),
-                                     contribution: c, value: v)
+                            w.reason(
+                                head: UnsafeBufferPointer(rebasing: blob[f..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]),
+                                contribution: c, value: v)
                         }
                     }
                 }
@@ -638,17 +752,24 @@ struct Context: ~Copyable {
 
     /// A reason with a graph path: the feature's runs `feature` (`,"feature":"name"`), `text`
     /// (`,"text":"name = `) and `tail` (`suffix","value":`) around the path and the numbers.
-    mutating func writePathReason(_ path: [PathStep], contribution c: Double, value v: Double, feature: UnsafeBufferPointer<UInt8>,
-                                  text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>) {
+    mutating func writePathReason(
+        _ path: [PathStep], contribution c: Double, value v: Double, feature: UnsafeBufferPointer<UInt8>,
+        text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>
+    ) {
         w.beginObject()
-        w.rawKey(#""contribution":"#); w.double(c)
+        w.rawKey(#""contribution":"#)
+        w.double(c)
         w.put(feature.baseAddress!, feature.count)
-        w.next(#","graph_path":"#); w.beginArray()
+        w.next(#","graph_path":"#)
+        w.beginArray()
         for step in path {
             w.beginObject()
-            w.rawKey(#""edge":"#); w.optString(step.edge?.rawValue)
-            w.next(#","kind":"#); w.string(step.node.kind.rawValue)
-            w.next(#","node":"#); w.string(step.node.name)
+            w.rawKey(#""edge":"#)
+            w.optString(step.edge?.rawValue)
+            w.next(#","kind":"#)
+            w.string(step.node.kind.rawValue)
+            w.next(#","node":"#)
+            w.string(step.node.name)
             w.endObject()
         }
         w.endArray()
@@ -657,25 +778,44 @@ struct Context: ~Copyable {
     }
 
     /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
-    mutating func writeRouting(id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?) {
+    mutating func writeRouting(
+        id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?
+    ) {
         let core = decider.core
         w.beginObject()
-        w.rawKey(#""account_id":"#); w.optString(account)
-        if let change { w.next(#","change":"#); w.string(change) }
+        w.rawKey(#""account_id":"#)
+        w.optString(account)
+        if let change {
+            w.next(#","change":"#)
+            w.string(change)
+        }
         writeComponents(ev)
-        w.next(#","decision_id":"#); w.string(id)
-        w.next(#","emails":"#); w.beginArray(); for e in emails { w.string(e) }; w.endArray()
-        w.next(#","event_time":"#); w.string(eventTimeText)
-        w.next(#","explanation_base":"#); w.double(ev.base)
-        w.next(#","lead_id":"#); w.string(lead)
+        w.next(#","decision_id":"#)
+        w.string(id)
+        w.next(#","emails":"#)
+        w.beginArray()
+        for e in emails { w.string(e) }
+        w.endArray()
+        w.next(#","event_time":"#)
+        w.string(eventTimeText)
+        w.next(#","explanation_base":"#)
+        w.double(ev.base)
+        w.next(#","lead_id":"#)
+        w.string(lead)
         writeLineage()
-        w.next(#","margin":"#); w.double(ev.margin)
-        w.next(core.modelRun); w.optString(d.ownerID)
-        w.next(#","probability":"#); w.double(ev.probability)
-        w.next(#","queue":"#); w.string(d.queue)
+        w.next(#","margin":"#)
+        w.double(ev.margin)
+        w.next(core.modelRun)
+        w.optString(d.ownerID)
+        w.next(#","probability":"#)
+        w.double(ev.probability)
+        w.next(#","queue":"#)
+        w.string(d.queue)
         writeReasons(ev, gate: d.overridden ? nil : gate)  // an override, not the gate, set an overridden route
-        w.next(core.rulesetRun1); w.int(Int64(ev.score))
-        w.next(#","tier":"#); w.tier(d.tier)
+        w.next(core.rulesetRun1)
+        w.int(Int64(ev.score))
+        w.next(#","tier":"#)
+        w.tier(d.tier)
         w.endObject()
     }
 
@@ -686,35 +826,60 @@ struct Context: ~Copyable {
         // Moved out (the entries are not read again): no retain and release of every reference in it.
         var primary: Full?
         swap(&primary, &entries[p].full)
-        guard let f = primary else { auditNoLead(stateHash: nil); return }  // entries[0] always keeps its inputs
-        var h = StableHash(); h.string("event")
+        guard let f = primary else {
+            auditNoLead(stateHash: nil)
+            return
+        }  // entries[0] always keeps its inputs
+        var h = StableHash()
+        h.string("event")
         for i in entries.indices { h.hex16(entries[i].stateHash) }
         let core = decider.core
-        let d = f.decision, ev = f.ev
+        let d = f.decision
+        let ev = f.ev
         w.beginObject()
-        w.rawKey(#""account_id":"#); w.optString(f.accountID)
-        w.next(#","change":"#); w.optString(f.change)
+        w.rawKey(#""account_id":"#)
+        w.optString(f.accountID)
+        w.next(#","change":"#)
+        w.optString(f.change)
         writeComponents(ev)
         w.next(#","contributions":"#)
         if let ev {
             let ex = core.configuration.extractor
-            ev.contributions.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0, skippingZeros: true) }
-        } else { w.null() }
-        w.next(#","decision_id":"#); w.string(auditID)
-        w.next(#","disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
-        w.next(#","emails":"#); w.beginArray(); for e in f.emails { w.string(e) }; w.endArray()
-        w.next(#","event_kind":"#); w.string(event.payload.kind)
-        w.next(#","event_time":"#); w.string(eventTimeText)
-        w.next(#","explanation_base":"#); w.double(ev?.base ?? 0)
+            ev.contributions.withUnsafeBufferPointer {
+                w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0, skippingZeros: true)
+            }
+        } else {
+            w.null()
+        }
+        w.next(#","decision_id":"#)
+        w.string(auditID)
+        w.next(#","disqualifier":"#)
+        w.optString(f.gate?.disqualifier?.rawValue)
+        w.next(#","emails":"#)
+        w.beginArray()
+        for e in f.emails { w.string(e) }
+        w.endArray()
+        w.next(#","event_kind":"#)
+        w.string(event.payload.kind)
+        w.next(#","event_time":"#)
+        w.string(eventTimeText)
+        w.next(#","explanation_base":"#)
+        w.double(ev?.base ?? 0)
         w.next(#","features":"#)
         if let ev {
             let ex = core.configuration.extractor
-            ev.row.withUnsafeBufferPointer { w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0) }
-        } else { w.null() }
-        w.next(#","further_decisions":"#); w.beginArray()
+            ev.row.withUnsafeBufferPointer {
+                w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0)
+            }
+        } else {
+            w.null()
+        }
+        w.next(#","further_decisions":"#)
+        w.beginArray()
         for i in entries.indices where i != p {
-            if let c = entries[i].compact { w.rawValue(c) }
-            else if let ef = entries[i].full {
+            if let c = entries[i].compact {
+                w.rawValue(c)
+            } else if let ef = entries[i].full {
                 // An earlier decision of the primary lead (an SLA escalation before the event's own decision), written in place.
                 writeFurther(lead: entries[i].lead, stateHash: entries[i].stateHash, routingID: entries[i].routingID, ef)
             }
@@ -723,22 +888,35 @@ struct Context: ~Copyable {
         w.next(#","gate":"#)
         if let g = f.gate {
             w.beginObject()
-            w.rawKey(#""hysteresis_tier":"#); if let t = f.previous?.scoreTier { w.tier(t) } else { w.null() }
-            w.next(#","review":"#); w.bool(g.review)
-            w.next(#","score_tier":"#); w.tier(g.scoreTier)
-            w.next(#","thresholds":"#); w.rawValue(core.thresholdsJSON)
+            w.rawKey(#""hysteresis_tier":"#)
+            if let t = f.previous?.scoreTier { w.tier(t) } else { w.null() }
+            w.next(#","review":"#)
+            w.bool(g.review)
+            w.next(#","score_tier":"#)
+            w.tier(g.scoreTier)
+            w.next(#","thresholds":"#)
+            w.rawValue(core.thresholdsJSON)
             w.endObject()
-        } else { w.null() }
-        w.next(#","lead_id":"#); w.leadID(entries[p].lead)
+        } else {
+            w.null()
+        }
+        w.next(#","lead_id":"#)
+        w.leadID(entries[p].lead)
         writeLineage()
-        w.next(#","margin":"#); w.double(ev?.margin ?? 0)
+        w.next(#","margin":"#)
+        w.double(ev?.margin ?? 0)
         w.next(core.modelRun)
         writeRoute(f)
-        w.next(#","route_changed":"#); w.bool(f.change != nil)
-        w.next(#","routing_decision_id":"#); w.optString(entries[p].routingID)
-        w.next(core.rulesetRun2); w.int(Int64(ev?.score ?? d.score))
-        w.next(#","state_hash":"#); w.hex16String(h.value)
-        w.next(#","tier":"#); w.tier(d.tier)
+        w.next(#","route_changed":"#)
+        w.bool(f.change != nil)
+        w.next(#","routing_decision_id":"#)
+        w.optString(entries[p].routingID)
+        w.next(core.rulesetRun2)
+        w.int(Int64(ev?.score ?? d.score))
+        w.next(#","state_hash":"#)
+        w.hex16String(h.value)
+        w.next(#","tier":"#)
+        w.tier(d.tier)
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }
@@ -747,31 +925,45 @@ struct Context: ~Copyable {
     /// order in both the audit record's primary decision and a further decision (the caller
     /// has written the `"owner_id":` key).
     mutating func writeRoute(_ f: Full) {
-        let d = f.decision, ev = f.ev
+        let d = f.decision
+        let ev = f.ev
         w.optString(d.ownerID)
         writePrevious(f.previous)
-        w.next(#","probability":"#); w.double(ev?.probability ?? Double(d.score) / 100)
-        w.next(#","queue":"#); w.string(d.queue)
+        w.next(#","probability":"#)
+        w.double(ev?.probability ?? Double(d.score) / 100)
+        w.next(#","queue":"#)
+        w.string(d.queue)
         writeReasons(ev, gate: d.overridden ? nil : f.gate)
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.
     mutating func writeFurther(lead: LeadID, stateHash: UInt64, routingID: String?, _ f: Full) {
-        let d = f.decision, ev = f.ev
+        let d = f.decision
+        let ev = f.ev
         w.beginObject()
-        w.rawKey(#""change":"#); w.optString(f.change)
+        w.rawKey(#""change":"#)
+        w.optString(f.change)
         writeComponents(ev)
-        w.next(#","disqualifier":"#); w.optString(f.gate?.disqualifier?.rawValue)
-        w.next(#","lead_id":"#); w.leadID(lead)
+        w.next(#","disqualifier":"#)
+        w.optString(f.gate?.disqualifier?.rawValue)
+        w.next(#","lead_id":"#)
+        w.leadID(lead)
         w.next(#","owner_id":"#)
         writeRoute(f)
-        w.next(#","review":"#); w.bool(f.gate?.review ?? false)
-        w.next(#","route_changed":"#); w.bool(f.change != nil)
-        w.next(#","routing_decision_id":"#); w.optString(routingID)
-        w.next(#","score":"#); w.int(Int64(ev?.score ?? d.score))
-        w.next(#","score_tier":"#); w.tier(f.gate?.scoreTier ?? d.scoreTier)
-        w.next(#","state_hash":"#); w.hex16String(stateHash)
-        w.next(#","tier":"#); w.tier(d.tier)
+        w.next(#","review":"#)
+        w.bool(f.gate?.review ?? false)
+        w.next(#","route_changed":"#)
+        w.bool(f.change != nil)
+        w.next(#","routing_decision_id":"#)
+        w.optString(routingID)
+        w.next(#","score":"#)
+        w.int(Int64(ev?.score ?? d.score))
+        w.next(#","score_tier":"#)
+        w.tier(f.gate?.scoreTier ?? d.scoreTier)
+        w.next(#","state_hash":"#)
+        w.hex16String(stateHash)
+        w.next(#","tier":"#)
+        w.tier(d.tier)
         w.endObject()
     }
 
@@ -803,28 +995,41 @@ struct Context: ~Copyable {
     mutating func writeClosedRouting(id: String, lead: LeadID, d: LeadDecision, change: String) {
         let core = decider.core
         w.beginObject()
-        w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
-        w.next(#","change":"#); w.string(change)
+        w.rawKey(#""account_id":"#)
+        w.optString(event.accountID?.rawValue)
+        w.next(#","change":"#)
+        w.string(change)
         writeComponents(nil)
-        w.next(#","decision_id":"#); w.string(id)
+        w.next(#","decision_id":"#)
+        w.string(id)
         w.raw(#","emails":[]"#)
-        w.next(#","event_time":"#); w.string(eventTimeText)
+        w.next(#","event_time":"#)
+        w.string(eventTimeText)
         w.raw(#","explanation_base":0"#)
-        w.next(#","lead_id":"#); w.leadID(lead)
+        w.next(#","lead_id":"#)
+        w.leadID(lead)
         writeLineage()
         w.raw(#","margin":0"#)
-        w.next(core.modelRun); w.null()
-        w.next(#","probability":"#); w.double(Double(d.score) / 100)
-        w.next(#","queue":"#); w.string(d.queue)
+        w.next(core.modelRun)
+        w.null()
+        w.next(#","probability":"#)
+        w.double(Double(d.score) / 100)
+        w.next(#","queue":"#)
+        w.string(d.queue)
         w.raw(#","reasons":[]"#)
-        w.next(core.rulesetRun1); w.int(Int64(d.score))
-        w.next(#","tier":"#); w.tier(d.tier)
+        w.next(core.rulesetRun1)
+        w.int(Int64(d.score))
+        w.next(#","tier":"#)
+        w.tier(d.tier)
         w.endObject()
     }
 
     /// The audit record of an event that decided no lead.
     mutating func auditNoLead(state: DecisionState) {
-        var h = StableHash(); h.string("none"); h.u64(UInt64(bitPattern: state.watermark)); h.string(event.eventID)
+        var h = StableHash()
+        h.string("none")
+        h.u64(UInt64(bitPattern: state.watermark))
+        h.string(event.eventID)
         auditNoLead(stateHash: DecisionID.hex16(h.value))
     }
 
@@ -832,36 +1037,69 @@ struct Context: ~Copyable {
     mutating func auditNoLead(stateHash: String?) {
         let id = auditID
         w.beginObject()
-        w.rawKey(#""account_id":"#); w.optString(event.accountID?.rawValue)
-        w.rawKey(#""change":"#); w.null()
-        w.rawKey(#""components":"#); w.null()
-        w.rawKey(#""contributions":"#); w.null()
-        w.rawKey(#""decision_id":"#); w.string(id)
-        w.rawKey(#""disqualifier":"#); w.null()
-        w.rawKey(#""emails":"#); w.beginArray(); w.endArray()
-        w.rawKey(#""event_kind":"#); w.string(event.payload.kind)
-        w.rawKey(#""event_time":"#); w.string(eventTimeText)
-        w.rawKey(#""explanation_base":"#); w.null()
-        w.rawKey(#""features":"#); w.null()
-        w.rawKey(#""further_decisions":"#); w.beginArray(); w.endArray()
-        w.rawKey(#""gate":"#); w.null()
-        w.rawKey(#""lead_id":"#); w.null()
+        w.rawKey(#""account_id":"#)
+        w.optString(event.accountID?.rawValue)
+        w.rawKey(#""change":"#)
+        w.null()
+        w.rawKey(#""components":"#)
+        w.null()
+        w.rawKey(#""contributions":"#)
+        w.null()
+        w.rawKey(#""decision_id":"#)
+        w.string(id)
+        w.rawKey(#""disqualifier":"#)
+        w.null()
+        w.rawKey(#""emails":"#)
+        w.beginArray()
+        w.endArray()
+        w.rawKey(#""event_kind":"#)
+        w.string(event.payload.kind)
+        w.rawKey(#""event_time":"#)
+        w.string(eventTimeText)
+        w.rawKey(#""explanation_base":"#)
+        w.null()
+        w.rawKey(#""features":"#)
+        w.null()
+        w.rawKey(#""further_decisions":"#)
+        w.beginArray()
+        w.endArray()
+        w.rawKey(#""gate":"#)
+        w.null()
+        w.rawKey(#""lead_id":"#)
+        w.null()
         writeLineage()
-        w.rawKey(#""margin":"#); w.null()
-        w.rawKey(#""model_version":"#); w.string(config.modelVersion)
-        w.rawKey(#""owner_id":"#); w.null()
-        w.rawKey(#""previous_decision":"#); w.null()
-        w.rawKey(#""probability":"#); w.null()
-        w.rawKey(#""queue":"#); w.null()
-        w.rawKey(#""reasons":"#); w.beginArray(); w.endArray()
-        w.rawKey(#""route_changed":"#); w.bool(false)
-        w.rawKey(#""routing_decision_id":"#); w.null()
-        w.rawKey(#""ruleset_version":"#); w.string(config.rulesetVersion)
-        w.rawKey(#""schema_version":"#); w.int(2)
-        w.rawKey(#""score":"#); w.null()
-        var h = StableHash(); h.string("none"); h.string(event.eventID)
-        w.rawKey(#""state_hash":"#); w.string(stateHash ?? DecisionID.hex16(h.value))
-        w.rawKey(#""tier":"#); w.null()
+        w.rawKey(#""margin":"#)
+        w.null()
+        w.rawKey(#""model_version":"#)
+        w.string(config.modelVersion)
+        w.rawKey(#""owner_id":"#)
+        w.null()
+        w.rawKey(#""previous_decision":"#)
+        w.null()
+        w.rawKey(#""probability":"#)
+        w.null()
+        w.rawKey(#""queue":"#)
+        w.null()
+        w.rawKey(#""reasons":"#)
+        w.beginArray()
+        w.endArray()
+        w.rawKey(#""route_changed":"#)
+        w.bool(false)
+        w.rawKey(#""routing_decision_id":"#)
+        w.null()
+        w.rawKey(#""ruleset_version":"#)
+        w.string(config.rulesetVersion)
+        w.rawKey(#""schema_version":"#)
+        w.int(2)
+        w.rawKey(#""score":"#)
+        w.null()
+        var h = StableHash()
+        h.string("none")
+        h.string(event.eventID)
+        w.rawKey(#""state_hash":"#)
+        w.string(stateHash ?? DecisionID.hex16(h.value))
+        w.rawKey(#""tier":"#)
+        w.null()
         w.endObject()
         out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }

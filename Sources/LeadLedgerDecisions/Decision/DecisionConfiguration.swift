@@ -19,9 +19,11 @@ public struct DecisionConfiguration: Sendable {
     /// Builds a configuration from bytes; `*Source` names the inputs in errors.
     /// `componentArtifacts` holds, for a `kind: ensemble` model, the file of every
     /// component that has one, by component name (bytes and a name for errors).
-    public init(scoringYAML: Data, scoringSource: String, modelArtifact: Data, modelSource: String,
-                routingYAML: Data, routingSource: String,
-                componentArtifacts: [String: (data: Data, source: String)] = [:]) throws {
+    public init(
+        scoringYAML: Data, scoringSource: String, modelArtifact: Data, modelSource: String,
+        routingYAML: Data, routingSource: String,
+        componentArtifacts: [String: (data: Data, source: String)] = [:]
+    ) throws {
         let scoring = try ScoringConfiguration.load(yaml: scoringYAML, source: scoringSource)
         let extractor = try FeatureExtractor(scoring)
         let schema = extractor.schema
@@ -35,8 +37,9 @@ public struct DecisionConfiguration: Sendable {
                     continue
                 }
                 guard let file = componentArtifacts[c.name] else {
-                    throw DecisionsError(.invalidConfig, "no file given for ensemble component '\(c.name)' (\(c.reference))",
-                                         file: scoringSource, field: "model.components.\(c.name).artifact")
+                    throw DecisionsError(
+                        .invalidConfig, "no file given for ensemble component '\(c.name)' (\(c.reference))",
+                        file: scoringSource, field: "model.components.\(c.name).artifact")
                 }
                 versionBytes += [0] + Array(file.data)
                 let (model, version) = try Self.loadModel(c.kind, file.data, source: file.source, schema: schema)
@@ -45,27 +48,34 @@ public struct DecisionConfiguration: Sendable {
             ensemble = try Ensemble.load(artifact: modelArtifact, source: modelSource, schema: schema, models: models).ensemble
             // Every configured component must be one the artifact combines: none may be silently unused.
             for c in scoring.ensembleComponents where !ensemble.components.contains(where: { $0.name == c.name }) {
-                throw DecisionsError(.invalidConfig, "ensemble component '\(c.name)' is configured but \(modelSource) does not combine it (its components: \(ensemble.components.map(\.name).joined(separator: ", ")))",
-                                     file: scoringSource, field: "model.components.\(c.name)")
+                throw DecisionsError(
+                    .invalidConfig,
+                    "ensemble component '\(c.name)' is configured but \(modelSource) does not combine it (its components: \(ensemble.components.map(\.name).joined(separator: ", ")))",
+                    file: scoringSource, field: "model.components.\(c.name)")
             }
             // The artifact's explanation settings are part of its version; the scoring configuration must agree.
             guard ensemble.topK == scoring.topK else {
-                throw DecisionsError(.invalidConfig, "top_k is \(scoring.topK) but \(modelSource) was built with top_k \(ensemble.topK)",
-                                     file: scoringSource, field: "top_k")
+                throw DecisionsError(
+                    .invalidConfig, "top_k is \(scoring.topK) but \(modelSource) was built with top_k \(ensemble.topK)",
+                    file: scoringSource, field: "top_k")
             }
             let hasTrees = ensemble.components.contains { if case .trees = $0.model { return true } else { return false } }
             guard !hasTrees || ensemble.treeExplanation == scoring.treeExplanation else {
-                throw DecisionsError(.invalidConfig, "tree_explanation is \(scoring.treeExplanation.rawValue) but \(modelSource) was built with \(ensemble.treeExplanation.rawValue)",
-                                     file: scoringSource, field: "tree_explanation")
+                throw DecisionsError(
+                    .invalidConfig,
+                    "tree_explanation is \(scoring.treeExplanation.rawValue) but \(modelSource) was built with \(ensemble.treeExplanation.rawValue)",
+                    file: scoringSource, field: "tree_explanation")
             }
         } else {
             // One propensity model, calibrated by its own artifact's calibration (logistic regression) or the sigmoid.
-            let kind: EnsembleComponentSource.Kind = scoring.modelKind == "xgboost" ? .xgboost : scoring.modelKind == "lightgbm" ? .lightgbm : .logisticRegression
+            let kind: EnsembleComponentSource.Kind =
+                scoring.modelKind == "xgboost" ? .xgboost : scoring.modelKind == "lightgbm" ? .lightgbm : .logisticRegression
             let (model, version) = try Self.loadModel(kind, modelArtifact, source: modelSource, schema: schema)
             var calibration = Calibrator.identity(fromMargin: true)
-            if case let .logistic(m) = model, let c = m.calibration { calibration = c }
-            ensemble = try Ensemble(schema: schema, components: [EnsembleComponent(name: "propensity", model: model, weight: 1, modelVersion: version)],
-                                    bias: 0, calibration: calibration, topK: scoring.topK, treeExplanation: scoring.treeExplanation)
+            if case .logistic(let m) = model, let c = m.calibration { calibration = c }
+            ensemble = try Ensemble(
+                schema: schema, components: [EnsembleComponent(name: "propensity", model: model, weight: 1, modelVersion: version)],
+                bias: 0, calibration: calibration, topK: scoring.topK, treeExplanation: scoring.treeExplanation)
         }
         let routing = try RoutingRules.load(yaml: routingYAML, source: routingSource)
         self.scoring = scoring
@@ -77,8 +87,10 @@ public struct DecisionConfiguration: Sendable {
     }
 
     /// A model file of `kind` and its version (content hash) as an ensemble records it.
-    static func loadModel(_ kind: EnsembleComponentSource.Kind, _ data: Data, source: String,
-                          schema: FeatureSchema) throws -> (EnsembleModel, String) {
+    static func loadModel(
+        _ kind: EnsembleComponentSource.Kind, _ data: Data, source: String,
+        schema: FeatureSchema
+    ) throws -> (EnsembleModel, String) {
         switch kind {
         case .rules:
             let m = try RuleModel.load(yaml: data, source: source, schema: schema)
@@ -88,8 +100,9 @@ public struct DecisionConfiguration: Sendable {
             // A regression trained on an earlier, smaller catalogue still loads.
             guard let m = trained.embedded(in: schema) else {
                 let missing = trained.schema.names.filter { schema.index(of: $0) == nil }
-                throw DecisionsError(.schemaMismatch, "model features \(missing) are not in the feature catalogue of the scoring configuration",
-                                     file: source, field: "features")
+                throw DecisionsError(
+                    .schemaMismatch, "model features \(missing) are not in the feature catalogue of the scoring configuration",
+                    file: source, field: "features")
             }
             return (.logistic(m), v.sha256)
         case .xgboost:
@@ -125,9 +138,10 @@ public struct DecisionConfiguration: Sendable {
             let url = URL(fileURLWithPath: c.reference, relativeTo: directory)
             components[c.name] = (try read(url), url.path)
         }
-        return try DecisionConfiguration(scoringYAML: scoringData, scoringSource: scoringConfig.path,
-                                         modelArtifact: try read(artifactURL), modelSource: artifactURL.path,
-                                         routingYAML: try read(routingRules), routingSource: routingRules.path,
-                                         componentArtifacts: components)
+        return try DecisionConfiguration(
+            scoringYAML: scoringData, scoringSource: scoringConfig.path,
+            modelArtifact: try read(artifactURL), modelSource: artifactURL.path,
+            routingYAML: try read(routingRules), routingSource: routingRules.path,
+            componentArtifacts: components)
     }
 }

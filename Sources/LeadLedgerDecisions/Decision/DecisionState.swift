@@ -82,16 +82,24 @@ public struct DecisionState: Sendable, Equatable {
     public var runningTimers: Int { timers.count }
 
     mutating func addTimer(_ t: SLATimer) {
-        var lo = 0, hi = timers.count
-        while lo < hi { let m = (lo + hi) / 2; if timers[m] < t { lo = m + 1 } else { hi = m } }
+        var lo = 0
+        var hi = timers.count
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if timers[m] < t { lo = m + 1 } else { hi = m }
+        }
         timers.insert(t, at: lo)
     }
 
     mutating func removeTimer(lead: LeadID, deadline: Int64) {
         // Binary search: the timers are sorted by (deadline, lead) and unique.
         let t = SLATimer(deadline: deadline, lead: lead)
-        var lo = 0, hi = timers.count
-        while lo < hi { let m = (lo + hi) / 2; if timers[m] < t { lo = m + 1 } else { hi = m } }
+        var lo = 0
+        var hi = timers.count
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if timers[m] < t { lo = m + 1 } else { hi = m }
+        }
         if lo < timers.count, timers[lo] == t { timers.remove(at: lo) }
     }
 
@@ -129,22 +137,35 @@ public struct DecisionState: Sendable, Equatable {
                 w.optString(d.ownerID)
                 w.u8((d.holdsCapacity ? 1 : 0) | (d.overridden ? 2 : 0) | (d.escalated ? 4 : 0) | (d.closed ? 8 : 0))
                 w.i64(Int64(d.score))
-                if let dl = d.slaDeadline { w.u8(1); w.i64(dl) } else { w.u8(0) }
-            } else { w.u8(0) }
+                if let dl = d.slaDeadline {
+                    w.u8(1)
+                    w.i64(dl)
+                } else {
+                    w.u8(0)
+                }
+            } else {
+                w.u8(0)
+            }
         }
         w.u32(UInt32(roundRobin.count))
         for k in roundRobin.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            w.string(k); w.i64(roundRobin[k]!)
+            w.string(k)
+            w.i64(roundRobin[k]!)
         }
         w.u32(UInt32(ownerLoad.count))
         for k in ownerLoad.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-            w.string(k); w.i64(Int64(ownerLoad[k]!))
+            w.string(k)
+            w.i64(Int64(ownerLoad[k]!))
         }
         w.u32(UInt32(timers.count))
-        for t in timers { w.i64(t.deadline); w.u64(t.lead.raw) }
+        for t in timers {
+            w.i64(t.deadline)
+            w.u64(t.lead.raw)
+        }
         w.u32(UInt32(accountSignatures.count))
         for k in accountSignatures.keys.sorted() {  // AccountID order: UTF-8 bytes
-            w.string(k.rawValue); w.u64(accountSignatures[k]!)
+            w.string(k.rawValue)
+            w.u64(accountSignatures[k]!)
         }
         return w.out
     }
@@ -153,9 +174,13 @@ public struct DecisionState: Sendable, Equatable {
     /// unknown version or truncated/garbled input.
     public init(snapshot: [UInt8]) throws {
         var r = ByteReader(bytes: snapshot)
-        guard try r.bytes(4) == Self.magic else { throw DecisionsError(.invalidArtifact, "not a decision-state snapshot (bad magic)", field: "magic") }
+        guard try r.bytes(4) == Self.magic else {
+            throw DecisionsError(.invalidArtifact, "not a decision-state snapshot (bad magic)", field: "magic")
+        }
         let v = try r.u16()
-        guard v == Self.snapshotFormatVersion else { throw DecisionsError(.invalidArtifact, "unsupported snapshot format version \(v)", field: "version") }
+        guard v == Self.snapshotFormatVersion else {
+            throw DecisionsError(.invalidArtifact, "unsupported snapshot format version \(v)", field: "version")
+        }
         watermark = try r.i64()
         let n = try r.u32()
         leads.reserveCapacity(Int(n))
@@ -174,15 +199,28 @@ public struct DecisionState: Sendable, Equatable {
                 let flags = try r.u8()
                 let score = Int(try r.i64())
                 let dl: Int64? = try r.u8() == 1 ? try r.i64() : nil
-                s.decision = LeadDecision(decisionID: did, tier: tier, scoreTier: st, queue: q, ownerID: owner, holdsCapacity: flags & 1 != 0,
-                                          score: score, overridden: flags & 2 != 0, escalated: flags & 4 != 0, closed: flags & 8 != 0, slaDeadline: dl)
+                s.decision = LeadDecision(
+                    decisionID: did, tier: tier, scoreTier: st, queue: q, ownerID: owner, holdsCapacity: flags & 1 != 0,
+                    score: score, overridden: flags & 2 != 0, escalated: flags & 4 != 0, closed: flags & 8 != 0, slaDeadline: dl)
             }
             leads[id] = s
         }
-        for _ in 0..<(try r.u32()) { let k = try r.string(); roundRobin[k] = try r.i64() }
-        for _ in 0..<(try r.u32()) { let k = try r.string(); ownerLoad[k] = Int(try r.i64()) }
-        for _ in 0..<(try r.u32()) { let d = try r.i64(); timers.append(SLATimer(deadline: d, lead: LeadID(raw: try r.u64()))) }
-        for _ in 0..<(try r.u32()) { let k = AccountID(try r.string()); accountSignatures[k] = try r.u64() }
+        for _ in 0..<(try r.u32()) {
+            let k = try r.string()
+            roundRobin[k] = try r.i64()
+        }
+        for _ in 0..<(try r.u32()) {
+            let k = try r.string()
+            ownerLoad[k] = Int(try r.i64())
+        }
+        for _ in 0..<(try r.u32()) {
+            let d = try r.i64()
+            timers.append(SLATimer(deadline: d, lead: LeadID(raw: try r.u64())))
+        }
+        for _ in 0..<(try r.u32()) {
+            let k = AccountID(try r.string())
+            accountSignatures[k] = try r.u64()
+        }
         guard r.atEnd else { throw DecisionsError(.invalidArtifact, "trailing bytes in snapshot", field: "end") }
     }
 }
@@ -203,13 +241,27 @@ struct ByteWriter {
     var out: [UInt8] = []
     mutating func bytes(_ b: [UInt8]) { out.append(contentsOf: b) }
     mutating func u8(_ v: UInt8) { out.append(v) }
-    mutating func u16(_ v: UInt16) { out.append(UInt8(v >> 8)); out.append(UInt8(v & 0xFF)) }
+    mutating func u16(_ v: UInt16) {
+        out.append(UInt8(v >> 8))
+        out.append(UInt8(v & 0xFF))
+    }
     mutating func u32(_ v: UInt32) { for s in stride(from: 24, through: 0, by: -8) { out.append(UInt8((v >> UInt32(s)) & 0xFF)) } }
     mutating func u64(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8((v >> UInt64(s)) & 0xFF)) } }
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
     mutating func f64(_ v: Double) { u64(v.bitPattern) }
-    mutating func string(_ s: String) { let b = Array(s.utf8); u32(UInt32(b.count)); out.append(contentsOf: b) }
-    mutating func optString(_ s: String?) { if let s { u8(1); string(s) } else { u8(0) } }
+    mutating func string(_ s: String) {
+        let b = Array(s.utf8)
+        u32(UInt32(b.count))
+        out.append(contentsOf: b)
+    }
+    mutating func optString(_ s: String?) {
+        if let s {
+            u8(1)
+            string(s)
+        } else {
+            u8(0)
+        }
+    }
 }
 
 struct ByteReader {
@@ -217,19 +269,39 @@ struct ByteReader {
     var i = 0
     var atEnd: Bool { i == bytes.count }
     mutating func need(_ n: Int) throws {
-        guard n >= 0, bytes.count - i >= n else { throw DecisionsError(.invalidArtifact, "truncated snapshot at byte \(i)", field: "bytes") }
+        guard n >= 0, bytes.count - i >= n else {
+            throw DecisionsError(.invalidArtifact, "truncated snapshot at byte \(i)", field: "bytes")
+        }
     }
-    mutating func bytes(_ n: Int) throws -> [UInt8] { try need(n); defer { i += n }; return Array(bytes[i..<i + n]) }
-    mutating func u8() throws -> UInt8 { try need(1); defer { i += 1 }; return bytes[i] }
+    mutating func bytes(_ n: Int) throws -> [UInt8] {
+        try need(n)
+        defer { i += n }
+        return Array(bytes[i..<i + n])
+    }
+    mutating func u8() throws -> UInt8 {
+        try need(1)
+        defer { i += 1 }
+        return bytes[i]
+    }
     mutating func u16() throws -> UInt16 { UInt16(try u8()) << 8 | UInt16(try u8()) }
-    mutating func u32() throws -> UInt32 { var v: UInt32 = 0; for _ in 0..<4 { v = v << 8 | UInt32(try u8()) }; return v }
-    mutating func u64() throws -> UInt64 { var v: UInt64 = 0; for _ in 0..<8 { v = v << 8 | UInt64(try u8()) }; return v }
+    mutating func u32() throws -> UInt32 {
+        var v: UInt32 = 0
+        for _ in 0..<4 { v = v << 8 | UInt32(try u8()) }
+        return v
+    }
+    mutating func u64() throws -> UInt64 {
+        var v: UInt64 = 0
+        for _ in 0..<8 { v = v << 8 | UInt64(try u8()) }
+        return v
+    }
     mutating func i64() throws -> Int64 { Int64(bitPattern: try u64()) }
     mutating func f64() throws -> Double { Double(bitPattern: try u64()) }
     mutating func string() throws -> String {
         let n = Int(try u32())
         let b = try bytes(n)
-        guard let s = String(validating: b, as: UTF8.self) else { throw DecisionsError(.invalidArtifact, "invalid UTF-8 in snapshot", field: "string") }
+        guard let s = String(validating: b, as: UTF8.self) else {
+            throw DecisionsError(.invalidArtifact, "invalid UTF-8 in snapshot", field: "string")
+        }
         return s
     }
     mutating func optString() throws -> String? { try u8() == 1 ? try string() : nil }

@@ -50,7 +50,8 @@ public struct FeatureExtractor: Sendable {
             let names = schema.names
             sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
             keyBytes = names.map { RecordJSON.encodedKey($0) }
-            var blob: [UInt8] = [], starts: [Int] = []
+            var blob: [UInt8] = []
+            var starts: [Int] = []
             for (k, j) in sortedOrder.enumerated() {
                 starts.append(blob.count)
                 if k > 0 { blob.append(0x2C) }
@@ -59,7 +60,11 @@ public struct FeatureExtractor: Sendable {
             starts.append(blob.count)
             sortedKeyBlob = blob
             sortedKeyStarts = starts
-            func escaped(_ s: String) -> [UInt8] { var w = RecordJSON(); w.escaped(s); return w.bytes }
+            func escaped(_ s: String) -> [UInt8] {
+                var w = RecordJSON()
+                w.escaped(s)
+                return w.bytes
+            }
             escapedNames = names.map(escaped)
             let defs = definitions
             meaningSuffixes = names.indices.map { $0 < defs.count ? escaped(" (" + defs[$0].meaning + ")") : [] }
@@ -114,8 +119,10 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
-    public func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
-                        at: EventTime, into x: UnsafeMutableBufferPointer<Double>) {
+    public func extract(
+        lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
+        at: EventTime, into x: UnsafeMutableBufferPointer<Double>
+    ) {
         var memo = DomainMemo()
         extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: x, memo: &memo)
     }
@@ -142,8 +149,10 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// As ``extract(lead:account:ledger:activity:at:into:)``, with a domain memo reused across calls.
-    func extract(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
-                 at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo) {
+    func extract(
+        lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
+        at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo
+    ) {
         let signals = account.map { accountSignals($0, ledger: ledger, at: at) }
         extract(lead: lead, account: signals, activity: activity, at: at, into: x, memo: &memo)
     }
@@ -170,10 +179,11 @@ public struct FeatureExtractor: Sendable {
             let rolled = ledger.rolledUpEngagement(of: account.id).total
             hierarchy = log1p(Double(rolled &- min(rolled, account.engagement.total)))
         }
-        return AccountSignals(id: account.id, employees: account.employees, industry: account.industry, country: account.country,
-                              ownerID: account.ownerID, competitorDomain: account.domain.map { competitors.contains($0.lowercased()) } ?? false,
-                              engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
-                              openOpportunities: Double(account.opportunities.lazy.filter { !$0.isClosed }.count), hierarchy: hierarchy)
+        return AccountSignals(
+            id: account.id, employees: account.employees, industry: account.industry, country: account.country,
+            ownerID: account.ownerID, competitorDomain: account.domain.map { competitors.contains($0.lowercased()) } ?? false,
+            engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
+            openOpportunities: Double(account.opportunities.lazy.filter { !$0.isClosed }.count), hierarchy: hierarchy)
     }
 
     /// The account inputs of the row read in place from the ledger (same values as
@@ -207,15 +217,18 @@ public struct FeatureExtractor: Sendable {
             let rolled = ledger.rolledUpEngagementTotal(of: a)
             hierarchy = log1p(Double(rolled &- min(rolled, ledger.engagement(of: a).total)))
         }
-        return AccountSignals(id: id, employees: f.employees, industry: f.industry, country: f.country, ownerID: f.ownerID,
-                              competitorDomain: f.domain.map { competitors.contains($0.lowercased()) } ?? false,
-                              engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
-                              openOpportunities: Double(ledger.openOpportunityCount(of: a)), hierarchy: hierarchy)
+        return AccountSignals(
+            id: id, employees: f.employees, industry: f.industry, country: f.country, ownerID: f.ownerID,
+            competitorDomain: f.domain.map { competitors.contains($0.lowercased()) } ?? false,
+            engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
+            openOpportunities: Double(ledger.openOpportunityCount(of: a)), hierarchy: hierarchy)
     }
 
     /// Writes the row of `lead` (with its account's ``AccountSignals``) into `x`.
-    func extract<L: LeadFields>(lead: L, account: AccountSignals?, activity: LeadActivity,
-                                at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo) {
+    func extract<L: LeadFields>(
+        lead: L, account: AccountSignals?, activity: LeadActivity,
+        at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo
+    ) {
         typealias I = FeatureCatalogue.Index
         for i in 0..<x.count { x[i] = 0 }
         func attr(_ n: AttributeName) -> String? { lead.value(n) }
@@ -232,7 +245,10 @@ public struct FeatureExtractor: Sendable {
         x[I.industryTarget] = industry.map { industries.contains($0.lowercased()) } == true ? 1 : 0
         let country = attr(.country) ?? account?.country
         x[I.countryTarget] = country.map { countries.contains($0.uppercased()) } == true ? 1 : 0
-        var emails = 0, free = 0, disposable = 0, competitor = false
+        var emails = 0
+        var free = 0
+        var disposable = 0
+        var competitor = false
         lead.forEachEmailClass(self, memo: &memo) { mailKind, isCompetitor in
             emails += 1
             switch mailKind {
@@ -274,11 +290,19 @@ public struct FeatureExtractor: Sendable {
         // Account signals from the graph.
         if let account {
             // `engaged` is sorted by lead id: the lead's own entries are found by binary search.
-            let me = lead.leadID, engaged = account.engaged
-            var lo = 0, hi = engaged.count
-            while lo < hi { let m = (lo + hi) / 2; if engaged[m] < me { lo = m + 1 } else { hi = m } }
+            let me = lead.leadID
+            let engaged = account.engaged
+            var lo = 0
+            var hi = engaged.count
+            while lo < hi {
+                let m = (lo + hi) / 2
+                if engaged[m] < me { lo = m + 1 } else { hi = m }
+            }
             var engagedOthers = engaged.count
-            while lo < engaged.count && engaged[lo] == me { engagedOthers -= 1; lo += 1 }
+            while lo < engaged.count && engaged[lo] == me {
+                engagedOthers -= 1
+                lo += 1
+            }
             x[I.engagedContacts] = Double(engagedOthers)
             x[I.coverage] = account.coverage
             x[I.openOpportunities] = account.openOpportunities
@@ -302,9 +326,12 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Convenience: the row as a ``FeatureVector``.
-    public func vector(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity, at: EventTime) -> FeatureVector {
+    public func vector(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity, at: EventTime) -> FeatureVector
+    {
         var values = [Double](repeating: 0, count: schema.count)
-        values.withUnsafeMutableBufferPointer { extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: $0) }
+        values.withUnsafeMutableBufferPointer {
+            extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: $0)
+        }
         return FeatureVector(schema: schema, values: values)
     }
 }

@@ -55,15 +55,20 @@ public enum GateRule: String, Sendable, CaseIterable {
     /// The reason's sentence.
     public var text: String {
         switch self {
-        case .competitorDomain: return "competitor_domain: the email or account domain is a configured competitor domain, so the lead is disqualified"
+        case .competitorDomain:
+            return "competitor_domain: the email or account domain is a configured competitor domain, so the lead is disqualified"
         case .studentTitle: return "student_title: the title names a student, so the lead is disqualified"
         case .disposableMail: return "disposable_mail: the email address is at a disposable-mail provider, so the lead is disqualified"
         case .spamReported: return "email_spam_reported: the lead reported our email as spam, so the lead is disqualified"
         case .emailBounced: return "email_bounced: an email to the lead hard-bounced, so the lead is disqualified"
-        case .emailUnsubscribed: return "email_unsubscribed: the lead unsubscribed (unsubscribe_policy disqualify), so the lead is disqualified"
+        case .emailUnsubscribed:
+            return "email_unsubscribed: the lead unsubscribed (unsubscribe_policy disqualify), so the lead is disqualified"
         case .crmDisqualified: return "crm_disqualified: sales disqualified the lead in the CRM"
-        case .reviewHighValue: return "review_high_value_uncertain: a large company or an open opportunity, with a probability in the review band, so a person decides"
-        case .unsubscribedCapped: return "email_unsubscribed_capped: the lead unsubscribed (unsubscribe_policy nurture), so its tier is capped at nurture"
+        case .reviewHighValue:
+            return
+                "review_high_value_uncertain: a large company or an open opportunity, with a probability in the review band, so a person decides"
+        case .unsubscribedCapped:
+            return "email_unsubscribed_capped: the lead unsubscribed (unsubscribe_policy nurture), so its tier is capped at nurture"
         }
     }
 }

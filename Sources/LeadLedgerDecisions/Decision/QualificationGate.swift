@@ -52,16 +52,22 @@ public struct QualificationGate: Sendable {
         let c = configuration
         let prev = previous ?? .nurture
         if score >= c.salesReadyEnter || (prev == .salesReady && score >= c.salesReadyExit) { return .salesReady }
-        if score >= c.salesDevelopEnter || ((prev == .salesReady || prev == .salesDevelop) && score >= c.salesDevelopExit) { return .salesDevelop }
+        if score >= c.salesDevelopEnter || ((prev == .salesReady || prev == .salesDevelop) && score >= c.salesDevelopExit) {
+            return .salesDevelop
+        }
         return .nurture
     }
 
     /// The full verdict for one lead.
-    public func evaluate(score: Int, probability: Double, previousScoreTier: TierCode?, disqualifier: Disqualifier?,
-                         unsubscribed: Bool, highValue: Bool) -> GateResult {
+    public func evaluate(
+        score: Int, probability: Double, previousScoreTier: TierCode?, disqualifier: Disqualifier?,
+        unsubscribed: Bool, highValue: Bool
+    ) -> GateResult {
         let st = scoreTier(score: Double(score), previous: previousScoreTier)
         if let disqualifier { return GateResult(tier: .disqualified, scoreTier: st, disqualifier: disqualifier, review: false) }
-        if unsubscribed && configuration.unsubscribePolicy == .nurture { return GateResult(tier: .nurture, scoreTier: st, disqualifier: nil, review: false) }
+        if unsubscribed && configuration.unsubscribePolicy == .nurture {
+            return GateResult(tier: .nurture, scoreTier: st, disqualifier: nil, review: false)
+        }
         if highValue && probability >= configuration.reviewProbabilityLow && probability <= configuration.reviewProbabilityHigh {
             return GateResult(tier: .review, scoreTier: st, disqualifier: nil, review: true)
         }
@@ -104,7 +110,10 @@ public struct QualificationGate: Sendable {
         if row[I.disposable] == 1 || health.contains(.spamReported) { return .spamTrap }
         if health.contains(.bounced) { return .hardBounce }
         if configuration.unsubscribePolicy == .disqualify,
-           health.contains(.unsubscribed) || health.contains(.groupUnsubscribed) { return .unsubscribed }
+            health.contains(.unsubscribed) || health.contains(.groupUnsubscribed)
+        {
+            return .unsubscribed
+        }
         if lead.outcomeKind == .disqualified { return .crmDisqualified }
         return nil
     }

@@ -88,7 +88,10 @@ protocol RecordWriting: ~Copyable {
 
 extension RecordWriting where Self: ~Copyable {
     /// Appends one byte.
-    @inline(__always) mutating func put(_ b: UInt8) { reserve(1).pointee = b; count += 1 }
+    @inline(__always) mutating func put(_ b: UInt8) {
+        reserve(1).pointee = b
+        count += 1
+    }
     /// Appends `n` bytes from `p`.
     @inline(__always) mutating func put(_ p: UnsafePointer<UInt8>, _ n: Int) {
         guard n > 0 else { return }
@@ -104,7 +107,6 @@ extension RecordWriting where Self: ~Copyable {
         a.withUnsafeBufferPointer { if let p = $0.baseAddress { put(p, $0.count) } }
     }
 
-
     /// Writes the separator before a member of the innermost container (none at top level).
     @inline(__always) mutating func comma() {
         guard depth > 0 else { return }
@@ -117,7 +119,11 @@ extension RecordWriting where Self: ~Copyable {
         let p = reserve(k + 1)
         guard depth > 0 else { return p }
         let bit: UInt64 = 1 << UInt64(depth - 1)
-        if hasMember & bit != 0 { p.pointee = 0x2C; count += 1; return p + 1 }
+        if hasMember & bit != 0 {
+            p.pointee = 0x2C
+            count += 1
+            return p + 1
+        }
         hasMember |= bit
         return p
     }
@@ -127,22 +133,30 @@ extension RecordWriting where Self: ~Copyable {
         count += n
     }
     @inline(__always) mutating func open(_ b: UInt8) {
-        member(1).pointee = b; count += 1
+        member(1).pointee = b
+        count += 1
         precondition(depth < 64, "RecordJSON nests at most 64 containers")
         depth += 1
         hasMember &= ~(1 << UInt64(depth - 1))
     }
     mutating func beginObject() { open(0x7B) }
-    mutating func endObject() { put(0x7D); depth -= 1 }
+    mutating func endObject() {
+        put(0x7D)
+        depth -= 1
+    }
     mutating func beginArray() { open(0x5B) }
-    mutating func endArray() { put(0x5D); depth -= 1 }
+    mutating func endArray() {
+        put(0x5D)
+        depth -= 1
+    }
     /// After a key: the value that follows takes no separator.
     @inline(__always) mutating func afterKey() { hasMember &= ~(1 << UInt64(depth - 1)) }
     mutating func key(_ k: StaticString) {
         comma()
         put(0x22)
         put(k)
-        put(0x22); put(0x3A)
+        put(0x22)
+        put(0x3A)
         afterKey()
     }
     /// A key that is not a literal (escaped as a string).
@@ -162,10 +176,18 @@ extension RecordWriting where Self: ~Copyable {
     mutating func appendDigits(_ m: UInt64) {
         var digits = 1
         var t = m
-        while t >= 10 { t /= 10; digits += 1 }
+        while t >= 10 {
+            t /= 10
+            digits += 1
+        }
         let p = reserve(digits)
-        var m = m, i = digits
-        repeat { i -= 1; p[i] = UInt8(truncatingIfNeeded: m % 10) + 0x30; m /= 10 } while m > 0
+        var m = m
+        var i = digits
+        repeat {
+            i -= 1
+            p[i] = UInt8(truncatingIfNeeded: m % 10) + 0x30
+            m /= 10
+        } while m > 0
         count += digits
     }
     mutating func double(_ v: Double) {
@@ -191,24 +213,42 @@ extension RecordWriting where Self: ~Copyable {
     @inline(__always)
     static func writeNumber(_ v: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         // |v| < 9e12, so |v * scale| < 9e18 < 2^63: `roundedAway` applies.
-        guard v.isFinite, abs(v) < 9.0e12 else { p[0] = 0x6E; p[1] = 0x75; p[2] = 0x6C; p[3] = 0x6C; return 4 }
+        guard v.isFinite, abs(v) < 9.0e12 else {
+            p[0] = 0x6E
+            p[1] = 0x75
+            p[2] = 0x6C
+            p[3] = 0x6C
+            return 4
+        }
         let s = roundedAway(v * RecordJSON.scale)
-        if s == 0 { p[0] = 0x30; return 1 }
+        if s == 0 {
+            p[0] = 0x30
+            return 1
+        }
         let m = s.magnitude
         let whole = m / 1_000_000
         let frac = Int(truncatingIfNeeded: m &- whole &* 1_000_000)
         var n = 0
-        if s < 0 { p[0] = 0x2D; n = 1 }
+        if s < 0 {
+            p[0] = 0x2D
+            n = 1
+        }
         n &+= writeWhole(whole, to: p + n)
         if frac != 0 {
             // All six fractional digits (three digit pairs), then the trailing zeros dropped.
             let pairs: StaticString = Self.digitPairs
             let d = pairs.utf8Start
-            let a = frac / 10_000, r = frac &- a &* 10_000, b = r / 100, c = r &- b &* 100
+            let a = frac / 10_000
+            let r = frac &- a &* 10_000
+            let b = r / 100
+            let c = r &- b &* 100
             p[n] = 0x2E
-            p[n &+ 1] = d[a &* 2]; p[n &+ 2] = d[a &* 2 &+ 1]
-            p[n &+ 3] = d[b &* 2]; p[n &+ 4] = d[b &* 2 &+ 1]
-            p[n &+ 5] = d[c &* 2]; p[n &+ 6] = d[c &* 2 &+ 1]
+            p[n &+ 1] = d[a &* 2]
+            p[n &+ 2] = d[a &* 2 &+ 1]
+            p[n &+ 3] = d[b &* 2]
+            p[n &+ 4] = d[b &* 2 &+ 1]
+            p[n &+ 5] = d[c &* 2]
+            p[n &+ 6] = d[c &* 2 &+ 1]
             var last = n &+ 6
             while p[last] == 0x30 { last &-= 1 }  // stops at a nonzero digit (frac != 0)
             n = last &+ 1
@@ -217,23 +257,37 @@ extension RecordWriting where Self: ~Copyable {
     }
 
     /// "00" "01" … "99": the two digits of every number below 100.
-    @inline(__always) static var digitPairs: StaticString { "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899" }
+    @inline(__always) static var digitPairs: StaticString {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    }
 
     /// The decimal digits of `w` at `p`; returns their number.
     @inline(__always)
     static func writeWhole(_ w: UInt64, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        if w < 10 { p[0] = UInt8(truncatingIfNeeded: w) &+ 0x30; return 1 }
+        if w < 10 {
+            p[0] = UInt8(truncatingIfNeeded: w) &+ 0x30
+            return 1
+        }
         if w < 100 {
             let pairs: StaticString = Self.digitPairs
             let i = Int(truncatingIfNeeded: w) &* 2
-            p[0] = pairs.utf8Start[i]; p[1] = pairs.utf8Start[i &+ 1]
+            p[0] = pairs.utf8Start[i]
+            p[1] = pairs.utf8Start[i &+ 1]
             return 2
         }
         var digits = 3
         var t = w / 1000
-        while t > 0 { t /= 10; digits &+= 1 }
-        var i = digits, x = w
-        repeat { i &-= 1; p[i] = UInt8(truncatingIfNeeded: x % 10) &+ 0x30; x /= 10 } while x > 0
+        while t > 0 {
+            t /= 10
+            digits &+= 1
+        }
+        var i = digits
+        var x = w
+        repeat {
+            i &-= 1
+            p[i] = UInt8(truncatingIfNeeded: x % 10) &+ 0x30
+            x /= 10
+        } while x > 0
         return digits
     }
 
@@ -243,8 +297,10 @@ extension RecordWriting where Self: ~Copyable {
     /// Same bytes as `beginObject()`, `rawKey`/`double` per member, `endObject()`.
     /// With `skippingZeros`, members whose value is written as `0` (rounds to
     /// zero) are left out, so the written values sum to the full object's total.
-    mutating func fixedObject(keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
-                              skippingZeros: Bool = false) {
+    mutating func fixedObject(
+        keys: [UInt8], keyStarts: [Int], order: [Int], values: UnsafeBufferPointer<Double>,
+        skippingZeros: Bool = false
+    ) {
         let count = order.count
         // 32 bytes of slack: a key is copied as two 16-byte blocks (see below).
         let out = member(keys.count + 24 * count + 2 + 32)
@@ -259,14 +315,17 @@ extension RecordWriting where Self: ~Copyable {
                         // Written as `0` ⇔ |v · scale| rounds (away from zero at .5) to 0 ⇔ |v · scale| < 0.5.
                         if skippingZeros, v.isFinite, abs(v * RecordJSON.scale) < 0.5 { continue }
                         // Member k > 0 starts with its separator; the first written member drops it.
-                        let a = ks[k] + (members == 0 && k > 0 ? 1 : 0), len = ks[k + 1] - a
+                        let a = ks[k] + (members == 0 && k > 0 ? 1 : 0)
+                        let len = ks[k + 1] - a
                         if len <= 32 && a + 32 <= kb.count {
                             // A short key as two unaligned 16-byte blocks (no memmove call); the bytes past
                             // the key land in the reserved slack and are overwritten by the value.
-                            let src = UnsafeRawPointer(kb.baseAddress! + a), dst = UnsafeMutableRawPointer(out + n)
+                            let src = UnsafeRawPointer(kb.baseAddress! + a)
+                            let dst = UnsafeMutableRawPointer(out + n)
                             dst.storeBytes(of: src.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16,
-                                           as: SIMD16<UInt8>.self)
+                            dst.storeBytes(
+                                of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16,
+                                as: SIMD16<UInt8>.self)
                         } else {
                             (out + n).update(from: kb.baseAddress! + a, count: len)
                         }
@@ -290,7 +349,8 @@ extension RecordWriting where Self: ~Copyable {
         let o = member(head.count &+ tail.count &+ 160)
         var n = 0
         let open: StaticString = #"{"contribution":"#
-        (o + n).update(from: open.utf8Start, count: open.utf8CodeUnitCount); n &+= open.utf8CodeUnitCount
+        (o + n).update(from: open.utf8Start, count: open.utf8CodeUnitCount)
+        n &+= open.utf8CodeUnitCount
         n &+= Self.writeNumber(c, to: o + n)
         if let p = head.baseAddress { (o + n).update(from: p, count: head.count) }
         n &+= head.count
@@ -301,7 +361,8 @@ extension RecordWriting where Self: ~Copyable {
 
     /// The rest of a reason after a graph path: `text` (`,"text":"name = `), then as in
     /// ``reason(head:tail:contribution:value:)`` up to the value (the caller closes the object).
-    mutating func reasonText(_ text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double) {
+    mutating func reasonText(_ text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double)
+    {
         let o = reserve(text.count &+ tail.count &+ 160)
         if let p = text.baseAddress { o.update(from: p, count: text.count) }
         count += text.count &+ Self.writeReasonEnd(to: o + text.count, tail: tail, contribution: c, value: v)
@@ -310,10 +371,13 @@ extension RecordWriting where Self: ~Copyable {
     /// `v raised|lowered the log-odds by |c|` + `tail` + v at `o` (v NaN reads `unknown`
     /// in the text); the number of bytes written (at most `tail.count + 150`).
     @inline(__always)
-    static func writeReasonEnd(to o: UnsafeMutablePointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double) -> Int {
+    static func writeReasonEnd(to o: UnsafeMutablePointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, contribution c: Double, value v: Double)
+        -> Int
+    {
         var n = 0
         @inline(__always) func put(_ s: StaticString) {
-            (o + n).update(from: s.utf8Start, count: s.utf8CodeUnitCount); n &+= s.utf8CodeUnitCount
+            (o + n).update(from: s.utf8Start, count: s.utf8CodeUnitCount)
+            n &+= s.utf8CodeUnitCount
         }
         if v.isNaN { put("unknown") } else { n &+= writeNumber(v, to: o + n) }
         if c >= 0 { put(" raised the log-odds by ") } else { put(" lowered the log-odds by ") }
@@ -351,13 +415,21 @@ extension RecordWriting where Self: ~Copyable {
         let o = member(256)
         var n = 0
         @inline(__always) func put(_ s: StaticString) {
-            s.withUTF8Buffer { (o + n).update(from: $0.baseAddress!, count: $0.count); n += $0.count }
+            s.withUTF8Buffer {
+                (o + n).update(from: $0.baseAddress!, count: $0.count)
+                n += $0.count
+            }
         }
-        put(#""components":{"account":"#); n += Self.writeNumber(a, to: o + n)
-        put(#","engagement":"#); n += Self.writeNumber(e, to: o + n)
-        put(#","fit":"#); n += Self.writeNumber(f, to: o + n)
-        put(#","intent":"#); n += Self.writeNumber(i, to: o + n)
-        put(#","propensity":"#); n += Self.writeNumber(p, to: o + n)
+        put(#""components":{"account":"#)
+        n += Self.writeNumber(a, to: o + n)
+        put(#","engagement":"#)
+        n += Self.writeNumber(e, to: o + n)
+        put(#","fit":"#)
+        n += Self.writeNumber(f, to: o + n)
+        put(#","intent":"#)
+        n += Self.writeNumber(i, to: o + n)
+        put(#","propensity":"#)
+        n += Self.writeNumber(p, to: o + n)
         put("}")
         count += n
     }
@@ -374,7 +446,10 @@ extension RecordWriting where Self: ~Copyable {
     /// A lead id as a string: the bytes of `string(id.description)` (`"ld_` + 16 lowercase hex digits `"`), no String made.
     mutating func leadID(_ id: LeadID) {
         let p = member(21)
-        p[0] = 0x22; p[1] = 0x6C; p[2] = 0x64; p[3] = 0x5F
+        p[0] = 0x22
+        p[1] = 0x6C
+        p[2] = 0x64
+        p[3] = 0x5F
         DecisionID.writeHex(id.raw, into: UnsafeMutableBufferPointer(start: p, count: 21), at: 4)
         p[20] = 0x22
         count += 21
@@ -393,16 +468,20 @@ extension RecordWriting where Self: ~Copyable {
 
     mutating func string(_ s: String) {
         // Without characters to escape (the common case): separator, quotes and bytes with one capacity check.
-        let done: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
-            if Self.needsEscaping(buf) { return false }
-            let p = member(buf.count + 2)
-            p[0] = 0x22
-            if let src = buf.baseAddress { (p + 1).update(from: src, count: buf.count) }
-            p[buf.count + 1] = 0x22
-            count += buf.count + 2
-            return true
-        } ?? false
-        if !done { comma(); rawString(s) }
+        let done: Bool =
+            s.utf8.withContiguousStorageIfAvailable { buf in
+                if Self.needsEscaping(buf) { return false }
+                let p = member(buf.count + 2)
+                p[0] = 0x22
+                if let src = buf.baseAddress { (p + 1).update(from: src, count: buf.count) }
+                p[buf.count + 1] = 0x22
+                count += buf.count + 2
+                return true
+            } ?? false
+        if !done {
+            comma()
+            rawString(s)
+        }
     }
     mutating func optString(_ s: String?) { if let s { string(s) } else { null() } }
     /// Appends pre-encoded bytes (e.g. a `"key":` prefix) after the separator.
@@ -434,7 +513,10 @@ extension RecordWriting where Self: ~Copyable {
         count += n
     }
     /// Opens a string value written piecewise (``raw(_:)``, ``escaped(_:)``, ``number(_:)``), closed by ``endString()``.
-    mutating func beginString() { comma(); put(0x22) }
+    mutating func beginString() {
+        comma()
+        put(0x22)
+    }
     mutating func endString() { put(0x22) }
 
     /// The bytes of `"key":` for a key.
@@ -458,23 +540,40 @@ extension RecordWriting where Self: ~Copyable {
     /// The JSON string escaping of `s`, without the quotes.
     mutating func escaped(_ s: String) {
         // Non-mutating contiguous view (no copy of `s`); nil falls through to the bytewise loop.
-        let fast: Bool = s.utf8.withContiguousStorageIfAvailable { buf in
-            if Self.needsEscaping(buf) { return false }
-            if let p = buf.baseAddress { put(p, buf.count) }
-            return true
-        } ?? false
+        let fast: Bool =
+            s.utf8.withContiguousStorageIfAvailable { buf in
+                if Self.needsEscaping(buf) { return false }
+                if let p = buf.baseAddress { put(p, buf.count) }
+                return true
+            } ?? false
         if fast { return }
         for b in s.utf8 {
             switch b {
-            case 0x22: put(0x5C); put(0x22)
-            case 0x5C: put(0x5C); put(0x5C)
-            case 0x0A: put(0x5C); put(UInt8(ascii: "n"))
-            case 0x0D: put(0x5C); put(UInt8(ascii: "r"))
-            case 0x09: put(0x5C); put(UInt8(ascii: "t"))
+            case 0x22:
+                put(0x5C)
+                put(0x22)
+            case 0x5C:
+                put(0x5C)
+                put(0x5C)
+            case 0x0A:
+                put(0x5C)
+                put(UInt8(ascii: "n"))
+            case 0x0D:
+                put(0x5C)
+                put(UInt8(ascii: "r"))
+            case 0x09:
+                put(0x5C)
+                put(UInt8(ascii: "t"))
             case 0..<0x20:
                 let hex: StaticString = "0123456789abcdef"
-                put(0x5C); put(UInt8(ascii: "u")); put(0x30); put(0x30)
-                hex.withUTF8Buffer { put($0[Int(b >> 4)]); put($0[Int(b & 15)]) }
+                put(0x5C)
+                put(UInt8(ascii: "u"))
+                put(0x30)
+                put(0x30)
+                hex.withUTF8Buffer {
+                    put($0[Int(b >> 4)])
+                    put($0[Int(b & 15)])
+                }
             default: put(b)
             }
         }
@@ -484,7 +583,8 @@ extension RecordWriting where Self: ~Copyable {
     mutating func take() -> [UInt8] {
         let out = bytes
         count = 0
-        depth = 0; hasMember = 0
+        depth = 0
+        hasMember = 0
         return out
     }
     /// Ends the record (newline) and returns its bytes; the writer keeps its buffer for the next record.
@@ -560,7 +660,9 @@ public enum DecisionID {
         }
         var text: String {
             String(unsafeUninitializedCapacity: 35) { buf in
-                buf[0] = 0x64; buf[1] = 0x63; buf[2] = 0x5F  // "dc_"
+                buf[0] = 0x64
+                buf[1] = 0x63
+                buf[2] = 0x5F  // "dc_"
                 DecisionID.writeHex(h1.value, into: buf, at: 3)
                 DecisionID.writeHex(h2.value, into: buf, at: 19)
                 return 35
@@ -576,6 +678,9 @@ public enum DecisionID {
     }
 
     static func hex16(_ v: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { buf in writeHex(v, into: buf, at: 0); return 16 }
+        String(unsafeUninitializedCapacity: 16) { buf in
+            writeHex(v, into: buf, at: 0)
+            return 16
+        }
     }
 }

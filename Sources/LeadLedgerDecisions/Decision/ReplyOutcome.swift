@@ -23,9 +23,15 @@ public enum ReplyOutcome: Sendable, Equatable {
 
     /// The reading of `detail` (nil or empty: neutral).
     public init(detail: String?) {
-        guard let detail, !detail.isEmpty else { self = .neutral; return }
+        guard let detail, !detail.isEmpty else {
+            self = .neutral
+            return
+        }
         let words = detail.lowercased().split { !($0.isLetter || $0.isNumber) }
-        if words.contains(where: { Self.negativeWords.contains($0) }) { self = .negative; return }
+        if words.contains(where: { Self.negativeWords.contains($0) }) {
+            self = .negative
+            return
+        }
         self = words.contains(where: { Self.positiveWords.contains($0) }) ? .positive : .neutral
     }
 }

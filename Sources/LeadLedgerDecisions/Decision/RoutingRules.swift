@@ -77,11 +77,14 @@ public struct RoutingRules: Sendable, Equatable {
         var accountOwnerFirst = true
         var overflow = "unassigned"
         var territories: [Territory] = []
-        for (k, n) in try r.mapping(root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories"],
-                                    required: ["queues", "territories"]) {
+        for (k, n) in try r.mapping(
+            root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories"],
+            required: ["queues", "territories"])
+        {
             switch k {
             case "queues":
-                for (tk, tn) in try r.mapping(n, "queues", allowed: TierCode.allCases.map(\.name), required: TierCode.allCases.map(\.name)) {
+                for (tk, tn) in try r.mapping(n, "queues", allowed: TierCode.allCases.map(\.name), required: TierCode.allCases.map(\.name))
+                {
                     let path = "queues." + tk
                     var q = TierQueue(queue: "", slaMs: nil, escalateTo: nil)
                     for (qk, qn) in try r.mapping(tn, path, allowed: ["queue", "sla_hours", "escalate_to"], required: ["queue"]) {
@@ -92,7 +95,9 @@ public struct RoutingRules: Sendable, Equatable {
                         }
                     }
                     if q.slaMs != nil, q.escalateTo == nil { throw r.fail(tn, path + ".escalate_to", "sla_hours needs escalate_to") }
-                    if q.slaMs != nil, tk != TierCode.salesReady.name { throw r.fail(tn, path + ".sla_hours", "SLA timers apply to sales_ready only") }
+                    if q.slaMs != nil, tk != TierCode.salesReady.name {
+                        throw r.fail(tn, path + ".sla_hours", "SLA timers apply to sales_ready only")
+                    }
                     queues[Int(TierCode(name: tk)!.rawValue)] = q
                 }
             case "account_owner_first": accountOwnerFirst = try r.bool(n, k)
@@ -102,15 +107,19 @@ public struct RoutingRules: Sendable, Equatable {
                 for (i, tn) in seq.enumerated() {
                     let path = "territories[\(i)]"
                     var t = Territory(name: "", countries: [], minEmployees: nil, maxEmployees: nil, owners: [])
-                    for (tk, v) in try r.mapping(tn, path, allowed: ["name", "countries", "min_employees", "max_employees", "owners"],
-                                                 required: ["name", "owners"]) {
+                    for (tk, v) in try r.mapping(
+                        tn, path, allowed: ["name", "countries", "min_employees", "max_employees", "owners"],
+                        required: ["name", "owners"])
+                    {
                         switch tk {
                         case "name": t.name = try r.string(v, path + ".name")
                         case "countries": t.countries = try r.strings(v, path + ".countries").map { $0.uppercased() }
                         case "min_employees": t.minEmployees = try r.number(v, path + ".min_employees", min: 0)
                         case "max_employees": t.maxEmployees = try r.number(v, path + ".max_employees", min: 0)
                         default:
-                            guard let os = v.sequence, !os.isEmpty else { throw r.fail(v, path + ".owners", "expected a non-empty list of owners") }
+                            guard let os = v.sequence, !os.isEmpty else {
+                                throw r.fail(v, path + ".owners", "expected a non-empty list of owners")
+                            }
                             for (j, on) in os.enumerated() {
                                 let op = "\(path).owners[\(j)]"
                                 var o = Owner(id: "", weight: 1, capacity: Int.max)
@@ -121,24 +130,33 @@ public struct RoutingRules: Sendable, Equatable {
                                     default: o.capacity = try r.integer(ov, op + ".capacity", min: 0)
                                     }
                                 }
-                                if t.owners.contains(where: { $0.id == o.id }) { throw r.fail(on, op + ".id", "owner '\(o.id)' listed twice in territory '\(t.name)'") }
+                                if t.owners.contains(where: { $0.id == o.id }) {
+                                    throw r.fail(on, op + ".id", "owner '\(o.id)' listed twice in territory '\(t.name)'")
+                                }
                                 t.owners.append(o)
                             }
                         }
                     }
-                    if territories.contains(where: { $0.name == t.name }) { throw r.fail(tn, path + ".name", "territory name '\(t.name)' used twice") }
+                    if territories.contains(where: { $0.name == t.name }) {
+                        throw r.fail(tn, path + ".name", "territory name '\(t.name)' used twice")
+                    }
                     territories.append(t)
                 }
             }
         }
-        return RoutingRules(queues: queues.map { $0! }, accountOwnerFirst: accountOwnerFirst, overflowQueue: overflow,
-                            territories: territories, version: ContentVersion(of: data))
+        return RoutingRules(
+            queues: queues.map { $0! }, accountOwnerFirst: accountOwnerFirst, overflowQueue: overflow,
+            territories: territories, version: ContentVersion(of: data))
     }
 }
 
 /// The five tiers, in a fixed order (raw values are stable; used in snapshots).
 public enum TierCode: UInt8, Sendable, CaseIterable, Comparable {
-    case nurture = 0, salesDevelop = 1, salesReady = 2, review = 3, disqualified = 4
+    case nurture = 0
+    case salesDevelop = 1
+    case salesReady = 2
+    case review = 3
+    case disqualified = 4
 
     /// The tier's wire name.
     public var name: String {

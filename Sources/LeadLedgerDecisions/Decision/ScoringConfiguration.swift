@@ -84,9 +84,14 @@ public struct ScoringConfiguration: Sendable, Equatable {
         let root = try r.root(data)
         var c = ScoringConfiguration()
         var featureComponents: [(EnsembleComponentSource, Node)] = []
-        for (k, n) in try r.mapping(root, "", allowed: ["half_life_days", "engaged_window_days", "competitor_domains", "target_industries",
-                                                        "target_functions", "target_countries", "categorical", "model", "top_k",
-                                                        "tree_explanation", "gate"], required: ["model"]) {
+        for (k, n) in try r.mapping(
+            root, "",
+            allowed: [
+                "half_life_days", "engaged_window_days", "competitor_domains", "target_industries",
+                "target_functions", "target_countries", "categorical", "model", "top_k",
+                "tree_explanation", "gate",
+            ], required: ["model"])
+        {
             switch k {
             case "half_life_days": c.halfLifeDays = try r.number(n, k, min: 0.001)
             case "engaged_window_days": c.engagedWindowDays = try r.number(n, k, min: 0)
@@ -95,7 +100,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
             case "target_functions":
                 c.targetFunctions = try r.strings(n, k)
                 for (i, f) in c.targetFunctions.enumerated() where JobFunction(rawValue: f) == nil {
-                    throw r.fail(n.sequence?[i], "\(k)[\(i)]", "unknown job function '\(f)' (allowed: \(JobFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw r.fail(
+                        n.sequence?[i], "\(k)[\(i)]",
+                        "unknown job function '\(f)' (allowed: \(JobFunction.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
             case "target_countries": c.targetCountries = try r.strings(n, k)
             case "categorical":
@@ -105,11 +112,15 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     var attr: AttributeName?
                     var values: [String] = []
                     var sep: String?
-                    for (ck, cn) in try r.mapping(item, path, allowed: ["attribute", "values", "separator"], required: ["attribute", "values"]) {
+                    for (ck, cn) in try r.mapping(
+                        item, path, allowed: ["attribute", "values", "separator"], required: ["attribute", "values"])
+                    {
                         switch ck {
                         case "attribute":
                             let s = try r.string(cn, path + ".attribute")
-                            guard let a = AttributeName(rawValue: s) else { throw r.fail(cn, path + ".attribute", "unknown lead attribute '\(s)'") }
+                            guard let a = AttributeName(rawValue: s) else {
+                                throw r.fail(cn, path + ".attribute", "unknown lead attribute '\(s)'")
+                            }
                             attr = a
                         case "values": values = try r.strings(cn, path + ".values")
                         default: sep = try r.string(cn, path + ".separator")
@@ -124,7 +135,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     case "kind":
                         c.modelKind = try r.string(mn, "model.kind")
                         guard ["logistic_regression", "xgboost", "lightgbm", "ensemble"].contains(c.modelKind) else {
-                            throw r.fail(mn, "model.kind", "unknown model kind '\(c.modelKind)' (allowed: logistic_regression, xgboost, lightgbm, ensemble)")
+                            throw r.fail(
+                                mn, "model.kind",
+                                "unknown model kind '\(c.modelKind)' (allowed: logistic_regression, xgboost, lightgbm, ensemble)")
                         }
                     case "artifact": c.modelArtifact = try r.string(mn, "model.artifact")
                     default: componentsNode = mn
@@ -136,21 +149,26 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     c.ensembleComponents = components.map(\.0)
                     featureComponents = components.filter { $0.0.kind == .feature }
                 } else if let componentsNode {
-                    throw r.fail(componentsNode, "model.components", "components are only allowed with kind: ensemble (this model is \(c.modelKind))")
+                    throw r.fail(
+                        componentsNode, "model.components", "components are only allowed with kind: ensemble (this model is \(c.modelKind))"
+                    )
                 }
             case "top_k": c.topK = try r.integer(n, k, min: 1)
             case "tree_explanation":
                 let s = try r.string(n, k)
-                guard let m = TreeExplanationMethod(rawValue: s) else { throw r.fail(n, k, "unknown method '\(s)' (allowed: path, treeshap_table, treeshap)") }
+                guard let m = TreeExplanationMethod(rawValue: s) else {
+                    throw r.fail(n, k, "unknown method '\(s)' (allowed: path, treeshap_table, treeshap)")
+                }
                 c.treeExplanation = m
             default:
                 c.gate = try readGate(n, r)
             }
         }
-        let schema = try c.featureSchema()   // duplicate one-hot names fail here
+        let schema = try c.featureSchema()  // duplicate one-hot names fail here
         for (component, node) in featureComponents where schema.index(of: component.reference) == nil {
-            throw r.fail(node, "model.components.\(component.name).feature",
-                         "no catalogue feature named '\(component.reference)' (features: \(schema.names.joined(separator: ", ")))")
+            throw r.fail(
+                node, "model.components.\(component.name).feature",
+                "no catalogue feature named '\(component.reference)' (features: \(schema.names.joined(separator: ", ")))")
         }
         return c
     }
@@ -162,17 +180,23 @@ public struct ScoringConfiguration: Sendable, Equatable {
         guard !entries.isEmpty else { throw r.fail(node, "model.components", "an ensemble needs at least one component") }
         for (name, cn) in entries {
             let path = "model.components." + name
-            var kind = "", reference = ""
+            var kind = ""
+            var reference = ""
             var kindNode: Node?
             let members = try r.mapping(cn, path, allowed: ["kind", "artifact", "feature"], required: ["kind"])
             for (k, v) in members {
                 switch k {
-                case "kind": kind = try r.string(v, path + ".kind"); kindNode = v
+                case "kind":
+                    kind = try r.string(v, path + ".kind")
+                    kindNode = v
                 default: reference = try r.string(v, path + "." + k)
                 }
             }
             guard let source = EnsembleComponentSource.Kind(rawValue: kind) else {
-                throw r.fail(kindNode, path + ".kind", "unknown component kind '\(kind)' (allowed: \(EnsembleComponentSource.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw r.fail(
+                    kindNode, path + ".kind",
+                    "unknown component kind '\(kind)' (allowed: \(EnsembleComponentSource.Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             let needed = source == .feature ? "feature" : "artifact"
             guard members.contains(where: { $0.key == needed }), members.count == 2 else {
@@ -189,12 +213,25 @@ public struct ScoringConfiguration: Sendable, Equatable {
             let path = "gate." + k
             switch k {
             case "sales_ready", "sales_develop":
-                var enter = 0.0, exit = 0.0
+                var enter = 0.0
+                var exit = 0.0
                 for (tk, tn) in try r.mapping(n, path, allowed: ["enter", "exit"], required: ["enter", "exit"]) {
-                    if tk == "enter" { enter = try r.number(tn, path + ".enter", min: 0, max: 100) } else { exit = try r.number(tn, path + ".exit", min: 0, max: 100) }
+                    if tk == "enter" {
+                        enter = try r.number(tn, path + ".enter", min: 0, max: 100)
+                    } else {
+                        exit = try r.number(tn, path + ".exit", min: 0, max: 100)
+                    }
                 }
-                guard exit <= enter else { throw r.fail(n, path + ".exit", "exit threshold \(exit) must not exceed enter threshold \(enter)") }
-                if k == "sales_ready" { g.salesReadyEnter = enter; g.salesReadyExit = exit } else { g.salesDevelopEnter = enter; g.salesDevelopExit = exit }
+                guard exit <= enter else {
+                    throw r.fail(n, path + ".exit", "exit threshold \(exit) must not exceed enter threshold \(enter)")
+                }
+                if k == "sales_ready" {
+                    g.salesReadyEnter = enter
+                    g.salesReadyExit = exit
+                } else {
+                    g.salesDevelopEnter = enter
+                    g.salesDevelopExit = exit
+                }
             case "review":
                 for (rk, rn) in try r.mapping(n, path, allowed: ["min_employees", "probability_low", "probability_high"]) {
                     switch rk {
@@ -203,10 +240,14 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     default: g.reviewProbabilityHigh = try r.number(rn, path + ".probability_high", min: 0, max: 1)
                     }
                 }
-                guard g.reviewProbabilityLow <= g.reviewProbabilityHigh else { throw r.fail(n, path + ".probability_high", "probability_high must be ≥ probability_low") }
+                guard g.reviewProbabilityLow <= g.reviewProbabilityHigh else {
+                    throw r.fail(n, path + ".probability_high", "probability_high must be ≥ probability_low")
+                }
             default:
                 let s = try r.string(n, path)
-                guard let p = GateConfiguration.UnsubscribePolicy(rawValue: s) else { throw r.fail(n, path, "unknown policy '\(s)' (allowed: disqualify, nurture, ignore)") }
+                guard let p = GateConfiguration.UnsubscribePolicy(rawValue: s) else {
+                    throw r.fail(n, path, "unknown policy '\(s)' (allowed: disqualify, nurture, ignore)")
+                }
                 g.unsubscribePolicy = p
             }
         }

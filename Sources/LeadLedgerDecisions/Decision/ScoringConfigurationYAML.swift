@@ -32,9 +32,9 @@ extension ScoringConfiguration {
             }
         }
         switch model {
-        case let .logisticRegression(artifact):
+        case .logisticRegression(let artifact):
             s += "model: {kind: logistic_regression, artifact: \(quoted(artifact))}\n"
-        case let .stackedEnsemble(artifact, rules, logistic):
+        case .stackedEnsemble(let artifact, let rules, let logistic):
             s += """
                 model:
                   kind: ensemble
@@ -51,7 +51,8 @@ extension ScoringConfiguration {
             s += "gate:\n"
             s += "  sales_ready: {enter: \(gate.salesReadyEnter), exit: \(gate.salesReadyExit)}\n"
             s += "  sales_develop: {enter: \(gate.salesDevelopEnter), exit: \(gate.salesDevelopExit)}\n"
-            s += "  review: {min_employees: \(gate.reviewMinEmployees), probability_low: \(gate.reviewProbabilityLow), probability_high: \(gate.reviewProbabilityHigh)}\n"
+            s +=
+                "  review: {min_employees: \(gate.reviewMinEmployees), probability_low: \(gate.reviewProbabilityLow), probability_high: \(gate.reviewProbabilityHigh)}\n"
             s += "  unsubscribe_policy: \(gate.unsubscribePolicy.rawValue)\n"
         }
         return s

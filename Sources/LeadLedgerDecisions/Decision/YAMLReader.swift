@@ -71,8 +71,11 @@ struct YAMLReader {
 
     func bool(_ node: Node, _ field: String) throws -> Bool {
         guard node.scalar != nil, let s = node.string else { throw fail(node, field, "expected true or false") }
-        switch s { case "true": return true; case "false": return false
-        default: throw fail(node, field, "expected true or false, found '\(s)'") }
+        switch s {
+        case "true": return true
+        case "false": return false
+        default: throw fail(node, field, "expected true or false, found '\(s)'")
+        }
     }
 
     func strings(_ node: Node, _ field: String) throws -> [String] {

@@ -118,7 +118,7 @@ public struct OutcomeExampleBuilder: Sendable {
         let t = event.eventTime.milliseconds
         // An outcome: the row from the state before it is applied.
         var pending: (lead: LeadID, kind: OutcomeKind, row: [Double]?)?
-        if case let .outcome(kind, _, _) = event.payload, let raw = event.leadID {
+        if case .outcome(let kind, _, _) = event.payload, let raw = event.leadID {
             let id = ledger.survivor(of: raw) ?? raw
             var row: [Double]?
             if outcomeSeen[id] == nil, let h = ledger.handle(of: id), !ledger.isErased(h) { row = self.row(h, at: event.eventTime) }
@@ -133,7 +133,7 @@ public struct OutcomeExampleBuilder: Sendable {
         if t > lastEventTime { lastEventTime = t }
         // Activity, as the Decider keeps it.
         let halfLifeMs = extractor.halfLifeMs
-        if case let .engagement(e) = event.payload, let raw = event.leadID {
+        if case .engagement(let e) = event.payload, let raw = event.leadID {
             activity[ledger.survivor(of: raw) ?? raw, default: LeadActivity()].add(e, at: t, halfLifeMs: halfLifeMs)
         }
         if let raw = event.leadID {
@@ -142,13 +142,13 @@ public struct OutcomeExampleBuilder: Sendable {
         }
         for effect in effects {
             switch effect {
-            case let .leadMerged(survivor, absorbed):
+            case .leadMerged(let survivor, let absorbed):
                 if let a = activity[absorbed], a.time != .min {
                     activity[survivor, default: LeadActivity()].merge(a, halfLifeMs: halfLifeMs)
                 }
                 if let seen = lastSeen[absorbed] { lastSeen[survivor] = max(lastSeen[survivor] ?? .min, seen) }
                 if outcomeSeen[absorbed] != nil, outcomeSeen[survivor] == nil { outcomeSeen[survivor] = -1 }
-            case let .leadErased(id):
+            case .leadErased(let id):
                 activity[id] = LeadActivity()
                 if let index = outcomeSeen[id], index >= 0, rows[index] != nil {
                     rows[index] = nil
@@ -170,8 +170,10 @@ public struct OutcomeExampleBuilder: Sendable {
             return
         }
         outcomeSeen[pending.lead] = rows.count
-        rows.append(OutcomeExample(lead: pending.lead, converted: pending.kind == .converted, source: .outcome(pending.kind),
-                                   eventTime: event.eventTime, logPartition: partition, logOffset: offset, row: row))
+        rows.append(
+            OutcomeExample(
+                lead: pending.lead, converted: pending.kind == .converted, source: .outcome(pending.kind),
+                eventTime: event.eventTime, logPartition: partition, logOffset: offset, row: row))
     }
 
     /// Label-0 examples at `time` for the leads of this partition with no outcome
@@ -182,8 +184,10 @@ public struct OutcomeExampleBuilder: Sendable {
         var out: [OutcomeExample] = []
         for id in lastSeen.keys.sorted() where outcomeSeen[id] == nil && Double(lastSeen[id]!) <= cutoff {
             guard ledger.survivor(of: id) == id, let h = ledger.handle(of: id), !ledger.isErased(h) else { continue }
-            out.append(OutcomeExample(lead: id, converted: false, source: .noOutcome, eventTime: time,
-                                      logPartition: partition, logOffset: endOffset, row: row(h, at: time)))
+            out.append(
+                OutcomeExample(
+                    lead: id, converted: false, source: .noOutcome, eventTime: time,
+                    logPartition: partition, logOffset: endOffset, row: row(h, at: time)))
         }
         return out
     }
@@ -238,8 +242,10 @@ public enum OutcomeTraining {
     /// its partition to the end) and splits them.
     /// - Throws: `insufficientData` when either class has fewer than
     ///   ``Options/minimumPerClass`` examples.
-    public static func trainingSet(_ builders: [OutcomeExampleBuilder], topic: String, schema: FeatureSchema,
-                                   options: Options = Options()) throws -> TrainingSet {
+    public static func trainingSet(
+        _ builders: [OutcomeExampleBuilder], topic: String, schema: FeatureSchema,
+        options: Options = Options()
+    ) throws -> TrainingSet {
         var builders = builders.sorted { $0.partition < $1.partition }
         var examples = builders.flatMap(\.examples)
         let last = builders.map(\.lastEventTime).max() ?? .min
@@ -254,31 +260,46 @@ public enum OutcomeTraining {
         var statistics = OutcomeExampleBuilder.Statistics()
         for b in builders {
             let s = b.statistics
-            statistics.events += s.events; statistics.repeats += s.repeats; statistics.outcomes += s.outcomes
-            statistics.laterOutcomes += s.laterOutcomes; statistics.outcomesOfUnknownLeads += s.outcomesOfUnknownLeads
+            statistics.events += s.events
+            statistics.repeats += s.repeats
+            statistics.outcomes += s.outcomes
+            statistics.laterOutcomes += s.laterOutcomes
+            statistics.outcomesOfUnknownLeads += s.outcomesOfUnknownLeads
             statistics.erasedExamples += s.erasedExamples
         }
-        let positives = examples.lazy.filter(\.converted).count, negatives = examples.count - positives
+        let positives = examples.lazy.filter(\.converted).count
+        let negatives = examples.count - positives
         guard positives >= options.minimumPerClass, negatives >= options.minimumPerClass else {
-            throw DecisionsError(.insufficientData, "too few examples to train: \(positives) converted and \(negatives) not converted "
-                                 + "(at least \(options.minimumPerClass) of each are needed) from \(statistics.outcomes) outcome events in \(topic)",
-                                 file: topic)
+            throw DecisionsError(
+                .insufficientData,
+                "too few examples to train: \(positives) converted and \(negatives) not converted "
+                    + "(at least \(options.minimumPerClass) of each are needed) from \(statistics.outcomes) outcome events in \(topic)",
+                file: topic)
         }
         if let bad = examples.first(where: { $0.row.count != schema.count }) {
             throw DecisionsError(.schemaMismatch, "an example has \(bad.row.count) features, the schema \(schema.count)")
         }
         let isTrain = HoldoutSplit.trainMask(labels: examples.map(\.converted), seed: options.seed)
-        var trainRows: [Double] = [], trainLabels: [Double] = [], holdoutRows: [Double] = [], holdoutLabels: [Double] = []
+        var trainRows: [Double] = []
+        var trainLabels: [Double] = []
+        var holdoutRows: [Double] = []
+        var holdoutLabels: [Double] = []
         for (i, e) in examples.enumerated() {
-            if isTrain[i] { trainRows += e.row; trainLabels.append(e.converted ? 1 : 0) }
-            else { holdoutRows += e.row; holdoutLabels.append(e.converted ? 1 : 0) }
+            if isTrain[i] {
+                trainRows += e.row
+                trainLabels.append(e.converted ? 1 : 0)
+            } else {
+                holdoutRows += e.row
+                holdoutLabels.append(e.converted ? 1 : 0)
+            }
         }
         let partitions = builders.map { "\($0.partition)@0..<\($0.endOffset)" }.joined(separator: ",")
         let range = "\(topic) partitions \(partitions); \(selection); stratified 70/30 seed \(options.seed), training rows"
-        return TrainingSet(examples: examples, isTrain: isTrain,
-                           train: try Dataset(schema: schema, rows: trainRows, labels: trainLabels),
-                           holdout: try Dataset(schema: schema, rows: holdoutRows, labels: holdoutLabels),
-                           range: range, statistics: statistics, lastEventTime: lastTime, seed: options.seed)
+        return TrainingSet(
+            examples: examples, isTrain: isTrain,
+            train: try Dataset(schema: schema, rows: trainRows, labels: trainLabels),
+            holdout: try Dataset(schema: schema, rows: holdoutRows, labels: holdoutLabels),
+            range: range, statistics: statistics, lastEventTime: lastTime, seed: options.seed)
     }
 
     /// The propensity regression's training options (of `train`, the X Education bench and
@@ -300,20 +321,26 @@ public enum OutcomeTraining {
     /// are clipped to the training range. With `signs` (the catalogue's declared
     /// directions, schema order) the fit is bounded: see ``LogisticRegressionOptions/signs``.
     public static func fit(_ set: TrainingSet, c: Double = 1.0, signs: [FeatureDirection]? = nil) throws -> Fit {
-        let model = try LogisticRegression.train(set.train, holdout: set.holdout, options: regressionOptions(c: c, signs: signs), range: set.range)
+        let model = try LogisticRegression.train(
+            set.train, holdout: set.holdout, options: regressionOptions(c: c, signs: signs), range: set.range)
         return Fit(model: model, figures: try HoldoutFigures(probabilities: model.probabilities(set.holdout), labels: set.holdout.labels))
     }
 
     /// Stacks the points model `rulesYAML` (read over the training schema; `rulesSource`
     /// names it in errors) with `fit`'s regression (``StackedEnsemble``).
     /// - Throws: the points model's loading errors (`invalidConfig` with file and line).
-    public static func ensemble(_ set: TrainingSet, fit: Fit, rulesYAML: Data, rulesSource: String,
-                                scoring: ScoringConfiguration, signs: [FeatureDirection]? = nil) throws -> StackedEnsemble.Report {
+    public static func ensemble(
+        _ set: TrainingSet, fit: Fit, rulesYAML: Data, rulesSource: String,
+        scoring: ScoringConfiguration, signs: [FeatureDirection]? = nil
+    ) throws -> StackedEnsemble.Report {
         let rules = try RuleModel.load(yaml: rulesYAML, source: rulesSource, schema: set.train.schema)
         let c = fit.model.training.c
-        return try StackedEnsemble.fit(rules: rules, rulesYAML: String(decoding: rulesYAML, as: UTF8.self), propensity: fit.model,
-                                       refit: { try LogisticRegression.train($0, options: regressionOptions(c: c, signs: signs), range: set.range + " (stacking fold)") },
-                                       seed: set.seed, train: set.train, holdout: set.holdout, topK: scoring.topK,
-                                       treeExplanation: scoring.treeExplanation, range: set.range + " (stacking)")
+        return try StackedEnsemble.fit(
+            rules: rules, rulesYAML: String(decoding: rulesYAML, as: UTF8.self), propensity: fit.model,
+            refit: {
+                try LogisticRegression.train($0, options: regressionOptions(c: c, signs: signs), range: set.range + " (stacking fold)")
+            },
+            seed: set.seed, train: set.train, holdout: set.holdout, topK: scoring.topK,
+            treeExplanation: scoring.treeExplanation, range: set.range + " (stacking)")
     }
 }

@@ -43,16 +43,20 @@ public enum StackedEnsemble {
     /// regression's training information.
     /// - Throws: `insufficientData` when a class has fewer than 2 training rows
     ///   (no two folds could both hold it), and `refit`'s errors.
-    public static func fit(rules: RuleModel, rulesYAML: String, propensity: LogisticRegression,
-                           refit: (Dataset) throws -> LogisticRegression, folds: Int = 5, seed: UInt64 = 0,
-                           train: Dataset, holdout: Dataset,
-                           topK: Int, treeExplanation: TreeExplanationMethod, range: String) throws -> Report {
+    public static func fit(
+        rules: RuleModel, rulesYAML: String, propensity: LogisticRegression,
+        refit: (Dataset) throws -> LogisticRegression, folds: Int = 5, seed: UInt64 = 0,
+        train: Dataset, holdout: Dataset,
+        topK: Int, treeExplanation: TreeExplanationMethod, range: String
+    ) throws -> Report {
         let schema = train.schema
         let labels = train.labels.map { $0 >= 0.5 }
         let minority = min(labels.lazy.filter { $0 }.count, labels.lazy.filter { !$0 }.count)
         let k = min(folds, minority)
         guard k >= 2 else {
-            throw DecisionsError(.insufficientData, "stacking needs at least 2 training rows of each class for out-of-fold margins, the smaller class has \(minority)")
+            throw DecisionsError(
+                .insufficientData,
+                "stacking needs at least 2 training rows of each class for out-of-fold margins, the smaller class has \(minority)")
         }
         // Out-of-fold margins of the regression on the training rows.
         let fold = HoldoutSplit.folds(labels: labels, k: k, seed: seed)
@@ -64,23 +68,29 @@ public enum StackedEnsemble {
         }
         let points = train.mapRows(rules.score)
         let stackSchema = try FeatureSchema(["fit", "propensity"])
-        let stack = try LogisticRegression.train(try Dataset(schema: stackSchema, rows: zip(points, outOfFold).flatMap { [$0, $1] }, labels: train.labels),
-                                                 options: .init(c: 1), range: range + ", out-of-fold regression margins (\(k) folds, seed \(seed))")
+        let stack = try LogisticRegression.train(
+            try Dataset(schema: stackSchema, rows: zip(points, outOfFold).flatMap { [$0, $1] }, labels: train.labels),
+            options: .init(c: 1), range: range + ", out-of-fold regression margins (\(k) folds, seed \(seed))")
         let weights = (0..<2).map { stack.coefficients[$0] / stack.scales[$0] }
         let bias = stack.intercept - (0..<2).reduce(0.0) { $0 + stack.coefficients[$1] * stack.means[$1] / stack.scales[$1] }
         // Platt on the out-of-fold ensemble margins (the ensemble's margin is bias + Σ weight · component output).
         let margins = (0..<train.count).map { bias + weights[0] * points[$0] + weights[1] * outOfFold[$0] }
-        let ensemble = try Ensemble(schema: schema, components: [
-            EnsembleComponent(name: "fit", model: .rules(rules), weight: weights[0], modelVersion: rules.version.sha256),
-            EnsembleComponent(name: "propensity", model: .logistic(propensity), weight: weights[1], modelVersion: try propensity.version().sha256),
-        ], bias: bias, topK: topK, treeExplanation: treeExplanation)
-            .withCalibration(try Calibrator.fitPlatt(scores: margins, labels: train.labels))
+        let ensemble = try Ensemble(
+            schema: schema,
+            components: [
+                EnsembleComponent(name: "fit", model: .rules(rules), weight: weights[0], modelVersion: rules.version.sha256),
+                EnsembleComponent(
+                    name: "propensity", model: .logistic(propensity), weight: weights[1], modelVersion: try propensity.version().sha256),
+            ], bias: bias, topK: topK, treeExplanation: treeExplanation
+        )
+        .withCalibration(try Calibrator.fitPlatt(scores: margins, labels: train.labels))
         let probabilities = holdout.mapRows(ensemble.probability)
         let ruleScores = holdout.mapRows(rules.score)
         let figures = try HoldoutFigures(probabilities: probabilities, labels: holdout.labels)
-        return Report(rulesYAML: rulesYAML, rules: rules, ensemble: ensemble,
-                      rulesAUC: try Metrics.rocAUC(scores: ruleScores, labels: holdout.labels),
-                      rulesPrecisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: ruleScores, labels: holdout.labels),
-                      auc: figures.auc, precisionAtTop20: figures.precisionAtTop20, ece: figures.ece)
+        return Report(
+            rulesYAML: rulesYAML, rules: rules, ensemble: ensemble,
+            rulesAUC: try Metrics.rocAUC(scores: ruleScores, labels: holdout.labels),
+            rulesPrecisionAtTop20: try Metrics.precisionAtTop(percent: 20, scores: ruleScores, labels: holdout.labels),
+            auc: figures.auc, precisionAtTop20: figures.precisionAtTop20, ece: figures.ece)
     }
 }

@@ -26,7 +26,8 @@ public struct EnginePipeline: Sendable {
 
     /// Creates the wiring; `decisions` is `configuration.decisionConfiguration()` when nil.
     /// - Throws: `invalidConfiguration` when the scoring or routing files are bad.
-    public init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError) {
+    public init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError)
+    {
         self.configuration = configuration
         self.selection = selection
         if let decisions { self.decisions = decisions } else { self.decisions = try configuration.decisionConfiguration() }
@@ -41,7 +42,8 @@ public struct EnginePipeline: Sendable {
 
     /// Creates the producer and the stages.
     public func makeServices(logger: Logger) throws -> EngineServices {
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: configuration.brokers, clientID: "leadledger-run", properties: configuration.properties)
+        var producerConfiguration = KafkaProducerConfiguration(
+            bootstrapServers: configuration.brokers, clientID: "leadledger-run", properties: configuration.properties)
         producerConfiguration.shutdownFlushTimeout = .seconds(30)
         // lz4: audit records are kilobytes of JSON. Measured on Tansu (shared machine,
         // so noisy): the broker's CPU per inbound message fell from 239 to 123–159 µs
@@ -56,7 +58,8 @@ public struct EnginePipeline: Sendable {
         if selection != .materialize {
             services.route = PartitionedStage(
                 configuration: stageConfiguration("validate", topics: topics.inbound, group: configuration.groups.validate),
-                client: client, producer: producer, store: nil, factory: RouteFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
+                client: client, producer: producer, store: nil,
+                factory: RouteFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
                 client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), logger: logger)
@@ -64,7 +67,8 @@ public struct EnginePipeline: Sendable {
         if selection != .resolve {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
-                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics, decisions: decisions), logger: logger)
+                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics, decisions: decisions),
+                logger: logger)
         }
         return services
     }

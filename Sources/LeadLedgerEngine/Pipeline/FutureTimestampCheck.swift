@@ -20,7 +20,9 @@ public struct FutureTimestampCheck: Sendable {
     public static let defaultMaxSkew: Duration = .seconds(7 * 86_400)
 
     /// Creates a check against `now` (default: the wall clock).
-    public init(maxSkew: Duration = FutureTimestampCheck.defaultMaxSkew, now: @escaping @Sendable () -> EventTime = FutureTimestampCheck.wallClock) {
+    public init(
+        maxSkew: Duration = FutureTimestampCheck.defaultMaxSkew, now: @escaping @Sendable () -> EventTime = FutureTimestampCheck.wallClock
+    ) {
         self.maxSkew = maxSkew
         self.now = now
     }
@@ -44,7 +46,9 @@ public struct FutureTimestampCheck: Sendable {
             case .web: field = "$.timestamp"
             case .email: field = batch ? "$[\(index)].timestamp" : "$.timestamp"
             }
-            return ContractError(.timestampOutOfRange, field: field, "\(field) \(event.eventTime) is more than \(skewMilliseconds / 1000) s ahead of the time it was validated")
+            return ContractError(
+                .timestampOutOfRange, field: field,
+                "\(field) \(event.eventTime) is more than \(skewMilliseconds / 1000) s ahead of the time it was validated")
         }
         return nil
     }

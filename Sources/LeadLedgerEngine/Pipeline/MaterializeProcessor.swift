@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Kafka
 import LeadLedgerCore
 import LeadLedgerDecisions
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Materialize (stateful, one per partition of the canonical log): applies each
 /// canonical event to the `Ledger` projections (lead profiles, accounts, the
@@ -70,11 +71,15 @@ public struct MaterializeProcessor: PartitionProcessor {
             event = try CanonicalEvent(bytes: record.value)
         } catch {
             let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)]
+            return [
+                DeadLetterOutput.rejected(
+                    record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)
+            ]
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
-        let output = decider.decide(event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
+        let output = decider.decide(
+            event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
         var outputs: [OutputRecord] = []
         outputs.reserveCapacity(output.audit.count + output.routing.count)
         for item in output.audit { outputs.append(Self.output(item, topic: topics.audit)) }
@@ -85,14 +90,16 @@ public struct MaterializeProcessor: PartitionProcessor {
     /// The Kafka record of a Decider record: its key and value, and its
     /// `decision_id` as the ``OutputHeaders/decisionID`` header.
     public static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
-        OutputRecord(topic: topic, key: record.key, value: record.value,
-                     headers: [KafkaHeader(key: OutputHeaders.decisionID, value: record.decisionID)])
+        OutputRecord(
+            topic: topic, key: record.key, value: record.value,
+            headers: [KafkaHeader(key: OutputHeaders.decisionID, value: record.decisionID)])
     }
 
     /// A DLQ record referencing the log event (`output_too_large`, stage `materialize`).
     public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
+        return DeadLetterOutput.unsendable(
+            output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
     }
 
     /// The versions of the decision configuration a snapshot was taken with.
@@ -123,14 +130,21 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
         let bytes = body
         let tagCount = SnapshotBytes.readUInt64(bytes, at: 0)
-        guard tagCount <= UInt64(bytes.count - 8), bytes.count - 8 - Int(tagCount) >= 8 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
+        guard tagCount <= UInt64(bytes.count - 8), bytes.count - 8 - Int(tagCount) >= 8 else {
+            throw EngineError(.snapshotUnreadable, context: context, "too short")
+        }
         let tagEnd = 8 + Int(tagCount)
         guard Array(bytes[8..<tagEnd]) == configurationTag else {
-            throw EngineError(.snapshotUnreadable, context: context, "taken with decision configuration \(String(decoding: bytes[8..<tagEnd], as: UTF8.self)), running \(String(decoding: configurationTag, as: UTF8.self))")
+            throw EngineError(
+                .snapshotUnreadable, context: context,
+                "taken with decision configuration \(String(decoding: bytes[8..<tagEnd], as: UTF8.self)), running \(String(decoding: configurationTag, as: UTF8.self))"
+            )
         }
         let ledgerCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
         let ledgerStart = tagEnd + 8
-        guard ledgerCount <= UInt64(bytes.count - ledgerStart) else { throw EngineError(.snapshotUnreadable, context: context, "truncated ledger") }
+        guard ledgerCount <= UInt64(bytes.count - ledgerStart) else {
+            throw EngineError(.snapshotUnreadable, context: context, "truncated ledger")
+        }
         let ledgerEnd = ledgerStart + Int(ledgerCount)
         ledger = try Ledger(snapshot: Array(bytes[ledgerStart..<ledgerEnd]))
         decisions = try DecisionState(snapshot: Array(bytes[ledgerEnd...]))
@@ -161,7 +175,9 @@ public struct MaterializeFactory: PartitionProcessorFactory {
         self.init(topics: topics, decider: Decider(decisions))
     }
 
-    public func makeProcessor(partition: Int32) -> MaterializeProcessor { MaterializeProcessor(topics: topics, partition: partition, decider: decider) }
+    public func makeProcessor(partition: Int32) -> MaterializeProcessor {
+        MaterializeProcessor(topics: topics, partition: partition, decider: decider)
+    }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
         try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: snapshot)

@@ -44,7 +44,8 @@ public struct RouteProcessor: PartitionProcessor {
     let futureCheck: FutureTimestampCheck
 
     /// Creates the processor.
-    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
+    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck())
+    {
         self.topics = topics
         self.contracts = InboundTopicMap(topics)
         self.decoder = decoder
@@ -54,7 +55,9 @@ public struct RouteProcessor: PartitionProcessor {
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
         guard let contract = contracts.contract(of: record.topic) else {
-            return [deadLetter(record, source: source, error: ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))]
+            return [
+                deadLetter(record, source: source, error: ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))
+            ]
         }
         do {
             let events = try decoder.decode(topic: contract, bytes: record.value)
@@ -65,18 +68,20 @@ public struct RouteProcessor: PartitionProcessor {
         } catch {
             return [deadLetter(record, source: source, error: error)]
         }
-        return [OutputRecord(
-            topic: topics.identity,
-            key: record.key,
-            value: record.value,
-            partition: 0,
-            headers: [
-                KafkaHeader(key: RepartitionHeaders.contract, value: contract.rawValue),
-                KafkaHeader(key: RepartitionHeaders.topic, value: record.topic),
-                KafkaHeader(key: RepartitionHeaders.partition, value: String(record.partition)),
-                KafkaHeader(key: RepartitionHeaders.offset, value: String(record.offset)),
-            ]
-        )]
+        return [
+            OutputRecord(
+                topic: topics.identity,
+                key: record.key,
+                value: record.value,
+                partition: 0,
+                headers: [
+                    KafkaHeader(key: RepartitionHeaders.contract, value: contract.rawValue),
+                    KafkaHeader(key: RepartitionHeaders.topic, value: record.topic),
+                    KafkaHeader(key: RepartitionHeaders.partition, value: String(record.partition)),
+                    KafkaHeader(key: RepartitionHeaders.offset, value: String(record.offset)),
+                ]
+            )
+        ]
     }
 
     func deadLetter(_ record: LogRecord, source: SourcePosition, error: ContractError) -> OutputRecord {
@@ -88,7 +93,8 @@ public struct RouteProcessor: PartitionProcessor {
     /// A DLQ record referencing the inbound message (`output_too_large`).
     public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        return DeadLetterOutput.unsendable(
+            output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
     }
 }
 
@@ -155,13 +161,17 @@ public struct IdentityProcessor: PartitionProcessor {
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         guard let contractName = Self.header(record, RepartitionHeaders.contract),
-              let contract = InboundTopic(rawValue: contractName),
-              let topic = Self.header(record, RepartitionHeaders.topic),
-              let partition = Self.header(record, RepartitionHeaders.partition).flatMap({ Int32($0) }),
-              let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) })
+            let contract = InboundTopic(rawValue: contractName),
+            let topic = Self.header(record, RepartitionHeaders.topic),
+            let partition = Self.header(record, RepartitionHeaders.partition).flatMap({ Int32($0) }),
+            let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) })
         else {
             let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)]
+            return [
+                DeadLetterOutput.rejected(
+                    record.value, key: record.key, source: source,
+                    error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)
+            ]
         }
         let sourceKey = "\(topic)/\(partition)"
         if let done = resolvedUpTo[sourceKey], offset <= done { return [] }  // a repeat of the route step
@@ -172,7 +182,9 @@ public struct IdentityProcessor: PartitionProcessor {
             inbound = try decoder.decode(topic: contract, bytes: record.value)
         } catch {
             // Validated by the route step with the same decoder: only a decoder change can get here.
-            return [DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)]
+            return [
+                DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
+            ]
         }
         return resolver.resolve(inbound, at: source).map { event in
             OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
@@ -191,7 +203,8 @@ public struct IdentityProcessor: PartitionProcessor {
         } else {
             source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         }
-        return DeadLetterOutput.unsendable(output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        return DeadLetterOutput.unsendable(
+            output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
     }
 
     public func snapshot() -> [UInt8]? {
