@@ -116,18 +116,7 @@ public final class InFlightTracker: Sendable {
     /// is no longer in flight (so `settle()` can return), but its input stays
     /// unacknowledged, so the committable offset never passes it.
     public func fail(offset: Int64, _ error: KafkaError) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            if state.failure == nil { state.failure = error }
-            if state.entries[state.head...].contains(where: { $0.offset == offset }) { state.inFlight -= 1 }
-            var waiters = state.waiters
-            state.waiters = []
-            if state.inFlight == 0 {
-                waiters += state.settleWaiters
-                state.settleWaiters = []
-            }
-            return waiters
-        }
-        for waiter in waiters { waiter.resume() }
+        abandon(offset: offset, outputs: 1, because: error)
     }
 
     private func takeWaitersIfIdle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
