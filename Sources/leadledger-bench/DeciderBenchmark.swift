@@ -252,7 +252,8 @@ struct DeciderBenchmark: ParsableCommand {
                 }
                 chain.append(0x0A)
             }
-            print("output digest: sha256 \(ContentVersion(of: chain).sha256) over \(count) records")
+            // Printed as the SHA-256 of the chain's SHA-256, the form of the digests in docs/decisions.md.
+            print("output digest: sha256 \(ContentVersion(of: SHA256.hash(data: chain)).sha256) over \(count) records")
             print(
                 String(
                     format: "contributions: %.1f nonzero entries written of %.1f features per audit record (first %d with a lead)",
