@@ -321,7 +321,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         KafkaClientSettings(bootstrapServers: brokers, clientID: clientID, properties: properties)
     }
 
-    /// The route step's bound on future event times.
+    /// The validate stage's bound on future event times.
     public var futureTimestampCheck: FutureTimestampCheck {
         FutureTimestampCheck(maxSkew: .seconds(maxFutureSkewSeconds))
     }

@@ -9,7 +9,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// `leadledger-bench engine`: end-to-end throughput and latency of the engine
-/// (route → identity → materialize, in one process) on a broker, with a raw
+/// (validate → identity → materialize, in one process) on a broker, with a raw
 /// consume-then-produce passthrough over the same input as the ceiling.
 struct EngineBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -153,24 +153,24 @@ struct EngineBenchmark: AsyncParsableCommand {
         var nextProgress = ContinuousClock.now + .seconds(1)
         while finished == nil {
             try await Task.sleep(for: .milliseconds(20))
-            let route = await services.route!.statistics()
+            let validate = await services.validate!.statistics()
             let identity = await services.identity!.statistics()
             let materialize = await services.materialize!.statistics()
-            if started == nil, route.applied > 0 { started = .now }
+            if started == nil, validate.applied > 0 { started = .now }
             if progress, let started, ContinuousClock.now >= nextProgress {
                 nextProgress = ContinuousClock.now + .seconds(1)  // no catch-up lines after a stall
                 let producer = services.producer.statistics
                 print(
                     String(
-                        format: "  %5.1f s: route %d, identity %d, materialize %d applied; producer delivered %d, in flight %d",
-                        seconds(ContinuousClock.now - started), route.applied, identity.applied, materialize.applied, producer.delivered,
+                        format: "  %5.1f s: validate %d, identity %d, materialize %d applied; producer delivered %d, in flight %d",
+                        seconds(ContinuousClock.now - started), validate.applied, identity.applied, materialize.applied, producer.delivered,
                         producer.inFlight))
             }
-            let accepted = route.outputsByTopic[configuration.topics.identity, default: 0]
+            let accepted = validate.outputsByTopic[configuration.topics.identity, default: 0]
             let logged = identity.outputsByTopic[configuration.topics.events, default: 0]
-            if routeDone == nil, route.applied == events { routeDone = .now }
+            if routeDone == nil, validate.applied == events { routeDone = .now }
             if identityDone == nil, routeDone != nil, identity.applied == accepted { identityDone = .now }
-            if route.applied == events, identity.applied == accepted, materialize.applied == logged,
+            if validate.applied == events, identity.applied == accepted, materialize.applied == logged,
                 services.producer.statistics.inFlight == 0
             {
                 finished = .now
@@ -179,7 +179,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         }
         // The stage workers' own timestamps: this loop's reads can wait seconds for the
         // busy cooperative pool, so `started` and `finished` are late by that much.
-        let routeStats = await services.route!.statistics()
+        let routeStats = await services.validate!.statistics()
         let identityStats = await services.identity!.statistics()
         if let first = routeStats.firstAppliedAt, let routeLast = routeStats.lastAppliedAt, let identityLast = identityStats.lastAppliedAt,
             let last = last.lastAppliedAt
@@ -187,7 +187,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             print(
                 String(
                     format:
-                        "polled: started %.2f s late; stages done after (worker clocks, first route record to each stage's last applied batch): route %.2f s, identity %.2f s, materialize %.2f s",
+                        "polled: started %.2f s late; stages done after (worker clocks, first validate record to each stage's last applied batch): validate %.2f s, identity %.2f s, materialize %.2f s",
                     seconds(started! - first), seconds(routeLast - first), seconds(identityLast - first), seconds(last - first)))
             started = first
             finished = max(finished!, last)
@@ -204,7 +204,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         let engineRate = Double(events) / elapsed
         print(
             String(
-                format: "stages done after: route %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!),
+                format: "stages done after: validate %.2f s, identity %.2f s, materialize %.2f s", seconds(routeDone! - started!),
                 seconds(identityDone! - started!), elapsed))
         print(
             String(
@@ -370,7 +370,8 @@ struct EngineBenchmark: AsyncParsableCommand {
                     Double(records.count) / elapsed))
         }
         print("processing cost without Kafka (one thread):")
-        measure("route (decode + validate)", inbound) { _ in RouteProcessor(topics: topics, futureCheck: configuration.futureTimestampCheck)
+        measure("validate (decode + check)", inbound) { _ in
+            ValidateProcessor(topics: topics, futureCheck: configuration.futureTimestampCheck)
         }
         measure("identity (decode + resolve + encode)", identity) { _ in IdentityProcessor(topics: topics) }
         let decider = Decider(try configuration.decisionConfiguration())

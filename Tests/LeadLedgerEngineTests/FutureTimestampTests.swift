@@ -9,11 +9,11 @@ struct FutureTimestampTests {
     /// A fixed "wall clock": 2026-12-01T00:00:00Z.
     static let now = EventTime(seconds: 1_796_083_200)
 
-    static func route(skew: Duration) -> RouteProcessor {
-        RouteProcessor(topics: topics, futureCheck: FutureTimestampCheck(maxSkew: skew, now: { FutureTimestampTests.now }))
+    static func route(skew: Duration) -> ValidateProcessor {
+        ValidateProcessor(topics: topics, futureCheck: FutureTimestampCheck(maxSkew: skew, now: { FutureTimestampTests.now }))
     }
 
-    static func apply(_ route: inout RouteProcessor, topic: String, _ json: String) -> OutputRecord {
+    static func apply(_ route: inout ValidateProcessor, topic: String, _ json: String) -> OutputRecord {
         let outputs = route.apply(LogRecord(topic: topic, partition: 0, offset: 7, key: Array("k".utf8), value: Array(json.utf8)))
         #expect(outputs.count == 1)
         return outputs[0]

@@ -11,7 +11,7 @@ struct ProductSnapshotTests {
         let topics = TopicNames()
         var generator = WorkloadGenerator(seed: 5, topics: topics, malformedRate: 0.02)
         var offsets: [String: Int64] = [:]
-        var route = RouteProcessor(topics: topics)
+        var route = ValidateProcessor(topics: topics)
         var identity: [LogRecord] = []
         for _ in 0..<4000 {
             let message = generator.next()

@@ -13,7 +13,7 @@ public enum StageSelection: String, Sendable, CaseIterable {
     case all
 }
 
-/// The product wiring of `leadledger run`: the resolve stage (route + identity
+/// The product wiring of `leadledger run`: the resolve stage (validate + identity
 /// steps) and the materialize stage as `PartitionedStage`s sharing one producer.
 public struct EnginePipeline: Sendable {
     /// The configuration.
@@ -56,10 +56,10 @@ public struct EnginePipeline: Sendable {
         let client = configuration.client("leadledger-run")
         var services = EngineServices(producer: producer)
         if selection != .materialize {
-            services.route = PartitionedStage(
+            services.validate = PartitionedStage(
                 configuration: stageConfiguration("validate", topics: topics.inbound, group: configuration.groups.validate),
                 client: client, producer: producer, store: nil,
-                factory: RouteFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
+                factory: ValidateFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
                 client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), logger: logger)
@@ -78,8 +78,8 @@ public struct EnginePipeline: Sendable {
 public struct EngineServices: Sendable {
     /// The producer every stage writes through.
     public let producer: KafkaProducer
-    /// Resolve, route step (inbound topics → identity repartition topic / DLQ).
-    public var route: PartitionedStage<RouteFactory>?
+    /// Resolve, validate stage (inbound topics → identity repartition topic / DLQ).
+    public var validate: PartitionedStage<ValidateFactory>?
     /// Resolve, identity step (repartition topic → canonical log).
     public var identity: PartitionedStage<IdentityFactory>?
     /// Materialize (canonical log → audit, routing).
@@ -90,7 +90,7 @@ public struct EngineServices: Sendable {
     /// The stages as services, in topology order.
     public var stages: [any Service] {
         var stages: [any Service] = []
-        if let route { stages.append(route) }
+        if let validate { stages.append(validate) }
         if let identity { stages.append(identity) }
         if let materialize { stages.append(materialize) }
         return stages

@@ -10,7 +10,7 @@ import LeadLedgerCore
 /// This is the one place the engine reads the wall clock. It runs in the route
 /// step, before the canonical log: the log records the verdict, so replays of the
 /// log stay repeatable (SPEC §8). The reason text names the event's time and the
-/// skew, never the clock, so a repeat of the route step writes the same bytes.
+/// skew, never the clock, so a repeat of the validate stage writes the same bytes.
 public struct FutureTimestampCheck: Sendable {
     /// How far ahead of the wall clock an event may be dated.
     public var maxSkew: Duration

@@ -1,7 +1,7 @@
 import Kafka
 import LeadLedgerCore
 
-/// Headers the route step puts on identity-repartition records: where the
+/// Headers the validate stage puts on identity-repartition records: where the
 /// original inbound message came from and which contract decodes it.
 public enum RepartitionHeaders {
     /// The inbound contract (`crm.events`, `web.events`, `email.events`: `InboundTopic`).
@@ -34,7 +34,7 @@ public struct InboundTopicMap: Sendable, Hashable {
 /// and with their source position in headers, to the identity repartition
 /// topic (one partition: see `IdentityProcessor`); invalid ones go to the DLQ
 /// with the original bytes, source position, error code and reason.
-public struct RouteProcessor: PartitionProcessor {
+public struct ValidateProcessor: PartitionProcessor {
     public static let snapshotFormat = "route/1"
     public static let isStateful = false
 
@@ -98,8 +98,8 @@ public struct RouteProcessor: PartitionProcessor {
     }
 }
 
-/// Creates `RouteProcessor`s.
-public struct RouteFactory: PartitionProcessorFactory {
+/// Creates `ValidateProcessor`s.
+public struct ValidateFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let futureCheck: FutureTimestampCheck
 
@@ -109,9 +109,9 @@ public struct RouteFactory: PartitionProcessorFactory {
         self.futureCheck = futureCheck
     }
 
-    public func makeProcessor(partition: Int32) -> RouteProcessor { RouteProcessor(topics: topics, futureCheck: futureCheck) }
+    public func makeProcessor(partition: Int32) -> ValidateProcessor { ValidateProcessor(topics: topics, futureCheck: futureCheck) }
 
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> RouteProcessor { makeProcessor(partition: partition) }
+    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> ValidateProcessor { makeProcessor(partition: partition) }
 }
 
 /// Resolve, step 2 (stateful, over the identity repartition topic): the
@@ -126,7 +126,7 @@ public struct RouteFactory: PartitionProcessorFactory {
 ///   partitions; resolution is one ordered stream (the core resolver runs at
 ///   hundreds of thousands of events per second); materialization scales with
 ///   the log partitions. `partitions.identity` must be 1.
-/// - The route step may repeat messages after a crash (commit-after-ack). The
+/// - The validate stage may repeat messages after a crash (commit-after-ack). The
 ///   processor keeps, per source partition, the highest source offset it
 ///   resolved and skips anything at or below it, so the resolver never sees a
 ///   message twice. (This relies on each source partition's records reaching
@@ -174,14 +174,14 @@ public struct IdentityProcessor: PartitionProcessor {
             ]
         }
         let sourceKey = "\(topic)/\(partition)"
-        if let done = resolvedUpTo[sourceKey], offset <= done { return [] }  // a repeat of the route step
+        if let done = resolvedUpTo[sourceKey], offset <= done { return [] }  // a repeat of the validate stage
         resolvedUpTo[sourceKey] = offset
         let source = SourcePosition(topic: topic, partition: partition, offset: offset)
         let inbound: [InboundEvent]
         do {
             inbound = try decoder.decode(topic: contract, bytes: record.value)
         } catch {
-            // Validated by the route step with the same decoder: only a decoder change can get here.
+            // Validated by the validate stage with the same decoder: only a decoder change can get here.
             return [
                 DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
             ]
