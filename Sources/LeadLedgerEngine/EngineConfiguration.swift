@@ -218,7 +218,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = EngineConfiguration()
         if let text = try? c.decodeIfPresent(String.self, forKey: .brokers) {
-            brokers = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            brokers = ConnectionSettings.brokerList(text)
         } else {
             brokers = try c.decodeIfPresent([String].self, forKey: .brokers) ?? d.brokers
         }

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// The processing task calls `begin(offset:outputs:)` for every applied input in
 /// offset order *before* enqueueing that input's outputs, then the producer's
-/// delivery callbacks call `acknowledge(offset:)` / `fail(_:)` (on its poll thread).
+/// delivery callbacks call `acknowledge(offset:)` / `fail(offset:_:)` (on its poll thread).
 /// `committableOffset` is the offset of the oldest input with outputs in flight,
 /// or one past the last applied input when nothing is in flight: committing it
 /// never skips an unacknowledged output.
@@ -90,30 +90,13 @@ public final class InFlightTracker: Sendable {
                 state.inFlight -= min(outputs, state.entries[index].remaining)
             }
             if state.failure == nil { state.failure = error }
-            var waiters = state.waiters
-            state.waiters = []
-            if state.inFlight == 0 {
-                waiters += state.settleWaiters
-                state.settleWaiters = []
-            }
-            return waiters
+            return takeWaitersIfIdle(&state)
         }
         for waiter in waiters { waiter.resume() }
     }
 
-    /// An output failed for good: nothing at or after its input may be committed.
-    public func fail(_ error: KafkaError) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            if state.failure == nil { state.failure = error }
-            let waiters = state.waiters
-            state.waiters = []
-            return waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// An output of the input at `offset` failed for good: like `fail(_:)`, and it
-    /// is no longer in flight (so `settle()` can return), but its input stays
+    /// An output of the input at `offset` failed for good: nothing at or after its
+    /// input may be committed, and it is no longer in flight (so `settle()` can return), but its input stays
     /// unacknowledged, so the committable offset never passes it.
     public func fail(offset: Int64, _ error: KafkaError) {
         abandon(offset: offset, outputs: 1, because: error)

@@ -289,12 +289,15 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         logger.error(
             "\(partition): DELIVERY FAILED (\(failure.error)); restarting the partition from its committed offset (restart \(attempt))")
         await worker.tracker.settle()
-        retired.add(await worker.statistics)
         try await Task.sleep(for: .seconds(min(30, attempt)))
         let committed = try await consumer.committed([partition])[partition] ?? nil
         let fresh = PartitionWorker(
             topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
         try await fresh.restore(committed: committed, reader: reader)
+        // The partition may have been lost (and even reassigned) while this waited:
+        // the lost partition cancels this task, and its entry is no longer ours.
+        try Task.checkCancellation()
+        retired.add(await worker.statistics)
         entries[partition]?.worker = fresh
         entries[partition]?.committed = committed
         try await consumer.seek(KafkaTopicPartitionOffset(partition, offset: committed.map { .offset($0) } ?? .beginning))

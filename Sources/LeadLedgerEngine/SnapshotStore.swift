@@ -63,20 +63,29 @@ public final class SnapshotStore: Sendable {
                         """)
             }
             self.queue = queue
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            throw EngineError(.snapshotUnreadable, context: directory, "the snapshot database is damaged: \(error)")
         } catch {
             throw EngineError(.snapshotStore, context: directory, "cannot open the snapshot store: \(error)")
         }
     }
 
-    /// Opens the store in `directory`; when its database cannot be opened (a damaged
-    /// file), moves the file aside (`snapshots.sqlite.damaged-<seconds since 1970>`,
-    /// kept for inspection), reports it through `warn` and starts an empty store.
-    /// Snapshots only save replay time: without them every partition is fully
-    /// replayed from the log. Returns nil, after a warning, when not even an empty
-    /// store can be created (the engine then always replays).
+    /// Opens the store in `directory`; when its database is damaged (SQLite reports
+    /// it corrupt or not a database), moves the file aside
+    /// (`snapshots.sqlite.damaged-<seconds since 1970>`, kept for inspection),
+    /// reports it through `warn` and starts an empty store. Any other failure (a
+    /// lock held by another process, permissions, a full disk) leaves the file
+    /// alone. Snapshots only save replay time: without them every partition is
+    /// fully replayed from the log. Returns nil, after a warning, when no store
+    /// can be used (the engine then always replays).
     public static func openRecovering(directory: String, keep: Int = 3, warn: (String) -> Void) -> SnapshotStore? {
         do {
             return try SnapshotStore(directory: directory, keep: keep)
+        } catch let error where error.code != .snapshotUnreadable {
+            warn(
+                "SNAPSHOT STORE UNAVAILABLE: \(error). Running without snapshots: every stateful partition is replayed in full from the log"
+            )
+            return nil
         } catch {
             let path = (directory as NSString).appendingPathComponent("snapshots.sqlite")
             let aside = "\(path).damaged-\(Int(Date().timeIntervalSince1970))"

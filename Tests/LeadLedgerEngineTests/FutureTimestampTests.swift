@@ -3,7 +3,7 @@ import LeadLedgerCore
 import LeadLedgerEngine
 import Testing
 
-@Suite("Future timestamps: the route step's skew check")
+@Suite("Future timestamps: the validate stage's skew check")
 struct FutureTimestampTests {
     static let topics = TopicNames()
     /// A fixed "wall clock": 2026-12-01T00:00:00Z.
@@ -52,6 +52,15 @@ struct FutureTimestampTests {
             #"[{"email":"a@acme.io","timestamp":1796083200,"event":"open","sg_event_id":"s1"},{"email":"a@acme.io","timestamp":1896083200,"event":"open","sg_event_id":"s2"}]"#
         )
         #expect(Self.errorCode(batch) == ("timestamp_out_of_range", "$[1].timestamp"))
+    }
+
+    @Test("a skew too large to count in milliseconds turns the check off instead of rejecting everything")
+    func hugeSkew() {
+        var route = Self.route(skew: .seconds(10_000_000_000_000_000))
+        let far = Self.apply(&route, topic: Self.topics.crm, Self.crm("9999-01-01T00:00:00Z"))
+        #expect(far.topic == Self.topics.identity)
+        let now = Self.apply(&route, topic: Self.topics.crm, Self.crm("2026-12-01T00:00:00Z"))
+        #expect(now.topic == Self.topics.identity)
     }
 
     @Test("max_future_skew: durations in the file, default 7 days")

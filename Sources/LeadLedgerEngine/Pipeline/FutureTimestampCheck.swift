@@ -7,13 +7,16 @@ import LeadLedgerCore
 /// resolver's anonymous-visitor expiry, the decider's SLA timers) past real time
 /// for good.
 ///
-/// This is the one place the engine reads the wall clock. It runs in the route
-/// step, before the canonical log: the log records the verdict, so replays of the
+/// This is the one place the engine reads the wall clock. It runs in the validate
+/// stage, before the canonical log: the log records the verdict, so replays of the
 /// log stay repeatable (SPEC §8). The reason text names the event's time and the
 /// skew, never the clock, so a repeat of the validate stage writes the same bytes.
 public struct FutureTimestampCheck: Sendable {
     /// How far ahead of the wall clock an event may be dated.
-    public var maxSkew: Duration
+    public let maxSkew: Duration
+    /// `maxSkew` in milliseconds, saturated at `Int64.max` (a huge skew turns the
+    /// check off instead of wrapping around and rejecting everything).
+    private let skewMilliseconds: Int64
     private let now: @Sendable () -> EventTime
 
     /// The default skew: 7 days.
@@ -24,6 +27,9 @@ public struct FutureTimestampCheck: Sendable {
         maxSkew: Duration = FutureTimestampCheck.defaultMaxSkew, now: @escaping @Sendable () -> EventTime = FutureTimestampCheck.wallClock
     ) {
         self.maxSkew = maxSkew
+        let parts = maxSkew.components
+        let (milliseconds, overflow) = parts.seconds.multipliedReportingOverflow(by: 1000)
+        self.skewMilliseconds = overflow ? .max : milliseconds.addingSaturating(parts.attoseconds / 1_000_000_000_000_000)
         self.now = now
     }
 
@@ -36,9 +42,7 @@ public struct FutureTimestampCheck: Sendable {
     /// now + `maxSkew`, naming the first such event's field; nil when all are in range.
     /// `batch`: the message was an array (SendGrid), so fields are indexed.
     func violation(in events: [InboundEvent], batch: Bool) -> ContractError? {
-        let skew = maxSkew.components
-        let skewMilliseconds = skew.seconds &* 1000 &+ skew.attoseconds / 1_000_000_000_000_000
-        let limit = now().milliseconds &+ skewMilliseconds
+        let limit = now().milliseconds.addingSaturating(skewMilliseconds)
         for (index, event) in events.enumerated() where event.eventTime.milliseconds > limit {
             let field: String
             switch event {
@@ -51,5 +55,13 @@ public struct FutureTimestampCheck: Sendable {
                 "\(field) \(event.eventTime) is more than \(skewMilliseconds / 1000) s ahead of the time it was validated")
         }
         return nil
+    }
+}
+
+extension Int64 {
+    /// `self + other`, clamped to `Int64.min ... Int64.max`.
+    fileprivate func addingSaturating(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }
