@@ -243,7 +243,7 @@ public struct Ensemble: Sendable {
         // components are attached over the whole catalogue (see
         // `LogisticRegression.embedded(in:)`), so only a feature the catalogue
         // lacks is a mismatch.
-        let missing = try r.strings(json, "features").filter { schema.index(of: $0) == nil }
+        let missing = schema.missing(try r.strings(json, "features"))
         guard missing.isEmpty else {
             throw DecisionsError(
                 .schemaMismatch, "artifact features \(missing) are not in the feature catalogue", file: source, field: "features")

@@ -28,6 +28,10 @@ public struct FeatureSchema: Sendable, Hashable {
     /// Position of `name`, or nil.
     public func index(of name: String) -> Int? { positions[name] }
 
+    /// The `names` this schema does not have, in their order: what keeps a model
+    /// trained on other features from loading against it.
+    package func missing(_ names: [String]) -> [String] { names.filter { positions[$0] == nil } }
+
     /// A vector of this schema with every value missing (NaN).
     public func emptyVector() -> FeatureVector { FeatureVector(schema: self, values: [Double](repeating: .nan, count: count)) }
 
@@ -104,33 +108,20 @@ public enum TopContributions {
     public static func indices(
         _ values: UnsafeBufferPointer<Double>, k: Int, present row: UnsafeBufferPointer<Double>, into result: inout [Int]
     ) {
-        result.removeAll(keepingCapacity: true)
-        guard k > 0 else { return }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { top in
-            var count = 0
-            for i in 0..<values.count {
-                let m = abs(values[i])
-                guard m > 0 else { continue }
-                let x = row[i]
-                guard x != 0, !x.isNaN else { continue }
-                if count == k {
-                    guard m > abs(values[top[k - 1]]) else { continue }
-                    count -= 1
-                }
-                var pos = count
-                while pos > 0 && abs(values[top[pos - 1]]) < m {
-                    top[pos] = top[pos - 1]
-                    pos -= 1
-                }
-                top[pos] = i
-                count += 1
-            }
-            result.append(contentsOf: UnsafeBufferPointer(rebasing: top[0..<count]))
-        }
+        select(values, k: k, present: row, into: &result)
     }
 
     /// As ``indices(_:k:)`` but writes into `result` (cleared first), to reuse its storage.
     public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, into result: inout [Int]) {
+        select(values, k: k, present: nil, into: &result)
+    }
+
+    /// The one selection behind both overloads; inlined into each, so the
+    /// `present` test is a constant branch, not a call per candidate.
+    @inline(__always)
+    private static func select(
+        _ values: UnsafeBufferPointer<Double>, k: Int, present row: UnsafeBufferPointer<Double>?, into result: inout [Int]
+    ) {
         result.removeAll(keepingCapacity: true)
         guard k > 0 else { return }
         // Selected in a stack buffer (no array bookkeeping per candidate), then appended at once.
@@ -139,6 +130,10 @@ public enum TopContributions {
             for i in 0..<values.count {
                 let m = abs(values[i])
                 guard m > 0 else { continue }
+                if let row {
+                    let x = row[i]
+                    guard x != 0, !x.isNaN else { continue }
+                }
                 if count == k {
                     guard m > abs(values[top[k - 1]]) else { continue }
                     count -= 1

@@ -336,7 +336,11 @@ public struct LogisticRegression: Sendable {
                 }
                 t /= 2
             }
-            let largest = step.reduce(0) { max($0, abs($1)) } * t
+            // How far the coefficients actually moved: a bounded coefficient that the
+            // step keeps pushing out of its sign and the projection keeps at 0 does not
+            // move, so it must not keep the fit from converging.
+            var largest = 0.0
+            for j in 0..<p { largest = max(largest, abs(candidate[j] - w[j])) }
             if accepted { w = candidate }
             if !accepted || largest < options.tolerance {
                 converged = true

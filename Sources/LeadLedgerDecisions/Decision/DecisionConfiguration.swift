@@ -98,8 +98,8 @@ public struct DecisionConfiguration: Sendable {
         case .logisticRegression:
             let (trained, v) = try LogisticRegression.load(artifact: data, source: source)
             // A regression trained on an earlier, smaller catalogue still loads.
-            guard let m = trained.embedded(in: schema) else {
-                let missing = trained.schema.names.filter { schema.index(of: $0) == nil }
+            let missing = schema.missing(trained.schema.names)
+            guard missing.isEmpty, let m = trained.embedded(in: schema) else {
                 throw DecisionsError(
                     .schemaMismatch, "model features \(missing) are not in the feature catalogue of the scoring configuration",
                     file: source, field: "features")
