@@ -74,6 +74,7 @@ struct ConsumeCommand: AsyncParsableCommand {
             throw ValidationError("unknown assignment strategy \(assignmentStrategy)")
         }
         _ = try parseOffset(offset)
+        if let maxMessages, maxMessages < 1 { throw ValidationError("--max-messages must be at least 1") }
     }
 
     func run() async throws {
@@ -115,20 +116,13 @@ struct ConsumeCommand: AsyncParsableCommand {
             try consumer.subscribe(topics: topic)
         } else {
             let start = try parseOffset(offset)
-            var partitions: [Int32]
+            let ids: [Int32]
             if let partition {
-                partitions = [partition]
+                ids = [partition]
             } else {
-                let admin = try KafkaAdminClient(
-                    configuration: KafkaAdminConfiguration(bootstrapServers: settings.brokers, properties: settings.properties),
-                    logger: logger)
-                // Every topic's metadata: a lookup by name could auto-create a missing topic.
-                let metadata = try await admin.listTopics()
-                await admin.close()
-                partitions = metadata.first { $0.name == topic[0] }?.partitions.map(\.id) ?? []
-                if partitions.isEmpty { throw RuntimeFailure("topic \(topic[0]) has no partitions (does it exist?)") }
+                ids = try await partitions(of: topic[0], brokers: settings.brokers, properties: settings.properties, logger: logger)
             }
-            try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
+            try consumer.assign(ids.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
         }
 
         let printer = Printer(

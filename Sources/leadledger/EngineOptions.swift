@@ -29,8 +29,11 @@ struct EngineOptions: ParsableArguments {
     /// properties by ``ConnectionSettings``'s precedence rule.
     func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
         var configuration = try config.map { path throws(EngineError) in try EngineConfiguration.load(path: path) } ?? EngineConfiguration()
+        // A file without `brokers:` leaves the default in place; it must not win over
+        // the file's own `properties: {bootstrap.servers: …}`.
+        let fileBrokers = configuration.brokers == ConnectionSettings.defaultBrokers ? nil : configuration.brokers
         let settings = try connection.settings(
-            yaml: ConnectionSettings.Layer(brokers: configuration.brokers, properties: configuration.properties))
+            yaml: ConnectionSettings.Layer(brokers: fileBrokers, properties: configuration.properties))
         configuration.brokers = settings.brokers
         configuration.properties = settings.properties
         if let stateDirectory { configuration.stateDirectory = stateDirectory }

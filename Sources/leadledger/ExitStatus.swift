@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import LeadLedgerDecisions
+import LeadLedgerEngine
 
 /// The exit statuses of `leadledger` (listed in `leadledger --help`).
 enum ExitStatus {
     /// Done.
     static let success: Int32 = 0
     /// A check found differences or refused: `audit verify` differences, a `lag --wait`
-    /// timeout, `train` refusing too little data.
+    /// timeout, `train` refusing too little data, `run` refusing a log with finite retention.
     static let checkFailed: Int32 = 1
     /// The command line is wrong (unknown option, bad value); the usage is printed.
     static let usage: Int32 = 2
@@ -21,8 +22,8 @@ enum ExitStatus {
         case let code as ExitCode:
             // The command printed its report already.
             return (code.rawValue, "", false)
-        case let failure as CheckFailure:
-            return (checkFailed, "leadledger: \(oneLine(failure.description))", false)
+        case let error as EngineError where error.code == .finiteLogRetention:
+            return (checkFailed, "leadledger: refused: \(oneLine(error.description))", false)
         case let error as DecisionsError where error.code == .insufficientData:
             return (checkFailed, "leadledger: refused: \(oneLine(error.description))", false)
         default:
@@ -38,12 +39,6 @@ enum ExitStatus {
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
-}
-
-/// A check that found its subject wanting (exit status 1), with the reason.
-struct CheckFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// A failure at run time (exit status 3): the reason, on one line.

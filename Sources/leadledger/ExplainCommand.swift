@@ -68,7 +68,7 @@ struct ExplainCommand: AsyncParsableCommand {
             (m.record.eventTime, m.record.lineage.logPartition, m.record.lineage.logOffset, m.primary == nil ? 0 : 1)
         }
         matches.sort { order($0) < order($1) }
-        var text = "lead \(lead): \(matches.count) decision(s) in \(topic)\n"
+        var text = TerminalText.escapingControls("lead \(lead): \(matches.count) decision(s) in \(topic)") + "\n"
         for match in matches {
             let decision = match.decision
             let record = match.record
@@ -79,15 +79,20 @@ struct ExplainCommand: AsyncParsableCommand {
             let change = decision.routeChanged ? "route changed (\(decision.change ?? "?")) from \(previous)\(routing)" : "route unchanged"
             let role = match.primary.map { "further decision (primary lead \($0))" } ?? "primary decision"
             let stateHash = match.primary == nil ? "event state \(record.stateHash)" : "lead state \(decision.stateHash)"
-            text += """
-                \(record.eventTime)  \(record.decisionID)  \(record.eventKind)  \(role)
-                    decision: tier=\(decision.tier) score=\(WatchCommand.number(decision.score)) probability=\(WatchCommand.number(decision.probability)) queue=\(decision.queue) owner=\(decision.ownerID ?? "-"); \(change)\(decision.disqualifier.map { "; disqualified: \($0)" } ?? "")
-                    reasons:\(reasons.isEmpty ? " none" : "\n" + reasons.joined(separator: "\n"))
-                    lineage: \(configuration.topics.events)[\(record.lineage.logPartition)]@\(record.lineage.logOffset) <- \(source.topic)[\(source.partition)]@\(source.offset); model \(record.modelVersion), ruleset \(record.rulesetVersion), \(stateHash)
-
-                """
+            var lines = [
+                "\(record.eventTime)  \(record.decisionID)  \(record.eventKind)  \(role)",
+                "    decision: tier=\(decision.tier) score=\(WatchCommand.number(decision.score)) probability=\(WatchCommand.number(decision.probability)) queue=\(decision.queue) owner=\(decision.ownerID ?? "-"); \(change)\(decision.disqualifier.map { "; disqualified: \($0)" } ?? "")",
+                "    reasons:\(reasons.isEmpty ? " none" : "")",
+            ]
+            lines += reasons
+            lines.append(
+                "    lineage: \(configuration.topics.events)[\(record.lineage.logPartition)]@\(record.lineage.logOffset) <- \(source.topic)[\(source.partition)]@\(source.offset); model \(record.modelVersion), ruleset \(record.rulesetVersion), \(stateHash)"
+            )
+            // Every line is escaped on its own: a line break inside a record's text
+            // cannot start a line of its own.
+            text += lines.map { TerminalText.escapingControls($0) }.joined(separator: "\n") + "\n"
         }
-        StandardOutput.write(TerminalText.escapingControls(text, keepingLineBreaksAndTabs: true))
+        StandardOutput.write(text)
     }
 }
 

@@ -42,6 +42,11 @@ struct LagCommand: AsyncParsableCommand {
     @Option(help: "Output: text, or json (schemas/cli/lag.schema.json).")
     var format: ReportFormat = .text
 
+    func validate() throws {
+        if !(timeout.isFinite && timeout >= 0) { throw ValidationError("--timeout must be a number of seconds, 0 or more") }
+        if !(interval.isFinite && interval > 0) { throw ValidationError("--interval must be a positive number of seconds") }
+    }
+
     /// The report in the chosen format.
     private func render(_ report: LagReport) throws -> String {
         switch format {

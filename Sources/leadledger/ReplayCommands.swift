@@ -7,9 +7,13 @@ import Synchronization
 
 /// The partitions of a topic (from cluster metadata).
 func partitions(of topic: String, configuration: EngineConfiguration, logger: Logger) async throws -> [Int32] {
+    try await partitions(of: topic, brokers: configuration.brokers, properties: configuration.properties, logger: logger)
+}
+
+/// The partitions of a topic, sorted; a missing topic is a runtime failure.
+func partitions(of topic: String, brokers: [String], properties: [String: String], logger: Logger) async throws -> [Int32] {
     let admin = try KafkaAdminClient(
-        configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties),
-        logger: logger)
+        configuration: KafkaAdminConfiguration(bootstrapServers: brokers, properties: properties), logger: logger)
     // The metadata of every topic: asking for one by name lets a broker that
     // auto-creates topics create it, and a missing topic must be reported.
     let metadata = try await admin.listTopics()

@@ -44,15 +44,16 @@ struct RunCommand: AsyncParsableCommand {
     )
     var maxFutureSkew: String?
 
+    func validate() throws {
+        if let maxFutureSkew, EngineConfiguration.durationSeconds(maxFutureSkew) == nil {
+            throw ValidationError("--max-future-skew: '\(maxFutureSkew)' is not a duration (e.g. 7d, 36h, 90m, 30s)")
+        }
+    }
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.run", default: .notice)
         var configuration = try engine.resolve(connection)
-        if let maxFutureSkew {
-            guard let seconds = EngineConfiguration.durationSeconds(maxFutureSkew) else {
-                throw ValidationError("--max-future-skew: '\(maxFutureSkew)' is not a duration (e.g. 7d, 36h, 90m, 30s)")
-            }
-            configuration.maxFutureSkewSeconds = seconds
-        }
+        if let seconds = maxFutureSkew.flatMap(EngineConfiguration.durationSeconds) { configuration.maxFutureSkewSeconds = seconds }
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
         logger.notice(

@@ -38,6 +38,7 @@ struct WatchCommand: AsyncParsableCommand {
     func validate() throws {
         if maxMessages != nil && legacyMax != nil { throw ValidationError("give --max-messages once (--max is its old name)") }
         if let limit = maxMessages ?? legacyMax, limit < 1 { throw ValidationError("--max-messages must be at least 1") }
+        if !(idle.isFinite && idle > 0) { throw ValidationError("--idle must be a positive number of seconds") }
     }
 
     @Option(help: "Stop after this many seconds without a new record.")

@@ -37,6 +37,7 @@ struct LogRetentionTests {
         let refused = try await runCLI(
             ["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "refused", seconds: 60)
         #expect(refused.status != 0)
+        #expect(refused.status == 1, "a refusing check exits 1")
         let cause = refused.stderr.split(separator: "\n").filter { $0.contains("finite_log_retention") }
         #expect(
             cause.count == 1 && cause[0].contains("retention.ms=86400000") && cause[0].contains("--allow-finite-log-retention"),
