@@ -24,6 +24,18 @@ struct TrainCommand: AsyncParsableCommand {
             lr.json, and with --ensemble ensemble.json and fit-rules.yaml (the --rules file).
             Too few examples of a class is a refusal: exit status 1.
 
+            --out writes only a model that passes three checks, each printed as a
+            `check NAME: passed|FAILED` line with what it measured:
+              holdout       on the held-out split, the candidate's AUC beats the active
+                            configuration's (--scoring-config) by more than
+                            --min-auc-gain, and its ECE is not worse by more than
+                            --ece-margin;
+              scenarios     every named B2B scenario passes (docs/scoring.md);
+              monotonicity  a seeded sample of events finds no positive event that
+                            lowers a score and no negative one that raises it.
+            When one fails, nothing is written, `train: refused: …` says which, and
+            the exit status is 1. --force writes it anyway and says so on stderr.
+
             Examples:
               leadledger train --config leadledger.yaml --out model/
               leadledger train --config leadledger.yaml --ensemble \\
@@ -66,7 +78,20 @@ struct TrainCommand: AsyncParsableCommand {
     )
     var monotone = false
 
+    @Flag(help: "With --out: write the model even when a check fails (each failure is still printed, with a warning).")
+    var force = false
+
+    @Option(help: "With --out: the candidate's held-out AUC must exceed the active configuration's by more than this.")
+    var minAucGain: Double = 0
+
+    @Option(help: "With --out: the candidate's held-out ECE may be worse than the active configuration's by at most this.")
+    var eceMargin: Double = 0.02
+
     func validate() throws {
+        if force && out == nil { throw ValidationError("--force is only used with --out") }
+        if !minAucGain.isFinite || !(eceMargin >= 0) || !eceMargin.isFinite {
+            throw ValidationError("--min-auc-gain must be a number and --ece-margin a number >= 0")
+        }
         if ensemble && rules == nil {
             throw ValidationError("--ensemble needs --rules FILE (the points model to stack with the regression)")
         }
@@ -144,22 +169,42 @@ struct TrainCommand: AsyncParsableCommand {
             stacked = e
         }
         if let out {
+            let staging = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "leadledger-train-\(UInt32.random(in: 0...UInt32.max))")
+            defer { try? FileManager.default.removeItem(at: staging) }
+            let files = try write(fit: fit, stacked: stacked, rulesData: rulesData, scoring: scoring, to: staging)
+            let candidate = try DecisionConfiguration.load(
+                scoringConfig: staging.appendingPathComponent("scoring.yaml"), routingRules: URL(fileURLWithPath: configuration.routingFile)
+            )
+            let active = try DecisionConfiguration.load(
+                scoringConfig: URL(fileURLWithPath: configuration.scoringFile),
+                routingRules: URL(fileURLWithPath: configuration.routingFile))
+            let checks = try ModelAcceptance.evaluate(
+                candidate: candidate, active: active, holdout: set.holdout,
+                thresholds: .init(minimumAUCGain: minAucGain, eceMargin: eceMargin))
+            for check in checks {
+                print("check \(check.name): \(check.passed ? "passed" : "FAILED") — \(check.detail.joined(separator: "; "))")
+            }
+            let failed = checks.filter { !$0.passed }.map(\.name)
+            if !failed.isEmpty && !force {
+                FileHandle.standardError.write(
+                    Data(
+                        "train: refused: \(failed.joined(separator: ", ")) failed; nothing written to \(out) (--force writes it anyway)\n"
+                            .utf8))
+                throw ExitCode(ExitStatus.checkFailed)
+            }
+            if !failed.isEmpty {
+                FileHandle.standardError.write(
+                    Data("WARNING: --force: writing a model that FAILED \(failed.joined(separator: ", ")) to \(out)\n".utf8))
+            }
             let dir = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try fit.model.artifactData().write(to: dir.appendingPathComponent("lr.json"))
-            if let e = stacked, let rulesData {
-                try rulesData.write(to: dir.appendingPathComponent("fit-rules.yaml"))
-                try e.ensemble.artifactData().write(to: dir.appendingPathComponent("ensemble.json"))
-                try Data(
-                    scoring.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json")).utf8
-                )
-                .write(to: dir.appendingPathComponent("scoring.yaml"))
-                print("wrote \(dir.path)/scoring.yaml (kind: ensemble), ensemble.json, fit-rules.yaml and lr.json")
-            } else {
-                try Data(scoring.yaml(model: .logisticRegression(artifact: "lr.json")).utf8).write(
-                    to: dir.appendingPathComponent("scoring.yaml"))
-                print("wrote \(dir.path)/scoring.yaml and lr.json")
+            for name in files {
+                let target = dir.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: target.path) { try FileManager.default.removeItem(at: target) }
+                try FileManager.default.copyItem(at: staging.appendingPathComponent(name), to: target)
             }
+            print("wrote \(dir.path)/" + files.joined(separator: ", "))
         }
         // The figures of the model written: the ensemble's with --ensemble, else the regression's.
         let figures: (auc: Double, precision: Double, ece: Double) =
@@ -168,5 +213,23 @@ struct TrainCommand: AsyncParsableCommand {
         print(String(format: "precision@20%% %.4f", figures.precision))
         print(String(format: "ECE %.4f", figures.ece))
         print(String(format: "AUC %.4f", figures.auc))
+    }
+
+    /// Writes the candidate's files into `directory`; returns their names, scoring.yaml first.
+    func write(
+        fit: OutcomeTraining.Fit, stacked: StackedEnsemble.Report?, rulesData: Data?, scoring: ScoringConfiguration, to directory: URL
+    ) throws -> [String] {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try fit.model.artifactData().write(to: directory.appendingPathComponent("lr.json"))
+        if let e = stacked, let rulesData {
+            try rulesData.write(to: directory.appendingPathComponent("fit-rules.yaml"))
+            try e.ensemble.artifactData().write(to: directory.appendingPathComponent("ensemble.json"))
+            try Data(scoring.yaml(model: .stackedEnsemble(artifact: "ensemble.json", rules: "fit-rules.yaml", logistic: "lr.json")).utf8)
+                .write(to: directory.appendingPathComponent("scoring.yaml"))
+            return ["scoring.yaml", "ensemble.json", "fit-rules.yaml", "lr.json"]
+        }
+        try Data(scoring.yaml(model: .logisticRegression(artifact: "lr.json")).utf8).write(
+            to: directory.appendingPathComponent("scoring.yaml"))
+        return ["scoring.yaml", "lr.json"]
     }
 }

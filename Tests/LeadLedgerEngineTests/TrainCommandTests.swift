@@ -44,10 +44,22 @@ struct TrainCommandTests {
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
         phases.mark("workload generated and processed")
 
-        // Train on the log.
+        // Train on the log. An unconstrained regression on this small log is worse than the
+        // shipped B2B model and not monotone: --out refuses it, says which checks failed and
+        // writes nothing.
         let out = directory + "/model"
-        let train = try await runCLI(["train", "--config", config, "--out", out], directory: directory, name: "train")
+        let refused = try await runCLI(["train", "--config", config, "--out", out], directory: directory, name: "train-refused")
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("train: refused: ") && refused.stderr.contains("nothing written"), "\(refused.stderr)")
+        for check in ["holdout", "scenarios", "monotonicity"] {
+            #expect(refused.stdout.contains("check \(check): "), "\(refused.stdout)")
+        }
+        #expect(refused.stdout.contains("check monotonicity: FAILED"), "\(refused.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: out), "a refused model was written")
+        // --force writes it anyway, loudly.
+        let train = try await runCLI(["train", "--config", config, "--out", out, "--force"], directory: directory, name: "train")
         #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stderr.contains("WARNING: --force"), "\(train.stderr)")
         let lines = train.stdout.split(separator: "\n").map(String.init)
         func figure(_ prefix: String) -> Double? {
             lines.last { $0.hasPrefix(prefix + " ") }.flatMap { Double($0.dropFirst(prefix.count + 1)) }
@@ -96,7 +108,7 @@ struct TrainCommandTests {
         let ensembleOut = directory + "/ensemble"
         let rules = repoRoot.appendingPathComponent("config/points.yaml").path
         let stacked = try await runCLI(
-            ["train", "--config", config, "--out", ensembleOut, "--ensemble", "--rules", rules], directory: directory,
+            ["train", "--config", config, "--out", ensembleOut, "--ensemble", "--rules", rules, "--force"], directory: directory,
             name: "train-ensemble")
         #expect(stacked.status == 0, "\(stacked.stderr)")
         for prefix in ["logistic regression holdout: AUC ", "points model holdout: AUC ", "ensemble holdout: AUC "] {

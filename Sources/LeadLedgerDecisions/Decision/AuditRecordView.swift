@@ -70,6 +70,8 @@ package struct AuditRecordView: Sendable, Equatable {
     package var features: [String: Double?]
     /// The primary decision's nonzero feature contributions by name (`[:]` without a lead).
     package var contributions: [String: Double?]
+    /// The primary decision's score components by name (`fit`, `engagement`, `intent`, `account`, `propensity`).
+    package var components: [String: Double?]
     package var modelVersion: String
     package var rulesetVersion: String
     /// The event's state hash: a chain over the state hashes of its decisions.
@@ -90,6 +92,7 @@ package struct AuditRecordView: Sendable, Equatable {
         self.further = further
         features = try f.numbers("features")
         contributions = try f.numbers("contributions")
+        components = try f.numbers("components")
         modelVersion = try f.requiredString("model_version")
         rulesetVersion = try f.requiredString("ruleset_version")
         stateHash = try f.requiredString("state_hash")

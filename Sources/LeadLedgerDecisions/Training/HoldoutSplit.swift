@@ -50,6 +50,13 @@ public struct HoldoutFigures: Sendable, Equatable {
     public var precisionAtTop20: Double
     public var ece: Double
 
+    /// Figures measured elsewhere.
+    package init(auc: Double, precisionAtTop20: Double, ece: Double) {
+        self.auc = auc
+        self.precisionAtTop20 = precisionAtTop20
+        self.ece = ece
+    }
+
     /// Computes the figures of `probabilities` against `labels` (1 = positive).
     /// - Throws: `invalidInput` when the labels lack a class or the counts differ.
     public init(probabilities: [Double], labels: [Double]) throws {
