@@ -280,7 +280,8 @@ struct CanonicalEventTests {
         let kinds = Set(log.map(\.payload.kind))
         #expect(
             kinds == [
-                "identity.linked", "identity.merged", "lead.attributes", "engagement", "account.upserted", "account.linked",
+                "identity.linked", "identity.merged", "lead.attributes", "lead.custom_fields", "engagement", "account.upserted",
+                "account.linked",
                 "opportunity.upserted", "lead.outcome", "override.set", "override.cleared", "privacy.erasure",
             ])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadledger-log-\(UUID().uuidString)")

@@ -37,6 +37,7 @@ public enum CRMDecoder {
             p.annualRevenue = try l.nonNegativeNumber("annual_revenue")
             p.industry = try l.string("industry")
             p.leadSource = try l.string("lead_source")
+            p.custom = try CustomField.decode(l)
             payload = .person(p)
         case .accountUpserted:
             let a = try f.requiredObject("account")
@@ -49,6 +50,7 @@ public enum CRMDecoder {
             acc.country = try a.string("country")
             acc.ownerID = try a.string("owner_id")
             acc.parentDomain = try a.string("parent_domain")
+            acc.custom = try CustomField.decode(a)
             payload = .account(acc)
         case .opportunityCreated, .opportunityStageChanged:
             let o = try f.requiredObject("opportunity")

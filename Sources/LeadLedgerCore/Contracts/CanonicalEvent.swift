@@ -254,6 +254,8 @@ public struct AccountFacts: Sendable, Equatable {
     public var ownerID: String?
     public var parent: AccountID?
     public var crmAccountID: String?
+    /// Custom CRM fields of the account, sorted by key (only present ones).
+    public var custom: [CustomField] = []
     public init() {}
 }
 
@@ -286,6 +288,8 @@ public enum CanonicalPayload: Sendable, Equatable {
     case identityMerged(absorbed: LeadID)
     /// Attribute values, with the event's source and time as provenance.
     case attributes([AttributeValue])
+    /// Custom CRM fields of the lead (sorted by key); each replaces the lead's value of its key.
+    case customFields([CustomField])
     case engagement(Engagement)
     /// Account facts (the event has an account id and no lead id).
     case accountUpserted(AccountFacts)
@@ -304,6 +308,7 @@ public enum CanonicalPayload: Sendable, Equatable {
         case .identityLinked: "identity.linked"
         case .identityMerged: "identity.merged"
         case .attributes: "lead.attributes"
+        case .customFields: "lead.custom_fields"
         case .engagement: "engagement"
         case .accountUpserted: "account.upserted"
         case .accountLinked: "account.linked"

@@ -19,6 +19,8 @@ extension CanonicalEvent {
             payloadJSON = obj([
                 ("attributes", .array(attrs.map { obj([("name", .string($0.name.rawValue)), ("value", .string($0.value))]) }))
             ])
+        case .customFields(let fields):
+            payloadJSON = obj([("custom", customJSON(fields))])
         case .engagement(let e):
             payloadJSON = obj([
                 ("action", .string(e.action.rawValue)), ("category", .string(e.category.rawValue)),
@@ -29,7 +31,7 @@ extension CanonicalEvent {
                 ("name", s(a.name)), ("domain", s(a.domain)), ("industry", s(a.industry)),
                 ("employees", n(a.employees.map(Double.init))), ("annual_revenue", n(a.annualRevenue)),
                 ("country", s(a.country)), ("owner_id", s(a.ownerID)), ("parent_account_id", s(a.parent?.rawValue)),
-                ("crm_account_id", s(a.crmAccountID)),
+                ("crm_account_id", s(a.crmAccountID)), ("custom", a.custom.isEmpty ? nil : customJSON(a.custom)),
             ])
         case .accountLinked(let m):
             payloadJSON = obj([("method", .string(m.rawValue))])
@@ -107,6 +109,8 @@ extension CanonicalEvent {
                 w.close()
             }
             w.closeArray()
+        case .customFields(let fields):
+            w.custom(fields)
         case .engagement(let e):
             w.string("action", e.action.rawValue)
             w.string("campaign", e.campaign)
@@ -117,6 +121,7 @@ extension CanonicalEvent {
             w.number("annual_revenue", a.annualRevenue)
             w.string("country", a.country)
             w.string("crm_account_id", a.crmAccountID)
+            if !a.custom.isEmpty { w.custom(a.custom) }
             w.string("domain", a.domain)
             w.number("employees", a.employees.map(Double.init))
             w.string("industry", a.industry)
@@ -239,6 +244,8 @@ extension CanonicalEvent {
                 attrs.append(AttributeValue(try enumValue(o, "name", AttributeName.self), try o.requiredString("value")))
             }
             payload = .attributes(attrs)
+        case "lead.custom_fields":
+            payload = .customFields(try CustomField.decode(p))
         case "engagement":
             payload = .engagement(
                 Engagement(
@@ -256,6 +263,7 @@ extension CanonicalEvent {
             a.ownerID = try p.string("owner_id")
             a.parent = try p.string("parent_account_id").map(AccountID.init)
             a.crmAccountID = try p.string("crm_account_id")
+            a.custom = try CustomField.decode(p)
             payload = .accountUpserted(a)
         case "account.linked":
             payload = .accountLinked(try enumValue(p, "method", AccountLinkMethod.self))
@@ -364,4 +372,35 @@ struct CanonicalWriter {
         key(k)
         out.append(contentsOf: "null".utf8)
     }
+
+    /// `"custom":{…}`: the fields in their (sorted) order. Valid keys need no escapes.
+    mutating func custom(_ fields: [CustomField]) {
+        key("custom")
+        open()
+        for field in fields {
+            if !empty { out.append(UInt8(ascii: ",")) }
+            empty = false
+            CanonicalJSON.writeString(field.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            switch field.value {
+            case .string(let s): CanonicalJSON.writeString(s, into: &out)
+            case .number(let d): out.append(contentsOf: CanonicalJSON.formatNumber(d).utf8)
+            case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+            }
+        }
+        close()
+    }
+}
+
+/// The `custom` object of a payload as a JSON tree.
+func customJSON(_ fields: [CustomField]) -> JSONValue {
+    .object(
+        JSONObject(
+            fields.map { field in
+                switch field.value {
+                case .string(let s): JSONObject.Member(field.key, .string(s))
+                case .number(let d): JSONObject.Member(field.key, .number(d))
+                case .bool(let b): JSONObject.Member(field.key, .bool(b))
+                }
+            }))
 }

@@ -28,6 +28,10 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
         /// An output derived from the input is larger than the producer may send
         /// (`message.max.bytes`); the input is referenced, not copied.
         case outputTooLarge = "output_too_large"
+        /// A `custom` object of a CRM `lead` or `account` payload breaks its limits: more
+        /// than 50 keys, a key not matching `^[A-Za-z][A-Za-z0-9_]{0,63}$`, a string over
+        /// 256 bytes, or a value that is not a string, number or boolean.
+        case customFieldInvalid = "custom_field_invalid"
     }
 
     /// The stable error code.

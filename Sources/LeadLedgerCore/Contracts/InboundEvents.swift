@@ -86,6 +86,8 @@ public struct CRMPersonFields: Sendable, Equatable {
     public var annualRevenue: Double?
     public var industry: String?
     public var leadSource: String?
+    /// Custom CRM fields (`custom`), sorted by key.
+    public var custom: [CustomField] = []
     public init() {}
 }
 
@@ -100,6 +102,8 @@ public struct CRMAccountFields: Sendable, Equatable {
     public var country: String?
     public var ownerID: String?
     public var parentDomain: String?
+    /// Custom CRM fields (`custom`), sorted by key.
+    public var custom: [CustomField] = []
     public init(accountID: String) { self.accountID = accountID }
 }
 

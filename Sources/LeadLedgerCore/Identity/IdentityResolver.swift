@@ -362,6 +362,7 @@ public struct IdentityResolver: Sendable {
                 phone: p.phone, company: p.company, website: p.website, country: p.country, state: p.state,
                 employees: p.employees, revenue: p.annualRevenue, industry: p.industry, leadSource: p.leadSource)
             if !attrs.isEmpty { out.emit(t, s.id, s.account, .crm, ext, .attributes(attrs)) }
+            if !p.custom.isEmpty { out.emit(t, s.id, s.account, .crm, ext, .customFields(p.custom)) }
             out.settleAccount(of: s.id, to: s.account, from: start)
         case .account(let a):
             let id = accountID(domain: a.domain, crm: e.source + ":" + a.accountID)
@@ -378,6 +379,7 @@ public struct IdentityResolver: Sendable {
             f.parent = a.parentDomain.flatMap { DomainNormalizer.registrableDomain($0) }.map(AccountID.init)
             if f.parent == id { f.parent = nil }
             f.crmAccountID = a.accountID
+            f.custom = a.custom
             out.emit(t, nil, id, .crm, ext, .accountUpserted(f))
         case .opportunity(let o):
             let account = o.accountDomain.flatMap { DomainNormalizer.registrableDomain($0) }.map(AccountID.init)

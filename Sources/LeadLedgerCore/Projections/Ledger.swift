@@ -71,6 +71,10 @@ public struct Ledger: Sendable, Equatable {
     var absorbedBy: [UInt32: [UInt32]] = [:]
     var outcomes: [UInt32: OutcomeRecord] = [:]
     var overrides: [UInt32: OverrideRecord] = [:]
+    /// Custom CRM fields by lead index (sorted by key; only leads that have any).
+    var leadCustom: [UInt32: [CustomField]] = [:]
+    /// Custom CRM fields by account index (sorted by key; only accounts that have any).
+    var accountCustom: [UInt32: [CustomField]] = [:]
 
     // Accounts.
     var accountIndex: [UInt32: UInt32] = [:]  // interned account id → account index
@@ -248,6 +252,8 @@ public struct Ledger: Sendable, Equatable {
             guard let aid = event.accountID else { return }
             let a = accountSlot(aid)
             upsertAccount(a, f, source: source, time: time)
+            // Custom fields: each key's latest value in log order.
+            if !f.custom.isEmpty { accountCustom[a] = CustomField.merged(accountCustom[a] ?? [], f.custom) }
             out.append(.accountChanged(aid))
             return
         case .opportunity(let o):
@@ -304,6 +310,10 @@ public struct Ledger: Sendable, Equatable {
             return
         case .attributes(let values):
             for v in values { setAttr(li, v.name, strings.intern(v.value), source: source, time: time) }
+            out.append(.leadChanged(current))
+            return
+        case .customFields(let fields):
+            leadCustom[li] = CustomField.merged(leadCustom[li] ?? [], fields)
             out.append(.leadChanged(current))
             return
         case .engagement(let e):
@@ -496,6 +506,8 @@ public struct Ledger: Sendable, Equatable {
             if hot[Int(li)].account == Self.noIndex { linkLead(li, to: aa, strength: hot[Int(ai)].link, time: .min) }
         }
         hot[Int(ai)].account = Self.noIndex
+        // The survivor's own custom values win; the absorbed lead's fill the keys it lacks.
+        if let absorbed = leadCustom.removeValue(forKey: ai) { leadCustom[li] = CustomField.merged(absorbed, leadCustom[li] ?? []) }
         if outcomes[li] == nil, let o = outcomes[ai] { outcomes[li] = o }
         outcomes[ai] = nil
         overrides[ai] = nil
@@ -517,6 +529,9 @@ public struct Ledger: Sendable, Equatable {
         identHead[Int(li)] = .max
         hot[Int(li)].edges = EdgeBlock()
         hot[Int(li)].flags.insert(.erased)
+        // Free-text custom values are personal; numbers and flags are kept.
+        let kept = (leadCustom[li] ?? []).filter { if case .string = $0.value { false } else { true } }
+        leadCustom[li] = kept.isEmpty ? nil : kept
     }
 
     // MARK: - Accounts
@@ -627,7 +642,7 @@ public struct Ledger: Sendable, Equatable {
             accountLink: hot[Int(i)].link == 0 ? nil : AccountLinkMethod.allCases[Int(hot[Int(i)].link) - 1],
             engagement: hot[Int(i)].engagement, emailHealth: hot[Int(i)].health, outcome: outcomes[i], override: overrides[i],
             absorbed: (absorbedBy[i] ?? []).map { leadIDs[Int($0)] }.sorted(),
-            erased: hot[Int(i)].flags.contains(.erased))
+            erased: hot[Int(i)].flags.contains(.erased), custom: leadCustom[i] ?? [])
     }
 
     func contact(_ li: UInt32) -> Contact {
@@ -667,7 +682,7 @@ public struct Ledger: Sendable, Equatable {
             subsidiaries: r.children.map(accountID).sorted(),
             contacts: r.contacts.map(contact).sorted { $0.lead < $1.lead },
             opportunities: r.opportunities.map(opportunityProfile).sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) },
-            engagement: r.engagement)
+            engagement: r.engagement, custom: accountCustom[a] ?? [])
     }
 }
 
@@ -708,6 +723,9 @@ extension Ledger {
 
     /// The lead's id (`lead(_:)?.id`).
     public func id(of h: LeadHandle) -> LeadID { leadIDs[Int(h.index)] }
+
+    /// The lead's custom CRM fields, sorted by key (`lead(_:)?.custom`).
+    public func customFields(of h: LeadHandle) -> [CustomField] { leadCustom[h.index] ?? [] }
 
     /// The current value of one attribute (`lead(_:)?.attribute(name)?.value`).
     public func attribute(_ name: AttributeName, of h: LeadHandle) -> String? {
@@ -752,6 +770,9 @@ extension Ledger {
         let a = hot[Int(h.index)].account
         return a == Self.noIndex ? nil : AccountHandle(index: a)
     }
+
+    /// The account's custom CRM fields, sorted by key (``AccountProfile/custom``).
+    public func customFields(of a: AccountHandle) -> [CustomField] { accountCustom[a.index] ?? [] }
 
     /// The handle of account `id`, or nil if unknown.
     public func handle(of id: AccountID) -> AccountHandle? { accountIndex(of: id).map(AccountHandle.init(index:)) }

@@ -114,6 +114,8 @@ public struct LeadProfile: Sendable, Equatable {
     /// Leads merged into this one (their decision history belongs to this lead now).
     public var absorbed: [LeadID]
     public var erased: Bool
+    /// Custom CRM fields, sorted by key.
+    public var custom: [CustomField] = []
 
     /// The value of one attribute.
     public func attribute(_ name: AttributeName) -> AttributedValue? { attributes.first { $0.name == name } }
@@ -195,4 +197,6 @@ public struct AccountProfile: Sendable, Equatable {
     public var opportunities: [OpportunityProfile]
     /// The account's own engagement (see ``Ledger/rolledUpEngagement(of:)`` for the hierarchy).
     public var engagement: AccountEngagement
+    /// Custom CRM fields, sorted by key.
+    public var custom: [CustomField] = []
 }

@@ -4,7 +4,7 @@ extension Ledger {
     /// snapshot of another version is rejected
     /// (``SnapshotError/Code/unsupportedVersion``) and the engine rebuilds
     /// the partition by replaying the log from the start.
-    public static let snapshotFormatVersion: UInt32 = 1
+    public static let snapshotFormatVersion: UInt32 = 2
 
     /// The ledger's complete state as a compact, versioned, checksummed byte
     /// string (layout in docs/core.md).
@@ -126,6 +126,9 @@ extension Ledger {
             w.zigzag(m.offset)
             w.zigzag(Int64(m.seq))
         }
+        // Custom CRM fields (format 2), sorted by lead, then by account index.
+        w.sortedTable(leadCustom) { w, fields in Self.writeCustomFields(fields, to: &w) }
+        w.sortedTable(accountCustom) { w, fields in Self.writeCustomFields(fields, to: &w) }
         return SnapshotEnvelope.finish(&w)
     }
 
@@ -378,6 +381,21 @@ extension Ledger {
             appliedKeys.append(key)
             appliedMarks.append(Mark(offset: try r.zigzag("source offset"), seq: try r.int("source seq")))
         }
+        // Custom CRM fields.
+        let nlc = try r.count("lead custom count", minBytes: 2)
+        for _ in 0..<nlc {
+            let k = try r.index("custom lead", below: n)
+            guard leadCustom.updateValue(try Self.readCustomFields(&r), forKey: k) == nil else {
+                throw r.fail("custom lead", "duplicate key")
+            }
+        }
+        let nac = try r.count("account custom count", minBytes: 2)
+        for _ in 0..<nac {
+            let k = try r.index("custom account", below: nacc)
+            guard accountCustom.updateValue(try Self.readCustomFields(&r), forKey: k) == nil else {
+                throw r.fail("custom account", "duplicate key")
+            }
+        }
         try r.finish()
         rebuildContactSummaries()
     }
@@ -392,5 +410,47 @@ extension IdentifierKind {
         case .userID: 2
         case .anonymousID: 3
         }
+    }
+
+}
+
+extension Ledger {
+    /// Custom fields: count, then per field its key, a tag (0 string, 1 number, 2 boolean) and the value.
+    static func writeCustomFields(_ fields: [CustomField], to w: inout SnapshotWriter) {
+        w.varint(fields.count)
+        for f in fields {
+            w.string(f.key)
+            switch f.value {
+            case .string(let s):
+                w.u8(0)
+                w.string(s)
+            case .number(let d):
+                w.u8(1)
+                w.f64(d)
+            case .bool(let b):
+                w.u8(2)
+                w.bool(b)
+            }
+        }
+    }
+
+    static func readCustomFields(_ r: inout SnapshotReader) throws(SnapshotError) -> [CustomField] {
+        let count = try r.count("custom field count", minBytes: 3)
+        guard count > 0, count <= CustomField.maximumCount else { throw r.fail("custom field count", "\(count) fields") }
+        var fields: [CustomField] = []
+        fields.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try r.string("custom field key")
+            guard CustomField.isValidKey(key), fields.last.map({ $0.key.utf8.lexicographicallyPrecedes(key.utf8) }) ?? true else {
+                throw r.fail("custom field key", "invalid or unsorted key")
+            }
+            switch try r.u8("custom field tag") {
+            case 0: fields.append(CustomField(key, .string(try r.string("custom field value"))))
+            case 1: fields.append(CustomField(key, .number(try r.f64("custom field value"))))
+            case 2: fields.append(CustomField(key, .bool(try r.bool("custom field value"))))
+            case let tag: throw r.fail("custom field tag", "tag \(tag)")
+            }
+        }
+        return fields
     }
 }

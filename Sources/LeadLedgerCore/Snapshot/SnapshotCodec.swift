@@ -85,9 +85,10 @@ enum SnapshotEnvelope {
         guard Array(bytes[0..<4]) == magic else { throw SnapshotError(.badMagic, "first bytes \(Array(bytes[0..<4])) are not LLSN") }
         var h = SnapshotReader(bytes, from: 4, to: headerSize)
         let v = try h.u32("version")
-        guard v == version else { throw SnapshotError(.unsupportedVersion, "format version \(v), this build reads \(version)") }
+        // The type first: each type has its own format versions.
         let t = try h.u8("tag")
         guard t == tag.rawValue else { throw SnapshotError(.wrongType, "type tag \(t), expected \(tag.rawValue) (\(tag))") }
+        guard v == version else { throw SnapshotError(.unsupportedVersion, "format version \(v), this build reads \(version)") }
         guard bytes[9] == 0, bytes[10] == 0, bytes[11] == 0 else { throw SnapshotError(.corrupt, "reserved header bytes are not zero") }
         h.position = 12
         let n = try h.u64("payload length")

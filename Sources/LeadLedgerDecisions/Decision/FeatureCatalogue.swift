@@ -157,8 +157,9 @@ public enum FeatureCatalogue {
         public static let builtInCount = 34
     }
 
-    /// The full catalogue for a scoring configuration (built-ins + one-hots).
-    public static func definitions(categorical: [CategoricalFeature]) -> [FeatureDefinition] {
+    /// The full catalogue for a scoring configuration: built-ins, one-hots of
+    /// categorical attributes, then the columns of custom CRM fields.
+    public static func definitions(categorical: [CategoricalFeature], custom: [CustomFeature] = []) -> [FeatureDefinition] {
         var out = builtIn
         for c in categorical {
             for v in c.values {
@@ -169,6 +170,7 @@ public enum FeatureCatalogue {
                         source: "LeadProfile attribute \(c.attribute.rawValue)", unit: "0/1", direction: .free))
             }
         }
+        for c in custom { out += c.definitions }
         return out
     }
 

@@ -45,7 +45,7 @@ public struct FeatureExtractor: Sendable {
             countries = Set(configuration.targetCountries.map { $0.uppercased() })
             halfLifeMs = configuration.halfLifeDays * 86_400_000
             windowMs = Int64(configuration.engagedWindowDays * 86_400_000)
-            definitions = FeatureCatalogue.definitions(categorical: configuration.categorical)
+            definitions = FeatureCatalogue.definitions(categorical: configuration.categorical, custom: configuration.customFeatures)
             groups = definitions.map { FeatureGroup.allCases.firstIndex(of: $0.group)! }
             let names = schema.names
             sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
@@ -183,7 +183,8 @@ public struct FeatureExtractor: Sendable {
             id: account.id, employees: account.employees, industry: account.industry, country: account.country,
             ownerID: account.ownerID, competitorDomain: account.domain.map { competitors.contains($0.lowercased()) } ?? false,
             engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
-            openOpportunities: Double(account.opportunities.lazy.filter { !$0.isClosed }.count), hierarchy: hierarchy)
+            openOpportunities: Double(account.opportunities.lazy.filter { !$0.isClosed }.count), hierarchy: hierarchy,
+            custom: account.custom)
     }
 
     /// The account inputs of the row read in place from the ledger (same values as
@@ -221,7 +222,8 @@ public struct FeatureExtractor: Sendable {
             id: id, employees: f.employees, industry: f.industry, country: f.country, ownerID: f.ownerID,
             competitorDomain: f.domain.map { competitors.contains($0.lowercased()) } ?? false,
             engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
-            openOpportunities: Double(ledger.openOpportunityCount(of: a)), hierarchy: hierarchy)
+            openOpportunities: Double(ledger.openOpportunityCount(of: a)), hierarchy: hierarchy,
+            custom: ledger.customFields(of: a))
     }
 
     /// Writes the row of `lead` (with its account's ``AccountSignals``) into `x`.
@@ -323,6 +325,11 @@ public struct FeatureExtractor: Sendable {
                 col += 1
             }
         }
+        // Custom CRM fields (the account's for `of: account`; none without an account).
+        for c in configuration.customFeatures {
+            c.write(c.owner == .lead ? lead.custom : account?.custom ?? [], into: x, at: col)
+            col += c.width
+        }
     }
 
     /// Convenience: the row as a ``FeatureVector``.
@@ -348,6 +355,8 @@ protocol LeadFields {
     var lastEngaged: Int64 { get }
     var health: EmailHealth { get }
     var outcomeKind: OutcomeKind? { get }
+    /// The lead's custom CRM fields, sorted by key.
+    var custom: [CustomField] { get }
     /// Calls `body` with the mail-domain kind and competitor flag of each email identifier
     /// that has a domain (``FeatureExtractor/mailDomain(_:)``), in identifier order.
     func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void)
@@ -382,6 +391,7 @@ struct LedgerLead: LeadFields {
     var lastEngaged: Int64 { ledger.engagement(of: handle).lastEngaged }
     var health: EmailHealth { ledger.emailHealth(of: handle) }
     var outcomeKind: OutcomeKind? { ledger.outcome(of: handle)?.kind }
+    var custom: [CustomField] { ledger.customFields(of: handle) }
 
     /// As the default, with each email's classification memoized by its interned id (the
     /// domain is neither cut out nor hashed again). A hit is used only when the memoized
@@ -425,6 +435,8 @@ struct AccountSignals {
     var openOpportunities: Double
     /// `hierarchy` feature value (0 without parent or subsidiaries).
     var hierarchy: Double
+    /// The account's custom CRM fields, sorted by key.
+    var custom: [CustomField]
 }
 
 /// Memo of pure per-domain classifications (a cache: never part of any output order).

@@ -34,6 +34,8 @@ public struct GateConfiguration: Sendable, Equatable {
 /// target_countries: [US, DE]
 /// categorical:                  # optional one-hot columns
 ///   - {attribute: lead_source, values: [Google, Reference], separator: " / "}
+/// custom_features:              # optional custom CRM fields (CustomFeature)
+///   - {field: Budget__c, of: lead, kind: categorical, values: [high, medium], direction: positive}
 /// model: {kind: logistic_regression, artifact: lr.json}   # or xgboost / lightgbm
 /// # or an ensemble (SPEC §4): a `leadledger.ensemble` artifact (bias, weights,
 /// # calibration, component model versions) plus the file of every component:
@@ -61,6 +63,8 @@ public struct ScoringConfiguration: Sendable, Equatable {
     public var targetFunctions: [String] = []
     public var targetCountries: [String] = []
     public var categorical: [CategoricalFeature] = []
+    /// Custom CRM fields used as features (``CustomFeature``), after the categorical columns.
+    public var customFeatures: [CustomFeature] = []
     /// `logistic_regression`, `xgboost`, `lightgbm` or `ensemble`.
     public var modelKind = "logistic_regression"
     /// Artifact path, relative to the configuration file (for `ensemble`, the
@@ -75,7 +79,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
 
     /// The feature schema implied by this configuration.
     public func featureSchema() throws -> FeatureSchema {
-        try FeatureSchema(FeatureCatalogue.definitions(categorical: categorical).map(\.name))
+        try FeatureSchema(FeatureCatalogue.definitions(categorical: categorical, custom: customFeatures).map(\.name))
     }
 
     /// Parses and validates the YAML; errors carry file/line/field.
@@ -88,7 +92,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
             root, "",
             allowed: [
                 "half_life_days", "engaged_window_days", "competitor_domains", "target_industries",
-                "target_functions", "target_countries", "categorical", "model", "top_k",
+                "target_functions", "target_countries", "categorical", "custom_features", "model", "top_k",
                 "tree_explanation", "gate",
             ], required: ["model"])
         {
@@ -127,6 +131,11 @@ public struct ScoringConfiguration: Sendable, Equatable {
                         }
                     }
                     c.categorical.append(CategoricalFeature(attribute: attr!, values: values, separator: sep))
+                }
+            case "custom_features":
+                guard let seq = n.sequence else { throw r.fail(n, k, "expected a list") }
+                for (i, item) in seq.enumerated() {
+                    c.customFeatures.append(try CustomFeature.load(item, path: "custom_features[\(i)]", r))
                 }
             case "model":
                 var componentsNode: Node?

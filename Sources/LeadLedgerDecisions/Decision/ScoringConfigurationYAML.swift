@@ -31,6 +31,20 @@ extension ScoringConfiguration {
                 if let sep = f.separator { s += "    separator: \(quoted(sep))\n" }
             }
         }
+        if !customFeatures.isEmpty {
+            s += "custom_features:\n"
+            for f in customFeatures {
+                s += "  - field: \(f.field)\n    of: \(f.owner.rawValue)\n"
+                switch f.kind {
+                case .categorical(let values): s += "    kind: categorical\n    values: \(list(values))\n"
+                case .numeric(let clip, let log1p):
+                    s += "    kind: numeric\n"
+                    if let clip { s += "    clip: [\(clip.lowerBound), \(clip.upperBound)]\n" }
+                    if log1p { s += "    transform: log1p\n" }
+                }
+                s += "    direction: \(f.direction.rawValue)\n"
+            }
+        }
         switch model {
         case .logisticRegression(let artifact):
             s += "model: {kind: logistic_regression, artifact: \(quoted(artifact))}\n"
