@@ -15,6 +15,8 @@ public struct LogRecord: Sendable, Hashable {
     public var value: [UInt8]
     /// The record headers.
     public var headers: [KafkaHeader]
+    /// The record's Kafka timestamp (ms since the epoch), when read from a topic.
+    public var timestampMilliseconds: Int64?
 
     /// Creates a record.
     public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = []) {
@@ -30,6 +32,7 @@ public struct LogRecord: Sendable, Hashable {
         self.init(
             topic: message.topic, partition: message.partition, offset: message.offset, key: message.key?.array, value: message.value.array,
             headers: message.headers)
+        timestampMilliseconds = message.timestamp.milliseconds
     }
 }
 

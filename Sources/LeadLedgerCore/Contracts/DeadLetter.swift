@@ -111,11 +111,93 @@ public struct DeadLetter: Sendable, Equatable {
 
     /// The record's bytes (canonical JSON), the value to produce to `leadledger.dlq`.
     public var encoded: [UInt8] { CanonicalJSON.encode(json) }
+
+    /// Reads a `leadledger.dlq` record of either form back (the inverse of ``encoded``).
+    /// - Throws: `schema_violation` naming the member that is missing or malformed.
+    package init(bytes: [UInt8]) throws(ContractError) {
+        let f = try Fields.record(bytes)
+        let version = try f.requiredNonNegativeInteger("schema_version")
+        switch version {
+        case 1:
+            guard let bytes = Base64.decode(try f.requiredString("original_base64")) else {
+                throw f.violation("original_base64", "is not base64")
+            }
+            original = .copy(bytes)
+        case 2:
+            guard let prefix = Base64.decode(try f.requiredString("original_prefix_base64")) else {
+                throw f.violation("original_prefix_base64", "is not base64")
+            }
+            var reference = Reference(of: prefix, sha256: try f.requiredString("original_sha256"))
+            reference.size = try f.requiredNonNegativeInteger("original_size")
+            original = .reference(reference)
+        default:
+            throw f.violation("schema_version", "is \(version); this build reads 1 and 2")
+        }
+        if let key = try f.string("original_key_base64") {
+            guard let bytes = Base64.decode(key) else { throw f.violation("original_key_base64", "is not base64") }
+            originalKey = bytes
+        } else {
+            originalKey = nil
+        }
+        let s = try f.requiredObject("source")
+        guard let partition = Int32(exactly: try s.requiredNonNegativeInteger("partition")) else {
+            throw s.violation("partition", "is out of range")
+        }
+        source = SourcePosition(
+            topic: try s.requiredString("topic"), partition: partition, offset: Int64(try s.requiredNonNegativeInteger("offset")))
+        let codeText = try f.requiredString("error_code")
+        guard let code = ContractError.Code(rawValue: codeText) else {
+            throw f.violation("error_code", "'\(codeText)' is not an error code")
+        }
+        error = ContractError(code, field: try f.string("field"), try f.requiredString("reason"))
+        let stageText = try f.requiredString("stage")
+        guard let stage = Stage(rawValue: stageText) else { throw f.violation("stage", "'\(stageText)' is not a stage") }
+        self.stage = stage
+    }
 }
 
 /// RFC 4648 base64 (standard alphabet, padded).
 public enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Decodes padded standard base64; nil for anything else (other characters, bad length or padding).
+    public static func decode(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        values.reserveCapacity(text.utf8.count)
+        var padding = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: "=") {
+                padding += 1
+                continue
+            }
+            guard padding == 0, let v = decodeTable[Int(c)] else { return nil }
+            values.append(v)
+        }
+        // Padded to a multiple of four, with exactly the padding the data length needs.
+        guard padding <= 2, padding == (4 - values.count % 4) % 4 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count * 3 / 4)
+        var i = 0
+        while i + 4 <= values.count {
+            let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6 | UInt32(values[i + 3])
+            out += [UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+            i += 4
+        }
+        let rest = values.count - i
+        if rest == 1 { return nil }
+        if rest >= 2 {
+            let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | (rest == 3 ? UInt32(values[i + 2]) << 6 : 0)
+            out.append(UInt8(n >> 16 & 0xFF))
+            if rest == 3 { out.append(UInt8(n >> 8 & 0xFF)) }
+        }
+        return out
+    }
+
+    static let decodeTable: [UInt8?] = {
+        var table = [UInt8?](repeating: nil, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = UInt8(i) }
+        return table
+    }()
 
     /// Encodes bytes.
     public static func encode(_ bytes: [UInt8]) -> String {
