@@ -12,8 +12,9 @@ struct DriftCommand: AsyncParsableCommand {
         discussion: """
             Reads the primary decisions of the audit topic (score and feature values)
             and compares, per model version, the latest --window of event time with a
-            baseline: the version's baselines in --baseline FILE when given (written by
-            --write-baseline), else the version's first window in the log. Bins are the
+            baseline: the version's entry in --baseline FILE when given (--write-baseline
+            FILE writes each version's latest window: the distributions of a period you
+            trust, for later runs), else the version's first window in the log. Bins are the
             baseline's deciles (distinct cut points), empty bins count as 1e-4. A
             variable whose PSI is at least --threshold is a crossing: it is marked
             ALERT and the command exits with status 1. Definitions: docs/lifecycle.md.
@@ -41,7 +42,7 @@ struct DriftCommand: AsyncParsableCommand {
     @Option(help: "Baselines to compare with (a JSON file written by --write-baseline).")
     var baseline: String?
 
-    @Option(help: "Write each model version's first-window baseline to this JSON file.")
+    @Option(help: "Write each model version's latest window to this JSON file, as the baseline of later runs (--baseline).")
     var writeBaseline: String?
 
     @Option(help: "Output: text, or json (one object).")
@@ -85,10 +86,9 @@ struct DriftCommand: AsyncParsableCommand {
             for sample in audit.samples { byModel[sample.modelVersion, default: []].append(sample) }
             let written = byModel.keys.sorted().map { model -> DriftBaseline in
                 let samples = byModel[model]!
-                let start = samples.map(\.time).min()!
-                let until = EventTime(milliseconds: start.milliseconds + windowMilliseconds)
-                return DriftBaseline(
-                    modelVersion: model, samples: samples.filter { $0.time < until }, from: start, until: until, bins: bins)
+                let end = samples.map(\.time).max()!
+                let from = EventTime(milliseconds: end.milliseconds - windowMilliseconds)
+                return DriftBaseline(modelVersion: model, samples: samples.filter { $0.time >= from }, from: from, until: end, bins: bins)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
