@@ -116,7 +116,7 @@ struct LifecycleCommandTests {
         #expect(report.auditRecords > 1000)
         #expect(!report.groups.isEmpty)
         #expect(Set(report.groups.compactMap(\.key.model)) == [defaultDecisions.modelVersion])
-        #expect(report.groups.map(\.key.day) == report.groups.map(\.key.day).sorted())
+        #expect(report.groups.map { $0.key.day ?? "" } == report.groups.map { $0.key.day ?? "" }.sorted())
         for group in report.groups {
             #expect(group.qualified <= group.leads && group.converted <= group.leads)
             #expect(group.qualifiedRate == Double(group.qualified) / Double(group.leads))
