@@ -7,7 +7,7 @@ import LeadLedgerCore
 ///
 /// - First event: the earliest event time of any canonical event naming the lead.
 /// - Outcome: the earliest `lead.converted` / `lead.disqualified` (canonical kind
-///   `lead.outcome`) of the lead; later outcomes are ignored.
+///   `lead.outcome`) of the lead, `converted` first at equal times; later outcomes are ignored.
 /// - Won opportunity: an `opportunity.upserted` with `is_won` true, counted once per
 ///   opportunity id (the first time it is seen won); its amount (0 when absent) is
 ///   split equally among the opportunity's contact leads, or goes to the event's
@@ -66,9 +66,15 @@ package struct OutcomeLedger: Sendable, Equatable {
         }
     }
 
-    /// Records an outcome directly (tests, other sources); the earliest one per lead is kept.
+    /// Records an outcome directly (tests, other sources); the earliest one per lead is
+    /// kept, `converted` before `disqualified` at the same time (so the order in which
+    /// partitions are applied does not matter).
     package mutating func record(_ outcome: Outcome, for lead: String) {
-        if let existing = outcomes[lead], existing.time <= outcome.time { return }
+        if let existing = outcomes[lead],
+            (existing.time.milliseconds, existing.kind.rawValue) <= (outcome.time.milliseconds, outcome.kind.rawValue)
+        {
+            return
+        }
         outcomes[lead] = outcome
     }
 

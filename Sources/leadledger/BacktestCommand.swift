@@ -127,13 +127,19 @@ struct BacktestCommand: AsyncParsableCommand {
         let total = logPartitions.reduce(0) { sum, p in sum + Int(min(to ?? Int64.max, events[p] ?? 0)) }
         let progress = ProgressReporter(label: "backtest: replay \(topics.events) with the candidate", total: total)
         let collected = CandidateBox()
-        var logEvents = 0
-        for partition in logPartitions {
-            let result = try await replayer.replay(topic: topics.events, partition: partition, from: 0, to: to, progress: progress) {
-                record, outputs in
-                collected.add(record, outputs, auditTopic: topics.audit, keep: keep)
+        // The partitions replay concurrently: each has its own processor, and the box takes their outputs under a lock.
+        let logEvents = try await withThrowingTaskGroup(of: Int.self) { group in
+            for partition in logPartitions {
+                group.addTask {
+                    try await replayer.replay(topic: topics.events, partition: partition, from: 0, to: to, progress: progress) {
+                        record, outputs in
+                        collected.add(record, outputs, auditTopic: topics.audit, keep: keep)
+                    }.derived
+                }
             }
-            logEvents += result.derived
+            var sum = 0
+            for try await derived in group { sum += derived }
+            return sum
         }
         progress.finish()
         // Outcomes after the range still label the leads decided in it.
@@ -144,7 +150,8 @@ struct BacktestCommand: AsyncParsableCommand {
                 }
             }
         }
-        let state = collected.value
+        var state = collected.value
+        state.audit.sort()
         let comparison = BacktestComparison(record: recordInRange, candidate: state.audit.decisions, ledger: state.ledger)
         let report = Report(
             candidate: candidate, candidateModelVersion: decisions.modelVersion, candidateRulesetVersion: decisions.rulesetVersion,

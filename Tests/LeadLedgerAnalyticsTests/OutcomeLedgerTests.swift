@@ -59,3 +59,18 @@ struct OutcomeLedgerTests {
         #expect(ledger.revenue(Self.a.description) == 0)
     }
 }
+
+struct OutcomeOrderTests {
+    @Test func firstOutcomeDoesNotDependOnTheOrderApplied() {
+        var one = OutcomeLedger()
+        one.record(.init(kind: .disqualified, time: at(5)), for: "A")
+        one.record(.init(kind: .converted, time: at(5)), for: "A")
+        one.record(.init(kind: .converted, time: at(9)), for: "A")
+        var other = OutcomeLedger()
+        other.record(.init(kind: .converted, time: at(9)), for: "A")
+        other.record(.init(kind: .converted, time: at(5)), for: "A")
+        other.record(.init(kind: .disqualified, time: at(5)), for: "A")
+        #expect(one.outcomes["A"] == .init(kind: .converted, time: at(5)))
+        #expect(one == other)
+    }
+}
