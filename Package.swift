@@ -78,6 +78,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Measurement of the model lifecycle: outcome KPIs, drift (PSI), lift of the
+        // holdout arm, backtest comparison. Pure: decisions and outcomes come in as values.
+        .target(
+            name: "LeadLedgerAnalytics",
+            dependencies: ["LeadLedgerCore", "LeadLedgerDecisions"]
+        ),
         // Evaluations on external data sets (X Education: its CSV reader, the mapping
         // onto the inbound contracts, the held-out figures). Used by the benchmark
         // and its tests; not a product.
@@ -93,6 +99,7 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,6 +166,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Scripts", "Golden"]
+        ),
+        .testTarget(
+            name: "LeadLedgerAnalyticsTests",
+            dependencies: [
+                "LeadLedgerAnalytics",
+                "LeadLedgerCore",
+                "LeadLedgerDecisions",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "LeadLedgerEvaluationTests",

@@ -85,6 +85,13 @@ public struct WorkloadGenerator: Sendable {
         var q: Double { 1 / (1 + exp(-propensity)) }
     }
 
+    /// How far new people drift from the standard population (0...1; 0: the
+    /// standard workload): a person created while it is above 0 has a free-mail
+    /// address with probability 0.08 + 0.84 · shift instead of 0.08. The random
+    /// draws are the same, so everything else about the sequence stays as it is;
+    /// a drifted workload for `leadledger drift`.
+    public var shift: Double = 0
+
     private var random: SplitMix64
     private var accounts: [Account] = []
     private var people: [Person] = []
@@ -237,7 +244,7 @@ public struct WorkloadGenerator: Sendable {
         let function = pick(Self.functions)
         let title =
             seniority == "Chief" ? "Chief \(function) Officer" : seniority.isEmpty ? "\(function) Specialist" : "\(seniority) \(function)"
-        let freeMail = chance(0.08)
+        let freeMail = chance(0.08 + 0.84 * max(0, min(1, shift)))
         let domain = freeMail ? pick(["gmail.com", "outlook.com", "yahoo.com"]) : accounts[account].domain
         let email = "\(first.lowercased()).\(last.lowercased())\(index)@\(domain)"
         let anonymousID = "anon-\(String(random.next() % 0xffff_ffff, radix: 16))"

@@ -44,7 +44,14 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Skip the first N messages of the seeded sequence (continue an earlier run with the same seed).")
     var skip: Int = 0
 
+    @Option(
+        help:
+            "Drift the population (0...1): people created from now on use a free-mail address with probability 0.08 + 0.84 * shift (default 0: the standard workload)."
+    )
+    var shift: Double = 0
+
     func validate() throws {
+        if !(0...1).contains(shift) { throw ValidationError("--shift must be within 0...1") }
         if events < 0 || skip < 0 { throw ValidationError("--events and --skip must not be negative") }
         if rate < 0 { throw ValidationError("--rate must not be negative") }
         if !(0...1).contains(malformedRate) { throw ValidationError("--malformed-rate must be within 0...1") }
@@ -60,6 +67,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         var generator = WorkloadGenerator(seed: seed, topics: configuration.topics, malformedRate: malformedRate)
         for _ in 0..<skip { _ = generator.next() }
+        generator.shift = shift
         let progress = ProgressReporter(label: "generate", total: events)
         let started = ContinuousClock.now
         var counts: [String: Int] = [:]

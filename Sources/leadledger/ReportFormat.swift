@@ -12,4 +12,14 @@ enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
     }
+
+    /// `report` as one line of JSON with snake_case keys, sorted, and a line break
+    /// (the lifecycle reports, whose values are the analytics module's types).
+    static func snakeCaseJSON<Report: Encodable>(_ report: Report) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+    }
 }

@@ -77,6 +77,9 @@ package struct AuditRecordView: Sendable, Equatable {
     /// The event's state hash: a chain over the state hashes of its decisions.
     package var stateHash: String
     package var lineage: RecordLineage
+    /// The holdout arm (`treatment` or `holdout`) when the record names one; records
+    /// decided without a holdout configured carry none.
+    package var arm: String?
 
     /// Decodes an audit record's bytes with the service's JSON reader; a record
     /// that is not JSON or lacks a member throws with its code and field path.
@@ -97,6 +100,7 @@ package struct AuditRecordView: Sendable, Equatable {
         rulesetVersion = try f.requiredString("ruleset_version")
         stateHash = try f.requiredString("state_hash")
         lineage = try RecordLineage(f)
+        arm = try f.string("arm")
     }
 
     /// Every lead decision of the record: the primary one (when there is one), then the further ones.

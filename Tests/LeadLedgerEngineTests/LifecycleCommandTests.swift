@@ -1,0 +1,199 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("leadledger kpis, backtest, drift (CLI)")
+struct LifecycleCommandTests {
+    /// `kpis --format json`, as far as this test reads it.
+    struct KPIs: Decodable {
+        struct Key: Decodable {
+            var day: String?
+            var model: String?
+            var tier: String?
+        }
+        struct Group: Decodable {
+            var key: Key
+            var leads: Int
+            var qualified: Int
+            var qualifiedRate: Double?
+            var converted: Int
+            var precisionAtTarget: Double?
+            var timeToQualifyMedianSeconds: Double?
+            var timeToQualifyP90Seconds: Double?
+        }
+        var by: [String]
+        var auditRecords: Int
+        var groups: [Group]
+    }
+
+    /// `backtest --format json`, as far as this test reads it.
+    struct Backtest: Decodable {
+        struct Transition: Decodable {
+            var from: String
+            var to: String
+            var leads: Int
+        }
+        struct Side: Decodable {
+            var auc: Double?
+            var salesReady: Int
+        }
+        struct Comparison: Decodable {
+            var leads: Int
+            var bothSides: Int
+            var tierChanged: Int
+            var ownerChanged: Int
+            var transitions: [Transition]
+            var labelled: Int
+            var record: Side
+            var candidate: Side
+        }
+        var candidateModelVersion: String
+        var recordModelVersions: [String]
+        var logEvents: Int
+        var comparison: Comparison
+    }
+
+    /// `drift --format json`, as far as this test reads it.
+    struct Drift: Decodable {
+        struct Variable: Decodable {
+            var name: String
+            var psi: Double?
+            var crosses: Bool
+        }
+        struct Model: Decodable {
+            var modelVersion: String
+            var samples: Int
+            var variables: [Variable]
+        }
+        var models: [Model]
+        var crossings: Int
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    /// As a user would: a seeded workload through `generate` and `run`, then the
+    /// lifecycle reports. `kpis` groups every decided lead by day and model (the
+    /// configured model's version) and agrees with itself across groupings;
+    /// `backtest` with the configuration on record changes no tier and no owner,
+    /// with another model (config/ensemble) it changes some; `drift` against a
+    /// baseline written from the standard workload's latest 12 hours keeps
+    /// `free_mail` below the threshold on a standard continuation and raises an
+    /// alert on it (status 1) after a drifted one (`generate --shift 1`).
+    /// The time limit is a hang bound.
+    @Test(.timeLimit(.minutes(5)))
+    func lifecycleReportsOnAGeneratedWorkload() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("life")
+        let suffix = uniqueName("lf")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let phases = PhaseClock("lifecycle")
+
+        func process(_ generateArguments: [String], _ name: String) async throws {
+            let generate = try await runCLI(
+                ["generate", "--config", config, "--seed", "11"] + generateArguments, directory: directory, name: name)
+            #expect(generate.status == 0, "\(generate.stderr)")
+            let run = try CLIProcess(
+                ["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run-\(name)")
+            defer { run.signal(SIGKILL) }
+            let lag = try await runCLI(
+                ["lag", "--config", config, "--wait", "--timeout", "180"], directory: directory, name: "lag-\(name)", seconds: 200)
+            #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
+            run.signal(SIGTERM)
+            #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
+        }
+        try await process(["--events", "3000"], "standard")
+        phases.mark("standard workload generated and processed")
+
+        // KPIs per day and model.
+        let kpis = try await runCLI(["kpis", "--config", config, "--format", "json"], directory: directory, name: "kpis")
+        #expect(kpis.status == 0, "\(kpis.stderr)")
+        let report = try Self.decode(KPIs.self, kpis.stdout)
+        #expect(report.by == ["day", "model"])
+        #expect(report.auditRecords > 1000)
+        #expect(!report.groups.isEmpty)
+        #expect(Set(report.groups.compactMap(\.key.model)) == [defaultDecisions.modelVersion])
+        #expect(report.groups.map { $0.key.day ?? "" } == report.groups.map { $0.key.day ?? "" }.sorted())
+        for group in report.groups {
+            #expect(group.qualified <= group.leads && group.converted <= group.leads)
+            #expect(group.qualifiedRate == Double(group.qualified) / Double(group.leads))
+            if let p50 = group.timeToQualifyMedianSeconds, let p90 = group.timeToQualifyP90Seconds { #expect(0 <= p50 && p50 <= p90) }
+        }
+        let leads = report.groups.reduce(0) { $0 + $1.leads }
+        let byTier = try Self.decode(
+            KPIs.self,
+            try await runCLI(["kpis", "--config", config, "--format", "json", "--by", "tier"], directory: directory, name: "kpis-tier")
+                .stdout)
+        #expect(byTier.groups.reduce(0) { $0 + $1.leads } == leads)
+        #expect(byTier.groups.allSatisfy { $0.key.tier != nil && $0.key.day == nil })
+        let text = try await runCLI(["kpis", "--config", config], directory: directory, name: "kpis-text")
+        #expect(text.status == 0 && text.stdout.contains("conversion by tier: "), "\(text.stdout)")
+        let badTime = try await runCLI(["kpis", "--config", config, "--since", "yesterday"], directory: directory, name: "kpis-bad")
+        #expect(badTime.status == 2 && badTime.stderr.contains("RFC 3339"), "\(badTime.stderr)")
+        phases.mark("kpis: \(leads) leads in \(report.groups.count) groups")
+
+        // Backtest: the configuration on record changes nothing; another model changes tiers.
+        let out = directory + "/backtest.json"
+        let same = try await runCLI(
+            [
+                "backtest", "--config", config, "--candidate", repoRoot.appendingPathComponent("config").path, "--format", "json", "--out",
+                out,
+            ],
+            directory: directory, name: "backtest-same")
+        #expect(same.status == 0, "\(same.stderr)")
+        let unchanged = try Self.decode(Backtest.self, same.stdout)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == same.stdout)
+        #expect(unchanged.candidateModelVersion == defaultDecisions.modelVersion)
+        #expect(unchanged.recordModelVersions == [defaultDecisions.modelVersion])
+        #expect(unchanged.logEvents > 1000)
+        #expect(unchanged.comparison.leads == leads)
+        #expect(unchanged.comparison.bothSides == leads)
+        #expect(unchanged.comparison.tierChanged == 0 && unchanged.comparison.ownerChanged == 0)
+        #expect(unchanged.comparison.transitions.allSatisfy { $0.from == $0.to })
+        #expect(unchanged.comparison.labelled > 0)
+        #expect(unchanged.comparison.record.auc == unchanged.comparison.candidate.auc)
+        #expect(same.stderr.contains("backtest: replay"), "progress on stderr: \(same.stderr)")
+        let otherOut = directory + "/backtest-other.json"
+        let other = try await runCLI(
+            ["backtest", "--config", config, "--candidate", repoRoot.appendingPathComponent("config/ensemble").path, "--out", otherOut],
+            directory: directory, name: "backtest-other")
+        #expect(other.status == 0, "\(other.stderr)")
+        let changed = try Self.decode(Backtest.self, try String(contentsOfFile: otherOut, encoding: .utf8))
+        #expect(changed.candidateModelVersion != defaultDecisions.modelVersion)
+        #expect(changed.comparison.tierChanged > 0)
+        #expect(changed.comparison.transitions.contains { $0.from != $0.to })
+        #expect(other.stdout.contains("tier changed: \(changed.comparison.tierChanged) "), "\(other.stdout)")
+        phases.mark("backtest: \(changed.comparison.tierChanged) of \(changed.comparison.bothSides) leads change tier with config/ensemble")
+
+        // Drift: the latest 12 hours of the standard workload become the baseline. A standard
+        // continuation leaves free_mail where it was; a drifted one (--shift 1) moves it past
+        // the threshold: an ALERT, status 1. (Other variables drift too as the synthetic
+        // population ages, e.g. open_opportunities accumulates, so only free_mail is compared.)
+        let baseline = directory + "/baseline.json"
+        let written = try await runCLI(
+            ["drift", "--config", config, "--window", "12h", "--write-baseline", baseline, "--format", "json"], directory: directory,
+            name: "drift-baseline")
+        #expect([0, 1].contains(written.status) && FileManager.default.fileExists(atPath: baseline), "\(written.stderr)")
+        func freeMail(_ name: String) async throws -> (status: Int32, report: Drift, variable: Drift.Variable?) {
+            let drift = try await runCLI(
+                ["drift", "--config", config, "--window", "12h", "--baseline", baseline, "--format", "json"], directory: directory,
+                name: name)
+            let report = try Self.decode(Drift.self, drift.stdout)
+            #expect(report.models.map(\.modelVersion) == [defaultDecisions.modelVersion], "\(drift.stdout)")
+            return (drift.status, report, report.models.first?.variables.first { $0.name == "free_mail" })
+        }
+        try await process(["--events", "1500", "--skip", "3000"], "standard-continued")
+        let calm = try await freeMail("drift-standard")
+        let calmPSI = try #require(calm.variable?.psi)
+        #expect(calmPSI < 0.2 && calm.variable?.crosses == false, "free_mail PSI \(calmPSI)")
+        try await process(["--events", "1500", "--skip", "4500", "--shift", "1"], "shifted")
+        let alert = try await freeMail("drift-shifted")
+        let alertPSI = try #require(alert.variable?.psi)
+        #expect(alertPSI >= 0.2 && alert.variable?.crosses == true, "free_mail PSI \(alertPSI)")
+        #expect(alert.status == 1 && alert.report.crossings > 0)
+        phases.mark("drift: free_mail PSI \(calmPSI) standard, \(alertPSI) shifted")
+    }
+}
