@@ -151,6 +151,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// scoring_file: config/scoring.yaml
 /// routing_file: config/routing.yaml
 /// max_future_skew: 7d
+/// audit_max_bytes: 262144
 /// properties: { "linger.ms": "5" }
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
@@ -187,6 +188,11 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// default 7 days); later ones are rejected as `timestamp_out_of_range`. In the
     /// file a duration (`7d`, `36h`, `90m`, `30s`) or a number of seconds.
     public var maxFutureSkewSeconds: Int64 = 7 * 86_400
+    /// The largest audit record written, in bytes (default 256 KiB): a larger one
+    /// leaves the tail of its `further_decisions` out and says so in
+    /// `further_truncated` (`DecisionConfiguration.auditRecordLimit`). `run` and
+    /// `audit verify` must be given the same value.
+    public var auditMaxBytes = DecisionConfiguration.defaultAuditRecordLimit
 
     /// Deprecated settings the file used; the commands log each once at start.
     public var warnings: [String] {
@@ -211,6 +217,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case scoringFile = "scoring_file"
         case routingFile = "routing_file"
         case maxFutureSkewSeconds = "max_future_skew"
+        case auditMaxBytes = "audit_max_bytes"
     }
 
     public init(from decoder: Decoder) throws {
@@ -241,6 +248,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         } else {
             maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
         }
+        auditMaxBytes = try c.decodeIfPresent(Int.self, forKey: .auditMaxBytes) ?? d.auditMaxBytes
     }
 
     /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
@@ -298,6 +306,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
+        try check(auditMaxBytes >= 4096, "audit_max_bytes must be at least 4096")
     }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model
@@ -307,8 +316,10 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     ///   (code, file, line, column, field and message).
     public func decisionConfiguration() throws(EngineError) -> DecisionConfiguration {
         do {
-            return try DecisionConfiguration.load(
+            var decisions = try DecisionConfiguration.load(
                 scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
+            decisions.auditRecordLimit = auditMaxBytes
+            return decisions
         } catch let error as DecisionsError {
             throw EngineError(.invalidConfiguration, context: error.file ?? scoringFile, "\(error)")
         } catch {

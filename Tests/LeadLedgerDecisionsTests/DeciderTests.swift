@@ -69,6 +69,10 @@ struct DeciderTests {
         bad[4] = 9
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: bad) }
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: Array(a.state.snapshotBytes().dropLast())) }
+        // A lead count far beyond what the bytes can hold is refused before it sizes an allocation
+        // (found by the snapshot fuzz target: 0x1f1f1f1f leads in 87 bytes aborted the process).
+        let huge = Array(DecisionState().snapshotBytes().prefix(14)) + [0x1F, 0x1F, 0x1F, 0x1F] + [UInt8](repeating: 0x1F, count: 69)
+        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: huge) }
         // Older formats (1: per-lead audit ids; 2: no account fan-out signatures; 3: 13 activity counters) are refused, never restored as wrong state.
         let current = a.state.snapshotBytes()
         #expect(current[4] == 0 && current[5] == 4, "format version 4")

@@ -66,6 +66,15 @@ package struct AuditRecordView: Sendable, Equatable {
     /// The primary decision; nil when the event decided no lead (`lead_id` null).
     package var decision: Decision?
     package var further: [Decision]
+    /// What the record left out of `further_decisions` to stay within the audit size limit.
+    package struct Truncation: Sendable, Equatable {
+        /// How many further decisions were left out.
+        package var count: Int
+        /// Lower-case hex SHA-256 of the JSON array of the left-out entries.
+        package var sha256: String
+    }
+    /// `further_truncated`; nil when nothing was left out.
+    package var furtherTruncated: Truncation?
     /// The primary decision's feature values by name (`[:]` without a lead).
     package var features: [String: Double?]
     /// The primary decision's nonzero feature contributions by name (`[:]` without a lead).
@@ -93,6 +102,10 @@ package struct AuditRecordView: Sendable, Equatable {
         var further: [Decision] = []
         for item in try f.objects("further_decisions") { further.append(try Decision(item)) }
         self.further = further
+        if let truncated = try f.object("further_truncated") {
+            guard let count = try truncated.nonNegativeInteger("count") else { throw truncated.violation("count", "is required") }
+            furtherTruncated = Truncation(count: count, sha256: try truncated.requiredString("sha256"))
+        }
         features = try f.numbers("features")
         contributions = try f.numbers("contributions")
         components = try f.numbers("components")

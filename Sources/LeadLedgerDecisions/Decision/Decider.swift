@@ -876,14 +876,22 @@ struct Context: ~Copyable {
         }
         w.next(#","further_decisions":"#)
         w.beginArray()
+        // Where each further decision ends, so an oversized record can be cut (AuditTruncation).
+        let furtherStart = w.count
+        var furtherEnds: [Int] = []
+        furtherEnds.reserveCapacity(entries.count - 1)
         for i in entries.indices where i != p {
             if let c = entries[i].compact {
                 w.rawValue(c)
             } else if let ef = entries[i].full {
                 // An earlier decision of the primary lead (an SLA escalation before the event's own decision), written in place.
                 writeFurther(lead: entries[i].lead, stateHash: entries[i].stateHash, routingID: entries[i].routingID, ef)
+            } else {
+                continue
             }
+            furtherEnds.append(w.count)
         }
+        let furtherEnd = w.count
         w.endArray()
         w.next(#","gate":"#)
         if let g = f.gate {
@@ -918,7 +926,13 @@ struct Context: ~Copyable {
         w.next(#","tier":"#)
         w.tier(d.tier)
         w.endObject()
-        out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
+        var record = w.finish()
+        if record.count > config.auditRecordLimit {
+            record = AuditTruncation(
+                record: record, furtherStart: furtherStart, furtherEnds: furtherEnds, furtherEnd: furtherEnd, limit: config.auditRecordLimit
+            ).truncated()
+        }
+        out.audit.append(.init(key: event.key, value: record, decisionID: auditID))
     }
 
     /// The values from `owner_id`'s on to `reasons` of a decision, adjacent in sorted key

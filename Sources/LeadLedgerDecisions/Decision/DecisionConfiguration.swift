@@ -15,6 +15,15 @@ public struct DecisionConfiguration: Sendable {
     public let routing: RoutingRules
     public let modelVersion: String
     public let rulesetVersion: String
+    /// The largest audit record the decider writes, in bytes. An event's audit record
+    /// is never split: when its `further_decisions` would make it larger, the tail
+    /// of that list is left out and `further_truncated` gives how many decisions
+    /// and the SHA-256 of what was left out (see ``AuditTruncation``). Runs and
+    /// `audit verify` must use the same limit (both take it from the engine
+    /// configuration's `audit_max_bytes`).
+    public var auditRecordLimit = DecisionConfiguration.defaultAuditRecordLimit
+    /// 256 KiB: well under the default `message.max.bytes` (1 MB).
+    public static let defaultAuditRecordLimit = 262_144
 
     /// Builds a configuration from bytes; `*Source` names the inputs in errors.
     /// `componentArtifacts` holds, for a `kind: ensemble` model, the file of every

@@ -183,6 +183,12 @@ public struct DecisionState: Sendable, Equatable {
         }
         watermark = try r.i64()
         let n = try r.u32()
+        // Each lead takes at least its id, activity time and counters and a decision flag: a
+        // count the remaining bytes cannot hold is garbled (and must not size an allocation).
+        let minimumLeadBytes = 8 + 8 + LeadActivity.fieldCount * 8 + 1
+        guard Int(n) <= r.remaining / minimumLeadBytes else {
+            throw DecisionsError(.invalidArtifact, "lead count \(n) exceeds the snapshot's \(r.remaining) remaining bytes", field: "leads")
+        }
         leads.reserveCapacity(Int(n))
         for _ in 0..<n {
             let id = LeadID(raw: try r.u64())
@@ -268,6 +274,7 @@ struct ByteReader {
     let bytes: [UInt8]
     var i = 0
     var atEnd: Bool { i == bytes.count }
+    var remaining: Int { bytes.count - i }
     mutating func need(_ n: Int) throws {
         guard n >= 0, bytes.count - i >= n else {
             throw DecisionsError(.invalidArtifact, "truncated snapshot at byte \(i)", field: "bytes")
