@@ -151,6 +151,8 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// scoring_file: config/scoring.yaml
 /// routing_file: config/routing.yaml
 /// max_future_skew: 7d
+/// http_port: 8080
+/// ready_max_lag: 10000
 /// properties: { "linger.ms": "5" }
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
@@ -187,6 +189,12 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// default 7 days); later ones are rejected as `timestamp_out_of_range`. In the
     /// file a duration (`7d`, `36h`, `90m`, `30s`) or a number of seconds.
     public var maxFutureSkewSeconds: Int64 = 7 * 86_400
+    /// The port of `run`'s HTTP server (metrics and health probes; 0: any free
+    /// port; default 8080). `--http-port` overrides it.
+    public var httpPort = 8080
+    /// The readiness probe fails while any assigned partition lags more records
+    /// than this behind its high watermark (default 10,000).
+    public var readyMaxLag: Int64 = 10_000
 
     /// Deprecated settings the file used; the commands log each once at start.
     public var warnings: [String] {
@@ -211,6 +219,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case scoringFile = "scoring_file"
         case routingFile = "routing_file"
         case maxFutureSkewSeconds = "max_future_skew"
+        case httpPort = "http_port"
+        case readyMaxLag = "ready_max_lag"
     }
 
     public init(from decoder: Decoder) throws {
@@ -241,6 +251,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         } else {
             maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
         }
+        httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
+        readyMaxLag = try c.decodeIfPresent(Int64.self, forKey: .readyMaxLag) ?? d.readyMaxLag
     }
 
     /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
@@ -298,6 +310,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(sessionTimeoutMilliseconds >= 1000, "session_timeout_ms must be at least 1000")
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
+        try check((0...65_535).contains(httpPort), "http_port must be 0 (any free port) to 65535")
+        try check(readyMaxLag >= 0, "ready_max_lag must not be negative")
     }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model
