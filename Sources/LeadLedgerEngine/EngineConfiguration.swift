@@ -151,6 +151,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// scoring_file: config/scoring.yaml
 /// routing_file: config/routing.yaml
 /// max_future_skew: 7d
+/// http_host: 0.0.0.0
 /// http_port: 8080
 /// ready_max_lag: 10000
 /// properties: { "linger.ms": "5" }
@@ -192,6 +193,9 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// The port of `run`'s HTTP server (metrics and health probes; 0: any free
     /// port; default 8080). `--http-port` overrides it.
     public var httpPort = 8080
+    /// The address `run`'s HTTP server binds (default `0.0.0.0`, every interface).
+    /// `--http-host` overrides it.
+    public var httpHost = "0.0.0.0"
     /// The readiness probe fails while any assigned partition lags more records
     /// than this behind its high watermark (default 10,000).
     public var readyMaxLag: Int64 = 10_000
@@ -220,6 +224,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case routingFile = "routing_file"
         case maxFutureSkewSeconds = "max_future_skew"
         case httpPort = "http_port"
+        case httpHost = "http_host"
         case readyMaxLag = "ready_max_lag"
     }
 
@@ -252,6 +257,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
             maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
         }
         httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
+        httpHost = try c.decodeIfPresent(String.self, forKey: .httpHost) ?? d.httpHost
         readyMaxLag = try c.decodeIfPresent(Int64.self, forKey: .readyMaxLag) ?? d.readyMaxLag
     }
 
@@ -312,6 +318,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
         try check((0...65_535).contains(httpPort), "http_port must be 0 (any free port) to 65535")
         try check(readyMaxLag >= 0, "ready_max_lag must not be negative")
+        try check(!httpHost.isEmpty, "http_host must not be empty")
     }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model

@@ -56,8 +56,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Port of the HTTP server (metrics, health probes); 0: any free port (overrides http_port; default 8080).")
     var httpPort: Int?
 
-    @Option(help: "Address the HTTP server binds (default 0.0.0.0, every interface).")
-    var httpHost = "0.0.0.0"
+    @Option(help: "Address the HTTP server binds (overrides http_host; default 0.0.0.0, every interface).")
+    var httpHost: String?
 
     @Flag(name: .customLong("no-http"), help: "Serve no HTTP (no metrics, no health probes).")
     var noHTTP = false
@@ -81,12 +81,12 @@ struct RunCommand: AsyncParsableCommand {
         if let seconds = maxFutureSkew.flatMap(EngineConfiguration.durationSeconds) { configuration.maxFutureSkewSeconds = seconds }
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
+        let status = EngineStatusBoard()
+        let server = try await startHTTP(configuration, status: status, logger: logger)
         logger.notice(
             "decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))"
         )
         for warning in configuration.warnings { logger.warning("\(warning)") }
-        let status = EngineStatusBoard()
-        let server = try await startHTTP(configuration, status: status, logger: logger)
         do {
             try await runEngine(configuration, decisions: decisions, status: status, logger: logger)
         } catch {
@@ -103,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
     {
         if noHTTP { return nil }
         let port = httpPort ?? configuration.httpPort
+        let host = httpHost ?? configuration.httpHost
         let token: MetricsToken?
         do {
             token = try MetricsToken.load(file: metricsTokenFile, environment: ProcessInfo.processInfo.environment)
@@ -112,10 +113,10 @@ struct RunCommand: AsyncParsableCommand {
         let server: OperationsServer
         do {
             server = try await OperationsServer.start(
-                OperationsServer.Configuration(host: httpHost, port: port, readyMaxLag: configuration.readyMaxLag, token: token),
+                OperationsServer.Configuration(host: host, port: port, readyMaxLag: configuration.readyMaxLag, token: token),
                 status: status, logger: logger)
         } catch {
-            throw RuntimeFailure("cannot serve HTTP on \(httpHost):\(port): \(error)")
+            throw RuntimeFailure("cannot serve HTTP on \(host):\(port): \(error)")
         }
         logger.notice("http listening on \(server.host):\(server.port) (/metrics, /health/live, /health/ready)")
         return server
