@@ -130,6 +130,7 @@ let package = Package(
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 "LeadLedgerEvaluation",
+                "LeadLedgerOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
