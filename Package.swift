@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
         .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
         .library(name: "LeadLedgerEngine", targets: ["LeadLedgerEngine"]),
+        .library(name: "LeadLedgerOperations", targets: ["LeadLedgerOperations"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
         .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],
@@ -23,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -51,6 +55,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
+                // The metrics API only; the process picks the backend (Prometheus in `run`).
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // What an operator of `run` sees: the Prometheus registry, the HTTP server
+        // with /metrics and the health probes, the JSON log handler.
+        .target(
+            name: "LeadLedgerOperations",
+            dependencies: [
+                "LeadLedgerCore",
+                "LeadLedgerEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The pure, I/O-free domain core: contracts, normalization, identity,
@@ -100,6 +122,7 @@ let package = Package(
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 "LeadLedgerAnalytics",
+                "LeadLedgerOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,6 +137,7 @@ let package = Package(
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 "LeadLedgerEvaluation",
+                "LeadLedgerOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -146,6 +170,17 @@ let package = Package(
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "LeadLedgerOperationsTests",
+            dependencies: [
+                "LeadLedgerOperations",
+                "LeadLedgerEngine",
+                "TestSupport",
+                // Built so tests can spawn the CLI from the products directory.
+                "leadledger",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,3 +1,8 @@
+/// Receives a client's statistics: librdkafka's JSON document, emitted every
+/// `statistics.interval.ms` (set that property to enable it). Called on the
+/// client's poll thread: keep it short.
+public typealias KafkaStatisticsHandler = @Sendable ([UInt8]) -> Void
+
 /// Settings every client shares.
 public struct KafkaClientSettings: Sendable {
     /// `bootstrap.servers`, e.g. `["127.0.0.1:9092"]`.
@@ -7,6 +12,8 @@ public struct KafkaClientSettings: Sendable {
     /// Arbitrary librdkafka properties, applied after (and so overriding) the typed settings.
     /// See librdkafka's CONFIGURATION.md for the names.
     public var properties: [String: String]
+    /// Receives the statistics JSON when `statistics.interval.ms` is set (nil: none).
+    public var statisticsHandler: KafkaStatisticsHandler?
 
     /// Creates settings.
     public init(bootstrapServers: [String], clientID: String = "leadledger", properties: [String: String] = [:]) {

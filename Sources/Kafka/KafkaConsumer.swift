@@ -346,7 +346,7 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
         } else {
             partitionChannel.finish()
         }
-        super.init(logger: logger)
+        super.init(logger: logger, statisticsHandler: configuration.client.statisticsHandler)
     }
 
     @Sendable static func weight(_ event: KafkaConsumerEvent) -> Int {

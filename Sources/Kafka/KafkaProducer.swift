@@ -41,7 +41,8 @@ public final class KafkaProducer: Service, Sendable {
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "kafka.producer")) throws(KafkaError) {
         self.configuration = configuration
         let core = ProducerCore(
-            logger: logger, window: max(1, configuration.maxInFlightMessages), flushTimeout: configuration.shutdownFlushTimeout)
+            logger: logger, window: max(1, configuration.maxInFlightMessages), flushTimeout: configuration.shutdownFlushTimeout,
+            statisticsHandler: configuration.client.statisticsHandler)
         let opaque = Unmanaged.passRetained(core as RdClientContext).toOpaque()
         let rk: OpaquePointer
         do {
@@ -241,10 +242,10 @@ final class ProducerCore: RdClientContext, @unchecked Sendable {
     /// destroyed only by the poll thread right before the client.
     let topics = Mutex<(all: [String: RdPointer], last: (name: String, handle: RdPointer)?)>(([:], nil))
 
-    init(logger: Logger, window: Int, flushTimeout: Duration) {
+    init(logger: Logger, window: Int, flushTimeout: Duration, statisticsHandler: KafkaStatisticsHandler? = nil) {
         self.window = window
         self.flushTimeout = flushTimeout
-        super.init(logger: logger)
+        super.init(logger: logger, statisticsHandler: statisticsHandler)
     }
 
     override func clientError(_ error: KafkaError) {

@@ -19,9 +19,13 @@ class RdClientContext: @unchecked Sendable {
     // @unchecked Sendable: `logger` is an immutable Sendable value; subclasses keep
     // their mutable state behind a `Mutex` (documented there).
     let logger: Logger
+    /// Receives librdkafka's statistics JSON (`statistics.interval.ms`), on the
+    /// thread that polls the client; nil: no statistics callback is registered.
+    let statisticsHandler: KafkaStatisticsHandler?
 
-    init(logger: Logger) {
+    init(logger: Logger, statisticsHandler: KafkaStatisticsHandler? = nil) {
         self.logger = logger
+        self.statisticsHandler = statisticsHandler
     }
 
     /// Called for client-level errors from the error callback; subclasses react to fatal ones.
@@ -70,6 +74,9 @@ enum RdKafka {
         rd_kafka_conf_set_opaque(conf, context)
         rd_kafka_conf_set_log_cb(conf, rdLogCallback)
         rd_kafka_conf_set_error_cb(conf, rdErrorCallback)
+        if RdClientContext.from(context)?.statisticsHandler != nil {
+            rd_kafka_conf_set_stats_cb(conf, rdStatisticsCallback)
+        }
         return conf
     }
 
@@ -164,6 +171,16 @@ private let rdErrorCallback: @convention(c) (OpaquePointer?, Int32, UnsafePointe
     // Transport errors and "all brokers down" are retried by librdkafka itself.
     context.logger.warning("\(error)")
     context.clientError(error)
+}
+
+/// librdkafka's statistics JSON → the client's handler. Returning 0 lets librdkafka
+/// free the buffer.
+private let rdStatisticsCallback: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+    _, json, length, opaque in
+    guard let json, let context = RdClientContext.from(opaque), let handler = context.statisticsHandler else { return 0 }
+    let bytes = UnsafeRawBufferPointer(start: json, count: length)
+    handler(Array(bytes))
+    return 0
 }
 
 /// A Swift string from a NUL-terminated C buffer.

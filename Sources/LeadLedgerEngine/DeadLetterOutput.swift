@@ -16,7 +16,9 @@ enum DeadLetterOutput {
         _ bytes: [UInt8], key: [UInt8]?, source: SourcePosition, error: ContractError, stage: DeadLetter.Stage, topic: String
     ) -> OutputRecord {
         let letter = DeadLetter(original: original(bytes), originalKey: key, source: source, error: error, stage: stage)
-        return OutputRecord(topic: topic, key: key, value: letter.encoded)
+        var record = OutputRecord(topic: topic, key: key, value: letter.encoded)
+        record.observation = .rejected(error.code)
+        return record
     }
 
     /// The DLQ record that stands in for `output`, an output derived from the
@@ -31,7 +33,9 @@ enum DeadLetterOutput {
         let error = ContractError(.outputTooLarge, "an output of \(size) bytes to \(output.topic) cannot be produced: \(reason)")
         let reference = DeadLetter.Reference(of: bytes, sha256: ContentVersion(of: bytes).sha256)
         let letter = DeadLetter(original: .reference(reference), originalKey: key, source: source, error: error, stage: stage)
-        return OutputRecord(
+        var record = OutputRecord(
             topic: topic, key: key.flatMap { $0.count <= DeadLetter.maxReferencedKeyBytes ? $0 : nil }, value: letter.encoded)
+        record.observation = .rejected(error.code)
+        return record
     }
 }

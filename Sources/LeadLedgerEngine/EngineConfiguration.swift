@@ -152,6 +152,9 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// routing_file: config/routing.yaml
 /// max_future_skew: 7d
 /// audit_max_bytes: 262144
+/// http_host: 0.0.0.0
+/// http_port: 8080
+/// ready_max_lag: 10000
 /// properties: { "linger.ms": "5" }
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
@@ -193,6 +196,15 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// `further_truncated` (`DecisionConfiguration.auditRecordLimit`). `run` and
     /// `audit verify` must be given the same value.
     public var auditMaxBytes = DecisionConfiguration.defaultAuditRecordLimit
+    /// The port of `run`'s HTTP server (metrics and health probes; 0: any free
+    /// port; default 8080). `--http-port` overrides it.
+    public var httpPort = 8080
+    /// The address `run`'s HTTP server binds (default `0.0.0.0`, every interface).
+    /// `--http-host` overrides it.
+    public var httpHost = "0.0.0.0"
+    /// The readiness probe fails while any assigned partition lags more records
+    /// than this behind its high watermark (default 10,000).
+    public var readyMaxLag: Int64 = 10_000
 
     /// Deprecated settings the file used; the commands log each once at start.
     public var warnings: [String] {
@@ -218,6 +230,9 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case routingFile = "routing_file"
         case maxFutureSkewSeconds = "max_future_skew"
         case auditMaxBytes = "audit_max_bytes"
+        case httpPort = "http_port"
+        case httpHost = "http_host"
+        case readyMaxLag = "ready_max_lag"
     }
 
     public init(from decoder: Decoder) throws {
@@ -249,6 +264,9 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
             maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
         }
         auditMaxBytes = try c.decodeIfPresent(Int.self, forKey: .auditMaxBytes) ?? d.auditMaxBytes
+        httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
+        httpHost = try c.decodeIfPresent(String.self, forKey: .httpHost) ?? d.httpHost
+        readyMaxLag = try c.decodeIfPresent(Int64.self, forKey: .readyMaxLag) ?? d.readyMaxLag
     }
 
     /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
@@ -307,6 +325,9 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
         try check(auditMaxBytes >= 4096, "audit_max_bytes must be at least 4096")
+        try check((0...65_535).contains(httpPort), "http_port must be 0 (any free port) to 65535")
+        try check(readyMaxLag >= 0, "ready_max_lag must not be negative")
+        try check(!httpHost.isEmpty, "http_host must not be empty")
     }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model

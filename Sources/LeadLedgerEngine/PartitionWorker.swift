@@ -63,18 +63,21 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     private let store: SnapshotStore?
     private let policy: SnapshotPolicy
     private let logger: Logger
+    private var metrics: PartitionMetrics
     /// The next offset to apply.
     private(set) var nextOffset: Int64 = 0
     private(set) var tracker: InFlightTracker
     private var recordsSinceSnapshot = 0
-    private var lastSnapshotAt = ContinuousClock.now
+    /// When the state was last snapshotted, or restored (the snapshot age's origin).
+    private(set) var lastSnapshotAt = ContinuousClock.now
     private var lastSnapshotOffset: Int64 = -1
     private(set) var statistics = PartitionWorkerStatistics()
 
     init(
         topicPartition: KafkaTopicPartition, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy,
-        logger: Logger
+        metrics: StageMetrics = StageMetrics(stage: "worker"), logger: Logger
     ) {
+        self.metrics = metrics.partition(topicPartition)
         self.topicPartition = topicPartition
         self.factory = factory
         self.processor = factory.makeProcessor(partition: topicPartition.partition)
@@ -149,8 +152,13 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         // a topic name per output is work a batch does once instead).
         var batchOutputs: [(topic: String, count: Int)] = []
         if statistics.firstAppliedAt == nil, !messages.isEmpty { statistics.firstAppliedAt = .now }
+        let appliedBefore = statistics.applied
         defer {
-            for (topic, count) in batchOutputs { statistics.outputsByTopic[topic, default: 0] += count }
+            for (topic, count) in batchOutputs {
+                statistics.outputsByTopic[topic, default: 0] += count
+                metrics.countOutputs(count, topic: topic)
+            }
+            metrics.recordsIn.increment(by: statistics.applied - appliedBefore)
         }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
@@ -161,11 +169,11 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             nextOffset = message.offset + 1
             tracker.begin(offset: message.offset, outputs: outputs.count)
             if !outputs.isEmpty {
-                let callback = tracker.callback(for: message.offset)
+                let callback = deliveryCallback(for: message)
                 for (index, output) in outputs.enumerated() {
-                    let topic: String
+                    let sent: (topic: String, observation: OutputObservation?)
                     do {
-                        topic = try await send(output, of: record, onDelivery: callback)
+                        sent = try await send(output, of: record, onDelivery: callback)
                     } catch {
                         // This output and the ones after it were never enqueued: the
                         // tracker stops waiting for them (else `drain()` never returns)
@@ -175,11 +183,12 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                             .deliveryFailed, context: topicPartition.description,
                             "an output of offset \(message.offset) to \(output.topic) cannot be produced: \(error)")
                     }
-                    if let index = batchOutputs.firstIndex(where: { $0.topic == topic }) {
+                    if let index = batchOutputs.firstIndex(where: { $0.topic == sent.topic }) {
                         batchOutputs[index].count += 1
                     } else {
-                        batchOutputs.append((topic, 1))
+                        batchOutputs.append((sent.topic, 1))
                     }
+                    if let observation = sent.observation { metrics.observe(observation) }
                 }
                 statistics.outputs += outputs.count
             }
@@ -191,23 +200,35 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         snapshotIfDue()
     }
 
+    /// The delivery callback of `message`'s outputs: the in-flight tracker's, which
+    /// also records the time from the input's Kafka timestamp to each acknowledgement.
+    private func deliveryCallback(for message: KafkaConsumerMessage) -> @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void {
+        let acknowledge = tracker.callback(for: message.offset)
+        guard let timestamp = message.timestamp.milliseconds else { return acknowledge }
+        let latency = metrics.stage.eventToOutput
+        return { result in
+            acknowledge(result)
+            if case .success = result { latency.recordNanoseconds(WallClock.nanosecondsSince(milliseconds: timestamp)) }
+        }
+    }
+
     /// Enqueues `output` of `input`; when the producer refuses it as too large,
     /// enqueues the processor's replacement instead (a DLQ reference record).
-    /// - Returns: the topic of what was enqueued.
+    /// - Returns: the topic and observation of what was enqueued.
     private func send(
         _ output: OutputRecord, of input: LogRecord,
         onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void
-    ) async throws(KafkaError) -> String {
+    ) async throws(KafkaError) -> (topic: String, observation: OutputObservation?) {
         do {
             try await enqueue(output.producerMessage, onDelivery: callback)
-            return output.topic
+            return (output.topic, output.observation)
         } catch let error where error.code == .messageSizeTooLarge {
             guard let replacement = processor.replacement(forUnsendable: output, of: input, reason: error.description) else { throw error }
             logger.warning(
                 "\(topicPartition): an output of offset \(input.offset) to \(output.topic) is too large (\(output.value.count) bytes); producing a reference to the input to \(replacement.topic) instead"
             )
             try await enqueue(replacement.producerMessage, onDelivery: callback)
-            return replacement.topic
+            return (replacement.topic, replacement.observation)
         }
     }
 
@@ -238,7 +259,10 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
 
     /// Writes a snapshot of the current state (reflecting `0..<nextOffset`).
     func snapshot() throws {
-        guard Factory.Processor.isStateful, let store, nextOffset != lastSnapshotOffset, let state = processor.snapshot() else { return }
+        guard Factory.Processor.isStateful, let store, nextOffset != lastSnapshotOffset else { return }
+        let started = ContinuousClock.now
+        guard let state = processor.snapshot() else { return }
+        defer { metrics.stage.snapshotDuration.record(duration: ContinuousClock.now - started) }
         try store.save(
             Snapshot(
                 topic: topicPartition.topic, partition: topicPartition.partition, offset: nextOffset,
@@ -248,6 +272,9 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         recordsSinceSnapshot = 0
         statistics.snapshots += 1
     }
+
+    /// The next offset to apply and when the state was last snapshotted (or restored).
+    var progress: (applied: Int64, lastSnapshotAt: ContinuousClock.Instant) { (nextOffset, lastSnapshotAt) }
 
     /// The current state encoding (for tests and tools).
     func stateBytes() -> [UInt8]? { processor.snapshot() }

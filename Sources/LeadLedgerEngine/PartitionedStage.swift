@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Settings of one partition-parallel stage.
@@ -72,11 +73,21 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
     private let logger: Logger
 
     /// Creates a stage. `producer` is shared by the stages of a process; `store`
-    /// holds snapshots (nil: stateful partitions are always fully replayed).
-    public init(
+    /// holds snapshots (nil: stateful partitions are always fully replayed);
+    /// `status` receives the partitions' progress for the health probes.
+    public convenience init(
         configuration: StageConfiguration, client: KafkaClientSettings, producer: KafkaProducer, store: SnapshotStore?, factory: Factory,
         logger: Logger
     ) {
+        self.init(
+            configuration: configuration, client: client, producer: producer, store: store, factory: factory, status: nil, logger: logger)
+    }
+
+    package init(
+        configuration: StageConfiguration, client: KafkaClientSettings, producer: KafkaProducer, store: SnapshotStore?, factory: Factory,
+        status: EngineStatusBoard?, logger: Logger
+    ) {
+        status?.register(stage: configuration.name)
         self.configuration = configuration
         self.client = client
         self.producer = producer
@@ -89,6 +100,7 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
             policy: configuration.snapshotPolicy,
             maxRecordsPerJob: configuration.maxRecordsPerJob,
             reader: LogReader(client: client, logger: logger),
+            status: status,
             logger: logger
         )
     }
@@ -107,6 +119,7 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
         var consumerConfiguration = KafkaConsumerConfiguration(
             bootstrapServers: client.bootstrapServers, groupID: configuration.groupID, clientID: "\(client.clientID)-\(configuration.name)",
             properties: properties)
+        consumerConfiguration.client.statisticsHandler = client.statisticsHandler
         consumerConfiguration.delivery = .perPartition
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.closeTimeout = .seconds(60)
@@ -137,6 +150,7 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
                         try? await Task.sleep(for: commitInterval)
                         if await coordinator.isClosing { break }
                         await coordinator.commitProgress()
+                        await coordinator.publishProgress()
                     }
                 }
                 await coordinator.waitUntilClosing()
@@ -158,6 +172,21 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         /// The partition's loop; returns the worker it ended with (a restart replaces it).
         var task: Task<PartitionWorker<Factory>, Never>
         var committed: Int64?
+        /// The worker restored the partition's state and emits.
+        var restored = false
+    }
+
+    /// The gauges of one assigned partition (removed when it is handed over or lost).
+    struct PartitionGauges {
+        let lag: Gauge
+        let committed: Gauge
+        let snapshotAge: Gauge?
+
+        func destroy() {
+            lag.destroy()
+            committed.destroy()
+            snapshotAge?.destroy()
+        }
     }
 
     let name: String
@@ -168,6 +197,11 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     let maxRecordsPerJob: Int
     let reader: LogReader
     let logger: Logger
+    let metrics: StageMetrics
+    let status: EngineStatusBoard?
+    private var gauges: [KafkaTopicPartition: PartitionGauges] = [:]
+    /// The consumer received an assignment (or a partition) at least once.
+    private var joined = false
     private var consumer: KafkaConsumer?
     private var entries: [KafkaTopicPartition: Entry] = [:]
     private var retired = PartitionWorkerStatistics()
@@ -177,9 +211,11 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
 
     init(
         name: String, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy, maxRecordsPerJob: Int,
-        reader: LogReader, logger: Logger
+        reader: LogReader, status: EngineStatusBoard?, logger: Logger
     ) {
         self.name = name
+        self.metrics = StageMetrics(stage: name)
+        self.status = status
         self.factory = factory
         self.producer = producer
         self.store = store
@@ -215,9 +251,10 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     /// Starts a worker for a newly assigned partition's stream.
     func start(_ stream: KafkaPartitionStream) {
         guard let consumer, !isClosing else { return }
+        joined = true
         let partition = stream.topicPartition
         let worker = PartitionWorker(
-            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
+            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger)
         let reader = self.reader
         let logger = self.logger
         let jobSize = maxRecordsPerJob
@@ -272,6 +309,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
 
     private func restored(_ partition: KafkaTopicPartition, committed: Int64?) {
         entries[partition]?.committed = committed
+        entries[partition]?.restored = true
     }
 
     /// Restarts a partition after a failed delivery, instead of failing the stage:
@@ -292,7 +330,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         try await Task.sleep(for: .seconds(min(30, attempt)))
         let committed = try await consumer.committed([partition])[partition] ?? nil
         let fresh = PartitionWorker(
-            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, logger: logger)
+            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger)
         try await fresh.restore(committed: committed, reader: reader)
         // The partition may have been lost (and even reassigned) while this waited:
         // the lost partition cancels this task, and its entry is no longer ours.
@@ -336,11 +374,51 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         }
     }
 
+    /// Publishes each partition's lag, committed offset and snapshot age (gauges)
+    /// and the stage's state (the health board). Runs in the progress loop, off
+    /// the records' path: the lag comes from the consumer's cached watermarks.
+    func publishProgress() async {
+        guard let consumer else { return }
+        let now = ContinuousClock.now
+        var partitions: [PartitionStatus] = []
+        for (partition, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            let progress = await entry.worker.progress
+            guard let current = entries[partition], current.task == entry.task else { continue }
+            let gauges = self.gauges(for: partition)
+            var lag: Int64?
+            if current.restored, let watermarks = try? consumer.cachedWatermarks(partition) {
+                lag = max(0, watermarks.high - progress.applied)
+                gauges.lag.record(lag ?? 0)
+            }
+            if let committed = current.committed { gauges.committed.record(committed) }
+            gauges.snapshotAge?.record((now - progress.lastSnapshotAt) / .seconds(1))
+            partitions.append(
+                PartitionStatus(stage: name, topic: partition.topic, partition: partition.partition, restored: current.restored, lag: lag))
+        }
+        status?.update(stage: name, joined: joined, partitions: partitions, at: now)
+    }
+
+    private func gauges(for partition: KafkaTopicPartition) -> PartitionGauges {
+        if let existing = gauges[partition] { return existing }
+        let labels = [("stage", name), ("topic", partition.topic), ("partition", String(partition.partition))]
+        let created = PartitionGauges(
+            lag: Gauge(label: MetricNames.consumerLag, dimensions: labels),
+            committed: Gauge(label: MetricNames.committedOffset, dimensions: labels),
+            snapshotAge: Factory.Processor.isStateful && store != nil
+                ? Gauge(label: MetricNames.snapshotAge, dimensions: [("stage", name), ("partition", String(partition.partition))]) : nil)
+        gauges[partition] = created
+        return created
+    }
+
+    private func dropGauges(_ partition: KafkaTopicPartition) {
+        gauges.removeValue(forKey: partition)?.destroy()
+    }
+
     /// The rebalance handler: runs before the assignment changes.
     func rebalance(_ event: KafkaRebalanceEvent) async {
         switch event {
         case .assigned:
-            break  // workers start when the partitions' streams arrive
+            joined = true  // workers start when the partitions' streams arrive
         case .revoked(let partitions):
             for partition in partitions.sorted() {
                 await handOver(partition)
@@ -348,6 +426,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         case .lost(let partitions):
             for partition in partitions.sorted() {
                 guard let entry = entries.removeValue(forKey: partition) else { continue }
+                dropGauges(partition)
                 entry.task.cancel()
                 logger.warning("\(partition): lost; its uncommitted outputs will be repeated by the next owner")
                 await retire(entry.worker)
@@ -358,6 +437,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     /// Revoke: stop, drain in-flight outputs, snapshot, commit, release.
     private func handOver(_ partition: KafkaTopicPartition) async {
         guard let entry = entries.removeValue(forKey: partition), let consumer else { return }
+        dropGauges(partition)
         let worker = await entry.task.value  // the stream has ended: the worker takes no more records
         let tracker = await worker.tracker
         do {

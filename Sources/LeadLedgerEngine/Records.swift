@@ -38,6 +38,9 @@ public struct LogRecord: Sendable, Hashable {
 
 /// A record a processor wants produced. Outputs of one input are produced in
 /// the order returned, before any output of the next input.
+///
+/// Equality and hashing cover what is produced (topic, key, value, partition,
+/// headers), not ``observation``, which only feeds metrics.
 public struct OutputRecord: Sendable, Hashable {
     /// The target topic.
     public var topic: String
@@ -49,6 +52,9 @@ public struct OutputRecord: Sendable, Hashable {
     public var partition: Int32?
     /// Record headers.
     public var headers: [KafkaHeader]
+    /// What the engine counts when it enqueues this record while emitting (never
+    /// during a restore replay); not produced, not part of equality.
+    public var observation: OutputObservation?
 
     /// Creates an output record.
     public init(topic: String, key: [UInt8]?, value: [UInt8], partition: Int32? = nil, headers: [KafkaHeader] = []) {
@@ -62,6 +68,19 @@ public struct OutputRecord: Sendable, Hashable {
     /// Creates an output record with a UTF-8 key.
     public init(topic: String, key: String?, value: [UInt8], partition: Int32? = nil, headers: [KafkaHeader] = []) {
         self.init(topic: topic, key: key.map { Array($0.utf8) }, value: value, partition: partition, headers: headers)
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.topic == rhs.topic && lhs.key == rhs.key && lhs.value == rhs.value && lhs.partition == rhs.partition
+            && lhs.headers == rhs.headers
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(topic)
+        hasher.combine(key)
+        hasher.combine(value)
+        hasher.combine(partition)
+        hasher.combine(headers)
     }
 
     var producerMessage: KafkaProducerMessage {

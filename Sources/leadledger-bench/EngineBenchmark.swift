@@ -4,6 +4,7 @@ import Kafka
 import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
+import LeadLedgerOperations
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -54,6 +55,12 @@ struct EngineBenchmark: AsyncParsableCommand {
             "Instead of the broker runs: load this many leads (and a tenth as many accounts) into materialize state (Ledger + Decider, 2 partitions in parallel, through MaterializeProcessor.apply) and print peak RSS. E.g. 1000000."
     )
     var stateLeads: Int = 0
+
+    @Flag(
+        help:
+            "Record metrics into the Prometheus registry as `run` does (health board and librdkafka statistics included); without it the metrics go to swift-metrics' no-op backend."
+    )
+    var prometheus = false
 
     @Flag(help: "Run only the latency measurement (--rate, --seconds), e.g. at a rate the engine sustains.")
     var latencyOnly = false
@@ -140,7 +147,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         try await produceWorkload(configuration, count: events, seed: seed, logger: logger)
         print("produced \(events) inbound messages in \(format(ContinuousClock.now - produceStart))")
 
-        let services = try EnginePipeline(configuration: configuration, selection: .all).makeServices(logger: logger)
+        let services = try makeServices(configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
         var started: ContinuousClock.Instant?
@@ -513,11 +520,19 @@ struct EngineBenchmark: AsyncParsableCommand {
         return Double(consumed) / elapsed
     }
 
+    /// The engine's services; with `--prometheus` recording as `run` does.
+    func makeServices(_ configuration: EngineConfiguration, logger: Logger) throws -> EngineServices {
+        let pipeline = try EnginePipeline(configuration: configuration, selection: .all)
+        guard prometheus else { return try pipeline.makeServices(logger: logger) }
+        _ = PrometheusBootstrap.registry()
+        return try pipeline.makeServices(logger: logger, status: EngineStatusBoard(), statistics: KafkaStatisticsRecorder(logger: logger))
+    }
+
     func latency(_ configuration: EngineConfiguration, logger: Logger) async throws -> (Double, Double, Int) {
         let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: brokerList), logger: logger)
         try await TopicProvisioner.ensureTopics(configuration, admin: admin)
         await admin.close()
-        let services = try EnginePipeline(configuration: configuration, selection: .all).makeServices(logger: logger)
+        let services = try makeServices(configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services.stages.map { .init(service: $0) }, logger: logger))
         let running = Task { try await group.run() }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import LeadLedgerEngine
+import LeadLedgerOperations
 import Logging
+import Synchronization
 
 /// Options every Kafka command shares: where the brokers are, client properties
 /// and the log level. See ``ConnectionSettings`` for the precedence rule.
@@ -32,6 +34,9 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Log level on stderr (default: warning; run: notice).", valueName: "level"))
     var logLevel: LogLevel?
+
+    @Option(help: ArgumentHelp("Log lines on stderr: text, or json (one object per line).", valueName: "format"))
+    var logFormat: LogFormat = .text
 
     func validate() throws {
         if clientConfig != nil && commandConfig != nil {
@@ -74,20 +79,27 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func makeLogger(_ label: String, default level: LogLevel = .warning) -> Logger {
-        LoggingBootstrap.once()
+        LoggingBootstrap.once(logFormat)
         var logger = Logger(label: label)
         logger.logLevel = (logLevel ?? level).level
         return logger
     }
 }
 
+/// Installs the process's log handler once (the first command's format wins).
 enum LoggingBootstrap {
-    static let done: Bool = {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        return true
-    }()
+    private static let done = Mutex(false)
 
-    static func once() { _ = done }
+    static func once(_ format: LogFormat) {
+        done.withLock { done in
+            guard !done else { return }
+            done = true
+            switch format {
+            case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+            }
+        }
+    }
 }
 
 /// Parses `key=value` pairs. A malformed pair is named by its position only:

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
+import LeadLedgerOperations
 import Logging
 import ServiceLifecycle
 
@@ -18,11 +20,18 @@ struct RunCommand: AsyncParsableCommand {
             snapshot, commit) and leaves. Start several processes with the same
             configuration to split the partitions. Log level: notice by default.
 
+            HTTP (before any topic is touched; a port in use ends run with status 3):
+            GET /metrics (Prometheus text), /health/live, /health/ready (200, or 503
+            with a JSON reason). --http-port 0 takes a free port and logs
+            "http listening on HOST:PORT". The optional bearer token for these comes
+            from --metrics-token-file or LEADLEDGER_METRICS_TOKEN.
+
             Examples:
               leadledger run --config leadledger.yaml
               leadledger run -b kafka-1:9092,kafka-2:9092 \\
                 --client-config client.properties --state-directory /var/lib/leadledger
               LEADLEDGER_KAFKA_SASL_PASSWORD=... leadledger run --config leadledger.yaml
+              leadledger run --config leadledger.yaml --http-port 9464 --log-format json
             """
     )
 
@@ -44,7 +53,23 @@ struct RunCommand: AsyncParsableCommand {
     )
     var maxFutureSkew: String?
 
+    @Option(help: "Port of the HTTP server (metrics, health probes); 0: any free port (overrides http_port; default 8080).")
+    var httpPort: Int?
+
+    @Option(help: "Address the HTTP server binds (overrides http_host; default 0.0.0.0, every interface).")
+    var httpHost: String?
+
+    @Flag(name: .customLong("no-http"), help: "Serve no HTTP (no metrics, no health probes).")
+    var noHTTP = false
+
+    @Option(
+        help: "File holding the bearer token that /metrics and /health/* then require (default: $LEADLEDGER_METRICS_TOKEN; none: open).")
+    var metricsTokenFile: String?
+
     func validate() throws {
+        if let httpPort, !(0...65_535).contains(httpPort) {
+            throw ValidationError("--http-port: \(httpPort) is not a port (0 to 65535)")
+        }
         if let maxFutureSkew, EngineConfiguration.durationSeconds(maxFutureSkew) == nil {
             throw ValidationError("--max-future-skew: '\(maxFutureSkew)' is not a duration (e.g. 7d, 36h, 90m, 30s)")
         }
@@ -56,15 +81,56 @@ struct RunCommand: AsyncParsableCommand {
         if let seconds = maxFutureSkew.flatMap(EngineConfiguration.durationSeconds) { configuration.maxFutureSkewSeconds = seconds }
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
+        let status = EngineStatusBoard()
+        let server = try await startHTTP(configuration, status: status, logger: logger)
         logger.notice(
             "decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))"
         )
         for warning in configuration.warnings { logger.warning("\(warning)") }
+        do {
+            try await runEngine(configuration, decisions: decisions, status: status, logger: logger)
+        } catch {
+            await server?.stop()
+            throw error
+        }
+        await server?.stop()
+    }
+
+    /// Starts the HTTP server unless `--no-http` (before the engine touches Kafka,
+    /// so a port in use fails at once).
+    private func startHTTP(_ configuration: EngineConfiguration, status: EngineStatusBoard, logger: Logger) async throws
+        -> OperationsServer?
+    {
+        if noHTTP { return nil }
+        let port = httpPort ?? configuration.httpPort
+        let host = httpHost ?? configuration.httpHost
+        let token: MetricsToken?
+        do {
+            token = try MetricsToken.load(file: metricsTokenFile, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw RuntimeFailure("\(error)")
+        }
+        let server: OperationsServer
+        do {
+            server = try await OperationsServer.start(
+                OperationsServer.Configuration(host: host, port: port, readyMaxLag: configuration.readyMaxLag, token: token),
+                status: status, logger: logger)
+        } catch {
+            throw RuntimeFailure("cannot serve HTTP on \(host):\(port): \(error)")
+        }
+        logger.notice("http listening on \(server.host):\(server.port) (/metrics, /health/live, /health/ready)")
+        return server
+    }
+
+    private func runEngine(
+        _ configuration: EngineConfiguration, decisions: DecisionConfiguration, status: EngineStatusBoard, logger: Logger
+    ) async throws {
         try await ensureTopics(configuration, logger: logger)
         try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
-        let services = try pipeline.makeServices(logger: logger)
+        let services = try pipeline.makeServices(
+            logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))
         let producer = services.producer
         let stages = services.stages
         logger.notice(

@@ -178,6 +178,8 @@ func writeConfiguration(directory: String, brokers: String, suffix: String) thro
           materialize: materialize-\(suffix)
         session_timeout_ms: 6000
         snapshot_every_records: 500
+        http_host: 127.0.0.1
+        http_port: 0
         scoring_file: \(defaultScoringFile)
         routing_file: \(defaultRoutingFile)
         """

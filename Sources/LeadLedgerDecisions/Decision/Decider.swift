@@ -10,6 +10,11 @@ public struct DecisionOutput: Sendable, Equatable {
         public var key: String
         public var value: [UInt8]
         public var decisionID: String
+        /// The route change a routing record announces (its `change` field:
+        /// `new`, `tier`, `queue`, `owner`, `override`, `override_cleared`,
+        /// `escalation`, `merged`, `erased`); nil for audit records. For metrics:
+        /// it is a constant string, so reading it costs no decoding.
+        public var change: String? = nil
     }
     /// `leadledger.audit` records: exactly one per applied event (audit
     /// schema_version 2), key = the event's Kafka key.
@@ -20,6 +25,9 @@ public struct DecisionOutput: Sendable, Equatable {
     /// audit record's primary decision plus its `further_decisions`; 0 when
     /// it decided no lead).
     public var decisions = 0
+    /// The event's decisions by tier, indexed by ``TierCode/rawValue`` (for
+    /// metrics; a fixed-size vector, so counting allocates nothing).
+    public var decisionsByTier = SIMD8<UInt16>()
     /// An empty output.
     public init() {}
 }
@@ -306,6 +314,7 @@ struct Context: ~Copyable {
     func mayBePrimary(_ lead: LeadID) -> Bool { lead == primaryLead || entries.isEmpty }
 
     mutating func record(_ lead: LeadID, stateHash: UInt64, routingID: String?, _ full: Full) {
+        out.decisionsByTier[Int(full.decision.tier.rawValue)] &+= 1
         let keepsInputs = mayBePrimary(lead)
         var compact: [UInt8]?
         if lead != primaryLead {
@@ -523,7 +532,7 @@ struct Context: ~Copyable {
         if let routeID {
             writeRouting(
                 id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change)
-            out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID))
+            out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID, change: change))
         }
         record(
             id, stateHash: stateHash, routingID: routeID,
@@ -602,7 +611,7 @@ struct Context: ~Copyable {
                 score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
             writeClosedRouting(id: routeID, lead: id, d: d, change: change)
-            out.routing.append(.init(key: id.description, value: w.finish(), decisionID: routeID))
+            out.routing.append(.init(key: id.description, value: w.finish(), decisionID: routeID, change: change))
             record(
                 id, stateHash: stateHash, routingID: routeID,
                 Full(decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))

@@ -1,6 +1,7 @@
 import Kafka
 import LeadLedgerDecisions
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Which stages a process runs.
@@ -42,8 +43,22 @@ public struct EnginePipeline: Sendable {
 
     /// Creates the producer and the stages.
     public func makeServices(logger: Logger) throws -> EngineServices {
+        try makeServices(logger: logger, status: nil, statistics: nil)
+    }
+
+    /// Creates the producer and the stages; the stages publish their partitions'
+    /// progress to `status`, and every client sends librdkafka's statistics to
+    /// `statistics` (enabling `statistics.interval.ms` unless the properties set it).
+    /// Records `leadledger_model_info`.
+    package func makeServices(logger: Logger, status: EngineStatusBoard?, statistics: KafkaStatisticsRecorder?) throws -> EngineServices {
+        Gauge(
+            label: MetricNames.modelInfo,
+            dimensions: [("model_version", decisions.modelVersion), ("ruleset_version", decisions.rulesetVersion)]
+        ).record(1)
+        let properties = statistics == nil ? configuration.properties : KafkaStatisticsRecorder.enabling(configuration.properties)
         var producerConfiguration = KafkaProducerConfiguration(
-            bootstrapServers: configuration.brokers, clientID: "leadledger-run", properties: configuration.properties)
+            bootstrapServers: configuration.brokers, clientID: "leadledger-run", properties: properties)
+        producerConfiguration.client.statisticsHandler = statistics?.handler
         producerConfiguration.shutdownFlushTimeout = .seconds(30)
         // lz4: audit records are kilobytes of JSON. Measured on Tansu (shared machine,
         // so noisy): the broker's CPU per inbound message fell from 239 to 123–159 µs
@@ -53,22 +68,27 @@ public struct EnginePipeline: Sendable {
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         let store = SnapshotStore.openRecovering(directory: configuration.stateDirectory) { logger.error("\($0)") }
         let topics = configuration.topics
-        let client = configuration.client("leadledger-run")
+        var client = configuration.client("leadledger-run")
+        if let statistics {
+            client.properties = KafkaStatisticsRecorder.enabling(client.properties)
+            client.statisticsHandler = statistics.handler
+        }
         var services = EngineServices(producer: producer)
         if selection != .materialize {
             services.validate = PartitionedStage(
                 configuration: stageConfiguration("validate", topics: topics.inbound, group: configuration.groups.validate),
                 client: client, producer: producer, store: nil,
-                factory: ValidateFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), logger: logger)
+                factory: ValidateFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), status: status,
+                logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
-                client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), logger: logger)
+                client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), status: status, logger: logger)
         }
         if selection != .resolve {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
                 client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics, decisions: decisions),
-                logger: logger)
+                status: status, logger: logger)
         }
         return services
     }

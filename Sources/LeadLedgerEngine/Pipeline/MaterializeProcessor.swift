@@ -82,8 +82,16 @@ public struct MaterializeProcessor: PartitionProcessor {
             event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
         var outputs: [OutputRecord] = []
         outputs.reserveCapacity(output.audit.count + output.routing.count)
-        for item in output.audit { outputs.append(Self.output(item, topic: topics.audit)) }
-        for item in output.routing { outputs.append(Self.output(item, topic: topics.routing)) }
+        for item in output.audit {
+            var record = Self.output(item, topic: topics.audit)
+            record.observation = .decisions(output.decisionsByTier)
+            outputs.append(record)
+        }
+        for item in output.routing {
+            var record = Self.output(item, topic: topics.routing)
+            if let change = item.change { record.observation = .routeChange(change) }
+            outputs.append(record)
+        }
         return outputs
     }
 
