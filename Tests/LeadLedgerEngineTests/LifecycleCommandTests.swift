@@ -177,10 +177,14 @@ struct LifecycleCommandTests {
             ["drift", "--config", config, "--window", "12h", "--write-baseline", baseline, "--format", "json"], directory: directory,
             name: "drift-baseline")
         #expect([0, 1].contains(written.status) && FileManager.default.fileExists(atPath: baseline), "\(written.stderr)")
+        let monitor = "monitor-\(suffix)"
         func freeMail(_ name: String) async throws -> (status: Int32, report: Drift, variable: Drift.Variable?) {
             let drift = try await runCLI(
-                ["drift", "--config", config, "--window", "12h", "--baseline", baseline, "--format", "json"], directory: directory,
-                name: name)
+                [
+                    "drift", "--config", config, "--window", "12h", "--baseline", baseline, "--format", "json", "--publish",
+                    "--monitor-topic",
+                    monitor,
+                ], directory: directory, name: name)
             let report = try Self.decode(Drift.self, drift.stdout)
             #expect(report.models.map(\.modelVersion) == [defaultDecisions.modelVersion], "\(drift.stdout)")
             return (drift.status, report, report.models.first?.variables.first { $0.name == "free_mail" })
@@ -194,6 +198,12 @@ struct LifecycleCommandTests {
         let alertPSI = try #require(alert.variable?.psi)
         #expect(alertPSI >= 0.2 && alert.variable?.crosses == true, "free_mail PSI \(alertPSI)")
         #expect(alert.status == 1 && alert.report.crossings > 0)
+        // --publish: the calm run published no free_mail record, the drifted one did; every record fits its schema.
+        let published = try await readAll(monitor, partitions: 1, brokers: brokers)
+        let texts = published.map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(published.count == alert.report.crossings + calm.report.crossings, "\(texts)")
+        #expect(texts.filter { $0.contains(#""variable":"free_mail""#) }.count == 1, "\(texts)")
+        #expect(try schemaViolations(published.map(\.value), schema: "leadledger.monitor", directory: directory) == "")
         phases.mark("drift: free_mail PSI \(calmPSI) standard, \(alertPSI) shifted")
     }
 }
