@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Kafka
 import LeadLedgerAnalytics
 import LeadLedgerCore
 import LeadLedgerEngine
+import Logging
 
 /// `leadledger drift`: population stability of the score and features per model version.
 struct DriftCommand: AsyncParsableCommand {
@@ -17,7 +19,9 @@ struct DriftCommand: AsyncParsableCommand {
             trust, for later runs), else the version's first window in the log. Bins are the
             baseline's deciles (distinct cut points), empty bins count as 1e-4. A
             variable whose PSI is at least --threshold is a crossing: it is marked
-            ALERT and the command exits with status 1. Definitions: docs/lifecycle.md.
+            ALERT and the command exits with status 1; with --publish each crossing is
+            also produced to --monitor-topic (default leadledger.monitor) as a record of
+            schemas/leadledger.monitor.schema.json. Definitions: docs/lifecycle.md.
 
             Examples:
               leadledger drift --config leadledger.yaml
@@ -47,6 +51,12 @@ struct DriftCommand: AsyncParsableCommand {
 
     @Option(help: "Output: text, or json (one object).")
     var format: ReportFormat = .text
+
+    @Flag(help: "Also produce one record per crossing to --monitor-topic (schemas/leadledger.monitor.schema.json).")
+    var publish = false
+
+    @Option(help: "The topic --publish writes to (created with one partition when missing).")
+    var monitorTopic: String = "leadledger.monitor"
 
     func validate() throws {
         guard let seconds = EngineConfiguration.durationSeconds(window), seconds > 0 else {
@@ -99,6 +109,11 @@ struct DriftCommand: AsyncParsableCommand {
         let reports = DriftMonitor.reports(
             audit.samples, windowMilliseconds: windowMilliseconds, threshold: threshold, baselines: baselines, bins: bins)
         let crossings = reports.reduce(0) { $0 + $1.crossings.count }
+        if publish {
+            let records = reports.flatMap { MonitorRecord.crossings($0, threshold: threshold) }
+            try await Self.publish(records, topic: monitorTopic, configuration: configuration, logger: logger)
+            FileHandle.standardError.write(Data("drift: published \(records.count) record(s) to \(monitorTopic)\n".utf8))
+        }
         switch format {
         case .json:
             StandardOutput.write(
@@ -122,5 +137,38 @@ struct DriftCommand: AsyncParsableCommand {
             StandardOutput.write(text)
         }
         if crossings > 0 { throw ExitCode(ExitStatus.checkFailed) }
+    }
+
+    /// Produces the monitor records (keyed by model version, header `monitor_id`), creating the topic when missing.
+    static func publish(_ records: [MonitorRecord], topic: String, configuration: EngineConfiguration, logger: Logger) async throws {
+        let admin = try KafkaAdminClient(
+            configuration: KafkaAdminConfiguration(bootstrapServers: configuration.brokers, properties: configuration.properties),
+            logger: logger)
+        let existing = try await admin.listTopics()
+        if !existing.contains(where: { $0.name == topic }) {
+            let results = try await admin.createTopics([
+                KafkaNewTopic(name: topic, partitions: 1, replicationFactor: configuration.replicationFactor)
+            ])
+            if let failure = results[topic] ?? nil, failure.code != .topicAlreadyExists {
+                await admin.close()
+                throw RuntimeFailure("cannot create \(topic): \(failure)")
+            }
+        }
+        await admin.close()
+        guard !records.isEmpty else { return }
+        let producer = try KafkaProducer(
+            configuration: KafkaProducerConfiguration(
+                bootstrapServers: configuration.brokers, clientID: "leadledger-drift", properties: configuration.properties),
+            logger: logger)
+        for record in records {
+            try await producer.enqueue(
+                KafkaProducerMessage(
+                    topic: topic, key: Array(record.modelVersion.utf8), value: record.bytes,
+                    headers: [KafkaHeader(key: "monitor_id", value: Array(record.monitorID.utf8))]))
+        }
+        try await producer.flush(timeout: .seconds(30))
+        let failed = producer.statistics.failed
+        await producer.close()
+        if failed > 0 { throw RuntimeFailure("delivery failed: \(failed) monitor records were not delivered") }
     }
 }

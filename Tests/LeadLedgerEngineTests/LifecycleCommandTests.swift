@@ -123,10 +123,13 @@ struct LifecycleCommandTests {
             if let p50 = group.timeToQualifyMedianSeconds, let p90 = group.timeToQualifyP90Seconds { #expect(0 <= p50 && p50 <= p90) }
         }
         let leads = report.groups.reduce(0) { $0 + $1.leads }
-        let byTier = try Self.decode(
-            KPIs.self,
-            try await runCLI(["kpis", "--config", config, "--format", "json", "--by", "tier"], directory: directory, name: "kpis-tier")
-                .stdout)
+        let tierArm = try await runCLI(
+            ["kpis", "--config", config, "--format", "json", "--by", "tier", "--by", "arm"], directory: directory, name: "kpis-tier")
+        let byTier = try Self.decode(KPIs.self, tierArm.stdout)
+        // Every lead is in the treatment arm (no holdout is configured): the lift has an empty holdout.
+        #expect(tierArm.stdout.contains(#""lift":{"holdout":{"converted":0,"leads":0,"revenue":0}"#), "\(tierArm.stdout)")
+        #expect(
+            try schemaViolations([Array(kpis.stdout.utf8), Array(tierArm.stdout.utf8)], schema: "cli/kpis", directory: directory) == "")
         #expect(byTier.groups.reduce(0) { $0 + $1.leads } == leads)
         #expect(byTier.groups.allSatisfy { $0.key.tier != nil && $0.key.day == nil })
         let text = try await runCLI(["kpis", "--config", config], directory: directory, name: "kpis-text")
@@ -146,6 +149,7 @@ struct LifecycleCommandTests {
         #expect(same.status == 0, "\(same.stderr)")
         let unchanged = try Self.decode(Backtest.self, same.stdout)
         #expect(try String(contentsOfFile: out, encoding: .utf8) == same.stdout)
+        #expect(try schemaViolations([Array(same.stdout.utf8)], schema: "cli/backtest", directory: directory) == "")
         #expect(unchanged.candidateModelVersion == defaultDecisions.modelVersion)
         #expect(unchanged.recordModelVersions == [defaultDecisions.modelVersion])
         #expect(unchanged.logEvents > 1000)
@@ -177,11 +181,16 @@ struct LifecycleCommandTests {
             ["drift", "--config", config, "--window", "12h", "--write-baseline", baseline, "--format", "json"], directory: directory,
             name: "drift-baseline")
         #expect([0, 1].contains(written.status) && FileManager.default.fileExists(atPath: baseline), "\(written.stderr)")
+        let monitor = "monitor-\(suffix)"
         func freeMail(_ name: String) async throws -> (status: Int32, report: Drift, variable: Drift.Variable?) {
             let drift = try await runCLI(
-                ["drift", "--config", config, "--window", "12h", "--baseline", baseline, "--format", "json"], directory: directory,
-                name: name)
+                [
+                    "drift", "--config", config, "--window", "12h", "--baseline", baseline, "--format", "json", "--publish",
+                    "--monitor-topic",
+                    monitor,
+                ], directory: directory, name: name)
             let report = try Self.decode(Drift.self, drift.stdout)
+            #expect(try schemaViolations([Array(drift.stdout.utf8)], schema: "cli/drift", directory: directory) == "")
             #expect(report.models.map(\.modelVersion) == [defaultDecisions.modelVersion], "\(drift.stdout)")
             return (drift.status, report, report.models.first?.variables.first { $0.name == "free_mail" })
         }
@@ -194,6 +203,12 @@ struct LifecycleCommandTests {
         let alertPSI = try #require(alert.variable?.psi)
         #expect(alertPSI >= 0.2 && alert.variable?.crosses == true, "free_mail PSI \(alertPSI)")
         #expect(alert.status == 1 && alert.report.crossings > 0)
+        // --publish: the calm run published no free_mail record, the drifted one did; every record fits its schema.
+        let published = try await readAll(monitor, partitions: 1, brokers: brokers)
+        let texts = published.map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(published.count == alert.report.crossings + calm.report.crossings, "\(texts)")
+        #expect(texts.filter { $0.contains(#""variable":"free_mail""#) }.count == 1, "\(texts)")
+        #expect(try schemaViolations(published.map(\.value), schema: "leadledger.monitor", directory: directory) == "")
         phases.mark("drift: free_mail PSI \(calmPSI) standard, \(alertPSI) shifted")
     }
 }
