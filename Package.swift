@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -85,6 +88,30 @@ let package = Package(
             name: "LeadLedgerEvaluation",
             dependencies: ["LeadLedgerCore", "LeadLedgerDecisions"]
         ),
+        // The read model behind `leadledger serve`: a downstream consumer of the
+        // routing, audit and outcome topics into SQLite, its JSON API, access
+        // control and the dashboard.
+        .target(
+            name: "LeadLedgerReadModel",
+            dependencies: [
+                "Kafka",
+                "LeadLedgerCore",
+                "LeadLedgerDecisions",
+                "LeadLedgerEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            ],
+            resources: [
+                .embedInCode("Dashboard/index.html"),
+                .embedInCode("Dashboard/dashboard.js"),
+                .embedInCode("Dashboard/dashboard.css"),
+            ]
+        ),
         // The `leadledger` command line.
         .executableTarget(
             name: "leadledger",
@@ -93,7 +120,10 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerReadModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -38,7 +38,8 @@ struct LeadLedgerCommand: AsyncParsableCommand {
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
         subcommands: [
             TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self,
-            ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self,
+            ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self, ServeCommand.self,
+            TokensCommand.self,
         ]
     )
 
