@@ -14,6 +14,12 @@ struct JSONErrorMiddleware: RouterMiddleware {
         } catch let error as APIError {
             return APIResponder.error(error)
         } catch let error as any HTTPResponseError {
+            if error.status == .notFound, let allowed = ReadModelServer.allowedMethods(path: request.uri.path) {
+                var response = APIResponder.error(
+                    APIError(.methodNotAllowed, "method_not_allowed", "this route allows \(allowed.joined(separator: ", "))"))
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
             return APIResponder.error(Self.apiError(status: error.status))
         } catch {
             context.logger.error("request failed: \(type(of: error))")

@@ -39,8 +39,8 @@ package struct OverrideRequest: Sendable, Equatable {
         }
         do {
             leadID = try RequestValidation.leadID(try f.requiredString("lead_id"))
-            if let text = try f.string("tier") {
-                guard let tier = Tier(rawValue: text) else {
+            if let value = f.value("tier") {
+                guard case .string(let text) = value, let tier = Tier(rawValue: text) else {
                     throw APIError.badRequest(
                         "invalid_tier", "tier must be one of sales_ready, sales_develop, nurture, review, disqualified")
                 }
@@ -48,10 +48,15 @@ package struct OverrideRequest: Sendable, Equatable {
             } else {
                 tier = nil
             }
-            queue = try f.string("queue").map { text throws(APIError) in try RequestValidation.queue(text) }
-            ownerID = try f.string("owner_id").map { text throws(APIError) in try RequestValidation.ownerID(text) }
+            queue = try Self.name(f, "queue").map { text throws(APIError) in try RequestValidation.queue(text) }
+            ownerID = try Self.name(f, "owner_id").map { text throws(APIError) in try RequestValidation.ownerID(text) }
             note = try f.string("note")
-            clear = try f.bool("clear") ?? false
+            if let value = f.value("clear") {
+                guard case .bool(let flag) = value else { throw APIError.badRequest("invalid_field", "clear must be a boolean") }
+                clear = flag
+            } else {
+                clear = false
+            }
         } catch let error as APIError {
             throw error
         } catch let error as ContractError {
@@ -60,7 +65,8 @@ package struct OverrideRequest: Sendable, Equatable {
             throw APIError.badRequest("invalid_field", "invalid request")
         }
         if let note,
-            note.count > Self.maxNoteCharacters || note.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            note.unicodeScalars.count > Self.maxNoteCharacters
+                || note.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
         {
             throw APIError.badRequest(
                 "invalid_note", "note must be at most \(Self.maxNoteCharacters) characters without control characters")
@@ -94,6 +100,13 @@ package struct OverrideRequest: Sendable, Equatable {
             JSONObject.Member("override", .object(JSONObject(override))),
         ]
         return CanonicalJSON.encode(.object(JSONObject(members)))
+    }
+
+    /// A string member that must be a string when present (null is not "absent" here).
+    private static func name(_ f: Fields, _ key: String) throws(APIError) -> String? {
+        guard let value = f.value(key) else { return nil }
+        guard case .string(let text) = value else { throw APIError.badRequest("invalid_field", "\(key) must be a string") }
+        return text
     }
 
     /// `override.set` or `override.cleared`.

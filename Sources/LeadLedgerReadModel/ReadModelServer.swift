@@ -71,7 +71,7 @@ package struct ReadModelServer: Sendable {
         router.get("/v1/queues/{queue}") { request, context in
             let identity = try context.require(.viewer)
             let queue = try RequestValidation.queue(context.parameters.get("queue") ?? "")
-            let limit = try RequestValidation.limit(request.uri.queryParameters.get("limit"), fallback: 100, max: 1000)
+            let limit = try RequestValidation.limit(request.uri.queryParameters.get("limit"), fallback: 100, max: 500)
             var body = try store.queue(queue, slaHours: slaHours[queue], limit: limit)
             if !identity.role.seesPersonalData {
                 body.leads = body.leads.map { item in
@@ -115,6 +115,23 @@ package struct ReadModelServer: Sendable {
             return try APIResponder.json(answer, status: answer.replayed ? .ok : .accepted)
         }
         return router
+    }
+
+    /// The methods a known path allows (nil: no such route), for 405 answers.
+    static func allowedMethods(path: String) -> [String]? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        switch parts.count {
+        case 1 where ["", "dashboard.js", "dashboard.css"].contains(parts[0]):
+            return ["GET"]
+        case 2 where parts[0] == "v1":
+            if parts[1] == "overrides" { return ["POST"] }
+            return ["leads", "queues", "dlq", "status", "kpis"].contains(parts[1]) ? ["GET"] : nil
+        case 3 where parts[0] == "v1":
+            if parts[1] == "stats" { return parts[2] == "decisions" ? ["GET"] : nil }
+            return ["leads", "decisions", "accounts", "queues"].contains(parts[1]) && !parts[2].isEmpty ? ["GET"] : nil
+        default:
+            return nil
+        }
     }
 
     /// A lead for `role`: personal data masked unless the role may see it.

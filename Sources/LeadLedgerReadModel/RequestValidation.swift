@@ -11,11 +11,11 @@ package enum RequestValidation {
         return text
     }
 
-    /// An audit or routing decision id: `dc_` + 16 lowercase hex digits.
+    /// An audit or routing decision id: `dc_` + 32 lowercase hex digits.
     package static func decisionID(_ text: String) throws(APIError) -> String {
         let bytes = Array(text.utf8)
-        guard bytes.count == 19, text.hasPrefix("dc_"), bytes[3...].allSatisfy(isLowerHex) else {
-            throw APIError.badRequest("invalid_decision_id", "decision_id must be dc_ followed by 16 lowercase hex digits")
+        guard bytes.count == 35, text.hasPrefix("dc_"), bytes[3...].allSatisfy(isLowerHex) else {
+            throw APIError.badRequest("invalid_decision_id", "decision_id must be dc_ followed by 32 lowercase hex digits")
         }
         return text
     }
@@ -45,12 +45,17 @@ package enum RequestValidation {
         return text
     }
 
-    /// An email address to search by: its identity key (as the resolver matches people).
+    /// An email address to search by: its identity key (as the resolver matches
+    /// people). Malformed means not `local@domain` (exactly one `@`, both sides
+    /// non-empty, at most 320 characters); an address of that shape that the
+    /// normalizer does not accept is looked up as written, lower-cased (it can
+    /// only match nothing).
     package static func emailKey(_ text: String) throws(APIError) -> String {
-        guard text.utf8.count <= 320, let email = EmailNormalizer().normalize(text) else {
-            throw APIError.badRequest("invalid_email", "email is not a valid email address")
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard text.unicodeScalars.count <= 320, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw APIError.badRequest("invalid_email", "email must be one address, local@domain")
         }
-        return email.identityKey
+        return EmailNormalizer().normalize(text)?.identityKey ?? text.lowercased()
     }
 
     /// An `Idempotency-Key` (it becomes the CRM event's `event_id`): 1-128 characters of A-Z a-z 0-9 . _ - :.
