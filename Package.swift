@@ -191,6 +191,16 @@ let package = Package(
             exclude: ["Scripts", "Golden"]
         ),
         .testTarget(
+            name: "LeadLedgerReadModelTests",
+            dependencies: [
+                "LeadLedgerReadModel",
+                "LeadLedgerEngine",
+                "LeadLedgerDecisions",
+                "LeadLedgerCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "LeadLedgerEvaluationTests",
             dependencies: ["LeadLedgerEvaluation", "LeadLedgerDecisions", "LeadLedgerCore"]
         ),

@@ -76,7 +76,10 @@ extension ReadModelStore {
                     WHERE lead.account_id = ? AND lead.merged_into IS NULL ORDER BY lead.lead_id
                     """,
                 arguments: [accountID])
-            guard row != nil || !contactRows.isEmpty else { return nil }
+            let subsidiaries = try String.fetchAll(
+                db, sql: "SELECT account_id FROM account WHERE parent_id = ? ORDER BY account_id", arguments: [accountID])
+            // A parent known only because a subsidiary names it is still an account.
+            guard row != nil || !contactRows.isEmpty || !subsidiaries.isEmpty else { return nil }
             let contacts = contactRows.map { r in
                 APIResponse.Account.Contact(
                     leadID: r["lead_id"], email: r["email"], firstName: r["first_name"], lastName: r["last_name"], title: r["title"],
@@ -92,8 +95,6 @@ extension ReadModelStore {
                     isClosed: r["is_closed"], isWon: r["is_won"],
                     contactLeadIDs: (try? Self.decoder.decode([String].self, from: Data(contacts.utf8))) ?? [])
             }
-            let subsidiaries = try String.fetchAll(
-                db, sql: "SELECT account_id FROM account WHERE parent_id = ? ORDER BY account_id", arguments: [accountID])
             return APIResponse.Account(
                 accountID: accountID, name: row?["name"], domain: row?["domain"], industry: row?["industry"], employees: row?["employees"],
                 annualRevenue: row?["annual_revenue"], country: row?["country"], ownerID: row?["owner_id"], parentID: row?["parent_id"],

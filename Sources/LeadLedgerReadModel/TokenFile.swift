@@ -27,6 +27,11 @@ package struct TokenFile: Sendable, Equatable {
     package struct Identity: Sendable, Equatable {
         package var name: String
         package var role: AccessRole
+
+        package init(name: String, role: AccessRole) {
+            self.name = name
+            self.role = role
+        }
     }
 
     package var entries: [Entry]
