@@ -166,10 +166,12 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerReadModel",
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["Scripts"]
         ),
         .testTarget(
             name: "LeadLedgerCoreTests",
