@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
     targets: [
         // librdkafka's C API through pkg-config (`rdkafka`, >= 2.2).
@@ -113,6 +115,30 @@ let package = Package(
             name: "LeadLedgerEvaluation",
             dependencies: ["LeadLedgerCore", "LeadLedgerDecisions"]
         ),
+        // The read model behind `leadledger serve`: a downstream consumer of the
+        // routing, audit and outcome topics into SQLite, its JSON API, access
+        // control and the dashboard.
+        .target(
+            name: "LeadLedgerReadModel",
+            dependencies: [
+                "Kafka",
+                "LeadLedgerCore",
+                "LeadLedgerDecisions",
+                "LeadLedgerEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            ],
+            resources: [
+                .embedInCode("Dashboard/index.html"),
+                .embedInCode("Dashboard/dashboard.js"),
+                .embedInCode("Dashboard/dashboard.css"),
+            ]
+        ),
         // The `leadledger` command line.
         .executableTarget(
             name: "leadledger",
@@ -123,7 +149,10 @@ let package = Package(
                 "LeadLedgerEngine",
                 "LeadLedgerAnalytics",
                 "LeadLedgerOperations",
+                "LeadLedgerReadModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -167,10 +196,12 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerReadModel",
                 "leadledger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            exclude: ["Scripts"]
         ),
         .testTarget(
             name: "LeadLedgerOperationsTests",
@@ -209,6 +240,16 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "LeadLedgerReadModelTests",
+            dependencies: [
+                "LeadLedgerReadModel",
+                "LeadLedgerEngine",
+                "LeadLedgerDecisions",
+                "LeadLedgerCore",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -20,7 +20,9 @@ struct ExplainCommand: AsyncParsableCommand {
             reasons (top feature contributions), and the lineage: log
             partition/offset and the inbound topic/partition/offset it came from,
             with the model and ruleset versions and the state hash. Control
-            characters in the records are printed escaped.
+            characters in the records are printed escaped. --format json prints
+            one object (lead_id, account_id, current_route, decisions), the same
+            shape as the read model's GET /v1/leads/{lead_id} (docs/api.md).
 
             Example:
               leadledger explain --config leadledger.yaml --lead ld_0123456789abcdef
@@ -33,19 +35,15 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: "The lead id (ld_...).")
     var lead: String
 
+    @Option(help: "Output format: text (readable lines) or json (one object, the shape GET /v1/leads/{lead_id} returns).")
+    var format: ReportFormat = .text
+
     func run() async throws {
         let logger = connection.makeLogger("leadledger.explain")
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.audit
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
-        /// A decision about the lead: the record's primary decision or one of its
-        /// `further_decisions` (`primary` then names the record's own lead), and the audit record.
-        struct Match {
-            var decision: AuditRecordView.Decision
-            var primary: String?
-            var record: AuditRecordView
-        }
-        var matches: [Match] = []
+        var decisions: [LeadExplanation.Decision] = []
         let needle = Array(lead.utf8)
         for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
             var found: [[UInt8]] = []
@@ -55,44 +53,43 @@ struct ExplainCommand: AsyncParsableCommand {
             }
             for bytes in found {
                 guard let record = try? AuditRecordView(bytes) else { continue }
-                if let primary = record.decision, primary.leadID == lead {
-                    matches.append(Match(decision: primary, primary: nil, record: record))
-                }
-                for item in record.further where item.leadID == lead {
-                    matches.append(Match(decision: item, primary: record.decision?.leadID ?? "-", record: record))
-                }
+                decisions += LeadExplanation.decisions(about: lead, in: record, logTopic: configuration.topics.events)
             }
         }
-        // RFC 3339 with fixed milliseconds sorts as text; within one event, the primary decision first.
-        func order(_ m: Match) -> (String, Int32, Int64, Int) {
-            (m.record.eventTime, m.record.lineage.logPartition, m.record.lineage.logOffset, m.primary == nil ? 0 : 1)
+        let explanation = LeadExplanation(leadID: lead, decisions: decisions)
+        switch format {
+        case .json: StandardOutput.write(try ReportFormat.json(explanation))
+        case .text: StandardOutput.write(Self.text(explanation, auditTopic: topic))
         }
-        matches.sort { order($0) < order($1) }
-        var text = TerminalText.escapingControls("lead \(lead): \(matches.count) decision(s) in \(topic)") + "\n"
-        for match in matches {
-            let decision = match.decision
-            let record = match.record
-            let source = record.lineage.source
+    }
+
+    /// The readable report: a header line, then one block per decision.
+    static func text(_ explanation: LeadExplanation, auditTopic topic: String) -> String {
+        var text =
+            TerminalText.escapingControls("lead \(explanation.leadID): \(explanation.decisions.count) decision(s) in \(topic)") + "\n"
+        for decision in explanation.decisions {
+            let source = decision.lineage.source
+            let log = decision.lineage.log
             let reasons = decision.reasons.map { "        - \($0.text)" }
             let previous = decision.previous.map { "\($0.tier)/\($0.queue) (\($0.decisionID))" } ?? "none"
             let routing = decision.routingDecisionID.map { " -> routing record \($0)" } ?? ""
             let change = decision.routeChanged ? "route changed (\(decision.change ?? "?")) from \(previous)\(routing)" : "route unchanged"
-            let role = match.primary.map { "further decision (primary lead \($0))" } ?? "primary decision"
-            let stateHash = match.primary == nil ? "event state \(record.stateHash)" : "lead state \(decision.stateHash)"
+            let role = decision.primaryLeadID.map { "further decision (primary lead \($0))" } ?? "primary decision"
+            let stateHash = decision.primaryLeadID == nil ? "event state \(decision.stateHash)" : "lead state \(decision.stateHash)"
             var lines = [
-                "\(record.eventTime)  \(record.decisionID)  \(record.eventKind)  \(role)",
+                "\(decision.eventTime)  \(decision.decisionID)  \(decision.eventKind)  \(role)",
                 "    decision: tier=\(decision.tier) score=\(WatchCommand.number(decision.score)) probability=\(WatchCommand.number(decision.probability)) queue=\(decision.queue) owner=\(decision.ownerID ?? "-"); \(change)\(decision.disqualifier.map { "; disqualified: \($0)" } ?? "")",
                 "    reasons:\(reasons.isEmpty ? " none" : "")",
             ]
             lines += reasons
             lines.append(
-                "    lineage: \(configuration.topics.events)[\(record.lineage.logPartition)]@\(record.lineage.logOffset) <- \(source.topic)[\(source.partition)]@\(source.offset); model \(record.modelVersion), ruleset \(record.rulesetVersion), \(stateHash)"
+                "    lineage: \(log.topic)[\(log.partition)]@\(log.offset) <- \(source.topic)[\(source.partition)]@\(source.offset); model \(decision.modelVersion), ruleset \(decision.rulesetVersion), \(stateHash)"
             )
             // Every line is escaped on its own: a line break inside a record's text
             // cannot start a line of its own.
             text += lines.map { TerminalText.escapingControls($0) }.joined(separator: "\n") + "\n"
         }
-        StandardOutput.write(text)
+        return text
     }
 }
 

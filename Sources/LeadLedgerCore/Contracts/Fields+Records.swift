@@ -54,6 +54,24 @@ extension Fields {
         }
     }
 
+    /// The strings of an array member (`[]` when the member is absent or null).
+    package func strings(_ key: String) throws(ContractError) -> [String] {
+        switch obj[key] {
+        case nil, .null?: return []
+        case .array(let items)?:
+            var out: [String] = []
+            for (i, item) in items.enumerated() {
+                guard case .string(let text) = item else {
+                    throw ContractError(
+                        .schemaViolation, field: "\(p(key))[\(i)]", "\(p(key))[\(i)] must be a string, got \(item.typeName)")
+                }
+                out.append(text)
+            }
+            return out
+        case let v?: throw violation(key, "must be an array or null, got \(v.typeName)")
+        }
+    }
+
     /// The members of an object member whose values are numbers or null, by key
     /// (`[:]` when the member is absent or null).
     package func numbers(_ key: String) throws(ContractError) -> [String: Double?] {

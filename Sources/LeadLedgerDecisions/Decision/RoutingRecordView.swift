@@ -9,6 +9,8 @@ package struct RoutingRecordView: Sendable, Equatable {
     package var decisionID: String
     package var leadID: String
     package var accountID: String?
+    /// The lead's email addresses as the record carries them (for CRM sync).
+    package var emails: [String]
     /// RFC 3339 event time, as written.
     package var eventTime: String
     package var tier: String
@@ -30,6 +32,7 @@ package struct RoutingRecordView: Sendable, Equatable {
         decisionID = try f.requiredString("decision_id")
         leadID = try f.requiredString("lead_id")
         accountID = try f.string("account_id")
+        emails = try f.strings("emails")
         eventTime = try f.requiredString("event_time")
         tier = try f.requiredString("tier")
         queue = try f.requiredString("queue")

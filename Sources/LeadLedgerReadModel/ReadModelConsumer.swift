@@ -1,0 +1,61 @@
+import Kafka
+import LeadLedgerEngine
+import Logging
+import ServiceLifecycle
+
+/// The read model's downstream consumer: every partition of its topics,
+/// manually assigned (no consumer group, nothing committed to Kafka), from the
+/// offsets the store has applied. Several replicas can run side by side, each
+/// with its own store. Each fetched batch is applied in one transaction with
+/// the offsets after it.
+package final class ReadModelConsumer: Service, Sendable {
+    let store: ReadModelStore
+    let client: KafkaClientSettings
+    let partitions: [String: [Int32]]
+    let logger: Logger
+
+    /// - Parameter partitions: the partitions of each topic to read.
+    package init(store: ReadModelStore, client: KafkaClientSettings, partitions: [String: [Int32]], logger: Logger) {
+        self.store = store
+        self.client = client
+        self.partitions = partitions
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID, properties: client.properties)
+        configuration.maxBatchSize = 2048
+        configuration.closeTimeout = .seconds(5)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        let applied = try store.appliedOffsets()
+        var assignment: [KafkaTopicPartitionOffset] = []
+        for topic in partitions.keys.sorted() {
+            for partition in partitions[topic] ?? [] {
+                let next = applied[ReadModelPartition(topic: topic, partition: partition)]
+                assignment.append(
+                    KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: next.map { .offset($0) } ?? .beginning))
+            }
+        }
+        try consumer.assign(assignment)
+        logger.notice("read model: reading \(assignment.count) partitions (\(applied.count) resumed from applied offsets)")
+        try await withGracefulShutdownHandler {
+            for try await event in consumer.events {
+                guard case .messages(let messages) = event else { continue }
+                let records = messages.map {
+                    LogRecord(
+                        topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key.map { Array($0) }, value: Array($0.value),
+                        headers: $0.headers)
+                }
+                let skipped = try store.apply(records)
+                if skipped > 0 {
+                    // Positions and counts only: a record's content may be personal.
+                    logger.warning("read model: \(skipped) of \(records.count) records did not decode (kept in skipped_record)")
+                }
+            }
+        } onGracefulShutdown: {
+            Task { await consumer.close() }
+        }
+        await consumer.close()
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import LeadLedgerCore
+import LeadLedgerDecisions
+import LeadLedgerEngine
+import LeadLedgerReadModel
+import Testing
+
+@Suite("Read model store")
+struct ReadModelStoreTests {
+    typealias F = ReadModelFixtures
+    static let leadA = "ld_00000000000000a1"
+    static let leadB = "ld_00000000000000b2"
+    static let dc1 = "dc_" + String(repeating: "1", count: 32)
+    static let dc2 = "dc_" + String(repeating: "2", count: 32)
+    static let dc3 = "dc_" + String(repeating: "3", count: 32)
+
+    /// A small history: lead A created with an email and a CRM record, two
+    /// decisions (the second moves it to ae-inbound), an account with a parent
+    /// and an opportunity, lead B decided as a further decision, two DLQ records.
+    static func history() -> [LogRecord] {
+        var attributes: [AttributeValue] = [AttributeValue(.firstName, "Jane"), AttributeValue(.lastName, "Doe")]
+        attributes.append(AttributeValue(.buyingRole, "decision_maker"))
+        var account = AccountFacts()
+        account.name = "Acme"
+        account.parent = AccountID("acme-holding.com")
+        var opportunity = OpportunityFacts(opportunityID: "opp-1")
+        opportunity.stage = "proposal"
+        opportunity.amount = 50_000
+        opportunity.contacts = [LeadID(leadA)!]
+        return [
+            F.record(
+                "events", 0, 0,
+                F.event(
+                    .identityLinked([Identifier(.email, "jane@acme.io"), Identifier(.crmRecord, "salesforce:00Q1")]), lead: leadA,
+                    account: "acme.io", time: 1_000, offset: 0)),
+            F.record("events", 0, 1, F.event(.attributes(attributes), lead: leadA, account: "acme.io", time: 2_000, offset: 1)),
+            F.record("events", 0, 2, F.event(.accountUpserted(account), lead: nil, account: "acme.io", time: 3_000, offset: 2)),
+            F.record("events", 0, 3, F.event(.opportunity(opportunity), lead: nil, account: "acme.io", time: 4_000, offset: 3)),
+            F.record(
+                "events", 0, 4,
+                F.event(
+                    .engagement(Engagement(action: .click, category: .pricing)), lead: leadA, account: "acme.io", time: 5_000, offset: 4)),
+            F.record(
+                "audit", 0, 0,
+                F.audit(decisionID: dc1, lead: leadA, account: "acme.io", time: "2024-04-02T08:00:00.000Z", logOffset: 1, change: "new")),
+            F.record(
+                "audit", 0, 1,
+                F.audit(
+                    decisionID: dc2, lead: leadA, account: "acme.io", tier: "sales_ready", queue: "ae-inbound", score: 80,
+                    time: "2024-04-02T09:00:00.000Z", logOffset: 4, kind: "engagement",
+                    further: [(leadB, "sales_develop", "sdr-inbound")], change: "tier")),
+            F.record(
+                "routing", 0, 0, F.routing(lead: leadA, account: "acme.io", emails: ["Jane@Acme.io"], time: "2024-04-02T08:00:00.000Z")),
+            F.record("dlq", 0, 0, F.deadLetter(code: .malformedJSON, offset: 7)),
+            F.record("dlq", 1, 0, F.deadLetter(code: .malformedJSON, offset: 8)),
+            F.record("dlq", 1, 1, F.deadLetter(code: .schemaViolation, offset: 9)),
+        ]
+    }
+
+    @Test func appliedRecordsAnswerTheQueries() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        #expect(try store.apply(Self.history()) == 0)
+
+        let lead = try #require(try store.lead(Self.leadA))
+        #expect(lead.decisions.map(\.decisionID) == [Self.dc1, Self.dc2])
+        #expect(lead.decisions.map(\.score) == [12, 80])
+        #expect(lead.currentRoute?.tier == "sales_ready" && lead.currentRoute?.queue == "ae-inbound")
+        #expect(lead.decisions[1].lineage.log == LeadExplanation.Position(topic: "events", partition: 0, offset: 4))
+        #expect(lead.decisions[1].lineage.source == LeadExplanation.Position(topic: "crm.events", partition: 1, offset: 104))
+        #expect(lead.decisions[1].reasons.first?.text == "pricing_views = 3 raised the log-odds")
+        #expect(lead.person?.firstName == "Jane" && lead.person?.crmRecord == "salesforce:00Q1")
+        #expect(lead.person?.buyingRole == "decision_maker")
+        #expect(lead.accountID == "acme.io")
+
+        // Lead B exists only as a further decision of dc2.
+        let b = try #require(try store.lead(Self.leadB))
+        #expect(b.decisions.count == 1 && b.decisions[0].primaryLeadID == Self.leadA && b.currentRoute?.queue == "sdr-inbound")
+
+        // Email search by identity key, whatever the spelling.
+        #expect(try store.leads(emailKey: RequestValidation.emailKey("JANE+x@acme.io")).map(\.leadID) == [Self.leadA])
+        #expect(try store.leads(emailKey: "nobody@acme.io").isEmpty)
+
+        let decision = try #require(try store.decision(Self.dc2))
+        #expect(decision.decisions.map(\.leadID) == [Self.leadA, Self.leadB])
+
+        let account = try #require(try store.account("acme.io"))
+        #expect(account.name == "Acme" && account.parentID == "acme-holding.com")
+        // Lead B was decided by the account's event (fan-out): a contact of the account too.
+        #expect(account.contacts.map(\.leadID) == [Self.leadA, Self.leadB])
+        #expect(account.contacts.first?.engagementCount == 1 && account.contacts.first?.buyingRole == "decision_maker")
+        #expect(account.opportunities.map(\.opportunityID) == ["opp-1"] && account.opportunities[0].contactLeadIDs == [Self.leadA])
+        let parent = try #require(try store.account("acme-holding.com"), "a parent known only by reference")
+        #expect(parent.subsidiaryIDs == ["acme.io"] && parent.name == nil)
+        #expect(try store.account("nobody.example") == nil)
+
+        let queue = try store.queue("ae-inbound", slaHours: 4, limit: 10)
+        #expect(queue.count == 1 && queue.leads.first?.leadID == Self.leadA)
+        #expect(queue.leads.first?.slaDueAt == "2024-04-02T13:00:00.000Z")
+        #expect(try store.queue("ae-inbound", slaHours: nil, limit: 10).leads.first?.slaDueAt == nil)
+
+        let dlq = try store.deadLetters(limit: 2, payloads: false)
+        #expect(dlq.total == 3 && dlq.counts.map(\.errorCode) == ["malformed_json", "schema_violation"])
+        #expect(dlq.recent.count == 2 && dlq.recent.allSatisfy { $0.originalBase64 == nil })
+        #expect(
+            try store.deadLetters(limit: 1, payloads: true).recent.first?.originalBase64 == Data("{not json".utf8).base64EncodedString())
+
+        let stats = try store.decisionStats(hours: 24)
+        #expect(stats.buckets.map(\.hour) == ["2024-04-02T08", "2024-04-02T09"])
+    }
+
+    @Test func offsetsAreStoredWithTheDataAndResumeAfterReopening() throws {
+        let directory = F.directory()
+        let records = Self.history()
+        do {
+            let store = try ReadModelStore(directory: directory, topics: F.topics)
+            try store.apply(Array(records.prefix(6)))
+        }
+        let reopened = try ReadModelStore(directory: directory, topics: F.topics)
+        let offsets = try reopened.appliedOffsets()
+        #expect(offsets[ReadModelPartition(topic: "events", partition: 0)] == 5)
+        #expect(offsets[ReadModelPartition(topic: "audit", partition: 0)] == 1)
+        #expect(offsets[ReadModelPartition(topic: "dlq", partition: 1)] == nil)
+        // Resuming applies the rest; a record delivered again changes nothing.
+        try reopened.apply(Array(records.dropFirst(5)))
+        #expect(try reopened.lead(Self.leadA)?.decisions.count == 2)
+        #expect(try reopened.status().decisions == 3)
+        #expect(try reopened.appliedOffsets()[ReadModelPartition(topic: "dlq", partition: 1)] == 2)
+    }
+
+    @Test func undecodableRecordsAreKeptByPositionAndPassed() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        let skipped = try store.apply([
+            F.record("audit", 2, 7, Array("not json".utf8)),
+            F.record("routing", 0, 3, Array(#"{"lead_id":1}"#.utf8)),
+            F.record(
+                "audit", 2, 8, F.audit(decisionID: Self.dc3, lead: Self.leadB, account: nil, time: "2024-04-03T00:00:00.000Z", logOffset: 9)
+            ),
+        ])
+        #expect(skipped == 2)
+        #expect(try store.status().skippedRecords == 2)
+        #expect(try store.appliedOffsets()[ReadModelPartition(topic: "audit", partition: 2)] == 9)
+        #expect(try store.lead(Self.leadB)?.decisions.count == 1)
+    }
+
+    @Test func erasureRemovesPersonalData() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        try store.apply(Self.history())
+        try store.apply([F.record("events", 0, 5, F.event(.erasure, lead: Self.leadA, account: "acme.io", time: 9_000, offset: 5))])
+        let person = try #require(try store.lead(Self.leadA)?.person)
+        #expect(person.erased && person.firstName == nil && person.emails.isEmpty && person.crmRecord == nil)
+        #expect(try store.leads(emailKey: "jane@acme.io").isEmpty)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import LeadLedgerCore
+import LeadLedgerReadModel
+import Testing
+
+@Suite("Read model request validation")
+struct RequestValidationTests {
+    static let lead = "ld_0123456789abcdef"
+
+    private func code(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch let error as APIError {
+            return error.code
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test func idsAndEmails() throws {
+        #expect(try RequestValidation.leadID(Self.lead) == Self.lead)
+        #expect(code { _ = try RequestValidation.leadID("ld_0123456789ABCDEF") } == "invalid_lead_id")
+        #expect(code { _ = try RequestValidation.leadID("ld_0123") } == "invalid_lead_id")
+        #expect(code { _ = try RequestValidation.decisionID("dc_" + String(repeating: "a", count: 32)) } == nil)
+        #expect(code { _ = try RequestValidation.decisionID("dc_" + String(repeating: "a", count: 16)) } == "invalid_decision_id")
+        #expect(code { _ = try RequestValidation.accountID("acme.io") } == nil)
+        #expect(code { _ = try RequestValidation.accountID("crm:salesforce:001") } == nil)
+        #expect(code { _ = try RequestValidation.accountID("a b") } == "invalid_account_id")
+        #expect(code { _ = try RequestValidation.accountID("") } == "invalid_account_id")
+        #expect(code { _ = try RequestValidation.queue("ae-inbound") } == nil)
+        #expect(code { _ = try RequestValidation.queue("ae inbound") } == "invalid_queue")
+        // Searches match the identity key: plus tags and case do not matter.
+        #expect(try RequestValidation.emailKey("Jane.Doe+news@Acme.io") == RequestValidation.emailKey("jane.doe@acme.io"))
+        #expect(code { _ = try RequestValidation.emailKey("no-at-sign") } == "invalid_email")
+        #expect(code { _ = try RequestValidation.emailKey("a@b@c") } == "invalid_email")
+        #expect(code { _ = try RequestValidation.emailKey("@acme.io") } == "invalid_email")
+        #expect(try RequestValidation.limit(nil, fallback: 7, max: 10) == 7)
+        #expect(code { _ = try RequestValidation.limit("11", fallback: 7, max: 10) } == "invalid_limit")
+        #expect(code { _ = try RequestValidation.limit("0", fallback: 7, max: 10) } == "invalid_limit")
+        #expect(code { _ = try RequestValidation.idempotencyKey("retry-1") } == nil)
+        #expect(code { _ = try RequestValidation.idempotencyKey("has space") } == "invalid_idempotency_key")
+    }
+
+    @Test(arguments: [
+        (#"{"lead_id":"ld_0123456789abcdef","tier":"sales_ready"}"#, nil as String?),
+        (#"{"lead_id":"ld_0123456789abcdef","queue":"ae-inbound","owner_id":"rep-1","note":"call back"}"#, nil),
+        (#"{"lead_id":"ld_0123456789abcdef","clear":true}"#, nil),
+        (#"{"lead_id":"ld_0123456789abcdef"}"#, "empty_override"),
+        (#"{"lead_id":"ld_0123456789abcdef","clear":false}"#, "empty_override"),
+        (#"{"lead_id":"ld_0123456789abcdef","clear":true,"tier":"nurture"}"#, "conflicting_fields"),
+        (#"{"lead_id":"ld_0123456789abcdef","tier":"gold"}"#, "invalid_tier"),
+        (#"{"lead_id":"ld_0123456789abcdef","tier":null,"queue":"q"}"#, "invalid_tier"),
+        (#"{"lead_id":"ld_0123456789abcdef","queue":null}"#, "invalid_field"),
+        (#"{"lead_id":"ld_0123456789abcdef","tier":"nurture","extra":1}"#, "unknown_field"),
+        (#"{"lead_id":"bad","tier":"nurture"}"#, "invalid_lead_id"),
+        (#"{"tier":"nurture"}"#, "invalid_field"),
+        (#"{"lead_id":"ld_0123456789abcdef","tier":"nurture","note":"a\u0007b"}"#, "invalid_note"),
+        (#"[1]"#, "invalid_json"),
+        (#"{"lead_id":"#, "invalid_json"),
+    ])
+    func overrideBodies(body: String, expected: String?) {
+        #expect(code { _ = try OverrideRequest(body: Array(body.utf8)) } == expected, "\(body)")
+    }
+
+    /// The event the API writes is one the CRM contract's own decoder accepts,
+    /// naming the CRM record and the actor.
+    @Test func overrideEventsPassTheCRMDecoder() throws {
+        let set = try OverrideRequest(body: Array(#"{"lead_id":"ld_0123456789abcdef","tier":"sales_ready","note":"VIP"}"#.utf8))
+        let bytes = set.crmEvent(
+            eventID: "key-1", crmRecord: "salesforce:00Q123", setBy: "alice", occurredAt: EventTime(milliseconds: 1_700_000_000_000))
+        let event = try CRMDecoder.decode(try JSONParser.parse(bytes))
+        #expect(event.eventID == "key-1" && event.type == .overrideSet && event.source == "salesforce" && event.recordID == "00Q123")
+        guard case .override(let fields?) = event.payload else {
+            Issue.record("not an override: \(event.payload)")
+            return
+        }
+        #expect(fields.tier == .salesReady && fields.setBy == "alice" && fields.note == "VIP")
+
+        let clear = try OverrideRequest(body: Array(#"{"lead_id":"ld_0123456789abcdef","clear":true}"#.utf8))
+        let cleared = try CRMDecoder.decode(
+            try JSONParser.parse(clear.crmEvent(eventID: "key-2", crmRecord: "hubspot:77", setBy: "bob", occurredAt: EventTime(seconds: 1)))
+        )
+        #expect(cleared.type == .overrideCleared && cleared.source == "hubspot" && cleared.recordID == "77")
+    }
+}
