@@ -33,7 +33,7 @@ struct LeadLedgerCommand: AsyncParsableCommand {
               2  usage error: unknown option, bad value (the usage is printed)
               3  runtime error: broker unreachable, topic missing, delivery failed,
                  a rejected property, an unreadable or invalid configuration file,
-                 librdkafka too old (one line on stderr)
+                 librdkafka too old, run's HTTP port in use (one line on stderr)
             """,
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
         subcommands: [

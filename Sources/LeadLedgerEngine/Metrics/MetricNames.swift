@@ -44,10 +44,4 @@ package enum MetricNames {
     package static let kafkaConsumerFetchQueueBytes = "leadledger_kafka_consumer_fetchq_bytes"
     /// Gauge `{client,topic,partition}`: librdkafka's own consumer lag estimate (`consumer_lag`).
     package static let kafkaConsumerLag = "leadledger_kafka_consumer_lag"
-
-    /// The series `/metrics` of a `run` that processed events always has (tests and
-    /// dashboards rely on them).
-    package static let required = [
-        recordsIn, recordsOut, consumerLag, committedOffset, eventToOutput, decisions, routeChanges, modelInfo,
-    ]
 }

@@ -5,32 +5,32 @@ import Metrics
 /// The metric handles of one stage that do not depend on a partition. Handles are
 /// created once (a stage, a partition, a topic, a code), so recording is an
 /// atomic add, never a lookup by name.
-struct StageMetrics: Sendable {
+package struct StageMetrics: Sendable {
     /// The stage's name (`validate`, `identity`, `materialize`).
-    let stage: String
+    package let stage: String
     /// From an input's Kafka timestamp to each of its outputs' acknowledgement.
-    let eventToOutput: Timer
+    package let eventToOutput: Timer
     /// How long a snapshot took to write.
-    let snapshotDuration: Timer
+    package let snapshotDuration: Timer
 
-    init(stage: String) {
+    package init(stage: String) {
         self.stage = stage
         eventToOutput = Timer(label: MetricNames.eventToOutput, dimensions: [("stage", stage)])
         snapshotDuration = Timer(label: MetricNames.snapshotDuration, dimensions: [("stage", stage)])
     }
 
     /// The handles of one partition's worker.
-    func partition(_ topicPartition: KafkaTopicPartition) -> PartitionMetrics {
+    package func partition(_ topicPartition: KafkaTopicPartition) -> PartitionMetrics {
         PartitionMetrics(stage: self, topicPartition: topicPartition)
     }
 }
 
 /// The metric handles one partition worker records into (owned by the worker,
 /// so its caches need no lock).
-struct PartitionMetrics {
-    let stage: StageMetrics
+package struct PartitionMetrics {
+    package let stage: StageMetrics
     /// Inputs applied while emitting.
-    let recordsIn: Counter
+    package let recordsIn: Counter
     private var outputs: [(topic: String, counter: Counter)] = []
     private var rejected: [(code: String, counter: Counter)] = []
     private var tiers: [Counter?] = Array(repeating: nil, count: 8)
@@ -46,7 +46,7 @@ struct PartitionMetrics {
     }
 
     /// Counts `count` outputs enqueued to `topic`.
-    mutating func countOutputs(_ count: Int, topic: String) {
+    package mutating func countOutputs(_ count: Int, topic: String) {
         if let index = outputs.firstIndex(where: { $0.topic == topic }) {
             outputs[index].counter.increment(by: count)
             return
@@ -57,7 +57,7 @@ struct PartitionMetrics {
     }
 
     /// Counts what an enqueued output means (a rejection, decisions, a route change).
-    mutating func observe(_ observation: OutputObservation) {
+    package mutating func observe(_ observation: OutputObservation) {
         switch observation {
         case .rejected(let code):
             let name = code.rawValue
