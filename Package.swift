@@ -137,6 +137,8 @@ let package = Package(
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
                 "leadledger",
+                // Built so the chaos test can run the harness from the products directory.
+                "leadledger-bench",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
