@@ -50,6 +50,11 @@ final class ChaosSession {
         runners = Array(repeating: nil, count: options.processes)
     }
 
+    let started = ContinuousClock.now
+
+    /// Whole seconds since the session started.
+    var elapsedSeconds: Int64 { (ContinuousClock.now - started).components.seconds }
+
     var resultLine: String {
         "kills \(killed), lost \(result.lost), divergent \(result.divergent), duplicates \(result.duplicates)"
     }
@@ -132,7 +137,12 @@ final class ChaosSession {
             executable: cli, arguments: ["lag", "--config", configPath, "--wait", "--timeout", String(drainSeconds)], directory: directory,
             name: "lag")
         let lagStatus = try await lag.wait(seconds: Double(drainSeconds + 30))
-        result.check("drain", lagStatus == 0, lagStatus == 0 ? "every stage caught up" : "lag --wait: \(lag.stdout.suffix(600))")
+        result.check(
+            "drain", lagStatus == 0,
+            lagStatus == 0
+                ? "every stage caught up"
+                : "not caught up after \(drainSeconds) s (inputs never processed count as lost below): \(lag.stdout.split(separator: "\n").suffix(4).joined(separator: "; "))"
+        )
         for runner in runners.compactMap({ $0 }) {
             try await runner.stop(grace: 60)
         }
@@ -238,6 +248,7 @@ final class ChaosSession {
         let useKill = random.below(3) != 0
         runner.signal(useKill ? SIGKILL : SIGTERM)
         killed += 1
+        say("kill \(killed): \(useKill ? "SIGKILL" : "SIGTERM") \(runner.name) at +\(elapsedSeconds) s")
         if try await !runner.waitUntilDead(seconds: useKill ? 10 : 60) {
             say("chaos: \(runner.name) did not stop within 60 s of SIGTERM; SIGKILL")
             result.check("stop on SIGTERM (\(runner.name), kill \(killed))", false, "still running 60 s after SIGTERM")
@@ -254,7 +265,7 @@ final class ChaosSession {
             result.check("broker freeze", false, "no broker PID (give --broker-pid with --bootstrap-server)")
             return
         }
-        say("chaos: freezing the broker (pid \(pid)) for \(seconds) s")
+        say("chaos: freezing the broker (pid \(pid)) for \(seconds) s at +\(elapsedSeconds) s")
         kill(pid, SIGSTOP)
         cleanup.setFrozen(pid)
         try await Task.sleep(for: .seconds(seconds))
