@@ -198,6 +198,8 @@ let package = Package(
                 "LeadLedgerEngine",
                 "LeadLedgerReadModel",
                 "leadledger",
+                // Built so the chaos test can run the harness from the products directory.
+                "leadledger-bench",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

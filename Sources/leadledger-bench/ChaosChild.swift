@@ -1,77 +1,85 @@
 import Foundation
 import Synchronization
 
-/// A child process of the chaos harness (a `leadledger` command), with its output
-/// in files under the run directory. Every child is registered in
-/// ``ChaosChild/registry`` while it may be alive, so the harness can stop all of
-/// them on any exit path (the deadline, SIGINT, a thrown error).
+/// A child process of the chaos harness (a `leadledger` command or a script),
+/// with its output appended to files under the run directory. Started with
+/// `posix_spawn` and reaped with `waitpid` by the harness itself, so an exit is
+/// noticed exactly when it happens (Foundation's `Process` can notice a child's
+/// exit late or not at all when many children come and go).
+///
+/// Every child is registered in ``ChaosChild/registry`` until it is reaped, so
+/// the harness can stop all of them on any exit path (the deadline, SIGINT, a
+/// thrown error).
 final class ChaosChild: Sendable {
-    /// The children that may still be alive, by PID.
+    /// The children not reaped yet, by PID.
     static let registry = Mutex<Set<Int32>>([])
 
     let name: String
-    let process: Process
+    let pid: Int32
     let stderrPath: String
     let stdoutPath: String
+    /// The exit status once reaped: the code, or 128 + the signal that ended it.
+    private let status = Mutex<Int32?>(nil)
 
-    /// Starts `executable arguments`; stdout and stderr go to `directory/name.out|.err`
-    /// (appended to, so a restarted child keeps its history in one file).
+    /// Starts `executable arguments` (stdin /dev/null; stdout and stderr appended
+    /// to `directory/name.out|.err`, so a restarted child keeps one history).
     init(executable: String, arguments: [String], directory: String, name: String) throws {
         self.name = name
         stdoutPath = (directory as NSString).appendingPathComponent("\(name).out")
         stderrPath = (directory as NSString).appendingPathComponent("\(name).err")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        for path in [stdoutPath, stderrPath] where !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var child: pid_t = 0
+        let rc = Self.registry.withLock { registry -> Int32 in
+            let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
+            if rc == 0 { registry.insert(child) }
+            return rc
         }
-        let out = FileHandle(forWritingAtPath: stdoutPath)
-        let err = FileHandle(forWritingAtPath: stderrPath)
-        out?.seekToEndOfFile()
-        err?.seekToEndOfFile()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        let pid = process.processIdentifier
-        Self.registry.withLock { _ = $0.insert(pid) }
+        guard rc == 0 else { throw ChaosFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        pid = child
     }
-
-    var pid: Int32 { process.processIdentifier }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     func signal(_ signal: Int32) {
+        guard exitStatus == nil else { return }
         kill(pid, signal)
     }
 
-    /// True once the kernel reports the process gone or a zombie (read from
-    /// /proc, which does not depend on Foundation noticing the exit).
-    var isDead: Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-        guard let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
-        return state == "Z" || state == "X"
+    /// The exit status if the child has exited (reaping it then), else nil.
+    var exitStatus: Int32? {
+        status.withLock { known in
+            if let known { return known }
+            var raw: Int32 = 0
+            guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
+            let signal = raw & 0x7F
+            let code = signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
+            known = code
+            _ = Self.registry.withLock { $0.remove(pid) }
+            return code
+        }
     }
 
-    /// Waits until the process is dead; false when it is still alive after `seconds`.
+    var isDead: Bool { exitStatus != nil }
+
+    /// Waits until the child has exited; false when it is still running after `seconds`.
     func waitUntilDead(seconds: Double) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
-            if isDead {
-                forget()
-                return true
-            }
+            if isDead { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return false
+        return isDead
     }
 
-    /// Waits for the exit and returns the status; kills the process (and returns
+    /// Waits for the exit and returns the status; kills the child (and returns
     /// nil) when it is still running after `seconds`.
     func wait(seconds: Double) async throws -> Int32? {
         guard try await waitUntilDead(seconds: seconds) else {
@@ -79,19 +87,12 @@ final class ChaosChild: Sendable {
             _ = try await waitUntilDead(seconds: 10)
             return nil
         }
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return process.isRunning ? nil : process.terminationStatus
+        return exitStatus
     }
 
-    /// Stops the process: SIGTERM, then SIGKILL after `grace` seconds.
+    /// Stops the child: SIGTERM, then SIGKILL after `grace` seconds.
     func stop(grace: Double) async throws {
-        guard !isDead else {
-            forget()
-            return
-        }
+        guard !isDead else { return }
         signal(SIGTERM)
         if try await !waitUntilDead(seconds: grace) {
             signal(SIGKILL)
@@ -99,12 +100,7 @@ final class ChaosChild: Sendable {
         }
     }
 
-    private func forget() {
-        let pid = pid
-        _ = Self.registry.withLock { $0.remove(pid) }
-    }
-
-    /// SIGKILLs every registered child (the exit path of the deadline and SIGINT).
+    /// SIGKILLs every child not reaped yet (the exit path of the deadline and SIGINT).
     static func killAll() {
         for pid in registry.withLock({ $0 }) {
             kill(pid, SIGKILL)

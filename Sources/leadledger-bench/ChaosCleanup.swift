@@ -45,12 +45,12 @@ final class ChaosCleanup: Sendable {
         }
         ChaosChild.killAll()
         guard started, let script = brokerScript else { return }
-        let stop = Process()
-        stop.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        stop.arguments = ["bash", script, "stop", "--port", String(brokerPort)]
-        stop.standardOutput = FileHandle.nullDevice
-        stop.standardError = FileHandle.nullDevice
-        try? stop.run()
-        stop.waitUntilExit()
+        let words = ["/bin/bash", script, "stop", "--port", String(brokerPort)]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, environ) == 0 else { return }
+        var raw: Int32 = 0
+        _ = waitpid(pid, &raw, 0)
     }
 }

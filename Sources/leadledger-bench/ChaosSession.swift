@@ -50,6 +50,11 @@ final class ChaosSession {
         runners = Array(repeating: nil, count: options.processes)
     }
 
+    let started = ContinuousClock.now
+
+    /// Whole seconds since the session started.
+    var elapsedSeconds: Int64 { (ContinuousClock.now - started).components.seconds }
+
     var resultLine: String {
         "kills \(killed), lost \(result.lost), divergent \(result.divergent), duplicates \(result.duplicates)"
     }
@@ -93,7 +98,7 @@ final class ChaosSession {
     /// Runs the whole scenario; returns the exit status (0 or 1).
     func run() async throws -> Int32 {
         if cleanup.brokerScript != nil {
-            try startBroker()
+            try await startBroker()
         }
         configPath = try writeConfiguration()
         say(
@@ -132,7 +137,12 @@ final class ChaosSession {
             executable: cli, arguments: ["lag", "--config", configPath, "--wait", "--timeout", String(drainSeconds)], directory: directory,
             name: "lag")
         let lagStatus = try await lag.wait(seconds: Double(drainSeconds + 30))
-        result.check("drain", lagStatus == 0, lagStatus == 0 ? "every stage caught up" : "lag --wait: \(lag.stdout.suffix(600))")
+        result.check(
+            "drain", lagStatus == 0,
+            lagStatus == 0
+                ? "every stage caught up"
+                : "not caught up after \(drainSeconds) s (inputs never processed count as lost below): \(lag.stdout.split(separator: "\n").suffix(4).joined(separator: "; "))"
+        )
         for runner in runners.compactMap({ $0 }) {
             try await runner.stop(grace: 60)
         }
@@ -162,13 +172,13 @@ final class ChaosSession {
         return result.passed ? 0 : 1
     }
 
-    private func startBroker() throws {
-        let start = try ChaosChild(
-            executable: "/usr/bin/env", arguments: ["bash", cleanup.brokerScript ?? "", "start", "--port", String(options.brokerPort)],
-            directory: directory, name: "broker-start")
-        start.process.waitUntilExit()
-        guard start.process.terminationStatus == 0 else { throw ChaosFailure("the broker did not start: \(start.stderr)") }
+    private func startBroker() async throws {
+        // Marked first: a deadline or signal during the start still stops it (stopping a broker that is not running is a no-op).
         cleanup.markBrokerStarted()
+        let start = try ChaosChild(
+            executable: "/bin/bash", arguments: [cleanup.brokerScript ?? "", "start", "--port", String(options.brokerPort)],
+            directory: directory, name: "broker-start")
+        guard try await start.wait(seconds: 120) == 0 else { throw ChaosFailure("the broker did not start: \(start.stderr)") }
         brokerPid = cleanup.brokerPID()
         say("broker: started on \(brokers) (pid \(brokerPid.map(String.init) ?? "?"))")
     }
@@ -213,6 +223,8 @@ final class ChaosSession {
             arguments: [
                 "run", "--config", configPath, "--state-directory", directory + "/state-\(index)", "--log-level", "info",
                 "-X", "message.timeout.ms=\(options.messageTimeoutMs)",
+                // The generator's event clock runs ahead of the wall clock on long runs.
+                "--max-future-skew", "3650d",
             ],
             directory: directory, name: name)
     }
@@ -224,7 +236,7 @@ final class ChaosSession {
             _ = try await runner.wait(seconds: 5)
             unexpectedExits += 1
             say(
-                "chaos: \(runner.name) exited on its own (status \(runner.process.isRunning ? -1 : runner.process.terminationStatus)); restarting"
+                "chaos: \(runner.name) exited on its own (status \(runner.exitStatus ?? -1)); restarting"
             )
             try startRunner(index)
         }
@@ -236,6 +248,7 @@ final class ChaosSession {
         let useKill = random.below(3) != 0
         runner.signal(useKill ? SIGKILL : SIGTERM)
         killed += 1
+        say("kill \(killed): \(useKill ? "SIGKILL" : "SIGTERM") \(runner.name) at +\(elapsedSeconds) s")
         if try await !runner.waitUntilDead(seconds: useKill ? 10 : 60) {
             say("chaos: \(runner.name) did not stop within 60 s of SIGTERM; SIGKILL")
             result.check("stop on SIGTERM (\(runner.name), kill \(killed))", false, "still running 60 s after SIGTERM")
@@ -252,7 +265,7 @@ final class ChaosSession {
             result.check("broker freeze", false, "no broker PID (give --broker-pid with --bootstrap-server)")
             return
         }
-        say("chaos: freezing the broker (pid \(pid)) for \(seconds) s")
+        say("chaos: freezing the broker (pid \(pid)) for \(seconds) s at +\(elapsedSeconds) s")
         kill(pid, SIGSTOP)
         cleanup.setFrozen(pid)
         try await Task.sleep(for: .seconds(seconds))

@@ -64,6 +64,14 @@ struct OperationsCLITests {
         ]
         let missing = required.filter { !names.contains($0) }
         #expect(missing.isEmpty, "missing series \(missing) in:\n\(metrics.prefix(4000))")
+        // Every series the shipped Grafana dashboard and alert rules query is one that is served.
+        for file in ["deploy/grafana/leadledger.json", "deploy/prometheus/alerts.yml"] {
+            let text = try String(contentsOf: repoRoot.appendingPathComponent(file), encoding: .utf8)
+            let used = Set(text.matches(of: /leadledger_[a-z0-9_]+/).map { String($0.output) })
+            #expect(!used.isEmpty, "\(file) queries no LeadLedger series")
+            let unserved = used.filter { !names.contains($0) }.sorted()
+            #expect(unserved.isEmpty, "\(file) queries series /metrics does not serve: \(unserved)")
+        }
         #expect(metrics.contains("leadledger_records_in_total{stage=\"materialize\",topic=\"events-\(suffix)\",partition=\""))
 
         // Ready once every partition is restored and caught up.
