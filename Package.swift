@@ -125,6 +125,7 @@ let package = Package(
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
+                "LeadLedgerOperations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -3,6 +3,12 @@ import LeadLedgerDecisions
 /// The JSON bodies of the read model's API (docs/openapi.yaml), besides the
 /// shared ``LeadExplanation``. Keys are snake_case as in every LeadLedger record.
 package enum APIResponse {
+    /// `/health/live` and `/health/ready`: `live`, `ready` or `not_ready` with the reason.
+    package struct Health: Codable, Sendable, Equatable {
+        package var status: String
+        package var reason: String?
+    }
+
     /// `GET /v1/leads?email=…`.
     package struct LeadSearch: Codable, Sendable, Equatable {
         package var leads: [LeadExplanation]

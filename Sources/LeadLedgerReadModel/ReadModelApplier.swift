@@ -7,7 +7,7 @@ import LeadLedgerEngine
 /// Applies one consumed record to the read model's tables inside the store's
 /// write transaction. Records are decoded with the project's typed views
 /// (``AuditRecordView``, ``RoutingRecordView``, ``CanonicalEvent``,
-/// ``DeadLetterView``); a record that does not decode is kept by position and
+/// ``DeadLetter``); a record that does not decode is kept by position and
 /// error code in `skipped_record`, never applied half-way and never fatal.
 struct ReadModelApplier {
     let db: Database
@@ -31,7 +31,7 @@ struct ReadModelApplier {
             case topics.audit: try applyAudit(try AuditRecordView(record.value))
             case topics.routing: try applyRouting(try RoutingRecordView(record.value))
             case topics.events: try applyEvent(try CanonicalEvent(bytes: record.value))
-            case topics.dlq: try applyDeadLetter(try DeadLetterView(record.value), at: record)
+            case topics.dlq: try applyDeadLetter(try DeadLetter(bytes: record.value), at: record)
             default: return
             }
         } catch let error as ContractError {
@@ -228,7 +228,13 @@ struct ReadModelApplier {
 
     // MARK: DLQ
 
-    private func applyDeadLetter(_ letter: DeadLetterView, at record: LogRecord) throws {
+    private func applyDeadLetter(_ letter: DeadLetter, at record: LogRecord) throws {
+        // The copy's bytes, or a referenced original's first bytes, as base64; the size only for a reference.
+        let (original, size): (String, Int?) =
+            switch letter.original {
+            case .copy(let bytes): (Base64.encode(bytes), nil)
+            case .reference(let reference): (Base64.encode(reference.prefix), reference.size)
+            }
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO dead_letter (topic, partition, offset, error_code, field, reason, stage,
@@ -236,8 +242,8 @@ struct ReadModelApplier {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                record.topic, record.partition, record.offset, letter.errorCode, letter.field, letter.reason, letter.stage,
-                letter.source.topic, letter.source.partition, letter.source.offset, letter.originalBase64, letter.originalSize,
+                record.topic, record.partition, record.offset, letter.error.code.rawValue, letter.error.field, letter.error.reason,
+                letter.stage.rawValue, letter.source.topic, letter.source.partition, letter.source.offset, original, size,
             ])
     }
 

@@ -13,6 +13,8 @@ package final class ReadModelConsumer: Service, Sendable {
     let client: KafkaClientSettings
     let partitions: [String: [Int32]]
     let logger: Logger
+    /// What the health probes read.
+    package let progress: ReadModelProgress
 
     /// - Parameter partitions: the partitions of each topic to read.
     package init(store: ReadModelStore, client: KafkaClientSettings, partitions: [String: [Int32]], logger: Logger) {
@@ -20,6 +22,7 @@ package final class ReadModelConsumer: Service, Sendable {
         self.client = client
         self.partitions = partitions
         self.logger = logger
+        self.progress = ReadModelProgress(partitions: partitions.values.reduce(0) { $0 + $1.count })
     }
 
     package func run() async throws {
@@ -27,6 +30,7 @@ package final class ReadModelConsumer: Service, Sendable {
             bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID, properties: client.properties)
         configuration.maxBatchSize = 2048
         configuration.closeTimeout = .seconds(5)
+        configuration.enablePartitionEOF = true
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         let applied = try store.appliedOffsets()
         var assignment: [KafkaTopicPartitionOffset] = []
@@ -41,6 +45,10 @@ package final class ReadModelConsumer: Service, Sendable {
         logger.notice("read model: reading \(assignment.count) partitions (\(applied.count) resumed from applied offsets)")
         try await withGracefulShutdownHandler {
             for try await event in consumer.events {
+                if case .endOfPartition(let partition, _) = event {
+                    progress.reachedEnd(topic: partition.topic, partition: partition.partition)
+                    continue
+                }
                 guard case .messages(let messages) = event else { continue }
                 let records = messages.map {
                     LogRecord(
@@ -48,6 +56,7 @@ package final class ReadModelConsumer: Service, Sendable {
                         headers: $0.headers)
                 }
                 let skipped = try store.apply(records)
+                progress.applied()
                 if skipped > 0 {
                     // Positions and counts only: a record's content may be personal.
                     logger.warning("read model: \(skipped) of \(records.count) records did not decode (kept in skipped_record)")

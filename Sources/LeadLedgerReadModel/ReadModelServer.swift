@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 import LeadLedgerDecisions
+import LeadLedgerOperations
 import Logging
 
 /// The read model's HTTP API (`/v1`, docs/api.md and docs/openapi.yaml) and the
@@ -13,13 +14,19 @@ package struct ReadModelServer: Sendable {
     /// SLA hours by queue name (from the routing rules).
     package let slaHours: [String: Double]
     package let logger: Logger
+    /// The consumer's progress, for `/health/ready` (nil: always ready, e.g. in tests without a consumer).
+    package let progress: ReadModelProgress?
 
-    package init(store: ReadModelStore, tokens: TokenFile, overrides: OverrideService, slaHours: [String: Double], logger: Logger) {
+    package init(
+        store: ReadModelStore, tokens: TokenFile, overrides: OverrideService, slaHours: [String: Double], logger: Logger,
+        progress: ReadModelProgress? = nil
+    ) {
         self.store = store
         self.tokens = tokens
         self.overrides = overrides
         self.slaHours = slaHours
         self.logger = logger
+        self.progress = progress
     }
 
     /// The router: error mapping, authentication, every route.
@@ -31,6 +38,18 @@ package struct ReadModelServer: Sendable {
         let slaHours = self.slaHours
         let overrides = self.overrides
 
+        // Probes and metrics stay open, as scrape conventions expect (no token, no personal data).
+        let progress = self.progress
+        router.get("/health/live") { _, _ in try APIResponder.json(APIResponse.Health(status: "live", reason: nil)) }
+        router.get("/health/ready") { _, _ in
+            guard let progress, !progress.isReady else { return try APIResponder.json(APIResponse.Health(status: "ready", reason: nil)) }
+            return try APIResponder.json(
+                APIResponse.Health(
+                    status: "not_ready",
+                    reason: "catching up: \(progress.caughtUpCount) of \(progress.partitions) partitions have reached their end"),
+                status: .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in APIResponder.asset(PrometheusBootstrap.render(), contentType: "text/plain; version=0.0.4") }
         router.get("/") { _, _ in APIResponder.asset(DashboardAssets.index, contentType: "text/html; charset=utf-8") }
         router.get("/dashboard.js") { _, _ in APIResponder.asset(DashboardAssets.script, contentType: "text/javascript; charset=utf-8") }
         router.get("/dashboard.css") { _, _ in APIResponder.asset(DashboardAssets.style, contentType: "text/css; charset=utf-8") }
@@ -121,8 +140,10 @@ package struct ReadModelServer: Sendable {
     static func allowedMethods(path: String) -> [String]? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         switch parts.count {
-        case 1 where ["", "dashboard.js", "dashboard.css"].contains(parts[0]):
+        case 1 where ["", "dashboard.js", "dashboard.css", "metrics"].contains(parts[0]):
             return ["GET"]
+        case 2 where parts[0] == "health":
+            return ["live", "ready"].contains(parts[1]) ? ["GET"] : nil
         case 2 where parts[0] == "v1":
             if parts[1] == "overrides" { return ["POST"] }
             return ["leads", "queues", "dlq", "status", "kpis"].contains(parts[1]) ? ["GET"] : nil

@@ -4,6 +4,7 @@ import Hummingbird
 import Kafka
 import LeadLedgerDecisions
 import LeadLedgerEngine
+import LeadLedgerOperations
 import LeadLedgerReadModel
 import Logging
 import NIOCore
@@ -77,7 +78,10 @@ struct ServeCommand: AsyncParsableCommand {
             store: store, client: configuration.client("leadledger-serve"), partitions: partitionMap, logger: logger)
         let overrides = OverrideService(
             store: store, publisher: KafkaOverridePublisher(producer: producer), crmTopic: configuration.topics.crm, logger: logger)
-        let server = ReadModelServer(store: store, tokens: tokenFile, overrides: overrides, slaHours: slaHours, logger: logger)
+        // swift-metrics' backend, for `/metrics` (the consumer's and the server's own metrics land here).
+        _ = PrometheusBootstrap.registry()
+        let server = ReadModelServer(
+            store: store, tokens: tokenFile, overrides: overrides, slaHours: slaHours, logger: logger, progress: consumer.progress)
         // The framework's own request logging stays at notice or above: a URI can
         // carry an email address (`/v1/leads?email=`).
         var httpLogger = logger

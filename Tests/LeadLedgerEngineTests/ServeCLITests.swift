@@ -221,6 +221,17 @@ struct ServeCLITests {
             expected: ["route changed (override)", lastReason, "lineage: events-\(suffix)["])
         clock.mark("dashboard checked in the browser")
 
+        // Probes and metrics answer without a token; readiness once every partition was read to its end.
+        #expect(try await api.get("/health/live", token: nil).status == 200)
+        var ready = try await api.get("/health/ready", token: nil)
+        for _ in 0..<120 where ready.status != 200 {
+            try await Task.sleep(for: .milliseconds(500))
+            ready = try await api.get("/health/ready", token: nil)
+        }
+        #expect(ready.status == 200 && ready.text.contains("\"status\":\"ready\""), "\(ready.text)")
+        let metrics = try await api.get("/metrics", token: nil)
+        #expect(metrics.status == 200 && !metrics.text.contains("@"), "metrics must carry no personal data")
+
         // schemathesis: every documented operation against the running server.
         try await Self.schemathesis(base: api.base, token: admin, directory: directory)
         clock.mark("schemathesis passed")
