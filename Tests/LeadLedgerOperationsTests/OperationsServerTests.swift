@@ -23,7 +23,7 @@ struct OperationsServerTests {
         return object
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func probesFollowTheBoard() async throws {
         let (server, board) = try await Self.start()
         defer { Task { await server.stop() } }
@@ -53,7 +53,7 @@ struct OperationsServerTests {
         #expect(try Self.json(live.body)["status"] == .string("live"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func metricsUnknownRoutesMethodsAndBodies() async throws {
         let (server, _) = try await Self.start()
         defer { Task { await server.stop() } }
@@ -74,7 +74,7 @@ struct OperationsServerTests {
         #expect(try Self.json(withBody.body)["status"] == .number(413))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func aTokenProtectsEveryRoute() async throws {
         let (server, _) = try await Self.start(token: try MetricsToken("let-me-scrape"))
         defer { Task { await server.stop() } }
@@ -91,7 +91,7 @@ struct OperationsServerTests {
         #expect(live.status == 200)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(4)))
     func aPortInUseIsAnError() async throws {
         let (first, _) = try await Self.start()
         defer { Task { await first.stop() } }

@@ -17,7 +17,7 @@ public struct HTTPTestResponse: Sendable {
 }
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` over a plain socket (`Connection:
-/// close`, read to the end; 10 s receive timeout). Runs on a Dispatch thread, so
+/// close`, read to the end; 60 s receive timeout: a hang guard, generous because a loaded 2-core CI machine can starve a server of CPU for seconds). Runs on a Dispatch thread, so
 /// it never blocks the tests' cooperative pool.
 public func httpRequest(port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: String? = nil)
     async throws -> HTTPTestResponse
@@ -40,7 +40,7 @@ private func httpRequestBlocking(port: Int, method: String, path: String, header
     #endif
     guard descriptor >= 0 else { throw TestFailure("socket() failed") }
     defer { close(descriptor) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    var timeout = timeval(tv_sec: 60, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
