@@ -20,6 +20,8 @@ public struct FeatureExtractor: Sendable {
         let windowMs: Int64
         /// The catalogue entries, in schema order.
         let definitions: [FeatureDefinition]
+        /// Whether a custom feature reads the account's fields (else account signals skip the lookup).
+        let readsAccountCustomFields: Bool
         /// Component group of each feature (FeatureGroup order: fit, engagement, intent, account).
         let groups: [Int]
         /// Feature indices sorted by name (UTF-8 bytes), for sorted-key JSON objects.
@@ -46,6 +48,7 @@ public struct FeatureExtractor: Sendable {
             halfLifeMs = configuration.halfLifeDays * 86_400_000
             windowMs = Int64(configuration.engagedWindowDays * 86_400_000)
             definitions = FeatureCatalogue.definitions(categorical: configuration.categorical, custom: configuration.customFeatures)
+            readsAccountCustomFields = configuration.customFeatures.contains { $0.owner == .account }
             groups = definitions.map { FeatureGroup.allCases.firstIndex(of: $0.group)! }
             let names = schema.names
             sortedOrder = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
@@ -223,7 +226,7 @@ public struct FeatureExtractor: Sendable {
             competitorDomain: f.domain.map { competitors.contains($0.lowercased()) } ?? false,
             engaged: engaged, coverage: Double(roles.nonzeroBitCount) / Double(Self.roles.count),
             openOpportunities: Double(ledger.openOpportunityCount(of: a)), hierarchy: hierarchy,
-            custom: ledger.customFields(of: a))
+            custom: tables.readsAccountCustomFields ? ledger.customFields(of: a) : [])
     }
 
     /// Writes the row of `lead` (with its account's ``AccountSignals``) into `x`.
