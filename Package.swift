@@ -122,6 +122,7 @@ let package = Package(
             name: "LeadLedgerReadModel",
             dependencies: [
                 "Kafka",
+                "LeadLedgerAnalytics",
                 "LeadLedgerCore",
                 "LeadLedgerDecisions",
                 "LeadLedgerEngine",
@@ -249,6 +250,7 @@ let package = Package(
             name: "LeadLedgerReadModelTests",
             dependencies: [
                 "LeadLedgerReadModel",
+                "LeadLedgerAnalytics",
                 "LeadLedgerEngine",
                 "LeadLedgerDecisions",
                 "LeadLedgerCore",

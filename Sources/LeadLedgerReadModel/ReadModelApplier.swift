@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LeadLedgerAnalytics
 import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
@@ -30,7 +31,7 @@ struct ReadModelApplier {
             switch record.topic {
             case topics.audit: try applyAudit(try AuditRecordView(record.value))
             case topics.routing: try applyRouting(try RoutingRecordView(record.value))
-            case topics.events: try applyEvent(try CanonicalEvent(bytes: record.value))
+            case topics.events: try applyEvent(try CanonicalEvent(bytes: record.value), record: record)
             case topics.dlq: try applyDeadLetter(try DeadLetter(bytes: record.value), at: record)
             default: return
             }
@@ -45,6 +46,7 @@ struct ReadModelApplier {
     // MARK: audit
 
     private func applyAudit(_ record: AuditRecordView) throws {
+        try recordObservations(record)
         for (leadID, row) in LeadExplanation.decisions(in: record, logTopic: topics.events) {
             let entry = String(decoding: try encoder.encode(row), as: UTF8.self)
             try db.execute(
@@ -87,7 +89,8 @@ struct ReadModelApplier {
 
     // MARK: canonical log
 
-    private func applyEvent(_ event: CanonicalEvent) throws {
+    private func applyEvent(_ event: CanonicalEvent, record: LogRecord) throws {
+        try recordOutcomeFacts(event, record: record)
         let time = event.eventTime.rfc3339
         let account = event.accountID?.rawValue
         guard let lead = event.leadID?.description else {

@@ -16,10 +16,12 @@ package struct ReadModelServer: Sendable {
     package let logger: Logger
     /// The consumer's progress, for `/health/ready` (nil: always ready, e.g. in tests without a consumer).
     package let progress: ReadModelProgress?
+    /// The engine's lag per stage, for `GET /v1/lag` (nil: not measured, e.g. in tests without a broker).
+    package let lag: StageLagMonitor?
 
     package init(
         store: ReadModelStore, tokens: TokenFile, overrides: OverrideService, slaHours: [String: Double], logger: Logger,
-        progress: ReadModelProgress? = nil
+        progress: ReadModelProgress? = nil, lag: StageLagMonitor? = nil
     ) {
         self.store = store
         self.tokens = tokens
@@ -27,6 +29,7 @@ package struct ReadModelServer: Sendable {
         self.slaHours = slaHours
         self.logger = logger
         self.progress = progress
+        self.lag = lag
     }
 
     /// The router: error mapping, authentication, every route.
@@ -115,9 +118,22 @@ package struct ReadModelServer: Sendable {
             _ = try context.require(.viewer)
             return try APIResponder.json(try store.status())
         }
-        router.get("/v1/kpis") { _, context -> Response in
+        router.get("/v1/kpis") { request, context -> Response in
             _ = try context.require(.viewer)
-            throw APIError(.notImplemented, "not_available", "the outcome-KPI module is not available in this build")
+            let query = request.uri.queryParameters
+            let since = try RequestValidation.instant(query.get("since"), name: "since")
+            let until = try RequestValidation.instant(query.get("until"), name: "until")
+            let by = try RequestValidation.dimensions(query.getAll("by").map { String($0) })
+            return try APIResponder.jsonBytes(try store.kpis(since: since, until: until, by: by).json())
+        }
+        let lag = self.lag
+        router.get("/v1/lag") { _, context -> Response in
+            _ = try context.require(.viewer)
+            guard let snapshot = lag?.latest else {
+                let reason = lag?.failure.map { "the lag has not been measured yet: \($0)" } ?? "the lag has not been measured yet"
+                throw APIError(.serviceUnavailable, "not_measured", reason)
+            }
+            return try APIResponder.json(snapshot)
         }
         router.post("/v1/overrides") { request, context in
             let identity = try context.require(.operator)
@@ -146,7 +162,7 @@ package struct ReadModelServer: Sendable {
             return ["live", "ready"].contains(parts[1]) ? ["GET"] : nil
         case 2 where parts[0] == "v1":
             if parts[1] == "overrides" { return ["POST"] }
-            return ["leads", "queues", "dlq", "status", "kpis"].contains(parts[1]) ? ["GET"] : nil
+            return ["leads", "queues", "dlq", "status", "kpis", "lag"].contains(parts[1]) ? ["GET"] : nil
         case 3 where parts[0] == "v1":
             if parts[1] == "stats" { return parts[2] == "decisions" ? ["GET"] : nil }
             return ["leads", "decisions", "accounts", "queues"].contains(parts[1]) && !parts[2].isEmpty ? ["GET"] : nil

@@ -84,6 +84,27 @@ package final class ReadModelStore: Sendable {
                         PRIMARY KEY (topic, partition, offset));
                     """)
         }
+        // The inputs of the outcome KPIs (`GET /v1/kpis`): every lead decision as the
+        // analytics read it, each lead's first event time, and the canonical events
+        // the outcome ledger reads (outcomes, won opportunities, overrides), kept as
+        // their bytes so the ledger applies them exactly as `leadledger kpis` does.
+        migrator.registerMigration("v2-kpis") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE kpi_decision (
+                        log_partition INTEGER NOT NULL, log_offset INTEGER NOT NULL, lead_id TEXT NOT NULL,
+                        event_time_ms INTEGER NOT NULL, tier TEXT NOT NULL, queue TEXT NOT NULL, owner_id TEXT,
+                        score REAL NOT NULL, probability REAL NOT NULL, route_changed INTEGER NOT NULL,
+                        model_version TEXT NOT NULL, arm TEXT NOT NULL,
+                        PRIMARY KEY (log_partition, log_offset, lead_id));
+                    CREATE TABLE kpi_audit_record (
+                        log_partition INTEGER NOT NULL, log_offset INTEGER NOT NULL, PRIMARY KEY (log_partition, log_offset));
+                    CREATE TABLE kpi_first_seen (lead_id TEXT PRIMARY KEY, event_time_ms INTEGER NOT NULL);
+                    CREATE TABLE kpi_log_event (
+                        log_partition INTEGER NOT NULL, log_offset INTEGER NOT NULL, event BLOB NOT NULL,
+                        PRIMARY KEY (log_partition, log_offset));
+                    """)
+        }
         return migrator
     }
 

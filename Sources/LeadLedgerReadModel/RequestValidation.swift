@@ -1,3 +1,4 @@
+import LeadLedgerAnalytics
 import LeadLedgerCore
 
 /// Checks of request parameters: ids, emails and free-text fields, each failing
@@ -73,6 +74,28 @@ package enum RequestValidation {
             throw APIError.badRequest("invalid_limit", "limit must be an integer from 1 to \(max)")
         }
         return value
+    }
+
+    /// An RFC 3339 instant (query parameters `since` and `until`), nil when absent.
+    package static func instant(_ text: String?, name: String) throws(APIError) -> EventTime? {
+        guard let text else { return nil }
+        guard let time = EventTime.parseRFC3339(text) else {
+            throw APIError.badRequest("invalid_time", "\(name) must be an RFC 3339 instant such as 2026-11-01T00:00:00Z")
+        }
+        return time
+    }
+
+    /// The KPI grouping (query parameter `by`, repeated or comma-separated: day, model,
+    /// tier, arm); empty when absent, which means the report's default grouping.
+    package static func dimensions(_ values: [String]) throws(APIError) -> [KPIDimension] {
+        var out: [KPIDimension] = []
+        for value in values.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
+            guard let dimension = KPIDimension(rawValue: String(value)) else {
+                throw APIError.badRequest("invalid_by", "by must be day, model, tier or arm (repeated or comma-separated)")
+            }
+            out.append(dimension)
+        }
+        return out
     }
 
     private static func isLowerHex(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) }

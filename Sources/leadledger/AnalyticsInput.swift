@@ -60,14 +60,7 @@ struct AuditDecisions: Sendable {
         logEnds[position.partition] = max(logEnds[position.partition] ?? 0, position.offset + 1)
         guard keep(position, time), seen.insert(position).inserted else { return }
         records += 1
-        let arm = record.arm.flatMap(Arm.init(rawValue:)) ?? .treatment
-        for decision in record.decisions {
-            decisions.append(
-                DecisionObservation(
-                    leadID: decision.leadID, time: time, logPartition: position.partition, logOffset: position.offset, tier: decision.tier,
-                    queue: decision.queue, ownerID: decision.ownerID, score: decision.score, probability: decision.probability,
-                    routeChanged: decision.routeChanged, modelVersion: record.modelVersion, arm: arm))
-        }
+        decisions += DecisionObservation.observations(in: record, time: time)
         if collectSamples, let primary = record.decision {
             samples.append(DriftSample(modelVersion: record.modelVersion, time: time, score: primary.score, features: record.features))
         }

@@ -61,16 +61,6 @@ struct KPIsCommand: AsyncParsableCommand {
         return time
     }
 
-    /// The JSON report.
-    struct Report: Encodable {
-        var since: String?
-        var until: String?
-        var by: [KPIDimension]
-        var auditRecords: Int
-        var groups: [OutcomeKPIs.Figures]
-        var lift: Lift?
-    }
-
     func run() async throws {
         let logger = connection.makeLogger("leadledger.kpis")
         let configuration = try engine.resolve(connection)
@@ -81,26 +71,15 @@ struct KPIsCommand: AsyncParsableCommand {
             collectSamples: false)
         let (ledger, _) = try await reader.outcomeLedger(
             topic: topics.events, partitions: try await partitions(of: topics.events, configuration: configuration, logger: logger))
-        let dimensions = by.isEmpty ? [KPIDimension.day, .model] : Array(Set(by)).sorted()
-        let since = try Self.time(since, "--since")
-        let until = try Self.time(until, "--until")
-        let groups = OutcomeKPIs.compute(audit.decisions, ledger: ledger, since: since, until: until, by: Set(dimensions))
-        var lift: Lift?
-        if dimensions.contains(.arm) {
-            let leads = OutcomeKPIs.leads(audit.decisions, ledger: ledger).filter { lead in
-                (since.map { lead.first.time >= $0 } ?? true) && (until.map { lead.first.time < $0 } ?? true)
-            }
-            lift = Lift(leads: leads)
-        }
+        let report = KPIReport(
+            decisions: audit.decisions, ledger: ledger, auditRecords: audit.records, since: try Self.time(since, "--since"),
+            until: try Self.time(until, "--until"), by: by)
         switch format {
         case .json:
-            StandardOutput.write(
-                try ReportFormat.snakeCaseJSON(
-                    Report(
-                        since: since?.rfc3339, until: until?.rfc3339, by: dimensions, auditRecords: audit.records, groups: groups,
-                        lift: lift)))
+            StandardOutput.write(String(decoding: try report.json(), as: UTF8.self) + "\n")
         case .text:
-            StandardOutput.write(Self.text(groups, dimensions: dimensions, lift: lift, records: audit.records, topic: topics.audit))
+            StandardOutput.write(
+                Self.text(report.groups, dimensions: report.by, lift: report.lift, records: report.auditRecords, topic: topics.audit))
         }
     }
 

@@ -67,49 +67,11 @@ struct LagCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = connection.makeLogger("leadledger.lag")
         let configuration = try engine.resolve(connection)
-        let topics = configuration.topics
-        let groups = configuration.groups
-        let stages: [(name: String, group: String, topics: [String])] = [
-            ("validate", groups.validate, [topics.crm, topics.web, topics.email]),
-            ("identity", groups.identity, [topics.identity]),
-            ("materialize", groups.materialize, [topics.events]),
-        ]
-        var inputs: [(stage: String, group: String, partitions: [KafkaTopicPartition])] = []
-        for stage in stages {
-            var members: [KafkaTopicPartition] = []
-            for topic in stage.topics {
-                for id in try await partitions(of: topic, configuration: configuration, logger: logger) {
-                    members.append(KafkaTopicPartition(topic: topic, partition: id))
-                }
-            }
-            inputs.append((stage.name, stage.group, members))
-        }
-        let reader = LogReader(client: configuration.client("leadledger-lag"), logger: logger)
+        let probe = StageLagProbe(configuration: configuration, logger: logger)
+        let inputs = try await probe.inputs()
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {
-            var report = LagReport(caughtUp: true, behind: 0, timedOut: nil, stages: [])
-            for input in inputs {
-                let probe = try KafkaConsumer(
-                    configuration: KafkaConsumerConfiguration(
-                        bootstrapServers: configuration.brokers, groupID: input.group, clientID: "leadledger-lag",
-                        properties: configuration.properties), logger: logger)
-                let committed = try await probe.committed(input.partitions)
-                await probe.close()
-                var stage = LagReport.Stage(stage: input.stage, group: input.group, committed: 0, behind: 0, partitions: [])
-                for partition in input.partitions {
-                    let from = (committed[partition] ?? nil) ?? 0
-                    var count = 0
-                    _ = try await reader.fold(topic: partition.topic, partition: partition.partition, from: from, to: nil, into: &count) {
-                        count, _ in count += 1
-                    }
-                    stage.partitions.append(.init(topic: partition.topic, partition: partition.partition, committed: from, behind: count))
-                    stage.committed += from
-                    stage.behind += count
-                }
-                report.behind += stage.behind
-                report.stages.append(stage)
-            }
-            report.caughtUp = report.behind == 0
+            var report = try await probe.measure(inputs)
             if !wait || report.caughtUp {
                 StandardOutput.write(try render(report))
                 return

@@ -80,8 +80,10 @@ struct ServeCommand: AsyncParsableCommand {
             store: store, publisher: KafkaOverridePublisher(producer: producer), crmTopic: configuration.topics.crm, logger: logger)
         // swift-metrics' backend, for `/metrics` (the consumer's and the server's own metrics land here).
         _ = PrometheusBootstrap.registry()
+        let lag = StageLagMonitor(probe: StageLagProbe(configuration: configuration, logger: logger))
         let server = ReadModelServer(
-            store: store, tokens: tokenFile, overrides: overrides, slaHours: slaHours, logger: logger, progress: consumer.progress)
+            store: store, tokens: tokenFile, overrides: overrides, slaHours: slaHours, logger: logger, progress: consumer.progress,
+            lag: lag)
         // The framework's own request logging stays at notice or above: a URI can
         // carry an email address (`/v1/leads?email=`).
         var httpLogger = logger
@@ -91,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: server.makeRouter(),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "leadledger-serve"),
-            services: [consumer],
+            services: [consumer, lag],
             onServerRunning: { channel in
                 logger.notice("http listening on \(host):\(channel.localAddress?.port ?? port)")
             },

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerAnalytics
 import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
@@ -149,5 +150,82 @@ struct ReadModelStoreTests {
         let person = try #require(try store.lead(Self.leadA)?.person)
         #expect(person.erased && person.firstName == nil && person.emails.isEmpty && person.crmRecord == nil)
         #expect(try store.leads(emailKey: "jane@acme.io").isEmpty)
+    }
+}
+
+@Suite("Read model outcome KPIs")
+struct ReadModelKPITests {
+    typealias F = ReadModelFixtures
+
+    /// The history plus outcomes: lead A's opportunity is won (50,000), lead B converts.
+    static func historyWithOutcomes() -> [LogRecord] {
+        var won = OpportunityFacts(opportunityID: "opp-1")
+        won.stage = "closed_won"
+        won.amount = 50_000
+        won.isWon = true
+        won.contacts = [LeadID(ReadModelStoreTests.leadA)!]
+        return ReadModelStoreTests.history() + [
+            F.record("events", 1, 0, F.event(.opportunity(won), lead: nil, account: "acme.io", time: 1_712_100_000_000, offset: 10)),
+            F.record(
+                "events", 1, 1,
+                F.event(
+                    .outcome(kind: .converted, reason: nil, opportunityID: nil), lead: ReadModelStoreTests.leadB, account: nil,
+                    time: 1_712_100_100_000, offset: 11)),
+        ]
+    }
+
+    /// What `leadledger kpis` computes from the same records: decisions through the
+    /// analytics mapping, the ledger fed canonical events in log order.
+    static func expected(_ records: [LogRecord], by: [KPIDimension]) throws -> KPIReport {
+        var decisions: [DecisionObservation] = []
+        var ledger = OutcomeLedger()
+        var audits = 0
+        for record in records.sorted(by: { ($0.topic, $0.partition, $0.offset) < ($1.topic, $1.partition, $1.offset) }) {
+            if record.topic == "audit" {
+                audits += 1
+                decisions += try #require(DecisionObservation.observations(in: try AuditRecordView(record.value)))
+            } else if record.topic == "events" {
+                ledger.apply(try CanonicalEvent(bytes: record.value))
+            }
+        }
+        decisions.sort { ($0.logPartition, $0.logOffset) < ($1.logPartition, $1.logOffset) }
+        return KPIReport(decisions: decisions, ledger: ledger, auditRecords: audits, by: by)
+    }
+
+    @Test(arguments: [[KPIDimension](), [.tier, .arm], [.model]])
+    func theStoreReportsWhatTheCommandComputes(by: [KPIDimension]) throws {
+        let records = Self.historyWithOutcomes()
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        // Applied in two batches, the second repeating a record: nothing counts twice.
+        try store.apply(Array(records.prefix(7)))
+        try store.apply(Array(records.suffix(from: 6)))
+        let report = try store.kpis(since: nil, until: nil, by: by)
+        #expect(report == (try Self.expected(records, by: by)))
+        #expect(report.groups.reduce(0) { $0 + $1.leads } == 2)
+        #expect(report.groups.reduce(0) { $0 + $1.converted } == 2)
+        #expect(report.groups.reduce(0) { $0 + $1.revenue } == 50_000)
+        #expect(report.auditRecords == 2)
+    }
+
+    @Test func theDefaultGroupingIsDayAndModelAndTheBytesAreSnakeCase() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        try store.apply(Self.historyWithOutcomes())
+        let report = try store.kpis(since: nil, until: nil, by: [])
+        #expect(report.by == [.day, .model])
+        #expect(report.groups.map(\.key) == [KPIGroupKey(day: "2024-04-02", model: "m1")])
+        let text = String(decoding: try report.json(), as: UTF8.self)
+        #expect(text.hasPrefix(#"{"audit_records":2,"by":["day","model"],"groups":[{"#))
+        #expect(text.contains(#""qualified_rate":0.5"#) && text.contains(#""revenue_per_qualified_lead":50000"#))
+    }
+
+    @Test func sinceAndUntilSelectLeadsByTheirFirstDecision() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        try store.apply(Self.historyWithOutcomes())
+        let after = try store.kpis(since: EventTime.parseRFC3339("2024-04-02T08:30:00Z"), until: nil, by: [])
+        // Lead A was first decided at 08:00, lead B (a further decision) at 09:00.
+        #expect(after.groups.reduce(0) { $0 + $1.leads } == 1)
+        #expect(after.since == "2024-04-02T08:30:00.000Z")
+        let none = try store.kpis(since: nil, until: EventTime.parseRFC3339("2024-04-01T00:00:00Z"), by: [])
+        #expect(none.groups.isEmpty)
     }
 }

@@ -74,6 +74,54 @@ function slaCell(due) {
     : el("td", { class: "overdue", text: "overdue " + duration(left) });
 }
 
+// ---- outcome KPIs --------------------------------------------------------
+
+const percent = (share) => (share === undefined || share === null ? "–" : (100 * share).toFixed(1) + " %");
+const money = (value) => (value === undefined || value === null ? "–" : value.toLocaleString("en-US", { maximumFractionDigits: 0 }));
+const seconds = (value) => (value === undefined || value === null ? "–" : duration(value * 1000));
+
+// KPI tiles and the funnel by tier, from GET /v1/kpis?by=arm: the model-routed
+// (treatment) arm's figures, and the lift over the holdout arm when there is one.
+function kpiTiles(report, tiles) {
+  const group = report.groups.find((g) => g.key.arm === "treatment") || report.groups[0];
+  if (!group) {
+    $("kpi-note").textContent = "No decided leads yet: the outcome KPIs appear once leads are decided.";
+    fill($("funnel").tBodies[0], []);
+    return;
+  }
+  tiles.push(
+    ["Qualified rate", percent(group.qualified_rate)],
+    ["Time to qualify (median)", seconds(group.time_to_qualify_median_seconds)],
+    ["Precision at target", percent(group.precision_at_target)],
+    ["Conversion", percent(group.conversion_rate)],
+    ["Revenue per qualified lead", money(group.revenue_per_qualified_lead)],
+    ["Override rate", percent(group.override_rate)]);
+  const lift = report.lift;
+  if (lift && lift.holdout.leads > 0 && lift.difference !== undefined) {
+    tiles.push(["Lift over holdout", (lift.difference >= 0 ? "+" : "") + (100 * lift.difference).toFixed(1) + " pts"]);
+  }
+  $("kpi-note").textContent = "Outcome KPIs over " + group.leads + " leads routed by the model (" + report.audit_records +
+    " audit records); durations in event time.";
+  fill($("funnel").tBodies[0], group.by_tier.map((t) => el("tr", {},
+    el("td", { text: t.tier }), el("td", { text: t.leads }), el("td", { text: t.converted }), el("td", { text: percent(t.rate) }))));
+}
+
+// Lag per stage, from GET /v1/lag (measured by serve in the background).
+async function lagTable() {
+  try {
+    const lag = await api("/v1/lag");
+    fill($("lag").tBodies[0], lag.stages.map((s) => el("tr", {},
+      el("td", { text: s.stage }), el("td", { text: s.group }), el("td", { text: s.committed }),
+      el("td", { class: s.behind > 0 ? "overdue" : "ontime", text: s.behind }))));
+    $("lag-note").textContent = (lag.caught_up ? "Caught up" : lag.behind + " records behind") + ", measured " + lag.measured_at +
+      (lag.last_error ? " (the latest measurement failed: " + lag.last_error + ")" : "") + ".";
+  } catch (error) {
+    if (error.status !== 503) throw error;
+    fill($("lag").tBodies[0], []);
+    $("lag-note").textContent = error.message;
+  }
+}
+
 // ---- overview ------------------------------------------------------------
 
 async function overview() {
@@ -82,14 +130,9 @@ async function overview() {
     api("/v1/status"), api("/v1/queues"), api("/v1/dlq?limit=10"), api("/v1/stats/decisions?hours=48"),
   ]);
   const tiles = [["Leads", status.leads], ["Decisions", status.decisions], ["DLQ records", dlq.total], ["Skipped records", status.skipped_records]];
-  try {
-    const kpis = await api("/v1/kpis");
-    for (const [name, value] of Object.entries(kpis)) tiles.push([name.replace(/_/g, " "), value]);
-    $("kpi-note").textContent = "";
-  } catch (error) {
-    if (error.status !== 501) throw error;
-    $("kpi-note").textContent = "Outcome KPIs (qualified rate, time to qualify, conversion by tier) are not available in this build yet.";
-  }
+  const kpis = await api("/v1/kpis?by=arm");
+  kpiTiles(kpis, tiles);
+  await lagTable();
   $("tiles").replaceChildren(...tiles.map(([label, value]) =>
     el("div", { class: "tile" }, el("div", { class: "label", text: label }), el("div", { class: "value", text: value }))));
   tierChart(stats.buckets);

@@ -38,8 +38,17 @@ def main():
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#queues tbody tr")) >= 1)
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#tier-chart rect")) >= 1)
         driver.save_screenshot(os.path.join(out_dir, "overview.png"))
-        if "not available" not in driver.find_element(By.ID, "kpi-note").text:
-            failures.append("no KPI note: " + driver.find_element(By.ID, "kpi-note").text)
+        tiles = driver.find_element(By.ID, "tiles").text
+        for label in ("Qualified rate", "Precision at target", "Conversion"):
+            if label.upper() not in tiles.upper():
+                failures.append("no KPI tile " + label + ": " + tiles)
+        if "leads routed by the model" not in driver.find_element(By.ID, "kpi-note").text:
+            failures.append("KPI note: " + driver.find_element(By.ID, "kpi-note").text)
+        if len(driver.find_elements(By.CSS_SELECTOR, "#funnel tbody tr")) < 1:
+            failures.append("no rows in the funnel by tier")
+        stages = [row.text.split(" ")[0] for row in driver.find_elements(By.CSS_SELECTOR, "#lag tbody tr")]
+        if stages != ["validate", "identity", "materialize"]:
+            failures.append("lag per stage: " + repr(stages) + " " + driver.find_element(By.ID, "lag-note").text)
 
         box = driver.find_element(By.ID, "search-input")
         box.send_keys(email)
