@@ -1,15 +1,5 @@
 import LeadLedgerCore
-
-/// Which arm of the holdout experiment a decision belongs to. Records without
-/// an `arm` member were decided by the model: they are ``treatment``.
-package enum Arm: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
-    /// Routed by the model.
-    case treatment
-    /// Routed by the configured baseline instead of the model.
-    case holdout
-
-    package static func < (a: Arm, b: Arm) -> Bool { a.rawValue < b.rawValue }
-}
+import LeadLedgerDecisions
 
 /// One lead decision as the analytics read it: a primary or further decision of
 /// an audit record, reduced to plain values. The model version is a plain string

@@ -1,3 +1,5 @@
+import LeadLedgerDecisions
+
 /// What `kpis` groups leads by. A lead belongs to exactly one group: see ``OutcomeKPIs``.
 package enum KPIDimension: String, Sendable, Hashable, CaseIterable, Comparable, Codable {
     /// The UTC day of the lead's first decision.

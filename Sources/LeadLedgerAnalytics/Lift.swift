@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerDecisions
 
 /// Conversion lift of the treatment arm (routed by the model) over the holdout
 /// arm (routed by the baseline): a two-proportion comparison.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LeadLedgerAnalytics
 import LeadLedgerCore
+import LeadLedgerDecisions
 
 extension ReadModelStore {
     /// The outcome-KPI report over what the read model has applied so far: the

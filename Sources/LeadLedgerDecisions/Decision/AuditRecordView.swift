@@ -26,6 +26,8 @@ package struct AuditRecordView: Sendable, Equatable {
         /// The decision's state hash (for the primary decision: the event's hash chain).
         package var stateHash: String
         package var reasons: [RecordReason]
+        /// The lead's holdout arm, when the rule set has a holdout experiment.
+        package var arm: String?
 
         init(_ f: Fields) throws(ContractError) {
             leadID = try f.requiredString("lead_id")
@@ -41,6 +43,7 @@ package struct AuditRecordView: Sendable, Equatable {
             previous = try f.object("previous_decision").map { p throws(ContractError) in try PreviousDecision(p) }
             stateHash = try f.requiredString("state_hash")
             reasons = try RecordReason.list(f)
+            arm = try f.string("arm")
         }
     }
 
@@ -86,8 +89,9 @@ package struct AuditRecordView: Sendable, Equatable {
     /// The event's state hash: a chain over the state hashes of its decisions.
     package var stateHash: String
     package var lineage: RecordLineage
-    /// The holdout arm (`treatment` or `holdout`) when the record names one; records
-    /// decided without a holdout configured carry none.
+    /// The primary decision's holdout arm (`treatment` or `holdout`) when the record
+    /// names one; records decided without a holdout configured carry none. Each
+    /// decision carries its own lead's arm too (``Decision/arm``).
     package var arm: String?
 
     /// Decodes an audit record's bytes with the service's JSON reader; a record

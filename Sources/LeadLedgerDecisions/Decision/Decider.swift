@@ -305,7 +305,12 @@ struct Context: ~Copyable {
         /// nil for a closed route (merged away, erased).
         var ev: Evaluation?
         var gate: GateResult?
+        /// The lead's holdout arm; nil when the rule set has no holdout experiment.
+        var arm: Arm?
     }
+
+    /// The lead's holdout arm under the rule set; nil when it has no holdout experiment.
+    func arm(of lead: LeadID) -> Arm? { config.routing.holdout?.arm(of: lead) }
 
     /// Records a decision: possible primaries (the event's own lead, or the first decision) keep their inputs,
     /// every other decision is encoded as its `further_decisions` entry right away.
@@ -442,9 +447,16 @@ struct Context: ~Copyable {
             (!employees.isNaN && pow(10, employees) - 1 >= config.scoring.gate.reviewMinEmployees - 0.5)
             || ev.row[FeatureCatalogue.Index.openOpportunities] > 0
         let unsub = health.contains(.unsubscribed) || health.contains(.groupUnsubscribed)
-        let g = decider.gate.evaluate(
-            score: ev.score, probability: ev.probability, previousScoreTier: prev?.scoreTier,
-            disqualifier: disq, unsubscribed: unsub, highValue: highValue)
+        // A holdout lead is routed by the baseline (the rules that need no model); its score is still audited.
+        let arm = arm(of: id)
+        let g =
+            arm == .holdout
+            ? decider.gate.evaluateBaseline(
+                score: ev.score, previousScoreTier: prev?.scoreTier, disqualifier: disq, unsubscribed: unsub,
+                baselineTier: config.routing.holdout!.baselineTier)
+            : decider.gate.evaluate(
+                score: ev.score, probability: ev.probability, previousScoreTier: prev?.scoreTier,
+                disqualifier: disq, unsubscribed: unsub, highValue: highValue)
         // Route.
         var tier = g.tier
         var queue = config.routing.queue(for: tier).queue
@@ -531,14 +543,15 @@ struct Context: ~Copyable {
         let emails = routeID != nil || mayBePrimary(id) ? emailsOf(lead) : []
         if let routeID {
             writeRouting(
-                id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change)
+                id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change,
+                arm: arm)
             out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID, change: change))
         }
         record(
             id, stateHash: stateHash, routingID: routeID,
             Full(
                 decision: consume decision, previous: consume prev, change: change, accountID: account?.id.rawValue, emails: emails,
-                ev: consume ev, gate: g))
+                ev: consume ev, gate: g, arm: arm))
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
@@ -614,7 +627,9 @@ struct Context: ~Copyable {
             out.routing.append(.init(key: id.description, value: w.finish(), decisionID: routeID, change: change))
             record(
                 id, stateHash: stateHash, routingID: routeID,
-                Full(decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
+                Full(
+                    decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil,
+                    arm: arm(of: id)))
         } else {
             let d =
                 prev
@@ -624,7 +639,9 @@ struct Context: ~Copyable {
             state.leads[id, default: LeadState()].decision = d
             record(
                 id, stateHash: stateHash, routingID: nil,
-                Full(decision: d, previous: prev, change: nil, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil))
+                Full(
+                    decision: d, previous: prev, change: nil, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil,
+                    arm: arm(of: id)))
         }
     }
 
@@ -656,6 +673,13 @@ struct Context: ~Copyable {
     }
 
     // MARK: Encoding (keys in sorted order)
+
+    /// `"arm"` (after `account_id`), only when the rule set has a holdout experiment.
+    mutating func writeArm(_ arm: Arm?) {
+        guard let arm else { return }
+        w.next(#","arm":"#)
+        w.string(arm.rawValue)
+    }
 
     /// The `"lineage":{…}` member, the same in every record of the event, written in place (a few
     /// integers and one string: cheaper than encoding it once into arrays of its own per event).
@@ -788,12 +812,14 @@ struct Context: ~Copyable {
 
     /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
     mutating func writeRouting(
-        id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?
+        id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?,
+        arm: Arm?
     ) {
         let core = decider.core
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(account)
+        writeArm(arm)
         if let change {
             w.next(#","change":"#)
             w.string(change)
@@ -848,6 +874,7 @@ struct Context: ~Copyable {
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(f.accountID)
+        writeArm(f.arm)
         w.next(#","change":"#)
         w.optString(f.change)
         writeComponents(ev)
@@ -964,7 +991,13 @@ struct Context: ~Copyable {
         let d = f.decision
         let ev = f.ev
         w.beginObject()
-        w.rawKey(#""change":"#)
+        if let arm = f.arm {
+            w.rawKey(#""arm":"#)
+            w.string(arm.rawValue)
+            w.next(#","change":"#)
+        } else {
+            w.rawKey(#""change":"#)
+        }
         w.optString(f.change)
         writeComponents(ev)
         w.next(#","disqualifier":"#)
@@ -1020,6 +1053,7 @@ struct Context: ~Copyable {
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(event.accountID?.rawValue)
+        writeArm(arm(of: lead))
         w.next(#","change":"#)
         w.string(change)
         writeComponents(nil)

@@ -74,6 +74,21 @@ public struct QualificationGate: Sendable {
         return GateResult(tier: st, scoreTier: st, disqualifier: nil, review: false)
     }
 
+    /// The holdout arm's gate (``HoldoutPolicy``): the rules that need no model
+    /// (a disqualifier, the unsubscribe policy) route as usual; every other lead
+    /// gets `baselineTier`. The score tier is still tracked, so a lead's hysteresis
+    /// state is the same in both arms.
+    package func evaluateBaseline(
+        score: Int, previousScoreTier: TierCode?, disqualifier: Disqualifier?, unsubscribed: Bool, baselineTier: TierCode
+    ) -> GateResult {
+        let st = scoreTier(score: Double(score), previous: previousScoreTier)
+        if let disqualifier { return GateResult(tier: .disqualified, scoreTier: st, disqualifier: disqualifier, review: false) }
+        if unsubscribed && configuration.unsubscribePolicy == .nurture {
+            return GateResult(tier: .nurture, scoreTier: st, disqualifier: nil, review: false)
+        }
+        return GateResult(tier: baselineTier, scoreTier: st, disqualifier: nil, review: false)
+    }
+
     /// The first disqualifier that applies to a lead, given its feature row.
     /// `title.lowercased().contains("student")`, bytewise for ASCII titles.
     static func mentionsStudent(_ title: String) -> Bool {

@@ -24,6 +24,8 @@ package struct RoutingRecordView: Sendable, Equatable {
     package var modelVersion: String
     package var rulesetVersion: String
     package var lineage: RecordLineage
+    /// The lead's holdout arm (`treatment` or `holdout`), when the rule set has a holdout experiment.
+    package var arm: String?
 
     /// Decodes a routing record's bytes with the service's JSON reader; a record
     /// that is not JSON or lacks a member throws with its code and field path.
@@ -43,6 +45,7 @@ package struct RoutingRecordView: Sendable, Equatable {
         reasons = try RecordReason.list(f)
         modelVersion = try f.requiredString("model_version")
         rulesetVersion = try f.requiredString("ruleset_version")
+        arm = try f.string("arm")
         lineage = try RecordLineage(f)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LeadLedgerCore
+import Yams
 
 /// Routing rules (YAML), versioned by the SHA-256 of the file bytes.
 ///
@@ -20,6 +21,10 @@ import LeadLedgerCore
 ///     owners:
 ///       - {id: rep_anna, weight: 2, capacity: 50}
 ///       - {id: rep_ben,  weight: 1, capacity: 50}
+/// holdout:                     # optional: measured lift (HoldoutPolicy)
+///   fraction: 0.1
+///   key: 2026-q4
+///   baseline_tier: sales_develop
 /// ```
 ///
 /// Owners are assigned for `sales_ready` and `sales_develop` only; other tiers
@@ -63,6 +68,8 @@ public struct RoutingRules: Sendable, Equatable {
     public var accountOwnerFirst = true
     public var overflowQueue = "unassigned"
     public var territories: [Territory]
+    /// The holdout experiment; nil routes every lead by the model (and records carry no `arm`).
+    package var holdout: HoldoutPolicy?
     /// Content version (SHA-256 of the YAML bytes).
     public var version: ContentVersion
 
@@ -77,8 +84,9 @@ public struct RoutingRules: Sendable, Equatable {
         var accountOwnerFirst = true
         var overflow = "unassigned"
         var territories: [Territory] = []
+        var holdout: HoldoutPolicy?
         for (k, n) in try r.mapping(
-            root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories"],
+            root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories", "holdout"],
             required: ["queues", "territories"])
         {
             switch k {
@@ -102,6 +110,7 @@ public struct RoutingRules: Sendable, Equatable {
                 }
             case "account_owner_first": accountOwnerFirst = try r.bool(n, k)
             case "overflow_queue": overflow = try r.string(n, k)
+            case "holdout": holdout = try holdoutPolicy(n, r)
             default:
                 guard let seq = n.sequence, !seq.isEmpty else { throw r.fail(n, k, "expected a non-empty list of territories") }
                 for (i, tn) in seq.enumerated() {
@@ -146,7 +155,30 @@ public struct RoutingRules: Sendable, Equatable {
         }
         return RoutingRules(
             queues: queues.map { $0! }, accountOwnerFirst: accountOwnerFirst, overflowQueue: overflow,
-            territories: territories, version: ContentVersion(of: data))
+            territories: territories, holdout: holdout, version: ContentVersion(of: data))
+    }
+
+    /// `holdout:` (``HoldoutPolicy``).
+    private static func holdoutPolicy(_ n: Node, _ r: YAMLReader) throws -> HoldoutPolicy {
+        var policy = HoldoutPolicy(fraction: 0, key: "", baselineTier: .salesDevelop)
+        for (k, v) in try r.mapping(n, "holdout", allowed: ["fraction", "key", "baseline_tier"], required: ["fraction", "key"]) {
+            switch k {
+            case "fraction":
+                policy.fraction = try r.number(v, "holdout.fraction", min: 0)
+                guard policy.fraction > 0, policy.fraction <= 0.5 else {
+                    throw r.fail(v, "holdout.fraction", "expected a share above 0 and at most 0.5")
+                }
+            case "key":
+                policy.key = try r.string(v, "holdout.key")
+            default:
+                let name = try r.string(v, "holdout.baseline_tier")
+                guard let tier = TierCode(name: name) else {
+                    throw r.fail(v, "holdout.baseline_tier", "expected one of \(TierCode.allCases.map(\.name).joined(separator: ", "))")
+                }
+                policy.baselineTier = tier
+            }
+        }
+        return policy
     }
 }
 
