@@ -200,6 +200,8 @@ package enum XEducation {
         /// The training and held-out feature rows (for further models on the same split).
         package var train: Dataset
         package var holdout: Dataset
+        /// The directions the fit was bounded by (schema order); nil for an unbounded fit.
+        package var signs: [FeatureDirection]?
     }
 
     /// Runs the rows through the core, builds feature rows, trains an L2
@@ -209,8 +211,12 @@ package enum XEducation {
     /// class shuffled by a SplitMix64 stream seeded with `seed`, the first
     /// round(0.7·n_class) of each class train; train and holdout keep CSV order). One-hot vocabularies (lead_source parts,
     /// occupation, specialization, country, city) are the values seen at least
-    /// `minCount` times in the TRAINING rows.
-    package static func evaluate(csv data: Data, seed: UInt64 = 0, minCount: Int = 10, c: Double = 1.0) throws -> Report {
+    /// `minCount` times in the TRAINING rows. With `directions` (the data set's
+    /// directions file) the fit is bounded by them, as `train --directions` does.
+    package static func evaluate(
+        csv data: Data, seed: UInt64 = 0, minCount: Int = 10, c: Double = 1.0,
+        directions: (directions: FeatureDirections, source: String)? = nil
+    ) throws -> Report {
         let rows = try rows(csv: data)
         let isTrain = HoldoutSplit.trainMask(labels: rows.map(\.converted), seed: seed)
         // Core pipeline.
@@ -293,14 +299,16 @@ package enum XEducation {
         // Features that vary in fewer than 10 training rows get no coefficient, and live
         // inputs are clipped to the training range (see `minimumSupport`, `clipToTrainingRange`):
         // the model is applied to B2B workloads whose values X Education never had.
+        let signs = try directions.map { try $0.directions.signs(for: extractor.definitions, source: $0.source) }
         let model = try LogisticRegression.train(
-            train, holdout: holdout, options: OutcomeTraining.regressionOptions(c: c), range: "xeducation stratified 70/30 seed \(seed)")
+            train, holdout: holdout, options: OutcomeTraining.regressionOptions(c: c, signs: signs),
+            range: "xeducation stratified 70/30 seed \(seed)")
         let figures = try HoldoutFigures(probabilities: model.probabilities(holdout), labels: testLabels)
         return Report(
             rows: rows.count, logEvents: logEvents, features: extractor.schema.names,
             trainExamples: train.count, holdoutExamples: holdout.count,
             auc: figures.auc, precisionAtTop20: figures.precisionAtTop20, ece: figures.ece,
-            model: model, scoringConfiguration: config, train: train, holdout: holdout)
+            model: model, scoringConfiguration: config, train: train, holdout: holdout, signs: signs)
     }
 }
 

@@ -26,6 +26,13 @@ struct XEducationBenchmark: ParsableCommand {
             "Also evaluate the ensemble: a hand-written points model (fit-rules.yaml) and the logistic regression, stacked and Platt-calibrated on the training rows; the last line is then the ensemble's AUC, and --out writes the ensemble configuration (scoring.yaml kind: ensemble, ensemble.json, fit-rules.yaml, lr.json)."
     )
     var ensemble = false
+    @Option(
+        help:
+            "The data set's directions file: the fit is bounded by it (docs/scoring.md). Default: config/directions/xeducation.yaml (mostly free: X Education's events mean other things than a B2B lead's)."
+    )
+    var directions: String = "config/directions/xeducation.yaml"
+    @Flag(help: "Fit without bounds (ignore the directions file).")
+    var unbounded = false
 
     func run() throws {
         let url = URL(fileURLWithPath: csv)
@@ -35,7 +42,14 @@ struct XEducationBenchmark: ParsableCommand {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let r = try XEducation.evaluate(csv: data, seed: seed, c: c)
+        let bounds =
+            try unbounded
+            ? nil
+            : (
+                FeatureDirections.load(yaml: try DecisionConfiguration.readFile(URL(fileURLWithPath: directions)), source: directions),
+                directions
+            )
+        let r = try XEducation.evaluate(csv: data, seed: seed, c: c, directions: bounds)
         let seconds = (clock.now - start) / .seconds(1)
         print(
             "xeducation: \(r.rows) rows → \(r.logEvents) canonical log events, \(r.features.count) features, in \(String(format: "%.2f", seconds)) s"
@@ -44,6 +58,15 @@ struct XEducationBenchmark: ParsableCommand {
         print(
             "model: L2 logistic regression (C = \(c)), \(r.model.training.iterations) Newton iterations, converged \(r.model.training.converged)"
         )
+        if let signs = r.signs {
+            let bounded = r.features.indices.filter { signs[$0] != .free }
+            let held = bounded.filter { r.model.coefficients[$0] == 0 }.map { r.features[$0] }
+            print(
+                "directions: \(directions): \(bounded.count) of \(r.features.count) features bounded; at their bound (0): "
+                    + (held.isEmpty ? "none" : held.joined(separator: ", ")))
+        } else {
+            print("directions: none (unbounded fit)")
+        }
         let ranked = r.features.indices.sorted { abs(r.model.coefficients[$0]) > abs(r.model.coefficients[$1]) }.prefix(10)
         print(
             "largest standardized coefficients: "

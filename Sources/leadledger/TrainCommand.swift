@@ -78,6 +78,12 @@ struct TrainCommand: AsyncParsableCommand {
     )
     var monotone = false
 
+    @Option(
+        help:
+            "A directions file for a data set with other semantics (default: free|declared, features: name: positive|negative|free; docs/scoring.md): the fit is bounded by it instead of the catalogue's declarations. Implies --monotone."
+    )
+    var directions: String?
+
     @Flag(help: "With --out: write the model even when a check fails (each failure is still printed, with a warning).")
     var force = false
 
@@ -137,7 +143,14 @@ struct TrainCommand: AsyncParsableCommand {
                 + (negativeAfterDays == nil ? "" : " (\(noOutcome) no-outcome negatives)")
                 + "; ignored: \(s.laterOutcomes) later outcomes, \(s.outcomesOfUnknownLeads) of unseen leads, \(s.erasedExamples) erased")
         print("split: stratified 70/30, seed \(seed): train \(set.train.count), holdout \(set.holdout.count)")
-        let signs = monotone ? extractor.definitions.map(\.direction) : nil
+        let signs: [FeatureDirection]?
+        if let directions {
+            let file = try FeatureDirections.load(
+                yaml: try DecisionConfiguration.readFile(URL(fileURLWithPath: directions)), source: directions)
+            signs = try file.signs(for: extractor.definitions, source: directions)
+        } else {
+            signs = monotone ? extractor.definitions.map(\.direction) : nil
+        }
         let fit = try OutcomeTraining.fit(set, c: c, signs: signs)
         print(
             "model: L2 logistic regression (C = \(c)), \(extractor.schema.count) features, \(fit.model.training.iterations) Newton iterations, converged \(fit.model.training.converged)"
@@ -147,7 +160,7 @@ struct TrainCommand: AsyncParsableCommand {
                 extractor.schema.names[$0]
             }
             print(
-                "monotone: coefficients bounded by the declared directions; at their bound (0): "
+                "monotone: coefficients bounded by \(directions.map { "the directions in \($0)" } ?? "the declared directions"); at their bound (0): "
                     + (held.isEmpty ? "none" : held.joined(separator: ", ")))
         }
         print(

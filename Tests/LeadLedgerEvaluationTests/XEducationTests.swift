@@ -65,12 +65,26 @@ struct XEducationTests {
         }
     }
 
-    @Test("evaluation on the full stratified 70/30 split (seed 0): held-out AUC ≥ 0.85, deterministic")
+    @Test(
+        "evaluation on the full stratified 70/30 split (seed 0), bounded by the data set's directions file: held-out AUC ≥ 0.88, every bounded sign kept"
+    )
     func evaluation() throws {
         let data = try Data(contentsOf: Self.csv)
-        let r = try XEducation.evaluate(csv: data, seed: 0)
+        let path = XEducationData.repositoryRoot.appendingPathComponent("config/directions/xeducation.yaml")
+        let directions = try FeatureDirections.load(yaml: try Data(contentsOf: path), source: path.path)
+        let r = try XEducation.evaluate(csv: data, seed: 0, directions: (directions, path.path))
+        let signs = try #require(r.signs)
+        #expect(r.auc >= 0.88, "AUC \(r.auc)")
+        #expect(signs.filter { $0 != .free }.count == 5)
+        for (i, sign) in signs.enumerated() {
+            let w = r.model.coefficients[i]
+            switch sign {
+            case .positive: #expect(w >= 0, "\(r.features[i]) \(w)")
+            case .negative: #expect(w <= 0, "\(r.features[i]) \(w)")
+            case .free: break
+            }
+        }
         #expect(r.trainExamples == 6468 && r.holdoutExamples == 2772)
-        #expect(r.auc >= 0.85, "AUC \(r.auc)")
         #expect(r.precisionAtTop20 > 0.38 * 1.5, "precision@20% \(r.precisionAtTop20) should beat the 38.5% base rate clearly")
         #expect(r.ece < 0.1)
         #expect(!r.features.contains { $0.contains("Tags") || $0.contains("Asymmetrique") })
