@@ -44,29 +44,47 @@ struct ExplainCommand: AsyncParsableCommand {
         let topic = configuration.topics.audit
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
         var decisions: [LeadExplanation.Decision] = []
+        var truncated: [AuditRecordView] = []
         let needle = Array(lead.utf8)
+        let truncationMark = Array(#""further_truncated""#.utf8)
         for partition in try await partitions(of: topic, configuration: configuration, logger: logger) {
-            var found: [[UInt8]] = []
+            var found: (lead: [[UInt8]], truncated: [[UInt8]]) = ([], [])
             try await reader.fold(topic: topic, partition: partition, from: 0, to: nil, into: &found) { found, record in
-                // Cheap pre-filter on the bytes, then decode.
-                if record.value.count >= needle.count, contains(record.value, needle) { found.append(record.value) }
+                // Cheap pre-filters on the bytes, then decode.
+                if contains(record.value, needle) {
+                    found.lead.append(record.value)
+                } else if contains(record.value, truncationMark) {
+                    found.truncated.append(record.value)
+                }
             }
-            for bytes in found {
+            for bytes in found.lead {
                 guard let record = try? AuditRecordView(bytes) else { continue }
                 decisions += LeadExplanation.decisions(about: lead, in: record, logTopic: configuration.topics.events)
             }
+            truncated += found.truncated.compactMap { try? AuditRecordView($0) }
         }
         let explanation = LeadExplanation(leadID: lead, decisions: decisions)
+        // Records of the lead's account that left further decisions out (audit size cap): the lead's may be among them.
+        let accounts = Set(decisions.compactMap(\.accountID))
+        let capped = truncated.filter { $0.accountID.map(accounts.contains) ?? false && $0.furtherTruncated != nil }
         switch format {
         case .json: StandardOutput.write(try ReportFormat.json(explanation))
-        case .text: StandardOutput.write(Self.text(explanation, auditTopic: topic))
+        case .text: StandardOutput.write(Self.text(explanation, auditTopic: topic, capped: capped))
         }
     }
 
-    /// The readable report: a header line, then one block per decision.
-    static func text(_ explanation: LeadExplanation, auditTopic topic: String) -> String {
+    /// The readable report: a header line, a note on audit records of the lead's
+    /// account that the size cap shortened, then one block per decision.
+    static func text(_ explanation: LeadExplanation, auditTopic topic: String, capped: [AuditRecordView] = []) -> String {
         var text =
             TerminalText.escapingControls("lead \(explanation.leadID): \(explanation.decisions.count) decision(s) in \(topic)") + "\n"
+        if !capped.isEmpty {
+            let left = capped.reduce(0) { $0 + ($1.furtherTruncated?.count ?? 0) }
+            text += TerminalText.escapingControls(
+                "note: \(capped.count) audit record(s) of the lead's account left \(left) further decision(s) out (audit_max_bytes, further_truncated): "
+                    + "decisions of this lead among them are not shown here; their routing records are complete. First: \(capped[0].decisionID)"
+            ) + "\n"
+        }
         for decision in explanation.decisions {
             let source = decision.lineage.source
             let log = decision.lineage.log

@@ -142,7 +142,8 @@ struct WatchCommand: AsyncParsableCommand {
         let tier = a.decision.map { "tier=\($0.tier) score=\(number($0.score))" } ?? "no lead decided"
         let routed = a.decision?.routeChanged == true ? " route-changed" : ""
         let further = a.further.count
-        let more = further > 0 ? " +\(further) further decision\(further == 1 ? "" : "s")" : ""
+        var more = further > 0 ? " +\(further) further decision\(further == 1 ? "" : "s")" : ""
+        if let cut = a.furtherTruncated { more += " (+\(cut.count) left out by the size cap)" }
         return
             "AUDIT \(a.eventTime) \(a.decision?.leadID ?? "-") [\(a.accountID ?? "-")] \(a.eventKind) \(tier)\(routed)\(more) [\(a.decisionID) \(source(a.lineage))]"
     }

@@ -1,0 +1,46 @@
+import Foundation
+import LeadLedgerDecisions
+import LeadLedgerEngine
+import TestSupport
+import Testing
+
+/// What a user sees of the audit size cap: `watch` and `explain` say when an
+/// audit record left further decisions out (`further_truncated`).
+@Suite("Audit size cap (CLI)", .serialized)
+struct AuditCapCLITests {
+    /// With the smallest cap (4 KiB) account fan-outs are cut: `watch` marks the
+    /// cut records, and `explain` of a lead of such an account notes that some of
+    /// its decisions may be in the part left out. The time limit is a hang bound.
+    @Test(.timeLimit(.minutes(3)))
+    func watchAndExplainNameWhatTheCapLeftOut() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("auditcap")
+        let suffix = uniqueName("ac")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        try (try String(contentsOfFile: config, encoding: .utf8) + "\naudit_max_bytes: 4096\n").write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let generate = try await runCLI(
+            ["generate", "--config", config, "--seed", "3", "--events", "600"], directory: directory, name: "generate")
+        #expect(generate.status == 0, "\(generate.stderr)")
+        let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
+        defer { run.signal(SIGKILL) }
+        let lag = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "120"], directory: directory, name: "lag", seconds: 150)
+        #expect(lag.status == 0, "\(lag.stdout)\(lag.stderr.suffix(1000))")
+        run.signal(SIGTERM)
+        #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
+
+        let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers).map { try AuditRecordView($0.value) }
+        let cut = try #require(audit.first { $0.furtherTruncated != nil && $0.accountID != nil }, "no record was cut at 4 KiB")
+        let watch = try await runCLI(
+            ["watch", "--config", config, "--max", "\(audit.count)", "--idle", "5"], directory: directory, name: "watch", seconds: 120)
+        #expect(watch.stdout.contains("left out by the size cap"), "\(watch.stdout.suffix(2000))")
+
+        // A lead of that account (named by any record of it), explained.
+        let lead = try #require(
+            audit.lazy.filter { $0.accountID == cut.accountID }.flatMap(\.decisions).first?.leadID, "no decided lead of \(cut.accountID!)")
+        let explain = try await runCLI(["explain", "--config", config, "--lead", lead], directory: directory, name: "explain")
+        #expect(explain.status == 0, "\(explain.stderr)")
+        #expect(explain.stdout.contains("further decision(s) out (audit_max_bytes, further_truncated)"), "\(explain.stdout.prefix(1500))")
+    }
+}
