@@ -80,10 +80,11 @@ struct ExplainCommand: AsyncParsableCommand {
             TerminalText.escapingControls("lead \(explanation.leadID): \(explanation.decisions.count) decision(s) in \(topic)") + "\n"
         if !capped.isEmpty {
             let left = capped.reduce(0) { $0 + ($1.furtherTruncated?.count ?? 0) }
-            text += TerminalText.escapingControls(
-                "note: \(capped.count) audit record(s) of the lead's account left \(left) further decision(s) out (audit_max_bytes, further_truncated): "
-                    + "decisions of this lead among them are not shown here; their routing records are complete. First: \(capped[0].decisionID)"
-            ) + "\n"
+            text +=
+                TerminalText.escapingControls(
+                    "note: \(capped.count) audit record(s) of the lead's account left \(left) further decision(s) out (audit_max_bytes, further_truncated): "
+                        + "decisions of this lead among them are not shown here; their routing records are complete. First: \(capped[0].decisionID)"
+                ) + "\n"
         }
         for decision in explanation.decisions {
             let source = decision.lineage.source
