@@ -474,7 +474,7 @@ struct Context: ~Copyable {
                 owner = prev.ownerID
                 holds = prev.holdsCapacity
             } else {
-                if let t = o.fields.tier, let code = TierCode(name: t.rawValue) { tier = code }
+                if let t = o.fields.tier { tier = TierCode(t) }
                 queue = o.fields.queue ?? rules.queue(for: tier).queue
                 owner = o.fields.ownerID
                 if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue) }

@@ -204,6 +204,16 @@ public enum TierCode: UInt8, Sendable, CaseIterable, Comparable {
         guard let t = Self.allCases.first(where: { $0.name == name }) else { return nil }
         self = t
     }
+    /// The code of a tier named by an inbound contract (an override's `tier`).
+    package init(_ tier: Tier) {
+        switch tier {
+        case .nurture: self = .nurture
+        case .salesDevelop: self = .salesDevelop
+        case .salesReady: self = .salesReady
+        case .review: self = .review
+        case .disqualified: self = .disqualified
+        }
+    }
     /// Whether the tier gets an owner.
     public var assignsOwner: Bool { self == .salesReady || self == .salesDevelop }
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
