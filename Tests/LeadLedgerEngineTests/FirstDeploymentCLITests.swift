@@ -149,10 +149,12 @@ struct FirstDeploymentCLITests {
         #expect(
             verify.status == 0 && verify.stdout.contains("audit verify: OK"), "\(verify.stdout.suffix(2000))\(verify.stderr.suffix(1000))")
 
-        // Verifying from an offset restores a snapshot at or before it: never the stale one.
+        // Verifying from an offset restores a snapshot at or before it: never the stale
+        // one (the old log's partition 0 ended below offset 300, the new one's beyond).
+        #expect(log.filter { $0.partition == 0 }.count > 300, "the seeded workload's log partition 0 is too short for the check")
         let fromStale = try await runCLI(
-            ["audit", "verify", "--config", second, "--state-directory", stale, "--from-offset", "40"], directory: directory,
-            name: "verify-stale")
+            ["audit", "verify", "--config", second, "--state-directory", stale, "--partition", "0", "--from-offset", "300"],
+            directory: directory, name: "verify-stale")
         #expect(
             fromStale.status == 0 && fromStale.stdout.contains("audit verify: OK"),
             "\(fromStale.stdout.suffix(2000))\(fromStale.stderr.suffix(1000))")
