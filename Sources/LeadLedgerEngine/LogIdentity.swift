@@ -59,6 +59,10 @@ package struct LogIdentity: Sendable, Hashable {
         guard let stored else {
             return hasSnapshots ? .foreign(reason: "it records no identity of the log its snapshots came from") : .fresh
         }
+        if stored.firstRecords.isEmpty, hasSnapshots {
+            return .foreign(
+                reason: "its log identity was recorded while the log was empty and never completed, so its snapshots' log is unknown")
+        }
         guard stored.topic == topic else {
             return .foreign(reason: "its snapshots came from log topic \(stored.topic), this configuration's log is \(topic)")
         }

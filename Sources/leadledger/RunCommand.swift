@@ -144,11 +144,19 @@ struct RunCommand: AsyncParsableCommand {
         try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
         // Before the snapshot store is opened: snapshots of another log are discarded.
-        let binding = StateDirectoryBinding(
-            directory: configuration.stateDirectory, topic: configuration.topics.events,
-            partitions: try await partitions(of: configuration.topics.events, configuration: configuration, logger: logger),
-            reader: LogReader(client: configuration.client("leadledger-run-identity"), logger: logger))
-        try await binding.enforce { logger.error("\($0)") }
+        // A log that may delete its first records has no stable identity to check.
+        let binding =
+            allowFiniteLogRetention
+            ? nil
+            : StateDirectoryBinding(
+                directory: configuration.stateDirectory, topic: configuration.topics.events,
+                partitions: try await partitions(of: configuration.topics.events, configuration: configuration, logger: logger),
+                reader: LogReader(client: configuration.client("leadledger-run-identity"), logger: logger))
+        if let binding {
+            try await binding.enforce { logger.error("\($0)") }
+        } else {
+            logger.notice("--allow-finite-log-retention: the state directory is not checked against the log it came from")
+        }
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))
@@ -167,13 +175,13 @@ struct RunCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             ))
-        let binder = Task { await binding.bindWhileUnbound(logger: logger) }
+        let binder = Task { await binding?.bindWhileUnbound(logger: logger) }
         var failure: (any Error)?
         do { try await group.run() } catch { failure = error }
         binder.cancel()
         await binder.value
         // A log that was empty at start and is still unbound gets its identity recorded now.
-        if !binding.isFullyBound { _ = await binding.bindNewPartitions(within: .seconds(10), logger: logger) }
+        if let binding, !binding.isFullyBound { _ = await binding.bindNewPartitions(within: .seconds(10), logger: logger) }
         try? await producer.flush(timeout: .seconds(30))
         await producer.close()
         if let failure { throw failure }

@@ -44,6 +44,13 @@ struct LogIdentityTests {
         #expect(other.judge(stored: stored, hasSnapshots: true, empty: []) != .same(bound: stored))
 
         #expect(emptied.judge(stored: nil, hasSnapshots: false, empty: [0]) == .fresh)
+        // Recorded on an empty log and never bound (a crash soon after start): unknown, so not kept.
+        let unbound = LogIdentity(topic: "events")
+        #expect(grown.judge(stored: unbound, hasSnapshots: false, empty: []) == .same(bound: grown))
+        guard case .foreign = grown.judge(stored: unbound, hasSnapshots: true, empty: []) else {
+            Issue.record("snapshots of an unbound directory were kept")
+            return
+        }
         guard case .foreign = grown.judge(stored: nil, hasSnapshots: true, empty: []) else {
             Issue.record("snapshots without an identity were kept")
             return
