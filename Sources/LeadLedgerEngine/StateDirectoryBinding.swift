@@ -120,7 +120,9 @@ package struct StateDirectoryBinding: Sendable {
             try record(identity)
             return
         }
-        if case .same(let bound) = identity.judge(stored: stored, hasSnapshots: true, empty: empty), bound != stored {
+        // The snapshots are this process's own (it runs on this log): only a changed
+        // log keeps it from adding the partitions that gained a first record.
+        if case .same(let bound) = identity.judge(stored: stored, hasSnapshots: false, empty: empty), bound != stored {
             try record(bound)
         }
     }

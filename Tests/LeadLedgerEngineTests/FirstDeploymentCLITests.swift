@@ -136,7 +136,9 @@ struct FirstDeploymentCLITests {
             ["lag", "--config", second, "--wait", "--timeout", "150"], directory: directory, name: "lag-b", seconds: 180)
         #expect(lagB.status == 0 && lagB.stdout.contains("lag: caught up"), "\(lagB.stdout)\(runB.stderr.suffix(2000))")
         #expect(
-            runB.stderr.contains("STATE DIRECTORY FROM ANOTHER LOG: \(state)") && runB.stderr.contains("Discarded its snapshots"),
+            runB.stderr.contains("STATE DIRECTORY FROM ANOTHER LOG: \(state)")
+                && runB.stderr.contains("(recreated topic or another broker)")
+                && runB.stderr.contains("Discarded its snapshots"),
             "\(runB.stderr.suffix(3000))")
         runB.signal(SIGTERM)
         #expect(try await runB.wait(seconds: 60) == 0, "\(runB.stderr.suffix(2000))")
