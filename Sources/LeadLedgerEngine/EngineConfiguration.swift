@@ -155,6 +155,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// http_host: 0.0.0.0
 /// http_port: 8080
 /// ready_max_lag: 10000
+/// route_from: 2026-12-01T00:00:00Z
 /// properties: { "linger.ms": "5" }
 /// ```
 public struct EngineConfiguration: Sendable, Hashable, Codable {
@@ -205,6 +206,14 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// The readiness probe fails while any assigned partition lags more records
     /// than this behind its high watermark (default 10,000).
     public var readyMaxLag: Int64 = 10_000
+    /// The routing cut-over of a first deployment on history (RFC 3339, nil: none):
+    /// events dated before it are decided and audited, but their routing records
+    /// are withheld (``RoutingCutover``). `run`, `replay` and `audit verify` must be
+    /// given the same value; `--route-from` overrides it.
+    public var routeFrom: String?
+
+    /// The routing cut-over `routeFrom` names (nil when none; `validate` refuses text that is no RFC 3339 time).
+    package var routingCutover: RoutingCutover? { routeFrom.flatMap { RoutingCutover(text: $0) } }
 
     /// Deprecated settings the file used; the commands log each once at start.
     public var warnings: [String] {
@@ -233,6 +242,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case httpPort = "http_port"
         case httpHost = "http_host"
         case readyMaxLag = "ready_max_lag"
+        case routeFrom = "route_from"
     }
 
     public init(from decoder: Decoder) throws {
@@ -267,6 +277,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
         httpHost = try c.decodeIfPresent(String.self, forKey: .httpHost) ?? d.httpHost
         readyMaxLag = try c.decodeIfPresent(Int64.self, forKey: .readyMaxLag) ?? d.readyMaxLag
+        routeFrom = try c.decodeIfPresent(String.self, forKey: .routeFrom)
     }
 
     /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
@@ -328,6 +339,11 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check((0...65_535).contains(httpPort), "http_port must be 0 (any free port) to 65535")
         try check(readyMaxLag >= 0, "ready_max_lag must not be negative")
         try check(!httpHost.isEmpty, "http_host must not be empty")
+        if let routeFrom {
+            try check(
+                RoutingCutover(text: routeFrom) != nil,
+                "route_from: '\(routeFrom)' is not an RFC 3339 date-time (e.g. 2026-12-01T00:00:00Z)")
+        }
     }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model

@@ -25,6 +25,12 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Replication factor of the topics created when missing (overrides replication_factor; default: the broker's default).")
     var replicationFactor: Int16?
 
+    @Option(
+        help: ArgumentHelp(
+            "Routing cut-over (RFC 3339, e.g. 2026-12-01T00:00:00Z; overrides route_from): events dated before it are decided and audited, but their routing records are withheld. Give run, replay and audit verify the same value.",
+            valueName: "time"))
+    var routeFrom: String?
+
     /// The configuration: defaults < file < environment < flags; brokers and client
     /// properties by ``ConnectionSettings``'s precedence rule.
     func resolve(_ connection: ConnectionOptions) throws -> EngineConfiguration {
@@ -41,6 +47,7 @@ struct EngineOptions: ParsableArguments {
         if let routingRules { configuration.routingFile = routingRules }
         if let sessionTimeoutMs { configuration.sessionTimeoutMilliseconds = sessionTimeoutMs }
         if let replicationFactor { configuration.replicationFactor = replicationFactor }
+        if let routeFrom { configuration.routeFrom = routeFrom }
         try configuration.validate(context: config ?? "flags")
         return configuration
     }

@@ -63,10 +63,12 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.replay")
         let configuration = try engine.resolve(connection)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
-        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: MaterializeFactory(topics: configuration.topics, decisions: try configuration.decisionConfiguration()), logger: logger)
+            factory: MaterializeFactory(
+                topics: configuration.topics, decisions: try configuration.decisionConfiguration(), cutover: configuration.routingCutover),
+            logger: logger)
         let producer =
             emit
             ? try KafkaProducer(
@@ -124,7 +126,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
         discussion:
-            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json).\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000"
+            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -154,9 +156,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
-        let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let replayer = Replayer(
-            reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()),
+            reader: reader, store: store,
+            factory: MaterializeFactory(
+                topics: topics, decisions: try configuration.decisionConfiguration(), cutover: configuration.routingCutover),
             logger: logger)
         var expected = AuditVerifier.Expected()
         var expectedRouting = AuditVerifier.Expected()
@@ -202,6 +206,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             } else {
                 text +=
                     "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+                if configuration.routingCutover == nil, let hint = cutoverHint(auditDifferences) { text += hint + "\n" }
             }
             StandardOutput.write(text)
         }

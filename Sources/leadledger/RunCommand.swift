@@ -32,6 +32,16 @@ struct RunCommand: AsyncParsableCommand {
                 --client-config client.properties --state-directory /var/lib/leadledger
               LEADLEDGER_KAFKA_SASL_PASSWORD=... leadledger run --config leadledger.yaml
               leadledger run --config leadledger.yaml --http-port 9464 --log-format json
+              leadledger run --config leadledger.yaml --route-from 2026-12-01T00:00:00Z
+
+            First deployment on history: --route-from T still decides and audits every
+            event but writes routing records only for events dated at or after T; the
+            audit records of earlier events that would have routed carry
+            withheld_routing. Give replay and audit verify the same --route-from.
+
+            The state directory records which log its snapshots came from
+            (log-identity.json); snapshots of another log (a recreated topic, another
+            broker) are discarded at start and the partitions replayed from the log.
             """
     )
 
@@ -87,6 +97,11 @@ struct RunCommand: AsyncParsableCommand {
             "decisions: \(configuration.scoringFile) (model \(decisions.modelVersion)), \(configuration.routingFile) (ruleset \(decisions.rulesetVersion))"
         )
         for warning in configuration.warnings { logger.warning("\(warning)") }
+        if let cutover = configuration.routingCutover {
+            logger.notice(
+                "routing cut-over: routing records only for events at or after \(cutover.routeFrom.rfc3339); earlier events are decided and audited, their audit records say \(RoutingCutover.auditMember) (give replay and audit verify --route-from \(cutover.routeFrom.rfc3339))"
+            )
+        }
         do {
             try await runEngine(configuration, decisions: decisions, status: status, logger: logger)
         } catch {
@@ -128,6 +143,20 @@ struct RunCommand: AsyncParsableCommand {
         try await ensureTopics(configuration, logger: logger)
         try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
+        // Before the snapshot store is opened: snapshots of another log are discarded.
+        // A log that may delete its first records has no stable identity to check.
+        let binding =
+            allowFiniteLogRetention
+            ? nil
+            : StateDirectoryBinding(
+                directory: configuration.stateDirectory, topic: configuration.topics.events,
+                partitions: try await partitions(of: configuration.topics.events, configuration: configuration, logger: logger),
+                reader: LogReader(client: configuration.client("leadledger-run-identity"), logger: logger))
+        if let binding {
+            try await binding.enforce { logger.error("\($0)") }
+        } else {
+            logger.notice("--allow-finite-log-retention: the state directory is not checked against the log it came from")
+        }
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))
@@ -146,8 +175,13 @@ struct RunCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             ))
+        let binder = Task { await binding?.bindWhileUnbound(logger: logger) }
         var failure: (any Error)?
         do { try await group.run() } catch { failure = error }
+        binder.cancel()
+        await binder.value
+        // A log that was empty at start and is still unbound gets its identity recorded now.
+        if let binding, !binding.isFullyBound { _ = await binding.bindNewPartitions(within: .seconds(10), logger: logger) }
         try? await producer.flush(timeout: .seconds(30))
         await producer.close()
         if let failure { throw failure }

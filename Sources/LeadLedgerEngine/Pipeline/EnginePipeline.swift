@@ -87,7 +87,8 @@ public struct EnginePipeline: Sendable {
         if selection != .resolve {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
-                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics, decisions: decisions),
+                client: client, producer: producer, store: store,
+                factory: MaterializeFactory(topics: topics, decisions: decisions, cutover: configuration.routingCutover),
                 status: status, logger: logger)
         }
         return services

@@ -49,14 +49,23 @@ public struct MaterializeProcessor: PartitionProcessor {
     let topics: TopicNames
     let partition: Int32
     let decider: Decider
+    /// The routing cut-over (`route_from`), if any: an output filter, not state.
+    let cutover: RoutingCutover?
     var ledger = Ledger()
     var decisions = DecisionState()
 
     /// Creates the processor for a log partition.
     public init(topics: TopicNames, partition: Int32, decider: Decider) {
+        self.init(topics: topics, partition: partition, decider: decider, cutover: nil)
+    }
+
+    /// Creates the processor for a log partition that withholds routing records
+    /// as `cutover` says (nil: routes every event).
+    package init(topics: TopicNames, partition: Int32, decider: Decider, cutover: RoutingCutover?) {
         self.topics = topics
         self.partition = partition
         self.decider = decider
+        self.cutover = cutover
     }
 
     /// Read access to the projections (tools and tests).
@@ -78,8 +87,9 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
-        let output = decider.decide(
+        var output = decider.decide(
             event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
+        if let cutover { output = cutover.filter(output, eventTime: event.eventTime) }
         var outputs: [OutputRecord] = []
         outputs.reserveCapacity(output.audit.count + output.routing.count)
         for item in output.audit {
@@ -129,7 +139,13 @@ public struct MaterializeProcessor: PartitionProcessor {
     ///   with another decision configuration; the ledger's and decision state's
     ///   decoding errors.
     public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
-        self.init(topics: topics, partition: partition, decider: decider)
+        try self.init(topics: topics, partition: partition, decider: decider, cutover: nil, snapshot: bytes)
+    }
+
+    /// Restores a processor from `snapshot()` bytes, with a routing cut-over (the
+    /// cut-over is not part of the snapshot: it changes outputs, never state).
+    package init(topics: TopicNames, partition: Int32, decider: Decider, cutover: RoutingCutover?, snapshot bytes: [UInt8]) throws {
+        self.init(topics: topics, partition: partition, decider: decider, cutover: cutover)
         let context = "materialize[\(partition)]"
         guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
         let body = Array(bytes[..<(bytes.count - 8)])
@@ -171,11 +187,18 @@ enum SnapshotBytes {
 public struct MaterializeFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let decider: Decider
+    let cutover: RoutingCutover?
 
     /// Creates the factory.
     public init(topics: TopicNames, decider: Decider) {
+        self.init(topics: topics, decider: decider, cutover: nil)
+    }
+
+    /// Creates the factory; its processors withhold routing records as `cutover` says.
+    package init(topics: TopicNames, decider: Decider, cutover: RoutingCutover?) {
         self.topics = topics
         self.decider = decider
+        self.cutover = cutover
     }
 
     /// Creates the factory from a decision configuration.
@@ -183,11 +206,16 @@ public struct MaterializeFactory: PartitionProcessorFactory {
         self.init(topics: topics, decider: Decider(decisions))
     }
 
+    /// Creates the factory from a decision configuration, with a routing cut-over.
+    package init(topics: TopicNames, decisions: DecisionConfiguration, cutover: RoutingCutover?) {
+        self.init(topics: topics, decider: Decider(decisions), cutover: cutover)
+    }
+
     public func makeProcessor(partition: Int32) -> MaterializeProcessor {
-        MaterializeProcessor(topics: topics, partition: partition, decider: decider)
+        MaterializeProcessor(topics: topics, partition: partition, decider: decider, cutover: cutover)
     }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
-        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: snapshot)
+        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, cutover: cutover, snapshot: snapshot)
     }
 }
