@@ -30,10 +30,25 @@ public protocol PartitionProcessor: Sendable {
     /// input is accounted for and the partition goes on. Nil (the default): the
     /// stage fails without committing past `input`.
     func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord?
+
+    /// Called once the state is restored, before the first record is applied while
+    /// emitting: `offset` is the next offset to apply (the group's committed offset).
+    /// The default does nothing.
+    mutating func begin(at offset: Int64)
+
+    /// Problems noticed while applying records since the last call (e.g. a gap in
+    /// an upstream's source offsets), which the engine logs at error level and
+    /// counts. Taken after each batch while emitting; those of a restore replay are
+    /// dropped (the owner that emitted the records reported them). The default is none.
+    mutating func takeDiagnostics() -> [ProcessorDiagnostic]
 }
 
 extension PartitionProcessor {
     public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? { nil }
+
+    public mutating func begin(at offset: Int64) {}
+
+    public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { [] }
 }
 
 /// Creates processors for partitions: fresh, or from a snapshot.

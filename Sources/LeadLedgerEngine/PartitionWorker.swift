@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Metrics
 
 /// When to snapshot a partition's state while processing.
 public struct SnapshotPolicy: Sendable, Hashable {
@@ -127,17 +128,17 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             }
             if start < target {
                 logger.info("\(topicPartition): replaying \(start)..<\(target) without emitting")
-                var replay = (processor: processor, count: 0)
-                try await reader.fold(
-                    topic: topicPartition.topic, partition: topicPartition.partition, from: start, to: target, into: &replay
-                ) { replay, record in
-                    _ = replay.processor.apply(record)
-                    replay.count += 1
-                }
+                let replay = try await RestoreReplay.run(
+                    processor, topicPartition: topicPartition, from: start, to: target, reader: reader, store: store, policy: policy,
+                    logger: logger)
                 processor = replay.processor
-                statistics.replayed += replay.count
+                statistics.replayed += replay.applied
+                statistics.snapshots += replay.snapshots
+                start = replay.lastSnapshotOffset ?? start
             }
         }
+        _ = processor.takeDiagnostics()
+        processor.begin(at: target)
         nextOffset = target
         tracker = InFlightTracker(startOffset: target)
         lastSnapshotOffset = start
@@ -196,8 +197,18 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             recordsSinceSnapshot += 1
         }
         if !messages.isEmpty { statistics.lastAppliedAt = .now }
+        report(processor.takeDiagnostics())
         if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
         snapshotIfDue()
+    }
+
+    /// Logs and counts what the processor noticed while emitting.
+    private func report(_ diagnostics: [ProcessorDiagnostic]) {
+        for diagnostic in diagnostics {
+            logger.error("\(topicPartition): \(diagnostic)")
+            Counter(label: MetricNames.diagnostics, dimensions: [("stage", metrics.stage.stage), ("code", diagnostic.code.rawValue)])
+                .increment()
+        }
     }
 
     /// The delivery callback of `message`'s outputs: the in-flight tracker's, which
@@ -259,7 +270,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
 
     /// Writes a snapshot of the current state (reflecting `0..<nextOffset`).
     func snapshot() throws {
-        guard Factory.Processor.isStateful, let store, nextOffset != lastSnapshotOffset else { return }
+        guard Factory.Processor.isStateful, let store, nextOffset > 0, nextOffset != lastSnapshotOffset else { return }
         let started = ContinuousClock.now
         guard let state = processor.snapshot() else { return }
         defer { metrics.stage.snapshotDuration.record(duration: ContinuousClock.now - started) }

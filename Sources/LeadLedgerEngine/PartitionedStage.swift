@@ -258,12 +258,18 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         let reader = self.reader
         let logger = self.logger
         let jobSize = maxRecordsPerJob
+        // Keep-alive during the restore: the partition is paused, so its fetched
+        // records do not fill the stream's buffer (which would block the consumer's
+        // poll thread and, past max.poll.interval.ms, cost the whole group
+        // membership), while the poll thread goes on polling for every partition.
+        let paused = Factory.Processor.isStateful && pause(partition, on: consumer)
         // Detached: the partition's loop must not run on (and serialize through) the coordinator.
         let task = Task.detached {
             var worker = worker
             do {
                 let committed = try await consumer.committed([partition])[partition] ?? nil
                 try await worker.restore(committed: committed, reader: reader)
+                if paused { try consumer.resume([partition]) }
                 await self.restored(partition, committed: committed)
                 let stats = await worker.statistics
                 logger.info(
@@ -307,6 +313,17 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         entries[partition] = Entry(worker: worker, task: task, committed: nil)
     }
 
+    /// Pauses fetching `partition`; false (and a warning) when the consumer refuses.
+    private func pause(_ partition: KafkaTopicPartition, on consumer: KafkaConsumer) -> Bool {
+        do {
+            try consumer.pause([partition])
+            return true
+        } catch {
+            logger.warning("\(partition): cannot pause it during its restore (its records may fill the buffer meanwhile): \(error)")
+            return false
+        }
+    }
+
     private func restored(_ partition: KafkaTopicPartition, committed: Int64?) {
         entries[partition]?.committed = committed
         entries[partition]?.restored = true
@@ -331,6 +348,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         let committed = try await consumer.committed([partition])[partition] ?? nil
         let fresh = PartitionWorker(
             topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger)
+        let paused = Factory.Processor.isStateful && pause(partition, on: consumer)
         try await fresh.restore(committed: committed, reader: reader)
         // The partition may have been lost (and even reassigned) while this waited:
         // the lost partition cancels this task, and its entry is no longer ours.
@@ -339,6 +357,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         entries[partition]?.worker = fresh
         entries[partition]?.committed = committed
         try await consumer.seek(KafkaTopicPartitionOffset(partition, offset: committed.map { .offset($0) } ?? .beginning))
+        if paused { try consumer.resume([partition]) }
         logger.warning("\(partition): restarted at \(committed.map(String.init) ?? "the beginning")")
         return fresh
     }
@@ -438,6 +457,9 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     private func handOver(_ partition: KafkaTopicPartition) async {
         guard let entry = entries.removeValue(forKey: partition), let consumer else { return }
         dropGauges(partition)
+        // A restore still replaying is ended (this handler holds up the poll thread);
+        // the snapshots it took on the way shorten the next owner's replay.
+        if !entry.restored { entry.task.cancel() }
         let worker = await entry.task.value  // the stream has ended: the worker takes no more records
         let tracker = await worker.tracker
         do {

@@ -99,6 +99,10 @@ public struct WorkloadGenerator: Sendable {
     private var sequence = 0
     private var opportunities = 0
 
+    /// The event time the workload has reached: it starts at 2026-11-01 and moves
+    /// 1–90 s ahead per step, so long runs reach far into the future.
+    public var eventTime: EventTime { EventTime(seconds: clock) }
+
     /// Creates a generator.
     public init(seed: UInt64, topics: TopicNames = TopicNames(), malformedRate: Double = 0.01) {
         // Offset by one SplitMix64 step (γ): the workloads of every seed stay as

@@ -173,10 +173,11 @@ struct ChaosCheck {
         record.headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The inbound position a repartition record carries (its source headers).
+    /// The inbound position a forwarded repartition record names (nil for a skip
+    /// marker: its input is accounted for by its DLQ record).
     static func repartitionSource(_ record: LogRecord) -> String? {
         guard let topic = header(record, RepartitionHeaders.topic), let partition = header(record, RepartitionHeaders.partition),
-            let offset = header(record, RepartitionHeaders.offset)
+            let offset = header(record, RepartitionHeaders.offset), header(record, RepartitionHeaders.skipped) == nil
         else { return nil }
         return "\(topic)[\(partition)]@\(offset)"
     }

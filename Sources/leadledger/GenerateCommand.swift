@@ -72,6 +72,11 @@ struct GenerateCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         var counts: [String: Int] = [:]
         var malformed = 0
+        // What `run`'s validate stage will reject as timestamp_out_of_range if validated now.
+        let futureLimit =
+            FutureTimestampCheck.wallClock().milliseconds + configuration.futureTimestampCheck.maxSkew.components.seconds * 1000
+        var beyondSkew = 0
+        var firstBeyondSkew: Int?
         for index in 0..<events {
             if rate > 0 {
                 let due = started + .nanoseconds(Int64(Double(index) / rate * 1e9))
@@ -80,6 +85,10 @@ struct GenerateCommand: AsyncParsableCommand {
             let message = generator.next()
             counts[message.topic, default: 0] += 1
             if message.malformed { malformed += 1 }
+            if generator.eventTime.milliseconds > futureLimit {
+                beyondSkew += 1
+                firstBeyondSkew = firstBeyondSkew ?? index
+            }
             try await producer.enqueue(KafkaProducerMessage(topic: message.topic, key: Array(message.key.utf8), value: message.value))
             if index % 1000 == 999 { progress.advance(by: 1000) }
         }
@@ -91,6 +100,12 @@ struct GenerateCommand: AsyncParsableCommand {
         let summary = counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         StandardOutput.write(
             "generated \(events) messages (\(summary), malformed=\(malformed)); delivered \(stats.delivered), failed \(stats.failed)\n")
+        if let firstBeyondSkew {
+            FileHandle.standardError.write(
+                Data(
+                    "generate: warning: \(beyondSkew) of \(events) messages (from message \(firstBeyondSkew + 1) on) are dated more than \(configuration.futureTimestampCheck.maxSkew.components.seconds) s (the allowed skew) ahead of now (the workload's clock starts at 2026-11-01 and advances about 45 s a message); run rejects them to the DLQ as timestamp_out_of_range unless --max-future-skew covers them\n"
+                        .utf8))
+        }
         if stats.failed > 0 {
             throw RuntimeFailure(
                 "delivery failed: \(stats.failed) of \(events) messages were not delivered\(stats.lastError.map { " (last error: \($0))" } ?? "")"

@@ -8,6 +8,8 @@ package enum MetricNames {
     package static let recordsOut = "leadledger_records_out_total"
     /// Counter `{stage,code}`: DLQ records enqueued, by error code.
     package static let dlqRecords = "leadledger_dlq_records_total"
+    /// Counter `{stage,code}`: problems a processor reported (`ProcessorDiagnostic`), e.g. `source_gap`.
+    package static let diagnostics = "leadledger_diagnostics_total"
     /// Gauge `{stage,topic,partition}`: records between the applied position and the
     /// partition's high watermark (the consumer's cached fetch response).
     package static let consumerLag = "leadledger_consumer_lag"

@@ -12,6 +12,15 @@ public enum RepartitionHeaders {
     public static let partition = "ll-source-partition"
     /// The source offset (decimal).
     public static let offset = "ll-source-offset"
+    /// The first source offset the record accounts for (decimal): the offsets from
+    /// there up to `offset` were not forwarded (transaction markers, or offsets below
+    /// where the validate stage started reading). Absent on records written before
+    /// it existed.
+    public static let coversFrom = "ll-covers-from"
+    /// Present on a skip marker: a record without value that only accounts for its
+    /// source offset (and those from `coversFrom`), written for a rejected input
+    /// after its DLQ record. Its value says why (`rejected`).
+    public static let skipped = "ll-skipped"
 }
 
 /// Maps configured inbound topic names to their contracts.
@@ -33,7 +42,9 @@ public struct InboundTopicMap: Sendable, Hashable {
 /// the non-deterministic edge before the log). Valid messages go, unchanged
 /// and with their source position in headers, to the identity repartition
 /// topic (one partition: see `IdentityProcessor`); invalid ones go to the DLQ
-/// with the original bytes, source position, error code and reason.
+/// with the original bytes, source position, error code and reason, followed by a
+/// skip marker on the repartition topic, so the identity stage knows the offset
+/// was not forwarded (gap-aware de-duplication: `RepartitionCoverage`).
 public struct ValidateProcessor: PartitionProcessor {
     public static let snapshotFormat = "route/1"
     public static let isStateful = false
@@ -42,6 +53,8 @@ public struct ValidateProcessor: PartitionProcessor {
     let contracts: InboundTopicMap
     let decoder: InboundDecoder
     let futureCheck: FutureTimestampCheck
+    /// The next source offset expected (set by `begin(at:)`; nil: not told yet).
+    var expected: Int64?
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck())
@@ -52,36 +65,55 @@ public struct ValidateProcessor: PartitionProcessor {
         self.futureCheck = futureCheck
     }
 
+    public mutating func begin(at offset: Int64) { expected = offset }
+
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+        let coversFrom = min(expected ?? record.offset, record.offset)
+        expected = record.offset + 1
         let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-        guard let contract = contracts.contract(of: record.topic) else {
+        switch check(record) {
+        case .success(let contract):
             return [
-                deadLetter(record, source: source, error: ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))
+                repartition(
+                    record, key: record.key, value: record.value, coversFrom: coversFrom,
+                    extra: [RepartitionHeaders.contract: contract.rawValue])
             ]
+        case .failure(let error):
+            return [
+                deadLetter(record, source: source, error: error),
+                repartition(record, key: nil, value: [], coversFrom: coversFrom, extra: [RepartitionHeaders.skipped: "rejected"]),
+            ]
+        }
+    }
+
+    /// The record's contract, or why it is rejected.
+    func check(_ record: LogRecord) -> Result<InboundTopic, ContractError> {
+        guard let contract = contracts.contract(of: record.topic) else {
+            return .failure(ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))
         }
         do {
             let events = try decoder.decode(topic: contract, bytes: record.value)
             let batch = record.value.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
-            if let error = futureCheck.violation(in: events, batch: batch) {
-                return [deadLetter(record, source: source, error: error)]
-            }
+            if let error = futureCheck.violation(in: events, batch: batch) { return .failure(error) }
         } catch {
-            return [deadLetter(record, source: source, error: error)]
+            return .failure(error)
         }
-        return [
-            OutputRecord(
-                topic: topics.identity,
-                key: record.key,
-                value: record.value,
-                partition: 0,
-                headers: [
-                    KafkaHeader(key: RepartitionHeaders.contract, value: contract.rawValue),
-                    KafkaHeader(key: RepartitionHeaders.topic, value: record.topic),
-                    KafkaHeader(key: RepartitionHeaders.partition, value: String(record.partition)),
-                    KafkaHeader(key: RepartitionHeaders.offset, value: String(record.offset)),
-                ]
-            )
+        return .success(contract)
+    }
+
+    /// A repartition record for `record`: the forwarded message (headed by its
+    /// contract) or a skip marker (no value, headed by `skipped`).
+    func repartition(_ record: LogRecord, key: [UInt8]?, value: [UInt8], coversFrom: Int64, extra: KeyValuePairs<String, String>)
+        -> OutputRecord
+    {
+        var headers = extra.map { KafkaHeader(key: $0.key, value: $0.value) }
+        headers += [
+            KafkaHeader(key: RepartitionHeaders.topic, value: record.topic),
+            KafkaHeader(key: RepartitionHeaders.partition, value: String(record.partition)),
+            KafkaHeader(key: RepartitionHeaders.offset, value: String(record.offset)),
+            KafkaHeader(key: RepartitionHeaders.coversFrom, value: String(coversFrom)),
         ]
+        return OutputRecord(topic: topics.identity, key: key, value: value, partition: 0, headers: headers)
     }
 
     func deadLetter(_ record: LogRecord, source: SourcePosition, error: ContractError) -> OutputRecord {
@@ -126,27 +158,31 @@ public struct ValidateFactory: PartitionProcessorFactory {
 ///   partitions; resolution is one ordered stream (the core resolver runs at
 ///   hundreds of thousands of events per second); materialization scales with
 ///   the log partitions. `partitions.identity` must be 1.
-/// - The validate stage may repeat messages after a crash (commit-after-ack). The
-///   processor keeps, per source partition, the highest source offset it
-///   resolved and skips anything at or below it, so the resolver never sees a
-///   message twice. (This relies on each source partition's records reaching
-///   the repartition partition in order: one route owner per source partition.)
+/// - The validate stage may repeat messages after a crash (commit-after-ack), and
+///   after a failed delivery its re-sent older records can arrive after newer
+///   ones. The processor keeps, per source partition, which source offsets it
+///   has covered (`RepartitionCoverage`: a contiguous prefix plus the ranges seen
+///   out of order; skip markers and `coversFrom` account for offsets that were
+///   not forwarded). It skips a record it covered already, so the resolver never
+///   sees a message twice, and applies one it has not, even below the highest
+///   offset seen. A record that does not join what was covered reports a
+///   `source_gap` diagnostic.
 /// - A crash of this step repeats canonical events byte-identically (the
 ///   resolver is deterministic over the repartition log); the `Ledger`
 ///   ignores an event whose source position it applied already.
-/// - Snapshot: the resolved-offset marks (count, then per source partition in
-///   key order: key length, key bytes, offset; little endian) followed by
-///   `IdentityResolver.snapshotBytes()`. Restore falls back to a replay of the
+/// - Snapshot: the coverage (`RepartitionCoverage.bytes()`) followed by
+///   `IdentityResolver.snapshotBytes()`. Snapshots of format `identity/1` (a
+///   highest offset per source) are ignored: the partition is replayed. Restore falls back to a replay of the
 ///   repartition topic (kept forever) when there is no usable snapshot.
 public struct IdentityProcessor: PartitionProcessor {
-    public static var snapshotFormat: String { "identity/1+resolver/\(IdentityResolver.snapshotFormatVersion)" }
+    public static var snapshotFormat: String { "identity/2+resolver/\(IdentityResolver.snapshotFormatVersion)" }
     public static let isStateful = true
 
     let topics: TopicNames
     let decoder: InboundDecoder
     var resolver: IdentityResolver
-    /// Highest resolved source offset per "topic/partition".
-    var resolvedUpTo: [String: Int64] = [:]
+    /// The source offsets covered per "topic/partition".
+    var coverage = RepartitionCoverage()
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
@@ -160,11 +196,11 @@ public struct IdentityProcessor: PartitionProcessor {
     }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
-        guard let contractName = Self.header(record, RepartitionHeaders.contract),
-            let contract = InboundTopic(rawValue: contractName),
-            let topic = Self.header(record, RepartitionHeaders.topic),
+        guard let topic = Self.header(record, RepartitionHeaders.topic),
             let partition = Self.header(record, RepartitionHeaders.partition).flatMap({ Int32($0) }),
-            let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) })
+            let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) }),
+            Self.header(record, RepartitionHeaders.skipped) != nil
+                || Self.header(record, RepartitionHeaders.contract).flatMap({ InboundTopic(rawValue: $0) }) != nil
         else {
             let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
             return [
@@ -173,9 +209,11 @@ public struct IdentityProcessor: PartitionProcessor {
                     error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)
             ]
         }
-        let sourceKey = "\(topic)/\(partition)"
-        if let done = resolvedUpTo[sourceKey], offset <= done { return [] }  // a repeat of the validate stage
-        resolvedUpTo[sourceKey] = offset
+        let coversFrom = Self.header(record, RepartitionHeaders.coversFrom).flatMap { Int64($0) }
+        // A repeat of the validate stage, or a skip marker (nothing to resolve).
+        guard coverage.accept(source: "\(topic)/\(partition)", offset: offset, coversFrom: coversFrom),
+            let contract = Self.header(record, RepartitionHeaders.contract).flatMap({ InboundTopic(rawValue: $0) })
+        else { return [] }
         let source = SourcePosition(topic: topic, partition: partition, offset: offset)
         let inbound: [InboundEvent]
         do {
@@ -207,38 +245,16 @@ public struct IdentityProcessor: PartitionProcessor {
             output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
     }
 
-    public func snapshot() -> [UInt8]? {
-        var bytes = SnapshotBytes.uint64(UInt64(resolvedUpTo.count))
-        for (key, offset) in resolvedUpTo.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            bytes += SnapshotBytes.uint64(UInt64(key.utf8.count))
-            bytes += Array(key.utf8)
-            bytes += SnapshotBytes.uint64(UInt64(bitPattern: offset))
-        }
-        bytes += resolver.snapshotBytes()
-        return bytes
-    }
+    public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
+
+    public func snapshot() -> [UInt8]? { coverage.bytes() + resolver.snapshotBytes() }
 
     /// Restores a processor from `snapshot()` bytes.
     public init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
-        func fail() -> EngineError { EngineError(.snapshotUnreadable, context: "identity", "truncated marks") }
         var index = 0
-        func read() throws -> UInt64 {
-            guard index + 8 <= bytes.count else { throw fail() }
-            defer { index += 8 }
-            return SnapshotBytes.readUInt64(bytes, at: index)
-        }
-        let count = try read()
-        guard count <= UInt64(bytes.count) else { throw fail() }
-        var marks: [String: Int64] = [:]
-        for _ in 0..<count {
-            let length = Int(clamping: try read())
-            guard index + length <= bytes.count else { throw fail() }
-            let key = String(decoding: bytes[index..<(index + length)], as: UTF8.self)
-            index += length
-            marks[key] = Int64(bitPattern: try read())
-        }
+        let coverage = try RepartitionCoverage(bytes: bytes, index: &index)
         self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])))
-        resolvedUpTo = marks
+        self.coverage = coverage
     }
 }
 
