@@ -39,7 +39,7 @@ struct LeadLedgerCommand: AsyncParsableCommand {
         subcommands: [
             TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self,
             ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self, KPIsCommand.self,
-            DriftCommand.self, BacktestCommand.self, DLQCommand.self, ServeCommand.self, TokensCommand.self,
+            DriftCommand.self, BacktestCommand.self, DLQCommand.self, ServeCommand.self, TokensCommand.self, ModelsCommand.self,
         ]
     )
 

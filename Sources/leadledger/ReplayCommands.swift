@@ -66,7 +66,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let store = try SnapshotStore(directory: configuration.stateDirectory)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: MaterializeFactory(topics: configuration.topics, decisions: try configuration.decisionConfiguration()), logger: logger)
+            factory: try configuration.materializeFactory(client: configuration.client("leadledger-replay"), logger: logger), logger: logger
+        )
         let producer =
             emit
             ? try KafkaProducer(
@@ -156,7 +157,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
         let replayer = Replayer(
-            reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()),
+            reader: reader, store: store,
+            factory: try configuration.materializeFactory(client: configuration.client("leadledger-audit"), logger: logger),
             logger: logger)
         var expected = AuditVerifier.Expected()
         var expectedRouting = AuditVerifier.Expected()

@@ -128,6 +128,8 @@ struct RunCommand: AsyncParsableCommand {
         try await ensureTopics(configuration, logger: logger)
         try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
+        // The configured scoring files only bootstrap: registered, and promoted when the log has no activation yet.
+        try await ModelOperations(configuration: configuration, logger: logger).bootstrap(decisions, now: nowEventTime())
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))

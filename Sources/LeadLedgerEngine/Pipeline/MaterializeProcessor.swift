@@ -30,34 +30,60 @@ import LeadLedgerDecisions
 /// the resolve stage after a crash) changes nothing, is not decided and gets no
 /// record. Undecodable log records go to the DLQ (stage `materialize`).
 ///
-/// Snapshot (`snapshot()`): the decision configuration's versions
-/// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the
+/// Model activation (SPEC §10, docs/model-lifecycle.md): a log record with the
+/// `ll-control` header is a control event. It is applied to the partition's
+/// ``ModelActivation`` and, when it switches the model, every later event of the
+/// partition is decided by the version it names (loaded through the
+/// ``ModelCatalog``). It produces no output. Until the partition's first
+/// activation, the configured model decides.
+///
+/// Snapshot (`snapshot()`): the configured decision configuration's versions
+/// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the model
+/// activation (8-byte length + canonical JSON), the
 /// `Ledger.snapshotBytes()` (8-byte length + bytes) and the
 /// `DecisionState.snapshotBytes()`, then an 8-byte `StableHash` of everything
 /// before it (the decision state has no checksum of its own); lengths and
 /// checksum little endian. The format
 /// string names all versions, so a build with another layout ignores the
-/// snapshot and replays instead; a snapshot taken under another model or
-/// ruleset fails to restore (the engine then replays from offset 0), since its
-/// decision state (hysteresis tiers, owner loads) was derived with other rules.
+/// snapshot and replays instead. A snapshot taken under other routing rules, or
+/// before any activation under another configured model, fails to restore (the
+/// engine then replays from offset 0), since its decision state (hysteresis
+/// tiers, owner loads) was derived with other rules; after an activation the
+/// log names the model, so the configured files no longer matter.
 public struct MaterializeProcessor: PartitionProcessor {
     public static var snapshotFormat: String {
-        "materialize/2+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
+        "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
     }
     public static let isStateful = true
 
     let topics: TopicNames
     let partition: Int32
-    let decider: Decider
+    /// The configured model (decides until the first activation).
+    let configured: Decider
+    /// Where activated versions come from (nil: no switching; control events are recorded only).
+    let catalog: ModelCatalog?
+    /// The model deciding now.
+    var decider: Decider
     var ledger = Ledger()
     var decisions = DecisionState()
+    var activation = ModelActivation()
 
     /// Creates the processor for a log partition.
     public init(topics: TopicNames, partition: Int32, decider: Decider) {
+        self.init(topics: topics, partition: partition, decider: decider, catalog: nil)
+    }
+
+    /// Creates the processor for a log partition that switches models through `catalog`.
+    package init(topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?) {
         self.topics = topics
         self.partition = partition
+        self.configured = decider
+        self.catalog = catalog
         self.decider = decider
     }
+
+    /// The model activation of the partition (tools and tests).
+    package var modelActivation: ModelActivation { activation }
 
     /// Read access to the projections (tools and tests).
     public var projections: Ledger { ledger }
@@ -66,6 +92,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     public var decisionState: DecisionState { decisions }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+        if ControlRecords.isControl(record.headers) { return applyControl(record) }
         let event: CanonicalEvent
         do {
             event = try CanonicalEvent(bytes: record.value)
@@ -110,13 +137,16 @@ public struct MaterializeProcessor: PartitionProcessor {
             output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
     }
 
-    /// The versions of the decision configuration a snapshot was taken with.
-    var configurationTag: [UInt8] { Array("\(decider.configuration.modelVersion)/\(decider.configuration.rulesetVersion)".utf8) }
+    /// The versions of the configured decision configuration a snapshot was taken with.
+    var configurationTag: [UInt8] { Array("\(configured.configuration.modelVersion)/\(configured.configuration.rulesetVersion)".utf8) }
 
     public func snapshot() -> [UInt8]? {
         let tag = configurationTag
         let ledgerBytes = ledger.snapshotBytes()
+        let activationBytes = activation.encoded
         var bytes = SnapshotBytes.uint64(UInt64(tag.count)) + tag
+        bytes += SnapshotBytes.uint64(UInt64(activationBytes.count))
+        bytes += activationBytes
         bytes += SnapshotBytes.uint64(UInt64(ledgerBytes.count))
         bytes += ledgerBytes
         bytes += decisions.snapshotBytes()
@@ -129,7 +159,12 @@ public struct MaterializeProcessor: PartitionProcessor {
     ///   with another decision configuration; the ledger's and decision state's
     ///   decoding errors.
     public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
-        self.init(topics: topics, partition: partition, decider: decider)
+        try self.init(topics: topics, partition: partition, decider: decider, catalog: nil, snapshot: bytes)
+    }
+
+    /// Restores a processor from `snapshot()` bytes, switching through `catalog`.
+    package init(topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, snapshot bytes: [UInt8]) throws {
+        self.init(topics: topics, partition: partition, decider: decider, catalog: catalog)
         let context = "materialize[\(partition)]"
         guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
         let body = Array(bytes[..<(bytes.count - 8)])
@@ -142,14 +177,24 @@ public struct MaterializeProcessor: PartitionProcessor {
             throw EngineError(.snapshotUnreadable, context: context, "too short")
         }
         let tagEnd = 8 + Int(tagCount)
-        guard Array(bytes[8..<tagEnd]) == configurationTag else {
-            throw EngineError(
-                .snapshotUnreadable, context: context,
-                "taken with decision configuration \(String(decoding: bytes[8..<tagEnd], as: UTF8.self)), running \(String(decoding: configurationTag, as: UTF8.self))"
-            )
+        let activationCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
+        let activationStart = tagEnd + 8
+        guard activationCount <= UInt64(bytes.count - activationStart), bytes.count - activationStart - Int(activationCount) >= 8 else {
+            throw EngineError(.snapshotUnreadable, context: context, "truncated model activation")
         }
-        let ledgerCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
-        let ledgerStart = tagEnd + 8
+        let activationEnd = activationStart + Int(activationCount)
+        let restored = try ModelActivation(bytes: Array(bytes[activationStart..<activationEnd]))
+        try Self.checkTag(
+            Array(bytes[8..<tagEnd]), running: configurationTag, activated: restored.active != nil, context: context)
+        if let active = restored.active, active != configured.configuration.modelVersion {
+            guard let activeDecider = catalog?.decider(for: active) else {
+                throw EngineError(.snapshotUnreadable, context: context, "taken under model \(active), which cannot be loaded here")
+            }
+            self.decider = activeDecider
+        }
+        activation = restored
+        let ledgerCount = SnapshotBytes.readUInt64(bytes, at: activationEnd)
+        let ledgerStart = activationEnd + 8
         guard ledgerCount <= UInt64(bytes.count - ledgerStart) else {
             throw EngineError(.snapshotUnreadable, context: context, "truncated ledger")
         }
@@ -167,10 +212,13 @@ enum SnapshotBytes {
     }
 }
 
-/// Creates `MaterializeProcessor`s sharing one `Decider`.
+/// Creates `MaterializeProcessor`s sharing one `Decider` (the configured
+/// model) and, in the product, one ``ModelCatalog`` to switch models through.
 public struct MaterializeFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let decider: Decider
+    /// Where activated model versions come from (nil: control events switch nothing).
+    package var catalog: ModelCatalog?
 
     /// Creates the factory.
     public init(topics: TopicNames, decider: Decider) {
@@ -183,11 +231,28 @@ public struct MaterializeFactory: PartitionProcessorFactory {
         self.init(topics: topics, decider: Decider(decisions))
     }
 
+    /// Creates the factory of a catalog (its configured model decides until an activation).
+    package init(topics: TopicNames, catalog: ModelCatalog) {
+        self.init(topics: topics, decider: catalog.configured)
+        self.catalog = catalog
+    }
+
     public func makeProcessor(partition: Int32) -> MaterializeProcessor {
-        MaterializeProcessor(topics: topics, partition: partition, decider: decider)
+        MaterializeProcessor(topics: topics, partition: partition, decider: decider, catalog: catalog)
     }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
-        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: snapshot)
+        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, catalog: catalog, snapshot: snapshot)
     }
+
+    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && ControlRecords.isControl(headers) }
+
+    /// Loads the versions the control records name when the catalog lacks them.
+    public func prepare(_ records: [LogRecord]) async throws {
+        guard let catalog else { return }
+        try await catalog.ensure(records.compactMap { try? ControlEvent(bytes: $0.value).version })
+    }
+
+    /// Refreshes the catalog from the registry before a restore replay.
+    public func willRestore() async throws { try await catalog?.refresh() }
 }

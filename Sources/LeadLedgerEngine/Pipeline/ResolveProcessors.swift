@@ -42,6 +42,8 @@ public struct ValidateProcessor: PartitionProcessor {
     let contracts: InboundTopicMap
     let decoder: InboundDecoder
     let futureCheck: FutureTimestampCheck
+    /// The model versions control events may name (nil: any well-formed version).
+    var catalog: ModelCatalog?
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck())
@@ -54,6 +56,7 @@ public struct ValidateProcessor: PartitionProcessor {
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
+        if record.topic == topics.control { return validateControl(record, source: source) }
         guard let contract = contracts.contract(of: record.topic) else {
             return [
                 deadLetter(record, source: source, error: ContractError(.unsupportedType, "topic \(record.topic) is not an inbound topic"))
@@ -102,6 +105,8 @@ public struct ValidateProcessor: PartitionProcessor {
 public struct ValidateFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let futureCheck: FutureTimestampCheck
+    /// The model versions control events may name (nil: any well-formed version).
+    package var catalog: ModelCatalog?
 
     /// Creates the factory.
     public init(topics: TopicNames, futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
@@ -109,7 +114,11 @@ public struct ValidateFactory: PartitionProcessorFactory {
         self.futureCheck = futureCheck
     }
 
-    public func makeProcessor(partition: Int32) -> ValidateProcessor { ValidateProcessor(topics: topics, futureCheck: futureCheck) }
+    public func makeProcessor(partition: Int32) -> ValidateProcessor {
+        var processor = ValidateProcessor(topics: topics, futureCheck: futureCheck)
+        processor.catalog = catalog
+        return processor
+    }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> ValidateProcessor { makeProcessor(partition: partition) }
 }
@@ -147,6 +156,8 @@ public struct IdentityProcessor: PartitionProcessor {
     var resolver: IdentityResolver
     /// Highest resolved source offset per "topic/partition".
     var resolvedUpTo: [String: Int64] = [:]
+    /// The canonical log's partition count: a control event is written to each.
+    var logPartitions: Int32 = 1
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
@@ -160,6 +171,7 @@ public struct IdentityProcessor: PartitionProcessor {
     }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+        if Self.header(record, RepartitionHeaders.contract) == ControlRecords.contract { return applyControl(record) }
         guard let contractName = Self.header(record, RepartitionHeaders.contract),
             let contract = InboundTopic(rawValue: contractName),
             let topic = Self.header(record, RepartitionHeaders.topic),
@@ -245,13 +257,21 @@ public struct IdentityProcessor: PartitionProcessor {
 /// Creates `IdentityProcessor`s.
 public struct IdentityFactory: PartitionProcessorFactory {
     let topics: TopicNames
+    /// The canonical log's partition count (control events are written to each).
+    package var logPartitions: Int32 = 1
 
     /// Creates the factory.
     public init(topics: TopicNames) { self.topics = topics }
 
-    public func makeProcessor(partition: Int32) -> IdentityProcessor { IdentityProcessor(topics: topics) }
+    public func makeProcessor(partition: Int32) -> IdentityProcessor {
+        var processor = IdentityProcessor(topics: topics)
+        processor.logPartitions = logPartitions
+        return processor
+    }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
-        try IdentityProcessor(topics: topics, snapshot: snapshot)
+        var processor = try IdentityProcessor(topics: topics, snapshot: snapshot)
+        processor.logPartitions = logPartitions
+        return processor
     }
 }
