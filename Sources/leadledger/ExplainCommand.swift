@@ -59,7 +59,9 @@ struct ExplainCommand: AsyncParsableCommand {
         let explanation = LeadExplanation(leadID: lead, decisions: decisions)
         switch format {
         case .json: StandardOutput.write(try ReportFormat.json(explanation))
-        case .text: StandardOutput.write(Self.text(explanation, auditTopic: topic))
+        case .text:
+            let switches = try await Self.modelSwitches(configuration: configuration, reader: reader)
+            StandardOutput.write(Self.text(explanation, auditTopic: topic) + switches)
         }
     }
 

@@ -70,7 +70,7 @@ struct LagCommand: AsyncParsableCommand {
         let topics = configuration.topics
         let groups = configuration.groups
         let stages: [(name: String, group: String, topics: [String])] = [
-            ("validate", groups.validate, [topics.crm, topics.web, topics.email]),
+            ("validate", groups.validate, [topics.crm, topics.web, topics.email, topics.control]),
             ("identity", groups.identity, [topics.identity]),
             ("materialize", groups.materialize, [topics.events]),
         ]
@@ -78,7 +78,12 @@ struct LagCommand: AsyncParsableCommand {
         for stage in stages {
             var members: [KafkaTopicPartition] = []
             for topic in stage.topics {
-                for id in try await partitions(of: topic, configuration: configuration, logger: logger) {
+                // The control topic exists once a release with model activation created the topics.
+                let ids =
+                    topic == topics.control
+                    ? ((try? await partitions(of: topic, configuration: configuration, logger: logger)) ?? [])
+                    : try await partitions(of: topic, configuration: configuration, logger: logger)
+                for id in ids {
                     members.append(KafkaTopicPartition(topic: topic, partition: id))
                 }
             }

@@ -41,6 +41,16 @@ struct ModelLifecycleTests {
         #expect(code(good.replacing(#""actor""#, with: #""extra":1,"actor""#)) == .schemaViolation)
         #expect(code(rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)) == .schemaViolation)
         #expect(code(good.replacing(#""version":"0123456789abcdef","#, with: "")) == .schemaViolation)
+
+        // The JSON Schema agrees with the decoder on these cases.
+        let directory = try makeTemporaryDirectory("control-schema")
+        #expect(try schemaViolations([event.encoded, Array(rollback.utf8)], schema: "leadledger.control", directory: directory) == "")
+        let versionedRollback = rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)
+        #expect(try schemaViolations([Array(versionedRollback.utf8)], schema: "leadledger.control", directory: directory) != "")
+        #expect(
+            try schemaViolations(
+                [Array(good.replacing("model.promote", with: "model.delete").utf8)], schema: "leadledger.control", directory: directory)
+                != "")
     }
 
     @Test func activationPromotesRollsBackAndShadows() throws {
@@ -95,6 +105,9 @@ struct ModelLifecycleTests {
         #expect(manifest.features.count == decisions.extractor.definitions.count)
         #expect(manifest.features.first { $0.name == "free_mail" }?.direction == "negative")
         #expect(try ModelManifest(bytes: manifest.encoded, context: "t") == manifest)
+        #expect(
+            try schemaViolations([manifest.encoded], schema: "leadledger.models", directory: try makeTemporaryDirectory("models-schema"))
+                == "")
         let messages = registry.records(manifest, bundle)
         #expect(messages.count == manifest.artifacts.map(\.chunks).reduce(0, +) + 1)
         #expect(manifest.artifacts.contains { $0.chunks > 1 }, "a file larger than a chunk is split")
@@ -214,6 +227,67 @@ struct ModelLifecycleTests {
         var after = factory.makeProcessor(partition: 0)
         for record in events[..<(switches[0] + 10)] { _ = after.apply(record) }
         _ = try otherConfigured.restoreProcessor(partition: 0, snapshot: after.snapshot()!)
+    }
+
+    /// Two shadow models (the ensemble and the configured model itself) score
+    /// every decided lead between shadow and unshadow: their
+    /// scores go into the audit record's `shadows`, routing records are exactly
+    /// those of a run without shadows, and unshadowing ends them.
+    @Test func shadowsScoreIntoTheAuditRecordOnly() throws {
+        let (catalog, candidate) = try Self.catalog()
+        let (_, plain, topics) = ProductSnapshotTests.logs()
+        let events = Array(plain.prefix(1200))
+        func withControls(_ controls: [Int: ControlEvent]) -> [LogRecord] {
+            var out: [LogRecord] = []
+            for record in events {
+                if let control = controls[out.count] {
+                    let output = ControlRecords.logRecords(control, topic: topics.events, partitions: 1)[0]
+                    out.append(
+                        LogRecord(
+                            topic: topics.events, partition: 0, offset: Int64(out.count), key: output.key, value: output.value,
+                            headers: output.headers))
+                }
+                out.append(LogRecord(topic: topics.events, partition: 0, offset: Int64(out.count), key: record.key, value: record.value))
+            }
+            return out
+        }
+        let configured = defaultDecisions.modelVersion
+        let shadowed = withControls([
+            300: Self.event(.modelShadow, candidate, id: "s1"), 301: Self.event(.modelShadow, configured, id: "s2"),
+            900: Self.event(.modelUnshadow, candidate, id: "u1"), 901: Self.event(.modelUnshadow, configured, id: "u2"),
+        ])
+        let factory = MaterializeFactory(topics: topics, catalog: catalog)
+        var processor = factory.makeProcessor(partition: 0)
+        let outputs = shadowed.map { processor.apply($0) }
+        var plainProcessor = factory.makeProcessor(partition: 0)
+        // The same log positions hold control events that change nothing, so offsets (and decision ids) agree.
+        let plainOutputs = withControls([
+            300: Self.event(.modelPromote, configured, id: "n1"), 301: Self.event(.modelPromote, configured, id: "n2"),
+            900: Self.event(.modelUnshadow, candidate, id: "n3"), 901: Self.event(.modelUnshadow, configured, id: "n4"),
+        ]).map { plainProcessor.apply($0) }
+
+        let routing = outputs.flatMap { $0 }.filter { $0.topic == topics.routing }
+        #expect(routing == plainOutputs.flatMap { $0 }.filter { $0.topic == topics.routing })
+        let audits = outputs.flatMap { $0 }.filter { $0.topic == topics.audit }
+        let plainAudits = plainOutputs.flatMap { $0 }.filter { $0.topic == topics.audit }
+        #expect(audits.count == plainAudits.count)
+        var withShadows = 0
+        for (audit, plainAudit) in zip(audits, plainAudits) where audit.value != plainAudit.value {
+            let text = String(decoding: audit.value, as: UTF8.self)
+            #expect(
+                text.contains(#""shadows":[{"lead_id":"#) && text.contains(candidate) && text.contains(#""model_version":"\#(configured)""#)
+            )
+            #expect(try AuditRecordView(audit.value).decision == (try AuditRecordView(plainAudit.value).decision))
+            withShadows += 1
+        }
+        #expect(withShadows > 100)
+        let early = audits.prefix(250).map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(early.allSatisfy { !$0.contains(#""shadows""#) })
+        let late = audits.suffix(100).map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(late.allSatisfy { !$0.contains(#""shadows""#) })
+        let directory = try makeTemporaryDirectory("shadow-schema")
+        let violations = try schemaViolations(audits.map(\.value), schema: "leadledger.audit", directory: directory)
+        #expect(violations.isEmpty, "\(violations)")
     }
 
     /// The validate stage refuses an unregistered version (DLQ, `unknown_model_version`);

@@ -77,6 +77,14 @@ package final class ModelCatalog: Sendable {
         }
     }
 
+    /// Refreshes, logging instead of failing when the registry cannot be read
+    /// (before a restore: only a version the log activates and the cache lacks needs it).
+    package func refreshLoggingFailure() async {
+        do { try await refresh() } catch {
+            logger.warning("model registry unreadable (\(error)); only cached model versions can be activated")
+        }
+    }
+
     /// Refreshes unless every version in `versions` is available already.
     package func ensure(_ versions: [String]) async throws {
         if versions.allSatisfy({ isAvailable($0) }) { return }

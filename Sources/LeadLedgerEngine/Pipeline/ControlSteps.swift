@@ -41,7 +41,8 @@ extension ValidateFactory {
     public func prepare(_ records: [LogRecord]) async throws {
         guard let catalog else { return }
         let versions = records.compactMap { try? ControlEvent(bytes: $0.value).version }
-        try await catalog.ensure(versions)
+        // Unreadable registry: the versions stay unknown and their events go to the DLQ.
+        if !versions.allSatisfy({ catalog.isAvailable($0) }) { await catalog.refreshLoggingFailure() }
     }
 }
 

@@ -105,11 +105,16 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
+        // Shadow models decide on a copy of the state before the event (only while there are shadows).
+        let beforeEvent: DecisionState? = activation.shadows.isEmpty ? nil : decisions
         let output = decider.decide(
             event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
         var outputs: [OutputRecord] = []
         outputs.reserveCapacity(output.audit.count + output.routing.count)
-        for item in output.audit {
+        for var item in output.audit {
+            if let beforeEvent {
+                item.value = shadowScored(item.value, event: event, effects: effects, record: record, before: beforeEvent)
+            }
             var record = Self.output(item, topic: topics.audit)
             record.observation = .decisions(output.decisionsByTier)
             outputs.append(record)
@@ -254,5 +259,5 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     }
 
     /// Refreshes the catalog from the registry before a restore replay.
-    public func willRestore() async throws { try await catalog?.refresh() }
+    public func willRestore() async throws { await catalog?.refreshLoggingFailure() }
 }
