@@ -21,6 +21,10 @@ public struct TopicNames: Sendable, Hashable, Codable {
     public var audit = "leadledger.audit"
     /// Rejected input.
     public var dlq = "leadledger.dlq"
+    /// Operator actions (inbound, validated; copied to every log partition): model promotion, shadow, rollback.
+    public var control = "leadledger.control"
+    /// The model registry (compacted): manifests and artifact chunks keyed by model version.
+    public var models = "leadledger.models"
 
     /// The defaults.
     public init() {}
@@ -28,7 +32,7 @@ public struct TopicNames: Sendable, Hashable, Codable {
     /// The inbound topics.
     public var inbound: [String] { [crm, web, email] }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case crm, web, email, identity, events, routing, audit, dlq }
+    enum CodingKeys: String, CodingKey, CaseIterable { case crm, web, email, identity, events, routing, audit, dlq, control, models }
 
     public init(from decoder: Decoder) throws {
         try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
@@ -42,6 +46,8 @@ public struct TopicNames: Sendable, Hashable, Codable {
         routing = try c.decodeIfPresent(String.self, forKey: .routing) ?? d.routing
         audit = try c.decodeIfPresent(String.self, forKey: .audit) ?? d.audit
         dlq = try c.decodeIfPresent(String.self, forKey: .dlq) ?? d.dlq
+        control = try c.decodeIfPresent(String.self, forKey: .control) ?? d.control
+        models = try c.decodeIfPresent(String.self, forKey: .models) ?? d.models
     }
 }
 
@@ -172,6 +178,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     public var groups = GroupNames()
     /// Where snapshots live.
     public var stateDirectory = ".leadledger/state"
+    /// The local cache of registered models (nil: `<state_directory>/models`).
+    public var modelStore: String?
     /// `session.timeout.ms` of the stages' consumers.
     public var sessionTimeoutMilliseconds = 45_000
     /// Snapshot after this many records per partition.
@@ -232,6 +240,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case brokers, topics, partitions, groups, properties
         case replicationFactor = "replication_factor"
         case stateDirectory = "state_directory"
+        case modelStore = "model_store"
         case sessionTimeoutMilliseconds = "session_timeout_ms"
         case snapshotEveryRecords = "snapshot_every_records"
         case snapshotEverySeconds = "snapshot_every_seconds"
@@ -259,6 +268,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         replicationFactor = try c.decodeIfPresent(Int16.self, forKey: .replicationFactor) ?? d.replicationFactor
         groups = try c.decodeIfPresent(GroupNames.self, forKey: .groups) ?? d.groups
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
+        modelStore = try c.decodeIfPresent(String.self, forKey: .modelStore)
         sessionTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .sessionTimeoutMilliseconds) ?? d.sessionTimeoutMilliseconds
         snapshotEveryRecords = try c.decodeIfPresent(Int.self, forKey: .snapshotEveryRecords) ?? d.snapshotEveryRecords
         snapshotEverySeconds = try c.decodeIfPresent(Int.self, forKey: .snapshotEverySeconds) ?? d.snapshotEverySeconds
@@ -394,6 +404,12 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
             KafkaNewTopic(name: topics.routing, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
             KafkaNewTopic(name: topics.audit, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
             KafkaNewTopic(name: topics.dlq, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
+            // One partition each: control events are few and their order is the order of the operators' actions;
+            // the registry is compacted (the latest record per key: manifest or artifact chunk).
+            KafkaNewTopic(name: topics.control, partitions: 1, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(
+                name: topics.models, partitions: 1, replicationFactor: replicationFactor,
+                configs: ["cleanup.policy": "compact", "retention.ms": "-1", "max.message.bytes": "1048588"]),
         ]
     }
 }

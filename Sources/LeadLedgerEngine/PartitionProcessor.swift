@@ -1,3 +1,5 @@
+import Kafka
+
 /// The domain side of a partition-parallel stage: a deterministic state machine
 /// over one partition's records. The engine owns everything Kafka-facing
 /// (ordering, in-flight tracking, commits, snapshots, hand-over); the processor
@@ -63,4 +65,23 @@ public protocol PartitionProcessorFactory: Sendable {
     /// - Throws: when the bytes cannot be decoded; the engine then tries an older
     ///   snapshot or replays from offset 0.
     func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> Processor
+
+    /// Whether a record with these headers must be passed to ``prepare(_:)``
+    /// before it is applied (decided from the topic and headers alone, cheaply).
+    func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool
+
+    /// Fetches what applying `records` needs and `apply` cannot fetch itself
+    /// (it is synchronous): the materialize stage loads the model versions that
+    /// control records name. Called before the records are applied.
+    func prepare(_ records: [LogRecord]) async throws
+
+    /// Called before a partition is restored and replayed, so that whatever the
+    /// replayed records need is at hand (the materialize stage refreshes its model catalog).
+    func willRestore() async throws
+}
+
+extension PartitionProcessorFactory {
+    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { false }
+    public func prepare(_ records: [LogRecord]) async throws {}
+    public func willRestore() async throws {}
 }

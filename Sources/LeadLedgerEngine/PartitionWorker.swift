@@ -96,6 +96,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         let target = committed ?? 0
         var start: Int64 = 0
         if Factory.Processor.isStateful, target > 0 {
+            try await factory.willRestore()
             if let store {
                 let topic = topicPartition.topic
                 let partition = topicPartition.partition
@@ -153,6 +154,8 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         // a topic name per output is work a batch does once instead).
         var batchOutputs: [(topic: String, count: Int)] = []
         if statistics.firstAppliedAt == nil, !messages.isEmpty { statistics.firstAppliedAt = .now }
+        let needing = messages.filter { $0.offset >= nextOffset && factory.needsPreparation(topic: $0.topic, headers: $0.headers) }
+        if !needing.isEmpty { try await factory.prepare(needing.map(LogRecord.init)) }
         let appliedBefore = statistics.applied
         defer {
             for (topic, count) in batchOutputs {

@@ -56,6 +56,7 @@ public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
         progress: ProgressReporter? = nil,
         body: @Sendable (LogRecord, [OutputRecord]) async throws -> Void
     ) async throws -> ReplayResult {
+        try await factory.willRestore()
         var processor = factory.makeProcessor(partition: partition)
         var start: Int64 = 0
         var restoredFrom: Int64?

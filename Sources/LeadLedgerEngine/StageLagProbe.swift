@@ -1,8 +1,8 @@
 import Kafka
 import Logging
 
-/// Measures each stage's lag: for every input partition of the validate,
-/// identity and materialize stages, the stage group's committed offset and the
+/// Measures each stage's lag: for every input partition of the validate
+/// (the inbound topics and `leadledger.control`), identity and materialize stages, the stage group's committed offset and the
 /// records after it. Records are counted by reading from the committed offset
 /// to the end (the development broker answers ListOffsets with a fixed
 /// offset, so high watermarks cannot be trusted there); on a quiet, caught-up
@@ -29,7 +29,7 @@ package struct StageLagProbe: Sendable {
         let topics = configuration.topics
         let groups = configuration.groups
         let stages: [(name: String, group: String, topics: [String])] = [
-            ("validate", groups.validate, [topics.crm, topics.web, topics.email]),
+            ("validate", groups.validate, [topics.crm, topics.web, topics.email, topics.control]),
             ("identity", groups.identity, [topics.identity]),
             ("materialize", groups.materialize, [topics.events]),
         ]
@@ -42,6 +42,8 @@ package struct StageLagProbe: Sendable {
             var members: [KafkaTopicPartition] = []
             for topic in stage.topics {
                 let ids = metadata.first { $0.name == topic }?.partitions.map(\.id) ?? []
+                // The control topic exists once a release with model activation created the topics.
+                if ids.isEmpty && topic == topics.control { continue }
                 if ids.isEmpty {
                     throw EngineError(.topicSetup, context: topic, "topic \(topic) has no partitions (does it exist?)")
                 }

@@ -27,6 +27,8 @@ struct ReadModelApplier {
     }
 
     mutating func apply(_ record: LogRecord) throws {
+        // Control records (model activation) in the log are not canonical events.
+        if record.topic == topics.events, ControlRecords.isControl(record.headers) { return }
         do {
             switch record.topic {
             case topics.audit: try applyAudit(try AuditRecordView(record.value))

@@ -121,7 +121,9 @@ struct ChaosCheck {
         var unaudited: [String] = []
         var repeatsWithAudit: [String] = []
         var seen: [Int32: Set<[UInt8]>] = [:]
-        for record in log.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
+        // Control records (model activation) are applied without an audit record.
+        for record in log.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) })
+        where !ControlRecords.isControl(record.headers) {
             let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
             let isRepeat = !seen[record.partition, default: []].insert(record.value).inserted
             let position = "\(record.topic)[\(record.partition)]@\(record.offset)"

@@ -196,6 +196,8 @@ final class ChaosSession {
               routing: routing-\(suffix)
               audit: audit-\(suffix)
               dlq: dlq-\(suffix)
+              control: control-\(suffix)
+              models: models-\(suffix)
             partitions: { inbound: 3, identity: 1, events: 4, outputs: 3 }
             groups:
               route: route-\(suffix)

@@ -96,6 +96,8 @@ struct EngineBenchmark: AsyncParsableCommand {
         configuration.topics.routing = "bench-routing-\(suffix)"
         configuration.topics.audit = "bench-audit-\(suffix)"
         configuration.topics.dlq = "bench-dlq-\(suffix)"
+        configuration.topics.control = "bench-control-\(suffix)"
+        configuration.topics.models = "bench-models-\(suffix)"
         configuration.groups.validate = "bench-validate-\(suffix)"
         configuration.groups.identity = "bench-identity-\(suffix)"
         configuration.groups.materialize = "bench-materialize-\(suffix)"

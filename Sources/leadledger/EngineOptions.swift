@@ -13,6 +13,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Directory for snapshots (overrides state_directory).")
     var stateDirectory: String?
 
+    @Option(help: "Local cache of registered models (overrides model_store; default <state directory>/models).")
+    var modelStore: String?
+
     @Option(help: "session.timeout.ms of the stage consumers (overrides session_timeout_ms; Tansu joins take half of it).")
     var sessionTimeoutMs: Int?
 
@@ -43,6 +46,7 @@ struct EngineOptions: ParsableArguments {
         configuration.brokers = settings.brokers
         configuration.properties = settings.properties
         if let stateDirectory { configuration.stateDirectory = stateDirectory }
+        if let modelStore { configuration.modelStore = modelStore }
         if let scoringConfig { configuration.scoringFile = scoringConfig }
         if let routingRules { configuration.routingFile = routingRules }
         if let sessionTimeoutMs { configuration.sessionTimeoutMilliseconds = sessionTimeoutMs }

@@ -26,6 +26,8 @@ enum ExitStatus {
             return (checkFailed, "leadledger: refused: \(oneLine(error.description))", false)
         case let error as DecisionsError where error.code == .insufficientData:
             return (checkFailed, "leadledger: refused: \(oneLine(error.description))", false)
+        case let error as ModelRegistryError where error.code == .refused:
+            return (checkFailed, "leadledger: refused: \(oneLine(error.description))", false)
         default:
             break
         }

@@ -69,7 +69,9 @@ struct ExplainCommand: AsyncParsableCommand {
         let capped = truncated.filter { $0.accountID.map(accounts.contains) ?? false && $0.furtherTruncated != nil }
         switch format {
         case .json: StandardOutput.write(try ReportFormat.json(explanation))
-        case .text: StandardOutput.write(Self.text(explanation, auditTopic: topic, capped: capped))
+        case .text:
+            let switches = try await Self.modelSwitches(configuration: configuration, reader: reader)
+            StandardOutput.write(Self.text(explanation, auditTopic: topic, capped: capped) + switches)
         }
     }
 

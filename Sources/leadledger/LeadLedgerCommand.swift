@@ -29,17 +29,19 @@ struct LeadLedgerCommand: AsyncParsableCommand {
             EXIT STATUS
               0  success
               1  a check found differences or refused: audit verify differences,
-                 lag --wait timed out, train refused (too few examples)
+                 lag --wait timed out, train refused (too few examples), models
+                 promote or rollback refused
               2  usage error: unknown option, bad value (the usage is printed)
               3  runtime error: broker unreachable, topic missing, delivery failed,
                  a rejected property, an unreadable or invalid configuration file,
-                 librdkafka too old, run's HTTP port in use (one line on stderr)
+                 librdkafka too old, run's HTTP port in use, an unknown model
+                 version (one line on stderr)
             """,
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
         subcommands: [
             TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self,
             ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self, KPIsCommand.self,
-            DriftCommand.self, BacktestCommand.self, DLQCommand.self, ServeCommand.self, TokensCommand.self,
+            DriftCommand.self, BacktestCommand.self, DLQCommand.self, ServeCommand.self, TokensCommand.self, ModelsCommand.self,
         ]
     )
 

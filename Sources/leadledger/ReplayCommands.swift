@@ -66,9 +66,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: MaterializeFactory(
-                topics: configuration.topics, decisions: try configuration.decisionConfiguration(), cutover: configuration.routingCutover),
-            logger: logger)
+            factory: try configuration.materializeFactory(client: configuration.client("leadledger-replay"), logger: logger), logger: logger
+        )
         let producer =
             emit
             ? try KafkaProducer(
@@ -159,8 +158,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: MaterializeFactory(
-                topics: topics, decisions: try configuration.decisionConfiguration(), cutover: configuration.routingCutover),
+            factory: try configuration.materializeFactory(client: configuration.client("leadledger-audit"), logger: logger),
             logger: logger)
         var expected = AuditVerifier.Expected()
         var expectedRouting = AuditVerifier.Expected()

@@ -157,6 +157,8 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             logger.notice("--allow-finite-log-retention: the state directory is not checked against the log it came from")
         }
+        // The configured scoring files only bootstrap: registered, and promoted when the log has no activation yet.
+        try await ModelOperations(configuration: configuration, logger: logger).bootstrap(decisions, now: nowEventTime())
         let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))

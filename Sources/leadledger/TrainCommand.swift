@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
 
@@ -93,8 +94,12 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "With --out: the candidate's held-out ECE may be worse than the active configuration's by at most this.")
     var eceMargin: Double = 0.02
 
+    @Flag(help: "With --out: also register the model written (leadledger.models); the version is printed alone on the last line.")
+    var register = false
+
     func validate() throws {
         if force && out == nil { throw ValidationError("--force is only used with --out") }
+        if register && out == nil { throw ValidationError("--register needs --out DIR") }
         if !minAucGain.isFinite || !(eceMargin >= 0) || !eceMargin.isFinite {
             throw ValidationError("--min-auc-gain must be a number and --ece-margin a number >= 0")
         }
@@ -226,6 +231,24 @@ struct TrainCommand: AsyncParsableCommand {
         print(String(format: "precision@20%% %.4f", figures.precision))
         print(String(format: "ECE %.4f", figures.ece))
         print(String(format: "AUC %.4f", figures.auc))
+        if register, let out {
+            let training: JSONValue = .object([
+                "log_topic": .string(topic), "log_partitions": .array(logPartitions.map { .int(Int($0)) }),
+                "examples": .int(set.examples.count), "train": .int(set.train.count), "holdout": .int(set.holdout.count),
+                "seed": .int(Int(truncatingIfNeeded: seed)),
+            ])
+            let metrics: JSONValue = .object([
+                "auc": .number(figures.auc), "precision_at_20": .number(figures.precision), "ece": .number(figures.ece),
+            ])
+            let dir = URL(fileURLWithPath: out)
+            try Data(CanonicalJSON.encode(training, numbers: .roundTrip)).write(to: dir.appendingPathComponent("training.json"))
+            try Data(CanonicalJSON.encode(metrics, numbers: .roundTrip)).write(to: dir.appendingPathComponent("metrics.json"))
+            try await ensureTopics(configuration, logger: logger)
+            let manifest = try await ModelsRegisterCommand.register(
+                path: out, createdBy: "leadledger train", operations: ModelOperations(configuration: configuration, logger: logger))
+            print("registered \(manifest.kind) model in \(configuration.topics.models)")
+            print(manifest.modelVersion)
+        }
     }
 
     /// Writes the candidate's files into `directory`; returns their names, scoring.yaml first.

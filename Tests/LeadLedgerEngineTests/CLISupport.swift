@@ -171,6 +171,8 @@ func writeConfiguration(directory: String, brokers: String, suffix: String) thro
           routing: routing-\(suffix)
           audit: audit-\(suffix)
           dlq: dlq-\(suffix)
+          control: control-\(suffix)
+          models: models-\(suffix)
         partitions: { inbound: 3, identity: 1, events: 4, outputs: 3 }
         groups:
           route: route-\(suffix)

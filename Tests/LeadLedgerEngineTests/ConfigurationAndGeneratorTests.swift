@@ -83,7 +83,7 @@ struct ConfigurationAndGeneratorTests {
     @Test func replicationFactorDefaultsToTheBrokers() throws {
         #expect(EngineConfiguration().topicSpecifications.allSatisfy { $0.replicationFactor == -1 })
         let three = try EngineConfiguration.parse(yaml: "replication_factor: 3")
-        #expect(three.topicSpecifications.map(\.replicationFactor) == Array(repeating: 3, count: 8))
+        #expect(three.topicSpecifications.map(\.replicationFactor) == Array(repeating: 3, count: 10))
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "replication_factor: 0") }
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "replication_factor: -2") }
     }

@@ -41,7 +41,7 @@ struct FirstDeploymentCLITests {
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
         #expect(run.stderr.contains("routing cut-over: routing records only for events at or after \(Self.routeFromUTC)"))
 
-        let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
+        let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers).filter { !ControlRecords.isControl($0.headers) }
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
         let routing = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers)
         #expect(audit.count == log.count && log.count > 200, "log \(log.count), audit \(audit.count)")
@@ -143,7 +143,7 @@ struct FirstDeploymentCLITests {
         runB.signal(SIGTERM)
         #expect(try await runB.wait(seconds: 60) == 0, "\(runB.stderr.suffix(2000))")
 
-        let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
+        let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers).filter { !ControlRecords.isControl($0.headers) }
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
         #expect(audit.count == log.count && log.count > 200, "log \(log.count), audit \(audit.count)")
         let verify = try await runCLI(

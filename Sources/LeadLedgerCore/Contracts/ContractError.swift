@@ -32,6 +32,8 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
         /// than 50 keys, a key not matching `^[A-Za-z][A-Za-z0-9_]{0,63}$`, a string over
         /// 256 bytes, or a value that is not a string, number or boolean.
         case customFieldInvalid = "custom_field_invalid"
+        /// A control event names a model version the registry does not hold (or holds broken).
+        case unknownModelVersion = "unknown_model_version"
     }
 
     /// The stable error code.

@@ -74,21 +74,25 @@ public struct EnginePipeline: Sendable {
             client.statisticsHandler = statistics.handler
         }
         var services = EngineServices(producer: producer)
+        let catalog = try configuration.modelCatalog(decisions: decisions, client: client, logger: logger)
         if selection != .materialize {
+            var validate = ValidateFactory(topics: topics, futureCheck: configuration.futureTimestampCheck)
+            validate.catalog = catalog
+            var identity = IdentityFactory(topics: topics)
+            identity.logPartitions = configuration.partitions.events
             services.validate = PartitionedStage(
-                configuration: stageConfiguration("validate", topics: topics.inbound, group: configuration.groups.validate),
-                client: client, producer: producer, store: nil,
-                factory: ValidateFactory(topics: topics, futureCheck: configuration.futureTimestampCheck), status: status,
-                logger: logger)
+                configuration: stageConfiguration(
+                    "validate", topics: topics.inbound + [topics.control], group: configuration.groups.validate),
+                client: client, producer: producer, store: nil, factory: validate, status: status, logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
-                client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), status: status, logger: logger)
+                client: client, producer: producer, store: store, factory: identity, status: status, logger: logger)
         }
         if selection != .resolve {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
                 client: client, producer: producer, store: store,
-                factory: MaterializeFactory(topics: topics, decisions: decisions, cutover: configuration.routingCutover),
+                factory: MaterializeFactory(topics: topics, catalog: catalog, cutover: configuration.routingCutover),
                 status: status, logger: logger)
         }
         return services

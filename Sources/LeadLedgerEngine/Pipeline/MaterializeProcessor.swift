@@ -30,43 +30,64 @@ import LeadLedgerDecisions
 /// the resolve stage after a crash) changes nothing, is not decided and gets no
 /// record. Undecodable log records go to the DLQ (stage `materialize`).
 ///
-/// Snapshot (`snapshot()`): the decision configuration's versions
-/// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the
+/// Model activation (SPEC §10, docs/model-lifecycle.md): a log record with the
+/// `ll-control` header is a control event. It is applied to the partition's
+/// ``ModelActivation`` and, when it switches the model, every later event of the
+/// partition is decided by the version it names (loaded through the
+/// ``ModelCatalog``). It produces no output. Until the partition's first
+/// activation, the configured model decides.
+///
+/// Snapshot (`snapshot()`): the configured decision configuration's versions
+/// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the model
+/// activation (8-byte length + canonical JSON), the
 /// `Ledger.snapshotBytes()` (8-byte length + bytes) and the
 /// `DecisionState.snapshotBytes()`, then an 8-byte `StableHash` of everything
 /// before it (the decision state has no checksum of its own); lengths and
 /// checksum little endian. The format
 /// string names all versions, so a build with another layout ignores the
-/// snapshot and replays instead; a snapshot taken under another model or
-/// ruleset fails to restore (the engine then replays from offset 0), since its
-/// decision state (hysteresis tiers, owner loads) was derived with other rules.
+/// snapshot and replays instead. A snapshot taken under other routing rules, or
+/// before any activation under another configured model, fails to restore (the
+/// engine then replays from offset 0), since its decision state (hysteresis
+/// tiers, owner loads) was derived with other rules; after an activation the
+/// log names the model, so the configured files no longer matter.
 public struct MaterializeProcessor: PartitionProcessor {
     public static var snapshotFormat: String {
-        "materialize/2+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
+        "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
     }
     public static let isStateful = true
 
     let topics: TopicNames
     let partition: Int32
-    let decider: Decider
+    /// The configured model (decides until the first activation).
+    let configured: Decider
+    /// Where activated versions come from (nil: no switching; control events are recorded only).
+    let catalog: ModelCatalog?
+    /// The model deciding now.
+    var decider: Decider
     /// The routing cut-over (`route_from`), if any: an output filter, not state.
     let cutover: RoutingCutover?
     var ledger = Ledger()
     var decisions = DecisionState()
+    var activation = ModelActivation()
 
     /// Creates the processor for a log partition.
     public init(topics: TopicNames, partition: Int32, decider: Decider) {
-        self.init(topics: topics, partition: partition, decider: decider, cutover: nil)
+        self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil)
     }
 
-    /// Creates the processor for a log partition that withholds routing records
-    /// as `cutover` says (nil: routes every event).
-    package init(topics: TopicNames, partition: Int32, decider: Decider, cutover: RoutingCutover?) {
+    /// Creates the processor for a log partition that switches models through `catalog`
+    /// and withholds routing records as `cutover` says (nil: routes every event).
+    package init(topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?) {
         self.topics = topics
         self.partition = partition
+        self.configured = decider
+        self.catalog = catalog
         self.decider = decider
         self.cutover = cutover
     }
+
+    /// The model activation of the partition (tools and tests).
+    package var modelActivation: ModelActivation { activation }
 
     /// Read access to the projections (tools and tests).
     public var projections: Ledger { ledger }
@@ -75,6 +96,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     public var decisionState: DecisionState { decisions }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+        if ControlRecords.isControl(record.headers) { return applyControl(record) }
         let event: CanonicalEvent
         do {
             event = try CanonicalEvent(bytes: record.value)
@@ -87,12 +109,17 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
+        // Shadow models decide on a copy of the state before the event (only while there are shadows).
+        let beforeEvent: DecisionState? = activation.shadows.isEmpty ? nil : decisions
         var output = decider.decide(
             event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
         if let cutover { output = cutover.filter(output, eventTime: event.eventTime) }
         var outputs: [OutputRecord] = []
         outputs.reserveCapacity(output.audit.count + output.routing.count)
-        for item in output.audit {
+        for var item in output.audit {
+            if let beforeEvent {
+                item.value = shadowScored(item.value, event: event, effects: effects, record: record, before: beforeEvent)
+            }
             var record = Self.output(item, topic: topics.audit)
             record.observation = .decisions(output.decisionsByTier)
             outputs.append(record)
@@ -120,13 +147,16 @@ public struct MaterializeProcessor: PartitionProcessor {
             output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
     }
 
-    /// The versions of the decision configuration a snapshot was taken with.
-    var configurationTag: [UInt8] { Array("\(decider.configuration.modelVersion)/\(decider.configuration.rulesetVersion)".utf8) }
+    /// The versions of the configured decision configuration a snapshot was taken with.
+    var configurationTag: [UInt8] { Array("\(configured.configuration.modelVersion)/\(configured.configuration.rulesetVersion)".utf8) }
 
     public func snapshot() -> [UInt8]? {
         let tag = configurationTag
         let ledgerBytes = ledger.snapshotBytes()
+        let activationBytes = activation.encoded
         var bytes = SnapshotBytes.uint64(UInt64(tag.count)) + tag
+        bytes += SnapshotBytes.uint64(UInt64(activationBytes.count))
+        bytes += activationBytes
         bytes += SnapshotBytes.uint64(UInt64(ledgerBytes.count))
         bytes += ledgerBytes
         bytes += decisions.snapshotBytes()
@@ -139,13 +169,15 @@ public struct MaterializeProcessor: PartitionProcessor {
     ///   with another decision configuration; the ledger's and decision state's
     ///   decoding errors.
     public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
-        try self.init(topics: topics, partition: partition, decider: decider, cutover: nil, snapshot: bytes)
+        try self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, snapshot: bytes)
     }
 
-    /// Restores a processor from `snapshot()` bytes, with a routing cut-over (the
-    /// cut-over is not part of the snapshot: it changes outputs, never state).
-    package init(topics: TopicNames, partition: Int32, decider: Decider, cutover: RoutingCutover?, snapshot bytes: [UInt8]) throws {
-        self.init(topics: topics, partition: partition, decider: decider, cutover: cutover)
+    /// Restores a processor from `snapshot()` bytes, switching through `catalog`, with a
+    /// routing cut-over (the cut-over is not part of the snapshot: it changes outputs, never state).
+    package init(
+        topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?, snapshot bytes: [UInt8]
+    ) throws {
+        self.init(topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover)
         let context = "materialize[\(partition)]"
         guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
         let body = Array(bytes[..<(bytes.count - 8)])
@@ -158,14 +190,24 @@ public struct MaterializeProcessor: PartitionProcessor {
             throw EngineError(.snapshotUnreadable, context: context, "too short")
         }
         let tagEnd = 8 + Int(tagCount)
-        guard Array(bytes[8..<tagEnd]) == configurationTag else {
-            throw EngineError(
-                .snapshotUnreadable, context: context,
-                "taken with decision configuration \(String(decoding: bytes[8..<tagEnd], as: UTF8.self)), running \(String(decoding: configurationTag, as: UTF8.self))"
-            )
+        let activationCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
+        let activationStart = tagEnd + 8
+        guard activationCount <= UInt64(bytes.count - activationStart), bytes.count - activationStart - Int(activationCount) >= 8 else {
+            throw EngineError(.snapshotUnreadable, context: context, "truncated model activation")
         }
-        let ledgerCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
-        let ledgerStart = tagEnd + 8
+        let activationEnd = activationStart + Int(activationCount)
+        let restored = try ModelActivation(bytes: Array(bytes[activationStart..<activationEnd]))
+        try Self.checkTag(
+            Array(bytes[8..<tagEnd]), running: configurationTag, activated: restored.active != nil, context: context)
+        if let active = restored.active, active != configured.configuration.modelVersion {
+            guard let activeDecider = catalog?.decider(for: active) else {
+                throw EngineError(.snapshotUnreadable, context: context, "taken under model \(active), which cannot be loaded here")
+            }
+            self.decider = activeDecider
+        }
+        activation = restored
+        let ledgerCount = SnapshotBytes.readUInt64(bytes, at: activationEnd)
+        let ledgerStart = activationEnd + 8
         guard ledgerCount <= UInt64(bytes.count - ledgerStart) else {
             throw EngineError(.snapshotUnreadable, context: context, "truncated ledger")
         }
@@ -183,11 +225,14 @@ enum SnapshotBytes {
     }
 }
 
-/// Creates `MaterializeProcessor`s sharing one `Decider`.
+/// Creates `MaterializeProcessor`s sharing one `Decider` (the configured
+/// model) and, in the product, one ``ModelCatalog`` to switch models through.
 public struct MaterializeFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let decider: Decider
     let cutover: RoutingCutover?
+    /// Where activated model versions come from (nil: control events switch nothing).
+    package var catalog: ModelCatalog?
 
     /// Creates the factory.
     public init(topics: TopicNames, decider: Decider) {
@@ -206,16 +251,35 @@ public struct MaterializeFactory: PartitionProcessorFactory {
         self.init(topics: topics, decider: Decider(decisions))
     }
 
+    /// Creates the factory of a catalog (its configured model decides until an activation),
+    /// whose processors withhold routing records as `cutover` says.
+    package init(topics: TopicNames, catalog: ModelCatalog, cutover: RoutingCutover? = nil) {
+        self.init(topics: topics, decider: catalog.configured, cutover: cutover)
+        self.catalog = catalog
+    }
+
     /// Creates the factory from a decision configuration, with a routing cut-over.
     package init(topics: TopicNames, decisions: DecisionConfiguration, cutover: RoutingCutover?) {
         self.init(topics: topics, decider: Decider(decisions), cutover: cutover)
     }
 
     public func makeProcessor(partition: Int32) -> MaterializeProcessor {
-        MaterializeProcessor(topics: topics, partition: partition, decider: decider, cutover: cutover)
+        MaterializeProcessor(topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover)
     }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
-        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, cutover: cutover, snapshot: snapshot)
+        try MaterializeProcessor(
+            topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, snapshot: snapshot)
     }
+
+    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && ControlRecords.isControl(headers) }
+
+    /// Loads the versions the control records name when the catalog lacks them.
+    public func prepare(_ records: [LogRecord]) async throws {
+        guard let catalog else { return }
+        try await catalog.ensure(records.compactMap { try? ControlEvent(bytes: $0.value).version })
+    }
+
+    /// Refreshes the catalog from the registry before a restore replay.
+    public func willRestore() async throws { await catalog?.refreshLoggingFailure() }
 }

@@ -55,6 +55,8 @@ public struct ValidateProcessor: PartitionProcessor {
     let futureCheck: FutureTimestampCheck
     /// The next source offset expected (set by `begin(at:)`; nil: not told yet).
     var expected: Int64?
+    /// The model versions control events may name (nil: any well-formed version).
+    var catalog: ModelCatalog?
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck())
@@ -71,12 +73,16 @@ public struct ValidateProcessor: PartitionProcessor {
         let coversFrom = min(expected ?? record.offset, record.offset)
         expected = record.offset + 1
         let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-        switch check(record) {
-        case .success(let contract):
+        let result =
+            record.topic == topics.control
+            ? checkControl(record).map { (value: $0, contract: ControlRecords.contract) }
+            : check(record).map { (value: record.value, contract: $0.rawValue) }
+        switch result {
+        case .success(let forwarded):
             return [
                 repartition(
-                    record, key: record.key, value: record.value, coversFrom: coversFrom,
-                    extra: [RepartitionHeaders.contract: contract.rawValue])
+                    record, key: record.key, value: forwarded.value, coversFrom: coversFrom,
+                    extra: [RepartitionHeaders.contract: forwarded.contract])
             ]
         case .failure(let error):
             return [
@@ -134,6 +140,8 @@ public struct ValidateProcessor: PartitionProcessor {
 public struct ValidateFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let futureCheck: FutureTimestampCheck
+    /// The model versions control events may name (nil: any well-formed version).
+    package var catalog: ModelCatalog?
 
     /// Creates the factory.
     public init(topics: TopicNames, futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
@@ -141,7 +149,11 @@ public struct ValidateFactory: PartitionProcessorFactory {
         self.futureCheck = futureCheck
     }
 
-    public func makeProcessor(partition: Int32) -> ValidateProcessor { ValidateProcessor(topics: topics, futureCheck: futureCheck) }
+    public func makeProcessor(partition: Int32) -> ValidateProcessor {
+        var processor = ValidateProcessor(topics: topics, futureCheck: futureCheck)
+        processor.catalog = catalog
+        return processor
+    }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> ValidateProcessor { makeProcessor(partition: partition) }
 }
@@ -183,6 +195,8 @@ public struct IdentityProcessor: PartitionProcessor {
     var resolver: IdentityResolver
     /// The source offsets covered per "topic/partition".
     var coverage = RepartitionCoverage()
+    /// The canonical log's partition count: a control event is written to each.
+    var logPartitions: Int32 = 1
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
@@ -196,11 +210,13 @@ public struct IdentityProcessor: PartitionProcessor {
     }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+        let contractName = Self.header(record, RepartitionHeaders.contract)
+        let isControl = contractName == ControlRecords.contract
         guard let topic = Self.header(record, RepartitionHeaders.topic),
             let partition = Self.header(record, RepartitionHeaders.partition).flatMap({ Int32($0) }),
             let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) }),
-            Self.header(record, RepartitionHeaders.skipped) != nil
-                || Self.header(record, RepartitionHeaders.contract).flatMap({ InboundTopic(rawValue: $0) }) != nil
+            Self.header(record, RepartitionHeaders.skipped) != nil || isControl
+                || contractName.flatMap({ InboundTopic(rawValue: $0) }) != nil
         else {
             let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
             return [
@@ -211,10 +227,10 @@ public struct IdentityProcessor: PartitionProcessor {
         }
         let coversFrom = Self.header(record, RepartitionHeaders.coversFrom).flatMap { Int64($0) }
         // A repeat of the validate stage, or a skip marker (nothing to resolve).
-        guard coverage.accept(source: "\(topic)/\(partition)", offset: offset, coversFrom: coversFrom),
-            let contract = Self.header(record, RepartitionHeaders.contract).flatMap({ InboundTopic(rawValue: $0) })
-        else { return [] }
+        guard coverage.accept(source: "\(topic)/\(partition)", offset: offset, coversFrom: coversFrom) else { return [] }
         let source = SourcePosition(topic: topic, partition: partition, offset: offset)
+        if isControl { return applyControl(record, source: source) }
+        guard let contract = contractName.flatMap({ InboundTopic(rawValue: $0) }) else { return [] }
         let inbound: [InboundEvent]
         do {
             inbound = try decoder.decode(topic: contract, bytes: record.value)
@@ -261,13 +277,21 @@ public struct IdentityProcessor: PartitionProcessor {
 /// Creates `IdentityProcessor`s.
 public struct IdentityFactory: PartitionProcessorFactory {
     let topics: TopicNames
+    /// The canonical log's partition count (control events are written to each).
+    package var logPartitions: Int32 = 1
 
     /// Creates the factory.
     public init(topics: TopicNames) { self.topics = topics }
 
-    public func makeProcessor(partition: Int32) -> IdentityProcessor { IdentityProcessor(topics: topics) }
+    public func makeProcessor(partition: Int32) -> IdentityProcessor {
+        var processor = IdentityProcessor(topics: topics)
+        processor.logPartitions = logPartitions
+        return processor
+    }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
-        try IdentityProcessor(topics: topics, snapshot: snapshot)
+        var processor = try IdentityProcessor(topics: topics, snapshot: snapshot)
+        processor.logPartitions = logPartitions
+        return processor
     }
 }

@@ -1,0 +1,51 @@
+import Kafka
+import LeadLedgerCore
+
+extension ValidateProcessor {
+    /// Validates a `leadledger.control` message: its contract (``ControlEvent``)
+    /// and, with a catalog, that the version it names is registered. A valid one
+    /// is forwarded to the identity repartition topic (contract `leadledger.control`)
+    /// as the canonical JSON of the event instead of the bytes received; anything
+    /// else is rejected like any inbound message (`unknown_model_version` for an
+    /// unregistered version): a DLQ record and a skip marker.
+    func checkControl(_ record: LogRecord) -> Result<[UInt8], ContractError> {
+        let event: ControlEvent
+        do {
+            event = try ControlEvent(bytes: record.value)
+        } catch {
+            return .failure(error)
+        }
+        if let version = event.version, let catalog, !catalog.isAvailable(version) {
+            return .failure(ContractError(.unknownModelVersion, field: "$.version", "model version \(version) is not in the registry"))
+        }
+        return .success(event.encoded)
+    }
+}
+
+extension ValidateFactory {
+    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && topic == topics.control }
+
+    /// Loads the versions the control events name from the registry when they are not cached yet.
+    public func prepare(_ records: [LogRecord]) async throws {
+        guard let catalog else { return }
+        let versions = records.compactMap { try? ControlEvent(bytes: $0.value).version }
+        // Unreadable registry: the versions stay unknown and their events go to the DLQ.
+        if !versions.allSatisfy({ catalog.isAvailable($0) }) { await catalog.refreshLoggingFailure() }
+    }
+}
+
+extension IdentityProcessor {
+    /// A validated control event: written to every canonical-log partition
+    /// (``ControlRecords/logRecords(_:topic:partitions:)``), once (a repeat of the
+    /// validate stage is skipped like any other).
+    mutating func applyControl(_ record: LogRecord, source: SourcePosition) -> [OutputRecord] {
+        do {
+            let event = try ControlEvent(bytes: record.value)
+            return ControlRecords.logRecords(event, topic: topics.events, partitions: logPartitions)
+        } catch {
+            return [
+                DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
+            ]
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import LeadLedgerCore
+import LeadLedgerDecisions
+
+extension MaterializeProcessor {
+    /// Applies a control record: updates the model activation and switches the
+    /// decider when the active version changed. No output; an undecodable record
+    /// goes to the DLQ (stage `materialize`).
+    mutating func applyControl(_ record: LogRecord) -> [OutputRecord] {
+        let event: ControlEvent
+        do {
+            event = try ControlEvent(bytes: record.value)
+        } catch {
+            let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
+            return [
+                DeadLetterOutput.rejected(
+                    record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)
+            ]
+        }
+        let configuredVersion = configured.configuration.modelVersion
+        let catalog = self.catalog
+        let outcome = activation.apply(event, at: record.offset, configured: configuredVersion) { version in
+            version == configuredVersion || (catalog?.isAvailable(version) ?? false)
+        }
+        if outcome == .switched {
+            let version = activation.current(configured: configuredVersion)
+            decider = version == configuredVersion ? configured : (catalog?.decider(for: version) ?? decider)
+        }
+        return []
+    }
+
+    /// Checks a snapshot's configuration tag (`<model>/<ruleset>`) against the
+    /// running one: the ruleset must match; the configured model only matters
+    /// while the partition has no activation.
+    static func checkTag(_ tag: [UInt8], running: [UInt8], activated: Bool, context: String) throws {
+        let taken = String(decoding: tag, as: UTF8.self)
+        let now = String(decoding: running, as: UTF8.self)
+        if taken == now { return }
+        let sameRules = taken.split(separator: "/").last == now.split(separator: "/").last
+        guard activated, sameRules else {
+            throw EngineError(.snapshotUnreadable, context: context, "taken with decision configuration \(taken), running \(now)")
+        }
+    }
+}
+
+extension MaterializeProcessor {
+    /// `audit` with the shadow models' view of the event: every shadow version
+    /// decides the event on a copy of the decision state as it was before it
+    /// (its records are discarded), and the lead id, model version, score and
+    /// tier of each of its decisions go into the audit record's `shadows` array,
+    /// inserted at its sorted place before the top-level `state_hash` (no member
+    /// when no shadow decided a lead). Routing never sees them. A shadow version
+    /// that cannot be loaded is left out.
+    func shadowScored(
+        _ audit: [UInt8], event: CanonicalEvent, effects: [ProjectionEffect], record: LogRecord, before: DecisionState
+    ) -> [UInt8] {
+        var entries: [JSONValue] = []
+        for version in activation.shadows {
+            guard let shadow = catalog?.decider(for: version) else { continue }
+            var state = before
+            let output = shadow.decide(
+                event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &state)
+            guard let bytes = output.audit.first?.value, let view = try? AuditRecordView(bytes) else { continue }
+            for decision in (view.decision.map { [$0] } ?? []) + view.further {
+                entries.append(
+                    .object([
+                        "lead_id": .string(decision.leadID), "model_version": .string(version), "score": .number(decision.score),
+                        "tier": .string(decision.tier),
+                    ]))
+            }
+        }
+        return Self.inserting(shadows: entries, into: audit)
+    }
+
+    /// `audit` with `"shadows":[…],` before its last `,"state_hash":` (the top-level
+    /// one: further decisions come earlier, and quotes inside strings are escaped).
+    static func inserting(shadows: [JSONValue], into audit: [UInt8]) -> [UInt8] {
+        let marker = Array(#","state_hash":"#.utf8)
+        guard !shadows.isEmpty, audit.count > marker.count else { return audit }
+        var index = audit.count - marker.count
+        while index >= 0, !audit[index..<(index + marker.count)].elementsEqual(marker) { index -= 1 }
+        guard index >= 0 else { return audit }
+        var out = Array(audit[...index])
+        out += Array(#""shadows":"#.utf8)
+        out += CanonicalJSON.encode(.array(shadows))
+        out += audit[index...]
+        return out
+    }
+}
