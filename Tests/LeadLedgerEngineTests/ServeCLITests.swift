@@ -185,7 +185,8 @@ struct ServeCLITests {
         #expect(lagAnswer.status == 200, "\(lagAnswer.text)")
         let stageLag = try JSONDecoder().decode(LagReport.self, from: lagAnswer.body)
         #expect(stageLag.stages.map(\.stage) == ["validate", "identity", "materialize"])
-        #expect(stageLag.stages.allSatisfy { $0.committed > 0 } && stageLag.stages[0].partitions.count == 10)  // 3 × 3 inbound + the control topic
+        // validate reads 3 × 3 inbound partitions and the control topic's one.
+        #expect(stageLag.stages.allSatisfy { $0.committed > 0 } && stageLag.stages[0].partitions.count == 10)
         let badBy = try await api.get("/v1/kpis?by=week", token: viewer)
         #expect(badBy.status == 400 && badBy.errorCode == "invalid_by")
         let badSince = try await api.get("/v1/kpis?since=yesterday", token: viewer)
