@@ -30,10 +30,26 @@ public protocol PartitionProcessor: Sendable {
     /// input is accounted for and the partition goes on. Nil (the default): the
     /// stage fails without committing past `input`.
     func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord?
+
+    /// Whether the engine calls ``prepare(_:)`` and ``beforeSending()`` (crypto-shredding:
+    /// subject keys are loaded or acknowledged around `apply`). False by default, so
+    /// other stages pay no `await` per record.
+    static var hasKeyHooks: Bool { get }
+
+    /// Called before a batch is applied (with an empty batch before a restore's
+    /// replay): loads what `apply` needs and cannot wait for.
+    func prepare(_ records: [LogRecord]) async throws
+
+    /// Called after `apply` and before its outputs are sent: what the outputs
+    /// depend on is made durable (new subject keys are acknowledged).
+    func beforeSending() async throws
 }
 
 extension PartitionProcessor {
     public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? { nil }
+    public static var hasKeyHooks: Bool { false }
+    public func prepare(_ records: [LogRecord]) async throws {}
+    public func beforeSending() async throws {}
 }
 
 /// Creates processors for partitions: fresh, or from a snapshot.

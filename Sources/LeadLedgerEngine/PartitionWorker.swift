@@ -126,6 +126,10 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 }
             }
             if start < target {
+                if Factory.Processor.hasKeyHooks {
+                    let current = processor
+                    try await current.prepare([])
+                }
                 logger.info("\(topicPartition): replaying \(start)..<\(target) without emitting")
                 var replay = (processor: processor, count: 0)
                 try await reader.fold(
@@ -160,12 +164,20 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             }
             metrics.recordsIn.increment(by: statistics.applied - appliedBefore)
         }
+        if Factory.Processor.hasKeyHooks {
+            let current = processor
+            try await current.prepare(messages.filter { $0.offset >= nextOffset }.map(LogRecord.init))
+        }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
             // Fail fast: after a failed delivery, nothing more of this partition is produced.
             if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
             let record = LogRecord(message)
             let outputs = processor.apply(record)
+            if Factory.Processor.hasKeyHooks {
+                let current = processor
+                try await current.beforeSending()
+            }
             nextOffset = message.offset + 1
             tracker.begin(offset: message.offset, outputs: outputs.count)
             if !outputs.isEmpty {

@@ -46,6 +46,9 @@ public final class SnapshotStore: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // Deleted snapshots are overwritten, not left in free pages: after an
+            // erasure the store is purged (`purgeAll()`), and the bytes must be gone.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             let queue = try DatabaseQueue(
                 path: (directory as NSString).appendingPathComponent("snapshots.sqlite"), configuration: configuration)
             try queue.write { db in
@@ -104,6 +107,18 @@ public final class SnapshotStore: Sendable {
                 )
                 return nil
             }
+        }
+    }
+
+    /// Deletes every snapshot of every partition, overwriting their bytes
+    /// (`secure_delete`). Called when this process learns of an erasure: older
+    /// snapshots may hold the subject's data; those written afterwards do not.
+    /// Partitions then restore by replaying the log until the next snapshots.
+    package func purgeAll() throws(EngineError) {
+        do {
+            try queue.write { db in try db.execute(sql: "DELETE FROM snapshot") }
+        } catch {
+            throw EngineError(.snapshotStore, context: "snapshots", "cannot delete the snapshots: \(error)")
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Logging
 import Synchronization
@@ -64,9 +65,13 @@ struct ReplayCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: MaterializeFactory(topics: configuration.topics, decisions: try configuration.decisionConfiguration()), logger: logger)
+            factory: MaterializeFactory(
+                topics: configuration.topics, decider: Decider(try configuration.decisionConfiguration()), sealer: sealer),
+            logger: logger)
         let producer =
             emit
             ? try KafkaProducer(
@@ -155,8 +160,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
         let store = try SnapshotStore(directory: configuration.stateDirectory)
+        let sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
         let replayer = Replayer(
-            reader: reader, store: store, factory: MaterializeFactory(topics: topics, decisions: try configuration.decisionConfiguration()),
+            reader: reader, store: store,
+            factory: MaterializeFactory(topics: topics, decider: Decider(try configuration.decisionConfiguration()), sealer: sealer),
             logger: logger)
         var expected = AuditVerifier.Expected()
         var expectedRouting = AuditVerifier.Expected()

@@ -128,7 +128,10 @@ struct RunCommand: AsyncParsableCommand {
         try await ensureTopics(configuration, logger: logger)
         try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
-        let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
+        var pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
+        pipeline.sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: true, logger: logger)
+        if pipeline.sealer == nil { logger.warning("\(PrivacySetup.plaintextWarning)") }
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))
         let producer = services.producer

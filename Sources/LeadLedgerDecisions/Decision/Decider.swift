@@ -65,6 +65,11 @@ public struct DecisionOutput: Sendable, Equatable {
 /// record it emitted (`routing_decision_id`, null when the route did not
 /// change). Same inputs give the same bytes.
 public struct Decider: Sendable {
+    /// Whether audit records leave `emails` empty (SPEC §12: the audit topic
+    /// carries no plaintext personal data). Set when personal fields are sealed
+    /// (a master key is configured); off, the audit bytes are as before.
+    public var pseudonymousAudit = false
+
     /// The configuration the decisions are made with.
     public var configuration: DecisionConfiguration { core.configuration }
     var gate: QualificationGate { core.gate }
@@ -866,7 +871,9 @@ struct Context: ~Copyable {
         w.optString(f.gate?.disqualifier?.rawValue)
         w.next(#","emails":"#)
         w.beginArray()
-        for e in f.emails { w.string(e) }
+        if !decider.pseudonymousAudit {
+            for e in f.emails { w.string(e) }
+        }
         w.endArray()
         w.next(#","event_kind":"#)
         w.string(event.payload.kind)

@@ -25,6 +25,10 @@ public struct EnginePipeline: Sendable {
     /// The decision step's configuration (loaded once, shared by every partition).
     public let decisions: DecisionConfiguration
 
+    /// Seals and opens personal fields with subject keys; nil without a master
+    /// key (plaintext mode: the log's bytes are as without crypto-shredding).
+    package var sealer: PersonalDataSealer?
+
     /// Creates the wiring; `decisions` is `configuration.decisionConfiguration()` when nil.
     /// - Throws: `invalidConfiguration` when the scoring or routing files are bad.
     public init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError)
@@ -73,6 +77,19 @@ public struct EnginePipeline: Sendable {
             client.properties = KafkaStatisticsRecorder.enabling(client.properties)
             client.statisticsHandler = statistics.handler
         }
+        if let sealer {
+            sealer.keyring.attach(producer: producer)
+            if let store {
+                sealer.keyring.whenNewErasure {
+                    do {
+                        try store.purgeAll()
+                        logger.notice("erasure: deleted every snapshot (they may hold the erased subject's data)")
+                    } catch {
+                        logger.error("erasure: \(error)")
+                    }
+                }
+            }
+        }
         var services = EngineServices(producer: producer)
         if selection != .materialize {
             services.validate = PartitionedStage(
@@ -82,12 +99,14 @@ public struct EnginePipeline: Sendable {
                 logger: logger)
             services.identity = PartitionedStage(
                 configuration: stageConfiguration("identity", topics: [topics.identity], group: configuration.groups.identity),
-                client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics), status: status, logger: logger)
+                client: client, producer: producer, store: store, factory: IdentityFactory(topics: topics, sealer: sealer), status: status,
+                logger: logger)
         }
         if selection != .resolve {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
-                client: client, producer: producer, store: store, factory: MaterializeFactory(topics: topics, decisions: decisions),
+                client: client, producer: producer, store: store,
+                factory: MaterializeFactory(topics: topics, decider: Decider(decisions), sealer: sealer),
                 status: status, logger: logger)
         }
         return services

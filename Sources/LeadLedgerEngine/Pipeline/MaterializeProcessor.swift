@@ -51,12 +51,33 @@ public struct MaterializeProcessor: PartitionProcessor {
     let decider: Decider
     var ledger = Ledger()
     var decisions = DecisionState()
+    /// Opens sealed personal fields (nil without a master key).
+    let sealer: PersonalDataSealer?
 
     /// Creates the processor for a log partition.
     public init(topics: TopicNames, partition: Int32, decider: Decider) {
+        self.init(topics: topics, partition: partition, decider: decider, sealer: nil)
+    }
+
+    /// Creates the processor; with a `sealer`, sealed fields are opened before the
+    /// ledger sees them (`[erased]` once the subject's key is gone).
+    package init(topics: TopicNames, partition: Int32, decider: Decider, sealer: PersonalDataSealer?) {
         self.topics = topics
         self.partition = partition
         self.decider = decider
+        self.sealer = sealer
+    }
+
+    public static var hasKeyHooks: Bool { true }
+
+    /// Reads the keys topic's new records when a batch names a subject this
+    /// process has no key for (a key written by another process's resolve stage);
+    /// before a replay (`records` empty), always.
+    public func prepare(_ records: [LogRecord]) async throws {
+        guard let sealer, let reader = sealer.reader else { return }
+        if records.isEmpty || records.contains(where: { SealedRecordScan.unknownSubject(in: $0.value, keyring: sealer.keyring) }) {
+            try await sealer.keyring.refresh(reader: reader)
+        }
     }
 
     /// Read access to the projections (tools and tests).
@@ -66,7 +87,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     public var decisionState: DecisionState { decisions }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
-        let event: CanonicalEvent
+        var event: CanonicalEvent
         do {
             event = try CanonicalEvent(bytes: record.value)
         } catch {
@@ -76,8 +97,12 @@ public struct MaterializeProcessor: PartitionProcessor {
                     record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)
             ]
         }
+        if let sealer {
+            event = sealer.open(event)
+        }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
+        if let sealer, case .erasure = event.payload, let subject = event.leadID { sealer.keyring.erasureApplied(subject) }
         let output = decider.decide(
             event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &decisions)
         var outputs: [OutputRecord] = []
@@ -129,7 +154,12 @@ public struct MaterializeProcessor: PartitionProcessor {
     ///   with another decision configuration; the ledger's and decision state's
     ///   decoding errors.
     public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
-        self.init(topics: topics, partition: partition, decider: decider)
+        try self.init(topics: topics, partition: partition, decider: decider, sealer: nil, snapshot: bytes)
+    }
+
+    /// Restores a processor from `snapshot()` bytes, opening with `sealer`.
+    package init(topics: TopicNames, partition: Int32, decider: Decider, sealer: PersonalDataSealer?, snapshot bytes: [UInt8]) throws {
+        self.init(topics: topics, partition: partition, decider: decider, sealer: sealer)
         let context = "materialize[\(partition)]"
         guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
         let body = Array(bytes[..<(bytes.count - 8)])
@@ -171,11 +201,21 @@ enum SnapshotBytes {
 public struct MaterializeFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let decider: Decider
+    let sealer: PersonalDataSealer?
 
     /// Creates the factory.
     public init(topics: TopicNames, decider: Decider) {
+        self.init(topics: topics, decider: decider, sealer: nil)
+    }
+
+    /// Creates the factory; its processors open sealed fields with `sealer`, and
+    /// with one the audit records carry no emails (`Decider.pseudonymousAudit`).
+    package init(topics: TopicNames, decider: Decider, sealer: PersonalDataSealer?) {
         self.topics = topics
+        var decider = decider
+        if sealer != nil { decider.pseudonymousAudit = true }
         self.decider = decider
+        self.sealer = sealer
     }
 
     /// Creates the factory from a decision configuration.
@@ -184,10 +224,10 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     }
 
     public func makeProcessor(partition: Int32) -> MaterializeProcessor {
-        MaterializeProcessor(topics: topics, partition: partition, decider: decider)
+        MaterializeProcessor(topics: topics, partition: partition, decider: decider, sealer: sealer)
     }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
-        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: snapshot)
+        try MaterializeProcessor(topics: topics, partition: partition, decider: decider, sealer: sealer, snapshot: snapshot)
     }
 }

@@ -147,12 +147,29 @@ public struct IdentityProcessor: PartitionProcessor {
     var resolver: IdentityResolver
     /// Highest resolved source offset per "topic/partition".
     var resolvedUpTo: [String: Int64] = [:]
+    /// Seals personal fields with subject keys (nil without a master key: plaintext mode).
+    let sealer: PersonalDataSealer?
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
+        self.init(topics: topics, decoder: decoder, resolver: resolver, sealer: nil)
+    }
+
+    /// Creates the processor; with a `sealer`, new lead ids are keyed hashes and
+    /// personal fields are sealed (`PersonalDataSealer`).
+    package init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver, sealer: PersonalDataSealer?) {
         self.topics = topics
         self.decoder = decoder
         self.resolver = resolver
+        self.sealer = sealer
+        if let sealer { self.resolver.leadIDScheme = sealer.keyring.master.leadIDScheme }
+    }
+
+    public static var hasKeyHooks: Bool { true }
+
+    /// New subject keys are acknowledged before a record they sealed is sent.
+    public func beforeSending() async throws {
+        try await sealer?.keyring.flushPending()
     }
 
     static func header(_ record: LogRecord, _ name: String) -> String? {
@@ -186,8 +203,15 @@ public struct IdentityProcessor: PartitionProcessor {
                 DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
             ]
         }
+        guard let sealer else {
+            return resolver.resolve(inbound, at: source).map { event in
+                OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
+            }
+        }
         return resolver.resolve(inbound, at: source).map { event in
-            OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
+            if case .erasure = event.payload, let subject = event.leadID { sealer.keyring.erase(subject) }
+            let sealed = sealer.seal(event)
+            return OutputRecord(topic: topics.events, key: sealed.key, value: sealed.encoded)
         }
     }
 
@@ -220,6 +244,11 @@ public struct IdentityProcessor: PartitionProcessor {
 
     /// Restores a processor from `snapshot()` bytes.
     public init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
+        try self.init(topics: topics, snapshot: bytes, sealer: nil)
+    }
+
+    /// Restores a processor from `snapshot()` bytes, sealing with `sealer`.
+    package init(topics: TopicNames, snapshot bytes: [UInt8], sealer: PersonalDataSealer?) throws {
         func fail() -> EngineError { EngineError(.snapshotUnreadable, context: "identity", "truncated marks") }
         var index = 0
         func read() throws -> UInt64 {
@@ -237,7 +266,7 @@ public struct IdentityProcessor: PartitionProcessor {
             index += length
             marks[key] = Int64(bitPattern: try read())
         }
-        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])))
+        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])), sealer: sealer)
         resolvedUpTo = marks
     }
 }
@@ -245,13 +274,22 @@ public struct IdentityProcessor: PartitionProcessor {
 /// Creates `IdentityProcessor`s.
 public struct IdentityFactory: PartitionProcessorFactory {
     let topics: TopicNames
+    let sealer: PersonalDataSealer?
 
     /// Creates the factory.
-    public init(topics: TopicNames) { self.topics = topics }
+    public init(topics: TopicNames) { self.init(topics: topics, sealer: nil) }
 
-    public func makeProcessor(partition: Int32) -> IdentityProcessor { IdentityProcessor(topics: topics) }
+    /// Creates the factory; its processors seal with `sealer` (nil: plaintext mode).
+    package init(topics: TopicNames, sealer: PersonalDataSealer?) {
+        self.topics = topics
+        self.sealer = sealer
+    }
+
+    public func makeProcessor(partition: Int32) -> IdentityProcessor {
+        IdentityProcessor(topics: topics, resolver: IdentityResolver(), sealer: sealer)
+    }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
-        try IdentityProcessor(topics: topics, snapshot: snapshot)
+        try IdentityProcessor(topics: topics, snapshot: snapshot, sealer: sealer)
     }
 }
