@@ -33,8 +33,8 @@ public protocol PartitionProcessor: Sendable {
 
     /// Whether the engine calls ``prepare(_:)`` and ``beforeSending()`` (crypto-shredding:
     /// subject keys are loaded or acknowledged around `apply`). False by default, so
-    /// other stages pay no `await` per record.
-    static var hasKeyHooks: Bool { get }
+    /// stages without a master key pay no `await` per record.
+    var usesKeyHooks: Bool { get }
 
     /// Called before a batch is applied (with an empty batch before a restore's
     /// replay): loads what `apply` needs and cannot wait for.
@@ -47,7 +47,7 @@ public protocol PartitionProcessor: Sendable {
 
 extension PartitionProcessor {
     public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? { nil }
-    public static var hasKeyHooks: Bool { false }
+    public var usesKeyHooks: Bool { false }
     public func prepare(_ records: [LogRecord]) async throws {}
     public func beforeSending() async throws {}
 }

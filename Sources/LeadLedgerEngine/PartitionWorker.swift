@@ -126,7 +126,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 }
             }
             if start < target {
-                if Factory.Processor.hasKeyHooks {
+                if processor.usesKeyHooks {
                     let current = processor
                     try await current.prepare([])
                 }
@@ -164,7 +164,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             }
             metrics.recordsIn.increment(by: statistics.applied - appliedBefore)
         }
-        if Factory.Processor.hasKeyHooks {
+        if processor.usesKeyHooks {
             let current = processor
             try await current.prepare(messages.filter { $0.offset >= nextOffset }.map(LogRecord.init))
         }
@@ -174,7 +174,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
             let record = LogRecord(message)
             let outputs = processor.apply(record)
-            if Factory.Processor.hasKeyHooks {
+            if processor.usesKeyHooks {
                 let current = processor
                 try await current.beforeSending()
             }

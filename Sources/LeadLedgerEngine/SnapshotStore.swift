@@ -47,7 +47,7 @@ public final class SnapshotStore: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             // Deleted snapshots are overwritten, not left in free pages: after an
-            // erasure the store is purged (`purgeAll()`), and the bytes must be gone.
+            // erasure the identity snapshots are purged (`purge(topic:)`), and the bytes must be gone.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             let queue = try DatabaseQueue(
                 path: (directory as NSString).appendingPathComponent("snapshots.sqlite"), configuration: configuration)
@@ -110,15 +110,16 @@ public final class SnapshotStore: Sendable {
         }
     }
 
-    /// Deletes every snapshot of every partition, overwriting their bytes
-    /// (`secure_delete`). Called when this process learns of an erasure: older
-    /// snapshots may hold the subject's data; those written afterwards do not.
-    /// Partitions then restore by replaying the log until the next snapshots.
-    package func purgeAll() throws(EngineError) {
+    /// Deletes every snapshot of `topic`'s partitions, overwriting their bytes
+    /// (`secure_delete`). Called for the identity step's topic when it erases a
+    /// subject: its older snapshots hold the subject's identifiers; those
+    /// written afterwards do not. Its partition then restores by a replay until
+    /// the next snapshot.
+    package func purge(topic: String) throws(EngineError) {
         do {
-            try queue.write { db in try db.execute(sql: "DELETE FROM snapshot") }
+            try queue.write { db in try db.execute(sql: "DELETE FROM snapshot WHERE topic = ?", arguments: [topic]) }
         } catch {
-            throw EngineError(.snapshotStore, context: "snapshots", "cannot delete the snapshots: \(error)")
+            throw EngineError(.snapshotStore, context: topic, "cannot delete the snapshots: \(error)")
         }
     }
 

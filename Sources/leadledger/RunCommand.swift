@@ -81,6 +81,8 @@ struct RunCommand: AsyncParsableCommand {
         if let seconds = maxFutureSkew.flatMap(EngineConfiguration.durationSeconds) { configuration.maxFutureSkewSeconds = seconds }
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
+        // So does an unreadable or invalid master key file (the error names the variable, never the key).
+        _ = try MasterKey.load(environment: ProcessInfo.processInfo.environment)
         let status = EngineStatusBoard()
         let server = try await startHTTP(configuration, status: status, logger: logger)
         logger.notice(

@@ -164,23 +164,36 @@ struct CryptoShreddingTests {
         }
         #expect(sealedValues > 300)
 
-        func decide(_ sealer: PersonalDataSealer) -> [OutputRecord] {
+        func decide(_ sealer: PersonalDataSealer, _ log: [LogRecord]) -> [OutputRecord] {
             var processor = MaterializeFactory(topics: topics, decider: Decider(defaultDecisions), sealer: sealer).makeProcessor(
                 partition: 0)
-            return events.flatMap { processor.apply($0) }
+            return log.flatMap { processor.apply($0) }
         }
-        let withKeys = decide(sealer)
-        let noKeys = decide(PersonalDataSealer(keyring: SubjectKeyring(master: Self.master)))
-        let audit = withKeys.filter { $0.topic == topics.audit }
+        let withKeys = decide(sealer, events)
+        let opened = try events.map { record in
+            var plain = record
+            plain.value = sealer.open(try CanonicalEvent(bytes: record.value)).encoded
+            return plain
+        }
+        let fromPlaintext = decide(sealer, opened)
+        let noKeys = decide(PersonalDataSealer(keyring: SubjectKeyring(master: Self.master)), events)
+        let audit = withKeys.filter { $0.topic == topics.audit }.map(\.value)
         #expect(audit.count >= events.count - 10)
-        #expect(
-            audit.map(\.value) == noKeys.filter { $0.topic == topics.audit }.map(\.value), "audit records are the same without the keys")
+        #expect(audit == fromPlaintext.filter { $0.topic == topics.audit }.map(\.value), "decisions read nothing sealed")
+        #expect(audit == noKeys.filter { $0.topic == topics.audit }.map(\.value), "audit records are the same without the keys")
         let routing = withKeys.filter { $0.topic == topics.routing }
+        #expect(routing.map(\.value) == fromPlaintext.filter { $0.topic == topics.routing }.map(\.value))
         let routingNoKeys = noKeys.filter { $0.topic == topics.routing }
         #expect(routing.count == routingNoKeys.count)
+        var erasedEmails = 0
         for (a, b) in zip(routing, routingNoKeys) where a.value != b.value {
             #expect(ErasedRecordComparison.equalIgnoringErasedFields(expected: b.value, actual: a.value))
+            erasedEmails += 1
         }
-        #expect(audit.allSatisfy { !String(decoding: $0.value, as: UTF8.self).contains("\"emails\":[\"") }, "no email in audit records")
+        #expect(erasedEmails > 0)
+        let routingText = routing.map { String(decoding: $0.value, as: UTF8.self) }
+        #expect(routingText.contains { $0.contains("\"emails\":[\"") && !$0.contains("enc1.") }, "routing records carry opened emails")
+        #expect(!routingText.contains { $0.contains("enc1.") })
+        #expect(audit.allSatisfy { !String(decoding: $0, as: UTF8.self).contains("\"emails\":[\"") }, "no email in audit records")
     }
 }

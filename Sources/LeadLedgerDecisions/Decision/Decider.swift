@@ -70,6 +70,10 @@ public struct Decider: Sendable {
     /// (a master key is configured); off, the audit bytes are as before.
     public var pseudonymousAudit = false
 
+    /// Opens a sealed personal field (an email a routing record carries); nil:
+    /// fields are in plaintext. The projections keep fields sealed.
+    public var openPersonalField: (@Sendable (String) -> String)?
+
     /// The configuration the decisions are made with.
     public var configuration: DecisionConfiguration { core.configuration }
     var gate: QualificationGate { core.gate }
@@ -635,7 +639,12 @@ struct Context: ~Copyable {
 
     func emailsOf(_ lead: LedgerLead) -> [String] {
         var out: [String] = []
-        lead.forEachIdentifier { kind, value in if kind == .email && !out.contains(value) { out.append(value) } }
+        let open = decider.openPersonalField
+        lead.forEachIdentifier { kind, value in
+            guard kind == .email else { return }
+            let email = open?(value) ?? value
+            if !out.contains(email) { out.append(email) }
+        }
         return out
     }
 

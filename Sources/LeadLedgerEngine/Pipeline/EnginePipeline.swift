@@ -79,11 +79,12 @@ public struct EnginePipeline: Sendable {
         }
         if let sealer {
             sealer.keyring.attach(producer: producer)
-            if let store {
+            if let store, selection != .materialize {
+                let identityTopic = topics.identity
                 sealer.keyring.whenNewErasure {
                     do {
-                        try store.purgeAll()
-                        logger.notice("erasure: deleted every snapshot (they may hold the erased subject's data)")
+                        try store.purge(topic: identityTopic)
+                        logger.notice("erasure: deleted the identity step's snapshots (they hold the erased subject's identifiers)")
                     } catch {
                         logger.error("erasure: \(error)")
                     }

@@ -51,7 +51,8 @@ public struct MaterializeProcessor: PartitionProcessor {
     let decider: Decider
     var ledger = Ledger()
     var decisions = DecisionState()
-    /// Opens sealed personal fields (nil without a master key).
+    /// Opens the sealed emails of routing records (nil without a master key).
+    /// The ledger keeps personal fields sealed: its snapshots hold no plaintext.
     let sealer: PersonalDataSealer?
 
     /// Creates the processor for a log partition.
@@ -59,8 +60,8 @@ public struct MaterializeProcessor: PartitionProcessor {
         self.init(topics: topics, partition: partition, decider: decider, sealer: nil)
     }
 
-    /// Creates the processor; with a `sealer`, sealed fields are opened before the
-    /// ledger sees them (`[erased]` once the subject's key is gone).
+    /// Creates the processor; with a `sealer`, routing records carry opened emails
+    /// (`[erased]@<domain>` once the subject's key is gone).
     package init(topics: TopicNames, partition: Int32, decider: Decider, sealer: PersonalDataSealer?) {
         self.topics = topics
         self.partition = partition
@@ -68,14 +69,14 @@ public struct MaterializeProcessor: PartitionProcessor {
         self.sealer = sealer
     }
 
-    public static var hasKeyHooks: Bool { true }
+    public var usesKeyHooks: Bool { sealer != nil }
 
     /// Reads the keys topic's new records when a batch names a subject this
     /// process has no key for (a key written by another process's resolve stage);
     /// before a replay (`records` empty), always.
     public func prepare(_ records: [LogRecord]) async throws {
         guard let sealer, let reader = sealer.reader else { return }
-        if records.isEmpty || records.contains(where: { SealedRecordScan.unknownSubject(in: $0.value, keyring: sealer.keyring) }) {
+        if records.isEmpty || records.contains(where: { sealer.namesUnknownSubject($0.value) }) {
             try await sealer.keyring.refresh(reader: reader)
         }
     }
@@ -87,7 +88,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     public var decisionState: DecisionState { decisions }
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
-        var event: CanonicalEvent
+        let event: CanonicalEvent
         do {
             event = try CanonicalEvent(bytes: record.value)
         } catch {
@@ -96,9 +97,6 @@ public struct MaterializeProcessor: PartitionProcessor {
                 DeadLetterOutput.rejected(
                     record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)
             ]
-        }
-        if let sealer {
-            event = sealer.open(event)
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
@@ -213,7 +211,10 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     package init(topics: TopicNames, decider: Decider, sealer: PersonalDataSealer?) {
         self.topics = topics
         var decider = decider
-        if sealer != nil { decider.pseudonymousAudit = true }
+        if let sealer {
+            decider.pseudonymousAudit = true
+            decider.openPersonalField = { sealer.open($0) }
+        }
         self.decider = decider
         self.sealer = sealer
     }

@@ -165,7 +165,7 @@ public struct IdentityProcessor: PartitionProcessor {
         if let sealer { self.resolver.leadIDScheme = sealer.keyring.master.leadIDScheme }
     }
 
-    public static var hasKeyHooks: Bool { true }
+    public var usesKeyHooks: Bool { sealer != nil }
 
     /// New subject keys are acknowledged before a record they sealed is sent.
     public func beforeSending() async throws {

@@ -5,8 +5,8 @@ import LeadLedgerCore
 /// The master key of crypto-shredding (SPEC §12), read from the file named by
 /// `LEADLEDGER_MASTER_KEY_FILE` (never a flag: a flag shows in `ps` and pod specs).
 ///
-/// The file holds 32 bytes: raw, as 64 hex digits, or as base64 (surrounding
-/// whitespace ignored). Two independent secrets are derived from it with
+/// The file holds 32 bytes: raw (binary), as 64 hex digits, or as base64
+/// (surrounding whitespace ignored). Two independent secrets are derived from it with
 /// HKDF-SHA-256, so neither use can stand in for the other:
 /// - the lead-id secret (HMAC-SHA-256 lead ids, ``leadIDScheme``);
 /// - the wrapping key that seals per-subject keys on `leadledger.keys`.
@@ -51,9 +51,13 @@ package struct MasterKey: Sendable {
         return MasterKey(bytes: bytes)
     }
 
-    /// 32 key bytes from a key file's content: raw, hex or base64.
+    /// 32 key bytes from a key file's content: raw, hex or base64. Raw bytes
+    /// must include a byte that is neither printable ASCII nor a line break or
+    /// tab (32 random bytes nearly always do), so a 32-byte text that is neither
+    /// hex nor base64 is refused rather than taken as a key.
     static func parse(_ content: [UInt8]) -> [UInt8]? {
-        if content.count == 32 { return content }
+        let textual: (UInt8) -> Bool = { (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        if content.count == 32, !content.allSatisfy(textual) { return content }
         let text = String(decoding: content, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.utf8.count == 64, let bytes = hexBytes(text) { return bytes }
         if let data = Data(base64Encoded: text), data.count == 32 { return Array(data) }

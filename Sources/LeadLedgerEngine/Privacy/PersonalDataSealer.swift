@@ -8,8 +8,12 @@ import LeadLedgerCore
 /// Sealed fields: email identifiers and the `email` attribute (the local part:
 /// the domain stays readable after `@`, since features use it), Segment
 /// `user_id` identifiers, and the `first_name`, `last_name` and `phone`
-/// attributes. A sealed value is `enc1.` + base64url(nonce ‖ ciphertext ‖ tag),
-/// followed by `@<domain>` for an email. Nothing a decision reads is sealed:
+/// attributes. A sealed value is `enc1.<subject>.<base64url(nonce ‖ ciphertext ‖ tag)>`
+/// (the subject: the 16 hex digits of the lead id whose key sealed it, which
+/// stays right after merges), followed by `@<domain>` for an email. The
+/// materialize stage keeps values sealed in its projections and snapshots, so
+/// deleting the key makes every copy unreadable; it opens only the emails a
+/// routing record carries. Nothing a decision reads is sealed:
 /// features use the email domain, the free-mail flag, seniority, function and
 /// firmographics, all in the clear, so a replay after an erasure decides the same.
 ///
@@ -19,9 +23,8 @@ import LeadLedgerCore
 /// a synthetic nonce, as in AES-GCM-SIV. Two encryptions under one key share a
 /// nonce only for the same event, field and plaintext, that is for the same
 /// bytes; any other plaintext gets another nonce, so GCM's nonce-reuse failure
-/// cannot happen, and a repeat reveals only that it is a repeat. The event id
-/// and path are also the authenticated data, so a sealed value cannot be moved
-/// to another event or field.
+/// cannot happen, and a repeat reveals only that it is a repeat. The subject is
+/// the authenticated data: a value cannot be passed off as another subject's.
 package struct PersonalDataSealer: Sendable {
     /// The keys.
     package let keyring: SubjectKeyring
@@ -45,18 +48,30 @@ package struct PersonalDataSealer: Sendable {
         let key = keyring.key(for: lead)
         let eventID = event.eventID
         return Self.mapFields(event) { path, value, isEmail in
-            Self.seal(value, isEmail: isEmail, key: key, eventID: eventID, path: path)
+            Self.seal(value, isEmail: isEmail, subject: lead, key: key, eventID: eventID, path: path)
         }
     }
 
-    /// The event with its sealed fields opened; `[erased]` where the subject's key is gone.
+    /// The event with its sealed fields opened (tools and tests; the materialize
+    /// stage keeps fields sealed and opens only the emails a routing record carries).
     package func open(_ event: CanonicalEvent) -> CanonicalEvent {
-        guard let lead = event.leadID, Self.hasPersonalFields(event.payload) else { return event }
-        let key = keyring.openingKey(for: lead)
-        let eventID = event.eventID
-        return Self.mapFields(event) { path, value, isEmail in
-            Self.open(value, key: key, eventID: eventID, path: path)
-        }
+        guard Self.hasPersonalFields(event.payload) else { return event }
+        return Self.mapFields(event) { _, value, _ in open(value) }
+    }
+
+    /// The plaintext of a sealed value; `[erased]` (plus `@<domain>` for an email)
+    /// when its subject's key is gone; any other value unchanged.
+    package func open(_ value: String) -> String {
+        guard let sealed = SealedValue(value) else { return value }
+        guard let key = keyring.openingKey(for: sealed.subject) else { return Self.erasedText + sealed.suffix }
+        guard let plaintext = sealed.open(with: key) else { return value }
+        return plaintext + sealed.suffix
+    }
+
+    /// Whether a canonical-log record's bytes hold a sealed field of a subject
+    /// this process has no key for yet (read the keys topic before opening it).
+    package func namesUnknownSubject(_ bytes: [UInt8]) -> Bool {
+        SealedRecordScan.unknownSubject(in: bytes, keyring: keyring)
     }
 
     /// Whether the payload can hold a sealed field.
@@ -91,7 +106,7 @@ package struct PersonalDataSealer: Sendable {
     }
 
     /// The sealed form of `value`; its erased form when `key` is nil.
-    static func seal(_ value: String, isEmail: Bool, key: SymmetricKey?, eventID: String, path: String) -> String {
+    static func seal(_ value: String, isEmail: Bool, subject: LeadID, key: SymmetricKey?, eventID: String, path: String) -> String {
         var secret = Substring(value)
         var domain: Substring?
         if isEmail, let at = value.lastIndex(of: "@") {
@@ -101,33 +116,15 @@ package struct PersonalDataSealer: Sendable {
         let suffix = domain.map { "@" + $0 } ?? ""
         guard let key else { return erasedText + suffix }
         let plaintext = Array(secret.utf8)
-        let context = Array("\(eventID)|\(path)".utf8)
-        var input = Array("leadledger/field-nonce/v1|".utf8) + context
+        var input = Array("leadledger/field-nonce/v1|\(eventID)|\(path)".utf8)
         input.append(0)
         input += plaintext
         let mac = HMAC<SHA256>.authenticationCode(for: input, using: key)
         guard let nonce = try? AES.GCM.Nonce(data: Array(mac).prefix(12)),
-            let box = try? AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: context),
+            let box = try? AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: SealedValue.context(subject)),
             let combined = box.combined
         else { return erasedText + suffix }
-        return prefix + base64URL(Array(combined)) + suffix
-    }
-
-    /// The opened form of a sealed `value` (other values unchanged).
-    static func open(_ value: String, key: SymmetricKey?, eventID: String, path: String) -> String {
-        guard value.hasPrefix(prefix) else { return value }
-        var body = value.dropFirst(prefix.count)
-        var suffix = ""
-        if let at = body.firstIndex(of: "@") {
-            suffix = String(body[at...])
-            body = body[..<at]
-        }
-        guard let key else { return erasedText + suffix }
-        let context = Array("\(eventID)|\(path)".utf8)
-        guard let bytes = fromBase64URL(body), let box = try? AES.GCM.SealedBox(combined: bytes),
-            let plaintext = try? AES.GCM.open(box, using: key, authenticating: context)
-        else { return value }
-        return String(decoding: plaintext, as: UTF8.self) + suffix
+        return prefix + subject.description.dropFirst(3) + "." + base64URL(Array(combined)) + suffix
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

@@ -5,21 +5,22 @@ import LeadLedgerCore
 /// The materialize stage then reads the keys topic before it applies the batch.
 enum SealedRecordScan {
     static let sealedMarker = Array("\"enc1.".utf8)
-    static let leadMember = Array("\"lead_id\":\"".utf8)
 
     static func unknownSubject(in bytes: [UInt8], keyring: SubjectKeyring) -> Bool {
-        guard find(sealedMarker, in: bytes) != nil, let start = find(leadMember, in: bytes) else { return false }
-        let from = start + leadMember.count
-        guard from + 19 <= bytes.count, let id = LeadID(String(decoding: bytes[from..<(from + 19)], as: UTF8.self)) else {
-            return false
+        var from = 0
+        while let start = find(sealedMarker, in: bytes, from: from) {
+            let hex = start + sealedMarker.count
+            guard hex + 16 <= bytes.count else { return false }
+            if let id = LeadID("ld_" + String(decoding: bytes[hex..<(hex + 16)], as: UTF8.self)), keyring.isUnknown(id) { return true }
+            from = hex
         }
-        return keyring.isUnknown(id)
+        return false
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         let first = needle[0]
-        var i = 0
+        var i = from
         let last = haystack.count - needle.count
         while i <= last {
             if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }

@@ -29,21 +29,17 @@ package final class SubjectKeyring: Sendable {
     /// The topic.
     package let topic: String
     let master: MasterKey
-    /// Called when this process learns of an erasure it has not seen before, once
-    /// per subject, after the materialize stage applied it (old snapshots may
-    /// still hold the subject's fields: the engine deletes them).
+    /// Called when the identity step erases a subject that was not erased before
+    /// (its older snapshots hold the subject's identifiers: the engine deletes them).
     let onNewErasure: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
 
     struct State {
         /// Raw subject keys (`SymmetricKey` is not `Sendable`).
         var keys: [LeadID: [UInt8]] = [:]
         var erased: Set<LeadID> = []
-        /// Erasures this process learnt while running (not at the initial load).
-        var fresh: Set<LeadID> = []
         var pending: [SubjectKeyRecord] = []
         /// The next offset to read, per partition of the topic.
         var next: [Int32: Int64] = [:]
-        var loaded = false
     }
     let state = Mutex(State())
 
@@ -94,28 +90,24 @@ package final class SubjectKeyring: Sendable {
     /// Forgets `subject`'s key in this process at once and queues its tombstone
     /// and erased marker (sent by the next ``flush(producer:)``).
     package func erase(_ subject: LeadID) {
-        state.withLock { s in
+        let isNew = state.withLock { s in
             s.keys[subject] = nil
-            if s.erased.insert(subject).inserted {
-                s.fresh.insert(subject)
-                s.pending.append(.tombstone(subject))
-                s.pending.append(.erasedMarker(subject))
-            }
+            guard s.erased.insert(subject).inserted else { return false }
+            s.pending.append(.tombstone(subject))
+            s.pending.append(.erasedMarker(subject))
+            return true
         }
+        if isNew, let body = onNewErasure.withLock({ $0 }) { body() }
     }
 
     /// Tells the keyring that the materialize stage applied `subject`'s erasure:
-    /// the key leaves this process's cache (also when another process erased it
-    /// and no refresh saw the tombstone yet), and the erasure callback runs the
-    /// first time for an erasure not known when the keyring was loaded.
+    /// the key leaves this process's cache, also when another process erased it
+    /// and no refresh has seen the tombstone yet.
     package func erasureApplied(_ subject: LeadID) {
-        let isFresh = state.withLock { s in
+        state.withLock { s in
             s.keys[subject] = nil
-            let known = s.erased.contains(subject)
             s.erased.insert(subject)
-            return s.fresh.remove(subject) != nil || !known
         }
-        if isFresh, let body = onNewErasure.withLock({ $0 }) { body() }
     }
 
     /// The producer ``flushPending()`` sends through.
@@ -167,7 +159,6 @@ package final class SubjectKeyring: Sendable {
         }
         let wrapping = master.wrappingKey
         state.withLock { s in
-            let initial = !s.loaded
             for record in records {
                 guard let decoded = SubjectKeyRecord(key: record.key, value: record.value) else { continue }
                 switch decoded {
@@ -179,11 +170,10 @@ package final class SubjectKeyring: Sendable {
                     s.keys[id] = Array(raw)
                 case .tombstone(let id), .erasedMarker(let id):
                     s.keys[id] = nil
-                    if s.erased.insert(id).inserted, !initial { s.fresh.insert(id) }
+                    s.erased.insert(id)
                 }
             }
             s.next[0] = max(end, s.next[0] ?? 0)
-            s.loaded = true
         }
     }
 
