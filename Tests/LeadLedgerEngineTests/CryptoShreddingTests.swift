@@ -105,9 +105,27 @@ struct CryptoShreddingTests {
         #expect(!String(decoding: sealer.seal(event).encoded, as: UTF8.self).contains("Zyxwvuts"))
     }
 
+    /// Fields sealed before a merge use the absorbed lead's key: erasing the
+    /// survivor erases it too, also through a chain of merges.
+    @Test func erasingTheSurvivorErasesMergedLeads() {
+        let keyring = SubjectKeyring(master: Self.master)
+        let sealer = PersonalDataSealer(keyring: keyring)
+        let (first, second, survivor, other) = (LeadID(raw: 1), LeadID(raw: 2), LeadID(raw: 3), LeadID(raw: 4))
+        let sealed = [first, second, survivor, other].map { sealer.seal(Self.attributesEvent($0)) }
+        keyring.merged(first, into: second)
+        keyring.merged(second, into: survivor)
+        keyring.erase(survivor)
+        for (event, erased) in zip(sealed, [true, true, true, false]) {
+            let opened = String(decoding: sealer.open(event).encoded, as: UTF8.self)
+            #expect(opened.contains("Zyxwvuts") != erased)
+        }
+    }
+
     @Test func keyRecordsRoundTrip() throws {
         let lead = LeadID(raw: 7)
-        for record in [SubjectKeyRecord.key(lead, wrapped: [1, 2, 3]), .tombstone(lead), .erasedMarker(lead)] {
+        for record in [
+            SubjectKeyRecord.key(lead, wrapped: [1, 2, 3]), .tombstone(lead), .erasedMarker(lead), .merged(lead, into: LeadID(raw: 8)),
+        ] {
             #expect(SubjectKeyRecord(key: Array(record.key.utf8), value: record.value) == record)
         }
         #expect(SubjectKeyRecord.tombstone(lead).value.isEmpty)

@@ -209,7 +209,13 @@ public struct IdentityProcessor: PartitionProcessor {
             }
         }
         return resolver.resolve(inbound, at: source).map { event in
-            if case .erasure = event.payload, let subject = event.leadID { sealer.keyring.erase(subject) }
+            if let subject = event.leadID {
+                switch event.payload {
+                case .erasure: sealer.keyring.erase(subject)
+                case .identityMerged(let absorbed): sealer.keyring.merged(absorbed, into: subject)
+                default: break
+                }
+            }
             let sealed = sealer.seal(event)
             return OutputRecord(topic: topics.events, key: sealed.key, value: sealed.encoded)
         }

@@ -8,7 +8,9 @@ import LeadLedgerCore
 /// - `ld_…` → `{"schema_version":1,"subject":"ld_…","wrapped_key":"<base64>"}`: the key;
 /// - `ld_…` → empty value: the tombstone an erasure writes (compaction then removes the key);
 /// - `erased/ld_…` → `{"erased":true,"schema_version":1,"subject":"ld_…"}`: a marker that
-///   outlives the tombstone's own compaction, so no process ever issues the subject a new key.
+///   outlives the tombstone's own compaction, so no process ever issues the subject a new key;
+/// - `merged/ld_…` → `{"merged_into":"ld_…","schema_version":1,"subject":"ld_…"}`: the lead
+///   was merged into another, whose erasure erases its key too.
 ///
 /// Neither form holds personal data: the subject is a keyed-hash lead id.
 package enum SubjectKeyRecord: Equatable, Sendable {
@@ -18,14 +20,19 @@ package enum SubjectKeyRecord: Equatable, Sendable {
     case tombstone(LeadID)
     /// The subject was erased.
     case erasedMarker(LeadID)
+    /// The first lead was merged into the second: erasing the survivor erases it too
+    /// (fields written before the merge are sealed with the absorbed lead's key).
+    case merged(LeadID, into: LeadID)
 
     static let erasedPrefix = "erased/"
+    static let mergedPrefix = "merged/"
 
     /// The Kafka key.
     package var key: String {
         switch self {
         case .key(let id, _), .tombstone(let id): id.description
         case .erasedMarker(let id): Self.erasedPrefix + id.description
+        case .merged(let id, _): Self.mergedPrefix + id.description
         }
     }
 
@@ -40,6 +47,13 @@ package enum SubjectKeyRecord: Equatable, Sendable {
                         .init("wrapped_key", .string(Data(wrapped).base64EncodedString())),
                     ])))
         case .tombstone: []
+        case .merged(let id, let survivor):
+            CanonicalJSON.encode(
+                .object(
+                    JSONObject([
+                        .init("merged_into", .string(survivor.description)), .init("schema_version", .number(1)),
+                        .init("subject", .string(id.description)),
+                    ])))
         case .erasedMarker(let id):
             CanonicalJSON.encode(
                 .object(
@@ -57,6 +71,14 @@ package enum SubjectKeyRecord: Equatable, Sendable {
         if text.hasPrefix(Self.erasedPrefix) {
             guard let id = LeadID(String(text.dropFirst(Self.erasedPrefix.count))) else { return nil }
             self = .erasedMarker(id)
+            return
+        }
+        if text.hasPrefix(Self.mergedPrefix) {
+            guard let id = LeadID(String(text.dropFirst(Self.mergedPrefix.count))),
+                case .object(let o)? = try? JSONParser.parse(value), case .string(let into)? = o["merged_into"],
+                let survivor = LeadID(into)
+            else { return nil }
+            self = .merged(id, into: survivor)
             return
         }
         guard let id = LeadID(text) else { return nil }

@@ -37,6 +37,8 @@ package final class SubjectKeyring: Sendable {
         /// Raw subject keys (`SymmetricKey` is not `Sendable`).
         var keys: [LeadID: [UInt8]] = [:]
         var erased: Set<LeadID> = []
+        /// Leads merged into each survivor (erased with it).
+        var absorbed: [LeadID: Set<LeadID>] = [:]
         var pending: [SubjectKeyRecord] = []
         /// The next offset to read, per partition of the topic.
         var next: [Int32: Int64] = [:]
@@ -89,24 +91,46 @@ package final class SubjectKeyring: Sendable {
 
     /// Forgets `subject`'s key in this process at once and queues its tombstone
     /// and erased marker (sent by the next ``flush(producer:)``).
+    /// Leads merged into `subject` (directly or through other merges) are erased with it.
     package func erase(_ subject: LeadID) {
         let isNew = state.withLock { s in
-            s.keys[subject] = nil
-            guard s.erased.insert(subject).inserted else { return false }
-            s.pending.append(.tombstone(subject))
-            s.pending.append(.erasedMarker(subject))
-            return true
+            var isNew = false
+            var todo = [subject]
+            var seen: Set<LeadID> = []
+            while let id = todo.popLast() {
+                guard seen.insert(id).inserted else { continue }
+                todo += (s.absorbed[id] ?? []).sorted()
+                s.keys[id] = nil
+                guard s.erased.insert(id).inserted else { continue }
+                s.pending.append(.tombstone(id))
+                s.pending.append(.erasedMarker(id))
+                isNew = true
+            }
+            return isNew
         }
         if isNew, let body = onNewErasure.withLock({ $0 }) { body() }
     }
 
+    /// Records that the identity step merged `absorbed` into `survivor` (queued
+    /// for the topic the first time), so erasing the survivor erases both keys.
+    package func merged(_ absorbed: LeadID, into survivor: LeadID) {
+        state.withLock { s in
+            guard s.absorbed[survivor, default: []].insert(absorbed).inserted else { return }
+            s.pending.append(.merged(absorbed, into: survivor))
+        }
+    }
+
     /// Tells the keyring that the materialize stage applied `subject`'s erasure:
-    /// the key leaves this process's cache, also when another process erased it
-    /// and no refresh has seen the tombstone yet.
+    /// its key and those of the leads merged into it leave this process's cache,
+    /// also when another process erased them and no refresh has seen the tombstones yet.
     package func erasureApplied(_ subject: LeadID) {
         state.withLock { s in
-            s.keys[subject] = nil
-            s.erased.insert(subject)
+            var todo = [subject]
+            while let id = todo.popLast() {
+                guard s.erased.insert(id).inserted || s.keys[id] != nil else { continue }
+                s.keys[id] = nil
+                todo += (s.absorbed[id] ?? []).sorted()
+            }
         }
     }
 
@@ -168,6 +192,8 @@ package final class SubjectKeyring: Sendable {
                         let raw = try? AES.GCM.open(box, using: wrapping)
                     else { continue }
                     s.keys[id] = Array(raw)
+                case .merged(let id, let survivor):
+                    s.absorbed[survivor, default: []].insert(id)
                 case .tombstone(let id), .erasedMarker(let id):
                     s.keys[id] = nil
                     s.erased.insert(id)
