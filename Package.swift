@@ -59,6 +59,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 // The metrics API only; the process picks the backend (Prometheus in `run`).
                 .product(name: "Metrics", package: "swift-metrics"),
+                // Crypto-shredding: HKDF, HMAC lead ids, AES-GCM subject keys (`Privacy/`).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // What an operator of `run` sees: the Prometheus registry, the HTTP server

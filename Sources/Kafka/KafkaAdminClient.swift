@@ -16,7 +16,7 @@ public final class KafkaAdminClient: Sendable {
         let opaque = Unmanaged.passRetained(core as RdClientContext).toOpaque()
         do {
             let conf = try RdKafka.makeConf(configuration.rdProperties, context: opaque)
-            let rk = try RdKafka.makeHandle(type: RD_KAFKA_PRODUCER, conf: conf)
+            let rk = try RdKafka.makeHandle(type: RD_KAFKA_PRODUCER, conf: conf, properties: configuration.rdProperties)
             core.start(handle: RdPointer(raw: rk), contextOpaque: opaque)
         } catch {
             Unmanaged<RdClientContext>.fromOpaque(opaque).release()

@@ -52,7 +52,7 @@ public final class KafkaConsumer: Service, Sendable {
             let conf = try RdKafka.makeConf(configuration.rdProperties, context: opaque)
             rd_kafka_conf_set_rebalance_cb(conf, consumerRebalanceCallback)
             rd_kafka_conf_set_offset_commit_cb(conf, consumerOffsetCommitCallback)
-            rk = try RdKafka.makeHandle(type: RD_KAFKA_CONSUMER, conf: conf)
+            rk = try RdKafka.makeHandle(type: RD_KAFKA_CONSUMER, conf: conf, properties: configuration.rdProperties)
         } catch {
             Unmanaged<RdClientContext>.fromOpaque(opaque).release()
             throw error

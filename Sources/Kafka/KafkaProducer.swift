@@ -48,7 +48,7 @@ public final class KafkaProducer: Service, Sendable {
         do {
             let conf = try RdKafka.makeConf(configuration.rdProperties, context: opaque)
             rd_kafka_conf_set_dr_msg_cb(conf, producerDeliveryCallback)
-            rk = try RdKafka.makeHandle(type: RD_KAFKA_PRODUCER, conf: conf)
+            rk = try RdKafka.makeHandle(type: RD_KAFKA_PRODUCER, conf: conf, properties: configuration.rdProperties)
         } catch {
             Unmanaged<RdClientContext>.fromOpaque(opaque).release()
             throw error

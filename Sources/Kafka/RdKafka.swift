@@ -85,12 +85,22 @@ enum RdKafka {
         value.isEmpty ? message : message.replacing(value, with: "***")
     }
 
-    /// Creates a client handle; takes ownership of `conf`.
-    static func makeHandle(type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+    /// Creates a client handle; takes ownership of `conf`. librdkafka's message
+    /// for a configuration it refuses here can quote a value (`Unsupported SASL
+    /// mechanism: <value>`): every configured value it quotes is replaced by the
+    /// property's name, since values are often secrets.
+    static func makeHandle(type: rd_kafka_type_t, conf: OpaquePointer, properties: [(String, String)]) throws(KafkaError)
+        -> OpaquePointer
+    {
         var errstr = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(type, conf, &errstr, errstr.count) else {
             rd_kafka_conf_destroy(conf)
-            throw KafkaError(code: .localInvalidArgument, message: cString(errstr), operation: "create client")
+            var message = cString(errstr)
+            // Longest values first, so a value containing another is replaced whole.
+            for (key, value) in properties.sorted(by: { $0.1.count > $1.1.count }) where value.count >= 3 && message.contains(value) {
+                message = message.replacing(value, with: "<the value of \(key)>")
+            }
+            throw KafkaError(code: .localInvalidArgument, message: message, operation: "create client")
         }
         return rk
     }

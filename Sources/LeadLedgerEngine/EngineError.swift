@@ -21,6 +21,10 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         case finiteLogRetention = "finite_log_retention"
         /// The audit topic differs from the re-derived decisions.
         case auditMismatch = "audit_mismatch"
+        /// `LEADLEDGER_MASTER_KEY_FILE` names a file that cannot be read or holds no valid key.
+        case masterKey = "master_key"
+        /// A subject key could not be stored, read or unwrapped (`leadledger.keys`).
+        case subjectKey = "subject_key"
     }
 
     /// The code.

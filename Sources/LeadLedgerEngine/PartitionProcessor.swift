@@ -43,6 +43,19 @@ public protocol PartitionProcessor: Sendable {
     /// counts. Taken after each batch while emitting; those of a restore replay are
     /// dropped (the owner that emitted the records reported them). The default is none.
     mutating func takeDiagnostics() -> [ProcessorDiagnostic]
+
+    /// Whether the engine calls ``prepare(_:)`` and ``beforeSending()`` (crypto-shredding:
+    /// subject keys are loaded or acknowledged around `apply`). False by default, so
+    /// stages without a master key pay no `await` per record.
+    var usesKeyHooks: Bool { get }
+
+    /// Called before a batch is applied (with an empty batch before a restore's
+    /// replay): loads what `apply` needs and cannot wait for.
+    func prepare(_ records: [LogRecord]) async throws
+
+    /// Called after `apply` and before its outputs are sent: what the outputs
+    /// depend on is made durable (new subject keys are acknowledged).
+    func beforeSending() async throws
 }
 
 extension PartitionProcessor {
@@ -51,6 +64,11 @@ extension PartitionProcessor {
     public mutating func begin(at offset: Int64) {}
 
     public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { [] }
+
+    public var usesKeyHooks: Bool { false }
+
+    public func prepare(_ records: [LogRecord]) async throws {}
+    public func beforeSending() async throws {}
 }
 
 /// Creates processors for partitions: fresh, or from a snapshot.

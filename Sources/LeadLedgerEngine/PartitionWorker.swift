@@ -128,6 +128,10 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 }
             }
             if start < target {
+                if processor.usesKeyHooks {
+                    let current = processor
+                    try await current.prepare([])
+                }
                 logger.info("\(topicPartition): replaying \(start)..<\(target) without emitting")
                 let replay = try await RestoreReplay.run(
                     processor, topicPartition: topicPartition, from: start, to: target, reader: reader, store: store, policy: policy,
@@ -164,12 +168,20 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             }
             metrics.recordsIn.increment(by: statistics.applied - appliedBefore)
         }
+        if processor.usesKeyHooks {
+            let current = processor
+            try await current.prepare(messages.filter { $0.offset >= nextOffset }.map(LogRecord.init))
+        }
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
             // Fail fast: after a failed delivery, nothing more of this partition is produced.
             if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
             let record = LogRecord(message)
             let outputs = processor.apply(record)
+            if processor.usesKeyHooks {
+                let current = processor
+                try await current.beforeSending()
+            }
             nextOffset = message.offset + 1
             tracker.begin(offset: message.offset, outputs: outputs.count)
             if !outputs.isEmpty {

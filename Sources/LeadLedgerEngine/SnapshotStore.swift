@@ -46,6 +46,9 @@ public final class SnapshotStore: Sendable {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // Deleted snapshots are overwritten, not left in free pages: after an
+            // erasure the identity snapshots are purged (`purge(topic:)`), and the bytes must be gone.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             let queue = try DatabaseQueue(
                 path: (directory as NSString).appendingPathComponent("snapshots.sqlite"), configuration: configuration)
             try queue.write { db in
@@ -104,6 +107,19 @@ public final class SnapshotStore: Sendable {
                 )
                 return nil
             }
+        }
+    }
+
+    /// Deletes every snapshot of `topic`'s partitions, overwriting their bytes
+    /// (`secure_delete`). Called for the identity step's topic when it erases a
+    /// subject: its older snapshots hold the subject's identifiers; those
+    /// written afterwards do not. Its partition then restores by a replay until
+    /// the next snapshot.
+    package func purge(topic: String) throws(EngineError) {
+        do {
+            try queue.write { db in try db.execute(sql: "DELETE FROM snapshot WHERE topic = ?", arguments: [topic]) }
+        } catch {
+            throw EngineError(.snapshotStore, context: topic, "cannot delete the snapshots: \(error)")
         }
     }
 

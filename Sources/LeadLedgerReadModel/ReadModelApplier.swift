@@ -21,9 +21,12 @@ struct ReadModelApplier {
     }()
     private let emails = EmailNormalizer()
 
-    init(db: Database, topics: ReadModelTopics) {
+    private let sealer: PersonalDataSealer?
+
+    init(db: Database, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil) {
         self.db = db
         self.topics = topics
+        self.sealer = sealer
     }
 
     mutating func apply(_ record: LogRecord) throws {
@@ -33,7 +36,9 @@ struct ReadModelApplier {
             switch record.topic {
             case topics.audit: try applyAudit(try AuditRecordView(record.value))
             case topics.routing: try applyRouting(try RoutingRecordView(record.value))
-            case topics.events: try applyEvent(try CanonicalEvent(bytes: record.value), record: record)
+            case topics.events:
+                let event = try CanonicalEvent(bytes: record.value)
+                try applyEvent(sealer?.open(event) ?? event, record: record)
             case topics.dlq: try applyDeadLetter(try DeadLetter(bytes: record.value), at: record)
             default: return
             }

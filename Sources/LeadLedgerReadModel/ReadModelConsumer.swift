@@ -55,6 +55,11 @@ package final class ReadModelConsumer: Service, Sendable {
                         topic: $0.topic, partition: $0.partition, offset: $0.offset, key: $0.key.map { Array($0) }, value: Array($0.value),
                         headers: $0.headers)
                 }
+                if let sealer = store.sealer, let reader = sealer.reader,
+                    records.contains(where: { $0.topic == store.topics.events && sealer.namesUnknownSubject($0.value) })
+                {
+                    try await sealer.keyring.refresh(reader: reader)
+                }
                 let skipped = try store.apply(records)
                 progress.applied()
                 if skipped > 0 {

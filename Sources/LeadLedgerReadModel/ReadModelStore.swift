@@ -11,14 +11,21 @@ import LeadLedgerEngine
 package final class ReadModelStore: Sendable {
     let pool: DatabasePool
     package let topics: ReadModelTopics
+    /// Opens the sealed personal fields of canonical events (crypto-shredding;
+    /// nil without a master key): names and emails are stored readable, and an
+    /// erased subject's as `[erased]`.
+    package let sealer: PersonalDataSealer?
 
     /// Opens (creating when missing) `readmodel.sqlite` in `directory`.
-    package init(directory: String, topics: ReadModelTopics) throws(ReadModelError) {
+    package init(directory: String, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil) throws(ReadModelError) {
         self.topics = topics
+        self.sealer = sealer
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
+            // Rows an erasure clears or deletes are overwritten, not left in free pages.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
             pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("readmodel.sqlite"), configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
@@ -129,9 +136,10 @@ package final class ReadModelStore: Sendable {
     @discardableResult
     package func apply(_ records: [LogRecord]) throws(ReadModelError) -> Int {
         let topics = self.topics
+        let sealer = self.sealer
         do {
             return try pool.write { db in
-                var applier = ReadModelApplier(db: db, topics: topics)
+                var applier = ReadModelApplier(db: db, topics: topics, sealer: sealer)
                 var next: [ReadModelPartition: Int64] = [:]
                 for record in records {
                     try applier.apply(record)

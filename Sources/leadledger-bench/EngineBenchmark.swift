@@ -389,6 +389,36 @@ struct EngineBenchmark: AsyncParsableCommand {
         }
         materializeSplit(log, decider: decider, topics: topics)
 
+        // Crypto-shredding: the same steps with a master key (personal fields sealed
+        // with per-subject keys; keys stay in memory here, nothing is produced).
+        let sealer = PersonalDataSealer(keyring: SubjectKeyring(master: MasterKey(bytes: (0..<32).map { UInt8($0) })))
+        measure("identity with a master key (… + seal)", identity) { _ in
+            IdentityProcessor(topics: topics, resolver: IdentityResolver(), sealer: sealer)
+        }
+        // Both logs partitioned alike (by a hash of the key), so the two runs decide the same events.
+        func resolved(_ sealer: PersonalDataSealer?) -> [LogRecord] {
+            var processor = IdentityProcessor(topics: topics, resolver: IdentityResolver(), sealer: sealer)
+            var out: [LogRecord] = []
+            for record in identity {
+                for output in processor.apply(record) where output.topic == topics.events {
+                    let partition = Int32(StableHash.of(output.key ?? []) % UInt64(partitions))
+                    out.append(
+                        LogRecord(
+                            topic: topics.events, partition: partition, offset: Int64(out.count), key: output.key, value: output.value))
+                }
+            }
+            return out
+        }
+        let plainLog = resolved(nil)
+        let sealedLog = resolved(sealer)
+        measure("materialize without a key (same partitioning as the next line)", plainLog) {
+            MaterializeProcessor(topics: topics, partition: $0, decider: decider)
+        }
+        measure("materialize with a master key (… + open routing emails)", sealedLog) {
+            MaterializeFactory(topics: topics, decider: decider, cutover: nil, sealer: sealer).makeProcessor(partition: $0)
+        }
+        measure("identity without a key (again, after warm-up)", identity) { _ in IdentityProcessor(topics: topics) }
+
         // The identity step split: decoding vs. the core resolver alone.
         let decoder = InboundDecoder()
         var decoded: [([InboundEvent], SourcePosition)] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import Logging
 import Synchronization
@@ -64,10 +65,13 @@ struct ReplayCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
+        let sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: try configuration.materializeFactory(client: configuration.client("leadledger-replay"), logger: logger), logger: logger
-        )
+            factory: try configuration.materializeFactory(
+                client: configuration.client("leadledger-replay"), sealer: sealer, logger: logger),
+            logger: logger)
         let producer =
             emit
             ? try KafkaProducer(
@@ -156,9 +160,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
+        let sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
         let replayer = Replayer(
             reader: reader, store: store,
-            factory: try configuration.materializeFactory(client: configuration.client("leadledger-audit"), logger: logger),
+            factory: try configuration.materializeFactory(client: configuration.client("leadledger-audit"), sealer: sealer, logger: logger),
             logger: logger)
         var expected = AuditVerifier.Expected()
         var expectedRouting = AuditVerifier.Expected()

@@ -91,6 +91,8 @@ struct RunCommand: AsyncParsableCommand {
         if let seconds = maxFutureSkew.flatMap(EngineConfiguration.durationSeconds) { configuration.maxFutureSkewSeconds = seconds }
         // A bad scoring or routing file fails here, before any topic is touched.
         let decisions = try configuration.decisionConfiguration()
+        // So does an unreadable or invalid master key file (the error names the variable, never the key).
+        _ = try MasterKey.load(environment: ProcessInfo.processInfo.environment)
         let status = EngineStatusBoard()
         let server = try await startHTTP(configuration, status: status, logger: logger)
         logger.notice(
@@ -159,7 +161,10 @@ struct RunCommand: AsyncParsableCommand {
         }
         // The configured scoring files only bootstrap: registered, and promoted when the log has no activation yet.
         try await ModelOperations(configuration: configuration, logger: logger).bootstrap(decisions, now: nowEventTime())
-        let pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
+        var pipeline = try EnginePipeline(configuration: configuration, selection: stage, decisions: decisions)
+        pipeline.sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: true, logger: logger)
+        if pipeline.sealer == nil { logger.warning("\(PrivacySetup.plaintextWarning)") }
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))
         let producer = services.producer

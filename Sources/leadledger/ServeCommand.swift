@@ -69,7 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
         for topic in topics.all {
             partitionMap[topic] = try await partitions(of: topic, configuration: configuration, logger: logger)
         }
-        let store = try ReadModelStore(directory: configuration.stateDirectory, topics: topics)
+        let sealer = try await PrivacySetup.sealer(
+            for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
+        let store = try ReadModelStore(directory: configuration.stateDirectory, topics: topics, sealer: sealer)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 bootstrapServers: configuration.brokers, clientID: "leadledger-serve", properties: configuration.properties),

@@ -7,13 +7,13 @@ import Testing
 struct ProductSnapshotTests {
     /// Builds the three logs in memory: a seeded workload through the route step
     /// (identity repartition records), the identity step (canonical log records).
-    static func logs() -> (identity: [LogRecord], events: [LogRecord], topics: TopicNames) {
+    static func logs(messages: Int = 4000) -> (identity: [LogRecord], events: [LogRecord], topics: TopicNames) {
         let topics = TopicNames()
         var generator = WorkloadGenerator(seed: 5, topics: topics, malformedRate: 0.02)
         var offsets: [String: Int64] = [:]
         var route = ValidateProcessor(topics: topics)
         var identity: [LogRecord] = []
-        for _ in 0..<4000 {
+        for _ in 0..<messages {
             let message = generator.next()
             let offset = offsets[message.topic, default: 0]
             offsets[message.topic] = offset + 1

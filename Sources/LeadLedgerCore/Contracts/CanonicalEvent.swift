@@ -1,7 +1,8 @@
 /// A lead's stable id, `ld_` + 16 lower-case hex digits.
 ///
 /// Derived from the identifier the resolver first saw for the person
-/// (FNV-1a 64 of `lead|<kind>:<value>`), fixed once written to the log (SPEC §8).
+/// (``LeadIDScheme``: FNV-1a 64 of `lead|<kind>:<value>` without a master key,
+/// HMAC-SHA-256 with one), fixed once written to the log (SPEC §8).
 public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The 64-bit value.
     public var raw: UInt64
@@ -21,9 +22,9 @@ public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The id derived from `identifier` (with `attempt` > 0 only after an id collision).
+    /// Without a master key (``LeadIDScheme/plain``); the resolver uses its configured scheme.
     public static func derived(from identifier: Identifier, attempt: Int = 0) -> LeadID {
-        let base = "lead|" + identifier.key
-        return LeadID(raw: StableHash.of(attempt == 0 ? base : base + "#\(attempt)"))
+        LeadIDScheme.plain.derive(from: identifier, attempt: attempt)
     }
 
     /// `ld_…`.

@@ -8,7 +8,7 @@
 /// to one person, so their sets are united.
 ///
 /// - **Lead ids**: a new lead's id derives from the first identifier the
-///   resolver saw for it (``LeadID/derived(from:attempt:)``; identifiers of
+///   resolver saw for it (``leadIDScheme``; identifiers of
 ///   one event are ordered CRM record, userId, email, anonymousId). It does
 ///   not depend on batch boundaries or processing speed, only on the order of
 ///   the resolver's input, and once written to the log it is fixed.
@@ -105,6 +105,9 @@ public struct IdentityResolver: Sendable {
     var watermark = EventTime(milliseconds: .min)
     var nextSweep = EventTime(milliseconds: .min)
 
+    /// How new lead ids are derived (configuration, not state: never in a snapshot).
+    public var leadIDScheme: LeadIDScheme = .plain
+
     /// Creates an empty resolver.
     public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
@@ -194,10 +197,10 @@ public struct IdentityResolver: Sendable {
         if roots.isEmpty {
             root = Int32(parent.count)
             var attempt = 0
-            var id = LeadID.derived(from: fresh[0])
+            var id = leadIDScheme.derive(from: fresh[0])
             while issued.contains(id.raw) {
                 attempt += 1
-                id = LeadID.derived(from: fresh[0], attempt: attempt)
+                id = leadIDScheme.derive(from: fresh[0], attempt: attempt)
             }
             issued.insert(id.raw)
             leads[root] = LeadState(id: id, firstSeen: time)

@@ -65,6 +65,15 @@ public struct DecisionOutput: Sendable, Equatable {
 /// record it emitted (`routing_decision_id`, null when the route did not
 /// change). Same inputs give the same bytes.
 public struct Decider: Sendable {
+    /// Whether audit records leave `emails` empty (SPEC §12: the audit topic
+    /// carries no plaintext personal data). Set when personal fields are sealed
+    /// (a master key is configured); off, the audit bytes are as before.
+    public var pseudonymousAudit = false
+
+    /// Opens a sealed personal field (an email a routing record carries); nil:
+    /// fields are in plaintext. The projections keep fields sealed.
+    public var openPersonalField: (@Sendable (String) -> String)?
+
     /// The configuration the decisions are made with.
     public var configuration: DecisionConfiguration { core.configuration }
     var gate: QualificationGate { core.gate }
@@ -647,7 +656,12 @@ struct Context: ~Copyable {
 
     func emailsOf(_ lead: LedgerLead) -> [String] {
         var out: [String] = []
-        lead.forEachIdentifier { kind, value in if kind == .email && !out.contains(value) { out.append(value) } }
+        let open = decider.openPersonalField
+        lead.forEachIdentifier { kind, value in
+            guard kind == .email else { return }
+            let email = open?(value) ?? value
+            if !out.contains(email) { out.append(email) }
+        }
         return out
     }
 
@@ -893,7 +907,9 @@ struct Context: ~Copyable {
         w.optString(f.gate?.disqualifier?.rawValue)
         w.next(#","emails":"#)
         w.beginArray()
-        for e in f.emails { w.string(e) }
+        if !decider.pseudonymousAudit {
+            for e in f.emails { w.string(e) }
+        }
         w.endArray()
         w.next(#","event_kind":"#)
         w.string(event.payload.kind)

@@ -25,9 +25,11 @@ extension EngineConfiguration {
 
     /// The materialize factory that replays and verifications use: the configured
     /// model until a partition's first activation, then the versions the log activates.
-    package func materializeFactory(client: KafkaClientSettings, logger: Logger) throws(EngineError) -> MaterializeFactory {
+    package func materializeFactory(
+        client: KafkaClientSettings, sealer: PersonalDataSealer? = nil, logger: Logger
+    ) throws(EngineError) -> MaterializeFactory {
         MaterializeFactory(
             topics: topics, catalog: try modelCatalog(decisions: try decisionConfiguration(), client: client, logger: logger),
-            cutover: routingCutover)
+            cutover: routingCutover, sealer: sealer)
     }
 }

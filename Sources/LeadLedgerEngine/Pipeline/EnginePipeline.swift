@@ -25,6 +25,10 @@ public struct EnginePipeline: Sendable {
     /// The decision step's configuration (loaded once, shared by every partition).
     public let decisions: DecisionConfiguration
 
+    /// Seals and opens personal fields with subject keys; nil without a master
+    /// key (plaintext mode: the log's bytes are as without crypto-shredding).
+    package var sealer: PersonalDataSealer?
+
     /// Creates the wiring; `decisions` is `configuration.decisionConfiguration()` when nil.
     /// - Throws: `invalidConfiguration` when the scoring or routing files are bad.
     public init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError)
@@ -73,12 +77,26 @@ public struct EnginePipeline: Sendable {
             client.properties = KafkaStatisticsRecorder.enabling(client.properties)
             client.statisticsHandler = statistics.handler
         }
+        if let sealer {
+            sealer.keyring.attach(producer: producer)
+            if let store, selection != .materialize {
+                let identityTopic = topics.identity
+                sealer.keyring.whenNewErasure {
+                    do {
+                        try store.purge(topic: identityTopic)
+                        logger.notice("erasure: deleted the identity step's snapshots (they hold the erased subject's identifiers)")
+                    } catch {
+                        logger.error("erasure: \(error)")
+                    }
+                }
+            }
+        }
         var services = EngineServices(producer: producer)
         let catalog = try configuration.modelCatalog(decisions: decisions, client: client, logger: logger)
         if selection != .materialize {
             var validate = ValidateFactory(topics: topics, futureCheck: configuration.futureTimestampCheck)
             validate.catalog = catalog
-            var identity = IdentityFactory(topics: topics)
+            var identity = IdentityFactory(topics: topics, sealer: sealer)
             identity.logPartitions = configuration.partitions.events
             services.validate = PartitionedStage(
                 configuration: stageConfiguration(
@@ -92,7 +110,7 @@ public struct EnginePipeline: Sendable {
             services.materialize = PartitionedStage(
                 configuration: stageConfiguration("materialize", topics: [topics.events], group: configuration.groups.materialize),
                 client: client, producer: producer, store: store,
-                factory: MaterializeFactory(topics: topics, catalog: catalog, cutover: configuration.routingCutover),
+                factory: MaterializeFactory(topics: topics, catalog: catalog, cutover: configuration.routingCutover, sealer: sealer),
                 status: status, logger: logger)
         }
         return services

@@ -23,7 +23,7 @@ extension MaterializeProcessor {
         }
         if outcome == .switched {
             let version = activation.current(configured: configuredVersion)
-            decider = version == configuredVersion ? configured : (catalog?.decider(for: version) ?? decider)
+            decider = version == configuredVersion ? configured : (catalogDecider(for: version) ?? decider)
         }
         return []
     }

@@ -69,21 +69,57 @@ public struct MaterializeProcessor: PartitionProcessor {
     var ledger = Ledger()
     var decisions = DecisionState()
     var activation = ModelActivation()
+    /// Opens the sealed emails of routing records (nil without a master key).
+    /// The ledger keeps personal fields sealed: its snapshots hold no plaintext.
+    let sealer: PersonalDataSealer?
 
     /// Creates the processor for a log partition.
     public init(topics: TopicNames, partition: Int32, decider: Decider) {
-        self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil)
+        self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, sealer: nil)
     }
 
-    /// Creates the processor for a log partition that switches models through `catalog`
-    /// and withholds routing records as `cutover` says (nil: routes every event).
-    package init(topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?) {
+    /// Creates the processor for a log partition that switches models through `catalog`,
+    /// withholds routing records as `cutover` says (nil: routes every event) and, with a
+    /// `sealer`, writes routing records with opened emails (`[erased]@<domain>` once the
+    /// subject's key is gone). `decider` is set up for the sealer already (the factory does it).
+    package init(
+        topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?,
+        sealer: PersonalDataSealer?
+    ) {
         self.topics = topics
         self.partition = partition
         self.configured = decider
         self.catalog = catalog
         self.decider = decider
         self.cutover = cutover
+        self.sealer = sealer
+    }
+
+    /// A decider set up for personal data as this processor's are: with a sealer,
+    /// sealed fields are opened for routing records and audit records carry no emails.
+    static func prepared(_ decider: Decider, sealer: PersonalDataSealer?) -> Decider {
+        guard let sealer else { return decider }
+        var decider = decider
+        decider.pseudonymousAudit = true
+        decider.openPersonalField = { sealer.open($0) }
+        return decider
+    }
+
+    /// The catalog's decider of `version`, prepared like the configured one.
+    func catalogDecider(for version: String) -> Decider? {
+        catalog?.decider(for: version).map { Self.prepared($0, sealer: sealer) }
+    }
+
+    public var usesKeyHooks: Bool { sealer != nil }
+
+    /// Reads the keys topic's new records when a batch names a subject this
+    /// process has no key for (a key written by another process's resolve stage);
+    /// before a replay (`records` empty), always.
+    public func prepare(_ records: [LogRecord]) async throws {
+        guard let sealer, let reader = sealer.reader else { return }
+        if records.isEmpty || records.contains(where: { sealer.namesUnknownSubject($0.value) }) {
+            try await sealer.keyring.refresh(reader: reader)
+        }
     }
 
     /// The model activation of the partition (tools and tests).
@@ -109,6 +145,7 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
         let effects = ledger.apply(event)
         if effects.contains(.duplicateIgnored) { return [] }
+        if let sealer, case .erasure = event.payload, let subject = event.leadID { sealer.keyring.erasureApplied(subject) }
         // Shadow models decide on a copy of the state before the event (only while there are shadows).
         let beforeEvent: DecisionState? = activation.shadows.isEmpty ? nil : decisions
         var output = decider.decide(
@@ -169,15 +206,17 @@ public struct MaterializeProcessor: PartitionProcessor {
     ///   with another decision configuration; the ledger's and decision state's
     ///   decoding errors.
     public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
-        try self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, snapshot: bytes)
+        try self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, sealer: nil, snapshot: bytes)
     }
 
     /// Restores a processor from `snapshot()` bytes, switching through `catalog`, with a
-    /// routing cut-over (the cut-over is not part of the snapshot: it changes outputs, never state).
+    /// routing cut-over (the cut-over is not part of the snapshot: it changes outputs, never state)
+    /// and a sealer.
     package init(
-        topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?, snapshot bytes: [UInt8]
+        topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?,
+        sealer: PersonalDataSealer?, snapshot bytes: [UInt8]
     ) throws {
-        self.init(topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover)
+        self.init(topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, sealer: sealer)
         let context = "materialize[\(partition)]"
         guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
         let body = Array(bytes[..<(bytes.count - 8)])
@@ -200,7 +239,7 @@ public struct MaterializeProcessor: PartitionProcessor {
         try Self.checkTag(
             Array(bytes[8..<tagEnd]), running: configurationTag, activated: restored.active != nil, context: context)
         if let active = restored.active, active != configured.configuration.modelVersion {
-            guard let activeDecider = catalog?.decider(for: active) else {
+            guard let activeDecider = catalogDecider(for: active) else {
                 throw EngineError(.snapshotUnreadable, context: context, "taken under model \(active), which cannot be loaded here")
             }
             self.decider = activeDecider
@@ -233,17 +272,21 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     let cutover: RoutingCutover?
     /// Where activated model versions come from (nil: control events switch nothing).
     package var catalog: ModelCatalog?
+    let sealer: PersonalDataSealer?
 
     /// Creates the factory.
     public init(topics: TopicNames, decider: Decider) {
-        self.init(topics: topics, decider: decider, cutover: nil)
+        self.init(topics: topics, decider: decider, cutover: nil, sealer: nil)
     }
 
-    /// Creates the factory; its processors withhold routing records as `cutover` says.
-    package init(topics: TopicNames, decider: Decider, cutover: RoutingCutover?) {
+    /// Creates the factory; its processors withhold routing records as `cutover` says,
+    /// open sealed fields with `sealer`, and with one the audit records carry no emails
+    /// (`Decider.pseudonymousAudit`).
+    package init(topics: TopicNames, decider: Decider, cutover: RoutingCutover? = nil, sealer: PersonalDataSealer?) {
         self.topics = topics
-        self.decider = decider
+        self.decider = MaterializeProcessor.prepared(decider, sealer: sealer)
         self.cutover = cutover
+        self.sealer = sealer
     }
 
     /// Creates the factory from a decision configuration.
@@ -252,24 +295,27 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     }
 
     /// Creates the factory of a catalog (its configured model decides until an activation),
-    /// whose processors withhold routing records as `cutover` says.
-    package init(topics: TopicNames, catalog: ModelCatalog, cutover: RoutingCutover? = nil) {
-        self.init(topics: topics, decider: catalog.configured, cutover: cutover)
+    /// whose processors withhold routing records as `cutover` says and open sealed fields
+    /// with `sealer`.
+    package init(topics: TopicNames, catalog: ModelCatalog, cutover: RoutingCutover? = nil, sealer: PersonalDataSealer? = nil) {
+        self.init(topics: topics, decider: catalog.configured, cutover: cutover, sealer: sealer)
         self.catalog = catalog
     }
 
     /// Creates the factory from a decision configuration, with a routing cut-over.
     package init(topics: TopicNames, decisions: DecisionConfiguration, cutover: RoutingCutover?) {
-        self.init(topics: topics, decider: Decider(decisions), cutover: cutover)
+        self.init(topics: topics, decider: Decider(decisions), cutover: cutover, sealer: nil)
     }
 
     public func makeProcessor(partition: Int32) -> MaterializeProcessor {
-        MaterializeProcessor(topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover)
+        MaterializeProcessor(
+            topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, sealer: sealer)
     }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
         try MaterializeProcessor(
-            topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, snapshot: snapshot)
+            topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, sealer: sealer,
+            snapshot: snapshot)
     }
 
     public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && ControlRecords.isControl(headers) }

@@ -197,12 +197,29 @@ public struct IdentityProcessor: PartitionProcessor {
     var coverage = RepartitionCoverage()
     /// The canonical log's partition count: a control event is written to each.
     var logPartitions: Int32 = 1
+    /// Seals personal fields with subject keys (nil without a master key: plaintext mode).
+    let sealer: PersonalDataSealer?
 
     /// Creates the processor.
     public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
+        self.init(topics: topics, decoder: decoder, resolver: resolver, sealer: nil)
+    }
+
+    /// Creates the processor; with a `sealer`, new lead ids are keyed hashes and
+    /// personal fields are sealed (`PersonalDataSealer`).
+    package init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver, sealer: PersonalDataSealer?) {
         self.topics = topics
         self.decoder = decoder
         self.resolver = resolver
+        self.sealer = sealer
+        if let sealer { self.resolver.leadIDScheme = sealer.keyring.master.leadIDScheme }
+    }
+
+    public var usesKeyHooks: Bool { sealer != nil }
+
+    /// New subject keys are acknowledged before a record they sealed is sent.
+    public func beforeSending() async throws {
+        try await sealer?.keyring.flushPending()
     }
 
     static func header(_ record: LogRecord, _ name: String) -> String? {
@@ -240,8 +257,21 @@ public struct IdentityProcessor: PartitionProcessor {
                 DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
             ]
         }
+        guard let sealer else {
+            return resolver.resolve(inbound, at: source).map { event in
+                OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
+            }
+        }
         return resolver.resolve(inbound, at: source).map { event in
-            OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
+            if let subject = event.leadID {
+                switch event.payload {
+                case .erasure: sealer.keyring.erase(subject)
+                case .identityMerged(let absorbed): sealer.keyring.merged(absorbed, into: subject)
+                default: break
+                }
+            }
+            let sealed = sealer.seal(event)
+            return OutputRecord(topic: topics.events, key: sealed.key, value: sealed.encoded)
         }
     }
 
@@ -267,9 +297,14 @@ public struct IdentityProcessor: PartitionProcessor {
 
     /// Restores a processor from `snapshot()` bytes.
     public init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
+        try self.init(topics: topics, snapshot: bytes, sealer: nil)
+    }
+
+    /// Restores a processor from `snapshot()` bytes, sealing with `sealer`.
+    package init(topics: TopicNames, snapshot bytes: [UInt8], sealer: PersonalDataSealer?) throws {
         var index = 0
         let coverage = try RepartitionCoverage(bytes: bytes, index: &index)
-        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])))
+        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])), sealer: sealer)
         self.coverage = coverage
     }
 }
@@ -279,18 +314,25 @@ public struct IdentityFactory: PartitionProcessorFactory {
     let topics: TopicNames
     /// The canonical log's partition count (control events are written to each).
     package var logPartitions: Int32 = 1
+    let sealer: PersonalDataSealer?
 
     /// Creates the factory.
-    public init(topics: TopicNames) { self.topics = topics }
+    public init(topics: TopicNames) { self.init(topics: topics, sealer: nil) }
+
+    /// Creates the factory; its processors seal with `sealer` (nil: plaintext mode).
+    package init(topics: TopicNames, sealer: PersonalDataSealer?) {
+        self.topics = topics
+        self.sealer = sealer
+    }
 
     public func makeProcessor(partition: Int32) -> IdentityProcessor {
-        var processor = IdentityProcessor(topics: topics)
+        var processor = IdentityProcessor(topics: topics, resolver: IdentityResolver(), sealer: sealer)
         processor.logPartitions = logPartitions
         return processor
     }
 
     public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
-        var processor = try IdentityProcessor(topics: topics, snapshot: snapshot)
+        var processor = try IdentityProcessor(topics: topics, snapshot: snapshot, sealer: sealer)
         processor.logPartitions = logPartitions
         return processor
     }

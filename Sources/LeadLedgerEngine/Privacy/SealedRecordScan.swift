@@ -1,0 +1,31 @@
+import LeadLedgerCore
+
+/// A byte scan of a canonical-log record, without decoding it: does it hold a
+/// sealed field of a subject the keyring has no key for (and that is not erased)?
+/// The materialize stage then reads the keys topic before it applies the batch.
+enum SealedRecordScan {
+    static let sealedMarker = Array("\"enc1.".utf8)
+
+    static func unknownSubject(in bytes: [UInt8], keyring: SubjectKeyring) -> Bool {
+        var from = 0
+        while let start = find(sealedMarker, in: bytes, from: from) {
+            let hex = start + sealedMarker.count
+            guard hex + 16 <= bytes.count else { return false }
+            if let id = LeadID("ld_" + String(decoding: bytes[hex..<(hex + 16)], as: UTF8.self)), keyring.isUnknown(id) { return true }
+            from = hex
+        }
+        return false
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        let first = needle[0]
+        var i = from
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
