@@ -28,7 +28,7 @@ struct InteropTests {
     }
 
     /// kcat produces keyed messages with headers; the Swift consumer sees them intact.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func kcatProducesSwiftConsumes() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("kcat-in")
@@ -51,7 +51,7 @@ struct InteropTests {
     }
 
     /// confluent-kafka produces binary keys, payloads and headers; the Swift consumer sees them intact.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func confluentProducesSwiftConsumes() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("confluent-in")
@@ -85,7 +85,7 @@ struct InteropTests {
 
     /// The Swift producer writes keys, headers, payloads and timestamps that
     /// confluent-kafka reads back identically.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func swiftProducesConfluentConsumes() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("confluent-out")

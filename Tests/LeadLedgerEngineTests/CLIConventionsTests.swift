@@ -154,7 +154,7 @@ struct CLIConventionsTests {
     /// `--version` is exactly `leadledger X.Y.Z (librdkafka A.B.C)`; `--help` lists the
     /// exit statuses; a librdkafka older than 2.2 (simulated with the test-only
     /// `LEADLEDGER_TEST_LIBRDKAFKA_VERSION`) is refused at start, status 3.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func versionHelpAndOldLibrdkafka() async throws {
         let directory = try makeTemporaryDirectory("cli-version")
         let version = try await runCLI(["--version"], directory: directory, name: "version")

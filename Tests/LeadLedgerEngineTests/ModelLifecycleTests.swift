@@ -290,8 +290,10 @@ struct ModelLifecycleTests {
         #expect(violations.isEmpty, "\(violations)")
     }
 
-    /// The validate stage refuses an unregistered version (DLQ, `unknown_model_version`);
-    /// the identity stage writes a valid control event to every log partition, once.
+    /// The validate stage refuses an unregistered version (DLQ, `unknown_model_version`,
+    /// and a skip marker for the identity stage's gap-aware de-duplication, as for any
+    /// rejected input); the identity stage writes a valid control event to every log
+    /// partition, once.
     @Test func validateRefusesUnknownVersionsAndIdentityFansOut() throws {
         let (catalog, candidate) = try Self.catalog()
         let topics = TopicNames()
@@ -300,10 +302,11 @@ struct ModelLifecycleTests {
         var validate = validateFactory.makeProcessor(partition: 0)
         let unknown = Self.event(.modelPromote, "0000000000000000")
         let rejected = validate.apply(LogRecord(topic: topics.control, partition: 0, offset: 0, value: unknown.encoded))
-        #expect(rejected.count == 1 && rejected[0].topic == topics.dlq)
+        #expect(rejected.count == 2 && rejected[0].topic == topics.dlq && rejected[1].topic == topics.identity)
+        #expect(rejected[1].value.isEmpty && rejected[1].headers.contains { $0.key == RepartitionHeaders.skipped })
         #expect(try DeadLetter(bytes: rejected[0].value).error.code == .unknownModelVersion)
         let garbage = validate.apply(LogRecord(topic: topics.control, partition: 0, offset: 1, value: Array("{}".utf8)))
-        #expect(garbage.count == 1 && garbage[0].topic == topics.dlq)
+        #expect(garbage.count == 2 && garbage[0].topic == topics.dlq && garbage[1].value.isEmpty)
 
         let promote = Self.event(.modelPromote, candidate)
         let accepted = validate.apply(LogRecord(topic: topics.control, partition: 0, offset: 2, value: promote.encoded))

@@ -73,7 +73,7 @@ struct PartitionRestartTests {
     /// produces again. Every input's output reaches its topic with the bytes an
     /// uninterrupted run gives (repeats identical), the group commits to the end,
     /// and the stage stops cleanly.
-    @Test(.timeLimit(.minutes(3)))
+    @Test(.timeLimit(.minutes(5)))
     func failedDeliveryRestartsThePartition() async throws {
         let brokers = try EngineTestBroker.brokers()
         let input = uniqueName("rs-in")
@@ -106,7 +106,7 @@ struct PartitionRestartTests {
         try await produce(input, Array(inputs[200...]), brokers: brokers)
 
         let expected = Set((0..<total).map { "\($0):\($0 + 1)" })
-        try await eventually(90, "every input's output delivered and the end committed") {
+        try await eventually(240, "every input's output delivered and the end committed") {
             let values = Set(try await readAll(output, partitions: 1, brokers: brokers).map { String(decoding: $0.value, as: UTF8.self) })
             guard values.isSuperset(of: expected) else { return false }
             return try await committedOffsets(group: groupID, topic: input, partitions: 1, brokers: brokers)[0] == Int64(total)
