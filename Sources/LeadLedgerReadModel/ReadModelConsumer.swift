@@ -1,6 +1,7 @@
 import Kafka
 import LeadLedgerEngine
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// The read model's downstream consumer: every partition of its topics,
@@ -62,6 +63,12 @@ package final class ReadModelConsumer: Service, Sendable {
                 }
                 let skipped = try store.apply(records)
                 progress.applied()
+                var perTopic: [String: Int] = [:]
+                for record in records { perTopic[record.topic, default: 0] += 1 }
+                for (topic, count) in perTopic {
+                    Counter(label: "leadledger_readmodel_records_total", dimensions: [("topic", topic)]).increment(by: count)
+                }
+                if skipped > 0 { Counter(label: "leadledger_readmodel_skipped_records_total").increment(by: skipped) }
                 if skipped > 0 {
                     // Positions and counts only: a record's content may be personal.
                     logger.warning("read model: \(skipped) of \(records.count) records did not decode (kept in skipped_record)")

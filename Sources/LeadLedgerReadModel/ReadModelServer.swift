@@ -35,6 +35,8 @@ package struct ReadModelServer: Sendable {
     /// The router: error mapping, authentication, every route.
     package func makeRouter() -> Router<ReadModelRequestContext> {
         let router = Router(context: ReadModelRequestContext.self)
+        // Request counts and durations per route (`hb_requests_total`, `hb_request_duration`, …).
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: BearerTokenAuthenticator(tokens: tokens))
         let store = self.store
@@ -124,7 +126,7 @@ package struct ReadModelServer: Sendable {
             let since = try RequestValidation.instant(query.get("since"), name: "since")
             let until = try RequestValidation.instant(query.get("until"), name: "until")
             let by = try RequestValidation.dimensions(query.getAll("by").map { String($0) })
-            return try APIResponder.jsonBytes(try store.kpis(since: since, until: until, by: by).json())
+            return APIResponder.jsonBytes(try store.kpis(since: since, until: until, by: by).json())
         }
         let lag = self.lag
         router.get("/v1/lag") { _, context -> Response in

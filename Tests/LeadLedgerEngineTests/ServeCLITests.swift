@@ -259,6 +259,9 @@ struct ServeCLITests {
         #expect(ready.status == 200 && ready.text.contains("\"status\":\"ready\""), "\(ready.text)")
         let metrics = try await api.get("/metrics", token: nil)
         #expect(metrics.status == 200 && !metrics.text.contains("@"), "metrics must carry no personal data")
+        // The read model's own series: records applied per topic, and HTTP requests per route.
+        #expect(metrics.text.contains("leadledger_readmodel_records_total{topic=\"audit-\(suffix)\"}"), "\(metrics.text.prefix(1500))")
+        #expect(metrics.text.contains("hb_requests"), "\(metrics.text.prefix(1500))")
 
         // schemathesis: every documented operation against the running server.
         try await Self.schemathesis(base: api.base, token: admin, directory: directory)
