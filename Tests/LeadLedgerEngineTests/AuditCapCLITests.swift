@@ -19,16 +19,7 @@ struct AuditCapCLITests {
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
         try (try String(contentsOfFile: config, encoding: .utf8) + "\naudit_max_bytes: 4096\n").write(
             toFile: config, atomically: true, encoding: .utf8)
-        let generate = try await runCLI(
-            ["generate", "--config", config, "--seed", "3", "--events", "600"], directory: directory, name: "generate")
-        #expect(generate.status == 0, "\(generate.stderr)")
-        let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
-        defer { run.signal(SIGKILL) }
-        let lag = try await runCLI(
-            ["lag", "--config", config, "--wait", "--timeout", "120"], directory: directory, name: "lag", seconds: 150)
-        #expect(lag.status == 0, "\(lag.stdout)\(lag.stderr.suffix(1000))")
-        run.signal(SIGTERM)
-        #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
+        try await generateAndProcess(config: config, directory: directory, seed: 3, events: 600, lagTimeout: 120)
 
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers).map { try AuditRecordView($0.value) }
         let cut = try #require(audit.first { $0.furtherTruncated != nil && $0.accountID != nil }, "no record was cut at 4 KiB")

@@ -3,6 +3,7 @@ import LeadLedgerDecisions
 import LeadLedgerEngine
 import Synchronization
 import TestSupport
+import Testing
 
 /// The `leadledger` executable the CLI tests drive: `LEADLEDGER_CLI` when set
 /// (scripts/test points it at the release build, the binary users run), else
@@ -203,4 +204,22 @@ struct PhaseClock: Sendable {
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         FileHandle.standardError.write(Data("[\(name) +\(String(format: "%.1f", seconds)) s] \(what)\n".utf8))
     }
+}
+
+/// The steps most end-to-end tests start with, as a user runs them: `generate`
+/// a seeded workload, start `run`, wait with `lag --wait` until every stage has
+/// caught up, stop `run` with SIGTERM (drain, snapshot, commit). Each step's
+/// failure is recorded as an issue with its output.
+func generateAndProcess(config: String, directory: String, seed: Int, events: Int, lagTimeout: Int = 150) async throws {
+    let generate = try await runCLI(
+        ["generate", "--config", config, "--seed", "\(seed)", "--events", "\(events)"], directory: directory, name: "generate")
+    #expect(generate.status == 0, "\(generate.stderr)")
+    let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
+    defer { run.signal(SIGKILL) }
+    let lag = try await runCLI(
+        ["lag", "--config", config, "--wait", "--timeout", "\(lagTimeout)"], directory: directory, name: "lag",
+        seconds: Double(lagTimeout + 30))
+    #expect(lag.status == 0, "\(lag.stdout)\(lag.stderr.suffix(1000))")
+    run.signal(SIGTERM)
+    #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
 }

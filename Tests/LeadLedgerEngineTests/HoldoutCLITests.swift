@@ -36,16 +36,7 @@ struct HoldoutCLITests {
         try yaml.replacingOccurrences(of: "routing_file: \(defaultRoutingFile)", with: "routing_file: \(routing)").write(
             toFile: config, atomically: true, encoding: .utf8)
 
-        let generate = try await runCLI(
-            ["generate", "--config", config, "--seed", "5", "--events", "1500"], directory: directory, name: "generate")
-        #expect(generate.status == 0, "\(generate.stderr)")
-        let run = try CLIProcess(["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "run")
-        defer { run.signal(SIGKILL) }
-        let lag = try await runCLI(
-            ["lag", "--config", config, "--wait", "--timeout", "150"], directory: directory, name: "lag", seconds: 180)
-        #expect(lag.status == 0, "\(lag.stdout)\(lag.stderr.suffix(1000))")
-        run.signal(SIGTERM)
-        #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
+        try await generateAndProcess(config: config, directory: directory, seed: 5, events: 1500, lagTimeout: 150)
 
         let records = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers).map { try RoutingRecordView($0.value) }
         try #require(!records.isEmpty)
