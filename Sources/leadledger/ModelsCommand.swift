@@ -209,49 +209,25 @@ struct ControlOptions: ParsableArguments {
         if reason.isEmpty || reason.utf8.count > ControlEvent.maxReason { throw ValidationError("--reason: 1 to 2048 bytes") }
     }
 
-    /// A new control event.
-    func event(_ kind: ControlEvent.Kind, version: String?) -> ControlEvent {
-        ControlEvent(
-            eventID: "ctl_" + UUID().uuidString.lowercased(), kind: kind, version: version, actor: actor, reason: reason,
-            occurredAt: nowEventTime())
-    }
+    /// A new control event id.
+    static func newEventID() -> String { "ctl_" + UUID().uuidString.lowercased() }
 }
 
-/// Writes a control event naming `version` after checking the version is registered.
+/// Writes a control event naming `version` once the engine's model operations accept
+/// the request (registered version; a promote no worse than the active model unless `force`).
 func writeVersionEvent(_ kind: ControlEvent.Kind, version: String, options: ControlOptions, context: ModelsContext, force: Bool)
     async throws
 {
     let operations = try await context.operations("leadledger.models")
-    let candidate = try await operations.lookup(version).manifest
-    let configured = try operations.configuration.decisionConfiguration().modelVersion
-    let contents = try await operations.contents()
-    let requested = try await operations.requestedActivation(configured: configured, known: Set(contents.versions.keys))
-    let active = requested.activation.current(configured: configured)
-    if kind == .modelPromote {
-        if version == active {
-            print("\(version) is already the active model; nothing written")
-            return
-        }
-        if !force, let activeManifest = contents.versions[active]?.manifest, let candidateAUC = heldOutAUC(candidate.metrics),
-            let activeAUC = heldOutAUC(activeManifest.metrics), candidateAUC < activeAUC
-        {
-            throw ModelRegistryError(
-                .refused, context: version,
-                "held-out AUC \(candidateAUC) is below the active model \(active)'s \(activeAUC) (--force promotes it anyway)")
-        }
-    }
-    let event = options.event(kind, version: version)
-    try await operations.write(event)
-    print("\(kind.rawValue) \(version) written (event \(event.eventID); active before: \(active))")
-}
-
-/// The `auc` member of a manifest's metrics, when it has one.
-func heldOutAUC(_ metrics: JSONValue?) -> Double? {
-    guard case .object(let object)? = metrics else { return nil }
-    switch object["auc"] {
-    case .number(let d)?: return d
-    case .int(let i)?: return Double(i)
-    default: return nil
+    switch try await operations.request(
+        kind, version: version, actor: options.actor, reason: options.reason, eventID: ControlOptions.newEventID(),
+        now: nowEventTime(), force: force)
+    {
+    case .alreadyActive:
+        print("\(version) is already the active model; nothing written")
+    case .write(let event, let active):
+        try await operations.write(event)
+        print("\(kind.rawValue) \(version) written (event \(event.eventID); active before: \(active))")
     }
 }
 
@@ -313,14 +289,9 @@ struct ModelsRollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         let operations = try await context.operations("leadledger.models")
-        let configured = try operations.configuration.decisionConfiguration().modelVersion
-        let contents = try await operations.contents()
-        let requested = try await operations.requestedActivation(configured: configured, known: Set(contents.versions.keys))
-        guard let target = requested.activation.previous.last else {
-            throw ModelRegistryError(.refused, context: "rollback", "no earlier activation to roll back to")
-        }
-        let event = control.event(.modelRollback, version: nil)
-        try await operations.write(event)
-        print("model.rollback written (event \(event.eventID)): \(requested.activation.current(configured: configured)) → \(target)")
+        let rollback = try await operations.rollbackRequest(
+            actor: control.actor, reason: control.reason, eventID: ControlOptions.newEventID(), now: nowEventTime())
+        try await operations.write(rollback.event)
+        print("model.rollback written (event \(rollback.event.eventID)): \(rollback.from) → \(rollback.to)")
     }
 }
