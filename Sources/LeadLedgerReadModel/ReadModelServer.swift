@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdAuth
+import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerOperations
 import Logging
@@ -18,10 +19,12 @@ package struct ReadModelServer: Sendable {
     package let progress: ReadModelProgress?
     /// The engine's lag per stage, for `GET /v1/lag` (nil: not measured, e.g. in tests without a broker).
     package let lag: StageLagMonitor?
+    /// The model-lifecycle actions (`POST /v1/models/…`; nil: answered 503 `not_available`).
+    package let models: ModelControlService?
 
     package init(
         store: ReadModelStore, tokens: TokenFile, overrides: OverrideService, slaHours: [String: Double], logger: Logger,
-        progress: ReadModelProgress? = nil, lag: StageLagMonitor? = nil
+        progress: ReadModelProgress? = nil, lag: StageLagMonitor? = nil, models: ModelControlService? = nil
     ) {
         self.store = store
         self.tokens = tokens
@@ -30,6 +33,7 @@ package struct ReadModelServer: Sendable {
         self.logger = logger
         self.progress = progress
         self.lag = lag
+        self.models = models
     }
 
     /// The router: error mapping, authentication, every route.
@@ -137,6 +141,23 @@ package struct ReadModelServer: Sendable {
             }
             return try APIResponder.json(snapshot)
         }
+        let models = self.models
+        for (action, kind) in [("promote", ControlEvent.Kind.modelPromote), ("shadow", .modelShadow)] {
+            router.post("/v1/models/{version}/\(action)") { request, context -> Response in
+                let identity = try context.require(.operator)
+                let version = try RequestValidation.modelVersion(context.parameters.get("version") ?? "")
+                let body = try await Self.modelControlBody(request)
+                guard let models else { throw APIError(.serviceUnavailable, "not_available", "model actions are not configured") }
+                let answer = try await models.request(kind, version: version, actor: identity.name, body: body)
+                return try APIResponder.json(answer, status: answer.written ? .accepted : .ok)
+            }
+        }
+        router.post("/v1/models/rollback") { request, context -> Response in
+            let identity = try context.require(.operator)
+            let body = try await Self.modelControlBody(request)
+            guard let models else { throw APIError(.serviceUnavailable, "not_available", "model actions are not configured") }
+            return try APIResponder.json(try await models.rollback(actor: identity.name, body: body), status: .accepted)
+        }
         router.post("/v1/overrides") { request, context in
             let identity = try context.require(.operator)
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > OverrideRequest.maxBodyBytes {
@@ -154,6 +175,16 @@ package struct ReadModelServer: Sendable {
         return router
     }
 
+    /// The body of a model action, at most ``ModelControlRequest/maxBodyBytes``.
+    static func modelControlBody(_ request: Request) async throws -> ModelControlRequest {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > ModelControlRequest.maxBodyBytes {
+            throw APIError.payloadTooLarge
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: ModelControlRequest.maxBodyBytes)
+        return try ModelControlRequest(body: Array(buffer.readableBytesView))
+    }
+
     /// The methods a known path allows (nil: no such route), for 405 answers.
     static func allowedMethods(path: String) -> [String]? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
@@ -167,7 +198,10 @@ package struct ReadModelServer: Sendable {
             return ["leads", "queues", "dlq", "status", "kpis", "lag"].contains(parts[1]) ? ["GET"] : nil
         case 3 where parts[0] == "v1":
             if parts[1] == "stats" { return parts[2] == "decisions" ? ["GET"] : nil }
+            if parts[1] == "models" { return parts[2] == "rollback" ? ["POST"] : nil }
             return ["leads", "decisions", "accounts", "queues"].contains(parts[1]) && !parts[2].isEmpty ? ["GET"] : nil
+        case 4 where parts[0] == "v1" && parts[1] == "models":
+            return ["promote", "shadow"].contains(parts[3]) && !parts[2].isEmpty ? ["POST"] : nil
         default:
             return nil
         }

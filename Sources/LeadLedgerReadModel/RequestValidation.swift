@@ -76,6 +76,14 @@ package enum RequestValidation {
         return value
     }
 
+    /// A model version: 16 lowercase hex digits.
+    package static func modelVersion(_ text: String) throws(APIError) -> String {
+        guard text.utf8.count == 16, text.utf8.allSatisfy(isLowerHex) else {
+            throw APIError.badRequest("invalid_model_version", "a model version is 16 lowercase hex digits")
+        }
+        return text
+    }
+
     /// An RFC 3339 instant (query parameters `since` and `until`), nil when absent.
     package static func instant(_ text: String?, name: String) throws(APIError) -> EventTime? {
         guard let text else { return nil }

@@ -85,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
         let lag = StageLagMonitor(probe: StageLagProbe(configuration: configuration, logger: logger))
         let server = ReadModelServer(
             store: store, tokens: tokenFile, overrides: overrides, slaHours: slaHours, logger: logger, progress: consumer.progress,
-            lag: lag)
+            lag: lag, models: ModelControlService(operations: ModelOperations(configuration: configuration, logger: logger)))
         // The framework's own request logging stays at notice or above: a URI can
         // carry an email address (`/v1/leads?email=`).
         var httpLogger = logger

@@ -84,3 +84,31 @@ struct RequestValidationTests {
         #expect(cleared.type == .overrideCleared && cleared.source == "hubspot" && cleared.recordID == "77")
     }
 }
+
+@Suite("Model action requests")
+struct ModelControlRequestTests {
+    @Test func aReasonIsRequiredAndForceIsABoolean() throws {
+        let plain = try ModelControlRequest(body: Array(#"{"reason":"Q4 refit"}"#.utf8))
+        #expect(plain.reason == "Q4 refit" && !plain.force)
+        #expect(try ModelControlRequest(body: Array(#"{"reason":"r","force":true}"#.utf8)).force)
+        for (body, code) in [
+            ("{}", "invalid_reason"), (#"{"reason":""}"#, "invalid_reason"), (#"{"reason":7}"#, "invalid_reason"),
+            (#"{"reason":"r","force":"yes"}"#, "invalid_field"), (#"{"reason":"r","actor":"x"}"#, "unknown_field"),
+            ("not json", "invalid_json"), (#"{"reason":"\#(String(repeating: "x", count: 2049))"}"#, "invalid_reason"),
+        ] {
+            #expect(throws: APIError.self) { _ = try ModelControlRequest(body: Array(body.utf8)) }
+            do {
+                _ = try ModelControlRequest(body: Array(body.utf8))
+            } catch {
+                #expect(error.code == code, "\(body.prefix(40))")
+            }
+        }
+    }
+
+    @Test func modelVersionsAreSixteenLowercaseHexDigits() throws {
+        #expect(try RequestValidation.modelVersion("0123456789abcdef") == "0123456789abcdef")
+        for bad in ["0123456789ABCDEF", "0123", "0123456789abcdefg", "../../etc/passwd"] {
+            #expect(throws: APIError.self) { _ = try RequestValidation.modelVersion(bad) }
+        }
+    }
+}
