@@ -10,7 +10,7 @@ package struct ModelControlRequest: Sendable, Equatable {
     package var force: Bool
 
     /// The largest accepted body.
-    package static let maxBodyBytes = 4 * 1024
+    package static let maxBodyBytes = 16 * 1024
 
     /// Parses and validates a request body.
     package init(body: [UInt8]) throws(APIError) {

@@ -87,7 +87,10 @@ package enum RequestValidation {
     /// An RFC 3339 instant (query parameters `since` and `until`), nil when absent.
     package static func instant(_ text: String?, name: String) throws(APIError) -> EventTime? {
         guard let text else { return nil }
-        guard let time = EventTime.parseRFC3339(text) else {
+        // RFC 3339's date-time separates date and time with T (or t); the core parser
+        // also reads a space, which the API's schema (format date-time) does not allow.
+        let separator = text.utf8.dropFirst(10).first
+        guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: "t"), let time = EventTime.parseRFC3339(text) else {
             throw APIError.badRequest("invalid_time", "\(name) must be an RFC 3339 instant such as 2026-11-01T00:00:00Z")
         }
         return time

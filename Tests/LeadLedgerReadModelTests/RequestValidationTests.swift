@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerAnalytics
 import LeadLedgerCore
 import LeadLedgerReadModel
 import Testing
@@ -110,5 +111,24 @@ struct ModelControlRequestTests {
         for bad in ["0123456789ABCDEF", "0123", "0123456789abcdefg", "../../etc/passwd"] {
             #expect(throws: APIError.self) { _ = try RequestValidation.modelVersion(bad) }
         }
+    }
+}
+
+@Suite("KPI query parameters")
+struct KPIQueryTests {
+    @Test func instantsAreRFC3339DateTimesWithT() throws {
+        #expect(try RequestValidation.instant("2026-11-01T00:00:00Z", name: "since")?.milliseconds == 1_793_491_200_000)
+        #expect(try RequestValidation.instant("2026-11-01t00:00:00+01:00", name: "since") != nil)
+        #expect(try RequestValidation.instant(nil, name: "since") == nil)
+        for bad in ["2026-11-01 00:00:00Z", "yesterday", "2026-11-01", "2026-02-30T00:00:00Z"] {
+            #expect(throws: APIError.self) { _ = try RequestValidation.instant(bad, name: "since") }
+        }
+    }
+
+    @Test func groupingsAreRepeatedOrCommaSeparated() throws {
+        #expect(try RequestValidation.dimensions(["day,model", "arm"]) == [.day, .model, .arm])
+        #expect(try RequestValidation.dimensions([]) == [])
+        #expect(throws: APIError.self) { _ = try RequestValidation.dimensions(["week"]) }
+        #expect(throws: APIError.self) { _ = try RequestValidation.dimensions(["day,"]) }
     }
 }
