@@ -46,8 +46,8 @@ package struct ModelControlService: Sendable {
     {
         do {
             switch try await operations.request(
-                kind, version: version, actor: actor, reason: body.reason, eventID: Self.newEventID(), now: clock(),
-                force: body.force || kind != .modelPromote)
+                kind, version: version, actor: actor, reason: body.reason, eventID: ModelOperations.newEventID(), now: clock(),
+                force: body.force)
             {
             case .alreadyActive(let active):
                 return Answer(
@@ -67,7 +67,8 @@ package struct ModelControlService: Sendable {
     /// `model.rollback`, by `actor`.
     package func rollback(actor: String, body: ModelControlRequest) async throws(APIError) -> Answer {
         do {
-            let rollback = try await operations.rollbackRequest(actor: actor, reason: body.reason, eventID: Self.newEventID(), now: clock())
+            let rollback = try await operations.rollbackRequest(
+                actor: actor, reason: body.reason, eventID: ModelOperations.newEventID(), now: clock())
             try await operations.write(rollback.event)
             return Answer(
                 type: ControlEvent.Kind.modelRollback.rawValue, version: nil, eventID: rollback.event.eventID, actor: actor,
@@ -76,8 +77,6 @@ package struct ModelControlService: Sendable {
             throw Self.apiError(error)
         }
     }
-
-    static func newEventID() -> String { "ctl_" + UUID().uuidString.lowercased() }
 
     /// An unknown version is 404, a refusal 409 (the CLI's statuses 3 and 1), anything
     /// else (registry or broker unreachable) 503.

@@ -209,8 +209,6 @@ struct ControlOptions: ParsableArguments {
         if reason.isEmpty || reason.utf8.count > ControlEvent.maxReason { throw ValidationError("--reason: 1 to 2048 bytes") }
     }
 
-    /// A new control event id.
-    static func newEventID() -> String { "ctl_" + UUID().uuidString.lowercased() }
 }
 
 /// Writes a control event naming `version` once the engine's model operations accept
@@ -220,7 +218,7 @@ func writeVersionEvent(_ kind: ControlEvent.Kind, version: String, options: Cont
 {
     let operations = try await context.operations("leadledger.models")
     switch try await operations.request(
-        kind, version: version, actor: options.actor, reason: options.reason, eventID: ControlOptions.newEventID(),
+        kind, version: version, actor: options.actor, reason: options.reason, eventID: ModelOperations.newEventID(),
         now: nowEventTime(), force: force)
     {
     case .alreadyActive:
@@ -290,7 +288,7 @@ struct ModelsRollbackCommand: AsyncParsableCommand {
     func run() async throws {
         let operations = try await context.operations("leadledger.models")
         let rollback = try await operations.rollbackRequest(
-            actor: control.actor, reason: control.reason, eventID: ControlOptions.newEventID(), now: nowEventTime())
+            actor: control.actor, reason: control.reason, eventID: ModelOperations.newEventID(), now: nowEventTime())
         try await operations.write(rollback.event)
         print("model.rollback written (event \(rollback.event.eventID)): \(rollback.from) → \(rollback.to)")
     }

@@ -1,3 +1,4 @@
+import Foundation
 import LeadLedgerCore
 
 extension ModelOperations {
@@ -49,6 +50,9 @@ extension ModelOperations {
         let event = ControlEvent(eventID: eventID, kind: .modelRollback, version: nil, actor: actor, reason: reason, occurredAt: now)
         return (event, requested.activation.current(configured: configured), target)
     }
+
+    /// A new control event id (`ctl_` and a random UUID): the one spelling for the CLI and the API.
+    package static func newEventID() -> String { "ctl_" + UUID().uuidString.lowercased() }
 
     /// The `auc` member of a manifest's metrics, when it has one.
     package static func heldOutAUC(_ metrics: JSONValue?) -> Double? {
