@@ -8,8 +8,9 @@ import Testing
 
 /// A stateful test processor whose output for one offset fails to be delivered
 /// the first time it is produced: the output goes to a partition of a topic the
-/// producer has not seen yet, which the topic does not have (the broker auto-creates
-/// the topic with fewer partitions): a delivery failure, not an enqueue error.
+/// producer has not seen yet, which the topic does not have (a broker that
+/// auto-creates the topic gives it fewer partitions): a delivery failure, not an
+/// enqueue error. A broker that does not create it fails the delivery by timeout.
 /// Every other output is `offset:count` (count = records applied so far), so a
 /// partition restarted from wrong state writes different bytes.
 struct FlakyProcessor: PartitionProcessor {
@@ -85,8 +86,11 @@ struct PartitionRestartTests {
         try await produce(input, Array(inputs[..<200]), brokers: brokers)
 
         let client = KafkaClientSettings(bootstrapServers: [brokers], clientID: "engine-tests")
-        let producer = try KafkaProducer(
-            configuration: KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests"), logger: testLogger)
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: [brokers], clientID: "engine-tests")
+        // The failure arrives within this bound whatever the broker does with the
+        // unknown topic (auto-creates it: unknown partition; not: timed out).
+        producerConfiguration.messageTimeout = .seconds(20)
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: testLogger)
         let groupID = uniqueName("rs-group")
         var configuration = StageConfiguration(name: "flaky", inputTopics: [input], groupID: groupID)
         configuration.sessionTimeout = .seconds(6)
@@ -106,10 +110,22 @@ struct PartitionRestartTests {
         try await produce(input, Array(inputs[200...]), brokers: brokers)
 
         let expected = Set((0..<total).map { "\($0):\($0 + 1)" })
-        try await eventually(240, "every input's output delivered and the end committed") {
-            let values = Set(try await readAll(output, partitions: 1, brokers: brokers).map { String(decoding: $0.value, as: UTF8.self) })
-            guard values.isSuperset(of: expected) else { return false }
-            return try await committedOffsets(group: groupID, topic: input, partitions: 1, brokers: brokers)[0] == Int64(total)
+        let lastSeen = Mutex("nothing read yet")
+        do {
+            try await eventually(240, "every input's output delivered and the end committed") {
+                let values = Set(
+                    try await readAll(output, partitions: 1, brokers: brokers).map { String(decoding: $0.value, as: UTF8.self) })
+                let committed = try await committedOffsets(group: groupID, topic: input, partitions: 1, brokers: brokers)[0]
+                let missingOutputs = expected.subtracting(values)
+                lastSeen.withLock {
+                    $0 = "\(missingOutputs.count) outputs missing (first \(missingOutputs.sorted().prefix(3))), committed \(committed)"
+                }
+                return missingOutputs.isEmpty && committed == Int64(total)
+            }
+        } catch {
+            Issue.record("last seen: \(lastSeen.withLock { $0 }); failure provoked: \(factory.armed.take() == false)")
+            await group.triggerGracefulShutdown()
+            throw error
         }
         await group.triggerGracefulShutdown()
         try await task.value
