@@ -85,6 +85,23 @@ public struct LogReader: Sendable {
 }
 
 extension LogReader {
+    /// The first offset `topic[partition]` still holds (its low watermark): above 0
+    /// when retention or a deletion removed the partition's beginning.
+    public func earliestOffset(topic: String, partition: Int32) async throws -> Int64 {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader", properties: client.properties)
+        configuration.closeTimeout = .seconds(5)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        do {
+            let watermarks = try await consumer.queryWatermarks(KafkaTopicPartition(topic: topic, partition: partition))
+            await consumer.close()
+            return max(0, watermarks.low)
+        } catch {
+            await consumer.close()
+            throw error
+        }
+    }
+
     /// Applies the records of `topic[partition]` in `from..<to` (or to the end) to `state`.
     /// - Returns: the offset after the last applied record.
     @discardableResult

@@ -109,10 +109,19 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
         case missing
         /// An audit record with the decision id has other bytes.
         case differs
+        /// No record carries the re-derived decision id, and the topic no longer
+        /// holds the part it would be in: retention or a deletion removed the
+        /// beginning of the partition it was written to (``RetainedRange``). Not a
+        /// disagreement: the record cannot be compared any more.
+        case expired
         /// A record in the verified range of the log that the re-derivation does
         /// not produce (a decision the current state and rules would not make,
         /// or a second audit record for one log event).
         case unexpected
+
+        /// Whether the difference fails verification: every kind but `.expired`,
+        /// which says a record can no longer be compared, not that it disagrees.
+        public var failsVerification: Bool { self != .expired }
     }
 
     /// The kind.
@@ -123,7 +132,8 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
     public var logPartition: Int32
     /// The log offset.
     public var logOffset: Int64
-    /// Where the audit record is (for `.differs`).
+    /// Where the audit record is (for `.differs` and `.unexpected`; for `.expired`
+    /// the partition it was written to, when the partitioner tells it).
     public var auditPosition: String?
     /// The re-derived bytes (empty for `.unexpected`).
     public var expected: [UInt8]
@@ -135,6 +145,9 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
         case .missing:
             return
                 "MISSING \(decisionID) (log \(logPartition)@\(logOffset)): no audit record; expected \(String(decoding: expected, as: UTF8.self))"
+        case .expired:
+            return
+                "EXPIRED \(decisionID) (log \(logPartition)@\(logOffset)): no record; \(auditPosition ?? "the topic") no longer holds the part it would be in"
         case .unexpected:
             return
                 "UNEXPECTED \(decisionID) (log \(logPartition)@\(logOffset), audit \(auditPosition ?? "?")): not re-derived; actual \(actual.map { String(decoding: $0, as: UTF8.self) } ?? "")"
@@ -166,7 +179,7 @@ public struct AuditVerifier: Sendable {
 
     /// Expected records, by decision id.
     public struct Expected: Sendable {
-        var records: [String: (partition: Int32, offset: Int64, bytes: [UInt8])] = [:]
+        var records: [String: (partition: Int32, offset: Int64, key: [UInt8]?, bytes: [UInt8])] = [:]
         var order: [String] = []
 
         /// Nothing expected yet.
@@ -178,7 +191,7 @@ public struct AuditVerifier: Sendable {
                 guard let id = output.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
                 let key = String(decoding: id, as: UTF8.self)
                 if records[key] == nil { order.append(key) }
-                records[key] = (record.partition, record.offset, output.value)
+                records[key] = (record.partition, record.offset, output.key, output.value)
             }
         }
 
@@ -196,24 +209,37 @@ public struct AuditVerifier: Sendable {
     }
 
     /// Scans every partition of `auditTopic` to its end and reports, in the order the
-    /// decisions were derived, each expected decision that is missing or any audit
+    /// decisions were derived, each expected decision that is missing (or expired:
+    /// in a part of the topic that retention or a deletion removed) or any audit
     /// record with its id whose bytes differ; then every record whose decision id
     /// was not re-derived although its lineage (`lineage.log`) lies in `scope`
     /// (the log ranges that were re-derived, by log partition; empty: no such check).
-    public func verify(_ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:]) async throws
-        -> [AuditDifference]
-    {
+    /// `partitioner` is the one the records were produced with, so an expected
+    /// record's partition is known (nil: not key-determined).
+    public func verify(
+        _ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:],
+        partitioner: KafkaPartitioner? = .librdkafkaDefault
+    ) async throws -> [AuditDifference] {
         var found: [String: [(position: String, bytes: [UInt8])]] = [:]
         var unexpected: [AuditDifference] = []
+        var retained = RetainedRange(partitioner: partitioner, partitionCount: Int32(partitions.count))
         for partition in partitions {
+            retained.partition(partition, startsAt: try await reader.earliestOffset(topic: auditTopic, partition: partition))
             var local: [String: [(position: String, bytes: [UInt8])]] = [:]
             var extra: [AuditDifference] = []
+            var partitionRetained = retained
             let wanted = expected.records
+            let truncated = retained.isTruncated(partition)
             try await reader.read(topic: auditTopic, partition: partition, from: 0, to: nil) { records in
                 for record in records {
                     guard let id = record.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
                     let key = String(decoding: id, as: UTF8.self)
                     let position = "\(auditTopic)[\(partition)]@\(record.offset)"
+                    if truncated,
+                        let log = wanted[key].map({ (partition: $0.partition, offset: $0.offset) }) ?? Self.logPosition(record.value)
+                    {
+                        partitionRetained.held(in: partition, logPartition: log.partition, logOffset: log.offset)
+                    }
                     guard wanted[key] != nil else {
                         if !scope.isEmpty, let log = Self.logPosition(record.value), scope[log.partition]?.contains(log.offset) == true {
                             extra.append(
@@ -228,15 +254,18 @@ public struct AuditVerifier: Sendable {
             }
             for (key, values) in local { found[key, default: []] += values }
             unexpected += extra
+            retained = partitionRetained
         }
         var differences: [AuditDifference] = []
         for id in expected.order {
             guard let entry = expected.records[id] else { continue }
             guard let actuals = found[id], !actuals.isEmpty else {
+                let expired = retained.isExpired(key: entry.key, logPartition: entry.partition, logOffset: entry.offset)
+                let partition = entry.key.flatMap { partitioner?.partition(of: $0, count: Int32(partitions.count)) }
                 differences.append(
                     AuditDifference(
-                        kind: .missing, decisionID: id, logPartition: entry.partition, logOffset: entry.offset, auditPosition: nil,
-                        expected: entry.bytes, actual: nil))
+                        kind: expired ? .expired : .missing, decisionID: id, logPartition: entry.partition, logOffset: entry.offset,
+                        auditPosition: expired ? partition.map { "\(auditTopic)[\($0)]" } : nil, expected: entry.bytes, actual: nil))
                 continue
             }
             for actual in actuals

@@ -4,7 +4,7 @@ import LeadLedgerEngine
 struct AuditVerifyReport: Encodable {
     /// One difference between a re-derived record and the topic.
     struct Difference: Encodable {
-        /// `MISSING`, `DIFFERS`, `UNEXPECTED` (and any later kind), upper case as in the text report.
+        /// `MISSING`, `DIFFERS`, `UNEXPECTED`, `EXPIRED` (and any later kind), upper case as in the text report.
         var kind: String
         var topic: String
         var decisionID: String
@@ -12,9 +12,12 @@ struct AuditVerifyReport: Encodable {
         var logOffset: Int64
         /// `topic[partition]@offset` of the record compared; null when there is none.
         var record: String?
+        /// Whether it fails verification (not encoded: `ok` says it).
+        var failsVerification: Bool
 
         init(_ difference: AuditDifference, topic: String) {
             kind = difference.kind.rawValue.uppercased()
+            failsVerification = difference.kind.failsVerification
             self.topic = topic
             decisionID = difference.decisionID
             logPartition = difference.logPartition
@@ -60,7 +63,7 @@ struct AuditVerifyReport: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(differences.isEmpty, forKey: .ok)
+        try container.encode(!differences.contains { $0.failsVerification }, forKey: .ok)
         try container.encode(differences, forKey: .differences)
         try container.encode(auditRecords, forKey: .auditRecords)
         try container.encode(routingRecords, forKey: .routingRecords)

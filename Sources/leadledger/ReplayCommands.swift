@@ -129,7 +129,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
         discussion:
-            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event). Prints each difference and exits with status 1 when there is any. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z"
+            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event), EXPIRED (not in the topic because its retention removed the part it was written to: counted, not compared). Prints each difference and exits with status 1 when there is any other than EXPIRED; verify a range the topics still hold with --from-offset. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -189,10 +189,14 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let verifier = AuditVerifier(reader: reader)
         let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
-        let auditDifferences = try await verifier.verify(expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope)
+        let partitioner = KafkaPartitioner(properties: configuration.client("leadledger-audit").properties)
+        let auditDifferences = try await verifier.verify(
+            expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope, partitioner: partitioner)
         let routingDifferences = try await verifier.verify(
-            expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope)
+            expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope, partitioner: partitioner)
         let differences = auditDifferences + routingDifferences
+        let failures = differences.filter { $0.kind.failsVerification }
+        let expired = differences.count - failures.count
         switch format {
         case .json:
             let report = AuditVerifyReport(
@@ -202,19 +206,39 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             StandardOutput.write(try ReportFormat.json(report))
         case .text:
             var text = ""
-            for difference in differences { text += difference.description + "\n" }
-            if differences.isEmpty {
+            for difference in failures { text += difference.description + "\n" }
+            text +=
+                Self.expiredSummary(auditDifferences, topic: topics.audit) + Self.expiredSummary(routingDifferences, topic: topics.routing)
+            if failures.isEmpty {
                 let partitions = ranges.map { "\($0.partition):\($0.from)..<\($0.to)" }.joined(separator: ", ")
+                let compared = expired == 0 ? "" : " (\(expired) expired, not compared)"
                 text +=
-                    "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(partitions)) match \(topics.audit) and \(topics.routing) byte for byte\n"
+                    "audit verify: OK: \(expected.count) audit and \(expectedRouting.count) routing records re-derived (log partitions \(partitions)) match \(topics.audit) and \(topics.routing) byte for byte\(compared)\n"
             } else {
                 text +=
-                    "audit verify: FAILED: \(differences.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
+                    "audit verify: FAILED: \(failures.count) difference(s) among \(expected.count) audit and \(expectedRouting.count) routing records re-derived\n"
                 if configuration.routingCutover == nil, let hint = cutoverHint(auditDifferences) { text += hint + "\n" }
             }
             StandardOutput.write(text)
         }
-        if !differences.isEmpty { throw ExitCode(ExitStatus.checkFailed) }
+        if !failures.isEmpty { throw ExitCode(ExitStatus.checkFailed) }
+    }
+
+    /// One line per log partition for the expired records of a topic (every one is
+    /// listed by `--format json`): how many, and the log range they were derived from.
+    static func expiredSummary(_ differences: [AuditDifference], topic: String) -> String {
+        var ranges: [Int32: (count: Int, first: Int64, last: Int64)] = [:]
+        for difference in differences where difference.kind == .expired {
+            let known = ranges[difference.logPartition] ?? (0, .max, .min)
+            ranges[difference.logPartition] = (
+                known.count + 1, min(known.first, difference.logOffset), max(known.last, difference.logOffset)
+            )
+        }
+        return ranges.keys.sorted().map { partition in
+            let range = ranges[partition]!
+            return
+                "EXPIRED \(range.count) record(s) derived from log \(partition)@\(range.first)...\(range.last): \(topic) no longer holds them (retention); not compared\n"
+        }.joined()
     }
 }
 
