@@ -208,53 +208,42 @@ public struct AuditVerifier: Sendable {
         public var count: Int { records.count }
     }
 
-    /// Scans every partition of `auditTopic` to its end and reports, in the order the
-    /// decisions were derived, each expected decision that is missing (or expired:
-    /// in a part of the topic that retention or a deletion removed) or any audit
-    /// record with its id whose bytes differ; then every record whose decision id
-    /// was not re-derived although its lineage (`lineage.log`) lies in `scope`
-    /// (the log ranges that were re-derived, by log partition; empty: no such check).
-    /// `partitioner` is the one the records were produced with, so an expected
-    /// record's partition is known (nil: not key-determined).
+    /// What one partition of the compared topic holds: the records with an expected
+    /// decision id, the unexpected ones, and where it starts.
+    struct PartitionScan: Sendable {
+        var found: [String: [(position: String, bytes: [UInt8])]] = [:]
+        var unexpected: [AuditDifference] = []
+        var start: Int64 = 0
+        /// Per log partition, the smallest log offset held (only for a partition that lost its beginning).
+        var earliestHeld: [Int32: Int64] = [:]
+    }
+
+    /// Scans every partition of `auditTopic` to its end (`jobs` partitions at once)
+    /// and reports, in the order the decisions were derived, each expected decision
+    /// that is missing (or expired: in a part of the topic that retention or a
+    /// deletion removed) or any audit record with its id whose bytes differ; then
+    /// every record whose decision id was not re-derived although its lineage
+    /// (`lineage.log`) lies in `scope` (the log ranges that were re-derived, by log
+    /// partition; empty: no such check). `partitioner` is the one the records were
+    /// produced with, so an expected record's partition is known (nil: not
+    /// key-determined).
     public func verify(
         _ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:],
-        partitioner: KafkaPartitioner? = .librdkafkaDefault
+        partitioner: KafkaPartitioner? = .librdkafkaDefault, jobs: Int = 1
     ) async throws -> [AuditDifference] {
+        let scans = try await partitions.concurrentMap(jobs: jobs) { partition in
+            try await scan(auditTopic, partition: partition, expected: expected, scope: scope)
+        }
         var found: [String: [(position: String, bytes: [UInt8])]] = [:]
         var unexpected: [AuditDifference] = []
         var retained = RetainedRange(partitioner: partitioner, partitionCount: Int32(partitions.count))
-        for partition in partitions {
-            retained.partition(partition, startsAt: try await reader.earliestOffset(topic: auditTopic, partition: partition))
-            var local: [String: [(position: String, bytes: [UInt8])]] = [:]
-            var extra: [AuditDifference] = []
-            var partitionRetained = retained
-            let wanted = expected.records
-            let truncated = retained.isTruncated(partition)
-            try await reader.read(topic: auditTopic, partition: partition, from: 0, to: nil) { records in
-                for record in records {
-                    guard let id = record.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
-                    let key = String(decoding: id, as: UTF8.self)
-                    let position = "\(auditTopic)[\(partition)]@\(record.offset)"
-                    if truncated,
-                        let log = wanted[key].map({ (partition: $0.partition, offset: $0.offset) }) ?? Self.logPosition(record.value)
-                    {
-                        partitionRetained.held(in: partition, logPartition: log.partition, logOffset: log.offset)
-                    }
-                    guard wanted[key] != nil else {
-                        if !scope.isEmpty, let log = Self.logPosition(record.value), scope[log.partition]?.contains(log.offset) == true {
-                            extra.append(
-                                AuditDifference(
-                                    kind: .unexpected, decisionID: key, logPartition: log.partition, logOffset: log.offset,
-                                    auditPosition: position, expected: [], actual: record.value))
-                        }
-                        continue
-                    }
-                    local[key, default: []].append((position, record.value))
-                }
+        for (partition, scan) in zip(partitions, scans) {
+            for (key, values) in scan.found { found[key, default: []] += values }
+            unexpected += scan.unexpected
+            retained.partition(partition, startsAt: scan.start)
+            for (logPartition, offset) in scan.earliestHeld {
+                retained.held(in: partition, logPartition: logPartition, logOffset: offset)
             }
-            for (key, values) in local { found[key, default: []] += values }
-            unexpected += extra
-            retained = partitionRetained
         }
         var differences: [AuditDifference] = []
         for id in expected.order {
@@ -279,6 +268,36 @@ public struct AuditVerifier: Sendable {
             }
         }
         return differences + unexpected
+    }
+
+    /// Reads one partition of the compared topic to its end.
+    func scan(_ auditTopic: String, partition: Int32, expected: Expected, scope: [Int32: Range<Int64>]) async throws -> PartitionScan {
+        var scan = PartitionScan()
+        scan.start = try await reader.earliestOffset(topic: auditTopic, partition: partition)
+        let truncated = scan.start > 0
+        let wanted = expected.records
+        try await reader.read(topic: auditTopic, partition: partition, from: 0, to: nil) { records in
+            for record in records {
+                guard let id = record.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
+                let key = String(decoding: id, as: UTF8.self)
+                let position = "\(auditTopic)[\(partition)]@\(record.offset)"
+                let entry = wanted[key]
+                if truncated, let log = entry.map({ (partition: $0.partition, offset: $0.offset) }) ?? Self.logPosition(record.value) {
+                    scan.earliestHeld[log.partition] = min(scan.earliestHeld[log.partition] ?? .max, log.offset)
+                }
+                guard entry != nil else {
+                    if !scope.isEmpty, let log = Self.logPosition(record.value), scope[log.partition]?.contains(log.offset) == true {
+                        scan.unexpected.append(
+                            AuditDifference(
+                                kind: .unexpected, decisionID: key, logPartition: log.partition, logOffset: log.offset,
+                                auditPosition: position, expected: [], actual: record.value))
+                    }
+                    continue
+                }
+                scan.found[key, default: []].append((position, record.value))
+            }
+        }
+        return scan
     }
 
     /// The log position a record names in its `lineage.log` (routing and audit records).

@@ -129,7 +129,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
         discussion:
-            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event), EXPIRED (not in the topic because its retention removed the part it was written to: counted, not compared). Prints each difference and exits with status 1 when there is any other than EXPIRED; verify a range the topics still hold with --from-offset. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z"
+            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event), EXPIRED (not in the topic because its retention removed the part it was written to: counted, not compared). Prints each difference and exits with status 1 when there is any other than EXPIRED; verify a range the topics still hold with --from-offset. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --jobs 4\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -146,6 +146,13 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     @Option(help: "Output: text, or json (schemas/cli/audit-verify.schema.json).")
     var format: ReportFormat = .text
+
+    @Option(help: "Partitions re-derived and read at once (default: the machine's cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+    }
 
     func run() async throws {
         let logger = connection.makeLogger("leadledger.audit")
@@ -166,11 +173,11 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             reader: reader, store: store,
             factory: try configuration.materializeFactory(client: configuration.client("leadledger-audit"), sealer: sealer, logger: logger),
             logger: logger)
-        var expected = AuditVerifier.Expected()
-        var expectedRouting = AuditVerifier.Expected()
-        var ranges: [AuditVerifyReport.Range] = []
-        var scope: [Int32: Range<Int64>] = [:]
-        for logPartition in logPartitions {
+        // The partitions are re-derived concurrently, each with its own processor;
+        // their results are merged in partition order, so the report is the same for any --jobs.
+        let fromOffset = fromOffset
+        let toOffset = toOffset
+        let derivations = try await logPartitions.concurrentMap(jobs: jobs) { logPartition in
             let box = ExpectedBox()
             let routingBox = ExpectedBox()
             let progress = ProgressReporter(
@@ -182,18 +189,26 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 routingBox.add(record, outputs, auditTopic: topics.routing)
             }
             progress.finish()
-            expected.merge(box.value)
-            expectedRouting.merge(routingBox.value)
-            ranges.append(AuditVerifyReport.Range(partition: logPartition, from: fromOffset, to: result.end))
-            scope[logPartition] = fromOffset..<max(fromOffset, result.end)
+            return (audit: box.value, routing: routingBox.value, end: result.end)
+        }
+        var expected = AuditVerifier.Expected()
+        var expectedRouting = AuditVerifier.Expected()
+        var ranges: [AuditVerifyReport.Range] = []
+        var scope: [Int32: Range<Int64>] = [:]
+        for (logPartition, derivation) in zip(logPartitions, derivations) {
+            expected.merge(derivation.audit)
+            expectedRouting.merge(derivation.routing)
+            ranges.append(AuditVerifyReport.Range(partition: logPartition, from: fromOffset, to: derivation.end))
+            scope[logPartition] = fromOffset..<max(fromOffset, derivation.end)
         }
         let verifier = AuditVerifier(reader: reader)
         let routingPartitions = try await partitions(of: topics.routing, configuration: configuration, logger: logger)
         let partitioner = KafkaPartitioner(properties: configuration.client("leadledger-audit").properties)
         let auditDifferences = try await verifier.verify(
-            expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope, partitioner: partitioner)
+            expected, auditTopic: topics.audit, partitions: auditPartitions, scope: scope, partitioner: partitioner, jobs: jobs)
         let routingDifferences = try await verifier.verify(
-            expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope, partitioner: partitioner)
+            expectedRouting, auditTopic: topics.routing, partitions: routingPartitions, scope: scope, partitioner: partitioner,
+            jobs: jobs)
         let differences = auditDifferences + routingDifferences
         let failures = differences.filter { $0.kind.failsVerification }
         let expired = differences.count - failures.count

@@ -1,5 +1,6 @@
 // The JSON mirror types below keep the reports' snake_case member names.
 // swift-format-ignore-file: AlwaysUseLowerCamelCase
+
 import Foundation
 import Kafka
 import LeadLedgerEngine
@@ -255,6 +256,11 @@ struct CLIConventionsTests {
         #expect(try schemaViolations([Array(verified.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
         let ok = try JSONDecoder().decode(AuditJSON.self, from: Data(verified.stdout.utf8))
         #expect(ok.ok && ok.differences.isEmpty && ok.audit_records > 0)
+        // One partition at a time reports exactly what the concurrent default does.
+        let sequential = try await runCLI(
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json", "--jobs", "1"],
+            directory: directory, name: "verify-jobs-1")
+        #expect(sequential.status == 0 && sequential.stdout == verified.stdout, "\(sequential.stdout) \(sequential.stderr.suffix(1000))")
 
         // A forged copy of an audit record: its lineage lies in the verified range.
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
@@ -264,8 +270,8 @@ struct CLIConventionsTests {
             "audit-\(suffix)", [(key: "forged", value: String(decoding: victim.value, as: UTF8.self))], brokers: brokers,
             partition: victim.partition, headers: [KafkaHeader(key: OutputHeaders.decisionID, value: forgedID)])
         let failed = try await runCLI(
-            ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory,
-            name: "verify-forged")
+            ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json", "--jobs", "3"],
+            directory: directory, name: "verify-forged")
         #expect(failed.status == 1, "\(failed.stdout) \(failed.stderr.suffix(1000))")
         #expect(try schemaViolations([Array(failed.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
         let report = try JSONDecoder().decode(AuditJSON.self, from: Data(failed.stdout.utf8))

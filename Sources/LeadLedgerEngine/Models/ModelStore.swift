@@ -37,8 +37,15 @@ package struct ModelStore: Sendable {
         }
         try Data(manifest.encoded).write(to: staging.appendingPathComponent("manifest.json"))
         let target = versionDirectory(manifest.modelVersion)
-        if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
-        try manager.moveItem(at: staging, to: target)
+        if manager.fileExists(atPath: target.path) { try? manager.removeItem(at: target) }
+        do {
+            try manager.moveItem(at: staging, to: target)
+        } catch {
+            // A concurrent save of the same version (partitions restoring at once)
+            // placed its copy first: the version's content is the same, so it stands.
+            guard manager.fileExists(atPath: target.path) else { throw error }
+            try? manager.removeItem(at: staging)
+        }
     }
 
     /// The cached version, checked against its manifest; nil when not cached.
