@@ -91,7 +91,7 @@ struct LifecycleCommandTests {
     /// trained model's held-out split: a worse one is refused with the figures
     /// `train` printed for that split, the better one is promoted. The time limit
     /// is a hang bound.
-    @Test(.timeLimit(.minutes(5)))
+    @Test(.timeLimit(.minutes(7)))
     func lifecycleReportsOnAGeneratedWorkload() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("life")
