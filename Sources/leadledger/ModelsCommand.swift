@@ -238,7 +238,7 @@ func writeVersionEvent(_ kind: ControlEvent.Kind, version: String, options: Cont
         if let comparison {
             print("judged on \(comparison.summary)")
         } else if kind == .modelPromote && !force {
-            print("not judged: \(version)'s manifest records no training range (and no held-out AUC to compare with \(active)'s)")
+            print("not judged: no training range in \(version)'s manifest, and no held-out AUCs of both models to compare")
         }
     }
 }

@@ -368,4 +368,26 @@ struct ModelLifecycleTests {
         manifests.basis = .manifests
         #expect(manifests.summary.contains("manifest held-out AUC 0.6123") && manifests.summary.contains("cannot be rebuilt"))
     }
+
+    /// A rule set's registry record reads back with its text; its version is the content
+    /// hash `ruleset_version` names; a record whose text was altered is refused; the
+    /// registry's model view skips rule-set records.
+    @Test func ruleSetRecordsReadBackAndStayOutOfTheModelView() throws {
+        let yaml = Array(try Data(contentsOf: URL(fileURLWithPath: defaultRoutingFile)))
+        let record = try RuleSetRecord(yaml: yaml, source: "routing.yaml", createdAt: "2026-12-01T10:00:00Z", createdBy: "ana")
+        #expect(record.rulesetVersion == defaultDecisions.rulesetVersion)
+        #expect(try RuleSetRecord(bytes: record.encoded, context: "test") == record)
+        let tampered = String(decoding: record.encoded, as: UTF8.self).replacing("sales_ready", with: "sales_ready_")
+        #expect(throws: ModelRegistryError.self) { try RuleSetRecord(bytes: Array(tampered.utf8), context: "test") }
+        #expect(throws: ModelRegistryError.self) {
+            try RuleSetRecord(yaml: [0xFF, 0xFE], source: "bad.yaml", createdAt: "2026-12-01T10:00:00Z", createdBy: "ana")
+        }
+
+        let message = record.message(topic: "models")
+        let logRecord = LogRecord(
+            topic: "models", partition: 0, offset: 0, key: message.key, value: message.value, headers: message.headers)
+        let contents = ModelRegistry.assemble([RuleSetRecord.keyPrefix + record.rulesetVersion: logRecord])
+        #expect(contents.ruleSets[record.rulesetVersion] == record)
+        #expect(contents.versions.isEmpty && contents.broken.isEmpty && contents.brokenRuleSets.isEmpty)
+    }
 }
