@@ -53,7 +53,7 @@ package struct ModelControlService: Sendable {
                 return Answer(
                     type: kind.rawValue, version: version, eventID: nil, actor: actor, activeBefore: active, rollbackTo: nil,
                     written: false)
-            case .write(let event, let active):
+            case .write(let event, let active, _):
                 try await operations.write(event)
                 return Answer(
                     type: kind.rawValue, version: version, eventID: event.eventID, actor: actor, activeBefore: active, rollbackTo: nil,

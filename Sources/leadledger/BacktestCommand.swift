@@ -13,7 +13,12 @@ struct BacktestCommand: AsyncParsableCommand {
         abstract: "Replay the log with a candidate configuration and compare its decisions with the decisions on record.",
         discussion: """
             --candidate DIR holds scoring.yaml (and the artifacts it names) and
-            optionally routing.yaml (else the configured routing file is used). Every
+            optionally routing.yaml (else the configured routing file is used).
+            --candidate VERSION names a registered model (leadledger models list):
+            it is loaded from the registry (or the model store) as `models show`
+            loads it, with the configured routing file. A path that exists is
+            always taken as a directory; an argument that is neither an existing
+            path nor a registered version is an error (exit status 3). Every
             log partition is replayed from offset 0 with the candidate (no snapshot:
             a snapshot holds the recorded model's state); nothing is produced to any
             topic. The decisions on record come from the audit topic. The range is
@@ -27,6 +32,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
             Examples:
               leadledger backtest --config leadledger.yaml --candidate model/
+              leadledger backtest --config leadledger.yaml --candidate 0123456789abcdef --format json
               leadledger backtest --config leadledger.yaml --candidate model/ \\
                 --since 2026-11-01T00:00:00Z --until 2026-11-08T00:00:00Z --format json --out backtest.json
             """
@@ -35,7 +41,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var engine: EngineOptions
 
-    @Option(help: "The candidate: a directory with scoring.yaml (and optionally routing.yaml).")
+    @Option(help: "The candidate: a directory with scoring.yaml (and optionally routing.yaml), or a registered model version.")
     var candidate: String
 
     @Option(help: "First log offset of the compared range (every partition).")
@@ -69,6 +75,7 @@ struct BacktestCommand: AsyncParsableCommand {
     /// The JSON report.
     struct Report: Encodable {
         var candidate: String
+        var candidateSource: BacktestCandidate.Source
         var candidateModelVersion: String
         var candidateRulesetVersion: String
         var recordModelVersions: [String]
@@ -84,21 +91,8 @@ struct BacktestCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.backtest")
         let configuration = try engine.resolve(connection)
         let topics = configuration.topics
-        let directory = URL(fileURLWithPath: candidate)
-        let scoring = directory.appendingPathComponent("scoring.yaml")
-        guard FileManager.default.fileExists(atPath: scoring.path) else {
-            throw RuntimeFailure("\(candidate) has no scoring.yaml (a candidate is a directory like config/)")
-        }
-        let candidateRouting = directory.appendingPathComponent("routing.yaml")
-        let routing =
-            FileManager.default.fileExists(atPath: candidateRouting.path)
-            ? candidateRouting : URL(fileURLWithPath: configuration.routingFile)
-        let decisions: DecisionConfiguration
-        do {
-            decisions = try DecisionConfiguration.load(scoringConfig: scoring, routingRules: routing)
-        } catch let error as DecisionsError {
-            throw EngineError(.invalidConfiguration, context: error.file ?? scoring.path, "\(error)")
-        }
+        let resolved = try await BacktestCandidate.resolve(candidate, configuration: configuration, logger: logger)
+        let decisions = resolved.decisions
         let since = try KPIsCommand.time(since, "--since")
         let until = try KPIsCommand.time(until, "--until")
         let from = fromOffset ?? 0
@@ -154,7 +148,8 @@ struct BacktestCommand: AsyncParsableCommand {
         state.audit.sort()
         let comparison = BacktestComparison(record: recordInRange, candidate: state.audit.decisions, ledger: state.ledger)
         let report = Report(
-            candidate: candidate, candidateModelVersion: decisions.modelVersion, candidateRulesetVersion: decisions.rulesetVersion,
+            candidate: candidate, candidateSource: resolved.source, candidateModelVersion: decisions.modelVersion,
+            candidateRulesetVersion: decisions.rulesetVersion,
             recordModelVersions: Array(Set(recordInRange.map(\.modelVersion))).sorted(), logEvents: logEvents,
             recordAuditRecords: record.records, candidateAuditRecords: state.audit.records, comparison: comparison,
             tierChangedShare: comparison.tierChangedShare, ownerChangedShare: comparison.ownerChangedShare)
@@ -169,7 +164,7 @@ struct BacktestCommand: AsyncParsableCommand {
     static func text(_ r: Report) -> String {
         let c = r.comparison
         var text =
-            "backtest: candidate \(r.candidate) (model \(r.candidateModelVersion), ruleset \(r.candidateRulesetVersion)) vs record (model \(r.recordModelVersions.joined(separator: ", ")))\n"
+            "backtest: candidate \(r.candidate) (\(r.candidateSource == .registry ? "registered " : "")model \(r.candidateModelVersion), ruleset \(r.candidateRulesetVersion)) vs record (model \(r.recordModelVersions.joined(separator: ", ")))\n"
         text += "log events replayed: \(r.logEvents); leads decided: \(c.leads) (\(c.bothSides) on both sides)\n"
         text +=
             "tier changed: \(c.tierChanged) (\(Figure.percent(c.tierChangedShare))), owner changed: \(c.ownerChanged) (\(Figure.percent(c.ownerChangedShare)))\n"

@@ -35,13 +35,14 @@ struct LeadLedgerCommand: AsyncParsableCommand {
               3  runtime error: broker unreachable, topic missing, delivery failed,
                  a rejected property, an unreadable or invalid configuration file,
                  librdkafka too old, run's HTTP port in use, an unknown model
-                 version (one line on stderr)
+                 version or rule set (one line on stderr)
             """,
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
         subcommands: [
             TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self,
             ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self, KPIsCommand.self,
             DriftCommand.self, BacktestCommand.self, DLQCommand.self, ServeCommand.self, TokensCommand.self, ModelsCommand.self,
+            RulesCommand.self,
         ]
     )
 

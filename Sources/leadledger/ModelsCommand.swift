@@ -18,10 +18,19 @@ struct ModelsCommand: AsyncParsableCommand {
             partition of the canonical log, so every partition switches at a known
             position and a replay repeats the switch.
 
+            promote judges the candidate before writing anything: when its manifest
+            records the log range it was trained on (train --register does), that
+            range of the canonical log is read again, the seeded held-out split is
+            rebuilt, and the active model and the candidate are both scored on the
+            candidate's held-out leads. A candidate with a lower AUC there is
+            refused, with both figures; --force promotes it anyway. A manifest
+            without a range falls back to the AUCs the manifests record.
+
             EXIT STATUS
               0  done (also: promoting the version already active changes nothing)
               1  refused: rollback with nothing to roll back to, promote of a model
-                 with worse held-out AUC than the active one (without --force)
+                 whose AUC on its own held-out split is below the active model's
+                 on the same leads (without --force)
               3  unknown version, artifact hash mismatch, broker unreachable
 
             Examples:
@@ -223,9 +232,14 @@ func writeVersionEvent(_ kind: ControlEvent.Kind, version: String, options: Cont
     {
     case .alreadyActive:
         print("\(version) is already the active model; nothing written")
-    case .write(let event, let active):
+    case .write(let event, let active, let comparison):
         try await operations.write(event)
         print("\(kind.rawValue) \(version) written (event \(event.eventID); active before: \(active))")
+        if let comparison {
+            print("judged on \(comparison.summary)")
+        } else if kind == .modelPromote && !force {
+            print("not judged: no training range in \(version)'s manifest, and no held-out AUCs of both models to compare")
+        }
     }
 }
 
@@ -240,7 +254,7 @@ struct ModelsPromoteCommand: AsyncParsableCommand {
     @Argument(help: "The model version.")
     var version: String
 
-    @Flag(help: "Promote even when the candidate's held-out AUC is below the active model's.")
+    @Flag(help: "Promote even when the candidate does worse than the active model on the candidate's held-out split.")
     var force = false
 
     func run() async throws {

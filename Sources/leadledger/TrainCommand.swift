@@ -232,11 +232,17 @@ struct TrainCommand: AsyncParsableCommand {
         print(String(format: "ECE %.4f", figures.ece))
         print(String(format: "AUC %.4f", figures.auc))
         if register, let out {
-            let training: JSONValue = .object([
+            // The range read, so that `models promote` can rebuild the held-out split (TrainingRange).
+            let range = TrainingRange(
+                topic: topic, partitions: builders.map { TrainingRange.Partition(partition: $0.partition, end: $0.endOffset) },
+                seed: seed, negativeAfterDays: negativeAfterDays)
+            var trainingObject: JSONObject = [
                 "log_topic": .string(topic), "log_partitions": .array(logPartitions.map { .int(Int($0)) }),
                 "examples": .int(set.examples.count), "train": .int(set.train.count), "holdout": .int(set.holdout.count),
                 "seed": .int(Int(truncatingIfNeeded: seed)),
-            ])
+            ]
+            trainingObject.members += range.members
+            let training: JSONValue = .object(trainingObject)
             let metrics: JSONValue = .object([
                 "auc": .number(figures.auc), "precision_at_20": .number(figures.precision), "ece": .number(figures.ece),
             ])

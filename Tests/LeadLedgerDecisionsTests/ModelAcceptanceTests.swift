@@ -51,6 +51,36 @@ struct ModelAcceptanceTests {
         #expect(!ModelAcceptance.holdoutCheck(reversed, thresholds: .init()).passed)
     }
 
+    @Test("a candidate's held-out split is rebuilt from its log range: the leads train held out, both models scored on them")
+    func rebuiltSplit() throws {
+        let log = try signalLog(leads: 60).log
+        let ranks = try DecisionFixtures.configuration(weights: ["intent_pricing": 3])
+        let ignores = try DecisionFixtures.configuration(weights: [:])
+        let options = OutcomeTraining.Options(seed: 4, minimumPerClass: 1)
+        // What `train` holds out with this seed, and the two models on those rows.
+        let set = try OutcomeTraining.trainingSet(
+            [build(log, ranks.extractor)], topic: "events", schema: ranks.extractor.schema, options: options)
+        let expected = try ModelAcceptance.compare(candidate: ranks, active: ignores, on: set.holdout)
+        let rebuilt = try ModelAcceptance.compareOnRebuiltSplit(
+            candidate: ranks, candidateBuilders: [build(log, ranks.extractor)], active: ignores,
+            activeBuilders: [build(log, ignores.extractor)], topic: "events", options: options)
+        #expect(rebuilt.heldOut == set.holdout.count && rebuilt.heldOut > 0)
+        #expect(rebuilt.comparison == expected)
+        #expect(rebuilt.comparison.candidate.auc > rebuilt.comparison.active.auc)
+        #expect(rebuilt.comparison.active.auc == 0.5, "a model that ignores every feature ranks nothing")
+        // The other way round, the candidate is the weaker one.
+        let reversed = try ModelAcceptance.compareOnRebuiltSplit(
+            candidate: ignores, candidateBuilders: [build(log, ignores.extractor)], active: ranks,
+            activeBuilders: [build(log, ranks.extractor)], topic: "events", options: options)
+        #expect(reversed.comparison.candidate == expected.active && reversed.comparison.active == expected.candidate)
+        // Builders that did not read the same range are refused.
+        #expect(throws: DecisionsError.self) {
+            try ModelAcceptance.compareOnRebuiltSplit(
+                candidate: ranks, candidateBuilders: [build(log, ranks.extractor)], active: ignores,
+                activeBuilders: [build(Array(log.dropLast(3)), ignores.extractor)], topic: "events", options: options)
+        }
+    }
+
     @Test("the shipped configurations pass the scenario and monotonicity checks")
     func shippedPass() throws {
         for path in B2BScenarioTests.shipped {

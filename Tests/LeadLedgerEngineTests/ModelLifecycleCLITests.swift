@@ -20,8 +20,10 @@ struct ModelLifecycleCLITests {
     /// (status 1), an unknown version is an error (status 3) and a control event
     /// naming one goes to the DLQ as `unknown_model_version`. The audit records
     /// name both models, and `audit verify` re-derives every record byte for
-    /// byte across both switches. The time limit is a hang bound.
-    @Test(.timeLimit(.minutes(4)))
+    /// byte across both switches. The routing file registers as a rule set
+    /// (`rules register|list|show`) without showing up among the models.
+    /// The time limit is a hang bound.
+    @Test(.timeLimit(.minutes(5)))
     func promoteAndRollBackMidStreamThenVerify() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("models")
@@ -50,6 +52,25 @@ struct ModelLifecycleCLITests {
         defer { run.signal(SIGKILL) }
         try await caughtUp("first")
         phases.mark("first workload processed")
+
+        // The rule-set registry: the configured routing file registers under the ruleset_version
+        // its decisions carry, reads back byte for byte, and stays out of the model list below.
+        func rules(_ arguments: [String], _ name: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+            try await runCLI(["rules"] + arguments + ["--config", config] + state, directory: directory, name: name)
+        }
+        let ruleSet = try await rules(["register", defaultRoutingFile], "rules-register")
+        #expect(ruleSet.status == 0, "\(ruleSet.stderr)")
+        #expect(ruleSet.stdout.split(separator: "\n").last.map(String.init) == defaultDecisions.rulesetVersion, "\(ruleSet.stdout)")
+        let ruleSets = try await rules(["list", "--format", "json"], "rules-list")
+        #expect(
+            ruleSets.status == 0 && ruleSets.stdout.contains(#""configured":true"#)
+                && ruleSets.stdout.contains(#""ruleset_version":"\#(defaultDecisions.rulesetVersion)""#),
+            "\(ruleSets.stdout)\(ruleSets.stderr)")
+        let ruleText = try await rules(["show", defaultDecisions.rulesetVersion, "--format", "text"], "rules-show")
+        let routingText = try String(contentsOfFile: defaultRoutingFile, encoding: .utf8)
+        #expect(ruleText.status == 0 && ruleText.stdout == routingText, "\(ruleText.stderr)")
+        let unknownRules = try await rules(["show", "0123456789abcdef"], "rules-show-unknown")
+        #expect(unknownRules.status == 3 && unknownRules.stderr.contains("unknown_ruleset_version"), "\(unknownRules.stderr)")
 
         let listed = try await models(["list", "--format", "json"], "list")
         #expect(listed.status == 0, "\(listed.stderr)")

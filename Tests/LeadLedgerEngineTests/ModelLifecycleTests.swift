@@ -321,4 +321,73 @@ struct ModelLifecycleTests {
         #expect(logRecords.allSatisfy { $0.topic == topics.events && ControlRecords.isControl($0.headers) && $0.value == promote.encoded })
         #expect(identity.apply(repartition).isEmpty, "a repeat of the validate stage is skipped")
     }
+
+    /// The training range `train --register` adds to the manifest reads back as written;
+    /// a training object without it (an older trainer) has none, and the manifest still decodes.
+    @Test func trainingRangeIsAdditive() throws {
+        let range = TrainingRange(
+            topic: "events", partitions: [.init(partition: 0, end: 120), .init(partition: 3, end: 7)], seed: 9, negativeAfterDays: 30)
+        var object: JSONObject = ["log_topic": .string("events"), "seed": .int(9), "holdout": .int(41)]
+        object.members += range.members
+        let reread = try #require(TrainingRange(training: .object(object)))
+        #expect(reread.partitions == range.partitions && reread.seed == 9 && reread.negativeAfterDays == 30)
+        #expect(reread.topic == "events" && reread.heldOut == 41)
+        #expect(reread.description == "events partitions 0@0..<120,3@0..<7, seed 9")
+        let old: JSONValue = .object(["log_topic": .string("events"), "log_partitions": .array([.int(0)]), "seed": .int(0)])
+        #expect(TrainingRange(training: old) == nil)
+        #expect(TrainingRange(training: nil) == nil)
+
+        let bundle = try ModelBundle.load(scoringFile: URL(fileURLWithPath: defaultScoringFile))
+        let configuration = try bundle.configuration(
+            routingYAML: Data(contentsOf: URL(fileURLWithPath: defaultRoutingFile)), routingSource: defaultRoutingFile,
+            auditRecordLimit: 1 << 20)
+        for training in [old, .object(object)] {
+            let manifest = ModelManifest(
+                bundle: bundle, configuration: configuration, chunkBytes: 1024, training: training, metrics: nil, baselines: nil,
+                createdAt: "2026-12-01T10:00:00Z", createdBy: "ana")
+            let decoded = try ModelManifest(bytes: manifest.encoded, context: "test")
+            #expect(decoded.encoded == manifest.encoded)
+            #expect(TrainingRange(training: decoded.training) == TrainingRange(training: training))
+        }
+    }
+
+    /// The promote guard refuses a candidate with the lower AUC and names both figures and their basis.
+    @Test func heldOutComparisonRefusesTheWorseCandidate() {
+        let worse = HeldOutComparison(
+            candidateVersion: "cccccccccccccccc", activeVersion: "aaaaaaaaaaaaaaaa", candidateAUC: 0.61234, activeAUC: 0.8,
+            basis: .rebuiltSplit(leads: 96, range: "events partitions 0@0..<120, seed 0"))
+        #expect(worse.candidateIsWorse)
+        let refusal = worse.refusal
+        #expect(refusal.code == .refused && refusal.context == "cccccccccccccccc")
+        #expect(refusal.reason.contains("0.6123") && refusal.reason.contains("0.8 ") && refusal.reason.contains("96 held-out leads"))
+        #expect(refusal.reason.contains("--force"))
+        var equal = worse
+        equal.candidateAUC = 0.8
+        #expect(!equal.candidateIsWorse, "an equal figure is not worse")
+        var manifests = worse
+        manifests.basis = .manifests
+        #expect(manifests.summary.contains("manifest held-out AUC 0.6123") && manifests.summary.contains("cannot be rebuilt"))
+    }
+
+    /// A rule set's registry record reads back with its text; its version is the content
+    /// hash `ruleset_version` names; a record whose text was altered is refused; the
+    /// registry's model view skips rule-set records.
+    @Test func ruleSetRecordsReadBackAndStayOutOfTheModelView() throws {
+        let yaml = Array(try Data(contentsOf: URL(fileURLWithPath: defaultRoutingFile)))
+        let record = try RuleSetRecord(yaml: yaml, source: "routing.yaml", createdAt: "2026-12-01T10:00:00Z", createdBy: "ana")
+        #expect(record.rulesetVersion == defaultDecisions.rulesetVersion)
+        #expect(try RuleSetRecord(bytes: record.encoded, context: "test") == record)
+        let tampered = String(decoding: record.encoded, as: UTF8.self).replacing("sales_ready", with: "sales_ready_")
+        #expect(throws: ModelRegistryError.self) { try RuleSetRecord(bytes: Array(tampered.utf8), context: "test") }
+        #expect(throws: ModelRegistryError.self) {
+            try RuleSetRecord(yaml: [0xFF, 0xFE], source: "bad.yaml", createdAt: "2026-12-01T10:00:00Z", createdBy: "ana")
+        }
+
+        let message = record.message(topic: "models")
+        let logRecord = LogRecord(
+            topic: "models", partition: 0, offset: 0, key: message.key, value: message.value, headers: message.headers)
+        let contents = ModelRegistry.assemble([RuleSetRecord.keyPrefix + record.rulesetVersion: logRecord])
+        #expect(contents.ruleSets[record.rulesetVersion] == record)
+        #expect(contents.versions.isEmpty && contents.broken.isEmpty && contents.brokenRuleSets.isEmpty)
+    }
 }

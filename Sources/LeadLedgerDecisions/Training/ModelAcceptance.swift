@@ -119,7 +119,8 @@ package enum ModelAcceptance {
         ]
     }
 
-    static func format(_ x: Double) -> String {
+    /// A figure as the checks print it: rounded to 4 decimals.
+    package static func format(_ x: Double) -> String {
         let scaled = (x * 10_000).rounded() / 10_000
         return "\(scaled)"
     }

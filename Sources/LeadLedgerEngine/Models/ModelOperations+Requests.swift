@@ -1,39 +1,54 @@
 import Foundation
 import LeadLedgerCore
+import LeadLedgerDecisions
 
 extension ModelOperations {
     /// What a promote, shadow or unshadow request comes to, before anything is written.
     package enum VersionRequest: Sendable, Equatable {
         /// Promoting the version that already decides: nothing to write.
         case alreadyActive(String)
-        /// The event to write, and the version that decided before it.
-        case write(ControlEvent, activeBefore: String)
+        /// The event to write, the version that decided before it, and for an unforced
+        /// promote the held-out comparison it passed (nil when there was no evidence).
+        case write(ControlEvent, activeBefore: String, comparison: HeldOutComparison?)
     }
 
     /// Decides a request naming `version` (`model.promote`, `model.shadow`, `model.unshadow`):
-    /// the version must be registered (else ``ModelRegistryError`` `unknown_version`), and a
-    /// promote of a candidate whose manifest's held-out AUC is below the active model's is
-    /// refused (`refused`) unless `force`. Shared by `leadledger models` and the API.
+    /// the version must be registered (else ``ModelRegistryError`` `unknown_model_version`).
+    /// A promote is judged on the candidate's held-out split
+    /// (``heldOutComparison(candidate:active:)``): a candidate whose AUC there is below the
+    /// active model's is refused (`promote_refused`, both figures in the reason) unless
+    /// `force`. Shared by `leadledger models` and the API.
     package func request(
         _ kind: ControlEvent.Kind, version: String, actor: String, reason: String, eventID: String, now: EventTime, force: Bool
     ) async throws -> VersionRequest {
-        let candidate = try await lookup(version).manifest
-        let configured = try configuration.decisionConfiguration().modelVersion
+        let candidate = try await lookup(version)
+        let configuredDecisions = try configuration.decisionConfiguration()
+        let configured = configuredDecisions.modelVersion
         let contents = try await contents()
         let requested = try await requestedActivation(configured: configured, known: Set(contents.versions.keys))
         let active = requested.activation.current(configured: configured)
+        var comparison: HeldOutComparison?
         if kind == .modelPromote {
             if version == active { return .alreadyActive(version) }
-            if !force, let activeManifest = contents.versions[active]?.manifest, let candidateAUC = Self.heldOutAUC(candidate.metrics),
-                let activeAUC = Self.heldOutAUC(activeManifest.metrics), candidateAUC < activeAUC
-            {
-                throw ModelRegistryError(
-                    .refused, context: version,
-                    "held-out AUC \(candidateAUC) is below the active model \(active)'s \(activeAUC) (--force promotes it anyway)")
+            if !force, let activeModel = try activeModel(active, configured: configuredDecisions, contents: contents) {
+                comparison = try await heldOutComparison(candidate: candidate, active: activeModel)
+                if let comparison, comparison.candidateIsWorse { throw comparison.refusal }
             }
         }
         let event = ControlEvent(eventID: eventID, kind: kind, version: version, actor: actor, reason: reason, occurredAt: now)
-        return .write(event, activeBefore: active)
+        return .write(event, activeBefore: active, comparison: comparison)
+    }
+
+    /// The active version's manifest (when registered) and decision configuration:
+    /// from the registry contents, else the local cache, else the configured files
+    /// when they are that version; nil when none has it.
+    func activeModel(_ active: String, configured: DecisionConfiguration, contents: ModelRegistry.Contents) throws -> (
+        manifest: ModelManifest?, decisions: DecisionConfiguration
+    )? {
+        if let entry = contents.versions[active] ?? (try? configuration.modelCache.load(active)) {
+            return (entry.manifest, try configuration(of: entry.bundle))
+        }
+        return active == configured.modelVersion ? (nil, configured) : nil
     }
 
     /// Decides a rollback: the event, the version deciding now and the one it returns to.

@@ -73,6 +73,10 @@ package struct ModelRegistry: Sendable {
         package var versions: [String: (manifest: ModelManifest, bundle: ModelBundle)] = [:]
         /// Versions whose manifest or artifacts are unusable, with why.
         package var broken: [String: ModelRegistryError] = [:]
+        /// The registered rule sets (routing files), by `ruleset_version`.
+        package var ruleSets: [String: RuleSetRecord] = [:]
+        /// Rule sets whose record is unusable, with why.
+        package var brokenRuleSets: [String: ModelRegistryError] = [:]
     }
 
     /// Reads the whole registry topic (partition 0; the latest record of each key wins).
@@ -90,6 +94,22 @@ package struct ModelRegistry: Sendable {
         var contents = Contents()
         for (key, record) in latest.sorted(by: { $0.key < $1.key }) {
             let kind = record.headers.first { $0.key == header }?.value.map { String(decoding: $0, as: UTF8.self) }
+            if kind == RuleSetRecord.headerValue, key.hasPrefix(RuleSetRecord.keyPrefix) {
+                let version = String(key.dropFirst(RuleSetRecord.keyPrefix.count))
+                do {
+                    let ruleSet = try RuleSetRecord(bytes: record.value, context: "\(record.topic)[\(record.partition)]@\(record.offset)")
+                    guard ruleSet.rulesetVersion == version else {
+                        throw ModelRegistryError(
+                            .invalidRecord, context: key, "the record under key \(key) names rule set \(ruleSet.rulesetVersion)")
+                    }
+                    contents.ruleSets[version] = ruleSet
+                } catch let error as ModelRegistryError {
+                    contents.brokenRuleSets[version] = error
+                } catch {
+                    contents.brokenRuleSets[version] = ModelRegistryError(.invalidRecord, context: key, "\(error)")
+                }
+                continue
+            }
             guard kind == "manifest" else { continue }
             do {
                 let manifest = try ModelManifest(bytes: record.value, context: "\(record.topic)[\(record.partition)]@\(record.offset)")

@@ -10,6 +10,10 @@ package struct ModelRegistryError: Error, Sendable, Hashable, CustomStringConver
         case invalidModel = "invalid_model"
         /// A manifest or chunk record on the registry topic cannot be read.
         case invalidRecord = "invalid_registry_record"
+        /// No rule set of this version on the registry topic.
+        case unknownRuleSetVersion = "unknown_ruleset_version"
+        /// A routing file that cannot be registered (too large, not text, not valid rules).
+        case invalidRuleSet = "invalid_ruleset"
         /// A promotion was refused (e.g. there is nothing to roll back to).
         case refused = "promote_refused"
     }
