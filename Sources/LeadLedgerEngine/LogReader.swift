@@ -12,6 +12,16 @@ public struct LogReader: Sendable {
     /// A logger.
     public var logger: Logger
 
+    /// librdkafka settings of a reader unless the client properties set them: a
+    /// reader reads to a known end, so it asks for large fetches, and the fetch at
+    /// the end (which a broker holds for `fetch.wait.max.ms` waiting for new data
+    /// before the end-of-partition answer) is short. With librdkafka's 500 ms, every
+    /// partition read (log, audit, registry) ended half a second late.
+    static let readerProperties = [
+        "fetch.wait.max.ms": "10",
+        "max.partition.fetch.bytes": String(8 << 20),
+    ]
+
     /// Creates a reader.
     public init(client: KafkaClientSettings, logger: Logger) {
         self.client = client
@@ -31,7 +41,8 @@ public struct LogReader: Sendable {
     ) async throws -> Int64 {
         if let to, from >= to { return from }
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader", properties: client.properties)
+            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader",
+            properties: Self.readerProperties.merging(client.properties) { _, configured in configured })
         configuration.enablePartitionEOF = true
         configuration.maxBatchSize = 4096
         configuration.closeTimeout = .seconds(5)
