@@ -214,10 +214,12 @@ public struct MaterializeProcessor: PartitionProcessor {
     }
 
     /// A DLQ record referencing the log event (`output_too_large`, stage `materialize`).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        return DeadLetterOutput.unsendable(
-            output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
+        return [
+            DeadLetterOutput.unsendable(
+                output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
+        ]
     }
 
     /// The versions of the configured decision configuration a snapshot was taken with.

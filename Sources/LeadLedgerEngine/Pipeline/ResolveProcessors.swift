@@ -19,7 +19,8 @@ public enum RepartitionHeaders {
     public static let coversFrom = "ll-covers-from"
     /// Present on a skip marker: a record without value that only accounts for its
     /// source offset (and those from `coversFrom`), written for a rejected input
-    /// after its DLQ record. Its value says why (`rejected`).
+    /// after its DLQ record. Its value says why (`rejected`, or `output_too_large`
+    /// for a valid input whose forwarded copy was too large to produce).
     public static let skipped = "ll-skipped"
 }
 
@@ -128,12 +129,28 @@ public struct ValidateProcessor: PartitionProcessor {
 
     public func snapshot() -> [UInt8]? { nil }
 
-    /// A DLQ record referencing the inbound message (`output_too_large`).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+    /// A DLQ record referencing the inbound message (`output_too_large`). When the
+    /// refused output is the forwarded copy, a skip marker follows it (like a rejected
+    /// input's: the same source headers and `coversFrom`, no value, `ll-skipped:
+    /// output_too_large`), so the identity stage counts the offset as accounted for
+    /// instead of reporting a `source_gap`.
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        return DeadLetterOutput.unsendable(
+        let deadLetter = DeadLetterOutput.unsendable(
             output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        guard output.topic == topics.identity else { return [deadLetter] }
+        var marker = output
+        marker.key = nil
+        marker.value = []
+        marker.observation = nil
+        marker.headers.removeAll { $0.key == RepartitionHeaders.contract || $0.key == RepartitionHeaders.skipped }
+        marker.headers.insert(KafkaHeader(key: RepartitionHeaders.skipped, value: Self.tooLargeMarker), at: 0)
+        return [deadLetter, marker]
     }
+
+    /// The `ll-skipped` value of a forwarded copy too large to produce.
+    static let tooLargeMarker = "output_too_large"
+
 }
 
 /// Creates `ValidateProcessor`s.
@@ -300,7 +317,7 @@ public struct IdentityProcessor: PartitionProcessor {
 
     /// A DLQ record referencing the inbound message the repartition record carries
     /// (its source headers' position; the record's own when they are missing).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let topic = Self.header(input, RepartitionHeaders.topic)
         let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
         let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
@@ -310,8 +327,10 @@ public struct IdentityProcessor: PartitionProcessor {
         } else {
             source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         }
-        return DeadLetterOutput.unsendable(
-            output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        return [
+            DeadLetterOutput.unsendable(
+                output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        ]
     }
 
     public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
