@@ -51,23 +51,14 @@ struct LogTrail: Sendable, Hashable {
     /// Decodes `bytes()` from `index`, moving `index` past it.
     /// - Throws: `EngineError(.snapshotUnreadable)` when the bytes are truncated or out of range.
     init(bytes: [UInt8], index: inout Int) throws {
-        func fail() -> EngineError { EngineError(.snapshotUnreadable, context: "identity", "truncated log trail") }
-        func read() throws -> UInt64 {
-            guard index + 8 <= bytes.count else { throw fail() }
-            defer { index += 8 }
-            return SnapshotBytes.readUInt64(bytes, at: index)
-        }
-        let count = try read()
-        guard count <= UInt64(bytes.count) else { throw fail() }
-        for _ in 0..<count {
-            guard let partition = Int32(exactly: Int64(bitPattern: try read())) else { throw fail() }
-            let length = Int(clamping: try read())
-            guard length <= bytes.count - index else { throw fail() }
-            let source = String(decoding: bytes[index..<(index + length)], as: UTF8.self)
-            index += length
-            let offset = Int64(bitPattern: try read())
-            guard let seq = Int(exactly: Int64(bitPattern: try read())) else { throw fail() }
+        var cursor = SnapshotCursor(bytes: bytes, index: index, context: "identity", part: "log trail")
+        for _ in 0..<(try cursor.count()) {
+            guard let partition = Int32(exactly: try cursor.int64()) else { throw cursor.unreadable() }
+            let source = try cursor.string()
+            let offset = try cursor.int64()
+            guard let seq = Int(exactly: try cursor.int64()) else { throw cursor.unreadable() }
             latest[Slot(partition: partition, source: source)] = LineageMark(offset: offset, seq: seq)
         }
+        index = cursor.index
     }
 }

@@ -67,28 +67,17 @@ struct RepartitionCoverage: Sendable, Hashable {
     /// Decodes `bytes()` from `index`, moving `index` past it.
     /// - Throws: `EngineError(.snapshotUnreadable)` when the bytes are truncated.
     init(bytes: [UInt8], index: inout Int) throws {
-        func fail() -> EngineError { EngineError(.snapshotUnreadable, context: "identity", "truncated source coverage") }
-        func read() throws -> UInt64 {
-            guard index + 8 <= bytes.count else { throw fail() }
-            defer { index += 8 }
-            return SnapshotBytes.readUInt64(bytes, at: index)
-        }
-        let count = try read()
-        guard count <= UInt64(bytes.count) else { throw fail() }
-        for _ in 0..<count {
-            let length = Int(clamping: try read())
-            guard length <= bytes.count - index else { throw fail() }
-            let key = String(decoding: bytes[index..<(index + length)], as: UTF8.self)
-            index += length
-            let prefix = Int64(bitPattern: try read())
-            let ranges = try read()
-            guard ranges <= UInt64(bytes.count) else { throw fail() }
+        var cursor = SnapshotCursor(bytes: bytes, index: index, context: "identity", part: "source coverage")
+        for _ in 0..<(try cursor.count()) {
+            let key = try cursor.string()
+            let prefix = try cursor.int64()
             var pending: [SourceCoverage<Int64>.Range] = []
-            for _ in 0..<ranges {
-                let after = Int64(bitPattern: try read())
-                pending.append(SourceCoverage.Range(after: after, end: Int64(bitPattern: try read())))
+            for _ in 0..<(try cursor.count()) {
+                let after = try cursor.int64()
+                pending.append(SourceCoverage.Range(after: after, end: try cursor.int64()))
             }
             sources[key] = SourceCoverage(prefix: prefix, pending: pending)
         }
+        index = cursor.index
     }
 }
