@@ -16,10 +16,13 @@ public struct LogReader: Sendable {
     /// reader reads to a known end, so it asks for large fetches, and the fetch at
     /// the end (which a broker holds for `fetch.wait.max.ms` waiting for new data
     /// before the end-of-partition answer) is short. With librdkafka's 500 ms, every
-    /// partition read (log, audit, registry) ended half a second late.
+    /// partition read (log, audit, registry) ended half a second late. A reader
+    /// lives for one read, so it pushes no client metrics (KIP-714): with the push
+    /// on, destroying the client could wait a second for its final push.
     static let readerProperties = [
         "fetch.wait.max.ms": "10",
         "max.partition.fetch.bytes": String(8 << 20),
+        "enable.metrics.push": "false",
     ]
 
     /// Creates a reader.
@@ -100,7 +103,8 @@ extension LogReader {
     /// when retention or a deletion removed the partition's beginning.
     public func earliestOffset(topic: String, partition: Int32) async throws -> Int64 {
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader", properties: client.properties)
+            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader",
+            properties: Self.readerProperties.merging(client.properties) { _, configured in configured })
         configuration.closeTimeout = .seconds(5)
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         do {
