@@ -25,6 +25,15 @@ public struct LogReader: Sendable {
         "enable.metrics.push": "false",
     ]
 
+    /// A group-less consumer with the reader settings (the client properties win).
+    var readerConfiguration: KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader",
+            properties: Self.readerProperties.merging(client.properties) { _, configured in configured })
+        configuration.closeTimeout = .seconds(5)
+        return configuration
+    }
+
     /// Creates a reader.
     public init(client: KafkaClientSettings, logger: Logger) {
         self.client = client
@@ -43,12 +52,9 @@ public struct LogReader: Sendable {
         body: ([LogRecord]) async throws -> Void
     ) async throws -> Int64 {
         if let to, from >= to { return from }
-        var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader",
-            properties: Self.readerProperties.merging(client.properties) { _, configured in configured })
+        var configuration = readerConfiguration
         configuration.enablePartitionEOF = true
         configuration.maxBatchSize = 4096
-        configuration.closeTimeout = .seconds(5)
         let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
         do {
             let next = try await read(consumer: consumer, topic: topic, partition: partition, from: from, to: to, body: body)
@@ -102,11 +108,7 @@ extension LogReader {
     /// The first offset `topic[partition]` still holds (its low watermark): above 0
     /// when retention or a deletion removed the partition's beginning.
     public func earliestOffset(topic: String, partition: Int32) async throws -> Int64 {
-        var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: client.bootstrapServers, groupID: nil, clientID: client.clientID + "-reader",
-            properties: Self.readerProperties.merging(client.properties) { _, configured in configured })
-        configuration.closeTimeout = .seconds(5)
-        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        let consumer = try KafkaConsumer(configuration: readerConfiguration, logger: logger)
         do {
             let watermarks = try await consumer.queryWatermarks(KafkaTopicPartition(topic: topic, partition: partition))
             await consumer.close()
