@@ -50,6 +50,28 @@ final class EventChannel<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Sends an element without waiting for capacity (for rare, small signals from
+    /// threads that must not block). Returns false when the channel is finished
+    /// or interrupted.
+    @discardableResult
+    func sendWithoutWaiting(_ element: Element) -> Bool {
+        condition.lock()
+        if finished || interrupted {
+            condition.unlock()
+            return false
+        }
+        if let waiter {
+            self.waiter = nil
+            condition.unlock()
+            waiter.continuation.resume(returning: .success(element))
+            return true
+        }
+        buffer.append(element)
+        weight += weigh(element)
+        condition.unlock()
+        return true
+    }
+
     /// Wakes a blocked `send` and makes all further sends fail.
     func interrupt() {
         condition.lock()

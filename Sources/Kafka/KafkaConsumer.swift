@@ -278,6 +278,13 @@ public struct KafkaPartitionStream: AsyncSequence, Sendable {
     let channel: EventChannel<KafkaConsumerEvent>
 
     public func makeAsyncIterator() -> KafkaConsumerEvents.AsyncIterator { .init(channel: channel) }
+
+    /// Makes the reader's pending (or next) wait return `.wakeUp`, after the events
+    /// already buffered. Never blocks, so a delivery callback on the producer's
+    /// poll thread may call it. Does nothing once the stream ended.
+    public func wake() {
+        channel.sendWithoutWaiting(.wakeUp(topicPartition))
+    }
 }
 
 /// Newly assigned partitions' streams (per-partition delivery mode).
@@ -445,7 +452,7 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
             case .messages(let messages):
                 let kept = messages.filter { !removed.contains(KafkaTopicPartition(topic: $0.topic, partition: $0.partition)) }
                 return kept.isEmpty ? nil : .messages(kept)
-            case .endOfPartition(let partition, _):
+            case .endOfPartition(let partition, _), .wakeUp(let partition):
                 return removed.contains(partition) ? nil : event
             }
         }
@@ -534,8 +541,8 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
                 case .messages(let messages):
                     let kept = messages.filter { $0.partition != partition.partition || $0.topic != partition.topic }
                     return kept.isEmpty ? nil : .messages(kept)
-                case .endOfPartition(let eofPartition, _):
-                    return eofPartition == partition ? nil : event
+                case .endOfPartition(let eventPartition, _), .wakeUp(let eventPartition):
+                    return eventPartition == partition ? nil : event
                 }
             }
             seek.continuation.resume(returning: result)

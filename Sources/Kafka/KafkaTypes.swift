@@ -225,6 +225,10 @@ public enum KafkaConsumerEvent: Sendable, Hashable {
     /// that will be written. Only when `enablePartitionEOF` is set; raised again each
     /// time the end is reached after new messages.
     case endOfPartition(KafkaTopicPartition, offset: Int64)
+    /// The partition stream's reader was woken by `KafkaPartitionStream.wake()`:
+    /// something outside the stream (e.g. a failed delivery) needs its attention
+    /// although no message arrived. Never raised otherwise.
+    case wakeUp(KafkaTopicPartition)
 }
 
 /// Low and high watermark of a partition. `high` is the offset the next message

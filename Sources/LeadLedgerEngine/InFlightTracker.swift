@@ -39,10 +39,16 @@ public final class InFlightTracker: Sendable {
     }
 
     private let state: Mutex<State>
+    private let onFailure: (@Sendable () -> Void)?
 
     /// Creates a tracker whose first input will be at `startOffset`.
-    public init(startOffset: Int64) {
+    /// - Parameter onFailure: called once, when the first failure is recorded (on
+    ///   the thread that reports it, e.g. the producer's poll thread; must not
+    ///   block). The partition's loop learns of a failure this way even when no
+    ///   further input arrives to find it.
+    public init(startOffset: Int64, onFailure: (@Sendable () -> Void)? = nil) {
         state = Mutex(State(nextOffset: startOffset))
+        self.onFailure = onFailure
     }
 
     /// Records that the input at `offset` was applied and will produce `outputs` records.
@@ -85,14 +91,16 @@ public final class InFlightTracker: Sendable {
     /// since they are lost, nothing at or after that input may be committed (the
     /// input stays unacknowledged).
     public func abandon(offset: Int64, outputs: Int, because error: KafkaError) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
+        let (waiters, first): ([CheckedContinuation<Void, Never>], Bool) = state.withLock { state in
             if let index = state.entries[state.head...].firstIndex(where: { $0.offset == offset }) {
                 state.inFlight -= min(outputs, state.entries[index].remaining)
             }
-            if state.failure == nil { state.failure = error }
-            return takeWaitersIfIdle(&state)
+            let first = state.failure == nil
+            if first { state.failure = error }
+            return (takeWaitersIfIdle(&state), first)
         }
         for waiter in waiters { waiter.resume() }
+        if first { onFailure?() }
     }
 
     /// An output of the input at `offset` failed for good: nothing at or after its

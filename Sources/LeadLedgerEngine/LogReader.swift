@@ -98,6 +98,8 @@ public struct LogReader: Sendable {
                 // Its messages were delivered before it, so at `next` we are done
                 // (also when `to` lies beyond the end: the range ends at the end).
                 if offset <= next { break loop }
+            case .wakeUp:
+                continue
             }
         }
         return next

@@ -73,11 +73,14 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     private(set) var lastSnapshotAt = ContinuousClock.now
     private var lastSnapshotOffset: Int64 = -1
     private(set) var statistics = PartitionWorkerStatistics()
+    /// Called once per tracker, when its first delivery failure is recorded.
+    private let onDeliveryFailure: (@Sendable () -> Void)?
 
     init(
         topicPartition: KafkaTopicPartition, factory: Factory, producer: KafkaProducer, store: SnapshotStore?, policy: SnapshotPolicy,
-        metrics: StageMetrics = StageMetrics(stage: "worker"), logger: Logger
+        metrics: StageMetrics = StageMetrics(stage: "worker"), logger: Logger, onDeliveryFailure: (@Sendable () -> Void)? = nil
     ) {
+        self.onDeliveryFailure = onDeliveryFailure
         self.metrics = metrics.partition(topicPartition)
         self.topicPartition = topicPartition
         self.factory = factory
@@ -86,7 +89,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         self.store = store
         self.policy = policy
         self.logger = logger
-        self.tracker = InFlightTracker(startOffset: 0)
+        self.tracker = InFlightTracker(startOffset: 0, onFailure: onDeliveryFailure)
     }
 
     /// Restores the state as of `committed` (the group's committed offset, nil when
@@ -145,7 +148,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         _ = processor.takeDiagnostics()
         processor.begin(at: target)
         nextOffset = target
-        tracker = InFlightTracker(startOffset: target)
+        tracker = InFlightTracker(startOffset: target, onFailure: onDeliveryFailure)
         lastSnapshotOffset = start
         lastSnapshotAt = .now
     }
@@ -175,7 +178,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         for message in messages {
             if message.offset < nextOffset { continue }  // already applied (e.g. a re-delivery)
             // Fail fast: after a failed delivery, nothing more of this partition is produced.
-            if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
+            try checkDeliveries()
             let record = LogRecord(message)
             let outputs = processor.apply(record)
             if processor.usesKeyHooks {
@@ -213,8 +216,13 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
         }
         if !messages.isEmpty { statistics.lastAppliedAt = .now }
         report(processor.takeDiagnostics())
-        if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
+        try checkDeliveries()
         snapshotIfDue()
+    }
+
+    /// Throws the partition's first delivery failure, if an output failed.
+    func checkDeliveries() throws(DeliveryFailure) {
+        if let failure = tracker.failure { throw DeliveryFailure(partition: topicPartition, error: failure) }
     }
 
     /// Logs and counts what the processor noticed while emitting.

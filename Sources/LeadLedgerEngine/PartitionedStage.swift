@@ -253,8 +253,12 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         guard let consumer, !isClosing else { return }
         joined = true
         let partition = stream.topicPartition
+        // A failed delivery wakes the partition's loop, which restarts the partition
+        // even when no further input arrives (the failure of the last batch's outputs).
+        let wake: @Sendable () -> Void = { stream.wake() }
         let worker = PartitionWorker(
-            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger)
+            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger,
+            onDeliveryFailure: wake)
         let reader = self.reader
         let logger = self.logger
         let jobSize = maxRecordsPerJob
@@ -281,13 +285,19 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
                 var staleFrom: Int64?
                 var restarts = 0
                 for try await event in stream {
-                    guard case .messages(var messages) = event else { continue }
-                    if let stale = staleFrom {
+                    var messages: [KafkaConsumerMessage]
+                    switch event {
+                    case .messages(let batch): messages = batch
+                    case .wakeUp: messages = []  // a delivery failed: act on it below, though no input arrived
+                    case .endOfPartition: continue
+                    }
+                    if let stale = staleFrom, !messages.isEmpty {
                         guard let first = messages.firstIndex(where: { $0.offset < stale }) else { continue }
                         messages = Array(messages[first...])
                         staleFrom = nil
                     }
                     do {
+                        if messages.isEmpty { try await worker.checkDeliveries() }
                         var start = 0
                         while start < messages.count {
                             let end = min(start + jobSize, messages.count)
@@ -298,7 +308,7 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
                         if await self.isClosing { throw EngineError(.deliveryFailed, context: partition.description, "\(failure)") }
                         restarts += 1
                         staleFrom = await worker.nextOffset
-                        worker = try await self.restart(partition, after: failure, worker: worker, attempt: restarts)
+                        worker = try await self.restart(partition, after: failure, worker: worker, attempt: restarts, wake: wake)
                     }
                 }
             } catch let error as EngineError {
@@ -337,9 +347,10 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
     /// on are produced again (byte-identical repeats). Waits a little longer before
     /// each further restart.
     /// - Returns: the new worker.
-    private func restart(_ partition: KafkaTopicPartition, after failure: DeliveryFailure, worker: PartitionWorker<Factory>, attempt: Int)
-        async throws -> PartitionWorker<Factory>
-    {
+    private func restart(
+        _ partition: KafkaTopicPartition, after failure: DeliveryFailure, worker: PartitionWorker<Factory>, attempt: Int,
+        wake: @escaping @Sendable () -> Void
+    ) async throws -> PartitionWorker<Factory> {
         guard let consumer else { throw EngineError(.deliveryFailed, context: partition.description, "\(failure)") }
         logger.error(
             "\(partition): DELIVERY FAILED (\(failure.error)); restarting the partition from its committed offset (restart \(attempt))")
@@ -347,7 +358,8 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         try await Task.sleep(for: .seconds(min(30, attempt)))
         let committed = try await consumer.committed([partition])[partition] ?? nil
         let fresh = PartitionWorker(
-            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger)
+            topicPartition: partition, factory: factory, producer: producer, store: store, policy: policy, metrics: metrics, logger: logger,
+            onDeliveryFailure: wake)
         let paused = Factory.Processor.isStateful && pause(partition, on: consumer)
         try await fresh.restore(committed: committed, reader: reader)
         // The partition may have been lost (and even reassigned) while this waited:

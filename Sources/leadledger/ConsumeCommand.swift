@@ -242,6 +242,8 @@ struct Printer: Service {
                     if commit { try await consumer.commit(progress.all()) }
                     break loop
                 }
+            case .wakeUp:
+                continue
             }
         }
     }

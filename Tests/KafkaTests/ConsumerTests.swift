@@ -126,6 +126,7 @@ struct ConsumerTests {
                             case .messages(let batch): messages += batch
                             case .endOfPartition(_, let offset):
                                 if offset == 100 { return (stream.topicPartition, messages) }
+                            case .wakeUp: continue
                             }
                         }
                         return (stream.topicPartition, messages)

@@ -1,5 +1,6 @@
 import Kafka
 import LeadLedgerEngine
+import Synchronization
 import Testing
 
 @Suite("In-flight tracker")
@@ -29,6 +30,21 @@ struct InFlightTrackerTests {
         #expect(tracker.committableOffset == 14)
         #expect(tracker.inFlight == 0)
         try await tracker.drain()
+    }
+
+    /// The failure hook runs once, at the first failure (the partition's loop is
+    /// woken once), and not for acknowledgements.
+    @Test func failureHookRunsOnceAtTheFirstFailure() throws {
+        let calls = Mutex(0)
+        let tracker = InFlightTracker(startOffset: 0) { calls.withLock { $0 += 1 } }
+        tracker.begin(offset: 0, outputs: 3)
+        tracker.acknowledge(offset: 0)
+        #expect(calls.withLock { $0 } == 0)
+        tracker.fail(offset: 0, KafkaError(code: .localMessageTimedOut, operation: "test"))
+        tracker.fail(offset: 0, KafkaError(code: .localMessageTimedOut, operation: "test"))
+        #expect(calls.withLock { $0 } == 1)
+        #expect(tracker.failure != nil)
+        #expect(tracker.committableOffset == 0)
     }
 
     /// Many inputs in flight, acknowledged newest first: nothing is committable

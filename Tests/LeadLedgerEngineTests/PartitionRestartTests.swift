@@ -73,9 +73,11 @@ struct PartitionRestartTests {
     /// for that partition, restarts it from the committed offset (restore, seek) and
     /// produces again. Every input's output reaches its topic with the bytes an
     /// uninterrupted run gives (repeats identical), the group commits to the end,
-    /// and the stage stops cleanly.
-    @Test(.timeLimit(.minutes(5)))
-    func failedDeliveryRestartsThePartition() async throws {
+    /// and the stage stops cleanly. The failing input is either followed by more
+    /// input, or is the last input: then nothing arrives after the failure, and the
+    /// failure itself must wake the partition.
+    @Test(.timeLimit(.minutes(5)), arguments: [300, 399] as [Int64])
+    func failedDeliveryRestartsThePartition(failAt: Int64) async throws {
         let brokers = try EngineTestBroker.brokers()
         let input = uniqueName("rs-in")
         let output = uniqueName("rs-out")
@@ -97,7 +99,7 @@ struct PartitionRestartTests {
         configuration.snapshotPolicy = SnapshotPolicy(everyRecords: 50, everyInterval: nil)
         configuration.maxRecordsPerJob = 16
         let store = try SnapshotStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("rs-state")).path)
-        let factory = FlakyFactory(output: output, missing: missing, failAt: 300)
+        let factory = FlakyFactory(output: output, missing: missing, failAt: failAt)
         let stage = PartitionedStage(
             configuration: configuration, client: client, producer: producer, store: store, factory: factory, logger: testLogger)
         let group = ServiceGroup(configuration: .init(services: [.init(service: stage)], logger: testLogger))
