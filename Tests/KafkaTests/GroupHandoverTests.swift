@@ -4,98 +4,47 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// A `leadledger consume` process whose stdout lines are collected as they come.
-///
-/// A small bash parent runs it and records its PID and exit status in files:
-/// Foundation's `Process` on Linux can miss the termination of one of several
-/// children spawned concurrently, so the test does not rely on it.
+/// A `leadledger consume` process whose stdout goes to a file, read as lines.
 final class MemberProcess: Sendable {
     let name: String
-    private let process: Process
-    private let output = Locked<[String]>([])
-    private let partialLine = Locked<String>("")
-    private let pidFile: URL
-    private let statusFile: URL
+    private let process: ChildProcess
+    private let outputPath: String
+
+    /// The complete lines written so far.
+    var lines: [String] {
+        guard let data = FileManager.default.contents(atPath: outputPath) else { return [] }
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.removeLast()  // after the last newline: empty, or a line still being written
+        return lines
+    }
 
     init(name: String, arguments: [String]) throws {
         self.name = name
-        let executable = try leadledgerExecutable()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "leadledger-member-\(UInt64.random(in: 0...UInt64.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        pidFile = directory.appendingPathComponent("pid")
-        statusFile = directory.appendingPathComponent("status")
-        let script =
-            #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; "#
-            + #"pidfile=$1; statusfile=$2; shift 2; "$@" & child=$!; echo $child > "$pidfile.tmp"; mv "$pidfile.tmp" "$pidfile"; wait $child; echo $? > "$statusfile.tmp"; mv "$statusfile.tmp" "$statusfile""#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script, "member", pidFile.path, statusFile.path, executable] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.standardError
-        process.standardInput = FileHandle.nullDevice
-        self.process = process
-        let output = self.output
-        let partialLine = self.partialLine
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            let complete: [String] = partialLine.withLock { partial in
-                partial += String(decoding: data, as: UTF8.self)
-                var lines: [String] = []
-                while let newline = partial.firstIndex(of: "\n") {
-                    lines.append(String(partial[..<newline]))
-                    partial = String(partial[partial.index(after: newline)...])
-                }
-                return lines
-            }
-            output.withLock { $0 += complete }
-        }
-        try process.run()
+        outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("leadledger-member")).path + ".out"
+        process = try ChildProcess(try leadledgerExecutable(), arguments, stdout: .file(outputPath), stderr: .inherit)
     }
-
-    var lines: [String] { output.value }
 
     /// The exit status once the member exited (128 + n for signal n).
-    var exitStatus: Int32? {
-        guard let text = try? String(contentsOf: statusFile, encoding: .utf8) else { return nil }
-        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
+    var exitStatus: Int32? { process.exitStatus }
 
-    var isRunning: Bool { exitStatus == nil }
+    var isRunning: Bool { process.isRunning }
 
-    private var pid: Int32? {
-        guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return nil }
-        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    func signal(_ signal: Int32) {
-        if let pid { kill(pid, signal) }
-    }
+    func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for exit; returns the exit status (128 + n when killed by signal n).
     func waitForExit(seconds: Double) async throws -> Int32 {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while true {
-            if let status = exitStatus {
-                try await Task.sleep(for: .milliseconds(300))  // let the reader drain the pipe
-                return status
-            }
-            if ContinuousClock.now > deadline {
-                signal(SIGKILL)
-                throw TestFailure("\(name) did not exit within \(seconds) s")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        guard let status = try await process.wait(seconds: seconds) else {
+            signal(SIGKILL)
+            throw TestFailure("\(name) did not exit within \(seconds) s")
         }
+        return status
     }
 
     deinit {
-        if isRunning, let pid { kill(pid, SIGKILL) }
-        try? FileManager.default.removeItem(at: pidFile.deletingLastPathComponent())
+        process.signal(SIGKILL)
+        _ = process.waitBlocking()
+        try? FileManager.default.removeItem(atPath: outputPath)
     }
 }
 

@@ -227,7 +227,7 @@ struct CLIConventionsTests {
         #expect(generated.status == 0, "\(generated.stderr)")
         let behind = try await runCLI(["lag", "--config", config, "--format", "json"], directory: directory, name: "lag-behind")
         #expect(behind.status == 0, "\(behind.stderr)")
-        #expect(try schemaViolations([Array(behind.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
+        #expect(try await schemaViolations([Array(behind.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
         let lagBehind = try JSONDecoder().decode(LagJSON.self, from: Data(behind.stdout.utf8))
         #expect(
             !lagBehind.caught_up && lagBehind.behind == 300 && lagBehind.stages.map(\.stage) == ["validate", "identity", "materialize"])
@@ -238,14 +238,14 @@ struct CLIConventionsTests {
             ["lag", "--config", config, "--wait", "--timeout", "180", "--format", "json"], directory: directory, name: "lag-wait",
             seconds: 200)
         #expect(waited.status == 0, "\(waited.stdout) \(waited.stderr.suffix(1000))")
-        #expect(try schemaViolations([Array(waited.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
+        #expect(try await schemaViolations([Array(waited.stdout.utf8)], schema: "cli/lag", directory: directory) == "")
         #expect(try JSONDecoder().decode(LagJSON.self, from: Data(waited.stdout.utf8)).caught_up)
         run.signal(SIGTERM)
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
 
         let topics = try await runCLI(["topics", "list", "-b", brokers, "--format", "json"], directory: directory, name: "topics")
         #expect(topics.status == 0, "\(topics.stderr)")
-        #expect(try schemaViolations([Array(topics.stdout.utf8)], schema: "cli/topics-list", directory: directory) == "")
+        #expect(try await schemaViolations([Array(topics.stdout.utf8)], schema: "cli/topics-list", directory: directory) == "")
         let listed = try JSONDecoder().decode(TopicsJSON.self, from: Data(topics.stdout.utf8))
         #expect(listed.topics.first { $0.name == "events-\(suffix)" }?.partitions.count == 4)
 
@@ -253,7 +253,7 @@ struct CLIConventionsTests {
             ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json"], directory: directory,
             name: "verify")
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr.suffix(1000))")
-        #expect(try schemaViolations([Array(verified.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
+        #expect(try await schemaViolations([Array(verified.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
         let ok = try JSONDecoder().decode(AuditJSON.self, from: Data(verified.stdout.utf8))
         #expect(ok.ok && ok.differences.isEmpty && ok.audit_records > 0)
         // One partition at a time reports exactly what the concurrent default does.
@@ -273,7 +273,7 @@ struct CLIConventionsTests {
             ["audit", "verify", "--config", config, "--state-directory", directory + "/state", "--format", "json", "--jobs", "3"],
             directory: directory, name: "verify-forged")
         #expect(failed.status == 1, "\(failed.stdout) \(failed.stderr.suffix(1000))")
-        #expect(try schemaViolations([Array(failed.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
+        #expect(try await schemaViolations([Array(failed.stdout.utf8)], schema: "cli/audit-verify", directory: directory) == "")
         let report = try JSONDecoder().decode(AuditJSON.self, from: Data(failed.stdout.utf8))
         #expect(!report.ok)
         #expect(
@@ -308,7 +308,7 @@ struct CLIConventionsTests {
         #expect(consumed.status == 0, "\(consumed.stderr)")
         let lines = consumed.stdout.split(separator: "\n").map { Array($0.utf8) }
         #expect(lines.count == 2)
-        #expect(try schemaViolations(lines, schema: "cli/consume", directory: directory) == "")
+        #expect(try await schemaViolations(lines, schema: "cli/consume", directory: directory) == "")
         let messages = try lines.map { try JSONDecoder().decode(ConsumedJSON.self, from: Data($0)) }
         #expect(messages[0].value_encoding == "base64" && Data(base64Encoded: messages[0].value).map(Array.init) == binary)
         #expect(messages[0].key_encoding == "base64" && Data(base64Encoded: messages[0].key ?? "").map(Array.init) == [0xFE, 0x01])

@@ -17,79 +17,56 @@ let leadledgerExecutable: String = {
 
 /// A `leadledger` process started by a test, its output captured in files.
 final class CLIProcess: Sendable {
-    let process: Process
+    let process: ChildProcess
     let stdoutPath: String
     let stderrPath: String
 
     /// Starts `leadledger arguments`; `environment` is added to (and overrides) this
     /// process's environment; `input` is written to a file that becomes its stdin.
     init(_ arguments: [String], directory: String, name: String, environment: [String: String] = [:], input: String? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: leadledgerExecutable)
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
         stdoutPath = (directory as NSString).appendingPathComponent("\(name).out")
         stderrPath = (directory as NSString).appendingPathComponent("\(name).err")
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        var stdin = ChildProcess.Input.null
         if let input {
             let inputPath = (directory as NSString).appendingPathComponent("\(name).in")
             try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
-            process.standardInput = FileHandle(forReadingAtPath: inputPath)
-        } else {
-            process.standardInput = FileHandle.nullDevice
+            stdin = .file(inputPath)
         }
-        try process.run()
-        self.process = process
+        process = try ChildProcess(
+            leadledgerExecutable, arguments,
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            stdin: stdin, stdout: .file(stdoutPath), stderr: .file(stderrPath))
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    func signal(_ signal: Int32) { process.signal(signal) }
 
-    /// Waits until the kernel says the process is gone or a zombie, without
-    /// relying on Foundation's child monitor (which on Linux can notice a
-    /// child's death late or not at all when many children run at once).
-    /// Returns false if it is still alive after `seconds`.
+    /// Waits until the process is gone; false if it is still alive after `seconds`.
     func waitUntilDead(seconds: Double) async throws -> Bool {
-        let pid = process.processIdentifier
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
-            // Field 3 (after the parenthesised command name) is the state.
-            if let close = stat.lastIndex(of: ")") {
-                let state = stat[stat.index(after: close)...].split(separator: " ").first
-                if state == "Z" || state == "X" { return true }
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
+        try await process.wait(seconds: seconds) != nil
     }
 
-    /// Waits for the exit (polling, so it can time out) and returns the status.
+    /// Waits for the exit and returns the status (128 + n when signal n ended it).
     /// On a timeout or cancellation (a test's time limit) the process is killed:
     /// a failing test never leaves a `leadledger` process behind.
     func wait(seconds: Double) async throws -> Int32 {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                signal(SIGKILL)
-                throw TestFailure(
-                    "leadledger \(process.arguments?.first ?? "") did not exit within \(seconds) s; stderr: \(stderr.suffix(2000))")
-            }
-            do {
-                try await Task.sleep(for: .milliseconds(100))
-            } catch {
-                signal(SIGKILL)
-                throw error
-            }
+        let status: Int32?
+        do {
+            status = try await process.wait(seconds: seconds)
+        } catch {
+            signal(SIGKILL)
+            throw error
         }
-        return process.terminationStatus
+        guard let status else {
+            signal(SIGKILL)
+            throw TestFailure(
+                "leadledger \(process.arguments.dropFirst().first ?? "") did not exit within \(seconds) s; stderr: \(stderr.suffix(2000))")
+        }
+        return status
     }
 }
 
@@ -125,7 +102,7 @@ let defaultDecisions: DecisionConfiguration = {
 /// Validates JSON records against a schema of `schemas/` with the venv Python's
 /// `jsonschema` (`$LEADLEDGER_PYTHON`, else `<repo>/.venv/bin/python`).
 /// - Returns: the validator's report (empty when every record is valid).
-func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) throws -> String {
+func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) async throws -> String {
     let python = testPython
     guard FileManager.default.isExecutableFile(atPath: python) else {
         throw TestFailure("no Python with jsonschema: set LEADLEDGER_PYTHON or run scripts/bootstrap --tests")
@@ -145,17 +122,10 @@ func schemaViolations(_ records: [[UInt8]], schema: String, directory: String) t
                 if bad <= 5: print(f"record {n}: {'/'.join(map(str, e.absolute_path))}: {e.message[:300]}")
         if bad: print(f"{bad} violation(s)")
         """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script, repoRoot.appendingPathComponent("schemas/\(schema).schema.json").path, path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: output, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw TestFailure("schema validation could not run: \(text)") }
+    let result = try await runProcess(
+        python, ["-c", script, repoRoot.appendingPathComponent("schemas/\(schema).schema.json").path, path])
+    let text = result.stdout + result.stderr
+    guard result.status == 0 else { throw TestFailure("schema validation could not run: \(text)") }
     return text
 }
 

@@ -29,32 +29,24 @@ struct ChaosHarnessTests {
     @Test(.timeLimit(.minutes(5)))
     func sixKillsAndAFreezeLoseNothing() async throws {
         let directory = try makeTemporaryDirectory("chaos")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.benchExecutable)
-        process.arguments = [
-            "chaos", "--kills", "6", "--seed", "14", "--processes", "2", "--rate", "100", "--min-gap", "1", "--max-gap", "3",
-            "--message-timeout-ms", "2000", "--freeze-seconds", "5", "--deadline", "180",
-            "--broker-port", String(Self.brokerPort), "--broker-script", repoRoot.appendingPathComponent("scripts/broker").path,
-            "--cli", leadledgerExecutable, "--directory", directory,
-            "--scoring-file", defaultScoringFile, "--routing-file", defaultRoutingFile,
-        ]
         let outputPath = (directory as NSString).appendingPathComponent("chaos.out")
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
-        process.standardError = FileHandle(forWritingAtPath: (directory as NSString).appendingPathComponent("chaos.err"))
-        try process.run()
+        let process = try ChildProcess(
+            Self.benchExecutable,
+            [
+                "chaos", "--kills", "6", "--seed", "14", "--processes", "2", "--rate", "100", "--min-gap", "1", "--max-gap", "3",
+                "--message-timeout-ms", "2000", "--freeze-seconds", "5", "--deadline", "180",
+                "--broker-port", String(Self.brokerPort), "--broker-script", repoRoot.appendingPathComponent("scripts/broker").path,
+                "--cli", leadledgerExecutable, "--directory", directory,
+                "--scoring-file", defaultScoringFile, "--routing-file", defaultRoutingFile,
+            ],
+            stdout: .file(outputPath), stderr: .file((directory as NSString).appendingPathComponent("chaos.err")))
         // A failed expectation or the time limit must not leave the harness (and its children) running.
-        defer {
-            if process.isRunning { kill(process.processIdentifier, SIGINT) }
-        }
-        let deadline = ContinuousClock.now + .seconds(240)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        #expect(!process.isRunning, "the harness outlived its own deadline")
+        defer { process.signal(SIGINT) }
+        let status = try await process.wait(seconds: 240)
+        #expect(status != nil, "the harness outlived its own deadline")
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(process.terminationStatus == 0, "\(output.suffix(4000))")
+        #expect(status == 0, "\(output.suffix(4000))")
         #expect(lines.last == "kills 6, lost 0, divergent 0, duplicates \(Self.duplicates(lines.last ?? ""))", "\(output.suffix(4000))")
         for check in ["accounting", "lineage", "audit ids", "duplicates (log)", "duplicates (audit)", "audit verify", "drain"] {
             #expect(lines.contains { $0.hasPrefix("check \(check): ok") }, "check \(check): \(output.suffix(4000))")

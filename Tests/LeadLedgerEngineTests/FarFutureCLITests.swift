@@ -58,7 +58,7 @@ struct FarFutureCLITests {
         let dlq = try await readAll("dlq-\(suffix)", partitions: 3, brokers: brokers)
         let codes = dlq.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])?["error_code"] as? String }
         #expect(codes.count == 9 && codes.allSatisfy { $0 == "timestamp_out_of_range" }, "\(codes)")
-        let violations = try schemaViolations(dlq.map(\.value), schema: "leadledger.dlq", directory: directory)
+        let violations = try await schemaViolations(dlq.map(\.value), schema: "leadledger.dlq", directory: directory)
         #expect(violations.isEmpty, "\(violations)")
 
         // The anonymous page view was flushed into the log by the identify.

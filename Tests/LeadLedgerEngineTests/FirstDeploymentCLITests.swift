@@ -58,7 +58,7 @@ struct FirstDeploymentCLITests {
         #expect(withheld.count > 10 && withheldTimes.allSatisfy { $0 < Self.routeFromUTC }, "\(withheldTimes)")
         let members = withheld.compactMap { $0["withheld_routing"] as? [String: Any] }
         #expect(members.allSatisfy { $0["route_from"] as? String == Self.routeFromUTC && ($0["count"] as? Int ?? 0) >= 1 })
-        let violations = try schemaViolations(audit.map(\.value), schema: "leadledger.audit", directory: directory)
+        let violations = try await schemaViolations(audit.map(\.value), schema: "leadledger.audit", directory: directory)
         #expect(violations.isEmpty, "\(violations)")
 
         let verify = try await runCLI(

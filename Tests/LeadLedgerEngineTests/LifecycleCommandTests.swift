@@ -136,7 +136,8 @@ struct LifecycleCommandTests {
         // Every lead is in the treatment arm (no holdout is configured): the lift has an empty holdout.
         #expect(tierArm.stdout.contains(#""lift":{"holdout":{"converted":0,"leads":0,"revenue":0}"#), "\(tierArm.stdout)")
         #expect(
-            try schemaViolations([Array(kpis.stdout.utf8), Array(tierArm.stdout.utf8)], schema: "cli/kpis", directory: directory) == "")
+            try await schemaViolations([Array(kpis.stdout.utf8), Array(tierArm.stdout.utf8)], schema: "cli/kpis", directory: directory)
+                == "")
         #expect(byTier.groups.reduce(0) { $0 + $1.leads } == leads)
         #expect(byTier.groups.allSatisfy { $0.key.tier != nil && $0.key.day == nil })
         let text = try await runCLI(["kpis", "--config", config], directory: directory, name: "kpis-text")
@@ -156,7 +157,7 @@ struct LifecycleCommandTests {
         #expect(same.status == 0, "\(same.stderr)")
         let unchanged = try Self.decode(Backtest.self, same.stdout)
         #expect(try String(contentsOfFile: out, encoding: .utf8) == same.stdout)
-        #expect(try schemaViolations([Array(same.stdout.utf8)], schema: "cli/backtest", directory: directory) == "")
+        #expect(try await schemaViolations([Array(same.stdout.utf8)], schema: "cli/backtest", directory: directory) == "")
         #expect(unchanged.candidateModelVersion == defaultDecisions.modelVersion)
         #expect(unchanged.recordModelVersions == [defaultDecisions.modelVersion])
         #expect(unchanged.logEvents > 1000)
@@ -197,7 +198,7 @@ struct LifecycleCommandTests {
                     monitor,
                 ], directory: directory, name: name)
             let report = try Self.decode(Drift.self, drift.stdout)
-            #expect(try schemaViolations([Array(drift.stdout.utf8)], schema: "cli/drift", directory: directory) == "")
+            #expect(try await schemaViolations([Array(drift.stdout.utf8)], schema: "cli/drift", directory: directory) == "")
             #expect(report.models.map(\.modelVersion) == [defaultDecisions.modelVersion], "\(drift.stdout)")
             return (drift.status, report, report.models.first?.variables.first { $0.name == "free_mail" })
         }
@@ -215,7 +216,7 @@ struct LifecycleCommandTests {
         let texts = published.map { String(decoding: $0.value, as: UTF8.self) }
         #expect(published.count == alert.report.crossings + calm.report.crossings, "\(texts)")
         #expect(texts.filter { $0.contains(#""variable":"free_mail""#) }.count == 1, "\(texts)")
-        #expect(try schemaViolations(published.map(\.value), schema: "leadledger.monitor", directory: directory) == "")
+        #expect(try await schemaViolations(published.map(\.value), schema: "leadledger.monitor", directory: directory) == "")
         phases.mark("drift: free_mail PSI \(calmPSI) standard, \(alertPSI) shifted")
 
         // A model trained on this log and registered is backtested by its version: the registry's
@@ -234,7 +235,7 @@ struct LifecycleCommandTests {
             ["backtest", "--config", config, "--candidate", version, "--format", "json"] + state, directory: directory,
             name: "backtest-version")
         #expect(byVersion.status == 0, "\(byVersion.stderr)")
-        #expect(try schemaViolations([Array(byVersion.stdout.utf8)], schema: "cli/backtest", directory: directory) == "")
+        #expect(try await schemaViolations([Array(byVersion.stdout.utf8)], schema: "cli/backtest", directory: directory) == "")
         let registered = try Self.decode(Backtest.self, byVersion.stdout)
         #expect(registered.candidate == version && registered.candidateSource == "registry")
         #expect(registered.candidateModelVersion == version)

@@ -18,7 +18,7 @@ struct ModelLifecycleTests {
         ControlEvent(eventID: id, kind: kind, version: version, actor: "ana", reason: "test", occurredAt: when)
     }
 
-    @Test func controlEventsDecodeAndRejectWithCodes() throws {
+    @Test func controlEventsDecodeAndRejectWithCodes() async throws {
         let good =
             #"{"event_id":"e1","type":"model.promote","version":"0123456789abcdef","actor":"ana","reason":"r","occurred_at":"2026-12-01T10:00:00Z"}"#
         let event = try ControlEvent(bytes: Array(good.utf8))
@@ -44,11 +44,12 @@ struct ModelLifecycleTests {
 
         // The JSON Schema agrees with the decoder on these cases.
         let directory = try makeTemporaryDirectory("control-schema")
-        #expect(try schemaViolations([event.encoded, Array(rollback.utf8)], schema: "leadledger.control", directory: directory) == "")
-        let versionedRollback = rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)
-        #expect(try schemaViolations([Array(versionedRollback.utf8)], schema: "leadledger.control", directory: directory) != "")
         #expect(
-            try schemaViolations(
+            try await schemaViolations([event.encoded, Array(rollback.utf8)], schema: "leadledger.control", directory: directory) == "")
+        let versionedRollback = rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)
+        #expect(try await schemaViolations([Array(versionedRollback.utf8)], schema: "leadledger.control", directory: directory) != "")
+        #expect(
+            try await schemaViolations(
                 [Array(good.replacing("model.promote", with: "model.delete").utf8)], schema: "leadledger.control", directory: directory)
                 != "")
     }
@@ -94,7 +95,7 @@ struct ModelLifecycleTests {
             auditRecordLimit: DecisionConfiguration.defaultAuditRecordLimit)
     }
 
-    @Test func manifestsAndChunksReadBackAndMismatchesAreRefused() throws {
+    @Test func manifestsAndChunksReadBackAndMismatchesAreRefused() async throws {
         let bundle = try Self.ensembleBundle()
         let decisions = try Self.configuration(bundle)
         #expect(decisions.modelVersion != defaultDecisions.modelVersion)
@@ -106,7 +107,8 @@ struct ModelLifecycleTests {
         #expect(manifest.features.first { $0.name == "free_mail" }?.direction == "negative")
         #expect(try ModelManifest(bytes: manifest.encoded, context: "t") == manifest)
         #expect(
-            try schemaViolations([manifest.encoded], schema: "leadledger.models", directory: try makeTemporaryDirectory("models-schema"))
+            try await schemaViolations(
+                [manifest.encoded], schema: "leadledger.models", directory: try makeTemporaryDirectory("models-schema"))
                 == "")
         let messages = registry.records(manifest, bundle)
         #expect(messages.count == manifest.artifacts.map(\.chunks).reduce(0, +) + 1)
@@ -233,7 +235,7 @@ struct ModelLifecycleTests {
     /// every decided lead between shadow and unshadow: their
     /// scores go into the audit record's `shadows`, routing records are exactly
     /// those of a run without shadows, and unshadowing ends them.
-    @Test func shadowsScoreIntoTheAuditRecordOnly() throws {
+    @Test func shadowsScoreIntoTheAuditRecordOnly() async throws {
         let (catalog, candidate) = try Self.catalog()
         let (_, plain, topics) = ProductSnapshotTests.logs()
         let events = Array(plain.prefix(1200))
@@ -286,7 +288,7 @@ struct ModelLifecycleTests {
         let late = audits.suffix(100).map { String(decoding: $0.value, as: UTF8.self) }
         #expect(late.allSatisfy { !$0.contains(#""shadows""#) })
         let directory = try makeTemporaryDirectory("shadow-schema")
-        let violations = try schemaViolations(audits.map(\.value), schema: "leadledger.audit", directory: directory)
+        let violations = try await schemaViolations(audits.map(\.value), schema: "leadledger.audit", directory: directory)
         #expect(violations.isEmpty, "\(violations)")
     }
 

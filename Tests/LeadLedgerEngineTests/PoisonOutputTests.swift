@@ -62,7 +62,7 @@ struct PoisonOutputTests {
             #expect(record["original_prefix_base64"] as? String == Data(original.prefix(1024)).base64EncodedString())
             #expect((record["source"] as? [String: Any])?["topic"] as? String == "crm-\(suffix)")
         }
-        let violations = try schemaViolations(dlq.map(\.value), schema: "leadledger.dlq", directory: directory)
+        let violations = try await schemaViolations(dlq.map(\.value), schema: "leadledger.dlq", directory: directory)
         #expect(violations.isEmpty, "\(violations)")
 
         // Every generated message was accepted, including those behind the oversized ones on their partition.

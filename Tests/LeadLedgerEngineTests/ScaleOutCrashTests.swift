@@ -160,11 +160,13 @@ struct ScaleOutCrashTests {
         #expect(
             Set(routing.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }).allSatisfy { $0.hasPrefix("ld_") },
             "routing key = lead_id")
-        let routingViolations = try schemaViolations(Array(Set(routing.map(\.value))), schema: "leadledger.routing", directory: directory)
+        let routingViolations = try await schemaViolations(
+            Array(Set(routing.map(\.value))), schema: "leadledger.routing", directory: directory)
         #expect(routingViolations.isEmpty, "\(routingViolations)")
         var auditSample: [LogRecord] = []
         for partition in Int32(0)..<3 { auditSample += audit.filter { $0.partition == partition && $0.offset < 500 } }
-        let auditViolations = try schemaViolations(Array(Set(auditSample.map(\.value))), schema: "leadledger.audit", directory: directory)
+        let auditViolations = try await schemaViolations(
+            Array(Set(auditSample.map(\.value))), schema: "leadledger.audit", directory: directory)
         #expect(auditViolations.isEmpty, "\(auditViolations)")
 
         phases.mark("schemas checked")

@@ -53,82 +53,66 @@ public final class Locked<Value: Sendable>: Sendable {
     public var value: Value { withLock { $0 } }
 }
 
-/// Runs a program and waits for it (posix_spawn + waitpid); returns its exit status.
-///
-/// Unlike Foundation's `Process.waitUntilExit`, this needs no free dispatch worker
-/// to notice the exit, so it may run on a cooperative thread.
+/// Runs a program and waits for it; returns its exit status. Blocks the calling
+/// thread (see ``ChildProcess/waitBlocking()``).
 public func spawnAndWait(_ arguments: [String]) -> Int32 {
-    var pid: pid_t = 0
-    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    guard posix_spawn(&pid, arguments[0], nil, nil, argv, environ) == 0 else { return -1 }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    return (status >> 8) & 0xff
+    guard let child = try? ChildProcess(arguments[0], Array(arguments.dropFirst()), stdout: .inherit, stderr: .inherit) else { return -1 }
+    return child.waitBlocking()
 }
 
-/// Arguments for `/bin/bash` that close every inherited descriptor above 2 and
-/// then exec `executable`. Foundation's `Process` on Linux lets a child inherit the
-/// pipes of other processes spawned concurrently (tests run in parallel); a
-/// long-lived grandchild such as the broker would then hold them open forever.
-public func closeInheritedDescriptors(_ executable: String, _ arguments: [String]) -> [String] {
-    let script =
-        #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@""#
-    return ["-c", script, executable] + arguments
-}
-
-/// Runs a process to completion and captures its output. The blocking work runs
-/// on a Dispatch thread: tests run in parallel on a small cooperative pool that
-/// must never be blocked (the consumer's rebalance handlers need it too).
+/// Runs a process to completion and captures its output, without blocking a
+/// thread: tests run in parallel on a small cooperative pool that must never be
+/// blocked (the consumer's rebalance handlers need it too).
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws
     -> (status: Int32, stdout: String, stderr: String)
 {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin, environment: environment) })
-        }
-    }
+    let files = try CapturedOutput(stdin: stdin)
+    defer { files.remove() }
+    let child = try ChildProcess(
+        executable, arguments, environment: environment, stdin: files.input, stdout: .file(files.stdout), stderr: .file(files.stderr))
+    let status = try await child.wait()
+    return (status, files.read(files.stdout), files.read(files.stderr))
 }
 
 /// ``runProcess(_:_:stdin:environment:)`` on the calling thread, which it blocks until
 /// the process exits: for synchronous one-time fixture setup (reference models, schema
-/// validation), never on a path that other tests' tasks wait for. Both output pipes are
-/// drained concurrently, so a chatty child cannot deadlock on a full pipe.
+/// validation), never on a path that other tests' tasks wait for.
 public func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws
     -> (status: Int32, stdout: String, stderr: String)
 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = closeInheritedDescriptors(executable, arguments)
-    if let environment { process.environment = environment }
-    let outPipe = Pipe()
-    let errPipe = Pipe()
-    process.standardOutput = outPipe
-    process.standardError = errPipe
-    let inPipe = Pipe()
-    process.standardInput = stdin == nil ? FileHandle.nullDevice : inPipe
-    try process.run()
-    if let stdin {
-        // Write on a separate thread so a large input cannot deadlock with unread output.
-        let writer = inPipe.fileHandleForWriting
-        Thread {
-            writer.write(stdin)
-            try? writer.close()
-        }.start()
+    let files = try CapturedOutput(stdin: stdin)
+    defer { files.remove() }
+    let child = try ChildProcess(
+        executable, arguments, environment: environment, stdin: files.input, stdout: .file(files.stdout), stderr: .file(files.stderr))
+    let status = child.waitBlocking()
+    return (status, files.read(files.stdout), files.read(files.stderr))
+}
+
+/// The files a captured run reads its input from and writes its output to.
+struct CapturedOutput {
+    let directory: String
+    let input: ChildProcess.Input
+    var stdout: String { directory + "/stdout" }
+    var stderr: String { directory + "/stderr" }
+
+    init(stdin: Data?) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("leadledger-run")).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let stdin {
+            let path = directory + "/stdin"
+            try stdin.write(to: URL(fileURLWithPath: path))
+            input = .file(path)
+        } else {
+            input = .null
+        }
     }
-    let outBox = Locked(Data())
-    let done = DispatchSemaphore(value: 0)
-    Thread {
-        let data = outPipe.fileHandleForReading.readDataToEndOfFile()
-        outBox.withLock { $0 = data }
-        done.signal()
-    }.start()
-    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    done.wait()
-    let out = outBox.value
-    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+
+    func read(_ path: String) -> String {
+        (try? Data(contentsOf: URL(fileURLWithPath: path))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
 /// The test brokers: `$LEADLEDGER_TEST_BROKERS` (set by scripts/test), or brokers
@@ -176,12 +160,8 @@ public enum TestBroker {
 
     /// Starts `scripts/broker stop` without waiting (for `defer` blocks).
     public static func stopInBackground(port: Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = closeInheritedDescriptors(scriptPath, ["stop", "--port", String(port)])
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
+        guard let child = try? ChildProcess("/bin/bash", [scriptPath, "stop", "--port", String(port)]) else { return }
+        Thread { _ = child.waitBlocking() }.start()
     }
 
     /// The process id of the broker on `port` (from `.run/broker-<port>.pid`).
