@@ -38,6 +38,20 @@ public struct KafkaPartitioner: Sendable, Hashable {
         self.kind = kind
     }
 
+    /// The partition librdkafka's default partitioner gives a message with a
+    /// non-empty `key` among `partitions` (CRC-32 of the key modulo the count),
+    /// computed ahead of producing it: a stage that must know where each of its
+    /// outputs lands (to name, per partition, the previous record it wrote there)
+    /// sets that partition explicitly and so writes exactly where the partitioner
+    /// would have.
+    /// - Precondition: `partitions > 0`.
+    public static func consistent(key: [UInt8], partitions: Int32) -> Int32 {
+        precondition(partitions > 0, "partition count must be positive")
+        return key.withUnsafeBytes { bytes in
+            rd_kafka_msg_partitioner_consistent(nil, bytes.baseAddress, bytes.count, partitions, nil, nil)
+        }
+    }
+
     /// The partition of `key` among `count` partitions; nil for an empty key,
     /// which the `_random` partitioners place at random.
     public func partition(of key: [UInt8], count: Int32) -> Int32? {

@@ -149,6 +149,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// topics: { events: leadledger.events }
 /// partitions: { inbound: 3, identity: 1, events: 6, outputs: 6 }
 /// replication_factor: 3
+/// retention: { inbound: 7d, identity: 7d, routing: 30d, dlq: 7d }
 /// groups: { materialize: leadledger-materialize }
 /// state_directory: .leadledger/state
 /// session_timeout_ms: 45000
@@ -174,6 +175,8 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// Replication factor of the topics the engine creates; -1 (the default) is
     /// the broker's `default.replication.factor`.
     public var replicationFactor: Int16 = KafkaNewTopic.brokerDefaultReplicationFactor
+    /// `retention.ms` of the topics the engine creates (``TopicRetention``).
+    public var retention = TopicRetention()
     /// Consumer groups.
     public var groups = GroupNames()
     /// Where snapshots live.
@@ -239,6 +242,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case brokers, topics, partitions, groups, properties
         case replicationFactor = "replication_factor"
+        case retention
         case stateDirectory = "state_directory"
         case modelStore = "model_store"
         case sessionTimeoutMilliseconds = "session_timeout_ms"
@@ -266,6 +270,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         topics = try c.decodeIfPresent(TopicNames.self, forKey: .topics) ?? d.topics
         partitions = try c.decodeIfPresent(PartitionCounts.self, forKey: .partitions) ?? d.partitions
         replicationFactor = try c.decodeIfPresent(Int16.self, forKey: .replicationFactor) ?? d.replicationFactor
+        retention = try c.decodeIfPresent(TopicRetention.self, forKey: .retention) ?? d.retention
         groups = try c.decodeIfPresent(GroupNames.self, forKey: .groups) ?? d.groups
         stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
         modelStore = try c.decodeIfPresent(String.self, forKey: .modelStore)
@@ -390,20 +395,32 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     }
 
     /// Every topic the engine uses with the settings it is created with. Configs are
-    /// explicit (Tansu reports only creation configs, SPEC §7); the canonical log and
-    /// the identity repartition topic are kept forever (`retention.ms=-1`): they are
-    /// replayed on hand-over.
+    /// explicit (Tansu reports only creation configs, SPEC §7): the canonical log and
+    /// the audit topic are kept forever (`retention.ms=-1`: the system of record, and
+    /// what `audit verify` compares against); inbound, identity repartition, routing
+    /// and DLQ topics get the finite retentions of `retention` (SPEC §12: copies of
+    /// personal data are kept for a bounded time).
     public var topicSpecifications: [KafkaNewTopic] {
         let keep = ["retention.ms": "-1", "cleanup.policy": "delete"]
-        let week = ["retention.ms": "604800000", "cleanup.policy": "delete"]
+        func retained(_ milliseconds: Int64) -> [String: String] {
+            ["retention.ms": String(milliseconds), "cleanup.policy": "delete"]
+        }
         return topics.inbound.map {
-            KafkaNewTopic(name: $0, partitions: partitions.inbound, replicationFactor: replicationFactor, configs: week)
+            KafkaNewTopic(
+                name: $0, partitions: partitions.inbound, replicationFactor: replicationFactor,
+                configs: retained(retention.inboundMilliseconds))
         } + [
-            KafkaNewTopic(name: topics.identity, partitions: partitions.identity, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(
+                name: topics.identity, partitions: partitions.identity, replicationFactor: replicationFactor,
+                configs: retained(retention.identityMilliseconds)),
             KafkaNewTopic(name: topics.events, partitions: partitions.events, replicationFactor: replicationFactor, configs: keep),
-            KafkaNewTopic(name: topics.routing, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(
+                name: topics.routing, partitions: partitions.outputs, replicationFactor: replicationFactor,
+                configs: retained(retention.routingMilliseconds)),
             KafkaNewTopic(name: topics.audit, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
-            KafkaNewTopic(name: topics.dlq, partitions: partitions.outputs, replicationFactor: replicationFactor, configs: keep),
+            KafkaNewTopic(
+                name: topics.dlq, partitions: partitions.outputs, replicationFactor: replicationFactor,
+                configs: retained(retention.dlqMilliseconds)),
             // One partition each: control events are few and their order is the order of the operators' actions;
             // the registry is compacted (the latest record per key: manifest or artifact chunk).
             KafkaNewTopic(name: topics.control, partitions: 1, replicationFactor: replicationFactor, configs: keep),

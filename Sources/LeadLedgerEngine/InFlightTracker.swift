@@ -86,6 +86,18 @@ public final class InFlightTracker: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// The input at `offset`, whose outputs are being enqueued, produces `outputs`
+    /// more than `begin` counted (an unsendable output replaced by several
+    /// records). Call it before enqueueing them. Nothing happens when the input
+    /// has no output waiting (it cannot: the replaced one is not enqueued yet).
+    public func extend(offset: Int64, outputs: Int) {
+        state.withLock { state in
+            guard outputs > 0, let index = state.entries[state.head...].lastIndex(where: { $0.offset == offset }) else { return }
+            state.entries[index].remaining += outputs
+            state.inFlight += outputs
+        }
+    }
+
     /// `outputs` outputs of the input at `offset`, counted by `begin`, were never
     /// enqueued (the producer refused them): they are no longer waited for, and
     /// since they are lost, nothing at or after that input may be committed (the

@@ -27,11 +27,12 @@ public protocol PartitionProcessor: Sendable {
     func snapshot() -> [UInt8]?
 
     /// What to produce instead of `output` (one of the outputs `apply` returned
-    /// for `input`) when the producer refuses it as larger than `message.max.bytes`.
-    /// The product stages return a small DLQ record referencing `input`, so the
-    /// input is accounted for and the partition goes on. Nil (the default): the
+    /// for `input`) when the producer refuses it as larger than `message.max.bytes`,
+    /// in order. The product stages return a small DLQ record referencing `input`
+    /// (the validate stage adds the skip marker a forwarded copy needs), so the
+    /// input is accounted for and the partition goes on. Empty (the default): the
     /// stage fails without committing past `input`.
-    func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord?
+    func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord]
 
     /// Called once the state is restored, before the first record is applied while
     /// emitting: `offset` is the next offset to apply (the group's committed offset).
@@ -59,7 +60,7 @@ public protocol PartitionProcessor: Sendable {
 }
 
 extension PartitionProcessor {
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? { nil }
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] { [] }
 
     public mutating func begin(at offset: Int64) {}
 

@@ -190,7 +190,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
             if !outputs.isEmpty {
                 let callback = deliveryCallback(for: message)
                 for (index, output) in outputs.enumerated() {
-                    let sent: (topic: String, observation: OutputObservation?)
+                    let sent: [(topic: String, observation: OutputObservation?)]
                     do {
                         sent = try await send(output, of: record, onDelivery: callback)
                     } catch {
@@ -202,12 +202,14 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                             .deliveryFailed, context: topicPartition.description,
                             "an output of offset \(message.offset) to \(output.topic) cannot be produced: \(error)")
                     }
-                    if let index = batchOutputs.firstIndex(where: { $0.topic == sent.topic }) {
-                        batchOutputs[index].count += 1
-                    } else {
-                        batchOutputs.append((sent.topic, 1))
+                    for sent in sent {
+                        if let index = batchOutputs.firstIndex(where: { $0.topic == sent.topic }) {
+                            batchOutputs[index].count += 1
+                        } else {
+                            batchOutputs.append((sent.topic, 1))
+                        }
+                        if let observation = sent.observation { metrics.observe(observation) }
                     }
-                    if let observation = sent.observation { metrics.observe(observation) }
                 }
                 statistics.outputs += outputs.count
             }
@@ -247,22 +249,29 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
     }
 
     /// Enqueues `output` of `input`; when the producer refuses it as too large,
-    /// enqueues the processor's replacement instead (a DLQ reference record).
-    /// - Returns: the topic and observation of what was enqueued.
+    /// enqueues the processor's replacement instead (a DLQ reference record, and
+    /// for a forwarded copy its skip marker), counting the extra records in flight.
+    /// - Returns: the topic and observation of each record enqueued.
     private func send(
         _ output: OutputRecord, of input: LogRecord,
         onDelivery callback: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void
-    ) async throws(KafkaError) -> (topic: String, observation: OutputObservation?) {
+    ) async throws(KafkaError) -> [(topic: String, observation: OutputObservation?)] {
         do {
             try await enqueue(output.producerMessage, onDelivery: callback)
-            return (output.topic, output.observation)
+            return [(output.topic, output.observation)]
         } catch let error where error.code == .messageSizeTooLarge {
-            guard let replacement = processor.replacement(forUnsendable: output, of: input, reason: error.description) else { throw error }
+            let replacement = processor.replacement(forUnsendable: output, of: input, reason: error.description)
+            guard !replacement.isEmpty else { throw error }
             logger.warning(
-                "\(topicPartition): an output of offset \(input.offset) to \(output.topic) is too large (\(output.value.count) bytes); producing a reference to the input to \(replacement.topic) instead"
+                "\(topicPartition): an output of offset \(input.offset) to \(output.topic) is too large (\(output.value.count) bytes); producing a reference to the input to \(replacement.map(\.topic).joined(separator: ", ")) instead"
             )
-            try await enqueue(replacement.producerMessage, onDelivery: callback)
-            return (replacement.topic, replacement.observation)
+            tracker.extend(offset: input.offset, outputs: replacement.count - 1)
+            var sent: [(topic: String, observation: OutputObservation?)] = []
+            for record in replacement {
+                try await enqueue(record.producerMessage, onDelivery: callback)
+                sent.append((record.topic, record.observation))
+            }
+            return sent
         }
     }
 

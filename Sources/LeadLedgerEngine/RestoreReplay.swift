@@ -42,7 +42,17 @@ struct RestoreReplay<Processor: PartitionProcessor>: Sendable {
             sinceSnapshot = 0
             snapshotAt = .now
         }
+        var first = true
         try await reader.read(topic: topicPartition.topic, partition: topicPartition.partition, from: from, to: to) { records in
+            if first, let head = records.first {
+                first = false
+                if head.offset > from {
+                    // The start of the topic was deleted (retention): the state rebuilt lacks those records.
+                    logger.error(
+                        "\(topicPartition): RESTORE FROM A TRUNCATED TOPIC: offsets \(from)..<\(head.offset) are no longer in the topic (deleted by its retention?); the state is rebuilt without them. Keep the state directory (snapshots) or a longer retention on this topic."
+                    )
+                }
+            }
             for record in records {
                 _ = replay.processor.apply(record)
                 replay.applied += 1

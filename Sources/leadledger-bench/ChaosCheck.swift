@@ -73,7 +73,9 @@ struct ChaosCheck {
     }
 
     private func lineage(log: [LogRecord], into result: inout ChaosResult) async throws {
-        let replayer = Replayer(reader: reader, store: nil, factory: IdentityFactory(topics: configuration.topics), logger: logger)
+        var factory = IdentityFactory(topics: configuration.topics)
+        factory.logPartitions = configuration.partitions.events
+        let replayer = Replayer(reader: reader, store: nil, factory: factory, logger: logger)
         let derived = DerivedEvents()
         for partition in Int32(0)..<configuration.partitions.identity {
             _ = try await replayer.replay(topic: configuration.topics.identity, partition: partition, from: 0, to: nil) { _, outputs in

@@ -88,6 +88,32 @@ struct ConfigurationAndGeneratorTests {
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "replication_factor: -2") }
     }
 
+    /// Topics holding copies of personal data get finite retentions (routing 30 days,
+    /// repartition, DLQ and inbound 7 days); the log and the audit topic are kept
+    /// forever; `retention:` overrides each, `forever` keeps one, bad values are refused.
+    @Test func createdTopicsGetFiniteRetentionsByDefault() throws {
+        func retention(_ configuration: EngineConfiguration) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: configuration.topicSpecifications.map { ($0.name, $0.configs["retention.ms"] ?? "") })
+        }
+        let defaults = retention(EngineConfiguration())
+        #expect(defaults["leadledger.routing"] == "2592000000")
+        #expect(defaults["leadledger.dlq"] == "604800000")
+        #expect(defaults["leadledger.identity.repartition"] == "604800000")
+        #expect(defaults["crm.events"] == "604800000")
+        #expect(defaults["leadledger.events"] == "-1")
+        #expect(defaults["leadledger.audit"] == "-1")
+        let custom = try EngineConfiguration.parse(yaml: "retention: { routing: 14d, dlq: 36h, identity: forever, inbound: 3600 }")
+        let overridden = retention(custom)
+        #expect(overridden["leadledger.routing"] == "1209600000")
+        #expect(overridden["leadledger.dlq"] == "129600000")
+        #expect(overridden["leadledger.identity.repartition"] == "-1")
+        #expect(overridden["web.events"] == "3600000")
+        #expect(overridden["leadledger.events"] == "-1")
+        for bad in ["retention: { routing: 0 }", "retention: { dlq: soon }", "retention: { dlq: -5 }", "retention: { audit: 1d }"] {
+            #expect(throws: EngineError.self, "\(bad)") { try EngineConfiguration.parse(yaml: bad) }
+        }
+    }
+
     /// The shipped default decision configuration (config/scoring.yaml, its
     /// model artifact, config/routing.yaml) is the default of the engine
     /// configuration and loads; the file keys override it; a bad file fails with

@@ -82,6 +82,32 @@ struct GapAwareDeduplicationTests {
         #expect(resolved == [0, 3])
     }
 
+    @Test("a valid input whose forwarded copy is too large to produce is replaced by a DLQ record and a skip marker: no gap")
+    func tooLargeForwardLeavesSkipMarker() throws {
+        let messages = (0..<3).map { Self.inbound(Int64($0), Self.crm($0)) }
+        let outputs = Self.validate(messages, from: 0)
+        let processor = ValidateProcessor(topics: Self.topics)
+        let replaced = processor.replacement(forUnsendable: outputs[1][0], of: messages[1], reason: "too large")
+        #expect(replaced.map(\.topic) == [Self.topics.dlq, Self.topics.identity])
+        let marker = try #require(replaced.last)
+        #expect(marker.value.isEmpty)
+        #expect(Self.header(marker, RepartitionHeaders.skipped) == "output_too_large")
+        #expect(Self.header(marker, RepartitionHeaders.contract) == nil)
+        #expect(Self.header(marker, RepartitionHeaders.coversFrom) == "1")
+        #expect(try DeadLetter(bytes: replaced[0].value).error.code.rawValue == "output_too_large")
+        var identity = IdentityProcessor(topics: Self.topics)
+        var resolved: [Int64] = []
+        for record in Self.repartition(outputs[0] + replaced + outputs[2], from: 0) {
+            resolved += try Self.sourceOffsets(identity.apply(record))
+            #expect(identity.takeDiagnostics().isEmpty)
+        }
+        #expect(resolved == [0, 2])
+    }
+
+    static func header(_ output: OutputRecord, _ name: String) -> String? {
+        output.headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     @Test("offsets the validate stage never read (below where it started, transaction markers) are covered by the next record")
     func coversFromNamesOffsetsNotRead() throws {
         var identity = IdentityProcessor(topics: Self.topics)

@@ -50,6 +50,22 @@ struct InFlightTrackerTests {
     /// Many inputs in flight, acknowledged newest first: nothing is committable
     /// until the oldest is acknowledged; an acknowledgement for an offset that has
     /// no outputs in flight changes nothing.
+    /// An unsendable output replaced by two records (DLQ record and skip marker):
+    /// the input is committable only once both are acknowledged.
+    @Test func extendedInputWaitsForEveryReplacement() {
+        let tracker = InFlightTracker(startOffset: 4)
+        tracker.begin(offset: 4, outputs: 1)
+        tracker.begin(offset: 5, outputs: 1)
+        tracker.extend(offset: 4, outputs: 1)
+        #expect(tracker.inFlight == 3)
+        tracker.acknowledge(offset: 4)
+        tracker.acknowledge(offset: 5)
+        #expect(tracker.committableOffset == 4)
+        tracker.acknowledge(offset: 4)
+        #expect(tracker.committableOffset == 6)
+        #expect(tracker.inFlight == 0)
+    }
+
     @Test func manyInputsAcknowledgedInReverse() async throws {
         let tracker = InFlightTracker(startOffset: 0)
         for offset in Int64(0)..<5000 { tracker.begin(offset: offset, outputs: offset % 3 == 0 ? 0 : 1) }

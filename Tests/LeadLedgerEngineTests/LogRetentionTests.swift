@@ -53,4 +53,39 @@ struct LogRetentionTests {
         allowed.signal(SIGTERM)
         #expect(try await allowed.wait(seconds: 60) == 0, "\(allowed.stderr.suffix(2000))")
     }
+
+    /// The topics `generate` creates carry their retentions explicitly (read back
+    /// with DescribeConfigs: Tansu reports only creation-time configs): the
+    /// file's `retention:` values, the defaults for the rest, forever for the log
+    /// and the audit topic.
+    @Test(.timeLimit(.minutes(2)))
+    func createdTopicsCarryTheirRetentions() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("retention-create")
+        let suffix = uniqueName("rc")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        try ("\nretention: { routing: 2d, identity: 12h }\n").appendLine(toFile: config)
+        let setup = try await runCLI(["generate", "--config", config, "--events", "0"], directory: directory, name: "setup")
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
+        var found: [String: String] = [:]
+        for topic in ["routing", "identity", "dlq", "crm", "events", "audit"] {
+            found[topic] = try await admin.describeTopicConfigs("\(topic)-\(suffix)")["retention.ms"]
+        }
+        await admin.close()
+        #expect(
+            found == [
+                "routing": "172800000", "identity": "43200000", "dlq": "604800000", "crm": "604800000", "events": "-1", "audit": "-1",
+            ])
+    }
+}
+
+extension String {
+    /// Appends the string to the file at `path`.
+    fileprivate func appendLine(toFile path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(utf8))
+    }
 }

@@ -8,11 +8,17 @@
 /// no clock, no randomness, no I/O. The same event sequence always gives
 /// equal states.
 ///
-/// **Idempotence**: the ledger remembers, per source topic/partition, the
-/// highest (offset, seq) applied. The resolver emits the events of one
-/// source partition in increasing (offset, seq) order, so an event at or
-/// below that mark has been applied already and is ignored
-/// (``ProjectionEffect/duplicateIgnored``).
+/// **Idempotence**: the ledger remembers, per source topic/partition, which
+/// (offset, seq) marks it has covered (``SourceCoverage`` of ``LineageMark``):
+/// a contiguous prefix plus the ranges covered out of order. The resolver
+/// emits the events of one source partition in increasing marks; each event
+/// may name the mark of the previous event of its source partition written to
+/// the same log partition (``apply(_:after:effects:)``), so an event re-sent
+/// after a failed delivery is applied even below the highest mark seen, and a
+/// covered one is ignored (``ProjectionEffect/duplicateIgnored``). An event
+/// that names nothing (``apply(_:effects:)``, records written before the
+/// identity stage named its previous event) covers everything up to its mark:
+/// the high-water rule.
 ///
 /// **Attribute conflicts**: a value replaces the current one when its source
 /// has higher priority (crm > web > email), or equal priority and an event
@@ -83,10 +89,10 @@ public struct Ledger: Sendable, Equatable {
     var opportunityIndex: [UInt32: UInt32] = [:]  // interned opportunity id → index
     var opportunities: ContiguousArray<OpportunityRecord> = []
 
-    // Idempotence marks per source topic/partition, in first-seen order
+    // Idempotence coverage per source topic/partition, in first-seen order
     // (a handful of entries: a linear scan beats hashing).
     var appliedKeys: [SourceKey] = []
-    var appliedMarks: [Mark] = []
+    var appliedMarks: [SourceCoverage<LineageMark>] = []
 
     struct LeadHot: Sendable, Equatable {
         var engagement = EngagementAggregate()
@@ -106,11 +112,6 @@ public struct Ledger: Sendable, Equatable {
     struct SourceKey: Sendable, Hashable {
         var topic: String
         var partition: Int32
-    }
-
-    struct Mark: Sendable, Equatable {
-        var offset: Int64
-        var seq: Int
     }
 
     struct AccountRecord: Sendable, Equatable {
@@ -230,20 +231,42 @@ public struct Ledger: Sendable, Equatable {
     /// Applies one canonical event in log order, appending its effects to
     /// `out` (no allocation per event when `out` is reused).
     public mutating func apply(_ event: CanonicalEvent, effects out: inout [ProjectionEffect]) {
+        apply(event, after: nil, effects: &out)
+    }
+
+    /// Applies one canonical event that accounts for the marks of its source
+    /// partition above `after` (the previous event of that source partition
+    /// written to this log partition; nil: everything up to its own mark),
+    /// appending its effects to `out`. Returns the coverage's verdict: a
+    /// covered event is ignored (``ProjectionEffect/duplicateIgnored``); an
+    /// event whose range does not join what is covered is applied and names
+    /// the gap below it.
+    @discardableResult
+    public mutating func apply(_ event: CanonicalEvent, after: LineageMark?, effects out: inout [ProjectionEffect])
+        -> SourceCoverage<LineageMark>.Verdict
+    {
         let p = event.lineage.position
         let key = SourceKey(topic: p.topic, partition: p.partition)
-        let mark = Mark(offset: p.offset, seq: event.lineage.seq)
+        let mark = LineageMark(event.lineage)
+        let verdict: SourceCoverage<LineageMark>.Verdict
         if let k = appliedKeys.firstIndex(of: key) {
-            let m = appliedMarks[k]
-            if mark.offset < m.offset || (mark.offset == m.offset && mark.seq <= m.seq) {
-                out.append(.duplicateIgnored)
-                return
-            }
-            appliedMarks[k] = mark
+            verdict = appliedMarks[k].accept(mark, after: after)
         } else {
+            var coverage = SourceCoverage(origin: LineageMark.origin)
+            verdict = coverage.accept(mark, after: after)
             appliedKeys.append(key)
-            appliedMarks.append(mark)
+            appliedMarks.append(coverage)
         }
+        guard verdict.apply else {
+            out.append(.duplicateIgnored)
+            return verdict
+        }
+        applyPayload(event, effects: &out)
+        return verdict
+    }
+
+    /// Applies an event's payload (the event is not a repeat).
+    mutating func applyPayload(_ event: CanonicalEvent, effects out: inout [ProjectionEffect]) {
         let time = event.eventTime.milliseconds
         let source = UInt8(event.lineage.system.priority)
 

@@ -4,7 +4,7 @@ extension Ledger {
     /// snapshot of another version is rejected
     /// (``SnapshotError/Code/unsupportedVersion``) and the engine rebuilds
     /// the partition by replaying the log from the start.
-    public static let snapshotFormatVersion: UInt32 = 2
+    public static let snapshotFormatVersion: UInt32 = 3
 
     /// The ledger's complete state as a compact, versioned, checksummed byte
     /// string (layout in docs/core.md).
@@ -118,13 +118,21 @@ extension Ledger {
             w.indices(r.contacts)
             w.time(r.updated)
         }
-        // Idempotence marks, in first-seen order (part of the state).
+        // Idempotence coverage, in first-seen order (part of the state): the
+        // prefix mark, then the ranges covered out of order (format 3).
         w.varint(appliedKeys.count)
         for (k, m) in zip(appliedKeys, appliedMarks) {
             w.string(k.topic)
             w.zigzag(Int64(k.partition))
-            w.zigzag(m.offset)
-            w.zigzag(Int64(m.seq))
+            w.zigzag(m.prefix.offset)
+            w.zigzag(Int64(m.prefix.seq))
+            w.varint(m.pending.count)
+            for range in m.pending {
+                w.zigzag(range.after.offset)
+                w.zigzag(Int64(range.after.seq))
+                w.zigzag(range.end.offset)
+                w.zigzag(Int64(range.end.seq))
+            }
         }
         // Custom CRM fields (format 2), sorted by lead, then by account index.
         w.sortedTable(leadCustom) { w, fields in Self.writeCustomFields(fields, to: &w) }
@@ -379,7 +387,18 @@ extension Ledger {
             let key = SourceKey(topic: topic, partition: partition)
             guard !appliedKeys.contains(key) else { throw r.fail("source topic", "duplicate source \(topic)/\(partition)") }
             appliedKeys.append(key)
-            appliedMarks.append(Mark(offset: try r.zigzag("source offset"), seq: try r.int("source seq")))
+            let prefix = LineageMark(offset: try r.zigzag("source offset"), seq: try r.int("source seq"))
+            let ranges = try r.count("source ranges", minBytes: 4)
+            var pending: [SourceCoverage<LineageMark>.Range] = []
+            for _ in 0..<ranges {
+                let after = LineageMark(offset: try r.zigzag("range after offset"), seq: try r.int("range after seq"))
+                let end = LineageMark(offset: try r.zigzag("range end offset"), seq: try r.int("range end seq"))
+                guard prefix < after, after < end, pending.last.map({ $0.end < after }) ?? true else {
+                    throw r.fail("source ranges", "ranges out of order")
+                }
+                pending.append(SourceCoverage.Range(after: after, end: end))
+            }
+            appliedMarks.append(SourceCoverage(prefix: prefix, pending: pending))
         }
         // Custom CRM fields.
         let nlc = try r.count("lead custom count", minBytes: 2)

@@ -28,7 +28,12 @@ import LeadLedgerDecisions
 ///
 /// A log event whose source position the ledger applied already (a repeat of
 /// the resolve stage after a crash) changes nothing, is not decided and gets no
-/// record. Undecodable log records go to the DLQ (stage `materialize`).
+/// record. The identity stage names on each event the previous event of its
+/// source partition it wrote to this log partition (`CanonicalLogHeaders.after`),
+/// so the ledger covers ranges (gap-aware de-duplication, `Ledger.apply(_:after:effects:)`):
+/// an event re-sent after a failed delivery is applied even when later ones came
+/// first, and a range that does not join what is covered is reported as a
+/// `source_gap` diagnostic. Undecodable log records go to the DLQ (stage `materialize`).
 ///
 /// Model activation (SPEC §10, docs/model-lifecycle.md): a log record with the
 /// `ll-control` header is a control event. It is applied to the partition's
@@ -69,6 +74,8 @@ public struct MaterializeProcessor: PartitionProcessor {
     var ledger = Ledger()
     var decisions = DecisionState()
     var activation = ModelActivation()
+    /// Gaps noticed since the last `takeDiagnostics()` (not state: never in a snapshot).
+    var diagnostics: [ProcessorDiagnostic] = []
     /// Opens the sealed emails of routing records (nil without a master key).
     /// The ledger keeps personal fields sealed: its snapshots hold no plaintext.
     let sealer: PersonalDataSealer?
@@ -143,7 +150,12 @@ public struct MaterializeProcessor: PartitionProcessor {
                     record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)
             ]
         }
-        let effects = ledger.apply(event)
+        let after = record.headers.first { $0.key == CanonicalLogHeaders.after }?.value.flatMap {
+            LineageMark(header: String(decoding: $0, as: UTF8.self))
+        }
+        var effects: [ProjectionEffect] = []
+        let verdict = ledger.apply(event, after: after, effects: &effects)
+        noteGaps(verdict, of: event.lineage.position, at: record)
         if effects.contains(.duplicateIgnored) { return [] }
         if let sealer, case .erasure = event.payload, let subject = event.leadID { sealer.keyring.erasureApplied(subject) }
         // Shadow models decide on a copy of the state before the event (only while there are shadows).
@@ -169,6 +181,30 @@ public struct MaterializeProcessor: PartitionProcessor {
         return outputs
     }
 
+    /// Turns the gaps a ledger verdict names into diagnostics.
+    mutating func noteGaps(_ verdict: SourceCoverage<LineageMark>.Verdict, of source: SourcePosition, at record: LogRecord) {
+        let name = "\(source.topic)/\(source.partition)"
+        if let gap = verdict.opened {
+            diagnostics.append(
+                ProcessorDiagnostic(
+                    .sourceGap,
+                    "SOURCE GAP in log partition \(record.partition) for \(name): events after \(gap.after) through \(gap.through) have not reached this stage; the event at log offset \(record.offset) is applied before them, and they are applied if they arrive later"
+                ))
+        }
+        if let gap = verdict.abandoned {
+            diagnostics.append(
+                ProcessorDiagnostic(
+                    .sourceGapAbandoned,
+                    "SOURCE GAP ABANDONED in log partition \(record.partition) for \(name): events after \(gap.after) through \(gap.through) never arrived; they now count as applied"
+                ))
+        }
+    }
+
+    public mutating func takeDiagnostics() -> [ProcessorDiagnostic] {
+        defer { diagnostics = [] }
+        return diagnostics
+    }
+
     /// The Kafka record of a Decider record: its key and value, and its
     /// `decision_id` as the ``OutputHeaders/decisionID`` header.
     public static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
@@ -178,10 +214,12 @@ public struct MaterializeProcessor: PartitionProcessor {
     }
 
     /// A DLQ record referencing the log event (`output_too_large`, stage `materialize`).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        return DeadLetterOutput.unsendable(
-            output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
+        return [
+            DeadLetterOutput.unsendable(
+                output, input: input.value, key: input.key, source: source, stage: .materialize, topic: topics.dlq, reason: reason)
+        ]
     }
 
     /// The versions of the configured decision configuration a snapshot was taken with.

@@ -19,7 +19,8 @@ public enum RepartitionHeaders {
     public static let coversFrom = "ll-covers-from"
     /// Present on a skip marker: a record without value that only accounts for its
     /// source offset (and those from `coversFrom`), written for a rejected input
-    /// after its DLQ record. Its value says why (`rejected`).
+    /// after its DLQ record. Its value says why (`rejected`, or `output_too_large`
+    /// for a valid input whose forwarded copy was too large to produce).
     public static let skipped = "ll-skipped"
 }
 
@@ -128,12 +129,28 @@ public struct ValidateProcessor: PartitionProcessor {
 
     public func snapshot() -> [UInt8]? { nil }
 
-    /// A DLQ record referencing the inbound message (`output_too_large`).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+    /// A DLQ record referencing the inbound message (`output_too_large`). When the
+    /// refused output is the forwarded copy, a skip marker follows it (like a rejected
+    /// input's: the same source headers and `coversFrom`, no value, `ll-skipped:
+    /// output_too_large`), so the identity stage counts the offset as accounted for
+    /// instead of reporting a `source_gap`.
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        return DeadLetterOutput.unsendable(
+        let deadLetter = DeadLetterOutput.unsendable(
             output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        guard output.topic == topics.identity else { return [deadLetter] }
+        var marker = output
+        marker.key = nil
+        marker.value = []
+        marker.observation = nil
+        marker.headers.removeAll { $0.key == RepartitionHeaders.contract || $0.key == RepartitionHeaders.skipped }
+        marker.headers.insert(KafkaHeader(key: RepartitionHeaders.skipped, value: Self.tooLargeMarker), at: 0)
+        return [deadLetter, marker]
     }
+
+    /// The `ll-skipped` value of a forwarded copy too large to produce.
+    static let tooLargeMarker = "output_too_large"
+
 }
 
 /// Creates `ValidateProcessor`s.
@@ -180,14 +197,22 @@ public struct ValidateFactory: PartitionProcessorFactory {
 ///   offset seen. A record that does not join what was covered reports a
 ///   `source_gap` diagnostic.
 /// - A crash of this step repeats canonical events byte-identically (the
-///   resolver is deterministic over the repartition log); the `Ledger`
-///   ignores an event whose source position it applied already.
-/// - Snapshot: the coverage (`RepartitionCoverage.bytes()`) followed by
-///   `IdentityResolver.snapshotBytes()`. Snapshots of format `identity/1` (a
-///   highest offset per source) are ignored: the partition is replayed. Restore falls back to a replay of the
-///   repartition topic (kept forever) when there is no usable snapshot.
+///   resolver is deterministic over the repartition log, headers included).
+/// - Each canonical event goes to the log partition its key hashes to (set
+///   explicitly: the partitioner's own choice) and names, in
+///   `CanonicalLogHeaders.after`, the previous event of its source partition
+///   written to that log partition (`LogTrail`). The `Ledger` covers those
+///   ranges per source partition, so after a failed delivery to the log it
+///   applies a re-sent event it has not applied, even below the highest one
+///   seen, ignores one it has, and reports a real gap (`source_gap`).
+/// - Snapshot: the coverage (`RepartitionCoverage.bytes()`), the log trail
+///   (`LogTrail.bytes()`), then `IdentityResolver.snapshotBytes()`. Snapshots
+///   of formats `identity/1` (a highest offset per source) and `identity/2`
+///   (no log trail) are ignored, with the format named in the log: the
+///   partition is replayed. Restore falls back to a replay of the
+///   repartition topic when there is no usable snapshot.
 public struct IdentityProcessor: PartitionProcessor {
-    public static var snapshotFormat: String { "identity/2+resolver/\(IdentityResolver.snapshotFormatVersion)" }
+    public static var snapshotFormat: String { "identity/3+resolver/\(IdentityResolver.snapshotFormatVersion)" }
     public static let isStateful = true
 
     let topics: TopicNames
@@ -195,6 +220,8 @@ public struct IdentityProcessor: PartitionProcessor {
     var resolver: IdentityResolver
     /// The source offsets covered per "topic/partition".
     var coverage = RepartitionCoverage()
+    /// The latest event written per log partition and source partition.
+    var trail = LogTrail()
     /// The canonical log's partition count: a control event is written to each.
     var logPartitions: Int32 = 1
     /// Seals personal fields with subject keys (nil without a master key: plaintext mode).
@@ -257,12 +284,11 @@ public struct IdentityProcessor: PartitionProcessor {
                 DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
             ]
         }
+        let events = resolver.resolve(inbound, at: source)
         guard let sealer else {
-            return resolver.resolve(inbound, at: source).map { event in
-                OutputRecord(topic: topics.events, key: event.key, value: event.encoded)
-            }
+            return events.map { logRecord($0) }
         }
-        return resolver.resolve(inbound, at: source).map { event in
+        return events.map { event in
             if let subject = event.leadID {
                 switch event.payload {
                 case .erasure: sealer.keyring.erase(subject)
@@ -270,14 +296,28 @@ public struct IdentityProcessor: PartitionProcessor {
                 default: break
                 }
             }
-            let sealed = sealer.seal(event)
-            return OutputRecord(topic: topics.events, key: sealed.key, value: sealed.encoded)
+            return logRecord(sealer.seal(event))
         }
+    }
+
+    /// The canonical-log record of `event`: written to the partition its key
+    /// hashes to (as the producer's partitioner would choose, set explicitly so
+    /// the trail is right by construction), headed by the mark of the previous
+    /// event of its source partition written there (`CanonicalLogHeaders.after`).
+    mutating func logRecord(_ event: CanonicalEvent) -> OutputRecord {
+        let key = Array(event.key.utf8)
+        let partition = KafkaPartitioner.consistent(key: key, partitions: logPartitions)
+        let position = event.lineage.position
+        let after = trail.write(
+            partition: partition, source: "\(position.topic)/\(position.partition)", mark: LineageMark(event.lineage))
+        return OutputRecord(
+            topic: topics.events, key: key, value: event.encoded, partition: partition,
+            headers: [KafkaHeader(key: CanonicalLogHeaders.after, value: after.description)])
     }
 
     /// A DLQ record referencing the inbound message the repartition record carries
     /// (its source headers' position; the record's own when they are missing).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> OutputRecord? {
+    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let topic = Self.header(input, RepartitionHeaders.topic)
         let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
         let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
@@ -287,13 +327,15 @@ public struct IdentityProcessor: PartitionProcessor {
         } else {
             source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         }
-        return DeadLetterOutput.unsendable(
-            output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        return [
+            DeadLetterOutput.unsendable(
+                output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        ]
     }
 
     public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
 
-    public func snapshot() -> [UInt8]? { coverage.bytes() + resolver.snapshotBytes() }
+    public func snapshot() -> [UInt8]? { coverage.bytes() + trail.bytes() + resolver.snapshotBytes() }
 
     /// Restores a processor from `snapshot()` bytes.
     public init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
@@ -304,8 +346,10 @@ public struct IdentityProcessor: PartitionProcessor {
     package init(topics: TopicNames, snapshot bytes: [UInt8], sealer: PersonalDataSealer?) throws {
         var index = 0
         let coverage = try RepartitionCoverage(bytes: bytes, index: &index)
+        let trail = try LogTrail(bytes: bytes, index: &index)
         self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])), sealer: sealer)
         self.coverage = coverage
+        self.trail = trail
     }
 }
 
