@@ -128,8 +128,7 @@ struct ReadModelApplier {
             for identifier in identifiers {
                 switch identifier.kind {
                 case .email:
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO lead_email (email_key, lead_id) VALUES (?, ?)", arguments: [identifier.value, lead])
+                    try indexEmail(key: identifier.value, lead: lead)
                 case .crmRecord:
                     try db.execute(
                         sql: "UPDATE lead SET crm_record = coalesce(crm_record, ?) WHERE lead_id = ?", arguments: [identifier.value, lead])
@@ -138,6 +137,10 @@ struct ReadModelApplier {
                 }
             }
         case .identityMerged(let absorbed):
+            // The absorbed lead's own events may lie in another log partition that
+            // this store has not read this far yet: its row is made now, so the
+            // merge is kept whichever partition is applied first.
+            try ensureLead(absorbed.description, account: nil)
             try db.execute(sql: "UPDATE lead SET merged_into = ? WHERE lead_id = ?", arguments: [lead, absorbed.description])
             try db.execute(
                 sql: "INSERT OR IGNORE INTO lead_email (email_key, lead_id) SELECT email_key, ? FROM lead_email WHERE lead_id = ?",
@@ -267,7 +270,23 @@ struct ReadModelApplier {
     /// matches people), so that a search finds the lead by any spelling of it.
     private func addEmail(_ address: String, lead: String) throws {
         let key = emails.normalize(address)?.identityKey ?? address.lowercased()
-        try db.execute(sql: "INSERT OR IGNORE INTO lead_email (email_key, lead_id) VALUES (?, ?)", arguments: [key, lead])
+        try indexEmail(key: key, lead: lead)
         try db.execute(sql: "UPDATE lead SET email = coalesce(email, ?) WHERE lead_id = ?", arguments: [address, lead])
+    }
+
+    /// Indexes an identity key for `lead` and, when the lead was merged already (its
+    /// merge read first, from another log partition), for the lead that absorbed it
+    /// (through every later merge): a search by the address finds the surviving lead.
+    private func indexEmail(key: String, lead: String) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO lead_email (email_key, lead_id) VALUES (?, ?)", arguments: [key, lead])
+        try db.execute(
+            sql: """
+                WITH RECURSIVE survivor(lead_id, depth) AS (
+                    SELECT merged_into, 1 FROM lead WHERE lead_id = ? AND merged_into IS NOT NULL
+                    UNION SELECT lead.merged_into, survivor.depth + 1 FROM lead JOIN survivor USING (lead_id)
+                    WHERE lead.merged_into IS NOT NULL AND survivor.depth < 64)
+                INSERT OR IGNORE INTO lead_email (email_key, lead_id) SELECT ?, lead_id FROM survivor
+                """,
+            arguments: [lead, key])
     }
 }

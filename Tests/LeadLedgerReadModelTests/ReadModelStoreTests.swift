@@ -109,6 +109,36 @@ struct ReadModelStoreTests {
         #expect(stats.buckets.map(\.hour) == ["2024-04-02T08", "2024-04-02T09"])
     }
 
+    /// A merge read before the absorbed lead's own events (they lie in another log
+    /// partition, read later): the absorbed lead is still merged, leaves the queues
+    /// and the account's contacts, and a search by its address finds the survivor.
+    @Test(arguments: [false, true])
+    func aMergeHoldsWhicheverPartitionIsReadFirst(mergeFirst: Bool) throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        let merge = F.record(
+            "events", 0, 0,
+            F.event(.identityMerged(absorbed: LeadID(Self.leadB)!), lead: Self.leadA, account: "acme.io", time: 9_000, offset: 9))
+        let absorbed = [
+            F.record(
+                "events", 1, 0,
+                F.event(.identityLinked([Identifier(.email, "bob@acme.io")]), lead: Self.leadB, account: nil, time: 1_000, offset: 1)),
+            F.record("routing", 1, 0, F.routing(lead: Self.leadB, account: nil, emails: ["Bob@Acme.io"], time: "2024-04-02T07:00:00.000Z")),
+            F.record(
+                "audit", 1, 0,
+                F.audit(
+                    decisionID: Self.dc3, lead: Self.leadB, account: "acme.io", time: "2024-04-02T07:00:00.000Z", logOffset: 0,
+                    change: "new")),
+        ]
+        try store.apply(mergeFirst ? [merge] + absorbed : absorbed + [merge])
+        try store.apply(Self.history().filter { $0.topic == "events" })
+        #expect(try store.leads(emailKey: "bob@acme.io").map(\.leadID).contains(Self.leadA))
+        #expect(try store.account("acme.io")?.contacts.map(\.leadID) == [Self.leadA])
+        #expect(
+            try store.queues(slaHours: [:]).queues.allSatisfy { queue in
+                (try? store.queue(queue.queue, slaHours: nil, limit: 10).leads.map(\.leadID).contains(Self.leadB)) == false
+            })
+    }
+
     @Test func offsetsAreStoredWithTheDataAndResumeAfterReopening() throws {
         let directory = F.directory()
         let records = Self.history()
