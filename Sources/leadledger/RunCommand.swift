@@ -145,14 +145,22 @@ struct RunCommand: AsyncParsableCommand {
         try await ensureTopics(configuration, logger: logger)
         try await LogRetention.enforce(configuration, allowFinite: allowFiniteLogRetention, logger: logger)
         if stage != .materialize { _ = try await configuration.adoptLegacyGroupOffsets(logger: logger) }
+        let logPartitions = try await partitions(of: configuration.topics.events, configuration: configuration, logger: logger)
+        // The identity stage writes each event to the partition its key hashes to
+        // among `partitions.events`: the log topic must have exactly that many.
+        if stage != .materialize, logPartitions.count != Int(configuration.partitions.events) {
+            throw EngineError(
+                .invalidConfiguration, context: "partitions.events",
+                "partitions.events is \(configuration.partitions.events), but \(configuration.topics.events) has \(logPartitions.count) partitions: set partitions.events to \(logPartitions.count) (events are placed by their key's hash among that many partitions)"
+            )
+        }
         // Before the snapshot store is opened: snapshots of another log are discarded.
         // A log that may delete its first records has no stable identity to check.
         let binding =
             allowFiniteLogRetention
             ? nil
             : StateDirectoryBinding(
-                directory: configuration.stateDirectory, topic: configuration.topics.events,
-                partitions: try await partitions(of: configuration.topics.events, configuration: configuration, logger: logger),
+                directory: configuration.stateDirectory, topic: configuration.topics.events, partitions: logPartitions,
                 reader: LogReader(client: configuration.client("leadledger-run-identity"), logger: logger))
         if let binding {
             try await binding.enforce { logger.error("\($0)") }

@@ -54,6 +54,31 @@ struct LogRetentionTests {
         #expect(try await allowed.wait(seconds: 60) == 0, "\(allowed.stderr.suffix(2000))")
     }
 
+    /// `run` on a canonical log whose partition count differs from `partitions.events`
+    /// exits 3 with one line naming the setting and the topic's count (the identity
+    /// stage places each event by its key's hash among that many partitions).
+    @Test(.timeLimit(.minutes(2)))
+    func runRefusesALogWithAnotherPartitionCount() async throws {
+        let brokers = try EngineTestBroker.brokers()
+        let directory = try makeTemporaryDirectory("logcount")
+        let suffix = uniqueName("lc")
+        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        let admin = try KafkaAdminClient(configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: testLogger)
+        let created = try await admin.createTopics([
+            KafkaNewTopic(name: "events-\(suffix)", partitions: 2, configs: ["retention.ms": "-1", "cleanup.policy": "delete"])
+        ])
+        await admin.close()
+        #expect(created["events-\(suffix)"] ?? nil == nil)
+
+        let refused = try await runCLI(
+            ["run", "--config", config, "--state-directory", directory + "/state"], directory: directory, name: "refused", seconds: 60)
+        #expect(refused.status == 3, "\(refused.stderr.suffix(2000))")
+        let cause = refused.stderr.split(separator: "\n").filter { $0.contains("invalid_configuration") }
+        #expect(
+            cause.count == 1 && cause[0].contains("partitions.events is 4") && cause[0].contains("events-\(suffix) has 2 partitions"),
+            "\(refused.stderr.suffix(2000))")
+    }
+
     /// The topics `generate` creates carry their retentions explicitly (read back
     /// with DescribeConfigs: Tansu reports only creation-time configs): the
     /// file's `retention:` values, the defaults for the rest, forever for the log
