@@ -51,6 +51,10 @@ package actor OverrideService {
             }
         }
         guard let known = try store.lead(request.leadID) else { throw APIError.notFound("lead") }
+        if let survivor = known.person?.mergedInto {
+            // Its CRM record now names the surviving lead: the override would change that lead's route, not this one's.
+            throw APIError(.conflict, "lead_merged", "\(request.leadID) was merged into \(survivor): override \(survivor)")
+        }
         guard let record = known.person?.crmRecord, record.contains(":") else {
             throw APIError(.conflict, "no_crm_record", "the lead has no CRM record: an override event names one")
         }

@@ -11,11 +11,18 @@ extension ReadModelStore {
         try read { db in try Self.lead(leadID, db: db) }
     }
 
-    /// The leads an email address belongs to (by identity key), with their explanations.
+    /// The leads an email address belongs to (by identity key), with their
+    /// explanations. A merged lead is left out: its addresses belong to the lead
+    /// that absorbed it (they are indexed for it too), which is the one found.
     package func leads(emailKey: String) throws(ReadModelError) -> [LeadExplanation] {
         try read { db in
             let ids = try String.fetchAll(
-                db, sql: "SELECT DISTINCT lead_id FROM lead_email WHERE email_key = ? ORDER BY lead_id", arguments: [emailKey])
+                db,
+                sql: """
+                    SELECT DISTINCT lead_email.lead_id FROM lead_email LEFT JOIN lead USING (lead_id)
+                    WHERE lead_email.email_key = ? AND lead.merged_into IS NULL ORDER BY lead_email.lead_id
+                    """,
+                arguments: [emailKey])
             return try ids.compactMap { try Self.lead($0, db: db) }
         }
     }
@@ -37,7 +44,7 @@ extension ReadModelStore {
             explanation.person = LeadExplanation.Person(
                 emails: all, firstName: row["first_name"], lastName: row["last_name"], title: row["title"],
                 buyingRole: row["buying_role"], seniority: row["seniority"], crmRecord: row["crm_record"],
-                erased: row["erased"] as Bool? ?? false)
+                erased: row["erased"] as Bool? ?? false, mergedInto: row["merged_into"])
             if let kind: String = row["outcome"] {
                 explanation.outcome = LeadExplanation.Outcome(
                     kind: kind, reason: row["outcome_reason"], opportunityID: row["outcome_opportunity_id"],

@@ -87,4 +87,25 @@ struct OverrideServiceTests {
         }
         #expect(publisher.count == 0)
     }
+
+    /// A lead merged into another is refused: the override would reach the survivor.
+    @Test func aMergedLeadIsRefusedNamingTheSurvivor() async throws {
+        let (service, publisher, store) = try makeService()
+        let survivor = "ld_00000000000000c3"
+        try store.apply([
+            F.record(
+                "events", 1, 0,
+                F.event(
+                    .identityMerged(absorbed: LeadID(ReadModelStoreTests.leadA)!), lead: survivor, account: "acme.io", time: 9_000,
+                    offset: 20))
+        ])
+        #expect(try store.lead(ReadModelStoreTests.leadA)?.person?.mergedInto == survivor)
+        await #expect(
+            throws: APIError(
+                .conflict, "lead_merged", "\(ReadModelStoreTests.leadA) was merged into \(survivor): override \(survivor)")
+        ) {
+            _ = try await service.submit(OverrideRequest(leadID: ReadModelStoreTests.leadA, tier: .review), idempotencyKey: nil, actor: "a")
+        }
+        #expect(publisher.count == 0)
+    }
 }

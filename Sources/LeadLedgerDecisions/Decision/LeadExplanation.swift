@@ -73,6 +73,9 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
         package var crmRecord: String?
         /// True after a privacy erasure: the fields above are gone.
         package var erased: Bool
+        /// The lead this one was merged into (the same person found twice), if any:
+        /// its later events, and an override naming its CRM record, go to that lead.
+        package var mergedInto: String?
 
         enum CodingKeys: String, CodingKey {
             case emails
@@ -83,12 +86,14 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
             case seniority
             case crmRecord = "crm_record"
             case erased
+            case mergedInto = "merged_into"
         }
 
         package init(
             emails: [String], firstName: String?, lastName: String?, title: String?, buyingRole: String?, seniority: String?,
-            crmRecord: String?, erased: Bool
+            crmRecord: String?, erased: Bool, mergedInto: String? = nil
         ) {
+            self.mergedInto = mergedInto
             self.emails = emails
             self.firstName = firstName
             self.lastName = lastName
