@@ -131,7 +131,8 @@ struct ReadModelApplier {
                     try indexEmail(key: identifier.value, lead: lead)
                 case .crmRecord:
                     try db.execute(
-                        sql: "UPDATE lead SET crm_record = coalesce(crm_record, ?) WHERE lead_id = ?", arguments: [identifier.value, lead])
+                        sql: "UPDATE lead SET crm_record = coalesce(crm_record, ?) WHERE lead_id = ? AND erased = 0",
+                        arguments: [identifier.value, lead])
                 case .userID, .anonymousID:
                     break
                 }
@@ -159,7 +160,7 @@ struct ReadModelApplier {
                 case .seniority: column = "seniority"
                 default: continue
                 }
-                try db.execute(sql: "UPDATE lead SET \(column) = ? WHERE lead_id = ?", arguments: [value.value, lead])
+                try db.execute(sql: "UPDATE lead SET \(column) = ? WHERE lead_id = ? AND erased = 0", arguments: [value.value, lead])
             }
         case .engagement(let engagement):
             guard engagement.action.isActive else { break }
@@ -271,13 +272,18 @@ struct ReadModelApplier {
     private func addEmail(_ address: String, lead: String) throws {
         let key = emails.normalize(address)?.identityKey ?? address.lowercased()
         try indexEmail(key: key, lead: lead)
-        try db.execute(sql: "UPDATE lead SET email = coalesce(email, ?) WHERE lead_id = ?", arguments: [address, lead])
+        try db.execute(sql: "UPDATE lead SET email = coalesce(email, ?) WHERE lead_id = ? AND erased = 0", arguments: [address, lead])
     }
 
     /// Indexes an identity key for `lead` and, when the lead was merged already (its
     /// merge read first, from another log partition), for the lead that absorbed it
     /// (through every later merge): a search by the address finds the surviving lead.
+    ///
+    /// Nothing is indexed for an erased lead: its erasure may have been read
+    /// first, from another log partition than its own earlier events (or its
+    /// routing records), and an erased person must not be found again.
     private func indexEmail(key: String, lead: String) throws {
+        if try Bool.fetchOne(db, sql: "SELECT erased FROM lead WHERE lead_id = ?", arguments: [lead]) == true { return }
         try db.execute(sql: "INSERT OR IGNORE INTO lead_email (email_key, lead_id) VALUES (?, ?)", arguments: [key, lead])
         try db.execute(
             sql: """

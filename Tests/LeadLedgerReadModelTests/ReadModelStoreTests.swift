@@ -181,6 +181,19 @@ struct ReadModelStoreTests {
         #expect(person.erased && person.firstName == nil && person.emails.isEmpty && person.crmRecord == nil)
         #expect(try store.leads(emailKey: "jane@acme.io").isEmpty)
     }
+
+    /// An erasure read before the lead's earlier events and routing records (they
+    /// lie in other partitions, read later) still leaves nothing personal behind:
+    /// what arrives for an erased lead is not stored, and its address finds no one.
+    @Test func anErasureReadFirstKeepsTheLeadErased() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        try store.apply([F.record("events", 1, 0, F.event(.erasure, lead: Self.leadA, account: "acme.io", time: 9_000, offset: 5))])
+        try store.apply(Self.history())
+        let person = try #require(try store.lead(Self.leadA)?.person)
+        #expect(person.erased && person.firstName == nil && person.emails.isEmpty && person.crmRecord == nil, "\(person)")
+        #expect(try store.leads(emailKey: "jane@acme.io").isEmpty)
+        #expect(try store.lead(Self.leadA)?.decisions.count == 2, "decisions stay: they hold no personal data")
+    }
 }
 
 @Suite("Read model outcome KPIs")
