@@ -26,9 +26,12 @@ extension ExplainCommand {
 
     /// The model and rule-set activations behind `decisions` (``DecisionSwitches``): the
     /// control records of the log partitions they were taken on, up to the last of them.
+    /// nil when the configured scoring files do not load (their versions are in force
+    /// before a partition's first activation).
     static func switches(
         behind decisions: [LeadExplanation.Decision], configuration: EngineConfiguration, reader: LogReader
-    ) async throws -> [LeadExplanation.Switch] {
+    ) async throws -> [LeadExplanation.Switch]? {
+        guard let configured = try? configuration.decisionConfiguration() else { return nil }
         guard !decisions.isEmpty else { return [] }
         let ends = Dictionary(decisions.map { ($0.lineage.log.partition, $0.lineage.log.offset) }, uniquingKeysWith: max)
         var controls: [LogRecord] = []
@@ -37,7 +40,6 @@ extension ExplainCommand {
                 if ControlRecords.isControl($1.headers) { $0.append($1) }
             }
         }
-        let configured = try configuration.decisionConfiguration()
         return DecisionSwitches.switches(
             behind: decisions, controls: controls, configured: configured.modelVersion, configuredRuleSet: configured.rulesetVersion)
     }
