@@ -158,6 +158,9 @@ struct RulesPromoteCommand: AsyncParsableCommand {
         case .alreadyActive:
             print("\(version) is already the active rule set; nothing written")
         case .write(let event, let active, _):
+            if let registered = try await operations.registerConfiguredRuleSet(now: nowEventTime()) {
+                print("registered the configured routing file as rule set \(registered), so a rollback can return to it anywhere")
+            }
             try await operations.write(event)
             print("ruleset.promote \(version) written (event \(event.eventID); active before: \(active))")
         }

@@ -19,13 +19,14 @@ struct RuleSetLifecycleCLITests {
 
     /// As an operator would, against the broker: a pilot rule set (the default
     /// rules with the development and nurture queues renamed) is registered and
-    /// promoted mid-stream, then rolled back. The routing records name the rule
-    /// set in force at each log position and route by it; a second rollback is
-    /// refused (status 1), an unknown rule set is an error (status 3) and a control
-    /// event naming one goes to the DLQ as `unknown_ruleset_version`. `explain`
-    /// credits the pilot's decisions to the promote (actor, reason), and
-    /// `audit verify` re-derives every record byte for byte across both switches, and
-    /// `backtest --rules VERSION` replays with the pilot rules. The time limit is a hang bound.
+    /// promoted mid-stream (which registers the configured rules too), then rolled
+    /// back. The routing records name the rule set in force at each log position
+    /// and route by it; a second rollback is refused (status 1), an unknown rule
+    /// set is an error (status 3) and a control event naming one goes to the DLQ
+    /// as `unknown_ruleset_version`. `explain` credits the pilot's decisions to
+    /// the promote (actor, reason), `audit verify` re-derives every record byte
+    /// for byte across both switches, and `backtest --rules VERSION` replays with
+    /// the pilot rules. The time limit is a hang bound.
     @Test(.timeLimit(.minutes(5)))
     func promoteAndRollBackRulesMidStreamThenVerify() async throws {
         let brokers = try EngineTestBroker.brokers()
@@ -81,6 +82,7 @@ struct RuleSetLifecycleCLITests {
         #expect(promoted.status == 0 && promoted.stdout.contains("active before: \(configured)"), "\(promoted.stdout)\(promoted.stderr)")
         let listed = try await rules(["list", "--format", "json"], "list")
         #expect(listed.status == 0 && listed.stdout.contains(#""active":"\#(pilot)""#), "\(listed.stdout)\(listed.stderr)")
+        #expect(listed.stdout.contains(#""ruleset_version":"\#(configured)""#), "the promote registered the configured rules")
         try await generate(42, 300)
         try await caughtUp("promoted")
         phases.mark("promoted and processed")

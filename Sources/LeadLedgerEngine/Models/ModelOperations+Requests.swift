@@ -48,16 +48,15 @@ extension ModelOperations {
         return active == configured.modelVersion ? (nil, configured) : nil
     }
 
-    /// Decides a `ruleset.promote` of `version`: the rule set must be registered (else
-    /// ``ModelRegistryError`` `unknown_ruleset_version`); promoting the rule set in force
-    /// writes nothing.
+    /// Decides a `ruleset.promote` of `version`: promoting the rule set in force writes
+    /// nothing; any other must be registered (else ``ModelRegistryError`` `unknown_ruleset_version`).
     package func ruleSetRequest(version: String, actor: String, reason: String, eventID: String, now: EventTime) async throws
         -> VersionRequest
     {
-        _ = try await lookupRuleSet(version)
         let (requested, configured, _) = try await currentActivation()
         let active = requested.currentRuleSet(configured: configured.rulesetVersion)
         if version == active { return .alreadyActive(version) }
+        _ = try await lookupRuleSet(version)
         let event = ControlEvent(eventID: eventID, kind: .rulesetPromote, version: version, actor: actor, reason: reason, occurredAt: now)
         return .write(event, activeBefore: active, comparison: nil)
     }
