@@ -42,9 +42,15 @@ struct ModelLifecycleTests {
         #expect(code(rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)) == .schemaViolation)
         #expect(code(good.replacing(#""version":"0123456789abcdef","#, with: "")) == .schemaViolation)
 
-        // The JSON Schema agrees with the decoder on these cases.
+        // The JSON Schema agrees with the decoder on these cases (rule-set events included).
         let directory = try makeTemporaryDirectory("control-schema")
-        #expect(try schemaViolations([event.encoded, Array(rollback.utf8)], schema: "leadledger.control", directory: directory) == "")
+        let rulesPromote = good.replacing("model.promote", with: "ruleset.promote")
+        let rulesRollback = rollback.replacing("model.rollback", with: "ruleset.rollback")
+        #expect(try ControlEvent(bytes: Array(rulesPromote.utf8)).kind == .rulesetPromote)
+        #expect(
+            try schemaViolations(
+                [event.encoded, Array(rollback.utf8), Array(rulesPromote.utf8), Array(rulesRollback.utf8)], schema: "leadledger.control",
+                directory: directory) == "")
         let versionedRollback = rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)
         #expect(try schemaViolations([Array(versionedRollback.utf8)], schema: "leadledger.control", directory: directory) != "")
         #expect(
