@@ -30,8 +30,13 @@ struct ReadModelApplier {
     }
 
     mutating func apply(_ record: LogRecord) throws {
-        // Control records (model activation) in the log are not canonical events.
-        if record.topic == topics.events, ControlRecords.isControl(record.headers) { return }
+        // Control records (model and rule-set activation) in the log are not canonical events: kept for the switches.
+        if record.topic == topics.events, ControlRecords.isControl(record.headers) {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO control_record (log_partition, log_offset, event) VALUES (?, ?, ?)",
+                arguments: [record.partition, record.offset, Data(record.value)])
+            return
+        }
         do {
             switch record.topic {
             case topics.audit: try applyAudit(try AuditRecordView(record.value))

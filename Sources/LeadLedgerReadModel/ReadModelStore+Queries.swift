@@ -2,20 +2,23 @@ import Foundation
 import GRDB
 import LeadLedgerCore
 import LeadLedgerDecisions
+import LeadLedgerEngine
 
 /// The read model's queries: each returns a typed API body (unmasked; the
 /// server masks for roles that may not see personal data).
 extension ReadModelStore {
     /// A lead's explanation (decisions, current route, person, outcome), or nil when the read model has never seen the lead.
     package func lead(_ leadID: String) throws(ReadModelError) -> LeadExplanation? {
-        try read { db in try Self.lead(leadID, db: db) }
+        let configured = configured
+        return try read { db in try Self.lead(leadID, db: db, configured: configured) }
     }
 
     /// The leads an email address belongs to (by identity key), with their
     /// explanations. A merged lead is left out: its addresses belong to the lead
     /// that absorbed it (they are indexed for it too), which is the one found.
     package func leads(emailKey: String) throws(ReadModelError) -> [LeadExplanation] {
-        try read { db in
+        let configured = configured
+        return try read { db in
             let ids = try String.fetchAll(
                 db,
                 sql: """
@@ -23,13 +26,13 @@ extension ReadModelStore {
                     WHERE lead_email.email_key = ? AND lead.merged_into IS NULL ORDER BY lead_email.lead_id
                     """,
                 arguments: [emailKey])
-            return try ids.compactMap { try Self.lead($0, db: db) }
+            return try ids.compactMap { try Self.lead($0, db: db, configured: configured) }
         }
     }
 
     private static let decoder = JSONDecoder()
 
-    private static func lead(_ leadID: String, db: Database) throws -> LeadExplanation? {
+    private static func lead(_ leadID: String, db: Database, configured: ConfiguredVersions?) throws -> LeadExplanation? {
         let entries = try String.fetchAll(db, sql: "SELECT entry FROM decision WHERE lead_id = ?", arguments: [leadID])
         let decisions = try entries.map { try decoder.decode(LeadExplanation.Decision.self, from: Data($0.utf8)) }
         let row = try Row.fetchOne(db, sql: "SELECT * FROM lead WHERE lead_id = ?", arguments: [leadID])
@@ -52,7 +55,28 @@ extension ReadModelStore {
             }
             if explanation.accountID == nil { explanation.accountID = row["account_id"] }
         }
+        if let configured {
+            explanation.switches = try switches(behind: explanation.decisions, db: db, configured: configured)
+        }
         return explanation
+    }
+
+    /// The activations behind `decisions` (``DecisionSwitches``), from the stored control records.
+    private static func switches(
+        behind decisions: [LeadExplanation.Decision], db: Database, configured: ConfiguredVersions
+    ) throws -> [LeadExplanation.Switch] {
+        guard let topic = decisions.first?.lineage.log.topic else { return [] }
+        var controls: [LogRecord] = []
+        for partition in Set(decisions.map(\.lineage.log.partition)).sorted() {
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT log_offset, event FROM control_record WHERE log_partition = ? ORDER BY log_offset", arguments: [partition])
+            for row in rows {
+                let event: Data = row["event"]
+                controls.append(LogRecord(topic: topic, partition: partition, offset: row["log_offset"], value: Array(event)))
+            }
+        }
+        return DecisionSwitches.switches(
+            behind: decisions, controls: controls, configured: configured.model, configuredRuleSet: configured.ruleSet)
     }
 
     /// Every lead decision of one audit record, by its decision id.

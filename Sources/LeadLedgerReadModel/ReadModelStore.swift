@@ -15,11 +15,17 @@ package final class ReadModelStore: Sendable {
     /// nil without a master key): names and emails are stored readable, and an
     /// erased subject's as `[erased]`.
     package let sealer: PersonalDataSealer?
+    /// The configured model and rule-set versions (in force before a partition's first
+    /// activation): with them a lead's explanation lists its `switches`; nil, it has none.
+    package let configured: ConfiguredVersions?
 
     /// Opens (creating when missing) `readmodel.sqlite` in `directory`.
-    package init(directory: String, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil) throws(ReadModelError) {
+    package init(
+        directory: String, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil, configured: ConfiguredVersions? = nil
+    ) throws(ReadModelError) {
         self.topics = topics
         self.sealer = sealer
+        self.configured = configured
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -108,6 +114,16 @@ package final class ReadModelStore: Sendable {
                         log_partition INTEGER NOT NULL, log_offset INTEGER NOT NULL, PRIMARY KEY (log_partition, log_offset));
                     CREATE TABLE kpi_first_seen (lead_id TEXT PRIMARY KEY, event_time_ms INTEGER NOT NULL);
                     CREATE TABLE kpi_log_event (
+                        log_partition INTEGER NOT NULL, log_offset INTEGER NOT NULL, event BLOB NOT NULL,
+                        PRIMARY KEY (log_partition, log_offset));
+                    """)
+        }
+        // The control records of the canonical log (model and rule-set activations), kept
+        // as their bytes so a lead's explanation lists the switches `explain` lists.
+        migrator.registerMigration("v3-control") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE control_record (
                         log_partition INTEGER NOT NULL, log_offset INTEGER NOT NULL, event BLOB NOT NULL,
                         PRIMARY KEY (log_partition, log_offset));
                     """)

@@ -29,12 +29,19 @@ struct BacktestCommand: AsyncParsableCommand {
             sales-ready cut, ECE and conversion by tier of both sides (each side's
             last decision before the outcome). Progress with rate and ETA goes to
             standard error. Definitions: docs/lifecycle.md.
+            --rules FILE|VERSION routes the candidate by other rules: a routing YAML
+            file (an existing path) or a registered rule set (leadledger rules list);
+            without --candidate the configured model decides, so the backtest
+            compares the rules alone. An argument that is neither is an error
+            (unknown_ruleset_version, exit status 3).
 
             Examples:
               leadledger backtest --config leadledger.yaml --candidate model/
               leadledger backtest --config leadledger.yaml --candidate 0123456789abcdef --format json
               leadledger backtest --config leadledger.yaml --candidate model/ \\
                 --since 2026-11-01T00:00:00Z --until 2026-11-08T00:00:00Z --format json --out backtest.json
+              leadledger backtest --config leadledger.yaml --rules pilot-routing.yaml
+              leadledger backtest --config leadledger.yaml --candidate model/ --rules 0123456789abcdef
             """
     )
 
@@ -42,7 +49,10 @@ struct BacktestCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     @Option(help: "The candidate: a directory with scoring.yaml (and optionally routing.yaml), or a registered model version.")
-    var candidate: String
+    var candidate: String?
+
+    @Option(help: "Candidate routing rules: a routing YAML file, or a registered rule set version (default: the candidate's).")
+    var rules: String?
 
     @Option(help: "First log offset of the compared range (every partition).")
     var fromOffset: Int64?
@@ -63,6 +73,7 @@ struct BacktestCommand: AsyncParsableCommand {
     var out: String?
 
     func validate() throws {
+        if candidate == nil && rules == nil { throw ValidationError("give a candidate model (--candidate), rules (--rules) or both") }
         if (fromOffset != nil || toOffset != nil) && (since != nil || until != nil) {
             throw ValidationError("give a range by offsets (--from-offset/--to-offset) or by time (--since/--until), not both")
         }
@@ -74,7 +85,10 @@ struct BacktestCommand: AsyncParsableCommand {
 
     /// The JSON report.
     struct Report: Encodable {
-        var candidate: String
+        /// The --candidate argument (nil: the configured model).
+        var candidate: String?
+        /// The --rules argument (nil: the candidate's rules).
+        var rules: String?
         var candidateSource: BacktestCandidate.Source
         var candidateModelVersion: String
         var candidateRulesetVersion: String
@@ -91,7 +105,8 @@ struct BacktestCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.backtest")
         let configuration = try engine.resolve(connection)
         let topics = configuration.topics
-        let resolved = try await BacktestCandidate.resolve(candidate, configuration: configuration, logger: logger)
+        var resolved = try await BacktestCandidate.resolve(candidate, configuration: configuration, logger: logger)
+        if let rules { resolved.decisions = try await resolved.routed(by: rules, configuration: configuration, logger: logger) }
         let decisions = resolved.decisions
         let since = try KPIsCommand.time(since, "--since")
         let until = try KPIsCommand.time(until, "--until")
@@ -148,7 +163,7 @@ struct BacktestCommand: AsyncParsableCommand {
         state.audit.sort()
         let comparison = BacktestComparison(record: recordInRange, candidate: state.audit.decisions, ledger: state.ledger)
         let report = Report(
-            candidate: candidate, candidateSource: resolved.source, candidateModelVersion: decisions.modelVersion,
+            candidate: candidate, rules: rules, candidateSource: resolved.source, candidateModelVersion: decisions.modelVersion,
             candidateRulesetVersion: decisions.rulesetVersion,
             recordModelVersions: Array(Set(recordInRange.map(\.modelVersion))).sorted(), logEvents: logEvents,
             recordAuditRecords: record.records, candidateAuditRecords: state.audit.records, comparison: comparison,
@@ -164,7 +179,7 @@ struct BacktestCommand: AsyncParsableCommand {
     static func text(_ r: Report) -> String {
         let c = r.comparison
         var text =
-            "backtest: candidate \(r.candidate) (\(r.candidateSource == .registry ? "registered " : "")model \(r.candidateModelVersion), ruleset \(r.candidateRulesetVersion)) vs record (model \(r.recordModelVersions.joined(separator: ", ")))\n"
+            "backtest: candidate \(r.candidate ?? "configured model")\(r.rules.map { " with rules \($0)" } ?? "") (\(r.candidateSource == .registry ? "registered " : "")model \(r.candidateModelVersion), ruleset \(r.candidateRulesetVersion)) vs record (model \(r.recordModelVersions.joined(separator: ", ")))\n"
         text += "log events replayed: \(r.logEvents); leads decided: \(c.leads) (\(c.bothSides) on both sides)\n"
         text +=
             "tier changed: \(c.tierChanged) (\(Figure.percent(c.tierChangedShare))), owner changed: \(c.ownerChanged) (\(Figure.percent(c.ownerChangedShare)))\n"

@@ -1,4 +1,5 @@
 import LeadLedgerCore
+import LeadLedgerDecisions
 import LeadLedgerEngine
 
 extension ExplainCommand {
@@ -21,5 +22,25 @@ extension ExplainCommand {
             lines.append("    \(event.occurredAt.rfc3339)  \(event.kind.rawValue)\(version) by \(event.actor): \(event.reason)")
         }
         return lines.map { TerminalText.escapingControls($0) }.joined(separator: "\n") + "\n"
+    }
+
+    /// The model and rule-set activations behind `decisions` (``DecisionSwitches``): the
+    /// control records of the log partitions they were taken on, up to the last of them.
+    /// nil when the configured scoring files do not load (their versions are in force
+    /// before a partition's first activation).
+    static func switches(
+        behind decisions: [LeadExplanation.Decision], configuration: EngineConfiguration, reader: LogReader
+    ) async throws -> [LeadExplanation.Switch]? {
+        guard let configured = try? configuration.decisionConfiguration() else { return nil }
+        guard !decisions.isEmpty else { return [] }
+        let ends = Dictionary(decisions.map { ($0.lineage.log.partition, $0.lineage.log.offset) }, uniquingKeysWith: max)
+        var controls: [LogRecord] = []
+        for (partition, last) in ends.sorted(by: { $0.key < $1.key }) {
+            try await reader.fold(topic: configuration.topics.events, partition: partition, from: 0, to: last, into: &controls) {
+                if ControlRecords.isControl($1.headers) { $0.append($1) }
+            }
+        }
+        return DecisionSwitches.switches(
+            behind: decisions, controls: controls, configured: configured.modelVersion, configuredRuleSet: configured.rulesetVersion)
     }
 }

@@ -21,8 +21,11 @@ struct ExplainCommand: AsyncParsableCommand {
             partition/offset and the inbound topic/partition/offset it came from,
             with the model and ruleset versions and the state hash. Control
             characters in the records are printed escaped. --format json prints
-            one object (lead_id, account_id, current_route, decisions), the same
-            shape as the read model's GET /v1/leads/{lead_id} (docs/api.md).
+            one object (lead_id, account_id, current_route, decisions, switches),
+            the shape of the read model's GET /v1/leads/{lead_id} (docs/api.md);
+            switches are the model and rule-set activations the decisions were
+            taken under: the control event (type, version, actor, reason,
+            occurred_at, log position) and the decision_ids it covers.
 
             Example:
               leadledger explain --config leadledger.yaml --lead ld_0123456789abcdef
@@ -63,12 +66,14 @@ struct ExplainCommand: AsyncParsableCommand {
             }
             truncated += found.truncated.compactMap { try? AuditRecordView($0) }
         }
-        let explanation = LeadExplanation(leadID: lead, decisions: decisions)
+        var explanation = LeadExplanation(leadID: lead, decisions: decisions)
         // Records of the lead's account that left further decisions out (audit size cap): the lead's may be among them.
         let accounts = Set(decisions.compactMap(\.accountID))
         let capped = truncated.filter { $0.accountID.map(accounts.contains) ?? false && $0.furtherTruncated != nil }
         switch format {
-        case .json: StandardOutput.write(try ReportFormat.json(explanation))
+        case .json:
+            explanation.switches = try await Self.switches(behind: explanation.decisions, configuration: configuration, reader: reader)
+            StandardOutput.write(try ReportFormat.json(explanation))
         case .text:
             let switches = try await Self.modelSwitches(configuration: configuration, reader: reader)
             StandardOutput.write(Self.text(explanation, auditTopic: topic, capped: capped) + switches)

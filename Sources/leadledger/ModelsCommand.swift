@@ -129,9 +129,11 @@ struct ModelsListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let operations = try await context.operations("leadledger.models")
-        let configured = try operations.configuration.decisionConfiguration().modelVersion
+        let decisions = try operations.configuration.decisionConfiguration()
+        let configured = decisions.modelVersion
         let contents = try await operations.contents()
-        let requested = try await operations.requestedActivation(configured: configured, known: Set(contents.versions.keys))
+        let requested = try await operations.requestedActivation(
+            configured: configured, configuredRuleSet: decisions.rulesetVersion, contents: contents)
         let active = requested.activation.current(configured: configured)
         let shadows = requested.activation.shadows
         let manifests = contents.versions.values.map(\.manifest).sorted {
@@ -299,11 +301,15 @@ struct ModelsRollbackCommand: AsyncParsableCommand {
     @OptionGroup var context: ModelsContext
     @OptionGroup var control: ControlOptions
 
-    func run() async throws {
-        let operations = try await context.operations("leadledger.models")
-        let rollback = try await operations.rollbackRequest(
-            actor: control.actor, reason: control.reason, eventID: ModelOperations.newEventID(), now: nowEventTime())
-        try await operations.write(rollback.event)
-        print("model.rollback written (event \(rollback.event.eventID)): \(rollback.from) → \(rollback.to)")
-    }
+    func run() async throws { try await writeRollback(.modelRollback, options: control, context: context) }
+}
+
+/// Writes a rollback (`model.rollback` or `ruleset.rollback`) once the engine's model
+/// operations find an earlier activation to return to (else `promote_refused`, status 1).
+func writeRollback(_ kind: ControlEvent.Kind, options: ControlOptions, context: ModelsContext) async throws {
+    let operations = try await context.operations(kind == .rulesetRollback ? "leadledger.rules" : "leadledger.models")
+    let rollback = try await operations.rollbackRequest(
+        kind, actor: options.actor, reason: options.reason, eventID: ModelOperations.newEventID(), now: nowEventTime())
+    try await operations.write(rollback.event)
+    print("\(kind.rawValue) written (event \(rollback.event.eventID)): \(rollback.from) → \(rollback.to)")
 }

@@ -15,11 +15,15 @@ struct RulesCommand: AsyncParsableCommand {
             register checks that the file loads as routing rules with the configured
             scoring configuration and writes it to the registry topic
             (leadledger.models, key ruleset/<version>), where every process can read
-            it. Promoting and rolling back rule sets through the log is not built yet:
-            the configured routing_file decides.
+            it. promote and rollback write a ruleset.promote / ruleset.rollback control
+            event to leadledger.control; the engine copies it to every log partition
+            and switches the rules that route at that log position, with no restart
+            (the configured routing_file routes until the first such event). Rule sets
+            and models switch independently. Definitions: docs/lifecycle.md.
 
             EXIT STATUS
-              0  done
+              0  done (also: promoting the rule set in force, which writes nothing)
+              1  refused (promote_refused: a rollback with no earlier rule-set activation)
               3  unknown rule set (unknown_ruleset_version), a file that is not valid
                  routing rules (invalid_ruleset), broker unreachable
 
@@ -27,8 +31,12 @@ struct RulesCommand: AsyncParsableCommand {
               leadledger rules register config/routing.yaml --config leadledger.yaml
               leadledger rules list --config leadledger.yaml
               leadledger rules show 0123456789abcdef --config leadledger.yaml --format text
+              leadledger rules promote 0123456789abcdef --actor ana --reason "new territories" --config leadledger.yaml
+              leadledger rules rollback --actor ana --reason "queue overflow" --config leadledger.yaml
             """,
-        subcommands: [RulesRegisterCommand.self, RulesListCommand.self, RulesShowCommand.self]
+        subcommands: [
+            RulesRegisterCommand.self, RulesListCommand.self, RulesShowCommand.self, RulesPromoteCommand.self, RulesRollbackCommand.self,
+        ]
     )
 }
 
@@ -57,17 +65,22 @@ struct RulesRegisterCommand: AsyncParsableCommand {
 /// `leadledger rules list`.
 struct RulesListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List the registered rule sets, marking the configured one (routing_file).")
+        commandName: "list",
+        abstract: "List the registered rule sets, marking the configured one (routing_file) and the active one (the control topic's).")
 
     @OptionGroup var context: ModelsContext
 
-    @Option(help: "Output format: text or json (one object: rulesets, configured, unusable).")
+    @Option(help: "Output format: text or json (one object: rulesets, configured, active, unusable).")
     var format: ReportFormat = .text
 
     func run() async throws {
         let operations = try await context.operations("leadledger.rules")
-        let configured = try operations.configuration.decisionConfiguration().rulesetVersion
+        let decisions = try operations.configuration.decisionConfiguration()
+        let configured = decisions.rulesetVersion
         let contents = try await operations.contents()
+        let requested = try await operations.requestedActivation(
+            configured: decisions.modelVersion, configuredRuleSet: configured, contents: contents)
+        let active = requested.activation.currentRuleSet(configured: configured)
         let records = contents.ruleSets.values.sorted { ($0.createdAt, $0.rulesetVersion) < ($1.createdAt, $1.rulesetVersion) }
         switch format {
         case .json:
@@ -75,7 +88,7 @@ struct RulesListCommand: AsyncParsableCommand {
                 .object([
                     "ruleset_version": .string(r.rulesetVersion), "source": .string(r.source), "size": .int(r.yaml.count),
                     "created_at": .string(r.createdAt), "created_by": .string(r.createdBy),
-                    "configured": .bool(r.rulesetVersion == configured),
+                    "configured": .bool(r.rulesetVersion == configured), "active": .bool(r.rulesetVersion == active),
                 ])
             }
             let broken: [JSONValue] = contents.brokenRuleSets.sorted { $0.key < $1.key }.map {
@@ -84,15 +97,16 @@ struct RulesListCommand: AsyncParsableCommand {
                 ])
             }
             let report: JSONValue = .object([
-                "rulesets": .array(sets), "configured": .string(configured), "unusable": .array(broken),
+                "rulesets": .array(sets), "configured": .string(configured), "active": .string(active), "unusable": .array(broken),
             ])
             StandardOutput.write(CanonicalJSON.string(report) + "\n")
         case .text:
             var text = "VERSION           SOURCE                CREATED_AT                CREATED_BY  STATE\n"
             for r in records {
                 let source = TerminalText.escapingControls(r.source).padding(toLength: 20, withPad: " ", startingAt: 0)
+                let state = [r.rulesetVersion == active ? "active" : nil, r.rulesetVersion == configured ? "configured" : nil]
                 text +=
-                    "\(r.rulesetVersion)  \(source)  \(r.createdAt)  \(TerminalText.escapingControls(r.createdBy))  \(r.rulesetVersion == configured ? "configured" : "")\n"
+                    "\(r.rulesetVersion)  \(source)  \(r.createdAt)  \(TerminalText.escapingControls(r.createdBy))  \(state.compactMap { $0 }.joined(separator: ","))\n"
             }
             for (version, error) in contents.brokenRuleSets.sorted(by: { $0.key < $1.key }) {
                 text += "\(version)  UNUSABLE: \(TerminalText.escapingControls(error.description))\n"
@@ -123,4 +137,43 @@ struct RulesShowCommand: AsyncParsableCommand {
         case .text: StandardOutput.write(String(decoding: record.yaml, as: UTF8.self))
         }
     }
+}
+
+/// `leadledger rules promote VERSION`.
+struct RulesPromoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote", abstract: "Make rule set VERSION the rules that route, from a known log position on every partition.")
+
+    @OptionGroup var context: ModelsContext
+    @OptionGroup var control: ControlOptions
+
+    @Argument(help: "The ruleset_version (leadledger rules list).")
+    var version: String
+
+    func run() async throws {
+        let operations = try await context.operations("leadledger.rules")
+        switch try await operations.ruleSetRequest(
+            version: version, actor: control.actor, reason: control.reason, eventID: ModelOperations.newEventID(), now: nowEventTime())
+        {
+        case .alreadyActive:
+            print("\(version) is already the active rule set; nothing written")
+        case .write(let event, let active, _):
+            if let registered = try await operations.registerConfiguredRuleSet(now: nowEventTime()) {
+                print("registered the configured routing file as rule set \(registered), so a rollback can return to it anywhere")
+            }
+            try await operations.write(event)
+            print("ruleset.promote \(version) written (event \(event.eventID); active before: \(active))")
+        }
+    }
+}
+
+/// `leadledger rules rollback`.
+struct RulesRollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Return to the rule set that was active before the current rule-set activation.")
+
+    @OptionGroup var context: ModelsContext
+    @OptionGroup var control: ControlOptions
+
+    func run() async throws { try await writeRollback(.rulesetRollback, options: control, context: context) }
 }

@@ -71,7 +71,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let sealer = try await PrivacySetup.sealer(
             for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
-        let store = try ReadModelStore(directory: configuration.stateDirectory, topics: topics, sealer: sealer)
+        // The configured versions give a lead's explanation its switches; without the scoring files there are none.
+        let decisions = try? configuration.decisionConfiguration()
+        let configured = decisions.map { ConfiguredVersions(model: $0.modelVersion, ruleSet: $0.rulesetVersion) }
+        let store = try ReadModelStore(directory: configuration.stateDirectory, topics: topics, sealer: sealer, configured: configured)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 bootstrapServers: configuration.brokers, clientID: "leadledger-serve", properties: configuration.properties),

@@ -42,10 +42,15 @@ struct ModelLifecycleTests {
         #expect(code(rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)) == .schemaViolation)
         #expect(code(good.replacing(#""version":"0123456789abcdef","#, with: "")) == .schemaViolation)
 
-        // The JSON Schema agrees with the decoder on these cases.
+        // The JSON Schema agrees with the decoder on these cases (rule-set events included).
         let directory = try makeTemporaryDirectory("control-schema")
+        let rulesPromote = good.replacing("model.promote", with: "ruleset.promote")
+        let rulesRollback = rollback.replacing("model.rollback", with: "ruleset.rollback")
+        #expect(try ControlEvent(bytes: Array(rulesPromote.utf8)).kind == .rulesetPromote)
         #expect(
-            try await schemaViolations([event.encoded, Array(rollback.utf8)], schema: "leadledger.control", directory: directory) == "")
+            try await schemaViolations(
+                [event.encoded, Array(rollback.utf8), Array(rulesPromote.utf8), Array(rulesRollback.utf8)], schema: "leadledger.control",
+                directory: directory) == "")
         let versionedRollback = rollback.replacing(#""actor""#, with: #""version":"0123456789abcdef","actor""#)
         #expect(try await schemaViolations([Array(versionedRollback.utf8)], schema: "leadledger.control", directory: directory) != "")
         #expect(
@@ -58,25 +63,59 @@ struct ModelLifecycleTests {
         let a = "aaaaaaaaaaaaaaaa"
         let b = "bbbbbbbbbbbbbbbb"
         let c = "cccccccccccccccc"
+        let r = "1111111111111111"
         var activation = ModelActivation()
         let known: (String) -> Bool = { $0 != "dddddddddddddddd" }
         #expect(activation.current(configured: a) == a)
-        #expect(activation.apply(Self.event(.modelPromote, a), at: 1, configured: a, isAvailable: known) == .unchanged)
+        #expect(
+            activation.apply(
+                Self.event(.modelPromote, a), at: 1, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .unchanged)
         #expect(activation.active == a && activation.previous.isEmpty)
-        #expect(activation.apply(Self.event(.modelPromote, b), at: 2, configured: a, isAvailable: known) == .switched)
-        #expect(activation.apply(Self.event(.modelPromote, c), at: 3, configured: a, isAvailable: known) == .switched)
-        #expect(activation.apply(Self.event(.modelPromote, "dddddddddddddddd"), at: 4, configured: a, isAvailable: known) == .unavailable)
+        #expect(
+            activation.apply(
+                Self.event(.modelPromote, b), at: 2, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .switched)
+        #expect(
+            activation.apply(
+                Self.event(.modelPromote, c), at: 3, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .switched)
+        #expect(
+            activation.apply(
+                Self.event(.modelPromote, "dddddddddddddddd"), at: 4, configured: a, configuredRuleSet: r, isAvailable: known,
+                isRuleSetAvailable: known) == .unavailable)
         #expect(activation.current(configured: a) == c)
-        #expect(activation.apply(Self.event(.modelRollback, nil), at: 5, configured: a, isAvailable: known) == .switched)
+        #expect(
+            activation.apply(
+                Self.event(.modelRollback, nil), at: 5, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .switched)
         #expect(activation.current(configured: a) == b)
-        #expect(activation.apply(Self.event(.modelRollback, nil), at: 6, configured: a, isAvailable: known) == .switched)
+        #expect(
+            activation.apply(
+                Self.event(.modelRollback, nil), at: 6, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .switched)
         #expect(activation.current(configured: a) == a)
-        #expect(activation.apply(Self.event(.modelRollback, nil), at: 7, configured: a, isAvailable: known) == .refused)
-        #expect(activation.apply(Self.event(.modelShadow, c), at: 8, configured: a, isAvailable: known) == .shadowed)
-        #expect(activation.apply(Self.event(.modelShadow, b), at: 9, configured: a, isAvailable: known) == .shadowed)
-        #expect(activation.apply(Self.event(.modelShadow, b), at: 10, configured: a, isAvailable: known) == .unchanged)
+        #expect(
+            activation.apply(
+                Self.event(.modelRollback, nil), at: 7, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .refused)
+        #expect(
+            activation.apply(
+                Self.event(.modelShadow, c), at: 8, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .shadowed)
+        #expect(
+            activation.apply(
+                Self.event(.modelShadow, b), at: 9, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .shadowed)
+        #expect(
+            activation.apply(
+                Self.event(.modelShadow, b), at: 10, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .unchanged)
         #expect(activation.shadows == [b, c])
-        #expect(activation.apply(Self.event(.modelUnshadow, c), at: 11, configured: a, isAvailable: known) == .unshadowed)
+        #expect(
+            activation.apply(
+                Self.event(.modelUnshadow, c), at: 11, configured: a, configuredRuleSet: r, isAvailable: known, isRuleSetAvailable: known)
+                == .unshadowed)
         #expect(activation.shadows == [b])
         #expect(activation.history.map(\.logOffset) == Array(1...11))
         #expect(activation.history[1].from == a && activation.history[1].to == b)

@@ -58,6 +58,41 @@ struct ReadModelStoreTests {
         ]
     }
 
+    /// A lead's explanation lists the activations behind its decisions, as `explain`
+    /// does: a rule-set promote stored from the log is credited with the decision
+    /// after it that names its rule set, with the control event's actor and reason;
+    /// without the configured versions the member is absent.
+    @Test func leadExplanationsListTheSwitchesBehindTheDecisions() throws {
+        let pilot = "0123456789abcdef"
+        let configured = ConfiguredVersions(model: "m1", ruleSet: "fedcba9876543210")
+        let promote = ControlEvent(
+            eventID: "c1", kind: .rulesetPromote, version: pilot, actor: "ana", reason: "pilot queues",
+            occurredAt: EventTime.parseRFC3339("2024-04-02T08:30:00Z")!)
+        let control = ControlRecords.logRecords(promote, topic: "events", partitions: 1)[0]
+        let second = F.audit(
+            decisionID: Self.dc2, lead: Self.leadA, account: "acme.io", tier: "sales_ready", queue: "ae-inbound", score: 80,
+            time: "2024-04-02T09:00:00.000Z", logOffset: 4, kind: "engagement", change: "tier")
+        let piloted = String(decoding: second, as: UTF8.self).replacing(#""ruleset_version":"r1""#, with: #""ruleset_version":"\#(pilot)""#)
+        let records = [
+            LogRecord(topic: "events", partition: 0, offset: 2, key: control.key, value: control.value, headers: control.headers),
+            F.record(
+                "audit", 0, 0,
+                F.audit(decisionID: Self.dc1, lead: Self.leadA, account: "acme.io", time: "2024-04-02T08:00:00.000Z", logOffset: 1)),
+            F.record("audit", 0, 1, Array(piloted.utf8)),
+        ]
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics, configured: configured)
+        #expect(try store.apply(records) == 0)
+        let lead = try #require(try store.lead(Self.leadA))
+        let switches = try #require(lead.switches)
+        #expect(switches.map(\.decisionIDs) == [[Self.dc2]])
+        #expect(switches.first?.type == "ruleset.promote" && switches.first?.version == pilot && switches.first?.from == configured.ruleSet)
+        #expect(switches.first?.actor == "ana" && switches.first?.reason == "pilot queues" && switches.first?.log.offset == 2)
+
+        let plain = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        #expect(try plain.apply(records) == 0)
+        #expect(try plain.lead(Self.leadA)?.switches == nil)
+    }
+
     @Test func appliedRecordsAnswerTheQueries() throws {
         let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
         #expect(try store.apply(Self.history()) == 0)

@@ -34,6 +34,8 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
         case customFieldInvalid = "custom_field_invalid"
         /// A control event names a model version the registry does not hold (or holds broken).
         case unknownModelVersion = "unknown_model_version"
+        /// A control event names a rule set the registry does not hold (or holds broken).
+        case unknownRuleSetVersion = "unknown_ruleset_version"
     }
 
     /// The stable error code.

@@ -1,10 +1,10 @@
 /// An operator action on the `leadledger.control` topic (schemas/leadledger.control.schema.json):
-/// which model decides, which models score in the shadow. The identity stage copies each
+/// which model decides, which models score in the shadow, which rule set routes. The identity stage copies each
 /// valid one to every partition of the canonical log, so every partition switches at a
 /// known log position and a replay repeats the switch.
 ///
 /// The wire form is one JSON object: `event_id`, `type`, `version` (every type but
-/// `model.rollback`), `actor`, `reason`, `occurred_at` (RFC 3339); nothing else.
+/// the rollbacks), `actor`, `reason`, `occurred_at` (RFC 3339); nothing else.
 /// ``encoded`` is its canonical JSON, the bytes that reach the log.
 public struct ControlEvent: Sendable, Hashable {
     /// What the event asks for.
@@ -17,16 +17,23 @@ public struct ControlEvent: Sendable, Hashable {
         case modelUnshadow = "model.unshadow"
         /// Restore the model that was active before the current activation.
         case modelRollback = "model.rollback"
+        /// Make rule set `version` (a registered routing file) the rules that route.
+        case rulesetPromote = "ruleset.promote"
+        /// Restore the rule set that was active before the current rule-set activation.
+        case rulesetRollback = "ruleset.rollback"
 
         /// Whether the type names a version.
-        public var needsVersion: Bool { self != .modelRollback }
+        public var needsVersion: Bool { self != .modelRollback && self != .rulesetRollback }
+
+        /// Whether the type acts on rule sets (its version is a `ruleset_version`) rather than models.
+        public var actsOnRuleSet: Bool { self == .rulesetPromote || self == .rulesetRollback }
     }
 
     /// The event's id (free text chosen by the writer; the CLI writes `ctl_` + a UUID).
     public var eventID: String
     /// The action.
     public var kind: Kind
-    /// The model version acted on (16 lower-case hex digits), nil for a rollback.
+    /// The model or rule-set version acted on (16 lower-case hex digits), nil for a rollback.
     public var version: String?
     /// Who asked.
     public var actor: String

@@ -154,3 +154,23 @@ public struct DecisionConfiguration: Sendable {
             componentArtifacts: components)
     }
 }
+
+extension DecisionConfiguration {
+    /// This configuration with the routing rules of `routingYAML` instead of its own
+    /// (a rule-set switch): the same model and `modelVersion`, the new rules'
+    /// `rulesetVersion`, the same audit record limit.
+    /// - Throws: the rules' loading error (`invalidConfig` naming `routingSource`).
+    package func routed(by routingYAML: Data, routingSource: String) throws -> DecisionConfiguration {
+        try DecisionConfiguration(self, routing: RoutingRules.load(yaml: routingYAML, source: routingSource))
+    }
+
+    private init(_ base: DecisionConfiguration, routing: RoutingRules) {
+        scoring = base.scoring
+        extractor = base.extractor
+        ensemble = base.ensemble
+        self.routing = routing
+        modelVersion = base.modelVersion
+        rulesetVersion = String(routing.version.sha256.prefix(16))
+        auditRecordLimit = base.auditRecordLimit
+    }
+}

@@ -20,12 +20,16 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
     /// Every decision about the lead, in event-time order (primary before further
     /// decisions of the same event): the score history.
     package var decisions: [Decision]
+    /// The model and rule-set activations in force when the decisions were taken,
+    /// each with the control event behind it and the decisions it covers (nil:
+    /// the reader did not look; empty: no activation covers any decision).
+    package var switches: [Switch]?
 
     enum CodingKeys: String, CodingKey {
         case leadID = "lead_id"
         case accountID = "account_id"
         case currentRoute = "current_route"
-        case person, outcome, decisions
+        case person, outcome, decisions, switches
     }
 
     /// Where the lead is routed now.

@@ -1,11 +1,13 @@
 import LeadLedgerCore
 
-/// Which model decides on one log partition, derived from the control events in
-/// the partition (SPEC §10): the active version (nil until the first activation:
-/// the configured model decides), the versions active before each activation
-/// (what a rollback returns to), the shadow versions, and the history of every
-/// control event with its outcome. Part of the materialize snapshot, so a
-/// restored partition goes on with the model the log chose.
+/// Which model decides and which rule set routes on one log partition, derived
+/// from the control events in the partition (SPEC §10): for each, the active
+/// version (nil until the first activation: the configured one is in force) and
+/// the versions active before each activation (what a rollback returns to); the
+/// shadow models; and the history of every control event with its outcome.
+/// Models and rule sets switch independently, by the same rules
+/// (``ActiveVersion``). Part of the materialize snapshot, so a restored
+/// partition goes on with the model and rules the log chose.
 package struct ModelActivation: Sendable, Equatable {
     /// What a control event did.
     package enum Outcome: String, Sendable {
@@ -29,9 +31,9 @@ package struct ModelActivation: Sendable, Equatable {
         package var logOffset: Int64
         /// The event.
         package var event: ControlEvent
-        /// The active version before.
+        /// The active version before: a rule set for the `ruleset.*` events, else a model.
         package var from: String
-        /// The active version after.
+        /// The active version after (of the same kind as ``from``).
         package var to: String
         /// What happened.
         package var outcome: Outcome
@@ -40,10 +42,10 @@ package struct ModelActivation: Sendable, Equatable {
     /// The most shadow versions scored at once.
     package static let maxShadows = 4
 
-    /// The active version; nil until the partition's first activation.
-    package var active: String?
-    /// The versions active before each activation still in force, oldest first.
-    package var previous: [String] = []
+    /// The deciding model.
+    package var model = ActiveVersion()
+    /// The routing rule set.
+    package var ruleSet = ActiveVersion()
     /// The shadow versions, sorted.
     package var shadows: [String] = []
     /// Every control event applied, in log order.
@@ -52,69 +54,69 @@ package struct ModelActivation: Sendable, Equatable {
     /// No activation yet.
     package init() {}
 
-    /// The version that decides: the active one, else `configured`.
-    package func current(configured: String) -> String { active ?? configured }
+    /// The active model version; nil until the partition's first model activation.
+    package var active: String? { model.active }
+    /// The model versions active before each model activation still in force, oldest first.
+    package var previous: [String] { model.previous }
 
-    /// Applies `event` at `logOffset`. `isAvailable` says whether a version can be loaded.
+    /// The model that decides: the active one, else `configured`.
+    package func current(configured: String) -> String { model.current(configured: configured) }
+
+    /// The rule set that routes: the active one, else `configured`.
+    package func currentRuleSet(configured: String) -> String { ruleSet.current(configured: configured) }
+
+    /// Applies `event` at `logOffset`. `configured` and `configuredRuleSet` are the
+    /// versions in force before any activation; `isAvailable` and `isRuleSetAvailable`
+    /// say whether a model or a rule set can be loaded.
     /// - Returns: the outcome (also appended to ``history``).
     @discardableResult
     package mutating func apply(
-        _ event: ControlEvent, at logOffset: Int64, configured: String, isAvailable: (String) -> Bool
+        _ event: ControlEvent, at logOffset: Int64, configured: String, configuredRuleSet: String,
+        isAvailable: (String) -> Bool, isRuleSetAvailable: (String) -> Bool
     ) -> Outcome {
-        let before = current(configured: configured)
-        var outcome: Outcome
+        let onRules = event.kind.actsOnRuleSet
+        let before = onRules ? currentRuleSet(configured: configuredRuleSet) : current(configured: configured)
+        let outcome: Outcome
         switch event.kind {
         case .modelPromote:
-            let version = event.version ?? before
-            if version == before {
-                outcome = .unchanged
-                if active == nil { active = version }
-            } else if !isAvailable(version) {
-                outcome = .unavailable
-            } else {
-                previous.append(before)
-                active = version
-                outcome = .switched
-            }
+            outcome = model.promote(event.version ?? before, configured: configured, isAvailable: isAvailable)
         case .modelRollback:
-            if let last = previous.last {
-                if isAvailable(last) {
-                    previous.removeLast()
-                    active = last
-                    outcome = .switched
-                } else {
-                    outcome = .unavailable
-                }
-            } else {
-                outcome = .refused
-            }
+            outcome = model.rollback(isAvailable: isAvailable)
+        case .rulesetPromote:
+            outcome = ruleSet.promote(event.version ?? before, configured: configuredRuleSet, isAvailable: isRuleSetAvailable)
+        case .rulesetRollback:
+            outcome = ruleSet.rollback(isAvailable: isRuleSetAvailable)
         case .modelShadow:
-            let version = event.version ?? before
-            if shadows.contains(version) || shadows.count >= Self.maxShadows {
-                outcome = .unchanged
-            } else if !isAvailable(version) {
-                outcome = .unavailable
-            } else {
-                shadows.append(version)
-                shadows.sort()
-                outcome = .shadowed
-            }
+            outcome = shadow(event.version ?? before, isAvailable: isAvailable)
         case .modelUnshadow:
-            let version = event.version ?? before
-            if let index = shadows.firstIndex(of: version) {
-                shadows.remove(at: index)
-                outcome = .unshadowed
-            } else {
-                outcome = .unchanged
-            }
+            outcome = unshadow(event.version ?? before)
         }
-        history.append(Change(logOffset: logOffset, event: event, from: before, to: current(configured: configured), outcome: outcome))
+        let after = onRules ? currentRuleSet(configured: configuredRuleSet) : current(configured: configured)
+        history.append(Change(logOffset: logOffset, event: event, from: before, to: after, outcome: outcome))
         return outcome
     }
 
-    /// The canonical JSON of the state (the snapshot's encoding).
+    /// Adds a shadow model (at most ``maxShadows``).
+    mutating func shadow(_ version: String, isAvailable: (String) -> Bool) -> Outcome {
+        if shadows.contains(version) || shadows.count >= Self.maxShadows { return .unchanged }
+        guard isAvailable(version) else { return .unavailable }
+        shadows.append(version)
+        shadows.sort()
+        return .shadowed
+    }
+
+    /// Removes a shadow model.
+    mutating func unshadow(_ version: String) -> Outcome {
+        guard let index = shadows.firstIndex(of: version) else { return .unchanged }
+        shadows.remove(at: index)
+        return .unshadowed
+    }
+
+    /// The canonical JSON of the state (the snapshot's encoding). The rule set's
+    /// `ruleset` member (`active`, `previous`) is there only once a rule-set event
+    /// changed it, so a partition without one encodes as before rule sets could switch.
     package var json: JSONValue {
-        .object([
+        var object: JSONObject = [
             "active": active.map { .string($0) } ?? .null,
             "previous": .array(previous.map { .string($0) }),
             "shadows": .array(shadows.map { .string($0) }),
@@ -125,7 +127,14 @@ package struct ModelActivation: Sendable, Equatable {
                         "outcome": .string($0.outcome.rawValue),
                     ])
                 }),
-        ])
+        ]
+        if ruleSet != ActiveVersion() {
+            let rules: JSONObject = [
+                "active": ruleSet.active.map { .string($0) } ?? .null, "previous": .array(ruleSet.previous.map { .string($0) }),
+            ]
+            object.members.append(JSONObject.Member("ruleset", .object(rules)))
+        }
+        return .object(object)
     }
 
     /// The snapshot bytes.
@@ -138,16 +147,21 @@ package struct ModelActivation: Sendable, Equatable {
             case .object(let object) = try JSONParser.parseReportingOffset(
                 bytes, limits: JSONLimits(maxBytes: 1 << 30), keepingIntegers: true)
         else { throw fail("not an object") }
-        func strings(_ key: String) throws -> [String] {
+        func strings(_ key: String, in object: JSONObject) throws -> [String] {
             guard case .array(let items) = object[key] else { throw fail("\(key) missing") }
             return try items.map {
                 guard case .string(let s) = $0 else { throw fail("\(key) holds a non-string") }
                 return s
             }
         }
-        if case .string(let a) = object["active"] { active = a }
-        previous = try strings("previous")
-        shadows = try strings("shadows")
+        if case .string(let a) = object["active"] { model.active = a }
+        model.previous = try strings("previous", in: object)
+        shadows = try strings("shadows", in: object)
+        if let value = object["ruleset"] {
+            guard case .object(let rules) = value else { throw fail("ruleset is not an object") }
+            if case .string(let a) = rules["active"] { ruleSet.active = a }
+            ruleSet.previous = try strings("previous", in: rules)
+        }
         guard case .array(let items) = object["history"] else { throw fail("history missing") }
         history = try items.map { item in
             guard case .object(let o) = item, case .int(let offset) = o["log_offset"], let eventValue = o["event"],

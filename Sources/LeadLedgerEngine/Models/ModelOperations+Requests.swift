@@ -22,11 +22,8 @@ extension ModelOperations {
         _ kind: ControlEvent.Kind, version: String, actor: String, reason: String, eventID: String, now: EventTime, force: Bool
     ) async throws -> VersionRequest {
         let candidate = try await lookup(version)
-        let configuredDecisions = try configuration.decisionConfiguration()
-        let configured = configuredDecisions.modelVersion
-        let contents = try await contents()
-        let requested = try await requestedActivation(configured: configured, known: Set(contents.versions.keys))
-        let active = requested.activation.current(configured: configured)
+        let (requested, configuredDecisions, contents) = try await currentActivation()
+        let active = requested.current(configured: configuredDecisions.modelVersion)
         var comparison: HeldOutComparison?
         if kind == .modelPromote {
             if version == active { return .alreadyActive(version) }
@@ -51,19 +48,46 @@ extension ModelOperations {
         return active == configured.modelVersion ? (nil, configured) : nil
     }
 
-    /// Decides a rollback: the event, the version deciding now and the one it returns to.
+    /// Decides a `ruleset.promote` of `version`: promoting the rule set in force writes
+    /// nothing; any other must be registered (else ``ModelRegistryError`` `unknown_ruleset_version`).
+    package func ruleSetRequest(version: String, actor: String, reason: String, eventID: String, now: EventTime) async throws
+        -> VersionRequest
+    {
+        let (requested, configured, _) = try await currentActivation()
+        let active = requested.currentRuleSet(configured: configured.rulesetVersion)
+        if version == active { return .alreadyActive(version) }
+        _ = try await lookupRuleSet(version)
+        let event = ControlEvent(eventID: eventID, kind: .rulesetPromote, version: version, actor: actor, reason: reason, occurredAt: now)
+        return .write(event, activeBefore: active, comparison: nil)
+    }
+
+    /// Decides a rollback (`kind`: `model.rollback` or `ruleset.rollback`): the event, the
+    /// model (or rule set) in force now and the one it returns to.
     /// - Throws: ``ModelRegistryError`` `refused` when there is no earlier activation.
-    package func rollbackRequest(actor: String, reason: String, eventID: String, now: EventTime) async throws -> (
-        event: ControlEvent, from: String, to: String
-    ) {
-        let configured = try configuration.decisionConfiguration().modelVersion
-        let contents = try await contents()
-        let requested = try await requestedActivation(configured: configured, known: Set(contents.versions.keys))
-        guard let target = requested.activation.previous.last else {
-            throw ModelRegistryError(.refused, context: "rollback", "no earlier activation to roll back to")
+    package func rollbackRequest(
+        _ kind: ControlEvent.Kind = .modelRollback, actor: String, reason: String, eventID: String, now: EventTime
+    ) async throws -> (event: ControlEvent, from: String, to: String) {
+        let (requested, configured, _) = try await currentActivation()
+        let onRules = kind == .rulesetRollback
+        let line = onRules ? requested.ruleSet : requested.model
+        guard let target = line.previous.last else {
+            throw ModelRegistryError(
+                .refused, context: kind.rawValue, "no earlier \(onRules ? "rule-set" : "model") activation to roll back to")
         }
-        let event = ControlEvent(eventID: eventID, kind: .modelRollback, version: nil, actor: actor, reason: reason, occurredAt: now)
-        return (event, requested.activation.current(configured: configured), target)
+        let event = ControlEvent(eventID: eventID, kind: kind, version: nil, actor: actor, reason: reason, occurredAt: now)
+        return (event, line.current(configured: onRules ? configured.rulesetVersion : configured.modelVersion), target)
+    }
+
+    /// The activation the control topic asks for now, with the configured decision
+    /// configuration it starts from and the registry contents it was judged against.
+    func currentActivation() async throws -> (
+        activation: ModelActivation, configured: DecisionConfiguration, contents: ModelRegistry.Contents
+    ) {
+        let configured = try configuration.decisionConfiguration()
+        let contents = try await contents()
+        let requested = try await requestedActivation(
+            configured: configured.modelVersion, configuredRuleSet: configured.rulesetVersion, contents: contents)
+        return (requested.activation, configured, contents)
     }
 
     /// A new control event id (`ctl_` and a random UUID): the one spelling for the CLI and the API.

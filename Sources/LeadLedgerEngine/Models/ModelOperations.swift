@@ -80,15 +80,23 @@ package struct ModelOperations: Sendable {
     }
 
     /// The activation the control topic asks for (its valid events in order, as
-    /// every log partition applies them), with `configured` as the bootstrap version.
-    package func requestedActivation(configured: String, known: Set<String>) async throws -> (activation: ModelActivation, events: Int) {
+    /// every log partition applies them), with `configured` and `configuredRuleSet`
+    /// as the bootstrap versions and the versions of `contents` as the known ones
+    /// (the configured rule set is always known: the configured routing file routes by it).
+    package func requestedActivation(
+        configured: String, configuredRuleSet: String, contents: ModelRegistry.Contents
+    ) async throws -> (activation: ModelActivation, events: Int) {
         var records: [LogRecord] = []
         try await reader.fold(topic: configuration.topics.control, partition: 0, from: 0, to: nil, into: &records) { $0.append($1) }
+        let known = Set(contents.versions.keys)
+        let knownRuleSets = Set(contents.ruleSets.keys).union([configuredRuleSet])
         var activation = ModelActivation()
         for record in records {
             guard let event = try? ControlEvent(bytes: record.value) else { continue }
-            if let version = event.version, !known.contains(version) { continue }
-            activation.apply(event, at: record.offset, configured: configured) { known.contains($0) }
+            if let version = event.version, !(event.kind.actsOnRuleSet ? knownRuleSets : known).contains(version) { continue }
+            activation.apply(
+                event, at: record.offset, configured: configured, configuredRuleSet: configuredRuleSet,
+                isAvailable: { known.contains($0) }, isRuleSetAvailable: { knownRuleSets.contains($0) })
         }
         return (activation, records.count)
     }
@@ -124,7 +132,8 @@ package struct ModelOperations: Sendable {
         {
             try configuration.modelCache.save(entry.manifest, entry.bundle)
         }
-        let requested = try await requestedActivation(configured: decisions.modelVersion, known: Set(contents.versions.keys))
+        let requested = try await requestedActivation(
+            configured: decisions.modelVersion, configuredRuleSet: decisions.rulesetVersion, contents: contents)
         guard requested.events == 0 else { return false }
         try await write(
             ControlEvent(

@@ -1,9 +1,12 @@
 import Foundation
+import LeadLedgerCore
 
 /// The local cache of registered models (`--model-store`, by default
 /// `<state directory>/models`): one directory per version with its
-/// `manifest.json` and its files. Only a cache: the registry topic is the
-/// source, and every file read back is checked against its manifest.
+/// `manifest.json` and its files, and the registered rule sets as
+/// `rulesets/<ruleset_version>.json` (their registry records). Only a cache:
+/// the registry topic is the source, and every file read back is checked
+/// against its manifest or record.
 package struct ModelStore: Sendable {
     /// The cache directory.
     package let directory: URL
@@ -66,9 +69,31 @@ package struct ModelStore: Sendable {
         return (manifest, ModelBundle(files: files))
     }
 
-    /// The cached versions, sorted.
+    /// The cached model versions, sorted.
     package func versions() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted()
+        return names.filter { ControlEvent.isModelVersion($0) }.sorted()
+    }
+
+    /// The directory of cached rule sets.
+    var ruleSetDirectory: URL { directory.appendingPathComponent("rulesets", isDirectory: true) }
+
+    /// Saves a rule set's registry record (replacing what the cache held for it).
+    package func saveRuleSet(_ record: RuleSetRecord) throws {
+        try FileManager.default.createDirectory(at: ruleSetDirectory, withIntermediateDirectories: true)
+        let file = ruleSetDirectory.appendingPathComponent("\(record.rulesetVersion).json")
+        try Data(record.encoded).write(to: file, options: .atomic)
+    }
+
+    /// The cached rule set, checked against its record; nil when not cached.
+    /// - Throws: ``ModelRegistryError`` `artifact_hash_mismatch` or `invalid_registry_record`.
+    package func loadRuleSet(_ version: String) throws -> RuleSetRecord? {
+        let file = ruleSetDirectory.appendingPathComponent("\(version).json")
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        let record = try RuleSetRecord(bytes: Array(data), context: file.path)
+        guard record.rulesetVersion == version else {
+            throw ModelRegistryError(.invalidRecord, context: file.path, "the file holds rule set \(record.rulesetVersion)")
+        }
+        return record
     }
 }

@@ -6,8 +6,8 @@ extension ValidateProcessor {
     /// and, with a catalog, that the version it names is registered. A valid one
     /// is forwarded to the identity repartition topic (contract `leadledger.control`)
     /// as the canonical JSON of the event instead of the bytes received; anything
-    /// else is rejected like any inbound message (`unknown_model_version` for an
-    /// unregistered version): a DLQ record and a skip marker.
+    /// else is rejected like any inbound message (`unknown_model_version` or
+    /// `unknown_ruleset_version` for an unregistered version): a DLQ record and a skip marker.
     func checkControl(_ record: LogRecord) -> Result<[UInt8], ContractError> {
         let event: ControlEvent
         do {
@@ -15,7 +15,11 @@ extension ValidateProcessor {
         } catch {
             return .failure(error)
         }
-        if let version = event.version, let catalog, !catalog.isAvailable(version) {
+        if let version = event.version, let catalog, !catalog.canApply(event) {
+            if event.kind.actsOnRuleSet {
+                return .failure(
+                    ContractError(.unknownRuleSetVersion, field: "$.version", "rule set \(version) is not in the registry"))
+            }
             return .failure(ContractError(.unknownModelVersion, field: "$.version", "model version \(version) is not in the registry"))
         }
         return .success(event.encoded)
@@ -28,9 +32,9 @@ extension ValidateFactory {
     /// Loads the versions the control events name from the registry when they are not cached yet.
     public func prepare(_ records: [LogRecord]) async throws {
         guard let catalog else { return }
-        let versions = records.compactMap { try? ControlEvent(bytes: $0.value).version }
+        let events = records.compactMap { try? ControlEvent(bytes: $0.value) }
         // Unreadable registry: the versions stay unknown and their events go to the DLQ.
-        if !versions.allSatisfy({ catalog.isAvailable($0) }) { await catalog.refreshLoggingFailure() }
+        if !events.allSatisfy({ catalog.canApply($0) }) { await catalog.refreshLoggingFailure() }
     }
 }
 

@@ -2,8 +2,8 @@ import LeadLedgerCore
 import LeadLedgerDecisions
 
 extension MaterializeProcessor {
-    /// Applies a control record: updates the model activation and switches the
-    /// decider when the active version changed. No output; an undecodable record
+    /// Applies a control record: updates the activation and switches the decider
+    /// when the active model or rule set changed. No output; an undecodable record
     /// goes to the DLQ (stage `materialize`).
     mutating func applyControl(_ record: LogRecord) -> [OutputRecord] {
         let event: ControlEvent
@@ -16,27 +16,33 @@ extension MaterializeProcessor {
                     record.value, key: record.key, source: source, error: error, stage: .materialize, topic: topics.dlq)
             ]
         }
-        let configuredVersion = configured.configuration.modelVersion
+        let configuredModel = configured.configuration.modelVersion
+        let configuredRules = configured.configuration.rulesetVersion
         let catalog = self.catalog
-        let outcome = activation.apply(event, at: record.offset, configured: configuredVersion) { version in
-            version == configuredVersion || (catalog?.isAvailable(version) ?? false)
+        // A version counts as available when the active model (or rule set) can be combined with it.
+        let model = activation.current(configured: configuredModel)
+        let rules = activation.currentRuleSet(configured: configuredRules)
+        func loads(_ candidate: String, _ ruleSet: String) -> Bool {
+            (candidate == configuredModel && ruleSet == configuredRules) || catalog?.decider(model: candidate, ruleSet: ruleSet) != nil
         }
-        if outcome == .switched {
-            let version = activation.current(configured: configuredVersion)
-            decider = version == configuredVersion ? configured : (catalogDecider(for: version) ?? decider)
-        }
+        let outcome = activation.apply(
+            event, at: record.offset, configured: configuredModel, configuredRuleSet: configuredRules,
+            isAvailable: { loads($0, rules) }, isRuleSetAvailable: { loads(model, $0) })
+        if outcome == .switched, let active = activeDecider() { decider = active }
         return []
     }
 
     /// Checks a snapshot's configuration tag (`<model>/<ruleset>`) against the
-    /// running one: the ruleset must match; the configured model only matters
-    /// while the partition has no activation.
-    static func checkTag(_ tag: [UInt8], running: [UInt8], activated: Bool, context: String) throws {
+    /// running one: the configured model only matters while the partition has no
+    /// model activation, the configured rule set while it has no rule-set activation.
+    static func checkTag(_ tag: [UInt8], running: [UInt8], modelActivated: Bool, ruleSetActivated: Bool, context: String) throws {
         let taken = String(decoding: tag, as: UTF8.self)
         let now = String(decoding: running, as: UTF8.self)
-        if taken == now { return }
-        let sameRules = taken.split(separator: "/").last == now.split(separator: "/").last
-        guard activated, sameRules else {
+        let takenParts = taken.split(separator: "/")
+        let nowParts = now.split(separator: "/")
+        let sameModel = takenParts.first == nowParts.first
+        let sameRules = takenParts.last == nowParts.last
+        guard sameModel || modelActivated, sameRules || ruleSetActivated else {
             throw EngineError(.snapshotUnreadable, context: context, "taken with decision configuration \(taken), running \(now)")
         }
     }
@@ -54,8 +60,9 @@ extension MaterializeProcessor {
         _ audit: [UInt8], event: CanonicalEvent, effects: [ProjectionEffect], record: LogRecord, before: DecisionState
     ) -> [UInt8] {
         var entries: [JSONValue] = []
+        let rules = activation.currentRuleSet(configured: configured.configuration.rulesetVersion)
         for version in activation.shadows {
-            guard let shadow = catalog?.decider(for: version) else { continue }
+            guard let shadow = catalog?.decider(model: version, ruleSet: rules) else { continue }
             var state = before
             let output = shadow.decide(
                 event: event, effects: effects, ledger: ledger, logPartition: record.partition, logOffset: record.offset, state: &state)

@@ -35,12 +35,13 @@ import LeadLedgerDecisions
 /// first, and a range that does not join what is covered is reported as a
 /// `source_gap` diagnostic. Undecodable log records go to the DLQ (stage `materialize`).
 ///
-/// Model activation (SPEC §10, docs/model-lifecycle.md): a log record with the
-/// `ll-control` header is a control event. It is applied to the partition's
-/// ``ModelActivation`` and, when it switches the model, every later event of the
-/// partition is decided by the version it names (loaded through the
-/// ``ModelCatalog``). It produces no output. Until the partition's first
-/// activation, the configured model decides.
+/// Model and rule-set activation (SPEC §10, docs/model-lifecycle.md): a log
+/// record with the `ll-control` header is a control event. It is applied to the
+/// partition's ``ModelActivation`` and, when it switches the model or the rule
+/// set, every later event of the partition is decided by the model and routed by
+/// the rule set now in force (loaded through the ``ModelCatalog``). It produces
+/// no output. Until the partition's first activation of each, the configured
+/// model decides and the configured routing rules route.
 ///
 /// Snapshot (`snapshot()`): the configured decision configuration's versions
 /// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the model
@@ -50,11 +51,12 @@ import LeadLedgerDecisions
 /// before it (the decision state has no checksum of its own); lengths and
 /// checksum little endian. The format
 /// string names all versions, so a build with another layout ignores the
-/// snapshot and replays instead. A snapshot taken under other routing rules, or
-/// before any activation under another configured model, fails to restore (the
-/// engine then replays from offset 0), since its decision state (hysteresis
-/// tiers, owner loads) was derived with other rules; after an activation the
-/// log names the model, so the configured files no longer matter.
+/// snapshot and replays instead. A snapshot taken before any rule-set activation
+/// under other configured routing rules, or before any model activation under
+/// another configured model, fails to restore (the engine then replays from
+/// offset 0), since its decision state (hysteresis tiers, owner loads) was
+/// derived with other rules; after an activation the log names the version, so
+/// the configured file no longer matters.
 public struct MaterializeProcessor: PartitionProcessor {
     public static var snapshotFormat: String {
         "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
@@ -112,9 +114,14 @@ public struct MaterializeProcessor: PartitionProcessor {
         return decider
     }
 
-    /// The catalog's decider of `version`, prepared like the configured one.
-    func catalogDecider(for version: String) -> Decider? {
-        catalog?.decider(for: version).map { Self.prepared($0, sealer: sealer) }
+    /// The decider of the model and rule set the activation has in force: the
+    /// configured one while both are the configured versions, else the catalog's,
+    /// prepared like the configured one; nil when the catalog cannot load them.
+    func activeDecider() -> Decider? {
+        let model = activation.current(configured: configured.configuration.modelVersion)
+        let rules = activation.currentRuleSet(configured: configured.configuration.rulesetVersion)
+        if model == configured.configuration.modelVersion && rules == configured.configuration.rulesetVersion { return configured }
+        return catalog?.decider(model: model, ruleSet: rules).map { Self.prepared($0, sealer: sealer) }
     }
 
     public var usesKeyHooks: Bool { sealer != nil }
@@ -275,14 +282,16 @@ public struct MaterializeProcessor: PartitionProcessor {
         let activationEnd = activationStart + Int(activationCount)
         let restored = try ModelActivation(bytes: Array(bytes[activationStart..<activationEnd]))
         try Self.checkTag(
-            Array(bytes[8..<tagEnd]), running: configurationTag, activated: restored.active != nil, context: context)
-        if let active = restored.active, active != configured.configuration.modelVersion {
-            guard let activeDecider = catalogDecider(for: active) else {
-                throw EngineError(.snapshotUnreadable, context: context, "taken under model \(active), which cannot be loaded here")
-            }
-            self.decider = activeDecider
-        }
+            Array(bytes[8..<tagEnd]), running: configurationTag, modelActivated: restored.active != nil,
+            ruleSetActivated: restored.ruleSet.active != nil, context: context)
         activation = restored
+        guard let activeDecider = activeDecider() else {
+            let model = activation.current(configured: configured.configuration.modelVersion)
+            let rules = activation.currentRuleSet(configured: configured.configuration.rulesetVersion)
+            throw EngineError(
+                .snapshotUnreadable, context: context, "taken under model \(model) with rule set \(rules), which cannot be loaded here")
+        }
+        self.decider = activeDecider
         let ledgerCount = SnapshotBytes.readUInt64(bytes, at: activationEnd)
         let ledgerStart = activationEnd + 8
         guard ledgerCount <= UInt64(bytes.count - ledgerStart) else {
@@ -361,7 +370,7 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     /// Loads the versions the control records name when the catalog lacks them.
     public func prepare(_ records: [LogRecord]) async throws {
         guard let catalog else { return }
-        try await catalog.ensure(records.compactMap { try? ControlEvent(bytes: $0.value).version })
+        try await catalog.ensure(records.compactMap { try? ControlEvent(bytes: $0.value) })
     }
 
     /// Refreshes the catalog from the registry before a restore replay.

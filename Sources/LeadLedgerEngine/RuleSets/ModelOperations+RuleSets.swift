@@ -40,6 +40,20 @@ extension ModelOperations {
         return record
     }
 
+    /// Registers the configured routing file when the registry lacks it, so a
+    /// `ruleset.rollback` to it loads on every process, whatever routing file that
+    /// process was started with (a promote writes it before its control event).
+    /// - Returns: the version registered now; nil when the registry held it already.
+    @discardableResult
+    package func registerConfiguredRuleSet(now: EventTime) async throws -> String? {
+        let configured = try configuration.decisionConfiguration().rulesetVersion
+        guard try await registry.read(reader: reader).ruleSets[configured] == nil else { return nil }
+        let record = try await registerRuleSet(
+            file: URL(fileURLWithPath: configuration.routingFile), createdBy: "leadledger rules promote (configured routing file)",
+            createdAt: now)
+        return record.rulesetVersion
+    }
+
     /// The registered rule set `version`.
     /// - Throws: ``ModelRegistryError`` `unknown_ruleset_version`, or the record's own problem.
     package func lookupRuleSet(_ version: String) async throws -> RuleSetRecord {
