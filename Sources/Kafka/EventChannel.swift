@@ -34,20 +34,7 @@ final class EventChannel<Element: Sendable>: @unchecked Sendable {
         while weight >= capacity && !finished && !interrupted && waiter == nil {
             condition.wait()
         }
-        if finished || interrupted {
-            condition.unlock()
-            return false
-        }
-        if let waiter {
-            self.waiter = nil
-            condition.unlock()
-            waiter.continuation.resume(returning: .success(element))
-            return true
-        }
-        buffer.append(element)
-        weight += weigh(element)
-        condition.unlock()
-        return true
+        return deliverAndUnlock(element)
     }
 
     /// Sends an element without waiting for capacity (for rare, small signals from
@@ -56,6 +43,12 @@ final class EventChannel<Element: Sendable>: @unchecked Sendable {
     @discardableResult
     func sendWithoutWaiting(_ element: Element) -> Bool {
         condition.lock()
+        return deliverAndUnlock(element)
+    }
+
+    /// Hands `element` to the waiting reader or buffers it; called holding
+    /// `condition`, which it releases. False when finished or interrupted.
+    private func deliverAndUnlock(_ element: Element) -> Bool {
         if finished || interrupted {
             condition.unlock()
             return false
