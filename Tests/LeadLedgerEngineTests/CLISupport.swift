@@ -193,3 +193,44 @@ func generateAndProcess(config: String, directory: String, seed: Int, events: In
     run.signal(SIGTERM)
     #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
 }
+
+/// One test's CLI workspace: a directory, a configuration with topic and group
+/// names of its own, and a state directory; runs `leadledger` commands in it.
+struct CLIWorkspace {
+    let brokers: String
+    let directory: String
+    let config: String
+    /// The suffix of its topic and group names (`crm-<suffix>`, …).
+    let suffix: String
+    /// `--state-directory` and its path.
+    let state: [String]
+
+    /// Creates the directory and writes the configuration (`prefix` names both).
+    init(_ prefix: String) throws {
+        brokers = try EngineTestBroker.brokers()
+        directory = try makeTemporaryDirectory(prefix)
+        suffix = uniqueName(String(prefix.prefix(2)))
+        config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        state = ["--state-directory", directory + "/state"]
+    }
+
+    /// `leadledger generate` with a seed and a message count; expects status 0.
+    func generate(_ seed: Int, _ events: Int) async throws {
+        let result = try await runCLI(
+            ["generate", "--config", config, "--seed", String(seed), "--events", String(events)], directory: directory,
+            name: "generate-\(seed)")
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// `leadledger lag --wait`: expects every stage caught up.
+    func caughtUp(_ name: String) async throws {
+        let lag = try await runCLI(
+            ["lag", "--config", config, "--wait", "--timeout", "120"], directory: directory, name: "lag-\(name)", seconds: 150)
+        #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
+    }
+
+    /// `leadledger <command…>` with this workspace's configuration and state directory.
+    func run(_ command: [String], _ name: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await runCLI(command + ["--config", config] + state, directory: directory, name: name)
+    }
+}

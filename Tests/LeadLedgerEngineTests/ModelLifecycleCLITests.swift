@@ -25,26 +25,15 @@ struct ModelLifecycleCLITests {
     /// The time limit is a hang bound.
     @Test(.timeLimit(.minutes(5)))
     func promoteAndRollBackMidStreamThenVerify() async throws {
-        let brokers = try EngineTestBroker.brokers()
-        let directory = try makeTemporaryDirectory("models")
-        let suffix = uniqueName("md")
-        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
-        let state = ["--state-directory", directory + "/state"]
+        let workspace = try CLIWorkspace("models")
+        let (brokers, directory, config, suffix, state) = (
+            workspace.brokers, workspace.directory, workspace.config, workspace.suffix, workspace.state
+        )
         let phases = PhaseClock("models")
-
-        func generate(_ seed: Int, _ events: Int) async throws {
-            let result = try await runCLI(
-                ["generate", "--config", config, "--seed", String(seed), "--events", String(events)], directory: directory,
-                name: "generate-\(seed)")
-            #expect(result.status == 0, "\(result.stderr)")
-        }
-        func caughtUp(_ name: String) async throws {
-            let lag = try await runCLI(
-                ["lag", "--config", config, "--wait", "--timeout", "120"], directory: directory, name: "lag-\(name)", seconds: 150)
-            #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
-        }
+        func generate(_ seed: Int, _ events: Int) async throws { try await workspace.generate(seed, events) }
+        func caughtUp(_ name: String) async throws { try await workspace.caughtUp(name) }
         func models(_ arguments: [String], _ name: String) async throws -> (status: Int32, stdout: String, stderr: String) {
-            try await runCLI(["models"] + arguments + ["--config", config] + state, directory: directory, name: name)
+            try await workspace.run(["models"] + arguments, name)
         }
 
         try await generate(31, 600)

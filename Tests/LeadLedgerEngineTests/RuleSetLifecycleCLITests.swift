@@ -29,27 +29,16 @@ struct RuleSetLifecycleCLITests {
     /// the pilot rules. The time limit is a hang bound.
     @Test(.timeLimit(.minutes(5)))
     func promoteAndRollBackRulesMidStreamThenVerify() async throws {
-        let brokers = try EngineTestBroker.brokers()
-        let directory = try makeTemporaryDirectory("rulesets")
-        let suffix = uniqueName("rs")
-        let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
-        let state = ["--state-directory", directory + "/state"]
+        let workspace = try CLIWorkspace("rulesets")
+        let (brokers, directory, config, suffix, state) = (
+            workspace.brokers, workspace.directory, workspace.config, workspace.suffix, workspace.state
+        )
         let phases = PhaseClock("rulesets")
         let configured = defaultDecisions.rulesetVersion
-
-        func generate(_ seed: Int, _ events: Int) async throws {
-            let result = try await runCLI(
-                ["generate", "--config", config, "--seed", String(seed), "--events", String(events)], directory: directory,
-                name: "generate-\(seed)")
-            #expect(result.status == 0, "\(result.stderr)")
-        }
-        func caughtUp(_ name: String) async throws {
-            let lag = try await runCLI(
-                ["lag", "--config", config, "--wait", "--timeout", "120"], directory: directory, name: "lag-\(name)", seconds: 150)
-            #expect(lag.status == 0 && lag.stdout.contains("lag: caught up"), "\(lag.stdout)\(lag.stderr.suffix(1000))")
-        }
+        func generate(_ seed: Int, _ events: Int) async throws { try await workspace.generate(seed, events) }
+        func caughtUp(_ name: String) async throws { try await workspace.caughtUp(name) }
         func rules(_ arguments: [String], _ name: String) async throws -> (status: Int32, stdout: String, stderr: String) {
-            try await runCLI(["rules"] + arguments + ["--config", config] + state, directory: directory, name: name)
+            try await workspace.run(["rules"] + arguments, name)
         }
 
         let pilotFile = directory + "/pilot-routing.yaml"
