@@ -75,7 +75,7 @@ struct ExplainCommand: AsyncParsableCommand {
             explanation.switches = try await Self.switches(behind: explanation.decisions, configuration: configuration, reader: reader)
             StandardOutput.write(try ReportFormat.json(explanation))
         case .text:
-            let switches = try await Self.modelSwitches(configuration: configuration, reader: reader)
+            let switches = try await Self.controlSwitches(configuration: configuration, reader: reader)
             StandardOutput.write(Self.text(explanation, auditTopic: topic, capped: capped) + switches)
         }
     }
