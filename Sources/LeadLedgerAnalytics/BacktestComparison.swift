@@ -7,8 +7,8 @@ import LeadLedgerDecisions
 ///   position) in the compared range, on each side. The tier transition matrix
 ///   counts leads by (record tier, candidate tier) of their final decisions; a
 ///   lead decided on one side only is counted under the tier `none` on the other.
-/// - `tier_changed` / `owner_changed`: the share of leads decided on both sides whose
-///   final tier / owner (nil and a name differ) differ.
+/// - `tier_changed` / `queue_changed` / `owner_changed`: the number of leads decided
+///   on both sides whose final tier / queue / owner (nil and a name differ) differ.
 /// - On leads with an outcome (``OutcomeLedger/hasOutcome(_:)``), each side's
 ///   *reference* decision is the last before the outcome became known (strictly
 ///   earlier event time); leads without one on both sides are left out. Label 1 =
@@ -39,6 +39,7 @@ package struct BacktestComparison: Sendable, Equatable, Encodable {
     package var leads: Int
     package var bothSides: Int
     package var tierChanged: Int
+    package var queueChanged: Int
     package var ownerChanged: Int
     package var transitions: [Transition]
     package var labelled: Int
@@ -47,6 +48,7 @@ package struct BacktestComparison: Sendable, Equatable, Encodable {
     package var candidate: SideFigures
 
     package var tierChangedShare: Double? { bothSides == 0 ? nil : Double(tierChanged) / Double(bothSides) }
+    package var queueChangedShare: Double? { bothSides == 0 ? nil : Double(queueChanged) / Double(bothSides) }
     package var ownerChangedShare: Double? { bothSides == 0 ? nil : Double(ownerChanged) / Double(bothSides) }
 
     /// Compares `record` and `candidate` decisions, joined to `ledger`'s outcomes.
@@ -57,6 +59,7 @@ package struct BacktestComparison: Sendable, Equatable, Encodable {
         var matrix: [String: [String: Int]] = [:]
         var both = 0
         var tierChanged = 0
+        var queueChanged = 0
         var ownerChanged = 0
         var recordRefs: [DecisionObservation] = []
         var candidateRefs: [DecisionObservation] = []
@@ -68,6 +71,7 @@ package struct BacktestComparison: Sendable, Equatable, Encodable {
             if let r, let c {
                 both += 1
                 if r.tier != c.tier { tierChanged += 1 }
+                if r.queue != c.queue { queueChanged += 1 }
                 if r.ownerID != c.ownerID { ownerChanged += 1 }
             }
             guard ledger.hasOutcome(lead), let t = ledger.outcomeTime(lead),
@@ -81,6 +85,7 @@ package struct BacktestComparison: Sendable, Equatable, Encodable {
         self.leads = leads.count
         self.bothSides = both
         self.tierChanged = tierChanged
+        self.queueChanged = queueChanged
         self.ownerChanged = ownerChanged
         self.transitions = matrix.keys.sorted().flatMap { from in
             matrix[from]!.keys.sorted().map { Transition(from: from, to: $0, leads: matrix[from]![$0]!) }

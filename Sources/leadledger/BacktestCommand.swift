@@ -98,6 +98,7 @@ struct BacktestCommand: AsyncParsableCommand {
         var candidateAuditRecords: Int
         var comparison: BacktestComparison
         var tierChangedShare: Double?
+        var queueChangedShare: Double?
         var ownerChangedShare: Double?
     }
 
@@ -167,7 +168,8 @@ struct BacktestCommand: AsyncParsableCommand {
             candidateRulesetVersion: decisions.rulesetVersion,
             recordModelVersions: Array(Set(recordInRange.map(\.modelVersion))).sorted(), logEvents: logEvents,
             recordAuditRecords: record.records, candidateAuditRecords: state.audit.records, comparison: comparison,
-            tierChangedShare: comparison.tierChangedShare, ownerChangedShare: comparison.ownerChangedShare)
+            tierChangedShare: comparison.tierChangedShare, queueChangedShare: comparison.queueChangedShare,
+            ownerChangedShare: comparison.ownerChangedShare)
         let json = try ReportFormat.snakeCaseJSON(report)
         if let out { try Data(json.utf8).write(to: URL(fileURLWithPath: out)) }
         switch format {
@@ -182,7 +184,7 @@ struct BacktestCommand: AsyncParsableCommand {
             "backtest: candidate \(r.candidate ?? "configured model")\(r.rules.map { " with rules \($0)" } ?? "") (\(r.candidateSource == .registry ? "registered " : "")model \(r.candidateModelVersion), ruleset \(r.candidateRulesetVersion)) vs record (model \(r.recordModelVersions.joined(separator: ", ")))\n"
         text += "log events replayed: \(r.logEvents); leads decided: \(c.leads) (\(c.bothSides) on both sides)\n"
         text +=
-            "tier changed: \(c.tierChanged) (\(Figure.percent(c.tierChangedShare))), owner changed: \(c.ownerChanged) (\(Figure.percent(c.ownerChangedShare)))\n"
+            "tier changed: \(c.tierChanged) (\(Figure.percent(c.tierChangedShare))), queue changed: \(c.queueChanged) (\(Figure.percent(c.queueChangedShare))), owner changed: \(c.ownerChanged) (\(Figure.percent(c.ownerChangedShare)))\n"
         let froms = Array(Set(c.transitions.map(\.from))).sorted()
         let tos = Array(Set(c.transitions.map(\.to))).sorted()
         var rows = [["record \\ candidate"] + tos]

@@ -41,13 +41,14 @@ struct LifecycleCommandTests {
             var leads: Int
             var bothSides: Int
             var tierChanged: Int
+            var queueChanged: Int
             var ownerChanged: Int
             var transitions: [Transition]
             var labelled: Int
             var record: Side
             var candidate: Side
         }
-        var candidate: String
+        var candidate: String?
         var candidateSource: String?
         var candidateModelVersion: String
         var recordModelVersions: [String]

@@ -131,5 +131,10 @@ struct RuleSetLifecycleCLITests {
             backtest.status == 0 && backtest.stdout.contains(#""candidate_ruleset_version":"\#(pilot)""#)
                 && backtest.stdout.contains(#""candidate_model_version":"\#(defaultDecisions.modelVersion)""#),
             "\(backtest.stdout)\(backtest.stderr.suffix(1500))")
+        // The pilot renames queues only: every lead keeps its tier and owner, and the
+        // leads the record routed by the configured rules into a renamed queue change queue.
+        let compared = try LifecycleCommandTests.decode(LifecycleCommandTests.Backtest.self, backtest.stdout).comparison
+        #expect(compared.tierChanged == 0 && compared.ownerChanged == 0, "\(compared)")
+        #expect(compared.queueChanged > 0 && compared.queueChanged <= compared.bothSides, "\(compared)")
     }
 }
