@@ -10,11 +10,9 @@ public struct DecisionOutput: Sendable, Equatable {
         public var key: String
         public var value: [UInt8]
         public var decisionID: String
-        /// The route change a routing record announces (its `change` field:
-        /// `new`, `tier`, `queue`, `owner`, `override`, `override_cleared`,
-        /// `escalation`, `merged`, `erased`); nil for audit records. For metrics:
-        /// it is a constant string, so reading it costs no decoding.
-        public var change: String? = nil
+        /// The route change a routing record announces (its `change` field); nil
+        /// for audit records. For metrics: reading it costs no decoding.
+        public var change: RouteChange? = nil
     }
     /// `leadledger.audit` records: exactly one per applied event (audit
     /// schema_version 2), key = the event's Kafka key.
@@ -220,12 +218,12 @@ public struct Decider: Sendable {
                         s.merge(a, halfLifeMs: halfLifeMs)
                         state.leads[survivor, default: LeadState()].activity = s
                     }
-                    ctx.close(absorbed, change: "merged", state: &state)
+                    ctx.close(absorbed, change: .merged, state: &state)
                 }
                 if seen.insert(survivor).inserted { ctx.decideLead(ledger: ledger, survivor, state: &state) }
             case .leadErased(let id):
                 seen.insert(id)
-                ctx.close(id, change: "erased", state: &state)
+                ctx.close(id, change: .erased, state: &state)
                 state.leads[id]?.activity = LeadActivity()
             case .accountChanged(let account):
                 guard let a = ledger.handle(of: account) else { continue }
@@ -308,7 +306,7 @@ struct Context: ~Copyable {
     struct Full {
         var decision: LeadDecision
         var previous: LeadDecision?
-        var change: String?
+        var change: RouteChange?
         var accountID: String?
         var emails: [String]
         /// nil for a closed route (merged away, erased).
@@ -428,7 +426,7 @@ struct Context: ~Copyable {
         let lead = LedgerLead(ledger: ledger, handle: handle)
         let id = ledger.id(of: handle)
         if ledger.isErased(handle) {
-            close(id, change: "erased", state: &state)
+            close(id, change: .erased, state: &state)
             return
         }
         let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
@@ -473,7 +471,7 @@ struct Context: ~Copyable {
         var holds = false
         var overridden = false
         var escalated = false
-        var change: String?
+        var change: RouteChange?
         let rules = config.routing
         if let o = ledger.override(of: handle) {
             overridden = true
@@ -487,7 +485,7 @@ struct Context: ~Copyable {
                 queue = o.fields.queue ?? rules.queue(for: tier).queue
                 owner = o.fields.ownerID
                 if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue) }
-                change = "override"
+                change = .override
             }
         } else if tier.assignsOwner {
             (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue)
@@ -499,21 +497,21 @@ struct Context: ~Copyable {
         if !overridden, tier == .salesReady, let dl = escalateDeadline, prev?.slaDeadline == dl, !escalated {
             escalated = true
             queue = rules.queue(for: .salesReady).escalateTo ?? queue
-            change = "escalation"
+            change = .escalation
         }
         if change == nil {
             if let prev {
                 if prev.overridden && !overridden {
-                    change = "override_cleared"
+                    change = .overrideCleared
                 } else if prev.tier != tier {
-                    change = "tier"
+                    change = .tier
                 } else if prev.queue != queue {
-                    change = "queue"
+                    change = .queue
                 } else if prev.ownerID != owner {
-                    change = "owner"
+                    change = .owner
                 }
             } else {
-                change = "new"
+                change = .new
             }
         }
         // Capacity bookkeeping: release the previous owner's slot if it is not kept.
@@ -614,7 +612,7 @@ struct Context: ~Copyable {
     }
 
     /// Closes a lead's route (merged away or erased).
-    mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
+    mutating func close(_ id: LeadID, change: RouteChange, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
         var h = StableHash()
         h.string("closed")
@@ -826,7 +824,8 @@ struct Context: ~Copyable {
 
     /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
     mutating func writeRouting(
-        id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?,
+        id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult,
+        change: RouteChange?,
         arm: Arm?
     ) {
         let core = decider.core
@@ -836,7 +835,7 @@ struct Context: ~Copyable {
         writeArm(arm)
         if let change {
             w.next(#","change":"#)
-            w.string(change)
+            w.string(change.rawValue)
         }
         writeComponents(ev)
         w.next(#","decision_id":"#)
@@ -890,7 +889,7 @@ struct Context: ~Copyable {
         w.optString(f.accountID)
         writeArm(f.arm)
         w.next(#","change":"#)
-        w.optString(f.change)
+        w.optString(f.change?.rawValue)
         writeComponents(ev)
         w.next(#","contributions":"#)
         if let ev {
@@ -1014,7 +1013,7 @@ struct Context: ~Copyable {
         } else {
             w.rawKey(#""change":"#)
         }
-        w.optString(f.change)
+        w.optString(f.change?.rawValue)
         writeComponents(ev)
         w.next(#","disqualifier":"#)
         w.optString(f.gate?.disqualifier?.rawValue)
@@ -1064,14 +1063,14 @@ struct Context: ~Copyable {
     }
 
     /// The routing record of a closed route (merged away or erased).
-    mutating func writeClosedRouting(id: String, lead: LeadID, d: LeadDecision, change: String) {
+    mutating func writeClosedRouting(id: String, lead: LeadID, d: LeadDecision, change: RouteChange) {
         let core = decider.core
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(event.accountID?.rawValue)
         writeArm(arm(of: lead))
         w.next(#","change":"#)
-        w.string(change)
+        w.string(change.rawValue)
         writeComponents(nil)
         w.next(#","decision_id":"#)
         w.string(id)

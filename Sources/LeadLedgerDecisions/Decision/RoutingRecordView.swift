@@ -18,8 +18,8 @@ package struct RoutingRecordView: Sendable, Equatable {
     package var ownerID: String?
     package var score: Double
     package var probability: Double
-    /// Why the route changed (`new`, `tier`, `queue`, `owner`, `escalation`, …).
-    package var change: String
+    /// Why the route changed.
+    package var change: RouteChange
     package var reasons: [RecordReason]
     package var modelVersion: String
     package var rulesetVersion: String
@@ -41,7 +41,8 @@ package struct RoutingRecordView: Sendable, Equatable {
         ownerID = try f.string("owner_id")
         score = try f.requiredNumber("score")
         probability = try f.requiredNumber("probability")
-        change = try f.requiredString("change")
+        guard let change = try RouteChange.member("change", of: f) else { throw f.violation("change", "is required") }
+        self.change = change
         reasons = try RecordReason.list(f)
         modelVersion = try f.requiredString("model_version")
         rulesetVersion = try f.requiredString("ruleset_version")
