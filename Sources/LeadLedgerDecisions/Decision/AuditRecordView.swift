@@ -2,8 +2,8 @@ import LeadLedgerCore
 
 /// A `leadledger.audit` record (schema_version 2) read back into typed values:
 /// what `explain`, `watch` and the decider benchmark read. The Decider writes
-/// these records (`writeAudit`, `writeFurther`, `auditNoLead` in Decider.swift);
-/// this is the decoder for the same contract. Members a reader does not need are
+/// these records (``AuditRecord``, encoded by ``AuditRecordCodec``); this is the
+/// decoder for the same contract: the decode side of ``AuditRecordCodec``. Members a reader does not need are
 /// not decoded, and unknown members are ignored (additive changes within a
 /// schema version). `audit verify` compares records byte for byte and reads only
 /// their ``RecordLineage``.

@@ -2,8 +2,8 @@ import LeadLedgerCore
 
 /// A `leadledger.routing` record (schema_version 1) read back into typed values:
 /// what `watch` and other readers show. The Decider writes these records
-/// (`writeRouting`, `writeClosedRouting` in Decider.swift); this is the decoder
-/// for the same contract. Members a reader does not need are not decoded, and
+/// (``RoutingRecord``, encoded by ``RoutingRecordCodec``); this is the decoder
+/// for the same contract: the decode side of ``RoutingRecordCodec``. Members a reader does not need are not decoded, and
 /// unknown members are ignored (additive changes within a schema version).
 package struct RoutingRecordView: Sendable, Equatable {
     package var decisionID: String
