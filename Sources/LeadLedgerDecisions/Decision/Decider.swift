@@ -119,16 +119,38 @@ public struct Decider: Sendable {
         core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, versionsHash: h)
     }
 
-    /// Decides after `event` (already applied to `ledger`, which produced `effects`).
+    /// Decides after `event` (already applied to `ledger`, which produced `effects`)
+    /// and encodes the records with their codecs.
     public func decide(
         event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
         logPartition: Int32, logOffset: Int64, state: inout DecisionState
     ) -> DecisionOutput {
+        let decided = decideRecords(
+            event: event, effects: effects, ledger: ledger, logPartition: logPartition, logOffset: logOffset, state: &state)
+        var w = RecordWriter(taking: &state.scratch.writerBuffer)
+        var out = DecisionOutput()
+        out.decisions = decided.decisions
+        out.decisionsByTier = decided.decisionsByTier
+        out.routing.reserveCapacity(decided.routing.count)
+        for r in decided.routing {
+            let bytes = core.routingCodec.encode(r, into: &w)
+            out.routing.append(.init(key: r.leadID.description, value: bytes, decisionID: r.decisionID, change: r.change))
+        }
+        let audit = core.auditCodec.encode(decided.audit, into: &w)
+        out.audit.append(.init(key: event.key, value: audit, decisionID: decided.audit.decisionID))
+        state.scratch.writerBuffer = w.buffer  // kept for the next event
+        return out
+    }
+
+    /// Decides after `event` (already applied to `ledger`, which produced `effects`):
+    /// the event's records as typed values, not yet encoded.
+    func decideRecords(
+        event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
+        logPartition: Int32, logOffset: Int64, state: inout DecisionState
+    ) -> EventDecisions {
         var ctx = Context(
             decider: self, event: event, partition: logPartition, offset: logOffset,
-            primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 },
-            writer: RecordWriter(taking: &state.scratch.writerBuffer))
-        defer { state.scratch.writerBuffer = ctx.w.buffer }  // kept for the next event
+            primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 })
         let t = event.eventTime.milliseconds
         if t > state.watermark { state.watermark = t }
         // SLA timers in event time.
@@ -187,8 +209,7 @@ public struct Decider: Sendable {
                 break
             }
         }
-        ctx.finishAudit(state: state)
-        return ctx.out
+        return ctx.finish(state: state)
     }
 }
 
@@ -207,16 +228,17 @@ extension LeadActivity {
     }
 }
 
-/// Per-event working context: decides the event's leads, keeps its audit record's decisions and
-/// encodes its records into `out` through the codecs. Noncopyable, as its record writer.
+/// Per-event working context: decides the event's leads into typed records (its routing records and
+/// the decisions of its audit record). Noncopyable: ``finish(state:)`` consumes it into the event's decisions.
 struct Context: ~Copyable {
     let decider: Decider
     let event: CanonicalEvent
     let partition: Int32
     let offset: Int64
-    var out = DecisionOutput()
-    /// The record writer (its buffer is reused across events through ``Scratch``).
-    var w: RecordWriter
+    /// The routing records of the event's route changes, in decision order.
+    var routing: [RoutingRecord] = []
+    /// The event's decisions by tier, indexed by ``TierCode/rawValue``.
+    var decisionsByTier = SIMD8<UInt16>()
     /// `event_time` of every record of this event.
     let eventTimeText: String
     /// `lineage` of every record of this event.
@@ -239,8 +261,7 @@ struct Context: ~Copyable {
     /// How many lead decisions the event made.
     var decisionCount = 0
 
-    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?, writer: consuming RecordWriter) {
-        w = writer
+    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
         self.decider = decider
         self.event = event
         self.partition = partition
@@ -265,7 +286,7 @@ struct Context: ~Copyable {
     mutating func record(
         _ decision: AuditRecord.Decision, accountID: String?, emails: [String], evaluation: DecisionEvaluation?
     ) {
-        out.decisionsByTier[Int(decision.route.tier.rawValue)] &+= 1
+        decisionsByTier[Int(decision.route.tier.rawValue)] &+= 1
         eventHash.hex16(decision.stateHash)
         decisionCount += 1
         guard becomesPrimary(decision.leadID) else {
@@ -282,8 +303,8 @@ struct Context: ~Copyable {
             contributions: evaluation?.contributions)
     }
 
-    /// Encodes the event's one audit record (schema_version 2) into `out`.
-    mutating func finishAudit(state: DecisionState) {
+    /// The event's decisions: its routing records and its one audit record (schema_version 2).
+    consuming func finish(state: DecisionState) -> EventDecisions {
         let stateHash: UInt64
         if primary != nil {
             stateHash = eventHash.value
@@ -298,9 +319,7 @@ struct Context: ~Copyable {
             decisionID: auditID, eventKind: event.payload.kind,
             accountID: primary == nil ? event.accountID?.rawValue : primaryAccountID, eventTime: eventTimeText,
             lineage: lineage, primary: primary, further: further, stateHash: stateHash)
-        let bytes = decider.core.auditCodec.encode(record, into: &w)
-        out.audit.append(.init(key: event.key, value: bytes, decisionID: auditID))
-        out.decisions = decisionCount
+        return EventDecisions(routing: routing, audit: record, decisionsByTier: decisionsByTier, decisions: decisionCount)
     }
 
     var config: DecisionConfiguration { decider.core.configuration }
@@ -475,7 +494,7 @@ struct Context: ~Copyable {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let idText = routeChanged ? id.description : ""  // the lead id text: a routing record's key and id
+        let idText = routeChanged ? id.description : ""  // the lead id text, hashed into the routing record's id
         let routeID: String? =
             !routeChanged
             ? nil
@@ -509,8 +528,7 @@ struct Context: ~Copyable {
             let routing = RoutingRecord(
                 decisionID: routeID, leadID: id, accountID: account?.id.rawValue, arm: arm, change: change, emails: emails,
                 eventTime: eventTimeText, lineage: lineage, route: decision, scores: scores, reasons: reasons)
-            let bytes = decider.core.routingCodec.encode(routing, into: &w)
-            out.routing.append(.init(key: idText, value: bytes, decisionID: routeID, change: change))
+            self.routing.append(routing)
         }
         record(
             AuditRecord.Decision(
@@ -592,8 +610,7 @@ struct Context: ~Copyable {
             let routing = RoutingRecord(
                 decisionID: routeID, leadID: id, accountID: event.accountID?.rawValue, arm: arm, change: change, emails: [],
                 eventTime: eventTimeText, lineage: lineage, route: d, scores: nil, reasons: .none)
-            let bytes = decider.core.routingCodec.encode(routing, into: &w)
-            out.routing.append(.init(key: id.description, value: bytes, decisionID: routeID, change: change))
+            self.routing.append(routing)
             record(
                 AuditRecord.Decision(
                     leadID: id, route: d, previous: prev, change: change, routingDecisionID: routeID, stateHash: stateHash, arm: arm,
