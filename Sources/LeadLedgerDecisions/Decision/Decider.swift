@@ -284,7 +284,8 @@ struct Context: ~Copyable {
     /// event's own lead, or the first decision, becomes it (the one it replaces goes back to its place
     /// among the further decisions); every other decision is a further one.
     mutating func record(
-        _ decision: AuditRecord.Decision, accountID: String?, emails: [String], evaluation: DecisionEvaluation?
+        _ decision: consuming AuditRecord.Decision, accountID: String?, emails: consuming [String],
+        evaluation: consuming DecisionEvaluation?
     ) {
         decisionsByTier[Int(decision.route.tier.rawValue)] &+= 1
         eventHash.hex16(decision.stateHash)
@@ -293,7 +294,7 @@ struct Context: ~Copyable {
             further.append(decision)
             return
         }
-        if let replaced = primary {
+        if let replaced = primary.take() {
             further.insert(replaced.decision, at: primaryPosition)
         }
         primaryPosition = further.count
@@ -494,13 +495,12 @@ struct Context: ~Copyable {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let idText = routeChanged ? id.description : ""  // the lead id text, hashed into the routing record's id
         let routeID: String? =
             !routeChanged
             ? nil
             : escalateDeadline != nil
-                ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
-                : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
+                ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", lead: id)
+                : DecisionID.make(partition: partition, offset: offset, prefix: "route:", lead: id)
         // SLA timer.
         var deadline = prev?.slaDeadline
         if routeChanged {
