@@ -41,7 +41,7 @@ struct MetricsBenchmark: ParsableCommand {
                 metrics.observe(.decisions(tiers))
                 stage.eventToOutput.recordNanoseconds(WallClock.nanosecondsSince(milliseconds: timestamp))
                 if (event + index) % 13 < 3 {
-                    metrics.observe(.routeChange("tier"))
+                    metrics.observe(.routeChange(.tier))
                     stage.eventToOutput.recordNanoseconds(WallClock.nanosecondsSince(milliseconds: timestamp))
                     routing += 1
                 }

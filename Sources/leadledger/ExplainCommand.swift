@@ -99,7 +99,8 @@ struct ExplainCommand: AsyncParsableCommand {
             let reasons = decision.reasons.map { "        - \($0.text)" }
             let previous = decision.previous.map { "\($0.tier)/\($0.queue) (\($0.decisionID))" } ?? "none"
             let routing = decision.routingDecisionID.map { " -> routing record \($0)" } ?? ""
-            let change = decision.routeChanged ? "route changed (\(decision.change ?? "?")) from \(previous)\(routing)" : "route unchanged"
+            let change =
+                decision.routeChanged ? "route changed (\(decision.change?.rawValue ?? "?")) from \(previous)\(routing)" : "route unchanged"
             let role = decision.primaryLeadID.map { "further decision (primary lead \($0))" } ?? "primary decision"
             let stateHash = decision.primaryLeadID == nil ? "event state \(decision.stateHash)" : "lead state \(decision.stateHash)"
             var lines = [

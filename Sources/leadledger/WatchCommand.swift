@@ -136,7 +136,7 @@ struct WatchCommand: AsyncParsableCommand {
         if message.topic == routingTopic {
             guard let r = try? RoutingRecordView(Array(message.value)) else { return position + " (not a routing record)" }
             return
-                "ROUTE \(r.eventTime) \(r.leadID) [\(r.accountID ?? "-")] -> \(r.tier) (\(r.change)) queue=\(r.queue) owner=\(r.ownerID ?? "-") score=\(number(r.score)) because \(reasons(r.reasons)) [\(r.decisionID) \(source(r.lineage))]"
+                "ROUTE \(r.eventTime) \(r.leadID) [\(r.accountID ?? "-")] -> \(r.tier) (\(r.change.rawValue)) queue=\(r.queue) owner=\(r.ownerID ?? "-") score=\(number(r.score)) because \(reasons(r.reasons)) [\(r.decisionID) \(source(r.lineage))]"
         }
         guard let a = try? AuditRecordView(Array(message.value)) else { return position + " (not an audit record)" }
         let tier = a.decision.map { "tier=\($0.tier) score=\(number($0.score))" } ?? "no lead decided"

@@ -37,13 +37,14 @@ struct RecordViewTests {
         let replay = try Self.replay()
         let records = replay.outputs.flatMap(\.routing)
         #expect(records.count >= 5)
-        #expect(Set(records.compactMap { try? RoutingRecordView($0.value).change }).isSuperset(of: ["new", "override", "merged"]))
+        #expect(Set(records.compactMap { try? RoutingRecordView($0.value).change }).isSuperset(of: [.new, .override, .merged]))
         for record in records {
             let view = try RoutingRecordView(record.value)
             let json = parse(record.value)
             #expect(view.decisionID == record.decisionID && view.leadID == record.key)
             #expect(
-                view.tier == json["tier"] as? String && view.queue == json["queue"] as? String && view.change == json["change"] as? String)
+                view.tier == json["tier"] as? String && view.queue == json["queue"] as? String
+                    && view.change.rawValue == json["change"] as? String)
             #expect(view.ownerID == json["owner_id"] as? String && view.accountID == json["account_id"] as? String)
             #expect(
                 view.score == (json["score"] as? NSNumber)?.doubleValue
@@ -71,7 +72,7 @@ struct RecordViewTests {
             if let lead = json["lead_id"] as? String {
                 let decision = try #require(view.decision)
                 #expect(decision.leadID == lead && decision.tier == json["tier"] as? String)
-                #expect(decision.routeChanged == json["route_changed"] as? Bool && decision.change == json["change"] as? String)
+                #expect(decision.routeChanged == json["route_changed"] as? Bool && decision.change?.rawValue == json["change"] as? String)
                 #expect(decision.routingDecisionID == json["routing_decision_id"] as? String)
                 #expect(decision.previous?.decisionID == (json["previous_decision"] as? [String: Any])?["decision_id"] as? String)
                 #expect(view.features.count == (json["features"] as? [String: Any])?.count ?? 0)

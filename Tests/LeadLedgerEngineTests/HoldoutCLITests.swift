@@ -44,7 +44,7 @@ struct HoldoutCLITests {
         let holdout = records.filter { $0.arm == "holdout" }
         #expect(!holdout.isEmpty && holdout.count < records.count)
         // Overrides (the generator writes some) apply in both arms: leads ever overridden are left out.
-        let overridden = Set(records.filter { $0.change == "override" }.map(\.leadID))
+        let overridden = Set(records.filter { $0.change == .override }.map(\.leadID))
         let baseline = holdout.filter { !overridden.contains($0.leadID) }
         #expect(!baseline.isEmpty)
         #expect(baseline.allSatisfy { $0.tier != "sales_ready" && $0.tier != "review" }, "\(Set(baseline.map(\.tier)))")

@@ -239,7 +239,7 @@ struct ServeCLITests {
         var overridden: LeadExplanation?
         for _ in 0..<480 {
             let now = try await api.get("/v1/leads/\(lead.leadID)", token: analyst).decode(LeadExplanation.self)
-            if now.currentRoute?.tier == tier, now.decisions.last?.change == "override" {
+            if now.currentRoute?.tier == tier, now.decisions.last?.change == .override {
                 overridden = now
                 break
             }

@@ -2,8 +2,8 @@ import LeadLedgerCore
 
 /// A `leadledger.audit` record (schema_version 2) read back into typed values:
 /// what `explain`, `watch` and the decider benchmark read. The Decider writes
-/// these records (`writeAudit`, `writeFurther`, `auditNoLead` in Decider.swift);
-/// this is the decoder for the same contract. Members a reader does not need are
+/// these records (``AuditRecord``, encoded by ``AuditRecordCodec``); this is the
+/// decoder for the same contract: the decode side of ``AuditRecordCodec``. Members a reader does not need are
 /// not decoded, and unknown members are ignored (additive changes within a
 /// schema version). `audit verify` compares records byte for byte and reads only
 /// their ``RecordLineage``.
@@ -18,7 +18,7 @@ package struct AuditRecordView: Sendable, Equatable {
         package var probability: Double
         package var routeChanged: Bool
         /// Why the route changed; nil when it did not.
-        package var change: String?
+        package var change: RouteChange?
         /// The routing record this decision emitted; nil when the route did not change.
         package var routingDecisionID: String?
         package var disqualifier: String?
@@ -37,7 +37,7 @@ package struct AuditRecordView: Sendable, Equatable {
             score = try f.requiredNumber("score")
             probability = try f.requiredNumber("probability")
             routeChanged = try f.requiredBool("route_changed")
-            change = try f.string("change")
+            change = try RouteChange.member("change", of: f)
             routingDecisionID = try f.string("routing_decision_id")
             disqualifier = try f.string("disqualifier")
             previous = try f.object("previous_decision").map { p throws(ContractError) in try PreviousDecision(p) }

@@ -10,11 +10,9 @@ public struct DecisionOutput: Sendable, Equatable {
         public var key: String
         public var value: [UInt8]
         public var decisionID: String
-        /// The route change a routing record announces (its `change` field:
-        /// `new`, `tier`, `queue`, `owner`, `override`, `override_cleared`,
-        /// `escalation`, `merged`, `erased`); nil for audit records. For metrics:
-        /// it is a constant string, so reading it costs no decoding.
-        public var change: String? = nil
+        /// The route change a routing record announces (its `change` field); nil
+        /// for audit records. For metrics: reading it costs no decoding.
+        public var change: RouteChange? = nil
     }
     /// `leadledger.audit` records: exactly one per applied event (audit
     /// schema_version 2), key = the event's Kafka key.
@@ -64,6 +62,11 @@ public struct DecisionOutput: Sendable, Equatable {
 /// `further_decisions`, in decision order. Each decision names the routing
 /// record it emitted (`routing_decision_id`, null when the route did not
 /// change). Same inputs give the same bytes.
+///
+/// The decider decides, then encodes: each decision is a typed value
+/// (``LeadDecision``, ``RouteChange``, scores and reasons), gathered into a
+/// `RoutingRecord` per route change and the event's `AuditRecord`, and only
+/// their codecs (`RoutingRecordCodec`, `AuditRecordCodec`) write bytes.
 public struct Decider: Sendable {
     /// Whether audit records leave `emails` empty (SPEC §12: the audit topic
     /// carries no plaintext personal data). Set when personal fields are sealed
@@ -78,8 +81,6 @@ public struct Decider: Sendable {
     public var configuration: DecisionConfiguration { core.configuration }
     var gate: QualificationGate { core.gate }
     var halfLifeMs: Double { core.halfLifeMs }
-    /// The audit record's constant `gate.thresholds` object, encoded once.
-    var thresholdsJSON: [UInt8] { core.thresholdsJSON }
     /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
     var versionsHash: StableHash { core.versionsHash }
 
@@ -90,55 +91,20 @@ public struct Decider: Sendable {
         let configuration: DecisionConfiguration
         let gate: QualificationGate
         let halfLifeMs: Double
-        let thresholdsJSON: [UInt8]
         let versionsHash: StableHash
-        /// The constant byte runs of each feature's reason, concatenated in feature
-        /// order: `,"feature":"name"`, `,"text":"name = ` and `suffix","value":`
-        /// (name and meaning suffix escaped). Feature `j`'s runs start at
-        /// `reasonStarts[3j]`, `reasonStarts[3j + 1]`, `reasonStarts[3j + 2]` and end
-        /// at `reasonStarts[3j + 3]` (3 · features + 1 entries).
-        let reasonBlob: [UInt8]
-        let reasonStarts: [Int]
-        /// `,"model_version":"<model version>","owner_id":` (the members between `margin` and `owner_id`'s value).
-        let modelRun: [UInt8]
-        /// `,"ruleset_version":"<ruleset version>","schema_version":1,"score":` (routing records).
-        let rulesetRun1: [UInt8]
-        /// `,"ruleset_version":"<ruleset version>","schema_version":2,"score":` (audit records).
-        let rulesetRun2: [UInt8]
+        /// The codecs of the records, with this configuration's constant runs.
+        let routingCodec: RoutingRecordCodec
+        let auditCodec: AuditRecordCodec
         /// The round-robin state keys (`territory \u{1F} owner`), per territory per owner, built once.
         let roundRobinKeys: [[String]]
-        init(
-            configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, thresholdsJSON: [UInt8],
-            versionsHash: StableHash
-        ) {
+        init(configuration: DecisionConfiguration, gate: QualificationGate, halfLifeMs: Double, versionsHash: StableHash) {
             self.configuration = configuration
             self.gate = gate
             self.halfLifeMs = halfLifeMs
-            self.thresholdsJSON = thresholdsJSON
             self.versionsHash = versionsHash
-            let ex = configuration.extractor
-            var blob: [UInt8] = []
-            var starts: [Int] = []
-            for j in 0..<ex.schema.count {
-                starts.append(blob.count)
-                blob += Array(#","feature":""#.utf8) + ex.escapedNames[j] + [0x22]
-                starts.append(blob.count)
-                blob += Array(#","text":""#.utf8) + ex.escapedNames[j] + Array(" = ".utf8)
-                starts.append(blob.count)
-                blob += ex.meaningSuffixes[j] + Array(#"","value":"#.utf8)
-            }
-            starts.append(blob.count)
-            reasonBlob = blob
-            reasonStarts = starts
-            func quoted(_ s: String) -> [UInt8] {
-                var w = RecordJSON()
-                w.rawString(s)
-                return w.bytes
-            }
-            modelRun = Array(#","model_version":"#.utf8) + quoted(configuration.modelVersion) + Array(#","owner_id":"#.utf8)
-            let ruleset = Array(#","ruleset_version":"#.utf8) + quoted(configuration.rulesetVersion)
-            rulesetRun1 = ruleset + Array(#","schema_version":1,"score":"#.utf8)
-            rulesetRun2 = ruleset + Array(#","schema_version":2,"score":"#.utf8)
+            let fragments = RecordFragments(configuration)
+            routingCodec = RoutingRecordCodec(configuration, fragments: fragments)
+            auditCodec = AuditRecordCodec(configuration, fragments: fragments)
             roundRobinKeys = configuration.routing.territories.map { t in t.owners.map { t.name + "\u{1F}" + $0.id } }
         }
     }
@@ -147,40 +113,44 @@ public struct Decider: Sendable {
     public init(_ configuration: DecisionConfiguration) {
         let gate = QualificationGate(configuration.scoring.gate)
         let halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
-        let c = configuration.scoring.gate
-        var w = RecordJSON()
-        w.beginObject()
-        w.rawKey(#""review_min_employees":"#)
-        w.double(c.reviewMinEmployees)
-        w.rawKey(#""review_probability_high":"#)
-        w.double(c.reviewProbabilityHigh)
-        w.rawKey(#""review_probability_low":"#)
-        w.double(c.reviewProbabilityLow)
-        w.rawKey(#""sales_develop_enter":"#)
-        w.double(c.salesDevelopEnter)
-        w.rawKey(#""sales_develop_exit":"#)
-        w.double(c.salesDevelopExit)
-        w.rawKey(#""sales_ready_enter":"#)
-        w.double(c.salesReadyEnter)
-        w.rawKey(#""sales_ready_exit":"#)
-        w.double(c.salesReadyExit)
-        w.endObject()
         var h = StableHash()
         h.string(configuration.modelVersion)
         h.string(configuration.rulesetVersion)
-        core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, thresholdsJSON: w.bytes, versionsHash: h)
+        core = Core(configuration: configuration, gate: gate, halfLifeMs: halfLifeMs, versionsHash: h)
     }
 
-    /// Decides after `event` (already applied to `ledger`, which produced `effects`).
+    /// Decides after `event` (already applied to `ledger`, which produced `effects`)
+    /// and encodes the records with their codecs.
     public func decide(
         event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
         logPartition: Int32, logOffset: Int64, state: inout DecisionState
     ) -> DecisionOutput {
+        let decided = decideRecords(
+            event: event, effects: effects, ledger: ledger, logPartition: logPartition, logOffset: logOffset, state: &state)
+        var w = RecordWriter(taking: &state.scratch.writerBuffer)
+        var out = DecisionOutput()
+        out.decisions = decided.decisions
+        out.decisionsByTier = decided.decisionsByTier
+        out.routing.reserveCapacity(decided.routing.count)
+        for r in decided.routing {
+            let bytes = core.routingCodec.encode(r, into: &w)
+            out.routing.append(.init(key: r.leadID.description, value: bytes, decisionID: r.decisionID, change: r.change))
+        }
+        let audit = core.auditCodec.encode(decided.audit, into: &w)
+        out.audit.append(.init(key: event.key, value: audit, decisionID: decided.audit.decisionID))
+        state.scratch.writerBuffer = w.buffer  // kept for the next event
+        return out
+    }
+
+    /// Decides after `event` (already applied to `ledger`, which produced `effects`):
+    /// the event's records as typed values, not yet encoded.
+    func decideRecords(
+        event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
+        logPartition: Int32, logOffset: Int64, state: inout DecisionState
+    ) -> EventDecisions {
         var ctx = Context(
             decider: self, event: event, partition: logPartition, offset: logOffset,
-            primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 },
-            writer: RecordWriter(taking: &state.scratch.writerBuffer))
-        defer { state.scratch.writerBuffer = ctx.w.buffer }  // kept for the next event
+            primaryLead: event.leadID.map { ledger.survivor(of: $0) ?? $0 })
         let t = event.eventTime.milliseconds
         if t > state.watermark { state.watermark = t }
         // SLA timers in event time.
@@ -220,12 +190,12 @@ public struct Decider: Sendable {
                         s.merge(a, halfLifeMs: halfLifeMs)
                         state.leads[survivor, default: LeadState()].activity = s
                     }
-                    ctx.close(absorbed, change: "merged", state: &state)
+                    ctx.close(absorbed, change: .merged, state: &state)
                 }
                 if seen.insert(survivor).inserted { ctx.decideLead(ledger: ledger, survivor, state: &state) }
             case .leadErased(let id):
                 seen.insert(id)
-                ctx.close(id, change: "erased", state: &state)
+                ctx.close(id, change: .erased, state: &state)
                 state.leads[id]?.activity = LeadActivity()
             case .accountChanged(let account):
                 guard let a = ledger.handle(of: account) else { continue }
@@ -239,9 +209,7 @@ public struct Decider: Sendable {
                 break
             }
         }
-        if ctx.entries.isEmpty { ctx.auditNoLead(state: state) } else { ctx.writeAudit() }
-        ctx.out.decisions = ctx.entries.count
-        return ctx.out
+        return ctx.finish(state: state)
     }
 }
 
@@ -260,27 +228,40 @@ extension LeadActivity {
     }
 }
 
-/// Per-event working context: builds records into `out`. Noncopyable, as its record writer.
+/// Per-event working context: decides the event's leads into typed records (its routing records and
+/// the decisions of its audit record). Noncopyable: ``finish(state:)`` consumes it into the event's decisions.
 struct Context: ~Copyable {
     let decider: Decider
     let event: CanonicalEvent
     let partition: Int32
     let offset: Int64
-    var out = DecisionOutput()
-    /// The record writer (its buffer is reused across events through ``Scratch``).
-    var w: RecordWriter
+    /// The routing records of the event's route changes, in decision order.
+    var routing: [RoutingRecord] = []
+    /// The event's decisions by tier, indexed by ``TierCode/rawValue``.
+    var decisionsByTier = SIMD8<UInt16>()
     /// `event_time` of every record of this event.
     let eventTimeText: String
+    /// `lineage` of every record of this event.
+    let lineage: RecordLineage
 
     /// The event's own lead (the survivor of `event.leadID`), the preferred primary decision.
     let primaryLead: LeadID?
     /// The event's audit decision id (also the fallback `LeadDecision.decisionID` of an unrouted decision).
     let auditID: String
-    /// The decisions of this event, in decision order (the audit record is written from them at the end).
-    var entries: [Decided] = []
+    /// The audit record's primary decision so far: the event's own lead's latest decision, else the first one.
+    var primary: AuditRecord.Primary?
+    /// The account of ``primary``'s lead.
+    var primaryAccountID: String?
+    /// How many of ``further`` precede ``primary`` in decision order (where it goes when a later decision replaces it).
+    var primaryPosition = 0
+    /// Every other decision of the event, in decision order.
+    var further: [AuditRecord.Decision] = []
+    /// The event's state hash so far: `"event"`, then every decision's state hash in decision order.
+    var eventHash = StableHash()
+    /// How many lead decisions the event made.
+    var decisionCount = 0
 
-    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?, writer: consuming RecordWriter) {
-        w = writer
+    init(decider: Decider, event: CanonicalEvent, partition: Int32, offset: Int64, primaryLead: LeadID?) {
         self.decider = decider
         self.event = event
         self.partition = partition
@@ -288,54 +269,58 @@ struct Context: ~Copyable {
         self.primaryLead = primaryLead
         auditID = DecisionID.make(partition: partition, offset: offset, kind: "audit")
         eventTimeText = event.eventTime.rfc3339
-    }
-
-    /// One decision of the event, kept until the audit record is written.
-    struct Decided {
-        var lead: LeadID
-        /// The decision's own state hash (written as 16 hex digits).
-        var stateHash: UInt64
-        /// The routing record's decision id, nil when the route did not change.
-        var routingID: String?
-        /// The compact `further_decisions` entry (nil for the event's own lead, encoded at the end only
-        /// when a later decision of the same lead becomes the primary).
-        var compact: [UInt8]?
-        /// What the primary encoding needs (kept only for possible primaries: the event's own lead and the first decision).
-        var full: Full?
-    }
-
-    /// The inputs of a decision's audit encoding.
-    struct Full {
-        var decision: LeadDecision
-        var previous: LeadDecision?
-        var change: String?
-        var accountID: String?
-        var emails: [String]
-        /// nil for a closed route (merged away, erased).
-        var ev: Evaluation?
-        var gate: GateResult?
-        /// The lead's holdout arm; nil when the rule set has no holdout experiment.
-        var arm: Arm?
+        lineage = RecordLineage(logPartition: partition, logOffset: offset, source: event.lineage.position)
+        eventHash.string("event")
     }
 
     /// The lead's holdout arm under the rule set; nil when it has no holdout experiment.
     func arm(of lead: LeadID) -> Arm? { config.routing.holdout?.arm(of: lead) }
 
-    /// Records a decision: possible primaries (the event's own lead, or the first decision) keep their inputs,
-    /// every other decision is encoded as its `further_decisions` entry right away.
-    /// Whether a decision of `lead` recorded now may become the audit record's primary
-    /// decision (its own lead, or the first lead decided), which keeps its full inputs.
-    func mayBePrimary(_ lead: LeadID) -> Bool { lead == primaryLead || entries.isEmpty }
+    /// Whether a decision of `lead` recorded now becomes the audit record's primary
+    /// decision (its own lead, or the first lead decided), which carries its full inputs.
+    func becomesPrimary(_ lead: LeadID) -> Bool { lead == primaryLead || primary == nil }
 
-    mutating func record(_ lead: LeadID, stateHash: UInt64, routingID: String?, _ full: Full) {
-        out.decisionsByTier[Int(full.decision.tier.rawValue)] &+= 1
-        let keepsInputs = mayBePrimary(lead)
-        var compact: [UInt8]?
-        if lead != primaryLead {
-            writeFurther(lead: lead, stateHash: stateHash, routingID: routingID, full)
-            compact = w.take()
+    /// Records a decision for the audit record. The primary decision is chosen here: a decision of the
+    /// event's own lead, or the first decision, becomes it (the one it replaces goes back to its place
+    /// among the further decisions); every other decision is a further one.
+    mutating func record(
+        _ decision: consuming AuditRecord.Decision, accountID: String?, emails: consuming [String],
+        evaluation: consuming DecisionEvaluation?
+    ) {
+        decisionsByTier[Int(decision.route.tier.rawValue)] &+= 1
+        eventHash.hex16(decision.stateHash)
+        decisionCount += 1
+        guard becomesPrimary(decision.leadID) else {
+            further.append(decision)
+            return
         }
-        entries.append(Decided(lead: lead, stateHash: stateHash, routingID: routingID, compact: compact, full: keepsInputs ? full : nil))
+        if let replaced = primary.take() {
+            further.insert(replaced.decision, at: primaryPosition)
+        }
+        primaryPosition = further.count
+        primaryAccountID = accountID
+        primary = AuditRecord.Primary(
+            decision: decision, emails: decider.pseudonymousAudit ? [] : emails, features: evaluation?.row,
+            contributions: evaluation?.contributions)
+    }
+
+    /// The event's decisions: its routing records and its one audit record (schema_version 2).
+    consuming func finish(state: DecisionState) -> EventDecisions {
+        let stateHash: UInt64
+        if primary != nil {
+            stateHash = eventHash.value
+        } else {
+            var h = StableHash()
+            h.string("none")
+            h.u64(UInt64(bitPattern: state.watermark))
+            h.string(event.eventID)
+            stateHash = h.value
+        }
+        let record = AuditRecord(
+            decisionID: auditID, eventKind: event.payload.kind,
+            accountID: primary == nil ? event.accountID?.rawValue : primaryAccountID, eventTime: eventTimeText,
+            lineage: lineage, primary: primary, further: further, stateHash: stateHash)
+        return EventDecisions(routing: routing, audit: record, decisionsByTier: decisionsByTier, decisions: decisionCount)
     }
 
     var config: DecisionConfiguration { decider.core.configuration }
@@ -353,21 +338,9 @@ struct Context: ~Copyable {
         return s
     }
 
-    /// What one evaluation produced (for the records).
-    struct Evaluation {
-        var row: [Double]
-        var contributions: [Double]
-        var base: Double
-        var margin: Double
-        var probability: Double
-        var score: Int
-        var top: [Int]
-        var components: (fit: Double, engagement: Double, intent: Double, account: Double)
-        /// Graph paths of the account signals among `top` (feature index, path), computed once per decision.
-        var paths: [(Int, [PathStep])] = []
-    }
-
-    func evaluate(_ lead: LedgerLead, _ account: AccountSignals?, _ activity: LeadActivity, _ state: inout DecisionState) -> Evaluation {
+    func evaluate(_ lead: LedgerLead, _ account: AccountSignals?, _ activity: LeadActivity, _ state: inout DecisionState)
+        -> DecisionEvaluation
+    {
         let core = decider.core  // a local reference: the extractor is borrowed from it, not copied
         let n = core.configuration.extractor.schema.count
         // The scratch belongs to one configuration (model version = scoring config + artifact hash).
@@ -413,7 +386,7 @@ struct Context: ~Copyable {
             default: g3 += fc[j]
             }
         }
-        return Evaluation(
+        return DecisionEvaluation(
             row: row, contributions: fc, base: state.scratch.scorer!.featureBase, margin: z, probability: p, score: s,
             top: state.scratch.scorer!.topFeatureIndices,
             components: (sigmoid(g0), sigmoid(g1), sigmoid(g2), sigmoid(g3)))
@@ -428,7 +401,7 @@ struct Context: ~Copyable {
         let lead = LedgerLead(ledger: ledger, handle: handle)
         let id = ledger.id(of: handle)
         if ledger.isErased(handle) {
-            close(id, change: "erased", state: &state)
+            close(id, change: .erased, state: &state)
             return
         }
         let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
@@ -473,7 +446,7 @@ struct Context: ~Copyable {
         var holds = false
         var overridden = false
         var escalated = false
-        var change: String?
+        var change: RouteChange?
         let rules = config.routing
         if let o = ledger.override(of: handle) {
             overridden = true
@@ -487,7 +460,7 @@ struct Context: ~Copyable {
                 queue = o.fields.queue ?? rules.queue(for: tier).queue
                 owner = o.fields.ownerID
                 if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue) }
-                change = "override"
+                change = .override
             }
         } else if tier.assignsOwner {
             (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue)
@@ -499,21 +472,21 @@ struct Context: ~Copyable {
         if !overridden, tier == .salesReady, let dl = escalateDeadline, prev?.slaDeadline == dl, !escalated {
             escalated = true
             queue = rules.queue(for: .salesReady).escalateTo ?? queue
-            change = "escalation"
+            change = .escalation
         }
         if change == nil {
             if let prev {
                 if prev.overridden && !overridden {
-                    change = "override_cleared"
+                    change = .overrideCleared
                 } else if prev.tier != tier {
-                    change = "tier"
+                    change = .tier
                 } else if prev.queue != queue {
-                    change = "queue"
+                    change = .queue
                 } else if prev.ownerID != owner {
-                    change = "owner"
+                    change = .owner
                 }
             } else {
-                change = "new"
+                change = .new
             }
         }
         // Capacity bookkeeping: release the previous owner's slot if it is not kept.
@@ -522,13 +495,12 @@ struct Context: ~Copyable {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let idText = routeChanged ? id.description : ""  // the lead id text is only written into a routing record
         let routeID: String? =
             !routeChanged
             ? nil
             : escalateDeadline != nil
-                ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", leadText: Array(idText.utf8))
-                : DecisionID.make(partition: partition, offset: offset, prefix: "route:", leadText: Array(idText.utf8))
+                ? DecisionID.make(partition: partition, offset: offset, prefix: "escalation:", lead: id)
+                : DecisionID.make(partition: partition, offset: offset, prefix: "route:", lead: id)
         // SLA timer.
         var deadline = prev?.slaDeadline
         if routeChanged {
@@ -549,18 +521,20 @@ struct Context: ~Copyable {
         if let slot { state.leads.values[slot].decision = decision } else { state.leads[id, default: LeadState()].decision = decision }
         // The emails are written only by a routing record and by the audit record's primary decision
         // (a further decision has none): collected only when this decision may be either (as `record`).
-        let emails = routeID != nil || mayBePrimary(id) ? emailsOf(lead) : []
-        if let routeID {
-            writeRouting(
-                id: routeID, lead: idText, account: account?.id.rawValue, emails: emails, d: decision, ev: ev, gate: g, change: change,
-                arm: arm)
-            out.routing.append(.init(key: idText, value: w.finish(), decisionID: routeID, change: change))
+        let emails = routeID != nil || becomesPrimary(id) ? emailsOf(lead) : []
+        let scores = ev.scores
+        let reasons = DecisionReasons(ev, gate: overridden ? nil : g)  // an override, not the gate, set an overridden route
+        if let routeID, let change {
+            let routing = RoutingRecord(
+                decisionID: routeID, leadID: id, accountID: account?.id.rawValue, arm: arm, change: change, emails: emails,
+                eventTime: eventTimeText, lineage: lineage, route: decision, scores: scores, reasons: reasons)
+            self.routing.append(routing)
         }
         record(
-            id, stateHash: stateHash, routingID: routeID,
-            Full(
-                decision: consume decision, previous: consume prev, change: change, accountID: account?.id.rawValue, emails: emails,
-                ev: consume ev, gate: g, arm: arm))
+            AuditRecord.Decision(
+                leadID: id, route: consume decision, previous: consume prev, change: change, routingDecisionID: routeID,
+                stateHash: stateHash, arm: arm, gate: g, scores: scores, reasons: reasons),
+            accountID: account?.id.rawValue, emails: emails, evaluation: consume ev)
     }
 
     /// Owner assignment for sales tiers: keep the current owner; else the account
@@ -614,7 +588,7 @@ struct Context: ~Copyable {
     }
 
     /// Closes a lead's route (merged away or erased).
-    mutating func close(_ id: LeadID, change: String, state: inout DecisionState) {
+    mutating func close(_ id: LeadID, change: RouteChange, state: inout DecisionState) {
         let prev = state.leads[id]?.decision
         var h = StableHash()
         h.string("closed")
@@ -632,13 +606,16 @@ struct Context: ~Copyable {
                 decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
                 score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
-            writeClosedRouting(id: routeID, lead: id, d: d, change: change)
-            out.routing.append(.init(key: id.description, value: w.finish(), decisionID: routeID, change: change))
+            let arm = arm(of: id)
+            let routing = RoutingRecord(
+                decisionID: routeID, leadID: id, accountID: event.accountID?.rawValue, arm: arm, change: change, emails: [],
+                eventTime: eventTimeText, lineage: lineage, route: d, scores: nil, reasons: .none)
+            self.routing.append(routing)
             record(
-                id, stateHash: stateHash, routingID: routeID,
-                Full(
-                    decision: d, previous: prev, change: change, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil,
-                    arm: arm(of: id)))
+                AuditRecord.Decision(
+                    leadID: id, route: d, previous: prev, change: change, routingDecisionID: routeID, stateHash: stateHash, arm: arm,
+                    gate: nil, scores: nil, reasons: .none),
+                accountID: event.accountID?.rawValue, emails: [], evaluation: nil)
         } else {
             let d =
                 prev
@@ -647,10 +624,10 @@ struct Context: ~Copyable {
                     score: 0, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[id, default: LeadState()].decision = d
             record(
-                id, stateHash: stateHash, routingID: nil,
-                Full(
-                    decision: d, previous: prev, change: nil, accountID: event.accountID?.rawValue, emails: [], ev: nil, gate: nil,
-                    arm: arm(of: id)))
+                AuditRecord.Decision(
+                    leadID: id, route: d, previous: prev, change: nil, routingDecisionID: nil, stateHash: stateHash, arm: arm(of: id),
+                    gate: nil, scores: nil, reasons: .none),
+                accountID: event.accountID?.rawValue, emails: [], evaluation: nil)
         }
     }
 
@@ -665,7 +642,7 @@ struct Context: ~Copyable {
         return out
     }
 
-    func hashState(id: LeadID, ev: Evaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
+    func hashState(id: LeadID, ev: DecisionEvaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
         var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once
         h.u64(id.raw)
         h.u64(UInt64(bitPattern: event.eventTime.milliseconds))
@@ -684,359 +661,6 @@ struct Context: ~Copyable {
             h.byte(0xEE)
         }
         return h.value
-    }
-
-    // MARK: Encoding (keys in sorted order)
-
-    /// `"arm"` (after `account_id`), only when the rule set has a holdout experiment.
-    mutating func writeArm(_ arm: Arm?) {
-        guard let arm else { return }
-        w.next(#","arm":"#)
-        w.string(arm.rawValue)
-    }
-
-    /// The `"lineage":{…}` member, the same in every record of the event, written in place (a few
-    /// integers and one string: cheaper than encoding it once into arrays of its own per event).
-    mutating func writeLineage() {
-        w.rawKey(#""lineage":"#)
-        w.beginObject()
-        w.rawKey(#""log":"#)
-        w.beginObject()
-        w.rawKey(#""offset":"#)
-        w.int(offset)
-        w.rawKey(#""partition":"#)
-        w.int(Int64(partition))
-        w.endObject()
-        let p = event.lineage.position
-        w.rawKey(#""source":"#)
-        w.beginObject()
-        w.rawKey(#""offset":"#)
-        w.int(p.offset)
-        w.rawKey(#""partition":"#)
-        w.int(Int64(p.partition))
-        w.rawKey(#""topic":"#)
-        w.string(p.topic)
-        w.endObject()
-        w.endObject()
-    }
-
-    mutating func writePrevious(_ prev: LeadDecision?) {
-        w.next(#","previous_decision":"#)
-        guard let prev else {
-            w.null()
-            return
-        }
-        w.beginObject()
-        w.rawKey(#""decision_id":"#)
-        w.string(prev.decisionID)
-        w.next(#","owner_id":"#)
-        w.optString(prev.ownerID)
-        w.next(#","queue":"#)
-        w.string(prev.queue)
-        w.next(#","score":"#)
-        w.int(Int64(prev.score))
-        w.next(#","tier":"#)
-        w.tier(prev.tier)
-        w.endObject()
-    }
-
-    mutating func writeComponents(_ ev: Evaluation?) {
-        if let ev {
-            w.components(
-                account: ev.components.account, engagement: ev.components.engagement, fit: ev.components.fit,
-                intent: ev.components.intent, propensity: ev.probability)
-        } else {
-            // A closed route: all components 0.
-            w.components(account: 0, engagement: 0, fit: 0, intent: 0, propensity: 0)
-        }
-    }
-
-    /// The member `,"reasons":[…]`: the top contributions with their sentences (nonzero ones only),
-    /// each from its feature's pre-encoded runs (``Decider/Core/reasonBlob``).
-    mutating func writeReasons(_ ev: Evaluation?, gate: GateResult?) {
-        w.next(#","reasons":"#)
-        w.beginArray()
-        if let ev, let gate, let rule = ev.row.withUnsafeBufferPointer({ GateRule(gate, row: $0) }) {
-            // The gate rule that set the tier comes first.
-            w.beginObject()
-            w.rawKey(#""contribution":"#)
-            w.double(0)
-            w.next(#","feature":"#)
-            w.string(rule.rawValue)
-            w.next(#","kind":"gate","text":"#)
-            w.string(rule.text)
-            w.next(#","value":"#)
-            if let f = rule.feature { w.double(ev.row[f]) } else { w.null() }
-            w.endObject()
-        }
-        if let ev {
-            let core = decider.core
-            core.reasonBlob.withUnsafeBufferPointer { blob in
-                core.reasonStarts.withUnsafeBufferPointer { st in
-                    for j in ev.top {
-                        let c = ev.contributions[j]
-                        guard c != 0 else { continue }
-                        let v = ev.row[j]
-                        let f = st[3 * j]
-                        let t = st[3 * j + 1]
-                        let x = st[3 * j + 2]
-                        let e = st[3 * j + 3]
-                        if !ev.paths.isEmpty, let path = ev.paths.first(where: { $0.0 == j })?.1 {
-                            writePathReason(
-                                path, contribution: c, value: v, feature: UnsafeBufferPointer(rebasing: blob[f..<t]),
-                                text: UnsafeBufferPointer(rebasing: blob[t..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]))
-                        } else {
-                            w.reason(
-                                head: UnsafeBufferPointer(rebasing: blob[f..<x]), tail: UnsafeBufferPointer(rebasing: blob[x..<e]),
-                                contribution: c, value: v)
-                        }
-                    }
-                }
-            }
-        }
-        w.endArray()
-    }
-
-    /// A reason with a graph path: the feature's runs `feature` (`,"feature":"name"`), `text`
-    /// (`,"text":"name = `) and `tail` (`suffix","value":`) around the path and the numbers.
-    mutating func writePathReason(
-        _ path: [PathStep], contribution c: Double, value v: Double, feature: UnsafeBufferPointer<UInt8>,
-        text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>
-    ) {
-        w.beginObject()
-        w.rawKey(#""contribution":"#)
-        w.double(c)
-        w.put(feature.baseAddress!, feature.count)
-        w.next(#","graph_path":"#)
-        w.beginArray()
-        for step in path {
-            w.beginObject()
-            w.rawKey(#""edge":"#)
-            w.optString(step.edge?.rawValue)
-            w.next(#","kind":"#)
-            w.string(step.node.kind.rawValue)
-            w.next(#","node":"#)
-            w.string(step.node.name)
-            w.endObject()
-        }
-        w.endArray()
-        w.reasonText(text, tail: tail, contribution: c, value: v)
-        w.endObject()
-    }
-
-    /// A `leadledger.routing` record (schema_version 1) of a decided lead whose route changed.
-    mutating func writeRouting(
-        id: String, lead: String, account: String?, emails: [String], d: LeadDecision, ev: Evaluation, gate: GateResult, change: String?,
-        arm: Arm?
-    ) {
-        let core = decider.core
-        w.beginObject()
-        w.rawKey(#""account_id":"#)
-        w.optString(account)
-        writeArm(arm)
-        if let change {
-            w.next(#","change":"#)
-            w.string(change)
-        }
-        writeComponents(ev)
-        w.next(#","decision_id":"#)
-        w.string(id)
-        w.next(#","emails":"#)
-        w.beginArray()
-        for e in emails { w.string(e) }
-        w.endArray()
-        w.next(#","event_time":"#)
-        w.string(eventTimeText)
-        w.next(#","explanation_base":"#)
-        w.double(ev.base)
-        w.next(#","lead_id":"#)
-        w.string(lead)
-        writeLineage()
-        w.next(#","margin":"#)
-        w.double(ev.margin)
-        w.next(core.modelRun)
-        w.optString(d.ownerID)
-        w.next(#","probability":"#)
-        w.double(ev.probability)
-        w.next(#","queue":"#)
-        w.string(d.queue)
-        writeReasons(ev, gate: d.overridden ? nil : gate)  // an override, not the gate, set an overridden route
-        w.next(core.rulesetRun1)
-        w.int(Int64(ev.score))
-        w.next(#","tier":"#)
-        w.tier(d.tier)
-        w.endObject()
-    }
-
-    /// The event's one audit record (schema_version 2): the primary decision at the top level, the others in
-    /// `further_decisions`, `state_hash` chained over every decision's state hash in decision order.
-    mutating func writeAudit() {
-        let p = entries.lastIndex { $0.lead == primaryLead && $0.full != nil } ?? 0
-        // Moved out (the entries are not read again): no retain and release of every reference in it.
-        var primary: Full?
-        swap(&primary, &entries[p].full)
-        guard let f = primary else {
-            auditNoLead(stateHash: nil)
-            return
-        }  // entries[0] always keeps its inputs
-        var h = StableHash()
-        h.string("event")
-        for i in entries.indices { h.hex16(entries[i].stateHash) }
-        let core = decider.core
-        let d = f.decision
-        let ev = f.ev
-        w.beginObject()
-        w.rawKey(#""account_id":"#)
-        w.optString(f.accountID)
-        writeArm(f.arm)
-        w.next(#","change":"#)
-        w.optString(f.change)
-        writeComponents(ev)
-        w.next(#","contributions":"#)
-        if let ev {
-            let ex = core.configuration.extractor
-            ev.contributions.withUnsafeBufferPointer {
-                w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0, skippingZeros: true)
-            }
-        } else {
-            w.null()
-        }
-        w.next(#","decision_id":"#)
-        w.string(auditID)
-        w.next(#","disqualifier":"#)
-        w.optString(f.gate?.disqualifier?.rawValue)
-        w.next(#","emails":"#)
-        w.beginArray()
-        if !decider.pseudonymousAudit {
-            for e in f.emails { w.string(e) }
-        }
-        w.endArray()
-        w.next(#","event_kind":"#)
-        w.string(event.payload.kind)
-        w.next(#","event_time":"#)
-        w.string(eventTimeText)
-        w.next(#","explanation_base":"#)
-        w.double(ev?.base ?? 0)
-        w.next(#","features":"#)
-        if let ev {
-            let ex = core.configuration.extractor
-            ev.row.withUnsafeBufferPointer {
-                w.fixedObject(keys: ex.sortedKeyBlob, keyStarts: ex.sortedKeyStarts, order: ex.sortedOrder, values: $0)
-            }
-        } else {
-            w.null()
-        }
-        w.next(#","further_decisions":"#)
-        w.beginArray()
-        // Where each further decision ends, so an oversized record can be cut (AuditTruncation).
-        let furtherStart = w.count
-        var furtherEnds: [Int] = []
-        furtherEnds.reserveCapacity(entries.count - 1)
-        for i in entries.indices where i != p {
-            if let c = entries[i].compact {
-                w.rawValue(c)
-            } else if let ef = entries[i].full {
-                // An earlier decision of the primary lead (an SLA escalation before the event's own decision), written in place.
-                writeFurther(lead: entries[i].lead, stateHash: entries[i].stateHash, routingID: entries[i].routingID, ef)
-            } else {
-                continue
-            }
-            furtherEnds.append(w.count)
-        }
-        let furtherEnd = w.count
-        w.endArray()
-        w.next(#","gate":"#)
-        if let g = f.gate {
-            w.beginObject()
-            w.rawKey(#""hysteresis_tier":"#)
-            if let t = f.previous?.scoreTier { w.tier(t) } else { w.null() }
-            w.next(#","review":"#)
-            w.bool(g.review)
-            w.next(#","score_tier":"#)
-            w.tier(g.scoreTier)
-            w.next(#","thresholds":"#)
-            w.rawValue(core.thresholdsJSON)
-            w.endObject()
-        } else {
-            w.null()
-        }
-        w.next(#","lead_id":"#)
-        w.leadID(entries[p].lead)
-        writeLineage()
-        w.next(#","margin":"#)
-        w.double(ev?.margin ?? 0)
-        w.next(core.modelRun)
-        writeRoute(f)
-        w.next(#","route_changed":"#)
-        w.bool(f.change != nil)
-        w.next(#","routing_decision_id":"#)
-        w.optString(entries[p].routingID)
-        w.next(core.rulesetRun2)
-        w.int(Int64(ev?.score ?? d.score))
-        w.next(#","state_hash":"#)
-        w.hex16String(h.value)
-        w.next(#","tier":"#)
-        w.tier(d.tier)
-        w.endObject()
-        var record = w.finish()
-        if record.count > config.auditRecordLimit {
-            record = AuditTruncation(
-                record: record, furtherStart: furtherStart, furtherEnds: furtherEnds, furtherEnd: furtherEnd, limit: config.auditRecordLimit
-            ).truncated()
-        }
-        out.audit.append(.init(key: event.key, value: record, decisionID: auditID))
-    }
-
-    /// The values from `owner_id`'s on to `reasons` of a decision, adjacent in sorted key
-    /// order in both the audit record's primary decision and a further decision (the caller
-    /// has written the `"owner_id":` key).
-    mutating func writeRoute(_ f: Full) {
-        let d = f.decision
-        let ev = f.ev
-        w.optString(d.ownerID)
-        writePrevious(f.previous)
-        w.next(#","probability":"#)
-        w.double(ev?.probability ?? Double(d.score) / 100)
-        w.next(#","queue":"#)
-        w.string(d.queue)
-        writeReasons(ev, gate: d.overridden ? nil : f.gate)
-    }
-
-    /// One `further_decisions` entry: the decision without the feature vector.
-    mutating func writeFurther(lead: LeadID, stateHash: UInt64, routingID: String?, _ f: Full) {
-        let d = f.decision
-        let ev = f.ev
-        w.beginObject()
-        if let arm = f.arm {
-            w.rawKey(#""arm":"#)
-            w.string(arm.rawValue)
-            w.next(#","change":"#)
-        } else {
-            w.rawKey(#""change":"#)
-        }
-        w.optString(f.change)
-        writeComponents(ev)
-        w.next(#","disqualifier":"#)
-        w.optString(f.gate?.disqualifier?.rawValue)
-        w.next(#","lead_id":"#)
-        w.leadID(lead)
-        w.next(#","owner_id":"#)
-        writeRoute(f)
-        w.next(#","review":"#)
-        w.bool(f.gate?.review ?? false)
-        w.next(#","route_changed":"#)
-        w.bool(f.change != nil)
-        w.next(#","routing_decision_id":"#)
-        w.optString(routingID)
-        w.next(#","score":"#)
-        w.int(Int64(ev?.score ?? d.score))
-        w.next(#","score_tier":"#)
-        w.tier(f.gate?.scoreTier ?? d.scoreTier)
-        w.next(#","state_hash":"#)
-        w.hex16String(stateHash)
-        w.next(#","tier":"#)
-        w.tier(d.tier)
-        w.endObject()
     }
 
     /// The graph path behind an account signal (LeadLedgerCore's `path(from:to:)`).
@@ -1061,120 +685,6 @@ struct Context: ~Copyable {
         }
         // Every target is within 3 edges (lead → account → colleague/parent → opportunity).
         return ledger.path(from: lead, to: target, maxDepth: 3)
-    }
-
-    /// The routing record of a closed route (merged away or erased).
-    mutating func writeClosedRouting(id: String, lead: LeadID, d: LeadDecision, change: String) {
-        let core = decider.core
-        w.beginObject()
-        w.rawKey(#""account_id":"#)
-        w.optString(event.accountID?.rawValue)
-        writeArm(arm(of: lead))
-        w.next(#","change":"#)
-        w.string(change)
-        writeComponents(nil)
-        w.next(#","decision_id":"#)
-        w.string(id)
-        w.raw(#","emails":[]"#)
-        w.next(#","event_time":"#)
-        w.string(eventTimeText)
-        w.raw(#","explanation_base":0"#)
-        w.next(#","lead_id":"#)
-        w.leadID(lead)
-        writeLineage()
-        w.raw(#","margin":0"#)
-        w.next(core.modelRun)
-        w.null()
-        w.next(#","probability":"#)
-        w.double(Double(d.score) / 100)
-        w.next(#","queue":"#)
-        w.string(d.queue)
-        w.raw(#","reasons":[]"#)
-        w.next(core.rulesetRun1)
-        w.int(Int64(d.score))
-        w.next(#","tier":"#)
-        w.tier(d.tier)
-        w.endObject()
-    }
-
-    /// The audit record of an event that decided no lead.
-    mutating func auditNoLead(state: DecisionState) {
-        var h = StableHash()
-        h.string("none")
-        h.u64(UInt64(bitPattern: state.watermark))
-        h.string(event.eventID)
-        auditNoLead(stateHash: DecisionID.hex16(h.value))
-    }
-
-    /// The lead-less audit record with the given state hash (nil: the hash of no state, from the event id alone).
-    mutating func auditNoLead(stateHash: String?) {
-        let id = auditID
-        w.beginObject()
-        w.rawKey(#""account_id":"#)
-        w.optString(event.accountID?.rawValue)
-        w.rawKey(#""change":"#)
-        w.null()
-        w.rawKey(#""components":"#)
-        w.null()
-        w.rawKey(#""contributions":"#)
-        w.null()
-        w.rawKey(#""decision_id":"#)
-        w.string(id)
-        w.rawKey(#""disqualifier":"#)
-        w.null()
-        w.rawKey(#""emails":"#)
-        w.beginArray()
-        w.endArray()
-        w.rawKey(#""event_kind":"#)
-        w.string(event.payload.kind)
-        w.rawKey(#""event_time":"#)
-        w.string(eventTimeText)
-        w.rawKey(#""explanation_base":"#)
-        w.null()
-        w.rawKey(#""features":"#)
-        w.null()
-        w.rawKey(#""further_decisions":"#)
-        w.beginArray()
-        w.endArray()
-        w.rawKey(#""gate":"#)
-        w.null()
-        w.rawKey(#""lead_id":"#)
-        w.null()
-        writeLineage()
-        w.rawKey(#""margin":"#)
-        w.null()
-        w.rawKey(#""model_version":"#)
-        w.string(config.modelVersion)
-        w.rawKey(#""owner_id":"#)
-        w.null()
-        w.rawKey(#""previous_decision":"#)
-        w.null()
-        w.rawKey(#""probability":"#)
-        w.null()
-        w.rawKey(#""queue":"#)
-        w.null()
-        w.rawKey(#""reasons":"#)
-        w.beginArray()
-        w.endArray()
-        w.rawKey(#""route_changed":"#)
-        w.bool(false)
-        w.rawKey(#""routing_decision_id":"#)
-        w.null()
-        w.rawKey(#""ruleset_version":"#)
-        w.string(config.rulesetVersion)
-        w.rawKey(#""schema_version":"#)
-        w.int(2)
-        w.rawKey(#""score":"#)
-        w.null()
-        var h = StableHash()
-        h.string("none")
-        h.string(event.eventID)
-        w.rawKey(#""state_hash":"#)
-        w.string(stateHash ?? DecisionID.hex16(h.value))
-        w.rawKey(#""tier":"#)
-        w.null()
-        w.endObject()
-        out.audit.append(.init(key: event.key, value: w.finish(), decisionID: auditID))
     }
 }
 

@@ -148,7 +148,7 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
         package var ownerID: String?
         package var routeChanged: Bool
         /// Why the route changed; nil when it did not.
-        package var change: String?
+        package var change: RouteChange?
         package var previous: Previous?
         /// The routing record this decision emitted.
         package var routingDecisionID: String?

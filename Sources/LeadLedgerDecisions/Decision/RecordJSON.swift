@@ -637,11 +637,16 @@ public enum DecisionID {
         return h.text
     }
 
-    /// As ``make(partition:offset:kind:)`` with kind `prefix + leadText` (no concatenated string).
-    static func make(partition: Int32, offset: Int64, prefix: StaticString, leadText: [UInt8]) -> String {
+    /// As ``make(partition:offset:kind:)`` with kind `prefix + lead.description` (no string made:
+    /// the bytes of `ld_` and the id's 16 lowercase hex digits are hashed as they are computed).
+    static func make(partition: Int32, offset: Int64, prefix: StaticString, lead: LeadID) -> String {
         var h = Hash(partition: partition, offset: offset)
         prefix.withUTF8Buffer { for b in $0 { h.mix(b) } }
-        for b in leadText { h.mix(b) }
+        for b in "ld_".utf8 { h.mix(b) }
+        for i in 0..<16 {
+            let d = UInt8((lead.raw >> UInt64(60 - 4 * i)) & 15)
+            h.mix(d < 10 ? 0x30 + d : 0x57 + d)
+        }
         return h.text
     }
 

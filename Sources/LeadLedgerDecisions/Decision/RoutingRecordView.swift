@@ -2,8 +2,8 @@ import LeadLedgerCore
 
 /// A `leadledger.routing` record (schema_version 1) read back into typed values:
 /// what `watch` and other readers show. The Decider writes these records
-/// (`writeRouting`, `writeClosedRouting` in Decider.swift); this is the decoder
-/// for the same contract. Members a reader does not need are not decoded, and
+/// (``RoutingRecord``, encoded by ``RoutingRecordCodec``); this is the decoder
+/// for the same contract: the decode side of ``RoutingRecordCodec``. Members a reader does not need are not decoded, and
 /// unknown members are ignored (additive changes within a schema version).
 package struct RoutingRecordView: Sendable, Equatable {
     package var decisionID: String
@@ -18,8 +18,8 @@ package struct RoutingRecordView: Sendable, Equatable {
     package var ownerID: String?
     package var score: Double
     package var probability: Double
-    /// Why the route changed (`new`, `tier`, `queue`, `owner`, `escalation`, …).
-    package var change: String
+    /// Why the route changed.
+    package var change: RouteChange
     package var reasons: [RecordReason]
     package var modelVersion: String
     package var rulesetVersion: String
@@ -41,7 +41,8 @@ package struct RoutingRecordView: Sendable, Equatable {
         ownerID = try f.string("owner_id")
         score = try f.requiredNumber("score")
         probability = try f.requiredNumber("probability")
-        change = try f.requiredString("change")
+        guard let change = try RouteChange.member("change", of: f) else { throw f.violation("change", "is required") }
+        self.change = change
         reasons = try RecordReason.list(f)
         modelVersion = try f.requiredString("model_version")
         rulesetVersion = try f.requiredString("ruleset_version")

@@ -1,4 +1,5 @@
 import LeadLedgerCore
+import LeadLedgerDecisions
 
 /// What an output record means for metrics, set by the processor that made it
 /// (decided once, where the meaning is known, so the engine never decodes its
@@ -8,6 +9,6 @@ public enum OutputObservation: Sendable, Hashable {
     case rejected(ContractError.Code)
     /// An audit record; the event's decisions by tier (indexed by `TierCode.rawValue`).
     case decisions(SIMD8<UInt16>)
-    /// A routing record announcing this route change (`new`, `tier`, ...).
-    case routeChange(String)
+    /// A routing record announcing this route change.
+    case routeChange(RouteChange)
 }

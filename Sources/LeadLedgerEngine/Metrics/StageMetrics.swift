@@ -34,7 +34,7 @@ package struct PartitionMetrics {
     private var outputs: [(topic: String, counter: Counter)] = []
     private var rejected: [(code: String, counter: Counter)] = []
     private var tiers: [Counter?] = Array(repeating: nil, count: 8)
-    private var changes: [(change: String, counter: Counter)] = []
+    private var changes: [(change: RouteChange, counter: Counter)] = []
     /// Tier names by `TierCode.rawValue`.
     static let tierNames = TierCode.allCases.sorted { $0.rawValue < $1.rawValue }.map(\.name)
 
@@ -79,7 +79,7 @@ package struct PartitionMetrics {
             if let index = changes.firstIndex(where: { $0.change == change }) {
                 changes[index].counter.increment()
             } else {
-                let counter = Counter(label: MetricNames.routeChanges, dimensions: [("change", change)])
+                let counter = Counter(label: MetricNames.routeChanges, dimensions: [("change", change.rawValue)])
                 changes.append((change, counter))
                 counter.increment()
             }
