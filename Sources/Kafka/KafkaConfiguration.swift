@@ -135,6 +135,13 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var enablePartitionEOF: Bool = false
     /// Batch or per-partition delivery (default batches).
     public var delivery: Delivery = .batches
+    /// Newly assigned partitions start paused: paused inside the rebalance
+    /// callback, right after they are assigned, so none of their messages is
+    /// fetched until the application resumes them (default false). For readers
+    /// that prepare each partition before reading it (restoring its state): a
+    /// partition paused later could already have filled its stream's buffer, and
+    /// a full buffer holds up the poll thread past `max.poll.interval.ms`.
+    public var pausesNewPartitions: Bool = false
     /// Most messages taken from librdkafka per poll and delivered per batch (default 1024).
     public var maxBatchSize: Int = 1024
     /// Messages buffered per stream before the poll thread waits for the application

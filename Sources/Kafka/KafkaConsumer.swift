@@ -579,6 +579,10 @@ final class ConsumerCore: RdClientContext, @unchecked Sendable {
                 let result = rd_kafka_assign(rk, list)
                 if result != RD_KAFKA_RESP_ERR_NO_ERROR { logger.error("assign failed: \(KafkaError(result, operation: "assign"))") }
             }
+            if configuration.pausesNewPartitions, let list {
+                let result = rd_kafka_pause_partitions(rk, list)
+                if result != RD_KAFKA_RESP_ERR_NO_ERROR { logger.error("pause failed: \(KafkaError(result, operation: "pause"))") }
+            }
             for stream in streams { partitionChannel.send(stream) }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0

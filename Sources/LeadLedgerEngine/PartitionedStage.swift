@@ -124,6 +124,9 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
         consumerConfiguration.sessionTimeout = configuration.sessionTimeout
         consumerConfiguration.closeTimeout = .seconds(60)
         consumerConfiguration.maxBatchSize = 2048
+        // A stateful partition restores before it reads: it is paused from its
+        // assignment on (no message of it fetched) until its restore is done.
+        consumerConfiguration.pausesNewPartitions = Factory.Processor.isStateful
         let coordinator = self.coordinator
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { event in
             await coordinator.rebalance(event)
@@ -262,10 +265,11 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         let reader = self.reader
         let logger = self.logger
         let jobSize = maxRecordsPerJob
-        // Keep-alive during the restore: the partition is paused, so its fetched
-        // records do not fill the stream's buffer (which would block the consumer's
-        // poll thread and, past max.poll.interval.ms, cost the whole group
-        // membership), while the poll thread goes on polling for every partition.
+        // Keep-alive during the restore: the partition is paused (the consumer paused
+        // it at its assignment already, `pausesNewPartitions`; pausing again is
+        // harmless), so its records do not fill the stream's buffer (which would
+        // block the consumer's poll thread and, past max.poll.interval.ms, cost the
+        // whole group membership), while the poll thread goes on polling for every partition.
         let paused = Factory.Processor.isStateful && pause(partition, on: consumer)
         // Detached: the partition's loop must not run on (and serialize through) the coordinator.
         let task = Task.detached {
