@@ -44,9 +44,10 @@ struct TrainCommandTests {
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")
         phases.mark("workload generated and processed")
 
-        // Train on the log. An unconstrained regression on this small log is worse than the
-        // shipped B2B model and not monotone: --out refuses it, says which checks failed and
-        // writes nothing.
+        // Train on the log. An unconstrained regression on this small log fails at least one
+        // check (which ones depends on the workload's interleaving: usually the held-out
+        // comparison with the shipped B2B model, often the scenarios or monotonicity): --out
+        // refuses it, says which checks failed and writes nothing.
         let out = directory + "/model"
         let refused = try await runCLI(["train", "--config", config, "--out", out], directory: directory, name: "train-refused")
         #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
@@ -54,7 +55,9 @@ struct TrainCommandTests {
         for check in ["holdout", "scenarios", "monotonicity"] {
             #expect(refused.stdout.contains("check \(check): "), "\(refused.stdout)")
         }
-        #expect(refused.stdout.contains("check monotonicity: FAILED"), "\(refused.stdout)")
+        let failed = ["holdout", "scenarios", "monotonicity"].filter { refused.stdout.contains("check \($0): FAILED") }
+        #expect(!failed.isEmpty, "\(refused.stdout)")
+        #expect(failed.allSatisfy { refused.stderr.contains($0) }, "the refusal names every failed check: \(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out), "a refused model was written")
         // --force writes it anyway, loudly.
         let train = try await runCLI(["train", "--config", config, "--out", out, "--force"], directory: directory, name: "train")
