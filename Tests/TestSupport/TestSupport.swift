@@ -67,12 +67,9 @@ public func spawnAndWait(_ arguments: [String]) -> Int32 {
 public func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws
     -> (status: Int32, stdout: String, stderr: String)
 {
-    let files = try CapturedOutput(stdin: stdin)
+    let (child, files) = try CapturedOutput.start(executable, arguments, stdin: stdin, environment: environment)
     defer { files.remove() }
-    let child = try ChildProcess(
-        executable, arguments, environment: environment, stdin: files.input, stdout: .file(files.stdout), stderr: .file(files.stderr))
-    let status = try await child.wait()
-    return (status, files.read(files.stdout), files.read(files.stderr))
+    return files.result(try await child.wait())
 }
 
 /// ``runProcess(_:_:stdin:environment:)`` on the calling thread, which it blocks until
@@ -81,12 +78,9 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Data?
 public func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws
     -> (status: Int32, stdout: String, stderr: String)
 {
-    let files = try CapturedOutput(stdin: stdin)
+    let (child, files) = try CapturedOutput.start(executable, arguments, stdin: stdin, environment: environment)
     defer { files.remove() }
-    let child = try ChildProcess(
-        executable, arguments, environment: environment, stdin: files.input, stdout: .file(files.stdout), stderr: .file(files.stderr))
-    let status = child.waitBlocking()
-    return (status, files.read(files.stdout), files.read(files.stderr))
+    return files.result(child.waitBlocking())
 }
 
 /// The files a captured run reads its input from and writes its output to.
@@ -106,6 +100,27 @@ struct CapturedOutput {
         } else {
             input = .null
         }
+    }
+
+    /// Starts `executable` with its input from `stdin` and both outputs captured.
+    static func start(_ executable: String, _ arguments: [String], stdin: Data?, environment: [String: String]?) throws
+        -> (ChildProcess, CapturedOutput)
+    {
+        let files = try CapturedOutput(stdin: stdin)
+        do {
+            let child = try ChildProcess(
+                executable, arguments, environment: environment, stdin: files.input, stdout: .file(files.stdout),
+                stderr: .file(files.stderr))
+            return (child, files)
+        } catch {
+            files.remove()
+            throw error
+        }
+    }
+
+    /// The exit status with both outputs as text.
+    func result(_ status: Int32) -> (status: Int32, stdout: String, stderr: String) {
+        (status, read(stdout), read(stderr))
     }
 
     func read(_ path: String) -> String {
