@@ -265,12 +265,12 @@ actor StageCoordinator<Factory: PartitionProcessorFactory> {
         let reader = self.reader
         let logger = self.logger
         let jobSize = maxRecordsPerJob
-        // Keep-alive during the restore: the partition is paused (the consumer paused
-        // it at its assignment already, `pausesNewPartitions`; pausing again is
-        // harmless), so its records do not fill the stream's buffer (which would
-        // block the consumer's poll thread and, past max.poll.interval.ms, cost the
-        // whole group membership), while the poll thread goes on polling for every partition.
-        let paused = Factory.Processor.isStateful && pause(partition, on: consumer)
+        // Keep-alive during the restore: a stateful stage's consumer paused the
+        // partition when it was assigned (`pausesNewPartitions`), so its records do
+        // not fill the stream's buffer (which would block the consumer's poll thread
+        // and, past max.poll.interval.ms, cost the whole group membership), while the
+        // poll thread goes on polling for every partition. Resumed once restored.
+        let paused = Factory.Processor.isStateful
         // Detached: the partition's loop must not run on (and serialize through) the coordinator.
         let task = Task.detached {
             var worker = worker
