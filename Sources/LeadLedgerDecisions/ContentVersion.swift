@@ -7,15 +7,17 @@ public struct ContentVersion: Sendable, Hashable, CustomStringConvertible {
     public let sha256: String
     /// Creates the version of `bytes`.
     public init<Bytes: Sequence>(of bytes: Bytes) where Bytes.Element == UInt8 {
-        let digest = SHA256.hash(data: Array(bytes))
+        sha256 = Self.hex(SHA256.hash(data: Array(bytes)))
+    }
+    /// `bytes` as lower-case hex digits.
+    package static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
+        for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])
         }
-        sha256 = String(decoding: out, as: UTF8.self)
+        return String(decoding: out, as: UTF8.self)
     }
     /// The first 12 hex digits, used inside ids (`name@shortHash`).
     public var short: String { String(sha256.prefix(12)) }

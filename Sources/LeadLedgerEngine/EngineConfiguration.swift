@@ -159,6 +159,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// routing_file: config/routing.yaml
 /// max_future_skew: 7d
 /// audit_max_bytes: 262144
+/// audit_schema_version: 3
 /// http_host: 0.0.0.0
 /// http_port: 8080
 /// ready_max_lag: 10000
@@ -208,6 +209,10 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// `further_truncated` (`DecisionConfiguration.auditRecordLimit`). `run` and
     /// `audit verify` must be given the same value.
     public var auditMaxBytes = DecisionConfiguration.defaultAuditRecordLimit
+    /// The `schema_version` of the audit records written (3, the default: compact
+    /// feature arrays named by `feature_set`; 2: the previous shape, for consumers
+    /// not yet upgraded). `audit verify` takes the version from the records it verifies.
+    public var auditSchemaVersion = AuditSchema.v3.rawValue
     /// The port of `run`'s HTTP server (metrics and health probes; 0: any free
     /// port; default 8080). `--http-port` overrides it.
     public var httpPort = 8080
@@ -252,6 +257,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         case routingFile = "routing_file"
         case maxFutureSkewSeconds = "max_future_skew"
         case auditMaxBytes = "audit_max_bytes"
+        case auditSchemaVersion = "audit_schema_version"
         case httpPort = "http_port"
         case httpHost = "http_host"
         case readyMaxLag = "ready_max_lag"
@@ -289,6 +295,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
             maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
         }
         auditMaxBytes = try c.decodeIfPresent(Int.self, forKey: .auditMaxBytes) ?? d.auditMaxBytes
+        auditSchemaVersion = try c.decodeIfPresent(Int.self, forKey: .auditSchemaVersion) ?? d.auditSchemaVersion
         httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
         httpHost = try c.decodeIfPresent(String.self, forKey: .httpHost) ?? d.httpHost
         readyMaxLag = try c.decodeIfPresent(Int64.self, forKey: .readyMaxLag) ?? d.readyMaxLag
@@ -351,6 +358,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         try check(snapshotEveryRecords >= 0 && snapshotEverySeconds >= 0, "snapshot intervals must not be negative")
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
         try check(auditMaxBytes >= 4096, "audit_max_bytes must be at least 4096")
+        try check(AuditSchema(rawValue: auditSchemaVersion) != nil, "audit_schema_version must be 2 or 3")
         try check((0...65_535).contains(httpPort), "http_port must be 0 (any free port) to 65535")
         try check(readyMaxLag >= 0, "ready_max_lag must not be negative")
         try check(!httpHost.isEmpty, "http_host must not be empty")
@@ -360,6 +368,9 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
                 "route_from: '\(routeFrom)' is not an RFC 3339 date-time (e.g. 2026-12-01T00:00:00Z)")
         }
     }
+
+    /// ``auditSchemaVersion`` as the decider's ``AuditSchema`` (validated at load).
+    package var auditSchema: AuditSchema { AuditSchema(rawValue: auditSchemaVersion) ?? .v3 }
 
     /// Loads the decision step's configuration from `scoringFile` (and the model
     /// artifact it names) and `routingFile`. Every command that derives
@@ -371,6 +382,7 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
             var decisions = try DecisionConfiguration.load(
                 scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
             decisions.auditRecordLimit = auditMaxBytes
+            decisions.auditSchema = auditSchema
             return decisions
         } catch let error as DecisionsError {
             throw EngineError(.invalidConfiguration, context: error.file ?? scoringFile, "\(error)")

@@ -22,11 +22,13 @@ struct ReadModelApplier {
     private let emails = EmailNormalizer()
 
     private let sealer: PersonalDataSealer?
+    private let featureSets: FeatureSets
 
-    init(db: Database, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil) {
+    init(db: Database, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil, featureSets: FeatureSets = .none) {
         self.db = db
         self.topics = topics
         self.sealer = sealer
+        self.featureSets = featureSets
     }
 
     mutating func apply(_ record: LogRecord) throws {
@@ -39,7 +41,7 @@ struct ReadModelApplier {
         }
         do {
             switch record.topic {
-            case topics.audit: try applyAudit(try AuditRecordView(record.value))
+            case topics.audit: try applyAudit(try AuditRecordView(record.value, featureSets: featureSets))
             case topics.routing: try applyRouting(try RoutingRecordView(record.value))
             case topics.events:
                 let event = try CanonicalEvent(bytes: record.value)

@@ -61,6 +61,11 @@ package final class ReadModelConsumer: Service, Sendable {
                 {
                     try await sealer.keyring.refresh(reader: reader)
                 }
+                if let features = store.featureSets,
+                    records.contains(where: { $0.topic == store.topics.audit && features.namesUnknownSet($0.value) })
+                {
+                    await features.refresh()
+                }
                 let skipped = try store.apply(records)
                 progress.applied()
                 var perTopic: [String: Int] = [:]

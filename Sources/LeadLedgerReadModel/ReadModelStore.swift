@@ -18,12 +18,16 @@ package final class ReadModelStore: Sendable {
     /// The configured model and rule-set versions (in force before a partition's first
     /// activation): with them a lead's explanation lists its `switches`; nil, it has none.
     package let configured: ConfiguredVersions?
+    /// Names the features of schema_version 3 audit records (nil: by index).
+    package let featureSets: FeatureSetDirectory?
 
     /// Opens (creating when missing) `readmodel.sqlite` in `directory`.
     package init(
-        directory: String, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil, configured: ConfiguredVersions? = nil
+        directory: String, topics: ReadModelTopics, sealer: PersonalDataSealer? = nil, configured: ConfiguredVersions? = nil,
+        featureSets: FeatureSetDirectory? = nil
     ) throws(ReadModelError) {
         self.topics = topics
+        self.featureSets = featureSets
         self.sealer = sealer
         self.configured = configured
         do {
@@ -153,9 +157,10 @@ package final class ReadModelStore: Sendable {
     package func apply(_ records: [LogRecord]) throws(ReadModelError) -> Int {
         let topics = self.topics
         let sealer = self.sealer
+        let features = featureSets?.current ?? .none
         do {
             return try pool.write { db in
-                var applier = ReadModelApplier(db: db, topics: topics, sealer: sealer)
+                var applier = ReadModelApplier(db: db, topics: topics, sealer: sealer, featureSets: features)
                 var next: [ReadModelPartition: Int64] = [:]
                 for record in records {
                     try applier.apply(record)

@@ -179,6 +179,7 @@ struct DeciderBenchmark: ParsableCommand {
         var routes = 0
         var bytes = 0
         var auditBytes = 0
+        var auditSizes: [Int] = []
         for _ in 0..<runs {
             var ledger = Ledger()
             var effects: [ProjectionEffect] = []
@@ -196,6 +197,7 @@ struct DeciderBenchmark: ParsableCommand {
             routes = 0
             bytes = 0
             auditBytes = 0
+            auditSizes.removeAll(keepingCapacity: true)
             let t1 = DecisionsBenchmark.threadCPUSeconds()
             for (i, e) in log.enumerated() {
                 effects.removeAll(keepingCapacity: true)
@@ -205,7 +207,10 @@ struct DeciderBenchmark: ParsableCommand {
                 decisions += max(out.decisions, 1)
                 audits += out.audit.count
                 routes += out.routing.count
-                for r in out.audit { auditBytes += r.value.count }
+                for r in out.audit {
+                    auditBytes += r.value.count
+                    auditSizes.append(r.value.count)
+                }
                 for r in out.routing { bytes += r.value.count }
             }
             full.append(DecisionsBenchmark.threadCPUSeconds() - t1)
@@ -270,12 +275,41 @@ struct DeciderBenchmark: ParsableCommand {
                 + String(
                     format: "%.0f bytes per log event, %.0f bytes per audit record",
                     Double(auditBytes) / Double(max(log.count, 1)), Double(auditBytes) / Double(max(audits, 1))))
+        print(Self.auditSizeLine(auditSizes, baseline: Self.auditSizes(log, configuration: config, schema: .v2)))
         print(String(format: "ledger apply alone: %.3f s CPU (best); ledger + decider: %.3f s CPU (best)", ledgerOnly.min()!, full.min()!))
         print(
             String(
                 format: "decider: %.0f decisions/s per CPU-second (best run), %.0f (median); %.2f µs/decision",
                 Double(decisions) / best, Double(decisions) / median, best / Double(decisions) * 1e6))
         print(String(format: "end to end (ledger + decider): %.0f log events/s per CPU-second (best)", Double(log.count) / full.min()!))
+    }
+
+    /// The size of every audit record `configuration` writes for `log` in `schema` (untimed).
+    static func auditSizes(_ log: [CanonicalEvent], configuration: DecisionConfiguration, schema: AuditSchema) -> [Int] {
+        var configuration = configuration
+        configuration.auditSchema = schema
+        let decider = Decider(configuration)
+        var ledger = Ledger()
+        var state = DecisionState()
+        var effects: [ProjectionEffect] = []
+        var sizes: [Int] = []
+        for (i, e) in log.enumerated() {
+            effects.removeAll(keepingCapacity: true)
+            ledger.apply(e, effects: &effects)
+            let out = decider.decide(event: e, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(i), state: &state)
+            for r in out.audit { sizes.append(r.value.count) }
+        }
+        return sizes
+    }
+
+    /// `audit record size: median …, p90 …` of the configured schema beside the schema_version 2 baseline.
+    static func auditSizeLine(_ sizes: [Int], baseline: [Int]) -> String {
+        func figures(_ sizes: [Int]) -> String {
+            let sorted = sizes.sorted()
+            guard !sorted.isEmpty else { return "no records" }
+            return "median \(sorted[sorted.count / 2]) B, p90 \(sorted[sorted.count * 9 / 10]) B, max \(sorted.last!) B"
+        }
+        return "audit record size: \(figures(sizes)) (schema_version 3); baseline schema_version 2: \(figures(baseline))"
     }
 
     static func syntheticLog(leads: Int, accounts: Int, engagements: Int, rng: inout SplitMix64) throws -> [CanonicalEvent] {

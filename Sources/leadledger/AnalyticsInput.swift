@@ -20,6 +20,8 @@ struct AuditDecisions: Sendable {
     /// Log positions already seen: a repeated record (same decision id, same bytes) counts once.
     private var seen: Set<LogPosition> = []
     private let collectSamples: Bool
+    /// Names the features of schema_version 3 records (drift samples are keyed by name).
+    private let featureSets: FeatureSets
 
     /// A canonical-log position.
     struct LogPosition: Hashable, Sendable {
@@ -27,7 +29,10 @@ struct AuditDecisions: Sendable {
         var offset: Int64
     }
 
-    init(collectSamples: Bool) { self.collectSamples = collectSamples }
+    init(collectSamples: Bool, featureSets: FeatureSets = .none) {
+        self.collectSamples = collectSamples
+        self.featureSets = featureSets
+    }
 
     /// Adds the records of another partition's reading.
     mutating func merge(_ other: AuditDecisions) {
@@ -47,7 +52,7 @@ struct AuditDecisions: Sendable {
 
     /// Adds one audit record's bytes; `keep` selects records by their log position and event time.
     mutating func add(_ bytes: [UInt8], keep: (LogPosition, EventTime) -> Bool = { _, _ in true }) {
-        guard let record = try? AuditRecordView(bytes), let time = EventTime.parseRFC3339(record.eventTime) else {
+        guard let record = try? AuditRecordView(bytes, featureSets: featureSets), let time = EventTime.parseRFC3339(record.eventTime) else {
             undecodable += 1
             return
         }
@@ -73,13 +78,13 @@ extension LogReader {
     /// fetches more than they compute); each log position's records live in one
     /// audit partition, so the merge needs no further de-duplication.
     func auditDecisions(
-        topic: String, partitions: [Int32], collectSamples: Bool, progress: ProgressReporter? = nil,
+        topic: String, partitions: [Int32], collectSamples: Bool, featureSets: FeatureSets = .none, progress: ProgressReporter? = nil,
         keep: @escaping @Sendable (AuditDecisions.LogPosition, EventTime) -> Bool = { _, _ in true }
     ) async throws -> AuditDecisions {
         try await withThrowingTaskGroup(of: AuditDecisions.self) { group in
             for partition in partitions {
                 group.addTask {
-                    var state = AuditDecisions(collectSamples: collectSamples)
+                    var state = AuditDecisions(collectSamples: collectSamples, featureSets: featureSets)
                     try await fold(topic: topic, partition: partition, from: 0, to: nil, into: &state) { state, record in
                         state.add(record.value, keep: keep)
                         progress?.advance(by: 1)

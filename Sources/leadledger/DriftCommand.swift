@@ -89,8 +89,10 @@ struct DriftCommand: AsyncParsableCommand {
             }
         }
         let reader = LogReader(client: configuration.client("leadledger-drift"), logger: logger)
+        let featureSets = await ModelOperations(configuration: configuration, logger: logger).featureSets()
         let audit = try await reader.auditDecisions(
-            topic: topic, partitions: try await partitions(of: topic, configuration: configuration, logger: logger), collectSamples: true)
+            topic: topic, partitions: try await partitions(of: topic, configuration: configuration, logger: logger), collectSamples: true,
+            featureSets: featureSets)
         if let writeBaseline {
             var byModel: [String: [DriftSample]] = [:]
             for sample in audit.samples { byModel[sample.modelVersion, default: []].append(sample) }

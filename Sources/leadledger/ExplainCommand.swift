@@ -46,6 +46,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.audit
         let reader = LogReader(client: configuration.client("leadledger-explain"), logger: logger)
+        let featureSets = await ModelOperations(configuration: configuration, logger: logger).featureSets()
         var decisions: [LeadExplanation.Decision] = []
         var truncated: [AuditRecordView] = []
         let needle = Array(lead.utf8)
@@ -61,10 +62,10 @@ struct ExplainCommand: AsyncParsableCommand {
                 }
             }
             for bytes in found.lead {
-                guard let record = try? AuditRecordView(bytes) else { continue }
+                guard let record = try? AuditRecordView(bytes, featureSets: featureSets) else { continue }
                 decisions += LeadExplanation.decisions(about: lead, in: record, logTopic: configuration.topics.events)
             }
-            truncated += found.truncated.compactMap { try? AuditRecordView($0) }
+            truncated += found.truncated.compactMap { try? AuditRecordView($0, featureSets: featureSets) }
         }
         var explanation = LeadExplanation(leadID: lead, decisions: decisions)
         // Records of the lead's account that left further decisions out (audit size cap): the lead's may be among them.

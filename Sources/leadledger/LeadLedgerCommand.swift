@@ -42,7 +42,7 @@ struct LeadLedgerCommand: AsyncParsableCommand {
             TopicsCommand.self, ProduceCommand.self, ConsumeCommand.self, GenerateCommand.self, RunCommand.self, TrainCommand.self,
             ReplayCommand.self, AuditCommand.self, ExplainCommand.self, WatchCommand.self, LagCommand.self, KPIsCommand.self,
             DriftCommand.self, BacktestCommand.self, DLQCommand.self, ServeCommand.self, TokensCommand.self, ModelsCommand.self,
-            RulesCommand.self,
+            RulesCommand.self, FeaturesCommand.self,
         ]
     )
 

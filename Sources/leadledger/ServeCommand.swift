@@ -74,7 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
         // The configured versions give a lead's explanation its switches; without the scoring files there are none.
         let decisions = try? configuration.decisionConfiguration()
         let configured = decisions.map { ConfiguredVersions(model: $0.modelVersion, ruleSet: $0.rulesetVersion) }
-        let store = try ReadModelStore(directory: configuration.stateDirectory, topics: topics, sealer: sealer, configured: configured)
+        let operations = ModelOperations(configuration: configuration, logger: logger)
+        let featureSets = FeatureSetDirectory(load: { await operations.featureSets() })
+        await featureSets.refresh()
+        let store = try ReadModelStore(
+            directory: configuration.stateDirectory, topics: topics, sealer: sealer, configured: configured, featureSets: featureSets)
         let producer = try KafkaProducer(
             configuration: KafkaProducerConfiguration(
                 bootstrapServers: configuration.brokers, clientID: "leadledger-serve", properties: configuration.properties),

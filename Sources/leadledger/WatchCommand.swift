@@ -98,7 +98,7 @@ struct WatchCommand: AsyncParsableCommand {
     /// the tier (`"kind": "gate"`, always first) reads `rule (gate)`.
     static func reasons(_ reasons: [RecordReason], limit: Int = 3) -> String {
         let items = reasons.prefix(limit).map { reason -> String in
-            if reason.kind == "gate" { return reason.feature + " (gate)" }
+            if reason.isGateRule { return reason.feature + " (gate)" }
             return label(reason.feature, reason.value) + String(format: " (%+.2f)", reason.contribution)
         }
         return items.isEmpty ? "-" : items.joined(separator: "; ")

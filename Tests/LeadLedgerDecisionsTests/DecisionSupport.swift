@@ -30,8 +30,11 @@ struct Replay {
     var ledger = Ledger()
     var state = DecisionState()
     var outputs: [DecisionOutput] = []
+    /// The decider's feature names, for reading audit records by name (``audit``).
+    var featureNames: [String] = []
 
     mutating func run(_ log: ArraySlice<CanonicalEvent>, decider: Decider, startOffset: Int64 = 0) {
+        featureNames = decider.configuration.extractor.schema.names
         var offset = startOffset
         var effects: [ProjectionEffect] = []
         for e in log {
@@ -52,7 +55,9 @@ struct Replay {
     }
 
     var routing: [[String: Any]] { outputs.flatMap { $0.routing.map { parse($0.value) } } }
-    var audit: [[String: Any]] { outputs.flatMap { $0.audit.map { parse($0.value) } } }
+    /// The audit records parsed, with a version 3 record's feature arrays and reason
+    /// indices read by name (``named(_:names:)``), as a version 2 record has them.
+    var audit: [[String: Any]] { outputs.flatMap { $0.audit.map { named(parse($0.value), names: featureNames) } } }
     /// Every lead decision named by the audit records: per record, the primary
     /// decision (when it has a lead) and then its `further_decisions` entries.
     var decisions: [[String: Any]] {
@@ -64,6 +69,44 @@ struct Replay {
 
 func parse(_ bytes: [UInt8]) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+}
+
+/// A parsed audit record of schema_version 3 with its features read by name, the
+/// test's own reading of the contract: `features` as an object of every name,
+/// `contributions` as an object of the nonzero ones, and each reason's feature
+/// index (or rule) as a name. Other records are returned as they are.
+func named(_ record: [String: Any], names: [String]) -> [String: Any] {
+    guard record["schema_version"] as? Int == 3 else { return record }
+    var out = record
+    if let values = record["features"] as? [Any] {
+        var features: [String: Any] = [:]
+        for (j, v) in values.enumerated() where j < names.count { features[names[j]] = v }
+        out["features"] = features
+    }
+    if let values = record["contributions"] as? [Double] {
+        var contributions: [String: Double] = [:]
+        for (j, c) in values.enumerated() where j < names.count && c != 0 { contributions[names[j]] = c }
+        out["contributions"] = contributions
+    }
+    func reasons(_ decision: [String: Any]) -> [String: Any] {
+        var d = decision
+        d["reasons"] = (decision["reasons"] as? [[String: Any]] ?? []).map { r -> [String: Any] in
+            var r = r
+            if let rule = r["rule"] as? String {
+                r["feature"] = rule
+                r["kind"] = "gate"
+                r["contribution"] = 0.0
+            } else if let j = r["feature"] as? Int, j < names.count {
+                r["feature"] = names[j]
+                r.removeValue(forKey: "kind")
+            }
+            return r
+        }
+        return d
+    }
+    out = reasons(out)
+    if let further = record["further_decisions"] as? [[String: Any]] { out["further_decisions"] = further.map(reasons) }
+    return out
 }
 
 enum DecisionFixtures {

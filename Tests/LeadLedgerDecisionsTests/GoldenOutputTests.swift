@@ -88,13 +88,14 @@ struct GoldenOutputTests {
         }
     }
 
-    static func outputs() throws -> Outputs {
+    static func outputs(_ schema: AuditSchema = .v3) throws -> Outputs {
         var h = try mixedScenario()
         try seededLog(seed: 20_260_101, into: &h)
         let config = directory.appendingPathComponent("config")
-        let configuration = try DecisionConfiguration.load(
+        var configuration = try DecisionConfiguration.load(
             scoringConfig: config.appendingPathComponent("scoring.yaml"),
             routingRules: config.appendingPathComponent("routing.yaml"))
+        configuration.auditSchema = schema
         var replay = Replay()
         replay.run(h.log[...], decider: Decider(configuration))
         return Outputs(log: h.log, replay: replay, configuration: configuration)
@@ -153,11 +154,15 @@ struct GoldenOutputTests {
         }
     }
 
-    @Test("log, routing and audit bytes equal the committed golden digests and records")
-    func goldenOutputs() throws {
-        let outputs = try Self.outputs()
-        let digestsURL = Self.directory.appendingPathComponent("digests.txt")
-        let records = Self.directory.appendingPathComponent("records")
+    /// Audit schema_version 2 against the digests and records of main's release from
+    /// before version 3 (unchanged: a v2 range still re-derives byte for byte); version
+    /// 3 against its own (`digests-v3.txt`, `records-v3/`).
+    @Test("log, routing and audit bytes equal the committed golden digests and records", arguments: AuditSchema.allCases)
+    func goldenOutputs(schema: AuditSchema) throws {
+        let outputs = try Self.outputs(schema)
+        let suffix = schema == .v2 ? "" : "-v3"
+        let digestsURL = Self.directory.appendingPathComponent("digests\(suffix).txt")
+        let records = Self.directory.appendingPathComponent("records\(suffix)")
         if Self.regenerate {
             try FileManager.default.createDirectory(at: records, withIntermediateDirectories: true)
             try Data(outputs.digests.utf8).write(to: digestsURL)
@@ -169,5 +174,15 @@ struct GoldenOutputTests {
             let expected = try Data(contentsOf: records.appendingPathComponent(sample.name))
             #expect(sample.bytes == Array(expected), "\(sample.name) differs:\n\(String(decoding: sample.bytes, as: UTF8.self))")
         }
+    }
+
+    @Test("audit schema_version 3 changes only the audit records: the log and routing bytes are those of version 2")
+    func v3ChangesOnlyAudit() throws {
+        let v2 = try Self.outputs(.v2)
+        let v3 = try Self.outputs(.v3)
+        #expect(v2.logBytes == v3.logBytes)
+        #expect(Outputs.bytes(v2.routing) == Outputs.bytes(v3.routing))
+        #expect(v2.audit.map(\.decisionID) == v3.audit.map(\.decisionID) && v2.audit.map(\.key) == v3.audit.map(\.key))
+        #expect(v2.audit.map(\.value) != v3.audit.map(\.value))
     }
 }

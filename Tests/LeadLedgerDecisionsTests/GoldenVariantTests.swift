@@ -22,7 +22,7 @@ struct GoldenVariantTests {
         """
 
     /// The digests text of the scenario decided with every variant option on.
-    static func digests() throws -> String {
+    static func digests(_ schema: AuditSchema) throws -> String {
         var h = try mixedScenario()
         try GoldenOutputTests.seededLog(seed: 20_260_101, into: &h)
         let config = GoldenOutputTests.directory.appendingPathComponent("config")
@@ -39,6 +39,7 @@ struct GoldenVariantTests {
         var configuration = try DecisionConfiguration.load(
             scoringConfig: directory.appendingPathComponent("scoring.yaml"), routingRules: rulesURL)
         configuration.auditRecordLimit = 6_000
+        configuration.auditSchema = schema
         var decider = Decider(configuration)
         decider.pseudonymousAudit = true
         decider.openPersonalField = { "opened:" + $0 }
@@ -58,10 +59,12 @@ struct GoldenVariantTests {
             """
     }
 
-    @Test("holdout, pseudonymous and size-capped outputs equal the committed variant digests")
-    func variantDigests() throws {
-        let digests = try Self.digests()
-        let url = GoldenOutputTests.directory.appendingPathComponent("variant-digests.txt")
+    /// Audit schema_version 2 against the digests of main's release from before version 3
+    /// (`variant-digests.txt`, unchanged); version 3 against `variant-digests-v3.txt`.
+    @Test("holdout, pseudonymous and size-capped outputs equal the committed variant digests", arguments: AuditSchema.allCases)
+    func variantDigests(schema: AuditSchema) throws {
+        let digests = try Self.digests(schema)
+        let url = GoldenOutputTests.directory.appendingPathComponent(schema == .v2 ? "variant-digests.txt" : "variant-digests-v3.txt")
         if GoldenOutputTests.regenerate { try Data(digests.utf8).write(to: url) }
         let committed = try String(contentsOf: url, encoding: .utf8)
         #expect(digests == committed, "the variant outputs differ from Golden/variant-digests.txt")

@@ -102,7 +102,7 @@ struct OutcomeTrainingTests {
         r.run(h.log[...], decider: Decider(config))
         let names = config.extractor.schema.names
         for e in b.examples {
-            let audit = parse(try #require(r.outputs[Int(e.logOffset)].audit.first).value)
+            let audit = named(parse(try #require(r.outputs[Int(e.logOffset)].audit.first).value), names: names)
             #expect(audit["lead_id"] as? String == e.lead.description)
             let features = try #require(audit["features"] as? [String: Any])
             for (j, name) in names.enumerated() {

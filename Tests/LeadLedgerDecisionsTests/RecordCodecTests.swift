@@ -12,8 +12,10 @@ struct RecordCodecTests {
         logPartition: 3, logOffset: 42, source: SourcePosition(topic: "crm.events", partition: 1, offset: 7))
     static let eventTime = "2024-05-01T09:00:00.000Z"
 
-    static func decider() throws -> Decider {
-        Decider(try DecisionFixtures.configuration(routing: DecisionFixtures.routingYAML + HoldoutTests.holdoutYAML))
+    static func decider(_ schema: AuditSchema = .v3) throws -> Decider {
+        var configuration = try DecisionFixtures.configuration(routing: DecisionFixtures.routingYAML + HoldoutTests.holdoutYAML)
+        configuration.auditSchema = schema
+        return Decider(configuration)
     }
 
     static func route(_ tier: TierCode, queue: String, owner: String?, score: Int, id: String = "dc_route") -> LeadDecision {
@@ -73,9 +75,12 @@ struct RecordCodecTests {
         }
     }
 
-    @Test("an audit record decodes to its primary decision, its further decisions in order, and its state hash")
-    func auditRoundTrip() throws {
-        let decider = try Self.decider()
+    @Test(
+        "an audit record decodes to its primary decision, its further decisions in order, and its state hash",
+        arguments: AuditSchema.allCases)
+    func auditRoundTrip(schema: AuditSchema) throws {
+        let decider = try Self.decider(schema)
+        let sets = FeatureSets([decider.configuration.featureSet])
         let n = decider.configuration.extractor.schema.count
         let names = decider.configuration.extractor.schema.names
         func decision(_ raw: UInt64, change: RouteChange?, arm: Arm?) -> AuditRecord.Decision {
@@ -94,7 +99,13 @@ struct RecordCodecTests {
             decisionID: "dc_audit", eventKind: "lead.created", accountID: "acme.io", eventTime: Self.eventTime, lineage: Self.lineage,
             primary: AuditRecord.Primary(decision: primary, emails: ["a@acme.io"], features: features, contributions: features),
             further: further, stateHash: 0xABCD)
-        let view = try AuditRecordCodec.decode(Self.encode { decider.core.auditCodec.encode(record, into: &$0) })
+        let bytes = Self.encode { decider.core.auditCodec.encode(record, into: &$0) }
+        let view = try AuditRecordCodec.decode(bytes, featureSets: sets)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(view.schemaVersion == schema.rawValue && text.contains(#""schema_version":\#(schema.rawValue)"#))
+        // Version 3 carries no email address; version 2 does.
+        #expect(text.contains("a@acme.io") == (schema == .v2))
+        #expect(view.contributions.count == 1 && view.features.count == n)
         #expect(view.decisionID == "dc_audit" && view.eventKind == "lead.created" && view.accountID == "acme.io")
         #expect(view.stateHash == DecisionID.hex16(0xABCD) && view.lineage == Self.lineage && view.furtherTruncated == nil)
         #expect(view.arm == "treatment" && view.features[names[0]] == 1)
@@ -112,7 +123,7 @@ struct RecordCodecTests {
         let none = AuditRecord(
             decisionID: "dc_none", eventKind: "web.page_viewed", accountID: nil, eventTime: Self.eventTime, lineage: Self.lineage,
             primary: nil, further: [], stateHash: 7)
-        let noneView = try AuditRecordCodec.decode(Self.encode { decider.core.auditCodec.encode(none, into: &$0) })
+        let noneView = try AuditRecordCodec.decode(Self.encode { decider.core.auditCodec.encode(none, into: &$0) }, featureSets: sets)
         #expect(noneView.decision == nil && noneView.further.isEmpty && noneView.stateHash == DecisionID.hex16(7))
     }
 

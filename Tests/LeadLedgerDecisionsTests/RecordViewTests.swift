@@ -60,9 +60,10 @@ struct RecordViewTests {
     @Test("every audit record decodes: primary decision, further decisions, features, lineage")
     func audit() throws {
         let replay = try Self.replay()
+        let features = try DecisionFixtures.configuration().featureSet
         var sawNoLead = false
         for record in replay.outputs.flatMap(\.audit) {
-            let view = try AuditRecordView(record.value)
+            let view = try AuditRecordView(record.value, featureSets: FeatureSets([features]))
             let json = parse(record.value)
             #expect(view.decisionID == record.decisionID && view.eventKind == json["event_kind"] as? String)
             #expect(view.stateHash == json["state_hash"] as? String && view.eventTime == json["event_time"] as? String)
@@ -75,8 +76,19 @@ struct RecordViewTests {
                 #expect(decision.routeChanged == json["route_changed"] as? Bool && decision.change?.rawValue == json["change"] as? String)
                 #expect(decision.routingDecisionID == json["routing_decision_id"] as? String)
                 #expect(decision.previous?.decisionID == (json["previous_decision"] as? [String: Any])?["decision_id"] as? String)
-                #expect(view.features.count == (json["features"] as? [String: Any])?.count ?? 0)
-                #expect(view.contributions.count == (json["contributions"] as? [String: Any])?.count ?? 0)
+                #expect(view.schemaVersion == 3 && view.featureSet == features.id && json["feature_set"] as? String == features.id)
+                if let values = json["features"] as? [Any] {
+                    #expect(values.count == features.names.count)
+                    for (j, name) in features.names.enumerated() {
+                        #expect(view.features[name] == (values[j] as? NSNumber).map(\.doubleValue))
+                    }
+                    let contributions = json["contributions"] as? [NSNumber] ?? []
+                    #expect(contributions.count == features.names.count)
+                    #expect(view.contributions.count == contributions.filter { $0.doubleValue != 0 }.count)
+                } else {
+                    #expect(view.features.isEmpty && view.contributions.isEmpty)
+                }
+                #expect(json["emails"] == nil && json["subject"] as? String == String(lead.dropFirst(3)))
             } else {
                 sawNoLead = true
                 #expect(view.decision == nil && view.features.isEmpty && view.contributions.isEmpty)
@@ -87,6 +99,37 @@ struct RecordViewTests {
             #expect(view.decisions.count == (view.decision == nil ? 0 : 1) + further.count)
         }
         #expect(sawNoLead, "the scenario has an event without a lead")
+    }
+
+    @Test("an audit record's reasons, resolved through its feature set, are the routing record's reasons of the same decision")
+    func auditReasonsMatchRouting() throws {
+        let replay = try Self.replay()
+        let features = FeatureSets([try DecisionFixtures.configuration().featureSet])
+        var routing: [String: RoutingRecordView] = [:]
+        for record in replay.outputs.flatMap(\.routing) { routing[record.decisionID] = try RoutingRecordView(record.value) }
+        var compared = 0
+        for record in replay.outputs.flatMap(\.audit) {
+            let view = try AuditRecordView(record.value, featureSets: features)
+            for decision in view.decisions {
+                guard let id = decision.routingDecisionID, let routed = routing[id] else { continue }
+                compared += 1
+                #expect(decision.reasons.map(\.feature) == routed.reasons.map(\.feature))
+                #expect(decision.reasons.map(\.text) == routed.reasons.map(\.text))
+                #expect(decision.reasons.map(\.contribution) == routed.reasons.map(\.contribution))
+                #expect(decision.reasons.map(\.isGateRule) == routed.reasons.map(\.isGateRule))
+            }
+        }
+        #expect(compared >= 5)
+    }
+
+    @Test("an audit record decoded without its feature set names the features by index")
+    func auditWithoutFeatureSet() throws {
+        let replay = try Self.replay()
+        let record = try #require(
+            replay.outputs.flatMap(\.audit).first { (try? AuditRecordView($0.value))?.decision?.reasons.isEmpty == false })
+        let view = try AuditRecordView(record.value)
+        let reason = try #require(view.decision?.reasons.first { !$0.isGateRule })
+        #expect(reason.feature.hasPrefix("feature_") && reason.text.hasPrefix(reason.feature + " = "))
     }
 
     @Test("records that are not JSON or lack a member are refused with a code and the member's path")

@@ -244,7 +244,7 @@ struct ScaleOutCrashTests {
         let victim = audit[audit.count / 3]
         let victimID = try #require(decisionID(victim))
         let original = String(decoding: victim.value, as: UTF8.self)
-        let tampered = original.replacingOccurrences(of: "\"schema_version\":2", with: "\"schema_version\":2,\"tier_note\":\"sales_ready\"")
+        let tampered = original.replacingOccurrences(of: "\"schema_version\":3", with: "\"schema_version\":3,\"tier_note\":\"sales_ready\"")
         #expect(tampered != original)
         try await produce(
             "audit-\(suffix)", [(key: "tampered", value: tampered)], brokers: brokers, partition: victim.partition,

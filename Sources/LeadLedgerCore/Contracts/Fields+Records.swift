@@ -81,6 +81,28 @@ extension Fields {
         return out
     }
 
+    /// The numbers (or nulls) of an array member, in order (`[]` when the member is absent or null).
+    package func numberArray(_ key: String) throws(ContractError) -> [Double?] {
+        switch obj[key] {
+        case nil, .null?: return []
+        case .array(let items)?:
+            var out: [Double?] = []
+            out.reserveCapacity(items.count)
+            for (i, item) in items.enumerated() {
+                switch item {
+                case .null: out.append(nil)
+                case .number(let d): out.append(d)
+                case .int(let n): out.append(Double(n))
+                default:
+                    throw ContractError(
+                        .schemaViolation, field: "\(p(key))[\(i)]", "\(p(key))[\(i)] must be a number or null, got \(item.typeName)")
+                }
+            }
+            return out
+        case let v?: throw violation(key, "must be an array or null, got \(v.typeName)")
+        }
+    }
+
     /// The raw value of a member whose schema allows several JSON types, or nil when absent.
     package func value(_ key: String) -> JSONValue? { obj[key] }
 }

@@ -34,13 +34,14 @@ package struct ScenarioHarness {
         var state = DecisionState()
         var effects: [ProjectionEffect] = []
         var decisions = Decisions()
+        let featureSets = FeatureSets([configuration.featureSet])
         for (offset, event) in log.enumerated() {
             effects.removeAll(keepingCapacity: true)
             ledger.apply(event, effects: &effects)
             let output = decider.decide(
                 event: event, effects: effects, ledger: ledger, logPartition: 0, logOffset: Int64(offset), state: &state)
             for record in output.routing { decisions.routing.append(try RoutingRecordView(record.value)) }
-            for record in output.audit { decisions.audit.append(try AuditRecordView(record.value)) }
+            for record in output.audit { decisions.audit.append(try AuditRecordView(record.value, featureSets: featureSets)) }
         }
         return decisions
     }

@@ -1,17 +1,22 @@
 import LeadLedgerCore
 
-/// The one codec of `leadledger.audit` records (schema_version 2): encodes an
-/// ``AuditRecord`` to the contract's bytes (canonical JSON: keys sorted, the
-/// record encoding's numbers), cut to the configuration's size limit by
-/// ``AuditTruncation``, and decodes a record's bytes into an
+/// The one codec of `leadledger.audit` records: encodes an ``AuditRecord`` to
+/// the contract's bytes (canonical JSON: keys sorted, the record encoding's
+/// numbers) in the configuration's ``AuditSchema`` (3: feature arrays named by
+/// `feature_set`, reasons by feature index, no emails; 2: feature objects and
+/// reason sentences), cut to the configuration's size limit by
+/// ``AuditTruncation``, and decodes a record's bytes of either version into an
 /// ``AuditRecordView``. Built once per configuration (its constant runs).
 struct AuditRecordCodec: Sendable {
     let fragments: RecordFragments
     let extractor: FeatureExtractor
     let modelVersion: String
     let rulesetVersion: String
-    /// `,"ruleset_version":"<ruleset version>","schema_version":2,"score":`.
+    let schema: AuditSchema
+    /// `,"ruleset_version":"<ruleset version>","schema_version":<2|3>,"score":`.
     let rulesetRun: [UInt8]
+    /// `,"feature_set":"<id>","features":` (schema_version 3).
+    let featureSetRun: [UInt8]
     /// The constant `gate.thresholds` object.
     let thresholdsJSON: [UInt8]
     /// Records above this many bytes lose the tail of `further_decisions`.
@@ -22,9 +27,12 @@ struct AuditRecordCodec: Sendable {
         extractor = configuration.extractor
         modelVersion = configuration.modelVersion
         rulesetVersion = configuration.rulesetVersion
+        schema = configuration.auditSchema
         rulesetRun =
             Array(#","ruleset_version":"#.utf8) + RecordFragments.quoted(configuration.rulesetVersion)
-            + Array(#","schema_version":2,"score":"#.utf8)
+            + Array(#","schema_version":"#.utf8) + Array(String(configuration.auditSchema.rawValue).utf8) + Array(#","score":"#.utf8)
+        featureSetRun =
+            Array(#","feature_set":"#.utf8) + RecordFragments.quoted(configuration.featureSet.id) + Array(#","features":"#.utf8)
         recordLimit = configuration.auditRecordLimit
         let c = configuration.scoring.gate
         var w = RecordJSON()
@@ -59,7 +67,9 @@ struct AuditRecordCodec: Sendable {
         w.optString(d.change?.rawValue)
         fragments.writeComponents(d.scores, into: &w)
         w.next(#","contributions":"#)
-        if let contributions = p.contributions {
+        if let contributions = p.contributions, schema == .v3 {
+            writeArray(contributions, into: &w)
+        } else if let contributions = p.contributions {
             contributions.withUnsafeBufferPointer {
                 w.fixedObject(
                     keys: extractor.sortedKeyBlob, keyStarts: extractor.sortedKeyStarts, order: extractor.sortedOrder, values: $0,
@@ -72,18 +82,26 @@ struct AuditRecordCodec: Sendable {
         w.string(r.decisionID)
         w.next(#","disqualifier":"#)
         w.optString(d.gate?.disqualifier?.rawValue)
-        w.next(#","emails":"#)
-        w.beginArray()
-        for e in p.emails { w.string(e) }
-        w.endArray()
+        if schema == .v2 {
+            w.next(#","emails":"#)
+            w.beginArray()
+            for e in p.emails { w.string(e) }
+            w.endArray()
+        }
         w.next(#","event_kind":"#)
         w.string(r.eventKind)
         w.next(#","event_time":"#)
         w.string(r.eventTime)
         w.next(#","explanation_base":"#)
         w.double(d.scores?.base ?? 0)
-        w.next(#","features":"#)
-        if let features = p.features {
+        if schema == .v3 {
+            w.next(featureSetRun)
+        } else {
+            w.next(#","features":"#)
+        }
+        if let features = p.features, schema == .v3 {
+            writeArray(features, into: &w)
+        } else if let features = p.features {
             features.withUnsafeBufferPointer {
                 w.fixedObject(keys: extractor.sortedKeyBlob, keyStarts: extractor.sortedKeyStarts, order: extractor.sortedOrder, values: $0)
             }
@@ -132,6 +150,10 @@ struct AuditRecordCodec: Sendable {
         w.int(Int64(d.scores?.score ?? d.route.score))
         w.next(#","state_hash":"#)
         w.hex16String(r.stateHash)
+        if schema == .v3 {
+            w.next(#","subject":"#)
+            w.string(Self.subject(d.leadID))
+        }
         w.next(#","tier":"#)
         w.tier(d.route.tier)
         w.endObject()
@@ -151,7 +173,24 @@ struct AuditRecordCodec: Sendable {
         w.double(d.scores?.probability ?? Double(d.route.score) / 100)
         w.next(#","queue":"#)
         w.string(d.route.queue)
-        fragments.writeReasons(d.reasons, into: &w)
+        if schema == .v3 {
+            fragments.writeIndexedReasons(d.reasons, into: &w)
+        } else {
+            fragments.writeReasons(d.reasons, into: &w)
+        }
+    }
+
+    /// Feature values or contributions as an array in the extractor's order (schema_version 3).
+    func writeArray(_ values: [Double], into w: inout RecordWriter) {
+        w.beginArray()
+        for v in values { w.double(v) }
+        w.endArray()
+    }
+
+    /// A record's pseudonymous `subject` (schema_version 3): the 16 hex digits of the
+    /// lead id, the name the lead's personal data is sealed under in the log.
+    static func subject(_ id: LeadID) -> String {
+        String(id.description.dropFirst(3))
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.
@@ -204,16 +243,22 @@ struct AuditRecordCodec: Sendable {
         w.string(r.decisionID)
         w.rawKey(#""disqualifier":"#)
         w.null()
-        w.rawKey(#""emails":"#)
-        w.beginArray()
-        w.endArray()
+        if schema == .v2 {
+            w.rawKey(#""emails":"#)
+            w.beginArray()
+            w.endArray()
+        }
         w.rawKey(#""event_kind":"#)
         w.string(r.eventKind)
         w.rawKey(#""event_time":"#)
         w.string(r.eventTime)
         w.rawKey(#""explanation_base":"#)
         w.null()
-        w.rawKey(#""features":"#)
+        if schema == .v3 {
+            w.next(featureSetRun)
+        } else {
+            w.rawKey(#""features":"#)
+        }
         w.null()
         w.rawKey(#""further_decisions":"#)
         w.beginArray()
@@ -245,11 +290,15 @@ struct AuditRecordCodec: Sendable {
         w.rawKey(#""ruleset_version":"#)
         w.string(rulesetVersion)
         w.rawKey(#""schema_version":"#)
-        w.int(2)
+        w.int(Int64(schema.rawValue))
         w.rawKey(#""score":"#)
         w.null()
         w.rawKey(#""state_hash":"#)
         w.hex16String(r.stateHash)
+        if schema == .v3 {
+            w.rawKey(#""subject":"#)
+            w.null()
+        }
         w.rawKey(#""tier":"#)
         w.null()
         w.endObject()
@@ -257,7 +306,7 @@ struct AuditRecordCodec: Sendable {
     }
 
     /// An audit record's bytes read back; throws with the code and field path of what is wrong.
-    static func decode(_ bytes: [UInt8]) throws(ContractError) -> AuditRecordView {
-        try AuditRecordView(bytes)
+    static func decode(_ bytes: [UInt8], featureSets: FeatureSets = .none) throws(ContractError) -> AuditRecordView {
+        try AuditRecordView(bytes, featureSets: featureSets)
     }
 }

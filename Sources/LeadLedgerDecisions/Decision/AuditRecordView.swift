@@ -1,12 +1,14 @@
 import LeadLedgerCore
 
-/// A `leadledger.audit` record (schema_version 2) read back into typed values:
+/// A `leadledger.audit` record (schema_version 2 or 3) read back into typed values:
 /// what `explain`, `watch` and the decider benchmark read. The Decider writes
 /// these records (``AuditRecord``, encoded by ``AuditRecordCodec``); this is the
 /// decoder for the same contract: the decode side of ``AuditRecordCodec``. Members a reader does not need are
 /// not decoded, and unknown members are ignored (additive changes within a
 /// schema version). `audit verify` compares records byte for byte and reads only
-/// their ``RecordLineage``.
+/// their ``RecordLineage``. A version 3 record names its features by index into
+/// its `feature_set`: the reader's ``FeatureSets`` turn them back into names and
+/// the routing record's sentences (an unknown set names them `feature_<index>`).
 package struct AuditRecordView: Sendable, Equatable {
     /// One lead decision: the record's primary decision or one of its `further_decisions`.
     package struct Decision: Sendable, Equatable {
@@ -29,7 +31,7 @@ package struct AuditRecordView: Sendable, Equatable {
         /// The lead's holdout arm, when the rule set has a holdout experiment.
         package var arm: String?
 
-        init(_ f: Fields) throws(ContractError) {
+        init(_ f: Fields, features: FeatureSet?) throws(ContractError) {
             leadID = try f.requiredString("lead_id")
             tier = try f.requiredString("tier")
             queue = try f.requiredString("queue")
@@ -42,7 +44,11 @@ package struct AuditRecordView: Sendable, Equatable {
             disqualifier = try f.string("disqualifier")
             previous = try f.object("previous_decision").map { p throws(ContractError) in try PreviousDecision(p) }
             stateHash = try f.requiredString("state_hash")
-            reasons = try RecordReason.list(f)
+            if let features {
+                reasons = try RecordReason.indexedList(f, features: features)
+            } else {
+                reasons = try RecordReason.list(f)
+            }
             arm = try f.string("arm")
         }
     }
@@ -60,6 +66,10 @@ package struct AuditRecordView: Sendable, Equatable {
         }
     }
 
+    /// The record's `schema_version` (2 or 3).
+    package var schemaVersion: Int
+    /// The `feature_set` a version 3 record's arrays are aligned to; nil for version 2.
+    package var featureSet: String?
     package var decisionID: String
     /// The applied log event's kind (`lead.created`, `web.page_viewed`, …).
     package var eventKind: String
@@ -96,22 +106,42 @@ package struct AuditRecordView: Sendable, Equatable {
 
     /// Decodes an audit record's bytes with the service's JSON reader; a record
     /// that is not JSON or lacks a member throws with its code and field path.
-    package init(_ bytes: [UInt8]) throws(ContractError) {
+    /// `featureSets` name the features of a version 3 record.
+    package init(_ bytes: [UInt8], featureSets: FeatureSets = .none) throws(ContractError) {
         let f = try Fields.record(bytes)
+        schemaVersion = try f.requiredNonNegativeInteger("schema_version")
+        guard schemaVersion == 2 || schemaVersion == 3 else {
+            throw f.violation("schema_version", "must be 2 or 3, got \(schemaVersion)")
+        }
+        var set: FeatureSet?
+        if schemaVersion == 3 {
+            let id = try f.requiredString("feature_set")
+            featureSet = id
+            set = featureSets[id] ?? FeatureSet(names: [])
+        }
         decisionID = try f.requiredString("decision_id")
         eventKind = try f.requiredString("event_kind")
         accountID = try f.string("account_id")
         eventTime = try f.requiredString("event_time")
-        decision = try f.string("lead_id") == nil ? nil : try Decision(f)
+        decision = try f.string("lead_id") == nil ? nil : try Decision(f, features: set)
         var further: [Decision] = []
-        for item in try f.objects("further_decisions") { further.append(try Decision(item)) }
+        for item in try f.objects("further_decisions") { further.append(try Decision(item, features: set)) }
         self.further = further
         if let truncated = try f.object("further_truncated") {
             guard let count = try truncated.nonNegativeInteger("count") else { throw truncated.violation("count", "is required") }
             furtherTruncated = Truncation(count: count, sha256: try truncated.requiredString("sha256"))
         }
-        features = try f.numbers("features")
-        contributions = try f.numbers("contributions")
+        if let set {
+            var features: [String: Double?] = [:]
+            var contributions: [String: Double?] = [:]
+            for (j, v) in try f.numberArray("features").enumerated() { features[set.name(j)] = v }
+            for (j, c) in try f.numberArray("contributions").enumerated() where c != 0 { contributions[set.name(j)] = c }
+            self.features = features
+            self.contributions = contributions
+        } else {
+            features = try f.numbers("features")
+            contributions = try f.numbers("contributions")
+        }
         components = try f.numbers("components")
         modelVersion = try f.requiredString("model_version")
         rulesetVersion = try f.requiredString("ruleset_version")

@@ -24,6 +24,11 @@ public struct DecisionConfiguration: Sendable {
     public var auditRecordLimit = DecisionConfiguration.defaultAuditRecordLimit
     /// 256 KiB: well under the default `message.max.bytes` (1 MB).
     public static let defaultAuditRecordLimit = 262_144
+    /// The audit records' `schema_version` (``AuditSchema``). Runs and `audit verify`
+    /// must agree (`audit verify` takes it from the records it verifies).
+    public var auditSchema = AuditSchema.v3
+    /// The model's feature list, as audit records (schema_version 3) name it.
+    package var featureSet: FeatureSet { FeatureSet(extractor) }
 
     /// Builds a configuration from bytes; `*Source` names the inputs in errors.
     /// `componentArtifacts` holds, for a `kind: ensemble` model, the file of every
@@ -172,5 +177,6 @@ extension DecisionConfiguration {
         modelVersion = base.modelVersion
         rulesetVersion = String(routing.version.sha256.prefix(16))
         auditRecordLimit = base.auditRecordLimit
+        auditSchema = base.auditSchema
     }
 }

@@ -52,6 +52,14 @@ public enum GateRule: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether the rule disqualifies the lead (the other rules send it to review or cap its tier).
+    public var isDisqualifier: Bool {
+        switch self {
+        case .reviewHighValue, .unsubscribedCapped: return false
+        default: return true
+        }
+    }
+
     /// The reason's sentence.
     public var text: String {
         switch self {

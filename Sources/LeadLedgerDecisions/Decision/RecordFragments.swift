@@ -144,17 +144,44 @@ struct RecordFragments: Sendable {
         w.endArray()
     }
 
-    /// A reason with a graph path: the feature's runs `feature` (`,"feature":"name"`), `text`
-    /// (`,"text":"name = `) and `tail` (`suffix","value":`) around the path and the numbers.
-    func writePathReason(
-        _ path: [PathStep], contribution c: Double, value v: Double, feature: UnsafeBufferPointer<UInt8>,
-        text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, into w: inout RecordWriter
-    ) {
-        w.beginObject()
-        w.rawKey(#""contribution":"#)
-        w.double(c)
-        w.put(feature.baseAddress!, feature.count)
-        w.next(#","graph_path":"#)
+    /// The member `,"reasons":[…]` of an audit record of schema_version 3: the gate
+    /// rule first (`kind` `disqualifier` or `rule`, with the feature it reads), then
+    /// each feature's reason by index into the record's `feature_set`, with its
+    /// value, contribution and graph path. The sentences are the routing record's.
+    func writeIndexedReasons(_ reasons: DecisionReasons, into w: inout RecordWriter) {
+        w.next(#","reasons":"#)
+        w.beginArray()
+        if let gate = reasons.gate {
+            w.beginObject()
+            w.rawKey(#""feature":"#)
+            if let j = gate.rule.feature { w.int(Int64(j)) } else { w.null() }
+            w.next(#","kind":"#)
+            w.string(gate.rule.isDisqualifier ? "disqualifier" : "rule")
+            w.next(#","rule":"#)
+            w.string(gate.rule.rawValue)
+            w.next(#","value":"#)
+            if let v = gate.value { w.double(v) } else { w.null() }
+            w.endObject()
+        }
+        for r in reasons.features {
+            w.beginObject()
+            w.rawKey(#""contribution":"#)
+            w.double(r.contribution)
+            w.next(#","feature":"#)
+            w.int(Int64(r.index))
+            if let path = r.path {
+                w.next(#","graph_path":"#)
+                writeGraphPath(path, into: &w)
+            }
+            w.next(#","kind":"feature","value":"#)
+            w.double(r.value)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// A reason's `graph_path` array.
+    func writeGraphPath(_ path: [PathStep], into w: inout RecordWriter) {
         w.beginArray()
         for step in path {
             w.beginObject()
@@ -167,6 +194,20 @@ struct RecordFragments: Sendable {
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// A reason with a graph path: the feature's runs `feature` (`,"feature":"name"`), `text`
+    /// (`,"text":"name = `) and `tail` (`suffix","value":`) around the path and the numbers.
+    func writePathReason(
+        _ path: [PathStep], contribution c: Double, value v: Double, feature: UnsafeBufferPointer<UInt8>,
+        text: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>, into w: inout RecordWriter
+    ) {
+        w.beginObject()
+        w.rawKey(#""contribution":"#)
+        w.double(c)
+        w.put(feature.baseAddress!, feature.count)
+        w.next(#","graph_path":"#)
+        writeGraphPath(path, into: &w)
         w.reasonText(text, tail: tail, contribution: c, value: v)
         w.endObject()
     }

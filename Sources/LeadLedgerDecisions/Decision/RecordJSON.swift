@@ -208,6 +208,14 @@ extension RecordWriting where Self: ~Copyable {
         return f >= 0.5 ? t + 1 : f <= -0.5 ? t - 1 : t
     }
 
+    /// `v` in the record's number format, as text (what a reader shows of a recorded number).
+    static func numberText(_ v: Double) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            let n = writeNumber(v, to: buffer.baseAddress!)
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<n]), as: UTF8.self)
+        }
+    }
+
     /// Writes `v` in the record's number format at `p` (at most 24 bytes) and returns the byte count.
     /// (Wrapping arithmetic: every index and digit stays far inside the integer range.)
     @inline(__always)

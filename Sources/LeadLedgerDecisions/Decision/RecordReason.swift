@@ -19,7 +19,8 @@ package struct RecordReason: Sendable, Equatable {
     /// The human-readable sentence.
     package var text: String
     /// `gate` for the gate rule that set the tier (always the first reason when
-    /// present); nil for a feature's contribution.
+    /// present) and nil for a feature's contribution in routing and version 2 audit
+    /// records; `rule`, `disqualifier` or `feature` in version 3 audit records.
     package var kind: String?
 
     package init(feature: String, value: Value?, contribution: Double, text: String, kind: String? = nil) {
@@ -46,6 +47,40 @@ package struct RecordReason: Sendable, Equatable {
             feature: try f.requiredString("feature"), value: value,
             contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
             kind: try f.string("kind"))
+    }
+
+    /// Decodes one reason of an audit record of schema_version 3: a feature by its
+    /// index into `features`, or the gate rule (`kind` `rule` or `disqualifier`).
+    /// The sentence is the one the routing record has for the same reason.
+    init(indexed f: Fields, features: FeatureSet) throws(ContractError) {
+        let kind = try f.requiredString("kind")
+        let value = try f.number("value")
+        switch kind {
+        case "feature":
+            let index = try f.requiredNonNegativeInteger("feature")
+            let contribution = try f.requiredNumber("contribution")
+            self.init(
+                feature: features.name(index), value: value.map { .number($0) } ?? .null, contribution: contribution,
+                text: features.sentence(index: index, value: value ?? .nan, contribution: contribution), kind: kind)
+        case "rule", "disqualifier":
+            let rule = try f.requiredString("rule")
+            self.init(
+                feature: rule, value: value.map { .number($0) } ?? .null, contribution: 0, text: GateRule(rawValue: rule)?.text ?? rule,
+                kind: kind)
+        default:
+            throw f.violation("kind", "must be feature, rule or disqualifier, got \(kind)")
+        }
+    }
+
+    /// Whether the reason is the gate rule that set the tier (`kind` `gate` in a
+    /// routing or version 2 audit record, `rule` or `disqualifier` in a version 3 one).
+    package var isGateRule: Bool { kind == "gate" || kind == "rule" || kind == "disqualifier" }
+
+    /// The `reasons` member of an audit record of schema_version 3.
+    static func indexedList(_ f: Fields, features: FeatureSet) throws(ContractError) -> [RecordReason] {
+        var out: [RecordReason] = []
+        for item in try f.objects("reasons") { out.append(try RecordReason(indexed: item, features: features)) }
+        return out
     }
 
     /// The `reasons` member of a record or further decision.

@@ -69,7 +69,9 @@ package struct ModelBundle: Sendable, Equatable {
 
     /// The decision configuration of this model with the routing rules given.
     /// - Throws: ``ModelRegistryError`` `invalid_model` when the files do not load.
-    package func configuration(routingYAML: Data, routingSource: String, auditRecordLimit: Int) throws -> DecisionConfiguration {
+    package func configuration(
+        routingYAML: Data, routingSource: String, auditRecordLimit: Int, auditSchema: AuditSchema
+    ) throws -> DecisionConfiguration {
         guard let scoring = file(Self.scoringRole), let artifact = file(Self.artifactRole) else {
             throw ModelRegistryError(.invalidModel, context: "bundle", "a model needs a scoring configuration and a model artifact")
         }
@@ -82,6 +84,7 @@ package struct ModelBundle: Sendable, Equatable {
                 scoringYAML: Data(scoring.bytes), scoringSource: scoring.source, modelArtifact: Data(artifact.bytes),
                 modelSource: artifact.source, routingYAML: routingYAML, routingSource: routingSource, componentArtifacts: components)
             configuration.auditRecordLimit = auditRecordLimit
+            configuration.auditSchema = auditSchema
             return configuration
         } catch {
             throw ModelRegistryError(.invalidModel, context: scoring.source, "\(error)")

@@ -21,6 +21,7 @@ package final class ModelCatalog: Sendable {
     let routingYAML: Data
     let routingSource: String
     let auditRecordLimit: Int
+    let auditSchema: AuditSchema
     let logger: Logger
     private let deciders: Mutex<[String: Decider]>
 
@@ -36,6 +37,7 @@ package final class ModelCatalog: Sendable {
         self.routingYAML = routingYAML
         self.routingSource = routingSource
         self.auditRecordLimit = configured.configuration.auditRecordLimit
+        self.auditSchema = configured.configuration.auditSchema
         self.logger = logger
         deciders = Mutex(["\(configured.configuration.modelVersion)/\(configured.configuration.rulesetVersion)": configured])
     }
@@ -63,7 +65,8 @@ package final class ModelCatalog: Sendable {
             } else {
                 guard let (manifest, bundle) = try store.load(version), manifest.modelVersion == version else { return nil }
                 configuration = try bundle.configuration(
-                    routingYAML: routing.yaml, routingSource: routing.source, auditRecordLimit: auditRecordLimit)
+                    routingYAML: routing.yaml, routingSource: routing.source, auditRecordLimit: auditRecordLimit,
+                    auditSchema: auditSchema)
             }
             guard configuration.modelVersion == version, configuration.rulesetVersion == ruleSet else {
                 logger.error(

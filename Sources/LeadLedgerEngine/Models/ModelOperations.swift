@@ -29,7 +29,8 @@ package struct ModelOperations: Sendable {
             throw ModelRegistryError(.invalidModel, context: configuration.routingFile, "cannot read: \(error.localizedDescription)")
         }
         return try bundle.configuration(
-            routingYAML: routing, routingSource: configuration.routingFile, auditRecordLimit: configuration.auditMaxBytes)
+            routingYAML: routing, routingSource: configuration.routingFile, auditRecordLimit: configuration.auditMaxBytes,
+            auditSchema: configuration.auditSchema)
     }
 
     /// Registers `bundle`: checks that it loads, writes its chunks and manifest to
