@@ -195,6 +195,7 @@ struct ModelsShowCommand: AsyncParsableCommand {
             var text = "model_version: \(manifest.modelVersion)\nkind: \(manifest.kind)\n"
             text += "created_at: \(manifest.createdAt)\ncreated_by: \(TerminalText.escapingControls(manifest.createdBy))\n"
             for c in manifest.components { text += "component: \(c.name) (\(c.kind), weight \(c.weight), version \(c.version))\n" }
+            text += "feature_set: \(manifest.featureSet ?? "unknown")\n"
             text += "features: " + manifest.features.map { "\($0.name) (\($0.direction))" }.joined(separator: ", ") + "\n"
             text += "training: \(manifest.training.map(CanonicalJSON.string) ?? "unknown")\n"
             text += "metrics: \(manifest.metrics.map(CanonicalJSON.string) ?? "unknown")\n"

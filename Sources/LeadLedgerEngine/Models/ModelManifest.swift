@@ -23,6 +23,8 @@ package struct ModelManifest: Sendable, Equatable {
     package struct Feature: Sendable, Equatable {
         package var name: String
         package var direction: String
+        /// What it means (nil in manifests registered before audit schema_version 3).
+        package var meaning: String?
     }
 
     /// One artifact (a file of the bundle).
@@ -41,6 +43,10 @@ package struct ModelManifest: Sendable, Equatable {
     package var kind: String
     package var components: [Component]
     package var features: [Feature]
+    /// The `feature_set` the model's audit records (schema_version 3) name (nil in
+    /// manifests registered before it): the feature names in order, published once
+    /// per version so that records need not repeat them.
+    package var featureSet: String?
     package var training: JSONValue?
     package var metrics: JSONValue?
     package var baselines: JSONValue?
@@ -59,7 +65,10 @@ package struct ModelManifest: Sendable, Equatable {
         components = configuration.ensemble.components.map {
             Component(name: $0.name, kind: Self.kindName($0.model), version: $0.modelVersion, weight: $0.weight)
         }
-        features = configuration.extractor.definitions.map { Feature(name: $0.name, direction: $0.direction.rawValue) }
+        features = configuration.extractor.definitions.map {
+            Feature(name: $0.name, direction: $0.direction.rawValue, meaning: $0.meaning)
+        }
+        featureSet = configuration.featureSet.id
         self.training = training
         self.metrics = metrics
         self.baselines = baselines
@@ -89,19 +98,25 @@ package struct ModelManifest: Sendable, Equatable {
                 "name": .string($0.name), "kind": .string($0.kind), "version": .string($0.version), "weight": .number($0.weight),
             ])
         }
-        let featureValues: [JSONValue] = features.map { .object(["name": .string($0.name), "direction": .string($0.direction)]) }
+        let featureValues: [JSONValue] = features.map { f in
+            var members: JSONObject = ["name": .string(f.name), "direction": .string(f.direction)]
+            if let meaning = f.meaning { members.members.append(.init("meaning", .string(meaning))) }
+            return .object(members)
+        }
         let artifactValues: [JSONValue] = artifacts.map {
             .object([
                 "role": .string($0.role), "source": .string($0.source), "size": .int($0.size), "sha256": .string($0.sha256),
                 "chunks": .int($0.chunks),
             ])
         }
-        return .object([
+        var members: JSONObject = [
             "schema_version": .int(Self.schemaVersion), "model_version": .string(modelVersion), "kind": .string(kind),
             "components": .array(componentValues), "features": .array(featureValues), "training": optional(training),
             "metrics": optional(metrics), "baselines": optional(baselines), "artifacts": .array(artifactValues),
             "created_at": .string(createdAt), "created_by": .string(createdBy),
-        ])
+        ]
+        if let featureSet { members.members.append(.init("feature_set", .string(featureSet))) }
+        return .object(members)
     }
 
     /// The canonical JSON bytes (the registry record's value and the cached `manifest.json`).
@@ -153,7 +168,12 @@ package struct ModelManifest: Sendable, Equatable {
                 name: try string($0, "name"), kind: try string($0, "kind"), version: try string($0, "version"),
                 weight: try number($0, "weight"))
         }
-        features = try objects("features").map { Feature(name: try string($0, "name"), direction: try string($0, "direction")) }
+        features = try objects("features").map {
+            var meaning: String?
+            if case .string(let text)? = $0["meaning"] { meaning = text }
+            return Feature(name: try string($0, "name"), direction: try string($0, "direction"), meaning: meaning)
+        }
+        if case .string(let id)? = object["feature_set"] { featureSet = id }
         artifacts = try objects("artifacts").map {
             Artifact(
                 role: try string($0, "role"), source: try string($0, "source"), size: try int($0, "size"), sha256: try string($0, "sha256"),
