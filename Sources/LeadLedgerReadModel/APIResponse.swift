@@ -85,6 +85,41 @@ package enum APIResponse {
             }
         }
 
+        /// An account signal behind a contact's latest decision that used it, with the
+        /// path in the account graph that carries it.
+        package struct Signal: Codable, Sendable, Equatable {
+            package var feature: String
+            package var value: Double?
+            package var contribution: Double
+            package var text: String
+            package var leadID: String
+            package var decisionID: String
+            package var eventTime: String
+            package var graphPath: [RecordReason.PathStep]
+
+            enum CodingKeys: String, CodingKey {
+                case feature, value, contribution, text
+                case leadID = "lead_id"
+                case decisionID = "decision_id"
+                case eventTime = "event_time"
+                case graphPath = "graph_path"
+            }
+        }
+
+        /// An account like this one: same industry, between half and twice the employees.
+        package struct SimilarAccount: Codable, Sendable, Equatable {
+            package var accountID: String
+            package var name: String?
+            package var industry: String
+            package var employees: Int
+            package var country: String?
+
+            enum CodingKeys: String, CodingKey {
+                case accountID = "account_id"
+                case name, industry, employees, country
+            }
+        }
+
         package var accountID: String
         package var name: String?
         package var domain: String?
@@ -97,7 +132,10 @@ package enum APIResponse {
         package var subsidiaryIDs: [String]
         package var contacts: [Contact]
         package var opportunities: [Opportunity]
-        /// What the API cannot serve yet because no topic carries it.
+        /// One entry per account signal (feature), from the contacts' latest decisions.
+        package var signals: [Signal]
+        package var similarAccounts: [SimilarAccount]
+        /// What the API cannot serve because no topic carries it (empty today).
         package var notAvailable: [String]
 
         enum CodingKeys: String, CodingKey {
@@ -108,7 +146,8 @@ package enum APIResponse {
             case ownerID = "owner_id"
             case parentID = "parent_id"
             case subsidiaryIDs = "subsidiary_ids"
-            case contacts, opportunities
+            case contacts, opportunities, signals
+            case similarAccounts = "similar_accounts"
             case notAvailable = "not_available"
         }
     }

@@ -130,8 +130,67 @@ extension ReadModelStore {
                 accountID: accountID, name: row?["name"], domain: row?["domain"], industry: row?["industry"], employees: row?["employees"],
                 annualRevenue: row?["annual_revenue"], country: row?["country"], ownerID: row?["owner_id"], parentID: row?["parent_id"],
                 subsidiaryIDs: subsidiaries, contacts: contacts, opportunities: opportunities,
-                notAvailable: ["signal_graph_paths", "similar_accounts"])
+                signals: try Self.signals(db, accountID: accountID),
+                similarAccounts: try Self.similarAccounts(db, accountID: accountID, account: row, subsidiaries: subsidiaries),
+                notAvailable: [])
         }
+    }
+
+    /// How many of an account's latest decisions ``signals(_:accountID:)`` looks through.
+    static let signalDecisionWindow = 500
+
+    /// Each account signal (a reason with a graph path) of the account's latest
+    /// decisions, the latest per feature, by feature name.
+    static func signals(_ db: Database, accountID: String) throws -> [APIResponse.Account.Signal] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT lead_id, entry FROM decision WHERE account_id = ?
+                ORDER BY event_time DESC, log_partition DESC, log_offset DESC LIMIT ?
+                """,
+            arguments: [accountID, signalDecisionWindow])
+        var byFeature: [String: APIResponse.Account.Signal] = [:]
+        for row in rows {
+            let entry: String = row["entry"]
+            guard let decision = try? decoder.decode(LeadExplanation.Decision.self, from: Data(entry.utf8)) else { continue }
+            for reason in decision.reasons where byFeature[reason.feature] == nil {
+                guard let path = reason.graphPath, !path.isEmpty else { continue }
+                var value: Double?
+                if case .number(let v)? = reason.value { value = v }
+                byFeature[reason.feature] = APIResponse.Account.Signal(
+                    feature: reason.feature, value: value, contribution: reason.contribution, text: reason.text, leadID: row["lead_id"],
+                    decisionID: decision.decisionID, eventTime: decision.eventTime, graphPath: path)
+            }
+        }
+        return byFeature.keys.sorted().map { byFeature[$0]! }
+    }
+
+    /// Up to five accounts of the same industry with between half and twice the
+    /// employees (the account's parent and subsidiaries left out), same country
+    /// first, then the closest size; none when the account's industry or size is unknown.
+    static func similarAccounts(
+        _ db: Database, accountID: String, account: Row?, subsidiaries: [String]
+    ) throws -> [APIResponse.Account.SimilarAccount] {
+        guard let account, let industry: String = account["industry"], let employees: Int = account["employees"], employees > 0 else {
+            return []
+        }
+        let country: String? = account["country"]
+        let parent: String? = account["parent_id"]
+        let related = Set(subsidiaries + [accountID] + (parent.map { [$0] } ?? []))
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT account_id, name, industry, employees, country FROM account
+                WHERE lower(industry) = lower(?) AND employees BETWEEN ? AND ? AND account_id != ?
+                ORDER BY (country IS NOT ?), abs(employees - ?), account_id LIMIT ?
+                """,
+            arguments: [industry, (employees + 1) / 2, employees * 2, accountID, country, employees, 5 + related.count])
+        return rows.compactMap { r -> APIResponse.Account.SimilarAccount? in
+            let id: String = r["account_id"]
+            guard !related.contains(id) else { return nil }
+            return APIResponse.Account.SimilarAccount(
+                accountID: id, name: r["name"], industry: r["industry"], employees: r["employees"], country: r["country"])
+        }.prefix(5).map { $0 }
     }
 
     /// The open leads of a queue (current route there, no CRM outcome yet), oldest first,

@@ -132,6 +132,10 @@ package final class ReadModelStore: Sendable {
                         PRIMARY KEY (log_partition, log_offset));
                     """)
         }
+        // An account's latest decisions (its signals' graph paths).
+        migrator.registerMigration("v4-account-decisions") { db in
+            try db.execute(sql: "CREATE INDEX decision_by_account ON decision (account_id, event_time)")
+        }
         return migrator
     }
 

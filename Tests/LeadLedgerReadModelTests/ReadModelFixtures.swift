@@ -41,6 +41,24 @@ enum ReadModelFixtures {
         return Array(text.utf8)
     }
 
+    /// An audit record of schema_version 3 deciding `lead`: features named by index
+    /// into `featureSet`, one feature reason `reason` (index, value, contribution) with
+    /// an optional graph path from the lead to `account`.
+    static func auditV3(
+        decisionID: String, lead: String, account: String, time: String, logOffset: Int64, featureSet: String, featureCount: Int,
+        reason: (index: Int, value: Double, contribution: Double), graphPath: Bool
+    ) -> [UInt8] {
+        let zeros = Array(repeating: "0", count: featureCount).joined(separator: ",")
+        let path =
+            graphPath
+            ? #","graph_path":[{"edge":null,"kind":"lead","node":"\#(lead)"},{"edge":"works_at","kind":"account","node":"\#(account)"}]"#
+            : ""
+        let text = """
+            {"account_id":"\(account)","change":null,"components":{"account":0.5,"engagement":0.1,"fit":0.4,"intent":0.2,"propensity":0.25},            "contributions":[\(zeros)],"decision_id":"\(decisionID)","disqualifier":null,"event_kind":"engagement",            "event_time":"\(time)","explanation_base":-1,"feature_set":"\(featureSet)","features":[\(zeros)],"further_decisions":[],            "gate":null,"lead_id":"\(lead)",            "lineage":{"log":{"offset":\(logOffset),"partition":0},"source":{"offset":\(logOffset + 100),"partition":1,"topic":"crm.events"}},            "margin":-1,"model_version":"m1","owner_id":null,"previous_decision":null,"probability":0.25,"queue":"marketing-nurture",            "reasons":[{"contribution":\(reason.contribution),"feature":\(reason.index)\(path),"kind":"feature","value":\(reason.value)}],            "route_changed":false,"routing_decision_id":null,"ruleset_version":"r1","schema_version":3,"score":25,            "state_hash":"00000000000000bb","subject":"\(lead.dropFirst(3))","tier":"nurture"}
+            """
+        return Array(text.utf8)
+    }
+
     static func routing(lead: String, account: String?, emails: [String], time: String) -> [UInt8] {
         let list = emails.map { "\"\($0)\"" }.joined(separator: ",")
         let text = """

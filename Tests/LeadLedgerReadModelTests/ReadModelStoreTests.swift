@@ -93,6 +93,63 @@ struct ReadModelStoreTests {
         #expect(try plain.lead(Self.leadA)?.switches == nil)
     }
 
+    @Test(
+        "an account lists its signals with their graph paths (schema_version 3 records named through the feature set) and similar accounts")
+    func accountSignalsAndSimilarAccounts() async throws {
+        let names = ["seniority_rank", "intent_pricing", "account_engaged_contacts"]
+        let set = FeatureSet(names: names, meanings: ["", "", "contacts of the account engaged"])
+        let directory = FeatureSetDirectory(load: { FeatureSets([set]) })
+        await directory.refresh()
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics, featureSets: directory)
+        func account(_ id: String, industry: String, employees: Int, country: String, parent: String? = nil) -> AccountFacts {
+            var facts = AccountFacts()
+            facts.industry = industry
+            facts.employees = employees
+            facts.country = country
+            facts.parent = parent.map { AccountID($0) }
+            return facts
+        }
+        let accounts: [(String, AccountFacts)] = [
+            ("acme.io", account("acme.io", industry: "Software", employees: 200, country: "US", parent: "acme-holding.com")),
+            ("acme-holding.com", account("acme-holding.com", industry: "Software", employees: 300, country: "US")),
+            ("peer-de.example", account("peer-de.example", industry: "software", employees: 390, country: "DE")),
+            ("peer-us.example", account("peer-us.example", industry: "Software", employees: 150, country: "US")),
+            ("huge.example", account("huge.example", industry: "Software", employees: 5000, country: "US")),
+            ("shop.example", account("shop.example", industry: "Retail", employees: 200, country: "US")),
+        ]
+        var records = accounts.enumerated().map { i, a in
+            F.record("events", 0, Int64(i), F.event(.accountUpserted(a.1), lead: nil, account: a.0, time: 1_000, offset: Int64(i)))
+        }
+        records.append(
+            F.record(
+                "audit", 0, 0,
+                F.auditV3(
+                    decisionID: Self.dc1, lead: Self.leadA, account: "acme.io", time: "2024-04-02T08:00:00.000Z", logOffset: 7,
+                    featureSet: set.id, featureCount: names.count, reason: (2, 3, 0.4), graphPath: true)))
+        records.append(
+            F.record(
+                "audit", 0, 1,
+                F.auditV3(
+                    decisionID: Self.dc2, lead: Self.leadB, account: "acme.io", time: "2024-04-02T09:00:00.000Z", logOffset: 8,
+                    featureSet: set.id, featureCount: names.count, reason: (1, 1, 0.9), graphPath: false)))
+        #expect(try store.apply(records) == 0)
+
+        let acme = try #require(try store.account("acme.io"))
+        #expect(acme.notAvailable.isEmpty)
+        let signal = try #require(acme.signals.first)
+        #expect(acme.signals.count == 1 && signal.feature == "account_engaged_contacts" && signal.value == 3 && signal.contribution == 0.4)
+        #expect(signal.leadID == Self.leadA && signal.decisionID == Self.dc1)
+        #expect(signal.graphPath.map(\.kind) == ["lead", "account"] && signal.graphPath.last?.node == "acme.io")
+        #expect(signal.graphPath.last?.edge == "works_at")
+        #expect(signal.text == "account_engaged_contacts = 3 raised the log-odds by 0.4 (contacts of the account engaged)")
+        // Same industry, half to twice the size, the parent left out; same country first.
+        #expect(acme.similarAccounts.map(\.accountID) == ["peer-us.example", "peer-de.example"])
+        // A lead's explanation carries the path too.
+        let lead = try #require(try store.lead(Self.leadA))
+        #expect(lead.decisions.first?.reasons.first?.graphPath?.count == 2)
+        #expect(try store.account("shop.example")?.similarAccounts.isEmpty == true)
+    }
+
     @Test func appliedRecordsAnswerTheQueries() throws {
         let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
         #expect(try store.apply(Self.history()) == 0)

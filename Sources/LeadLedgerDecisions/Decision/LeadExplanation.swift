@@ -236,12 +236,20 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
         package var text: String
         /// `gate` for the gate rule; absent for a feature contribution.
         package var kind: String?
+        /// For an account signal, the path in the account graph behind it.
+        package var graphPath: [RecordReason.PathStep]?
+
+        enum CodingKeys: String, CodingKey {
+            case feature, value, contribution, text, kind
+            case graphPath = "graph_path"
+        }
 
         package init(_ reason: RecordReason) {
             feature = reason.feature
             contribution = reason.contribution
             text = reason.text
             kind = reason.kind
+            graphPath = reason.graphPath
             switch reason.value {
             case nil: value = nil
             case .null?: value = .null

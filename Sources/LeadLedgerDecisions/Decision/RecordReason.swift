@@ -18,17 +18,47 @@ package struct RecordReason: Sendable, Equatable {
     package var contribution: Double
     /// The human-readable sentence.
     package var text: String
+    /// One step of an account signal's `graph_path`: a node of the account graph and
+    /// the edge that leads to it from the step before (nil for the first step).
+    package struct PathStep: Codable, Sendable, Equatable {
+        package var node: String
+        package var kind: String
+        package var edge: String?
+
+        package init(node: String, kind: String, edge: String?) {
+            self.node = node
+            self.kind = kind
+            self.edge = edge
+        }
+    }
+
+    /// The path in the account graph behind an account signal (nil for any other reason).
+    package var graphPath: [PathStep]?
     /// `gate` for the gate rule that set the tier (always the first reason when
     /// present) and nil for a feature's contribution in routing and version 2 audit
     /// records; `rule`, `disqualifier` or `feature` in version 3 audit records.
     package var kind: String?
 
-    package init(feature: String, value: Value?, contribution: Double, text: String, kind: String? = nil) {
+    package init(
+        feature: String, value: Value?, contribution: Double, text: String, kind: String? = nil, graphPath: [PathStep]? = nil
+    ) {
         self.feature = feature
         self.value = value
         self.contribution = contribution
         self.text = text
         self.kind = kind
+        self.graphPath = graphPath
+    }
+
+    /// The `graph_path` member of a reason object, nil when absent.
+    static func graphPath(_ f: Fields) throws(ContractError) -> [PathStep]? {
+        guard f.value("graph_path") != nil else { return nil }
+        var steps: [PathStep] = []
+        for step in try f.objects("graph_path") {
+            steps.append(
+                PathStep(node: try step.requiredString("node"), kind: try step.requiredString("kind"), edge: try step.string("edge")))
+        }
+        return steps
     }
 
     /// Decodes one reason object.
@@ -46,7 +76,7 @@ package struct RecordReason: Sendable, Equatable {
         self.init(
             feature: try f.requiredString("feature"), value: value,
             contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
-            kind: try f.string("kind"))
+            kind: try f.string("kind"), graphPath: try Self.graphPath(f))
     }
 
     /// Decodes one reason of an audit record of schema_version 3: a feature by its
@@ -61,7 +91,8 @@ package struct RecordReason: Sendable, Equatable {
             let contribution = try f.requiredNumber("contribution")
             self.init(
                 feature: features.name(index), value: value.map { .number($0) } ?? .null, contribution: contribution,
-                text: features.sentence(index: index, value: value ?? .nan, contribution: contribution), kind: kind)
+                text: features.sentence(index: index, value: value ?? .nan, contribution: contribution), kind: kind,
+                graphPath: try Self.graphPath(f))
         case "rule", "disqualifier":
             let rule = try f.requiredString("rule")
             self.init(

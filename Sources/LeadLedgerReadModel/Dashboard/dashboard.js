@@ -229,6 +229,15 @@ async function search(text) {
       " " + (l.current_route ? l.current_route.tier + " / " + l.current_route.queue : "")))));
 }
 
+// The gate rule that set the tier: `gate` in routing records and audit schema 2, `rule`/`disqualifier` in audit schema 3.
+function isGateRule(r) { return r.kind === "gate" || r.kind === "rule" || r.kind === "disqualifier"; }
+
+// " via lead ld_… → works_at → account acme.io" for an account signal's graph path.
+function graphPathText(path) {
+  if (!path || !path.length) return "";
+  return " via " + path.map((step) => (step.edge ? step.edge + " → " : "") + step.kind + " " + step.node).join(" → ");
+}
+
 function reasonValue(reason) {
   return reason.value === undefined ? "" : " (value " + JSON.stringify(reason.value) + ")";
 }
@@ -259,7 +268,7 @@ async function leadPage(id) {
       el("div", { class: "head", text: d.event_time + " · " + d.event_kind + " → " + d.tier + " / " + d.queue + " · score " + d.score }),
       el("div", { text: change + (d.disqualifier ? " · disqualified: " + d.disqualifier : "") +
         (d.primary_lead_id ? " · decided with lead " + d.primary_lead_id : "") }),
-      el("ul", { class: "reasons" }, ...d.reasons.map((r) => el("li", { text: r.text + (r.kind === "gate" ? "" : reasonValue(r)) }))),
+      el("ul", { class: "reasons" }, ...d.reasons.map((r) => el("li", { text: r.text + (isGateRule(r) ? "" : reasonValue(r)) + graphPathText(r.graph_path) }))),
       el("div", { class: "lineage", text: "lineage: " + d.lineage.log.topic + "[" + d.lineage.log.partition + "]@" + d.lineage.log.offset +
         " ← " + d.lineage.source.topic + "[" + d.lineage.source.partition + "]@" + d.lineage.source.offset +
         " · model " + d.model_version + " · ruleset " + d.ruleset_version + " · " + d.decision_id }));
@@ -279,7 +288,17 @@ async function leadPage(id) {
           el("td", { text: c.email || "–" }), el("td", { text: c.title || "–" }), el("td", { text: c.buying_role || "–" }),
           el("td", { text: c.engagement_count }), el("td", { text: c.tier || "–" }))))),
       el("p", { text: "Opportunities: " + (a.opportunities.map((o) => o.opportunity_id + " (" + (o.stage || "?") + (o.amount ? ", " + o.amount : "") + ")").join("; ") || "none") }),
-      el("p", { class: "note", text: "Not available yet: " + a.not_available.join(", ").replace(/_/g, " ") + "." }));
+      el("h3", { text: "Account signals" }),
+      a.signals.length
+        ? el("ul", { id: "account-signals", class: "reasons" }, ...a.signals.map((g) => el("li", {
+          text: g.feature + " = " + (g.value === null || g.value === undefined ? "unknown" : g.value) + " (" + (g.contribution >= 0 ? "+" : "") + g.contribution.toFixed(2) + ")" +
+            graphPathText(g.graph_path) + " · lead " + g.lead_id + " at " + g.event_time })))
+        : el("p", { class: "note", text: "No account signal in the contacts' latest decisions." }),
+      el("h3", { text: "Similar accounts" }),
+      a.similar_accounts.length
+        ? el("ul", { id: "similar-accounts" }, ...a.similar_accounts.map((s) => el("li", {
+          text: s.account_id + (s.name ? " · " + s.name : "") + " · " + s.industry + " · " + s.employees + " employees" + (s.country ? " · " + s.country : "") })))
+        : el("p", { class: "note", text: "None known (same industry, half to twice the size)." }));
   } catch (error) {
     account.replaceChildren(el("p", { class: "note", text: "Account " + lead.account_id + ": " + error.message }));
   }
