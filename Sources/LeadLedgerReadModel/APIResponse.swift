@@ -132,6 +132,8 @@ package enum APIResponse {
         package var subsidiaryIDs: [String]
         package var contacts: [Contact]
         package var opportunities: [Opportunity]
+        /// The account's custom CRM fields (`custom`), the latest value of each key.
+        package var customFields: [String: LeadExplanation.Value]
         /// One entry per account signal (feature), from the contacts' latest decisions.
         package var signals: [Signal]
         package var similarAccounts: [SimilarAccount]
@@ -147,6 +149,7 @@ package enum APIResponse {
             case parentID = "parent_id"
             case subsidiaryIDs = "subsidiary_ids"
             case contacts, opportunities, signals
+            case customFields = "custom_fields"
             case similarAccounts = "similar_accounts"
             case notAvailable = "not_available"
         }

@@ -179,7 +179,9 @@ struct ReadModelApplier {
                 arguments: [time, lead])
         case .accountUpserted(let facts):
             try upsertAccount(account, facts, time: time)
-        case .accountLinked, .customFields:
+        case .customFields(let fields):
+            try setCustomFields(fields, owner: "lead", id: lead, time: time)
+        case .accountLinked:
             break
         case .opportunity(let facts):
             try upsertOpportunity(facts, account: account, time: time)
@@ -204,6 +206,7 @@ struct ReadModelApplier {
                     """,
                 arguments: [lead])
             try db.execute(sql: "DELETE FROM lead_email WHERE lead_id = ?", arguments: [lead])
+            try db.execute(sql: "DELETE FROM custom_field WHERE owner = 'lead' AND owner_id = ?", arguments: [lead])
         }
         // The lead's account is the one its latest event names.
         if let account {
@@ -211,8 +214,30 @@ struct ReadModelApplier {
         }
     }
 
+    /// Keeps the latest value of each custom field (a field read out of order does not
+    /// replace a later one); an erased lead's are not kept.
+    private func setCustomFields(_ fields: [CustomField], owner: String, id: String, time: String) throws {
+        for field in fields {
+            let value: String
+            switch field.value {
+            case .string(let text): value = String(decoding: try encoder.encode(text), as: UTF8.self)
+            case .number(let number): value = String(decoding: try encoder.encode(number), as: UTF8.self)
+            case .bool(let flag): value = flag ? "true" : "false"
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO custom_field (owner, owner_id, key, value, event_time)
+                    SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM lead WHERE ? = 'lead' AND lead_id = ? AND erased = 1)
+                    ON CONFLICT (owner, owner_id, key) DO UPDATE SET value = excluded.value, event_time = excluded.event_time
+                    WHERE excluded.event_time >= custom_field.event_time
+                    """,
+                arguments: [owner, id, field.key, value, time, owner, id])
+        }
+    }
+
     private func upsertAccount(_ account: String?, _ facts: AccountFacts, time: String) throws {
         guard let account else { return }
+        try setCustomFields(facts.custom, owner: "account", id: account, time: time)
         try db.execute(
             sql: """
                 INSERT INTO account (account_id, name, domain, industry, employees, annual_revenue, country, owner_id, parent_id, crm_account_id, updated_at)

@@ -208,13 +208,15 @@ package struct ReadModelServer: Sendable {
     }
 
     /// A lead for `role`: personal data masked unless the role may see it.
-    static func masked(_ lead: LeadExplanation, for role: AccessRole) -> LeadExplanation {
+    package static func masked(_ lead: LeadExplanation, for role: AccessRole) -> LeadExplanation {
         guard !role.seesPersonalData, var person = lead.person else { return lead }
         var lead = lead
         person.emails = person.emails.map(Masking.email)
         person.firstName = person.firstName.map(Masking.name)
         person.lastName = person.lastName.map(Masking.name)
         person.crmRecord = person.crmRecord.map { _ in "***" }
+        // Custom fields may hold anything a CRM admin defined, personal data included.
+        person.customFields = nil
         lead.person = person
         return lead
     }

@@ -48,6 +48,8 @@ extension ReadModelStore {
                 emails: all, firstName: row["first_name"], lastName: row["last_name"], title: row["title"],
                 buyingRole: row["buying_role"], seniority: row["seniority"], crmRecord: row["crm_record"],
                 erased: row["erased"] as Bool? ?? false, mergedInto: row["merged_into"])
+            let custom = try customFields(db, owner: "lead", id: leadID)
+            explanation.person?.customFields = custom.isEmpty ? nil : custom
             if let kind: String = row["outcome"] {
                 explanation.outcome = LeadExplanation.Outcome(
                     kind: kind, reason: row["outcome_reason"], opportunityID: row["outcome_opportunity_id"],
@@ -130,10 +132,23 @@ extension ReadModelStore {
                 accountID: accountID, name: row?["name"], domain: row?["domain"], industry: row?["industry"], employees: row?["employees"],
                 annualRevenue: row?["annual_revenue"], country: row?["country"], ownerID: row?["owner_id"], parentID: row?["parent_id"],
                 subsidiaryIDs: subsidiaries, contacts: contacts, opportunities: opportunities,
+                customFields: try Self.customFields(db, owner: "account", id: accountID),
                 signals: try Self.signals(db, accountID: accountID),
                 similarAccounts: try Self.similarAccounts(db, accountID: accountID, account: row, subsidiaries: subsidiaries),
                 notAvailable: [])
         }
+    }
+
+    /// The custom CRM fields kept for a lead or an account, by key.
+    static func customFields(_ db: Database, owner: String, id: String) throws -> [String: LeadExplanation.Value] {
+        var out: [String: LeadExplanation.Value] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT key, value FROM custom_field WHERE owner = ? AND owner_id = ?", arguments: [owner, id])
+        {
+            let text: String = row["value"]
+            out[row["key"]] = (try? decoder.decode(LeadExplanation.Value.self, from: Data(text.utf8))) ?? .string(text)
+        }
+        return out
     }
 
     /// How many of an account's latest decisions ``signals(_:accountID:)`` looks through.

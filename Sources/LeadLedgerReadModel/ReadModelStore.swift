@@ -136,6 +136,15 @@ package final class ReadModelStore: Sendable {
         migrator.registerMigration("v4-account-decisions") { db in
             try db.execute(sql: "CREATE INDEX decision_by_account ON decision (account_id, event_time)")
         }
+        // Custom CRM fields of leads and accounts (`custom`), the latest value per key; `value` is its JSON.
+        migrator.registerMigration("v5-custom-fields") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE custom_field (
+                        owner TEXT NOT NULL, owner_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, event_time TEXT NOT NULL,
+                        PRIMARY KEY (owner, owner_id, key));
+                    """)
+        }
         return migrator
     }
 

@@ -150,6 +150,51 @@ struct ReadModelStoreTests {
         #expect(try store.account("shop.example")?.similarAccounts.isEmpty == true)
     }
 
+    @Test("custom CRM fields of a lead and an account are kept, the latest value per key, and an erasure removes the lead's")
+    func customFields() throws {
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        var account = AccountFacts()
+        account.name = "Acme"
+        account.custom = [CustomField("Tier__c", .string("gold")), CustomField("Seats__c", .number(120))]
+        let records = [
+            F.record(
+                "events", 0, 0,
+                F.event(.identityLinked([Identifier(.email, "jane@acme.io")]), lead: Self.leadA, account: "acme.io", time: 1_000, offset: 0)
+            ),
+            // The later value of Budget__c is read first: the earlier one does not replace it.
+            F.record(
+                "events", 1, 0,
+                F.event(
+                    .customFields([CustomField("Budget__c", .number(90_000)), CustomField("Champion__c", .bool(true))]),
+                    lead: Self.leadA, account: "acme.io", time: 3_000, offset: 1)),
+            F.record(
+                "events", 0, 1,
+                F.event(
+                    .customFields([CustomField("Budget__c", .number(50_000)), CustomField("Notes__c", .string("met at expo"))]),
+                    lead: Self.leadA, account: "acme.io", time: 2_000, offset: 2)),
+            F.record("events", 0, 2, F.event(.accountUpserted(account), lead: nil, account: "acme.io", time: 2_500, offset: 3)),
+        ]
+        #expect(try store.apply(records) == 0)
+        let person = try #require(try store.lead(Self.leadA)?.person)
+        #expect(
+            person.customFields == ["Budget__c": .number(90_000), "Champion__c": .bool(true), "Notes__c": .string("met at expo")])
+        #expect(try store.account("acme.io")?.customFields == ["Tier__c": .string("gold"), "Seats__c": .number(120)])
+
+        // A viewer does not see a person's custom fields.
+        let viewer = ReadModelServer.masked(try #require(try store.lead(Self.leadA)), for: .viewer)
+        #expect(viewer.person?.customFields == nil)
+
+        // An erasure removes them, and a field read after it is not kept.
+        #expect(
+            try store.apply([
+                F.record("events", 0, 3, F.event(.erasure, lead: Self.leadA, account: "acme.io", time: 4_000, offset: 4)),
+                F.record(
+                    "events", 2, 0,
+                    F.event(.customFields([CustomField("Late__c", .string("x"))]), lead: Self.leadA, account: nil, time: 1_500, offset: 5)),
+            ]) == 0)
+        #expect(try store.lead(Self.leadA)?.person?.customFields == nil)
+    }
+
     @Test func appliedRecordsAnswerTheQueries() throws {
         let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
         #expect(try store.apply(Self.history()) == 0)

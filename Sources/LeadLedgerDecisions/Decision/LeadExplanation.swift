@@ -80,8 +80,12 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
         /// The lead this one was merged into (the same person found twice), if any:
         /// its later events, and an override naming its CRM record, go to that lead.
         package var mergedInto: String?
+        /// The lead's custom CRM fields (the `custom` object of its CRM records, the latest
+        /// value of each key); absent in `explain`, which does not read the log.
+        package var customFields: [String: Value]?
 
         enum CodingKeys: String, CodingKey {
+            case customFields = "custom_fields"
             case emails
             case firstName = "first_name"
             case lastName = "last_name"
