@@ -13,11 +13,12 @@ extension LogReader {
     ) {
         var state = (builder: OutcomeExampleBuilder(partition: partition, extractor: extractor), undecodable: 0)
         try await fold(topic: topic, partition: partition, from: 0, to: nil, into: &state) { state, record in
-            guard let event = try? CanonicalEvent(bytes: record.value) else {
+            do {
+                guard let event = try record.canonicalEvent() else { return }
+                state.builder.apply(event, offset: record.offset)
+            } catch {
                 state.undecodable += 1
-                return
             }
-            state.builder.apply(event, offset: record.offset)
         }
         return state
     }

@@ -44,7 +44,7 @@ struct ReadModelApplier {
             case topics.audit: try applyAudit(try AuditRecordView(record.value, featureSets: featureSets))
             case topics.routing: try applyRouting(try RoutingRecordView(record.value))
             case topics.events:
-                let event = try CanonicalEvent(bytes: record.value)
+                guard let event = try record.canonicalEvent() else { return }
                 try applyEvent(sealer?.open(event) ?? event, record: record)
             case topics.dlq: try applyDeadLetter(try DeadLetter(bytes: record.value), at: record)
             default: return

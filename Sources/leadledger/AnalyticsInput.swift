@@ -108,11 +108,12 @@ extension LogReader {
         for partition in partitions {
             try await fold(topic: topic, partition: partition, from: 0, to: nil, into: &state) { state, record in
                 progress?.advance(by: 1)
-                guard let event = try? CanonicalEvent(bytes: record.value) else {
+                do {
+                    guard let event = try record.canonicalEvent() else { return }
+                    state.ledger.apply(event)
+                } catch {
                     state.undecodable += 1
-                    return
                 }
-                state.ledger.apply(event)
             }
         }
         return state

@@ -226,7 +226,7 @@ final class CandidateBox: Sendable {
         _ record: LogRecord, _ outputs: [OutputRecord], auditTopic: String,
         keep: (AuditDecisions.LogPosition, EventTime) -> Bool
     ) {
-        let event = try? CanonicalEvent(bytes: record.value)
+        let event = (try? record.canonicalEvent()) ?? nil
         storage.withLock { state in
             if let event { state.ledger.apply(event) }
             for output in outputs where output.topic == auditTopic {
@@ -236,7 +236,7 @@ final class CandidateBox: Sendable {
     }
 
     func addOutcome(_ record: LogRecord) {
-        guard let event = try? CanonicalEvent(bytes: record.value) else { return }
+        guard let event = (try? record.canonicalEvent()) ?? nil else { return }
         storage.withLock { $0.ledger.apply(event) }
     }
 

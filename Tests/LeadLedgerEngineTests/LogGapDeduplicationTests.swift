@@ -99,6 +99,35 @@ struct LogGapDeduplicationTests {
         #expect(Set(try Self.materialize(stripped).decided.map(\.offset)) == [0, 2])
     }
 
+    @Test(
+        "an event too large for the log leaves a skip marker: the input is in the DLQ, the later events are decided, and no gap is reported"
+    )
+    func tooLargeEventLeavesAMarker() throws {
+        let records = Self.repartition(count: 3)
+        var identity = IdentityProcessor(topics: Self.topics)
+        let outputs = Self.resolve(records, with: &identity)
+        // Every event of record 1 is refused by the broker (larger than message.max.bytes).
+        var replacements: [OutputRecord] = []
+        for output in outputs[1] {
+            replacements += identity.replacement(forUnsendable: output, of: records[1], reason: "Broker: Message size too large")
+        }
+        let deadLetters = replacements.filter { $0.topic == Self.topics.dlq }
+        let markers = replacements.filter { $0.topic == Self.topics.events }
+        #expect(deadLetters.count == outputs[1].count && markers.count == outputs[1].count)
+        #expect(markers.allSatisfy { $0.value.isEmpty && $0.key == nil })
+        #expect(zip(markers, outputs[1]).allSatisfy { $0.partition == $1.partition })
+        let letter = try DeadLetter(bytes: try #require(deadLetters.first).value)
+        #expect(letter.error.code == .outputTooLarge && letter.source.offset == 1)
+
+        let decided = try Self.marks(outputs[0] + outputs[2])
+        let withMarkers = try Self.materialize(Self.log(outputs[0] + markers + outputs[2], partition: 0))
+        #expect(withMarkers.decided.sorted() == decided.sorted(), "the events after the refused one are decided")
+        #expect(withMarkers.diagnostics.isEmpty, "\(withMarkers.diagnostics)")
+        // Without the markers, the refused events look like a gap.
+        let without = try Self.materialize(Self.log(outputs[0] + outputs[2], partition: 0))
+        #expect(without.diagnostics.map(\.code) == [.sourceGap])
+    }
+
     @Test("split over several log partitions, a clean run reports no gap, and every event lands where its key hashes")
     func severalPartitionsCleanRun() throws {
         let records = Self.repartition(count: 40)

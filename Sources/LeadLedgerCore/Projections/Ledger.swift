@@ -246,22 +246,32 @@ public struct Ledger: Sendable, Equatable {
         -> SourceCoverage<LineageMark>.Verdict
     {
         let p = event.lineage.position
-        let key = SourceKey(topic: p.topic, partition: p.partition)
-        let mark = LineageMark(event.lineage)
-        let verdict: SourceCoverage<LineageMark>.Verdict
-        if let k = appliedKeys.firstIndex(of: key) {
-            verdict = appliedMarks[k].accept(mark, after: after)
-        } else {
-            var coverage = SourceCoverage(origin: LineageMark.origin)
-            verdict = coverage.accept(mark, after: after)
-            appliedKeys.append(key)
-            appliedMarks.append(coverage)
-        }
+        let verdict = cover(topic: p.topic, partition: p.partition, mark: LineageMark(event.lineage), after: after)
         guard verdict.apply else {
             out.append(.duplicateIgnored)
             return verdict
         }
         applyPayload(event, effects: &out)
+        return verdict
+    }
+
+    /// Accounts for the marks of source partition `topic`/`partition` above `after`
+    /// up to `mark` without applying anything: what an event that never reached the
+    /// log stands for (the identity stage's skip marker for an event too large to
+    /// produce; its input is in the DLQ). The verdict is the one ``apply(_:after:effects:)``
+    /// would give an event with that mark.
+    @discardableResult
+    public mutating func cover(topic: String, partition: Int32, mark: LineageMark, after: LineageMark?)
+        -> SourceCoverage<LineageMark>.Verdict
+    {
+        let key = SourceKey(topic: topic, partition: partition)
+        if let k = appliedKeys.firstIndex(of: key) {
+            return appliedMarks[k].accept(mark, after: after)
+        }
+        var coverage = SourceCoverage(origin: LineageMark.origin)
+        let verdict = coverage.accept(mark, after: after)
+        appliedKeys.append(key)
+        appliedMarks.append(coverage)
         return verdict
     }
 

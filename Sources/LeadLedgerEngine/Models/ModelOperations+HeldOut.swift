@@ -34,7 +34,7 @@ extension ModelOperations {
                 active: OutcomeExampleBuilder(partition: part.partition, extractor: active.decisions.extractor)
             )
             try await reader.fold(topic: range.topic, partition: part.partition, from: 0, to: part.end, into: &state) { state, record in
-                guard let event = try? CanonicalEvent(bytes: record.value) else { return }
+                guard let event = (try? record.canonicalEvent()) ?? nil else { return }
                 state.candidate.apply(event, offset: record.offset)
                 state.active.apply(event, offset: record.offset)
             }

@@ -9,4 +9,15 @@ public enum CanonicalLogHeaders {
     /// not join what is covered. Absent on records written before it existed:
     /// they cover everything up to their own mark (the high-water rule).
     public static let after = "ll-after"
+
+    /// On a skip marker (a log record without value that stands for an event too
+    /// large to produce; its input is in the DLQ as `output_too_large`): why
+    /// (`output_too_large`). The marker carries the event's ``after`` header, its
+    /// source partition in ``source`` and its own mark in ``mark``, so the
+    /// materialize stage covers the event's range instead of reporting a gap.
+    public static let skipped = "ll-skipped"
+    /// On a skip marker: the source partition of the event it stands for (`<topic>/<partition>`).
+    public static let source = "ll-source"
+    /// On a skip marker: the lineage mark of the event it stands for (`<offset>/<seq>`).
+    public static let mark = "ll-mark"
 }

@@ -147,6 +147,12 @@ public struct MaterializeProcessor: PartitionProcessor {
 
     public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         if ControlRecords.isControl(record.headers) { return applyControl(record) }
+        if record.value.isEmpty, let marker = LogSkipMarker(headers: record.headers) {
+            // An event too large for the log (its input is in the DLQ): its range is covered, nothing is decided.
+            let verdict = ledger.cover(topic: marker.topic, partition: marker.partition, mark: marker.mark, after: marker.after)
+            noteGaps(verdict, of: SourcePosition(topic: marker.topic, partition: marker.partition, offset: marker.mark.offset), at: record)
+            return []
+        }
         let event: CanonicalEvent
         do {
             event = try CanonicalEvent(bytes: record.value)

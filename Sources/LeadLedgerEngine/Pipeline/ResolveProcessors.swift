@@ -316,7 +316,10 @@ public struct IdentityProcessor: PartitionProcessor {
     }
 
     /// A DLQ record referencing the inbound message the repartition record carries
-    /// (its source headers' position; the record's own when they are missing).
+    /// (its source headers' position; the record's own when they are missing). When
+    /// the refused output is a canonical event, a skip marker (``LogSkipMarker``)
+    /// takes its place in the log partition, so the materialize stage covers the
+    /// event's range instead of reporting a `source_gap` for it.
     public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let topic = Self.header(input, RepartitionHeaders.topic)
         let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
@@ -327,10 +330,12 @@ public struct IdentityProcessor: PartitionProcessor {
         } else {
             source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         }
-        return [
-            DeadLetterOutput.unsendable(
-                output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
-        ]
+        let deadLetter = DeadLetterOutput.unsendable(
+            output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        guard output.topic == topics.events, !ControlRecords.isControl(output.headers),
+            let event = try? CanonicalEvent(bytes: output.value)
+        else { return [deadLetter] }
+        return [deadLetter, LogSkipMarker.record(replacing: output, lineage: event.lineage)]
     }
 
     public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
