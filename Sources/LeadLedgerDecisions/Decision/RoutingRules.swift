@@ -86,16 +86,15 @@ public struct RoutingRules: Sendable, Equatable {
         var territories: [Territory] = []
         var holdout: HoldoutPolicy?
         for (k, n) in try r.mapping(
-            root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories", "holdout"],
+            root, "", known: ["queues", "account_owner_first", "overflow_queue", "territories", "holdout"],
             required: ["queues", "territories"])
         {
             switch k {
             case "queues":
-                for (tk, tn) in try r.mapping(n, "queues", allowed: TierCode.allCases.map(\.name), required: TierCode.allCases.map(\.name))
-                {
+                for (tk, tn) in try r.mapping(n, "queues", known: TierCode.allCases.map(\.name), required: TierCode.allCases.map(\.name)) {
                     let path = "queues." + tk
                     var q = TierQueue(queue: "", slaMs: nil, escalateTo: nil)
-                    for (qk, qn) in try r.mapping(tn, path, allowed: ["queue", "sla_hours", "escalate_to"], required: ["queue"]) {
+                    for (qk, qn) in try r.mapping(tn, path, known: ["queue", "sla_hours", "escalate_to"], required: ["queue"]) {
                         switch qk {
                         case "queue": q.queue = try r.string(qn, path + ".queue")
                         case "sla_hours": q.slaMs = Int64((try r.number(qn, path + ".sla_hours", min: 0.001) * 3_600_000).rounded())
@@ -117,7 +116,7 @@ public struct RoutingRules: Sendable, Equatable {
                     let path = "territories[\(i)]"
                     var t = Territory(name: "", countries: [], minEmployees: nil, maxEmployees: nil, owners: [])
                     for (tk, v) in try r.mapping(
-                        tn, path, allowed: ["name", "countries", "min_employees", "max_employees", "owners"],
+                        tn, path, known: ["name", "countries", "min_employees", "max_employees", "owners"],
                         required: ["name", "owners"])
                     {
                         switch tk {
@@ -132,7 +131,7 @@ public struct RoutingRules: Sendable, Equatable {
                             for (j, on) in os.enumerated() {
                                 let op = "\(path).owners[\(j)]"
                                 var o = Owner(id: "", weight: 1, capacity: Int.max)
-                                for (ok, ov) in try r.mapping(on, op, allowed: ["id", "weight", "capacity"], required: ["id"]) {
+                                for (ok, ov) in try r.mapping(on, op, known: ["id", "weight", "capacity"], required: ["id"]) {
                                     switch ok {
                                     case "id": o.id = try r.string(ov, op + ".id")
                                     case "weight": o.weight = try r.integer(ov, op + ".weight", min: 1)
@@ -161,7 +160,7 @@ public struct RoutingRules: Sendable, Equatable {
     /// `holdout:` (``HoldoutPolicy``).
     private static func holdoutPolicy(_ n: Node, _ r: YAMLReader) throws -> HoldoutPolicy {
         var policy = HoldoutPolicy(fraction: 0, key: "", baselineTier: .salesDevelop)
-        for (k, v) in try r.mapping(n, "holdout", allowed: ["fraction", "key", "baseline_tier"], required: ["fraction", "key"]) {
+        for (k, v) in try r.mapping(n, "holdout", known: ["fraction", "key", "baseline_tier"], required: ["fraction", "key"]) {
             switch k {
             case "fraction":
                 policy.fraction = try r.number(v, "holdout.fraction", min: 0)
