@@ -83,7 +83,7 @@ package actor OverrideService {
     /// SHA-256 over the request's fields and the actor: equal for a retry of the same request.
     static func digest(_ request: OverrideRequest, actor name: String) -> String {
         let fields = [
-            request.leadID, request.tier?.rawValue ?? "", request.queue ?? "", request.ownerID ?? "", request.note ?? "",
+            request.leadID, request.tier?.name ?? "", request.queue ?? "", request.ownerID ?? "", request.note ?? "",
             request.clear ? "clear" : "set", name,
         ]
         let bytes = Array(fields.joined(separator: "\u{1F}").utf8)
