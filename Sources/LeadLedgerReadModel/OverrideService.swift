@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import LeadLedgerCore
+import LeadLedgerDecisions
 import Logging
 
 /// Turns a validated override request into a CRM event on the inbound CRM
@@ -87,6 +87,6 @@ package actor OverrideService {
             request.clear ? "clear" : "set", name,
         ]
         let bytes = Array(fields.joined(separator: "\u{1F}").utf8)
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return ContentVersion(of: bytes).sha256
     }
 }
