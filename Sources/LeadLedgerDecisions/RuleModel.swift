@@ -121,21 +121,9 @@ public struct RuleModel: Sendable {
     /// Loads and validates a YAML configuration. `source` (usually the file
     /// path) names the input in errors, which also carry line, column and field.
     public static func load(yaml data: Data, source: String, schema: FeatureSchema) throws -> RuleModel {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DecisionsError(.invalidConfig, "configuration is not valid UTF-8", file: source)
-        }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw DecisionsError(.invalidConfig, "configuration is empty", file: source)
-            }
-            root = node
-        } catch let error as DecisionsError {
-            throw error
-        } catch let error as YamlError {
-            throw RuleConfigReader.yamlError(error, source: source)
-        }
-        let reader = RuleConfigReader(source: source, schema: schema)
+        let yaml = YAMLReader(source: source)
+        let root = try yaml.root(data)
+        let reader = RuleConfigReader(yaml: yaml, schema: schema)
         let (name, groups) = try reader.readModel(root)
         return RuleModel(name: name, version: ContentVersion(of: data), groups: groups, schema: schema)
     }
@@ -207,57 +195,26 @@ public struct RuleModel: Sendable {
     }
 }
 
-/// Reads the YAML node tree, reporting errors with file, line, column and field path.
+/// Reads a points model's node tree (through ``YAMLReader``), resolving feature
+/// names against the schema; errors carry file, line, column and key path.
 struct RuleConfigReader {
-    let source: String
+    let yaml: YAMLReader
     let schema: FeatureSchema
 
-    static func yamlError(_ error: YamlError, source: String) -> DecisionsError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return DecisionsError(.invalidConfig, "YAML syntax error: \(problem)", file: source, line: mark.line, column: mark.column)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return DecisionsError(
-                .invalidConfig, "duplicate key(s) \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping",
-                file: source, line: context.mark.line, column: context.mark.column, field: duplicates.first)
-        default:
-            return DecisionsError(.invalidConfig, "YAML error: \(error)", file: source)
-        }
-    }
-
     func fail(_ node: Node?, _ field: String, _ message: String) -> DecisionsError {
-        DecisionsError(.invalidConfig, message, file: source, line: node?.mark?.line, column: node?.mark?.column, field: field)
+        yaml.fail(node, field, message)
     }
 
-    func mapping(_ node: Node, _ field: String, allowed: [String]) throws -> [(String, Node, Node)] {
-        guard let mapping = node.mapping else { throw fail(node, field, "expected a mapping") }
-        var out: [(String, Node, Node)] = []
-        for (key, value) in mapping {
-            guard let k = key.string else { throw fail(key, field, "mapping keys must be strings") }
-            let path = field.isEmpty ? k : field + "." + k
-            guard allowed.contains(k) else {
-                throw fail(key, path, "unknown field '\(k)' (allowed: \(allowed.joined(separator: ", ")))")
-            }
-            guard !out.contains(where: { $0.0 == k }) else { throw fail(key, path, "field '\(k)' given twice") }
-            out.append((k, key, value))
-        }
-        return out
+    func mapping(_ node: Node, _ field: String, allowed: [String]) throws -> [(key: String, node: Node)] {
+        try yaml.mapping(node, field, known: allowed)
     }
 
     func number(_ node: Node, _ field: String) throws -> Double {
-        guard node.scalar != nil, let s = node.string, let d = Double(s.trimmingCharacters(in: .whitespaces)), d.isFinite else {
-            throw fail(node, field, "expected a finite number, found \(describe(node))")
-        }
-        return d
+        try yaml.number(node, field)
     }
 
     func describe(_ node: Node) -> String {
-        switch node {
-        case .scalar: return "'\(node.string ?? "")'"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        }
+        yaml.describe(node)
     }
 
     func readModel(_ root: Node) throws -> (String, [RuleModel.Group]) {
@@ -265,7 +222,7 @@ struct RuleConfigReader {
         var name: String?
         var levels: [String: [String: Double]] = [:]
         var groupsNode: Node?
-        for (k, keyNode, value) in members {
+        for (k, value) in members {
             switch k {
             case "name":
                 guard let s = value.string, value.scalar != nil, !s.isEmpty else {
@@ -278,8 +235,7 @@ struct RuleConfigReader {
             case "description":
                 guard value.scalar != nil else { throw fail(value, "description", "expected a string") }
             case "levels":
-                for (feature, fkey, table) in try mapping(value, "levels", allowed: schema.names) {
-                    _ = fkey
+                for (feature, table) in try mapping(value, "levels", allowed: schema.names) {
                     var entries: [String: Double] = [:]
                     guard let tm = table.mapping else {
                         throw fail(table, "levels.\(feature)", "expected a mapping of level name to number")
@@ -293,12 +249,11 @@ struct RuleConfigReader {
                 }
             case "groups":
                 groupsNode = value
-                _ = keyNode
             default: break
             }
         }
-        guard let name else { throw fail(root, "name", "missing required field 'name'") }
-        guard let groupsNode else { throw fail(root, "groups", "missing required field 'groups'") }
+        guard let name else { throw fail(root, "name", "missing required key 'name'") }
+        guard let groupsNode else { throw fail(root, "groups", "missing required key 'groups'") }
         guard let seq = groupsNode.sequence, !seq.isEmpty else { throw fail(groupsNode, "groups", "expected a non-empty list of groups") }
         var groups: [RuleModel.Group] = []
         var seen: [String] = []
@@ -319,7 +274,7 @@ struct RuleConfigReader {
         var halfLife: Double?
         var ageIndex: Int?
         var rulesNode: Node?
-        for (k, _, value) in members {
+        for (k, value) in members {
             switch k {
             case "name":
                 guard value.scalar != nil, let s = value.string, !s.isEmpty else {
@@ -329,7 +284,7 @@ struct RuleConfigReader {
             case "cap": cap = try number(value, path + ".cap")
             case "floor": floor = try number(value, path + ".floor")
             case "decay":
-                for (dk, _, dv) in try mapping(value, path + ".decay", allowed: ["half_life_days", "age_feature"]) {
+                for (dk, dv) in try mapping(value, path + ".decay", allowed: ["half_life_days", "age_feature"]) {
                     if dk == "half_life_days" {
                         let h = try number(dv, path + ".decay.half_life_days")
                         guard h > 0 else { throw fail(dv, path + ".decay.half_life_days", "half-life must be positive") }
@@ -350,9 +305,9 @@ struct RuleConfigReader {
             default: break
             }
         }
-        guard let name else { throw fail(node, path + ".name", "missing required field 'name'") }
+        guard let name else { throw fail(node, path + ".name", "missing required key 'name'") }
         if let cap, let floor, floor > cap { throw fail(node, path, "floor \(floor) is above cap \(cap)") }
-        guard let rulesNode else { throw fail(node, path + ".rules", "missing required field 'rules'") }
+        guard let rulesNode else { throw fail(node, path + ".rules", "missing required key 'rules'") }
         guard let seq = rulesNode.sequence, !seq.isEmpty else {
             throw fail(rulesNode, path + ".rules", "expected a non-empty list of rules")
         }
@@ -372,7 +327,7 @@ struct RuleConfigReader {
         var betweenNode: Node?
         var points: Double?
         var label: String?
-        for (k, _, value) in members {
+        for (k, value) in members {
             switch k {
             case "feature":
                 guard value.scalar != nil, let f = value.string, let i = schema.index(of: f) else {
@@ -394,8 +349,8 @@ struct RuleConfigReader {
             default: break
             }
         }
-        guard let (featureName, featureIndex) = feature else { throw fail(node, path + ".feature", "missing required field 'feature'") }
-        guard let points else { throw fail(node, path + ".points", "missing required field 'points'") }
+        guard let (featureName, featureIndex) = feature else { throw fail(node, path + ".feature", "missing required key 'feature'") }
+        guard let points else { throw fail(node, path + ".points", "missing required key 'points'") }
         let table = levels[featureName]
         func resolve(_ v: Node, _ field: String) throws -> Double {
             if let s = v.string, v.scalar != nil, let level = table?[s] { return level }

@@ -1,10 +1,9 @@
 import Foundation
 import Kafka
 import LeadLedgerDecisions
-import Yams
 
 /// Topic names (SPEC §1). Defaults are the contracted names.
-public struct TopicNames: Sendable, Hashable, Codable {
+public struct TopicNames: Sendable, Hashable {
     /// CRM change events (inbound).
     public var crm = "crm.events"
     /// Segment web events (inbound).
@@ -31,28 +30,10 @@ public struct TopicNames: Sendable, Hashable, Codable {
 
     /// The inbound topics.
     public var inbound: [String] { [crm, web, email] }
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case crm, web, email, identity, events, routing, audit, dlq, control, models }
-
-    public init(from decoder: Decoder) throws {
-        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = TopicNames()
-        crm = try c.decodeIfPresent(String.self, forKey: .crm) ?? d.crm
-        web = try c.decodeIfPresent(String.self, forKey: .web) ?? d.web
-        email = try c.decodeIfPresent(String.self, forKey: .email) ?? d.email
-        identity = try c.decodeIfPresent(String.self, forKey: .identity) ?? d.identity
-        events = try c.decodeIfPresent(String.self, forKey: .events) ?? d.events
-        routing = try c.decodeIfPresent(String.self, forKey: .routing) ?? d.routing
-        audit = try c.decodeIfPresent(String.self, forKey: .audit) ?? d.audit
-        dlq = try c.decodeIfPresent(String.self, forKey: .dlq) ?? d.dlq
-        control = try c.decodeIfPresent(String.self, forKey: .control) ?? d.control
-        models = try c.decodeIfPresent(String.self, forKey: .models) ?? d.models
-    }
 }
 
 /// Partition counts used when the engine creates missing topics.
-public struct PartitionCounts: Sendable, Hashable, Codable {
+public struct PartitionCounts: Sendable, Hashable {
     /// Each inbound topic.
     public var inbound: Int32 = 3
     /// The identity repartition topic. 1: identity state is one ordered partition
@@ -65,18 +46,6 @@ public struct PartitionCounts: Sendable, Hashable, Codable {
 
     /// The defaults.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case inbound, identity, events, outputs }
-
-    public init(from decoder: Decoder) throws {
-        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = PartitionCounts()
-        inbound = try c.decodeIfPresent(Int32.self, forKey: .inbound) ?? d.inbound
-        identity = try c.decodeIfPresent(Int32.self, forKey: .identity) ?? d.identity
-        events = try c.decodeIfPresent(Int32.self, forKey: .events) ?? d.events
-        outputs = try c.decodeIfPresent(Int32.self, forKey: .outputs) ?? d.outputs
-    }
 }
 
 /// Consumer groups of the stages.
@@ -86,7 +55,7 @@ public struct PartitionCounts: Sendable, Hashable, Codable {
 /// is still read (with a warning in ``EngineConfiguration/warnings``), and a
 /// process that runs with the default names adopts the old groups' committed
 /// offsets once (``GroupMigration``), so an upgrade reprocesses nothing.
-public struct GroupNames: Sendable, Hashable, Codable {
+public struct GroupNames: Sendable, Hashable {
     /// The validate stage (inbound topics → identity repartition topic / DLQ).
     public var validate = GroupNames.defaultValidate
     /// The identity stage (repartition topic → canonical log).
@@ -105,25 +74,6 @@ public struct GroupNames: Sendable, Hashable, Codable {
 
     /// The defaults.
     public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case validate, identity, materialize, route }
-
-    public init(from decoder: Decoder) throws {
-        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = GroupNames()
-        validate = try c.decodeIfPresent(String.self, forKey: .validate) ?? c.decodeIfPresent(String.self, forKey: .route) ?? d.validate
-        identity = try c.decodeIfPresent(String.self, forKey: .identity) ?? d.identity
-        materialize = try c.decodeIfPresent(String.self, forKey: .materialize) ?? d.materialize
-        usesLegacyRouteKey = c.contains(.route)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(validate, forKey: .validate)
-        try c.encode(identity, forKey: .identity)
-        try c.encode(materialize, forKey: .materialize)
-    }
 
     /// Whether the file named the validate group with the pre-0.7 key `route`.
     var usesLegacyRouteKey = false
@@ -166,7 +116,7 @@ public struct GroupNames: Sendable, Hashable, Codable {
 /// route_from: 2026-12-01T00:00:00Z
 /// properties: { "linger.ms": "5" }
 /// ```
-public struct EngineConfiguration: Sendable, Hashable, Codable {
+public struct EngineConfiguration: Sendable, Hashable {
     /// Bootstrap servers (comma-separated in the file).
     public var brokers: [String] = ConnectionSettings.defaultBrokers
     /// Topic names.
@@ -244,64 +194,6 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
     /// The defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case brokers, topics, partitions, groups, properties
-        case replicationFactor = "replication_factor"
-        case retention
-        case stateDirectory = "state_directory"
-        case modelStore = "model_store"
-        case sessionTimeoutMilliseconds = "session_timeout_ms"
-        case snapshotEveryRecords = "snapshot_every_records"
-        case snapshotEverySeconds = "snapshot_every_seconds"
-        case scoringFile = "scoring_file"
-        case routingFile = "routing_file"
-        case maxFutureSkewSeconds = "max_future_skew"
-        case auditMaxBytes = "audit_max_bytes"
-        case auditSchemaVersion = "audit_schema_version"
-        case httpPort = "http_port"
-        case httpHost = "http_host"
-        case readyMaxLag = "ready_max_lag"
-        case routeFrom = "route_from"
-    }
-
-    public init(from decoder: Decoder) throws {
-        try StrictKeys.check(decoder, knownKeys: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = EngineConfiguration()
-        if let text = try? c.decodeIfPresent(String.self, forKey: .brokers) {
-            brokers = ConnectionSettings.brokerList(text)
-        } else {
-            brokers = try c.decodeIfPresent([String].self, forKey: .brokers) ?? d.brokers
-        }
-        topics = try c.decodeIfPresent(TopicNames.self, forKey: .topics) ?? d.topics
-        partitions = try c.decodeIfPresent(PartitionCounts.self, forKey: .partitions) ?? d.partitions
-        replicationFactor = try c.decodeIfPresent(Int16.self, forKey: .replicationFactor) ?? d.replicationFactor
-        retention = try c.decodeIfPresent(TopicRetention.self, forKey: .retention) ?? d.retention
-        groups = try c.decodeIfPresent(GroupNames.self, forKey: .groups) ?? d.groups
-        stateDirectory = try c.decodeIfPresent(String.self, forKey: .stateDirectory) ?? d.stateDirectory
-        modelStore = try c.decodeIfPresent(String.self, forKey: .modelStore)
-        sessionTimeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .sessionTimeoutMilliseconds) ?? d.sessionTimeoutMilliseconds
-        snapshotEveryRecords = try c.decodeIfPresent(Int.self, forKey: .snapshotEveryRecords) ?? d.snapshotEveryRecords
-        snapshotEverySeconds = try c.decodeIfPresent(Int.self, forKey: .snapshotEverySeconds) ?? d.snapshotEverySeconds
-        scoringFile = try c.decodeIfPresent(String.self, forKey: .scoringFile) ?? d.scoringFile
-        routingFile = try c.decodeIfPresent(String.self, forKey: .routingFile) ?? d.routingFile
-        properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? d.properties
-        if let text = try? c.decodeIfPresent(String.self, forKey: .maxFutureSkewSeconds) {
-            guard let seconds = Self.durationSeconds(text) else {
-                throw EngineError(.invalidConfiguration, context: "max_future_skew", "'\(text)' is not a duration (e.g. 7d, 36h, 90m, 30s)")
-            }
-            maxFutureSkewSeconds = seconds
-        } else {
-            maxFutureSkewSeconds = try c.decodeIfPresent(Int64.self, forKey: .maxFutureSkewSeconds) ?? d.maxFutureSkewSeconds
-        }
-        auditMaxBytes = try c.decodeIfPresent(Int.self, forKey: .auditMaxBytes) ?? d.auditMaxBytes
-        auditSchemaVersion = try c.decodeIfPresent(Int.self, forKey: .auditSchemaVersion) ?? d.auditSchemaVersion
-        httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
-        httpHost = try c.decodeIfPresent(String.self, forKey: .httpHost) ?? d.httpHost
-        readyMaxLag = try c.decodeIfPresent(Int64.self, forKey: .readyMaxLag) ?? d.readyMaxLag
-        routeFrom = try c.decodeIfPresent(String.self, forKey: .routeFrom)
-    }
-
     /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
     /// seconds). Returns seconds, or nil when the text is not one.
     public static func durationSeconds(_ text: String) -> Int64? {
@@ -318,19 +210,24 @@ public struct EngineConfiguration: Sendable, Hashable, Codable {
         return overflow ? nil : seconds
     }
 
-    /// Parses a YAML configuration.
+    /// Parses a YAML configuration; `context` (usually the file path) names it in errors.
+    /// An empty document (only comments) is the defaults.
+    /// - Throws: `invalidConfiguration` for YAML that does not parse, a value of the
+    ///   wrong type or out of range, and a key the configuration does not know
+    ///   (the error names the file, the key path and the known keys).
     public static func parse(yaml: String, context: String = "config") throws(EngineError) -> EngineConfiguration {
+        let configuration: EngineConfiguration
         do {
-            let configuration = try YAMLDecoder().decode(EngineConfiguration.self, from: yaml)
-            try configuration.validate(context: context)
-            return configuration
-        } catch let error as EngineError {
-            throw error
-        } catch let DecodingError.dataCorrupted(detail) {
-            throw EngineError(.invalidConfiguration, context: context, detail.debugDescription)
+            let reader = YAMLReader(source: context)
+            guard let root = try reader.document(Data(yaml.utf8)) else { return EngineConfiguration() }
+            configuration = try EngineConfiguration(root, reader)
+        } catch let error as DecisionsError {
+            throw EngineError(.invalidConfiguration, context: context, "\(error)")
         } catch {
             throw EngineError(.invalidConfiguration, context: context, "\(error)")
         }
+        try configuration.validate(context: context)
+        return configuration
     }
 
     /// Loads a YAML configuration file.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LeadLedgerDecisions
 
 /// A bearer token's secret and its SHA-256 digest: creating new tokens and
 /// hashing presented ones.
@@ -24,7 +25,7 @@ package enum AccessToken {
 
     /// The digest as 64 lowercase hex digits (what the token file stores).
     package static func hexDigest(_ token: String) -> String {
-        digest(token).map { String(format: "%02x", $0) }.joined()
+        ContentVersion(of: Array(token.utf8)).sha256
     }
 
     /// Compares two byte strings in time that depends only on their lengths.

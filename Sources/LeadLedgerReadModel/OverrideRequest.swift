@@ -40,7 +40,7 @@ package struct OverrideRequest: Sendable, Equatable {
         do {
             leadID = try RequestValidation.leadID(try f.requiredString("lead_id"))
             if let value = f.value("tier") {
-                guard case .string(let text) = value, let tier = Tier(rawValue: text) else {
+                guard case .string(let text) = value, let tier = Tier(name: text) else {
                     throw APIError.badRequest(
                         "invalid_tier", "tier must be one of sales_ready, sales_develop, nurture, review, disqualified")
                 }
@@ -87,7 +87,7 @@ package struct OverrideRequest: Sendable, Equatable {
         let source = String(crmRecord[..<colon])
         let recordID = String(crmRecord[crmRecord.index(after: colon)...])
         var override: [JSONObject.Member] = [JSONObject.Member("set_by", .string(setBy))]
-        if let tier { override.append(JSONObject.Member("tier", .string(tier.rawValue))) }
+        if let tier { override.append(JSONObject.Member("tier", .string(tier.name))) }
         if let queue { override.append(JSONObject.Member("queue", .string(queue))) }
         if let ownerID { override.append(JSONObject.Member("owner_id", .string(ownerID))) }
         if let note { override.append(JSONObject.Member("note", .string(note))) }

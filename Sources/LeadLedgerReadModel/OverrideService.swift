@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import LeadLedgerCore
+import LeadLedgerDecisions
 import Logging
 
 /// Turns a validated override request into a CRM event on the inbound CRM
@@ -83,10 +83,10 @@ package actor OverrideService {
     /// SHA-256 over the request's fields and the actor: equal for a retry of the same request.
     static func digest(_ request: OverrideRequest, actor name: String) -> String {
         let fields = [
-            request.leadID, request.tier?.rawValue ?? "", request.queue ?? "", request.ownerID ?? "", request.note ?? "",
+            request.leadID, request.tier?.name ?? "", request.queue ?? "", request.ownerID ?? "", request.note ?? "",
             request.clear ? "clear" : "set", name,
         ]
         let bytes = Array(fields.joined(separator: "\u{1F}").utf8)
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return ContentVersion(of: bytes).sha256
     }
 }

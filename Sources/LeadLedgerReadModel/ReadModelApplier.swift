@@ -195,7 +195,7 @@ struct ReadModelApplier {
                     INSERT OR REPLACE INTO override (lead_id, tier, queue, owner_id, set_by, note, event_time, cleared)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 0)
                     """,
-                arguments: [lead, fields.tier?.rawValue, fields.queue, fields.ownerID, fields.setBy, fields.note, time])
+                arguments: [lead, fields.tier?.name, fields.queue, fields.ownerID, fields.setBy, fields.note, time])
         case .overrideCleared:
             try db.execute(sql: "UPDATE override SET cleared = 1, event_time = ? WHERE lead_id = ?", arguments: [time, lead])
         case .erasure:

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerDecisions
 import Yams
 
 /// The token file of `leadledger serve`: tokens stored as SHA-256 digests, each
@@ -38,46 +39,47 @@ package struct TokenFile: Sendable, Equatable {
 
     package init(entries: [Entry] = []) { self.entries = entries }
 
-    /// The file as YAML decodes it, before validation.
-    private struct Document: Decodable {
-        struct Item: Decodable {
-            var name: String
-            var sha256: String
-            var role: String
+    /// Parses the YAML text; `source` names the file in errors. An empty file has no tokens.
+    /// - Throws: `invalid_token_file` naming the file, line and key path, also for
+    ///   a key the file does not know (``YAMLReader``).
+    package init(yaml text: String, source: String) throws(ReadModelError) {
+        do {
+            self.init(entries: try Self.entries(yaml: text, YAMLReader(source: source)))
+        } catch {
+            throw ReadModelError(.invalidTokenFile, "\(error)")
         }
-        var tokens: [Item]?
     }
 
-    /// Parses the YAML text; `source` names the file in errors.
-    package init(yaml text: String, source: String) throws(ReadModelError) {
-        if text.allSatisfy({ $0.isWhitespace }) {
-            self.init()
-            return
-        }
-        let document: Document
-        do {
-            document = try YAMLDecoder().decode(Document.self, from: text)
-        } catch {
-            throw ReadModelError(.invalidTokenFile, "\(source): expected tokens: [{name, sha256, role}]: \(error)")
-        }
+    private static func entries(yaml text: String, _ r: YAMLReader) throws -> [Entry] {
+        guard let root = try r.document(Data(text.utf8)) else { return [] }
         var entries: [Entry] = []
-        for (index, item) in (document.tokens ?? []).enumerated() {
-            let at = "\(source): tokens[\(index)]"
-            guard Self.isValidName(item.name) else {
-                throw ReadModelError(.invalidTokenFile, "\(at).name must be 1-64 characters of A-Z a-z 0-9 . _ -")
+        for (_, list) in try r.mapping(root, "", known: ["tokens"]) where !Self.isNull(list) {
+            for (index, item) in try r.sequence(list, "tokens").enumerated() {
+                let at = "tokens[\(index)]"
+                let members = try r.mapping(item, at, known: ["name", "sha256", "role"], required: ["name", "sha256", "role"])
+                var entry = Entry(name: "", sha256: [], role: .viewer)
+                for (key, value) in members {
+                    let field = at + "." + key
+                    let text = try r.text(value, field)
+                    switch key {
+                    case "name":
+                        guard isValidName(text) else { throw r.fail(value, field, "must be 1-64 characters of A-Z a-z 0-9 . _ -") }
+                        guard !entries.contains(where: { $0.name == text }) else { throw r.fail(value, field, "duplicate name \(text)") }
+                        entry.name = text
+                    case "sha256":
+                        guard let digest = digest(hex: text) else { throw r.fail(value, field, "must be 64 hex digits") }
+                        entry.sha256 = digest
+                    default:
+                        guard let role = AccessRole(rawValue: text) else {
+                            throw r.fail(value, field, "must be one of viewer, analyst, operator, admin")
+                        }
+                        entry.role = role
+                    }
+                }
+                entries.append(entry)
             }
-            guard let digest = Self.digest(hex: item.sha256) else {
-                throw ReadModelError(.invalidTokenFile, "\(at).sha256 must be 64 hex digits")
-            }
-            guard let role = AccessRole(rawValue: item.role) else {
-                throw ReadModelError(.invalidTokenFile, "\(at).role must be one of viewer, analyst, operator, admin")
-            }
-            if entries.contains(where: { $0.name == item.name }) {
-                throw ReadModelError(.invalidTokenFile, "\(at): duplicate name \(item.name)")
-            }
-            entries.append(Entry(name: item.name, sha256: digest, role: role))
         }
-        self.init(entries: entries)
+        return entries
     }
 
     /// Reads a token file.
@@ -138,6 +140,11 @@ package struct TokenFile: Sendable, Equatable {
             && name.utf8.allSatisfy { c in
                 (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
             }
+    }
+
+    /// Whether a value is YAML's null (`tokens:` with nothing after it).
+    private static func isNull(_ node: Node) -> Bool {
+        node.scalar != nil && ["", "~", "null"].contains(node.string ?? "")
     }
 
     private static func digest(hex: String) -> [UInt8]? {

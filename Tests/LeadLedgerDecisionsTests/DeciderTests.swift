@@ -303,8 +303,8 @@ struct DeciderTests {
         c.salesDevelopExit = 30
         let g = QualificationGate(c)
         let scores: [Double] = [50, 69, 70, 60, 56, 55, 54, 45, 39, 31, 29, 39, 40]
-        var tier: TierCode? = nil
-        var seen: [TierCode] = []
+        var tier: Tier? = nil
+        var seen: [Tier] = []
         for s in scores {
             tier = g.scoreTier(score: s, previous: tier)
             seen.append(tier!)
@@ -359,7 +359,7 @@ struct DeciderTests {
         let tiers = audits.map { $0["tier"] as! String }
         // Check every step against the gate applied to the previous score tier.
         let gate = QualificationGate(config.scoring.gate)
-        var prev: TierCode? = nil
+        var prev: Tier? = nil
         for (s, t) in zip(scores, tiers) {
             let expected = gate.scoreTier(score: Double(s), previous: prev)
             #expect(t == expected.name)

@@ -18,7 +18,7 @@ struct RecordCodecTests {
         return Decider(configuration)
     }
 
-    static func route(_ tier: TierCode, queue: String, owner: String?, score: Int, id: String = "dc_route") -> LeadDecision {
+    static func route(_ tier: Tier, queue: String, owner: String?, score: Int, id: String = "dc_route") -> LeadDecision {
         LeadDecision(
             decisionID: id, tier: tier, scoreTier: tier, queue: queue, ownerID: owner, holdsCapacity: owner != nil, score: score,
             overridden: false, escalated: false, closed: false, slaDeadline: nil)

@@ -385,7 +385,7 @@ struct RecordJSONTests {
             y.endArray()
             #expect(x.bytes == y.bytes)
         }
-        for t in TierCode.allCases {
+        for t in Tier.allCases {
             var x = RecordJSON()
             var y = RecordJSON()
             x.beginArray()

@@ -2,6 +2,7 @@ import Foundation
 import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
+import TestSupport
 import Testing
 
 @Suite("Configuration and workload generator")
@@ -54,10 +55,63 @@ struct ConfigurationAndGeneratorTests {
                 #expect(error.code == .invalidConfiguration)
                 #expect(error.description.contains("ll.yaml"), "\(error)")
                 #expect(error.description.contains("unknown key '\(key)'"), "\(error)")
+                #expect(error.description.contains("known keys: "), "\(error)")
             }
         }
         let valid = try EngineConfiguration.parse(yaml: "state_directory: /s\ngroups: { materialize: g }")
         #expect(valid.stateDirectory == "/s" && valid.groups.materialize == "g")
+        #expect(try EngineConfiguration.parse(yaml: "# nothing set\n") == EngineConfiguration())
+    }
+
+    /// Every key of the documented example is known, and reads as written.
+    @Test func theDocumentedExampleLoads() throws {
+        let parsed = try EngineConfiguration.parse(
+            yaml: """
+                brokers: [k1:9092, k2:9092]
+                topics: { events: my.events, models: my.models }
+                partitions: { inbound: 4, identity: 1, events: 8, outputs: 8 }
+                replication_factor: 3
+                retention: { inbound: 7d, identity: 36h, routing: 30d, dlq: forever }
+                groups: { validate: v, identity: i, materialize: m }
+                state_directory: .leadledger/state
+                model_store: /var/cache/models
+                session_timeout_ms: 45000
+                snapshot_every_records: 50000
+                snapshot_every_seconds: 60
+                scoring_file: config/scoring.yaml
+                routing_file: config/routing.yaml
+                max_future_skew: 36h
+                audit_max_bytes: 262144
+                audit_schema_version: 2
+                http_host: 127.0.0.1
+                http_port: 0
+                ready_max_lag: 10000
+                route_from: 2026-12-01T00:00:00Z
+                properties: { "linger.ms": 5, acks: all }
+                """)
+        #expect(parsed.brokers == ["k1:9092", "k2:9092"])
+        #expect(parsed.topics.events == "my.events" && parsed.topics.models == "my.models" && parsed.topics.audit == "leadledger.audit")
+        #expect(parsed.partitions.inbound == 4 && parsed.partitions.outputs == 8)
+        #expect(parsed.replicationFactor == 3)
+        #expect(parsed.retention.identityMilliseconds == 36 * 3_600_000 && parsed.retention.dlqMilliseconds == -1)
+        #expect(parsed.groups.validate == "v" && parsed.groups.identity == "i" && parsed.groups.materialize == "m")
+        #expect(parsed.modelStore == "/var/cache/models" && parsed.maxFutureSkewSeconds == 36 * 3600)
+        #expect(parsed.httpHost == "127.0.0.1" && parsed.httpPort == 0 && parsed.routeFrom == "2026-12-01T00:00:00Z")
+        #expect(parsed.properties == ["linger.ms": "5", "acks": "all"])
+        #expect(parsed.auditSchemaVersion == 2 && parsed.auditSchema == .v2)
+        #expect(parsed.warnings.isEmpty)
+    }
+
+    /// The engine configuration the Kubernetes manifests ship loads.
+    @Test func theShippedKubernetesConfigurationLoads() throws {
+        let manifest = try String(
+            contentsOf: repoRoot.appendingPathComponent("deploy/kubernetes/configmap.yaml"), encoding: .utf8)
+        let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "leadledger.yaml: |" })
+        let indent = "    "
+        let body = lines[(start + 1)...].prefix { $0.hasPrefix(indent) || $0.isEmpty }.map { $0.dropFirst(min($0.count, 4)) }
+        let configuration = try EngineConfiguration.parse(yaml: body.joined(separator: "\n"), context: "configmap.yaml")
+        #expect(configuration.replicationFactor == 3 && configuration.stateDirectory == "/var/lib/leadledger/state")
     }
 
     /// The stages' groups are named after the stages; the pre-0.7 key `route`

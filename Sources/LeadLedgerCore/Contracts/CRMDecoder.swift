@@ -100,7 +100,7 @@ public enum CRMDecoder {
             let o = try f.requiredObject("override")
             var ov = CRMOverrideFields()
             if let t = try o.string("tier") {
-                guard let tier = Tier(rawValue: t) else {
+                guard let tier = Tier(name: t) else {
                     throw o.violation("tier", "must be one of sales_ready, sales_develop, nurture, review, disqualified")
                 }
                 ov.tier = tier

@@ -45,7 +45,7 @@ extension CanonicalEvent {
             payloadJSON = obj([("outcome", .string(kind.rawValue)), ("reason", s(reason)), ("opportunity_id", s(opp))])
         case .overrideSet(let o):
             payloadJSON = obj([
-                ("tier", s(o.tier?.rawValue)), ("queue", s(o.queue)), ("owner_id", s(o.ownerID)),
+                ("tier", s(o.tier?.name)), ("queue", s(o.queue)), ("owner_id", s(o.ownerID)),
                 ("set_by", s(o.setBy)), ("note", s(o.note)),
             ])
         case .overrideCleared, .erasure:
@@ -153,7 +153,7 @@ extension CanonicalEvent {
             w.string("owner_id", o.ownerID)
             w.string("queue", o.queue)
             w.string("set_by", o.setBy)
-            w.string("tier", o.tier?.rawValue)
+            w.string("tier", o.tier?.name)
         case .overrideCleared, .erasure:
             break
         }
@@ -283,7 +283,7 @@ extension CanonicalEvent {
         case "override.set":
             var o = CRMOverrideFields()
             if let t = try p.string("tier") {
-                guard let tier = Tier(rawValue: t) else { throw p.violation("tier", "is not a tier") }
+                guard let tier = Tier(name: t) else { throw p.violation("tier", "is not a tier") }
                 o.tier = tier
             }
             o.queue = try p.string("queue")

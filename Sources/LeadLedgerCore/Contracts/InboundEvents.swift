@@ -137,15 +137,6 @@ public struct CRMActivityFields: Sendable, Equatable {
     public var outcome: String?
 }
 
-/// Routing tiers (SPEC §3), used by overrides.
-public enum Tier: String, Sendable, CaseIterable, Codable {
-    case salesReady = "sales_ready"
-    case salesDevelop = "sales_develop"
-    case nurture
-    case review
-    case disqualified
-}
-
 /// Payload of `override.set`: a person pins a lead's route.
 public struct CRMOverrideFields: Sendable, Equatable {
     public var tier: Tier?

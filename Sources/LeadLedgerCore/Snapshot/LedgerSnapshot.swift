@@ -77,7 +77,7 @@ extension Ledger {
             w.zigzag(o.eventTime.milliseconds)
         }
         w.sortedTable(overrides) { w, o in
-            w.u8(o.fields.tier.map { $0.snapshotOrdinal + 1 } ?? 0)
+            w.u8(o.fields.tier.map(Self.overrideTierByte) ?? 0)
             w.optString(o.fields.queue)
             w.optString(o.fields.ownerID)
             w.optString(o.fields.setBy)
@@ -303,8 +303,8 @@ extension Ledger {
             var f = CRMOverrideFields()
             let tier = try r.u8("override tier")
             if tier > 0 {
-                guard Int(tier) <= Tier.allCases.count else { throw r.fail("override tier", "case \(tier)") }
-                f.tier = Tier.allCases[Int(tier) - 1]
+                guard Int(tier) <= Self.overrideTiers.count else { throw r.fail("override tier", "case \(tier)") }
+                f.tier = Self.overrideTiers[Int(tier) - 1]
             }
             f.queue = try r.optString("override queue")
             f.ownerID = try r.optString("override owner")
@@ -434,6 +434,21 @@ extension IdentifierKind {
 }
 
 extension Ledger {
+    /// An override's tier in a snapshot is 1 + its position here (0: no tier). The
+    /// order is the one the format was written with, kept so older snapshots read back.
+    static let overrideTiers: [Tier] = [.salesReady, .salesDevelop, .nurture, .review, .disqualified]
+
+    /// The snapshot byte of an override's tier.
+    static func overrideTierByte(_ tier: Tier) -> UInt8 {
+        switch tier {
+        case .salesReady: 1
+        case .salesDevelop: 2
+        case .nurture: 3
+        case .review: 4
+        case .disqualified: 5
+        }
+    }
+
     /// Custom fields: count, then per field its key, a tag (0 string, 1 number, 2 boolean) and the value.
     static func writeCustomFields(_ fields: [CustomField], to w: inout SnapshotWriter) {
         w.varint(fields.count)

@@ -130,7 +130,7 @@ extension CustomFeature {
         var direction = FeatureDirection.free
         var kindNode: Node?
         for (k, n) in try r.mapping(
-            node, path, allowed: ["field", "of", "kind", "values", "clip", "transform", "direction"], required: ["field", "kind"])
+            node, path, known: ["field", "of", "kind", "values", "clip", "transform", "direction"], required: ["field", "kind"])
         {
             switch k {
             case "field":

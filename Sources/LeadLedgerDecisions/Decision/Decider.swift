@@ -23,7 +23,7 @@ public struct DecisionOutput: Sendable, Equatable {
     /// audit record's primary decision plus its `further_decisions`; 0 when
     /// it decided no lead).
     public var decisions = 0
-    /// The event's decisions by tier, indexed by ``TierCode/rawValue`` (for
+    /// The event's decisions by tier, indexed by ``Tier/code`` (for
     /// metrics; a fixed-size vector, so counting allocates nothing).
     public var decisionsByTier = SIMD8<UInt16>()
     /// An empty output.
@@ -237,7 +237,7 @@ struct Context: ~Copyable {
     let offset: Int64
     /// The routing records of the event's route changes, in decision order.
     var routing: [RoutingRecord] = []
-    /// The event's decisions by tier, indexed by ``TierCode/rawValue``.
+    /// The event's decisions by tier, indexed by ``Tier/code``.
     var decisionsByTier = SIMD8<UInt16>()
     /// `event_time` of every record of this event.
     let eventTimeText: String
@@ -287,7 +287,7 @@ struct Context: ~Copyable {
         _ decision: consuming AuditRecord.Decision, accountID: String?, emails: consuming [String],
         evaluation: consuming DecisionEvaluation?
     ) {
-        decisionsByTier[Int(decision.route.tier.rawValue)] &+= 1
+        decisionsByTier[Int(decision.route.tier.code)] &+= 1
         eventHash.hex16(decision.stateHash)
         decisionCount += 1
         guard becomesPrimary(decision.leadID) else {
@@ -456,7 +456,7 @@ struct Context: ~Copyable {
                 owner = prev.ownerID
                 holds = prev.holdsCapacity
             } else {
-                if let t = o.fields.tier { tier = TierCode(t) }
+                if let t = o.fields.tier { tier = t }
                 queue = o.fields.queue ?? rules.queue(for: tier).queue
                 owner = o.fields.ownerID
                 if owner == nil, tier.assignsOwner { (owner, holds) = assignOwner(id, lead, account, prev, tier, &state, queue: &queue) }
@@ -541,7 +541,7 @@ struct Context: ~Copyable {
     /// owner (if `account_owner_first`); else the first matching territory's
     /// smooth weighted round-robin over owners below capacity; else the overflow queue.
     mutating func assignOwner(
-        _ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: TierCode,
+        _ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: Tier,
         _ state: inout DecisionState, queue: inout String
     ) -> (String?, Bool) {
         let rules = config.routing
@@ -650,8 +650,8 @@ struct Context: ~Copyable {
         h.u64(UInt64(bitPattern: activity.time))
         if let prev {
             h.string(prev.decisionID)
-            h.byte(prev.tier.rawValue)
-            h.byte(prev.scoreTier.rawValue)
+            h.byte(prev.tier.code)
+            h.byte(prev.scoreTier.code)
             h.string(prev.queue)
             h.string(prev.ownerID ?? "")
             h.u64(UInt64(prev.score))

@@ -9,9 +9,9 @@ public struct LeadDecision: Sendable, Equatable {
     /// that decided it. Audit records name it as `previous_decision.decision_id`.
     public var decisionID: String
     /// Tier of the route (after disqualifiers, review and overrides).
-    public var tier: TierCode
+    public var tier: Tier
     /// Tier from the score thresholds alone: the hysteresis state.
-    public var scoreTier: TierCode
+    public var scoreTier: Tier
     public var queue: String
     public var ownerID: String?
     /// Whether ``ownerID`` counts against the owner's capacity (assigned by round-robin or account owner).
@@ -131,8 +131,8 @@ public struct DecisionState: Sendable, Equatable {
             if let d = s.decision {
                 w.u8(1)
                 w.string(d.decisionID)
-                w.u8(d.tier.rawValue)
-                w.u8(d.scoreTier.rawValue)
+                w.u8(d.tier.code)
+                w.u8(d.scoreTier.code)
                 w.string(d.queue)
                 w.optString(d.ownerID)
                 w.u8((d.holdsCapacity ? 1 : 0) | (d.overridden ? 2 : 0) | (d.escalated ? 4 : 0) | (d.closed ? 8 : 0))
@@ -197,7 +197,7 @@ public struct DecisionState: Sendable, Equatable {
             for i in 0..<LeadActivity.fieldCount { s.activity.set(i, try r.f64()) }
             if try r.u8() == 1 {
                 let did = try r.string()
-                guard let tier = TierCode(rawValue: try r.u8()), let st = TierCode(rawValue: try r.u8()) else {
+                guard let tier = Tier(code: try r.u8()), let st = Tier(code: try r.u8()) else {
                     throw DecisionsError(.invalidArtifact, "bad tier code in snapshot", field: "leads.tier")
                 }
                 let q = try r.string()

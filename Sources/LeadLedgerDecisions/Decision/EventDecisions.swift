@@ -5,7 +5,7 @@
 struct EventDecisions: Sendable {
     var routing: [RoutingRecord]
     var audit: AuditRecord
-    /// The event's decisions by tier, indexed by ``TierCode/rawValue``.
+    /// The event's decisions by tier, indexed by ``Tier/code``.
     var decisionsByTier: SIMD8<UInt16>
     /// How many lead decisions the event made (0 when it decided no lead).
     var decisions: Int

@@ -23,9 +23,9 @@ package struct HoldoutPolicy: Sendable, Equatable {
     /// The experiment's key: salts the hash that assigns arms.
     package var key: String
     /// The tier of a holdout lead that no disqualifier or unsubscribe rule routes.
-    package var baselineTier: TierCode
+    package var baselineTier: Tier
 
-    package init(fraction: Double, key: String, baselineTier: TierCode) {
+    package init(fraction: Double, key: String, baselineTier: Tier) {
         self.fraction = fraction
         self.key = key
         self.baselineTier = baselineTier

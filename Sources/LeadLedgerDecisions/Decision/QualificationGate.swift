@@ -20,9 +20,9 @@ public enum Disqualifier: String, Sendable, CaseIterable {
 /// The gate's verdict.
 public struct GateResult: Sendable, Equatable {
     /// Final tier (before overrides).
-    public var tier: TierCode
+    public var tier: Tier
     /// Tier from the thresholds with hysteresis alone (the new hysteresis state).
-    public var scoreTier: TierCode
+    public var scoreTier: Tier
     public var disqualifier: Disqualifier?
     /// The lead was sent to review (low confidence, high value).
     public var review: Bool
@@ -48,7 +48,7 @@ public struct QualificationGate: Sendable {
     public init(_ configuration: GateConfiguration) { self.configuration = configuration }
 
     /// The score tier with hysteresis.
-    public func scoreTier(score: Double, previous: TierCode?) -> TierCode {
+    public func scoreTier(score: Double, previous: Tier?) -> Tier {
         let c = configuration
         let prev = previous ?? .nurture
         if score >= c.salesReadyEnter || (prev == .salesReady && score >= c.salesReadyExit) { return .salesReady }
@@ -60,7 +60,7 @@ public struct QualificationGate: Sendable {
 
     /// The full verdict for one lead.
     public func evaluate(
-        score: Int, probability: Double, previousScoreTier: TierCode?, disqualifier: Disqualifier?,
+        score: Int, probability: Double, previousScoreTier: Tier?, disqualifier: Disqualifier?,
         unsubscribed: Bool, highValue: Bool
     ) -> GateResult {
         let st = scoreTier(score: Double(score), previous: previousScoreTier)
@@ -79,7 +79,7 @@ public struct QualificationGate: Sendable {
     /// gets `baselineTier`. The score tier is still tracked, so a lead's hysteresis
     /// state is the same in both arms.
     package func evaluateBaseline(
-        score: Int, previousScoreTier: TierCode?, disqualifier: Disqualifier?, unsubscribed: Bool, baselineTier: TierCode
+        score: Int, previousScoreTier: Tier?, disqualifier: Disqualifier?, unsubscribed: Bool, baselineTier: Tier
     ) -> GateResult {
         let st = scoreTier(score: Double(score), previous: previousScoreTier)
         if let disqualifier { return GateResult(tier: .disqualified, scoreTier: st, disqualifier: disqualifier, review: false) }

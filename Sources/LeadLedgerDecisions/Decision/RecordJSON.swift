@@ -464,7 +464,7 @@ extension RecordWriting where Self: ~Copyable {
     }
 
     /// A tier's wire name as a string: the bytes of `string(t.name)` from a literal.
-    mutating func tier(_ t: TierCode) {
+    mutating func tier(_ t: Tier) {
         switch t {
         case .nurture: rawValue(#""nurture""#)
         case .salesDevelop: rawValue(#""sales_develop""#)

@@ -63,7 +63,7 @@ public struct RoutingRules: Sendable, Equatable {
         }
     }
 
-    /// Queue per tier, indexed by ``TierCode``.
+    /// Queue per tier, indexed by ``Tier``.
     public var queues: [TierQueue]
     public var accountOwnerFirst = true
     public var overflowQueue = "unassigned"
@@ -74,28 +74,27 @@ public struct RoutingRules: Sendable, Equatable {
     public var version: ContentVersion
 
     /// The queue entry of a tier.
-    public func queue(for tier: TierCode) -> TierQueue { queues[Int(tier.rawValue)] }
+    public func queue(for tier: Tier) -> TierQueue { queues[Int(tier.code)] }
 
     /// Parses and validates the YAML; invalid rules fail with file/line/field.
     public static func load(yaml data: Data, source: String) throws -> RoutingRules {
         let r = YAMLReader(source: source)
         let root = try r.root(data)
-        var queues = [TierQueue?](repeating: nil, count: TierCode.allCases.count)
+        var queues = [TierQueue?](repeating: nil, count: Tier.allCases.count)
         var accountOwnerFirst = true
         var overflow = "unassigned"
         var territories: [Territory] = []
         var holdout: HoldoutPolicy?
         for (k, n) in try r.mapping(
-            root, "", allowed: ["queues", "account_owner_first", "overflow_queue", "territories", "holdout"],
+            root, "", known: ["queues", "account_owner_first", "overflow_queue", "territories", "holdout"],
             required: ["queues", "territories"])
         {
             switch k {
             case "queues":
-                for (tk, tn) in try r.mapping(n, "queues", allowed: TierCode.allCases.map(\.name), required: TierCode.allCases.map(\.name))
-                {
+                for (tk, tn) in try r.mapping(n, "queues", known: Tier.allCases.map(\.name), required: Tier.allCases.map(\.name)) {
                     let path = "queues." + tk
                     var q = TierQueue(queue: "", slaMs: nil, escalateTo: nil)
-                    for (qk, qn) in try r.mapping(tn, path, allowed: ["queue", "sla_hours", "escalate_to"], required: ["queue"]) {
+                    for (qk, qn) in try r.mapping(tn, path, known: ["queue", "sla_hours", "escalate_to"], required: ["queue"]) {
                         switch qk {
                         case "queue": q.queue = try r.string(qn, path + ".queue")
                         case "sla_hours": q.slaMs = Int64((try r.number(qn, path + ".sla_hours", min: 0.001) * 3_600_000).rounded())
@@ -103,10 +102,10 @@ public struct RoutingRules: Sendable, Equatable {
                         }
                     }
                     if q.slaMs != nil, q.escalateTo == nil { throw r.fail(tn, path + ".escalate_to", "sla_hours needs escalate_to") }
-                    if q.slaMs != nil, tk != TierCode.salesReady.name {
+                    if q.slaMs != nil, tk != Tier.salesReady.name {
                         throw r.fail(tn, path + ".sla_hours", "SLA timers apply to sales_ready only")
                     }
-                    queues[Int(TierCode(name: tk)!.rawValue)] = q
+                    queues[Int(Tier(name: tk)!.code)] = q
                 }
             case "account_owner_first": accountOwnerFirst = try r.bool(n, k)
             case "overflow_queue": overflow = try r.string(n, k)
@@ -117,7 +116,7 @@ public struct RoutingRules: Sendable, Equatable {
                     let path = "territories[\(i)]"
                     var t = Territory(name: "", countries: [], minEmployees: nil, maxEmployees: nil, owners: [])
                     for (tk, v) in try r.mapping(
-                        tn, path, allowed: ["name", "countries", "min_employees", "max_employees", "owners"],
+                        tn, path, known: ["name", "countries", "min_employees", "max_employees", "owners"],
                         required: ["name", "owners"])
                     {
                         switch tk {
@@ -132,7 +131,7 @@ public struct RoutingRules: Sendable, Equatable {
                             for (j, on) in os.enumerated() {
                                 let op = "\(path).owners[\(j)]"
                                 var o = Owner(id: "", weight: 1, capacity: Int.max)
-                                for (ok, ov) in try r.mapping(on, op, allowed: ["id", "weight", "capacity"], required: ["id"]) {
+                                for (ok, ov) in try r.mapping(on, op, known: ["id", "weight", "capacity"], required: ["id"]) {
                                     switch ok {
                                     case "id": o.id = try r.string(ov, op + ".id")
                                     case "weight": o.weight = try r.integer(ov, op + ".weight", min: 1)
@@ -161,7 +160,7 @@ public struct RoutingRules: Sendable, Equatable {
     /// `holdout:` (``HoldoutPolicy``).
     private static func holdoutPolicy(_ n: Node, _ r: YAMLReader) throws -> HoldoutPolicy {
         var policy = HoldoutPolicy(fraction: 0, key: "", baselineTier: .salesDevelop)
-        for (k, v) in try r.mapping(n, "holdout", allowed: ["fraction", "key", "baseline_tier"], required: ["fraction", "key"]) {
+        for (k, v) in try r.mapping(n, "holdout", known: ["fraction", "key", "baseline_tier"], required: ["fraction", "key"]) {
             switch k {
             case "fraction":
                 policy.fraction = try r.number(v, "holdout.fraction", min: 0)
@@ -172,49 +171,12 @@ public struct RoutingRules: Sendable, Equatable {
                 policy.key = try r.string(v, "holdout.key")
             default:
                 let name = try r.string(v, "holdout.baseline_tier")
-                guard let tier = TierCode(name: name) else {
-                    throw r.fail(v, "holdout.baseline_tier", "expected one of \(TierCode.allCases.map(\.name).joined(separator: ", "))")
+                guard let tier = Tier(name: name) else {
+                    throw r.fail(v, "holdout.baseline_tier", "expected one of \(Tier.allCases.map(\.name).joined(separator: ", "))")
                 }
                 policy.baselineTier = tier
             }
         }
         return policy
     }
-}
-
-/// The five tiers, in a fixed order (raw values are stable; used in snapshots).
-public enum TierCode: UInt8, Sendable, CaseIterable, Comparable {
-    case nurture = 0
-    case salesDevelop = 1
-    case salesReady = 2
-    case review = 3
-    case disqualified = 4
-
-    /// The tier's wire name.
-    public var name: String {
-        switch self {
-        case .nurture: "nurture"
-        case .salesDevelop: "sales_develop"
-        case .salesReady: "sales_ready"
-        case .review: "review"
-        case .disqualified: "disqualified"
-        }
-    }
-    public init?(name: String) {
-        guard let t = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = t
-    }
-    /// The code of a tier named by an inbound contract (an override's `tier`).
-    package init(_ tier: Tier) {
-        switch tier {
-        case .nurture: self = .nurture
-        case .salesDevelop: self = .salesDevelop
-        case .salesReady: self = .salesReady
-        case .review: self = .review
-        case .disqualified: self = .disqualified
-        }
-    }
-    /// Whether the tier gets an owner.
-    public var assignsOwner: Bool { self == .salesReady || self == .salesDevelop }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }

@@ -90,7 +90,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
         var featureComponents: [(EnsembleComponentSource, Node)] = []
         for (k, n) in try r.mapping(
             root, "",
-            allowed: [
+            known: [
                 "half_life_days", "engaged_window_days", "competitor_domains", "target_industries",
                 "target_functions", "target_countries", "categorical", "custom_features", "model", "top_k",
                 "tree_explanation", "gate",
@@ -117,7 +117,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     var values: [String] = []
                     var sep: String?
                     for (ck, cn) in try r.mapping(
-                        item, path, allowed: ["attribute", "values", "separator"], required: ["attribute", "values"])
+                        item, path, known: ["attribute", "values", "separator"], required: ["attribute", "values"])
                     {
                         switch ck {
                         case "attribute":
@@ -139,7 +139,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
                 }
             case "model":
                 var componentsNode: Node?
-                for (mk, mn) in try r.mapping(n, "model", allowed: ["kind", "artifact", "components"], required: ["kind", "artifact"]) {
+                for (mk, mn) in try r.mapping(n, "model", known: ["kind", "artifact", "components"], required: ["kind", "artifact"]) {
                     switch mk {
                     case "kind":
                         c.modelKind = try r.string(mn, "model.kind")
@@ -185,14 +185,14 @@ public struct ScoringConfiguration: Sendable, Equatable {
     /// The components under `model.components`, each with its node (for errors found later).
     static func readComponents(_ node: Node, _ r: YAMLReader) throws -> [(EnsembleComponentSource, Node)] {
         var out: [(EnsembleComponentSource, Node)] = []
-        let entries = try r.mapping(node, "model.components", allowed: nil)
+        let entries = try r.mapping(node, "model.components", known: nil)
         guard !entries.isEmpty else { throw r.fail(node, "model.components", "an ensemble needs at least one component") }
         for (name, cn) in entries {
             let path = "model.components." + name
             var kind = ""
             var reference = ""
             var kindNode: Node?
-            let members = try r.mapping(cn, path, allowed: ["kind", "artifact", "feature"], required: ["kind"])
+            let members = try r.mapping(cn, path, known: ["kind", "artifact", "feature"], required: ["kind"])
             for (k, v) in members {
                 switch k {
                 case "kind":
@@ -218,13 +218,13 @@ public struct ScoringConfiguration: Sendable, Equatable {
 
     static func readGate(_ node: Node, _ r: YAMLReader) throws -> GateConfiguration {
         var g = GateConfiguration()
-        for (k, n) in try r.mapping(node, "gate", allowed: ["sales_ready", "sales_develop", "review", "unsubscribe_policy"]) {
+        for (k, n) in try r.mapping(node, "gate", known: ["sales_ready", "sales_develop", "review", "unsubscribe_policy"]) {
             let path = "gate." + k
             switch k {
             case "sales_ready", "sales_develop":
                 var enter = 0.0
                 var exit = 0.0
-                for (tk, tn) in try r.mapping(n, path, allowed: ["enter", "exit"], required: ["enter", "exit"]) {
+                for (tk, tn) in try r.mapping(n, path, known: ["enter", "exit"], required: ["enter", "exit"]) {
                     if tk == "enter" {
                         enter = try r.number(tn, path + ".enter", min: 0, max: 100)
                     } else {
@@ -242,7 +242,7 @@ public struct ScoringConfiguration: Sendable, Equatable {
                     g.salesDevelopExit = exit
                 }
             case "review":
-                for (rk, rn) in try r.mapping(n, path, allowed: ["min_employees", "probability_low", "probability_high"]) {
+                for (rk, rn) in try r.mapping(n, path, known: ["min_employees", "probability_low", "probability_high"]) {
                     switch rk {
                     case "min_employees": g.reviewMinEmployees = try r.number(rn, path + ".min_employees", min: 0)
                     case "probability_low": g.reviewProbabilityLow = try r.number(rn, path + ".probability_low", min: 0, max: 1)

@@ -47,14 +47,14 @@ package struct FeatureDirections: Sendable, Equatable {
         let r = YAMLReader(source: source)
         let root = try r.root(data)
         var result = FeatureDirections(fallback: .declared, entries: [])
-        for (key, node) in try r.mapping(root, "", allowed: ["default", "features"], required: ["features"]) {
+        for (key, node) in try r.mapping(root, "", known: ["default", "features"], required: ["features"]) {
             if key == "default" {
                 let text = try r.string(node, "default")
                 guard let fallback = Default(rawValue: text) else { throw r.fail(node, "default", "expected free or declared") }
                 result.fallback = fallback
                 continue
             }
-            for (name, value) in try r.mapping(node, "features", allowed: nil) {
+            for (name, value) in try r.mapping(node, "features", known: nil) {
                 let text = try r.string(value, "features." + name)
                 guard let direction = FeatureDirection(rawValue: text) else {
                     throw r.fail(value, "features." + name, "expected positive, negative or free")

@@ -7,7 +7,7 @@ import LeadLedgerDecisions
 public enum OutputObservation: Sendable, Hashable {
     /// A DLQ record with this error code.
     case rejected(ContractError.Code)
-    /// An audit record; the event's decisions by tier (indexed by `TierCode.rawValue`).
+    /// An audit record; the event's decisions by tier (indexed by `Tier.code`).
     case decisions(SIMD8<UInt16>)
     /// A routing record announcing this route change.
     case routeChange(RouteChange)

@@ -1,4 +1,5 @@
 import Kafka
+import LeadLedgerCore
 import LeadLedgerDecisions
 import Metrics
 
@@ -35,8 +36,8 @@ package struct PartitionMetrics {
     private var rejected: [(code: String, counter: Counter)] = []
     private var tiers: [Counter?] = Array(repeating: nil, count: 8)
     private var changes: [(change: RouteChange, counter: Counter)] = []
-    /// Tier names by `TierCode.rawValue`.
-    static let tierNames = TierCode.allCases.sorted { $0.rawValue < $1.rawValue }.map(\.name)
+    /// Tier names by `Tier.code` (`allCases` is in code order).
+    static let tierNames = Tier.allCases.map(\.name)
 
     init(stage: StageMetrics, topicPartition: KafkaTopicPartition) {
         self.stage = stage
