@@ -145,6 +145,21 @@ struct ReassignmentTests {
         #expect(none.routing.isEmpty && none.audit.isEmpty)
     }
 
+    @Test("reassigned routing and audit records validate against their schemas (Python jsonschema), keys sorted")
+    func recordsValidate() throws {
+        let (h, r, _) = try Self.routedLog()
+        let pilot = Decider(try DecisionFixtures.configuration(routing: Self.withoutRepB, weights: [:], intercept: 0))
+        var state = r.state
+        let offset = Int64(h.log.count)
+        let out = pilot.reassignOwners(
+            after: "ruleset.rollback", ledger: r.ledger, logPartition: 0, logOffset: offset, key: "control",
+            source: SourcePosition(topic: "leadledger.events", partition: 0, offset: offset), state: &state)
+        let pairs = out.routing.map { ("routing", $0.value) } + out.audit.map { ("audit", $0.value) }
+        #expect(pairs.count == 4)
+        #expect(try SchemaValidator.validate(pairs) == pairs.map { _ in nil })
+        #expect(try SchemaValidator.keysSorted(out.audit.map(\.value) + out.routing.map(\.value)))
+    }
+
     @Test("decider: the next event of a reassigned lead keeps its new owner")
     func reassignedOwnerSticks() throws {
         let (h, r, _) = try Self.routedLog()

@@ -65,11 +65,11 @@ struct ReassignmentCLITests {
             let control = log.first { $0.partition == position.logPartition && $0.offset == position.logOffset }
             #expect(control?.headers.contains { $0.key == "ll-control" } == true)
         }
-        // After the switch no decision routes to rep-5.
+        // After the switch no decision routes to rep-5 (unless a person pins the lead there: an override).
         let afterSwitch = routed.filter { record in
             switchOffset[record.lineage.logPartition].map { record.lineage.logOffset >= $0 } ?? false
         }
-        #expect(!afterSwitch.contains { $0.ownerID == "rep-5" })
+        #expect(!afterSwitch.contains { $0.ownerID == "rep-5" && $0.change != .override })
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers).map { try AuditRecordView($0.value) }
         #expect(audit.filter { $0.eventKind == "ruleset.promote" }.count == switchOffset.count)
 
