@@ -28,7 +28,7 @@ struct ReassignmentCLITests {
         try pilotText.write(toFile: pilotFile, atomically: true, encoding: .utf8)
         let pilotOwners = Set(["rep-1", "rep-2", "rep-3", "rep-4", "rep-6", "rep-7", "rep-8", "rep-9", "rep-10"])
 
-        try await workspace.generate(51, 300)
+        try await workspace.generate(51, 800)
         let run = try CLIProcess(["run", "--config", config] + state, directory: directory, name: "run")
         defer { run.signal(SIGKILL) }
         try await workspace.caughtUp("first")
@@ -56,7 +56,7 @@ struct ReassignmentCLITests {
         #expect(left.count == reassigned.count && zip(left, reassigned).allSatisfy { $0 != $1.ownerID })
         #expect(reassigned.contains { $0.reasons.first?.feature == "owner_removed" })
         // Each partition reassigns at one position: its copy of the control event.
-        let log = try await readAll("events-\(suffix)", partitions: 3, brokers: brokers)
+        let log = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
         var switchOffset: [Int32: Int64] = [:]
         for record in reassigned {
             let position = record.lineage
