@@ -158,6 +158,20 @@ package struct ReadModelServer: Sendable {
             guard let models else { throw APIError(.serviceUnavailable, "not_available", "model actions are not configured") }
             return try APIResponder.json(try await models.rollback(actor: identity.name, body: body), status: .accepted)
         }
+        router.post("/v1/rulesets/{version}/promote") { request, context -> Response in
+            let identity = try context.require(.operator)
+            let version = try RequestValidation.modelVersion(context.parameters.get("version") ?? "")
+            let body = try await Self.modelControlBody(request)
+            guard let models else { throw APIError(.serviceUnavailable, "not_available", "rule-set actions are not configured") }
+            let answer = try await models.promoteRuleSet(version: version, actor: identity.name, body: body)
+            return try APIResponder.json(answer, status: answer.written ? .accepted : .ok)
+        }
+        router.post("/v1/rulesets/rollback") { request, context -> Response in
+            let identity = try context.require(.operator)
+            let body = try await Self.modelControlBody(request)
+            guard let models else { throw APIError(.serviceUnavailable, "not_available", "rule-set actions are not configured") }
+            return try APIResponder.json(try await models.rollbackRuleSet(actor: identity.name, body: body), status: .accepted)
+        }
         router.post("/v1/overrides") { request, context in
             let identity = try context.require(.operator)
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > OverrideRequest.maxBodyBytes {
@@ -198,10 +212,12 @@ package struct ReadModelServer: Sendable {
             return ["leads", "queues", "dlq", "status", "kpis", "lag"].contains(parts[1]) ? ["GET"] : nil
         case 3 where parts[0] == "v1":
             if parts[1] == "stats" { return parts[2] == "decisions" ? ["GET"] : nil }
-            if parts[1] == "models" { return parts[2] == "rollback" ? ["POST"] : nil }
+            if parts[1] == "models" || parts[1] == "rulesets" { return parts[2] == "rollback" ? ["POST"] : nil }
             return ["leads", "decisions", "accounts", "queues"].contains(parts[1]) && !parts[2].isEmpty ? ["GET"] : nil
         case 4 where parts[0] == "v1" && parts[1] == "models":
             return ["promote", "shadow"].contains(parts[3]) && !parts[2].isEmpty ? ["POST"] : nil
+        case 4 where parts[0] == "v1" && parts[1] == "rulesets":
+            return parts[3] == "promote" && !parts[2].isEmpty ? ["POST"] : nil
         default:
             return nil
         }

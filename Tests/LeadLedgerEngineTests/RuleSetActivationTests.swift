@@ -213,5 +213,11 @@ struct RuleSetActivationTests {
             behind: [try Self.decision("d50", offset: 50, model: Self.configured, rules: Self.rules)], controls: controls,
             configured: Self.configured, configuredRuleSet: Self.rules)
         #expect(odd.map(\.type) == ["ruleset.rollback"])
+
+        // A reassignment is taken at the rule-set switch's own log position: credited to that switch.
+        let moved = DecisionSwitches.switches(
+            behind: [try Self.decision("d20", offset: 20, model: Self.configured, rules: Self.otherRules)], controls: controls,
+            configured: Self.configured, configuredRuleSet: Self.rules)
+        #expect(moved.map(\.type) == ["model.promote", "ruleset.promote"] && moved.last?.decisionIDs == ["d20"])
     }
 }

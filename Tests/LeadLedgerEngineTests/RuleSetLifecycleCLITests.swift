@@ -116,8 +116,9 @@ struct RuleSetLifecycleCLITests {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let explanation = try decoder.decode(Explanation.self, from: Data(explained.stdout.utf8))
-        let promote = try #require(explanation.switches.first { $0.type == "ruleset.promote" }, "\(explained.stdout)")
-        #expect(promote.version == pilot && promote.actor == "ana" && promote.reason == "pilot queues" && !promote.decisionIds.isEmpty)
+        let promote = try #require(
+            explanation.switches.first { $0.type == "ruleset.promote" && $0.version == pilot }, "\(explained.stdout)")
+        #expect(promote.actor == "ana" && promote.reason == "pilot queues" && !promote.decisionIds.isEmpty)
 
         let verify = try await runCLI(["audit", "verify", "--config", config] + state, directory: directory, name: "verify", seconds: 150)
         #expect(verify.status == 0 && verify.stdout.contains("audit verify: OK"), "\(verify.stdout)\(verify.stderr.suffix(1500))")

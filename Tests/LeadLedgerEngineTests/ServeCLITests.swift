@@ -292,6 +292,34 @@ struct ServeCLITests {
             ], directory: directory, name: "unshadow")
         #expect(unshadowed.status == 0, "\(unshadowed.stderr)")
 
+        // Rule-set actions, as `leadledger rules promote|rollback`: the configured rules are in force
+        // (run bootstrapped them), a registered copy is promoted and rolled back.
+        let configuredRules = defaultDecisions.rulesetVersion
+        let rulesForbidden = try await modelAction("/v1/rulesets/\(configuredRules)/promote", token: analyst)
+        #expect(rulesForbidden.status == 403 && rulesForbidden.errorCode == "forbidden")
+        let rulesAgain = try await modelAction("/v1/rulesets/\(configuredRules)/promote", token: operatorToken)
+        #expect(rulesAgain.status == 200 && rulesAgain.text.contains(#""written":false"#), "\(rulesAgain.text)")
+        let rulesUnknown = try await modelAction("/v1/rulesets/ffffffffffffffff/promote", token: operatorToken)
+        #expect(rulesUnknown.status == 404 && rulesUnknown.errorCode == "unknown_ruleset_version", "\(rulesUnknown.text)")
+        let rulesNothingBack = try await modelAction("/v1/rulesets/rollback", token: operatorToken)
+        #expect(rulesNothingBack.status == 409 && rulesNothingBack.errorCode == "promote_refused", "\(rulesNothingBack.text)")
+        let copyFile = directory + "/routing-copy.yaml"
+        try (try String(contentsOfFile: defaultRoutingFile, encoding: .utf8) + "# a copy\n").write(
+            toFile: copyFile, atomically: true, encoding: .utf8)
+        let registeredRules = try await runCLI(
+            ["rules", "register", copyFile, "--config", config, "--state-directory", directory + "/cli"], directory: directory,
+            name: "rules-register")
+        #expect(registeredRules.status == 0, "\(registeredRules.stderr)")
+        let copy = String(registeredRules.stdout.split(separator: "\n").last ?? "")
+        let rulesPromoted = try await modelAction("/v1/rulesets/\(copy)/promote", token: operatorToken)
+        #expect(
+            rulesPromoted.status == 202 && rulesPromoted.text.contains(#""active_before":"\#(configuredRules)""#)
+                && rulesPromoted.text.contains(#""type":"ruleset.promote""#), "\(rulesPromoted.text)")
+        let rulesRolledBack = try await modelAction("/v1/rulesets/rollback", token: operatorToken)
+        #expect(
+            rulesRolledBack.status == 202 && rulesRolledBack.text.contains(#""rollback_to":"\#(configuredRules)""#),
+            "\(rulesRolledBack.text)")
+
         clock.mark("model actions answered")
 
         // Probes and metrics answer without a token; readiness once every partition was read to its end.

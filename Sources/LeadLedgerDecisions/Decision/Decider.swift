@@ -213,6 +213,70 @@ public struct Decider: Sendable {
     }
 }
 
+extension Decider {
+    /// The lead's email addresses, opened when personal fields are sealed, each once.
+    func emails(of lead: LedgerLead) -> [String] {
+        var out: [String] = []
+        let open = openPersonalField
+        lead.forEachIdentifier { kind, value in
+            guard kind == .email else { return }
+            let email = open?(value) ?? value
+            if !out.contains(email) { out.append(email) }
+        }
+        return out
+    }
+
+    /// Owner assignment for sales tiers: keep the current owner; else the account
+    /// owner (if `account_owner_first`); else the first matching territory's
+    /// smooth weighted round-robin over owners below capacity; else the overflow queue.
+    func assignOwner(
+        _ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: Tier,
+        _ state: inout DecisionState, queue: inout String
+    ) -> (String?, Bool) {
+        let rules = configuration.routing
+        // `held`: the owner whose capacity slot this lead already counts against.
+        let held = prev.flatMap { $0.holdsCapacity ? $0.ownerID : nil }
+        let current = prev.flatMap { $0.tier.assignsOwner && !$0.overridden ? held : nil }
+        if rules.accountOwnerFirst, let o = account?.ownerID {
+            if held != o { state.ownerLoad[o, default: 0] += 1 }
+            return (o, true)
+        }
+        let country = lead.value(.country) ?? account?.country
+        let employees = lead.value(.employees).flatMap { Double($0) } ?? account?.employees.map(Double.init)
+        let uppercasedCountry = country?.uppercased()  // once, not per territory
+        guard let ti = rules.territories.firstIndex(where: { $0.matches(uppercasedCountry: uppercasedCountry, employees: employees) })
+        else {
+            queue = rules.overflowQueue
+            return (nil, false)
+        }
+        let t = rules.territories[ti]
+        let keys = core.roundRobinKeys[ti]
+        // Keep the current owner while it still serves the lead's territory.
+        if let current, t.owners.contains(where: { $0.id == current }) { return (current, true) }
+        var total: Int64 = 0
+        var best = -1
+        var bestWeight = Int64.min
+        for (i, o) in t.owners.enumerated() where o.id == held || state.ownerLoad[o.id, default: 0] < o.capacity {
+            let key = keys[i]
+            let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
+            state.roundRobin[key] = cur
+            total += Int64(o.weight)
+            if cur > bestWeight {
+                bestWeight = cur
+                best = i
+            }
+        }
+        guard best >= 0 else {
+            queue = rules.overflowQueue
+            return (nil, false)
+        }
+        let chosen = t.owners[best].id
+        state.roundRobin[keys[best]]! -= total
+        if held != chosen { state.ownerLoad[chosen, default: 0] += 1 }
+        return (chosen, true)
+    }
+}
+
 extension LeadActivity {
     /// Adds another lead's activity (both brought to the later reference time).
     mutating func merge(_ o: LeadActivity, halfLifeMs: Double) {
@@ -537,54 +601,12 @@ struct Context: ~Copyable {
             accountID: account?.id.rawValue, emails: emails, evaluation: consume ev)
     }
 
-    /// Owner assignment for sales tiers: keep the current owner; else the account
-    /// owner (if `account_owner_first`); else the first matching territory's
-    /// smooth weighted round-robin over owners below capacity; else the overflow queue.
-    mutating func assignOwner(
+    /// Owner assignment for sales tiers (``Decider/assignOwner(_:_:_:_:_:_:queue:)``).
+    func assignOwner(
         _ id: LeadID, _ lead: LedgerLead, _ account: AccountSignals?, _ prev: LeadDecision?, _ tier: Tier,
         _ state: inout DecisionState, queue: inout String
     ) -> (String?, Bool) {
-        let rules = config.routing
-        // `held`: the owner whose capacity slot this lead already counts against.
-        let held = prev.flatMap { $0.holdsCapacity ? $0.ownerID : nil }
-        let current = prev.flatMap { $0.tier.assignsOwner && !$0.overridden ? held : nil }
-        if rules.accountOwnerFirst, let o = account?.ownerID {
-            if held != o { state.ownerLoad[o, default: 0] += 1 }
-            return (o, true)
-        }
-        let country = lead.value(.country) ?? account?.country
-        let employees = lead.value(.employees).flatMap { Double($0) } ?? account?.employees.map(Double.init)
-        let uppercasedCountry = country?.uppercased()  // once, not per territory
-        guard let ti = rules.territories.firstIndex(where: { $0.matches(uppercasedCountry: uppercasedCountry, employees: employees) })
-        else {
-            queue = rules.overflowQueue
-            return (nil, false)
-        }
-        let t = rules.territories[ti]
-        let keys = decider.core.roundRobinKeys[ti]
-        // Keep the current owner while it still serves the lead's territory.
-        if let current, t.owners.contains(where: { $0.id == current }) { return (current, true) }
-        var total: Int64 = 0
-        var best = -1
-        var bestWeight = Int64.min
-        for (i, o) in t.owners.enumerated() where o.id == held || state.ownerLoad[o.id, default: 0] < o.capacity {
-            let key = keys[i]
-            let cur = state.roundRobin[key, default: 0] + Int64(o.weight)
-            state.roundRobin[key] = cur
-            total += Int64(o.weight)
-            if cur > bestWeight {
-                bestWeight = cur
-                best = i
-            }
-        }
-        guard best >= 0 else {
-            queue = rules.overflowQueue
-            return (nil, false)
-        }
-        let chosen = t.owners[best].id
-        state.roundRobin[keys[best]]! -= total
-        if held != chosen { state.ownerLoad[chosen, default: 0] += 1 }
-        return (chosen, true)
+        decider.assignOwner(id, lead, account, prev, tier, &state, queue: &queue)
     }
 
     /// Closes a lead's route (merged away or erased).
@@ -631,16 +653,7 @@ struct Context: ~Copyable {
         }
     }
 
-    func emailsOf(_ lead: LedgerLead) -> [String] {
-        var out: [String] = []
-        let open = decider.openPersonalField
-        lead.forEachIdentifier { kind, value in
-            guard kind == .email else { return }
-            let email = open?(value) ?? value
-            if !out.contains(email) { out.append(email) }
-        }
-        return out
-    }
+    func emailsOf(_ lead: LedgerLead) -> [String] { decider.emails(of: lead) }
 
     func hashState(id: LeadID, ev: DecisionEvaluation, prev: LeadDecision?, activity: LeadActivity) -> UInt64 {
         var h = decider.versionsHash  // FNV over model and ruleset versions, hashed once

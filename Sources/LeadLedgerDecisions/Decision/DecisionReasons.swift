@@ -5,6 +5,8 @@ import LeadLedgerCore
 /// it), then the top feature contributions in rank order (nonzero ones only),
 /// each with the feature's value and, for an account signal, the graph path
 /// behind it. Sentences are not stored: the codec writes them from the feature.
+/// A reassignment at a rule-set switch has one reason instead: why the lead
+/// left its owner (``ReassignmentReason``).
 struct DecisionReasons: Sendable, Equatable {
     /// The gate rule that set the tier, with the value of the feature it tests (nil: it tests none).
     struct Gate: Sendable, Equatable {
@@ -19,15 +21,27 @@ struct DecisionReasons: Sendable, Equatable {
         var path: [PathStep]?
     }
 
+    /// Why a rule-set switch took the lead away from its owner.
+    struct Reassignment: Sendable, Equatable {
+        var reason: ReassignmentReason
+        /// The owner the lead left.
+        var owner: String
+        /// The rule set now in force.
+        var ruleSet: String
+    }
+
     var gate: Gate?
     var features: [Feature]
+    /// Set only for a `reassigned` route (then gate and features are empty).
+    var reassignment: Reassignment?
 
     /// No reasons (a closed route).
     static let none = DecisionReasons(gate: nil, features: [])
 
-    init(gate: Gate?, features: [Feature]) {
+    init(gate: Gate?, features: [Feature], reassignment: Reassignment? = nil) {
         self.gate = gate
         self.features = features
+        self.reassignment = reassignment
     }
 
     /// The reasons of an evaluation; `gate` nil when an override, not the gate, set the route.

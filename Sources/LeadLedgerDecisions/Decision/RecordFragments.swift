@@ -105,6 +105,18 @@ struct RecordFragments: Sendable {
     func writeReasons(_ reasons: DecisionReasons, into w: inout RecordWriter) {
         w.next(#","reasons":"#)
         w.beginArray()
+        if let moved = reasons.reassignment {
+            w.beginObject()
+            w.rawKey(#""contribution":"#)
+            w.double(0)
+            w.next(#","feature":"#)
+            w.string(moved.reason.name)
+            w.next(#","kind":"reassignment","text":"#)
+            w.string(moved.reason.text(owner: moved.owner, ruleSet: moved.ruleSet))
+            w.next(#","value":"#)
+            w.string(moved.owner)
+            w.endObject()
+        }
         if let gate = reasons.gate {
             w.beginObject()
             w.rawKey(#""contribution":"#)
@@ -151,6 +163,17 @@ struct RecordFragments: Sendable {
     func writeIndexedReasons(_ reasons: DecisionReasons, into w: inout RecordWriter) {
         w.next(#","reasons":"#)
         w.beginArray()
+        if let moved = reasons.reassignment {
+            // A rule-set fact, not a feature: its sentence is written as the routing record has it.
+            w.beginObject()
+            w.rawKey(#""kind":"reassignment","reason":"#)
+            w.string(moved.reason.name)
+            w.next(#","text":"#)
+            w.string(moved.reason.text(owner: moved.owner, ruleSet: moved.ruleSet))
+            w.next(#","value":"#)
+            w.string(moved.owner)
+            w.endObject()
+        }
         if let gate = reasons.gate {
             w.beginObject()
             w.rawKey(#""feature":"#)

@@ -80,26 +80,33 @@ package struct RecordReason: Sendable, Equatable {
     }
 
     /// Decodes one reason of an audit record of schema_version 3: a feature by its
-    /// index into `features`, or the gate rule (`kind` `rule` or `disqualifier`).
+    /// index into `features`, the gate rule (`kind` `rule` or `disqualifier`), or
+    /// why a rule-set switch reassigned the lead (`reassignment`, with its sentence).
     /// The sentence is the one the routing record has for the same reason.
     init(indexed f: Fields, features: FeatureSet) throws(ContractError) {
         let kind = try f.requiredString("kind")
-        let value = try f.number("value")
         switch kind {
         case "feature":
+            let value = try f.number("value")
             let index = try f.requiredNonNegativeInteger("feature")
             let contribution = try f.requiredNumber("contribution")
             self.init(
                 feature: features.name(index), value: value.map { .number($0) } ?? .null, contribution: contribution,
                 text: features.sentence(index: index, value: value ?? .nan, contribution: contribution), kind: kind,
                 graphPath: try Self.graphPath(f))
+        case "reassignment":
+            let owner = try f.requiredString("value")
+            self.init(
+                feature: try f.requiredString("reason"), value: .string(owner), contribution: 0, text: try f.requiredString("text"),
+                kind: kind)
         case "rule", "disqualifier":
+            let value = try f.number("value")
             let rule = try f.requiredString("rule")
             self.init(
                 feature: rule, value: value.map { .number($0) } ?? .null, contribution: 0, text: GateRule(rawValue: rule)?.text ?? rule,
                 kind: kind)
         default:
-            throw f.violation("kind", "must be feature, rule or disqualifier, got \(kind)")
+            throw f.violation("kind", "must be feature, rule, disqualifier or reassignment, got \(kind)")
         }
     }
 

@@ -22,6 +22,10 @@ public enum RouteChange: String, Sendable, Hashable, CaseIterable, Codable {
     case merged
     /// The lead was erased; its route is closed.
     case erased
+    /// A rule-set switch moved the lead off an owner the new rules no longer
+    /// allow (removed, outside the lead's territory, over capacity): tier and
+    /// score are kept, the owner (and, on overflow, the queue) changes.
+    case reassigned
 }
 
 extension RouteChange {

@@ -6,7 +6,8 @@ import LeadLedgerDecisions
 /// records of the canonical-log partitions the decisions were taken on, applied
 /// in log order by the rules the materialize stage applies them with
 /// (``ModelActivation``), give for every decision the last model activation and
-/// the last rule-set activation before its log position. An activation is a
+/// the last rule-set activation at or before its log position (a decision at a
+/// rule-set switch's own position is one of its reassignments). An activation is a
 /// promote or rollback that switched the version, or the first promote of a
 /// partition (the bootstrap). It is attributed only when the version it put in
 /// force is the one the decision names, so an activation the engine could not
@@ -39,7 +40,7 @@ package enum DecisionSwitches {
                     let version = onRules ? decision.rulesetVersion : decision.modelVersion
                     guard
                         let index = activations.lastIndex(where: {
-                            $0.change.event.kind.actsOnRuleSet == onRules && $0.change.logOffset < decision.lineage.log.offset
+                            $0.change.event.kind.actsOnRuleSet == onRules && $0.change.logOffset <= decision.lineage.log.offset
                         }), activations[index].change.to == version
                     else { continue }
                     if switches[index].decisionIDs.last != decision.decisionID { switches[index].decisionIDs.append(decision.decisionID) }

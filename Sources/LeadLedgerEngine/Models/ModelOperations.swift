@@ -120,10 +120,20 @@ package struct ModelOperations: Sendable {
     }
 
     /// `run`'s bootstrap: registers the configured model when the registry lacks
-    /// it, and promotes it when the control topic holds no event yet.
-    /// - Returns: whether a promote event was written.
+    /// it, and promotes it when the control topic holds no event yet; then the same
+    /// for the configured rule set (``bootstrapRuleSet(_:now:)``).
+    /// - Returns: whether a model promote event was written.
     @discardableResult
     package func bootstrap(_ decisions: DecisionConfiguration, now: EventTime) async throws -> Bool {
+        let promoted = try await bootstrapModel(decisions, now: now)
+        try await bootstrapRuleSet(decisions, now: now)
+        return promoted
+    }
+
+    /// Registers the configured model when the registry lacks it, and promotes it
+    /// when the control topic holds no event yet.
+    /// - Returns: whether a promote event was written.
+    func bootstrapModel(_ decisions: DecisionConfiguration, now: EventTime) async throws -> Bool {
         let bundle = try ModelBundle.load(scoringFile: URL(fileURLWithPath: configuration.scoringFile))
         let contents = try await contents()
         if contents.versions[decisions.modelVersion] == nil {

@@ -28,8 +28,34 @@ extension MaterializeProcessor {
         let outcome = activation.apply(
             event, at: record.offset, configured: configuredModel, configuredRuleSet: configuredRules,
             isAvailable: { loads($0, rules) }, isRuleSetAvailable: { loads(model, $0) })
-        if outcome == .switched, let active = activeDecider() { decider = active }
-        return []
+        guard outcome == .switched, let active = activeDecider() else { return [] }
+        decider = active
+        return event.kind.actsOnRuleSet ? reassigned(after: event, at: record) : []
+    }
+
+    /// The outputs of a rule-set switch: the open leads whose owner the rules now
+    /// in force no longer allow are reassigned at the control record's position
+    /// (`Decider.reassignOwners`), each with a `reassigned` routing record, and
+    /// one audit record names them all; no output when no lead moves.
+    mutating func reassigned(after event: ControlEvent, at record: LogRecord) -> [OutputRecord] {
+        let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
+        var output = decider.reassignOwners(
+            after: event.kind.rawValue, ledger: ledger, logPartition: record.partition, logOffset: record.offset,
+            key: ControlRecords.key, source: source, state: &decisions)
+        guard !output.audit.isEmpty else { return [] }
+        if let cutover { output = cutover.filter(output, eventTime: EventTime(milliseconds: decisions.watermark)) }
+        var outputs: [OutputRecord] = []
+        for item in output.audit {
+            var audit = Self.output(item, topic: topics.audit)
+            audit.observation = .decisions(output.decisionsByTier)
+            outputs.append(audit)
+        }
+        for item in output.routing {
+            var routing = Self.output(item, topic: topics.routing)
+            if let change = item.change { routing.observation = .routeChange(change) }
+            outputs.append(routing)
+        }
+        return outputs
     }
 
     /// Checks a snapshot's configuration tag (`<model>/<ruleset>`) against the

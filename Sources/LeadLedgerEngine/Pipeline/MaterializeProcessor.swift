@@ -39,9 +39,12 @@ import LeadLedgerDecisions
 /// record with the `ll-control` header is a control event. It is applied to the
 /// partition's ``ModelActivation`` and, when it switches the model or the rule
 /// set, every later event of the partition is decided by the model and routed by
-/// the rule set now in force (loaded through the ``ModelCatalog``). It produces
-/// no output. Until the partition's first activation of each, the configured
-/// model decides and the configured routing rules route.
+/// the rule set now in force (loaded through the ``ModelCatalog``). A model
+/// switch produces no output; a rule-set switch reassigns, at its position, the
+/// open leads whose owner the new rules no longer allow (`reassigned` routing
+/// records and one audit record, `MaterializeProcessor+Control.swift`). Until
+/// the partition's first activation of each, the configured model decides and
+/// the configured routing rules route.
 ///
 /// Snapshot (`snapshot()`): the configured decision configuration's versions
 /// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the model

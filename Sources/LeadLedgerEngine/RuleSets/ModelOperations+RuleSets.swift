@@ -45,13 +45,36 @@ extension ModelOperations {
     /// process was started with (a promote writes it before its control event).
     /// - Returns: the version registered now; nil when the registry held it already.
     @discardableResult
-    package func registerConfiguredRuleSet(now: EventTime) async throws -> String? {
+    package func registerConfiguredRuleSet(
+        now: EventTime, createdBy: String = "leadledger rules promote (configured routing file)"
+    ) async throws -> String? {
         let configured = try configuration.decisionConfiguration().rulesetVersion
         guard try await registry.read(reader: reader).ruleSets[configured] == nil else { return nil }
         let record = try await registerRuleSet(
-            file: URL(fileURLWithPath: configuration.routingFile), createdBy: "leadledger rules promote (configured routing file)",
-            createdAt: now)
+            file: URL(fileURLWithPath: configuration.routingFile), createdBy: createdBy, createdAt: now)
         return record.rulesetVersion
+    }
+
+    /// `run`'s rule-set bootstrap: when the control topic holds no rule-set event
+    /// yet, registers the configured routing file (when the registry lacks it) and
+    /// writes a `ruleset.promote` of it (actor `leadledger run`). Every partition
+    /// then names the rule set in force from that position on; promoting the rule
+    /// set in force switches nothing and reassigns no lead.
+    /// - Returns: whether a promote event was written.
+    @discardableResult
+    package func bootstrapRuleSet(_ decisions: DecisionConfiguration, now: EventTime) async throws -> Bool {
+        let requested = try await requestedActivation(
+            configured: decisions.modelVersion, configuredRuleSet: decisions.rulesetVersion, contents: try await contents())
+        guard !requested.activation.history.contains(where: { $0.event.kind.actsOnRuleSet }) else { return false }
+        if let registered = try await registerConfiguredRuleSet(now: now, createdBy: "leadledger run (bootstrap)") {
+            logger.notice("registered the configured routing file as rule set \(registered) in \(configuration.topics.models)")
+        }
+        try await write(
+            ControlEvent(
+                eventID: "ctl_bootstrap_ruleset_\(decisions.rulesetVersion)", kind: .rulesetPromote, version: decisions.rulesetVersion,
+                actor: "leadledger run", reason: "bootstrap: the log has no rule-set activation yet", occurredAt: now))
+        logger.notice("promoted the configured rule set \(decisions.rulesetVersion) (the log had no rule-set activation)")
+        return true
     }
 
     /// The registered rule set `version`.
