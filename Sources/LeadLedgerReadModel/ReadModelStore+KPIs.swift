@@ -8,7 +8,20 @@ extension ReadModelStore {
     /// The outcome-KPI report over what the read model has applied so far: the
     /// same module and the same report as `leadledger kpis`, so the API, the
     /// dashboard and the command line agree on every figure.
+    /// A report is computed once per query while no batch is applied in between
+    /// (``KPIReportCache``).
     package func kpis(since: EventTime?, until: EventTime?, by dimensions: [KPIDimension]) throws(ReadModelError) -> KPIReport {
+        let query = KPIReportCache.Query(since: since?.milliseconds, until: until?.milliseconds, dimensions: dimensions)
+        // Read before the data: a report computed from newer data is then kept under an older generation, never served stale.
+        let generation = generation.load(ordering: .acquiring)
+        if let cached = kpiCache.withLock({ $0.report(query, generation: generation) }) { return cached }
+        let report = try computeKPIs(since: since, until: until, by: dimensions)
+        kpiCache.withLock { $0.keep(report, for: query, generation: generation) }
+        return report
+    }
+
+    /// The report computed from every stored decision and outcome.
+    func computeKPIs(since: EventTime?, until: EventTime?, by dimensions: [KPIDimension]) throws(ReadModelError) -> KPIReport {
         let (decisions, ledger, records) = try read { db in
             var decisions: [DecisionObservation] = []
             let rows = try Row.fetchCursor(

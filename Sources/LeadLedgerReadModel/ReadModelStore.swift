@@ -3,6 +3,7 @@ import GRDB
 import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
+import Synchronization
 
 /// The read model's SQLite database: what the consumed records say, by lead,
 /// account, queue and error code, and the offsets applied so far. Records and
@@ -20,6 +21,10 @@ package final class ReadModelStore: Sendable {
     package let configured: ConfiguredVersions?
     /// Names the features of schema_version 3 audit records (nil: by index).
     package let featureSets: FeatureSetDirectory?
+    /// Counts the applied batches: a cached KPI report is valid only for the count it was computed at.
+    let generation = Atomic<Int>(0)
+    /// KPI reports of the current generation, by query (``kpis(since:until:by:)``).
+    let kpiCache = Mutex(KPIReportCache())
 
     /// Opens (creating when missing) `readmodel.sqlite` in `directory`.
     package init(
@@ -172,7 +177,7 @@ package final class ReadModelStore: Sendable {
         let sealer = self.sealer
         let features = featureSets?.current ?? .none
         do {
-            return try pool.write { db in
+            let skipped = try pool.write { db in
                 var applier = ReadModelApplier(db: db, topics: topics, sealer: sealer, featureSets: features)
                 var next: [ReadModelPartition: Int64] = [:]
                 for record in records {
@@ -190,6 +195,8 @@ package final class ReadModelStore: Sendable {
                 }
                 return applier.skipped
             }
+            generation.add(1, ordering: .releasing)
+            return skipped
         } catch {
             throw ReadModelError(.store, "cannot apply \(records.count) records: \(error)")
         }

@@ -387,6 +387,20 @@ struct ReadModelKPITests {
         #expect(report.auditRecords == 2)
     }
 
+    @Test("a KPI report asked for again answers the same; after a batch is applied it includes the batch")
+    func kpisFollowWhatIsApplied() throws {
+        let records = Self.historyWithOutcomes()
+        let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
+        try store.apply(Array(records.prefix(3)))
+        let early = try store.kpis(since: nil, until: nil, by: [.tier])
+        #expect(try store.kpis(since: nil, until: nil, by: [.tier]) == early)
+        #expect(try store.kpis(since: nil, until: nil, by: [.model]) != early)
+        try store.apply(Array(records.suffix(from: 3)))
+        let late = try store.kpis(since: nil, until: nil, by: [.tier])
+        #expect(late != early)
+        #expect(late == (try Self.expected(records, by: [.tier])))
+    }
+
     @Test func theDefaultGroupingIsDayAndModelAndTheBytesAreSnakeCase() throws {
         let store = try ReadModelStore(directory: F.directory(), topics: F.topics)
         try store.apply(Self.historyWithOutcomes())
