@@ -281,7 +281,8 @@ struct ModelLifecycleTests {
         func withControls(_ controls: [Int: ControlEvent]) -> [LogRecord] {
             var out: [LogRecord] = []
             for record in events {
-                if let control = controls[out.count] {
+                // Controls at consecutive positions (300 and 301) are all inserted.
+                while let control = controls[out.count] {
                     let output = ControlRecords.logRecords(control, topic: topics.events, partitions: 1)[0]
                     out.append(
                         LogRecord(
@@ -318,7 +319,17 @@ struct ModelLifecycleTests {
             #expect(
                 text.contains(#""shadows":[{"lead_id":"#) && text.contains(candidate) && text.contains(#""model_version":"\#(configured)""#)
             )
-            #expect(try AuditRecordView(audit.value).decision == (try AuditRecordView(plainAudit.value).decision))
+            let view = try AuditRecordView(audit.value)
+            #expect(view.decision == (try AuditRecordView(plainAudit.value).decision))
+            // Read back typed: both shadows judge every lead the active model decided (the candidate
+            // also re-decides the contacts of a changed account, where the active model may decide
+            // none), and the configured model shadowing itself gives the active decision's score and tier.
+            #expect(Set(view.shadows.map(\.modelVersion)).isSubset(of: [candidate, configured]))
+            if let decision = view.decision {
+                #expect(Set(view.shadows.map(\.modelVersion)) == [candidate, configured])
+                let own = view.shadows.first { $0.modelVersion == configured && $0.leadID == decision.leadID }
+                #expect(own?.score == decision.score && own?.tier == decision.tier, "\(view.shadows) for \(decision)")
+            }
             withShadows += 1
         }
         #expect(withShadows > 100)

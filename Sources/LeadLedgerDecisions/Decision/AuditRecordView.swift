@@ -66,6 +66,21 @@ package struct AuditRecordView: Sendable, Equatable {
         }
     }
 
+    /// One entry of `shadows`: a shadow model's verdict on a lead the event decided.
+    package struct ShadowVerdict: Sendable, Equatable {
+        package var leadID: String
+        package var modelVersion: String
+        package var score: Double
+        package var tier: String
+
+        init(_ f: Fields) throws(ContractError) {
+            leadID = try f.requiredString("lead_id")
+            modelVersion = try f.requiredString("model_version")
+            score = try f.requiredNumber("score")
+            tier = try f.requiredString("tier")
+        }
+    }
+
     /// The record's `schema_version` (2 or 3).
     package var schemaVersion: Int
     /// The `feature_set` a version 3 record's arrays are aligned to; nil for version 2.
@@ -103,6 +118,8 @@ package struct AuditRecordView: Sendable, Equatable {
     /// names one; records decided without a holdout configured carry none. Each
     /// decision carries its own lead's arm too (``Decision/arm``).
     package var arm: String?
+    /// The shadow models' verdicts (`shadows`; `[]` when no shadow model was active).
+    package var shadows: [ShadowVerdict]
 
     /// Decodes an audit record's bytes with the service's JSON reader; a record
     /// that is not JSON or lacks a member throws with its code and field path.
@@ -148,6 +165,9 @@ package struct AuditRecordView: Sendable, Equatable {
         stateHash = try f.requiredString("state_hash")
         lineage = try RecordLineage(f)
         arm = try f.string("arm")
+        var shadows: [ShadowVerdict] = []
+        for item in try f.objects("shadows") { shadows.append(try ShadowVerdict(item)) }
+        self.shadows = shadows
     }
 
     /// Every lead decision of the record: the primary one (when there is one), then the further ones.
