@@ -7,11 +7,9 @@ let package = Package(
     // macOS 15: the Kafka module uses `Synchronization.Mutex`.
     platforms: [.macOS(.v15)],
     products: [
+        // The one library API (docs/architecture.md, "Public API"); the other
+        // modules share their code within the package through `package` access.
         .library(name: "Kafka", targets: ["Kafka"]),
-        .library(name: "LeadLedgerCore", targets: ["LeadLedgerCore"]),
-        .library(name: "LeadLedgerDecisions", targets: ["LeadLedgerDecisions"]),
-        .library(name: "LeadLedgerEngine", targets: ["LeadLedgerEngine"]),
-        .library(name: "LeadLedgerOperations", targets: ["LeadLedgerOperations"]),
         .executable(name: "leadledger", targets: ["leadledger"]),
         .executable(name: "leadledger-bench", targets: ["leadledger-bench"]),
     ],

@@ -3,15 +3,15 @@
 /// platform. Workload generators, the X Education split, benchmarks and
 /// property tests use it wherever a run must be repeatable; it is not for
 /// anything that needs unpredictability.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The generator's state (the last value added to the Weyl sequence).
-    public var state: UInt64
+    package var state: UInt64
 
     /// Creates a generator whose first output is the SplitMix64 mix of `seed + γ`.
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -20,9 +20,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1), from the top 53 bits.
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    package mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
     /// In `0..<n` (`n > 0`), by modulo: slightly biased for huge `n`, which the
     /// callers (shuffles, picks among a few choices) do not mind; repeatable is what counts.
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

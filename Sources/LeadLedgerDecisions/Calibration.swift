@@ -2,7 +2,7 @@ import Foundation
 import LeadLedgerCore
 
 /// Maps a raw score (a margin, a probability or points) to a calibrated probability.
-public enum Calibrator: Sendable, Equatable {
+package enum Calibrator: Sendable, Equatable {
     /// No calibration: the score is passed through `sigmoid` if `fromMargin`, else clamped to [0, 1].
     case identity(fromMargin: Bool)
     /// Platt scaling: `p = 1 / (1 + exp(-(a·s + b)))`.
@@ -13,7 +13,7 @@ public enum Calibrator: Sendable, Equatable {
 
     /// The calibrated probability for `score`.
     @inline(__always)
-    public func probability(_ score: Double) -> Double {
+    package func probability(_ score: Double) -> Double {
         switch self {
         case .identity(let fromMargin):
             return fromMargin ? sigmoid(score) : min(max(score, 0), 1)
@@ -43,7 +43,7 @@ public enum Calibrator: Sendable, Equatable {
     /// Platt (1999): positives aim at `(N₊+1)/(N₊+2)`, negatives at `1/(N₋+2)`
     /// (as scikit-learn's `CalibratedClassifierCV(method="sigmoid")` does).
     /// Deterministic: sums in input order, at most 100 iterations with backtracking.
-    public static func fitPlatt(scores: [Double], labels: [Double]) throws -> Calibrator {
+    package static func fitPlatt(scores: [Double], labels: [Double]) throws -> Calibrator {
         try Metrics.check(scores, labels)
         let positives = labels.reduce(0, +)
         let negatives = Double(labels.count) - positives
@@ -106,7 +106,7 @@ public enum Calibrator: Sendable, Equatable {
     /// pooled first (their mean label), then adjacent violators are merged in one
     /// left-to-right pass. Each final block contributes its lowest and highest
     /// score with the block mean, giving a non-decreasing piecewise-linear map.
-    public static func fitIsotonic(scores: [Double], labels: [Double]) throws -> Calibrator {
+    package static func fitIsotonic(scores: [Double], labels: [Double]) throws -> Calibrator {
         try Metrics.check(scores, labels)
         let order = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         // Blocks: (lowest score, highest score, sum of labels, weight)
@@ -179,7 +179,7 @@ public enum Calibrator: Sendable, Equatable {
 }
 
 /// Logistic function, numerically stable for large |z|.
-@inline(__always) public func sigmoid(_ z: Double) -> Double {
+@inline(__always) package func sigmoid(_ z: Double) -> Double {
     if z >= 0 { return 1 / (1 + Foundation.exp(-z)) }
     let e = Foundation.exp(z)
     return e / (1 + e)
@@ -191,4 +191,4 @@ public enum Calibrator: Sendable, Equatable {
 }
 
 /// Log-odds of `p`.
-@inline(__always) public func logit(_ p: Double) -> Double { Foundation.log(p / (1 - p)) }
+@inline(__always) package func logit(_ p: Double) -> Double { Foundation.log(p / (1 - p)) }

@@ -2,11 +2,11 @@ import Crypto
 
 /// A content version: the SHA-256 (swift-crypto) of a file's bytes. Rule
 /// configurations, model artifacts and routing rules are versioned by it.
-public struct ContentVersion: Sendable, Hashable, CustomStringConvertible {
+package struct ContentVersion: Sendable, Hashable, CustomStringConvertible {
     /// Full lower-case hex digest.
-    public let sha256: String
+    package let sha256: String
     /// Creates the version of `bytes`.
-    public init<Bytes: Sequence>(of bytes: Bytes) where Bytes.Element == UInt8 {
+    package init<Bytes: Sequence>(of bytes: Bytes) where Bytes.Element == UInt8 {
         sha256 = Self.hex(SHA256.hash(data: Array(bytes)))
     }
     /// `bytes` as lower-case hex digits.
@@ -20,6 +20,6 @@ public struct ContentVersion: Sendable, Hashable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
     /// The first 12 hex digits, used inside ids (`name@shortHash`).
-    public var short: String { String(sha256.prefix(12)) }
-    public var description: String { sha256 }
+    package var short: String { String(sha256.prefix(12)) }
+    package var description: String { sha256 }
 }

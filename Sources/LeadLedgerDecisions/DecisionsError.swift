@@ -3,9 +3,9 @@
 /// Every error carries a machine-readable ``code``, a human-readable ``message``
 /// and, where known, where it happened: the file (a name the caller passed in),
 /// the 1-based line and column, and the configuration or artifact field.
-public struct DecisionsError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct DecisionsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is.
-    public enum Code: String, Sendable, Equatable {
+    package enum Code: String, Sendable, Equatable {
         /// A YAML rule configuration is malformed or refers to unknown features.
         case invalidConfig = "invalid_config"
         /// A JSON artifact or model dump is malformed.
@@ -23,20 +23,20 @@ public struct DecisionsError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// Machine-readable error code.
-    public let code: Code
+    package let code: Code
     /// Human-readable explanation.
-    public let message: String
+    package let message: String
     /// Name of the file or source the input came from, if known.
-    public let file: String?
+    package let file: String?
     /// 1-based line in `file`, if known.
-    public let line: Int?
+    package let line: Int?
     /// 1-based column in `file`, if known.
-    public let column: Int?
+    package let column: Int?
     /// Path of the offending field (e.g. `groups[1].rules[0].op`), if known.
-    public let field: String?
+    package let field: String?
 
     /// Creates an error.
-    public init(
+    package init(
         _ code: Code, _ message: String, file: String? = nil, line: Int? = nil,
         column: Int? = nil, field: String? = nil
     ) {
@@ -49,7 +49,7 @@ public struct DecisionsError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// `file:line:column: field: message [code]`, with the unknown parts left out.
-    public var description: String {
+    package var description: String {
         var location = ""
         if let file { location += file }
         if let line { location += (location.isEmpty ? "line " : ":") + String(line) }

@@ -2,7 +2,7 @@ import Foundation
 import LeadLedgerCore
 
 /// One input of an ``Ensemble``.
-public enum EnsembleModel: Sendable {
+package enum EnsembleModel: Sendable {
     /// Rule points (``RuleModel/score(_:)``).
     case rules(RuleModel)
     /// Logistic regression margin (log-odds).
@@ -24,7 +24,7 @@ public enum EnsembleModel: Sendable {
 
 /// How an ``Ensemble`` explains its tree components. Recorded in the artifact,
 /// since the method changes the reported contributions.
-public enum TreeExplanationMethod: String, Sendable, Equatable {
+package enum TreeExplanationMethod: String, Sendable, Equatable {
     /// Exact path-dependent TreeSHAP, recursive algorithm (O(T·L·D²) per row).
     case treeSHAP = "treeshap"
     /// Exact path-dependent TreeSHAP from precomputed tables (``TreeSHAPTable``;
@@ -35,19 +35,19 @@ public enum TreeExplanationMethod: String, Sendable, Equatable {
 }
 
 /// A named, weighted ensemble input.
-public struct EnsembleComponent: Sendable {
+package struct EnsembleComponent: Sendable {
     /// Component name, e.g. `fit`, `engagement`, `intent`, `propensity`, `account`.
-    public let name: String
+    package let name: String
     /// The model producing the component output.
-    public let model: EnsembleModel
+    package let model: EnsembleModel
     /// Weight of the component's output in the combined margin.
-    public let weight: Double
+    package let weight: Double
     /// Version of the model (content hash) recorded in the ensemble artifact.
-    public let modelVersion: String
+    package let modelVersion: String
 
     /// Creates a component. `modelVersion` is the model's content version
     /// (rule config hash, artifact hash or dump hash; the feature name for `.feature`).
-    public init(name: String, model: EnsembleModel, weight: Double, modelVersion: String) {
+    package init(name: String, model: EnsembleModel, weight: Double, modelVersion: String) {
         self.name = name
         self.model = model
         self.weight = weight
@@ -73,25 +73,25 @@ public struct EnsembleComponent: Sendable {
 /// The ensemble artifact (``artifactData()``) is stable JSON naming every
 /// component with its kind, model version and weight, plus bias and calibration;
 /// its version is the SHA-256 of those bytes.
-public struct Ensemble: Sendable {
+package struct Ensemble: Sendable {
     /// The feature schema every component uses.
-    public let schema: FeatureSchema
+    package let schema: FeatureSchema
     /// Components in configured (evaluation and summation) order.
-    public let components: [EnsembleComponent]
+    package let components: [EnsembleComponent]
     /// Constant added to the combined margin.
-    public let bias: Double
+    package let bias: Double
     /// Maps the combined margin to a probability.
-    public let calibration: Calibrator
+    package let calibration: Calibrator
     /// How many top feature contributions a decision reports.
-    public let topK: Int
+    package let topK: Int
     /// How tree components are explained.
-    public let treeExplanation: TreeExplanationMethod
+    package let treeExplanation: TreeExplanationMethod
     let featureIndex: [Int]
     /// SHAP tables per component (only for `.treeSHAPTable` tree components).
     let shapTables: [TreeSHAPTable?]
 
     /// Creates an ensemble; every model must use `schema`.
-    public init(
+    package init(
         schema: FeatureSchema, components: [EnsembleComponent], bias: Double = 0,
         calibration: Calibrator = .identity(fromMargin: true), topK: Int = 5,
         treeExplanation: TreeExplanationMethod = .treeSHAPTable
@@ -136,7 +136,7 @@ public struct Ensemble: Sendable {
     }
 
     /// The same ensemble with another calibration.
-    public func withCalibration(_ calibration: Calibrator) throws -> Ensemble {
+    package func withCalibration(_ calibration: Calibrator) throws -> Ensemble {
         try Ensemble(
             schema: schema, components: components, bias: bias, calibration: calibration, topK: topK,
             treeExplanation: treeExplanation)
@@ -157,20 +157,20 @@ public struct Ensemble: Sendable {
 
     /// The combined margin `z` for one row.
     @inline(__always)
-    public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
         var z = bias
         for c in 0..<components.count { z += components[c].weight * output(c, x) }
         return z
     }
 
     /// Calibrated probability for one row.
-    public func probability(_ x: UnsafeBufferPointer<Double>) -> Double { calibration.probability(margin(x)) }
+    package func probability(_ x: UnsafeBufferPointer<Double>) -> Double { calibration.probability(margin(x)) }
 
     /// Margin, probability and 0–100 score for one row, without explanations
     /// (the cheap path, e.g. for events whose decision is not emitted with reasons).
     /// Gives exactly the values ``EnsembleScorer/evaluate(_:)`` returns.
     @inline(__always)
-    public func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
+    package func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
         let z = margin(x)
         let p = calibration.probability(z)
         return (z, p, Ensemble.score(probability: p))
@@ -178,11 +178,11 @@ public struct Ensemble: Sendable {
 
     /// The 0–100 score of a probability: `round(100 p)`, halves away from zero.
     @inline(__always)
-    public static func score(probability p: Double) -> Int { Int((100 * min(max(p, 0), 1)).rounded(.toNearestOrAwayFromZero)) }
+    package static func score(probability p: Double) -> Int { Int((100 * min(max(p, 0), 1)).rounded(.toNearestOrAwayFromZero)) }
 
     /// Fits the calibration (`platt` or `isotonic`) on the combined margins of
     /// `data` and returns the calibrated ensemble.
-    public func calibrated(method: CalibrationMethod, on data: Dataset) throws -> Ensemble {
+    package func calibrated(method: CalibrationMethod, on data: Dataset) throws -> Ensemble {
         guard data.schema == schema else { throw DecisionsError(.schemaMismatch, "calibration data has a different schema") }
         let z = data.mapRows(margin)
         switch method {
@@ -192,10 +192,10 @@ public struct Ensemble: Sendable {
     }
 
     /// Calibration methods ``calibrated(method:on:)`` can fit.
-    public enum CalibrationMethod: String, Sendable { case platt, isotonic }
+    package enum CalibrationMethod: String, Sendable { case platt, isotonic }
 
     /// One decision with explanations (allocating convenience; use ``EnsembleScorer`` in hot loops).
-    public func decide(_ vector: FeatureVector) -> EnsembleDecision {
+    package func decide(_ vector: FeatureVector) -> EnsembleDecision {
         precondition(vector.schema == schema, "Ensemble: vector schema differs from the ensemble's")
         var scorer = EnsembleScorer(self)
         return vector.values.withUnsafeBufferPointer { scorer.decide($0) }
@@ -204,11 +204,11 @@ public struct Ensemble: Sendable {
     // MARK: Artifact
 
     /// Artifact format name.
-    public static let format = "leadledger.ensemble"
+    package static let format = "leadledger.ensemble"
 
     /// Stable JSON: `{"bias", "calibration", "components": [{"kind", "model_version", "name", "weight"}],
     /// "features", "format", "format_version", "top_k", "tree_explanation"}`.
-    public func artifactData() throws -> Data {
+    package func artifactData() throws -> Data {
         try StableJSON.encode(
             .object([
                 "format": .string(Self.format),
@@ -231,7 +231,7 @@ public struct Ensemble: Sendable {
     /// Loads an ensemble artifact, attaching the given models by component name.
     /// Each model's kind and version must match what the artifact recorded, so
     /// an ensemble can never silently run with other model versions.
-    public static func load(
+    package static func load(
         artifact data: Data, source: String, schema: FeatureSchema,
         models: [(name: String, model: EnsembleModel, version: String)]
     ) throws -> (ensemble: Ensemble, version: ContentVersion) {
@@ -282,28 +282,28 @@ public struct Ensemble: Sendable {
 }
 
 /// An explained ensemble decision.
-public struct EnsembleDecision: Sendable, Equatable {
+package struct EnsembleDecision: Sendable, Equatable {
     /// Combined margin.
-    public let margin: Double
+    package let margin: Double
     /// Calibrated probability.
-    public let probability: Double
+    package let probability: Double
     /// 0–100.
-    public let score: Int
+    package let score: Int
     /// Raw output of each component (points, margin or value), component order.
-    public let componentOutputs: [Double]
+    package let componentOutputs: [Double]
     /// `weight × output` per component, with their names; `bias + Σ = margin`.
-    public let componentContributions: [FeatureContribution]
+    package let componentContributions: [FeatureContribution]
     /// Base of the feature attribution: `featureBase + Σ featureContributions (all features) = margin`.
-    public let featureBase: Double
+    package let featureBase: Double
     /// Largest feature contributions by magnitude (at most `topK`), in the combined-margin scale.
-    public let topFeatures: [FeatureContribution]
+    package let topFeatures: [FeatureContribution]
 }
 
 /// Reusable, allocation-free scorer for one ensemble (one per thread).
 ///
 /// ``evaluate(_:)`` fills the internal buffers; read them through
 /// ``componentContributions``, ``featureContributions`` and ``topFeatureIndices``.
-public struct EnsembleScorer: Sendable {
+package struct EnsembleScorer: Sendable {
     /// The ensemble behind one reference: ``evaluate(_:)`` reads it in place
     /// (a copy of the `Ensemble` struct would retain each of its arrays).
     /// Sendable as a final class with one `let` of a Sendable type.
@@ -313,27 +313,27 @@ public struct EnsembleScorer: Sendable {
     }
     private let box: Box
     /// The ensemble this scorer evaluates.
-    public var ensemble: Ensemble { box.ensemble }
+    package var ensemble: Ensemble { box.ensemble }
     /// `weight × output` per component after the last ``evaluate(_:)``.
-    public private(set) var componentContributions: [Double]
+    package private(set) var componentContributions: [Double]
     /// Raw output per component after the last ``evaluate(_:)``.
-    public private(set) var componentOutputs: [Double]
+    package private(set) var componentOutputs: [Double]
     /// Per-feature contribution to the combined margin after the last ``evaluate(_:)``.
-    public private(set) var featureContributions: [Double]
+    package private(set) var featureContributions: [Double]
     /// Indices of the top features after the last ``evaluate(_:)``.
-    public private(set) var topFeatureIndices: [Int]
+    package private(set) var topFeatureIndices: [Int]
     /// Base of the feature attribution after the last ``evaluate(_:)``.
-    public private(set) var featureBase: Double = 0
+    package private(set) var featureBase: Double = 0
     /// When set, ``topFeatureIndices`` only names features the row has (value
     /// neither 0 nor missing; ``TopContributions/indices(_:k:present:into:)``):
     /// the decider's reasons. Off by default (all contributions compete).
-    public var topFromPresentFeatures = false
+    package var topFromPresentFeatures = false
     private var scratch: [Double]
     private var perRule: [Double]
     private var workspaces: [TreeSHAPWorkspace]
 
     /// Allocates the buffers for `ensemble` (one scorer per thread).
-    public init(_ ensemble: Ensemble) {
+    package init(_ ensemble: Ensemble) {
         box = Box(ensemble)
         let d = ensemble.schema.count
         componentContributions = [Double](repeating: 0, count: ensemble.components.count)
@@ -356,7 +356,7 @@ public struct EnsembleScorer: Sendable {
     /// Components are evaluated and their attributions accumulated in configured
     /// order, features in schema order.
     @inline(__always)
-    public mutating func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
+    package mutating func evaluate(_ x: UnsafeBufferPointer<Double>) -> (margin: Double, probability: Double, score: Int) {
         let box = self.box  // one retain; the ensemble is read through it in place
         let d = box.ensemble.schema.count
         var z = box.ensemble.bias
@@ -414,7 +414,7 @@ public struct EnsembleScorer: Sendable {
     }
 
     /// Scores one row and packages the explanation (allocates the result arrays).
-    public mutating func decide(_ x: UnsafeBufferPointer<Double>) -> EnsembleDecision {
+    package mutating func decide(_ x: UnsafeBufferPointer<Double>) -> EnsembleDecision {
         let (z, p, s) = evaluate(x)
         let e = ensemble
         return EnsembleDecision(

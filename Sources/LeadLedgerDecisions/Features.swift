@@ -3,13 +3,13 @@
 /// A feature's position in the schema is its index in every ``FeatureVector``
 /// and every flat `[Double]` row; models resolve names to positions once, at
 /// load time, so scoring never looks names up.
-public struct FeatureSchema: Sendable, Hashable {
+package struct FeatureSchema: Sendable, Hashable {
     /// Feature names in schema order.
-    public let names: [String]
+    package let names: [String]
     private let positions: [String: Int]
 
     /// Creates a schema; names must be non-empty and unique.
-    public init(_ names: [String]) throws {
+    package init(_ names: [String]) throws {
         var positions: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             guard !name.isEmpty else { throw DecisionsError(.schemaMismatch, "feature \(i) has an empty name") }
@@ -23,65 +23,65 @@ public struct FeatureSchema: Sendable, Hashable {
     }
 
     /// Number of features.
-    public var count: Int { names.count }
+    package var count: Int { names.count }
 
     /// Position of `name`, or nil.
-    public func index(of name: String) -> Int? { positions[name] }
+    package func index(of name: String) -> Int? { positions[name] }
 
     /// The `names` this schema does not have, in their order: what keeps a model
     /// trained on other features from loading against it.
     package func missing(_ names: [String]) -> [String] { names.filter { positions[$0] == nil } }
 
     /// A vector of this schema with every value missing (NaN).
-    public func emptyVector() -> FeatureVector { FeatureVector(schema: self, values: [Double](repeating: .nan, count: count)) }
+    package func emptyVector() -> FeatureVector { FeatureVector(schema: self, values: [Double](repeating: .nan, count: count)) }
 
-    public static func == (lhs: FeatureSchema, rhs: FeatureSchema) -> Bool { lhs.names == rhs.names }
-    public func hash(into hasher: inout Hasher) { hasher.combine(names) }
+    package static func == (lhs: FeatureSchema, rhs: FeatureSchema) -> Bool { lhs.names == rhs.names }
+    package func hash(into hasher: inout Hasher) { hasher.combine(names) }
 }
 
 /// One decision's numeric features: a flat array in ``FeatureSchema`` order.
 /// A missing value is `Double.nan`; tree models route it by their default
 /// direction, the logistic regression imputes the training mean, and rule
 /// conditions on it are false.
-public struct FeatureVector: Sendable, Equatable {
+package struct FeatureVector: Sendable, Equatable {
     /// The schema the values follow.
-    public let schema: FeatureSchema
+    package let schema: FeatureSchema
     /// Values by schema position.
-    public var values: [Double]
+    package var values: [Double]
 
     /// Creates a vector; `values.count` must equal `schema.count`.
-    public init(schema: FeatureSchema, values: [Double]) {
+    package init(schema: FeatureSchema, values: [Double]) {
         precondition(values.count == schema.count, "FeatureVector: \(values.count) values for \(schema.count) features")
         self.schema = schema
         self.values = values
     }
 
     /// The value of `name` (NaN when missing); nil when the schema has no such feature.
-    public subscript(name: String) -> Double? {
+    package subscript(name: String) -> Double? {
         get { schema.index(of: name).map { values[$0] } }
     }
 
     /// Sets `name` to `value`; throws when the schema has no such feature.
-    public mutating func set(_ name: String, _ value: Double) throws {
+    package mutating func set(_ name: String, _ value: Double) throws {
         guard let i = schema.index(of: name) else { throw DecisionsError(.schemaMismatch, "no feature named '\(name)' in the schema") }
         values[i] = value
     }
 
     /// Whether the value at `index` is missing.
-    @inline(__always) public func isMissing(_ index: Int) -> Bool { values[index].isNaN }
+    @inline(__always) package func isMissing(_ index: Int) -> Bool { values[index].isNaN }
 }
 
 /// A feature's signed contribution to a score.
-public struct FeatureContribution: Sendable, Equatable {
+package struct FeatureContribution: Sendable, Equatable {
     /// Feature (or, for ensembles, component) name.
-    public let name: String
+    package let name: String
     /// Schema position of the feature, or -1 for a non-feature entry.
-    public let index: Int
+    package let index: Int
     /// Signed contribution in the score's units (margin for models, points for rules).
-    public let value: Double
+    package let value: Double
 
     /// Creates a contribution entry.
-    public init(name: String, index: Int, value: Double) {
+    package init(name: String, index: Int, value: Double) {
         self.name = name
         self.index = index
         self.value = value
@@ -89,11 +89,11 @@ public struct FeatureContribution: Sendable, Equatable {
 }
 
 /// Selection of the largest contributions by absolute value.
-public enum TopContributions {
+package enum TopContributions {
     /// Indices of the `k` entries of `values` with the largest `abs(value)`, in
     /// descending order of magnitude; ties broken by lower index first, zeros skipped.
     /// Deterministic, O(n·k), no allocation beyond the result.
-    public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int) -> [Int] {
+    package static func indices(_ values: UnsafeBufferPointer<Double>, k: Int) -> [Int] {
         var result: [Int] = []
         result.reserveCapacity(k)
         indices(values, k: k, into: &result)
@@ -105,14 +105,14 @@ public enum TopContributions {
     /// never had) are skipped, whatever their contribution. A standardized linear
     /// model gives such features a contribution too, but a reason must name what
     /// the lead has or did.
-    public static func indices(
+    package static func indices(
         _ values: UnsafeBufferPointer<Double>, k: Int, present row: UnsafeBufferPointer<Double>, into result: inout [Int]
     ) {
         select(values, k: k, present: row, into: &result)
     }
 
     /// As ``indices(_:k:)`` but writes into `result` (cleared first), to reuse its storage.
-    public static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, into result: inout [Int]) {
+    package static func indices(_ values: UnsafeBufferPointer<Double>, k: Int, into result: inout [Int]) {
         select(values, k: k, present: nil, into: &result)
     }
 

@@ -10,7 +10,7 @@ extension JSONParser {
     /// (``JSONValue/int(_:)``); nesting is limited to 512 levels and size is not
     /// limited. A syntax error becomes a ``DecisionsError`` (`invalid_artifact`)
     /// naming `source` and the 1-based line and column where parsing stopped.
-    public static func parse(_ data: Data, source: String = "<json>") throws(DecisionsError) -> JSONValue {
+    package static func parse(_ data: Data, source: String = "<json>") throws(DecisionsError) -> JSONValue {
         let bytes = [UInt8](data)
         do throws(JSONSyntaxError) {
             return try parseReportingOffset(bytes, limits: JSONLimits(maxBytes: .max, maxDepth: 512), keepingIntegers: true)
@@ -90,9 +90,9 @@ extension JSONValue {
 /// `1e-05`, `3.0`), so that parsing the text gives back the identical bits
 /// (``CanonicalJSON`` with ``CanonicalJSON/NumberFormat/roundTrip``).
 /// Non-finite doubles cannot be encoded.
-public enum StableJSON {
+package enum StableJSON {
     /// Encodes `value`; throws for non-finite numbers.
-    public static func encode(_ value: JSONValue) throws(DecisionsError) -> Data {
+    package static func encode(_ value: JSONValue) throws(DecisionsError) -> Data {
         if let d = value.firstNonFiniteNumber {
             throw DecisionsError(.invalidInput, "cannot encode non-finite number \(d) in JSON")
         }

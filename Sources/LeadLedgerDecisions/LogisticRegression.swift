@@ -4,16 +4,16 @@ import LeadLedgerCore
 /// Labeled examples in one flat row-major matrix (`rows[i * featureCount + j]`).
 /// Labels are 0 or 1. Row order is meaningful: ``split(holdoutFraction:)``
 /// keeps the tail as holdout, so pass examples in event-time order.
-public struct Dataset: Sendable, Equatable {
+package struct Dataset: Sendable, Equatable {
     /// Feature schema of the rows.
-    public let schema: FeatureSchema
+    package let schema: FeatureSchema
     /// Row-major values, `count × schema.count`; NaN = missing.
-    public let rows: [Double]
+    package let rows: [Double]
     /// Labels, 0 or 1.
-    public let labels: [Double]
+    package let labels: [Double]
 
     /// Creates a dataset; `rows.count` must be `labels.count * schema.count`.
-    public init(schema: FeatureSchema, rows: [Double], labels: [Double]) throws {
+    package init(schema: FeatureSchema, rows: [Double], labels: [Double]) throws {
         guard rows.count == labels.count * schema.count else {
             throw DecisionsError(.invalidInput, "\(rows.count) values for \(labels.count) rows of \(schema.count) features")
         }
@@ -26,10 +26,10 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// Number of examples.
-    public var count: Int { labels.count }
+    package var count: Int { labels.count }
 
     /// `transform` of every row (its feature values), in row order.
-    public func mapRows<T>(_ transform: (UnsafeBufferPointer<Double>) throws -> T) rethrows -> [T] {
+    package func mapRows<T>(_ transform: (UnsafeBufferPointer<Double>) throws -> T) rethrows -> [T] {
         let d = schema.count
         return try rows.withUnsafeBufferPointer { buf in
             try (0..<count).map { i in try transform(UnsafeBufferPointer(rebasing: buf[(i * d)..<(i * d + d)])) }
@@ -37,7 +37,7 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// The rows (with their labels) whose index satisfies `include`, in order.
-    public func rows(where include: (Int) -> Bool) throws -> Dataset {
+    package func rows(where include: (Int) -> Bool) throws -> Dataset {
         let d = schema.count
         var picked: [Double] = []
         var y: [Double] = []
@@ -49,7 +49,7 @@ public struct Dataset: Sendable, Equatable {
     }
 
     /// Splits off the last `holdoutFraction` of the rows (rounded down) as holdout.
-    public func split(holdoutFraction: Double) throws -> (train: Dataset, holdout: Dataset) {
+    package func split(holdoutFraction: Double) throws -> (train: Dataset, holdout: Dataset) {
         guard holdoutFraction > 0 && holdoutFraction < 1 else { throw DecisionsError(.invalidInput, "holdout fraction must be in (0, 1)") }
         let holdoutCount = Int(Double(count) * holdoutFraction)
         let cut = count - holdoutCount
@@ -62,14 +62,14 @@ public struct Dataset: Sendable, Equatable {
 }
 
 /// Training settings for ``LogisticRegression``.
-public struct LogisticRegressionOptions: Sendable, Equatable {
+package struct LogisticRegressionOptions: Sendable, Equatable {
     /// Inverse L2 strength, as scikit-learn's `C`: the objective is
     /// `Σ logloss + ‖w‖² / (2C)` over standardized features; the intercept is not penalized.
-    public var c: Double = 1.0
+    package var c: Double = 1.0
     /// Newton iterations at most.
-    public var maxIterations: Int = 100
+    package var maxIterations: Int = 100
     /// Stop when every Newton step component is below this.
-    public var tolerance: Double = 1e-10
+    package var tolerance: Double = 1e-10
     /// A feature whose present values differ from their most common value in fewer
     /// than this many training rows is treated as constant: it is not standardized
     /// (scale 1) and gets coefficient 0, so it contributes nothing to any score.
@@ -77,23 +77,23 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
     /// standard deviation near 0, and a live value a little off the training mean
     /// becomes a standardized value in the thousands (a "contribution" of +5000).
     /// The default (1) only treats never-varying features as constant.
-    public var minimumSupport: Int = 1
+    package var minimumSupport: Int = 1
     /// Whether the model clips every input to the range its training data covered
     /// before standardizing (stored in the artifact as `standardization.ranges`).
     /// A linear model extrapolates without bound: a feature that spanned seconds in
     /// the training data and days in production would otherwise dominate every
     /// score. Off by default (predictions then equal scikit-learn's on any input).
-    public var clipToTrainingRange: Bool = false
+    package var clipToTrainingRange: Bool = false
     /// Sign bounds per feature (schema order), or nil for none: a `positive`
     /// feature's coefficient is kept ≥ 0, a `negative` one's ≤ 0, a `free` one is
     /// unbounded. The fit is a projected Newton method (bounded coefficients at
     /// their bound whose gradient points outward are held there; the step is
     /// projected back onto the bounds), so the result is the constrained optimum,
     /// not an unconstrained fit clipped afterwards.
-    public var signs: [FeatureDirection]?
+    package var signs: [FeatureDirection]?
 
     /// Creates options; see the properties.
-    public init(
+    package init(
         c: Double = 1.0, maxIterations: Int = 100, tolerance: Double = 1e-10, minimumSupport: Int = 1,
         clipToTrainingRange: Bool = false, signs: [FeatureDirection]? = nil
     ) {
@@ -117,44 +117,44 @@ public struct LogisticRegressionOptions: Sendable, Equatable {
 ///
 /// The artifact (``artifactData()``) is stable JSON; its version is the SHA-256
 /// of those bytes.
-public struct LogisticRegression: Sendable {
+package struct LogisticRegression: Sendable {
     /// Training facts stored in the artifact.
-    public struct TrainingInfo: Sendable, Equatable {
+    package struct TrainingInfo: Sendable, Equatable {
         /// Number of training examples.
-        public let examples: Int
+        package let examples: Int
         /// Number of positive training examples.
-        public let positives: Int
+        package let positives: Int
         /// Caller-provided description of the training range (e.g. event-time window).
-        public let range: String
+        package let range: String
         /// Inverse regularization strength used.
-        public let c: Double
+        package let c: Double
         /// Newton iterations run.
-        public let iterations: Int
+        package let iterations: Int
         /// Whether the step size fell below the tolerance.
-        public let converged: Bool
+        package let converged: Bool
         /// Final value of the objective.
-        public let objective: Double
+        package let objective: Double
     }
 
     /// Feature schema the model was trained on.
-    public let schema: FeatureSchema
+    package let schema: FeatureSchema
     /// Training means by schema position.
-    public let means: [Double]
+    package let means: [Double]
     /// Training standard deviations (1 for constant features).
-    public let scales: [Double]
+    package let scales: [Double]
     /// Coefficients on standardized features.
-    public let coefficients: [Double]
+    package let coefficients: [Double]
     /// The training range (minimum, maximum) of each feature when the model clips
     /// its inputs to it (``LogisticRegressionOptions/clipToTrainingRange``); nil: no clipping.
-    public let ranges: (minimums: [Double], maximums: [Double])?
+    package let ranges: (minimums: [Double], maximums: [Double])?
     /// Intercept (the base value of explanations).
-    public let intercept: Double
+    package let intercept: Double
     /// Facts about the training run.
-    public let training: TrainingInfo
+    package let training: TrainingInfo
     /// Metrics on the holdout set, if one was given.
-    public let holdout: EvaluationReport?
+    package let holdout: EvaluationReport?
     /// Optional calibration of the margin (otherwise the plain sigmoid).
-    public let calibration: Calibrator?
+    package let calibration: Calibrator?
     private let inverseScales: [Double]
     private let lower: [Double]
     private let upper: [Double]
@@ -203,7 +203,7 @@ public struct LogisticRegression: Sendable {
 
     /// Trains on `data`; evaluates on `holdout` when given. `range` describes the
     /// training data (it is stored, not interpreted).
-    public static func train(
+    package static func train(
         _ data: Dataset, holdout: Dataset? = nil, options: LogisticRegressionOptions = .init(),
         range: String
     ) throws -> LogisticRegression {
@@ -366,7 +366,7 @@ public struct LogisticRegression: Sendable {
     }
 
     /// The same model with `calibration` applied to its margin.
-    public func withCalibration(_ calibration: Calibrator?) -> LogisticRegression {
+    package func withCalibration(_ calibration: Calibrator?) -> LogisticRegression {
         LogisticRegression(
             schema: schema, means: means, scales: scales, ranges: ranges, coefficients: coefficients, intercept: intercept,
             training: training, holdout: holdout, calibration: calibration)
@@ -374,7 +374,7 @@ public struct LogisticRegression: Sendable {
 
     /// The margin (log-odds): intercept plus the contributions in schema order.
     @inline(__always)
-    public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
         var m = intercept
         for j in 0..<coefficients.count {
             let v = min(max(x[j], lower[j]), upper[j])
@@ -387,7 +387,7 @@ public struct LogisticRegression: Sendable {
     /// into `contributions` (schema order). The base value is ``intercept``;
     /// intercept plus contributions, summed in schema order, is the margin exactly.
     @inline(__always)
-    public func explain(_ x: UnsafeBufferPointer<Double>, into contributions: UnsafeMutableBufferPointer<Double>) -> Double {
+    package func explain(_ x: UnsafeBufferPointer<Double>, into contributions: UnsafeMutableBufferPointer<Double>) -> Double {
         var m = intercept
         for j in 0..<coefficients.count {
             let v = min(max(x[j], lower[j]), upper[j])
@@ -400,29 +400,29 @@ public struct LogisticRegression: Sendable {
 
     /// Probability: calibrated margin if a calibration is set, else sigmoid(margin).
     @inline(__always)
-    public func probability(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func probability(_ x: UnsafeBufferPointer<Double>) -> Double {
         let m = margin(x)
         return calibration?.probability(m) ?? sigmoid(m)
     }
 
     /// Probability for one vector.
-    public func probability(_ vector: FeatureVector) -> Double {
+    package func probability(_ vector: FeatureVector) -> Double {
         precondition(vector.schema == schema, "LogisticRegression: vector schema differs from the model's")
         return vector.values.withUnsafeBufferPointer { probability($0) }
     }
 
     /// Margins for every row of `data`.
-    public func margins(_ data: Dataset) -> [Double] { data.mapRows(margin) }
+    package func margins(_ data: Dataset) -> [Double] { data.mapRows(margin) }
 
     /// Probabilities for every row of `data`.
-    public func probabilities(_ data: Dataset) -> [Double] {
+    package func probabilities(_ data: Dataset) -> [Double] {
         margins(data).map { calibration?.probability($0) ?? sigmoid($0) }
     }
 
     // MARK: Artifact
 
     /// Artifact format name.
-    public static let format = "leadledger.logistic-regression"
+    package static let format = "leadledger.logistic-regression"
 
     /// The stable JSON artifact:
     /// `{"calibration": …|null, "coefficients": […], "features": […], "format": "leadledger.logistic-regression",
@@ -430,7 +430,7 @@ public struct LogisticRegression: Sendable {
     ///   "intercept": x, "standardization": {"means": […], "scales": […], "ranges": {"minimums": […], "maximums": […]} (only when clipping)},
     ///   "training": {"c", "converged", "examples", "iterations", "objective", "positives", "range"}}`,
     /// keys sorted, numbers as in ``StableJSON``.
-    public func artifactData() throws -> Data {
+    package func artifactData() throws -> Data {
         let t = training
         var standardization: JSONObject = ["means": .array(means.map { .number($0) }), "scales": .array(scales.map { .number($0) })]
         if let ranges {
@@ -461,11 +461,11 @@ public struct LogisticRegression: Sendable {
     }
 
     /// The content version of the artifact bytes.
-    public func version() throws -> ContentVersion { ContentVersion(of: try artifactData()) }
+    package func version() throws -> ContentVersion { ContentVersion(of: try artifactData()) }
 
     /// Loads an artifact written by ``artifactData()``. `source` names it in errors.
     /// Returns the model and the version (SHA-256 of `data`).
-    public static func load(artifact data: Data, source: String) throws -> (model: LogisticRegression, version: ContentVersion) {
+    package static func load(artifact data: Data, source: String) throws -> (model: LogisticRegression, version: ContentVersion) {
         let json = try JSONParser.parse(data, source: source)
         let r = ArtifactReader(source: source)
         guard try r.string(json, "format") == format else { throw r.fail("format", "not a \(format) artifact") }

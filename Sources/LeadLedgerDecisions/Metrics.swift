@@ -3,7 +3,7 @@ import LeadLedgerCore
 
 /// Evaluation metrics for binary scores. Every function sums in a fixed order
 /// (input order, or the documented sorted order) so results are reproducible bit for bit.
-public enum Metrics {
+package enum Metrics {
     static func check(_ scores: [Double], _ labels: [Double]) throws {
         guard scores.count == labels.count else {
             throw DecisionsError(.invalidInput, "\(scores.count) scores but \(labels.count) labels")
@@ -20,7 +20,7 @@ public enum Metrics {
     /// Area under the ROC curve (Mann–Whitney U statistic). Tied scores get the
     /// average of the ranks they span, which equals the trapezoidal ROC AUC that
     /// scikit-learn's `roc_auc_score` computes. Throws when only one class is present.
-    public static func rocAUC(scores: [Double], labels: [Double]) throws -> Double {
+    package static func rocAUC(scores: [Double], labels: [Double]) throws -> Double {
         try check(scores, labels)
         let order = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         var positives = 0.0
@@ -46,7 +46,7 @@ public enum Metrics {
     /// Precision among the top `percent` % of examples by score: the first
     /// `ceil(n * percent / 100)` (at least 1) examples in descending score order,
     /// ties broken by lower index first.
-    public static func precisionAtTop(percent: Double, scores: [Double], labels: [Double]) throws -> Double {
+    package static func precisionAtTop(percent: Double, scores: [Double], labels: [Double]) throws -> Double {
         try check(scores, labels)
         guard percent > 0 && percent <= 100 else { throw DecisionsError(.invalidInput, "percent must be in (0, 100], got \(percent)") }
         let k = max(1, Int((Double(scores.count) * percent / 100).rounded(.up)))
@@ -59,7 +59,7 @@ public enum Metrics {
     /// Expected calibration error with 10 equal-width bins on [0, 1]: bin
     /// `b = min(floor(p * 10), 9)`; ECE = Σ_b (n_b / n) · |mean(p in b) − mean(y in b)|,
     /// bins summed in ascending order. Probabilities must lie in [0, 1].
-    public static func expectedCalibrationError(probabilities: [Double], labels: [Double], bins: Int = 10) throws -> Double {
+    package static func expectedCalibrationError(probabilities: [Double], labels: [Double], bins: Int = 10) throws -> Double {
         try check(probabilities, labels)
         guard bins > 0 else { throw DecisionsError(.invalidInput, "bins must be positive") }
         var count = [Double](repeating: 0, count: bins)
@@ -79,7 +79,7 @@ public enum Metrics {
     }
 
     /// Mean binary cross-entropy, probabilities clipped to [1e-15, 1 − 1e-15].
-    public static func logLoss(probabilities: [Double], labels: [Double]) throws -> Double {
+    package static func logLoss(probabilities: [Double], labels: [Double]) throws -> Double {
         try check(probabilities, labels)
         var total = 0.0
         for (p, y) in zip(probabilities, labels) {
@@ -90,7 +90,7 @@ public enum Metrics {
     }
 
     /// Mean squared difference between probability and label.
-    public static func brier(probabilities: [Double], labels: [Double]) throws -> Double {
+    package static func brier(probabilities: [Double], labels: [Double]) throws -> Double {
         try check(probabilities, labels)
         var total = 0.0
         for (p, y) in zip(probabilities, labels) { total += (p - y) * (p - y) }
@@ -99,24 +99,24 @@ public enum Metrics {
 }
 
 /// Holdout (or any) evaluation of probabilities against labels.
-public struct EvaluationReport: Sendable, Equatable {
+package struct EvaluationReport: Sendable, Equatable {
     /// Number of examples evaluated.
-    public let examples: Int
+    package let examples: Int
     /// Number of positive examples.
-    public let positives: Int
+    package let positives: Int
     /// ROC AUC (ties by rank average).
-    public let auc: Double
+    package let auc: Double
     /// Mean log-loss.
-    public let logLoss: Double
+    package let logLoss: Double
     /// Brier score.
-    public let brier: Double
+    package let brier: Double
     /// Expected calibration error, 10 equal-width bins.
-    public let ece: Double
+    package let ece: Double
     /// Precision in the top 10 % by probability.
-    public let precisionAtTop10: Double
+    package let precisionAtTop10: Double
 
     /// Computes every metric for `probabilities` against `labels`.
-    public init(probabilities: [Double], labels: [Double]) throws {
+    package init(probabilities: [Double], labels: [Double]) throws {
         examples = labels.count
         positives = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
         auc = try Metrics.rocAUC(scores: probabilities, labels: labels)

@@ -42,9 +42,9 @@ import Yams
 /// - Each matching rule's explained points are its points times the group's
 ///   decay factor times (clamped total / decayed total), so explanations add
 ///   up to the group total and the score.
-public struct RuleModel: Sendable {
+package struct RuleModel: Sendable {
     /// Comparison a rule performs.
-    public enum Condition: Sendable, Equatable {
+    package enum Condition: Sendable, Equatable {
         case equal(Double)
         case notEqual(Double)
         case less(Double)
@@ -57,7 +57,7 @@ public struct RuleModel: Sendable {
         case between(Double, Double)
 
         /// Whether `x` satisfies the condition (false for NaN).
-        @inline(__always) public func matches(_ x: Double) -> Bool {
+        @inline(__always) package func matches(_ x: Double) -> Bool {
             if x.isNaN { return false }
             switch self {
             case .equal(let v): return x == v
@@ -75,52 +75,52 @@ public struct RuleModel: Sendable {
     }
 
     /// One scoring rule.
-    public struct Rule: Sendable, Equatable {
+    package struct Rule: Sendable, Equatable {
         /// Schema position of the feature tested.
-        public let featureIndex: Int
+        package let featureIndex: Int
         /// Feature name.
-        public let feature: String
+        package let feature: String
         /// The comparison.
-        public let condition: Condition
+        package let condition: Condition
         /// Points when the condition holds.
-        public let points: Double
+        package let points: Double
         /// Readable form, e.g. `title_seniority >= director`.
-        public let label: String
+        package let label: String
     }
 
     /// A group of rules with an optional cap, floor and decay.
-    public struct Group: Sendable, Equatable {
+    package struct Group: Sendable, Equatable {
         /// Group name.
-        public let name: String
+        package let name: String
         /// Rules in file order.
-        public let rules: [Rule]
+        package let rules: [Rule]
         /// Upper bound of the group total, if any.
-        public let cap: Double?
+        package let cap: Double?
         /// Lower bound of the group total, if any.
-        public let floor: Double?
+        package let floor: Double?
         /// Decay half-life in days, if the group decays.
-        public let halfLifeDays: Double?
+        package let halfLifeDays: Double?
         /// Schema position of the age feature (days), if the group decays.
-        public let ageFeatureIndex: Int?
+        package let ageFeatureIndex: Int?
     }
 
     /// The configured model name.
-    public let name: String
+    package let name: String
     /// SHA-256 of the configuration bytes.
-    public let version: ContentVersion
+    package let version: ContentVersion
     /// `name@short-hash`.
-    public var id: String { name + "@" + version.short }
+    package var id: String { name + "@" + version.short }
     /// Groups in file order.
-    public let groups: [Group]
+    package let groups: [Group]
     /// The schema the rules were resolved against.
-    public let schema: FeatureSchema
+    package let schema: FeatureSchema
 
     /// Number of rules over all groups (the size of a per-rule explanation).
-    public var ruleCount: Int { groups.reduce(0) { $0 + $1.rules.count } }
+    package var ruleCount: Int { groups.reduce(0) { $0 + $1.rules.count } }
 
     /// Loads and validates a YAML configuration. `source` (usually the file
     /// path) names the input in errors, which also carry line, column and field.
-    public static func load(yaml data: Data, source: String, schema: FeatureSchema) throws -> RuleModel {
+    package static func load(yaml data: Data, source: String, schema: FeatureSchema) throws -> RuleModel {
         let yaml = YAMLReader(source: source)
         let root = try yaml.root(data)
         let reader = RuleConfigReader(yaml: yaml, schema: schema)
@@ -129,13 +129,13 @@ public struct RuleModel: Sendable {
     }
 
     /// Convenience for ``load(yaml:source:schema:)`` with a String.
-    public static func load(yaml text: String, source: String, schema: FeatureSchema) throws -> RuleModel {
+    package static func load(yaml text: String, source: String, schema: FeatureSchema) throws -> RuleModel {
         try load(yaml: Data(text.utf8), source: source, schema: schema)
     }
 
     /// Total points for one feature row (schema order).
     @inline(__always)
-    public func score(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func score(_ x: UnsafeBufferPointer<Double>) -> Double {
         var total = 0.0
         for group in groups {
             var raw = 0.0
@@ -146,7 +146,7 @@ public struct RuleModel: Sendable {
     }
 
     /// Total points for `vector`.
-    public func score(_ vector: FeatureVector) -> Double {
+    package func score(_ vector: FeatureVector) -> Double {
         precondition(vector.schema == schema, "RuleModel: vector schema differs from the model's")
         return vector.values.withUnsafeBufferPointer { score($0) }
     }
@@ -154,7 +154,7 @@ public struct RuleModel: Sendable {
     /// Total points, writing each rule's explained points (in rule order over
     /// all groups, ``ruleCount`` entries, 0 for rules that did not match) into
     /// `perRule`. The entries add up to the total (same summation order per group).
-    public func score(_ x: UnsafeBufferPointer<Double>, perRule: UnsafeMutableBufferPointer<Double>) -> Double {
+    package func score(_ x: UnsafeBufferPointer<Double>, perRule: UnsafeMutableBufferPointer<Double>) -> Double {
         var total = 0.0
         var r = 0
         for group in groups {
@@ -177,7 +177,7 @@ public struct RuleModel: Sendable {
     }
 
     /// Labels of all rules in explanation order (`group: label`).
-    public var ruleLabels: [String] { groups.flatMap { g in g.rules.map { g.name + ": " + $0.label } } }
+    package var ruleLabels: [String] { groups.flatMap { g in g.rules.map { g.name + ": " + $0.label } } }
 
     @inline(__always)
     private static func finish(_ group: Group, _ raw: Double, _ x: UnsafeBufferPointer<Double>) -> (total: Double, scale: Double) {

@@ -19,9 +19,9 @@ import LeadLedgerCore
 /// - LightGBM categorical (`decision_type` `==`, threshold `"a||b||c"`): a
 ///   non-negative integer value in the set goes left; anything else, including
 ///   NaN and negative values, goes right.
-public struct TreeEnsemble: Sendable {
+package struct TreeEnsemble: Sendable {
     /// Output transformation of the margin.
-    public enum Objective: String, Sendable, Equatable {
+    package enum Objective: String, Sendable, Equatable {
         /// `probability = sigmoid(sigmoidScale × margin)`.
         case binaryLogistic = "binary_logistic"
         /// Output is the margin itself.
@@ -29,10 +29,10 @@ public struct TreeEnsemble: Sendable {
     }
 
     /// Which library the model came from.
-    public enum Origin: String, Sendable, Equatable { case xgboost, lightgbm }
+    package enum Origin: String, Sendable, Equatable { case xgboost, lightgbm }
 
     /// How model features are matched to the schema.
-    public enum FeatureMapping: Sendable, Equatable {
+    package enum FeatureMapping: Sendable, Equatable {
         /// Model feature names must all be in the schema (required for models without names to be explicit).
         case byName
         /// Model feature `k` is schema position `k`.
@@ -47,17 +47,17 @@ public struct TreeEnsemble: Sendable {
     }
 
     /// The schema rows must follow.
-    public let schema: FeatureSchema
+    package let schema: FeatureSchema
     /// The library the model came from.
-    public let origin: Origin
+    package let origin: Origin
     /// Output transformation.
-    public let objective: Objective
+    package let objective: Objective
     /// Multiplier of the margin inside the sigmoid (LightGBM `sigmoid:`; 1 for XGBoost).
-    public let sigmoidScale: Double
+    package let sigmoidScale: Double
     /// Margin before any tree (XGBoost's transformed `base_score`; 0 for LightGBM).
-    public let baseMargin: Double
+    package let baseMargin: Double
     /// Content version (SHA-256) of the model file.
-    public let version: ContentVersion
+    package let version: ContentVersion
 
     // Flat node storage.
     let kind: [Kind]
@@ -83,14 +83,14 @@ public struct TreeEnsemble: Sendable {
     /// time (hiding memory latency). Empty for other models.
     let lockstep: [LockstepNode]
     /// Root node index of each tree.
-    public let roots: [Int]
+    package let roots: [Int]
     /// Maximum depth over trees (a root-only tree has depth 0).
-    public let maxDepth: Int
+    package let maxDepth: Int
 
     /// Number of trees.
-    public var treeCount: Int { roots.count }
+    package var treeCount: Int { roots.count }
     /// Number of nodes over all trees.
-    public var nodeCount: Int { kind.count }
+    package var nodeCount: Int { kind.count }
 
     /// LightGBM's `kZeroThreshold` (`1e-35f`, as a Double): inputs this close to
     /// zero are treated as exactly zero by LightGBM's predictor.
@@ -163,7 +163,7 @@ public struct TreeEnsemble: Sendable {
 
     /// Raw margin for one row in schema order.
     @inline(__always)
-    public func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
+    package func margin(_ x: UnsafeBufferPointer<Double>) -> Double {
         if !lockstep.isEmpty {
             return lockstep.withUnsafeBufferPointer { nodes in
                 packed.withUnsafeBufferPointer { packed in
@@ -213,22 +213,22 @@ public struct TreeEnsemble: Sendable {
 
     /// Output for a margin: probability for binary models, the margin for regression.
     @inline(__always)
-    public func transform(_ margin: Double) -> Double {
+    package func transform(_ margin: Double) -> Double {
         objective == .binaryLogistic ? sigmoid(sigmoidScale * margin) : margin
     }
 
     /// Prediction (probability or regression value) for one row.
-    public func predict(_ x: UnsafeBufferPointer<Double>) -> Double { transform(margin(x)) }
+    package func predict(_ x: UnsafeBufferPointer<Double>) -> Double { transform(margin(x)) }
 
     /// Prediction for one vector.
-    public func predict(_ vector: FeatureVector) -> Double {
+    package func predict(_ vector: FeatureVector) -> Double {
         precondition(vector.schema == schema, "TreeEnsemble: vector schema differs from the model's")
         return vector.values.withUnsafeBufferPointer { predict($0) }
     }
 
     /// Expected margin over the training distribution under the cover weights:
     /// the TreeSHAP base value.
-    public var expectedMargin: Double {
+    package var expectedMargin: Double {
         var e = baseMargin
         for root in roots { e += nodeMean[root] }
         return e
@@ -436,7 +436,7 @@ extension TreeEnsemble {
     /// or, since 3.0, a one-element list) and, for the logistic objectives, turned
     /// into a margin with the logit. Multi-class, multi-target, DART and
     /// categorical splits are rejected.
-    public static func loadXGBoost(
+    package static func loadXGBoost(
         json data: Data, source: String, schema: FeatureSchema,
         mapping: FeatureMapping = .byName
     ) throws -> TreeEnsemble {
@@ -562,7 +562,7 @@ extension TreeEnsemble {
     /// objective `binary` (any `sigmoid:` scale) or `regression`/`regression_l2`/`regression_l1`/`huber`/`fair`/`quantile`.
     /// The cover used by TreeSHAP is `internal_count`/`leaf_count`, as LightGBM's own
     /// `pred_contrib`. Multi-class, averaged (random forest) output and linear trees are rejected.
-    public static func loadLightGBM(
+    package static func loadLightGBM(
         json data: Data, source: String, schema: FeatureSchema,
         mapping: FeatureMapping = .byName
     ) throws -> TreeEnsemble {

@@ -1,12 +1,12 @@
 /// Reusable scratch memory for ``TreeEnsemble/shap(_:into:workspace:)``, sized
 /// for one ensemble. Keep one per thread (it is a value; copying it copies the buffers).
-public struct TreeSHAPWorkspace: Sendable {
+package struct TreeSHAPWorkspace: Sendable {
     var path: [TreeSHAPPathElement]
     var stack: [(Int, Int)]
     var pending: [(Int32, Int32)] = []
 
     /// Creates scratch space for `ensemble` (exact TreeSHAP and ``TreeSHAPTable``).
-    public init(for ensemble: TreeEnsemble) {
+    package init(for ensemble: TreeEnsemble) {
         let d = ensemble.maxDepth + 3
         path = [TreeSHAPPathElement](repeating: TreeSHAPPathElement(), count: d * (d + 1) / 2 + d)
         stack = [(Int, Int)](repeating: (0, 0), count: 2 * (ensemble.maxDepth + 2))
@@ -31,7 +31,7 @@ extension TreeEnsemble {
     /// rounding. Trees are processed in order and each tree's leaves in
     /// depth-first order (hot child first), so results are deterministic.
     /// Cost is O(trees × leaves × depth²) per row.
-    public func shap(
+    package func shap(
         _ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>,
         workspace: inout TreeSHAPWorkspace
     ) -> Double {
@@ -48,7 +48,7 @@ extension TreeEnsemble {
     }
 
     /// Contributions for one vector: `(phi, base value)`; allocates, for tests and tools.
-    public func shap(_ vector: FeatureVector) -> (phi: [Double], base: Double) {
+    package func shap(_ vector: FeatureVector) -> (phi: [Double], base: Double) {
         var ws = TreeSHAPWorkspace(for: self)
         var phi = [Double](repeating: 0, count: schema.count)
         vector.values.withUnsafeBufferPointer { x in

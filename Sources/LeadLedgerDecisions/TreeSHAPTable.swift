@@ -20,9 +20,9 @@
 /// they fit in `maxTableEntries` doubles (and no leaf path tests more than
 /// ``maxLeafFeatures`` distinct features); the other trees are explained by the recursive
 /// algorithm, so the result is always exact.
-public struct TreeSHAPTable: Sendable {
+package struct TreeSHAPTable: Sendable {
     /// The model the table explains.
-    public let model: TreeEnsemble
+    package let model: TreeEnsemble
     /// Per node: bit of the node's feature in the unique-feature list of its path (-1 for leaves).
     let nodeBit: [Int8]
     /// Per node (leaves only): offset of the leaf's table in `values`, and its `k`.
@@ -37,14 +37,14 @@ public struct TreeSHAPTable: Sendable {
 
     /// Largest number of distinct features on one leaf path for which a tree gets
     /// tables (building a leaf's table costs O(3^k)).
-    public static let maxLeafFeatures = 12
+    package static let maxLeafFeatures = 12
 
     /// Whether tree `t` has tables (otherwise it is explained recursively).
-    public let hasTable: [Bool]
+    package let hasTable: [Bool]
 
     /// Builds the tables within a budget of `maxTableEntries` doubles
     /// (default 32 M entries = 256 MiB).
-    public init(_ model: TreeEnsemble, maxTableEntries: Int = 32 << 20) {
+    package init(_ model: TreeEnsemble, maxTableEntries: Int = 32 << 20) {
         let n = model.nodeCount
         var nodeBit = [Int8](repeating: -1, count: n)
         var leafOffset = [Int32](repeating: -1, count: n)
@@ -163,11 +163,11 @@ public struct TreeSHAPTable: Sendable {
     }
 
     /// Number of table entries (doubles).
-    public var entryCount: Int { values.count }
+    package var entryCount: Int { values.count }
 
     /// Same contract as ``TreeEnsemble/shap(_:into:workspace:)``: writes `phi`
     /// (schema order, overwritten) and returns the margin; base value ``TreeEnsemble/expectedMargin``.
-    public func shap(
+    package func shap(
         _ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>,
         workspace: inout TreeSHAPWorkspace
     ) -> Double {
@@ -251,7 +251,7 @@ extension TreeEnsemble {
     /// up exactly like SHAP (`expectedMargin + Σ phi = margin`), but it is not a
     /// Shapley value: it over-credits features split near the root. Writes `phi`
     /// (overwritten) and returns the margin.
-    public func pathAttribution(_ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>) -> Double {
+    package func pathAttribution(_ x: UnsafeBufferPointer<Double>, into phi: UnsafeMutableBufferPointer<Double>) -> Double {
         for i in 0..<phi.count { phi[i] = 0 }
         if !lockstep.isEmpty {
             // Four trees at a time, level by level (a leaf steps to itself and adds 0).

@@ -3,49 +3,49 @@ import Kafka
 import LeadLedgerDecisions
 
 /// Topic names (SPEC §1). Defaults are the contracted names.
-public struct TopicNames: Sendable, Hashable {
+package struct TopicNames: Sendable, Hashable {
     /// CRM change events (inbound).
-    public var crm = "crm.events"
+    package var crm = "crm.events"
     /// Segment web events (inbound).
-    public var web = "web.events"
+    package var web = "web.events"
     /// SendGrid email events (inbound).
-    public var email = "email.events"
+    package var email = "email.events"
     /// The internal identity repartition topic (resolve stage).
-    public var identity = "leadledger.identity.repartition"
+    package var identity = "leadledger.identity.repartition"
     /// The canonical event log (the system of record).
-    public var events = "leadledger.events"
+    package var events = "leadledger.events"
     /// Routing decisions.
-    public var routing = "leadledger.routing"
+    package var routing = "leadledger.routing"
     /// Audit records.
-    public var audit = "leadledger.audit"
+    package var audit = "leadledger.audit"
     /// Rejected input.
-    public var dlq = "leadledger.dlq"
+    package var dlq = "leadledger.dlq"
     /// Operator actions (inbound, validated; copied to every log partition): model promotion, shadow, rollback.
-    public var control = "leadledger.control"
+    package var control = "leadledger.control"
     /// The model registry (compacted): manifests and artifact chunks keyed by model version.
-    public var models = "leadledger.models"
+    package var models = "leadledger.models"
 
     /// The defaults.
-    public init() {}
+    package init() {}
 
     /// The inbound topics.
-    public var inbound: [String] { [crm, web, email] }
+    package var inbound: [String] { [crm, web, email] }
 }
 
 /// Partition counts used when the engine creates missing topics.
-public struct PartitionCounts: Sendable, Hashable {
+package struct PartitionCounts: Sendable, Hashable {
     /// Each inbound topic.
-    public var inbound: Int32 = 3
+    package var inbound: Int32 = 3
     /// The identity repartition topic. 1: identity state is one ordered partition
     /// (see the resolve design: merges across keys are exact).
-    public var identity: Int32 = 1
+    package var identity: Int32 = 1
     /// The canonical log.
-    public var events: Int32 = 6
+    package var events: Int32 = 6
     /// Routing, audit and DLQ topics.
-    public var outputs: Int32 = 6
+    package var outputs: Int32 = 6
 
     /// The defaults.
-    public init() {}
+    package init() {}
 }
 
 /// Consumer groups of the stages.
@@ -55,25 +55,25 @@ public struct PartitionCounts: Sendable, Hashable {
 /// is still read (with a warning in ``EngineConfiguration/warnings``), and a
 /// process that runs with the default names adopts the old groups' committed
 /// offsets once (``GroupMigration``), so an upgrade reprocesses nothing.
-public struct GroupNames: Sendable, Hashable {
+package struct GroupNames: Sendable, Hashable {
     /// The validate stage (inbound topics → identity repartition topic / DLQ).
-    public var validate = GroupNames.defaultValidate
+    package var validate = GroupNames.defaultValidate
     /// The identity stage (repartition topic → canonical log).
-    public var identity = GroupNames.defaultIdentity
+    package var identity = GroupNames.defaultIdentity
     /// The materialize stage (canonical log → routing, audit).
-    public var materialize = "leadledger-materialize"
+    package var materialize = "leadledger-materialize"
 
     /// The default group of the validate stage.
-    public static let defaultValidate = "leadledger-validate"
+    package static let defaultValidate = "leadledger-validate"
     /// The default group of the identity stage.
-    public static let defaultIdentity = "leadledger-identity"
+    package static let defaultIdentity = "leadledger-identity"
     /// What the validate stage's default group was called before release 0.7.
-    public static let legacyValidate = "leadledger-resolve-route"
+    package static let legacyValidate = "leadledger-resolve-route"
     /// What the identity stage's default group was called before release 0.7.
-    public static let legacyIdentity = "leadledger-resolve-identity"
+    package static let legacyIdentity = "leadledger-resolve-identity"
 
     /// The defaults.
-    public init() {}
+    package init() {}
 
     /// Whether the file named the validate group with the pre-0.7 key `route`.
     var usesLegacyRouteKey = false
@@ -116,87 +116,87 @@ public struct GroupNames: Sendable, Hashable {
 /// route_from: 2026-12-01T00:00:00Z
 /// properties: { "linger.ms": "5" }
 /// ```
-public struct EngineConfiguration: Sendable, Hashable {
+package struct EngineConfiguration: Sendable, Hashable {
     /// Bootstrap servers (comma-separated in the file).
-    public var brokers: [String] = ConnectionSettings.defaultBrokers
+    package var brokers: [String] = ConnectionSettings.defaultBrokers
     /// Topic names.
-    public var topics = TopicNames()
+    package var topics = TopicNames()
     /// Partition counts for topic creation.
-    public var partitions = PartitionCounts()
+    package var partitions = PartitionCounts()
     /// Replication factor of the topics the engine creates; -1 (the default) is
     /// the broker's `default.replication.factor`.
-    public var replicationFactor: Int16 = KafkaNewTopic.brokerDefaultReplicationFactor
+    package var replicationFactor: Int16 = KafkaNewTopic.brokerDefaultReplicationFactor
     /// `retention.ms` of the topics the engine creates (``TopicRetention``).
-    public var retention = TopicRetention()
+    package var retention = TopicRetention()
     /// Consumer groups.
-    public var groups = GroupNames()
+    package var groups = GroupNames()
     /// Where snapshots live.
-    public var stateDirectory = ".leadledger/state"
+    package var stateDirectory = ".leadledger/state"
     /// The local cache of registered models (nil: `<state_directory>/models`).
-    public var modelStore: String?
+    package var modelStore: String?
     /// `session.timeout.ms` of the stages' consumers.
-    public var sessionTimeoutMilliseconds = 45_000
+    package var sessionTimeoutMilliseconds = 45_000
     /// Snapshot after this many records per partition.
-    public var snapshotEveryRecords = 50_000
+    package var snapshotEveryRecords = 50_000
     /// Snapshot after this many seconds of processing per partition.
-    public var snapshotEverySeconds = 60
+    package var snapshotEverySeconds = 60
     /// The scoring configuration of the decision step (feature catalogue, gate,
     /// `model.artifact`, resolved relative to this file's directory). A relative
     /// path is relative to the working directory; the default is the product
     /// configuration shipped in the repository (`config/scoring.yaml`).
-    public var scoringFile = EngineConfiguration.defaultScoringFile
+    package var scoringFile = EngineConfiguration.defaultScoringFile
     /// The routing rules of the decision step (queues, SLAs, territories, owners);
     /// default `config/routing.yaml`.
-    public var routingFile = EngineConfiguration.defaultRoutingFile
+    package var routingFile = EngineConfiguration.defaultRoutingFile
     /// librdkafka properties for every client.
-    public var properties: [String: String] = [:]
+    package var properties: [String: String] = [:]
     /// How far ahead of the wall clock an inbound event may be dated (seconds,
     /// default 7 days); later ones are rejected as `timestamp_out_of_range`. In the
     /// file a duration (`7d`, `36h`, `90m`, `30s`) or a number of seconds.
-    public var maxFutureSkewSeconds: Int64 = 7 * 86_400
+    package var maxFutureSkewSeconds: Int64 = 7 * 86_400
     /// The largest audit record written, in bytes (default 256 KiB): a larger one
     /// leaves the tail of its `further_decisions` out and says so in
     /// `further_truncated` (`DecisionConfiguration.auditRecordLimit`). `run` and
     /// `audit verify` must be given the same value.
-    public var auditMaxBytes = DecisionConfiguration.defaultAuditRecordLimit
+    package var auditMaxBytes = DecisionConfiguration.defaultAuditRecordLimit
     /// The `schema_version` of the audit records written (3, the default: compact
     /// feature arrays named by `feature_set`; 2: the previous shape, for consumers
     /// not yet upgraded). `audit verify` takes the version from the records it verifies.
-    public var auditSchemaVersion = AuditSchema.v3.rawValue
+    package var auditSchemaVersion = AuditSchema.v3.rawValue
     /// The port of `run`'s HTTP server (metrics and health probes; 0: any free
     /// port; default 8080). `--http-port` overrides it.
-    public var httpPort = 8080
+    package var httpPort = 8080
     /// The address `run`'s HTTP server binds (default `0.0.0.0`, every interface).
     /// `--http-host` overrides it.
-    public var httpHost = "0.0.0.0"
+    package var httpHost = "0.0.0.0"
     /// The readiness probe fails while any assigned partition lags more records
     /// than this behind its high watermark (default 10,000).
-    public var readyMaxLag: Int64 = 10_000
+    package var readyMaxLag: Int64 = 10_000
     /// The routing cut-over of a first deployment on history (RFC 3339, nil: none):
     /// events dated before it are decided and audited, but their routing records
     /// are withheld (``RoutingCutover``). `run`, `replay` and `audit verify` must be
     /// given the same value; `--route-from` overrides it.
-    public var routeFrom: String?
+    package var routeFrom: String?
 
     /// The routing cut-over `routeFrom` names (nil when none; `validate` refuses text that is no RFC 3339 time).
     package var routingCutover: RoutingCutover? { routeFrom.flatMap { RoutingCutover(text: $0) } }
 
     /// Deprecated settings the file used; the commands log each once at start.
-    public var warnings: [String] {
+    package var warnings: [String] {
         groups.usesLegacyRouteKey ? ["groups.route is deprecated since 0.7: name the validate stage's group with groups.validate"] : []
     }
 
     /// The default scoring configuration (relative to the working directory).
-    public static let defaultScoringFile = "config/scoring.yaml"
+    package static let defaultScoringFile = "config/scoring.yaml"
     /// The default routing rules (relative to the working directory).
-    public static let defaultRoutingFile = "config/routing.yaml"
+    package static let defaultRoutingFile = "config/routing.yaml"
 
     /// The defaults.
-    public init() {}
+    package init() {}
 
     /// Parses a duration: a number followed by `d`, `h`, `m` or `s` (or no unit:
     /// seconds). Returns seconds, or nil when the text is not one.
-    public static func durationSeconds(_ text: String) -> Int64? {
+    package static func durationSeconds(_ text: String) -> Int64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let units: [Character: Int64] = ["d": 86_400, "h": 3_600, "m": 60, "s": 1]
         var digits = Substring(trimmed)
@@ -215,7 +215,7 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// - Throws: `invalidConfiguration` for YAML that does not parse, a value of the
     ///   wrong type or out of range, and a key the configuration does not know
     ///   (the error names the file, the key path and the known keys).
-    public static func parse(yaml: String, context: String = "config") throws(EngineError) -> EngineConfiguration {
+    package static func parse(yaml: String, context: String = "config") throws(EngineError) -> EngineConfiguration {
         let configuration: EngineConfiguration
         do {
             let reader = YAMLReader(source: context)
@@ -231,7 +231,7 @@ public struct EngineConfiguration: Sendable, Hashable {
     }
 
     /// Loads a YAML configuration file.
-    public static func load(path: String) throws(EngineError) -> EngineConfiguration {
+    package static func load(path: String) throws(EngineError) -> EngineConfiguration {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -242,7 +242,7 @@ public struct EngineConfiguration: Sendable, Hashable {
     }
 
     /// Checks value ranges.
-    public func validate(context: String = "config") throws(EngineError) {
+    package func validate(context: String = "config") throws(EngineError) {
         func check(_ ok: Bool, _ reason: String) throws(EngineError) {
             if !ok { throw EngineError(.invalidConfiguration, context: context, reason) }
         }
@@ -274,7 +274,7 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// decisions (`run`, `replay`, `audit verify`) calls this at start.
     /// - Throws: `invalidConfiguration` whose reason is the `DecisionsError`
     ///   (code, file, line, column, field and message).
-    public func decisionConfiguration() throws(EngineError) -> DecisionConfiguration {
+    package func decisionConfiguration() throws(EngineError) -> DecisionConfiguration {
         do {
             var decisions = try DecisionConfiguration.load(
                 scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
@@ -289,17 +289,17 @@ public struct EngineConfiguration: Sendable, Hashable {
     }
 
     /// Client settings for the given client id.
-    public func client(_ clientID: String) -> KafkaClientSettings {
+    package func client(_ clientID: String) -> KafkaClientSettings {
         KafkaClientSettings(bootstrapServers: brokers, clientID: clientID, properties: properties)
     }
 
     /// The validate stage's bound on future event times.
-    public var futureTimestampCheck: FutureTimestampCheck {
+    package var futureTimestampCheck: FutureTimestampCheck {
         FutureTimestampCheck(maxSkew: .seconds(maxFutureSkewSeconds))
     }
 
     /// The snapshot policy.
-    public var snapshotPolicy: SnapshotPolicy {
+    package var snapshotPolicy: SnapshotPolicy {
         SnapshotPolicy(everyRecords: snapshotEveryRecords, everyInterval: snapshotEverySeconds > 0 ? .seconds(snapshotEverySeconds) : nil)
     }
 
@@ -309,7 +309,7 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// what `audit verify` compares against); inbound, identity repartition, routing
     /// and DLQ topics get the finite retentions of `retention` (SPEC §12: copies of
     /// personal data are kept for a bounded time).
-    public var topicSpecifications: [KafkaNewTopic] {
+    package var topicSpecifications: [KafkaNewTopic] {
         let keep = ["retention.ms": "-1", "cleanup.policy": "delete"]
         func retained(_ milliseconds: Int64) -> [String: String] {
             ["retention.ms": String(milliseconds), "cleanup.policy": "delete"]
@@ -341,11 +341,11 @@ public struct EngineConfiguration: Sendable, Hashable {
 }
 
 /// Creates the engine's missing topics.
-public enum TopicProvisioner {
+package enum TopicProvisioner {
     /// Creates every topic of `configuration` that does not exist yet.
     /// - Returns: the names of the topics created.
     @discardableResult
-    public static func ensureTopics(_ configuration: EngineConfiguration, admin: KafkaAdminClient) async throws(EngineError) -> [String] {
+    package static func ensureTopics(_ configuration: EngineConfiguration, admin: KafkaAdminClient) async throws(EngineError) -> [String] {
         let existing: Set<String>
         do {
             existing = Set(try await admin.listTopics().map(\.name))

@@ -1,7 +1,7 @@
 /// An error of the engine: a code, the context it happened in, and a readable reason.
-public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, machine-readable.
-    public enum Code: String, Sendable, Hashable {
+    package enum Code: String, Sendable, Hashable {
         /// The configuration file or a flag is invalid.
         case invalidConfiguration = "invalid_configuration"
         /// A topic could not be created or is missing.
@@ -28,18 +28,18 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The code.
-    public var code: Code
+    package var code: Code
     /// Where: a topic partition, a file, a command.
-    public var context: String
+    package var context: String
     /// A readable reason.
-    public var reason: String
+    package var reason: String
 
     /// Creates an error.
-    public init(_ code: Code, context: String, _ reason: String) {
+    package init(_ code: Code, context: String, _ reason: String) {
         self.code = code
         self.context = context
         self.reason = reason
     }
 
-    public var description: String { "\(code.rawValue) (\(context)): \(reason)" }
+    package var description: String { "\(code.rawValue) (\(context)): \(reason)" }
 }

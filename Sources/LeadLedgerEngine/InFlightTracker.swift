@@ -10,7 +10,7 @@ import Synchronization
 /// `committableOffset` is the offset of the oldest input with outputs in flight,
 /// or one past the last applied input when nothing is in flight: committing it
 /// never skips an unacknowledged output.
-public final class InFlightTracker: Sendable {
+package final class InFlightTracker: Sendable {
     struct Entry {
         var offset: Int64
         var remaining: Int
@@ -46,13 +46,13 @@ public final class InFlightTracker: Sendable {
     ///   the thread that reports it, e.g. the producer's poll thread; must not
     ///   block). The partition's loop learns of a failure this way even when no
     ///   further input arrives to find it.
-    public init(startOffset: Int64, onFailure: (@Sendable () -> Void)? = nil) {
+    package init(startOffset: Int64, onFailure: (@Sendable () -> Void)? = nil) {
         state = Mutex(State(nextOffset: startOffset))
         self.onFailure = onFailure
     }
 
     /// Records that the input at `offset` was applied and will produce `outputs` records.
-    public func begin(offset: Int64, outputs: Int) {
+    package func begin(offset: Int64, outputs: Int) {
         state.withLock { state in
             state.nextOffset = offset + 1
             if outputs > 0 {
@@ -63,7 +63,7 @@ public final class InFlightTracker: Sendable {
     }
 
     /// One output of the input at `offset` was acknowledged.
-    public func acknowledge(offset: Int64) {
+    package func acknowledge(offset: Int64) {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
             // `entries[head...]` is sorted by offset (`begin` is called in offset order):
             // binary search. Acknowledgements of one input's outputs go to different
@@ -90,7 +90,7 @@ public final class InFlightTracker: Sendable {
     /// more than `begin` counted (an unsendable output replaced by several
     /// records). Call it before enqueueing them. Nothing happens when the input
     /// has no output waiting (it cannot: the replaced one is not enqueued yet).
-    public func extend(offset: Int64, outputs: Int) {
+    package func extend(offset: Int64, outputs: Int) {
         state.withLock { state in
             guard outputs > 0, let index = state.entries[state.head...].lastIndex(where: { $0.offset == offset }) else { return }
             state.entries[index].remaining += outputs
@@ -102,7 +102,7 @@ public final class InFlightTracker: Sendable {
     /// enqueued (the producer refused them): they are no longer waited for, and
     /// since they are lost, nothing at or after that input may be committed (the
     /// input stays unacknowledged).
-    public func abandon(offset: Int64, outputs: Int, because error: KafkaError) {
+    package func abandon(offset: Int64, outputs: Int, because error: KafkaError) {
         let (waiters, first): ([CheckedContinuation<Void, Never>], Bool) = state.withLock { state in
             if let index = state.entries[state.head...].firstIndex(where: { $0.offset == offset }) {
                 state.inFlight -= min(outputs, state.entries[index].remaining)
@@ -118,7 +118,7 @@ public final class InFlightTracker: Sendable {
     /// An output of the input at `offset` failed for good: nothing at or after its
     /// input may be committed, and it is no longer in flight (so `settle()` can return), but its input stays
     /// unacknowledged, so the committable offset never passes it.
-    public func fail(offset: Int64, _ error: KafkaError) {
+    package func fail(offset: Int64, _ error: KafkaError) {
         abandon(offset: offset, outputs: 1, because: error)
     }
 
@@ -135,16 +135,16 @@ public final class InFlightTracker: Sendable {
     }
 
     /// The offset that may be committed now.
-    public var committableOffset: Int64 { state.withLock { $0.committable } }
+    package var committableOffset: Int64 { state.withLock { $0.committable } }
 
     /// Outputs not yet acknowledged.
-    public var inFlight: Int { state.withLock { $0.inFlight } }
+    package var inFlight: Int { state.withLock { $0.inFlight } }
 
     /// The first delivery failure, if any.
-    public var failure: KafkaError? { state.withLock { $0.failure } }
+    package var failure: KafkaError? { state.withLock { $0.failure } }
 
     /// The delivery callback for an output of the input at `offset`.
-    public func callback(for offset: Int64) -> @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void {
+    package func callback(for offset: Int64) -> @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void {
         { [self] result in
             switch result {
             case .success: acknowledge(offset: offset)
@@ -156,7 +156,7 @@ public final class InFlightTracker: Sendable {
     /// Waits until every enqueued output has been reported, acknowledged or failed
     /// (after a failure, before the partition's outputs are produced again: an
     /// older output still in flight must not land after its repeat's successors).
-    public func settle() async {
+    package func settle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.inFlight == 0 { return true }
@@ -169,7 +169,7 @@ public final class InFlightTracker: Sendable {
 
     /// Waits until every output is acknowledged (or one failed).
     /// - Throws: the delivery failure.
-    public func drain() async throws(KafkaError) {
+    package func drain() async throws(KafkaError) {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state -> Bool in
                 if state.inFlight == 0 || state.failure != nil { return true }

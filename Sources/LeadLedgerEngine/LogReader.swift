@@ -6,11 +6,11 @@ import Logging
 /// The end of the partition is learnt from the fetch path (partition EOF, the
 /// high watermark carried in fetch responses), never from a ListOffsets query,
 /// which Tansu answers with less than the real end (SPEC §7).
-public struct LogReader: Sendable {
+package struct LogReader: Sendable {
     /// Bootstrap servers and client properties.
-    public var client: KafkaClientSettings
+    package var client: KafkaClientSettings
     /// A logger.
-    public var logger: Logger
+    package var logger: Logger
 
     /// librdkafka settings of a reader unless the client properties set them: a
     /// reader reads to a known end, so it asks for large fetches, and the fetch at
@@ -35,7 +35,7 @@ public struct LogReader: Sendable {
     }
 
     /// Creates a reader.
-    public init(client: KafkaClientSettings, logger: Logger) {
+    package init(client: KafkaClientSettings, logger: Logger) {
         self.client = client
         self.logger = logger
     }
@@ -44,7 +44,7 @@ public struct LogReader: Sendable {
     /// `to`, or up to the end of the partition when `to` is nil, in batches.
     /// - Returns: the offset after the last delivered record (the end reached).
     @discardableResult
-    public func read(
+    package func read(
         topic: String,
         partition: Int32,
         from: Int64,
@@ -109,7 +109,7 @@ public struct LogReader: Sendable {
 extension LogReader {
     /// The first offset `topic[partition]` still holds (its low watermark): above 0
     /// when retention or a deletion removed the partition's beginning.
-    public func earliestOffset(topic: String, partition: Int32) async throws -> Int64 {
+    package func earliestOffset(topic: String, partition: Int32) async throws -> Int64 {
         let consumer = try KafkaConsumer(configuration: readerConfiguration, logger: logger)
         do {
             let watermarks = try await consumer.queryWatermarks(KafkaTopicPartition(topic: topic, partition: partition))
@@ -124,7 +124,7 @@ extension LogReader {
     /// Applies the records of `topic[partition]` in `from..<to` (or to the end) to `state`.
     /// - Returns: the offset after the last applied record.
     @discardableResult
-    public func fold<State: Sendable>(
+    package func fold<State: Sendable>(
         topic: String,
         partition: Int32,
         from: Int64,
@@ -142,7 +142,7 @@ extension LogReader {
 
     /// Every record of `topic` partitions `0..<partitions`, each partition from
     /// offset 0 to its end, partition by partition (tools, tests, benchmarks).
-    public func readAll(topic: String, partitions: Int32) async throws -> [LogRecord] {
+    package func readAll(topic: String, partitions: Int32) async throws -> [LogRecord] {
         var all: [LogRecord] = []
         for partition in 0..<partitions {
             try await fold(topic: topic, partition: partition, from: 0, to: nil, into: &all) { $0.append($1) }

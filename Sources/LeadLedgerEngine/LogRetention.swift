@@ -5,16 +5,16 @@ import Logging
 /// is the system of record: restores, `replay`, `audit verify` and training read
 /// it from offset 0, so a log that deletes or compacts records loses them for
 /// good. `run` checks it at start (`enforce`).
-public struct LogRetention: Sendable, Hashable {
+package struct LogRetention: Sendable, Hashable {
     /// `retention.ms` as reported (nil: not reported).
-    public var retentionMilliseconds: String?
+    package var retentionMilliseconds: String?
     /// `retention.bytes` as reported (nil: not reported).
-    public var retentionBytes: String?
+    package var retentionBytes: String?
     /// `cleanup.policy` as reported (nil: not reported).
-    public var cleanupPolicy: String?
+    package var cleanupPolicy: String?
 
     /// Reads the settings from a topic's configs.
-    public init(configs: [String: String]) {
+    package init(configs: [String: String]) {
         retentionMilliseconds = configs["retention.ms"]
         retentionBytes = configs["retention.bytes"]
         cleanupPolicy = configs["cleanup.policy"]
@@ -22,7 +22,7 @@ public struct LogRetention: Sendable, Hashable {
 
     /// Why records of the log would be removed (one line), or nil when every
     /// reported setting keeps them forever.
-    public var finiteReason: String? {
+    package var finiteReason: String? {
         var reasons: [String] = []
         if let value = retentionMilliseconds, value.trimmingCharacters(in: .whitespaces) != "-1" {
             reasons.append("retention.ms=\(value)")
@@ -38,7 +38,7 @@ public struct LogRetention: Sendable, Hashable {
     }
 
     /// The settings the broker did not report (Tansu reports only those set at creation).
-    public var unreported: [String] {
+    package var unreported: [String] {
         [("retention.ms", retentionMilliseconds), ("cleanup.policy", cleanupPolicy)].compactMap { $0.1 == nil ? $0.0 : nil }
     }
 
@@ -47,7 +47,7 @@ public struct LogRetention: Sendable, Hashable {
     /// are warned about, not refused.
     /// - Throws: `finiteLogRetention` naming the settings; `topicSetup` when the
     ///   configuration cannot be read.
-    public static func enforce(_ configuration: EngineConfiguration, allowFinite: Bool, logger: Logger) async throws(EngineError) {
+    package static func enforce(_ configuration: EngineConfiguration, allowFinite: Bool, logger: Logger) async throws(EngineError) {
         let topic = configuration.topics.events
         let configs: [String: String]
         do {

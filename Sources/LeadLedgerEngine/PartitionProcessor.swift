@@ -9,7 +9,7 @@ import Kafka
 /// wall clock, randomness or hash order), and `snapshot()` is a deterministic
 /// encoding, so restoring a snapshot taken after offset `o` and applying the
 /// records after it gives exactly the state of applying all records from 0.
-public protocol PartitionProcessor: Sendable {
+package protocol PartitionProcessor: Sendable {
     /// Names the state encoding and its version, e.g. `"materialize/1"`. Snapshots
     /// of another format are ignored (the partition is replayed instead).
     static var snapshotFormat: String { get }
@@ -60,20 +60,20 @@ public protocol PartitionProcessor: Sendable {
 }
 
 extension PartitionProcessor {
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] { [] }
+    package func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] { [] }
 
-    public mutating func begin(at offset: Int64) {}
+    package mutating func begin(at offset: Int64) {}
 
-    public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { [] }
+    package mutating func takeDiagnostics() -> [ProcessorDiagnostic] { [] }
 
-    public var usesKeyHooks: Bool { false }
+    package var usesKeyHooks: Bool { false }
 
-    public func prepare(_ records: [LogRecord]) async throws {}
-    public func beforeSending() async throws {}
+    package func prepare(_ records: [LogRecord]) async throws {}
+    package func beforeSending() async throws {}
 }
 
 /// Creates processors for partitions: fresh, or from a snapshot.
-public protocol PartitionProcessorFactory: Sendable {
+package protocol PartitionProcessorFactory: Sendable {
     /// The processor type.
     associatedtype Processor: PartitionProcessor
 
@@ -100,7 +100,7 @@ public protocol PartitionProcessorFactory: Sendable {
 }
 
 extension PartitionProcessorFactory {
-    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { false }
-    public func prepare(_ records: [LogRecord]) async throws {}
-    public func willRestore() async throws {}
+    package func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { false }
+    package func prepare(_ records: [LogRecord]) async throws {}
+    package func willRestore() async throws {}
 }

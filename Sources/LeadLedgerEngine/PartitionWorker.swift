@@ -4,39 +4,39 @@ import Logging
 import Metrics
 
 /// When to snapshot a partition's state while processing.
-public struct SnapshotPolicy: Sendable, Hashable {
+package struct SnapshotPolicy: Sendable, Hashable {
     /// After this many applied records (0: never by count).
-    public var everyRecords: Int
+    package var everyRecords: Int
     /// After this much processing time (nil: never by time). Only *when* a snapshot
     /// is taken depends on the clock; its content is a pure function of the log prefix.
-    public var everyInterval: Duration?
+    package var everyInterval: Duration?
 
     /// Creates a policy.
-    public init(everyRecords: Int = 50_000, everyInterval: Duration? = .seconds(60)) {
+    package init(everyRecords: Int = 50_000, everyInterval: Duration? = .seconds(60)) {
         self.everyRecords = everyRecords
         self.everyInterval = everyInterval
     }
 }
 
 /// Counters of one partition worker.
-public struct PartitionWorkerStatistics: Sendable, Hashable {
+package struct PartitionWorkerStatistics: Sendable, Hashable {
     /// Records applied while emitting.
-    public var applied: Int = 0
+    package var applied: Int = 0
     /// Records applied during the restore replay (outputs discarded).
-    public var replayed: Int = 0
+    package var replayed: Int = 0
     /// Outputs enqueued.
-    public var outputs: Int = 0
+    package var outputs: Int = 0
     /// Outputs enqueued per topic.
-    public var outputsByTopic: [String: Int] = [:]
+    package var outputsByTopic: [String: Int] = [:]
     /// Snapshots written.
-    public var snapshots: Int = 0
+    package var snapshots: Int = 0
     /// Offset of the snapshot the partition was restored from (nil: full replay).
-    public var restoredFrom: Int64?
+    package var restoredFrom: Int64?
     /// When the first record was applied while emitting (nil: none yet). Taken by the
     /// worker itself, so it is exact even when whoever reads the statistics waited.
-    public var firstAppliedAt: ContinuousClock.Instant?
+    package var firstAppliedAt: ContinuousClock.Instant?
     /// When the last batch so far was applied while emitting (its outputs enqueued).
-    public var lastAppliedAt: ContinuousClock.Instant?
+    package var lastAppliedAt: ContinuousClock.Instant?
 
     /// Adds `other`'s counters; keeps the earliest first and the latest last application.
     mutating func add(_ other: PartitionWorkerStatistics) {
@@ -50,7 +50,7 @@ public struct PartitionWorkerStatistics: Sendable, Hashable {
     }
 
     /// Zero counters.
-    public init() {}
+    package init() {}
 }
 
 /// One actor per assigned partition: applies records strictly in offset order,

@@ -5,19 +5,19 @@ import Metrics
 import ServiceLifecycle
 
 /// Settings of one partition-parallel stage.
-public struct StageConfiguration: Sendable {
+package struct StageConfiguration: Sendable {
     /// A name for logs (`route`, `identity`, `materialize`).
-    public var name: String
+    package var name: String
     /// The topics whose partitions the stage processes.
-    public var inputTopics: [String]
+    package var inputTopics: [String]
     /// The consumer group; processes with the same group split the partitions.
-    public var groupID: String
+    package var groupID: String
     /// `session.timeout.ms` (Kafka's default 45 s; Tansu joins take half of it).
-    public var sessionTimeout: Duration = .seconds(45)
+    package var sessionTimeout: Duration = .seconds(45)
     /// How often committable offsets are committed while processing.
-    public var commitInterval: Duration = .milliseconds(500)
+    package var commitInterval: Duration = .milliseconds(500)
     /// When to snapshot stateful processors.
-    public var snapshotPolicy = SnapshotPolicy()
+    package var snapshotPolicy = SnapshotPolicy()
     /// `fetch.wait.max.ms` of the stage's consumer (default 100 ms; librdkafka's own
     /// default is 500 ms), used unless the client properties set it. Kafka answers a
     /// fetch as soon as data arrives, so there this only bounds how often an idle
@@ -28,7 +28,7 @@ public struct StageConfiguration: Sendable {
     /// 10 ms: 221–397 µs, 107–131/206–340 ms, and an idle engine costs the broker
     /// ~24% of a core (~10% at 500 ms). `-X fetch.wait.max.ms=10` trades broker CPU
     /// for latency.
-    public var fetchWaitMax: Duration = .milliseconds(100)
+    package var fetchWaitMax: Duration = .milliseconds(100)
     /// Most records a partition worker applies in one actor job (the consumer hands
     /// over up to 2,048 at a time; larger batches are applied in slices). A job holds
     /// a thread of the cooperative pool until it ends (a materialize record costs
@@ -38,10 +38,10 @@ public struct StageConfiguration: Sendable {
     /// job 0.32–1.94 s (median of 5 runs 0.71 s); 256: 0.43–0.61 s; 64: 0.23–0.65 s
     /// (median of 7 runs 0.41 s); 32: 0.35–0.43 s; 16: 0.62–1.02 s. Throughput was
     /// within the noise (an actor job costs microseconds, 64 materialize records ~6 ms).
-    public var maxRecordsPerJob: Int = 64
+    package var maxRecordsPerJob: Int = 64
 
     /// Creates a configuration.
-    public init(name: String, inputTopics: [String], groupID: String) {
+    package init(name: String, inputTopics: [String], groupID: String) {
         self.name = name
         self.inputTopics = inputTopics
         self.groupID = groupID
@@ -64,9 +64,9 @@ public struct StageConfiguration: Sendable {
 ///   without emitting, then emits from the committed offset on;
 /// - a lost partition (session timeout) is dropped without a commit: the new
 ///   owner repeats the uncommitted suffix, byte-identically.
-public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service, Sendable {
+package final class PartitionedStage<Factory: PartitionProcessorFactory>: Service, Sendable {
     /// The stage's settings.
-    public let configuration: StageConfiguration
+    package let configuration: StageConfiguration
     private let client: KafkaClientSettings
     private let producer: KafkaProducer
     private let coordinator: StageCoordinator<Factory>
@@ -75,7 +75,7 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
     /// Creates a stage. `producer` is shared by the stages of a process; `store`
     /// holds snapshots (nil: stateful partitions are always fully replayed);
     /// `status` receives the partitions' progress for the health probes.
-    public convenience init(
+    package convenience init(
         configuration: StageConfiguration, client: KafkaClientSettings, producer: KafkaProducer, store: SnapshotStore?, factory: Factory,
         logger: Logger
     ) {
@@ -106,12 +106,12 @@ public final class PartitionedStage<Factory: PartitionProcessorFactory>: Service
     }
 
     /// Counters summed over the partitions this process currently owns or owned.
-    public func statistics() async -> PartitionWorkerStatistics { await coordinator.totals() }
+    package func statistics() async -> PartitionWorkerStatistics { await coordinator.totals() }
 
     /// Runs until graceful shutdown (or cancellation), then hands every partition
     /// over (drain, snapshot, commit) and leaves the group.
     /// - Throws: `EngineError` when an output could not be delivered or a commit failed.
-    public func run() async throws {
+    package func run() async throws {
         var properties = client.properties
         if properties["fetch.wait.max.ms"] == nil {
             properties["fetch.wait.max.ms"] = String(Int((configuration.fetchWaitMax / .milliseconds(1)).rounded()))

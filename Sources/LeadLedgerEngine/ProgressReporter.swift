@@ -3,7 +3,7 @@ import Synchronization
 
 /// Progress of a long operation on standard error: on a terminal one line redrawn
 /// in place with rate and ETA, otherwise a plain line every few seconds.
-public final class ProgressReporter: Sendable {
+package final class ProgressReporter: Sendable {
     struct State {
         var done = 0
         var lastPrint = ContinuousClock.now
@@ -17,7 +17,7 @@ public final class ProgressReporter: Sendable {
     private let state = Mutex(State())
 
     /// Creates a reporter; `total` enables the percentage and ETA.
-    public init(label: String, total: Int?, isTTY: Bool = isatty(2) != 0) {
+    package init(label: String, total: Int?, isTTY: Bool = isatty(2) != 0) {
         self.label = label
         self.total = total
         self.isTTY = isTTY
@@ -25,7 +25,7 @@ public final class ProgressReporter: Sendable {
     }
 
     /// Records progress.
-    public func advance(by count: Int) {
+    package func advance(by count: Int) {
         let line: String? = state.withLock { state in
             state.done += count
             let now = ContinuousClock.now
@@ -37,7 +37,7 @@ public final class ProgressReporter: Sendable {
     }
 
     /// Prints the final line.
-    public func finish() {
+    package func finish() {
         let done = state.withLock { $0.done }
         emit(render(done: done, now: .now), final: true)
     }

@@ -2,24 +2,24 @@ import Kafka
 
 /// A record read from a partition the engine processes (an inbound topic, the
 /// identity repartition topic, or the canonical log).
-public struct LogRecord: Sendable, Hashable {
+package struct LogRecord: Sendable, Hashable {
     /// The topic.
-    public var topic: String
+    package var topic: String
     /// The partition.
-    public var partition: Int32
+    package var partition: Int32
     /// The offset.
-    public var offset: Int64
+    package var offset: Int64
     /// The key, if any.
-    public var key: [UInt8]?
+    package var key: [UInt8]?
     /// The payload.
-    public var value: [UInt8]
+    package var value: [UInt8]
     /// The record headers.
-    public var headers: [KafkaHeader]
+    package var headers: [KafkaHeader]
     /// The record's Kafka timestamp (ms since the epoch), when read from a topic.
-    public var timestampMilliseconds: Int64?
+    package var timestampMilliseconds: Int64?
 
     /// Creates a record.
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = []) {
+    package init(topic: String, partition: Int32, offset: Int64, key: [UInt8]? = nil, value: [UInt8], headers: [KafkaHeader] = []) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -41,23 +41,23 @@ public struct LogRecord: Sendable, Hashable {
 ///
 /// Equality and hashing cover what is produced (topic, key, value, partition,
 /// headers), not ``observation``, which only feeds metrics.
-public struct OutputRecord: Sendable, Hashable {
+package struct OutputRecord: Sendable, Hashable {
     /// The target topic.
-    public var topic: String
+    package var topic: String
     /// The key (decides the partition unless `partition` is set).
-    public var key: [UInt8]?
+    package var key: [UInt8]?
     /// The payload.
-    public var value: [UInt8]
+    package var value: [UInt8]
     /// An explicit target partition (nil: by key hash).
-    public var partition: Int32?
+    package var partition: Int32?
     /// Record headers.
-    public var headers: [KafkaHeader]
+    package var headers: [KafkaHeader]
     /// What the engine counts when it enqueues this record while emitting (never
     /// during a restore replay); not produced, not part of equality.
-    public var observation: OutputObservation?
+    package var observation: OutputObservation?
 
     /// Creates an output record.
-    public init(topic: String, key: [UInt8]?, value: [UInt8], partition: Int32? = nil, headers: [KafkaHeader] = []) {
+    package init(topic: String, key: [UInt8]?, value: [UInt8], partition: Int32? = nil, headers: [KafkaHeader] = []) {
         self.topic = topic
         self.key = key
         self.value = value
@@ -66,16 +66,16 @@ public struct OutputRecord: Sendable, Hashable {
     }
 
     /// Creates an output record with a UTF-8 key.
-    public init(topic: String, key: String?, value: [UInt8], partition: Int32? = nil, headers: [KafkaHeader] = []) {
+    package init(topic: String, key: String?, value: [UInt8], partition: Int32? = nil, headers: [KafkaHeader] = []) {
         self.init(topic: topic, key: key.map { Array($0.utf8) }, value: value, partition: partition, headers: headers)
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.topic == rhs.topic && lhs.key == rhs.key && lhs.value == rhs.value && lhs.partition == rhs.partition
             && lhs.headers == rhs.headers
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(topic)
         hasher.combine(key)
         hasher.combine(value)

@@ -4,42 +4,42 @@ import LeadLedgerDecisions
 import Logging
 
 /// Header names the engine relies on in outputs.
-public enum OutputHeaders {
+package enum OutputHeaders {
     /// The deterministic decision id of a routing or audit record (`LeadLedgerDecisions.DecisionID`, `dc_…`):
     /// of the event for an audit record (one per applied log event), of the route change for a routing record.
     /// `audit verify` matches re-derived records to the audit topic by it.
-    public static let decisionID = "decision_id"
+    package static let decisionID = "decision_id"
 }
 
 /// The outcome of a replay.
-public struct ReplayResult: Sendable {
+package struct ReplayResult: Sendable {
     /// The offset of the snapshot the replay started from (nil: from offset 0).
-    public var restoredFrom: Int64?
+    package var restoredFrom: Int64?
     /// Records applied without emitting to reach the start offset.
-    public var warmup: Int
+    package var warmup: Int
     /// Records re-derived in the requested range.
-    public var derived: Int
+    package var derived: Int
     /// The offset after the last applied record.
-    public var end: Int64
+    package var end: Int64
     /// The state after the last applied record (nil: the processor has no state encoding).
-    public var state: [UInt8]?
+    package var state: [UInt8]?
 }
 
 /// Rebuilds a partition's state from the nearest snapshot (or offset 0) and
 /// re-derives the outputs of a range of the log: the engine side of
 /// `leadledger replay` and `leadledger audit verify`.
-public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
+package struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
     /// Reads the log.
-    public var reader: LogReader
+    package var reader: LogReader
     /// Snapshots to start from (nil: always from offset 0).
-    public var store: SnapshotStore?
+    package var store: SnapshotStore?
     /// The processor factory.
-    public var factory: Factory
+    package var factory: Factory
     /// A logger.
-    public var logger: Logger
+    package var logger: Logger
 
     /// Creates a replayer.
-    public init(reader: LogReader, store: SnapshotStore?, factory: Factory, logger: Logger) {
+    package init(reader: LogReader, store: SnapshotStore?, factory: Factory, logger: Logger) {
         self.reader = reader
         self.store = store
         self.factory = factory
@@ -48,7 +48,7 @@ public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
 
     /// Restores the state before `from` and applies `from..<to` (to the end when
     /// nil), handing each record's outputs to `body` in log order.
-    public func replay(
+    package func replay(
         topic: String,
         partition: Int32,
         from: Int64,
@@ -101,9 +101,9 @@ public struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
 }
 
 /// One difference between re-derived records and the audit topic.
-public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
+package struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
     /// What differs.
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// No record carries the re-derived decision id (for the audit topic: the
         /// applied log event has no audit record).
         case missing
@@ -121,26 +121,26 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
 
         /// Whether the difference fails verification: every kind but `.expired`,
         /// which says a record can no longer be compared, not that it disagrees.
-        public var failsVerification: Bool { self != .expired }
+        package var failsVerification: Bool { self != .expired }
     }
 
     /// The kind.
-    public var kind: Kind
+    package var kind: Kind
     /// The decision id.
-    public var decisionID: String
+    package var decisionID: String
     /// The log position the decision was derived from.
-    public var logPartition: Int32
+    package var logPartition: Int32
     /// The log offset.
-    public var logOffset: Int64
+    package var logOffset: Int64
     /// Where the audit record is (for `.differs` and `.unexpected`; for `.expired`
     /// the partition it was written to, when the partitioner tells it).
-    public var auditPosition: String?
+    package var auditPosition: String?
     /// The re-derived bytes (empty for `.unexpected`).
-    public var expected: [UInt8]
+    package var expected: [UInt8]
     /// The audit topic's bytes (for `.differs`).
-    public var actual: [UInt8]?
+    package var actual: [UInt8]?
 
-    public var description: String {
+    package var description: String {
         switch kind {
         case .missing:
             return
@@ -170,23 +170,23 @@ public struct AuditDifference: Sendable, Hashable, CustomStringConvertible {
 /// change. Repeats of a record (after a crash) must be byte-identical. A record
 /// of a subject erased since it was written is compared without its personal
 /// fields (`ErasedRecordComparison`).
-public struct AuditVerifier: Sendable {
+package struct AuditVerifier: Sendable {
     /// Reads the audit topic.
-    public var reader: LogReader
+    package var reader: LogReader
 
     /// Creates a verifier.
-    public init(reader: LogReader) { self.reader = reader }
+    package init(reader: LogReader) { self.reader = reader }
 
     /// Expected records, by decision id.
-    public struct Expected: Sendable {
+    package struct Expected: Sendable {
         var records: [String: (partition: Int32, offset: Int64, key: [UInt8]?, bytes: [UInt8])] = [:]
         var order: [String] = []
 
         /// Nothing expected yet.
-        public init() {}
+        package init() {}
 
         /// Adds the re-derived audit outputs of one log record.
-        public mutating func add(_ record: LogRecord, outputs: [OutputRecord], auditTopic: String) {
+        package mutating func add(_ record: LogRecord, outputs: [OutputRecord], auditTopic: String) {
             for output in outputs where output.topic == auditTopic {
                 guard let id = output.headers.first(where: { $0.key == OutputHeaders.decisionID })?.value else { continue }
                 let key = String(decoding: id, as: UTF8.self)
@@ -196,7 +196,7 @@ public struct AuditVerifier: Sendable {
         }
 
         /// Adds the records of another collection (e.g. another log partition).
-        public mutating func merge(_ other: Expected) {
+        package mutating func merge(_ other: Expected) {
             for key in other.order {
                 guard let entry = other.records[key] else { continue }
                 if records[key] == nil { order.append(key) }
@@ -205,7 +205,7 @@ public struct AuditVerifier: Sendable {
         }
 
         /// How many decisions are expected.
-        public var count: Int { records.count }
+        package var count: Int { records.count }
     }
 
     /// What one partition of the compared topic holds: the records with an expected
@@ -227,7 +227,7 @@ public struct AuditVerifier: Sendable {
     /// partition; empty: no such check). `partitioner` is the one the records were
     /// produced with, so an expected record's partition is known (nil: not
     /// key-determined).
-    public func verify(
+    package func verify(
         _ expected: Expected, auditTopic: String, partitions: [Int32], scope: [Int32: Range<Int64>] = [:],
         partitioner: KafkaPartitioner? = .librdkafkaDefault, jobs: Int = 1
     ) async throws -> [AuditDifference] {

@@ -3,20 +3,20 @@ import GRDB
 import LeadLedgerCore
 
 /// A stored snapshot of one partition's processor state.
-public struct Snapshot: Sendable, Hashable {
+package struct Snapshot: Sendable, Hashable {
     /// The topic whose partition the state was derived from.
-    public var topic: String
+    package var topic: String
     /// The partition.
-    public var partition: Int32
+    package var partition: Int32
     /// The next offset to apply: the state reflects exactly the log prefix `0..<offset`.
-    public var offset: Int64
+    package var offset: Int64
     /// The processor's state format (`PartitionProcessor.snapshotFormat`).
-    public var format: String
+    package var format: String
     /// The encoded state.
-    public var state: [UInt8]
+    package var state: [UInt8]
 
     /// Creates a snapshot.
-    public init(topic: String, partition: Int32, offset: Int64, format: String, state: [UInt8]) {
+    package init(topic: String, partition: Int32, offset: Int64, format: String, state: [UInt8]) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -34,13 +34,13 @@ public struct Snapshot: Sendable, Hashable {
 /// whose checksum or format does not match, so a damaged or outdated snapshot
 /// never yields wrong state: the caller falls back to an older one or to a full
 /// replay. The newest `keep` snapshots per partition are kept.
-public final class SnapshotStore: Sendable {
+package final class SnapshotStore: Sendable {
     private let queue: DatabaseQueue
     /// Snapshots kept per partition.
-    public let keep: Int
+    package let keep: Int
 
     /// Opens (or creates) the store in `directory`.
-    public init(directory: String, keep: Int = 3) throws(EngineError) {
+    package init(directory: String, keep: Int = 3) throws(EngineError) {
         self.keep = max(1, keep)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -81,7 +81,7 @@ public final class SnapshotStore: Sendable {
     /// alone. Snapshots only save replay time: without them every partition is
     /// fully replayed from the log. Returns nil, after a warning, when no store
     /// can be used (the engine then always replays).
-    public static func openRecovering(directory: String, keep: Int = 3, warn: (String) -> Void) -> SnapshotStore? {
+    package static func openRecovering(directory: String, keep: Int = 3, warn: (String) -> Void) -> SnapshotStore? {
         do {
             return try SnapshotStore(directory: directory, keep: keep)
         } catch let error where error.code != .snapshotUnreadable {
@@ -124,7 +124,7 @@ public final class SnapshotStore: Sendable {
     }
 
     /// Saves a snapshot (replacing one at the same offset) and prunes old ones.
-    public func save(_ snapshot: Snapshot) throws(EngineError) {
+    package func save(_ snapshot: Snapshot) throws(EngineError) {
         do {
             try queue.write { db in
                 try db.execute(
@@ -151,7 +151,7 @@ public final class SnapshotStore: Sendable {
     }
 
     /// Offsets of the stored snapshots of a partition, newest first (whatever their validity).
-    public func offsets(topic: String, partition: Int32) throws(EngineError) -> [Int64] {
+    package func offsets(topic: String, partition: Int32) throws(EngineError) -> [Int64] {
         do {
             return try queue.read { db in
                 try Int64.fetchAll(
@@ -165,7 +165,7 @@ public final class SnapshotStore: Sendable {
 
     /// Candidate snapshots at or below `offset`, newest first, with those that fail
     /// the checksum or have another format skipped (and reported through `skipped`).
-    public func candidates(
+    package func candidates(
         topic: String, partition: Int32, atOrBelow offset: Int64, format: String, skipped: (Int64, String) -> Void = { _, _ in }
     ) throws(EngineError) -> [Snapshot] {
         let rows: [Row]
@@ -207,7 +207,7 @@ public final class SnapshotStore: Sendable {
 
     /// Overwrites the stored state bytes of a snapshot without updating its checksum
     /// (for tests and drills that prove a damaged snapshot falls back to replay).
-    public func corrupt(topic: String, partition: Int32, offset: Int64, state: [UInt8]) throws(EngineError) {
+    package func corrupt(topic: String, partition: Int32, offset: Int64, state: [UInt8]) throws(EngineError) {
         do {
             try queue.write { db in
                 try db.execute(

@@ -13,22 +13,22 @@ import Foundation
 /// Each value is a duration (`30d`, `36h`, `90m`, `30s`), a number of seconds, or
 /// `forever` (also `-1`). Applied when a topic is created only: change an
 /// existing topic's `retention.ms` with your Kafka tools.
-public struct TopicRetention: Sendable, Hashable {
+package struct TopicRetention: Sendable, Hashable {
     /// Inbound topics LeadLedger creates (they belong to the user; default 7 days).
-    public var inboundMilliseconds: Int64 = 7 * Self.day
+    package var inboundMilliseconds: Int64 = 7 * Self.day
     /// The identity repartition topic (validated inbound messages in plaintext; default 7 days).
-    public var identityMilliseconds: Int64 = 7 * Self.day
+    package var identityMilliseconds: Int64 = 7 * Self.day
     /// The routing topic (emails in plaintext for CRM sync; default 30 days).
-    public var routingMilliseconds: Int64 = 30 * Self.day
+    package var routingMilliseconds: Int64 = 30 * Self.day
     /// The DLQ (rejected originals byte for byte; default 7 days, as long as inbound
     /// topics keep the originals a reference record points to).
-    public var dlqMilliseconds: Int64 = 7 * Self.day
+    package var dlqMilliseconds: Int64 = 7 * Self.day
 
     /// One day in milliseconds.
-    public static let day: Int64 = 86_400_000
+    package static let day: Int64 = 86_400_000
 
     /// The defaults.
-    public init() {}
+    package init() {}
 
     /// A value of the file in milliseconds: a positive duration (`30d`, `36h`,
     /// `90m`, `30s`), a number of seconds, or `forever` (also `-1`, returned as

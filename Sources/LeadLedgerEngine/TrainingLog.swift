@@ -8,7 +8,7 @@ extension LogReader {
     /// `leadledger train`. Records that do not decode as canonical events (the
     /// materialize stage sends them to the DLQ) are skipped and counted.
     /// - Returns: the builder fed the whole partition and the number of skipped records.
-    public func outcomeExamples(topic: String, partition: Int32, extractor: FeatureExtractor) async throws -> (
+    package func outcomeExamples(topic: String, partition: Int32, extractor: FeatureExtractor) async throws -> (
         builder: OutcomeExampleBuilder, undecodable: Int
     ) {
         var state = (builder: OutcomeExampleBuilder(partition: partition, extractor: extractor), undecodable: 0)

@@ -2,15 +2,15 @@ import Foundation
 import LeadLedgerCore
 
 /// A generated inbound message: topic, key and the JSON bytes of SPEC §2.
-public struct GeneratedMessage: Sendable, Hashable {
+package struct GeneratedMessage: Sendable, Hashable {
     /// The inbound topic (`crm`, `web` or `email` topic name).
-    public var topic: String
+    package var topic: String
     /// The Kafka key (CRM record id, Segment userId/anonymousId, email).
-    public var key: String
+    package var key: String
     /// The JSON payload.
-    public var value: [UInt8]
+    package var value: [UInt8]
     /// Whether the payload was deliberately made invalid.
-    public var malformed: Bool
+    package var malformed: Bool
 }
 
 /// A realistic, seeded B2B workload in the inbound contracts (SPEC §2): accounts
@@ -48,11 +48,11 @@ public struct GeneratedMessage: Sendable, Hashable {
 /// rank leads clearly better than chance, and no model can rank them perfectly.
 /// The message mix (which topic and type each message is) and the malformed
 /// rate do not depend on propensity.
-public struct WorkloadGenerator: Sendable {
+package struct WorkloadGenerator: Sendable {
     /// Topic names.
-    public var topics: TopicNames
+    package var topics: TopicNames
     /// Fraction of messages made invalid (0...1).
-    public var malformedRate: Double
+    package var malformedRate: Double
 
     struct Account: Sendable {
         var id: String
@@ -90,7 +90,7 @@ public struct WorkloadGenerator: Sendable {
     /// address with probability 0.08 + 0.84 · shift instead of 0.08. The random
     /// draws are the same, so everything else about the sequence stays as it is;
     /// a drifted workload for `leadledger drift`.
-    public var shift: Double = 0
+    package var shift: Double = 0
 
     private var random: SplitMix64
     private var accounts: [Account] = []
@@ -101,10 +101,10 @@ public struct WorkloadGenerator: Sendable {
 
     /// The event time the workload has reached: it starts at 2026-11-01 and moves
     /// 1–90 s ahead per step, so long runs reach far into the future.
-    public var eventTime: EventTime { EventTime(seconds: clock) }
+    package var eventTime: EventTime { EventTime(seconds: clock) }
 
     /// Creates a generator.
-    public init(seed: UInt64, topics: TopicNames = TopicNames(), malformedRate: Double = 0.01) {
+    package init(seed: UInt64, topics: TopicNames = TopicNames(), malformedRate: Double = 0.01) {
         // Offset by one SplitMix64 step (γ): the workloads of every seed stay as
         // they were when the generator had its own copy of the algorithm.
         self.random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
@@ -307,7 +307,7 @@ public struct WorkloadGenerator: Sendable {
     }
 
     /// The next message.
-    public mutating func next() -> GeneratedMessage {
+    package mutating func next() -> GeneratedMessage {
         sequence += 1
         clock += Int64(int(1...90))
         var message = nextValid()

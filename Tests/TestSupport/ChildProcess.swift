@@ -16,15 +16,15 @@ import Synchronization
 /// read by whoever asks (`waitpid` with `WNOHANG`), its standard streams go to
 /// files or `/dev/null` (no pipes another child could inherit and hold open),
 /// and every other descriptor is closed in the child.
-public final class ChildProcess: Sendable {
+package final class ChildProcess: Sendable {
     /// Where the child's standard input comes from.
-    public enum Input: Sendable {
+    package enum Input: Sendable {
         case null
         case file(String)
     }
 
     /// Where a standard output stream of the child goes.
-    public enum Output: Sendable {
+    package enum Output: Sendable {
         case null
         /// Appended to the file (created if missing).
         case file(String)
@@ -33,16 +33,16 @@ public final class ChildProcess: Sendable {
     }
 
     /// The process id.
-    public let pid: pid_t
+    package let pid: pid_t
     /// The executable and its arguments.
-    public let arguments: [String]
+    package let arguments: [String]
     /// The raw wait status once reaped.
     private let reaped = Mutex<Int32?>(nil)
 
     /// Starts `executable` with `arguments`.
     /// - Parameter environment: the child's whole environment (nil: this process's).
     /// - Throws: `TestFailure` when the executable cannot be started.
-    public init(
+    package init(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: Input = .null, stdout: Output = .null,
         stderr: Output = .null
     ) throws {
@@ -96,7 +96,7 @@ public final class ChildProcess: Sendable {
 
     /// The exit status once the child ended (its exit code, or 128 + n when signal
     /// n ended it), nil while it runs. Reaps the child the first time it is seen gone.
-    public var exitStatus: Int32? {
+    package var exitStatus: Int32? {
         reaped.withLock { raw in
             if raw == nil {
                 var status: Int32 = 0
@@ -109,11 +109,11 @@ public final class ChildProcess: Sendable {
     }
 
     /// Whether the child is still running.
-    public var isRunning: Bool { exitStatus == nil }
+    package var isRunning: Bool { exitStatus == nil }
 
     /// Sends `signal` to the child while it runs (never to a reaped pid, which the
     /// system may have given to another process).
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         reaped.withLock { raw in
             if raw == nil { kill(pid, signal) }
         }
@@ -121,7 +121,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the exit, polling; returns the status. On cancellation (a test's
     /// time limit) the child is killed: a failing test leaves no process behind.
-    public func wait() async throws -> Int32 {
+    package func wait() async throws -> Int32 {
         while true {
             if let status = exitStatus { return status }
             do {
@@ -134,7 +134,7 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits for the exit, polling; nil when it still runs after `seconds`.
-    public func wait(seconds: Double) async throws -> Int32? {
+    package func wait(seconds: Double) async throws -> Int32? {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while true {
             if let status = exitStatus { return status }
@@ -146,7 +146,7 @@ public final class ChildProcess: Sendable {
     /// Blocks the calling thread until the child exits (polling, so `signal` stays
     /// usable meanwhile); returns its status. For synchronous fixture setup and
     /// Dispatch threads, never a cooperative thread other tests' tasks need.
-    public func waitBlocking() -> Int32 {
+    package func waitBlocking() -> Int32 {
         while true {
             if let status = exitStatus { return status }
             usleep(20_000)

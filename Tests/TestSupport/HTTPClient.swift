@@ -7,19 +7,19 @@ import Foundation
 #endif
 
 /// A response of ``httpRequest(port:method:path:headers:body:)``.
-public struct HTTPTestResponse: Sendable {
+package struct HTTPTestResponse: Sendable {
     /// The status code.
-    public var status: Int
+    package var status: Int
     /// The header fields, names lowercased.
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The body as text.
-    public var body: String
+    package var body: String
 }
 
 /// One HTTP/1.1 request to 127.0.0.1:`port` over a plain socket (`Connection:
 /// close`, read to the end; 60 s receive timeout: a hang guard, generous because a loaded 2-core CI machine can starve a server of CPU for seconds). Runs on a Dispatch thread, so
 /// it never blocks the tests' cooperative pool.
-public func httpRequest(port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: String? = nil)
+package func httpRequest(port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: String? = nil)
     async throws -> HTTPTestResponse
 {
     try await withCheckedThrowingContinuation { continuation in

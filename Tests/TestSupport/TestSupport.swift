@@ -5,24 +5,24 @@ import Foundation
 import Synchronization
 
 /// The repository root, found from this file's path (`Tests/TestSupport/…`).
-public let repoRoot: URL = URL(fileURLWithPath: #filePath)
+package let repoRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // TestSupport
     .deletingLastPathComponent()  // Tests
     .deletingLastPathComponent()
 
 /// A test failure with a message.
-public struct TestFailure: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+package struct TestFailure: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// A name unique to this test run: `prefix-<random>` (topics, groups, directories).
-public func uniqueName(_ prefix: String) -> String {
+package func uniqueName(_ prefix: String) -> String {
     "\(prefix)-\(UInt32.random(in: 0...UInt32.max))"
 }
 
 /// Fails instead of hanging when `body` takes longer than `seconds`.
-public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
+package func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T
 {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }
@@ -36,26 +36,26 @@ public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: 
 }
 
 /// A lock-protected value that closures can capture (a `Mutex` itself is noncopyable).
-public final class Locked<Value: Sendable>: Sendable {
+package final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
     /// Creates the box holding `value`.
-    public init(_ value: Value) {
+    package init(_ value: Value) {
         mutex = Mutex(value)
     }
 
     /// Runs `body` with the value, under the lock.
-    public func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
+    package func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R {
         mutex.withLock { value in body(&value) }
     }
 
     /// A copy of the value.
-    public var value: Value { withLock { $0 } }
+    package var value: Value { withLock { $0 } }
 }
 
 /// Runs a program and waits for it; returns its exit status. Blocks the calling
 /// thread (see ``ChildProcess/waitBlocking()``).
-public func spawnAndWait(_ arguments: [String]) -> Int32 {
+package func spawnAndWait(_ arguments: [String]) -> Int32 {
     guard let child = try? ChildProcess(arguments[0], Array(arguments.dropFirst()), stdout: .inherit, stderr: .inherit) else { return -1 }
     return child.waitBlocking()
 }
@@ -64,7 +64,7 @@ public func spawnAndWait(_ arguments: [String]) -> Int32 {
 /// thread: tests run in parallel on a small cooperative pool that must never be
 /// blocked (the consumer's rebalance handlers need it too).
 @discardableResult
-public func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws
+package func runProcess(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) async throws
     -> (status: Int32, stdout: String, stderr: String)
 {
     let (child, files) = try CapturedOutput.start(executable, arguments, stdin: stdin, environment: environment)
@@ -75,7 +75,8 @@ public func runProcess(_ executable: String, _ arguments: [String], stdin: Data?
 /// ``runProcess(_:_:stdin:environment:)`` on the calling thread, which it blocks until
 /// the process exits: for synchronous one-time fixture setup (reference models, schema
 /// validation), never on a path that other tests' tasks wait for.
-public func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws
+package func runProcessBlocking(_ executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil)
+    throws
     -> (status: Int32, stdout: String, stderr: String)
 {
     let (child, files) = try CapturedOutput.start(executable, arguments, stdin: stdin, environment: environment)
@@ -132,7 +133,7 @@ struct CapturedOutput {
 
 /// The test brokers: `$LEADLEDGER_TEST_BROKERS` (set by scripts/test), or brokers
 /// this test process starts itself with `scripts/broker`.
-public enum TestBroker {
+package enum TestBroker {
     private static let scriptPath = repoRoot.appendingPathComponent("scripts/broker").path
     /// Ports of the brokers ``brokers(fallbackPort:)`` started, stopped at exit.
     private static let started = Mutex<[Int: String]>([:])
@@ -143,7 +144,7 @@ public enum TestBroker {
     /// Starts with posix_spawn + waitpid, not `Process.waitUntilExit`: this may run
     /// on a cooperative thread while other tests block on the same lock, and
     /// Process's termination callback needs a free dispatch worker (2 on a 2-core machine).
-    public static func brokers(fallbackPort: Int) throws -> String {
+    package static func brokers(fallbackPort: Int) throws -> String {
         if let env = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKERS"], !env.isEmpty { return env }
         return try started.withLock { started in
             if let brokers = started[fallbackPort] { return brokers }
@@ -163,24 +164,24 @@ public enum TestBroker {
     }
 
     /// Starts a broker on `port` and waits until it serves.
-    public static func start(port: Int) async throws {
+    package static func start(port: Int) async throws {
         let result = try await runProcess("/bin/bash", [scriptPath, "start", "--port", String(port)])
         guard result.status == 0 else { throw TestFailure("broker start failed: \(result.stdout) \(result.stderr)") }
     }
 
     /// Stops the broker on `port`.
-    public static func stop(port: Int) async throws {
+    package static func stop(port: Int) async throws {
         try await runProcess("/bin/bash", [scriptPath, "stop", "--port", String(port)])
     }
 
     /// Starts `scripts/broker stop` without waiting (for `defer` blocks).
-    public static func stopInBackground(port: Int) {
+    package static func stopInBackground(port: Int) {
         guard let child = try? ChildProcess("/bin/bash", [scriptPath, "stop", "--port", String(port)]) else { return }
         Thread { _ = child.waitBlocking() }.start()
     }
 
     /// The process id of the broker on `port` (from `.run/broker-<port>.pid`).
-    public static func pid(port: Int) throws -> Int32 {
+    package static func pid(port: Int) throws -> Int32 {
         let text = try String(contentsOf: repoRoot.appendingPathComponent(".run/broker-\(port).pid"), encoding: .utf8)
         guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw TestFailure("no broker pid") }
         return pid
@@ -189,7 +190,7 @@ public enum TestBroker {
 
 /// The Python of the test tools: `$LEADLEDGER_PYTHON`, else `<repo>/.venv/bin/python`
 /// (made by `scripts/bootstrap`). Not checked: callers say what they need it for.
-public var testPython: String {
+package var testPython: String {
     ProcessInfo.processInfo.environment["LEADLEDGER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
         ?? repoRoot.appendingPathComponent(".venv/bin/python").path
 }

@@ -1,7 +1,7 @@
 /// Decodes the CRM change-event contract (`schemas/crm.events.schema.json`).
-public enum CRMDecoder {
+package enum CRMDecoder {
     /// Decodes one parsed CRM event.
-    public static func decode(_ value: JSONValue) throws(ContractError) -> CRMEvent {
+    package static func decode(_ value: JSONValue) throws(ContractError) -> CRMEvent {
         let f = try Fields(value, path: "$")
         let eventID = try f.requiredString("event_id", nonEmpty: true)
         let typeText = try f.requiredString("type")

@@ -3,15 +3,15 @@
 /// Derived from the identifier the resolver first saw for the person
 /// (``LeadIDScheme``: FNV-1a 64 of `lead|<kind>:<value>` without a master key,
 /// HMAC-SHA-256 with one), fixed once written to the log (SPEC §8).
-public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The 64-bit value.
-    public var raw: UInt64
+    package var raw: UInt64
 
     /// Wraps a raw value.
-    public init(raw: UInt64) { self.raw = raw }
+    package init(raw: UInt64) { self.raw = raw }
 
     /// Parses `ld_<16 hex>` (lowercase hex digits only).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         // Byte-wise (`canonical`): the former Character test (hasPrefix "ld_", 19 UTF-8
         // bytes, `UInt64(radix: 16)` of the rest, every digit `isHexDigit && !isUppercase`)
         // accepted exactly `ld_` + 16 ASCII lowercase hex digits too, since
@@ -23,12 +23,12 @@ public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The id derived from `identifier` (with `attempt` > 0 only after an id collision).
     /// Without a master key (``LeadIDScheme/plain``); the resolver uses its configured scheme.
-    public static func derived(from identifier: Identifier, attempt: Int = 0) -> LeadID {
+    package static func derived(from identifier: Identifier, attempt: Int = 0) -> LeadID {
         LeadIDScheme.plain.derive(from: identifier, attempt: attempt)
     }
 
     /// `ld_…`.
-    public var description: String {
+    package var description: String {
         String(unsafeUninitializedCapacity: 19) { out in
             out[0] = 0x6C
             out[1] = 0x64
@@ -59,22 +59,22 @@ public struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Orders by the text form (equal to ordering by `raw`).
-    public static func < (a: LeadID, b: LeadID) -> Bool { a.raw < b.raw }
+    package static func < (a: LeadID, b: LeadID) -> Bool { a.raw < b.raw }
 }
 
 /// An account's id: the registrable domain (`acme.co.uk`) when the account
 /// has a domain, else `crm:<source>:<crm id>` or `seg:<groupId>`.
-public struct AccountID: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct AccountID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The id text.
-    public var rawValue: String
+    package var rawValue: String
     /// Wraps an id.
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
-    public static func < (a: AccountID, b: AccountID) -> Bool { a.rawValue.utf8.lexicographicallyPrecedes(b.rawValue.utf8) }
+    package init(_ rawValue: String) { self.rawValue = rawValue }
+    package var description: String { rawValue }
+    package static func < (a: AccountID, b: AccountID) -> Bool { a.rawValue.utf8.lexicographicallyPrecedes(b.rawValue.utf8) }
 }
 
 /// Kinds of person identifiers the resolver unions.
-public enum IdentifierKind: String, Sendable, CaseIterable, Codable {
+package enum IdentifierKind: String, Sendable, CaseIterable, Codable {
     /// A normalized email identity key (plus-tag removed).
     case email
     /// A CRM record id, qualified by CRM: `salesforce:00Q…`.
@@ -86,21 +86,21 @@ public enum IdentifierKind: String, Sendable, CaseIterable, Codable {
 }
 
 /// One identifier of a person.
-public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var kind: IdentifierKind
-    public var value: String
-    public init(_ kind: IdentifierKind, _ value: String) {
+package struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var kind: IdentifierKind
+    package var value: String
+    package init(_ kind: IdentifierKind, _ value: String) {
         self.kind = kind
         self.value = value
     }
     /// `kind:value`, the union-find key.
-    public var key: String { kind.rawValue + ":" + value }
-    public var description: String { key }
-    public static func < (a: Identifier, b: Identifier) -> Bool { a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
+    package var key: String { kind.rawValue + ":" + value }
+    package var description: String { key }
+    package static func < (a: Identifier, b: Identifier) -> Bool { a.key.utf8.lexicographicallyPrecedes(b.key.utf8) }
 }
 
 /// Which topic family an event came from; also the attribute source priority.
-public enum SourceSystem: String, Sendable, CaseIterable, Codable, Comparable {
+package enum SourceSystem: String, Sendable, CaseIterable, Codable, Comparable {
     /// `email.events` (SendGrid) — priority 1.
     case email
     /// `web.events` (Segment; self-reported traits) — priority 2.
@@ -109,17 +109,17 @@ public enum SourceSystem: String, Sendable, CaseIterable, Codable, Comparable {
     case crm
 
     /// Attribute conflict priority: crm > web > email.
-    public var priority: Int {
+    package var priority: Int {
         switch self {
         case .email: 1
         case .web: 2
         case .crm: 3
         }
     }
-    public static func < (a: SourceSystem, b: SourceSystem) -> Bool { a.priority < b.priority }
+    package static func < (a: SourceSystem, b: SourceSystem) -> Bool { a.priority < b.priority }
 
     /// The system of an inbound topic.
-    public init(topic: InboundTopic) {
+    package init(topic: InboundTopic) {
         switch topic {
         case .crm: self = .crm
         case .web: self = .web
@@ -129,7 +129,7 @@ public enum SourceSystem: String, Sendable, CaseIterable, Codable, Comparable {
 }
 
 /// Lead attributes carried by `lead.attributes` events (values normalized).
-public enum AttributeName: String, Sendable, CaseIterable, Codable {
+package enum AttributeName: String, Sendable, CaseIterable, Codable {
     case email
     case firstName = "first_name"
     case lastName = "last_name"
@@ -142,7 +142,7 @@ public enum AttributeName: String, Sendable, CaseIterable, Codable {
     case buyingRole = "buying_role"
 
     /// Dense index, for fixed slots in projections.
-    public var index: Int {
+    package var index: Int {
         switch self {
         case .email: 0
         case .firstName: 1
@@ -165,17 +165,17 @@ public enum AttributeName: String, Sendable, CaseIterable, Codable {
 }
 
 /// One attribute value.
-public struct AttributeValue: Sendable, Equatable {
-    public var name: AttributeName
-    public var value: String
-    public init(_ name: AttributeName, _ value: String) {
+package struct AttributeValue: Sendable, Equatable {
+    package var name: AttributeName
+    package var value: String
+    package init(_ name: AttributeName, _ value: String) {
         self.name = name
         self.value = value
     }
 }
 
 /// What happened in an engagement.
-public enum EngagementAction: String, Sendable, CaseIterable, Codable {
+package enum EngagementAction: String, Sendable, CaseIterable, Codable {
     case pageView = "page_view"
     case track
     case processed, dropped, delivered, deferred, bounce, open, click, spamreport, unsubscribe
@@ -186,7 +186,7 @@ public enum EngagementAction: String, Sendable, CaseIterable, Codable {
     case note
 
     /// The channel the action belongs to.
-    public var channel: SourceSystem {
+    package var channel: SourceSystem {
         switch self {
         case .pageView, .track: .web
         case .call, .meeting, .emailReply, .note: .crm
@@ -195,7 +195,7 @@ public enum EngagementAction: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether the person did something (as opposed to delivery bookkeeping).
-    public var isActive: Bool {
+    package var isActive: Bool {
         switch self {
         case .processed, .dropped, .delivered, .deferred, .bounce: false
         default: true
@@ -204,16 +204,17 @@ public enum EngagementAction: String, Sendable, CaseIterable, Codable {
 }
 
 /// A web, email or CRM-activity engagement of a lead.
-public struct Engagement: Sendable, Equatable {
-    public var action: EngagementAction
-    public var category: ContentCategory
+package struct Engagement: Sendable, Equatable {
+    package var action: EngagementAction
+    package var category: ContentCategory
     /// Page path, clicked URL or tracked event name.
-    public var content: String?
-    public var campaign: String?
+    package var content: String?
+    package var campaign: String?
     /// Bounce type/reason, activity outcome.
-    public var detail: String?
-    public init(action: EngagementAction, category: ContentCategory, content: String? = nil, campaign: String? = nil, detail: String? = nil)
-    {
+    package var detail: String?
+    package init(
+        action: EngagementAction, category: ContentCategory, content: String? = nil, campaign: String? = nil, detail: String? = nil
+    ) {
         self.action = action
         self.category = category
         self.content = content
@@ -224,7 +225,7 @@ public struct Engagement: Sendable, Equatable {
 
 /// How a lead was matched to an account, strongest first:
 /// crm_opportunity > segment_group > website > email_domain > company_name.
-public enum AccountLinkMethod: String, Sendable, CaseIterable, Codable, Comparable {
+package enum AccountLinkMethod: String, Sendable, CaseIterable, Codable, Comparable {
     case companyName = "company_name"
     case emailDomain = "email_domain"
     case website
@@ -232,7 +233,7 @@ public enum AccountLinkMethod: String, Sendable, CaseIterable, Codable, Comparab
     case crmOpportunity = "crm_opportunity"
 
     /// Strength; a weaker method never replaces a stronger link.
-    public var strength: Int {
+    package var strength: Int {
         switch self {
         case .companyName: 1
         case .emailDomain: 2
@@ -241,48 +242,48 @@ public enum AccountLinkMethod: String, Sendable, CaseIterable, Codable, Comparab
         case .crmOpportunity: 5
         }
     }
-    public static func < (a: Self, b: Self) -> Bool { a.strength < b.strength }
+    package static func < (a: Self, b: Self) -> Bool { a.strength < b.strength }
 }
 
 /// Firmographics of `account.upserted`.
-public struct AccountFacts: Sendable, Equatable {
-    public var name: String?
-    public var domain: String?
-    public var industry: String?
-    public var employees: Int?
-    public var annualRevenue: Double?
-    public var country: String?
-    public var ownerID: String?
-    public var parent: AccountID?
-    public var crmAccountID: String?
+package struct AccountFacts: Sendable, Equatable {
+    package var name: String?
+    package var domain: String?
+    package var industry: String?
+    package var employees: Int?
+    package var annualRevenue: Double?
+    package var country: String?
+    package var ownerID: String?
+    package var parent: AccountID?
+    package var crmAccountID: String?
     /// Custom CRM fields of the account, sorted by key (only present ones).
-    public var custom: [CustomField] = []
-    public init() {}
+    package var custom: [CustomField] = []
+    package init() {}
 }
 
 /// An opportunity as the log carries it.
-public struct OpportunityFacts: Sendable, Equatable {
-    public var opportunityID: String
-    public var stage: String?
-    public var amount: Double?
-    public var closeDate: String?
-    public var isClosed: Bool?
-    public var isWon: Bool?
+package struct OpportunityFacts: Sendable, Equatable {
+    package var opportunityID: String
+    package var stage: String?
+    package var amount: Double?
+    package var closeDate: String?
+    package var isClosed: Bool?
+    package var isWon: Bool?
     /// Leads named as contacts (resolved from `contact_emails`).
-    public var contacts: [LeadID]
-    public init(opportunityID: String) {
+    package var contacts: [LeadID]
+    package init(opportunityID: String) {
         self.opportunityID = opportunityID
         self.contacts = []
     }
 }
 
 /// Outcome kinds that feed the feedback loop.
-public enum OutcomeKind: String, Sendable, CaseIterable, Codable {
+package enum OutcomeKind: String, Sendable, CaseIterable, Codable {
     case converted, disqualified
 }
 
 /// The typed payload of a canonical event; its case is the event's `kind`.
-public enum CanonicalPayload: Sendable, Equatable {
+package enum CanonicalPayload: Sendable, Equatable {
     /// New identifiers attached to the lead. The first for a lead creates it.
     case identityLinked([Identifier])
     /// `absorbed` was merged into the event's lead (the survivor).
@@ -304,7 +305,7 @@ public enum CanonicalPayload: Sendable, Equatable {
     case erasure
 
     /// The `kind` string written to the log.
-    public var kind: String {
+    package var kind: String {
         switch self {
         case .identityLinked: "identity.linked"
         case .identityMerged: "identity.merged"
@@ -324,14 +325,14 @@ public enum CanonicalPayload: Sendable, Equatable {
 
 /// Where a canonical event came from: the source message and the event's
 /// ordinal among the canonical events derived from that message.
-public struct Lineage: Sendable, Equatable {
-    public var position: SourcePosition
+package struct Lineage: Sendable, Equatable {
+    package var position: SourcePosition
     /// 0-based ordinal among the canonical events of one source message.
-    public var seq: Int
+    package var seq: Int
     /// The source's own event id (`event_id`, `messageId`, `sg_event_id`), if any.
-    public var externalID: String?
-    public var system: SourceSystem
-    public init(position: SourcePosition, seq: Int, externalID: String?, system: SourceSystem) {
+    package var externalID: String?
+    package var system: SourceSystem
+    package init(position: SourcePosition, seq: Int, externalID: String?, system: SourceSystem) {
         self.position = position
         self.seq = seq
         self.externalID = externalID
@@ -348,17 +349,17 @@ public struct Lineage: Sendable, Equatable {
 ///  "kind":"engagement","lead_id":"ld_…","payload":{…},"schema_version":1,
 ///  "source":{"external_id":"…","offset":17,"partition":0,"seq":0,"system":"web","topic":"web.events"}}
 /// ```
-public struct CanonicalEvent: Sendable, Equatable {
+package struct CanonicalEvent: Sendable, Equatable {
     /// Version of the log record format.
-    public static let schemaVersion = 1
+    package static let schemaVersion = 1
 
-    public var eventTime: EventTime
-    public var leadID: LeadID?
-    public var accountID: AccountID?
-    public var lineage: Lineage
-    public var payload: CanonicalPayload
+    package var eventTime: EventTime
+    package var leadID: LeadID?
+    package var accountID: AccountID?
+    package var lineage: Lineage
+    package var payload: CanonicalPayload
 
-    public init(eventTime: EventTime, leadID: LeadID?, accountID: AccountID?, lineage: Lineage, payload: CanonicalPayload) {
+    package init(eventTime: EventTime, leadID: LeadID?, accountID: AccountID?, lineage: Lineage, payload: CanonicalPayload) {
         self.eventTime = eventTime
         self.leadID = leadID
         self.accountID = accountID
@@ -368,11 +369,11 @@ public struct CanonicalEvent: Sendable, Equatable {
 
     /// `ev_` + FNV-1a 64 of `topic/partition/offset/seq`: the same source
     /// message always yields the same event ids.
-    public var eventID: String {
+    package var eventID: String {
         let p = lineage.position
         return "ev_" + Text.hex16(StableHash.of("\(p.topic)/\(p.partition)/\(p.offset)/\(lineage.seq)"))
     }
 
     /// The Kafka key: the account id, else the lead id.
-    public var key: String { accountID?.rawValue ?? leadID?.description ?? "unresolved" }
+    package var key: String { accountID?.rawValue ?? leadID?.description ?? "unresolved" }
 }

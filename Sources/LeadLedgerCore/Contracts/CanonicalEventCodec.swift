@@ -1,6 +1,6 @@
 extension CanonicalEvent {
     /// The record as JSON (encode with ``CanonicalJSON`` for the log's bytes).
-    public var json: JSONValue {
+    package var json: JSONValue {
         func obj(_ pairs: [(String, JSONValue?)]) -> JSONValue {
             .object(JSONObject(pairs.compactMap { k, v in v.map { JSONObject.Member(k, $0) } }))
         }
@@ -74,7 +74,7 @@ extension CanonicalEvent {
     /// The record's bytes as written to `leadledger.events` (canonical JSON):
     /// exactly `CanonicalJSON.encode(json)`, written directly (keys in sorted
     /// order, nil members left out) without building the `JSONValue` tree.
-    public var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         var w = CanonicalWriter()
         w.open()
         if let a = accountID { w.string("account_id", a.rawValue) } else { w.null("account_id") }
@@ -174,12 +174,12 @@ extension CanonicalEvent {
     }
 
     /// Decodes a `leadledger.events` record (what the materialize stage reads).
-    public init(bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(ContractError) {
+    package init(bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(ContractError) {
         try self.init(json: JSONParser.parse(bytes, limits: limits))
     }
 
     /// Decodes a parsed `leadledger.events` record.
-    public init(json: JSONValue) throws(ContractError) {
+    package init(json: JSONValue) throws(ContractError) {
         let f = try Fields(json, path: "$")
         guard case .number(let v)? = f.obj["schema_version"], v == Double(Self.schemaVersion) else {
             throw ContractError(.schemaViolation, field: "$.schema_version", "$.schema_version must be \(Self.schemaVersion)")

@@ -3,9 +3,9 @@
 /// Every rejection carries a stable machine-readable ``Code`` (what goes into
 /// `leadledger.dlq` as `error_code`), the JSON path of the offending field
 /// when there is one, and a human-readable reason naming that field.
-public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ContractError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable error codes. The raw values are part of the `leadledger.dlq` contract.
-    public enum Code: String, Sendable, CaseIterable, Codable {
+    package enum Code: String, Sendable, CaseIterable, Codable {
         /// The bytes are not JSON (syntax error, trailing garbage, empty input).
         case malformedJSON = "malformed_json"
         /// The bytes are not valid UTF-8 (or a `\u` escape encodes a lone surrogate).
@@ -39,21 +39,21 @@ public struct ContractError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The stable error code.
-    public var code: Code
+    package var code: Code
     /// JSON path of the offending field (`$.lead.email`, `$[2].timestamp`), or nil for whole-message errors.
-    public var field: String?
+    package var field: String?
     /// Human-readable reason; names the field when there is one.
-    public var reason: String
+    package var reason: String
 
     /// Creates an error.
-    public init(_ code: Code, field: String? = nil, _ reason: String) {
+    package init(_ code: Code, field: String? = nil, _ reason: String) {
         self.code = code
         self.field = field
         self.reason = reason
     }
 
     /// `code: reason (at field)`.
-    public var description: String {
+    package var description: String {
         if let field { return "\(code.rawValue): \(reason) (at \(field))" }
         return "\(code.rawValue): \(reason)"
     }

@@ -6,29 +6,29 @@
 /// ``maximumStringBytes`` UTF-8 bytes, numbers or booleans. A `null` value is
 /// "not given", as for every other CRM field. Anything else rejects the whole
 /// message as `custom_field_invalid`.
-public struct CustomField: Sendable, Equatable {
+package struct CustomField: Sendable, Equatable {
     /// A custom field's value.
-    public enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case string(String)
         case number(Double)
         case bool(Bool)
     }
 
-    public var key: String
-    public var value: Value
+    package var key: String
+    package var value: Value
 
-    public init(_ key: String, _ value: Value) {
+    package init(_ key: String, _ value: Value) {
         self.key = key
         self.value = value
     }
 
     /// At most this many keys in one `custom` object.
-    public static let maximumCount = 50
+    package static let maximumCount = 50
     /// At most this many UTF-8 bytes in a string value.
-    public static let maximumStringBytes = 256
+    package static let maximumStringBytes = 256
 
     /// True when `key` matches `^[A-Za-z][A-Za-z0-9_]{0,63}$`.
-    public static func isValidKey(_ key: String) -> Bool {
+    package static func isValidKey(_ key: String) -> Bool {
         let bytes = key.utf8
         guard let first = bytes.first, bytes.count <= 64, isLetter(first) else { return false }
         return bytes.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
@@ -78,12 +78,12 @@ public struct CustomField: Sendable, Equatable {
     }
 
     /// `fields` sorted by key bytes, the last value of a repeated key kept.
-    public static func sorted(_ fields: [CustomField]) -> [CustomField] {
+    package static func sorted(_ fields: [CustomField]) -> [CustomField] {
         var byKey: [String: Value] = [:]
         for f in fields { byKey[f.key] = f.value }
         return byKey.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { CustomField($0, byKey[$0]!) }
     }
 
     /// `base` with `updates` applied: an update replaces the value of its key.
-    public static func merged(_ base: [CustomField], _ updates: [CustomField]) -> [CustomField] { sorted(base + updates) }
+    package static func merged(_ base: [CustomField], _ updates: [CustomField]) -> [CustomField] { sorted(base + updates) }
 }

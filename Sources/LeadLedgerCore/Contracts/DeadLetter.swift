@@ -8,14 +8,14 @@
 ///   Kafka record: its size, SHA-256 and first bytes. The original stays at its
 ///   source coordinates, and the digest tells whoever reads it back that it is the
 ///   same message.
-public struct DeadLetter: Sendable, Equatable {
+package struct DeadLetter: Sendable, Equatable {
     /// Which stage rejected the input.
-    public enum Stage: String, Sendable, Codable {
+    package enum Stage: String, Sendable, Codable {
         case resolve, materialize
     }
 
     /// What the record carries of the original.
-    public enum Original: Sendable, Equatable {
+    package enum Original: Sendable, Equatable {
         /// The bytes (`original_base64`).
         case copy([UInt8])
         /// A reference to bytes left in their source topic.
@@ -24,17 +24,17 @@ public struct DeadLetter: Sendable, Equatable {
 
     /// The reference form's description of an original: enough to find it at its
     /// source coordinates and to check that what is found there is it.
-    public struct Reference: Sendable, Equatable {
+    package struct Reference: Sendable, Equatable {
         /// The original's length in bytes (`original_size`).
-        public var size: Int
+        package var size: Int
         /// Lower-case hex SHA-256 of the original (`original_sha256`).
-        public var sha256: String
+        package var sha256: String
         /// The first bytes of the original, at most `DeadLetter.referencePrefixBytes` (`original_prefix_base64`).
-        public var prefix: [UInt8]
+        package var prefix: [UInt8]
 
         /// Describes `bytes`, whose SHA-256 (lower-case hex) is `sha256`. The caller
         /// computes the digest: this module has no hash of its own.
-        public init(of bytes: [UInt8], sha256: String) {
+        package init(of bytes: [UInt8], sha256: String) {
             self.size = bytes.count
             self.sha256 = sha256
             self.prefix = Array(bytes.prefix(DeadLetter.referencePrefixBytes))
@@ -44,26 +44,26 @@ public struct DeadLetter: Sendable, Equatable {
     /// Largest original copied into a record; a larger one is referenced. A copy
     /// costs 4/3 of the original in base64, so this keeps copy records well below
     /// Kafka's default `message.max.bytes` (1,000,000).
-    public static let maxCopiedBytes = 512 * 1024
+    package static let maxCopiedBytes = 512 * 1024
     /// How many leading bytes of an original a reference carries.
-    public static let referencePrefixBytes = 1024
+    package static let referencePrefixBytes = 1024
     /// Largest key a reference carries (`original_key_base64`); a larger key is left
     /// out, like the original, and stays in the source topic.
-    public static let maxReferencedKeyBytes = 4096
+    package static let maxReferencedKeyBytes = 4096
 
-    public var original: Original
-    public var originalKey: [UInt8]?
-    public var source: SourcePosition
-    public var error: ContractError
-    public var stage: Stage
+    package var original: Original
+    package var originalKey: [UInt8]?
+    package var source: SourcePosition
+    package var error: ContractError
+    package var stage: Stage
 
     /// Creates a record that copies the original.
-    public init(original: [UInt8], originalKey: [UInt8]? = nil, source: SourcePosition, error: ContractError, stage: Stage = .resolve) {
+    package init(original: [UInt8], originalKey: [UInt8]? = nil, source: SourcePosition, error: ContractError, stage: Stage = .resolve) {
         self.init(original: .copy(original), originalKey: originalKey, source: source, error: error, stage: stage)
     }
 
     /// Creates a record of either form.
-    public init(original: Original, originalKey: [UInt8]? = nil, source: SourcePosition, error: ContractError, stage: Stage = .resolve) {
+    package init(original: Original, originalKey: [UInt8]? = nil, source: SourcePosition, error: ContractError, stage: Stage = .resolve) {
         self.original = original
         self.originalKey = originalKey
         self.source = source
@@ -72,7 +72,7 @@ public struct DeadLetter: Sendable, Equatable {
     }
 
     /// The record as JSON.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members: [JSONObject.Member] = []
         switch original {
         case .copy(let bytes):
@@ -110,7 +110,7 @@ public struct DeadLetter: Sendable, Equatable {
     }
 
     /// The record's bytes (canonical JSON), the value to produce to `leadledger.dlq`.
-    public var encoded: [UInt8] { CanonicalJSON.encode(json) }
+    package var encoded: [UInt8] { CanonicalJSON.encode(json) }
 
     /// Reads a `leadledger.dlq` record of either form back (the inverse of ``encoded``).
     /// - Throws: `schema_violation` naming the member that is missing or malformed.
@@ -157,11 +157,11 @@ public struct DeadLetter: Sendable, Equatable {
 }
 
 /// RFC 4648 base64 (standard alphabet, padded).
-public enum Base64 {
+package enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Decodes padded standard base64; nil for anything else (other characters, bad length or padding).
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         var values: [UInt8] = []
         values.reserveCapacity(text.utf8.count)
         var padding = 0
@@ -200,7 +200,7 @@ public enum Base64 {
     }()
 
     /// Encodes bytes.
-    public static func encode(_ bytes: [UInt8]) -> String {
+    package static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0

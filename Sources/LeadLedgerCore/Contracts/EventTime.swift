@@ -3,23 +3,23 @@
 /// LeadLedger never reads the wall clock (SPEC §8); every time comes from an
 /// event. Parsing and formatting are implemented here (no `DateFormatter`) so
 /// they are locale-free, fast and identical on every platform.
-public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Milliseconds since 1970-01-01T00:00:00Z.
-    public var milliseconds: Int64
+    package var milliseconds: Int64
 
     /// Creates an instant from epoch milliseconds.
-    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    package init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     /// Creates an instant from epoch seconds.
-    public init(seconds: Int64) { self.milliseconds = seconds * 1000 }
+    package init(seconds: Int64) { self.milliseconds = seconds * 1000 }
 
-    public static func < (a: EventTime, b: EventTime) -> Bool { a.milliseconds < b.milliseconds }
+    package static func < (a: EventTime, b: EventTime) -> Bool { a.milliseconds < b.milliseconds }
 
     /// RFC 3339 in UTC with milliseconds, e.g. `2024-03-05T10:15:30.123Z`.
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
     /// RFC 3339 in UTC with exactly three fractional digits (the one format outputs use).
-    public var rfc3339: String {
+    package var rfc3339: String {
         var ms = milliseconds
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         ms -= days * 86_400_000
@@ -66,7 +66,7 @@ public struct EventTime: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses an RFC 3339 date-time: `YYYY-MM-DD(T|t| )hh:mm:ss(.fraction)?(Z|z|±hh:mm)`.
     /// Fractions beyond milliseconds are truncated; leap second `:60` is read as `:59.999`.
     /// Returns nil for anything else, including impossible dates (Feb 30, month 13).
-    public static func parseRFC3339(_ text: String) -> EventTime? {
+    package static func parseRFC3339(_ text: String) -> EventTime? {
         var t = text
         return t.withUTF8 { b -> EventTime? in
             func num(_ at: Int, _ n: Int) -> Int64? {

@@ -7,16 +7,16 @@
 /// name an impossible date (Feb 30) are rejected as `invalid_timestamp`.
 /// Fields the contract does not constrain are ignored, so producers may send
 /// extra fields.
-public struct InboundDecoder: Sendable {
+package struct InboundDecoder: Sendable {
     /// Size and nesting limits applied before/during parsing.
-    public var limits: JSONLimits
+    package var limits: JSONLimits
 
     /// Creates a decoder.
-    public init(limits: JSONLimits = JSONLimits()) { self.limits = limits }
+    package init(limits: JSONLimits = JSONLimits()) { self.limits = limits }
 
     /// Decodes one message of `topic`. A SendGrid batch array yields several events;
     /// if any element is invalid the whole message is rejected (it goes to the DLQ whole).
-    public func decode(topic: InboundTopic, bytes: [UInt8]) throws(ContractError) -> [InboundEvent] {
+    package func decode(topic: InboundTopic, bytes: [UInt8]) throws(ContractError) -> [InboundEvent] {
         let value = try JSONParser.parse(bytes, limits: limits)
         switch topic {
         case .crm: return [.crm(try CRMDecoder.decode(value))]
@@ -170,18 +170,18 @@ package struct Fields {
 /// The loose email shape every contract requires where an email is an
 /// identity: `^[^@\s]+@[^@\s]+\.[^@\s]+$(?!\n)`, i.e. one `@`, no whitespace,
 /// a dot inside the domain. Stricter checks happen in ``EmailNormalizer``.
-public enum EmailShape {
+package enum EmailShape {
     /// The JSON Schema pattern, identical in the schema files.
-    public static let pattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$(?!\n)"#
+    package static let pattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$(?!\n)"#
 
     /// The pattern of CRM email fields (`crm.events.schema.json`): ``pattern``
     /// with surrounding whitespace allowed. CRM exports often pad addresses;
     /// the decoder removes the padding (``trimmed(_:)``) before any other check.
-    public static let trimmingPattern = #"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$(?!\n)"#
+    package static let trimmingPattern = #"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$(?!\n)"#
 
     /// `s` without leading and trailing whitespace as ``pattern``'s `\s` reads
     /// it (Unicode White_Space plus U+001C–U+001F).
-    public static func trimmed(_ s: String) -> String {
+    package static func trimmed(_ s: String) -> String {
         let scalars = s.unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !isSpace($0) })!
@@ -194,7 +194,7 @@ public enum EmailShape {
     }
 
     /// Whether `s` matches ``pattern`` (Python `\s` semantics: Unicode White_Space plus U+001C–U+001F).
-    public static func matches(_ s: String) -> Bool {
+    package static func matches(_ s: String) -> Bool {
         var at = -1
         var count = 0
         var dots: [Int] = []

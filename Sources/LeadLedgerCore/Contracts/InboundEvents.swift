@@ -1,5 +1,5 @@
 /// The three inbound topics (SPEC §2).
-public enum InboundTopic: String, Sendable, CaseIterable, Codable {
+package enum InboundTopic: String, Sendable, CaseIterable, Codable {
     /// LeadLedger's CRM change-event contract.
     case crm = "crm.events"
     /// Segment Spec calls.
@@ -9,40 +9,40 @@ public enum InboundTopic: String, Sendable, CaseIterable, Codable {
 }
 
 /// Where a message came from: topic, partition, offset. Lineage for every output.
-public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Kafka topic name.
-    public var topic: String
+    package var topic: String
     /// Partition number.
-    public var partition: Int32
+    package var partition: Int32
     /// Offset within the partition.
-    public var offset: Int64
+    package var offset: Int64
 
     /// Creates a position.
-    public init(topic: String, partition: Int32, offset: Int64) {
+    package init(topic: String, partition: Int32, offset: Int64) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
     }
 
     /// Orders by topic, partition, offset.
-    public static func < (a: SourcePosition, b: SourcePosition) -> Bool {
+    package static func < (a: SourcePosition, b: SourcePosition) -> Bool {
         if a.topic != b.topic { return a.topic.utf8.lexicographicallyPrecedes(b.topic.utf8) }
         if a.partition != b.partition { return a.partition < b.partition }
         return a.offset < b.offset
     }
 
     /// `topic/partition@offset`.
-    public var description: String { "\(topic)/\(partition)@\(offset)" }
+    package var description: String { "\(topic)/\(partition)@\(offset)" }
 }
 
 /// A decoded, schema-valid inbound event.
-public enum InboundEvent: Sendable, Equatable {
+package enum InboundEvent: Sendable, Equatable {
     case crm(CRMEvent)
     case web(SegmentEvent)
     case email(SendGridEvent)
 
     /// The event time the event carries.
-    public var eventTime: EventTime {
+    package var eventTime: EventTime {
         switch self {
         case .crm(let e): e.occurredAt
         case .web(let e): e.timestamp
@@ -54,7 +54,7 @@ public enum InboundEvent: Sendable, Equatable {
 // MARK: - CRM
 
 /// `crm.events` event types (SPEC §2).
-public enum CRMEventType: String, Sendable, CaseIterable, Codable {
+package enum CRMEventType: String, Sendable, CaseIterable, Codable {
     case leadCreated = "lead.created"
     case leadUpdated = "lead.updated"
     case contactCreated = "contact.created"
@@ -72,85 +72,85 @@ public enum CRMEventType: String, Sendable, CaseIterable, Codable {
 
 /// Person fields of `lead.*` / `contact.*` events. Every field is optional;
 /// updates carry only changed fields. A JSON `null` is read as "not given".
-public struct CRMPersonFields: Sendable, Equatable {
-    public var email: String?
-    public var firstName: String?
-    public var lastName: String?
-    public var title: String?
-    public var phone: String?
-    public var company: String?
-    public var website: String?
-    public var country: String?
-    public var state: String?
-    public var employees: Int?
-    public var annualRevenue: Double?
-    public var industry: String?
-    public var leadSource: String?
+package struct CRMPersonFields: Sendable, Equatable {
+    package var email: String?
+    package var firstName: String?
+    package var lastName: String?
+    package var title: String?
+    package var phone: String?
+    package var company: String?
+    package var website: String?
+    package var country: String?
+    package var state: String?
+    package var employees: Int?
+    package var annualRevenue: Double?
+    package var industry: String?
+    package var leadSource: String?
     /// Custom CRM fields (`custom`), sorted by key.
-    public var custom: [CustomField] = []
-    public init() {}
+    package var custom: [CustomField] = []
+    package init() {}
 }
 
 /// Payload of `account.upserted`.
-public struct CRMAccountFields: Sendable, Equatable {
-    public var accountID: String
-    public var name: String?
-    public var domain: String?
-    public var industry: String?
-    public var employees: Int?
-    public var annualRevenue: Double?
-    public var country: String?
-    public var ownerID: String?
-    public var parentDomain: String?
+package struct CRMAccountFields: Sendable, Equatable {
+    package var accountID: String
+    package var name: String?
+    package var domain: String?
+    package var industry: String?
+    package var employees: Int?
+    package var annualRevenue: Double?
+    package var country: String?
+    package var ownerID: String?
+    package var parentDomain: String?
     /// Custom CRM fields (`custom`), sorted by key.
-    public var custom: [CustomField] = []
-    public init(accountID: String) { self.accountID = accountID }
+    package var custom: [CustomField] = []
+    package init(accountID: String) { self.accountID = accountID }
 }
 
 /// Payload of `opportunity.created` / `opportunity.stage_changed`.
-public struct CRMOpportunityFields: Sendable, Equatable {
-    public var opportunityID: String
-    public var accountDomain: String?
-    public var stage: String?
-    public var amount: Double?
-    public var closeDate: String?
-    public var isClosed: Bool?
-    public var isWon: Bool?
-    public var contactEmails: [String]
-    public init(opportunityID: String) {
+package struct CRMOpportunityFields: Sendable, Equatable {
+    package var opportunityID: String
+    package var accountDomain: String?
+    package var stage: String?
+    package var amount: Double?
+    package var closeDate: String?
+    package var isClosed: Bool?
+    package var isWon: Bool?
+    package var contactEmails: [String]
+    package init(opportunityID: String) {
         self.opportunityID = opportunityID
         self.contactEmails = []
     }
 }
 
 /// Kinds of `activity.logged`.
-public enum CRMActivityKind: String, Sendable, CaseIterable, Codable {
+package enum CRMActivityKind: String, Sendable, CaseIterable, Codable {
     case call, meeting
     case emailReply = "email_reply"
     case note
 }
 
 /// Payload of `activity.logged`.
-public struct CRMActivityFields: Sendable, Equatable {
-    public var kind: CRMActivityKind
-    public var email: String
-    public var outcome: String?
+package struct CRMActivityFields: Sendable, Equatable {
+    package var kind: CRMActivityKind
+    package var email: String
+    package var outcome: String?
 }
 
 /// Payload of `override.set`: a person pins a lead's route.
-public struct CRMOverrideFields: Sendable, Equatable {
-    public var tier: Tier?
-    public var queue: String?
-    public var ownerID: String?
-    public var setBy: String?
-    public var note: String?
-    public init() {}
+package struct CRMOverrideFields: Sendable, Equatable {
+    package var tier: Tier?
+    package var queue: String?
+    package var ownerID: String?
+    package var setBy: String?
+    package var note: String?
+    package init() {}
 }
 
 /// One event of the CRM change-event contract.
-public struct CRMEvent: Sendable, Equatable {
+package struct CRMEvent: Sendable, Equatable {
     /// The payload object that goes with ``type``.
-    public enum Payload: Sendable, Equatable {
+    package enum Payload: Sendable, Equatable {
         case person(CRMPersonFields)
         case account(CRMAccountFields)
         case opportunity(CRMOpportunityFields)
@@ -163,90 +163,90 @@ public struct CRMEvent: Sendable, Equatable {
         case erasure(email: String)
     }
 
-    public var eventID: String
-    public var type: CRMEventType
-    public var occurredAt: EventTime
+    package var eventID: String
+    package var type: CRMEventType
+    package var occurredAt: EventTime
     /// The CRM that emitted the event (`salesforce`, `hubspot`, ...), lower-cased.
-    public var source: String
+    package var source: String
     /// CRM record id of the lead/contact/account the event is about.
-    public var recordID: String?
-    public var payload: Payload
+    package var recordID: String?
+    package var payload: Payload
 }
 
 // MARK: - Segment
 
 /// Segment call types LeadLedger handles.
-public enum SegmentCallType: String, Sendable, CaseIterable, Codable {
+package enum SegmentCallType: String, Sendable, CaseIterable, Codable {
     case identify, track, page, group
 }
 
 /// The traits LeadLedger reads from `identify` (person) and `group` (company) calls.
-public struct SegmentTraits: Sendable, Equatable {
-    public var email: String?
-    public var name: String?
-    public var firstName: String?
-    public var lastName: String?
-    public var title: String?
-    public var phone: String?
+package struct SegmentTraits: Sendable, Equatable {
+    package var email: String?
+    package var name: String?
+    package var firstName: String?
+    package var lastName: String?
+    package var title: String?
+    package var phone: String?
     /// `traits.company` as a string, or `traits.company.name`.
-    public var company: String?
-    public var website: String?
-    public var domain: String?
-    public var country: String?
-    public var employees: Int?
-    public var industry: String?
-    public init() {}
+    package var company: String?
+    package var website: String?
+    package var domain: String?
+    package var country: String?
+    package var employees: Int?
+    package var industry: String?
+    package init() {}
 }
 
 /// One Segment Spec call from `web.events`.
-public struct SegmentEvent: Sendable, Equatable {
-    public var type: SegmentCallType
-    public var messageID: String
-    public var userID: String?
-    public var anonymousID: String?
-    public var timestamp: EventTime
+package struct SegmentEvent: Sendable, Equatable {
+    package var type: SegmentCallType
+    package var messageID: String
+    package var userID: String?
+    package var anonymousID: String?
+    package var timestamp: EventTime
     /// `track` event name.
-    public var event: String?
+    package var event: String?
     /// `page` name.
-    public var name: String?
+    package var name: String?
     /// `context.page.url`, else `properties.url`.
-    public var pageURL: String?
+    package var pageURL: String?
     /// `context.page.path`, else `properties.path`.
-    public var pagePath: String?
-    public var referrer: String?
+    package var pagePath: String?
+    package var referrer: String?
     /// `context.campaign.name`.
-    public var campaign: String?
+    package var campaign: String?
     /// `properties.category` when it is a string.
-    public var category: String?
-    public var groupID: String?
-    public var traits: SegmentTraits
-    public var ip: String?
-    public var userAgent: String?
+    package var category: String?
+    package var groupID: String?
+    package var traits: SegmentTraits
+    package var ip: String?
+    package var userAgent: String?
 }
 
 // MARK: - SendGrid
 
 /// SendGrid Event Webhook event types.
-public enum SendGridEventType: String, Sendable, CaseIterable, Codable {
+package enum SendGridEventType: String, Sendable, CaseIterable, Codable {
     case processed, dropped, delivered, deferred, bounce, open, click, spamreport, unsubscribe
     case groupUnsubscribe = "group_unsubscribe"
     case groupResubscribe = "group_resubscribe"
 }
 
 /// One SendGrid webhook event from `email.events`.
-public struct SendGridEvent: Sendable, Equatable {
-    public var email: String
-    public var timestamp: EventTime
-    public var event: SendGridEventType
-    public var sgEventID: String?
-    public var sgMessageID: String?
-    public var url: String?
+package struct SendGridEvent: Sendable, Equatable {
+    package var email: String
+    package var timestamp: EventTime
+    package var event: SendGridEventType
+    package var sgEventID: String?
+    package var sgMessageID: String?
+    package var url: String?
     /// `category` as a list (a single string becomes one element).
-    public var categories: [String]
-    public var reason: String?
+    package var categories: [String]
+    package var reason: String?
     /// Bounce `type` (`bounce` or `blocked`).
-    public var bounceType: String?
+    package var bounceType: String?
     /// The `campaign_id` custom arg (string or integer in the source).
-    public var campaignID: String?
-    public var asmGroupID: Int?
+    package var campaignID: String?
+    package var asmGroupID: Int?
 }

@@ -4,7 +4,7 @@
 /// returns the *last* member with a given key, as Python's `json` and most
 /// parsers do, so the Swift decoders and the JSON Schema validator see the same
 /// document.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -18,7 +18,7 @@ public enum JSONValue: Sendable, Equatable {
     case object(JSONObject)
 
     /// The JSON type name used in error messages (`"string"`, `"object"`, ...).
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"
@@ -31,25 +31,25 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON object: members in document order.
-public struct JSONObject: Sendable, Equatable {
+package struct JSONObject: Sendable, Equatable {
     /// One `"key": value` member.
-    public struct Member: Sendable, Equatable {
-        public var key: String
-        public var value: JSONValue
-        public init(_ key: String, _ value: JSONValue) {
+    package struct Member: Sendable, Equatable {
+        package var key: String
+        package var value: JSONValue
+        package init(_ key: String, _ value: JSONValue) {
             self.key = key
             self.value = value
         }
     }
 
     /// Members in document order (duplicates kept).
-    public var members: [Member]
+    package var members: [Member]
 
     /// Creates an object from members.
-    public init(_ members: [Member] = []) { self.members = members }
+    package init(_ members: [Member] = []) { self.members = members }
 
     /// The value of the last member named `key`, or nil.
-    public subscript(_ key: String) -> JSONValue? {
+    package subscript(_ key: String) -> JSONValue? {
         var i = members.count - 1
         while i >= 0 {
             if members[i].key == key { return members[i].value }
@@ -61,23 +61,23 @@ public struct JSONObject: Sendable, Equatable {
 
 extension JSONObject: ExpressibleByDictionaryLiteral {
     /// Creates an object from `["key": value, …]`, members in the order written.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.members = elements.map { Member($0.0, $0.1) }
     }
 }
 
 /// Resource limits applied before and during parsing, so hostile input is
 /// rejected in time proportional to its size and without deep recursion.
-public struct JSONLimits: Sendable, Equatable {
+package struct JSONLimits: Sendable, Equatable {
     /// Largest accepted message in bytes, checked before any parsing (default 1 MiB,
     /// Kafka's default `message.max.bytes`).
-    public var maxBytes: Int
+    package var maxBytes: Int
     /// Deepest accepted nesting of arrays/objects (default 32). The parser is
     /// recursive, and this bound is what keeps its stack small.
-    public var maxDepth: Int
+    package var maxDepth: Int
 
     /// Creates limits.
-    public init(maxBytes: Int = 1 << 20, maxDepth: Int = 32) {
+    package init(maxBytes: Int = 1 << 20, maxDepth: Int = 32) {
         self.maxBytes = maxBytes
         self.maxDepth = maxDepth
     }
@@ -91,9 +91,9 @@ public struct JSONLimits: Sendable, Equatable {
 ///   rejects lone surrogates in `\u` escapes.
 /// - Rejects trailing content, leading zeros, control characters in strings,
 ///   `NaN`/`Infinity`, comments and trailing commas.
-public enum JSONParser {
+package enum JSONParser {
     /// Parses one JSON document.
-    public static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
         do throws(JSONSyntaxError) {
             return try parseReportingOffset(bytes, limits: limits)
         } catch {
@@ -102,7 +102,7 @@ public enum JSONParser {
     }
 
     /// Parses one JSON document from a string.
-    public static func parse(_ text: String, limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
+    package static func parse(_ text: String, limits: JSONLimits = JSONLimits()) throws(ContractError) -> JSONValue {
         try parse(Array(text.utf8), limits: limits)
     }
 
@@ -110,7 +110,7 @@ public enum JSONParser {
     /// failure with the byte offset kept apart (so a caller can turn it into a
     /// line and column), and with `keepingIntegers` returns integral literals
     /// (no fraction, no exponent) that fit an `Int` as exact ``JSONValue/int(_:)``.
-    public static func parseReportingOffset(
+    package static func parseReportingOffset(
         _ bytes: [UInt8], limits: JSONLimits = JSONLimits(),
         keepingIntegers: Bool = false
     ) throws(JSONSyntaxError) -> JSONValue {
@@ -401,16 +401,16 @@ public enum JSONParser {
 
 /// Why ``JSONParser/parseReportingOffset(_:limits:keepingIntegers:)`` rejected a
 /// document, with the byte offset where it stopped kept apart from the reason.
-public struct JSONSyntaxError: Error, Sendable, Equatable {
+package struct JSONSyntaxError: Error, Sendable, Equatable {
     /// The contract error code (`malformedJSON`, `invalidEncoding`, `nestingTooDeep`, `payloadTooLarge`).
-    public var code: ContractError.Code
+    package var code: ContractError.Code
     /// What is wrong, without the position (`"expected ',' or '}'"`).
-    public var reason: String
+    package var reason: String
     /// The byte offset where parsing stopped; nil when the input was refused before parsing.
-    public var offset: Int?
+    package var offset: Int?
 
     /// Creates an error.
-    public init(_ code: ContractError.Code, _ reason: String, offset: Int?) {
+    package init(_ code: ContractError.Code, _ reason: String, offset: Int?) {
         self.code = code
         self.reason = reason
         self.offset = offset
@@ -418,14 +418,14 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
 
     /// The error as ``JSONParser/parse(_:limits:)`` throws it: the reason
     /// followed by ` at byte N`.
-    public var contractError: ContractError {
+    package var contractError: ContractError {
         guard let offset else { return ContractError(code, reason) }
         return ContractError(code, "\(reason) at byte \(offset)")
     }
 
     /// The 1-based line and column of ``offset`` in `bytes` (the document that
     /// was parsed): lines end at `\n`, columns count bytes. Nil without an offset.
-    public func location(in bytes: [UInt8]) -> (line: Int, column: Int)? {
+    package func location(in bytes: [UInt8]) -> (line: Int, column: Int)? {
         guard let offset else { return nil }
         var line = 1
         var column = 1
@@ -446,9 +446,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
 /// fraction, other numbers rounded to 6 decimal places and printed with
 /// Swift's locale-independent shortest round-trip form, non-ASCII written as
 /// UTF-8, control characters as `\u00XX`.
-public enum CanonicalJSON {
+package enum CanonicalJSON {
     /// How ``write(_:into:numbers:)`` prints ``JSONValue/number(_:)``.
-    public enum NumberFormat: Sendable {
+    package enum NumberFormat: Sendable {
         /// SPEC §8, as ``formatNumber(_:)``: integral values as integers, others
         /// rounded to 6 decimals; non-finite values as `null`.
         case rounded
@@ -460,7 +460,7 @@ public enum CanonicalJSON {
     }
 
     /// Encodes `value` to bytes.
-    public static func encode(_ value: JSONValue, numbers: NumberFormat = .rounded) -> [UInt8] {
+    package static func encode(_ value: JSONValue, numbers: NumberFormat = .rounded) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         write(value, into: &out, numbers: numbers)
@@ -468,12 +468,12 @@ public enum CanonicalJSON {
     }
 
     /// Encodes `value` to a string.
-    public static func string(_ value: JSONValue) -> String {
+    package static func string(_ value: JSONValue) -> String {
         String(decoding: encode(value), as: UTF8.self)
     }
 
     /// Appends the encoding of `value` to `out`.
-    public static func write(_ value: JSONValue, into out: inout [UInt8], numbers: NumberFormat = .rounded) {
+    package static func write(_ value: JSONValue, into out: inout [UInt8], numbers: NumberFormat = .rounded) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -521,7 +521,7 @@ public enum CanonicalJSON {
 
     /// Formats a number: integral values within ±2^53 without fraction, others
     /// rounded to 6 decimals. Non-finite values (never produced by the core) become `null`.
-    public static func formatNumber(_ d: Double) -> String {
+    package static func formatNumber(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) <= 9_007_199_254_740_992 { return String(Int64(d)) }
         let r = (d * 1_000_000).rounded() / 1_000_000

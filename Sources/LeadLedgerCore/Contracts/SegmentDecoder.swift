@@ -4,9 +4,9 @@
 /// `userId` or `anonymousId` (`null` ids, as analytics.js sends, count as
 /// absent). `track` needs `event`; `group` needs `groupId`. Page URL comes from
 /// `context.page.url`, else `properties.url`.
-public enum SegmentDecoder {
+package enum SegmentDecoder {
     /// Decodes one parsed Segment call.
-    public static func decode(_ value: JSONValue) throws(ContractError) -> SegmentEvent {
+    package static func decode(_ value: JSONValue) throws(ContractError) -> SegmentEvent {
         let f = try Fields(value, path: "$")
         let typeText = try f.requiredString("type")
         let messageID = try f.requiredString("messageId")

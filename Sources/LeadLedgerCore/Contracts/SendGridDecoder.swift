@@ -1,11 +1,11 @@
 /// Decodes SendGrid Event Webhook events (`schemas/email.events.schema.json`):
 /// one object, or the webhook's batch form, a non-empty JSON array of objects.
-public enum SendGridDecoder {
+package enum SendGridDecoder {
     /// Largest accepted unix timestamp (9999-12-31T23:59:59Z), as in the schema.
-    public static let maxTimestamp: Double = 253_402_300_799
+    package static let maxTimestamp: Double = 253_402_300_799
 
     /// Decodes one parsed message into one or more events.
-    public static func decode(_ value: JSONValue) throws(ContractError) -> [SendGridEvent] {
+    package static func decode(_ value: JSONValue) throws(ContractError) -> [SendGridEvent] {
         switch value {
         case .object:
             return [try decodeOne(value, path: "$")]

@@ -5,7 +5,7 @@
 /// (`sales_ready`), the decider and the snapshots by its ``code``, a byte that
 /// indexes per-tier tables. Cases are declared in code order, so the order of
 /// `allCases` and of `<` is the order of the codes.
-public enum Tier: Sendable, Hashable, CaseIterable, Comparable {
+package enum Tier: Sendable, Hashable, CaseIterable, Comparable {
     case nurture
     case salesDevelop
     case salesReady
@@ -14,7 +14,7 @@ public enum Tier: Sendable, Hashable, CaseIterable, Comparable {
 
     /// The stable compact form (0 to 4), an index into per-tier tables; stored in snapshots.
     @inline(__always)
-    public var code: UInt8 {
+    package var code: UInt8 {
         switch self {
         case .nurture: 0
         case .salesDevelop: 1
@@ -25,7 +25,7 @@ public enum Tier: Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// The tier of a code, or nil for a byte that is none.
-    public init?(code: UInt8) {
+    package init?(code: UInt8) {
         switch code {
         case 0: self = .nurture
         case 1: self = .salesDevelop
@@ -37,7 +37,7 @@ public enum Tier: Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// The wire name in every contract.
-    public var name: String {
+    package var name: String {
         switch self {
         case .nurture: "nurture"
         case .salesDevelop: "sales_develop"
@@ -48,7 +48,7 @@ public enum Tier: Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// The tier a wire name names, or nil.
-    public init?(name: String) {
+    package init?(name: String) {
         switch name {
         case "nurture": self = .nurture
         case "sales_develop": self = .salesDevelop
@@ -60,5 +60,5 @@ public enum Tier: Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// Whether the tier gets an owner (the sales tiers).
-    public var assignsOwner: Bool { self == .salesReady || self == .salesDevelop }
+    package var assignsOwner: Bool { self == .salesReady || self == .salesDevelop }
 }

@@ -6,9 +6,9 @@
 /// The wire form is one JSON object: `event_id`, `type`, `version` (every type but
 /// the rollbacks), `actor`, `reason`, `occurred_at` (RFC 3339); nothing else.
 /// ``encoded`` is its canonical JSON, the bytes that reach the log.
-public struct ControlEvent: Sendable, Hashable {
+package struct ControlEvent: Sendable, Hashable {
     /// What the event asks for.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// Make `version` the model that decides.
         case modelPromote = "model.promote"
         /// Score every decided lead with `version` as well, for the audit record only.
@@ -23,34 +23,34 @@ public struct ControlEvent: Sendable, Hashable {
         case rulesetRollback = "ruleset.rollback"
 
         /// Whether the type names a version.
-        public var needsVersion: Bool { self != .modelRollback && self != .rulesetRollback }
+        package var needsVersion: Bool { self != .modelRollback && self != .rulesetRollback }
 
         /// Whether the type acts on rule sets (its version is a `ruleset_version`) rather than models.
-        public var actsOnRuleSet: Bool { self == .rulesetPromote || self == .rulesetRollback }
+        package var actsOnRuleSet: Bool { self == .rulesetPromote || self == .rulesetRollback }
     }
 
     /// The event's id (free text chosen by the writer; the CLI writes `ctl_` + a UUID).
-    public var eventID: String
+    package var eventID: String
     /// The action.
-    public var kind: Kind
+    package var kind: Kind
     /// The model or rule-set version acted on (16 lower-case hex digits), nil for a rollback.
-    public var version: String?
+    package var version: String?
     /// Who asked.
-    public var actor: String
+    package var actor: String
     /// Why.
-    public var reason: String
+    package var reason: String
     /// When it was asked (event time of the control event).
-    public var occurredAt: EventTime
+    package var occurredAt: EventTime
 
     /// The largest control event accepted, in bytes.
-    public static let maxBytes = 16 * 1024
+    package static let maxBytes = 16 * 1024
     /// The longest `event_id`, `actor` or `version`.
-    public static let maxShortText = 256
+    package static let maxShortText = 256
     /// The longest `reason`.
-    public static let maxReason = 2048
+    package static let maxReason = 2048
 
     /// Creates an event.
-    public init(eventID: String, kind: Kind, version: String?, actor: String, reason: String, occurredAt: EventTime) {
+    package init(eventID: String, kind: Kind, version: String?, actor: String, reason: String, occurredAt: EventTime) {
         self.eventID = eventID
         self.kind = kind
         self.version = version
@@ -62,7 +62,7 @@ public struct ControlEvent: Sendable, Hashable {
     /// Decodes and validates a control event.
     /// - Throws: the `ContractError` a DLQ record carries: `malformed_json`,
     ///   `schema_violation` (naming the field), `unsupported_type`, `invalid_timestamp`.
-    public init(bytes: [UInt8]) throws(ContractError) {
+    package init(bytes: [UInt8]) throws(ContractError) {
         guard bytes.count <= Self.maxBytes else {
             throw ContractError(.payloadTooLarge, "a control event is at most \(Self.maxBytes) bytes, this one \(bytes.count)")
         }
@@ -108,12 +108,12 @@ public struct ControlEvent: Sendable, Hashable {
     }
 
     /// Whether `text` has the form of a model version: 16 lower-case hex digits.
-    public static func isModelVersion(_ text: String) -> Bool {
+    package static func isModelVersion(_ text: String) -> Bool {
         text.utf8.count == 16 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// The JSON value of the event.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members: [JSONObject.Member] = [
             .init("event_id", .string(eventID)), .init("type", .string(kind.rawValue)), .init("actor", .string(actor)),
             .init("reason", .string(reason)), .init("occurred_at", .string(occurredAt.rfc3339)),
@@ -123,5 +123,5 @@ public struct ControlEvent: Sendable, Hashable {
     }
 
     /// The canonical JSON bytes (sorted keys), as written to the log.
-    public var encoded: [UInt8] { CanonicalJSON.encode(json) }
+    package var encoded: [UInt8] { CanonicalJSON.encode(json) }
 }

@@ -4,35 +4,35 @@
 /// partition in increasing marks, so a log partition's events of one source
 /// partition form an ordered stream the materialize stage can de-duplicate
 /// with a `SourceCoverage<LineageMark>`.
-public struct LineageMark: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct LineageMark: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The source offset.
-    public var offset: Int64
+    package var offset: Int64
     /// The ordinal among the canonical events of the source message.
-    public var seq: Int
+    package var seq: Int
 
     /// Creates a mark.
-    public init(offset: Int64, seq: Int) {
+    package init(offset: Int64, seq: Int) {
         self.offset = offset
         self.seq = seq
     }
 
     /// The mark of an event's lineage.
-    public init(_ lineage: Lineage) {
+    package init(_ lineage: Lineage) {
         self.init(offset: lineage.position.offset, seq: lineage.seq)
     }
 
     /// Below every event's mark: "nothing of this source before".
-    public static let origin = LineageMark(offset: -1, seq: 0)
+    package static let origin = LineageMark(offset: -1, seq: 0)
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.offset, lhs.seq) < (rhs.offset, rhs.seq)
     }
 
     /// `<offset>/<seq>`, the header form (`init(header:)` reads it back).
-    public var description: String { "\(offset)/\(seq)" }
+    package var description: String { "\(offset)/\(seq)" }
 
     /// Reads `description`'s form; nil for anything else.
-    public init?(header: String) {
+    package init?(header: String) {
         let parts = header.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let offset = Int64(parts[0]), let seq = Int(parts[1]), offset >= -1, seq >= 0 else { return nil }
         self.init(offset: offset, seq: seq)

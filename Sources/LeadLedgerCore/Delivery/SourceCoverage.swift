@@ -18,63 +18,63 @@
 ///
 /// Deterministic: the verdicts depend only on the sequence of ranges given, so
 /// a replay of the same input makes the same ones.
-public struct SourceCoverage<Mark: Comparable & Hashable & Sendable>: Sendable, Hashable {
+package struct SourceCoverage<Mark: Comparable & Hashable & Sendable>: Sendable, Hashable {
     /// Positions `(after, end]` covered above the prefix, applied out of order.
-    public struct Range: Sendable, Hashable {
+    package struct Range: Sendable, Hashable {
         /// The position just below the range.
-        public var after: Mark
+        package var after: Mark
         /// The last position in the range.
-        public var end: Mark
+        package var end: Mark
 
         /// Creates a range.
-        public init(after: Mark, end: Mark) {
+        package init(after: Mark, end: Mark) {
             self.after = after
             self.end = end
         }
     }
 
     /// Positions nobody accounted for: `(after, through]` is missing.
-    public struct Gap: Sendable, Hashable {
+    package struct Gap: Sendable, Hashable {
         /// The covered position just below the gap.
-        public var after: Mark
+        package var after: Mark
         /// The last missing position (the first covered position above it is the next one).
-        public var through: Mark
+        package var through: Mark
     }
 
     /// What to do with a record, and what the coverage noticed.
-    public struct Verdict: Sendable, Hashable {
+    package struct Verdict: Sendable, Hashable {
         /// Apply the record (false: a repeat of something covered; skip it).
-        public var apply: Bool
+        package var apply: Bool
         /// A gap this record revealed: the positions just below its range are missing.
-        public var opened: Gap?
+        package var opened: Gap?
         /// A gap given up on because too many ranges waited above it: its
         /// positions now count as covered, so a late arrival there is skipped.
-        public var abandoned: Gap?
+        package var abandoned: Gap?
     }
 
     /// Every position at or below this is covered.
-    public private(set) var prefix: Mark
+    package private(set) var prefix: Mark
     /// Disjoint ranges above `prefix`, in order, none adjacent to another or to the prefix.
-    public private(set) var pending: [Range]
+    package private(set) var pending: [Range]
     /// Most out-of-order ranges kept before the lowest gap is given up.
-    public let limit: Int
+    package let limit: Int
 
     /// Nothing covered yet: `origin` is the position just below the first one
     /// (for Kafka offsets, -1).
-    public init(origin: Mark, limit: Int = 4_096) {
+    package init(origin: Mark, limit: Int = 4_096) {
         self.prefix = origin
         self.pending = []
         self.limit = max(1, limit)
     }
 
     /// Restores a coverage from `prefix` and `pending` (as returned by them).
-    public init(prefix: Mark, pending: [Range], limit: Int = 4_096) {
+    package init(prefix: Mark, pending: [Range], limit: Int = 4_096) {
         self.init(origin: prefix, limit: limit)
         for range in pending where range.after < range.end { insert(range) }
     }
 
     /// Whether `position` is covered already.
-    public func covers(_ position: Mark) -> Bool {
+    package func covers(_ position: Mark) -> Bool {
         if position <= prefix { return true }
         guard let index = firstRange(endingAtOrAbove: position) else { return false }
         return pending[index].after < position
@@ -83,7 +83,7 @@ public struct SourceCoverage<Mark: Comparable & Hashable & Sendable>: Sendable, 
     /// Takes one record that accounts for `(after, end]`; `after` nil accounts
     /// for everything up to `end` (records written before upstreams named their
     /// ranges: the high-water rule).
-    public mutating func accept(_ end: Mark, after: Mark?) -> Verdict {
+    package mutating func accept(_ end: Mark, after: Mark?) -> Verdict {
         if covers(end) { return Verdict(apply: false, opened: nil, abandoned: nil) }
         guard let after, after < end else {
             prefix = end
@@ -104,7 +104,7 @@ public struct SourceCoverage<Mark: Comparable & Hashable & Sendable>: Sendable, 
     }
 
     /// The missing stretches between the prefix and the highest covered position.
-    public var openGaps: [Gap] {
+    package var openGaps: [Gap] {
         var gaps: [Gap] = []
         var below = prefix
         for range in pending {

@@ -1,13 +1,13 @@
 /// Buying-center coverage of an account.
-public struct BuyingCenterCoverage: Sendable, Equatable {
+package struct BuyingCenterCoverage: Sendable, Equatable {
     /// Contacts per role, in ``BuyingRole`` order (every role listed, zero included).
-    public var contactsByRole: [(role: BuyingRole, count: Int)]
+    package var contactsByRole: [(role: BuyingRole, count: Int)]
     /// Roles with at least one contact, in ``BuyingRole`` order.
-    public var covered: [BuyingRole]
+    package var covered: [BuyingRole]
     /// covered / all roles, in 0...1.
-    public var fraction: Double
+    package var fraction: Double
 
-    public static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         a.covered == b.covered && a.fraction == b.fraction
             && a.contactsByRole.map(\.role) == b.contactsByRole.map(\.role)
             && a.contactsByRole.map(\.count) == b.contactsByRole.map(\.count)
@@ -45,14 +45,14 @@ extension Ledger {
 
     /// An account's contacts with buying roles, sorted by lead id; with
     /// `includeSubsidiaries`, contacts of the whole hierarchy below it.
-    public func contacts(of id: AccountID, includeSubsidiaries: Bool = false) -> [Contact] {
+    package func contacts(of id: AccountID, includeSubsidiaries: Bool = false) -> [Contact] {
         guard let a = accountIndex(of: id) else { return [] }
         let accts = includeSubsidiaries ? hierarchy(a) : [a]
         return accts.flatMap { accounts[Int($0)].contacts.map(contact) }.sorted { $0.lead < $1.lead }
     }
 
     /// Which buying-center roles an account's contacts cover.
-    public func buyingCenterCoverage(of id: AccountID, includeSubsidiaries: Bool = false) -> BuyingCenterCoverage {
+    package func buyingCenterCoverage(of id: AccountID, includeSubsidiaries: Bool = false) -> BuyingCenterCoverage {
         let cs = contacts(of: id, includeSubsidiaries: includeSubsidiaries)
         let counts = BuyingRole.allCases.map { r in (role: r, count: cs.filter { $0.role == r }.count) }
         let covered = counts.filter { $0.count > 0 }.map(\.role)
@@ -62,12 +62,12 @@ extension Ledger {
     }
 
     /// Contacts whose last active engagement falls in `window` (inclusive), sorted by lead id.
-    public func engagedContacts(of id: AccountID, in window: ClosedRange<EventTime>, includeSubsidiaries: Bool = true) -> [Contact] {
+    package func engagedContacts(of id: AccountID, in window: ClosedRange<EventTime>, includeSubsidiaries: Bool = true) -> [Contact] {
         contacts(of: id, includeSubsidiaries: includeSubsidiaries).filter { c in c.lastEngaged.map(window.contains) ?? false }
     }
 
     /// An account's engagement including all its subsidiaries (hierarchy roll-up).
-    public func rolledUpEngagement(of id: AccountID) -> AccountEngagement {
+    package func rolledUpEngagement(of id: AccountID) -> AccountEngagement {
         guard let a = accountIndex(of: id) else { return AccountEngagement() }
         var total = AccountEngagement()
         for x in hierarchy(a) { total.add(accounts[Int(x)].engagement) }
@@ -80,7 +80,7 @@ extension Ledger {
     /// (`visited`, `opened`, `clicked`, `engaged_with`) to content/campaign
     /// nodes. Account: `subsidiary_of` (parent). Owner: `owns`. Content,
     /// campaign and opportunity nodes have no outgoing edges (see ``neighbors(of:)``).
-    public func edges(from node: GraphNode) -> [GraphEdge] {
+    package func edges(from node: GraphNode) -> [GraphEdge] {
         var out: [GraphEdge] = []
         switch node.kind {
         case .lead:
@@ -131,7 +131,7 @@ extension Ledger {
 
     /// Neighbours of a node in both directions, deterministic order: (edge
     /// kind, node). Used for explanation paths.
-    public func neighbors(of node: GraphNode) -> [(edge: EdgeKind, node: GraphNode, reversed: Bool)] {
+    package func neighbors(of node: GraphNode) -> [(edge: EdgeKind, node: GraphNode, reversed: Bool)] {
         var out: [(edge: EdgeKind, node: GraphNode, reversed: Bool)] = edges(from: node).map { ($0.kind, $0.to, false) }
         switch node.kind {
         case .account:
@@ -163,7 +163,7 @@ extension Ledger {
     /// Breadth-first over ``neighbors(of:)`` (content and campaign nodes are
     /// not traversed through), so among shortest paths the first in
     /// deterministic neighbour order is returned; nil if none within `maxDepth` edges.
-    public func path(from lead: LeadID, to target: GraphNode, maxDepth: Int = 6) -> [PathStep]? {
+    package func path(from lead: LeadID, to target: GraphNode, maxDepth: Int = 6) -> [PathStep]? {
         let start = GraphNode(.lead, (leadIndex[lead].map { leadIDs[Int(follow($0))] } ?? lead).description)
         if start == target { return [PathStep(node: start, edge: nil, reversed: false)] }
         if let steps = directPath(from: lead, start: start, to: target, maxDepth: maxDepth) { return steps }
@@ -273,7 +273,7 @@ extension Ledger {
     /// similarity of the per-category engagement vectors (summed in category
     /// order). Accounts without engagement are skipped; ties are broken by
     /// account id ascending. Scans all accounts (O(accounts × categories)).
-    public func similarAccounts(to id: AccountID, k: Int) -> [(account: AccountID, similarity: Double)] {
+    package func similarAccounts(to id: AccountID, k: Int) -> [(account: AccountID, similarity: Double)] {
         guard k > 0, let a = accountIndex(of: id) else { return [] }
         let va = accounts[Int(a)].engagement.counts
         var v = [Double](repeating: 0, count: CategoryCounts.count)

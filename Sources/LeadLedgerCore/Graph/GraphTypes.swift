@@ -1,5 +1,5 @@
 /// Node types of the account knowledge graph.
-public enum NodeKind: String, Sendable, CaseIterable, Codable, Comparable {
+package enum NodeKind: String, Sendable, CaseIterable, Codable, Comparable {
     case lead, account, campaign, content, opportunity, owner
     var rank: Int {
         switch self {
@@ -11,11 +11,11 @@ public enum NodeKind: String, Sendable, CaseIterable, Codable, Comparable {
         case .owner: 5
         }
     }
-    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    package static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 }
 
 /// Edge types of the account knowledge graph.
-public enum EdgeKind: String, Sendable, CaseIterable, Codable, Comparable {
+package enum EdgeKind: String, Sendable, CaseIterable, Codable, Comparable {
     /// lead → account (from `account.linked`).
     case worksAt = "works_at"
     /// lead → content/campaign (tracked events, web campaigns, CRM activities).
@@ -44,41 +44,41 @@ public enum EdgeKind: String, Sendable, CaseIterable, Codable, Comparable {
         case .onOpportunity: 7
         }
     }
-    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+    package static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 }
 
 /// A node: its kind and its public name (lead id, account id, content path,
 /// campaign name, opportunity id, owner id).
-public struct GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var kind: NodeKind
-    public var name: String
-    public init(_ kind: NodeKind, _ name: String) {
+package struct GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var kind: NodeKind
+    package var name: String
+    package init(_ kind: NodeKind, _ name: String) {
         self.kind = kind
         self.name = name
     }
-    public static func < (a: Self, b: Self) -> Bool {
+    package static func < (a: Self, b: Self) -> Bool {
         a.kind != b.kind ? a.kind < b.kind : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
     }
-    public var description: String { "\(kind.rawValue):\(name)" }
+    package var description: String { "\(kind.rawValue):\(name)" }
 }
 
 /// A typed, timestamped edge with an interaction count.
-public struct GraphEdge: Sendable, Equatable {
-    public var kind: EdgeKind
-    public var from: GraphNode
-    public var to: GraphNode
-    public var firstSeen: EventTime
-    public var lastSeen: EventTime
-    public var count: UInt32
+package struct GraphEdge: Sendable, Equatable {
+    package var kind: EdgeKind
+    package var from: GraphNode
+    package var to: GraphNode
+    package var firstSeen: EventTime
+    package var lastSeen: EventTime
+    package var count: UInt32
 }
 
 /// One step of an explanation path: the node reached and the edge used to reach it.
-public struct PathStep: Sendable, Equatable {
-    public var node: GraphNode
+package struct PathStep: Sendable, Equatable {
+    package var node: GraphNode
     /// The edge from the previous step (nil for the first step). `reversed`
     /// means the edge points from this node to the previous one.
-    public var edge: EdgeKind?
-    public var reversed: Bool
+    package var edge: EdgeKind?
+    package var reversed: Bool
 }
 
 /// A lead's compact engagement edge (20 bytes), stored in ``EdgePool``.

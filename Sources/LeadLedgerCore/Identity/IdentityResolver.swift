@@ -44,16 +44,16 @@
 /// Attribute events carry their source system and event time; conflicts are
 /// resolved by the projections (``Ledger``): higher ``SourceSystem/priority``
 /// wins, then later event time, then later log position.
-public struct IdentityResolver: Sendable {
+package struct IdentityResolver: Sendable {
     /// Tunables.
-    public struct Configuration: Sendable, Equatable {
+    package struct Configuration: Sendable, Equatable {
         /// How long anonymous events wait for an identity, in event-time milliseconds (default 30 days).
-        public var anonymousTTL: Int64
+        package var anonymousTTL: Int64
         /// Per-visitor buffer bound (default 64 events).
-        public var maxBufferedPerVisitor: Int
+        package var maxBufferedPerVisitor: Int
         /// The email rules (Gmail dots on by default).
-        public var email: EmailNormalizer
-        public init(anonymousTTL: Int64 = 30 * 86_400_000, maxBufferedPerVisitor: Int = 64, email: EmailNormalizer = EmailNormalizer()) {
+        package var email: EmailNormalizer
+        package init(anonymousTTL: Int64 = 30 * 86_400_000, maxBufferedPerVisitor: Int = 64, email: EmailNormalizer = EmailNormalizer()) {
             self.anonymousTTL = anonymousTTL
             self.maxBufferedPerVisitor = maxBufferedPerVisitor
             self.email = email
@@ -61,19 +61,19 @@ public struct IdentityResolver: Sendable {
     }
 
     /// Exposed counters (for metrics).
-    public struct Counters: Sendable, Equatable {
-        public var leadsCreated = 0
-        public var merges = 0
-        public var anonymousBuffered = 0
-        public var anonymousFlushed = 0
+    package struct Counters: Sendable, Equatable {
+        package var leadsCreated = 0
+        package var merges = 0
+        package var anonymousBuffered = 0
+        package var anonymousFlushed = 0
         /// Buffered anonymous events dropped because they were older than the TTL.
-        public var anonymousExpired = 0
+        package var anonymousExpired = 0
         /// Buffered anonymous events dropped because a visitor's buffer was full.
-        public var anonymousOverflowed = 0
+        package var anonymousOverflowed = 0
         /// Anonymous events still waiting.
-        public var anonymousPending = 0
+        package var anonymousPending = 0
         /// Erasure requests for emails the resolver did not know.
-        public var erasuresUnknown = 0
+        package var erasuresUnknown = 0
     }
 
     struct LeadState: Sendable, Equatable {
@@ -87,8 +87,8 @@ public struct IdentityResolver: Sendable {
         var event: SegmentEvent
     }
 
-    public let configuration: Configuration
-    public internal(set) var counters = Counters()
+    package let configuration: Configuration
+    package internal(set) var counters = Counters()
 
     var nodeOf: [String: Int32] = [:]
     var parent: [Int32] = []
@@ -106,19 +106,19 @@ public struct IdentityResolver: Sendable {
     var nextSweep = EventTime(milliseconds: .min)
 
     /// How new lead ids are derived (configuration, not state: never in a snapshot).
-    public var leadIDScheme: LeadIDScheme = .plain
+    package var leadIDScheme: LeadIDScheme = .plain
 
     /// Creates an empty resolver.
-    public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
+    package init(configuration: Configuration = Configuration()) { self.configuration = configuration }
 
     /// The lead currently owning `identifier`, if any.
-    public mutating func lead(for identifier: Identifier) -> LeadID? {
+    package mutating func lead(for identifier: Identifier) -> LeadID? {
         guard let n = nodeOf[identifier.key] else { return nil }
         return leads[find(n)]?.id
     }
 
     /// The account currently linked to the lead owning `identifier`.
-    public mutating func account(for identifier: Identifier) -> AccountID? {
+    package mutating func account(for identifier: Identifier) -> AccountID? {
         guard let n = nodeOf[identifier.key] else { return nil }
         return leads[find(n)]?.account
     }
@@ -127,7 +127,7 @@ public struct IdentityResolver: Sendable {
 
     /// Resolves the decoded events of one source message (a SendGrid batch
     /// has several) into canonical log events, in log order.
-    public mutating func resolve(_ events: [InboundEvent], at position: SourcePosition) -> [CanonicalEvent] {
+    package mutating func resolve(_ events: [InboundEvent], at position: SourcePosition) -> [CanonicalEvent] {
         var out = Emitter(position: position)
         for e in events {
             if e.eventTime > watermark { watermark = e.eventTime }
@@ -545,7 +545,7 @@ public struct IdentityResolver: Sendable {
     }
 
     /// Expires every buffered anonymous event older than watermark − TTL (counted).
-    public mutating func expire() {
+    package mutating func expire() {
         let cutoff = watermark.milliseconds &- configuration.anonymousTTL
         // Order of visiting does not matter: every visitor is treated alike and only counters change.
         for visitor in Array(pending.keys) {

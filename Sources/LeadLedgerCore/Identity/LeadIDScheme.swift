@@ -8,18 +8,18 @@
 /// derived from the master key, built by the engine: this module has no crypto)
 /// makes ids pseudonymous. Ids already written to a log never change: the
 /// scheme only decides the ids of leads created from now on.
-public struct LeadIDScheme: Sendable {
+package struct LeadIDScheme: Sendable {
     /// The 64-bit id of the text `lead|<kind>:<value>` (with `#<attempt>` after an id collision).
     let hash: @Sendable (String) -> UInt64
 
     /// A scheme from a 64-bit (keyed) hash of the id text.
-    public init(hash: @escaping @Sendable (String) -> UInt64) { self.hash = hash }
+    package init(hash: @escaping @Sendable (String) -> UInt64) { self.hash = hash }
 
     /// FNV-1a 64 (`StableHash`), no secret.
-    public static let plain = LeadIDScheme { StableHash.of($0) }
+    package static let plain = LeadIDScheme { StableHash.of($0) }
 
     /// The id derived from `identifier` (with `attempt` > 0 only after an id collision).
-    public func derive(from identifier: Identifier, attempt: Int = 0) -> LeadID {
+    package func derive(from identifier: Identifier, attempt: Int = 0) -> LeadID {
         let base = "lead|" + identifier.key
         return LeadID(raw: hash(attempt == 0 ? base : base + "#\(attempt)"))
     }

@@ -12,10 +12,10 @@
 ///
 /// The result is a key: two names with the same key are taken to be the same
 /// company by the company-name fallback of account matching.
-public enum CompanyNameNormalizer {
+package enum CompanyNameNormalizer {
     /// Legal-form suffixes (single tokens after rule 2). Multi-token forms
     /// (`pty ltd`, `co ltd`) fall out of removing tokens repeatedly.
-    public static let legalSuffixes: Set<String> = [
+    package static let legalSuffixes: Set<String> = [
         "inc", "incorporated", "corp", "corporation", "co", "company", "llc", "llp", "lp", "ltd", "limited",
         "plc", "gmbh", "mbh", "ag", "kg", "kgaa", "ug", "ev", "sa", "sas", "sasu", "sarl", "srl", "spa", "sl", "sau",
         "bv", "nv", "vof", "oy", "oyj", "ab", "as", "asa", "aps", "kk", "gk", "pty", "pte", "pvt", "private",
@@ -24,7 +24,7 @@ public enum CompanyNameNormalizer {
     ]
 
     /// The matching key of a company name, or nil when nothing is left.
-    public static func matchKey(_ name: String) -> String? {
+    package static func matchKey(_ name: String) -> String? {
         let slashFree =
             name.utf8.contains(UInt8(ascii: "/"))
             ? name.replacingOccurrences(of: "A/S", with: "AS").replacingOccurrences(of: "a/s", with: "as") : name

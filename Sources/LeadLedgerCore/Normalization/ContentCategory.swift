@@ -1,15 +1,15 @@
 /// What a page, email link or tracked event is about: the dimension of
 /// engagement aggregates and of the accounts' interaction profiles.
-public enum ContentCategory: String, Sendable, CaseIterable, Codable {
+package enum ContentCategory: String, Sendable, CaseIterable, Codable {
     case pricing, demo, contact, docs, product
     case caseStudy = "case_study"
     case blog, webinar, careers, email, other
 
     /// High-intent categories (SPEC §4: pricing, demo, docs; contact-sales too).
-    public var isHighIntent: Bool { self == .pricing || self == .demo || self == .contact || self == .docs }
+    package var isHighIntent: Bool { self == .pricing || self == .demo || self == .contact || self == .docs }
 
     /// Dense index, for fixed-size vectors.
-    public var index: Int {
+    package var index: Int {
         switch self {
         case .pricing: 0
         case .demo: 1
@@ -36,7 +36,7 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
     /// blog; `webinar|webinars|events` → webinar; `careers|jobs` → careers;
     /// `product|features|platform|solutions|integrations` → product; else other.
     /// Host and query string are ignored; an empty path is the home page (product).
-    public static func classify(explicit: String? = nil, url: String? = nil, path: String? = nil, eventName: String? = nil)
+    package static func classify(explicit: String? = nil, url: String? = nil, path: String? = nil, eventName: String? = nil)
         -> ContentCategory
     {
         if let e = explicit {
@@ -69,7 +69,7 @@ public enum ContentCategory: String, Sendable, CaseIterable, Codable {
     ]
 
     /// The path of a URL (`https://a.io/x/y?q#f` → `/x/y`).
-    public static func path(ofURL url: String) -> String {
+    package static func path(ofURL url: String) -> String {
         var s = Substring(url)
         if let r = Text.find("://", in: s) { s = s[r.upperBound...] }
         guard let slash = s.firstIndex(of: "/") else { return "/" }

@@ -7,7 +7,7 @@
 /// punctuation-insensitive (`U.S.A.` = `usa`), and a leading `the` is ignored.
 /// The table covers the ~60 countries most common in B2B data; anything else
 /// gives nil (unknown), never a guess.
-public enum CountryNormalizer {
+package enum CountryNormalizer {
     /// (alpha-2, alpha-3, names and aliases).
     static let table: [(String, String, [String])] = [
         ("US", "USA", ["united states", "united states of america", "us of a", "america", "estados unidos"]),
@@ -91,10 +91,10 @@ public enum CountryNormalizer {
     }()
 
     /// Known alpha-2 codes.
-    public static let alpha2: Set<String> = Set(table.map(\.0))
+    package static let alpha2: Set<String> = Set(table.map(\.0))
 
     /// The ISO 3166-1 alpha-2 code for `raw`, or nil when unknown.
-    public static func alpha2(_ raw: String) -> String? {
+    package static func alpha2(_ raw: String) -> String? {
         var key = Text.matchKey(raw, ampersandAsAnd: false)
         if key.hasPrefix("the ") { key.removeFirst(4) }
         if let c = index[key] { return c }

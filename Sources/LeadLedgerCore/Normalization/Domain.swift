@@ -1,17 +1,17 @@
 /// Curated domain lists shipped as resource text files
 /// (`Normalization/Resources/*.txt`, sources in their headers), embedded in
 /// the binary at build time so the core never reads files.
-public enum DomainLists {
+package enum DomainLists {
     /// Free-mail provider domains (`free-mail-domains.txt`).
-    public static let freeMail: Set<String> = Set(Text.lines(PackageResources.free_mail_domains_txt))
+    package static let freeMail: Set<String> = Set(Text.lines(PackageResources.free_mail_domains_txt))
     /// Disposable-mail domains (`disposable-mail-domains.txt`).
-    public static let disposableMail: Set<String> = Set(Text.lines(PackageResources.disposable_mail_domains_txt))
+    package static let disposableMail: Set<String> = Set(Text.lines(PackageResources.disposable_mail_domains_txt))
     /// Multi-label public suffixes (`public-suffixes.txt`).
-    public static let publicSuffixes: Set<String> = Set(Text.lines(PackageResources.public_suffixes_txt))
+    package static let publicSuffixes: Set<String> = Set(Text.lines(PackageResources.public_suffixes_txt))
 }
 
 /// What kind of mailbox domain an email address has.
-public enum MailDomainKind: String, Sendable, CaseIterable, Codable {
+package enum MailDomainKind: String, Sendable, CaseIterable, Codable {
     /// A company's own domain: evidence of the account.
     case corporate
     /// A consumer provider (gmail.com, outlook.com, ...): never evidence of an account.
@@ -34,9 +34,9 @@ public enum MailDomainKind: String, Sendable, CaseIterable, Codable {
 /// 5. **Registrable domain**: the longest matching suffix from
 ///    ``DomainLists/publicSuffixes`` (else the last label) plus one label:
 ///    `shop.acme.co.uk` → `acme.co.uk`, `eu.acme.com` → `acme.com`.
-public enum DomainNormalizer {
+package enum DomainNormalizer {
     /// The normalized host of a URL or domain string, or nil if there is none.
-    public static func host(_ raw: String) -> String? {
+    package static func host(_ raw: String) -> String? {
         Text.isASCII(raw) ? asciiHost(raw) : generalHost(raw)
     }
 
@@ -141,7 +141,7 @@ public enum DomainNormalizer {
         return out.count <= 253 ? String(decoding: out, as: UTF8.self) : nil
     }
 
-    public static func registrableDomain(ofHost host: String) -> String? {
+    package static func registrableDomain(ofHost host: String) -> String? {
         let labels = host.split(separator: ".")
         guard labels.count >= 2 else { return nil }
         // Longest suffix in the list wins; the default rule is the last label.
@@ -164,12 +164,12 @@ public enum DomainNormalizer {
     }
 
     /// Host + registrable domain of a URL/domain string in one step.
-    public static func registrableDomain(_ raw: String) -> String? {
+    package static func registrableDomain(_ raw: String) -> String? {
         host(raw).flatMap(registrableDomain(ofHost:))
     }
 
     /// Classifies a (normalized) mailbox domain.
-    public static func mailKind(ofDomain domain: String) -> MailDomainKind {
+    package static func mailKind(ofDomain domain: String) -> MailDomainKind {
         let reg = registrableDomain(ofHost: domain) ?? domain
         if DomainLists.disposableMail.contains(domain) || DomainLists.disposableMail.contains(reg) { return .disposable }
         if DomainLists.freeMail.contains(domain) || DomainLists.freeMail.contains(reg) { return .free }

@@ -1,19 +1,19 @@
 /// A normalized email address.
-public struct NormalizedEmail: Sendable, Hashable {
+package struct NormalizedEmail: Sendable, Hashable {
     /// The address as seen, only trimmed (kept for display and outputs).
-    public var asSeen: String
+    package var asSeen: String
     /// `local@domain`: lower-cased, NFC, domain in ASCII (Punycode).
-    public var address: String
+    package var address: String
     /// The mailbox identity key: ``address`` with the `+tag` removed (and, with
     /// ``EmailNormalizer/gmailDots``, dots removed for Gmail). Two addresses
     /// with the same key are the same person.
-    public var identityKey: String
+    package var identityKey: String
     /// The ASCII mailbox domain.
-    public var domain: String
+    package var domain: String
     /// The registrable domain of ``domain`` (`mail.acme.co.uk` → `acme.co.uk`).
-    public var registrableDomain: String?
+    package var registrableDomain: String?
     /// Corporate, free or disposable.
-    public var kind: MailDomainKind
+    package var kind: MailDomainKind
 }
 
 /// Email normalization rules.
@@ -29,12 +29,12 @@ public struct NormalizedEmail: Sendable, Hashable {
 /// 5. **Gmail dots** (optional, on by default): for `gmail.com` and
 ///    `googlemail.com` the identity key drops dots in the local part and uses
 ///    `gmail.com`, because Gmail delivers `j.a.ne@` and `jane@` to one mailbox.
-public struct EmailNormalizer: Sendable, Equatable {
+package struct EmailNormalizer: Sendable, Equatable {
     /// Whether rule 5 applies.
-    public var gmailDots: Bool
+    package var gmailDots: Bool
 
     /// Creates a normalizer.
-    public init(gmailDots: Bool = true) { self.gmailDots = gmailDots }
+    package init(gmailDots: Bool = true) { self.gmailDots = gmailDots }
 
     static func hasSpaceOrControl(_ s: Substring) -> Bool {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.utf8.contains { $0 <= 0x20 || $0 == 0x7F } }
@@ -42,7 +42,7 @@ public struct EmailNormalizer: Sendable, Equatable {
     }
 
     /// Normalizes `raw`, or nil if it is not a usable address.
-    public func normalize(_ raw: String) -> NormalizedEmail? {
+    package func normalize(_ raw: String) -> NormalizedEmail? {
         guard let (asSeen, local, domainRaw, domain) = Self.parts(raw) else { return nil }
         // host() drops a leading "www." label; mailbox domains keep theirs.
         let mailDomain = domainRaw.lowercased().hasPrefix("www.") && !domain.hasPrefix("www.") ? "www." + domain : domain
@@ -62,7 +62,7 @@ public struct EmailNormalizer: Sendable, Equatable {
     /// Whether `normalize(raw)` returns an address: the same checks, without
     /// building the result (registrable domain, mail kind, identity key), for
     /// validation on the decode path.
-    public func accepts(_ raw: String) -> Bool { Self.parts(raw) != nil }
+    package func accepts(_ raw: String) -> Bool { Self.parts(raw) != nil }
 
     /// The checked pieces of an address: as seen (trimmed), folded local part,
     /// raw domain, normalized host; nil when any check fails. Everything

@@ -1,5 +1,5 @@
 /// Seniority levels derived from a job title.
-public enum Seniority: String, Sendable, CaseIterable, Codable, Comparable {
+package enum Seniority: String, Sendable, CaseIterable, Codable, Comparable {
     case unknown
     case individualContributor = "individual_contributor"
     case manager, director, vp
@@ -15,25 +15,25 @@ public enum Seniority: String, Sendable, CaseIterable, Codable, Comparable {
         case .cLevel: 5
         }
     }
-    public static func < (a: Seniority, b: Seniority) -> Bool { a.rank < b.rank }
+    package static func < (a: Seniority, b: Seniority) -> Bool { a.rank < b.rank }
 }
 
 /// Job functions derived from a job title.
-public enum JobFunction: String, Sendable, CaseIterable, Codable {
+package enum JobFunction: String, Sendable, CaseIterable, Codable {
     case sales, marketing, engineering, finance, operations, it, hr, legal, product, executive, other
 }
 
 /// Buying-center roles derived from seniority and title.
-public enum BuyingRole: String, Sendable, CaseIterable, Codable {
+package enum BuyingRole: String, Sendable, CaseIterable, Codable {
     case decisionMaker = "decision_maker"
     case champion, influencer, user, gatekeeper
 }
 
 /// The classification of one title.
-public struct TitleClassification: Sendable, Equatable {
-    public var seniority: Seniority
-    public var function: JobFunction
-    public var role: BuyingRole
+package struct TitleClassification: Sendable, Equatable {
+    package var seniority: Seniority
+    package var function: JobFunction
+    package var role: BuyingRole
 }
 
 /// Job-title classification.
@@ -71,7 +71,7 @@ public struct TitleClassification: Sendable, Equatable {
 /// director and manager; influencer for senior individual contributors
 /// (`senior`, `principal`, `staff`, `architect`, `consultant`, `analyst`);
 /// user otherwise.
-public enum JobTitleClassifier {
+package enum JobTitleClassifier {
     static let abbreviations: [String: String] = [
         "sr": "senior", "snr": "senior", "jr": "junior", "mgr": "manager", "mngr": "manager", "dir": "director",
         "mktg": "marketing", "mkt": "marketing", "eng": "engineer", "engr": "engineer", "svp": "vp", "evp": "vp",
@@ -135,7 +135,7 @@ public enum JobTitleClassifier {
     ]
 
     /// Classifies a title. An empty or unrecognisable title is (unknown, other, user).
-    public static func classify(_ title: String) -> TitleClassification {
+    package static func classify(_ title: String) -> TitleClassification {
         var words: [String] = []
         for w in Text.matchKey(title).split(separator: " ") {
             if let e = abbreviations[String(w)] {

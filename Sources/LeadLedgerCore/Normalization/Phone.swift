@@ -10,9 +10,9 @@
 ///    prefix `0` (not for Italy, whose leading 0 is part of the number); NANP
 ///    numbers (US, CA) must have 10 digits, or 11 starting with `1`.
 /// 5. The result must have 8–15 digits; else nil. Unknown country → nil.
-public enum PhoneNormalizer {
+package enum PhoneNormalizer {
     /// ISO alpha-2 → ITU calling code for common countries.
-    public static let callingCodes: [String: String] = [
+    package static let callingCodes: [String: String] = [
         "US": "1", "CA": "1", "MX": "52", "BR": "55", "AR": "54", "CL": "56", "CO": "57", "PE": "51",
         "GB": "44", "IE": "353", "DE": "49", "FR": "33", "ES": "34", "PT": "351", "IT": "39", "NL": "31",
         "BE": "32", "LU": "352", "CH": "41", "AT": "43", "SE": "46", "NO": "47", "DK": "45", "FI": "358",
@@ -24,7 +24,7 @@ public enum PhoneNormalizer {
     ]
 
     /// E.164 form of `raw`, given the lead's country (any form ``CountryNormalizer`` accepts).
-    public static func e164(_ raw: String, country: String?) -> String? {
+    package static func e164(_ raw: String, country: String?) -> String? {
         var s = Substring(Text.trim(raw).lowercased())
         for marker in ["extension", "ext.", "ext", "x", "#"] {
             if let r = Text.find(marker, in: s) { s = s[..<r.lowerBound] }

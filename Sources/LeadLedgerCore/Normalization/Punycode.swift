@@ -1,6 +1,6 @@
 /// Punycode (RFC 3492) and the IDNA label conversion LeadLedger needs to
 /// compare internationalized domain names in their ASCII (`xn--`) form.
-public enum Punycode {
+package enum Punycode {
     static let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700, initialBias = 72, initialN = 128
 
     static func adapt(_ delta0: Int, _ numPoints: Int, _ firstTime: Bool) -> Int {
@@ -18,7 +18,7 @@ public enum Punycode {
 
     /// Encodes a label's code points to Punycode (without the `xn--` prefix).
     /// Returns nil on arithmetic overflow (absurdly long input).
-    public static func encode(_ input: String) -> String? {
+    package static func encode(_ input: String) -> String? {
         let scalars = input.unicodeScalars.map { Int($0.value) }
         var out: [UInt8] = scalars.filter { $0 < 0x80 }.map { UInt8($0) }
         let b = out.count
@@ -61,7 +61,7 @@ public enum Punycode {
     }
 
     /// Decodes Punycode (without the `xn--` prefix) back to Unicode; nil if invalid.
-    public static func decode(_ input: String) -> String? {
+    package static func decode(_ input: String) -> String? {
         let bytes = Array(input.utf8)
         var output: [Int] = []
         let lastDash = bytes.lastIndex(of: UInt8(ascii: "-"))
@@ -117,7 +117,7 @@ public enum Punycode {
 
     /// IDNA ToASCII for one already lower-cased, NFC label: ASCII labels pass
     /// through; others become `xn--` + Punycode.
-    public static func toASCII(label: String) -> String? {
+    package static func toASCII(label: String) -> String? {
         if label.utf8.allSatisfy({ $0 < 0x80 }) { return label }
         guard let p = encode(label) else { return nil }
         return "xn--" + p

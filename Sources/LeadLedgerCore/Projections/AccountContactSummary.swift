@@ -138,7 +138,7 @@ extension Ledger {
     /// The buying roles present among the account's direct contacts, as a bit set:
     /// bit `i` is `BuyingRole.allCases[i]` (the roles ``forEachContact(of:_:)`` reports).
     /// Kept up to date on apply: no walk over the contacts.
-    public func contactRoles(of a: AccountHandle) -> UInt8 {
+    package func contactRoles(of a: AccountHandle) -> UInt8 {
         let c = accounts[Int(a.index)].summary.roleCounts
         var bits: UInt8 = 0
         for i in 0..<Self.buyingRoles.count where c[i] != 0 { bits |= 1 << UInt8(i) }
@@ -149,7 +149,7 @@ extension Ledger {
     /// `window` (ms, inclusive), when every engaged direct contact's last engagement lies
     /// in it (then they are all of them, kept sorted on apply: no walk, no copy); nil when
     /// some engaged contact is outside the window (the caller then filters the contacts itself).
-    public func engagedContactIDs(of a: AccountHandle, ifAllWithin window: ClosedRange<Int64>) -> [LeadID]? {
+    package func engagedContactIDs(of a: AccountHandle, ifAllWithin window: ClosedRange<Int64>) -> [LeadID]? {
         let s = accounts[Int(a.index)].summary
         if s.engagedIDs.isEmpty { return [] }
         guard window.contains(s.engagedMin), window.contains(s.engagedMax) else { return nil }
@@ -159,7 +159,7 @@ extension Ledger {
     /// As ``engagedContactIDs(of:ifAllWithin:)`` over the whole hierarchy below the account
     /// (the lead ids of `engagedContacts(of:in:)`, sorted): nil when an engaged contact of any
     /// account of the hierarchy is outside the window.
-    public func engagedContactIDs(ofHierarchy a: AccountHandle, ifAllWithin window: ClosedRange<Int64>) -> [LeadID]? {
+    package func engagedContactIDs(ofHierarchy a: AccountHandle, ifAllWithin window: ClosedRange<Int64>) -> [LeadID]? {
         var out: [LeadID] = []
         var inWindow = true
         forEachInHierarchy(a.index) { x in
@@ -178,7 +178,7 @@ extension Ledger {
 
     /// `rolledUpEngagement(of:).total` by handle: the interaction totals of the account and every
     /// subsidiary below it (wrapping sum, as ``AccountEngagement/add(_:)``).
-    public func rolledUpEngagementTotal(of a: AccountHandle) -> UInt32 {
+    package func rolledUpEngagementTotal(of a: AccountHandle) -> UInt32 {
         var total: UInt32 = 0
         forEachInHierarchy(a.index) { total &+= accounts[Int($0)].engagement.total }
         return total

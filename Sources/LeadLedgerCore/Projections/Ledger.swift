@@ -46,7 +46,7 @@
 /// dense lead index; strings are interned (``StringTable``); per-lead edges
 /// live in one pool. Sparse data (outcomes, overrides, merges) sits in small
 /// dictionaries keyed by index that are never iterated into outputs.
-public struct Ledger: Sendable, Equatable {
+package struct Ledger: Sendable, Equatable {
     struct AttrSlot: Sendable, Equatable {
         var value: UInt32 = StringTable.none
         var source: UInt8 = 0
@@ -62,7 +62,7 @@ public struct Ledger: Sendable, Equatable {
     static let attrCount = AttributeName.allCases.count
     static let noIndex = UInt32.max
 
-    public internal(set) var strings = StringTable()
+    package internal(set) var strings = StringTable()
 
     // Leads, column-wise.
     var leadIndex = LeadIndexMap()
@@ -148,11 +148,11 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Creates an empty ledger.
-    public init() {}
+    package init() {}
 
     /// Pre-sizes storage for about `leads` leads and `accounts` accounts, so
     /// loading does not pay for (and briefly double memory with) array growth.
-    public mutating func reserveCapacity(leads: Int, accounts: Int) {
+    package mutating func reserveCapacity(leads: Int, accounts: Int) {
         leadIndex.reserveCapacity(leads)
         leadIDs.reserveCapacity(leads)
         attrs.reserveCapacity(leads * Self.attrCount)
@@ -163,16 +163,16 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Number of leads (including absorbed redirects).
-    public var leadCount: Int { leadIDs.count }
+    package var leadCount: Int { leadIDs.count }
     /// Number of accounts.
-    public var accountCount: Int { accounts.count }
+    package var accountCount: Int { accounts.count }
     /// Engagement edges replaced because a lead had too many distinct edges.
-    public var evictedEdges: Int { evictedEdgeCount }
+    package var evictedEdges: Int { evictedEdgeCount }
 
     // MARK: - Apply
 
     /// Functional form: the state after `event`, and its effects.
-    public static func applying(_ event: CanonicalEvent, to state: Ledger) -> (Ledger, [ProjectionEffect]) {
+    package static func applying(_ event: CanonicalEvent, to state: Ledger) -> (Ledger, [ProjectionEffect]) {
         var s = state
         let effects: [ProjectionEffect] = s.apply(event)
         return (s, effects)
@@ -180,7 +180,7 @@ public struct Ledger: Sendable, Equatable {
 
     /// Applies one canonical event in log order and returns its effects.
     @discardableResult
-    public mutating func apply(_ event: CanonicalEvent) -> [ProjectionEffect] {
+    package mutating func apply(_ event: CanonicalEvent) -> [ProjectionEffect] {
         var effects: [ProjectionEffect] = []
         apply(event, effects: &effects)
         return effects
@@ -192,12 +192,12 @@ public struct Ledger: Sendable, Equatable {
     /// events are taken in groups of 16 whose lead-index slots, lead records,
     /// edge blocks and accounts are first read in independent passes, so the
     /// CPU overlaps their cache misses instead of taking them one at a time.
-    public mutating func apply(batch events: [CanonicalEvent], effects out: inout [ProjectionEffect]) {
+    package mutating func apply(batch events: [CanonicalEvent], effects out: inout [ProjectionEffect]) {
         apply(batch: events[...], effects: &out)
     }
 
     /// ``apply(batch:effects:)`` on a slice.
-    public mutating func apply(batch events: ArraySlice<CanonicalEvent>, effects out: inout [ProjectionEffect]) {
+    package mutating func apply(batch events: ArraySlice<CanonicalEvent>, effects out: inout [ProjectionEffect]) {
         var i = events.startIndex
         while i != events.endIndex {
             let end = events.index(i, offsetBy: 16, limitedBy: events.endIndex) ?? events.endIndex
@@ -230,7 +230,7 @@ public struct Ledger: Sendable, Equatable {
 
     /// Applies one canonical event in log order, appending its effects to
     /// `out` (no allocation per event when `out` is reused).
-    public mutating func apply(_ event: CanonicalEvent, effects out: inout [ProjectionEffect]) {
+    package mutating func apply(_ event: CanonicalEvent, effects out: inout [ProjectionEffect]) {
         apply(event, after: nil, effects: &out)
     }
 
@@ -242,7 +242,7 @@ public struct Ledger: Sendable, Equatable {
     /// event whose range does not join what is covered is applied and names
     /// the gap below it.
     @discardableResult
-    public mutating func apply(_ event: CanonicalEvent, after: LineageMark?, effects out: inout [ProjectionEffect])
+    package mutating func apply(_ event: CanonicalEvent, after: LineageMark?, effects out: inout [ProjectionEffect])
         -> SourceCoverage<LineageMark>.Verdict
     {
         let p = event.lineage.position
@@ -261,7 +261,7 @@ public struct Ledger: Sendable, Equatable {
     /// produce; its input is in the DLQ). The verdict is the one ``apply(_:after:effects:)``
     /// would give an event with that mark.
     @discardableResult
-    public mutating func cover(topic: String, partition: Int32, mark: LineageMark, after: LineageMark?)
+    package mutating func cover(topic: String, partition: Int32, mark: LineageMark, after: LineageMark?)
         -> SourceCoverage<LineageMark>.Verdict
     {
         let key = SourceKey(topic: topic, partition: partition)
@@ -641,13 +641,13 @@ public struct Ledger: Sendable, Equatable {
     /// The id of the lead `id` resolves to (itself, or the survivor of the
     /// merges that absorbed it), or nil if unknown; `lead(id)?.id` without
     /// materializing the profile.
-    public func survivor(of id: LeadID) -> LeadID? {
+    package func survivor(of id: LeadID) -> LeadID? {
         guard let i0 = leadIndex[id] else { return nil }
         return leadIDs[Int(follow(i0))]
     }
 
     /// The profile of `id` (following merges to the survivor), or nil if unknown.
-    public func lead(_ id: LeadID) -> LeadProfile? {
+    package func lead(_ id: LeadID) -> LeadProfile? {
         guard let i0 = leadIndex[id] else { return nil }
         let i = follow(i0)
         var ids: [Identifier] = []
@@ -704,7 +704,7 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// The account `id`, or nil if unknown.
-    public func account(_ id: AccountID) -> AccountProfile? {
+    package func account(_ id: AccountID) -> AccountProfile? {
         guard let a = accountIndex(of: id) else { return nil }
         let r = accounts[Int(a)]
         return AccountProfile(
@@ -738,35 +738,35 @@ extension Ledger {
     /// from until its next `apply`; read it through the `Ledger` methods
     /// taking a handle, which read the columns in place without building a
     /// ``LeadProfile`` (no arrays, no sorting; strings are the interned ones).
-    public struct LeadHandle: Sendable, Hashable {
+    package struct LeadHandle: Sendable, Hashable {
         let index: UInt32
     }
 
     /// An account in this ledger: a dense index, valid like ``LeadHandle``.
-    public struct AccountHandle: Sendable, Hashable {
+    package struct AccountHandle: Sendable, Hashable {
         let index: UInt32
     }
 
     /// The handle of the lead `id` resolves to (following merges), or nil if unknown;
     /// `lead(id)` without materializing the profile.
-    public func handle(of id: LeadID) -> LeadHandle? {
+    package func handle(of id: LeadID) -> LeadHandle? {
         guard let i0 = leadIndex[id] else { return nil }
         return LeadHandle(index: follow(i0))
     }
 
     /// The lead's id (`lead(_:)?.id`).
-    public func id(of h: LeadHandle) -> LeadID { leadIDs[Int(h.index)] }
+    package func id(of h: LeadHandle) -> LeadID { leadIDs[Int(h.index)] }
 
     /// The lead's custom CRM fields, sorted by key (`lead(_:)?.custom`).
-    public func customFields(of h: LeadHandle) -> [CustomField] { leadCustom[h.index] ?? [] }
+    package func customFields(of h: LeadHandle) -> [CustomField] { leadCustom[h.index] ?? [] }
 
     /// The current value of one attribute (`lead(_:)?.attribute(name)?.value`).
-    public func attribute(_ name: AttributeName, of h: LeadHandle) -> String? {
+    package func attribute(_ name: AttributeName, of h: LeadHandle) -> String? {
         strings[attrs[Int(h.index) * Self.attrCount + name.index].value]
     }
 
     /// Calls `body` with each identifier of the lead, in ``LeadProfile/identifiers`` order.
-    public func forEachIdentifier(of h: LeadHandle, _ body: (IdentifierKind, String) -> Void) {
+    package func forEachIdentifier(of h: LeadHandle, _ body: (IdentifierKind, String) -> Void) {
         var n = identHead[Int(h.index)]
         while n != .max {
             let node = identPool[Int(n)]
@@ -778,7 +778,7 @@ extension Ledger {
     /// Calls `body` with each identifier of the lead, in ``forEachIdentifier(of:_:)`` order,
     /// as its kind and the id of its value in ``strings`` (`strings[id]` is the value; no
     /// String is read, so a caller can memoize per-value work by id).
-    public func forEachIdentifierID(of h: LeadHandle, _ body: (IdentifierKind, UInt32) -> Void) {
+    package func forEachIdentifierID(of h: LeadHandle, _ body: (IdentifierKind, UInt32) -> Void) {
         var n = identHead[Int(h.index)]
         while n != .max {
             let node = identPool[Int(n)]
@@ -788,39 +788,39 @@ extension Ledger {
     }
 
     /// The lead's engagement counters (``LeadProfile/engagement``).
-    public func engagement(of h: LeadHandle) -> EngagementAggregate { hot[Int(h.index)].engagement }
+    package func engagement(of h: LeadHandle) -> EngagementAggregate { hot[Int(h.index)].engagement }
     /// The lead's email-health flags (``LeadProfile/emailHealth``).
-    public func emailHealth(of h: LeadHandle) -> EmailHealth { hot[Int(h.index)].health }
+    package func emailHealth(of h: LeadHandle) -> EmailHealth { hot[Int(h.index)].health }
     /// The lead's recorded outcome (``LeadProfile/outcome``).
-    public func outcome(of h: LeadHandle) -> OutcomeRecord? { outcomes[h.index] }
+    package func outcome(of h: LeadHandle) -> OutcomeRecord? { outcomes[h.index] }
     /// The lead's routing override (``LeadProfile/override``).
-    public func override(of h: LeadHandle) -> OverrideRecord? { overrides[h.index] }
+    package func override(of h: LeadHandle) -> OverrideRecord? { overrides[h.index] }
     /// Whether the lead was erased (``LeadProfile/erased``).
-    public func isErased(_ h: LeadHandle) -> Bool { hot[Int(h.index)].flags.contains(.erased) }
+    package func isErased(_ h: LeadHandle) -> Bool { hot[Int(h.index)].flags.contains(.erased) }
 
     /// The lead's account (``LeadProfile/account``), as a handle.
-    public func account(of h: LeadHandle) -> AccountHandle? {
+    package func account(of h: LeadHandle) -> AccountHandle? {
         let a = hot[Int(h.index)].account
         return a == Self.noIndex ? nil : AccountHandle(index: a)
     }
 
     /// The account's custom CRM fields, sorted by key (``AccountProfile/custom``).
-    public func customFields(of a: AccountHandle) -> [CustomField] { accountCustom[a.index] ?? [] }
+    package func customFields(of a: AccountHandle) -> [CustomField] { accountCustom[a.index] ?? [] }
 
     /// The handle of account `id`, or nil if unknown.
-    public func handle(of id: AccountID) -> AccountHandle? { accountIndex(of: id).map(AccountHandle.init(index:)) }
+    package func handle(of id: AccountID) -> AccountHandle? { accountIndex(of: id).map(AccountHandle.init(index:)) }
 
     /// The account's id (``AccountProfile/id``).
-    public func id(of a: AccountHandle) -> AccountID { accountID(a.index) }
+    package func id(of a: AccountHandle) -> AccountID { accountID(a.index) }
 
     /// The account's firmographics, as in ``AccountProfile`` (`employees`, `industry`, `country`, `domain`, `ownerID`).
-    public func facts(of a: AccountHandle) -> (employees: Int?, industry: String?, country: String?, domain: String?, ownerID: String?) {
+    package func facts(of a: AccountHandle) -> (employees: Int?, industry: String?, country: String?, domain: String?, ownerID: String?) {
         let r = accounts[Int(a.index)]
         return (r.employees < 0 ? nil : r.employees, strings[r.industry], strings[r.country], strings[r.domain], strings[r.owner])
     }
 
     /// Whether the account has a parent, and whether it has subsidiaries.
-    public func hierarchyLinks(of a: AccountHandle) -> (hasParent: Bool, hasSubsidiaries: Bool) {
+    package func hierarchyLinks(of a: AccountHandle) -> (hasParent: Bool, hasSubsidiaries: Bool) {
         let r = accounts[Int(a.index)]
         return (r.parent != Self.noIndex, !r.children.isEmpty)
     }
@@ -828,7 +828,7 @@ extension Ledger {
     /// Calls `body` with each direct contact of the account (in link order,
     /// not sorted): its id, buying role (as ``Contact/role``) and last
     /// engagement time in milliseconds (nil when never engaged).
-    public func forEachContact(of a: AccountHandle, _ body: (LeadID, BuyingRole, Int64?) -> Void) {
+    package func forEachContact(of a: AccountHandle, _ body: (LeadID, BuyingRole, Int64?) -> Void) {
         // The role attribute is an interned string: comparing its id with the ids of the roles'
         // raw values (looked up once per call) gives `BuyingRole(rawValue:) ?? .user` without
         // reading a String per contact (an id not interned is `none`, which no set value equals).
@@ -854,23 +854,23 @@ extension Ledger {
     }
 
     /// The ids of the account's direct contacts, sorted (``AccountProfile/contacts`` order).
-    public func contactIDs(of a: AccountHandle) -> [LeadID] {
+    package func contactIDs(of a: AccountHandle) -> [LeadID] {
         accounts[Int(a.index)].contacts.map { leadIDs[Int($0)] }.sorted()
     }
 
     /// Number of the account's opportunities that are not closed.
-    public func openOpportunityCount(of a: AccountHandle) -> Int {
+    package func openOpportunityCount(of a: AccountHandle) -> Int {
         var n = 0
         for o in accounts[Int(a.index)].opportunities where !opportunities[Int(o)].isClosed { n += 1 }
         return n
     }
 
     /// The account's own engagement (``AccountProfile/engagement``).
-    public func engagement(of a: AccountHandle) -> AccountEngagement { accounts[Int(a.index)].engagement }
+    package func engagement(of a: AccountHandle) -> AccountEngagement { accounts[Int(a.index)].engagement }
 
     /// The id of the account's first open opportunity in ``AccountProfile/opportunities``
     /// order (ids compared by UTF-8 bytes), or nil when none is open; no profile built.
-    public func firstOpenOpportunityID(of a: AccountHandle) -> String? {
+    package func firstOpenOpportunityID(of a: AccountHandle) -> String? {
         var best: String?
         for o in accounts[Int(a.index)].opportunities where !opportunities[Int(o)].isClosed {
             let id = strings[opportunities[Int(o)].id]!
@@ -881,7 +881,7 @@ extension Ledger {
 
     /// The account's parent, else its first subsidiary in ``AccountProfile/subsidiaries``
     /// order (`AccountProfile.parent ?? subsidiaries.first`), or nil; no profile built.
-    public func hierarchyNeighbor(of a: AccountHandle) -> AccountID? {
+    package func hierarchyNeighbor(of a: AccountHandle) -> AccountID? {
         let r = accounts[Int(a.index)]
         if r.parent != Self.noIndex { return accountID(r.parent) }
         return r.children.lazy.map(accountID).min()

@@ -1,35 +1,35 @@
 /// Where an attribute value came from: the source system and event time.
-public struct Provenance: Sendable, Equatable {
-    public var source: SourceSystem
-    public var eventTime: EventTime
+package struct Provenance: Sendable, Equatable {
+    package var source: SourceSystem
+    package var eventTime: EventTime
 }
 
 /// An attribute value with its provenance.
-public struct AttributedValue: Sendable, Equatable {
-    public var name: AttributeName
-    public var value: String
-    public var provenance: Provenance
+package struct AttributedValue: Sendable, Equatable {
+    package var name: AttributeName
+    package var value: String
+    package var provenance: Provenance
 }
 
 /// A lead's engagement counters (small and fixed-size).
-public struct EngagementAggregate: Sendable, Equatable {
-    public var pageViews: UInt32 = 0
-    public var tracks: UInt32 = 0
-    public var emailsDelivered: UInt32 = 0
-    public var emailOpens: UInt32 = 0
-    public var emailClicks: UInt32 = 0
-    public var crmActivities: UInt32 = 0
+package struct EngagementAggregate: Sendable, Equatable {
+    package var pageViews: UInt32 = 0
+    package var tracks: UInt32 = 0
+    package var emailsDelivered: UInt32 = 0
+    package var emailOpens: UInt32 = 0
+    package var emailClicks: UInt32 = 0
+    package var crmActivities: UInt32 = 0
     /// Engagements with a high-intent category (pricing, demo, contact, docs).
-    public var highIntent: UInt32 = 0
+    package var highIntent: UInt32 = 0
     /// First and last active engagement (epoch ms); `Int64.max`/`Int64.min` when none.
-    public var firstEngaged: Int64 = .max
-    public var lastEngaged: Int64 = .min
-    public var lastHighIntent: Int64 = .min
+    package var firstEngaged: Int64 = .max
+    package var lastEngaged: Int64 = .min
+    package var lastHighIntent: Int64 = .min
 
-    public init() {}
+    package init() {}
 
     /// Active engagements in total.
-    public var total: UInt32 { pageViews &+ tracks &+ emailOpens &+ emailClicks &+ crmActivities }
+    package var total: UInt32 { pageViews &+ tracks &+ emailOpens &+ emailClicks &+ crmActivities }
 
     mutating func add(_ o: EngagementAggregate) {
         pageViews &+= o.pageViews
@@ -46,32 +46,32 @@ public struct EngagementAggregate: Sendable, Equatable {
 }
 
 /// Email deliverability state of a lead.
-public struct EmailHealth: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let bounced = EmailHealth(rawValue: 1 << 0)
-    public static let unsubscribed = EmailHealth(rawValue: 1 << 1)
-    public static let groupUnsubscribed = EmailHealth(rawValue: 1 << 2)
-    public static let spamReported = EmailHealth(rawValue: 1 << 3)
-    public static let dropped = EmailHealth(rawValue: 1 << 4)
+package struct EmailHealth: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
+    package static let bounced = EmailHealth(rawValue: 1 << 0)
+    package static let unsubscribed = EmailHealth(rawValue: 1 << 1)
+    package static let groupUnsubscribed = EmailHealth(rawValue: 1 << 2)
+    package static let spamReported = EmailHealth(rawValue: 1 << 3)
+    package static let dropped = EmailHealth(rawValue: 1 << 4)
 }
 
 /// A recorded outcome (feedback for the propensity model).
-public struct OutcomeRecord: Sendable, Equatable {
-    public var kind: OutcomeKind
-    public var reason: String?
-    public var opportunityID: String?
-    public var eventTime: EventTime
+package struct OutcomeRecord: Sendable, Equatable {
+    package var kind: OutcomeKind
+    package var reason: String?
+    package var opportunityID: String?
+    package var eventTime: EventTime
 }
 
 /// A manual route pin.
-public struct OverrideRecord: Sendable, Equatable {
-    public var fields: CRMOverrideFields
-    public var eventTime: EventTime
+package struct OverrideRecord: Sendable, Equatable {
+    package var fields: CRMOverrideFields
+    package var eventTime: EventTime
 }
 
 /// What applying an event changed, for the decision engine.
-public enum ProjectionEffect: Sendable, Equatable {
+package enum ProjectionEffect: Sendable, Equatable {
     /// The lead's profile changed: re-score it.
     case leadChanged(LeadID)
     /// `absorbed` was merged into `survivor`: close the absorbed lead's route,
@@ -90,62 +90,62 @@ public enum ProjectionEffect: Sendable, Equatable {
 }
 
 /// A contact of an account, with its buying-center classification.
-public struct Contact: Sendable, Equatable {
-    public var lead: LeadID
-    public var role: BuyingRole
-    public var seniority: Seniority
-    public var function: JobFunction
-    public var lastEngaged: EventTime?
+package struct Contact: Sendable, Equatable {
+    package var lead: LeadID
+    package var role: BuyingRole
+    package var seniority: Seniority
+    package var function: JobFunction
+    package var lastEngaged: EventTime?
 }
 
 /// A lead as the decision engine sees it.
-public struct LeadProfile: Sendable, Equatable {
-    public var id: LeadID
+package struct LeadProfile: Sendable, Equatable {
+    package var id: LeadID
     /// Identifiers, in the order they were linked.
-    public var identifiers: [Identifier]
+    package var identifiers: [Identifier]
     /// Attributes in ``AttributeName`` order.
-    public var attributes: [AttributedValue]
-    public var account: AccountID?
-    public var accountLink: AccountLinkMethod?
-    public var engagement: EngagementAggregate
-    public var emailHealth: EmailHealth
-    public var outcome: OutcomeRecord?
-    public var override: OverrideRecord?
+    package var attributes: [AttributedValue]
+    package var account: AccountID?
+    package var accountLink: AccountLinkMethod?
+    package var engagement: EngagementAggregate
+    package var emailHealth: EmailHealth
+    package var outcome: OutcomeRecord?
+    package var override: OverrideRecord?
     /// Leads merged into this one (their decision history belongs to this lead now).
-    public var absorbed: [LeadID]
-    public var erased: Bool
+    package var absorbed: [LeadID]
+    package var erased: Bool
     /// Custom CRM fields, sorted by key.
-    public var custom: [CustomField] = []
+    package var custom: [CustomField] = []
 
     /// The value of one attribute.
-    public func attribute(_ name: AttributeName) -> AttributedValue? { attributes.first { $0.name == name } }
+    package func attribute(_ name: AttributeName) -> AttributedValue? { attributes.first { $0.name == name } }
 }
 
 /// An opportunity as projected.
-public struct OpportunityProfile: Sendable, Equatable {
-    public var id: String
-    public var account: AccountID?
-    public var stage: String?
-    public var amount: Double?
-    public var closeDate: String?
-    public var isClosed: Bool
-    public var isWon: Bool
-    public var contacts: [LeadID]
-    public var updated: EventTime
+package struct OpportunityProfile: Sendable, Equatable {
+    package var id: String
+    package var account: AccountID?
+    package var stage: String?
+    package var amount: Double?
+    package var closeDate: String?
+    package var isClosed: Bool
+    package var isWon: Bool
+    package var contacts: [LeadID]
+    package var updated: EventTime
 }
 
 /// Eleven counters, one per ``ContentCategory``, stored inline (no heap).
-public struct CategoryCounts: Sendable, Equatable {
+package struct CategoryCounts: Sendable, Equatable {
     var storage: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
     )
     /// Number of counters.
-    public static let count = 11
+    package static let count = 11
 
-    public init() {}
+    package init() {}
 
     /// The counter of category index `i` (``ContentCategory/index``).
-    public subscript(_ i: Int) -> UInt32 {
+    package subscript(_ i: Int) -> UInt32 {
         get {
             precondition(i >= 0 && i < Self.count)
             return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
@@ -156,20 +156,20 @@ public struct CategoryCounts: Sendable, Equatable {
         }
     }
 
-    public static func == (a: Self, b: Self) -> Bool { (0..<count).allSatisfy { a[$0] == b[$0] } }
+    package static func == (a: Self, b: Self) -> Bool { (0..<count).allSatisfy { a[$0] == b[$0] } }
 }
 
 /// Per-account interaction counts by ``ContentCategory`` plus totals.
-public struct AccountEngagement: Sendable, Equatable {
+package struct AccountEngagement: Sendable, Equatable {
     /// Counts by category, inline.
-    public var counts = CategoryCounts()
-    public var total: UInt32 = 0
-    public var lastEngaged: Int64 = .min
+    package var counts = CategoryCounts()
+    package var total: UInt32 = 0
+    package var lastEngaged: Int64 = .min
 
-    public init() {}
+    package init() {}
 
     /// Counts indexed by ``ContentCategory/index``.
-    public var byCategory: [UInt32] { (0..<CategoryCounts.count).map { counts[$0] } }
+    package var byCategory: [UInt32] { (0..<CategoryCounts.count).map { counts[$0] } }
 
     mutating func add(_ o: AccountEngagement) {
         for i in 0..<CategoryCounts.count { counts[i] &+= o.counts[i] }
@@ -179,24 +179,24 @@ public struct AccountEngagement: Sendable, Equatable {
 }
 
 /// An account as the decision engine sees it.
-public struct AccountProfile: Sendable, Equatable {
-    public var id: AccountID
-    public var name: String?
-    public var domain: String?
-    public var industry: String?
-    public var employees: Int?
-    public var annualRevenue: Double?
-    public var country: String?
-    public var ownerID: String?
-    public var parent: AccountID?
+package struct AccountProfile: Sendable, Equatable {
+    package var id: AccountID
+    package var name: String?
+    package var domain: String?
+    package var industry: String?
+    package var employees: Int?
+    package var annualRevenue: Double?
+    package var country: String?
+    package var ownerID: String?
+    package var parent: AccountID?
     /// Direct subsidiaries, sorted by id.
-    public var subsidiaries: [AccountID]
+    package var subsidiaries: [AccountID]
     /// Contacts, sorted by lead id.
-    public var contacts: [Contact]
+    package var contacts: [Contact]
     /// Opportunities, sorted by id.
-    public var opportunities: [OpportunityProfile]
+    package var opportunities: [OpportunityProfile]
     /// The account's own engagement (see ``Ledger/rolledUpEngagement(of:)`` for the hierarchy).
-    public var engagement: AccountEngagement
+    package var engagement: AccountEngagement
     /// Custom CRM fields, sorted by key.
-    public var custom: [CustomField] = []
+    package var custom: [CustomField] = []
 }

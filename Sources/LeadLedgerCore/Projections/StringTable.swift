@@ -2,17 +2,17 @@
 /// 32-bit id, so projections hold small integers instead of strings.
 /// Ids are assigned in first-seen order, so the same event sequence gives
 /// the same table (and equal states).
-public struct StringTable: Sendable {
+package struct StringTable: Sendable {
     /// "No string".
-    public static let none: UInt32 = .max
+    package static let none: UInt32 = .max
     var ids: [String: UInt32] = [:]
     var strings: ContiguousArray<String> = []
 
     /// Creates an empty table.
-    public init() {}
+    package init() {}
 
     /// The id of `s`, adding it if new.
-    public mutating func intern(_ s: String) -> UInt32 {
+    package mutating func intern(_ s: String) -> UInt32 {
         if let id = ids[s] { return id }
         let id = UInt32(strings.count)
         strings.append(s)
@@ -21,16 +21,16 @@ public struct StringTable: Sendable {
     }
 
     /// The id of `s` if interned.
-    public func lookup(_ s: String) -> UInt32? { ids[s] }
+    package func lookup(_ s: String) -> UInt32? { ids[s] }
 
     /// The string of `id` (nil for ``none``).
-    public subscript(_ id: UInt32) -> String? { id == Self.none ? nil : strings[Int(id)] }
+    package subscript(_ id: UInt32) -> String? { id == Self.none ? nil : strings[Int(id)] }
 
     /// Number of strings.
-    public var count: Int { strings.count }
+    package var count: Int { strings.count }
 }
 
 extension StringTable: Equatable {
     /// Equal when the same strings were interned in the same order.
-    public static func == (a: StringTable, b: StringTable) -> Bool { a.strings == b.strings }
+    package static func == (a: StringTable, b: StringTable) -> Bool { a.strings == b.strings }
 }

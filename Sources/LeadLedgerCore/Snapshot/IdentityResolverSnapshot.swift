@@ -2,7 +2,7 @@ extension IdentityResolver {
     /// Version of the ``snapshotBytes()`` layout this build writes and reads.
     /// A snapshot of another version is rejected
     /// (``SnapshotError/Code/unsupportedVersion``).
-    public static let snapshotFormatVersion: UInt32 = 1
+    package static let snapshotFormatVersion: UInt32 = 1
 
     /// Every node's union-find root, computed without mutating (no path
     /// compression needed): the canonical form of the forest, independent of
@@ -35,7 +35,7 @@ extension IdentityResolver {
     /// number, lead root, raw id, or UTF-8 bytes of the key), and the
     /// normalization memos (pure functions of their keys) are left out and
     /// refill on demand.
-    public func snapshotBytes() -> [UInt8] {
+    package func snapshotBytes() -> [UInt8] {
         var w = SnapshotEnvelope.begin(
             tag: .identityResolver, version: Self.snapshotFormatVersion,
             capacity: parent.count * 40 + leads.count * 40)
@@ -142,7 +142,7 @@ extension IdentityResolver {
     /// ``SnapshotError/Code/configurationMismatch`` (re-resolve from the
     /// source topics instead). Damaged, foreign or other-version bytes throw
     /// the matching ``SnapshotError``; the normalization memos start empty.
-    public init(snapshot bytes: [UInt8], configuration: Configuration = Configuration()) throws(SnapshotError) {
+    package init(snapshot bytes: [UInt8], configuration: Configuration = Configuration()) throws(SnapshotError) {
         var r = try SnapshotEnvelope.open(bytes, tag: .identityResolver, version: Self.snapshotFormatVersion)
         self.init(configuration: configuration)
         let ttl = try r.zigzag("configuration TTL")
@@ -260,7 +260,7 @@ extension IdentityResolver: Equatable {
     /// union-find partition (each node's root, however compressed), lead
     /// states, issued ids, account tables, anonymous buffers and watermark.
     /// The normalization memos are ignored (they never change a result).
-    public static func == (a: IdentityResolver, b: IdentityResolver) -> Bool {
+    package static func == (a: IdentityResolver, b: IdentityResolver) -> Bool {
         a.configuration == b.configuration && a.counters == b.counters && a.watermark == b.watermark
             && a.nextSweep == b.nextSweep && a.nodeOf == b.nodeOf && a.leads == b.leads && a.issued == b.issued
             && a.accountByCompany == b.accountByCompany && a.accountByCRM == b.accountByCRM

@@ -4,7 +4,7 @@ extension Ledger {
     /// snapshot of another version is rejected
     /// (``SnapshotError/Code/unsupportedVersion``) and the engine rebuilds
     /// the partition by replaying the log from the start.
-    public static let snapshotFormatVersion: UInt32 = 3
+    package static let snapshotFormatVersion: UInt32 = 3
 
     /// The ledger's complete state as a compact, versioned, checksummed byte
     /// string (layout in docs/core.md).
@@ -15,7 +15,7 @@ extension Ledger {
     /// string lookup table are not written at all (they are rebuilt from the
     /// dense arrays). Restoring with ``init(snapshot:)`` gives a ledger equal
     /// (`==`) to this one that behaves identically for every later event.
-    public func snapshotBytes() -> [UInt8] {
+    package func snapshotBytes() -> [UInt8] {
         var w = SnapshotEnvelope.begin(
             tag: .ledger, version: Self.snapshotFormatVersion,
             capacity: leadIDs.count * 160 + strings.count * 24 + accounts.count * 64)
@@ -175,7 +175,7 @@ extension Ledger {
     /// foreign snapshot throws a ``SnapshotError`` and never traps or yields
     /// a wrong ledger. The lead index, account/opportunity indexes and the
     /// string lookup table are rebuilt.
-    public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
+    package init(snapshot bytes: [UInt8]) throws(SnapshotError) {
         var r = try SnapshotEnvelope.open(bytes, tag: .ledger, version: Self.snapshotFormatVersion)
         self.init()
         // Strings.

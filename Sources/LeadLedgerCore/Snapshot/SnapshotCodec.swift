@@ -2,9 +2,9 @@
 ///
 /// Restoring never crashes and never yields a partial or wrong state: any
 /// problem throws one of these before the restored value exists.
-public struct SnapshotError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SnapshotError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, as a stable machine-readable code.
-    public enum Code: String, Sendable, Equatable, CaseIterable {
+    package enum Code: String, Sendable, Equatable, CaseIterable {
         /// The bytes end before the length the header announces (or before a header fits).
         case truncated
         /// The bytes do not start with the snapshot magic `LLSN`.
@@ -22,18 +22,18 @@ public struct SnapshotError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The code.
-    public var code: Code
+    package var code: Code
     /// Where or what: the field being read, expected versus found values.
-    public var context: String
+    package var context: String
 
     /// Creates an error.
-    public init(_ code: Code, _ context: String) {
+    package init(_ code: Code, _ context: String) {
         self.code = code
         self.context = context
     }
 
     /// `snapshot <code>: <context>`.
-    public var description: String { "snapshot \(code.rawValue): \(context)" }
+    package var description: String { "snapshot \(code.rawValue): \(context)" }
 }
 
 /// Type tags of the snapshot header.

@@ -7,7 +7,7 @@
 /// range decided before the upgrade re-derives byte for byte (`audit verify`
 /// picks the version the topic's records have), and for consumers not yet
 /// moved to version 3 (`audit_schema_version: 2`).
-public enum AuditSchema: Int, Sendable, CaseIterable {
+package enum AuditSchema: Int, Sendable, CaseIterable {
     case v2 = 2
     case v3 = 3
 }

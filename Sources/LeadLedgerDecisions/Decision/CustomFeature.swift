@@ -16,14 +16,14 @@ import Yams
 /// and `account_custom.<field>=<value>` / `account_custom.<field>` for account
 /// fields. A lead (or account) without the field, or with a value of another
 /// type, has 0 in every column of the feature.
-public struct CustomFeature: Sendable, Equatable {
+package struct CustomFeature: Sendable, Equatable {
     /// Whose field it is.
-    public enum Owner: String, Sendable, Equatable, CaseIterable {
+    package enum Owner: String, Sendable, Equatable, CaseIterable {
         case lead, account
     }
 
     /// How the value becomes columns.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// One 0/1 column per listed value: a string equal to it, or a boolean whose
         /// `true`/`false` equals it.
         case categorical(values: [String])
@@ -33,13 +33,13 @@ public struct CustomFeature: Sendable, Equatable {
         case numeric(clip: ClosedRange<Double>?, log1p: Bool)
     }
 
-    public var field: String
-    public var owner: Owner
-    public var kind: Kind
+    package var field: String
+    package var owner: Owner
+    package var kind: Kind
     /// The declared direction of every column of the feature (default `free`).
-    public var direction: FeatureDirection
+    package var direction: FeatureDirection
 
-    public init(field: String, owner: Owner = .lead, kind: Kind, direction: FeatureDirection = .free) {
+    package init(field: String, owner: Owner = .lead, kind: Kind, direction: FeatureDirection = .free) {
         self.field = field
         self.owner = owner
         self.kind = kind

@@ -2,32 +2,32 @@ import Foundation
 import LeadLedgerCore
 
 /// Encoded output records of one applied log event, in emission order.
-public struct DecisionOutput: Sendable, Equatable {
+package struct DecisionOutput: Sendable, Equatable {
     /// One Kafka record: key (`lead_id` for routing records, the event's
     /// key for its audit record), the JSON value bytes, and the record's
     /// `decision_id` (also in the value; the engine sends it as a header).
-    public struct Record: Sendable, Equatable {
-        public var key: String
-        public var value: [UInt8]
-        public var decisionID: String
+    package struct Record: Sendable, Equatable {
+        package var key: String
+        package var value: [UInt8]
+        package var decisionID: String
         /// The route change a routing record announces (its `change` field); nil
         /// for audit records. For metrics: reading it costs no decoding.
-        public var change: RouteChange? = nil
+        package var change: RouteChange? = nil
     }
     /// `leadledger.audit` records: exactly one per applied event (audit
     /// schema_version 2), key = the event's Kafka key.
-    public var audit: [Record] = []
+    package var audit: [Record] = []
     /// `leadledger.routing` records: one per route change.
-    public var routing: [Record] = []
+    package var routing: [Record] = []
     /// How many lead decisions the event made (decided or closed leads: the
     /// audit record's primary decision plus its `further_decisions`; 0 when
     /// it decided no lead).
-    public var decisions = 0
+    package var decisions = 0
     /// The event's decisions by tier, indexed by ``Tier/code`` (for
     /// metrics; a fixed-size vector, so counting allocates nothing).
-    public var decisionsByTier = SIMD8<UInt16>()
+    package var decisionsByTier = SIMD8<UInt16>()
     /// An empty output.
-    public init() {}
+    package init() {}
 }
 
 /// The decision stage for one log partition's events. Stateless and
@@ -67,18 +67,18 @@ public struct DecisionOutput: Sendable, Equatable {
 /// (``LeadDecision``, ``RouteChange``, scores and reasons), gathered into a
 /// `RoutingRecord` per route change and the event's `AuditRecord`, and only
 /// their codecs (`RoutingRecordCodec`, `AuditRecordCodec`) write bytes.
-public struct Decider: Sendable {
+package struct Decider: Sendable {
     /// Whether audit records leave `emails` empty (SPEC §12: the audit topic
     /// carries no plaintext personal data). Set when personal fields are sealed
     /// (a master key is configured); off, the audit bytes are as before.
-    public var pseudonymousAudit = false
+    package var pseudonymousAudit = false
 
     /// Opens a sealed personal field (an email a routing record carries); nil:
     /// fields are in plaintext. The projections keep fields sealed.
-    public var openPersonalField: (@Sendable (String) -> String)?
+    package var openPersonalField: (@Sendable (String) -> String)?
 
     /// The configuration the decisions are made with.
-    public var configuration: DecisionConfiguration { core.configuration }
+    package var configuration: DecisionConfiguration { core.configuration }
     var gate: QualificationGate { core.gate }
     var halfLifeMs: Double { core.halfLifeMs }
     /// The state hash's accumulator after the model and ruleset versions (its constant prefix).
@@ -110,7 +110,7 @@ public struct Decider: Sendable {
     }
     let core: Core
 
-    public init(_ configuration: DecisionConfiguration) {
+    package init(_ configuration: DecisionConfiguration) {
         let gate = QualificationGate(configuration.scoring.gate)
         let halfLifeMs = configuration.scoring.halfLifeDays * 86_400_000
         var h = StableHash()
@@ -121,7 +121,7 @@ public struct Decider: Sendable {
 
     /// Decides after `event` (already applied to `ledger`, which produced `effects`)
     /// and encodes the records with their codecs.
-    public func decide(
+    package func decide(
         event: CanonicalEvent, effects: [ProjectionEffect], ledger: Ledger,
         logPartition: Int32, logOffset: Int64, state: inout DecisionState
     ) -> DecisionOutput {

@@ -8,32 +8,32 @@ import LeadLedgerCore
 ///   for an ensemble followed by `0x00 ‖ component file bytes` for every component with a file, in the
 ///   configuration's order (so editing any rule file or model artifact is a new model version);
 /// - `rulesetVersion`: first 16 hex digits of SHA-256(routing YAML bytes).
-public struct DecisionConfiguration: Sendable {
-    public let scoring: ScoringConfiguration
-    public let extractor: FeatureExtractor
-    public let ensemble: Ensemble
-    public let routing: RoutingRules
-    public let modelVersion: String
-    public let rulesetVersion: String
+package struct DecisionConfiguration: Sendable {
+    package let scoring: ScoringConfiguration
+    package let extractor: FeatureExtractor
+    package let ensemble: Ensemble
+    package let routing: RoutingRules
+    package let modelVersion: String
+    package let rulesetVersion: String
     /// The largest audit record the decider writes, in bytes. An event's audit record
     /// is never split: when its `further_decisions` would make it larger, the tail
     /// of that list is left out and `further_truncated` gives how many decisions
     /// and the SHA-256 of what was left out (see ``AuditTruncation``). Runs and
     /// `audit verify` must use the same limit (both take it from the engine
     /// configuration's `audit_max_bytes`).
-    public var auditRecordLimit = DecisionConfiguration.defaultAuditRecordLimit
+    package var auditRecordLimit = DecisionConfiguration.defaultAuditRecordLimit
     /// 256 KiB: well under the default `message.max.bytes` (1 MB).
-    public static let defaultAuditRecordLimit = 262_144
+    package static let defaultAuditRecordLimit = 262_144
     /// The audit records' `schema_version` (``AuditSchema``). Runs and `audit verify`
     /// must agree (`audit verify` takes it from the records it verifies).
-    public var auditSchema = AuditSchema.v3
+    package var auditSchema = AuditSchema.v3
     /// The model's feature list, as audit records (schema_version 3) name it.
     package var featureSet: FeatureSet { FeatureSet(extractor) }
 
     /// Builds a configuration from bytes; `*Source` names the inputs in errors.
     /// `componentArtifacts` holds, for a `kind: ensemble` model, the file of every
     /// component that has one, by component name (bytes and a name for errors).
-    public init(
+    package init(
         scoringYAML: Data, scoringSource: String, modelArtifact: Data, modelSource: String,
         routingYAML: Data, routingSource: String,
         componentArtifacts: [String: (data: Data, source: String)] = [:]
@@ -132,7 +132,7 @@ public struct DecisionConfiguration: Sendable {
 
     /// The bytes of a configuration or model file.
     /// - Throws: `invalidConfig` naming the file when it cannot be read.
-    public static func readFile(_ url: URL) throws -> Data {
+    package static func readFile(_ url: URL) throws -> Data {
         do { return try Data(contentsOf: url) } catch {
             throw DecisionsError(.invalidConfig, "cannot read file: \(error.localizedDescription)", file: url.path)
         }
@@ -141,7 +141,7 @@ public struct DecisionConfiguration: Sendable {
     /// Loads from files: the scoring configuration (its `model.artifact` and an
     /// ensemble's component files are resolved relative to the configuration's
     /// directory) and the routing rules.
-    public static func load(scoringConfig: URL, routingRules: URL) throws -> DecisionConfiguration {
+    package static func load(scoringConfig: URL, routingRules: URL) throws -> DecisionConfiguration {
         let read = readFile
         let scoringData = try read(scoringConfig)
         let scoring = try ScoringConfiguration.load(yaml: scoringData, source: scoringConfig.path)

@@ -2,36 +2,36 @@ import Foundation
 import LeadLedgerCore
 
 /// The last decision made for one lead (part of ``DecisionState``).
-public struct LeadDecision: Sendable, Equatable {
+package struct LeadDecision: Sendable, Equatable {
     /// Id of the decision that set the current route (`dc_…`): the routing
     /// record's id when a route change set it, else (a lead decided but never
     /// routed, or closed before it was) the audit record id of the event
     /// that decided it. Audit records name it as `previous_decision.decision_id`.
-    public var decisionID: String
+    package var decisionID: String
     /// Tier of the route (after disqualifiers, review and overrides).
-    public var tier: Tier
+    package var tier: Tier
     /// Tier from the score thresholds alone: the hysteresis state.
-    public var scoreTier: Tier
-    public var queue: String
-    public var ownerID: String?
+    package var scoreTier: Tier
+    package var queue: String
+    package var ownerID: String?
     /// Whether ``ownerID`` counts against the owner's capacity (assigned by round-robin or account owner).
-    public var holdsCapacity: Bool
-    public var score: Int
+    package var holdsCapacity: Bool
+    package var score: Int
     /// The route is pinned by a manual override.
-    public var overridden: Bool
+    package var overridden: Bool
     /// The sales_ready route was escalated by its SLA timer.
-    public var escalated: Bool
+    package var escalated: Bool
     /// The route is closed (lead merged away or erased).
-    public var closed: Bool
+    package var closed: Bool
     /// SLA deadline (event-time ms) of the current sales_ready route; nil when none is running.
-    public var slaDeadline: Int64?
+    package var slaDeadline: Int64?
 }
 
 /// Per-lead state: decayed activity and the last decision.
-public struct LeadState: Sendable, Equatable {
-    public var activity = LeadActivity()
-    public var decision: LeadDecision?
-    public init() {}
+package struct LeadState: Sendable, Equatable {
+    package var activity = LeadActivity()
+    package var decision: LeadDecision?
+    package init() {}
 
     /// Copies the activity out and moves an open decision out (leaving nil; a closed one stays), without
     /// copying the whole state: the decider reads a lead's state in place this way and writes the new decision back.
@@ -58,15 +58,15 @@ struct SLATimer: Sendable, Equatable, Comparable {
 /// Equality compares the state only. ``snapshotBytes()`` is a pure function of
 /// the state (format version 3, big-endian binary, every map written in sorted
 /// key order), and `init(snapshot:)` restores an equal state.
-public struct DecisionState: Sendable, Equatable {
+package struct DecisionState: Sendable, Equatable {
     /// Highest event time applied so far (epoch ms); `Int64.min` before the first event.
-    public internal(set) var watermark: Int64 = .min
+    package internal(set) var watermark: Int64 = .min
     /// Per-lead state.
-    public internal(set) var leads: [LeadID: LeadState] = [:]
+    package internal(set) var leads: [LeadID: LeadState] = [:]
     /// Smooth weighted round-robin current weights, key `territory \u{1F} owner`.
-    public internal(set) var roundRobin: [String: Int64] = [:]
+    package internal(set) var roundRobin: [String: Int64] = [:]
     /// Open routes per owner that count against capacity.
-    public internal(set) var ownerLoad: [String: Int] = [:]
+    package internal(set) var ownerLoad: [String: Int] = [:]
     /// Running SLA timers, sorted by (deadline, lead).
     var timers: [SLATimer] = []
     /// Per account: the signature of its account inputs when an account change
@@ -76,10 +76,10 @@ public struct DecisionState: Sendable, Equatable {
     var scratch = Scratch()
 
     /// An empty state.
-    public init() {}
+    package init() {}
 
     /// Number of running SLA timers.
-    public var runningTimers: Int { timers.count }
+    package var runningTimers: Int { timers.count }
 
     mutating func addTimer(_ t: SLATimer) {
         var lo = 0
@@ -113,10 +113,10 @@ public struct DecisionState: Sendable, Equatable {
     /// (1: per-lead audit ids; 2: no signatures, so an account change would
     /// fan out differently than a replay from the log; 3: 13 counters) are refused: the
     /// engine then replays instead of continuing from them.
-    public static let snapshotFormatVersion: UInt16 = 4
+    package static let snapshotFormatVersion: UInt16 = 4
 
     /// Deterministic binary snapshot of the state.
-    public func snapshotBytes() -> [UInt8] {
+    package func snapshotBytes() -> [UInt8] {
         var w = ByteWriter()
         w.bytes(Self.magic)
         w.u16(Self.snapshotFormatVersion)
@@ -172,7 +172,7 @@ public struct DecisionState: Sendable, Equatable {
 
     /// Restores a state from ``snapshotBytes()``; fails on a wrong magic,
     /// unknown version or truncated/garbled input.
-    public init(snapshot: [UInt8]) throws {
+    package init(snapshot: [UInt8]) throws {
         var r = ByteReader(bytes: snapshot)
         guard try r.bytes(4) == Self.magic else {
             throw DecisionsError(.invalidArtifact, "not a decision-state snapshot (bad magic)", field: "magic")

@@ -2,23 +2,23 @@ import Foundation
 import LeadLedgerCore
 
 /// One entry of the feature catalogue.
-public struct FeatureDefinition: Sendable, Equatable {
+package struct FeatureDefinition: Sendable, Equatable {
     /// Feature name (the position in ``FeatureCatalogue/schema`` is the index in every row).
-    public let name: String
+    package let name: String
     /// Component the feature belongs to (`fit`, `engagement`, `intent`, `account`).
-    public let group: FeatureGroup
+    package let group: FeatureGroup
     /// What it means.
-    public let meaning: String
+    package let meaning: String
     /// Where it comes from (projection field, graph query, decision state).
-    public let source: String
+    package let source: String
     /// Unit of the value.
-    public let unit: String
+    package let unit: String
     /// Which way the feature may move a score (``FeatureDirection``).
-    public let direction: FeatureDirection
+    package let direction: FeatureDirection
 }
 
 /// Component groups of the routing record's `components`.
-public enum FeatureGroup: String, Sendable, CaseIterable {
+package enum FeatureGroup: String, Sendable, CaseIterable {
     case fit, engagement, intent, account
 }
 
@@ -31,9 +31,9 @@ public enum FeatureGroup: String, Sendable, CaseIterable {
 /// its event time, and the value read at event time `t` is
 /// `Σ 0.5^((t − t_i) / half_life)`. They are kept per lead in ``DecisionState``
 /// (``LeadActivity``), derived only from the log's engagement events.
-public enum FeatureCatalogue {
+package enum FeatureCatalogue {
     /// The built-in features, in row order.
-    public static let builtIn: [FeatureDefinition] = [
+    package static let builtIn: [FeatureDefinition] = [
         .init(
             name: "seniority_rank", group: .fit,
             meaning: "title seniority: 0 unknown, 1 individual contributor, 2 manager, 3 director, 4 VP, 5 C-level",
@@ -146,20 +146,20 @@ public enum FeatureCatalogue {
     ]
 
     /// Built-in feature indices.
-    public enum Index {
-        public static let seniority = 0, decisionMaker = 1, champion = 2, functionTarget = 3, employees = 4
-        public static let industryTarget = 5, countryTarget = 6, freeMail = 7, disposable = 8, competitor = 9
-        public static let engagement = 10, pageViews = 11, tracks = 12, emailEngagement = 13, crmActivities = 14, daysSince = 15
-        public static let pricing = 16, demo = 17, docs = 18, caseStudy = 19, careers = 20, forms = 21, replies = 22
-        public static let contact = 23, bounced = 24, unsubscribed = 25, spamReported = 26
-        public static let engagedContacts = 27, coverage = 28, openOpportunities = 29, hierarchy = 30
-        public static let positiveReplies = 31, meetings = 32, negativeReplies = 33
-        public static let builtInCount = 34
+    package enum Index {
+        package static let seniority = 0, decisionMaker = 1, champion = 2, functionTarget = 3, employees = 4
+        package static let industryTarget = 5, countryTarget = 6, freeMail = 7, disposable = 8, competitor = 9
+        package static let engagement = 10, pageViews = 11, tracks = 12, emailEngagement = 13, crmActivities = 14, daysSince = 15
+        package static let pricing = 16, demo = 17, docs = 18, caseStudy = 19, careers = 20, forms = 21, replies = 22
+        package static let contact = 23, bounced = 24, unsubscribed = 25, spamReported = 26
+        package static let engagedContacts = 27, coverage = 28, openOpportunities = 29, hierarchy = 30
+        package static let positiveReplies = 31, meetings = 32, negativeReplies = 33
+        package static let builtInCount = 34
     }
 
     /// The full catalogue for a scoring configuration: built-ins, one-hots of
     /// categorical attributes, then the columns of custom CRM fields.
-    public static func definitions(categorical: [CategoricalFeature], custom: [CustomFeature] = []) -> [FeatureDefinition] {
+    package static func definitions(categorical: [CategoricalFeature], custom: [CustomFeature] = []) -> [FeatureDefinition] {
         var out = builtIn
         for c in categorical {
             for v in c.values {
@@ -175,7 +175,7 @@ public enum FeatureCatalogue {
     }
 
     /// Markdown table of `definitions`, as in docs/decisions.md.
-    public static func markdownTable(_ definitions: [FeatureDefinition]) -> String {
+    package static func markdownTable(_ definitions: [FeatureDefinition]) -> String {
         var s = "| # | name | group | direction | meaning | source | unit |\n|---|---|---|---|---|---|---|\n"
         for (i, d) in definitions.enumerated() {
             s += "| \(i) | `\(d.name)` | \(d.group.rawValue) | \(d.direction.rawValue) | \(d.meaning) | \(d.source) | \(d.unit) |\n"
@@ -185,14 +185,14 @@ public enum FeatureCatalogue {
 }
 
 /// A categorical lead attribute one-hot encoded over a fixed value list.
-public struct CategoricalFeature: Sendable, Equatable {
+package struct CategoricalFeature: Sendable, Equatable {
     /// The attribute (e.g. `lead_source`, `title`, `industry`).
-    public var attribute: AttributeName
+    package var attribute: AttributeName
     /// Values in column order; matched exactly (case-sensitive) against the normalized attribute value.
-    public var values: [String]
+    package var values: [String]
     /// When set, the attribute value is split on it and each part is matched (e.g. `"origin / source"`).
-    public var separator: String?
-    public init(attribute: AttributeName, values: [String], separator: String? = nil) {
+    package var separator: String?
+    package init(attribute: AttributeName, values: [String], separator: String? = nil) {
         self.attribute = attribute
         self.values = values
         self.separator = separator
@@ -202,14 +202,14 @@ public struct CategoricalFeature: Sendable, Equatable {
 /// Per-lead decayed activity counters (part of ``DecisionState``).
 /// Values are referenced to ``time``: reading at a later time multiplies by
 /// `0.5^((t − time)/halfLife)`.
-public struct LeadActivity: Sendable, Equatable {
+package struct LeadActivity: Sendable, Equatable {
     /// Reference event time of the values (epoch ms).
-    public var time: Int64 = .min
-    public var engagement = 0.0, pageViews = 0.0, tracks = 0.0, email = 0.0, crm = 0.0
-    public var pricing = 0.0, demo = 0.0, docs = 0.0, caseStudy = 0.0, careers = 0.0, forms = 0.0, replies = 0.0, contact = 0.0
-    public var positiveReplies = 0.0, meetings = 0.0, negativeReplies = 0.0
+    package var time: Int64 = .min
+    package var engagement = 0.0, pageViews = 0.0, tracks = 0.0, email = 0.0, crm = 0.0
+    package var pricing = 0.0, demo = 0.0, docs = 0.0, caseStudy = 0.0, careers = 0.0, forms = 0.0, replies = 0.0, contact = 0.0
+    package var positiveReplies = 0.0, meetings = 0.0, negativeReplies = 0.0
 
-    public init() {}
+    package init() {}
 
     static let fieldCount = 16
 
@@ -262,7 +262,7 @@ public struct LeadActivity: Sendable, Equatable {
     }
 
     /// The values as seen at event time `t` (no change to the stored state).
-    public func at(_ t: Int64, halfLifeMs: Double) -> LeadActivity {
+    package func at(_ t: Int64, halfLifeMs: Double) -> LeadActivity {
         guard time != .min, t > time else { return self }
         let f = Self.decay(from: time, to: t, halfLifeMs: halfLifeMs)
         var out = self
@@ -273,7 +273,7 @@ public struct LeadActivity: Sendable, Equatable {
 
     /// Adds one engagement at event time `t` (out-of-order events are decayed
     /// to the current reference time instead of moving it back).
-    public mutating func add(_ e: Engagement, at t: Int64, halfLifeMs: Double) {
+    package mutating func add(_ e: Engagement, at t: Int64, halfLifeMs: Double) {
         if time == .min { time = t }
         var w = 1.0
         if t > time { self = at(t, halfLifeMs: halfLifeMs) } else { w = Self.decay(from: t, to: time, halfLifeMs: halfLifeMs) }

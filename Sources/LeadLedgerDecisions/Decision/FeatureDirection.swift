@@ -10,6 +10,6 @@
 /// An event is *positive* when its only feature changes are increases of
 /// `positive` features or decreases of `negative` ones, and *negative* in the
 /// mirror case; a careers-page view (page views up, careers up) is neither.
-public enum FeatureDirection: String, Sendable, CaseIterable {
+package enum FeatureDirection: String, Sendable, CaseIterable {
     case positive, negative, free
 }

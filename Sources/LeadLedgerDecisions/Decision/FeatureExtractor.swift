@@ -4,7 +4,7 @@ import LeadLedgerCore
 /// Computes a lead's feature row (``FeatureCatalogue``) from the projections,
 /// the account graph and the lead's decayed activity. Pure: the same inputs
 /// give the same row. Writes into a caller-owned buffer in schema order.
-public struct FeatureExtractor: Sendable {
+package struct FeatureExtractor: Sendable {
     /// The configuration-derived tables behind one reference: a copy of the
     /// extractor (a property read out of a configuration, a closure capture) costs
     /// one retain, not one per set and array. Sendable: a final class of `let`s.
@@ -75,17 +75,17 @@ public struct FeatureExtractor: Sendable {
     }
     let tables: Tables
 
-    public var configuration: ScoringConfiguration { tables.configuration }
-    public var schema: FeatureSchema { tables.schema }
+    package var configuration: ScoringConfiguration { tables.configuration }
+    package var schema: FeatureSchema { tables.schema }
     var competitors: Set<String> { tables.competitors }
     var industries: Set<String> { tables.industries }
     var functions: Set<String> { tables.functions }
     var countries: Set<String> { tables.countries }
     /// Decay half-life in milliseconds.
-    public var halfLifeMs: Double { tables.halfLifeMs }
+    package var halfLifeMs: Double { tables.halfLifeMs }
     var windowMs: Int64 { tables.windowMs }
     /// The catalogue entries, in schema order.
-    public var definitions: [FeatureDefinition] { tables.definitions }
+    package var definitions: [FeatureDefinition] { tables.definitions }
     /// Component group of each feature (FeatureGroup order: fit, engagement, intent, account).
     var groups: [Int] { tables.groups }
     /// Feature indices sorted by name (UTF-8 bytes), for sorted-key JSON objects.
@@ -102,7 +102,7 @@ public struct FeatureExtractor: Sendable {
     /// Escaped ` (<meaning>)` per feature (empty past the catalogue), the end of a reason sentence.
     var meaningSuffixes: [[UInt8]] { tables.meaningSuffixes }
 
-    public init(_ configuration: ScoringConfiguration) throws {
+    package init(_ configuration: ScoringConfiguration) throws {
         tables = try Tables(configuration)
     }
 
@@ -122,7 +122,7 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Writes the row of `lead` as seen at event time `at` into `x` (count = schema.count).
-    public func extract(
+    package func extract(
         lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
         at: EventTime, into x: UnsafeMutableBufferPointer<Double>
     ) {
@@ -336,7 +336,7 @@ public struct FeatureExtractor: Sendable {
     }
 
     /// Convenience: the row as a ``FeatureVector``.
-    public func vector(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity, at: EventTime) -> FeatureVector
+    package func vector(lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity, at: EventTime) -> FeatureVector
     {
         var values = [Double](repeating: 0, count: schema.count)
         values.withUnsafeMutableBufferPointer {

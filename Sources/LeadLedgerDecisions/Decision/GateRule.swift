@@ -5,7 +5,7 @@ import Foundation
 /// FIRST reason of the routing record and of the audit record's decisions
 /// (`{"contribution":0,"feature":<name>,"kind":"gate","text":…,"value":…}`),
 /// so a disqualified or reviewed lead says why before any score contribution.
-public enum GateRule: String, Sendable, CaseIterable {
+package enum GateRule: String, Sendable, CaseIterable {
     case competitorDomain = "competitor_domain"
     case studentTitle = "student_title"
     case disposableMail = "disposable_mail"
@@ -20,7 +20,7 @@ public enum GateRule: String, Sendable, CaseIterable {
 
     /// The rule behind `gate`, or nil when the score tier stands. `row` tells a
     /// disposable address from a spam report (both are ``Disqualifier/spamTrap``).
-    public init?(_ gate: GateResult, row: UnsafeBufferPointer<Double>) {
+    package init?(_ gate: GateResult, row: UnsafeBufferPointer<Double>) {
         if let d = gate.disqualifier {
             switch d {
             case .competitor: self = .competitorDomain
@@ -40,7 +40,7 @@ public enum GateRule: String, Sendable, CaseIterable {
     }
 
     /// The catalogue feature the rule reads, when it is one feature (its value is the reason's `value`).
-    public var feature: Int? {
+    package var feature: Int? {
         typealias I = FeatureCatalogue.Index
         switch self {
         case .competitorDomain: return I.competitor
@@ -53,7 +53,7 @@ public enum GateRule: String, Sendable, CaseIterable {
     }
 
     /// Whether the rule disqualifies the lead (the other rules send it to review or cap its tier).
-    public var isDisqualifier: Bool {
+    package var isDisqualifier: Bool {
         switch self {
         case .reviewHighValue, .unsubscribedCapped: return false
         default: return true
@@ -61,7 +61,7 @@ public enum GateRule: String, Sendable, CaseIterable {
     }
 
     /// The reason's sentence.
-    public var text: String {
+    package var text: String {
         switch self {
         case .competitorDomain:
             return "competitor_domain: the email or account domain is a configured competitor domain, so the lead is disqualified"

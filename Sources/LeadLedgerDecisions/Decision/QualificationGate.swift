@@ -2,7 +2,7 @@ import Foundation
 import LeadLedgerCore
 
 /// Why a lead is disqualified (checked in this order; the first wins).
-public enum Disqualifier: String, Sendable, CaseIterable {
+package enum Disqualifier: String, Sendable, CaseIterable {
     /// Email or account domain is a configured competitor domain.
     case competitor
     /// The title names a student (`student` in the title, any case).
@@ -18,14 +18,14 @@ public enum Disqualifier: String, Sendable, CaseIterable {
 }
 
 /// The gate's verdict.
-public struct GateResult: Sendable, Equatable {
+package struct GateResult: Sendable, Equatable {
     /// Final tier (before overrides).
-    public var tier: Tier
+    package var tier: Tier
     /// Tier from the thresholds with hysteresis alone (the new hysteresis state).
-    public var scoreTier: Tier
-    public var disqualifier: Disqualifier?
+    package var scoreTier: Tier
+    package var disqualifier: Disqualifier?
     /// The lead was sent to review (low confidence, high value).
-    public var review: Bool
+    package var review: Bool
 }
 
 /// Maps a score to a tier with hysteresis, disqualifiers and review.
@@ -43,12 +43,12 @@ public struct GateResult: Sendable, Equatable {
 /// a high-value lead (employees ≥ `review.min_employees` or an open
 /// opportunity on its account) whose probability lies in
 /// [`probability_low`, `probability_high`] goes to `review`.
-public struct QualificationGate: Sendable {
-    public let configuration: GateConfiguration
-    public init(_ configuration: GateConfiguration) { self.configuration = configuration }
+package struct QualificationGate: Sendable {
+    package let configuration: GateConfiguration
+    package init(_ configuration: GateConfiguration) { self.configuration = configuration }
 
     /// The score tier with hysteresis.
-    public func scoreTier(score: Double, previous: Tier?) -> Tier {
+    package func scoreTier(score: Double, previous: Tier?) -> Tier {
         let c = configuration
         let prev = previous ?? .nurture
         if score >= c.salesReadyEnter || (prev == .salesReady && score >= c.salesReadyExit) { return .salesReady }
@@ -59,7 +59,7 @@ public struct QualificationGate: Sendable {
     }
 
     /// The full verdict for one lead.
-    public func evaluate(
+    package func evaluate(
         score: Int, probability: Double, previousScoreTier: Tier?, disqualifier: Disqualifier?,
         unsubscribed: Bool, highValue: Bool
     ) -> GateResult {
@@ -112,7 +112,7 @@ public struct QualificationGate: Sendable {
         return ascii ?? title.lowercased().contains("student")
     }
 
-    public func disqualifier(lead: LeadProfile, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
+    package func disqualifier(lead: LeadProfile, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
         disqualifier(fields: lead, row: row)
     }
 

@@ -17,9 +17,9 @@ import LeadLedgerCore
 /// buffer uniquely referenced by this writer (`isKnownUniquelyReferenced`,
 /// copying otherwise), so a buffer visible to another writer value (or thread)
 /// is never written, only read (``bytes``, ``take()``), exactly as for `Array`.
-public struct RecordJSON: @unchecked Sendable, RecordWriting {
+package struct RecordJSON: @unchecked Sendable, RecordWriting {
     /// Fractional digits kept for floats.
-    public static let decimals = 6
+    package static let decimals = 6
     static let scale = 1_000_000.0
 
     /// The written bytes' storage (capacity `capacity`, the first `count` of the writer initialized).
@@ -45,12 +45,12 @@ public struct RecordJSON: @unchecked Sendable, RecordWriting {
     /// Bit `d`: the container at depth `d + 1` already has a member (a comma precedes the next one).
     var hasMember: UInt64 = 0
 
-    public init() { buffer = Buffer(capacity: 4096) }
+    package init() { buffer = Buffer(capacity: 4096) }
     /// A writer whose buffer starts with room for about `capacity` bytes (it grows as needed).
     init(capacity: Int) { buffer = Buffer(capacity: capacity) }
 
     /// The bytes written so far.
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: count)) }
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer.base, count: count)) }
 
     /// Room for `k` more bytes in a buffer owned by this writer alone; returns where they go
     /// (write them, then add their number to `count`).
@@ -65,7 +65,7 @@ public struct RecordJSON: @unchecked Sendable, RecordWriting {
         buffer = b
     }
     /// Rounds `v` the way the writer does (for tests and for summing rounded parts).
-    public static func rounded(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrAwayFromZero) / scale }
+    package static func rounded(_ v: Double) -> Double { (v * scale).rounded(.toNearestOrAwayFromZero) / scale }
 }
 
 /// The write operations of the record encoding (all of ``RecordJSON``'s writes), over a
@@ -637,9 +637,9 @@ struct RecordWriter: ~Copyable, RecordWriting {
 }
 /// Content-derived ids: FNV-1a 64 with two different offset bases over the
 /// same bytes, 32 hex digits.
-public enum DecisionID {
+package enum DecisionID {
     /// `dc_` + 32 hex from (log partition, log offset, decision kind).
-    public static func make(partition: Int32, offset: Int64, kind: String) -> String {
+    package static func make(partition: Int32, offset: Int64, kind: String) -> String {
         var h = Hash(partition: partition, offset: offset)
         for b in kind.utf8 { h.mix(b) }
         return h.text

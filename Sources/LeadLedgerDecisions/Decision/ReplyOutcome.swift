@@ -8,7 +8,7 @@ import Foundation
 /// letter or digit separates words, so `not_interested` is `not interested`).
 /// Negative words win: `not interested` is negative although it contains
 /// `interested`. Pure and deterministic: the same text always reads the same.
-public enum ReplyOutcome: Sendable, Equatable {
+package enum ReplyOutcome: Sendable, Equatable {
     case positive, negative, neutral
 
     /// Words that make a reply negative (checked first).
@@ -22,7 +22,7 @@ public enum ReplyOutcome: Sendable, Equatable {
     ]
 
     /// The reading of `detail` (nil or empty: neutral).
-    public init(detail: String?) {
+    package init(detail: String?) {
         guard let detail, !detail.isEmpty else {
             self = .neutral
             return

@@ -3,7 +3,7 @@ import LeadLedgerCore
 /// Why a lead's route changed: the `change` member of a routing record
 /// (schema_version 1) and of an audit record's decisions (schema_version 2).
 /// The raw values are the contract's strings.
-public enum RouteChange: String, Sendable, Hashable, CaseIterable, Codable {
+package enum RouteChange: String, Sendable, Hashable, CaseIterable, Codable {
     /// The lead's first route.
     case new
     /// The tier changed.

@@ -29,27 +29,27 @@ import Yams
 ///
 /// Owners are assigned for `sales_ready` and `sales_develop` only; other tiers
 /// get their queue and no owner.
-public struct RoutingRules: Sendable, Equatable {
-    public struct TierQueue: Sendable, Equatable {
-        public var queue: String
+package struct RoutingRules: Sendable, Equatable {
+    package struct TierQueue: Sendable, Equatable {
+        package var queue: String
         /// SLA in event-time milliseconds (only meaningful for sales_ready); nil = none.
-        public var slaMs: Int64?
-        public var escalateTo: String?
+        package var slaMs: Int64?
+        package var escalateTo: String?
     }
-    public struct Owner: Sendable, Equatable {
-        public var id: String
-        public var weight: Int
-        public var capacity: Int
+    package struct Owner: Sendable, Equatable {
+        package var id: String
+        package var weight: Int
+        package var capacity: Int
     }
-    public struct Territory: Sendable, Equatable {
-        public var name: String
-        public var countries: [String]
-        public var minEmployees: Double?
-        public var maxEmployees: Double?
-        public var owners: [Owner]
+    package struct Territory: Sendable, Equatable {
+        package var name: String
+        package var countries: [String]
+        package var minEmployees: Double?
+        package var maxEmployees: Double?
+        package var owners: [Owner]
 
         /// Whether a lead with this country and size falls in the territory.
-        public func matches(country: String?, employees: Double?) -> Bool {
+        package func matches(country: String?, employees: Double?) -> Bool {
             matches(uppercasedCountry: country?.uppercased(), employees: employees)
         }
 
@@ -64,20 +64,20 @@ public struct RoutingRules: Sendable, Equatable {
     }
 
     /// Queue per tier, indexed by ``Tier``.
-    public var queues: [TierQueue]
-    public var accountOwnerFirst = true
-    public var overflowQueue = "unassigned"
-    public var territories: [Territory]
+    package var queues: [TierQueue]
+    package var accountOwnerFirst = true
+    package var overflowQueue = "unassigned"
+    package var territories: [Territory]
     /// The holdout experiment; nil routes every lead by the model (and records carry no `arm`).
     package var holdout: HoldoutPolicy?
     /// Content version (SHA-256 of the YAML bytes).
-    public var version: ContentVersion
+    package var version: ContentVersion
 
     /// The queue entry of a tier.
-    public func queue(for tier: Tier) -> TierQueue { queues[Int(tier.code)] }
+    package func queue(for tier: Tier) -> TierQueue { queues[Int(tier.code)] }
 
     /// Parses and validates the YAML; invalid rules fail with file/line/field.
-    public static func load(yaml data: Data, source: String) throws -> RoutingRules {
+    package static func load(yaml data: Data, source: String) throws -> RoutingRules {
         let r = YAMLReader(source: source)
         let root = try r.root(data)
         var queues = [TierQueue?](repeating: nil, count: Tier.allCases.count)

@@ -4,22 +4,22 @@ import Yams
 
 /// Gate thresholds (scores 0–100) with hysteresis, disqualifier policy and
 /// the review rule.
-public struct GateConfiguration: Sendable, Equatable {
+package struct GateConfiguration: Sendable, Equatable {
     /// A lead enters `sales_ready` when score ≥ `salesReadyEnter`, and leaves it
     /// only when score < `salesReadyExit`.
-    public var salesReadyEnter = 70.0, salesReadyExit = 60.0
+    package var salesReadyEnter = 70.0, salesReadyExit = 60.0
     /// Same for `sales_develop`.
-    public var salesDevelopEnter = 40.0, salesDevelopExit = 30.0
+    package var salesDevelopEnter = 40.0, salesDevelopExit = 30.0
     /// Review: a lead whose company has at least this many employees (or whose
     /// account has an open opportunity) is high-value…
-    public var reviewMinEmployees = 1000.0
+    package var reviewMinEmployees = 1000.0
     /// …and is sent to `review` when its probability is in this band (low confidence).
-    public var reviewProbabilityLow = 0.35, reviewProbabilityHigh = 0.65
+    package var reviewProbabilityLow = 0.35, reviewProbabilityHigh = 0.65
     /// `disqualify` (tier disqualified), `nurture` (tier capped at nurture) or `ignore`.
-    public var unsubscribePolicy = UnsubscribePolicy.disqualify
-    public init() {}
+    package var unsubscribePolicy = UnsubscribePolicy.disqualify
+    package init() {}
 
-    public enum UnsubscribePolicy: String, Sendable, Equatable { case disqualify, nurture, ignore }
+    package enum UnsubscribePolicy: String, Sendable, Equatable { case disqualify, nurture, ignore }
 }
 
 /// The scoring configuration file (YAML): feature parameters, the model
@@ -55,35 +55,35 @@ public struct GateConfiguration: Sendable, Equatable {
 ///   review: {min_employees: 1000, probability_low: 0.35, probability_high: 0.65}
 ///   unsubscribe_policy: disqualify
 /// ```
-public struct ScoringConfiguration: Sendable, Equatable {
-    public var halfLifeDays = 14.0
-    public var engagedWindowDays = 30.0
-    public var competitorDomains: [String] = []
-    public var targetIndustries: [String] = []
-    public var targetFunctions: [String] = []
-    public var targetCountries: [String] = []
-    public var categorical: [CategoricalFeature] = []
+package struct ScoringConfiguration: Sendable, Equatable {
+    package var halfLifeDays = 14.0
+    package var engagedWindowDays = 30.0
+    package var competitorDomains: [String] = []
+    package var targetIndustries: [String] = []
+    package var targetFunctions: [String] = []
+    package var targetCountries: [String] = []
+    package var categorical: [CategoricalFeature] = []
     /// Custom CRM fields used as features (``CustomFeature``), after the categorical columns.
-    public var customFeatures: [CustomFeature] = []
+    package var customFeatures: [CustomFeature] = []
     /// `logistic_regression`, `xgboost`, `lightgbm` or `ensemble`.
-    public var modelKind = "logistic_regression"
+    package var modelKind = "logistic_regression"
     /// Artifact path, relative to the configuration file (for `ensemble`, the
     /// `leadledger.ensemble` artifact).
-    public var modelArtifact = ""
+    package var modelArtifact = ""
     /// The components of a `kind: ensemble` model, in file order (empty otherwise).
-    public var ensembleComponents: [EnsembleComponentSource] = []
-    public var topK = 5
-    public var treeExplanation = TreeExplanationMethod.pathAttribution
-    public var gate = GateConfiguration()
-    public init() {}
+    package var ensembleComponents: [EnsembleComponentSource] = []
+    package var topK = 5
+    package var treeExplanation = TreeExplanationMethod.pathAttribution
+    package var gate = GateConfiguration()
+    package init() {}
 
     /// The feature schema implied by this configuration.
-    public func featureSchema() throws -> FeatureSchema {
+    package func featureSchema() throws -> FeatureSchema {
         try FeatureSchema(FeatureCatalogue.definitions(categorical: categorical, custom: customFeatures).map(\.name))
     }
 
     /// Parses and validates the YAML; errors carry file/line/field.
-    public static func load(yaml data: Data, source: String) throws -> ScoringConfiguration {
+    package static func load(yaml data: Data, source: String) throws -> ScoringConfiguration {
         let r = YAMLReader(source: source)
         let root = try r.root(data)
         var c = ScoringConfiguration()
@@ -268,9 +268,9 @@ public struct ScoringConfiguration: Sendable, Equatable {
 }
 
 /// One component of a `kind: ensemble` model in the scoring configuration.
-public struct EnsembleComponentSource: Sendable, Equatable {
+package struct EnsembleComponentSource: Sendable, Equatable {
     /// What a component's file holds.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// A points model (``RuleModel`` YAML).
         case rules
         /// A ``LogisticRegression`` artifact (its own calibration is not used: the ensemble calibrates).
@@ -283,12 +283,12 @@ public struct EnsembleComponentSource: Sendable, Equatable {
         case feature
     }
     /// Component name: the key under `model.components`, matched with the ensemble artifact's component names.
-    public var name: String
-    public var kind: Kind
+    package var name: String
+    package var kind: Kind
     /// Artifact path relative to the configuration file, or the feature name for `.feature`.
-    public var reference: String
+    package var reference: String
 
-    public init(name: String, kind: Kind, reference: String) {
+    package init(name: String, kind: Kind, reference: String) {
         self.name = name
         self.kind = kind
         self.reference = reference

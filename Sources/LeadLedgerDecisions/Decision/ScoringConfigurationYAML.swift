@@ -2,7 +2,7 @@ import Foundation
 
 extension ScoringConfiguration {
     /// The `model:` section a written configuration names (paths relative to the file).
-    public enum ModelFiles: Sendable, Equatable {
+    package enum ModelFiles: Sendable, Equatable {
         /// `model: {kind: logistic_regression, artifact: <artifact>}`.
         case logisticRegression(artifact: String)
         /// `kind: ensemble` with `artifact` (the `leadledger.ensemble` file) combining the
@@ -14,7 +14,7 @@ extension ScoringConfiguration {
     /// reads back to an equal configuration, except for the model section, which names
     /// `model`'s files. `tree_explanation` and `gate` are written only when they differ
     /// from the defaults (comments of an input file are not kept).
-    public func yaml(model: ModelFiles) -> String {
+    package func yaml(model: ModelFiles) -> String {
         func quoted(_ s: String) -> String {
             var w = RecordJSON()
             w.string(s)

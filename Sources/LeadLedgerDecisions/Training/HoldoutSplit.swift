@@ -8,9 +8,9 @@ import LeadLedgerCore
 /// `j = next() % (i + 1)`); the first `round(trainFraction · n_class)` of each
 /// class train, the rest is held out. Both parts keep the input order. The same
 /// labels and seed always give the same split.
-public enum HoldoutSplit {
+package enum HoldoutSplit {
     /// Whether each example (by index) is a training example.
-    public static func trainMask(labels: [Bool], seed: UInt64, trainFraction: Double = 0.7) -> [Bool] {
+    package static func trainMask(labels: [Bool], seed: UInt64, trainFraction: Double = 0.7) -> [Bool] {
         var isTrain = [Bool](repeating: false, count: labels.count)
         forEachClassShuffled(labels: labels, seed: seed) { idx in
             for i in idx.prefix(Int((Double(idx.count) * trainFraction).rounded())) { isTrain[i] = true }
@@ -21,7 +21,7 @@ public enum HoldoutSplit {
     /// The fold (0..<`k`) of each example for `k`-fold cross-fitting, stratified: the
     /// examples of each class, shuffled as for ``trainMask(labels:seed:trainFraction:)``,
     /// are dealt to the folds in turn, so every fold holds ⌊n_class/k⌋ or ⌈n_class/k⌉ of each class.
-    public static func folds(labels: [Bool], k: Int, seed: UInt64) -> [Int] {
+    package static func folds(labels: [Bool], k: Int, seed: UInt64) -> [Int] {
         precondition(k >= 1, "at least one fold")
         var fold = [Int](repeating: 0, count: labels.count)
         forEachClassShuffled(labels: labels, seed: seed) { idx in
@@ -45,10 +45,10 @@ public enum HoldoutSplit {
 
 /// Held-out figures of a probabilistic model: ROC AUC, precision among the top
 /// 20 % by score, expected calibration error (10 bins).
-public struct HoldoutFigures: Sendable, Equatable {
-    public var auc: Double
-    public var precisionAtTop20: Double
-    public var ece: Double
+package struct HoldoutFigures: Sendable, Equatable {
+    package var auc: Double
+    package var precisionAtTop20: Double
+    package var ece: Double
 
     /// Figures measured elsewhere.
     package init(auc: Double, precisionAtTop20: Double, ece: Double) {
@@ -59,7 +59,7 @@ public struct HoldoutFigures: Sendable, Equatable {
 
     /// Computes the figures of `probabilities` against `labels` (1 = positive).
     /// - Throws: `invalidInput` when the labels lack a class or the counts differ.
-    public init(probabilities: [Double], labels: [Double]) throws {
+    package init(probabilities: [Double], labels: [Double]) throws {
         auc = try Metrics.rocAUC(scores: probabilities, labels: labels)
         precisionAtTop20 = try Metrics.precisionAtTop(percent: 20, scores: probabilities, labels: labels)
         ece = try Metrics.expectedCalibrationError(probabilities: probabilities, labels: labels)

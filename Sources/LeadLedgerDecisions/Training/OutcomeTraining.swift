@@ -3,9 +3,9 @@ import LeadLedgerCore
 
 /// One training example taken from the canonical log: a lead's feature row at
 /// the moment its outcome arrived, and the label.
-public struct OutcomeExample: Sendable, Equatable {
+package struct OutcomeExample: Sendable, Equatable {
     /// Where the label comes from.
-    public enum Source: Sendable, Equatable {
+    package enum Source: Sendable, Equatable {
         /// A `lead.converted` (label 1) or `lead.disqualified` (label 0) event.
         case outcome(OutcomeKind)
         /// No outcome, and no activity for at least `negativeAfterDays` before the end of the log (label 0).
@@ -13,17 +13,17 @@ public struct OutcomeExample: Sendable, Equatable {
     }
 
     /// The lead (the survivor of its merges at the time of the example).
-    public var lead: LeadID
+    package var lead: LeadID
     /// The label: converted (1) or not (0).
-    public var converted: Bool
-    public var source: Source
+    package var converted: Bool
+    package var source: Source
     /// The event time the features were taken at (the outcome's; for `.noOutcome` the log's last event time).
-    public var eventTime: EventTime
+    package var eventTime: EventTime
     /// The log position of the outcome (for `.noOutcome`: the partition's end offset).
-    public var logPartition: Int32
-    public var logOffset: Int64
+    package var logPartition: Int32
+    package var logOffset: Int64
     /// The feature row, in the scoring configuration's schema order.
-    public var row: [Double]
+    package var row: [Double]
 }
 
 /// Builds training examples from ONE partition of the canonical log, event by
@@ -53,25 +53,25 @@ public struct OutcomeExample: Sendable, Equatable {
 /// - Erasure: the example of an erased lead is dropped (``Statistics/erasedExamples``),
 ///   since its data subject asked for the personal data to be gone.
 /// - A repeated log event (same source position, which the ledger ignores) changes nothing.
-public struct OutcomeExampleBuilder: Sendable {
+package struct OutcomeExampleBuilder: Sendable {
     /// What the builder saw.
-    public struct Statistics: Sendable, Equatable {
+    package struct Statistics: Sendable, Equatable {
         /// Log events applied (repeats included).
-        public var events = 0
+        package var events = 0
         /// Repeats of an applied source position (ignored, as by the ledger).
-        public var repeats = 0
+        package var repeats = 0
         /// Outcome events applied (not repeats).
-        public var outcomes = 0
+        package var outcomes = 0
         /// Outcomes of leads that already had one (ignored).
-        public var laterOutcomes = 0
+        package var laterOutcomes = 0
         /// First outcomes of leads with no earlier event in the partition (no example).
-        public var outcomesOfUnknownLeads = 0
+        package var outcomesOfUnknownLeads = 0
         /// Examples dropped because their lead was erased later.
-        public var erasedExamples = 0
+        package var erasedExamples = 0
     }
 
     /// The log partition.
-    public let partition: Int32
+    package let partition: Int32
     let extractor: FeatureExtractor
     var ledger = Ledger()
     var activity: [LeadID: LeadActivity] = [:]
@@ -83,23 +83,23 @@ public struct OutcomeExampleBuilder: Sendable {
     var memo = DomainMemo()
     var rows: [OutcomeExample?] = []
     /// The statistics so far.
-    public private(set) var statistics = Statistics()
+    package private(set) var statistics = Statistics()
     /// The latest event time applied (epoch ms; `Int64.min` before any event).
-    public private(set) var lastEventTime = Int64.min
+    package private(set) var lastEventTime = Int64.min
     /// The offset after the last applied event (the partition's end once all are applied).
-    public private(set) var endOffset: Int64 = 0
+    package private(set) var endOffset: Int64 = 0
 
     /// A builder for `partition` whose rows follow `extractor`'s schema and half-life.
-    public init(partition: Int32, extractor: FeatureExtractor) {
+    package init(partition: Int32, extractor: FeatureExtractor) {
         self.partition = partition
         self.extractor = extractor
     }
 
     /// The examples so far, in log order of their outcomes.
-    public var examples: [OutcomeExample] { rows.compactMap { $0 } }
+    package var examples: [OutcomeExample] { rows.compactMap { $0 } }
 
     /// The projections built so far (tools and tests).
-    public var projections: Ledger { ledger }
+    package var projections: Ledger { ledger }
 
     /// The feature row of the lead behind `handle` as the Decider computes it at `time`.
     mutating func row(_ handle: Ledger.LeadHandle, at time: EventTime) -> [Double] {
@@ -112,7 +112,7 @@ public struct OutcomeExampleBuilder: Sendable {
     }
 
     /// Applies the log event at `offset` (events must come in offset order).
-    public mutating func apply(_ event: CanonicalEvent, offset: Int64) {
+    package mutating func apply(_ event: CanonicalEvent, offset: Int64) {
         statistics.events += 1
         endOffset = max(endOffset, offset + 1)
         let t = event.eventTime.milliseconds
@@ -179,7 +179,7 @@ public struct OutcomeExampleBuilder: Sendable {
     /// Label-0 examples at `time` for the leads of this partition with no outcome
     /// whose latest event is at least `idleDays` before `time`: in lead-id order,
     /// survivors only, erased leads left out, rows taken at `time`.
-    public mutating func noOutcomeExamples(at time: EventTime, idleDays: Double) -> [OutcomeExample] {
+    package mutating func noOutcomeExamples(at time: EventTime, idleDays: Double) -> [OutcomeExample] {
         let cutoff = Double(time.milliseconds) - idleDays * 86_400_000
         var out: [OutcomeExample] = []
         for id in lastSeen.keys.sorted() where outcomeSeen[id] == nil && Double(lastSeen[id]!) <= cutoff {
@@ -197,19 +197,19 @@ public struct OutcomeExampleBuilder: Sendable {
 /// (`leadledger train`): the examples of ``OutcomeExampleBuilder`` from every
 /// log partition, a seeded stratified 70/30 split (``HoldoutSplit``), an L2
 /// logistic regression and its held-out figures. Pure: no I/O, deterministic.
-public enum OutcomeTraining {
+package enum OutcomeTraining {
     /// Options of ``trainingSet(_:topic:schema:options:)``.
-    public struct Options: Sendable, Equatable {
+    package struct Options: Sendable, Equatable {
         /// Seed of the stratified split.
-        public var seed: UInt64 = 0
+        package var seed: UInt64 = 0
         /// When set, leads with no outcome whose latest event is at least this many
         /// days before the log's last event time become label-0 examples, with their
         /// row taken at that last event time. Default off (nil): only outcomes label.
-        public var negativeAfterDays: Double?
+        package var negativeAfterDays: Double?
         /// Training refuses fewer examples than this of either class.
-        public var minimumPerClass = 10
+        package var minimumPerClass = 10
         /// Creates options.
-        public init(seed: UInt64 = 0, negativeAfterDays: Double? = nil, minimumPerClass: Int = 10) {
+        package init(seed: UInt64 = 0, negativeAfterDays: Double? = nil, minimumPerClass: Int = 10) {
             self.seed = seed
             self.negativeAfterDays = negativeAfterDays
             self.minimumPerClass = minimumPerClass
@@ -217,32 +217,32 @@ public enum OutcomeTraining {
     }
 
     /// The examples and their split.
-    public struct TrainingSet: Sendable {
+    package struct TrainingSet: Sendable {
         /// Every example: the outcome examples partition by partition in log order,
         /// then the no-outcome examples partition by partition in lead-id order.
-        public var examples: [OutcomeExample]
+        package var examples: [OutcomeExample]
         /// Whether each example trains (else it is held out).
-        public var isTrain: [Bool]
-        public var train: Dataset
-        public var holdout: Dataset
+        package var isTrain: [Bool]
+        package var train: Dataset
+        package var holdout: Dataset
         /// The log range and selection, recorded in the model's training information.
-        public var range: String
+        package var range: String
         /// The statistics of every partition, summed.
-        public var statistics: OutcomeExampleBuilder.Statistics
+        package var statistics: OutcomeExampleBuilder.Statistics
         /// The log's last event time over all partitions.
-        public var lastEventTime: EventTime?
+        package var lastEventTime: EventTime?
         /// The split's seed (the stacking folds use it too).
-        public var seed: UInt64
+        package var seed: UInt64
 
         /// Examples labelled converted.
-        public var positives: Int { examples.lazy.filter(\.converted).count }
+        package var positives: Int { examples.lazy.filter(\.converted).count }
     }
 
     /// Collects the examples of `builders` (one per log partition of `topic`, each fed
     /// its partition to the end) and splits them.
     /// - Throws: `insufficientData` when either class has fewer than
     ///   ``Options/minimumPerClass`` examples.
-    public static func trainingSet(
+    package static func trainingSet(
         _ builders: [OutcomeExampleBuilder], topic: String, schema: FeatureSchema,
         options: Options = Options()
     ) throws -> TrainingSet {
@@ -305,14 +305,14 @@ public enum OutcomeTraining {
     /// The propensity regression's training options (of `train`, the X Education bench and
     /// the stacking folds): L2 with inverse strength `c`, no coefficient for a feature that
     /// varies in fewer than 10 training rows, live inputs clipped to the training range.
-    public static func regressionOptions(c: Double, signs: [FeatureDirection]? = nil) -> LogisticRegressionOptions {
+    package static func regressionOptions(c: Double, signs: [FeatureDirection]? = nil) -> LogisticRegressionOptions {
         .init(c: c, minimumSupport: 10, clipToTrainingRange: true, signs: signs)
     }
 
     /// A fitted regression and its held-out figures.
-    public struct Fit: Sendable {
-        public var model: LogisticRegression
-        public var figures: HoldoutFigures
+    package struct Fit: Sendable {
+        package var model: LogisticRegression
+        package var figures: HoldoutFigures
     }
 
     /// Fits an L2 logistic regression (inverse strength `c`) on the training rows
@@ -320,7 +320,7 @@ public enum OutcomeTraining {
     /// that vary in fewer than 10 training rows get no coefficient and live inputs
     /// are clipped to the training range. With `signs` (the catalogue's declared
     /// directions, schema order) the fit is bounded: see ``LogisticRegressionOptions/signs``.
-    public static func fit(_ set: TrainingSet, c: Double = 1.0, signs: [FeatureDirection]? = nil) throws -> Fit {
+    package static func fit(_ set: TrainingSet, c: Double = 1.0, signs: [FeatureDirection]? = nil) throws -> Fit {
         let model = try LogisticRegression.train(
             set.train, holdout: set.holdout, options: regressionOptions(c: c, signs: signs), range: set.range)
         return Fit(model: model, figures: try HoldoutFigures(probabilities: model.probabilities(set.holdout), labels: set.holdout.labels))
@@ -329,7 +329,7 @@ public enum OutcomeTraining {
     /// Stacks the points model `rulesYAML` (read over the training schema; `rulesSource`
     /// names it in errors) with `fit`'s regression (``StackedEnsemble``).
     /// - Throws: the points model's loading errors (`invalidConfig` with file and line).
-    public static func ensemble(
+    package static func ensemble(
         _ set: TrainingSet, fit: Fit, rulesYAML: Data, rulesSource: String,
         scoring: ScoringConfiguration, signs: [FeatureDirection]? = nil
     ) throws -> StackedEnsemble.Report {

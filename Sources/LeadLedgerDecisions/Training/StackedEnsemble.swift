@@ -17,23 +17,23 @@ import Foundation
 /// over-confidently. The ensemble itself combines the points model with the
 /// regression trained on ALL training rows (`propensity`). Figures are on the
 /// held-out rows.
-public enum StackedEnsemble {
+package enum StackedEnsemble {
     /// The stacked ensemble and its held-out figures.
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// The points model's YAML (write it next to the ensemble artifact).
-        public var rulesYAML: String
-        public var rules: RuleModel
+        package var rulesYAML: String
+        package var rules: RuleModel
         /// The calibrated ensemble (its ``Ensemble/artifactData()`` is `ensemble.json`),
         /// components `fit` (the points model) and `propensity` (the regression).
-        public var ensemble: Ensemble
+        package var ensemble: Ensemble
         /// Held-out AUC of the points model alone.
-        public var rulesAUC: Double
+        package var rulesAUC: Double
         /// Held-out precision among the top 20 % by the points model's score alone.
-        public var rulesPrecisionAtTop20: Double
+        package var rulesPrecisionAtTop20: Double
         /// Held-out metrics of the ensemble.
-        public var auc: Double
-        public var precisionAtTop20: Double
-        public var ece: Double
+        package var auc: Double
+        package var precisionAtTop20: Double
+        package var ece: Double
     }
 
     /// Stacks `rules` (loaded from `rulesYAML` over the schema of `train`) and
@@ -43,7 +43,7 @@ public enum StackedEnsemble {
     /// regression's training information.
     /// - Throws: `insufficientData` when a class has fewer than 2 training rows
     ///   (no two folds could both hold it), and `refit`'s errors.
-    public static func fit(
+    package static func fit(
         rules: RuleModel, rulesYAML: String, propensity: LogisticRegression,
         refit: (Dataset) throws -> LogisticRegression, folds: Int = 5, seed: UInt64 = 0,
         train: Dataset, holdout: Dataset,

@@ -27,10 +27,10 @@ extension ValidateProcessor {
 }
 
 extension ValidateFactory {
-    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && topic == topics.control }
+    package func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && topic == topics.control }
 
     /// Loads the versions the control events name from the registry when they are not cached yet.
-    public func prepare(_ records: [LogRecord]) async throws {
+    package func prepare(_ records: [LogRecord]) async throws {
         guard let catalog else { return }
         let events = records.compactMap { try? ControlEvent(bytes: $0.value) }
         // Unreadable registry: the versions stay unknown and their events go to the DLQ.

@@ -5,7 +5,7 @@ import Metrics
 import ServiceLifecycle
 
 /// Which stages a process runs.
-public enum StageSelection: String, Sendable, CaseIterable {
+package enum StageSelection: String, Sendable, CaseIterable {
     /// Route (inbound → repartition/DLQ) and identity (repartition → canonical log).
     case resolve
     /// Canonical log → projections → audit (and routing).
@@ -16,14 +16,14 @@ public enum StageSelection: String, Sendable, CaseIterable {
 
 /// The product wiring of `leadledger run`: the resolve stage (validate + identity
 /// steps) and the materialize stage as `PartitionedStage`s sharing one producer.
-public struct EnginePipeline: Sendable {
+package struct EnginePipeline: Sendable {
     /// The configuration.
-    public let configuration: EngineConfiguration
+    package let configuration: EngineConfiguration
     /// The stages this process runs.
-    public let selection: StageSelection
+    package let selection: StageSelection
 
     /// The decision step's configuration (loaded once, shared by every partition).
-    public let decisions: DecisionConfiguration
+    package let decisions: DecisionConfiguration
 
     /// Seals and opens personal fields with subject keys; nil without a master
     /// key (plaintext mode: the log's bytes are as without crypto-shredding).
@@ -31,7 +31,7 @@ public struct EnginePipeline: Sendable {
 
     /// Creates the wiring; `decisions` is `configuration.decisionConfiguration()` when nil.
     /// - Throws: `invalidConfiguration` when the scoring or routing files are bad.
-    public init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError)
+    package init(configuration: EngineConfiguration, selection: StageSelection, decisions: DecisionConfiguration? = nil) throws(EngineError)
     {
         self.configuration = configuration
         self.selection = selection
@@ -46,7 +46,7 @@ public struct EnginePipeline: Sendable {
     }
 
     /// Creates the producer and the stages.
-    public func makeServices(logger: Logger) throws -> EngineServices {
+    package func makeServices(logger: Logger) throws -> EngineServices {
         try makeServices(logger: logger, status: nil, statistics: nil)
     }
 
@@ -118,20 +118,20 @@ public struct EnginePipeline: Sendable {
 }
 
 /// The running parts of a process: the shared producer and the stages it runs.
-public struct EngineServices: Sendable {
+package struct EngineServices: Sendable {
     /// The producer every stage writes through.
-    public let producer: KafkaProducer
+    package let producer: KafkaProducer
     /// Resolve, validate stage (inbound topics → identity repartition topic / DLQ).
-    public var validate: PartitionedStage<ValidateFactory>?
+    package var validate: PartitionedStage<ValidateFactory>?
     /// Resolve, identity step (repartition topic → canonical log).
-    public var identity: PartitionedStage<IdentityFactory>?
+    package var identity: PartitionedStage<IdentityFactory>?
     /// Materialize (canonical log → audit, routing).
-    public var materialize: PartitionedStage<MaterializeFactory>?
+    package var materialize: PartitionedStage<MaterializeFactory>?
 
     init(producer: KafkaProducer) { self.producer = producer }
 
     /// The stages as services, in topology order.
-    public var stages: [any Service] {
+    package var stages: [any Service] {
         var stages: [any Service] = []
         if let validate { stages.append(validate) }
         if let identity { stages.append(identity) }

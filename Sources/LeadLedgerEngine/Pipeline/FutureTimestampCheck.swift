@@ -11,19 +11,19 @@ import LeadLedgerCore
 /// stage, before the canonical log: the log records the verdict, so replays of the
 /// log stay repeatable (SPEC §8). The reason text names the event's time and the
 /// skew, never the clock, so a repeat of the validate stage writes the same bytes.
-public struct FutureTimestampCheck: Sendable {
+package struct FutureTimestampCheck: Sendable {
     /// How far ahead of the wall clock an event may be dated.
-    public let maxSkew: Duration
+    package let maxSkew: Duration
     /// `maxSkew` in milliseconds, saturated at `Int64.max` (a huge skew turns the
     /// check off instead of wrapping around and rejecting everything).
     private let skewMilliseconds: Int64
     private let now: @Sendable () -> EventTime
 
     /// The default skew: 7 days.
-    public static let defaultMaxSkew: Duration = .seconds(7 * 86_400)
+    package static let defaultMaxSkew: Duration = .seconds(7 * 86_400)
 
     /// Creates a check against `now` (default: the wall clock).
-    public init(
+    package init(
         maxSkew: Duration = FutureTimestampCheck.defaultMaxSkew, now: @escaping @Sendable () -> EventTime = FutureTimestampCheck.wallClock
     ) {
         self.maxSkew = maxSkew
@@ -34,7 +34,7 @@ public struct FutureTimestampCheck: Sendable {
     }
 
     /// The current wall-clock time.
-    @Sendable public static func wallClock() -> EventTime {
+    @Sendable package static func wallClock() -> EventTime {
         EventTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
     }
 

@@ -60,11 +60,11 @@ import LeadLedgerDecisions
 /// offset 0), since its decision state (hysteresis tiers, owner loads) was
 /// derived with other rules; after an activation the log names the version, so
 /// the configured file no longer matters.
-public struct MaterializeProcessor: PartitionProcessor {
-    public static var snapshotFormat: String {
+package struct MaterializeProcessor: PartitionProcessor {
+    package static var snapshotFormat: String {
         "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
     }
-    public static let isStateful = true
+    package static let isStateful = true
 
     let topics: TopicNames
     let partition: Int32
@@ -86,7 +86,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     let sealer: PersonalDataSealer?
 
     /// Creates the processor for a log partition.
-    public init(topics: TopicNames, partition: Int32, decider: Decider) {
+    package init(topics: TopicNames, partition: Int32, decider: Decider) {
         self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, sealer: nil)
     }
 
@@ -127,12 +127,12 @@ public struct MaterializeProcessor: PartitionProcessor {
         return catalog?.decider(model: model, ruleSet: rules).map { Self.prepared($0, sealer: sealer) }
     }
 
-    public var usesKeyHooks: Bool { sealer != nil }
+    package var usesKeyHooks: Bool { sealer != nil }
 
     /// Reads the keys topic's new records when a batch names a subject this
     /// process has no key for (a key written by another process's resolve stage);
     /// before a replay (`records` empty), always.
-    public func prepare(_ records: [LogRecord]) async throws {
+    package func prepare(_ records: [LogRecord]) async throws {
         guard let sealer, let reader = sealer.reader else { return }
         if records.isEmpty || records.contains(where: { sealer.namesUnknownSubject($0.value) }) {
             try await sealer.keyring.refresh(reader: reader)
@@ -143,12 +143,12 @@ public struct MaterializeProcessor: PartitionProcessor {
     package var modelActivation: ModelActivation { activation }
 
     /// Read access to the projections (tools and tests).
-    public var projections: Ledger { ledger }
+    package var projections: Ledger { ledger }
 
     /// Read access to the decision state (tools and tests).
-    public var decisionState: DecisionState { decisions }
+    package var decisionState: DecisionState { decisions }
 
-    public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+    package mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         if ControlRecords.isControl(record.headers) { return applyControl(record) }
         if record.value.isEmpty, let marker = LogSkipMarker(headers: record.headers) {
             // An event too large for the log (its input is in the DLQ): its range is covered, nothing is decided.
@@ -216,21 +216,21 @@ public struct MaterializeProcessor: PartitionProcessor {
         }
     }
 
-    public mutating func takeDiagnostics() -> [ProcessorDiagnostic] {
+    package mutating func takeDiagnostics() -> [ProcessorDiagnostic] {
         defer { diagnostics = [] }
         return diagnostics
     }
 
     /// The Kafka record of a Decider record: its key and value, and its
     /// `decision_id` as the ``OutputHeaders/decisionID`` header.
-    public static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
+    package static func output(_ record: DecisionOutput.Record, topic: String) -> OutputRecord {
         OutputRecord(
             topic: topic, key: record.key, value: record.value,
             headers: [KafkaHeader(key: OutputHeaders.decisionID, value: record.decisionID)])
     }
 
     /// A DLQ record referencing the log event (`output_too_large`, stage `materialize`).
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
+    package func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         return [
             DeadLetterOutput.unsendable(
@@ -241,7 +241,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     /// The versions of the configured decision configuration a snapshot was taken with.
     var configurationTag: [UInt8] { Array("\(configured.configuration.modelVersion)/\(configured.configuration.rulesetVersion)".utf8) }
 
-    public func snapshot() -> [UInt8]? {
+    package func snapshot() -> [UInt8]? {
         let tag = configurationTag
         let ledgerBytes = ledger.snapshotBytes()
         let activationBytes = activation.encoded
@@ -259,7 +259,7 @@ public struct MaterializeProcessor: PartitionProcessor {
     /// - Throws: `snapshotUnreadable` for truncated bytes or a snapshot taken
     ///   with another decision configuration; the ledger's and decision state's
     ///   decoding errors.
-    public init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
+    package init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
         try self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, sealer: nil, snapshot: bytes)
     }
 
@@ -322,7 +322,7 @@ enum SnapshotBytes {
 
 /// Creates `MaterializeProcessor`s sharing one `Decider` (the configured
 /// model) and, in the product, one ``ModelCatalog`` to switch models through.
-public struct MaterializeFactory: PartitionProcessorFactory {
+package struct MaterializeFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let decider: Decider
     let cutover: RoutingCutover?
@@ -331,7 +331,7 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     let sealer: PersonalDataSealer?
 
     /// Creates the factory.
-    public init(topics: TopicNames, decider: Decider) {
+    package init(topics: TopicNames, decider: Decider) {
         self.init(topics: topics, decider: decider, cutover: nil, sealer: nil)
     }
 
@@ -346,7 +346,7 @@ public struct MaterializeFactory: PartitionProcessorFactory {
     }
 
     /// Creates the factory from a decision configuration.
-    public init(topics: TopicNames, decisions: DecisionConfiguration) {
+    package init(topics: TopicNames, decisions: DecisionConfiguration) {
         self.init(topics: topics, decider: Decider(decisions))
     }
 
@@ -363,25 +363,25 @@ public struct MaterializeFactory: PartitionProcessorFactory {
         self.init(topics: topics, decider: Decider(decisions), cutover: cutover, sealer: nil)
     }
 
-    public func makeProcessor(partition: Int32) -> MaterializeProcessor {
+    package func makeProcessor(partition: Int32) -> MaterializeProcessor {
         MaterializeProcessor(
             topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, sealer: sealer)
     }
 
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
+    package func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> MaterializeProcessor {
         try MaterializeProcessor(
             topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, sealer: sealer,
             snapshot: snapshot)
     }
 
-    public func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && ControlRecords.isControl(headers) }
+    package func needsPreparation(topic: String, headers: [KafkaHeader]) -> Bool { catalog != nil && ControlRecords.isControl(headers) }
 
     /// Loads the versions the control records name when the catalog lacks them.
-    public func prepare(_ records: [LogRecord]) async throws {
+    package func prepare(_ records: [LogRecord]) async throws {
         guard let catalog else { return }
         try await catalog.ensure(records.compactMap { try? ControlEvent(bytes: $0.value) })
     }
 
     /// Refreshes the catalog from the registry before a restore replay.
-    public func willRestore() async throws { await catalog?.refreshLoggingFailure() }
+    package func willRestore() async throws { await catalog?.refreshLoggingFailure() }
 }

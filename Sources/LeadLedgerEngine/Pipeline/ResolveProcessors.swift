@@ -3,38 +3,38 @@ import LeadLedgerCore
 
 /// Headers the validate stage puts on identity-repartition records: where the
 /// original inbound message came from and which contract decodes it.
-public enum RepartitionHeaders {
+package enum RepartitionHeaders {
     /// The inbound contract (`crm.events`, `web.events`, `email.events`: `InboundTopic`).
-    public static let contract = "ll-contract"
+    package static let contract = "ll-contract"
     /// The source topic as configured.
-    public static let topic = "ll-source-topic"
+    package static let topic = "ll-source-topic"
     /// The source partition (decimal).
-    public static let partition = "ll-source-partition"
+    package static let partition = "ll-source-partition"
     /// The source offset (decimal).
-    public static let offset = "ll-source-offset"
+    package static let offset = "ll-source-offset"
     /// The first source offset the record accounts for (decimal): the offsets from
     /// there up to `offset` were not forwarded (transaction markers, or offsets below
     /// where the validate stage started reading). Absent on records written before
     /// it existed.
-    public static let coversFrom = "ll-covers-from"
+    package static let coversFrom = "ll-covers-from"
     /// Present on a skip marker: a record without value that only accounts for its
     /// source offset (and those from `coversFrom`), written for a rejected input
     /// after its DLQ record. Its value says why (`rejected`, or `output_too_large`
     /// for a valid input whose forwarded copy was too large to produce).
-    public static let skipped = "ll-skipped"
+    package static let skipped = "ll-skipped"
 }
 
 /// Maps configured inbound topic names to their contracts.
-public struct InboundTopicMap: Sendable, Hashable {
+package struct InboundTopicMap: Sendable, Hashable {
     let byName: [String: InboundTopic]
 
     /// The map for `topics`.
-    public init(_ topics: TopicNames) {
+    package init(_ topics: TopicNames) {
         byName = [topics.crm: .crm, topics.web: .web, topics.email: .email]
     }
 
     /// The contract of a topic.
-    public func contract(of topic: String) -> InboundTopic? { byName[topic] }
+    package func contract(of topic: String) -> InboundTopic? { byName[topic] }
 }
 
 /// Resolve, step 1 (stateless, partition-parallel over the inbound topics):
@@ -46,9 +46,9 @@ public struct InboundTopicMap: Sendable, Hashable {
 /// with the original bytes, source position, error code and reason, followed by a
 /// skip marker on the repartition topic, so the identity stage knows the offset
 /// was not forwarded (gap-aware de-duplication: `RepartitionCoverage`).
-public struct ValidateProcessor: PartitionProcessor {
-    public static let snapshotFormat = "route/1"
-    public static let isStateful = false
+package struct ValidateProcessor: PartitionProcessor {
+    package static let snapshotFormat = "route/1"
+    package static let isStateful = false
 
     let topics: TopicNames
     let contracts: InboundTopicMap
@@ -60,7 +60,7 @@ public struct ValidateProcessor: PartitionProcessor {
     var catalog: ModelCatalog?
 
     /// Creates the processor.
-    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck())
+    package init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), futureCheck: FutureTimestampCheck = FutureTimestampCheck())
     {
         self.topics = topics
         self.contracts = InboundTopicMap(topics)
@@ -68,9 +68,9 @@ public struct ValidateProcessor: PartitionProcessor {
         self.futureCheck = futureCheck
     }
 
-    public mutating func begin(at offset: Int64) { expected = offset }
+    package mutating func begin(at offset: Int64) { expected = offset }
 
-    public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+    package mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         let coversFrom = min(expected ?? record.offset, record.offset)
         expected = record.offset + 1
         let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
@@ -127,14 +127,14 @@ public struct ValidateProcessor: PartitionProcessor {
         DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
     }
 
-    public func snapshot() -> [UInt8]? { nil }
+    package func snapshot() -> [UInt8]? { nil }
 
     /// A DLQ record referencing the inbound message (`output_too_large`). When the
     /// refused output is the forwarded copy, a skip marker follows it (like a rejected
     /// input's: the same source headers and `coversFrom`, no value, `ll-skipped:
     /// output_too_large`), so the identity stage counts the offset as accounted for
     /// instead of reporting a `source_gap`.
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
+    package func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         let deadLetter = DeadLetterOutput.unsendable(
             output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
@@ -154,25 +154,25 @@ public struct ValidateProcessor: PartitionProcessor {
 }
 
 /// Creates `ValidateProcessor`s.
-public struct ValidateFactory: PartitionProcessorFactory {
+package struct ValidateFactory: PartitionProcessorFactory {
     let topics: TopicNames
     let futureCheck: FutureTimestampCheck
     /// The model versions control events may name (nil: any well-formed version).
     package var catalog: ModelCatalog?
 
     /// Creates the factory.
-    public init(topics: TopicNames, futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
+    package init(topics: TopicNames, futureCheck: FutureTimestampCheck = FutureTimestampCheck()) {
         self.topics = topics
         self.futureCheck = futureCheck
     }
 
-    public func makeProcessor(partition: Int32) -> ValidateProcessor {
+    package func makeProcessor(partition: Int32) -> ValidateProcessor {
         var processor = ValidateProcessor(topics: topics, futureCheck: futureCheck)
         processor.catalog = catalog
         return processor
     }
 
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> ValidateProcessor { makeProcessor(partition: partition) }
+    package func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> ValidateProcessor { makeProcessor(partition: partition) }
 }
 
 /// Resolve, step 2 (stateful, over the identity repartition topic): the
@@ -211,9 +211,9 @@ public struct ValidateFactory: PartitionProcessorFactory {
 ///   (no log trail) are ignored, with the format named in the log: the
 ///   partition is replayed. Restore falls back to a replay of the
 ///   repartition topic when there is no usable snapshot.
-public struct IdentityProcessor: PartitionProcessor {
-    public static var snapshotFormat: String { "identity/3+resolver/\(IdentityResolver.snapshotFormatVersion)" }
-    public static let isStateful = true
+package struct IdentityProcessor: PartitionProcessor {
+    package static var snapshotFormat: String { "identity/3+resolver/\(IdentityResolver.snapshotFormatVersion)" }
+    package static let isStateful = true
 
     let topics: TopicNames
     let decoder: InboundDecoder
@@ -228,7 +228,7 @@ public struct IdentityProcessor: PartitionProcessor {
     let sealer: PersonalDataSealer?
 
     /// Creates the processor.
-    public init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
+    package init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
         self.init(topics: topics, decoder: decoder, resolver: resolver, sealer: nil)
     }
 
@@ -242,10 +242,10 @@ public struct IdentityProcessor: PartitionProcessor {
         if let sealer { self.resolver.leadIDScheme = sealer.keyring.master.leadIDScheme }
     }
 
-    public var usesKeyHooks: Bool { sealer != nil }
+    package var usesKeyHooks: Bool { sealer != nil }
 
     /// New subject keys are acknowledged before a record they sealed is sent.
-    public func beforeSending() async throws {
+    package func beforeSending() async throws {
         try await sealer?.keyring.flushPending()
     }
 
@@ -253,7 +253,7 @@ public struct IdentityProcessor: PartitionProcessor {
         record.headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    public mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+    package mutating func apply(_ record: LogRecord) -> [OutputRecord] {
         let contractName = Self.header(record, RepartitionHeaders.contract)
         let isControl = contractName == ControlRecords.contract
         guard let topic = Self.header(record, RepartitionHeaders.topic),
@@ -320,7 +320,7 @@ public struct IdentityProcessor: PartitionProcessor {
     /// the refused output is a canonical event, a skip marker (``LogSkipMarker``)
     /// takes its place in the log partition, so the materialize stage covers the
     /// event's range instead of reporting a `source_gap` for it.
-    public func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
+    package func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
         let topic = Self.header(input, RepartitionHeaders.topic)
         let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
         let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
@@ -338,12 +338,12 @@ public struct IdentityProcessor: PartitionProcessor {
         return [deadLetter, LogSkipMarker.record(replacing: output, lineage: event.lineage)]
     }
 
-    public mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
+    package mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
 
-    public func snapshot() -> [UInt8]? { coverage.bytes() + trail.bytes() + resolver.snapshotBytes() }
+    package func snapshot() -> [UInt8]? { coverage.bytes() + trail.bytes() + resolver.snapshotBytes() }
 
     /// Restores a processor from `snapshot()` bytes.
-    public init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
+    package init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
         try self.init(topics: topics, snapshot: bytes, sealer: nil)
     }
 
@@ -359,14 +359,14 @@ public struct IdentityProcessor: PartitionProcessor {
 }
 
 /// Creates `IdentityProcessor`s.
-public struct IdentityFactory: PartitionProcessorFactory {
+package struct IdentityFactory: PartitionProcessorFactory {
     let topics: TopicNames
     /// The canonical log's partition count (control events are written to each).
     package var logPartitions: Int32 = 1
     let sealer: PersonalDataSealer?
 
     /// Creates the factory.
-    public init(topics: TopicNames) { self.init(topics: topics, sealer: nil) }
+    package init(topics: TopicNames) { self.init(topics: topics, sealer: nil) }
 
     /// Creates the factory; its processors seal with `sealer` (nil: plaintext mode).
     package init(topics: TopicNames, sealer: PersonalDataSealer?) {
@@ -374,13 +374,13 @@ public struct IdentityFactory: PartitionProcessorFactory {
         self.sealer = sealer
     }
 
-    public func makeProcessor(partition: Int32) -> IdentityProcessor {
+    package func makeProcessor(partition: Int32) -> IdentityProcessor {
         var processor = IdentityProcessor(topics: topics, resolver: IdentityResolver(), sealer: sealer)
         processor.logPartitions = logPartitions
         return processor
     }
 
-    public func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
+    package func restoreProcessor(partition: Int32, snapshot: [UInt8]) throws -> IdentityProcessor {
         var processor = try IdentityProcessor(topics: topics, snapshot: snapshot, sealer: sealer)
         processor.logPartitions = logPartitions
         return processor
