@@ -2,41 +2,6 @@ import CRdKafka
 import Dispatch
 import Logging
 
-/// A librdkafka handle pointer that may cross threads.
-///
-/// `@unchecked Sendable` is safe: librdkafka documents `rd_kafka_t`,
-/// `rd_kafka_queue_t` and `rd_kafka_topic_t` as thread-safe ("all librdkafka
-/// APIs are thread-safe" for a handle); this wrapper only carries the pointer.
-/// The owning client guarantees the handle outlives every use (see each client's
-/// close protocol).
-struct RdPointer: @unchecked Sendable {
-    let raw: OpaquePointer
-}
-
-/// Per-client context handed to librdkafka's C callbacks as the `opaque`.
-/// Subclassed by the producer and consumer cores.
-class RdClientContext: @unchecked Sendable {
-    // @unchecked Sendable: `logger` is an immutable Sendable value; subclasses keep
-    // their mutable state behind a `Mutex` (documented there).
-    let logger: Logger
-    /// Receives librdkafka's statistics JSON (`statistics.interval.ms`), on the
-    /// thread that polls the client; nil: no statistics callback is registered.
-    let statisticsHandler: KafkaStatisticsHandler?
-
-    init(logger: Logger, statisticsHandler: KafkaStatisticsHandler? = nil) {
-        self.logger = logger
-        self.statisticsHandler = statisticsHandler
-    }
-
-    /// Called for client-level errors from the error callback; subclasses react to fatal ones.
-    func clientError(_ error: KafkaError) {}
-
-    static func from(_ opaque: UnsafeMutableRawPointer?) -> RdClientContext? {
-        guard let opaque else { return nil }
-        return Unmanaged<RdClientContext>.fromOpaque(opaque).takeUnretainedValue()
-    }
-}
-
 enum RdKafka {
     /// Runs blocking librdkafka calls (sync commits, metadata, watermark queries)
     /// off the Swift concurrency pool.

@@ -1,25 +1,3 @@
-/// Reusable scratch memory for ``TreeEnsemble/shap(_:into:workspace:)``, sized
-/// for one ensemble. Keep one per thread (it is a value; copying it copies the buffers).
-package struct TreeSHAPWorkspace: Sendable {
-    var path: [TreeSHAPPathElement]
-    var stack: [(Int, Int)]
-    var pending: [(Int32, Int32)] = []
-
-    /// Creates scratch space for `ensemble` (exact TreeSHAP and ``TreeSHAPTable``).
-    package init(for ensemble: TreeEnsemble) {
-        let d = ensemble.maxDepth + 3
-        path = [TreeSHAPPathElement](repeating: TreeSHAPPathElement(), count: d * (d + 1) / 2 + d)
-        stack = [(Int, Int)](repeating: (0, 0), count: 2 * (ensemble.maxDepth + 2))
-    }
-}
-
-struct TreeSHAPPathElement: Sendable {
-    var feature: Int = -1
-    var zeroFraction: Double = 0
-    var oneFraction: Double = 0
-    var pweight: Double = 0
-}
-
 extension TreeEnsemble {
     /// Exact path-dependent TreeSHAP (Lundberg, Erion & Lee 2018, Algorithm 2,
     /// as implemented in XGBoost's `RegTree::TreeShap`), with node covers as the

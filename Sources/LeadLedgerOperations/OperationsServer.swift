@@ -125,15 +125,3 @@ package final class OperationsServer: Sendable {
         return text
     }
 }
-
-/// Why the HTTP server did not start.
-package enum OperationsServerError: Error, CustomStringConvertible {
-    /// The address could not be bound.
-    case cannotListen(String)
-
-    package var description: String {
-        switch self {
-        case .cannotListen(let reason): reason
-        }
-    }
-}

@@ -211,14 +211,3 @@ package final class ReadModelStore: Sendable {
         }
     }
 }
-
-/// A topic partition of the read model's inputs.
-package struct ReadModelPartition: Sendable, Hashable {
-    package var topic: String
-    package var partition: Int32
-
-    package init(topic: String, partition: Int32) {
-        self.topic = topic
-        self.partition = partition
-    }
-}

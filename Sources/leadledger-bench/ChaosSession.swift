@@ -276,9 +276,3 @@ final class ChaosSession {
         result.note("broker frozen once for \(seconds) s (message.timeout.ms \(options.messageTimeoutMs))")
     }
 }
-
-/// An error that ends the harness early (exit status 2).
-struct ChaosFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

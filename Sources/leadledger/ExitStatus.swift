@@ -42,9 +42,3 @@ enum ExitStatus {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 }
-
-/// A failure at run time (exit status 3): the reason, on one line.
-struct RuntimeFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

@@ -346,35 +346,6 @@ package struct FeatureExtractor: Sendable {
     }
 }
 
-/// What feature extraction and the gate read of a lead: a ``LeadProfile``, or
-/// ``LedgerLead`` (read in place from the ledger's columns).
-protocol LeadFields {
-    var leadID: LeadID { get }
-    /// The attribute's current value.
-    func value(_ name: AttributeName) -> String?
-    /// Each identifier, in profile order.
-    func forEachIdentifier(_ body: (IdentifierKind, String) -> Void)
-    /// Last active engagement (ms; `.min` when none).
-    var lastEngaged: Int64 { get }
-    var health: EmailHealth { get }
-    var outcomeKind: OutcomeKind? { get }
-    /// The lead's custom CRM fields, sorted by key.
-    var custom: [CustomField] { get }
-    /// Calls `body` with the mail-domain kind and competitor flag of each email identifier
-    /// that has a domain (``FeatureExtractor/mailDomain(_:)``), in identifier order.
-    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void)
-}
-
-extension LeadFields {
-    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void) {
-        forEachIdentifier { kind, value in
-            guard kind == .email, let domain = FeatureExtractor.mailDomain(value) else { return }
-            let (mailKind, isCompetitor) = extractor.classify(domain: domain, memo: &memo)
-            body(mailKind, isCompetitor)
-        }
-    }
-}
-
 extension LeadProfile: LeadFields {
     var leadID: LeadID { id }
     func value(_ name: AttributeName) -> String? { attribute(name)?.value }
@@ -382,81 +353,4 @@ extension LeadProfile: LeadFields {
     var lastEngaged: Int64 { engagement.lastEngaged }
     var health: EmailHealth { emailHealth }
     var outcomeKind: OutcomeKind? { outcome?.kind }
-}
-
-/// A lead read in place from a ``Ledger`` (no ``LeadProfile`` built).
-struct LedgerLead: LeadFields {
-    let ledger: Ledger
-    let handle: Ledger.LeadHandle
-    var leadID: LeadID { ledger.id(of: handle) }
-    func value(_ name: AttributeName) -> String? { ledger.attribute(name, of: handle) }
-    func forEachIdentifier(_ body: (IdentifierKind, String) -> Void) { ledger.forEachIdentifier(of: handle, body) }
-    var lastEngaged: Int64 { ledger.engagement(of: handle).lastEngaged }
-    var health: EmailHealth { ledger.emailHealth(of: handle) }
-    var outcomeKind: OutcomeKind? { ledger.outcome(of: handle)?.kind }
-    var custom: [CustomField] { ledger.customFields(of: handle) }
-
-    /// As the default, with each email's classification memoized by its interned id (the
-    /// domain is neither cut out nor hashed again). A hit is used only when the memoized
-    /// address equals this ledger's value of the id, so a memo filled from another ledger
-    /// is never wrong, only missed.
-    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void) {
-        let strings = ledger.strings
-        ledger.forEachIdentifierID(of: handle) { kind, id in
-            guard kind == .email, let email = strings[id] else { return }
-            let c: DomainMemo.EmailClass
-            if let hit = memo.emails[id], hit.email == email {
-                c = hit
-            } else {
-                if let domain = FeatureExtractor.mailDomain(email) {
-                    let (k, competitor) = extractor.classify(domain: domain, memo: &memo)
-                    c = .init(email: email, kind: k, competitor: competitor)
-                } else {
-                    c = .init(email: email, kind: nil, competitor: false)
-                }
-                if memo.emails.count >= DomainMemo.emailCapacity { memo.emails.removeAll(keepingCapacity: true) }
-                memo.emails[id] = c
-            }
-            if let k = c.kind { body(k, c.competitor) }
-        }
-    }
-}
-
-/// The account-level inputs of a feature row: the same for every contact of
-/// the account at one event time, so computed once per account per event.
-struct AccountSignals {
-    var id: AccountID
-    var employees: Int?
-    var industry: String?
-    var country: String?
-    var ownerID: String?
-    /// The account's domain is a competitor domain.
-    var competitorDomain: Bool
-    /// Contacts engaged in the window (with subsidiaries' contacts when it has any), sorted by lead id.
-    var engaged: [LeadID]
-    var coverage: Double
-    var openOpportunities: Double
-    /// `hierarchy` feature value (0 without parent or subsidiaries).
-    var hierarchy: Double
-    /// The account's custom CRM fields, sorted by key.
-    var custom: [CustomField]
-}
-
-/// Memo of pure per-domain classifications (a cache: never part of any output order).
-struct DomainMemo: Sendable {
-    var domains: [String: (MailDomainKind, Bool)] = [:]
-    /// One email address's classification (`kind` nil: no domain).
-    struct EmailClass: Sendable {
-        var email: String
-        var kind: MailDomainKind?
-        var competitor: Bool
-    }
-    /// Email classifications by the address's interned id in the ledger that was read
-    /// (checked against the address on use).
-    var emails: [UInt32: EmailClass] = [:]
-    /// Entries of ``emails`` before it is cleared: 2^20 (about 48 bytes an entry with the
-    /// table's spare room, so at most ~50 MB per ``DecisionState``; the map holds the
-    /// ledger's own interned address strings, retained, not copies). Was 100,000, which a
-    /// partition with more distinct addresses than that cleared over and over.
-    static let emailCapacity = 1 << 20
 }

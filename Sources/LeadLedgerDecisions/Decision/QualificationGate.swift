@@ -1,33 +1,6 @@
 import Foundation
 import LeadLedgerCore
 
-/// Why a lead is disqualified (checked in this order; the first wins).
-package enum Disqualifier: String, Sendable, CaseIterable {
-    /// Email or account domain is a configured competitor domain.
-    case competitor
-    /// The title names a student (`student` in the title, any case).
-    case student
-    /// A spam trap: a disposable-mail address, or the lead reported our email as spam.
-    case spamTrap = "spam_trap"
-    /// An email to the lead hard-bounced.
-    case hardBounce = "hard_bounce"
-    /// The lead unsubscribed and the unsubscribe policy is `disqualify`.
-    case unsubscribed
-    /// Sales disqualified the lead in the CRM (`lead.disqualified`).
-    case crmDisqualified = "crm_disqualified"
-}
-
-/// The gate's verdict.
-package struct GateResult: Sendable, Equatable {
-    /// Final tier (before overrides).
-    package var tier: Tier
-    /// Tier from the thresholds with hysteresis alone (the new hysteresis state).
-    package var scoreTier: Tier
-    package var disqualifier: Disqualifier?
-    /// The lead was sent to review (low confidence, high value).
-    package var review: Bool
-}
-
 /// Maps a score to a tier with hysteresis, disqualifiers and review.
 ///
 /// Score tiers (ranked nurture < sales_develop < sales_ready), given the

@@ -2,26 +2,6 @@ import Foundation
 import LeadLedgerCore
 import Yams
 
-/// Gate thresholds (scores 0–100) with hysteresis, disqualifier policy and
-/// the review rule.
-package struct GateConfiguration: Sendable, Equatable {
-    /// A lead enters `sales_ready` when score ≥ `salesReadyEnter`, and leaves it
-    /// only when score < `salesReadyExit`.
-    package var salesReadyEnter = 70.0, salesReadyExit = 60.0
-    /// Same for `sales_develop`.
-    package var salesDevelopEnter = 40.0, salesDevelopExit = 30.0
-    /// Review: a lead whose company has at least this many employees (or whose
-    /// account has an open opportunity) is high-value…
-    package var reviewMinEmployees = 1000.0
-    /// …and is sent to `review` when its probability is in this band (low confidence).
-    package var reviewProbabilityLow = 0.35, reviewProbabilityHigh = 0.65
-    /// `disqualify` (tier disqualified), `nurture` (tier capped at nurture) or `ignore`.
-    package var unsubscribePolicy = UnsubscribePolicy.disqualify
-    package init() {}
-
-    package enum UnsubscribePolicy: String, Sendable, Equatable { case disqualify, nurture, ignore }
-}
-
 /// The scoring configuration file (YAML): feature parameters, the model
 /// artifact, explanation settings and the gate.
 ///
@@ -264,33 +244,5 @@ package struct ScoringConfiguration: Sendable, Equatable {
             throw r.fail(node, "gate.sales_develop.enter", "sales_develop.enter must not exceed sales_ready.enter")
         }
         return g
-    }
-}
-
-/// One component of a `kind: ensemble` model in the scoring configuration.
-package struct EnsembleComponentSource: Sendable, Equatable {
-    /// What a component's file holds.
-    package enum Kind: String, Sendable, CaseIterable {
-        /// A points model (``RuleModel`` YAML).
-        case rules
-        /// A ``LogisticRegression`` artifact (its own calibration is not used: the ensemble calibrates).
-        case logisticRegression = "logistic_regression"
-        /// An XGBoost JSON model (`save_model`).
-        case xgboost
-        /// A LightGBM JSON dump (`dump_model`).
-        case lightgbm
-        /// A catalogue feature's value, taken as is.
-        case feature
-    }
-    /// Component name: the key under `model.components`, matched with the ensemble artifact's component names.
-    package var name: String
-    package var kind: Kind
-    /// Artifact path relative to the configuration file, or the feature name for `.feature`.
-    package var reference: String
-
-    package init(name: String, kind: Kind, reference: String) {
-        self.name = name
-        self.kind = kind
-        self.reference = reference
     }
 }

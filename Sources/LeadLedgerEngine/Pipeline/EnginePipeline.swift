@@ -4,16 +4,6 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Which stages a process runs.
-package enum StageSelection: String, Sendable, CaseIterable {
-    /// Route (inbound → repartition/DLQ) and identity (repartition → canonical log).
-    case resolve
-    /// Canonical log → projections → audit (and routing).
-    case materialize
-    /// Both (the default): one process runs the whole topology.
-    case all
-}
-
 /// The product wiring of `leadledger run`: the resolve stage (validate + identity
 /// steps) and the materialize stage as `PartitionedStage`s sharing one producer.
 package struct EnginePipeline: Sendable {
@@ -114,28 +104,5 @@ package struct EnginePipeline: Sendable {
                 status: status, logger: logger)
         }
         return services
-    }
-}
-
-/// The running parts of a process: the shared producer and the stages it runs.
-package struct EngineServices: Sendable {
-    /// The producer every stage writes through.
-    package let producer: KafkaProducer
-    /// Resolve, validate stage (inbound topics → identity repartition topic / DLQ).
-    package var validate: PartitionedStage<ValidateFactory>?
-    /// Resolve, identity step (repartition topic → canonical log).
-    package var identity: PartitionedStage<IdentityFactory>?
-    /// Materialize (canonical log → audit, routing).
-    package var materialize: PartitionedStage<MaterializeFactory>?
-
-    init(producer: KafkaProducer) { self.producer = producer }
-
-    /// The stages as services, in topology order.
-    package var stages: [any Service] {
-        var stages: [any Service] = []
-        if let validate { stages.append(validate) }
-        if let identity { stages.append(identity) }
-        if let materialize { stages.append(materialize) }
-        return stages
     }
 }

@@ -1,0 +1,28 @@
+import Foundation
+import LeadLedgerCore
+
+/// The last decision made for one lead (part of ``DecisionState``).
+package struct LeadDecision: Sendable, Equatable {
+    /// Id of the decision that set the current route (`dc_…`): the routing
+    /// record's id when a route change set it, else (a lead decided but never
+    /// routed, or closed before it was) the audit record id of the event
+    /// that decided it. Audit records name it as `previous_decision.decision_id`.
+    package var decisionID: String
+    /// Tier of the route (after disqualifiers, review and overrides).
+    package var tier: Tier
+    /// Tier from the score thresholds alone: the hysteresis state.
+    package var scoreTier: Tier
+    package var queue: String
+    package var ownerID: String?
+    /// Whether ``ownerID`` counts against the owner's capacity (assigned by round-robin or account owner).
+    package var holdsCapacity: Bool
+    package var score: Int
+    /// The route is pinned by a manual override.
+    package var overridden: Bool
+    /// The sales_ready route was escalated by its SLA timer.
+    package var escalated: Bool
+    /// The route is closed (lead merged away or erased).
+    package var closed: Bool
+    /// SLA deadline (event-time ms) of the current sales_ready route; nil when none is running.
+    package var slaDeadline: Int64?
+}

@@ -1,0 +1,185 @@
+import Kafka
+import LeadLedgerCore
+
+/// Resolve, step 2 (stateful, over the identity repartition topic): the
+/// `IdentityResolver` turns validated inbound messages into canonical events,
+/// written to the canonical log keyed by account (else lead).
+///
+/// Design and limits:
+/// - Identity merges can connect any identifiers (CRM record ids, emails,
+///   Segment userIds and anonymousIds, across topics). Exact merges need all of
+///   them in one state machine, so the repartition topic has ONE partition and
+///   one owner at a time: inbound decoding/validation scales with the inbound
+///   partitions; resolution is one ordered stream (the core resolver runs at
+///   hundreds of thousands of events per second); materialization scales with
+///   the log partitions. `partitions.identity` must be 1.
+/// - The validate stage may repeat messages after a crash (commit-after-ack), and
+///   after a failed delivery its re-sent older records can arrive after newer
+///   ones. The processor keeps, per source partition, which source offsets it
+///   has covered (`RepartitionCoverage`: a contiguous prefix plus the ranges seen
+///   out of order; skip markers and `coversFrom` account for offsets that were
+///   not forwarded). It skips a record it covered already, so the resolver never
+///   sees a message twice, and applies one it has not, even below the highest
+///   offset seen. A record that does not join what was covered reports a
+///   `source_gap` diagnostic.
+/// - A crash of this step repeats canonical events byte-identically (the
+///   resolver is deterministic over the repartition log, headers included).
+/// - Each canonical event goes to the log partition its key hashes to (set
+///   explicitly: the partitioner's own choice) and names, in
+///   `CanonicalLogHeaders.after`, the previous event of its source partition
+///   written to that log partition (`LogTrail`). The `Ledger` covers those
+///   ranges per source partition, so after a failed delivery to the log it
+///   applies a re-sent event it has not applied, even below the highest one
+///   seen, ignores one it has, and reports a real gap (`source_gap`).
+/// - Snapshot: the coverage (`RepartitionCoverage.bytes()`), the log trail
+///   (`LogTrail.bytes()`), then `IdentityResolver.snapshotBytes()`. Snapshots
+///   of formats `identity/1` (a highest offset per source) and `identity/2`
+///   (no log trail) are ignored, with the format named in the log: the
+///   partition is replayed. Restore falls back to a replay of the
+///   repartition topic when there is no usable snapshot.
+package struct IdentityProcessor: PartitionProcessor {
+    package static var snapshotFormat: String { "identity/3+resolver/\(IdentityResolver.snapshotFormatVersion)" }
+    package static let isStateful = true
+
+    let topics: TopicNames
+    let decoder: InboundDecoder
+    var resolver: IdentityResolver
+    /// The source offsets covered per "topic/partition".
+    var coverage = RepartitionCoverage()
+    /// The latest event written per log partition and source partition.
+    var trail = LogTrail()
+    /// The canonical log's partition count: a control event is written to each.
+    var logPartitions: Int32 = 1
+    /// Seals personal fields with subject keys (nil without a master key: plaintext mode).
+    let sealer: PersonalDataSealer?
+
+    /// Creates the processor.
+    package init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver = IdentityResolver()) {
+        self.init(topics: topics, decoder: decoder, resolver: resolver, sealer: nil)
+    }
+
+    /// Creates the processor; with a `sealer`, new lead ids are keyed hashes and
+    /// personal fields are sealed (`PersonalDataSealer`).
+    package init(topics: TopicNames, decoder: InboundDecoder = InboundDecoder(), resolver: IdentityResolver, sealer: PersonalDataSealer?) {
+        self.topics = topics
+        self.decoder = decoder
+        self.resolver = resolver
+        self.sealer = sealer
+        if let sealer { self.resolver.leadIDScheme = sealer.keyring.master.leadIDScheme }
+    }
+
+    package var usesKeyHooks: Bool { sealer != nil }
+
+    /// New subject keys are acknowledged before a record they sealed is sent.
+    package func beforeSending() async throws {
+        try await sealer?.keyring.flushPending()
+    }
+
+    static func header(_ record: LogRecord, _ name: String) -> String? {
+        record.headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    package mutating func apply(_ record: LogRecord) -> [OutputRecord] {
+        let contractName = Self.header(record, RepartitionHeaders.contract)
+        let isControl = contractName == ControlRecords.contract
+        guard let topic = Self.header(record, RepartitionHeaders.topic),
+            let partition = Self.header(record, RepartitionHeaders.partition).flatMap({ Int32($0) }),
+            let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) }),
+            Self.header(record, RepartitionHeaders.skipped) != nil || isControl
+                || contractName.flatMap({ InboundTopic(rawValue: $0) }) != nil
+        else {
+            let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
+            return [
+                DeadLetterOutput.rejected(
+                    record.value, key: record.key, source: source,
+                    error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)
+            ]
+        }
+        let coversFrom = Self.header(record, RepartitionHeaders.coversFrom).flatMap { Int64($0) }
+        // A repeat of the validate stage, or a skip marker (nothing to resolve).
+        guard coverage.accept(source: "\(topic)/\(partition)", offset: offset, coversFrom: coversFrom) else { return [] }
+        let source = SourcePosition(topic: topic, partition: partition, offset: offset)
+        if isControl { return applyControl(record, source: source) }
+        guard let contract = contractName.flatMap({ InboundTopic(rawValue: $0) }) else { return [] }
+        let inbound: [InboundEvent]
+        do {
+            inbound = try decoder.decode(topic: contract, bytes: record.value)
+        } catch {
+            // Validated by the validate stage with the same decoder: only a decoder change can get here.
+            return [
+                DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
+            ]
+        }
+        let events = resolver.resolve(inbound, at: source)
+        guard let sealer else {
+            return events.map { logRecord($0) }
+        }
+        return events.map { event in
+            if let subject = event.leadID {
+                switch event.payload {
+                case .erasure: sealer.keyring.erase(subject)
+                case .identityMerged(let absorbed): sealer.keyring.merged(absorbed, into: subject)
+                default: break
+                }
+            }
+            return logRecord(sealer.seal(event))
+        }
+    }
+
+    /// The canonical-log record of `event`: written to the partition its key
+    /// hashes to (as the producer's partitioner would choose, set explicitly so
+    /// the trail is right by construction), headed by the mark of the previous
+    /// event of its source partition written there (`CanonicalLogHeaders.after`).
+    mutating func logRecord(_ event: CanonicalEvent) -> OutputRecord {
+        let key = Array(event.key.utf8)
+        let partition = KafkaPartitioner.consistent(key: key, partitions: logPartitions)
+        let position = event.lineage.position
+        let after = trail.write(
+            partition: partition, source: "\(position.topic)/\(position.partition)", mark: LineageMark(event.lineage))
+        return OutputRecord(
+            topic: topics.events, key: key, value: event.encoded, partition: partition,
+            headers: [KafkaHeader(key: CanonicalLogHeaders.after, value: after.description)])
+    }
+
+    /// A DLQ record referencing the inbound message the repartition record carries
+    /// (its source headers' position; the record's own when they are missing). When
+    /// the refused output is a canonical event, a skip marker (``LogSkipMarker``)
+    /// takes its place in the log partition, so the materialize stage covers the
+    /// event's range instead of reporting a `source_gap` for it.
+    package func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
+        let topic = Self.header(input, RepartitionHeaders.topic)
+        let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
+        let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
+        let source: SourcePosition
+        if let topic, let partition, let offset {
+            source = SourcePosition(topic: topic, partition: partition, offset: offset)
+        } else {
+            source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
+        }
+        let deadLetter = DeadLetterOutput.unsendable(
+            output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
+        guard output.topic == topics.events, !ControlRecords.isControl(output.headers),
+            let event = try? CanonicalEvent(bytes: output.value)
+        else { return [deadLetter] }
+        return [deadLetter, LogSkipMarker.record(replacing: output, lineage: event.lineage)]
+    }
+
+    package mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
+
+    package func snapshot() -> [UInt8]? { coverage.bytes() + trail.bytes() + resolver.snapshotBytes() }
+
+    /// Restores a processor from `snapshot()` bytes.
+    package init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
+        try self.init(topics: topics, snapshot: bytes, sealer: nil)
+    }
+
+    /// Restores a processor from `snapshot()` bytes, sealing with `sealer`.
+    package init(topics: TopicNames, snapshot bytes: [UInt8], sealer: PersonalDataSealer?) throws {
+        var index = 0
+        let coverage = try RepartitionCoverage(bytes: bytes, index: &index)
+        let trail = try LogTrail(bytes: bytes, index: &index)
+        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])), sealer: sealer)
+        self.coverage = coverage
+        self.trail = trail
+    }
+}
