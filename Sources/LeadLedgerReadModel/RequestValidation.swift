@@ -52,7 +52,9 @@ package enum RequestValidation {
     /// normalizer does not accept is looked up as written, lower-cased (it can
     /// only match nothing).
     package static func emailKey(_ text: String) throws(APIError) -> String {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        // By Unicode scalar, as the OpenAPI pattern counts: an `@` followed by a combining
+        // mark or an emoji modifier is one Character, and a split by Character would miss it.
+        let parts = text.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
         guard text.unicodeScalars.count <= 320, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw APIError.badRequest("invalid_email", "email must be one address, local@domain")
         }

@@ -36,6 +36,11 @@ struct RequestValidationTests {
         #expect(code { _ = try RequestValidation.emailKey("no-at-sign") } == "invalid_email")
         #expect(code { _ = try RequestValidation.emailKey("a@b@c") } == "invalid_email")
         #expect(code { _ = try RequestValidation.emailKey("@acme.io") } == "invalid_email")
+        // One `@` by Unicode scalar, as the OpenAPI pattern counts, even when a modifier
+        // joins it into one Character with what follows (found by schemathesis).
+        #expect(code { _ = try RequestValidation.emailKey("\u{1C}~\u{7F}@\u{1F3FB}") } == nil)
+        #expect(code { _ = try RequestValidation.emailKey("jane@\u{0301}acme.io") } == nil)
+        #expect(code { _ = try RequestValidation.emailKey("a@\u{0301}@b") } == "invalid_email")
         #expect(try RequestValidation.limit(nil, fallback: 7, max: 10) == 7)
         #expect(code { _ = try RequestValidation.limit("11", fallback: 7, max: 10) } == "invalid_limit")
         #expect(code { _ = try RequestValidation.limit("0", fallback: 7, max: 10) } == "invalid_limit")
