@@ -151,8 +151,10 @@ struct AuditRecordCodec: Sendable {
         w.next(#","state_hash":"#)
         w.hex16String(r.stateHash)
         if schema == .v3 {
+            // The pseudonymous subject: the lead id's 16 hex digits, the name its personal
+            // data is sealed under in the log (written from the id, no String made).
             w.next(#","subject":"#)
-            w.string(Self.subject(d.leadID))
+            w.hex16String(d.leadID.raw)
         }
         w.next(#","tier":"#)
         w.tier(d.route.tier)
@@ -185,12 +187,6 @@ struct AuditRecordCodec: Sendable {
         w.beginArray()
         for v in values { w.double(v) }
         w.endArray()
-    }
-
-    /// A record's pseudonymous `subject` (schema_version 3): the 16 hex digits of the
-    /// lead id, the name the lead's personal data is sealed under in the log.
-    static func subject(_ id: LeadID) -> String {
-        String(id.description.dropFirst(3))
     }
 
     /// One `further_decisions` entry: the decision without the feature vector.
