@@ -206,7 +206,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            exclude: ["Scripts"]
+            exclude: ["Scripts", "Fixtures"]
         ),
         .testTarget(
             name: "LeadLedgerOperationsTests",
