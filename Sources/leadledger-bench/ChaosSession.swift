@@ -123,6 +123,12 @@ final class ChaosSession {
             try await Task.sleep(for: .seconds(options.minGap + random.unit() * (options.maxGap - options.minGap)))
             try await restartExited()
             if k == freezeAt {
+                // A freeze in the middle of a rebalance finds no output in flight and
+                // times nothing out: let the group settle (every member back, the
+                // session timeout of the last killed one passed) and process first.
+                say("chaos: no kills for 9 s before the freeze, so the group is processing when it comes")
+                try await Task.sleep(for: .seconds(9))
+                try await restartExited()
                 try await freezeBroker()
             }
             try await killOne()
@@ -151,6 +157,7 @@ final class ChaosSession {
         var logger = Logger(label: "chaos")
         logger.logLevel = .warning
         let configuration = try EngineConfiguration.load(path: configPath)
+        result.note(deliveryRestarts(topics: configuration.topics))
         let reader = LogReader(client: configuration.client("leadledger-chaos"), logger: logger)
         let found = try await ChaosCheck(configuration: configuration, reader: reader, logger: logger).run()
         result.checks += found.checks
@@ -170,6 +177,26 @@ final class ChaosSession {
             say(line)
         }
         return result.passed ? 0 : 1
+    }
+
+    /// How often each stage restarted a partition after a failed delivery (the
+    /// run processes' `DELIVERY FAILED` lines), so a run shows which hops the
+    /// freeze reached: the validate stage's inputs are the inbound topics, the
+    /// identity stage's the repartition topic, the materialize stage's the log.
+    private func deliveryRestarts(topics: TopicNames) -> String {
+        let stages: [(name: String, inputs: [String])] = [
+            ("validate", [topics.crm, topics.web, topics.email, topics.control]), ("identity", [topics.identity]),
+            ("materialize", [topics.events]),
+        ]
+        var counts = Array(repeating: 0, count: stages.count)
+        for runner in runners.compactMap({ $0 }) {
+            for line in runner.stderr.split(separator: "\n") where line.contains("DELIVERY FAILED") {
+                guard let stage = stages.firstIndex(where: { $0.inputs.contains { line.contains("\($0)[") } }) else { continue }
+                counts[stage] += 1
+            }
+        }
+        let parts = zip(stages, counts).map { "\($0.name) \($1)" }
+        return "partition restarts after a failed delivery: " + parts.joined(separator: ", ")
     }
 
     private func startBroker() async throws {
@@ -205,6 +232,9 @@ final class ChaosSession {
               materialize: materialize-\(suffix)
             session_timeout_ms: 6000
             snapshot_every_records: 300
+            # Each run process serves its metrics and health on a port of its own.
+            http_host: 127.0.0.1
+            http_port: 0
 
             """
         if let scoring = options.scoringFile {

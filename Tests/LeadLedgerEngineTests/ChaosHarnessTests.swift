@@ -52,6 +52,8 @@ struct ChaosHarnessTests {
             #expect(lines.contains { $0.hasPrefix("check \(check): ok") }, "check \(check): \(output.suffix(4000))")
         }
         #expect(lines.contains { $0.hasPrefix("broker frozen once for 5.0 s") }, "\(output.suffix(4000))")
+        // No run process died by itself (each serves HTTP on a port of its own, and the faults end none of them).
+        #expect(lines.contains("unexpected exits (restarted): 0"), "\(output.suffix(4000))")
     }
 
     /// The duplicates figure of a result line (any count is fine: repeats are allowed, they must be identical).
