@@ -72,12 +72,16 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Also write the JSON report to this file.")
     var out: String?
 
+    @Option(help: "Log partitions replayed at once (default: the number of cores; each holds its own state).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         if candidate == nil && rules == nil { throw ValidationError("give a candidate model (--candidate), rules (--rules) or both") }
         if (fromOffset != nil || toOffset != nil) && (since != nil || until != nil) {
             throw ValidationError("give a range by offsets (--from-offset/--to-offset) or by time (--since/--until), not both")
         }
         if let fromOffset, fromOffset < 0 { throw ValidationError("--from-offset must not be negative") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         if let toOffset, toOffset < (fromOffset ?? 0) { throw ValidationError("--to-offset must not be below --from-offset") }
         _ = try KPIsCommand.time(since, "--since")
         _ = try KPIsCommand.time(until, "--until")
@@ -137,20 +141,14 @@ struct BacktestCommand: AsyncParsableCommand {
         let total = logPartitions.reduce(0) { sum, p in sum + Int(min(to ?? Int64.max, events[p] ?? 0)) }
         let progress = ProgressReporter(label: "backtest: replay \(topics.events) with the candidate", total: total)
         let collected = CandidateBox()
-        // The partitions replay concurrently: each has its own processor, and the box takes their outputs under a lock.
-        let logEvents = try await withThrowingTaskGroup(of: Int.self) { group in
-            for partition in logPartitions {
-                group.addTask {
-                    try await replayer.replay(topic: topics.events, partition: partition, from: 0, to: to, progress: progress) {
-                        record, outputs in
-                        collected.add(record, outputs, auditTopic: topics.audit, keep: keep)
-                    }.derived
-                }
-            }
-            var sum = 0
-            for try await derived in group { sum += derived }
-            return sum
-        }
+        // The partitions replay concurrently, --jobs at a time: each has its own processor,
+        // and the box takes their outputs under a lock.
+        let logEvents = try await logPartitions.concurrentMap(jobs: jobs) { partition in
+            try await replayer.replay(topic: topics.events, partition: partition, from: 0, to: to, progress: progress) {
+                record, outputs in
+                collected.add(record, outputs, auditTopic: topics.audit, keep: keep)
+            }.derived
+        }.reduce(0, +)
         progress.finish()
         // Outcomes after the range still label the leads decided in it.
         if let to {

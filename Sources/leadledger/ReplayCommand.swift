@@ -6,45 +6,67 @@ import LeadLedgerEngine
 import Logging
 import Synchronization
 
-/// `leadledger replay`: rebuild a log partition's state and re-derive its outputs.
+/// `leadledger replay`: rebuild log partitions' state and re-derive their outputs.
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Rebuild a log partition's state and re-derive the decisions of an offset range.",
+        abstract: "Rebuild log partitions' state and re-derive the decisions of an offset range.",
         discussion: """
             The state before --from-offset is rebuilt from the nearest snapshot at or
             before it (else from offset 0) without output; the records of
             --from-offset..<--to-offset (default: to the end of the partition) are
             then re-derived and printed, one `topic<TAB>key<TAB>value` line per
             output, or produced again with --emit (byte-identical to the originals:
-            consumers deduplicate by decision_id).
+            consumers deduplicate by decision_id). Without --partition every
+            partition of the log is replayed, --jobs at a time, and printed in
+            partition order.
 
             Examples:
               leadledger replay --config leadledger.yaml --partition 2 \\
                 --from-offset 1000 --to-offset 1100
               leadledger replay --config leadledger.yaml --partition 2 \\
                 --from-offset 1000 --emit
+              leadledger replay --config leadledger.yaml --jobs 2 > outputs.tsv
             """
     )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var engine: EngineOptions
 
-    @Option(help: "The canonical-log partition.")
-    var partition: Int32
+    @Option(help: "The canonical-log partition (default: every partition).")
+    var partition: Int32?
 
-    @Option(help: "First offset to re-derive.")
+    @Option(help: "First offset to re-derive (in every partition replayed).")
     var fromOffset: Int64 = 0
 
     @Option(help: "Offset to stop before (default: the end of the partition).")
     var toOffset: Int64?
 
+    @Option(help: "Partitions replayed at once (default: the number of cores); the output is the same for any value.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @Flag(help: "Produce the re-derived outputs to their topics instead of printing them.")
     var emit = false
+
+    /// A record value as one line: the records' own trailing newline is dropped, so each output is one line.
+    static func line(_ value: [UInt8]) -> String {
+        String(decoding: value.last == UInt8(ascii: "\n") ? value.dropLast() : value[...], as: UTF8.self)
+    }
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
+    }
 
     func run() async throws {
         let logger = connection.makeLogger("leadledger.replay")
         let configuration = try engine.resolve(connection)
+        let topic = configuration.topics.events
+        let logPartitions: [Int32]
+        if let partition {
+            logPartitions = [partition]
+        } else {
+            logPartitions = try await partitions(of: topic, configuration: configuration, logger: logger)
+        }
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let sealer = try await PrivacySetup.sealer(
@@ -60,38 +82,49 @@ struct ReplayCommand: AsyncParsableCommand {
                 configuration: KafkaProducerConfiguration(
                     bootstrapServers: configuration.brokers, clientID: "leadledger-replay", properties: configuration.properties),
                 logger: logger) : nil
+        // Partitions are replayed concurrently, each with its own processor; printed
+        // output comes out in partition order whatever finishes first.
+        let output = emit ? nil : try OrderedPartitionOutput(count: logPartitions.count)
+        let fromOffset = fromOffset
+        let toOffset = toOffset
         let total = toOffset.map { Int(max(0, $0 - fromOffset)) }
-        let progress = ProgressReporter(label: "replay \(configuration.topics.events)[\(partition)]", total: total)
-        let result = try await replayer.replay(
-            topic: configuration.topics.events, partition: partition, from: fromOffset, to: toOffset, progress: progress
-        ) { _, outputs in
-            if let producer {
-                for output in outputs {
-                    try await producer.enqueue(
-                        KafkaProducerMessage(
-                            topic: output.topic, partition: output.partition, key: output.key, value: output.value, headers: output.headers)
-                    )
+        let results = try await Array(logPartitions.indices).concurrentMap(jobs: jobs) { index in
+            let progress = ProgressReporter(label: "replay \(topic)[\(logPartitions[index])]", total: total)
+            let result = try await replayer.replay(
+                topic: topic, partition: logPartitions[index], from: fromOffset, to: toOffset, progress: progress
+            ) { _, outputs in
+                if let producer {
+                    for output in outputs {
+                        try await producer.enqueue(
+                            KafkaProducerMessage(
+                                topic: output.topic, partition: output.partition, key: output.key, value: output.value,
+                                headers: output.headers))
+                    }
+                } else if let output, !outputs.isEmpty {
+                    var text = ""
+                    for output in outputs {
+                        text +=
+                            "\(output.topic)\t\(output.key.map { String(decoding: $0, as: UTF8.self) } ?? "")\t\(Self.line(output.value))\n"
+                    }
+                    try output.write(text, at: index)
                 }
-            } else if !outputs.isEmpty {
-                var text = ""
-                for output in outputs {
-                    text +=
-                        "\(output.topic)\t\(output.key.map { String(decoding: $0, as: UTF8.self) } ?? "")\t\(String(decoding: output.value, as: UTF8.self))\n"
-                }
-                StandardOutput.write(text)
             }
+            progress.finish()
+            try output?.finish(at: index)
+            return result
         }
-        progress.finish()
         if let producer {
             try await producer.flush(timeout: .seconds(60))
             let failed = producer.statistics.failed
             await producer.close()
             if failed > 0 { throw RuntimeFailure("delivery failed: \(failed) re-derived outputs were not delivered") }
         }
-        let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
-        FileHandle.standardError.write(
-            Data(
-                "replayed \(configuration.topics.events)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n"
-                    .utf8))
+        for (partition, result) in zip(logPartitions, results) {
+            let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
+            FileHandle.standardError.write(
+                Data(
+                    "replayed \(topic)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n"
+                        .utf8))
+        }
     }
 }

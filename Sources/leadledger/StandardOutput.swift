@@ -9,13 +9,17 @@ import Synchronization
 enum StandardOutput {
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes every byte (a short write is continued; an error, such as a closed pipe, ends it).
+    static func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(1, base + offset, bytes.count - offset)
+            if written <= 0 { return }
+            offset += written
         }
     }
 }
