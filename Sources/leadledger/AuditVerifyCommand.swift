@@ -51,12 +51,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         var configuration = try engine.resolve(connection)
         if let auditSchemaVersion { configuration.auditSchemaVersion = auditSchemaVersion }
         let topics = configuration.topics
-        let logPartitions: [Int32]
-        if let partition {
-            logPartitions = [partition]
-        } else {
-            logPartitions = try await partitions(of: topics.events, configuration: configuration, logger: logger)
-        }
+        let logPartitions = try await partitions(partition, of: topics.events, configuration: configuration, logger: logger)
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-audit"), logger: logger)
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)

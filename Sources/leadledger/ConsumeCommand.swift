@@ -116,12 +116,8 @@ struct ConsumeCommand: AsyncParsableCommand {
             try consumer.subscribe(topics: topic)
         } else {
             let start = try parseOffset(offset)
-            let ids: [Int32]
-            if let partition {
-                ids = [partition]
-            } else {
-                ids = try await partitions(of: topic[0], brokers: settings.brokers, properties: settings.properties, logger: logger)
-            }
+            let ids = try await partitions(
+                partition, of: topic[0], brokers: settings.brokers, properties: settings.properties, logger: logger)
             try consumer.assign(ids.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
         }
 

@@ -61,12 +61,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.replay")
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.events
-        let logPartitions: [Int32]
-        if let partition {
-            logPartitions = [partition]
-        } else {
-            logPartitions = try await partitions(of: topic, configuration: configuration, logger: logger)
-        }
+        let logPartitions = try await partitions(partition, of: topic, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let sealer = try await PrivacySetup.sealer(

@@ -51,6 +51,14 @@ struct ReplayCLITests {
             #expect(all.stdout == perPartition.joined(), "--jobs \(jobs): the output differs from the partitions replayed one by one")
         }
 
+        // A partition the log does not have is an error, not a wait for it to appear.
+        for command in [["replay"], ["audit", "verify"]] {
+            let missing = try await workspace.run(command + ["--partition", "9"], "missing-\(command[0])")
+            #expect(
+                missing.status == 3 && missing.stderr.contains("topic events-\(workspace.suffix) has no partition 9"),
+                "\(command): \(missing.status) \(missing.stderr)")
+        }
+
         let badJobs = try await workspace.run(["replay", "--jobs", "0"], "replay-bad")
         #expect(badJobs.status == 2 && badJobs.stderr.contains("--jobs must be at least 1"), "\(badJobs.stderr)")
     }
