@@ -2,8 +2,8 @@
 package struct Engagement: Sendable, Equatable {
     package var action: EngagementAction
     package var category: ContentCategory
-    /// Page path, clicked URL or tracked event name. With a master key, its
-    /// query and fragment are sealed in the canonical log (``clearContent``).
+    /// Page path, clicked URL or tracked event name. With a master key, the query
+    /// and fragment of a path or URL are sealed in the canonical log (``clearContent``).
     package var content: String?
     package var campaign: String?
     /// Bounce type/reason, activity outcome.
@@ -18,11 +18,12 @@ package struct Engagement: Sendable, Equatable {
         self.detail = detail
     }
 
-    /// What decisions and the account graph read of ``content``: the text before
-    /// its first `?` or `#` (a URL's scheme, host and path). The query and the
-    /// fragment, where URLs carry personal data (`?email=`), are sealed in the
-    /// canonical log with a master key, so nothing decided may depend on them,
-    /// with or without a key.
+    /// What the account graph reads of ``content``: the text before its first
+    /// `?` or `#` (a URL's scheme, host and path). The query and the fragment of a
+    /// page path or clicked URL, where URLs carry personal data (`?email=`), are
+    /// sealed in the canonical log with a master key, so the graph's content
+    /// nodes are the same with or without a key. (Tracked event names are not
+    /// sealed: the forms count reads them whole.)
     package var clearContent: String? { content.map(Self.clearPart) }
 
     /// The text of `content` before its first `?` or `#` (`content` itself when it has neither).

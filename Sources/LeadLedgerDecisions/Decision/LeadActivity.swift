@@ -89,7 +89,7 @@ package struct LeadActivity: Sendable, Equatable {
         case .pageView: pageViews += w
         case .track:
             tracks += w
-            if let name = e.clearContent, name.lowercased().contains("form") { forms += w }
+            if let name = e.content, name.lowercased().contains("form") { forms += w }
         case .open, .click: email += w
         case .emailReply:
             replies += w

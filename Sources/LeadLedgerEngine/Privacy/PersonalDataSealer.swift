@@ -10,8 +10,9 @@ import LeadLedgerCore
 /// `user_id` identifiers, the `first_name`, `last_name` and `phone`
 /// attributes, the string values of a lead's custom CRM fields except those in
 /// ``clearCustomFields`` (numbers and booleans stay in the clear), and the query
-/// and fragment of an engagement's `content` (from its first `?` or `#`; the
-/// scheme, host and path stay readable: ``Engagement/clearContent``). A sealed
+/// and fragment of a page path or clicked URL (an engagement's `content` from
+/// its first `?` or `#`; the scheme, host and path stay readable:
+/// ``Engagement/clearContent``; tracked event names stay whole). A sealed
 /// value is `enc1.<subject>.<base64url(nonce ‖ ciphertext ‖ tag)>` (the subject:
 /// the 16 hex digits of the lead id whose key sealed it, which stays right
 /// after merges), followed by `@<domain>` for an email, and preceded by
@@ -119,8 +120,8 @@ package struct PersonalDataSealer: Sendable {
     }
 
     /// Applies `transform` (path, value, shape) to each personal field: a lead
-    /// custom field's string value unless its key is in `clearCustomFields`, a
-    /// content only when it has a part to seal.
+    /// custom field's string value unless its key is in `clearCustomFields`, the
+    /// content of an engagement other than a tracked event when it has a part to seal.
     static func mapFields(
         _ event: CanonicalEvent, clearCustomFields: Set<String>, _ transform: (String, String, Shape) -> String
     ) -> CanonicalEvent {
@@ -147,7 +148,10 @@ package struct PersonalDataSealer: Sendable {
             }
             event.payload = .customFields(fields)
         case .engagement(var engagement):
-            guard let content = engagement.content, Engagement.clearPart(content).utf8.count < content.utf8.count else { break }
+            // A tracked event's name is no URL, and the forms count reads all of it.
+            guard engagement.action != .track, let content = engagement.content,
+                Engagement.clearPart(content).utf8.count < content.utf8.count
+            else { break }
             engagement.content = transform("engagement/content", content, .content)
             event.payload = .engagement(engagement)
         default: break
