@@ -130,6 +130,10 @@ struct CryptoShreddingTests {
         var plain = Self.attributesEvent(lead)
         plain.payload = .engagement(Engagement(action: .pageView, category: .docs, content: "/docs/api"))
 
+        var clearOnly = custom
+        clearOnly.payload = .customFields([CustomField("Budget__c", .string("high")), CustomField("Seats__c", .number(12))])
+        #expect(sealer.seal(plain) == plain && sealer.seal(clearOnly) == clearOnly)
+        #expect(!keyring.hasPending, "no key is issued for an event with nothing to seal")
         let sealed = try [custom, click, page, plain].map { try CanonicalEvent(bytes: sealer.seal($0).encoded) }
         let text = sealed.map { String(decoding: $0.encoded, as: UTF8.self) }.joined()
         #expect(!text.contains("Zyxwvuts") && !text.contains("jane.doe") && !text.contains("plans"))

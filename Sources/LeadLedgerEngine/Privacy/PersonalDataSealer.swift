@@ -59,10 +59,17 @@ package struct PersonalDataSealer: Sendable {
     /// The event with its personal fields sealed (an erased subject's written as `[erased]`).
     package func seal(_ event: CanonicalEvent) -> CanonicalEvent {
         guard let lead = event.leadID, Self.hasPersonalFields(event.payload) else { return event }
-        let key = keyring.key(for: lead)
         let eventID = event.eventID
+        // The subject's key is looked up (and issued) only when a field is sealed:
+        // a content without query or a clear custom field needs none.
+        var key: SymmetricKey?
+        var keyLooked = false
         return Self.mapFields(event, clearCustomFields: clearCustomFields) { path, value, shape in
-            Self.seal(value, shape: shape, subject: lead, key: key, eventID: eventID, path: path)
+            if !keyLooked {
+                key = keyring.key(for: lead)
+                keyLooked = true
+            }
+            return Self.seal(value, shape: shape, subject: lead, key: key, eventID: eventID, path: path)
         }
     }
 
