@@ -20,6 +20,9 @@ struct ErasureCLITests {
         let directory = try makeTemporaryDirectory("erasure")
         let suffix = uniqueName("er")
         let config = try writeConfiguration(directory: directory, brokers: brokers, suffix: suffix)
+        // A custom field listed as clear (a decision may read it) stays readable in the log.
+        let configuration = try String(contentsOfFile: config, encoding: .utf8) + "\nclear_custom_fields: [Region__c]\n"
+        try configuration.write(toFile: config, atomically: true, encoding: .utf8)
         let keyFile = directory + "/master.key"
         let keyHex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         try keyHex.write(toFile: keyFile, atomically: true, encoding: .utf8)
@@ -37,7 +40,7 @@ struct ErasureCLITests {
         let formatter = ISO8601DateFormatter()
         func time(_ ago: TimeInterval) -> String { formatter.string(from: Date().addingTimeInterval(-ago)) }
         let created =
-            #"{"event_id":"evt-er-1-\#(suffix)","type":"lead.created","occurred_at":"\#(time(7200))","source":"salesforce","record_id":"00Qer\#(suffix)","lead":{"email":"\#(email)","first_name":"Erin","last_name":"\#(surname)","title":"VP Sales","phone":"+1 415 555 0199","company":"Acme","custom":{"Notes__c":"met \#(surname) at the fair, writes from \#(email)","Seats__c":40}}}"#
+            #"{"event_id":"evt-er-1-\#(suffix)","type":"lead.created","occurred_at":"\#(time(7200))","source":"salesforce","record_id":"00Qer\#(suffix)","lead":{"email":"\#(email)","first_name":"Erin","last_name":"\#(surname)","title":"VP Sales","phone":"+1 415 555 0199","company":"Acme","custom":{"Notes__c":"met \#(surname) at the fair, writes from \#(email)","Region__c":"EMEA","Seats__c":40}}}"#
         let identify =
             #"{"type":"identify","messageId":"m-er-\#(suffix)","userId":"u-er-\#(suffix)","timestamp":"\#(time(7100))","traits":{"email":"\#(email)","lastName":"\#(surname)","title":"VP Sales"}}"#
         let click =
@@ -69,7 +72,11 @@ struct ErasureCLITests {
             (try? JSONSerialization.jsonObject(with: Data(leadRouting.value)) as? [String: Any])?["lead_id"] as? String)
         let logBefore = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
         #expect(logBefore.contains { contains($0.value, leadID) && contains($0.value, "enc1.") })
-        #expect(logBefore.contains { contains($0.value, leadID) && contains($0.value, "\"Notes__c\":\"enc1.") })
+        #expect(
+            logBefore.contains {
+                contains($0.value, leadID) && contains($0.value, "\"Notes__c\":\"enc1.")
+                    && contains($0.value, "\"Region__c\":\"EMEA\",\"Seats__c\":40")
+            })
         #expect(logBefore.contains { contains($0.value, leadID) && contains($0.value, "\"https://acme.io/pricing?enc1.") })
         #expect(!logBefore.contains { contains($0.value, surname) || contains($0.value, "erin.quxworthington") })
 
