@@ -24,6 +24,7 @@ import LeadLedgerDecisions
 /// http_port: 8080
 /// ready_max_lag: 10000
 /// route_from: 2026-12-01T00:00:00Z
+/// clear_custom_fields: [Budget__c, Lead_Source__c]
 /// properties: { "linger.ms": "5" }
 /// ```
 package struct EngineConfiguration: Sendable, Hashable {
@@ -87,9 +88,21 @@ package struct EngineConfiguration: Sendable, Hashable {
     /// are withheld (``RoutingCutover``). `run`, `replay` and `audit verify` must be
     /// given the same value; `--route-from` overrides it.
     package var routeFrom: String?
+    /// Lead custom CRM fields whose string values stay in the clear in the
+    /// canonical log with a master key, because a decision reads them (every
+    /// other string value of a lead custom field is sealed; docs/privacy.md).
+    /// The lead fields the configured scoring file's custom features read are
+    /// always clear; list here the fields a model registered later will read.
+    package var clearCustomFields: [String] = []
 
     /// The routing cut-over `routeFrom` names (nil when none; `validate` refuses text that is no RFC 3339 time).
     package var routingCutover: RoutingCutover? { routeFrom.flatMap { RoutingCutover(text: $0) } }
+
+    /// The lead custom fields the identity stage leaves in the clear:
+    /// ``clearCustomFields`` and every lead field a custom feature of `decisions` reads.
+    package func clearCustomFieldSet(reading decisions: DecisionConfiguration) -> Set<String> {
+        Set(clearCustomFields).union(decisions.scoring.customFeatures.filter { $0.owner == .lead }.map(\.field))
+    }
 
     /// Deprecated settings the file used; the commands log each once at start.
     package var warnings: [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 import LeadLedgerDecisions
 import Yams
 
@@ -11,6 +12,7 @@ extension EngineConfiguration {
             "brokers", "topics", "partitions", "replication_factor", "retention", "groups", "state_directory", "model_store",
             "session_timeout_ms", "snapshot_every_records", "snapshot_every_seconds", "scoring_file", "routing_file", "properties",
             "max_future_skew", "audit_max_bytes", "audit_schema_version", "http_host", "http_port", "ready_max_lag", "route_from",
+            "clear_custom_fields",
         ]
         for (key, node) in try r.mapping(root, "", known: known) {
             switch key {
@@ -40,6 +42,13 @@ extension EngineConfiguration {
             case "http_host": httpHost = try r.string(node, key)
             case "http_port": httpPort = try r.integer(node, key)
             case "ready_max_lag": readyMaxLag = try r.integer(node, key)
+            case "clear_custom_fields":
+                let fields = try r.strings(node, key)
+                if let bad = fields.firstIndex(where: { !CustomField.isValidKey($0) }) {
+                    throw r.fail(
+                        node, "\(key)[\(bad)]", "'\(fields[bad].prefix(80))' is not a custom field name (^[A-Za-z][A-Za-z0-9_]{0,63}$)")
+                }
+                clearCustomFields = fields
             default: routeFrom = try r.string(node, key)
             }
         }

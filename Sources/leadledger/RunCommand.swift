@@ -173,6 +173,8 @@ struct RunCommand: AsyncParsableCommand {
         pipeline.sealer = try await PrivacySetup.sealer(
             for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: true, logger: logger)
         if pipeline.sealer == nil { logger.warning("\(PrivacySetup.plaintextWarning)") }
+        // Custom fields a decision reads stay in the clear (docs/privacy.md).
+        pipeline.sealer?.clearCustomFields = configuration.clearCustomFieldSet(reading: decisions)
         let services = try pipeline.makeServices(
             logger: logger, status: status, statistics: noHTTP ? nil : KafkaStatisticsRecorder(logger: logger))
         let producer = services.producer

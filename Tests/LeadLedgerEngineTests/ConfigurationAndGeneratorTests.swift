@@ -58,6 +58,12 @@ struct ConfigurationAndGeneratorTests {
                 #expect(error.description.contains("known keys: "), "\(error)")
             }
         }
+        do {
+            _ = try EngineConfiguration.parse(yaml: "clear_custom_fields: [Budget__c, 9lives]", context: "ll.yaml")
+            Issue.record("a clear custom field that is no field name must not load")
+        } catch {
+            #expect(error.description.contains("clear_custom_fields[1]") && error.description.contains("9lives"), "\(error)")
+        }
         let valid = try EngineConfiguration.parse(yaml: "state_directory: /s\ngroups: { materialize: g }")
         #expect(valid.stateDirectory == "/s" && valid.groups.materialize == "g")
         #expect(try EngineConfiguration.parse(yaml: "# nothing set\n") == EngineConfiguration())
@@ -87,8 +93,10 @@ struct ConfigurationAndGeneratorTests {
                 http_port: 0
                 ready_max_lag: 10000
                 route_from: 2026-12-01T00:00:00Z
+                clear_custom_fields: [Budget__c, Lead_Source__c]
                 properties: { "linger.ms": 5, acks: all }
                 """)
+        #expect(parsed.clearCustomFields == ["Budget__c", "Lead_Source__c"])
         #expect(parsed.brokers == ["k1:9092", "k2:9092"])
         #expect(parsed.topics.events == "my.events" && parsed.topics.models == "my.models" && parsed.topics.audit == "leadledger.audit")
         #expect(parsed.partitions.inbound == 4 && parsed.partitions.outputs == 8)

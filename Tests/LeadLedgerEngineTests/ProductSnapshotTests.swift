@@ -7,14 +7,18 @@ import Testing
 struct ProductSnapshotTests {
     /// Builds the three logs in memory: a seeded workload through the route step
     /// (identity repartition records), the identity step (canonical log records).
-    static func logs(messages: Int = 4000) -> (identity: [LogRecord], events: [LogRecord], topics: TopicNames) {
+    /// `rewrite` may change each generated message's bytes first.
+    static func logs(
+        messages: Int = 4000, rewrite: ((GeneratedMessage) -> [UInt8])? = nil
+    ) -> (identity: [LogRecord], events: [LogRecord], topics: TopicNames) {
         let topics = TopicNames()
         var generator = WorkloadGenerator(seed: 5, topics: topics, malformedRate: 0.02)
         var offsets: [String: Int64] = [:]
         var route = ValidateProcessor(topics: topics)
         var identity: [LogRecord] = []
         for _ in 0..<messages {
-            let message = generator.next()
+            var message = generator.next()
+            if let rewrite { message.value = rewrite(message) }
             let offset = offsets[message.topic, default: 0]
             offsets[message.topic] = offset + 1
             for output in route.apply(

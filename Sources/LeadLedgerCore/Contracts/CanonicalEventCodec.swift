@@ -245,7 +245,7 @@ extension CanonicalEvent {
             }
             payload = .attributes(attrs)
         case "lead.custom_fields":
-            payload = .customFields(try CustomField.decode(p))
+            payload = .customFields(try CustomField.decode(p, allowsSealed: true))
         case "engagement":
             payload = .engagement(
                 Engagement(

@@ -26,6 +26,12 @@ package struct CustomField: Sendable, Equatable {
     package static let maximumCount = 50
     /// At most this many UTF-8 bytes in a string value.
     package static let maximumStringBytes = 256
+    /// At most this many UTF-8 bytes in a sealed string value of the canonical
+    /// log (`enc1.<16 hex subject>.<base64url box>`): a sealed 256-byte value
+    /// takes 401 bytes.
+    package static let maximumSealedStringBytes = 512
+    /// How a sealed value of the canonical log starts (`PersonalDataSealer`).
+    package static let sealedPrefix = "enc1."
 
     /// True when `key` matches `^[A-Za-z][A-Za-z0-9_]{0,63}$`.
     package static func isValidKey(_ key: String) -> Bool {
@@ -37,8 +43,10 @@ package struct CustomField: Sendable, Equatable {
     static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
 
     /// The `custom` member of `fields`, sorted by key (`[]` when absent or null).
+    /// With `allowsSealed` (a lead's fields in the canonical log), a string that
+    /// starts with ``sealedPrefix`` may have up to ``maximumSealedStringBytes``.
     /// - Throws: `custom_field_invalid` naming the offending key.
-    static func decode(_ fields: Fields, member: String = "custom") throws(ContractError) -> [CustomField] {
+    static func decode(_ fields: Fields, member: String = "custom", allowsSealed: Bool = false) throws(ContractError) -> [CustomField] {
         let path = fields.p(member)
         let object: JSONObject
         switch fields.obj[member] {
@@ -62,9 +70,9 @@ package struct CustomField: Sendable, Equatable {
             switch member.value {
             case .null: continue
             case .string(let s):
-                guard s.utf8.count <= maximumStringBytes else {
-                    throw ContractError(
-                        .customFieldInvalid, field: at, "\(at) is \(s.utf8.count) bytes, at most \(maximumStringBytes) are allowed")
+                let limit = allowsSealed && s.hasPrefix(sealedPrefix) ? maximumSealedStringBytes : maximumStringBytes
+                guard s.utf8.count <= limit else {
+                    throw ContractError(.customFieldInvalid, field: at, "\(at) is \(s.utf8.count) bytes, at most \(limit) are allowed")
                 }
                 out.append(CustomField(member.key, .string(s)))
             case .int(let i): out.append(CustomField(member.key, .number(Double(i))))

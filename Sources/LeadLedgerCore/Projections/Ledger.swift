@@ -469,8 +469,10 @@ package struct Ledger: Sendable, Equatable {
         case .click: edgeKind = .clicked
         default: edgeKind = .engagedWith
         }
-        if let c = e.content {
-            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t) { evictedEdgeCount += 1 }
+        if let c = e.clearContent {
+            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t) {
+                evictedEdgeCount += 1
+            }
         } else if e.campaign == nil {
             if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t) {
                 evictedEdgeCount += 1

@@ -4,15 +4,21 @@ import LeadLedgerCore
 /// sealed field of a subject the keyring has no key for (and that is not erased)?
 /// The materialize stage then reads the keys topic before it applies the batch.
 enum SealedRecordScan {
-    static let sealedMarker = Array("\"enc1.".utf8)
+    /// Where a sealed value starts: a whole JSON string, or the sealed query and
+    /// fragment of a content after its clear part.
+    static let sealedMarkers = [Array("\"enc1.".utf8), Array("?enc1.".utf8)]
 
     static func unknownSubject(in bytes: [UInt8], keyring: SubjectKeyring) -> Bool {
-        var from = 0
-        while let start = find(sealedMarker, in: bytes, from: from) {
-            let hex = start + sealedMarker.count
-            guard hex + 16 <= bytes.count else { return false }
-            if let id = LeadID("ld_" + String(decoding: bytes[hex..<(hex + 16)], as: UTF8.self)), keyring.isUnknown(id) { return true }
-            from = hex
+        for marker in sealedMarkers {
+            var from = 0
+            while let start = find(marker, in: bytes, from: from) {
+                let hex = start + marker.count
+                guard hex + 16 <= bytes.count else { break }
+                if let id = LeadID("ld_" + String(decoding: bytes[hex..<(hex + 16)], as: UTF8.self)), keyring.isUnknown(id) {
+                    return true
+                }
+                from = hex
+            }
         }
         return false
     }
