@@ -80,6 +80,19 @@ struct RecordCodecTests {
             #expect(view.reasons.map(\.kind) == kinds)
             #expect(view.components.fit == (record.scores?.fit ?? 0) && view.margin == (record.scores?.margin ?? 0))
         }
+
+        // A reassigned route's one reason, in the same words in both versions.
+        let moved = RoutingRecord(
+            decisionID: "dc_moved", leadID: LeadID(raw: 0x77), accountID: "acme.io", arm: nil, change: .reassigned, emails: [],
+            eventTime: Self.eventTime, lineage: Self.lineage, route: Self.route(.salesReady, queue: "ae", owner: "rep-2", score: 88),
+            scores: Self.scores,
+            reasons: DecisionReasons(gate: nil, features: [], reassignment: .init(reason: .overCapacity(3), owner: "rep-1", ruleSet: "r2")))
+        let bytes = Self.encode { decider.core.routingCodec.encode(moved, into: &$0) }
+        let view = try RoutingRecordCodec.decode(bytes)
+        #expect(RoutingRecordCodec.encode(view) == bytes)
+        #expect(view.reasons.map(\.kind) == [.reassignment] && view.reasons.first?.value == .string("rep-1"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#"{"contribution":0,"feature":"owner_over_capacity","kind":"reassignment","text":"owner_over_capacity: "#))
     }
 
     @Test(
