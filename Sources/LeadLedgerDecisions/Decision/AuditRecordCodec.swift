@@ -62,7 +62,7 @@ struct AuditRecordCodec: Sendable {
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(r.accountID)
-        fragments.writeArm(d.arm, into: &w)
+        RecordFragments.writeArm(d.arm, into: &w)
         w.next(#","change":"#)
         w.optString(d.change?.rawValue)
         fragments.writeComponents(d.scores, into: &w)

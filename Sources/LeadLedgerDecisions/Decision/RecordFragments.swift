@@ -25,7 +25,7 @@ struct RecordFragments: Sendable {
     }
 
     /// `"arm"` (after `account_id`), only when the rule set has a holdout experiment.
-    func writeArm(_ arm: Arm?, into w: inout RecordWriter) {
+    static func writeArm(_ arm: Arm?, into w: inout RecordWriter) {
         guard let arm else { return }
         w.next(#","arm":"#)
         w.string(arm.rawValue)

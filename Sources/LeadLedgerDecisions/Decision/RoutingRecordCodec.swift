@@ -28,21 +28,11 @@ struct RoutingRecordCodec: Sendable {
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(r.accountID)
-        fragments.writeArm(r.arm, into: &w)
+        RecordFragments.writeArm(r.arm, into: &w)
         w.next(#","change":"#)
         w.string(r.change.rawValue)
         fragments.writeComponents(r.scores, into: &w)
-        w.next(#","decision_id":"#)
-        w.string(r.decisionID)
-        w.next(#","emails":"#)
-        w.beginArray()
-        for e in r.emails { w.string(e) }
-        w.endArray()
-        w.next(#","event_time":"#)
-        w.string(r.eventTime)
-        w.next(#","explanation_base":"#)
-        w.double(r.scores?.base ?? 0)
-        w.next(#","lead_id":"#)
+        Self.writeIdentity(decisionID: r.decisionID, emails: r.emails, eventTime: r.eventTime, base: r.scores?.base ?? 0, into: &w)
         w.leadID(r.leadID)
         RecordFragments.writeLineage(r.lineage, into: &w)
         w.next(#","margin":"#)
@@ -62,6 +52,22 @@ struct RoutingRecordCodec: Sendable {
         return w.finish()
     }
 
+    /// The members from `decision_id` to the `lead_id` key (the caller writes its value):
+    /// `,"decision_id":…,"emails":[…],"event_time":…,"explanation_base":…,"lead_id":`.
+    static func writeIdentity(decisionID: String, emails: [String], eventTime: String, base: Double, into w: inout RecordWriter) {
+        w.next(#","decision_id":"#)
+        w.string(decisionID)
+        w.next(#","emails":"#)
+        w.beginArray()
+        for e in emails { w.string(e) }
+        w.endArray()
+        w.next(#","event_time":"#)
+        w.string(eventTime)
+        w.next(#","explanation_base":"#)
+        w.double(base)
+        w.next(#","lead_id":"#)
+    }
+
     /// A routing record's bytes read back; throws with the code and field path of what is wrong.
     static func decode(_ bytes: [UInt8]) throws(ContractError) -> RoutingRecordView {
         try RoutingRecordView(bytes)
@@ -75,25 +81,12 @@ struct RoutingRecordCodec: Sendable {
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(r.accountID)
-        if let arm = r.arm {
-            w.next(#","arm":"#)
-            w.string(arm.rawValue)
-        }
+        RecordFragments.writeArm(r.arm, into: &w)
         w.next(#","change":"#)
         w.string(r.change.rawValue)
         let c = r.components
         w.components(account: c.account, engagement: c.engagement, fit: c.fit, intent: c.intent, propensity: c.propensity)
-        w.next(#","decision_id":"#)
-        w.string(r.decisionID)
-        w.next(#","emails":"#)
-        w.beginArray()
-        for e in r.emails { w.string(e) }
-        w.endArray()
-        w.next(#","event_time":"#)
-        w.string(r.eventTime)
-        w.next(#","explanation_base":"#)
-        w.double(r.explanationBase)
-        w.next(#","lead_id":"#)
+        writeIdentity(decisionID: r.decisionID, emails: r.emails, eventTime: r.eventTime, base: r.explanationBase, into: &w)
         w.string(r.leadID)
         RecordFragments.writeLineage(r.lineage, into: &w)
         w.next(#","margin":"#)
