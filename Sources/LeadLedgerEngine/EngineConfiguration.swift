@@ -20,6 +20,7 @@ import LeadLedgerDecisions
 /// max_future_skew: 7d
 /// audit_max_bytes: 262144
 /// audit_schema_version: 3
+/// routing_schema_version: 2
 /// http_host: 0.0.0.0
 /// http_port: 8080
 /// ready_max_lag: 10000
@@ -74,6 +75,10 @@ package struct EngineConfiguration: Sendable, Hashable {
     /// feature arrays named by `feature_set`; 2: the previous shape, for consumers
     /// not yet upgraded). `audit verify` takes the version from the records it verifies.
     package var auditSchemaVersion = AuditSchema.v3.rawValue
+    /// The `schema_version` of the routing records written (2, the default: every
+    /// reason has a `kind`; 1: the previous shape, for consumers not yet upgraded).
+    /// `audit verify --routing-schema-version 1` verifies a range written before the upgrade.
+    package var routingSchemaVersion = RoutingSchema.v2.rawValue
     /// The port of `run`'s HTTP server (metrics and health probes; 0: any free
     /// port; default 8080). `--http-port` overrides it.
     package var httpPort = 8080
@@ -179,6 +184,7 @@ package struct EngineConfiguration: Sendable, Hashable {
         try check(maxFutureSkewSeconds >= 0, "max_future_skew must not be negative")
         try check(auditMaxBytes >= 4096, "audit_max_bytes must be at least 4096")
         try check(AuditSchema(rawValue: auditSchemaVersion) != nil, "audit_schema_version must be 2 or 3")
+        try check(RoutingSchema(rawValue: routingSchemaVersion) != nil, "routing_schema_version must be 1 or 2")
         try check((0...65_535).contains(httpPort), "http_port must be 0 (any free port) to 65535")
         try check(readyMaxLag >= 0, "ready_max_lag must not be negative")
         try check(!httpHost.isEmpty, "http_host must not be empty")
@@ -192,6 +198,9 @@ package struct EngineConfiguration: Sendable, Hashable {
     /// ``auditSchemaVersion`` as the decider's ``AuditSchema`` (validated at load).
     package var auditSchema: AuditSchema { AuditSchema(rawValue: auditSchemaVersion) ?? .v3 }
 
+    /// ``routingSchemaVersion`` as the decider's ``RoutingSchema`` (validated at load).
+    package var routingSchema: RoutingSchema { RoutingSchema(rawValue: routingSchemaVersion) ?? .v2 }
+
     /// Loads the decision step's configuration from `scoringFile` (and the model
     /// artifact it names) and `routingFile`. Every command that derives
     /// decisions (`run`, `replay`, `audit verify`) calls this at start.
@@ -203,6 +212,7 @@ package struct EngineConfiguration: Sendable, Hashable {
                 scoringConfig: URL(fileURLWithPath: scoringFile), routingRules: URL(fileURLWithPath: routingFile))
             decisions.auditRecordLimit = auditMaxBytes
             decisions.auditSchema = auditSchema
+            decisions.routingSchema = routingSchema
             return decisions
         } catch let error as DecisionsError {
             throw EngineError(.invalidConfiguration, context: error.file ?? scoringFile, "\(error)")

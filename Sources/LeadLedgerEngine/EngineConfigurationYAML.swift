@@ -11,8 +11,8 @@ extension EngineConfiguration {
         let known = [
             "brokers", "topics", "partitions", "replication_factor", "retention", "groups", "state_directory", "model_store",
             "session_timeout_ms", "snapshot_every_records", "snapshot_every_seconds", "scoring_file", "routing_file", "properties",
-            "max_future_skew", "audit_max_bytes", "audit_schema_version", "http_host", "http_port", "ready_max_lag", "route_from",
-            "clear_custom_fields",
+            "max_future_skew", "audit_max_bytes", "audit_schema_version", "routing_schema_version", "http_host", "http_port",
+            "ready_max_lag", "route_from", "clear_custom_fields",
         ]
         for (key, node) in try r.mapping(root, "", known: known) {
             switch key {
@@ -39,6 +39,7 @@ extension EngineConfiguration {
                 maxFutureSkewSeconds = seconds
             case "audit_max_bytes": auditMaxBytes = try r.integer(node, key)
             case "audit_schema_version": auditSchemaVersion = try r.integer(node, key)
+            case "routing_schema_version": routingSchemaVersion = try r.integer(node, key)
             case "http_host": httpHost = try r.string(node, key)
             case "http_port": httpPort = try r.integer(node, key)
             case "ready_max_lag": readyMaxLag = try r.integer(node, key)

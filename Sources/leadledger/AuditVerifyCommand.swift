@@ -12,7 +12,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Re-derive every decision in a range and compare it byte for byte with the audit topic.",
         discussion:
-            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event), EXPIRED (not in the topic because its retention removed the part it was written to: counted, not compared). Prints each difference and exits with status 1 when there is any other than EXPIRED; verify a range the topics still hold with --from-offset. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T. Records are re-derived in the configuration's audit_schema_version (3); a range whose audit records were written as schema_version 2 (before the upgrade) is verified with --audit-schema-version 2 and a --from-offset/--to-offset range inside it.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --jobs 4\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z\n  leadledger audit verify --config leadledger.yaml --audit-schema-version 2 --to-offset 50000"
+            "Re-derives with the configured scoring and routing files; compares the audit records (exactly one per applied log event, decision_id from its log partition and offset) and the routing records (one per route change) by decision_id: MISSING (not in the topic), DIFFERS (other bytes), UNEXPECTED (a record whose lineage lies in the range but that the re-derivation does not produce, e.g. a second audit record for one event), EXPIRED (not in the topic because its retention removed the part it was written to: counted, not compared). Prints each difference and exits with status 1 when there is any other than EXPIRED; verify a range the topics still hold with --from-offset. --format json prints one object instead (schemas/cli/audit-verify.schema.json). A log decided under a routing cut-over (run --route-from T) needs the same --route-from T. Records are re-derived in the configuration's audit_schema_version (3); a range whose audit records were written as schema_version 2 (before the upgrade) is verified with --audit-schema-version 2 and a --from-offset/--to-offset range inside it; likewise routing records are re-derived in the configuration's routing_schema_version (2), and a range whose routing records were written as schema_version 1 is verified with --routing-schema-version 1.\n\nExamples:\n  leadledger audit verify --config leadledger.yaml\n  leadledger audit verify --config leadledger.yaml --format json\n  leadledger audit verify --config leadledger.yaml --partition 0 --from-offset 1000\n  leadledger audit verify --config leadledger.yaml --jobs 4\n  leadledger audit verify --config leadledger.yaml --route-from 2026-12-01T00:00:00Z\n  leadledger audit verify --config leadledger.yaml --audit-schema-version 2 --to-offset 50000\n  leadledger audit verify --config leadledger.yaml --routing-schema-version 1 --to-offset 50000"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -39,10 +39,19 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             valueName: "2|3"))
     var auditSchemaVersion: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "The routing records' schema_version to re-derive (default: routing_schema_version of the configuration, 2); 1 for a range written before the upgrade to 2.",
+            valueName: "1|2"))
+    var routingSchemaVersion: Int?
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         if let auditSchemaVersion, AuditSchema(rawValue: auditSchemaVersion) == nil {
             throw ValidationError("--audit-schema-version must be 2 or 3 (got \(auditSchemaVersion))")
+        }
+        if let routingSchemaVersion, RoutingSchema(rawValue: routingSchemaVersion) == nil {
+            throw ValidationError("--routing-schema-version must be 1 or 2 (got \(routingSchemaVersion))")
         }
     }
 
@@ -50,6 +59,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.audit")
         var configuration = try engine.resolve(connection)
         if let auditSchemaVersion { configuration.auditSchemaVersion = auditSchemaVersion }
+        if let routingSchemaVersion { configuration.routingSchemaVersion = routingSchemaVersion }
         let topics = configuration.topics
         let logPartitions = try await partitions(partition, of: topics.events, configuration: configuration, logger: logger)
         let auditPartitions = try await partitions(of: topics.audit, configuration: configuration, logger: logger)

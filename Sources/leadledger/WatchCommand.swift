@@ -95,7 +95,7 @@ struct WatchCommand: AsyncParsableCommand {
     /// and as `title!=Unemployed` when it is 0: a standardized model gives an
     /// absent category a contribution too, and the line must not read as if the
     /// lead had it. A missing value reads `feature=null`. The gate rule that set
-    /// the tier (`"kind": "gate"`, always first) reads `rule (gate)`.
+    /// the tier (kind `rule` or `disqualifier`, always first) reads `rule (gate)`.
     static func reasons(_ reasons: [RecordReason], limit: Int = 3) -> String {
         let items = reasons.prefix(limit).map { reason -> String in
             if reason.isGateRule { return reason.feature + " (gate)" }

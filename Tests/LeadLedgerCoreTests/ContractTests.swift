@@ -9,7 +9,7 @@ struct ContractTests {
     static let schemaName: [String: String] = [
         "crm": "crm.events", "web": "web.events", "email": "email.events",
         "leadledger.routing": "leadledger.routing", "leadledger.audit": "leadledger.audit",
-        "leadledger.audit.v2": "leadledger.audit.v2",
+        "leadledger.audit.v2": "leadledger.audit.v2", "leadledger.routing.v1": "leadledger.routing.v1",
         "leadledger.dlq": "leadledger.dlq", "leadledger.events": "leadledger.events",
     ]
 

@@ -527,8 +527,21 @@ struct DeciderTests {
             for rec in o.audit { pairs.append(("audit", rec.value)) }
             for rec in o.routing { pairs.append(("routing", rec.value)) }
         }
+        // The versions before the upgrades validate against their own schemas.
+        var previous = try DecisionFixtures.configuration()
+        previous.auditSchema = .v2
+        previous.routingSchema = .v1
+        var old = Replay()
+        old.run(h.log[...], decider: Decider(previous))
+        for o in old.outputs {
+            for rec in o.audit { pairs.append(("audit.v2", rec.value)) }
+            for rec in o.routing { pairs.append(("routing.v1", rec.value)) }
+        }
         // Bad samples: mutate good ones.
         let goodRouting = try #require(r.outputs.flatMap(\.routing).first).value
+        let reasoned = try #require(
+            r.outputs.flatMap(\.routing).first { !((parse($0.value)["reasons"] as? [Any]) ?? []).isEmpty }
+        ).value
         let goodAudit = try #require(r.outputs.flatMap(\.audit).first { parse($0.value)["lead_id"] is String }).value
         let goodFanOut = try #require(
             r.outputs.flatMap(\.audit).first { !((parse($0.value)["further_decisions"] as? [Any]) ?? []).isEmpty }
@@ -542,6 +555,16 @@ struct DeciderTests {
             ("routing", try mutate(goodRouting) { $0["tier"] = "hot" }),
             ("routing", try mutate(goodRouting) { $0["score"] = 101 }),
             ("routing", try mutate(goodRouting) { $0["extra"] = 1 }),
+            // Version 2: every reason has a kind of the audit vocabulary.
+            (
+                "routing",
+                try mutate(reasoned) { j in j["reasons"] = (j["reasons"] as! [[String: Any]]).map { $0.filter { $0.key != "kind" } } }
+            ),
+            (
+                "routing",
+                try mutate(reasoned) { j in j["reasons"] = (j["reasons"] as! [[String: Any]]).map { $0.merging(["kind": "gate"]) { $1 } } }
+            ),
+            ("routing", try mutate(reasoned) { $0["schema_version"] = 1 }),
             ("routing", try mutate(goodRouting) { $0.removeValue(forKey: "lineage") }),
             ("audit", try mutate(goodAudit) { $0["state_hash"] = "XYZ" }),
             ("audit", try mutate(goodAudit) { $0["lead_id"] = NSNull() }),
@@ -692,7 +715,7 @@ struct DeciderTests {
 enum SchemaValidator {
     static let script = """
         import json, sys, jsonschema
-        schemas = {n: json.load(open(sys.argv[1] + f"/leadledger.{n}.schema.json")) for n in ("routing", "audit")}
+        schemas = {n: json.load(open(sys.argv[1] + f"/leadledger.{n}.schema.json")) for n in ("routing", "routing.v1", "audit", "audit.v2")}
         v = {n: jsonschema.Draft202012Validator(s) for n, s in schemas.items()}
         out = []
         for line in open(sys.argv[2]):

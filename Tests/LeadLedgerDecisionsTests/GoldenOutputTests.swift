@@ -88,7 +88,23 @@ struct GoldenOutputTests {
         }
     }
 
-    static func outputs(_ schema: AuditSchema = .v3) throws -> Outputs {
+    /// The record schema versions a golden run writes; each combination is compared
+    /// with its own committed files.
+    struct Versions: Sendable, CustomTestStringConvertible {
+        var audit: AuditSchema
+        var routing: RoutingSchema
+
+        /// Main's release before audit version 3, main's release with audit version 3,
+        /// and the current defaults (routing version 2).
+        static let all = [Versions(audit: .v2, routing: .v1), Versions(audit: .v3, routing: .v1), Versions(audit: .v3, routing: .v2)]
+
+        /// The committed files' suffix: `digests<suffix>.txt`, `records<suffix>/`, `variant-digests<suffix>.txt`.
+        var suffix: String { (audit == .v2 ? "" : "-v3") + (routing == .v1 ? "" : "-routing-v2") }
+
+        var testDescription: String { "audit v\(audit.rawValue), routing v\(routing.rawValue)" }
+    }
+
+    static func outputs(_ schema: AuditSchema = .v3, routing: RoutingSchema = .v2) throws -> Outputs {
         var h = try mixedScenario()
         try seededLog(seed: 20_260_101, into: &h)
         let config = directory.appendingPathComponent("config")
@@ -96,6 +112,7 @@ struct GoldenOutputTests {
             scoringConfig: config.appendingPathComponent("scoring.yaml"),
             routingRules: config.appendingPathComponent("routing.yaml"))
         configuration.auditSchema = schema
+        configuration.routingSchema = routing
         var replay = Replay()
         replay.run(h.log[...], decider: Decider(configuration))
         return Outputs(log: h.log, replay: replay, configuration: configuration)
@@ -154,13 +171,15 @@ struct GoldenOutputTests {
         }
     }
 
-    /// Audit schema_version 2 against the digests and records of main's release from
-    /// before version 3 (unchanged: a v2 range still re-derives byte for byte); version
-    /// 3 against its own (`digests-v3.txt`, `records-v3/`).
-    @Test("log, routing and audit bytes equal the committed golden digests and records", arguments: AuditSchema.allCases)
-    func goldenOutputs(schema: AuditSchema) throws {
-        let outputs = try Self.outputs(schema)
-        let suffix = schema == .v2 ? "" : "-v3"
+    /// Audit schema_version 2 with routing schema_version 1 against the digests and
+    /// records of main's release from before audit version 3 (unchanged: such a range
+    /// still re-derives byte for byte); audit version 3 with routing version 1 against
+    /// main's release from before routing version 2 (`digests-v3.txt`, `records-v3/`);
+    /// the current defaults against their own (`digests-v3-routing-v2.txt`, `records-v3-routing-v2/`).
+    @Test("log, routing and audit bytes equal the committed golden digests and records", arguments: Versions.all)
+    func goldenOutputs(versions: Versions) throws {
+        let outputs = try Self.outputs(versions.audit, routing: versions.routing)
+        let suffix = versions.suffix
         let digestsURL = Self.directory.appendingPathComponent("digests\(suffix).txt")
         let records = Self.directory.appendingPathComponent("records\(suffix)")
         if Self.regenerate {
@@ -184,5 +203,28 @@ struct GoldenOutputTests {
         #expect(Outputs.bytes(v2.routing) == Outputs.bytes(v3.routing))
         #expect(v2.audit.map(\.decisionID) == v3.audit.map(\.decisionID) && v2.audit.map(\.key) == v3.audit.map(\.key))
         #expect(v2.audit.map(\.value) != v3.audit.map(\.value))
+    }
+
+    @Test(
+        "routing schema_version 2 changes only the routing records' reason kinds and version: the log, the audit records, the record keys and decision ids are those of version 1"
+    )
+    func routingV2ChangesOnlyRouting() throws {
+        let v1 = try Self.outputs(.v3, routing: .v1)
+        let v2 = try Self.outputs(.v3, routing: .v2)
+        #expect(v1.logBytes == v2.logBytes)
+        #expect(Outputs.bytes(v1.audit) == Outputs.bytes(v2.audit))
+        #expect(v1.routing.map(\.decisionID) == v2.routing.map(\.decisionID) && v1.routing.map(\.key) == v2.routing.map(\.key))
+        #expect(v1.routing.count == v2.routing.count && !v1.routing.isEmpty)
+        for (old, new) in zip(v1.routing, v2.routing) {
+            var decoded = try RoutingRecordCodec.decode(old.value)
+            let upgraded = try RoutingRecordCodec.decode(new.value)
+            #expect(decoded.schemaVersion == .v1 && upgraded.schemaVersion == .v2)
+            // Decoded, the two versions are the same record: only the version differs.
+            decoded.schemaVersion = .v2
+            #expect(decoded == upgraded)
+            #expect(RoutingRecordCodec.encode(decoded) == new.value)
+        }
+        let reasons = try v2.routing.flatMap { try RoutingRecordCodec.decode($0.value).reasons }
+        #expect(Set(reasons.map(\.kind)) == [.feature, .rule, .disqualifier])
     }
 }

@@ -22,7 +22,7 @@ struct GoldenVariantTests {
         """
 
     /// The digests text of the scenario decided with every variant option on.
-    static func digests(_ schema: AuditSchema) throws -> String {
+    static func digests(_ schema: AuditSchema, routing: RoutingSchema) throws -> String {
         var h = try mixedScenario()
         try GoldenOutputTests.seededLog(seed: 20_260_101, into: &h)
         let config = GoldenOutputTests.directory.appendingPathComponent("config")
@@ -40,6 +40,7 @@ struct GoldenVariantTests {
             scoringConfig: directory.appendingPathComponent("scoring.yaml"), routingRules: rulesURL)
         configuration.auditRecordLimit = 6_000
         configuration.auditSchema = schema
+        configuration.routingSchema = routing
         var decider = Decider(configuration)
         decider.pseudonymousAudit = true
         decider.openPersonalField = { "opened:" + $0 }
@@ -59,12 +60,16 @@ struct GoldenVariantTests {
             """
     }
 
-    /// Audit schema_version 2 against the digests of main's release from before version 3
-    /// (`variant-digests.txt`, unchanged); version 3 against `variant-digests-v3.txt`.
-    @Test("holdout, pseudonymous and size-capped outputs equal the committed variant digests", arguments: AuditSchema.allCases)
-    func variantDigests(schema: AuditSchema) throws {
-        let digests = try Self.digests(schema)
-        let url = GoldenOutputTests.directory.appendingPathComponent(schema == .v2 ? "variant-digests.txt" : "variant-digests-v3.txt")
+    /// Audit schema_version 2 with routing schema_version 1 against the digests of main's
+    /// release from before audit version 3 (`variant-digests.txt`, unchanged); audit
+    /// version 3 with routing version 1 against `variant-digests-v3.txt` (main's release
+    /// from before routing version 2); the defaults against `variant-digests-v3-routing-v2.txt`.
+    @Test(
+        "holdout, pseudonymous and size-capped outputs equal the committed variant digests",
+        arguments: GoldenOutputTests.Versions.all)
+    func variantDigests(versions: GoldenOutputTests.Versions) throws {
+        let digests = try Self.digests(versions.audit, routing: versions.routing)
+        let url = GoldenOutputTests.directory.appendingPathComponent("variant-digests\(versions.suffix).txt")
         if GoldenOutputTests.regenerate { try Data(digests.utf8).write(to: url) }
         let committed = try String(contentsOf: url, encoding: .utf8)
         #expect(digests == committed, "the variant outputs differ from Golden/variant-digests.txt")

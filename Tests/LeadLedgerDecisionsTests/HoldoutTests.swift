@@ -52,12 +52,12 @@ struct HoldoutTests {
         #expect(Set(routing.map(\.leadID)).count == 40)
         for record in routing {
             let arm = policy.arm(of: try #require(LeadID(record.leadID)))
-            #expect(record.arm == arm.rawValue)
+            #expect(record.arm == arm)
             #expect(record.tier == (arm == .holdout ? "sales_develop" : "sales_ready"), "\(record.leadID) \(arm)")
             #expect(record.score >= 90, "the holdout lead's score is still computed and recorded")
         }
         let arms = Set(routing.compactMap(\.arm))
-        #expect(arms == ["treatment", "holdout"])
+        #expect(arms == [.treatment, .holdout])
         for record in audit {
             let decision = try #require(record.decision)
             #expect(record.arm == decision.arm && decision.arm != nil)

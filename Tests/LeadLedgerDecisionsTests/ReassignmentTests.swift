@@ -124,7 +124,7 @@ struct ReassignmentTests {
         #expect(routed.allSatisfy { $0.tier == "sales_develop" && $0.rulesetVersion == pilot.configuration.rulesetVersion })
         #expect(routed.allSatisfy { $0.lineage.logOffset == offset && $0.eventTime == "2024-05-01T09:06:00.000Z" })
         let reason = try #require(routed.first?.reasons.first)
-        #expect(reason.kind == "reassignment" && reason.feature == "owner_removed" && reason.value == .string("rep_b"))
+        #expect(reason.kind == .reassignment && reason.feature == "owner_removed" && reason.value == .string("rep_b"))
         #expect(reason.text.contains("rep_b is in no territory of rule set \(pilot.configuration.rulesetVersion)"))
         #expect(state.ownerLoad == ["rep_a": 3, "rep_c": 3])
         // One audit record for the switch, naming every reassignment.

@@ -12,9 +12,10 @@ struct RecordCodecTests {
         logPartition: 3, logOffset: 42, source: SourcePosition(topic: "crm.events", partition: 1, offset: 7))
     static let eventTime = "2024-05-01T09:00:00.000Z"
 
-    static func decider(_ schema: AuditSchema = .v3) throws -> Decider {
+    static func decider(_ schema: AuditSchema = .v3, routing: RoutingSchema = .v2) throws -> Decider {
         var configuration = try DecisionFixtures.configuration(routing: DecisionFixtures.routingYAML + HoldoutTests.holdoutYAML)
         configuration.auditSchema = schema
+        configuration.routingSchema = routing
         return Decider(configuration)
     }
 
@@ -42,9 +43,11 @@ struct RecordCodecTests {
         return body(&w)
     }
 
-    @Test("a routing record of every route change decodes to its change, route, scores, reasons and lineage")
-    func routingRoundTrip() throws {
-        let decider = try Self.decider()
+    @Test(
+        "a routing record of every route change decodes to its change, route, scores, reasons and lineage, and encodes back to its bytes",
+        arguments: RoutingSchema.allCases)
+    func routingRoundTrip(schema: RoutingSchema) throws {
+        let decider = try Self.decider(routing: schema)
         let names = decider.configuration.extractor.schema.names
         for change in RouteChange.allCases {
             let closed = change == .merged || change == .erased
@@ -58,9 +61,10 @@ struct RecordCodecTests {
                 scores: closed ? nil : Self.scores, reasons: closed ? .none : Self.reasons)
             let bytes = Self.encode { decider.core.routingCodec.encode(record, into: &$0) }
             let view = try RoutingRecordCodec.decode(bytes)
-            #expect(view.change == change)
+            #expect(RoutingRecordCodec.encode(view) == bytes, "\(String(decoding: bytes, as: UTF8.self))")
+            #expect(view.schemaVersion == schema && view.change == change)
             #expect(view.decisionID == record.decisionID && view.leadID == record.leadID.description)
-            #expect(view.accountID == record.accountID && view.emails == record.emails && view.arm == record.arm?.rawValue)
+            #expect(view.accountID == record.accountID && view.emails == record.emails && view.arm == record.arm)
             #expect(view.tier == record.route.tier.name && view.queue == record.route.queue && view.ownerID == record.route.ownerID)
             #expect(view.score == Double(record.route.score))
             #expect(view.probability == (record.scores?.probability ?? Double(record.route.score) / 100))
@@ -72,7 +76,59 @@ struct RecordCodecTests {
             #expect(
                 view.reasons.dropFirst(record.reasons.gate == nil ? 0 : 1).map(\.contribution)
                     == record.reasons.features.map(\.contribution))
+            let kinds = (record.reasons.gate.map { [ReasonKind($0.rule)] } ?? []) + record.reasons.features.map { _ in ReasonKind.feature }
+            #expect(view.reasons.map(\.kind) == kinds)
+            #expect(view.components.fit == (record.scores?.fit ?? 0) && view.margin == (record.scores?.margin ?? 0))
         }
+
+        // A reassigned route's one reason, in the same words in both versions.
+        let moved = RoutingRecord(
+            decisionID: "dc_moved", leadID: LeadID(raw: 0x77), accountID: "acme.io", arm: nil, change: .reassigned, emails: [],
+            eventTime: Self.eventTime, lineage: Self.lineage, route: Self.route(.salesReady, queue: "ae", owner: "rep-2", score: 88),
+            scores: Self.scores,
+            reasons: DecisionReasons(gate: nil, features: [], reassignment: .init(reason: .overCapacity(3), owner: "rep-1", ruleSet: "r2")))
+        let bytes = Self.encode { decider.core.routingCodec.encode(moved, into: &$0) }
+        let view = try RoutingRecordCodec.decode(bytes)
+        #expect(RoutingRecordCodec.encode(view) == bytes)
+        #expect(view.reasons.map(\.kind) == [.reassignment] && view.reasons.first?.value == .string("rep-1"))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#"{"contribution":0,"feature":"owner_over_capacity","kind":"reassignment","text":"owner_over_capacity: "#))
+    }
+
+    @Test(
+        "every routing record of the golden scenario, in each schema version, decodes and encodes back to its bytes",
+        arguments: GoldenOutputTests.Versions.all)
+    func goldenRoutingRoundTrip(versions: GoldenOutputTests.Versions) throws {
+        let outputs = try GoldenOutputTests.outputs(versions.audit, routing: versions.routing)
+        #expect(!outputs.routing.isEmpty)
+        for record in outputs.routing {
+            let view = try RoutingRecordCodec.decode(record.value)
+            #expect(view.schemaVersion == versions.routing)
+            #expect(RoutingRecordCodec.encode(view) == record.value, "\(String(decoding: record.value, as: UTF8.self))")
+        }
+    }
+
+    @Test(
+        "the routing fixtures of both schema versions decode, and their encoding decodes to the same record",
+        arguments: RoutingSchema.allCases)
+    func routingFixturesRoundTrip(schema: RoutingSchema) throws {
+        let name = schema == .v2 ? "leadledger.routing" : "leadledger.routing.v1"
+        let directory = Fixtures.repositoryRoot.appendingPathComponent("Tests/LeadLedgerCoreTests/Fixtures/\(name)/valid")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(files.count >= 4)
+        for file in files {
+            let view = try RoutingRecordCodec.decode(Array(try Data(contentsOf: directory.appendingPathComponent(file))))
+            #expect(view.schemaVersion == schema, "\(file)")
+            let bytes = RoutingRecordCodec.encode(view)
+            #expect(try RoutingRecordCodec.decode(bytes) == view, "\(file)")
+            #expect(RoutingRecordCodec.encode(try RoutingRecordCodec.decode(bytes)) == bytes, "\(file)")
+        }
+        // The other version's reason spelling is refused: a version 2 record names every
+        // reason's kind, a version 1 record writes `gate` for the gate rule.
+        let sample = try String(contentsOf: directory.appendingPathComponent("sales-ready.json"), encoding: .utf8)
+        let other = schema == .v2 ? #""schema_version": 1"# : #""schema_version": 2"#
+        let mixed = sample.replacingOccurrences(of: #""schema_version": \#(schema.rawValue)"#, with: other)
+        #expect(throws: ContractError.self) { try RoutingRecordCodec.decode(Array(mixed.utf8)) }
     }
 
     @Test(

@@ -60,7 +60,10 @@ struct AuditSchemaCLITests {
         #expect(!rawAudit.contains { String(decoding: $0.value, as: UTF8.self).contains(#""emails""#) })
 
         // explain words each reason as the routing record of the same decision does.
-        let routing = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers).map { try RoutingRecordView($0.value) }
+        let rawRouting = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers)
+        #expect(try await schemaViolations(rawRouting.map(\.value), schema: "leadledger.routing", directory: directory) == "")
+        let routing = try rawRouting.map { try RoutingRecordView($0.value) }
+        #expect(routing.allSatisfy { $0.schemaVersion == .v2 })
         let routed = try #require(routing.first { $0.reasons.count >= 2 && $0.change == .new }, "no routing record with reasons")
         let explained = try await runCLI(
             ["explain", "--config", config, "--lead", routed.leadID, "--format", "json"], directory: directory, name: "explain")

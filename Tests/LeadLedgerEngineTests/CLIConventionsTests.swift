@@ -332,7 +332,7 @@ struct CLIConventionsTests {
         // typed decoders), with hostile strings where the contract allows any text.
         let lineage = #""lineage":{"log":{"partition":0,"offset":0},"source":{"topic":"crm.events","partition":0,"offset":0}}"#
         let routing =
-            #"{"account_id":"acct\u001b[2J\u0007","change":"new","decision_id":"dc_0123456789abcdef","event_time":"2026-01-01T00:00:00.000Z","lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"q\u001b]0;pwned\u0007","reasons":[],"ruleset_version":"r","schema_version":1,"score":1,"tier":"nurture"}"#
+            #"{"account_id":"acct\u001b[2J\u0007","change":"new","components":{"account":0,"engagement":0,"fit":0,"intent":0,"propensity":0.01},"decision_id":"dc_0123456789abcdef","emails":[],"event_time":"2026-01-01T00:00:00.000Z","explanation_base":0,"lead_id":"ld_escape",\#(lineage),"margin":-4.6,"model_version":"m","owner_id":null,"probability":0.01,"queue":"q\u001b]0;pwned\u0007","reasons":[],"ruleset_version":"r","schema_version":1,"score":1,"tier":"nurture"}"#
         try await produce("routing-\(suffix)", [(key: "ld_escape", value: routing)], brokers: brokers, partition: 0)
         let audit =
             #"{"account_id":null,"contributions":{},"decision_id":"dc_fedcba9876543210","event_kind":"web\u001b[2J","event_time":"2026-01-01T00:00:00.000Z","features":{},"further_decisions":[],"lead_id":"ld_escape",\#(lineage),"model_version":"m","owner_id":null,"probability":0.01,"queue":"nurture","reasons":[],"route_changed":false,"ruleset_version":"r","schema_version":2,"score":1,"state_hash":"0","tier":"nurture"}"#

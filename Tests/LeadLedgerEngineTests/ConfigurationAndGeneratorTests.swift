@@ -39,6 +39,21 @@ struct ConfigurationAndGeneratorTests {
         #expect(throws: EngineError.self) { try EngineConfiguration.parse(yaml: "session_timeout_ms: [1]") }
     }
 
+    /// A record schema version the binary cannot write is refused at load.
+    @Test func unknownRecordSchemaVersionsAreRejected() throws {
+        for (yaml, message) in [
+            ("routing_schema_version: 3", "routing_schema_version must be 1 or 2"),
+            ("audit_schema_version: 1", "audit_schema_version must be 2 or 3"),
+        ] {
+            do {
+                _ = try EngineConfiguration.parse(yaml: yaml, context: "ll.yaml")
+                Issue.record("'\(yaml)' must not load")
+            } catch {
+                #expect(error.code == .invalidConfiguration && error.description.contains(message), "\(error)")
+            }
+        }
+    }
+
     /// A misspelt key is an error naming the key and where it is, at the top
     /// level and inside a section, instead of silently falling back to a default.
     @Test func unknownConfigurationKeysAreRejected() throws {
@@ -89,6 +104,7 @@ struct ConfigurationAndGeneratorTests {
                 max_future_skew: 36h
                 audit_max_bytes: 262144
                 audit_schema_version: 2
+                routing_schema_version: 1
                 http_host: 127.0.0.1
                 http_port: 0
                 ready_max_lag: 10000
@@ -107,6 +123,7 @@ struct ConfigurationAndGeneratorTests {
         #expect(parsed.httpHost == "127.0.0.1" && parsed.httpPort == 0 && parsed.routeFrom == "2026-12-01T00:00:00Z")
         #expect(parsed.properties == ["linger.ms": "5", "acks": "all"])
         #expect(parsed.auditSchemaVersion == 2 && parsed.auditSchema == .v2)
+        #expect(parsed.routingSchemaVersion == 1 && parsed.routingSchema == .v1)
         #expect(parsed.warnings.isEmpty)
     }
 

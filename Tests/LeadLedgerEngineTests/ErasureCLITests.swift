@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import TestSupport
 import Testing
@@ -68,8 +69,7 @@ struct ErasureCLITests {
         let routingBefore = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers)
         let leadRouting = try #require(
             routingBefore.first { contains($0.value, email) }, "no routing record names the email before the erasure")
-        let leadID = try #require(
-            (try? JSONSerialization.jsonObject(with: Data(leadRouting.value)) as? [String: Any])?["lead_id"] as? String)
+        let leadID = try RoutingRecordView(leadRouting.value).leadID
         let logBefore = try await readAll("events-\(suffix)", partitions: 4, brokers: brokers)
         #expect(logBefore.contains { contains($0.value, leadID) && contains($0.value, "enc1.") })
         #expect(

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import LeadLedgerDecisions
 import LeadLedgerEngine
 import TestSupport
 import Testing
@@ -70,16 +71,12 @@ struct FarFutureCLITests {
 
         // Every log event decided once; no decision (SLA escalations included) at a far-future time.
         let audit = try await readAll("audit-\(suffix)", partitions: 3, brokers: brokers)
-        let routing = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers)
+        let routing = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers).map { try RoutingRecordView($0.value) }
         #expect(audit.count == log.count && log.count > 300, "log \(log.count), audit \(audit.count)")
-        func eventTime(_ record: LogRecord) -> String {
-            (try? JSONSerialization.jsonObject(with: Data(record.value)) as? [String: Any])?["event_time"] as? String ?? ""
-        }
-        #expect(!(audit + routing).contains { eventTime($0).hasPrefix("9999") }, "decisions made at a far-future time")
-        let escalations = routing.filter {
-            (try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])?["change"] as? String == "escalation"
-        }
-        #expect(escalations.allSatisfy { eventTime($0) < "2027" }, "\(escalations.map(eventTime))")
+        let auditTimes = try audit.map { try AuditRecordView($0.value).eventTime }
+        #expect(!(auditTimes + routing.map(\.eventTime)).contains { $0.hasPrefix("9999") }, "decisions made at a far-future time")
+        let escalations = routing.filter { $0.change == .escalation }
+        #expect(escalations.allSatisfy { $0.eventTime < "2027" }, "\(escalations.map(\.eventTime))")
 
         run.signal(SIGTERM)
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(2000))")

@@ -40,8 +40,8 @@ struct HoldoutCLITests {
 
         let records = try await readAll("routing-\(suffix)", partitions: 3, brokers: brokers).map { try RoutingRecordView($0.value) }
         try #require(!records.isEmpty)
-        #expect(records.allSatisfy { $0.arm == "treatment" || $0.arm == "holdout" })
-        let holdout = records.filter { $0.arm == "holdout" }
+        #expect(records.allSatisfy { $0.arm != nil })
+        let holdout = records.filter { $0.arm == .holdout }
         #expect(!holdout.isEmpty && holdout.count < records.count)
         // Overrides (the generator writes some) apply in both arms: leads ever overridden are left out.
         let overridden = Set(records.filter { $0.change == .override }.map(\.leadID))

@@ -131,7 +131,8 @@ struct ModelLifecycleTests {
     static func configuration(_ bundle: ModelBundle) throws -> DecisionConfiguration {
         try bundle.configuration(
             routingYAML: try Data(contentsOf: URL(fileURLWithPath: defaultRoutingFile)), routingSource: defaultRoutingFile,
-            auditRecordLimit: DecisionConfiguration.defaultAuditRecordLimit, auditSchema: .v3)
+            auditRecordLimit: DecisionConfiguration.defaultAuditRecordLimit, auditSchema: .v3,
+            routingSchema: .v2)
     }
 
     @Test func manifestsAndChunksReadBackAndMismatchesAreRefused() async throws {
@@ -392,7 +393,7 @@ struct ModelLifecycleTests {
         let bundle = try ModelBundle.load(scoringFile: URL(fileURLWithPath: defaultScoringFile))
         let configuration = try bundle.configuration(
             routingYAML: Data(contentsOf: URL(fileURLWithPath: defaultRoutingFile)), routingSource: defaultRoutingFile,
-            auditRecordLimit: 1 << 20, auditSchema: .v3)
+            auditRecordLimit: 1 << 20, auditSchema: .v3, routingSchema: .v2)
         for training in [old, .object(object)] {
             let manifest = ModelManifest(
                 bundle: bundle, configuration: configuration, chunkBytes: 1024, training: training, metrics: nil, baselines: nil,

@@ -110,10 +110,8 @@ struct ProductSnapshotTests {
                     == DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit"))
             let json = try #require(try JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any])
             let named = ([json] + (json["further_decisions"] as? [[String: Any]] ?? [])).compactMap { $0["routing_decision_id"] as? String }
-            let routingIDs = try eventRouting.map {
-                try #require(try JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])["decision_id"] as? String
-            }
-            #expect(named.sorted() == routingIDs.compactMap { $0 }.sorted(), "log offset \(record.offset)")
+            let routingIDs = try eventRouting.map { try RoutingRecordView($0.value).decisionID }
+            #expect(named.sorted() == routingIDs.sorted(), "log offset \(record.offset)")
         }
         #expect(applied == audit.count)
         #expect(routing.count > 100, "routing records: \(routing.count)")
@@ -125,8 +123,7 @@ struct ProductSnapshotTests {
             #expect(header != nil && header == json["decision_id"] as? String)
             #expect(header?.hasPrefix("dc_") == true)
         }
-        let tiers = Set(
-            routing.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.value)) as? [String: Any])?["tier"] as? String })
+        let tiers = Set(try routing.map { try RoutingRecordView($0.value).tier })
         #expect(tiers.count >= 2, "tiers: \(tiers)")
         #expect(run() == outputs, "byte-identical repeat")
 

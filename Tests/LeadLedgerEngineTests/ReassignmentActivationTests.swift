@@ -57,7 +57,7 @@ struct ReassignmentActivationTests {
         #expect(audits.count == 1 && audits.first?.eventKind == "ruleset.promote")
         #expect(!routes.isEmpty && routes.allSatisfy { $0.change == .reassigned && $0.rulesetVersion == record.rulesetVersion })
         #expect(routes.allSatisfy { $0.ownerID != "rep-5" && $0.lineage.logOffset == Int64(switchAt) })
-        #expect(routes.allSatisfy { $0.reasons.first?.kind == "reassignment" })
+        #expect(routes.allSatisfy { $0.reasons.first?.kind == .reassignment })
         let decided = audits.flatMap { [$0.decision].compactMap { $0 } + $0.further }
         #expect(decided.map(\.leadID) == routes.map(\.leadID))
         #expect(decided.allSatisfy { $0.change == .reassigned })

@@ -48,7 +48,7 @@ struct ReassignmentCLITests {
         #expect(!reassigned.isEmpty, "no lead was reassigned")
         #expect(reassigned.allSatisfy { $0.rulesetVersion == pilot })
         #expect(reassigned.allSatisfy { $0.ownerID.map(pilotOwners.contains) ?? ($0.queue == "unassigned") }, "\(reassigned)")
-        #expect(reassigned.allSatisfy { $0.reasons.count == 1 && $0.reasons.first?.kind == "reassignment" })
+        #expect(reassigned.allSatisfy { $0.reasons.count == 1 && $0.reasons.first?.kind == .reassignment })
         let left = reassigned.compactMap { reassigned -> String? in
             guard case .string(let owner)? = reassigned.reasons.first?.value else { return nil }
             return owner

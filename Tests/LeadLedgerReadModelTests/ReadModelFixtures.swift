@@ -64,7 +64,8 @@ enum ReadModelFixtures {
         let text = """
             {"decision_id":"dc_\(String(repeating: "f", count: 32))","lead_id":"\(lead)","account_id":\(account.map { "\"\($0)\"" } ?? "null"),\
             "emails":[\(list)],"tier":"nurture","queue":"marketing-nurture","owner_id":null,"score":12,"probability":0.25,\
-            "change":"new","reasons":[],"model_version":"m1","ruleset_version":"r1","event_time":"\(time)",\
+            "components":{"account":0.5,"engagement":0.1,"fit":0.4,"intent":0.2,"propensity":0.25},"margin":-1.1,"explanation_base":-1,\
+            "change":"new","reasons":[],"model_version":"m1","ruleset_version":"r1","schema_version":2,"event_time":"\(time)",\
             "lineage":{"log":{"partition":0,"offset":1},"source":{"topic":"crm.events","partition":1,"offset":101}}}
             """
         return Array(text.utf8)

@@ -156,8 +156,8 @@ package struct B2BScenario: Sendable {
             if after.isEmpty { failures.append("\(event): lead \(lead) was not re-routed after the \(event)") }
             for r in after where r.tier == "sales_ready" { failures.append(describe(event, lead, expected: "never sales_ready", r)) }
             let first = routes.last?.reasons.first
-            if first?.feature != rule || first?.kind != "gate" {
-                failures.append(describe(event, lead, expected: "first reason \(rule) (kind gate)", routes.last))
+            if first?.feature != rule || first?.isGateRule != true {
+                failures.append(describe(event, lead, expected: "first reason \(rule) (the gate rule)", routes.last))
             }
             return failures
         }
@@ -259,7 +259,7 @@ package struct B2BScenario: Sendable {
         var failures: [String] = []
         for record in decisions.routing {
             let audited = decisions.audit.first { $0.decision?.routingDecisionID == record.decisionID }?.features ?? [:]
-            for reason in record.reasons where reason.kind == nil {
+            for reason in record.reasons where reason.kind == .feature {
                 guard case .number(let value) = reason.value, value != 0 else {
                     failures.append(describe("reasons-present", record.leadID, expected: "reason \(reason.feature) to be present", record))
                     continue

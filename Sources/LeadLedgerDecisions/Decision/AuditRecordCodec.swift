@@ -62,7 +62,7 @@ struct AuditRecordCodec: Sendable {
         w.beginObject()
         w.rawKey(#""account_id":"#)
         w.optString(r.accountID)
-        fragments.writeArm(d.arm, into: &w)
+        RecordFragments.writeArm(d.arm, into: &w)
         w.next(#","change":"#)
         w.optString(d.change?.rawValue)
         fragments.writeComponents(d.scores, into: &w)
@@ -137,7 +137,7 @@ struct AuditRecordCodec: Sendable {
         }
         w.next(#","lead_id":"#)
         w.leadID(d.leadID)
-        fragments.writeLineage(r.lineage, into: &w)
+        RecordFragments.writeLineage(r.lineage, into: &w)
         w.next(#","margin":"#)
         w.double(d.scores?.margin ?? 0)
         w.next(fragments.modelRun)
@@ -178,7 +178,7 @@ struct AuditRecordCodec: Sendable {
         if schema == .v3 {
             fragments.writeIndexedReasons(d.reasons, into: &w)
         } else {
-            fragments.writeReasons(d.reasons, into: &w)
+            fragments.writeReasons(d.reasons, kinded: false, into: &w)
         }
     }
 
@@ -263,7 +263,7 @@ struct AuditRecordCodec: Sendable {
         w.null()
         w.rawKey(#""lead_id":"#)
         w.null()
-        fragments.writeLineage(r.lineage, into: &w)
+        RecordFragments.writeLineage(r.lineage, into: &w)
         w.rawKey(#""margin":"#)
         w.null()
         w.rawKey(#""model_version":"#)

@@ -47,7 +47,7 @@ package struct AuditRecordView: Sendable, Equatable {
             if let features {
                 reasons = try RecordReason.indexedList(f, features: features)
             } else {
-                reasons = try RecordReason.list(f)
+                reasons = try RecordReason.list(f, kinded: false)
             }
             arm = try f.string("arm")
         }

@@ -27,6 +27,9 @@ package struct DecisionConfiguration: Sendable {
     /// The audit records' `schema_version` (``AuditSchema``). Runs and `audit verify`
     /// must agree (`audit verify` takes it from the records it verifies).
     package var auditSchema = AuditSchema.v3
+    /// The routing records' `schema_version` (``RoutingSchema``). Runs and `audit verify`
+    /// must agree (`audit verify --routing-schema-version 1` for a range written before the upgrade).
+    package var routingSchema = RoutingSchema.v2
     /// The model's feature list, as audit records (schema_version 3) name it.
     package var featureSet: FeatureSet { FeatureSet(extractor) }
 
@@ -178,5 +181,6 @@ extension DecisionConfiguration {
         rulesetVersion = String(routing.version.sha256.prefix(16))
         auditRecordLimit = base.auditRecordLimit
         auditSchema = base.auditSchema
+        routingSchema = base.routingSchema
     }
 }

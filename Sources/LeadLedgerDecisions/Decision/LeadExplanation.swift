@@ -238,8 +238,9 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
         package var contribution: Double
         /// The reason in words.
         package var text: String
-        /// `gate` for the gate rule; absent for a feature contribution.
-        package var kind: String?
+        /// What the reason is (``ReasonKind``: `feature`, `rule`, `disqualifier` or
+        /// `reassignment`), whichever schema version the record it comes from has.
+        package var kind: ReasonKind
         /// For an account signal, the path in the account graph behind it.
         package var graphPath: [RecordReason.PathStep]?
 
@@ -260,6 +261,27 @@ package struct LeadExplanation: Codable, Sendable, Equatable {
             case .bool(let b)?: value = .bool(b)
             case .string(let s)?: value = .string(s)
             case .number(let d)?: value = .number(d)
+            }
+        }
+
+        /// Decodes a reason as ``encode(to:)`` writes it; a reason kept by an earlier
+        /// release (serve's read model) has no kind for a feature and `gate` for the
+        /// gate rule: they read as ``ReasonKind/feature`` and the rule's kind.
+        package init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            feature = try c.decode(String.self, forKey: .feature)
+            value = try c.decodeIfPresent(Value.self, forKey: .value)
+            contribution = try c.decode(Double.self, forKey: .contribution)
+            text = try c.decode(String.self, forKey: .text)
+            graphPath = try c.decodeIfPresent([RecordReason.PathStep].self, forKey: .graphPath)
+            switch try c.decodeIfPresent(String.self, forKey: .kind) {
+            case nil: kind = .feature
+            case "gate"?: kind = GateRule(rawValue: feature).map { ReasonKind($0) } ?? .rule
+            case let name?:
+                guard let known = ReasonKind(rawValue: name) else {
+                    throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown reason kind \(name)")
+                }
+                kind = known
             }
         }
     }

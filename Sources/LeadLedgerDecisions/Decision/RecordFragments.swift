@@ -4,31 +4,16 @@ import LeadLedgerCore
 /// of a configuration encoded once: the codecs (``RoutingRecordCodec``,
 /// ``AuditRecordCodec``) write them through it, keys in sorted order.
 struct RecordFragments: Sendable {
-    /// The constant byte runs of each feature's reason, concatenated in feature
-    /// order: `,"feature":"name"`, `,"text":"name = ` and `suffix","value":`
-    /// (name and meaning suffix escaped). Feature `j`'s runs start at
-    /// `reasonStarts[3j]`, `reasonStarts[3j + 1]`, `reasonStarts[3j + 2]` and end
-    /// at `reasonStarts[3j + 3]` (3 · features + 1 entries).
-    let reasonBlob: [UInt8]
-    let reasonStarts: [Int]
+    /// The feature reasons' runs without a kind (routing schema_version 1, audit schema_version 2).
+    let sentenceRuns: ReasonRuns
+    /// The feature reasons' runs with `"kind":"feature"` (routing schema_version 2).
+    let kindedRuns: ReasonRuns
     /// `,"model_version":"<model version>","owner_id":` (the members between `margin` and `owner_id`'s value).
     let modelRun: [UInt8]
 
     init(_ configuration: DecisionConfiguration) {
-        let ex = configuration.extractor
-        var blob: [UInt8] = []
-        var starts: [Int] = []
-        for j in 0..<ex.schema.count {
-            starts.append(blob.count)
-            blob += Array(#","feature":""#.utf8) + ex.escapedNames[j] + [0x22]
-            starts.append(blob.count)
-            blob += Array(#","text":""#.utf8) + ex.escapedNames[j] + Array(" = ".utf8)
-            starts.append(blob.count)
-            blob += ex.meaningSuffixes[j] + Array(#"","value":"#.utf8)
-        }
-        starts.append(blob.count)
-        reasonBlob = blob
-        reasonStarts = starts
+        sentenceRuns = ReasonRuns(configuration.extractor, kinded: false)
+        kindedRuns = ReasonRuns(configuration.extractor, kinded: true)
         modelRun = Array(#","model_version":"#.utf8) + Self.quoted(configuration.modelVersion) + Array(#","owner_id":"#.utf8)
     }
 
@@ -40,14 +25,14 @@ struct RecordFragments: Sendable {
     }
 
     /// `"arm"` (after `account_id`), only when the rule set has a holdout experiment.
-    func writeArm(_ arm: Arm?, into w: inout RecordWriter) {
+    static func writeArm(_ arm: Arm?, into w: inout RecordWriter) {
         guard let arm else { return }
         w.next(#","arm":"#)
         w.string(arm.rawValue)
     }
 
     /// The `"lineage":{…}` member, the same in every record of the event.
-    func writeLineage(_ lineage: RecordLineage, into w: inout RecordWriter) {
+    static func writeLineage(_ lineage: RecordLineage, into w: inout RecordWriter) {
         w.rawKey(#""lineage":"#)
         w.beginObject()
         w.rawKey(#""log":"#)
@@ -100,38 +85,33 @@ struct RecordFragments: Sendable {
         }
     }
 
-    /// The member `,"reasons":[…]`: the gate rule first, then each feature's reason
-    /// from its pre-encoded runs (``reasonBlob``).
-    func writeReasons(_ reasons: DecisionReasons, into w: inout RecordWriter) {
+    /// The member `,"reasons":[…]` of sentence reasons (routing records, audit records
+    /// of schema_version 2): why a rule-set switch moved the lead, or the gate rule
+    /// first, then each feature's reason from its pre-encoded runs (``ReasonRuns``).
+    /// `kinded` (routing schema_version 2) gives every reason its ``ReasonKind``;
+    /// without it the gate rule's kind is `gate` and a feature's reason has none.
+    func writeReasons(_ reasons: DecisionReasons, kinded: Bool, into w: inout RecordWriter) {
         w.next(#","reasons":"#)
         w.beginArray()
-        if let moved = reasons.reassignment {
-            w.beginObject()
-            w.rawKey(#""contribution":"#)
-            w.double(0)
-            w.next(#","feature":"#)
-            w.string(moved.reason.name)
-            w.next(#","kind":"reassignment","text":"#)
-            w.string(moved.reason.text(owner: moved.owner, ruleSet: moved.ruleSet))
-            w.next(#","value":"#)
-            w.string(moved.owner)
-            w.endObject()
-        }
+        if let moved = reasons.reassignment { writeReassignment(moved, indexed: false, into: &w) }
         if let gate = reasons.gate {
             w.beginObject()
             w.rawKey(#""contribution":"#)
             w.double(0)
             w.next(#","feature":"#)
             w.string(gate.rule.rawValue)
-            w.next(#","kind":"gate","text":"#)
+            w.next(#","kind":"#)
+            w.string(kinded ? ReasonKind(gate.rule).rawValue : "gate")
+            w.next(#","text":"#)
             w.string(gate.rule.text)
             w.next(#","value":"#)
             if let v = gate.value { w.double(v) } else { w.null() }
             w.endObject()
         }
         if !reasons.features.isEmpty {
-            reasonBlob.withUnsafeBufferPointer { blob in
-                reasonStarts.withUnsafeBufferPointer { st in
+            let runs = kinded ? kindedRuns : sentenceRuns
+            runs.blob.withUnsafeBufferPointer { blob in
+                runs.starts.withUnsafeBufferPointer { st in
                     for r in reasons.features {
                         let j = r.index
                         let f = st[3 * j]
@@ -156,6 +136,33 @@ struct RecordFragments: Sendable {
         w.endArray()
     }
 
+    /// Why a rule-set switch moved the lead, as the first reason of its records: the
+    /// sentence form `{"contribution":0,"feature":<name>,"kind":"reassignment","text":…,"value":<owner>}`
+    /// (routing records, audit schema_version 2) or, `indexed` (audit schema_version 3),
+    /// `{"kind":"reassignment","reason":<name>,"text":…,"value":<owner>}`. The sentence
+    /// and the owner it left are the same in both.
+    func writeReassignment(_ moved: DecisionReasons.Reassignment, indexed: Bool, into w: inout RecordWriter) {
+        w.beginObject()
+        if indexed {
+            w.rawKey(#""kind":"#)
+            w.string(ReasonKind.reassignment.rawValue)
+            w.next(#","reason":"#)
+            w.string(moved.reason.name)
+        } else {
+            w.rawKey(#""contribution":"#)
+            w.double(0)
+            w.next(#","feature":"#)
+            w.string(moved.reason.name)
+            w.next(#","kind":"#)
+            w.string(ReasonKind.reassignment.rawValue)
+        }
+        w.next(#","text":"#)
+        w.string(moved.reason.text(owner: moved.owner, ruleSet: moved.ruleSet))
+        w.next(#","value":"#)
+        w.string(moved.owner)
+        w.endObject()
+    }
+
     /// The member `,"reasons":[…]` of an audit record of schema_version 3: the gate
     /// rule first (`kind` `disqualifier` or `rule`, with the feature it reads), then
     /// each feature's reason by index into the record's `feature_set`, with its
@@ -163,23 +170,14 @@ struct RecordFragments: Sendable {
     func writeIndexedReasons(_ reasons: DecisionReasons, into w: inout RecordWriter) {
         w.next(#","reasons":"#)
         w.beginArray()
-        if let moved = reasons.reassignment {
-            // A rule-set fact, not a feature: its sentence is written as the routing record has it.
-            w.beginObject()
-            w.rawKey(#""kind":"reassignment","reason":"#)
-            w.string(moved.reason.name)
-            w.next(#","text":"#)
-            w.string(moved.reason.text(owner: moved.owner, ruleSet: moved.ruleSet))
-            w.next(#","value":"#)
-            w.string(moved.owner)
-            w.endObject()
-        }
+        // A rule-set fact, not a feature: its sentence is written as the routing record has it.
+        if let moved = reasons.reassignment { writeReassignment(moved, indexed: true, into: &w) }
         if let gate = reasons.gate {
             w.beginObject()
             w.rawKey(#""feature":"#)
             if let j = gate.rule.feature { w.int(Int64(j)) } else { w.null() }
             w.next(#","kind":"#)
-            w.string(gate.rule.isDisqualifier ? "disqualifier" : "rule")
+            w.string(ReasonKind(gate.rule).rawValue)
             w.next(#","rule":"#)
             w.string(gate.rule.rawValue)
             w.next(#","value":"#)

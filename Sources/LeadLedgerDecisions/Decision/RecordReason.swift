@@ -34,13 +34,15 @@ package struct RecordReason: Sendable, Equatable {
 
     /// The path in the account graph behind an account signal (nil for any other reason).
     package var graphPath: [PathStep]?
-    /// `gate` for the gate rule that set the tier (always the first reason when
-    /// present) and nil for a feature's contribution in routing and version 2 audit
-    /// records; `rule`, `disqualifier` or `feature` in version 3 audit records.
-    package var kind: String?
+    /// What the reason is. Every reason of a routing record of schema_version 2 or an
+    /// audit record of schema_version 3 names it; an older record's `gate` (the gate
+    /// rule, always the first reason when present) decodes to ``ReasonKind/rule`` or
+    /// ``ReasonKind/disqualifier`` by its rule, and a reason without a kind to ``ReasonKind/feature``.
+    package var kind: ReasonKind
 
     package init(
-        feature: String, value: Value?, contribution: Double, text: String, kind: String? = nil, graphPath: [PathStep]? = nil
+        feature: String, value: Value?, contribution: Double, text: String, kind: ReasonKind = .feature,
+        graphPath: [PathStep]? = nil
     ) {
         self.feature = feature
         self.value = value
@@ -61,8 +63,10 @@ package struct RecordReason: Sendable, Equatable {
         return steps
     }
 
-    /// Decodes one reason object.
-    package init(_ f: Fields) throws(ContractError) {
+    /// Decodes one sentence reason (routing records, audit records of schema_version 2).
+    /// `kinded` (routing schema_version 2): `kind` is required and one of ``ReasonKind``;
+    /// otherwise it is absent (a feature), `gate` or `reassignment`.
+    package init(_ f: Fields, kinded: Bool) throws(ContractError) {
         let value: Value?
         switch f.value("value") {
         case nil: value = nil
@@ -73,10 +77,23 @@ package struct RecordReason: Sendable, Equatable {
         case .int(let i)?: value = .number(Double(i))
         case let v?: throw f.violation("value", "must be a number, a string, a boolean or null, got \(v.typeName)")
         }
+        let feature = try f.requiredString("feature")
+        let kind: ReasonKind
+        switch (try f.string("kind"), kinded) {
+        case (let name?, true):
+            guard let known = ReasonKind(rawValue: name) else {
+                throw f.violation("kind", "must be feature, rule, disqualifier or reassignment, got \(name)")
+            }
+            kind = known
+        case (nil, true): throw f.violation("kind", "is required")
+        case (nil, false): kind = .feature
+        case ("gate"?, false): kind = GateRule(rawValue: feature).map { ReasonKind($0) } ?? .rule
+        case ("reassignment"?, false): kind = .reassignment
+        case (let name?, false): throw f.violation("kind", "must be gate or reassignment, got \(name)")
+        }
         self.init(
-            feature: try f.requiredString("feature"), value: value,
-            contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
-            kind: try f.string("kind"), graphPath: try Self.graphPath(f))
+            feature: feature, value: value, contribution: try f.requiredNumber("contribution"), text: try f.requiredString("text"),
+            kind: kind, graphPath: try Self.graphPath(f))
     }
 
     /// Decodes one reason of an audit record of schema_version 3: a feature by its
@@ -84,9 +101,12 @@ package struct RecordReason: Sendable, Equatable {
     /// why a rule-set switch reassigned the lead (`reassignment`, with its sentence).
     /// The sentence is the one the routing record has for the same reason.
     init(indexed f: Fields, features: FeatureSet) throws(ContractError) {
-        let kind = try f.requiredString("kind")
+        let name = try f.requiredString("kind")
+        guard let kind = ReasonKind(rawValue: name) else {
+            throw f.violation("kind", "must be feature, rule, disqualifier or reassignment, got \(name)")
+        }
         switch kind {
-        case "feature":
+        case .feature:
             let value = try f.number("value")
             let index = try f.requiredNonNegativeInteger("feature")
             let contribution = try f.requiredNumber("contribution")
@@ -94,25 +114,22 @@ package struct RecordReason: Sendable, Equatable {
                 feature: features.name(index), value: value.map { .number($0) } ?? .null, contribution: contribution,
                 text: features.sentence(index: index, value: value ?? .nan, contribution: contribution), kind: kind,
                 graphPath: try Self.graphPath(f))
-        case "reassignment":
+        case .reassignment:
             let owner = try f.requiredString("value")
             self.init(
                 feature: try f.requiredString("reason"), value: .string(owner), contribution: 0, text: try f.requiredString("text"),
                 kind: kind)
-        case "rule", "disqualifier":
+        case .rule, .disqualifier:
             let value = try f.number("value")
             let rule = try f.requiredString("rule")
             self.init(
                 feature: rule, value: value.map { .number($0) } ?? .null, contribution: 0, text: GateRule(rawValue: rule)?.text ?? rule,
                 kind: kind)
-        default:
-            throw f.violation("kind", "must be feature, rule, disqualifier or reassignment, got \(kind)")
         }
     }
 
-    /// Whether the reason is the gate rule that set the tier (`kind` `gate` in a
-    /// routing or version 2 audit record, `rule` or `disqualifier` in a version 3 one).
-    package var isGateRule: Bool { kind == "gate" || kind == "rule" || kind == "disqualifier" }
+    /// Whether the reason is the gate rule that set the tier.
+    package var isGateRule: Bool { kind.isGateRule }
 
     /// The `reasons` member of an audit record of schema_version 3.
     static func indexedList(_ f: Fields, features: FeatureSet) throws(ContractError) -> [RecordReason] {
@@ -121,10 +138,11 @@ package struct RecordReason: Sendable, Equatable {
         return out
     }
 
-    /// The `reasons` member of a record or further decision.
-    static func list(_ f: Fields) throws(ContractError) -> [RecordReason] {
+    /// The `reasons` member of a record or further decision with sentence reasons
+    /// (`kinded`: a routing record of schema_version 2).
+    static func list(_ f: Fields, kinded: Bool) throws(ContractError) -> [RecordReason] {
         var out: [RecordReason] = []
-        for item in try f.objects("reasons") { out.append(try RecordReason(item)) }
+        for item in try f.objects("reasons") { out.append(try RecordReason(item, kinded: kinded)) }
         return out
     }
 }

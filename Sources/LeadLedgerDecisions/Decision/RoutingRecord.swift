@@ -1,6 +1,6 @@
 import LeadLedgerCore
 
-/// A `leadledger.routing` record (schema_version 1): one route change of one
+/// A `leadledger.routing` record (schema_version 1 or 2): one route change of one
 /// lead, as the decider decided it. ``RoutingRecordCodec`` encodes it to the
 /// contract's bytes; ``RoutingRecordView`` reads them back.
 struct RoutingRecord: Sendable {

@@ -70,7 +70,8 @@ package struct ModelBundle: Sendable, Equatable {
     /// The decision configuration of this model with the routing rules given.
     /// - Throws: ``ModelRegistryError`` `invalid_model` when the files do not load.
     package func configuration(
-        routingYAML: Data, routingSource: String, auditRecordLimit: Int, auditSchema: AuditSchema
+        routingYAML: Data, routingSource: String, auditRecordLimit: Int, auditSchema: AuditSchema,
+        routingSchema: RoutingSchema
     ) throws -> DecisionConfiguration {
         guard let scoring = file(Self.scoringRole), let artifact = file(Self.artifactRole) else {
             throw ModelRegistryError(.invalidModel, context: "bundle", "a model needs a scoring configuration and a model artifact")
@@ -85,6 +86,7 @@ package struct ModelBundle: Sendable, Equatable {
                 modelSource: artifact.source, routingYAML: routingYAML, routingSource: routingSource, componentArtifacts: components)
             configuration.auditRecordLimit = auditRecordLimit
             configuration.auditSchema = auditSchema
+            configuration.routingSchema = routingSchema
             return configuration
         } catch {
             throw ModelRegistryError(.invalidModel, context: scoring.source, "\(error)")

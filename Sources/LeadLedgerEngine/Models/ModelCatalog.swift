@@ -22,6 +22,7 @@ package final class ModelCatalog: Sendable {
     let routingSource: String
     let auditRecordLimit: Int
     let auditSchema: AuditSchema
+    let routingSchema: RoutingSchema
     let logger: Logger
     private let deciders: Mutex<[String: Decider]>
 
@@ -38,6 +39,7 @@ package final class ModelCatalog: Sendable {
         self.routingSource = routingSource
         self.auditRecordLimit = configured.configuration.auditRecordLimit
         self.auditSchema = configured.configuration.auditSchema
+        self.routingSchema = configured.configuration.routingSchema
         self.logger = logger
         deciders = Mutex(["\(configured.configuration.modelVersion)/\(configured.configuration.rulesetVersion)": configured])
     }
@@ -66,7 +68,7 @@ package final class ModelCatalog: Sendable {
                 guard let (manifest, bundle) = try store.load(version), manifest.modelVersion == version else { return nil }
                 configuration = try bundle.configuration(
                     routingYAML: routing.yaml, routingSource: routing.source, auditRecordLimit: auditRecordLimit,
-                    auditSchema: auditSchema)
+                    auditSchema: auditSchema, routingSchema: routingSchema)
             }
             guard configuration.modelVersion == version, configuration.rulesetVersion == ruleSet else {
                 logger.error(

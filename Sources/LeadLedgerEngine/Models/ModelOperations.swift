@@ -30,7 +30,7 @@ package struct ModelOperations: Sendable {
         }
         return try bundle.configuration(
             routingYAML: routing, routingSource: configuration.routingFile, auditRecordLimit: configuration.auditMaxBytes,
-            auditSchema: configuration.auditSchema)
+            auditSchema: configuration.auditSchema, routingSchema: configuration.routingSchema)
     }
 
     /// Registers `bundle`: checks that it loads, writes its chunks and manifest to
