@@ -28,6 +28,10 @@ struct UpgradeCLITests {
     /// chaos test's), else 19613.
     static let port: Int = ProcessInfo.processInfo.environment["LEADLEDGER_TEST_BROKER_PORT"].flatMap { Int($0) }.map { $0 + 3 } ?? 19613
 
+    /// How `audit verify` re-derives what the release wrote: its record schema versions
+    /// (audit 3, routing 1) where they differ from this build's defaults.
+    static let releaseSchemaFlags = ["--routing-schema-version", "1"]
+
     /// The fixture's topics (`upgrade.<name>`) with their partition counts, as its configuration sets them.
     static let topics: [(name: String, partitions: Int32)] = [
         ("crm", 2), ("web", 2), ("email", 2), ("identity", 1), ("events", 2), ("routing", 2), ("audit", 2), ("dlq", 2),
@@ -157,7 +161,9 @@ struct UpgradeCLITests {
         for partition in Int32(0)..<2 {
             let end = old.end("events", partition)
             let before = try await runCLI(
-                ["audit", "verify", "--config", config, "--partition", String(partition), "--to-offset", String(end - 1)],
+                [
+                    "audit", "verify", "--config", config, "--partition", String(partition), "--to-offset", String(end - 1),
+                ] + Self.releaseSchemaFlags,
                 directory: directory, name: "verify-old-\(partition)")
             #expect(before.status == 0, "partition \(partition) before the upgrade:\n\(before.stdout.suffix(2000))\(before.stderr)")
             if events.contains(where: { $0.record.partition == partition }) {
