@@ -41,7 +41,9 @@ final class OrderedPartitionOutput: Sendable {
                 return
             }
             if state.spools[index] == nil {
-                FileManager.default.createFile(atPath: spoolPath(index), contents: nil)
+                guard FileManager.default.createFile(atPath: spoolPath(index), contents: nil) else {
+                    throw RuntimeFailure("cannot create the spool file \(spoolPath(index))")
+                }
                 state.spools[index] = try FileHandle(forWritingTo: URL(fileURLWithPath: spoolPath(index)))
             }
             try state.spools[index]?.write(contentsOf: Data(text.utf8))
