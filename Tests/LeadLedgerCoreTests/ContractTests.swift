@@ -189,6 +189,16 @@ struct HostileInputTests {
             String(decoding: CanonicalJSON.encode(value, numbers: .roundTrip), as: UTF8.self) == #"{"a":null,"b":[3.0,3,0.1,0.0,1e-05]}"#)
     }
 
+    /// Found by the `record` fuzz target: `1e306` came out as `inf` (the rounding
+    /// to 6 decimals multiplied it past the largest double), which is not JSON.
+    @Test("numbers near the largest double stay JSON and round-trip", arguments: ["1e306", "-1.7976931348623157e308", "1e303"])
+    func hugeNumbers(_ text: String) throws {
+        let written = CanonicalJSON.encode(try JSONParser.parse(Array(text.utf8)))
+        let reread = try JSONParser.parse(written)
+        #expect(CanonicalJSON.encode(reread) == written, "\(String(decoding: written, as: UTF8.self))")
+        #expect(reread == (try JSONParser.parse(Array(text.utf8))))
+    }
+
     @Test("oversized payload is rejected before parsing")
     func tooLarge() {
         let bytes = [UInt8](repeating: UInt8(ascii: " "), count: (1 << 20) + 1)

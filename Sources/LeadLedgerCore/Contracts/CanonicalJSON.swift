@@ -82,6 +82,8 @@ package enum CanonicalJSON {
         guard d.isFinite else { return "null" }
         if d == d.rounded(), abs(d) <= 9_007_199_254_740_992 { return String(Int64(d)) }
         let r = (d * 1_000_000).rounded() / 1_000_000
+        // Near the largest doubles `d × 10^6` overflows; such a `d` is an integer already.
+        guard r.isFinite else { return String(d) }
         if r == r.rounded(), abs(r) <= 9_007_199_254_740_992 { return String(Int64(r)) }
         return String(r)
     }
