@@ -14,6 +14,11 @@ package protocol PartitionProcessor: Sendable {
     /// of another format are ignored (the partition is replayed instead).
     static var snapshotFormat: String { get }
 
+    /// The formats a restore accepts: ``snapshotFormat`` and the older ones the
+    /// processor still decodes, so an upgrade that changes the encoding restores
+    /// from the snapshots the previous release wrote instead of replaying the log.
+    static var readableSnapshotFormats: [String] { get }
+
     /// Whether the processor keeps state across records. A stateless processor is
     /// never snapshotted or replayed on assignment.
     static var isStateful: Bool { get }
@@ -70,4 +75,9 @@ extension PartitionProcessor {
 
     package func prepare(_ records: [LogRecord]) async throws {}
     package func beforeSending() async throws {}
+}
+
+extension PartitionProcessor {
+    /// Only the current format, by default.
+    package static var readableSnapshotFormats: [String] { [snapshotFormat] }
 }

@@ -57,7 +57,7 @@ actor PartitionWorker<Factory: PartitionProcessorFactory> {
                 let candidates: [Snapshot]
                 do {
                     candidates = try store.candidates(
-                        topic: topic, partition: partition, atOrBelow: target, format: Factory.Processor.snapshotFormat
+                        topic: topic, partition: partition, atOrBelow: target, formats: Factory.Processor.readableSnapshotFormats
                     ) { offset, reason in
                         logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
                     }

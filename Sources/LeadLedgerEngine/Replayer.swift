@@ -41,7 +41,7 @@ package struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
         if from > 0, let store {
             let logger = self.logger
             let candidates = try store.candidates(
-                topic: topic, partition: partition, atOrBelow: from, format: Factory.Processor.snapshotFormat
+                topic: topic, partition: partition, atOrBelow: from, formats: Factory.Processor.readableSnapshotFormats
             ) { offset, reason in
                 logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
             }

@@ -141,9 +141,9 @@ package final class SnapshotStore: Sendable {
     }
 
     /// Candidate snapshots at or below `offset`, newest first, with those that fail
-    /// the checksum or have another format skipped (and reported through `skipped`).
+    /// the checksum or have a format not in `formats` skipped (and reported through `skipped`).
     package func candidates(
-        topic: String, partition: Int32, atOrBelow offset: Int64, format: String, skipped: (Int64, String) -> Void = { _, _ in }
+        topic: String, partition: Int32, atOrBelow offset: Int64, formats: [String], skipped: (Int64, String) -> Void = { _, _ in }
     ) throws(EngineError) -> [Snapshot] {
         let rows: [Row]
         do {
@@ -164,8 +164,8 @@ package final class SnapshotStore: Sendable {
             let rowFormat: String = row["format"]
             let checksum: String = row["checksum"]
             let data: Data? = row["state"]
-            guard rowFormat == format else {
-                skipped(logOffset, "format \(rowFormat), expected \(format)")
+            guard formats.contains(rowFormat) else {
+                skipped(logOffset, "format \(rowFormat), expected \(formats.joined(separator: " or "))")
                 continue
             }
             guard let data else {

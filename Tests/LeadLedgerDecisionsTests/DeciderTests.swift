@@ -40,6 +40,10 @@ func mixedScenario() throws -> DecisionHarness {
 
 @Suite("Decider: records, determinism, gate, routing")
 struct DeciderTests {
+    /// Committed outputs of earlier releases (`decision-state-v4.bin`: this file's
+    /// mixed scenario's decision state as release 0.7.0 snapshotted it).
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
     @Test("same log twice → byte-identical outputs; snapshot mid-way and continue → same bytes")
     func determinismAndSnapshot() throws {
         let h = try mixedScenario()
@@ -71,16 +75,26 @@ struct DeciderTests {
         #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: Array(a.state.snapshotBytes().dropLast())) }
         // A lead count far beyond what the bytes can hold is refused before it sizes an allocation
         // (found by the snapshot fuzz target: 0x1f1f1f1f leads in 87 bytes aborted the process).
-        let huge = Array(DecisionState().snapshotBytes().prefix(14)) + [0x1F, 0x1F, 0x1F, 0x1F] + [UInt8](repeating: 0x1F, count: 69)
-        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: huge) }
-        // Older formats (1: per-lead audit ids; 2: no account fan-out signatures; 3: 13 activity counters) are refused, never restored as wrong state.
+        var huge = SnapshotEnvelope.begin(tag: .decisionState, version: DecisionState.snapshotFormatVersion, capacity: 0)
+        huge.time(0)
+        huge.varint(UInt64(0x1F1F_1F1F))
+        huge.append([UInt8](repeating: 0x1F, count: 69))
+        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: SnapshotEnvelope.finish(&huge)) }
+        let hugeLegacy = DecisionState.legacyMagic + [0, 4] + [UInt8](repeating: 0, count: 8) + [UInt8](repeating: 0x1F, count: 73)
+        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: hugeLegacy) }
+        // The current format: version 5 in the envelope every snapshot shares (type 3).
         let current = a.state.snapshotBytes()
-        #expect(current[4] == 0 && current[5] == 4, "format version 4")
+        #expect(current.starts(with: Array("LLSN".utf8)) && current[4] == 5 && current[8] == 3, "format version 5, type 3")
+        // The previous release's format (4) still restores, to the same state; older ones are refused, never restored as wrong state.
+        let v4 = try [UInt8](Data(contentsOf: Self.golden.appendingPathComponent("decision-state-v4.bin")))
+        #expect(try DecisionState(snapshot: v4) == a.state, "the version-4 snapshot of this scenario's state")
+        #expect(try DecisionState(snapshot: v4).snapshotBytes() == current)
         for old: UInt8 in [1, 2, 3] {
-            var v = current
+            var v = v4
             v[5] = old
             #expect(throws: DecisionsError.self, "format \(old)") { _ = try DecisionState(snapshot: v) }
         }
+        #expect(throws: DecisionsError.self) { _ = try DecisionState(snapshot: Array(v4.dropLast())) }
     }
 
     /// Accounts `fanout.io` (owner_1) with three contacts without title (buying role user), no engagement.

@@ -139,9 +139,9 @@ struct HandOverTests {
             #expect(committed[partition] == .some(full.end), "committed offset of \(partition)")
             let snapshots =
                 try storeA.candidates(
-                    topic: log, partition: partition.partition, atOrBelow: full.end, format: CountingProcessor.snapshotFormat)
+                    topic: log, partition: partition.partition, atOrBelow: full.end, formats: [CountingProcessor.snapshotFormat])
                 + storeB.candidates(
-                    topic: log, partition: partition.partition, atOrBelow: full.end, format: CountingProcessor.snapshotFormat)
+                    topic: log, partition: partition.partition, atOrBelow: full.end, formats: [CountingProcessor.snapshotFormat])
             let newest = snapshots.max { $0.offset < $1.offset }
             #expect(newest?.offset == full.end, "final snapshot of \(partition)")
             #expect(newest?.state == full.state, "final snapshot state of \(partition)")

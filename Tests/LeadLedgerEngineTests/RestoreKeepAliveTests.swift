@@ -96,7 +96,7 @@ struct RestoreKeepAliveTests {
         #expect(statistics.replayed == 4_000, "the restore ran once: the partition was never lost")
         let outputs = try await readAll(out, partitions: 1, brokers: brokers).map { String(decoding: $0.value, as: UTF8.self) }
         #expect(Set(outputs) == Set((4_000..<16_000).map(String.init)), "only records after the committed offset are emitted")
-        let snapshots = try store.candidates(topic: log, partition: 0, atOrBelow: 4_000, format: SlowReplayProcessor.snapshotFormat) {
+        let snapshots = try store.candidates(topic: log, partition: 0, atOrBelow: 4_000, formats: [SlowReplayProcessor.snapshotFormat]) {
             _, _ in
         }
         #expect(Set(snapshots.map(\.offset)).isSuperset(of: [1_500, 3_000]), "the replay snapshotted as it went")

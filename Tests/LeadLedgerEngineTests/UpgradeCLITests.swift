@@ -108,6 +108,8 @@ struct UpgradeCLITests {
         #expect(try await run.wait(seconds: 60) == 0, "\(run.stderr.suffix(3000))")
         #expect(
             !run.stderr.contains("STATE DIRECTORY FROM ANOTHER LOG"), "the release's snapshots were discarded: \(run.stderr.suffix(3000))")
+        // ... and restored: none was skipped for its format or failed to decode.
+        #expect(!run.stderr.contains("ignoring snapshot"), "a snapshot of the release was not restored: \(run.stderr.suffix(3000))")
 
         var now: [String: [LogRecord]] = [:]
         for topic in Self.topics {

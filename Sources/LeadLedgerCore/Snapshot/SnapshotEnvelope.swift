@@ -9,12 +9,12 @@
 /// | 12 | 8 | payload length n (u64) |
 /// | 20 | n | payload |
 /// | 20+n | 4 | CRC-32 (IEEE) of bytes 0..<20+n |
-enum SnapshotEnvelope {
-    static let magic: [UInt8] = Array("LLSN".utf8)
-    static let headerSize = 20
+package enum SnapshotEnvelope {
+    package static let magic: [UInt8] = Array("LLSN".utf8)
+    package static let headerSize = 20
 
     /// Starts a writer with the header (payload length patched by ``finish(_:)``).
-    static func begin(tag: SnapshotTag, version: UInt32, capacity: Int) -> SnapshotWriter {
+    package static func begin(tag: SnapshotTag, version: UInt32, capacity: Int) -> SnapshotWriter {
         var w = SnapshotWriter(capacity: capacity + headerSize + 4)
         w.append(magic)
         w.u32(version)
@@ -25,7 +25,7 @@ enum SnapshotEnvelope {
     }
 
     /// Patches the payload length and appends the checksum.
-    static func finish(_ w: inout SnapshotWriter) -> [UInt8] {
+    package static func finish(_ w: inout SnapshotWriter) -> [UInt8] {
         let n = UInt64(w.count - headerSize)
         for k in 0..<8 { w.patch(12 + k, UInt8(truncatingIfNeeded: n >> (8 * UInt64(k)))) }
         let crc = CRC32.checksum(w.written)
@@ -34,7 +34,7 @@ enum SnapshotEnvelope {
     }
 
     /// Checks the envelope and returns a reader positioned at the payload.
-    static func open(_ bytes: [UInt8], tag: SnapshotTag, version: UInt32) throws(SnapshotError) -> SnapshotReader {
+    package static func open(_ bytes: [UInt8], tag: SnapshotTag, version: UInt32) throws(SnapshotError) -> SnapshotReader {
         guard bytes.count >= headerSize + 4 else {
             throw SnapshotError(.truncated, "\(bytes.count) bytes, shorter than header and checksum (\(headerSize + 4))")
         }

@@ -1,38 +1,38 @@
 /// Reads what ``SnapshotWriter`` wrote; every read is bounds-checked and
 /// throws instead of trapping. Reads inside a verified payload that run out
 /// of bytes or find impossible values throw ``SnapshotError/Code/corrupt``.
-struct SnapshotReader {
-    let bytes: [UInt8]
-    var position: Int
-    let end: Int
+package struct SnapshotReader {
+    package let bytes: [UInt8]
+    package var position: Int
+    package let end: Int
 
-    init(_ bytes: [UInt8], from: Int, to end: Int) {
+    package init(_ bytes: [UInt8], from: Int, to end: Int) {
         self.bytes = bytes
         position = from
         self.end = end
     }
 
-    var remaining: Int { end - position }
-    var atEnd: Bool { position == end }
+    package var remaining: Int { end - position }
+    package var atEnd: Bool { position == end }
 
-    func fail(_ what: String, _ why: String) -> SnapshotError {
+    package func fail(_ what: String, _ why: String) -> SnapshotError {
         SnapshotError(.corrupt, "\(what) at payload byte \(position - SnapshotEnvelope.headerSize): \(why)")
     }
 
-    @inline(__always) mutating func u8(_ what: String) throws(SnapshotError) -> UInt8 {
+    @inline(__always) package mutating func u8(_ what: String) throws(SnapshotError) -> UInt8 {
         guard position < end else { throw fail(what, "payload ends early") }
         defer { position += 1 }
         return bytes[position]
     }
-    mutating func bool(_ what: String) throws(SnapshotError) -> Bool {
+    package mutating func bool(_ what: String) throws(SnapshotError) -> Bool {
         let b = try u8(what)
         guard b <= 1 else { throw fail(what, "boolean byte \(b)") }
         return b == 1
     }
-    mutating func u32(_ what: String) throws(SnapshotError) -> UInt32 { try littleEndian(what) }
-    mutating func u64(_ what: String) throws(SnapshotError) -> UInt64 { try littleEndian(what) }
+    package mutating func u32(_ what: String) throws(SnapshotError) -> UInt32 { try littleEndian(what) }
+    package mutating func u64(_ what: String) throws(SnapshotError) -> UInt64 { try littleEndian(what) }
     /// A fixed-width little-endian unsigned integer.
-    mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_ what: String) throws(SnapshotError) -> T {
+    package mutating func littleEndian<T: FixedWidthInteger & UnsignedInteger>(_ what: String) throws(SnapshotError) -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { throw fail(what, "payload ends early") }
         var v: T = 0
@@ -40,9 +40,19 @@ struct SnapshotReader {
         position += size
         return v
     }
-    mutating func f64(_ what: String) throws(SnapshotError) -> Double { Double(bitPattern: try u64(what)) }
+    package mutating func f64(_ what: String) throws(SnapshotError) -> Double { Double(bitPattern: try u64(what)) }
+    /// A fixed-width big-endian unsigned integer: only for reading formats written
+    /// before every snapshot went through ``SnapshotWriter`` (decision state version 4).
+    package mutating func bigEndian<T: FixedWidthInteger & UnsignedInteger>(_ what: String) throws(SnapshotError) -> T {
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw fail(what, "payload ends early") }
+        var v: T = 0
+        for k in 0..<size { v = v << 8 | T(bytes[position + k]) }
+        position += size
+        return v
+    }
 
-    @inline(__always) mutating func varint(_ what: String) throws(SnapshotError) -> UInt64 {
+    @inline(__always) package mutating func varint(_ what: String) throws(SnapshotError) -> UInt64 {
         var v: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -57,19 +67,19 @@ struct SnapshotReader {
         }
     }
     /// A varint that must fit in `UInt32`.
-    @inline(__always) mutating func u32v(_ what: String) throws(SnapshotError) -> UInt32 {
+    @inline(__always) package mutating func u32v(_ what: String) throws(SnapshotError) -> UInt32 {
         let v = try varint(what)
         guard v <= UInt64(UInt32.max) else { throw fail(what, "value \(v) exceeds UInt32") }
         return UInt32(v)
     }
     /// A varint index that must be below `limit`.
-    @inline(__always) mutating func index(_ what: String, below limit: Int) throws(SnapshotError) -> UInt32 {
+    @inline(__always) package mutating func index(_ what: String, below limit: Int) throws(SnapshotError) -> UInt32 {
         let v = try varint(what)
         guard v < UInt64(limit) else { throw fail(what, "index \(v) out of range 0..<\(limit)") }
         return UInt32(v)
     }
     /// ``SnapshotWriter/optIndex(_:)``: `UInt32.max` for none, else below `limit`.
-    @inline(__always) mutating func optIndex(_ what: String, below limit: Int) throws(SnapshotError) -> UInt32 {
+    @inline(__always) package mutating func optIndex(_ what: String, below limit: Int) throws(SnapshotError) -> UInt32 {
         let v = try varint(what)
         if v == 0 { return .max }
         guard v - 1 < UInt64(limit) else { throw fail(what, "index \(v - 1) out of range 0..<\(limit)") }
@@ -77,21 +87,21 @@ struct SnapshotReader {
     }
     /// An element count; each element takes at least `minBytes` bytes, so a
     /// count the remaining bytes cannot hold is rejected before allocating.
-    mutating func count(_ what: String, minBytes: Int = 1) throws(SnapshotError) -> Int {
+    package mutating func count(_ what: String, minBytes: Int = 1) throws(SnapshotError) -> Int {
         let v = try varint(what)
         guard v <= UInt64(remaining / max(1, minBytes)) else { throw fail(what, "count \(v) exceeds the remaining \(remaining) bytes") }
         return Int(v)
     }
-    mutating func zigzag(_ what: String) throws(SnapshotError) -> Int64 {
+    package mutating func zigzag(_ what: String) throws(SnapshotError) -> Int64 {
         let u = try varint(what)
         return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
     }
-    mutating func int(_ what: String) throws(SnapshotError) -> Int {
+    package mutating func int(_ what: String) throws(SnapshotError) -> Int {
         let v = try zigzag(what)
         guard let i = Int(exactly: v) else { throw fail(what, "value \(v) exceeds Int") }
         return i
     }
-    @inline(__always) mutating func time(_ what: String) throws(SnapshotError) -> Int64 {
+    @inline(__always) package mutating func time(_ what: String) throws(SnapshotError) -> Int64 {
         let u = try varint(what)
         switch u {
         case 0: return .min
@@ -101,20 +111,20 @@ struct SnapshotReader {
             return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
         }
     }
-    mutating func string(_ what: String) throws(SnapshotError) -> String {
+    package mutating func string(_ what: String) throws(SnapshotError) -> String {
         let n = try count(what)
         let start = position
         position += n
         guard let s = String(validating: bytes[start..<position], as: UTF8.self) else { throw fail(what, "invalid UTF-8") }
         return s
     }
-    mutating func optString(_ what: String) throws(SnapshotError) -> String? {
+    package mutating func optString(_ what: String) throws(SnapshotError) -> String? {
         try bool(what) ? try string(what) : nil
     }
-    mutating func optInt(_ what: String) throws(SnapshotError) -> Int? {
+    package mutating func optInt(_ what: String) throws(SnapshotError) -> Int? {
         try bool(what) ? try int(what) : nil
     }
-    mutating func indices(_ what: String, below limit: Int) throws(SnapshotError) -> [UInt32] {
+    package mutating func indices(_ what: String, below limit: Int) throws(SnapshotError) -> [UInt32] {
         let n = try count(what)
         var a: [UInt32] = []
         a.reserveCapacity(n)
@@ -122,13 +132,14 @@ struct SnapshotReader {
         return a
     }
     /// An enum case by its position in `allCases`.
-    mutating func enumCase<E: CaseIterable>(_ what: String, _: E.Type) throws(SnapshotError) -> E where E.AllCases: RandomAccessCollection {
+    package mutating func enumCase<E: CaseIterable>(_ what: String, _: E.Type) throws(SnapshotError) -> E
+    where E.AllCases: RandomAccessCollection {
         let i = Int(try u8(what))
         let all = E.allCases
         guard i < all.count else { throw fail(what, "case \(i) of \(all.count)") }
         return all[all.index(all.startIndex, offsetBy: i)]
     }
-    func finish() throws(SnapshotError) {
+    package func finish() throws(SnapshotError) {
         guard atEnd else { throw fail("end", "\(remaining) unread payload bytes") }
     }
 }

@@ -2,21 +2,21 @@
 /// length-prefixed UTF-8 strings to a buffer it owns (no per-byte array
 /// uniqueness checks). Used by value inside one function: create, write,
 /// ``take()`` exactly once (which frees the buffer); never copy it.
-struct SnapshotWriter {
+package struct SnapshotWriter {
     private var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
 
-    @inline(__always) mutating func ensure(_ n: Int) {
+    @inline(__always) package mutating func ensure(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }
 
-    mutating func grow(_ need: Int) {
+    package mutating func grow(_ need: Int) {
         var c = capacity * 2
         while c < need { c *= 2 }
         let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
@@ -27,39 +27,39 @@ struct SnapshotWriter {
     }
 
     /// Overwrites an already written byte (header patching).
-    mutating func patch(_ at: Int, _ v: UInt8) {
+    package mutating func patch(_ at: Int, _ v: UInt8) {
         precondition(at < count)
         base[at] = v
     }
 
     /// The written bytes so far, without copying (valid until the next write).
-    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    package var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     /// The bytes; frees the buffer (the writer must not be used afterwards).
-    mutating func take() -> [UInt8] {
+    package mutating func take() -> [UInt8] {
         let a = Array(written)
         base.deallocate()
         capacity = 0
         return a
     }
 
-    @inline(__always) mutating func u8(_ v: UInt8) {
+    @inline(__always) package mutating func u8(_ v: UInt8) {
         ensure(1)
         base[count] = v
         count += 1
     }
-    mutating func append(_ bytes: [UInt8]) { for b in bytes { u8(b) } }
-    @inline(__always) mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
-    mutating func u32(_ v: UInt32) { for k in 0..<4 { u8(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
-    @inline(__always) mutating func u64(_ v: UInt64) {
+    package mutating func append(_ bytes: [UInt8]) { for b in bytes { u8(b) } }
+    @inline(__always) package mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
+    package mutating func u32(_ v: UInt32) { for k in 0..<4 { u8(UInt8(truncatingIfNeeded: v >> (8 * UInt32(k)))) } }
+    @inline(__always) package mutating func u64(_ v: UInt64) {
         ensure(8)
         for k in 0..<8 { base[count + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) }
         count += 8
     }
-    mutating func f64(_ v: Double) { u64(v.bitPattern) }
+    package mutating func f64(_ v: Double) { u64(v.bitPattern) }
 
     /// Unsigned LEB128.
-    @inline(__always) mutating func varint(_ v0: UInt64) {
+    @inline(__always) package mutating func varint(_ v0: UInt64) {
         ensure(10)
         var v = v0
         var n = count
@@ -71,14 +71,14 @@ struct SnapshotWriter {
         base[n] = UInt8(v)
         count = n + 1
     }
-    @inline(__always) mutating func varint(_ v: Int) { varint(UInt64(v)) }  // callers pass non-negative counts
-    @inline(__always) mutating func varint(_ v: UInt32) { varint(UInt64(v)) }
+    @inline(__always) package mutating func varint(_ v: Int) { varint(UInt64(v)) }  // callers pass non-negative counts
+    @inline(__always) package mutating func varint(_ v: UInt32) { varint(UInt64(v)) }
     /// Zig-zag signed varint.
-    @inline(__always) mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    @inline(__always) package mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
     /// An index where `UInt32.max` means none: written as `v + 1`, none as 0.
-    @inline(__always) mutating func optIndex(_ v: UInt32) { varint(v == .max ? 0 : UInt64(v) + 1) }
+    @inline(__always) package mutating func optIndex(_ v: UInt32) { varint(v == .max ? 0 : UInt64(v) + 1) }
     /// An event time in epoch ms; the sentinels `Int64.min`/`Int64.max` take one byte.
-    @inline(__always) mutating func time(_ t: Int64) {
+    @inline(__always) package mutating func time(_ t: Int64) {
         if t == .min {
             varint(0 as UInt64)
         } else if t == .max {
@@ -87,7 +87,7 @@ struct SnapshotWriter {
             varint(UInt64(bitPattern: (t << 1) ^ (t >> 63)) + 2)
         }
     }
-    mutating func string(_ s: String) {
+    package mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { u in
             varint(u.count)
@@ -96,7 +96,7 @@ struct SnapshotWriter {
             count += u.count
         }
     }
-    mutating func optString(_ s: String?) {
+    package mutating func optString(_ s: String?) {
         if let s {
             u8(1)
             string(s)
@@ -104,7 +104,7 @@ struct SnapshotWriter {
             u8(0)
         }
     }
-    mutating func optInt(_ v: Int?) {
+    package mutating func optInt(_ v: Int?) {
         if let v {
             u8(1)
             zigzag(Int64(v))
@@ -114,14 +114,14 @@ struct SnapshotWriter {
     }
     /// Writes a table keyed by index: its count, then each key followed by what
     /// `value` writes for it, in key order (nothing hash-ordered).
-    mutating func sortedTable<Value>(_ table: [UInt32: Value], _ value: (inout SnapshotWriter, Value) -> Void) {
+    package mutating func sortedTable<Value>(_ table: [UInt32: Value], _ value: (inout SnapshotWriter, Value) -> Void) {
         varint(table.count)
         for key in table.keys.sorted() {
             varint(key)
             value(&self, table[key]!)
         }
     }
-    mutating func indices(_ a: [UInt32]) {
+    package mutating func indices(_ a: [UInt32]) {
         varint(a.count)
         for x in a { varint(x) }
     }

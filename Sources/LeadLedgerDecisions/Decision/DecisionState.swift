@@ -9,8 +9,8 @@ import LeadLedgerCore
 /// and recorded per lead as ``LeadDecision/overridden``.
 ///
 /// Equality compares the state only. ``snapshotBytes()`` is a pure function of
-/// the state (format version 3, big-endian binary, every map written in sorted
-/// key order), and `init(snapshot:)` restores an equal state.
+/// the state (``snapshotFormatVersion``, every map written in sorted key
+/// order), and `init(snapshot:)` restores an equal state.
 package struct DecisionState: Sendable, Equatable {
     /// Highest event time applied so far (epoch ms); `Int64.min` before the first event.
     package internal(set) var watermark: Int64 = .min
@@ -58,128 +58,127 @@ package struct DecisionState: Sendable, Equatable {
 
     // MARK: Snapshot
 
-    static let magic: [UInt8] = Array("LLDS".utf8)
-    /// Snapshot format version. 4: 16 activity counters per lead (positive
-    /// replies, meetings and negative replies added). 3: the per-account fan-out signatures follow
-    /// the timers. 2: ``LeadDecision/decisionID`` of a lead never routed is
-    /// the event's audit decision id (audit schema_version 2). Older formats
-    /// (1: per-lead audit ids; 2: no signatures, so an account change would
-    /// fan out differently than a replay from the log; 3: 13 counters) are refused: the
-    /// engine then replays instead of continuing from them.
-    package static let snapshotFormatVersion: UInt16 = 4
+    /// Snapshot format version, in the envelope every snapshot shares
+    /// (``SnapshotEnvelope``, type ``SnapshotTag/decisionState``): 5 writes with
+    /// the shared snapshot codec (little-endian, varints, the envelope's length
+    /// and CRC-32). Version 4 (big-endian, magic `LLDS`, 16 activity counters per
+    /// lead) is still read, so an upgrade restores from the previous release's
+    /// snapshots (`init(legacySnapshot:)`). Older formats (1: per-lead audit ids;
+    /// 2: no account fan-out signatures; 3: 13 counters) are refused: the engine
+    /// then replays instead of continuing from them.
+    package static let snapshotFormatVersion: UInt32 = 5
 
-    /// Deterministic binary snapshot of the state.
+    /// The least a lead takes in a snapshot: id, activity time, counters, decision flag.
+    static let minimumLeadBytes = 8 + 1 + LeadActivity.fieldCount * 8 + 1
+
+    /// Deterministic binary snapshot of the state: every map in sorted key order.
     package func snapshotBytes() -> [UInt8] {
-        var w = ByteWriter()
-        w.bytes(Self.magic)
-        w.u16(Self.snapshotFormatVersion)
-        w.i64(watermark)
-        w.u32(UInt32(leads.count))
+        var w = SnapshotEnvelope.begin(
+            tag: .decisionState, version: Self.snapshotFormatVersion, capacity: 64 + leads.count * Self.minimumLeadBytes * 2)
+        w.time(watermark)
+        w.varint(leads.count)
         for id in leads.keys.sorted() {
             let s = leads[id]!
             w.u64(id.raw)
-            let a = s.activity
-            w.i64(a.time)
-            for i in 0..<LeadActivity.fieldCount { w.f64(a.value(i)) }
-            if let d = s.decision {
-                w.u8(1)
-                w.string(d.decisionID)
-                w.u8(d.tier.code)
-                w.u8(d.scoreTier.code)
-                w.string(d.queue)
-                w.optString(d.ownerID)
-                w.u8((d.holdsCapacity ? 1 : 0) | (d.overridden ? 2 : 0) | (d.escalated ? 4 : 0) | (d.closed ? 8 : 0))
-                w.i64(Int64(d.score))
-                if let dl = d.slaDeadline {
-                    w.u8(1)
-                    w.i64(dl)
-                } else {
-                    w.u8(0)
-                }
-            } else {
-                w.u8(0)
+            w.time(s.activity.time)
+            for i in 0..<LeadActivity.fieldCount { w.f64(s.activity.value(i)) }
+            guard let d = s.decision else {
+                w.bool(false)
+                continue
             }
+            w.bool(true)
+            w.string(d.decisionID)
+            w.u8(d.tier.code)
+            w.u8(d.scoreTier.code)
+            w.string(d.queue)
+            w.optString(d.ownerID)
+            w.u8(d.flags)
+            w.zigzag(Int64(d.score))
+            w.bool(d.slaDeadline != nil)
+            if let deadline = d.slaDeadline { w.time(deadline) }
         }
-        w.u32(UInt32(roundRobin.count))
-        for k in roundRobin.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        w.varint(roundRobin.count)
+        for k in roundRobin.keys.sorted(by: Self.utf8Order) {
             w.string(k)
-            w.i64(roundRobin[k]!)
+            w.zigzag(roundRobin[k]!)
         }
-        w.u32(UInt32(ownerLoad.count))
-        for k in ownerLoad.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+        w.varint(ownerLoad.count)
+        for k in ownerLoad.keys.sorted(by: Self.utf8Order) {
             w.string(k)
-            w.i64(Int64(ownerLoad[k]!))
+            w.zigzag(Int64(ownerLoad[k]!))
         }
-        w.u32(UInt32(timers.count))
+        w.varint(timers.count)
         for t in timers {
-            w.i64(t.deadline)
+            w.time(t.deadline)
             w.u64(t.lead.raw)
         }
-        w.u32(UInt32(accountSignatures.count))
+        w.varint(accountSignatures.count)
         for k in accountSignatures.keys.sorted() {  // AccountID order: UTF-8 bytes
             w.string(k.rawValue)
             w.u64(accountSignatures[k]!)
         }
-        return w.out
+        return SnapshotEnvelope.finish(&w)
     }
 
-    /// Restores a state from ``snapshotBytes()``; fails on a wrong magic,
-    /// unknown version or truncated/garbled input.
+    /// Restores a state from ``snapshotBytes()`` (or from a version-4 snapshot);
+    /// fails on another type or version, a checksum mismatch, or truncated or
+    /// garbled input.
     package init(snapshot: [UInt8]) throws {
-        var r = ByteReader(bytes: snapshot)
-        guard try r.bytes(4) == Self.magic else {
-            throw DecisionsError(.invalidArtifact, "not a decision-state snapshot (bad magic)", field: "magic")
-        }
-        let v = try r.u16()
-        guard v == Self.snapshotFormatVersion else {
-            throw DecisionsError(.invalidArtifact, "unsupported snapshot format version \(v)", field: "version")
-        }
-        watermark = try r.i64()
-        let n = try r.u32()
-        // Each lead takes at least its id, activity time and counters and a decision flag: a
-        // count the remaining bytes cannot hold is garbled (and must not size an allocation).
-        let minimumLeadBytes = 8 + 8 + LeadActivity.fieldCount * 8 + 1
-        guard Int(n) <= r.remaining / minimumLeadBytes else {
-            throw DecisionsError(.invalidArtifact, "lead count \(n) exceeds the snapshot's \(r.remaining) remaining bytes", field: "leads")
-        }
-        leads.reserveCapacity(Int(n))
-        for _ in 0..<n {
-            let id = LeadID(raw: try r.u64())
-            var s = LeadState()
-            s.activity.time = try r.i64()
-            for i in 0..<LeadActivity.fieldCount { s.activity.set(i, try r.f64()) }
-            if try r.u8() == 1 {
-                let did = try r.string()
-                guard let tier = Tier(code: try r.u8()), let st = Tier(code: try r.u8()) else {
-                    throw DecisionsError(.invalidArtifact, "bad tier code in snapshot", field: "leads.tier")
-                }
-                let q = try r.string()
-                let owner = try r.optString()
-                let flags = try r.u8()
-                let score = Int(try r.i64())
-                let dl: Int64? = try r.u8() == 1 ? try r.i64() : nil
-                s.decision = LeadDecision(
-                    decisionID: did, tier: tier, scoreTier: st, queue: q, ownerID: owner, holdsCapacity: flags & 1 != 0,
-                    score: score, overridden: flags & 2 != 0, escalated: flags & 4 != 0, closed: flags & 8 != 0, slaDeadline: dl)
+        do {
+            if snapshot.starts(with: Self.legacyMagic) {
+                try self.init(legacySnapshot: snapshot)
+                return
             }
-            leads[id] = s
+            self.init()
+            var r = try SnapshotEnvelope.open(snapshot, tag: .decisionState, version: Self.snapshotFormatVersion)
+            watermark = try r.time("watermark")
+            let n = try r.count("leads", minBytes: Self.minimumLeadBytes)
+            leads.reserveCapacity(n)
+            for _ in 0..<n {
+                let id = LeadID(raw: try r.u64("lead id"))
+                var s = LeadState()
+                s.activity.time = try r.time("activity time")
+                for i in 0..<LeadActivity.fieldCount { s.activity.set(i, try r.f64("activity counter")) }
+                if try r.bool("decision") {
+                    let decisionID = try r.string("decision id")
+                    guard let tier = Tier(code: try r.u8("tier")), let scoreTier = Tier(code: try r.u8("score tier")) else {
+                        throw r.fail("tier", "unknown tier code")
+                    }
+                    let queue = try r.string("queue")
+                    let owner = try r.optString("owner")
+                    let flags = try r.u8("flags")
+                    let score = try r.int("score")
+                    let deadline: Int64? = try r.bool("SLA deadline") ? try r.time("SLA deadline") : nil
+                    s.decision = LeadDecision(
+                        decisionID: decisionID, tier: tier, scoreTier: scoreTier, queue: queue, ownerID: owner, flags: flags, score: score,
+                        slaDeadline: deadline)
+                }
+                leads[id] = s
+            }
+            for _ in 0..<(try r.count("round-robin weights", minBytes: 2)) {
+                let k = try r.string("round-robin key")
+                roundRobin[k] = try r.zigzag("round-robin weight")
+            }
+            for _ in 0..<(try r.count("owner loads", minBytes: 2)) {
+                let k = try r.string("owner")
+                ownerLoad[k] = try r.int("owner load")
+            }
+            for _ in 0..<(try r.count("timers", minBytes: 9)) {
+                let deadline = try r.time("timer deadline")
+                timers.append(SLATimer(deadline: deadline, lead: LeadID(raw: try r.u64("timer lead"))))
+            }
+            for _ in 0..<(try r.count("account signatures", minBytes: 9)) {
+                let k = AccountID(try r.string("account"))
+                accountSignatures[k] = try r.u64("account signature")
+            }
+            try r.finish()
+        } catch let error as SnapshotError {
+            throw DecisionsError(.invalidArtifact, "decision-state snapshot: \(error)", field: "snapshot")
         }
-        for _ in 0..<(try r.u32()) {
-            let k = try r.string()
-            roundRobin[k] = try r.i64()
-        }
-        for _ in 0..<(try r.u32()) {
-            let k = try r.string()
-            ownerLoad[k] = Int(try r.i64())
-        }
-        for _ in 0..<(try r.u32()) {
-            let d = try r.i64()
-            timers.append(SLATimer(deadline: d, lead: LeadID(raw: try r.u64())))
-        }
-        for _ in 0..<(try r.u32()) {
-            let k = AccountID(try r.string())
-            accountSignatures[k] = try r.u64()
-        }
-        guard r.atEnd else { throw DecisionsError(.invalidArtifact, "trailing bytes in snapshot", field: "end") }
+    }
+
+    /// Byte order of UTF-8 strings (locale-independent).
+    static func utf8Order(_ a: String, _ b: String) -> Bool {
+        Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
     }
 }

@@ -26,3 +26,18 @@ package struct LeadDecision: Sendable, Equatable {
     /// SLA deadline (event-time ms) of the current sales_ready route; nil when none is running.
     package var slaDeadline: Int64?
 }
+
+extension LeadDecision {
+    /// The four booleans as the bits snapshots store: holds capacity 1,
+    /// overridden 2, escalated 4, closed 8.
+    var flags: UInt8 { (holdsCapacity ? 1 : 0) | (overridden ? 2 : 0) | (escalated ? 4 : 0) | (closed ? 8 : 0) }
+
+    /// A decision read from a snapshot, its booleans given as ``flags``.
+    init(
+        decisionID: String, tier: Tier, scoreTier: Tier, queue: String, ownerID: String?, flags: UInt8, score: Int, slaDeadline: Int64?
+    ) {
+        self.init(
+            decisionID: decisionID, tier: tier, scoreTier: scoreTier, queue: queue, ownerID: ownerID, holdsCapacity: flags & 1 != 0,
+            score: score, overridden: flags & 2 != 0, escalated: flags & 4 != 0, closed: flags & 8 != 0, slaDeadline: slaDeadline)
+    }
+}

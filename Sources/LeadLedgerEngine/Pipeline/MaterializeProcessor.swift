@@ -50,11 +50,12 @@ import LeadLedgerDecisions
 /// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the model
 /// activation (8-byte length + canonical JSON), the
 /// `Ledger.snapshotBytes()` (8-byte length + bytes) and the
-/// `DecisionState.snapshotBytes()`, then an 8-byte `StableHash` of everything
-/// before it (the decision state has no checksum of its own); lengths and
-/// checksum little endian. The format
+/// `DecisionState.snapshotBytes()` (since decision state version 5 in the shared
+/// snapshot envelope, with its own CRC-32), then an 8-byte `StableHash` of
+/// everything before it; lengths and checksum little endian. The format
 /// string names all versions, so a build with another layout ignores the
-/// snapshot and replays instead. A snapshot taken before any rule-set activation
+/// snapshot and replays instead (``readableSnapshotFormats`` lists the older
+/// layouts this build still restores). A snapshot taken before any rule-set activation
 /// under other configured routing rules, or before any model activation under
 /// another configured model, fails to restore (the engine then replays from
 /// offset 0), since its decision state (hysteresis tiers, owner loads) was
@@ -63,6 +64,11 @@ import LeadLedgerDecisions
 package struct MaterializeProcessor: PartitionProcessor {
     package static var snapshotFormat: String {
         "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
+    }
+    /// The current format, and the previous release's (decision state version 4,
+    /// which `DecisionState(snapshot:)` still reads): an upgrade restores from it.
+    package static var readableSnapshotFormats: [String] {
+        [snapshotFormat, "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/4"]
     }
     package static let isStateful = true
 
