@@ -30,8 +30,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     @Option(help: "Output: text, or json (schemas/cli/audit-verify.schema.json).")
     var format: ReportFormat = .text
 
-    @Option(help: "Partitions re-derived and read at once (default: the machine's cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallelism: JobsOptions
+    var jobs: Int { parallelism.jobs }
 
     @Option(
         help: ArgumentHelp(
@@ -46,7 +46,6 @@ struct AuditVerifyCommand: AsyncParsableCommand {
     var routingSchemaVersion: Int?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         if let auditSchemaVersion, AuditSchema(rawValue: auditSchemaVersion) == nil {
             throw ValidationError("--audit-schema-version must be 2 or 3 (got \(auditSchemaVersion))")
         }

@@ -72,8 +72,8 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Also write the JSON report to this file.")
     var out: String?
 
-    @Option(help: "Log partitions replayed at once (default: the number of cores; each holds its own state).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallelism: JobsOptions
+    var jobs: Int { parallelism.jobs }
 
     func validate() throws {
         if candidate == nil && rules == nil { throw ValidationError("give a candidate model (--candidate), rules (--rules) or both") }
@@ -81,7 +81,6 @@ struct BacktestCommand: AsyncParsableCommand {
             throw ValidationError("give a range by offsets (--from-offset/--to-offset) or by time (--since/--until), not both")
         }
         if let fromOffset, fromOffset < 0 { throw ValidationError("--from-offset must not be negative") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         if let toOffset, toOffset < (fromOffset ?? 0) { throw ValidationError("--to-offset must not be below --from-offset") }
         _ = try KPIsCommand.time(since, "--since")
         _ = try KPIsCommand.time(until, "--until")

@@ -42,8 +42,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "Offset to stop before (default: the end of the partition).")
     var toOffset: Int64?
 
-    @Option(help: "Partitions replayed at once (default: the number of cores); the output is the same for any value.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var parallelism: JobsOptions
+    var jobs: Int { parallelism.jobs }
 
     @Flag(help: "Produce the re-derived outputs to their topics instead of printing them.")
     var emit = false
@@ -51,10 +51,6 @@ struct ReplayCommand: AsyncParsableCommand {
     /// A record value as one line: the records' own trailing newline is dropped, so each output is one line.
     static func line(_ value: [UInt8]) -> String {
         String(decoding: value.last == UInt8(ascii: "\n") ? value.dropLast() : value[...], as: UTF8.self)
-    }
-
-    func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
     }
 
     func run() async throws {
