@@ -41,7 +41,7 @@ final class ChaosChild: Sendable {
             if rc == 0 { registry.insert(child) }
             return rc
         }
-        guard rc == 0 else { throw ChaosFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw BenchmarkFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
         pid = child
     }
 

@@ -38,7 +38,7 @@ final class ChaosGenerator: Sendable {
                 ],
                 directory: directory, name: "generate")
             guard try await generate.wait(seconds: 600) == 0 else {
-                throw ChaosFailure("generate failed: \(generate.stderr.suffix(2000))")
+                throw BenchmarkFailure("generate failed: \(generate.stderr.suffix(2000))")
             }
             produced += chunk
         }

@@ -107,7 +107,7 @@ final class ChaosSession {
         let setup = try ChaosChild(
             executable: cli, arguments: ["generate", "--config", configPath, "--events", "0"], directory: directory, name: "setup")
         guard try await setup.wait(seconds: 120) == 0 else {
-            throw ChaosFailure("creating the topics failed: \(setup.stderr.suffix(2000))")
+            throw BenchmarkFailure("creating the topics failed: \(setup.stderr.suffix(2000))")
         }
 
         for index in runners.indices {
@@ -205,7 +205,7 @@ final class ChaosSession {
         let start = try ChaosChild(
             executable: "/bin/bash", arguments: [cleanup.brokerScript ?? "", "start", "--port", String(options.brokerPort)],
             directory: directory, name: "broker-start")
-        guard try await start.wait(seconds: 120) == 0 else { throw ChaosFailure("the broker did not start: \(start.stderr)") }
+        guard try await start.wait(seconds: 120) == 0 else { throw BenchmarkFailure("the broker did not start: \(start.stderr)") }
         brokerPid = cleanup.brokerPID()
         say("broker: started on \(brokers) (pid \(brokerPid.map(String.init) ?? "?"))")
     }

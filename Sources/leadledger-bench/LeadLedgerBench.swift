@@ -10,7 +10,7 @@ struct LeadLedgerBench: AsyncParsableCommand {
         abstract: "LeadLedger benchmarks (build with -c release).",
         subcommands: [
             KafkaBenchCommand.self, CoreBenchmark.self, DecisionsBenchmark.self, DeciderBenchmark.self, XEducationBenchmark.self,
-            EngineBenchmark.self, MetricsBenchmark.self, ChaosCommand.self,
+            EngineBenchmark.self, ReplayBenchmark.self, MetricsBenchmark.self, ChaosCommand.self,
         ]
     )
 }
