@@ -66,10 +66,27 @@ struct ProductSnapshotTests {
             #expect(restoredOutputs == Array(fullOutputs[half...]))
             #expect(restored.snapshot() == full.snapshot())
 
-            var damaged = bytes
-            damaged[damaged.count - 3] ^= 0x5a
-            #expect(throws: (any Error).self) { _ = try factory.restoreProcessor(partition: 0, snapshot: damaged) }
-            #expect(throws: (any Error).self) { _ = try factory.restoreProcessor(partition: 0, snapshot: Array(bytes.prefix(5))) }
+            // Damaged bytes are refused with snapshot_unreadable, never restored: a byte
+            // flipped anywhere (header, sections, checksum), a truncation, a trailing byte.
+            func refused(_ damaged: [UInt8]) -> Bool {
+                do {
+                    _ = try factory.restoreProcessor(partition: 0, snapshot: damaged)
+                    return false
+                } catch let error as EngineError {
+                    return error.code == .snapshotUnreadable
+                } catch {
+                    return false
+                }
+            }
+            for position in Array(stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40))) + Array(0..<24) + [bytes.count - 1] {
+                var damaged = bytes
+                damaged[position] ^= 0x5a
+                #expect(refused(damaged), "byte \(position) of \(bytes.count) flipped")
+            }
+            for length in [0, 5, 20, 24, 32, bytes.count / 2, bytes.count - 4, bytes.count - 1] {
+                #expect(refused(Array(bytes.prefix(length))), "truncated to \(length) of \(bytes.count) bytes")
+            }
+            #expect(refused(bytes + [0]), "a trailing byte")
         }
         try check(IdentityFactory(topics: topics), identity)
         try check(MaterializeFactory(topics: topics, decisions: defaultDecisions), events)
