@@ -71,7 +71,11 @@ struct RepartitionCoverage: Sendable, Hashable {
             var pending: [SourceCoverage<Int64>.Range] = []
             for _ in 0..<(try r.count("coverage ranges", minBytes: 2)) {
                 let after = try r.zigzag("coverage range")
-                pending.append(SourceCoverage.Range(after: after, end: try r.zigzag("coverage range")))
+                let end = try r.zigzag("coverage range")
+                guard prefix < after, after < end, pending.last.map({ $0.end < after }) ?? true else {
+                    throw r.fail("coverage ranges", "ranges out of order")
+                }
+                pending.append(SourceCoverage.Range(after: after, end: end))
             }
             sources[key] = SourceCoverage(prefix: prefix, pending: pending)
         }
