@@ -46,13 +46,14 @@ package struct Replayer<Factory: PartitionProcessorFactory>: Sendable {
                 logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(offset): \(reason)")
             }
             for candidate in candidates {
-                if let restored = try? factory.restoreProcessor(partition: partition, snapshot: candidate.state) {
-                    processor = restored
+                do {
+                    processor = try factory.restoreProcessor(partition: partition, snapshot: candidate.state)
                     start = candidate.offset
                     restoredFrom = candidate.offset
                     break
+                } catch {
+                    logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(candidate.offset): cannot decode: \(error)")
                 }
-                logger.warning("ignoring snapshot of \(topic)[\(partition)] at \(candidate.offset): cannot decode")
             }
         }
         var warm = (processor: processor, count: 0)

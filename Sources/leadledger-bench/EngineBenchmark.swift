@@ -280,7 +280,8 @@ struct EngineBenchmark: AsyncParsableCommand {
     /// records and applied through `MaterializeProcessor.apply` (decode, ledger,
     /// Decider, record encoding; outputs discarded). Two log partitions are loaded
     /// in parallel (half the leads each), so the state is what two materialize
-    /// partitions of one process hold.
+    /// partitions of one process hold. Then each partition's snapshot: its size,
+    /// and the thread CPU time to encode it and to restore a processor from it.
     func stateFootprint(leads: Int) async throws {
         let configuration = makeConfiguration("state")
         let decider = Decider(try configuration.decisionConfiguration())
@@ -354,7 +355,21 @@ struct EngineBenchmark: AsyncParsableCommand {
                                     AttributeValue(.jobFunction, c.function.rawValue), AttributeValue(.buyingRole, c.role.rawValue),
                                 ])))
                     }
-                    return (processor.projections.leadCount, outputs)
+                    // The partition's snapshot, as the engine takes it on revoke and restores it on assign.
+                    let encodeStart = threadCPUSeconds()
+                    let bytes = processor.snapshot() ?? []
+                    let encode = threadCPUSeconds() - encodeStart
+                    let decodeStart = threadCPUSeconds()
+                    let restored = try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: bytes)
+                    let decode = threadCPUSeconds() - decodeStart
+                    let leadCount = processor.projections.leadCount
+                    print(
+                        String(
+                            format:
+                                "partition %d: materialize snapshot %.2f MB (%.0f B/lead, %@), encode %.3f s CPU, decode %.3f s CPU; restored re-encodes to the same bytes: %@",
+                            partition, Double(bytes.count) / 1e6, Double(bytes.count) / Double(max(1, leadCount)),
+                            MaterializeProcessor.snapshotFormat, encode, decode, restored.snapshot() == bytes ? "yes" : "NO"))
+                    return (leadCount, outputs)
                 }
             }
             var total = (leads: 0, outputs: 0)

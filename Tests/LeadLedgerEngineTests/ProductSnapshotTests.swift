@@ -1,4 +1,5 @@
 import Foundation
+import LeadLedgerCore
 import LeadLedgerDecisions
 import LeadLedgerEngine
 import Testing
@@ -66,10 +67,53 @@ struct ProductSnapshotTests {
             #expect(restoredOutputs == Array(fullOutputs[half...]))
             #expect(restored.snapshot() == full.snapshot())
 
-            var damaged = bytes
-            damaged[damaged.count - 3] ^= 0x5a
-            #expect(throws: (any Error).self) { _ = try factory.restoreProcessor(partition: 0, snapshot: damaged) }
-            #expect(throws: (any Error).self) { _ = try factory.restoreProcessor(partition: 0, snapshot: Array(bytes.prefix(5))) }
+            // Damaged bytes are refused with snapshot_unreadable, never restored: a byte
+            // flipped anywhere (header, sections, checksum), a truncation, a trailing byte.
+            func refused(_ damaged: [UInt8]) -> Bool {
+                do {
+                    _ = try factory.restoreProcessor(partition: 0, snapshot: damaged)
+                    return false
+                } catch let error as EngineError {
+                    return error.code == .snapshotUnreadable
+                } catch {
+                    return false
+                }
+            }
+            for position in Array(stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40))) + Array(0..<24) + [bytes.count - 1] {
+                var damaged = bytes
+                damaged[position] ^= 0x5a
+                #expect(refused(damaged), "byte \(position) of \(bytes.count) flipped")
+            }
+            for length in [0, 5, 20, 24, 32, bytes.count / 2, bytes.count - 4, bytes.count - 1] {
+                #expect(refused(Array(bytes.prefix(length))), "truncated to \(length) of \(bytes.count) bytes")
+            }
+            #expect(refused(bytes + [0]), "a trailing byte")
+
+            // Damaged payloads behind a valid envelope (length and CRC-32 made right) reach the
+            // processor's own section readers: refused with snapshot_unreadable, or restored to a
+            // state that snapshots again; never a crash. Most hit the first 256 payload bytes,
+            // where the processor's own sections are (the nested snapshots have their own CRC-32).
+            let tag = try #require(SnapshotTag(rawValue: bytes[8]))
+            let version = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 + $1]) << (8 * UInt32($1)) }
+            let payload = Array(bytes[SnapshotEnvelope.headerSize..<(bytes.count - 4)])
+            var random = SplitMix64(seed: 7)
+            var accepted = 0
+            for round in 0..<300 {
+                var damaged = payload
+                let span = round % 3 == 0 ? damaged.count : min(256, damaged.count)
+                damaged[Int(random.next() % UInt64(span))] ^= UInt8(truncatingIfNeeded: random.next() | 1)
+                var w = SnapshotEnvelope.begin(tag: tag, version: version, capacity: damaged.count)
+                w.append(damaged)
+                let sealed = SnapshotEnvelope.finish(&w)
+                do {
+                    let restored = try factory.restoreProcessor(partition: 0, snapshot: sealed)
+                    #expect(restored.snapshot() != nil)
+                    accepted += 1
+                } catch let error as EngineError {
+                    #expect(error.code == .snapshotUnreadable, "\(error)")
+                }
+            }
+            #expect(accepted < 300, "damage is noticed")
         }
         try check(IdentityFactory(topics: topics), identity)
         try check(MaterializeFactory(topics: topics, decisions: defaultDecisions), events)

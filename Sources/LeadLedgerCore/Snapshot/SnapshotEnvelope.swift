@@ -4,7 +4,7 @@
 /// |---|---|---|
 /// | 0 | 4 | magic `LLSN` |
 /// | 4 | 4 | format version (u32) |
-/// | 8 | 1 | type tag (1 ledger, 2 resolver) |
+/// | 8 | 1 | type tag (``SnapshotTag``) |
 /// | 9 | 3 | reserved, zero |
 /// | 12 | 8 | payload length n (u64) |
 /// | 20 | n | payload |

@@ -5,10 +5,13 @@ package struct SnapshotReader {
     package let bytes: [UInt8]
     package var position: Int
     package let end: Int
+    /// Where the reader started: errors name positions relative to it.
+    package let start: Int
 
     package init(_ bytes: [UInt8], from: Int, to end: Int) {
         self.bytes = bytes
         position = from
+        start = from
         self.end = end
     }
 
@@ -16,7 +19,7 @@ package struct SnapshotReader {
     package var atEnd: Bool { position == end }
 
     package func fail(_ what: String, _ why: String) -> SnapshotError {
-        SnapshotError(.corrupt, "\(what) at payload byte \(position - SnapshotEnvelope.headerSize): \(why)")
+        SnapshotError(.corrupt, "\(what) at payload byte \(position - start): \(why)")
     }
 
     @inline(__always) package mutating func u8(_ what: String) throws(SnapshotError) -> UInt8 {
@@ -117,6 +120,20 @@ package struct SnapshotReader {
         position += n
         guard let s = String(validating: bytes[start..<position], as: UTF8.self) else { throw fail(what, "invalid UTF-8") }
         return s
+    }
+    /// What ``SnapshotWriter/byteString(_:)`` wrote.
+    package mutating func byteString(_ what: String) throws(SnapshotError) -> [UInt8] {
+        let n = try count(what)
+        defer { position += n }
+        return Array(bytes[position..<(position + n)])
+    }
+    /// What ``SnapshotWriter/strings(_:)`` wrote.
+    package mutating func strings(_ what: String) throws(SnapshotError) -> [String] {
+        let n = try count(what)
+        var a: [String] = []
+        a.reserveCapacity(n)
+        for _ in 0..<n { a.append(try string(what)) }
+        return a
     }
     package mutating func optString(_ what: String) throws(SnapshotError) -> String? {
         try bool(what) ? try string(what) : nil

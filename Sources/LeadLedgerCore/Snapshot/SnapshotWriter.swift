@@ -121,6 +121,21 @@ package struct SnapshotWriter {
             value(&self, table[key]!)
         }
     }
+    /// A length-prefixed byte string copied as it is (e.g. a nested snapshot
+    /// with its own envelope).
+    package mutating func byteString(_ b: [UInt8]) {
+        varint(b.count)
+        ensure(b.count)
+        b.withUnsafeBufferPointer { u in
+            if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
+        }
+        count += b.count
+    }
+    /// Strings as a count, then each ``string(_:)``.
+    package mutating func strings(_ a: [String]) {
+        varint(a.count)
+        for s in a { string(s) }
+    }
     package mutating func indices(_ a: [UInt32]) {
         varint(a.count)
         for x in a { varint(x) }

@@ -112,64 +112,48 @@ package struct ModelActivation: Sendable, Equatable {
         return .unshadowed
     }
 
-    /// The canonical JSON of the state (the snapshot's encoding). The rule set's
-    /// `ruleset` member (`active`, `previous`) is there only once a rule-set event
-    /// changed it, so a partition without one encodes as before rule sets could switch.
-    package var json: JSONValue {
-        var object: JSONObject = [
-            "active": active.map { .string($0) } ?? .null,
-            "previous": .array(previous.map { .string($0) }),
-            "shadows": .array(shadows.map { .string($0) }),
-            "history": .array(
-                history.map {
-                    .object([
-                        "log_offset": .int(Int($0.logOffset)), "event": $0.event.json, "from": .string($0.from), "to": .string($0.to),
-                        "outcome": .string($0.outcome.rawValue),
-                    ])
-                }),
-        ]
-        if ruleSet != ActiveVersion() {
-            let rules: JSONObject = [
-                "active": ruleSet.active.map { .string($0) } ?? .null, "previous": .array(ruleSet.previous.map { .string($0) }),
-            ]
-            object.members.append(JSONObject.Member("ruleset", .object(rules)))
+    /// Writes the state into a materialize snapshot (``SnapshotWriter``): the
+    /// model's active version (optional) and previous versions, the shadows, the
+    /// rule set's active and previous versions, then the history, each change as
+    /// its log offset, its control event's contract bytes (canonical JSON, checked
+    /// again on restore), the versions before and after, and the outcome's name.
+    package func write(to w: inout SnapshotWriter) {
+        w.optString(model.active)
+        w.strings(model.previous)
+        w.strings(shadows)
+        w.optString(ruleSet.active)
+        w.strings(ruleSet.previous)
+        w.varint(history.count)
+        for change in history {
+            w.zigzag(change.logOffset)
+            w.byteString(change.event.encoded)
+            w.string(change.from)
+            w.string(change.to)
+            w.string(change.outcome.rawValue)
         }
-        return .object(object)
     }
 
-    /// The snapshot bytes.
-    package var encoded: [UInt8] { CanonicalJSON.encode(json) }
-
-    /// Decodes ``encoded``.
-    package init(bytes: [UInt8]) throws {
-        func fail(_ reason: String) -> ModelRegistryError { ModelRegistryError(.invalidRecord, context: "model activation", reason) }
-        guard
-            case .object(let object) = try JSONParser.parseReportingOffset(
-                bytes, limits: JSONLimits(maxBytes: 1 << 30), keepingIntegers: true)
-        else { throw fail("not an object") }
-        func strings(_ key: String, in object: JSONObject) throws -> [String] {
-            guard case .array(let items) = object[key] else { throw fail("\(key) missing") }
-            return try items.map {
-                guard case .string(let s) = $0 else { throw fail("\(key) holds a non-string") }
-                return s
+    /// Reads what ``write(to:)`` wrote.
+    package init(reading r: inout SnapshotReader) throws(SnapshotError) {
+        model.active = try r.optString("active model")
+        model.previous = try r.strings("previous models")
+        shadows = try r.strings("shadow models")
+        ruleSet.active = try r.optString("active rule set")
+        ruleSet.previous = try r.strings("previous rule sets")
+        for _ in 0..<(try r.count("activation history", minBytes: 5)) {
+            let logOffset = try r.zigzag("control event offset")
+            let bytes = try r.byteString("control event")
+            let event: ControlEvent
+            do {
+                event = try ControlEvent(bytes: bytes)
+            } catch {
+                throw r.fail("control event", "\(error)")
             }
-        }
-        if case .string(let a) = object["active"] { model.active = a }
-        model.previous = try strings("previous", in: object)
-        shadows = try strings("shadows", in: object)
-        if let value = object["ruleset"] {
-            guard case .object(let rules) = value else { throw fail("ruleset is not an object") }
-            if case .string(let a) = rules["active"] { ruleSet.active = a }
-            ruleSet.previous = try strings("previous", in: rules)
-        }
-        guard case .array(let items) = object["history"] else { throw fail("history missing") }
-        history = try items.map { item in
-            guard case .object(let o) = item, case .int(let offset) = o["log_offset"], let eventValue = o["event"],
-                case .string(let from) = o["from"], case .string(let to) = o["to"], case .string(let outcomeName) = o["outcome"],
-                let outcome = Outcome(rawValue: outcomeName)
-            else { throw fail("a history entry is incomplete") }
-            let event = try ControlEvent(bytes: CanonicalJSON.encode(eventValue))
-            return Change(logOffset: Int64(offset), event: event, from: from, to: to, outcome: outcome)
+            let from = try r.string("activation from")
+            let to = try r.string("activation to")
+            let name = try r.string("activation outcome")
+            guard let outcome = Outcome(rawValue: name) else { throw r.fail("activation outcome", "unknown outcome \(name)") }
+            history.append(Change(logOffset: logOffset, event: event, from: from, to: to, outcome: outcome))
         }
     }
 }

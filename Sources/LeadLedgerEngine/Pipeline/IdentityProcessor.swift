@@ -31,14 +31,25 @@ import LeadLedgerCore
 ///   ranges per source partition, so after a failed delivery to the log it
 ///   applies a re-sent event it has not applied, even below the highest one
 ///   seen, ignores one it has, and reports a real gap (`source_gap`).
-/// - Snapshot: the coverage (`RepartitionCoverage.bytes()`), the log trail
-///   (`LogTrail.bytes()`), then `IdentityResolver.snapshotBytes()`. Snapshots
-///   of formats `identity/1` (a highest offset per source) and `identity/2`
-///   (no log trail) are ignored, with the format named in the log: the
-///   partition is replayed. Restore falls back to a replay of the
-///   repartition topic when there is no usable snapshot.
+/// - Snapshot (format `identity/4`): one envelope of the shared snapshot codec
+///   (``SnapshotEnvelope``, type ``SnapshotTag/identityProcessor``, CRC-32)
+///   holding the coverage (`RepartitionCoverage.write(to:)`), the log trail
+///   (`LogTrail.write(to:)`), then `IdentityResolver.snapshotBytes()` as a
+///   length-prefixed section (the resolver's own envelope and version). The
+///   previous release's format `identity/3` (hand-framed 64-bit words, no
+///   checksum of its own) is still restored, so an upgrade does not replay;
+///   formats `identity/1` and `identity/2` are ignored, with the format named
+///   in the log: the partition is replayed. Restore falls back to a replay of
+///   the repartition topic when there is no usable snapshot.
 package struct IdentityProcessor: PartitionProcessor {
-    package static var snapshotFormat: String { "identity/3+resolver/\(IdentityResolver.snapshotFormatVersion)" }
+    package static var snapshotFormat: String { "identity/\(snapshotVersion)+resolver/\(IdentityResolver.snapshotFormatVersion)" }
+    /// The current format, and the previous release's (`identity/3`, read by
+    /// `legacySnapshotParts(_:)`): an upgrade restores from it.
+    package static var readableSnapshotFormats: [String] {
+        [snapshotFormat, "identity/3+resolver/\(IdentityResolver.snapshotFormatVersion)"]
+    }
+    /// The version of the processor's snapshot envelope (the `identity/N` of the format).
+    static let snapshotVersion: UInt32 = 4
     package static let isStateful = true
 
     let topics: TopicNames
@@ -166,19 +177,48 @@ package struct IdentityProcessor: PartitionProcessor {
 
     package mutating func takeDiagnostics() -> [ProcessorDiagnostic] { coverage.takeDiagnostics() }
 
-    package func snapshot() -> [UInt8]? { coverage.bytes() + trail.bytes() + resolver.snapshotBytes() }
+    package func snapshot() -> [UInt8]? {
+        let resolverBytes = resolver.snapshotBytes()
+        var w = SnapshotEnvelope.begin(
+            tag: .identityProcessor, version: Self.snapshotVersion,
+            capacity: resolverBytes.count + 64 * (coverage.sources.count + trail.latest.count + 1))
+        coverage.write(to: &w)
+        trail.write(to: &w)
+        w.byteString(resolverBytes)
+        return SnapshotEnvelope.finish(&w)
+    }
 
     /// Restores a processor from `snapshot()` bytes.
     package init(topics: TopicNames, snapshot bytes: [UInt8]) throws {
         try self.init(topics: topics, snapshot: bytes, sealer: nil)
     }
 
-    /// Restores a processor from `snapshot()` bytes, sealing with `sealer`.
+    /// Restores a processor from `snapshot()` bytes (or from a format-3 snapshot), sealing with `sealer`.
+    /// - Throws: `EngineError(.snapshotUnreadable)` naming the problem (``SnapshotError``:
+    ///   a checksum mismatch, truncated or garbled bytes, another type or version).
     package init(topics: TopicNames, snapshot bytes: [UInt8], sealer: PersonalDataSealer?) throws {
-        var index = 0
-        let coverage = try RepartitionCoverage(bytes: bytes, index: &index)
-        let trail = try LogTrail(bytes: bytes, index: &index)
-        self.init(topics: topics, resolver: try IdentityResolver(snapshot: Array(bytes[index...])), sealer: sealer)
+        let coverage: RepartitionCoverage
+        let trail: LogTrail
+        let restored: IdentityResolver
+        do throws(SnapshotError) {
+            let resolverBytes: [UInt8]
+            if bytes.starts(with: SnapshotEnvelope.magic) {
+                var r = try SnapshotEnvelope.open(bytes, tag: .identityProcessor, version: Self.snapshotVersion)
+                coverage = try RepartitionCoverage(reading: &r)
+                trail = try LogTrail(reading: &r)
+                resolverBytes = try r.byteString("resolver snapshot")
+                try r.finish()
+            } else {
+                let parts = try Self.legacySnapshotParts(bytes)
+                coverage = parts.0
+                trail = parts.1
+                resolverBytes = parts.2
+            }
+            restored = try IdentityResolver(snapshot: resolverBytes)
+        } catch {
+            throw EngineError(.snapshotUnreadable, context: "identity", error.description)
+        }
+        self.init(topics: topics, resolver: restored, sealer: sealer)
         self.coverage = coverage
         self.trail = trail
     }

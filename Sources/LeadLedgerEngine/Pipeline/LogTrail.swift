@@ -29,36 +29,39 @@ struct LogTrail: Sendable, Hashable {
         return latest[slot] ?? .origin
     }
 
-    /// Deterministic encoding: the number of slots, then per slot in (partition,
-    /// source bytes) order: partition, source length, source bytes, offset and
-    /// seq (all unsigned 64-bit little endian, two's complement).
-    func bytes() -> [UInt8] {
+    /// Writes the trail deterministically: the number of slots, then per slot in
+    /// (partition, source UTF-8) order: the partition, the source, and the mark's
+    /// offset and seq (zig-zag varints).
+    func write(to w: inout SnapshotWriter) {
         let slots = latest.sorted { lhs, rhs in
             lhs.key.partition != rhs.key.partition
                 ? lhs.key.partition < rhs.key.partition : lhs.key.source.utf8.lexicographicallyPrecedes(rhs.key.source.utf8)
         }
-        var bytes = SnapshotBytes.uint64(UInt64(slots.count))
+        w.varint(slots.count)
         for (slot, mark) in slots {
-            bytes += SnapshotBytes.uint64(UInt64(bitPattern: Int64(slot.partition)))
-            bytes += SnapshotBytes.uint64(UInt64(slot.source.utf8.count))
-            bytes += Array(slot.source.utf8)
-            bytes += SnapshotBytes.uint64(UInt64(bitPattern: mark.offset))
-            bytes += SnapshotBytes.uint64(UInt64(bitPattern: Int64(mark.seq)))
+            w.zigzag(Int64(slot.partition))
+            w.string(slot.source)
+            w.zigzag(mark.offset)
+            w.zigzag(Int64(mark.seq))
         }
-        return bytes
     }
 
-    /// Decodes `bytes()` from `index`, moving `index` past it.
-    /// - Throws: `EngineError(.snapshotUnreadable)` when the bytes are truncated or out of range.
-    init(bytes: [UInt8], index: inout Int) throws {
-        var cursor = SnapshotCursor(bytes: bytes, index: index, context: "identity", part: "log trail")
-        for _ in 0..<(try cursor.count()) {
-            guard let partition = Int32(exactly: try cursor.int64()) else { throw cursor.unreadable() }
-            let source = try cursor.string()
-            let offset = try cursor.int64()
-            guard let seq = Int(exactly: try cursor.int64()) else { throw cursor.unreadable() }
-            latest[Slot(partition: partition, source: source)] = LineageMark(offset: offset, seq: seq)
+    /// Reads what ``write(to:)`` wrote.
+    init(reading r: inout SnapshotReader) throws(SnapshotError) {
+        for _ in 0..<(try r.count("trail slots", minBytes: 4)) {
+            let partitionValue = try r.zigzag("trail partition")
+            guard let partition = Int32(exactly: partitionValue) else {
+                throw r.fail("trail partition", "value \(partitionValue) exceeds Int32")
+            }
+            let slot = Slot(partition: partition, source: try r.string("trail source"))
+            guard latest[slot] == nil else { throw r.fail("trail source", "\(slot.source) twice in partition \(partition)") }
+            let offset = try r.zigzag("trail offset")
+            latest[slot] = LineageMark(offset: offset, seq: try r.int("trail seq"))
         }
-        index = cursor.index
+    }
+
+    /// Restores a trail from its marks (the format-3 snapshot reader).
+    init(latest: [Slot: LineageMark]) {
+        self.latest = latest
     }
 }

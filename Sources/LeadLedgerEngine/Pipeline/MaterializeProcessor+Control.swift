@@ -57,21 +57,6 @@ extension MaterializeProcessor {
         }
         return outputs
     }
-
-    /// Checks a snapshot's configuration tag (`<model>/<ruleset>`) against the
-    /// running one: the configured model only matters while the partition has no
-    /// model activation, the configured rule set while it has no rule-set activation.
-    static func checkTag(_ tag: [UInt8], running: [UInt8], modelActivated: Bool, ruleSetActivated: Bool, context: String) throws {
-        let taken = String(decoding: tag, as: UTF8.self)
-        let now = String(decoding: running, as: UTF8.self)
-        let takenParts = taken.split(separator: "/")
-        let nowParts = now.split(separator: "/")
-        let sameModel = takenParts.first == nowParts.first
-        let sameRules = takenParts.last == nowParts.last
-        guard sameModel || modelActivated, sameRules || ruleSetActivated else {
-            throw EngineError(.snapshotUnreadable, context: context, "taken with decision configuration \(taken), running \(now)")
-        }
-    }
 }
 
 extension MaterializeProcessor {

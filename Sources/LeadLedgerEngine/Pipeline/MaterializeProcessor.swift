@@ -46,16 +46,16 @@ import LeadLedgerDecisions
 /// the partition's first activation of each, the configured model decides and
 /// the configured routing rules route.
 ///
-/// Snapshot (`snapshot()`): the configured decision configuration's versions
-/// (`<modelVersion>/<rulesetVersion>`, 8-byte length + UTF-8), the model
-/// activation (8-byte length + canonical JSON), the
-/// `Ledger.snapshotBytes()` (8-byte length + bytes) and the
-/// `DecisionState.snapshotBytes()` (since decision state version 5 in the shared
-/// snapshot envelope, with its own CRC-32), then an 8-byte `StableHash` of
-/// everything before it; lengths and checksum little endian. The format
-/// string names all versions, so a build with another layout ignores the
-/// snapshot and replays instead (``readableSnapshotFormats`` lists the older
-/// layouts this build still restores). A snapshot taken before any rule-set activation
+/// Snapshot (`snapshot()`, format `materialize/4`): one envelope of the shared
+/// snapshot codec (``SnapshotEnvelope``, type ``SnapshotTag/materializeProcessor``,
+/// CRC-32) holding the configured model and rule-set versions, the model
+/// activation (`ModelActivation.write(to:)`), then `Ledger.snapshotBytes()` and
+/// `DecisionState.snapshotBytes()` as length-prefixed sections (each with its
+/// own envelope and version). The format string names all versions, so a build
+/// with another layout ignores the snapshot and replays instead
+/// (``readableSnapshotFormats`` lists the older layouts this build still
+/// restores: `materialize/3`, hand-framed with a `StableHash` footer, read by
+/// `legacySnapshotParts(_:)`). A snapshot taken before any rule-set activation
 /// under other configured routing rules, or before any model activation under
 /// another configured model, fails to restore (the engine then replays from
 /// offset 0), since its decision state (hysteresis tiers, owner loads) was
@@ -63,13 +63,21 @@ import LeadLedgerDecisions
 /// the configured file no longer matters.
 package struct MaterializeProcessor: PartitionProcessor {
     package static var snapshotFormat: String {
-        "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
+        "materialize/\(snapshotVersion)+ledger/\(Ledger.snapshotFormatVersion)+decisions/\(DecisionState.snapshotFormatVersion)"
     }
-    /// The current format, and the previous release's (decision state version 4,
-    /// which `DecisionState(snapshot:)` still reads): an upgrade restores from it.
+    /// The current format, and the hand-framed `materialize/3` of the previous
+    /// releases, with decision state version 5 or 4 (both of which
+    /// `DecisionState(snapshot:)` reads): an upgrade restores from them.
     package static var readableSnapshotFormats: [String] {
-        [snapshotFormat, "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/4"]
+        [snapshotFormat]
+            + [DecisionState.snapshotFormatVersion, 4].map {
+                "materialize/3+ledger/\(Ledger.snapshotFormatVersion)+decisions/\($0)"
+            }
     }
+    /// The version of the processor's snapshot envelope (the `materialize/N` of the format).
+    static let snapshotVersion: UInt32 = 4
+    /// What a snapshot holds, before the nested ledger and decision state are decoded.
+    typealias SnapshotParts = (model: String, ruleSet: String, activation: ModelActivation, ledger: [UInt8], decisions: [UInt8])
     package static let isStateful = true
 
     let topics: TopicNames
@@ -244,76 +252,79 @@ package struct MaterializeProcessor: PartitionProcessor {
         ]
     }
 
-    /// The versions of the configured decision configuration a snapshot was taken with.
-    var configurationTag: [UInt8] { Array("\(configured.configuration.modelVersion)/\(configured.configuration.rulesetVersion)".utf8) }
-
     package func snapshot() -> [UInt8]? {
-        let tag = configurationTag
         let ledgerBytes = ledger.snapshotBytes()
-        let activationBytes = activation.encoded
-        var bytes = SnapshotBytes.uint64(UInt64(tag.count)) + tag
-        bytes += SnapshotBytes.uint64(UInt64(activationBytes.count))
-        bytes += activationBytes
-        bytes += SnapshotBytes.uint64(UInt64(ledgerBytes.count))
-        bytes += ledgerBytes
-        bytes += decisions.snapshotBytes()
-        bytes += SnapshotBytes.uint64(StableHash.of(bytes))
-        return bytes
+        let decisionBytes = decisions.snapshotBytes()
+        var w = SnapshotEnvelope.begin(
+            tag: .materializeProcessor, version: Self.snapshotVersion,
+            capacity: ledgerBytes.count + decisionBytes.count + 256 + 512 * activation.history.count)
+        w.string(configured.configuration.modelVersion)
+        w.string(configured.configuration.rulesetVersion)
+        activation.write(to: &w)
+        w.byteString(ledgerBytes)
+        w.byteString(decisionBytes)
+        return SnapshotEnvelope.finish(&w)
+    }
+
+    /// The parts of a `snapshot()`.
+    static func snapshotParts(_ bytes: [UInt8]) throws(SnapshotError) -> SnapshotParts {
+        var r = try SnapshotEnvelope.open(bytes, tag: .materializeProcessor, version: snapshotVersion)
+        let model = try r.string("configured model")
+        let ruleSet = try r.string("configured rule set")
+        let activation = try ModelActivation(reading: &r)
+        let ledger = try r.byteString("ledger snapshot")
+        let decisions = try r.byteString("decision-state snapshot")
+        try r.finish()
+        return (model, ruleSet, activation, ledger, decisions)
     }
 
     /// Restores a processor from `snapshot()` bytes.
-    /// - Throws: `snapshotUnreadable` for truncated bytes or a snapshot taken
-    ///   with another decision configuration; the ledger's and decision state's
-    ///   decoding errors.
+    /// - Throws: `snapshotUnreadable` for damaged bytes or a snapshot taken
+    ///   with another decision configuration.
     package init(topics: TopicNames, partition: Int32, decider: Decider, snapshot bytes: [UInt8]) throws {
         try self.init(topics: topics, partition: partition, decider: decider, catalog: nil, cutover: nil, sealer: nil, snapshot: bytes)
     }
 
-    /// Restores a processor from `snapshot()` bytes, switching through `catalog`, with a
-    /// routing cut-over (the cut-over is not part of the snapshot: it changes outputs, never state)
-    /// and a sealer.
+    /// Restores a processor from `snapshot()` bytes (or from a format-3 snapshot), switching
+    /// through `catalog`, with a routing cut-over (the cut-over is not part of the snapshot:
+    /// it changes outputs, never state) and a sealer.
+    /// - Throws: `EngineError(.snapshotUnreadable)` naming the problem: a checksum
+    ///   mismatch, truncated or garbled bytes, another type or version (of the
+    ///   snapshot or of a section), or a snapshot taken with another decision configuration.
     package init(
         topics: TopicNames, partition: Int32, decider: Decider, catalog: ModelCatalog?, cutover: RoutingCutover?,
         sealer: PersonalDataSealer?, snapshot bytes: [UInt8]
     ) throws {
         self.init(topics: topics, partition: partition, decider: decider, catalog: catalog, cutover: cutover, sealer: sealer)
         let context = "materialize[\(partition)]"
-        guard bytes.count >= 24 else { throw EngineError(.snapshotUnreadable, context: context, "too short") }
-        let body = Array(bytes[..<(bytes.count - 8)])
-        guard StableHash.of(body) == SnapshotBytes.readUInt64(bytes, at: bytes.count - 8) else {
-            throw EngineError(.snapshotUnreadable, context: context, "checksum mismatch")
+        let parts: SnapshotParts
+        do {
+            parts = bytes.starts(with: SnapshotEnvelope.magic) ? try Self.snapshotParts(bytes) : try Self.legacySnapshotParts(bytes)
+        } catch {
+            throw EngineError(.snapshotUnreadable, context: context, "\(error)")
         }
-        let bytes = body
-        let tagCount = SnapshotBytes.readUInt64(bytes, at: 0)
-        guard tagCount <= UInt64(bytes.count - 8), bytes.count - 8 - Int(tagCount) >= 8 else {
-            throw EngineError(.snapshotUnreadable, context: context, "too short")
+        let running = configured.configuration
+        guard parts.model == running.modelVersion || parts.activation.active != nil,
+            parts.ruleSet == running.rulesetVersion || parts.activation.ruleSet.active != nil
+        else {
+            throw EngineError(
+                .snapshotUnreadable, context: context,
+                "taken with decision configuration \(parts.model)/\(parts.ruleSet), running \(running.modelVersion)/\(running.rulesetVersion)"
+            )
         }
-        let tagEnd = 8 + Int(tagCount)
-        let activationCount = SnapshotBytes.readUInt64(bytes, at: tagEnd)
-        let activationStart = tagEnd + 8
-        guard activationCount <= UInt64(bytes.count - activationStart), bytes.count - activationStart - Int(activationCount) >= 8 else {
-            throw EngineError(.snapshotUnreadable, context: context, "truncated model activation")
-        }
-        let activationEnd = activationStart + Int(activationCount)
-        let restored = try ModelActivation(bytes: Array(bytes[activationStart..<activationEnd]))
-        try Self.checkTag(
-            Array(bytes[8..<tagEnd]), running: configurationTag, modelActivated: restored.active != nil,
-            ruleSetActivated: restored.ruleSet.active != nil, context: context)
-        activation = restored
+        activation = parts.activation
         guard let activeDecider = activeDecider() else {
-            let model = activation.current(configured: configured.configuration.modelVersion)
-            let rules = activation.currentRuleSet(configured: configured.configuration.rulesetVersion)
+            let model = activation.current(configured: running.modelVersion)
+            let rules = activation.currentRuleSet(configured: running.rulesetVersion)
             throw EngineError(
                 .snapshotUnreadable, context: context, "taken under model \(model) with rule set \(rules), which cannot be loaded here")
         }
         self.decider = activeDecider
-        let ledgerCount = SnapshotBytes.readUInt64(bytes, at: activationEnd)
-        let ledgerStart = activationEnd + 8
-        guard ledgerCount <= UInt64(bytes.count - ledgerStart) else {
-            throw EngineError(.snapshotUnreadable, context: context, "truncated ledger")
+        do {
+            ledger = try Ledger(snapshot: parts.ledger)
+            decisions = try DecisionState(snapshot: parts.decisions)
+        } catch {
+            throw EngineError(.snapshotUnreadable, context: context, "\(error)")
         }
-        let ledgerEnd = ledgerStart + Int(ledgerCount)
-        ledger = try Ledger(snapshot: Array(bytes[ledgerStart..<ledgerEnd]))
-        decisions = try DecisionState(snapshot: Array(bytes[ledgerEnd...]))
     }
 }

@@ -46,38 +46,43 @@ struct RepartitionCoverage: Sendable, Hashable {
         return diagnostics
     }
 
-    /// Deterministic encoding: the number of sources, then per source in key order:
-    /// key length, key bytes, prefix, number of pending ranges, then each range's
-    /// `after` and `end` (all unsigned 64-bit little endian).
-    func bytes() -> [UInt8] {
-        var bytes = SnapshotBytes.uint64(UInt64(sources.count))
+    /// Writes the coverage deterministically: the number of sources, then per
+    /// source in key (UTF-8) order: the key, the prefix, the number of pending
+    /// ranges and each range's `after` and `end` (offsets as zig-zag varints).
+    func write(to w: inout SnapshotWriter) {
+        w.varint(sources.count)
         for (key, coverage) in sources.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            bytes += SnapshotBytes.uint64(UInt64(key.utf8.count))
-            bytes += Array(key.utf8)
-            bytes += SnapshotBytes.uint64(UInt64(bitPattern: coverage.prefix))
-            bytes += SnapshotBytes.uint64(UInt64(coverage.pending.count))
+            w.string(key)
+            w.zigzag(coverage.prefix)
+            w.varint(coverage.pending.count)
             for range in coverage.pending {
-                bytes += SnapshotBytes.uint64(UInt64(bitPattern: range.after))
-                bytes += SnapshotBytes.uint64(UInt64(bitPattern: range.end))
+                w.zigzag(range.after)
+                w.zigzag(range.end)
             }
         }
-        return bytes
     }
 
-    /// Decodes `bytes()` from `index`, moving `index` past it.
-    /// - Throws: `EngineError(.snapshotUnreadable)` when the bytes are truncated.
-    init(bytes: [UInt8], index: inout Int) throws {
-        var cursor = SnapshotCursor(bytes: bytes, index: index, context: "identity", part: "source coverage")
-        for _ in 0..<(try cursor.count()) {
-            let key = try cursor.string()
-            let prefix = try cursor.int64()
+    /// Reads what ``write(to:)`` wrote.
+    init(reading r: inout SnapshotReader) throws(SnapshotError) {
+        for _ in 0..<(try r.count("coverage sources", minBytes: 3)) {
+            let key = try r.string("coverage source")
+            guard sources[key] == nil else { throw r.fail("coverage source", "\(key) twice") }
+            let prefix = try r.zigzag("coverage prefix")
             var pending: [SourceCoverage<Int64>.Range] = []
-            for _ in 0..<(try cursor.count()) {
-                let after = try cursor.int64()
-                pending.append(SourceCoverage.Range(after: after, end: try cursor.int64()))
+            for _ in 0..<(try r.count("coverage ranges", minBytes: 2)) {
+                let after = try r.zigzag("coverage range")
+                let end = try r.zigzag("coverage range")
+                guard prefix < after, after < end, pending.last.map({ $0.end < after }) ?? true else {
+                    throw r.fail("coverage ranges", "ranges out of order")
+                }
+                pending.append(SourceCoverage.Range(after: after, end: end))
             }
             sources[key] = SourceCoverage(prefix: prefix, pending: pending)
         }
-        index = cursor.index
+    }
+
+    /// Restores a coverage from its parts (the format-3 snapshot reader).
+    init(sources: [String: SourceCoverage<Int64>]) {
+        self.sources = sources
     }
 }
