@@ -2,12 +2,6 @@ import Kafka
 import LeadLedgerCore
 import LeadLedgerDecisions
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Materialize (stateful, one per partition of the canonical log): applies each
 /// canonical event to the `Ledger` projections (lead profiles, accounts, the
 /// knowledge graph) strictly in offset order, then runs the decision step
