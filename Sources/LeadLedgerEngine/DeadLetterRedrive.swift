@@ -6,8 +6,9 @@ import LeadLedgerCore
 /// A record is selected when its error code is the one asked for, it was written
 /// at or after `since` (its Kafka timestamp), it was rejected by the validate stage
 /// (its source is an inbound topic: an input the materialize stage rejected came
-/// from the canonical log, which is fixed by a replay, not by producing again), and
-/// no marker names it yet. Markers live in a compacted topic (``markerTopic(dlq:)``)
+/// from the canonical log, which is fixed by a replay, not by producing again), what
+/// it holds of the original is the inbound message (not the repartition topic's
+/// binary form, which a record of the identity step holds), and no marker names it yet. Markers live in a compacted topic (``markerTopic(dlq:)``)
 /// keyed by ``markerKey(partition:offset:)``; one is written after the re-produced
 /// original is acknowledged.
 package enum DeadLetterRedrive {
@@ -28,6 +29,10 @@ package enum DeadLetterRedrive {
         case notInbound = "not_inbound"
         /// A reference record whose original is gone from its source, or is not the referenced bytes.
         case originalMissing = "original_missing"
+        /// Written by the identity step for a message the validate stage had accepted: what the
+        /// record holds of the original is the repartition topic's binary form
+        /// (``RepartitionRecord``), not the inbound message, which stays at the source position.
+        case repartitionForm = "repartition_form"
     }
 
     /// The decision for one DLQ record with the asked-for code.
@@ -43,6 +48,12 @@ package enum DeadLetterRedrive {
     ) -> Verdict {
         if markers.contains(markerKey(partition: partition, offset: offset)) { return .skip(.alreadyRedriven) }
         if letter.stage != .resolve || !inboundTopics.contains(letter.source.topic) { return .skip(.notInbound) }
+        let first: UInt8? =
+            switch letter.original {
+            case .copy(let bytes): bytes.first
+            case .reference(let reference): reference.prefix.first
+            }
+        if first == RepartitionRecord.magic { return .skip(.repartitionForm) }
         return .redrive
     }
 

@@ -180,10 +180,8 @@ struct ChaosCheck {
     /// The inbound position a forwarded repartition record names (nil for a skip
     /// marker: its input is accounted for by its DLQ record).
     static func repartitionSource(_ record: LogRecord) -> String? {
-        guard let topic = header(record, RepartitionHeaders.topic), let partition = header(record, RepartitionHeaders.partition),
-            let offset = header(record, RepartitionHeaders.offset), header(record, RepartitionHeaders.skipped) == nil
-        else { return nil }
-        return "\(topic)[\(partition)]@\(offset)"
+        guard let input = try? RepartitionInput(record), !input.isSkipMarker else { return nil }
+        return "\(input.source.topic)[\(input.source.partition)]@\(input.source.offset)"
     }
 
     /// The inbound position a DLQ record names (`source`).

@@ -414,6 +414,19 @@ struct EngineBenchmark: AsyncParsableCommand {
             ValidateProcessor(topics: topics, futureCheck: configuration.futureTimestampCheck)
         }
         measure("identity (decode + resolve + encode)", identity) { _ in IdentityProcessor(topics: topics) }
+        // The same records in the repartition format before the binary form (JSON
+        // value, string headers): the identity step parses each message again.
+        let previous = PreviousRepartitionFormat.records(identity, inbound: inbound)
+        measure("identity, previous repartition format (JSON + headers)", previous) { _ in IdentityProcessor(topics: topics) }
+        let forwarded = identity.filter { !$0.value.isEmpty }
+        let previousForwarded = previous.filter { !$0.value.isEmpty }
+        print(
+            String(
+                format:
+                    "  repartition records: %d forwarded, %.1f B each (key + value + headers); previous format %.1f B each (%d read back)",
+                forwarded.count, Double(PreviousRepartitionFormat.bytes(forwarded)) / Double(max(forwarded.count, 1)),
+                Double(PreviousRepartitionFormat.bytes(previousForwarded)) / Double(max(previousForwarded.count, 1)),
+                previousForwarded.count))
         let decider = Decider(try configuration.decisionConfiguration())
         measure("materialize (decode + ledger + decide + encode)", log) {
             MaterializeProcessor(topics: topics, partition: $0, decider: decider)
@@ -455,12 +468,12 @@ struct EngineBenchmark: AsyncParsableCommand {
         var decoded: [([InboundEvent], SourcePosition)] = []
         let decodeStart = ContinuousClock.now
         for record in identity {
-            let contract =
-                record.headers.first { $0.key == RepartitionHeaders.contract }.flatMap { $0.value }.map {
-                    String(decoding: $0, as: UTF8.self)
-                }.flatMap(InboundTopic.init(rawValue:)) ?? .crm
-            if let events = try? decoder.decode(topic: contract, bytes: record.value) {
-                decoded.append((events, SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)))
+            guard let input = try? RepartitionInput(record) else { continue }
+            switch input.content {
+            case .record(.inbound(_, let events)): decoded.append((events, input.source))
+            case .message(let contract, let bytes):
+                if let events = try? decoder.decode(topic: contract, bytes: bytes) { decoded.append((events, input.source)) }
+            default: break
             }
         }
         let decodeTime = seconds(ContinuousClock.now - decodeStart)

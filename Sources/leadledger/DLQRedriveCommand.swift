@@ -22,7 +22,9 @@ struct DLQRedriveCommand: AsyncParsableCommand {
             acknowledges it, a marker keyed dlq/<partition>/<offset> goes to the compacted
             topic <dlq>.redriven, so running the command again repeats nothing.
             Records the materialize stage wrote (their source is the canonical log) are
-            not re-produced: fix their cause and replay instead.
+            not re-produced: fix their cause and replay instead. Neither are records the
+            identity step wrote from a binary repartition record (repartition_form): the
+            message passed validation, and what they hold is that record, not the message.
             Prints one line per outcome and a total; --dry-run counts without producing.
             Exits 3 when a re-produced original was not delivered.
 

@@ -65,5 +65,5 @@ func eventually(_ seconds: Double, _ what: String, _ condition: @escaping @Senda
 
 /// Whether a repartition record carries a control event (model activation), not an inbound message.
 func isControlRepartition(_ record: LogRecord) -> Bool {
-    record.headers.contains { $0.key == RepartitionHeaders.contract && $0.value == Array(ControlRecords.contract.utf8) }
+    (try? RepartitionInput(record))?.isControl == true
 }

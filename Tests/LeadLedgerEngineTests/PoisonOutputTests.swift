@@ -9,7 +9,9 @@ import Testing
 struct PoisonOutputTests {
     /// A 900 KB non-JSON message (its DLQ copy would be 1.2 MB, above the
     /// producer's `message.max.bytes`) and a valid CRM event of 1,010,000 bytes
-    /// (its forward to the repartition topic is above the limit) arrive on one
+    /// (its forward to the repartition topic is above the limit: the last name
+    /// alone is about 1 MB, and the forwarded record keeps every field the
+    /// contract reads) arrive on one
     /// inbound partition ahead of a seeded workload. Both land in the DLQ in the
     /// reference form (size, SHA-256, prefix; the original stays in its topic),
     /// every later message is decided, `lag --wait` catches up, and SIGTERM ends
@@ -25,8 +27,8 @@ struct PoisonOutputTests {
 
         let garbage = Array("not json: ".utf8) + (0..<(900_000 - 10)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
         let event =
-            #"{"event_id":"evt-big","type":"lead.created","occurred_at":"2024-04-02T08:30:00Z","source":"salesforce","record_id":"00Qbig","lead":{"email":"big@acme.io","last_name":"Big","company":"Acme"},"padding":""#
-        let padded = Array(event.utf8) + Array(repeating: UInt8(ascii: "p"), count: 1_010_000 - event.utf8.count - 2) + Array(#""}"#.utf8)
+            #"{"event_id":"evt-big","type":"lead.created","occurred_at":"2024-04-02T08:30:00Z","source":"salesforce","record_id":"00Qbig","lead":{"email":"big@acme.io","company":"Acme","last_name":""#
+        let padded = Array(event.utf8) + Array(repeating: UInt8(ascii: "p"), count: 1_010_000 - event.utf8.count - 3) + Array(#""}}"#.utf8)
         #expect(padded.count == 1_010_000)
         try await produceLarge(
             "crm-\(suffix)", [(Array("garbage".utf8), garbage), (Array("00Qbig".utf8), padded)], partition: 0, brokers: brokers)

@@ -268,7 +268,8 @@ func header(_ record: LogRecord, _ name: String) -> String? {
 }
 
 func sourcePosition(_ record: LogRecord) -> String {
-    "\(header(record, RepartitionHeaders.topic) ?? "?")/\(header(record, RepartitionHeaders.partition) ?? "?")/\(header(record, RepartitionHeaders.offset) ?? "?")"
+    guard let source = (try? RepartitionInput(record))?.source else { return "?/?/?" }
+    return "\(source.topic)/\(source.partition)/\(source.offset)"
 }
 
 func dlqSource(_ record: LogRecord) -> String {

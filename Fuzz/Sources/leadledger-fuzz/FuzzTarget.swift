@@ -26,6 +26,9 @@ enum FuzzTarget: String, CaseIterable {
     /// JSON reader under every record (`leadledger.dlq` included): parse, write
     /// canonically, parse again to the same value.
     case record
+    /// The identity repartition topic's binary form (`RepartitionRecord`): decode
+    /// arbitrary bytes; what decodes re-encodes to bytes that decode to the same bytes.
+    case repartition
 
     /// The target named by `LEADLEDGER_FUZZ_TARGET`; stops the process with a
     /// usage message when it is missing or unknown.
@@ -48,6 +51,7 @@ enum FuzzTarget: String, CaseIterable {
         case .canonical: Self.canonical(bytes)
         case .snapshot: Self.snapshot(bytes)
         case .record: Self.record(bytes)
+        case .repartition: Self.repartition(bytes)
         }
     }
 
@@ -102,6 +106,16 @@ enum FuzzTarget: String, CaseIterable {
             let again = try? DecisionState(snapshot: written)
             precondition(again?.snapshotBytes() == written, "an accepted decision-state snapshot does not restore to the same bytes")
         }
+    }
+
+    private static func repartition(_ bytes: [UInt8]) {
+        // Compared as bytes, not values: a record may hold a NaN, and NaN != NaN.
+        guard let record = try? RepartitionRecord(bytes: bytes) else { return }
+        let written = record.encoded
+        guard let again = try? RepartitionRecord(bytes: written) else {
+            fatalError("an encoded repartition record does not decode: \(written)")
+        }
+        precondition(again.encoded == written, "the repartition record's encoding is not a fixed point")
     }
 
     private static func record(_ bytes: [UInt8]) {

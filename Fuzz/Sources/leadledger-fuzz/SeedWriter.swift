@@ -2,11 +2,12 @@ import Foundation
 import LeadLedgerCore
 import LeadLedgerDecisions
 
-/// Derives the `canonical` and `snapshot` seed corpora from the inbound ones:
+/// Derives the `canonical`, `snapshot` and `repartition` seed corpora from the inbound ones:
 /// the inbound seeds (copies of the contract fixtures) are decoded and resolved
 /// in one identity resolver, in corpus order; every canonical event it emits
 /// becomes a `canonical` seed, and the resolver's and a ledger's snapshots after
-/// all of them (plus an empty decision state) become `snapshot` seeds.
+/// all of them (plus an empty decision state) become `snapshot` seeds, and each
+/// accepted inbound seed as the validate stage forwards it a `repartition` seed.
 enum SeedWriter {
     static func runIfRequested() {
         guard let root = ProcessInfo.processInfo.environment["LEADLEDGER_FUZZ_WRITE_SEEDS"] else { return }
@@ -24,6 +25,7 @@ enum SeedWriter {
         var resolver = IdentityResolver()
         var ledger = Ledger()
         var events: [CanonicalEvent] = []
+        var forwarded: [RepartitionRecord] = []
         for topic in [InboundTopic.crm, .web, .email] {
             let dir = root.appendingPathComponent(topic.shortName)
             let names = try fm.contentsOfDirectory(atPath: dir.path).sorted()
@@ -32,6 +34,7 @@ enum SeedWriter {
                 guard let inbound = try? InboundDecoder().decode(topic: topic, bytes: bytes) else { continue }
                 let position = SourcePosition(topic: topic.rawValue, partition: 0, offset: Int64(offset))
                 events += resolver.resolve(inbound, at: position)
+                forwarded.append(RepartitionRecord(source: position, coversFrom: Int64(offset), payload: .inbound(topic, inbound)))
             }
         }
         for event in events {
@@ -41,6 +44,11 @@ enum SeedWriter {
         let snapshot = root.appendingPathComponent("snapshot")
         try fm.createDirectory(at: canonical, withIntermediateDirectories: true)
         try fm.createDirectory(at: snapshot, withIntermediateDirectories: true)
+        let repartition = root.appendingPathComponent("repartition")
+        try fm.createDirectory(at: repartition, withIntermediateDirectories: true)
+        for (i, record) in forwarded.enumerated() {
+            try Data(record.encoded).write(to: repartition.appendingPathComponent(String(format: "record-%03d.bin", i)))
+        }
         for (i, event) in events.enumerated() {
             try Data(event.encoded).write(to: canonical.appendingPathComponent(String(format: "event-%03d.json", i)))
         }

@@ -1,13 +1,14 @@
 import Kafka
 import LeadLedgerCore
 
-/// How control events travel: the repartition record's contract header names
-/// ``contract``, and the identity stage writes each event's canonical JSON to
+/// How control events travel: the repartition record carries the event
+/// (``RepartitionRecord``; in the previous format, its canonical JSON with the
+/// contract header naming ``contract``), and the identity stage writes each event's canonical JSON to
 /// every partition of the canonical log with the header ``header`` (so a log
 /// reader tells a control record from a canonical event without decoding it;
 /// readers of canonical events skip records that carry it).
 package enum ControlRecords {
-    /// The contract name in the repartition record's `ll-contract` header.
+    /// The contract name in the `ll-contract` header of a repartition record of the previous format.
     package static let contract = "leadledger.control"
     /// The header of a control record in the canonical log (value: the event type).
     package static let header = "ll-control"

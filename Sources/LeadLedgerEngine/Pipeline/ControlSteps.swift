@@ -4,11 +4,11 @@ import LeadLedgerCore
 extension ValidateProcessor {
     /// Validates a `leadledger.control` message: its contract (``ControlEvent``)
     /// and, with a catalog, that the version it names is registered. A valid one
-    /// is forwarded to the identity repartition topic (contract `leadledger.control`)
-    /// as the canonical JSON of the event instead of the bytes received; anything
+    /// is forwarded to the identity repartition topic as the event itself (a
+    /// ``RepartitionRecord`` with a control payload); anything
     /// else is rejected like any inbound message (`unknown_model_version` or
     /// `unknown_ruleset_version` for an unregistered version): a DLQ record and a skip marker.
-    func checkControl(_ record: LogRecord) -> Result<[UInt8], ContractError> {
+    func checkControl(_ record: LogRecord) -> Result<ControlEvent, ContractError> {
         let event: ControlEvent
         do {
             event = try ControlEvent(bytes: record.value)
@@ -22,7 +22,7 @@ extension ValidateProcessor {
             }
             return .failure(ContractError(.unknownModelVersion, field: "$.version", "model version \(version) is not in the registry"))
         }
-        return .success(event.encoded)
+        return .success(event)
     }
 }
 
@@ -39,7 +39,8 @@ extension ValidateFactory {
 }
 
 extension IdentityProcessor {
-    /// A validated control event: written to every canonical-log partition
+    /// A validated control event of the previous repartition format (its canonical
+    /// JSON, contract header `leadledger.control`): written to every canonical-log partition
     /// (``ControlRecords/logRecords(_:topic:partitions:)``), once (a repeat of the
     /// validate stage is skipped like any other).
     mutating func applyControl(_ record: LogRecord, source: SourcePosition) -> [OutputRecord] {

@@ -6,6 +6,12 @@ import LeadLedgerCore
 /// written to the canonical log keyed by account (else lead).
 ///
 /// Design and limits:
+/// - Input: each repartition record is read by ``RepartitionInput``: the binary
+///   ``RepartitionRecord`` the validate stage writes (the events it decoded and
+///   the source position: nothing is parsed again), or a record of the previous
+///   format (the inbound JSON, decoded here, with the source position in
+///   `RepartitionHeaders`), which an upgraded deployment finds on the topic. Both
+///   resolve to the same canonical events, byte for byte.
 /// - Identity merges can connect any identifiers (CRM record ids, emails,
 ///   Segment userIds and anonymousIds, across topics). Exact merges need all of
 ///   them in one state machine, so the repartition topic has ONE partition and
@@ -23,7 +29,7 @@ import LeadLedgerCore
 ///   offset seen. A record that does not join what was covered reports a
 ///   `source_gap` diagnostic.
 /// - A crash of this step repeats canonical events byte-identically (the
-///   resolver is deterministic over the repartition log, headers included).
+///   resolver is deterministic over the repartition log).
 /// - Each canonical event goes to the log partition its key hashes to (set
 ///   explicitly: the partitioner's own choice) and names, in
 ///   `CanonicalLogHeaders.after`, the previous event of its source partition
@@ -86,40 +92,34 @@ package struct IdentityProcessor: PartitionProcessor {
         try await sealer?.keyring.flushPending()
     }
 
-    static func header(_ record: LogRecord, _ name: String) -> String? {
-        record.headers.first { $0.key == name }?.value.map { String(decoding: $0, as: UTF8.self) }
-    }
-
     package mutating func apply(_ record: LogRecord) -> [OutputRecord] {
-        let contractName = Self.header(record, RepartitionHeaders.contract)
-        let isControl = contractName == ControlRecords.contract
-        guard let topic = Self.header(record, RepartitionHeaders.topic),
-            let partition = Self.header(record, RepartitionHeaders.partition).flatMap({ Int32($0) }),
-            let offset = Self.header(record, RepartitionHeaders.offset).flatMap({ Int64($0) }),
-            Self.header(record, RepartitionHeaders.skipped) != nil || isControl
-                || contractName.flatMap({ InboundTopic(rawValue: $0) }) != nil
-        else {
-            let source = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
-            return [
-                DeadLetterOutput.rejected(
-                    record.value, key: record.key, source: source,
-                    error: ContractError(.schemaViolation, "repartition record without source headers"), stage: .resolve, topic: topics.dlq)
-            ]
-        }
-        let coversFrom = Self.header(record, RepartitionHeaders.coversFrom).flatMap { Int64($0) }
-        // A repeat of the validate stage, or a skip marker (nothing to resolve).
-        guard coverage.accept(source: "\(topic)/\(partition)", offset: offset, coversFrom: coversFrom) else { return [] }
-        let source = SourcePosition(topic: topic, partition: partition, offset: offset)
-        if isControl { return applyControl(record, source: source) }
-        guard let contract = contractName.flatMap({ InboundTopic(rawValue: $0) }) else { return [] }
-        let inbound: [InboundEvent]
+        let input: RepartitionInput
         do {
-            inbound = try decoder.decode(topic: contract, bytes: record.value)
+            input = try RepartitionInput(record)
         } catch {
-            // Validated by the validate stage with the same decoder: only a decoder change can get here.
-            return [
-                DeadLetterOutput.rejected(record.value, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
-            ]
+            let own = SourcePosition(topic: record.topic, partition: record.partition, offset: record.offset)
+            return [DeadLetterOutput.rejected(record.value, key: record.key, source: own, error: error, stage: .resolve, topic: topics.dlq)]
+        }
+        let source = input.source
+        // A repeat of the validate stage, or a skip marker (nothing to resolve).
+        guard coverage.accept(source: "\(source.topic)/\(source.partition)", offset: source.offset, coversFrom: input.coversFrom) else {
+            return []
+        }
+        let inbound: [InboundEvent]
+        switch input.content {
+        case .skipped: return []
+        case .record(.control(let event)): return ControlRecords.logRecords(event, topic: topics.events, partitions: logPartitions)
+        case .record(.inbound(_, let events)): inbound = events
+        case .control: return applyControl(record, source: source)
+        case .message(let contract, let bytes):
+            do {
+                inbound = try decoder.decode(topic: contract, bytes: bytes)
+            } catch {
+                // Validated by the validate stage with the same decoder: only a decoder change can get here.
+                return [
+                    DeadLetterOutput.rejected(bytes, key: record.key, source: source, error: error, stage: .resolve, topic: topics.dlq)
+                ]
+            }
         }
         let events = resolver.resolve(inbound, at: source)
         guard let sealer else {
@@ -152,21 +152,17 @@ package struct IdentityProcessor: PartitionProcessor {
             headers: [KafkaHeader(key: CanonicalLogHeaders.after, value: after.description)])
     }
 
-    /// A DLQ record referencing the inbound message the repartition record carries
-    /// (its source headers' position; the record's own when they are missing). When
-    /// the refused output is a canonical event, a skip marker (``LogSkipMarker``)
-    /// takes its place in the log partition, so the materialize stage covers the
-    /// event's range instead of reporting a `source_gap` for it.
+    /// A DLQ record referencing the inbound message of the repartition record (its
+    /// source position; the record's own when it has none). What it describes of the
+    /// original is the repartition record's value: the inbound JSON for a record of
+    /// the previous format, the binary form (``RepartitionRecord``) for a current one,
+    /// whose inbound message is found at the source position. When the refused
+    /// output is a canonical event, a skip marker (``LogSkipMarker``) takes its place
+    /// in the log partition, so the materialize stage covers the event's range
+    /// instead of reporting a `source_gap` for it.
     package func replacement(forUnsendable output: OutputRecord, of input: LogRecord, reason: String) -> [OutputRecord] {
-        let topic = Self.header(input, RepartitionHeaders.topic)
-        let partition = Self.header(input, RepartitionHeaders.partition).flatMap { Int32($0) }
-        let offset = Self.header(input, RepartitionHeaders.offset).flatMap { Int64($0) }
-        let source: SourcePosition
-        if let topic, let partition, let offset {
-            source = SourcePosition(topic: topic, partition: partition, offset: offset)
-        } else {
-            source = SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
-        }
+        let source =
+            (try? RepartitionInput(input))?.source ?? SourcePosition(topic: input.topic, partition: input.partition, offset: input.offset)
         let deadLetter = DeadLetterOutput.unsendable(
             output, input: input.value, key: input.key, source: source, stage: .resolve, topic: topics.dlq, reason: reason)
         guard output.topic == topics.events, !ControlRecords.isControl(output.headers),

@@ -1,8 +1,10 @@
 import Kafka
 import LeadLedgerCore
 
-/// Headers the validate stage puts on identity-repartition records: where the
-/// original inbound message came from and which contract decodes it.
+/// Headers of identity-repartition records: a skip marker's (the source position
+/// and why it was skipped), and a forwarded record's in the previous format (the
+/// source position and the contract that decodes its JSON value; a current one
+/// carries both in its value, ``RepartitionRecord``).
 package enum RepartitionHeaders {
     /// The inbound contract (`crm.events`, `web.events`, `email.events`: `InboundTopic`).
     package static let contract = "ll-contract"
@@ -22,4 +24,16 @@ package enum RepartitionHeaders {
     /// after its DLQ record. Its value says why (`rejected`, or `output_too_large`
     /// for a valid input whose forwarded copy was too large to produce).
     package static let skipped = "ll-skipped"
+
+    /// The headers of a repartition record for the message read at `source`: `first`
+    /// (the contract, or `skipped` with its reason), then the source position and `coversFrom`.
+    package static func headers(_ first: (key: String, value: String), source: SourcePosition, coversFrom: Int64) -> [KafkaHeader] {
+        [
+            KafkaHeader(key: first.key, value: first.value),
+            KafkaHeader(key: Self.topic, value: source.topic),
+            KafkaHeader(key: Self.partition, value: String(source.partition)),
+            KafkaHeader(key: Self.offset, value: String(source.offset)),
+            KafkaHeader(key: Self.coversFrom, value: String(coversFrom)),
+        ]
+    }
 }
