@@ -42,7 +42,7 @@ struct ConsumerTests {
 
     /// A group member commits offset 40 and stops; the next member of the group
     /// starts exactly at offset 40 and reads 40...99 in order.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func commitStopRestartResumesAtCommittedOffset() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("commit")
@@ -70,7 +70,7 @@ struct ConsumerTests {
 
     /// Manual assignment at an explicit offset starts exactly there; a seek back
     /// replays exactly from the seek offset.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func assignAtOffsetAndSeekReplayExactly() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("seek")
@@ -101,7 +101,7 @@ struct ConsumerTests {
 
     /// Per-partition delivery: one stream per assigned partition, each carrying
     /// only its partition's messages in offset order; end-of-partition events.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func perPartitionStreams() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("perpartition")
@@ -152,7 +152,7 @@ struct ConsumerTests {
 
     /// The rebalance handler runs before the revoke completes: a commit made in
     /// the handler for the revoked partitions succeeds and is what the group reads back.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func rebalanceHandlerCommitsBeforeRevoke() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("revoke")
@@ -197,7 +197,7 @@ struct ConsumerTests {
     }
 
     /// Pausing a partition stops its delivery; resuming continues where it stopped.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func pauseAndResume() async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("pause")

@@ -7,7 +7,7 @@ import Testing
 struct DeliveryErrorTests {
     /// A failed delivery's error names its cause and never carries the message's
     /// bytes (librdkafka's consumer-side error text is a message's payload).
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func failedDeliveryErrorCarriesNoPayload() async throws {
         let brokers = try await TestBroker.brokers()
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)

@@ -7,7 +7,7 @@ import Testing
 struct KafkaPartitionerTests {
     /// For every partitioner with a key-determined partition, a producer configured
     /// with it delivers each keyed record to the partition `KafkaPartitioner` names.
-    @Test(.timeLimit(.minutes(2)), arguments: KafkaPartitioner.Kind.allCases)
+    @Test(.timeLimit(.minutes(5)), arguments: KafkaPartitioner.Kind.allCases)
     func namesThePartitionAProducerWritesTo(kind: KafkaPartitioner.Kind) async throws {
         let brokers = try await TestBroker.brokers()
         let topic = uniqueName("partitioner")

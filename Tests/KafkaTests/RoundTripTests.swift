@@ -117,7 +117,7 @@ struct RoundTripTests {
     }
 
     /// Producing after close fails with a typed error instead of crashing or hanging.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func sendAfterCloseThrows() async throws {
         let brokers = try await TestBroker.brokers()
         let producer = try KafkaProducer(configuration: producerConfiguration(brokers), logger: testLogger)

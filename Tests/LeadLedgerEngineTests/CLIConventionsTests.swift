@@ -179,7 +179,7 @@ struct CLIConventionsTests {
     /// still works, hidden); `topics create --topic-config` (kafka-topics' `--config`
     /// still works, hidden) and the broker's default replication factor when none is
     /// given; `run` accepts `--log-level warning`.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func vocabulary() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("cli-vocabulary")
@@ -283,7 +283,7 @@ struct CLIConventionsTests {
 
     /// `consume --format jsonl` keeps every byte: UTF-8 as text, anything else as
     /// base64, with the encoding named; lines validate against their schema.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func consumeJSONLinesKeepsBinaryPayloads() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("cli-jsonl")
@@ -319,7 +319,7 @@ struct CLIConventionsTests {
 
     /// `watch` and `explain` print control characters from records escaped: an id
     /// carrying a terminal escape sequence reaches the terminal as `\x1b[2J`.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func watchAndExplainEscapeControlCharacters() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("cli-escape")

@@ -7,7 +7,7 @@ import Testing
 /// line that names the file, the key and the keys it could have meant.
 @Suite("Configuration files (CLI)")
 struct ConfigurationCLITests {
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aMisspeltKeyStopsRunWithOneLine() async throws {
         let directory = try makeTemporaryDirectory("cli-config-typo")
         let config = directory + "/leadledger.yaml"

@@ -82,7 +82,7 @@ struct InFlightTrackerTests {
     /// Outputs the producer refused were counted by `begin` but never enqueued:
     /// abandoning them lets `drain()` return (it used to wait forever), with the
     /// failure, and the committable offset stays at that input.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func abandonedOutputsAreNotWaitedForAndBlockTheCommit() async throws {
         let tracker = InFlightTracker(startOffset: 4)
         tracker.begin(offset: 4, outputs: 1)
@@ -101,7 +101,7 @@ struct InFlightTrackerTests {
 
     /// A failed delivery leaves its input unacknowledged for good, but it is no
     /// longer in flight: `settle()` returns once the other outputs are reported.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func failedDeliveryIsSettledButNeverCommitted() async throws {
         let tracker = InFlightTracker(startOffset: 0)
         tracker.begin(offset: 0, outputs: 1)

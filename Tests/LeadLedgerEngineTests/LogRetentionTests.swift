@@ -57,7 +57,7 @@ struct LogRetentionTests {
     /// `run` on a canonical log whose partition count differs from `partitions.events`
     /// exits 3 with one line naming the setting and the topic's count (the identity
     /// stage places each event by its key's hash among that many partitions).
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func runRefusesALogWithAnotherPartitionCount() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("logcount")
@@ -83,7 +83,7 @@ struct LogRetentionTests {
     /// with DescribeConfigs: Tansu reports only creation-time configs): the
     /// file's `retention:` values, the defaults for the rest, forever for the log
     /// and the audit topic.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func createdTopicsCarryTheirRetentions() async throws {
         let brokers = try EngineTestBroker.brokers()
         let directory = try makeTemporaryDirectory("retention-create")

@@ -102,7 +102,7 @@ struct OperationsCLITests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aPortInUseEndsRunWithStatus3AndOneLine() async throws {
         let directory = try makeTemporaryDirectory("busy-port")
         // No broker is needed: the port is bound before Kafka is touched.

@@ -50,7 +50,7 @@ struct RestoreKeepAliveTests {
     /// replayed, not more; a lost partition would restore again from the replay's
     /// snapshot at 3,000), snapshots are written during it, and every record after
     /// the committed offset is then processed.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func aRestoreLongerThanMaxPollIntervalKeepsThePartition() async throws {
         let brokers = try EngineTestBroker.brokers()
         let log = uniqueName("ka-log")

@@ -11,7 +11,7 @@ struct SnapshotTests {
     /// the state of a full replay; a damaged snapshot (checksum), one of another
     /// format version, and one whose content cannot be decoded are all skipped and
     /// the restore falls back to an older snapshot or a full replay.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(5)))
     func restorePlusReplayEqualsFullReplay() async throws {
         let brokers = try EngineTestBroker.brokers()
         let log = uniqueName("snap-log")
