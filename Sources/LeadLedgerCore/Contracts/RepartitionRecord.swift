@@ -125,29 +125,31 @@ package struct RepartitionRecord: Sendable, Equatable {
 
 // MARK: - Optional fields
 
-/// Writes the optional fields of one struct: a presence mask first, then each present value.
+/// Writes the optional fields of one struct straight into the writer, each
+/// present value in call order, then puts the presence mask in front of them
+/// (``finish(_:)``): one pass, no per-field allocation on the validate stage's path.
 private struct OptionalFields {
+    /// Where the mask goes.
+    let start: Int
     var mask: UInt64 = 0
     var bit: UInt64 = 1
-    var writes: [(inout SnapshotWriter) -> Void] = []
 
-    mutating func add<T>(_ value: T?, _ write: @escaping (inout SnapshotWriter, T) -> Void) {
+    init(_ w: inout SnapshotWriter) { start = w.count }
+
+    mutating func add<T>(_ value: T?, _ w: inout SnapshotWriter, _ write: (inout SnapshotWriter, T) -> Void) {
         if let value {
             mask |= bit
-            writes.append { write(&$0, value) }
+            write(&w, value)
         }
         bit <<= 1
     }
 
-    mutating func string(_ value: String?) { add(value) { $0.string($1) } }
-    mutating func int(_ value: Int?) { add(value) { $0.zigzag(Int64($1)) } }
-    mutating func double(_ value: Double?) { add(value) { $0.f64($1) } }
-    mutating func bool(_ value: Bool?) { add(value) { $0.bool($1) } }
+    mutating func string(_ value: String?, _ w: inout SnapshotWriter) { add(value, &w) { $0.string($1) } }
+    mutating func int(_ value: Int?, _ w: inout SnapshotWriter) { add(value, &w) { $0.zigzag(Int64($1)) } }
+    mutating func double(_ value: Double?, _ w: inout SnapshotWriter) { add(value, &w) { $0.f64($1) } }
+    mutating func bool(_ value: Bool?, _ w: inout SnapshotWriter) { add(value, &w) { $0.bool($1) } }
 
-    func write(_ w: inout SnapshotWriter) {
-        w.varint(mask)
-        for write in writes { write(&w) }
-    }
+    func finish(_ w: inout SnapshotWriter) { w.insertVarint(mask, at: start) }
 }
 
 /// Reads what ``OptionalFields`` wrote, field by field in the same order.
@@ -208,48 +210,48 @@ extension RepartitionRecord {
         switch e.payload {
         case .person(let p):
             w.u8(0)
-            var o = OptionalFields()
-            o.string(p.email)
-            o.string(p.firstName)
-            o.string(p.lastName)
-            o.string(p.title)
-            o.string(p.phone)
-            o.string(p.company)
-            o.string(p.website)
-            o.string(p.country)
-            o.string(p.state)
-            o.int(p.employees)
-            o.double(p.annualRevenue)
-            o.string(p.industry)
-            o.string(p.leadSource)
-            o.write(&w)
+            var o = OptionalFields(&w)
+            o.string(p.email, &w)
+            o.string(p.firstName, &w)
+            o.string(p.lastName, &w)
+            o.string(p.title, &w)
+            o.string(p.phone, &w)
+            o.string(p.company, &w)
+            o.string(p.website, &w)
+            o.string(p.country, &w)
+            o.string(p.state, &w)
+            o.int(p.employees, &w)
+            o.double(p.annualRevenue, &w)
+            o.string(p.industry, &w)
+            o.string(p.leadSource, &w)
+            o.finish(&w)
             write(p.custom, &w)
         case .account(let a):
             w.u8(1)
             w.string(a.accountID)
-            var o = OptionalFields()
-            o.string(a.name)
-            o.string(a.domain)
-            o.string(a.industry)
-            o.int(a.employees)
-            o.double(a.annualRevenue)
-            o.string(a.country)
-            o.string(a.ownerID)
-            o.string(a.parentDomain)
-            o.write(&w)
+            var o = OptionalFields(&w)
+            o.string(a.name, &w)
+            o.string(a.domain, &w)
+            o.string(a.industry, &w)
+            o.int(a.employees, &w)
+            o.double(a.annualRevenue, &w)
+            o.string(a.country, &w)
+            o.string(a.ownerID, &w)
+            o.string(a.parentDomain, &w)
+            o.finish(&w)
             write(a.custom, &w)
         case .opportunity(let p):
             w.u8(2)
             w.string(p.opportunityID)
-            var o = OptionalFields()
-            o.string(p.accountDomain)
-            o.string(p.stage)
-            o.double(p.amount)
-            o.string(p.closeDate)
-            o.bool(p.isClosed)
-            o.bool(p.isWon)
-            o.write(&w)
-            write(p.contactEmails, &w)
+            var o = OptionalFields(&w)
+            o.string(p.accountDomain, &w)
+            o.string(p.stage, &w)
+            o.double(p.amount, &w)
+            o.string(p.closeDate, &w)
+            o.bool(p.isClosed, &w)
+            o.bool(p.isWon, &w)
+            o.finish(&w)
+            w.strings(p.contactEmails)
         case .activity(let a):
             w.u8(3)
             w.u8(a.kind.snapshotOrdinal)
@@ -257,22 +259,22 @@ extension RepartitionRecord {
             w.optString(a.outcome)
         case .outcome(let reason, let email, let opportunityID):
             w.u8(4)
-            var o = OptionalFields()
-            o.string(reason)
-            o.string(email)
-            o.string(opportunityID)
-            o.write(&w)
+            var o = OptionalFields(&w)
+            o.string(reason, &w)
+            o.string(email, &w)
+            o.string(opportunityID, &w)
+            o.finish(&w)
         case .override(nil):
             w.u8(5)
         case .override(let f?):
             w.u8(6)
-            var o = OptionalFields()
-            o.add(f.tier) { $0.u8($1.code) }
-            o.string(f.queue)
-            o.string(f.ownerID)
-            o.string(f.setBy)
-            o.string(f.note)
-            o.write(&w)
+            var o = OptionalFields(&w)
+            o.add(f.tier, &w) { $0.u8($1.code) }
+            o.string(f.queue, &w)
+            o.string(f.ownerID, &w)
+            o.string(f.setBy, &w)
+            o.string(f.note, &w)
+            o.finish(&w)
         case .erasure(let email):
             w.u8(7)
             w.string(email)
@@ -327,7 +329,7 @@ extension RepartitionRecord {
             p.closeDate = try m.string(&r, "close_date")
             p.isClosed = try m.bool(&r, "is_closed")
             p.isWon = try m.bool(&r, "is_won")
-            p.contactEmails = try readStrings(&r, "contact_emails")
+            p.contactEmails = try r.strings("contact_emails")
             payload = .opportunity(p)
         case 3:
             payload = .activity(
@@ -365,33 +367,33 @@ extension RepartitionRecord {
         w.u8(e.type.snapshotOrdinal)
         w.string(e.messageID)
         w.time(e.timestamp.milliseconds)
-        var o = OptionalFields()
-        o.string(e.userID)
-        o.string(e.anonymousID)
-        o.string(e.event)
-        o.string(e.name)
-        o.string(e.pageURL)
-        o.string(e.pagePath)
-        o.string(e.referrer)
-        o.string(e.campaign)
-        o.string(e.category)
-        o.string(e.groupID)
-        o.string(e.ip)
-        o.string(e.userAgent)
+        var o = OptionalFields(&w)
+        o.string(e.userID, &w)
+        o.string(e.anonymousID, &w)
+        o.string(e.event, &w)
+        o.string(e.name, &w)
+        o.string(e.pageURL, &w)
+        o.string(e.pagePath, &w)
+        o.string(e.referrer, &w)
+        o.string(e.campaign, &w)
+        o.string(e.category, &w)
+        o.string(e.groupID, &w)
+        o.string(e.ip, &w)
+        o.string(e.userAgent, &w)
         let t = e.traits
-        o.string(t.email)
-        o.string(t.name)
-        o.string(t.firstName)
-        o.string(t.lastName)
-        o.string(t.title)
-        o.string(t.phone)
-        o.string(t.company)
-        o.string(t.website)
-        o.string(t.domain)
-        o.string(t.country)
-        o.int(t.employees)
-        o.string(t.industry)
-        o.write(&w)
+        o.string(t.email, &w)
+        o.string(t.name, &w)
+        o.string(t.firstName, &w)
+        o.string(t.lastName, &w)
+        o.string(t.title, &w)
+        o.string(t.phone, &w)
+        o.string(t.company, &w)
+        o.string(t.website, &w)
+        o.string(t.domain, &w)
+        o.string(t.country, &w)
+        o.int(t.employees, &w)
+        o.string(t.industry, &w)
+        o.finish(&w)
     }
 
     fileprivate static func readSegment(_ r: inout SnapshotReader) throws(SnapshotError) -> SegmentEvent {
@@ -424,16 +426,16 @@ extension RepartitionRecord {
         w.string(e.email)
         w.time(e.timestamp.milliseconds)
         w.u8(e.event.snapshotOrdinal)
-        var o = OptionalFields()
-        o.string(e.sgEventID)
-        o.string(e.sgMessageID)
-        o.string(e.url)
-        o.string(e.reason)
-        o.string(e.bounceType)
-        o.string(e.campaignID)
-        o.int(e.asmGroupID)
-        o.write(&w)
-        write(e.categories, &w)
+        var o = OptionalFields(&w)
+        o.string(e.sgEventID, &w)
+        o.string(e.sgMessageID, &w)
+        o.string(e.url, &w)
+        o.string(e.reason, &w)
+        o.string(e.bounceType, &w)
+        o.string(e.campaignID, &w)
+        o.int(e.asmGroupID, &w)
+        o.finish(&w)
+        w.strings(e.categories)
     }
 
     fileprivate static func readSendGrid(_ r: inout SnapshotReader) throws(SnapshotError) -> SendGridEvent {
@@ -450,23 +452,13 @@ extension RepartitionRecord {
         let asmGroupID = try m.int(&r, "asm_group_id")
         return SendGridEvent(
             email: email, timestamp: timestamp, event: event, sgEventID: sgEventID, sgMessageID: sgMessageID, url: url,
-            categories: try readStrings(&r, "category"), reason: reason, bounceType: bounceType, campaignID: campaignID,
+            categories: try r.strings("category"), reason: reason, bounceType: bounceType, campaignID: campaignID,
             asmGroupID: asmGroupID)
     }
 
-    fileprivate static func write(_ strings: [String], _ w: inout SnapshotWriter) {
-        w.varint(strings.count)
-        for s in strings { w.string(s) }
-    }
-
-    fileprivate static func readStrings(_ r: inout SnapshotReader, _ what: String) throws(SnapshotError) -> [String] {
-        let n = try r.count(what)
-        var out: [String] = []
-        out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try r.string(what)) }
-        return out
-    }
-
+    /// Custom fields: count (0 when none), then per field its key, a type (0 string,
+    /// 1 number, 2 false, 3 true) and the value. Not the ledger snapshot's custom-field
+    /// codec: that one stores only non-empty lists and refuses an empty one.
     fileprivate static func write(_ custom: [CustomField], _ w: inout SnapshotWriter) {
         w.varint(custom.count)
         for field in custom {

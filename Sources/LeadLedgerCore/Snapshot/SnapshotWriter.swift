@@ -71,6 +71,25 @@ package struct SnapshotWriter {
         base[n] = UInt8(v)
         count = n + 1
     }
+    /// Inserts a varint at `at`, moving the bytes written after it: for a value
+    /// (a presence mask, a length) known only once what follows it is written.
+    package mutating func insertVarint(_ v: UInt64, at: Int) {
+        precondition(at <= count)
+        var length = 1
+        while v >> (7 * UInt64(length)) != 0 { length += 1 }
+        ensure(length)
+        var i = count
+        while i > at {
+            i -= 1
+            base[i + length] = base[i]
+        }
+        var rest = v
+        for k in 0..<length {
+            base[at + k] = UInt8(truncatingIfNeeded: rest) | (k < length - 1 ? 0x80 : 0)
+            rest >>= 7
+        }
+        count += length
+    }
     @inline(__always) package mutating func varint(_ v: Int) { varint(UInt64(v)) }  // callers pass non-negative counts
     @inline(__always) package mutating func varint(_ v: UInt32) { varint(UInt64(v)) }
     /// Zig-zag signed varint.
