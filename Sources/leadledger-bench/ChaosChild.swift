@@ -25,24 +25,15 @@ final class ChaosChild: Sendable {
     /// to `directory/name.out|.err`, so a restarted child keeps one history).
     init(executable: String, arguments: [String], directory: String, name: String) throws {
         self.name = name
-        stdoutPath = (directory as NSString).appendingPathComponent("\(name).out")
-        stderrPath = (directory as NSString).appendingPathComponent("\(name).err")
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var child: pid_t = 0
-        let rc = Self.registry.withLock { registry -> Int32 in
-            let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
-            if rc == 0 { registry.insert(child) }
-            return rc
+        let stdoutPath = (directory as NSString).appendingPathComponent("\(name).out")
+        let stderrPath = (directory as NSString).appendingPathComponent("\(name).err")
+        self.stdoutPath = stdoutPath
+        self.stderrPath = stderrPath
+        pid = try Self.registry.withLock { registry throws -> Int32 in
+            let child = try ChildProcess.spawn(executable, arguments, stdout: stdoutPath, stderr: stderrPath, append: true)
+            registry.insert(child)
+            return child
         }
-        guard rc == 0 else { throw BenchmarkFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
-        pid = child
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
@@ -59,8 +50,7 @@ final class ChaosChild: Sendable {
             if let known { return known }
             var raw: Int32 = 0
             guard waitpid(pid, &raw, WNOHANG) == pid else { return nil }
-            let signal = raw & 0x7F
-            let code = signal == 0 ? (raw >> 8) & 0xFF : 128 + signal
+            let code = ChildProcess.exitStatus(raw)
             known = code
             _ = Self.registry.withLock { $0.remove(pid) }
             return code

@@ -67,24 +67,27 @@ struct ReplayBenchmark: ParsableCommand {
         let work = try directory ?? Self.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let brokers = brokers ?? ProcessInfo.processInfo.environment["LEADLEDGER_BROKERS"] ?? "127.0.0.1:19092"
-        let config = try writeConfiguration(directory: work, brokers: brokers)
+        let (config, topic) = try writeConfiguration(directory: work, brokers: brokers)
         print("replay benchmark: broker \(brokers), directory \(work)")
 
         try prepareLog(cli: current, config: config, directory: work)
-        let topic = try eventsTopic(config)
 
         var binaries = [("current", current)]
         if let baselineCli { binaries.append(("baseline", baselineCli)) }
         let jobs = String(jobs)
-        let measures: [(name: String, kind: ReplayMeasure.Kind, arguments: [String])] = [
-            ("raw read, partition 0", .rawRead, ["consume", "--topic", topic, "--partition", "0", "--exit-at-end"]),
-            ("replay, partition 0", .replay, ["replay", "--partition", "0", "--from-offset", "0"]),
-            ("raw read, all partitions", .rawRead, ["consume", "--topic", topic, "--exit-at-end"]),
-            ("replay --jobs 1", .replay, ["replay", "--from-offset", "0", "--jobs", "1"]),
-            ("replay --jobs \(jobs)", .replay, ["replay", "--from-offset", "0", "--jobs", jobs]),
-            ("audit verify --jobs 1", .verify, ["audit", "verify", "--format", "json", "--jobs", "1"]),
-            ("audit verify --jobs \(jobs)", .verify, ["audit", "verify", "--format", "json", "--jobs", jobs]),
+        // `raw`: the index of the raw read of the same scope (its wall time, and the
+        // log events a replay of that scope re-derives).
+        let measures: [(name: String, kind: ReplayMeasure.Kind, arguments: [String], raw: Int)] = [
+            ("raw read, partition 0", .rawRead, ["consume", "--topic", topic, "--partition", "0", "--exit-at-end"], 0),
+            ("replay, partition 0", .replay, ["replay", "--partition", "0", "--from-offset", "0"], 0),
+            ("raw read, all partitions", .rawRead, ["consume", "--topic", topic, "--exit-at-end"], 2),
+            ("replay --jobs 1", .replay, ["replay", "--from-offset", "0", "--jobs", "1"], 2),
+            ("replay --jobs \(jobs)", .replay, ["replay", "--from-offset", "0", "--jobs", jobs], 2),
+            ("audit verify --jobs 1", .verify, ["audit", "verify", "--format", "json", "--jobs", "1"], 2),
+            ("audit verify --jobs \(jobs)", .verify, ["audit", "verify", "--format", "json", "--jobs", jobs], 2),
         ]
+        // The serial and the parallel replay of every partition, whose outputs must be the same.
+        let (serialReplay, parallelReplay) = (3, 4)
         var results: [String: ReplayMeasure] = [:]
         var failed = false
         for round in 0..<rounds {
@@ -115,8 +118,7 @@ struct ReplayBenchmark: ParsableCommand {
         print("")
         print(Self.row("measure", "build", "wall", "CPU (user+sys)", "per second", "per CPU-second", "vs raw read"))
         for (index, measure) in measures.enumerated() {
-            // The raw read of the same scope: its wall time, and the log events a replay re-derives.
-            let raw = measure.name.contains("partition 0") ? results["current/0"] : results["current/2"]
+            let raw = results["current/\(measure.raw)"]
             for (label, _) in binaries {
                 guard let m = results["\(label)/\(index)"] else { continue }
                 let count = m.kind == .replay ? raw?.count ?? 0 : m.count
@@ -131,7 +133,7 @@ struct ReplayBenchmark: ParsableCommand {
         }
         // The outputs of a replay do not depend on --jobs (docs/cli.md).
         for (label, _) in binaries {
-            guard let serial = results["\(label)/3"], let parallel = results["\(label)/4"] else { continue }
+            guard let serial = results["\(label)/\(serialReplay)"], let parallel = results["\(label)/\(parallelReplay)"] else { continue }
             if FileManager.default.contents(atPath: serial.timed.stdoutPath)
                 != FileManager.default.contents(atPath: parallel.timed.stdoutPath)
             {
@@ -162,15 +164,8 @@ struct ReplayBenchmark: ParsableCommand {
         print("log: \(events) messages generated (seed \(seed)) and processed in \(String(format: "%.1f", lag.wallSeconds)) s")
     }
 
-    private func eventsTopic(_ config: String) throws -> String {
-        let text = try String(contentsOfFile: config, encoding: .utf8)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("  events: ") }) else {
-            throw BenchmarkFailure("no events topic in \(config)")
-        }
-        return String(line.dropFirst("  events: ".count))
-    }
-
-    private func writeConfiguration(directory: String, brokers: String) throws -> String {
+    /// Writes a configuration naming fresh topics and groups; returns its path and the canonical log's topic.
+    private func writeConfiguration(directory: String, brokers: String) throws -> (path: String, eventsTopic: String) {
         let suffix = "replaybench-\(seed)-\(UInt32.random(in: 0...UInt32.max))"
         let names = ["crm", "web", "email", "identity", "events", "routing", "audit", "dlq", "control", "models"]
         var yaml = "brokers: \(brokers)\ntopics:\n"
@@ -188,7 +183,7 @@ struct ReplayBenchmark: ParsableCommand {
             """
         let path = (directory as NSString).appendingPathComponent("leadledger.yaml")
         try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        return (path, "events-\(suffix)")
     }
 
     private static func temporaryDirectory() throws -> String {
