@@ -292,7 +292,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         )
         let start = ContinuousClock.now
         let seed = self.seed
-        let outputs = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+        let loaded = try await withThrowingTaskGroup(of: (Int32, MaterializeProcessor, Int).self) { group in
             for partition in Int32(0)..<2 {
                 group.addTask {
                     var processor = MaterializeProcessor(topics: topics, partition: partition, decider: decider)
@@ -355,33 +355,37 @@ struct EngineBenchmark: AsyncParsableCommand {
                                     AttributeValue(.jobFunction, c.function.rawValue), AttributeValue(.buyingRole, c.role.rawValue),
                                 ])))
                     }
-                    // The partition's snapshot, as the engine takes it on revoke and restores it on assign.
-                    let encodeStart = threadCPUSeconds()
-                    let bytes = processor.snapshot() ?? []
-                    let encode = threadCPUSeconds() - encodeStart
-                    let decodeStart = threadCPUSeconds()
-                    let restored = try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: bytes)
-                    let decode = threadCPUSeconds() - decodeStart
-                    let leadCount = processor.projections.leadCount
-                    print(
-                        String(
-                            format:
-                                "partition %d: materialize snapshot %.2f MB (%.0f B/lead, %@), encode %.3f s CPU, decode %.3f s CPU; restored re-encodes to the same bytes: %@",
-                            partition, Double(bytes.count) / 1e6, Double(bytes.count) / Double(max(1, leadCount)),
-                            MaterializeProcessor.snapshotFormat, encode, decode, restored.snapshot() == bytes ? "yes" : "NO"))
-                    return (leadCount, outputs)
+                    return (partition, processor, outputs)
                 }
             }
-            var total = (leads: 0, outputs: 0)
-            for try await (count, outputs) in group {
-                total.leads += count
-                total.outputs += outputs
-            }
-            return total
+            var loaded: [(partition: Int32, processor: MaterializeProcessor, outputs: Int)] = []
+            for try await result in group { loaded.append(result) }
+            return loaded.sorted { $0.partition < $1.partition }
         }
         let elapsed = seconds(ContinuousClock.now - start)
-        print(String(format: "loaded %d leads (%d decision records) in %.1f s", outputs.leads, outputs.outputs, elapsed))
-        print("peak RSS with \(outputs.leads) leads in materialize state: \(peakRSS())")
+        let leadCount = loaded.reduce(0) { $0 + $1.processor.projections.leadCount }
+        let records = loaded.reduce(0) { $0 + $1.outputs }
+        print(String(format: "loaded %d leads (%d decision records) in %.1f s", leadCount, records, elapsed))
+        // The state alone: read before any snapshot is taken or restored (a restore holds a second copy).
+        print(
+            "RSS with \(leadCount) leads in materialize state: \(residentSetSize("VmRSS")) (peak while loading: \(residentSetSize("VmHWM")))"
+        )
+        for (partition, processor, _) in loaded {
+            // The partition's snapshot, as the engine takes it on revoke and restores it on assign.
+            let encodeStart = threadCPUSeconds()
+            let bytes = processor.snapshot() ?? []
+            let encode = threadCPUSeconds() - encodeStart
+            let decodeStart = threadCPUSeconds()
+            let restored = try MaterializeProcessor(topics: topics, partition: partition, decider: decider, snapshot: bytes)
+            let decode = threadCPUSeconds() - decodeStart
+            let leads = processor.projections.leadCount
+            print(
+                String(
+                    format:
+                        "partition %d: materialize snapshot %.2f MB (%.0f B/lead, %@), encode %.3f s CPU, decode %.3f s CPU; restored re-encodes to the same bytes: %@",
+                    partition, Double(bytes.count) / 1e6, Double(bytes.count) / Double(max(1, leads)),
+                    MaterializeProcessor.snapshotFormat, encode, decode, restored.snapshot() == bytes ? "yes" : "NO"))
+        }
     }
 
     func processorCost(_ configuration: EngineConfiguration, logger: Logger) async throws {
@@ -753,10 +757,13 @@ struct EngineBenchmark: AsyncParsableCommand {
 
     func format(_ duration: Duration) -> String { String(format: "%.2f s", seconds(duration)) }
 
-    func peakRSS() -> String {
+    func peakRSS() -> String { residentSetSize("VmHWM") }
+
+    /// A resident-set line of /proc/self/status: `VmRSS` (now) or `VmHWM` (the peak so far).
+    func residentSetSize(_ field: String) -> String {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
         else { return "unknown" }
-        return line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        return line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces)
     }
 }
