@@ -20,8 +20,7 @@ extension Ledger {
             tag: .ledger, version: Self.snapshotFormatVersion,
             capacity: leadIDs.count * 160 + strings.count * 24 + accounts.count * 64)
         // Strings.
-        w.varint(strings.strings.count)
-        for s in strings.strings { w.string(s) }
+        strings.write(to: &w)
         // Leads.
         let n = leadIDs.count
         w.varint(n)
@@ -179,14 +178,8 @@ extension Ledger {
         var r = try SnapshotEnvelope.open(bytes, tag: .ledger, version: Self.snapshotFormatVersion)
         self.init()
         // Strings.
-        let ns = try r.count("string count")
-        strings.strings.reserveCapacity(ns)
-        strings.ids.reserveCapacity(ns)
-        for i in 0..<ns {
-            let s = try r.string("string")
-            guard strings.ids.updateValue(UInt32(i), forKey: s) == nil else { throw r.fail("string", "duplicate interned string") }
-            strings.strings.append(s)
-        }
+        strings = try StringTable(reading: &r)
+        let ns = strings.count
         // Leads.
         let n = try r.count("lead count", minBytes: 8 + 2 + 10 + 6)
         guard n < Int(UInt32.max) else { throw r.fail("lead count", "too many leads") }

@@ -108,12 +108,15 @@ package struct SnapshotWriter {
     }
     package mutating func string(_ s: String) {
         var s = s
-        s.withUTF8 { u in
-            varint(u.count)
-            ensure(u.count)
-            if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
-            count += u.count
-        }
+        s.withUTF8 { lengthPrefixed($0) }
+    }
+    /// Bytes with their length in front: what ``string(_:)`` and
+    /// ``byteString(_:)`` write, for a caller that holds the bytes already.
+    package mutating func lengthPrefixed(_ u: UnsafeBufferPointer<UInt8>) {
+        varint(u.count)
+        ensure(u.count)
+        if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
+        count += u.count
     }
     package mutating func optString(_ s: String?) {
         if let s {
@@ -143,12 +146,7 @@ package struct SnapshotWriter {
     /// A length-prefixed byte string copied as it is (e.g. a nested snapshot
     /// with its own envelope).
     package mutating func byteString(_ b: [UInt8]) {
-        varint(b.count)
-        ensure(b.count)
-        b.withUnsafeBufferPointer { u in
-            if let p = u.baseAddress { (base + count).update(from: p, count: u.count) }
-        }
-        count += b.count
+        b.withUnsafeBufferPointer { lengthPrefixed($0) }
     }
     /// Strings as a count, then each ``string(_:)``.
     package mutating func strings(_ a: [String]) {
