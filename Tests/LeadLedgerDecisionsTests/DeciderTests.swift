@@ -788,7 +788,7 @@ func accountFeaturesMatchCoreQueries() throws {
     let config = try DecisionFixtures.configuration()
     r.run(h.log[...], decider: Decider(config))
     var checked = 0
-    for id in r.state.leads.keys.sorted() {
+    for id in r.state.leads.sortedIDs() {
         guard let p = r.ledger.lead(id), !p.erased, let a = p.account.flatMap({ r.ledger.account($0) }) else { continue }
         let at = EventTime(milliseconds: r.state.watermark)
         let v = config.extractor.vector(lead: p, account: a, ledger: r.ledger, activity: LeadActivity(), at: at)

@@ -6,7 +6,7 @@
 /// (Swift's `Dictionary` keeps keys, values and occupancy in three arrays).
 /// Linear probing; the table doubles above 70% load. It is never iterated
 /// into an output.
-struct LeadIndexMap: Sendable, Equatable {
+package struct LeadIndexMap: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
         var lo: UInt32
         var hi: UInt32
@@ -15,13 +15,13 @@ struct LeadIndexMap: Sendable, Equatable {
     }
 
     private(set) var entries: ContiguousArray<Entry> = ContiguousArray(repeating: .empty, count: 16)
-    private(set) var count = 0
+    package private(set) var count = 0
     private var shift: UInt64 = 60  // 64 - log2(capacity)
 
-    init() {}
+    package init() {}
 
     /// Equal when both hold the same key → value pairs (capacity and layout do not matter).
-    static func == (a: Self, b: Self) -> Bool {
+    package static func == (a: Self, b: Self) -> Bool {
         guard a.count == b.count else { return false }
         for e in a.entries where e.value != .max {
             if b[LeadID(raw: UInt64(e.hi) << 32 | UInt64(e.lo))] != e.value { return false }
@@ -29,7 +29,7 @@ struct LeadIndexMap: Sendable, Equatable {
         return true
     }
 
-    mutating func reserveCapacity(_ n: Int) {
+    package mutating func reserveCapacity(_ n: Int) {
         var cap = entries.count
         while n * 10 > cap * 7 { cap *= 2 }
         if cap > entries.count { rehash(to: cap) }
@@ -39,7 +39,7 @@ struct LeadIndexMap: Sendable, Equatable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    subscript(_ id: LeadID) -> UInt32? {
+    package subscript(_ id: LeadID) -> UInt32? {
         get {
             let lo = UInt32(truncatingIfNeeded: id.raw)
             let hi = UInt32(truncatingIfNeeded: id.raw >> 32)

@@ -179,12 +179,12 @@ struct Context: ~Copyable {
         }
         let account = ledger.account(of: handle).map { accountSignals($0, ledger) }
         // One lookup: the lead's state is read in place (no LeadState copy); its decision is moved out
-        // and the new one written back through the same index below (nothing in between inserts into
-        // or removes from `state.leads`, or reads this lead's decision from it).
-        let slot = state.leads.index(forKey: id)
+        // and the new one written back through the same slot below (slots are stable, and nothing in
+        // between reads this lead's decision from `state.leads`).
+        let slot = state.leads.slot(of: id)
         var activity = LeadActivity()
         var prev: LeadDecision?  // the previous open decision (a closed route has none)
-        if let slot { state.leads.values[slot].takeOpenDecision(activity: &activity, decision: &prev) }
+        if let slot { state.leads[slot: slot].takeOpenDecision(activity: &activity, decision: &prev) }
         var ev = evaluate(lead, account, activity, &state)
         if let account {
             for j in ev.top
@@ -291,7 +291,8 @@ struct Context: ~Copyable {
             queue: queue, ownerID: owner, holdsCapacity: holds, score: ev.score, overridden: overridden,
             escalated: escalated, closed: false, slaDeadline: deadline)
         let stateHash = hashState(id: id, ev: ev, prev: prev, activity: activity)
-        if let slot { state.leads.values[slot].decision = decision } else { state.leads[id, default: LeadState()].decision = decision }
+        let written = slot ?? state.leads.slot(inserting: id)
+        state.leads[slot: written].decision = decision
         // The emails are written only by a routing record and by the audit record's primary decision
         // (a further decision has none): collected only when this decision may be either (as `record`).
         let emails = routeID != nil || becomesPrimary(id) ? emailsOf(lead) : []
@@ -336,7 +337,7 @@ struct Context: ~Copyable {
             let d = LeadDecision(
                 decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
                 score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
-            state.leads[id, default: LeadState()].decision = d
+            state.leads[inserting: id].decision = d
             let arm = arm(of: id)
             let routing = RoutingRecord(
                 decisionID: routeID, leadID: id, accountID: event.accountID?.rawValue, arm: arm, change: change, emails: [],
@@ -353,7 +354,7 @@ struct Context: ~Copyable {
                 ?? LeadDecision(
                     decisionID: auditID, tier: .nurture, scoreTier: .nurture, queue: "closed", ownerID: nil, holdsCapacity: false,
                     score: 0, overridden: false, escalated: false, closed: true, slaDeadline: nil)
-            state.leads[id, default: LeadState()].decision = d
+            state.leads[inserting: id].decision = d
             record(
                 AuditRecord.Decision(
                     leadID: id, route: d, previous: prev, change: nil, routingDecisionID: nil, stateHash: stateHash, arm: arm(of: id),

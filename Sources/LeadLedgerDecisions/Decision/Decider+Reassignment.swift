@@ -29,7 +29,7 @@ extension Decider {
     ) -> DecisionOutput {
         let rules = configuration.routing
         var holdings: [ReassignmentPolicy.Holding] = []
-        for id in state.leads.keys.sorted() {
+        for id in state.leads.sortedIDs() {
             guard let d = state.leads[id]?.decision, !d.closed, !d.overridden, d.holdsCapacity, d.tier.assignsOwner,
                 let owner = d.ownerID, let handle = ledger.handle(of: id), !ledger.isErased(handle)
             else { continue }

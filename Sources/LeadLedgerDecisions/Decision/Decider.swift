@@ -133,13 +133,13 @@ package struct Decider: Sendable {
         let duplicate = effects.contains(.duplicateIgnored)
         if !duplicate, case .engagement(let e) = event.payload, let raw = event.leadID {
             let id = ledger.survivor(of: raw) ?? raw
-            state.leads[id, default: LeadState()].activity.add(e, at: t, halfLifeMs: halfLifeMs)
+            let slot = state.leads.slot(inserting: id)
+            state.leads[slot: slot].activity.add(e, at: t, halfLifeMs: halfLifeMs)
             switch e.action {
             case .call, .meeting, .emailReply, .note:
-                if var d = state.leads[id]?.decision, let dl = d.slaDeadline {
+                if let dl = state.leads[slot: slot].decision?.slaDeadline {
                     state.removeTimer(lead: id, deadline: dl)
-                    d.slaDeadline = nil
-                    state.leads[id]!.decision = d
+                    state.leads[slot: slot].decision?.slaDeadline = nil
                 }
             default: break
             }
@@ -157,9 +157,7 @@ package struct Decider: Sendable {
             case .leadMerged(let survivor, let absorbed):
                 if seen.insert(absorbed).inserted {
                     if let a = state.leads[absorbed]?.activity, a.time != .min {
-                        var s = state.leads[survivor, default: LeadState()].activity
-                        s.merge(a, halfLifeMs: halfLifeMs)
-                        state.leads[survivor, default: LeadState()].activity = s
+                        state.leads[inserting: survivor].activity.merge(a, halfLifeMs: halfLifeMs)
                     }
                     ctx.close(absorbed, change: .merged, state: &state)
                 }

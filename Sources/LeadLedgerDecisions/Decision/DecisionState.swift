@@ -15,7 +15,7 @@ package struct DecisionState: Sendable, Equatable {
     /// Highest event time applied so far (epoch ms); `Int64.min` before the first event.
     package internal(set) var watermark: Int64 = .min
     /// Per-lead state.
-    package internal(set) var leads: [LeadID: LeadState] = [:]
+    package internal(set) var leads = LeadStateTable()
     /// Smooth weighted round-robin current weights, key `territory \u{1F} owner`.
     package internal(set) var roundRobin: [String: Int64] = [:]
     /// Open routes per owner that count against capacity.
@@ -77,8 +77,8 @@ package struct DecisionState: Sendable, Equatable {
             tag: .decisionState, version: Self.snapshotFormatVersion, capacity: 64 + leads.count * Self.minimumLeadBytes * 2)
         w.time(watermark)
         w.varint(leads.count)
-        for id in leads.keys.sorted() {
-            let s = leads[id]!
+        for id in leads.sortedIDs() {
+            let s = leads[slot: leads.slot(of: id)!]
             w.u64(id.raw)
             w.time(s.activity.time)
             for i in 0..<LeadActivity.fieldCount { w.f64(s.activity.value(i)) }
