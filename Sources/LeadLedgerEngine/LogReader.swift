@@ -74,7 +74,9 @@ package struct LogReader: Sendable {
         to: Int64?,
         body: ([LogRecord]) async throws -> Void
     ) async throws -> Int64 {
-        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: .offset(from))])
+        let start = await fetchStart(consumer: consumer, topic: topic, partition: partition, from: from)
+        try consumer.assign([KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: .offset(start))])
+        // The records before `from` (when the fetch starts below it) are skipped.
         var next = from
         loop: for try await event in consumer.events {
             switch event {
@@ -96,13 +98,41 @@ package struct LogReader: Sendable {
             case .endOfPartition(_, let offset):
                 // EOF: `offset` is the next offset that will be written, the real end.
                 // Its messages were delivered before it, so at `next` we are done
-                // (also when `to` lies beyond the end: the range ends at the end).
+                // (also when `to` lies beyond the end: the range ends at the end,
+                // and when `from` does: the range is empty).
                 if offset <= next { break loop }
             case .wakeUp:
                 continue
             }
         }
         return next
+    }
+
+    /// Where a read from `from` starts fetching: `from` when the partition certainly
+    /// reaches it, else the ListOffsets answer for its end, a lower bound of the
+    /// end (the end itself on Kafka, up to a producer batch less on Tansu, SPEC §7).
+    ///
+    /// A fetch at an offset past the end never ends a read by itself: Kafka answers
+    /// it with OFFSET_OUT_OF_RANGE, and librdkafka resets the fetch to the beginning
+    /// of the partition (`auto.offset.reset`), so the read would go through the whole
+    /// partition to skip it; Tansu answers it with no records, no error and a high
+    /// watermark below the fetch offset, so librdkafka raises no end of partition and
+    /// fetches again for ever. Fetching from the lower bound instead, the read skips
+    /// the records before `from` and ends at the end-of-partition event, which
+    /// carries the end. A `from` below the first offset the partition still holds
+    /// (retention) is fetched as given: librdkafka resets it to the beginning. When
+    /// the query fails (no leader for the moment), `from` is fetched as given and
+    /// librdkafka retries the fetch as it always did: a read whose range lies
+    /// within the partition never fails because of the query.
+    private func fetchStart(consumer: KafkaConsumer, topic: String, partition: Int32, from: Int64) async -> Int64 {
+        guard from > 0 else { return from }
+        do {
+            let watermarks = try await consumer.queryWatermarks(KafkaTopicPartition(topic: topic, partition: partition))
+            return from <= watermarks.high ? from : max(0, watermarks.high)
+        } catch {
+            logger.debug("\(topic)[\(partition)]: the end query failed (\(error)); fetching from \(from)")
+            return from
+        }
     }
 }
 
@@ -115,6 +145,46 @@ extension LogReader {
             let watermarks = try await consumer.queryWatermarks(KafkaTopicPartition(topic: topic, partition: partition))
             await consumer.close()
             return max(0, watermarks.low)
+        } catch {
+            await consumer.close()
+            throw error
+        }
+    }
+
+    /// The end of each of `partitions` of `topic`: the offset its next record will get.
+    ///
+    /// Learnt from the fetch path, as a read learns it: each partition is fetched
+    /// from its ListOffsets answer (a lower bound of the end, see `fetchStart`) to
+    /// its end-of-partition event, which carries the end; the records in between
+    /// (none on Kafka) are skipped. Commands use it to tell a user that an offset
+    /// they gave lies past the end of a partition.
+    package func ends(topic: String, partitions: [Int32]) async throws -> [Int32: Int64] {
+        let wanted = Set(partitions)
+        guard !wanted.isEmpty else { return [:] }
+        var configuration = readerConfiguration
+        configuration.enablePartitionEOF = true
+        configuration.maxBatchSize = 4096
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        do {
+            var assignment: [KafkaTopicPartitionOffset] = []
+            for partition in wanted.sorted() {
+                let watermarks = try await consumer.queryWatermarks(KafkaTopicPartition(topic: topic, partition: partition))
+                assignment.append(KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: .offset(max(0, watermarks.high))))
+            }
+            try consumer.assign(assignment)
+            var ends: [Int32: Int64] = [:]
+            for try await event in consumer.events {
+                guard case .endOfPartition(let end, let offset) = event, end.topic == topic, wanted.contains(end.partition) else {
+                    continue
+                }
+                if ends[end.partition] == nil { ends[end.partition] = offset }
+                if ends.count == wanted.count { break }
+            }
+            await consumer.close()
+            guard ends.count == wanted.count else {
+                throw EngineError(.logRead, context: topic, "the consumer stopped before it reached the end of every partition")
+            }
+            return ends
         } catch {
             await consumer.close()
             throw error

@@ -23,7 +23,8 @@ struct BacktestCommand: AsyncParsableCommand {
             a snapshot holds the recorded model's state); nothing is produced to any
             topic. The decisions on record come from the audit topic. The range is
             --from-offset/--to-offset (log offsets, every partition) or --since/--until
-            (RFC 3339 event time of the decisions). Printed: the tier transition matrix
+            (RFC 3339 event time of the decisions); a --from-offset past the end of
+            every log partition is an error (status 3). Printed: the tier transition matrix
             of each lead's last decision in the range, the share of leads whose tier and
             owner change, and, on leads with an outcome, AUC, precision at the
             sales-ready cut, ECE and conversion by tier of both sides (each side's
@@ -122,6 +123,10 @@ struct BacktestCommand: AsyncParsableCommand {
         }
         let reader = LogReader(client: configuration.client("leadledger-backtest"), logger: logger)
         let logPartitions = try await partitions(of: topics.events, configuration: configuration, logger: logger)
+        // Every partition is replayed from offset 0 (the range only selects what is
+        // compared), but a range that starts past the end of every one compares nothing.
+        _ = try await partitions(
+            reaching: from, option: "--from-offset", of: topics.events, partitions: logPartitions, reader: reader, what: "compare")
 
         // The decisions on record, and from them the number of log events per partition (one audit record each): the ETA's total.
         let recordProgress = ProgressReporter(label: "backtest: read \(topics.audit)", total: nil)

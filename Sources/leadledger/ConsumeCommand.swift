@@ -16,7 +16,9 @@ struct ConsumeCommand: AsyncParsableCommand {
             With --group the command joins the consumer group, commits the offsets of
             printed messages, and commits again when partitions are revoked or on
             SIGINT/SIGTERM. Without --group it reads --partition (default: all
-            partitions) from --offset and commits nothing.
+            partitions) from --offset and commits nothing. A numeric --offset past the
+            end of a partition is named on stderr and that partition is not read; past
+            the end of every partition it is an error (status 3) that names their ends.
 
             --format text prints topic[partition]@offset, key and value separated by
             tabs (control characters escaped when stdout is a terminal). --format
@@ -116,8 +118,18 @@ struct ConsumeCommand: AsyncParsableCommand {
             try consumer.subscribe(topics: topic)
         } else {
             let start = try parseOffset(offset)
-            let ids = try await partitions(
+            var ids = try await partitions(
                 partition, of: topic[0], brokers: settings.brokers, properties: settings.properties, logger: logger)
+            if case .offset(let from) = start {
+                // A partition that ends before the offset is left out: a fetch there would
+                // wait for ever (Tansu) or start again at the beginning (Kafka).
+                let reader = LogReader(
+                    client: KafkaClientSettings(
+                        bootstrapServers: settings.brokers, clientID: "leadledger-consume", properties: settings.properties),
+                    logger: logger)
+                ids = try await partitions(reaching: from, option: "--offset", of: topic[0], partitions: ids, reader: reader, what: "print")
+                    .partitions
+            }
             try consumer.assign(ids.map { KafkaTopicPartitionOffset(topic: topic[0], partition: $0, offset: start) })
         }
 

@@ -35,7 +35,8 @@ struct LeadLedgerCommand: AsyncParsableCommand {
               3  runtime error: broker unreachable, topic missing, delivery failed,
                  a rejected property, an unreadable or invalid configuration file,
                  librdkafka too old, run's HTTP port in use, an unknown model
-                 version or rule set (one line on stderr)
+                 version or rule set, a start offset past the end of every
+                 partition read (one line on stderr)
             """,
         version: "leadledger \(LeadLedgerVersion.current) (librdkafka \(librdkafka))",
         subcommands: [

@@ -19,7 +19,9 @@ struct ReplayCommand: AsyncParsableCommand {
             output, or produced again with --emit (byte-identical to the originals:
             consumers deduplicate by decision_id). Without --partition every
             partition of the log is replayed, --jobs at a time, and printed in
-            partition order.
+            partition order. A --from-offset past the end of a partition is named on
+            stderr and nothing is replayed there; past the end of every partition
+            replayed it is an error (status 3) that names their ends.
 
             Examples:
               leadledger replay --config leadledger.yaml --partition 2 \\
@@ -57,8 +59,11 @@ struct ReplayCommand: AsyncParsableCommand {
         let logger = connection.makeLogger("leadledger.replay")
         let configuration = try engine.resolve(connection)
         let topic = configuration.topics.events
-        let logPartitions = try await partitions(partition, of: topic, configuration: configuration, logger: logger)
         let reader = LogReader(client: configuration.client("leadledger-replay"), logger: logger)
+        let (logPartitions, ends) = try await partitions(
+            reaching: fromOffset, option: "--from-offset", of: topic,
+            partitions: try await partitions(partition, of: topic, configuration: configuration, logger: logger), reader: reader,
+            what: "replay")
         let store = try await replaySnapshotStore(configuration, from: fromOffset, logger: logger)
         let sealer = try await PrivacySetup.sealer(
             for: configuration, environment: ProcessInfo.processInfo.environment, createTopic: false, logger: logger)
@@ -112,10 +117,11 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         for (partition, result) in zip(logPartitions, results) {
             let origin = result.restoredFrom.map { "snapshot at \($0)" } ?? "offset 0"
-            FileHandle.standardError.write(
-                Data(
-                    "replayed \(topic)[\(partition)] \(fromOffset)..<\(result.end): \(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)\n"
-                        .utf8))
+            let summary =
+                ends[partition] == fromOffset
+                ? "the range is empty (the partition ends at offset \(fromOffset))"
+                : "\(result.derived) records re-derived (state rebuilt from \(origin), \(result.warmup) records without output)"
+            FileHandle.standardError.write(Data("replayed \(topic)[\(partition)] \(fromOffset)..<\(result.end): \(summary)\n".utf8))
         }
     }
 }
