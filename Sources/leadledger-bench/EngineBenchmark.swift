@@ -9,6 +9,10 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `leadledger-bench engine`: end-to-end throughput and latency of the engine
 /// (validate → identity → materialize, in one process) on a broker, with a raw
 /// consume-then-produce passthrough over the same input as the ceiling.
@@ -368,7 +372,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         print(String(format: "loaded %d leads (%d decision records) in %.1f s", leadCount, records, elapsed))
         // The state alone: read before any snapshot is taken or restored (a restore holds a second copy).
         print(
-            "RSS with \(leadCount) leads in materialize state: \(residentSetSize("VmRSS")) (peak while loading: \(residentSetSize("VmHWM")))"
+            "RSS with \(leadCount) leads in materialize state: \(residentSetSize("VmRSS")) (peak while loading: \(residentSetSize("VmHWM"))); heap in use: \(heapInUse())"
         )
         for (partition, processor, _) in loaded {
             // The partition's snapshot, as the engine takes it on revoke and restores it on assign.
@@ -758,6 +762,17 @@ struct EngineBenchmark: AsyncParsableCommand {
     func format(_ duration: Duration) -> String { String(format: "%.2f s", seconds(duration)) }
 
     func peakRSS() -> String { residentSetSize("VmHWM") }
+
+    /// The bytes malloc has handed out and not had back (glibc's `mallinfo2`):
+    /// the live state without the freed memory the allocator keeps.
+    func heapInUse() -> String {
+        #if canImport(Glibc)
+            let info = mallinfo2()
+            return "\((info.uordblks + info.hblkhd) / 1024) kB"
+        #else
+            return "unknown"
+        #endif
+    }
 
     /// A resident-set line of /proc/self/status: `VmRSS` (now) or `VmHWM` (the peak so far).
     func residentSetSize(_ field: String) -> String {
