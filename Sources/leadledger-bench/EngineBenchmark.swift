@@ -372,7 +372,7 @@ struct EngineBenchmark: AsyncParsableCommand {
         print(String(format: "loaded %d leads (%d decision records) in %.1f s", leadCount, records, elapsed))
         // The state alone: read before any snapshot is taken or restored (a restore holds a second copy).
         print(
-            "RSS with \(leadCount) leads in materialize state: \(residentSetSize("VmRSS")) (peak while loading: \(residentSetSize("VmHWM"))); heap in use: \(heapInUse())"
+            "RSS with \(leadCount) leads in materialize state: \(residentSetSize("VmRSS")) (peak while loading: \(residentSetSize("VmHWM"))); after malloc_trim: \(trimmedRSS())"
         )
         for (partition, processor, _) in loaded {
             // The partition's snapshot, as the engine takes it on revoke and restores it on assign.
@@ -763,15 +763,19 @@ struct EngineBenchmark: AsyncParsableCommand {
 
     func peakRSS() -> String { residentSetSize("VmHWM") }
 
-    /// The bytes malloc has handed out and not had back (glibc's `mallinfo2`):
-    /// the live state without the freed memory the allocator keeps.
-    func heapInUse() -> String {
+    /// The resident set after glibc's `malloc_trim(0)` has returned the free
+    /// memory it keeps to the system: the live state, close to what a long-lived
+    /// process settles at (looked up at run time: Swift's Glibc module leaves
+    /// malloc.h out).
+    func trimmedRSS() -> String {
         #if canImport(Glibc)
-            let info = mallinfo2()
-            return "\((info.uordblks + info.hblkhd) / 1024) kB"
-        #else
-            return "unknown"
+            typealias Trim = @convention(c) (Int) -> Int32
+            if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+                _ = unsafeBitCast(symbol, to: Trim.self)(0)
+                return residentSetSize("VmRSS")
+            }
         #endif
+        return "unknown"
     }
 
     /// A resident-set line of /proc/self/status: `VmRSS` (now) or `VmHWM` (the peak so far).
