@@ -191,7 +191,6 @@ struct LedgerSnapshotTests {
             shuffled.overrides = rebuilt(shuffled.overrides)
             shuffled.accountIndex = rebuilt(shuffled.accountIndex)
             shuffled.opportunityIndex = rebuilt(shuffled.opportunityIndex)
-            shuffled.strings.ids = rebuilt(shuffled.strings.ids)
             #expect(shuffled == p.ledger)
             #expect(shuffled.snapshotBytes() == p.ledger.snapshotBytes())
         }

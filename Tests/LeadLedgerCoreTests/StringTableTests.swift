@@ -11,8 +11,9 @@ struct StringTableTests {
         var out: [String] = ["", "a", "ä", "日本語のテキスト", "first.last@example.com", "first.last@example.co"]
         while out.count < n {
             let length = Int(rng.next() % 40)
-            let alphabet = Array("abcxyz0129@.-_é🙂")
-            out.append(String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }))
+            let alphabet: [Character] = Array("abcxyz0129@.-_é🙂")
+            let characters: [Character] = (0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            out.append(String(characters))
         }
         var seen = Set<String>()
         return out.filter { seen.insert($0).inserted }

@@ -84,7 +84,7 @@ extension Ledger {
                         kind: .onOpportunity, from: node, to: GraphNode(.opportunity, strings[opportunities[o].id]!),
                         firstSeen: t, lastSeen: t, count: 1))
             }
-            for e in hot[Int(i)].edges.edges {
+            for e in edgePool[lead: Int(i)].edges {
                 out.append(
                     GraphEdge(
                         kind: e.kind, from: node, to: GraphNode(e.targetKind, strings[e.target]!),

@@ -70,6 +70,8 @@ package struct Ledger: Sendable, Equatable {
     var attrs: ContiguousArray<AttrSlot> = []
     /// Per-lead data touched by most events, kept together (one or two cache lines).
     var hot: ContiguousArray<LeadHot> = []
+    /// Interaction edges per lead index.
+    var edgePool = EdgePool()
     var identHead: ContiguousArray<UInt32> = []
     var identPool: ContiguousArray<IdentNode> = []
     var evictedEdgeCount = 0
@@ -100,7 +102,6 @@ package struct Ledger: Sendable, Equatable {
         var link: UInt8 = 0  // AccountLinkMethod.strength, 0 = none
         var flags: Flags = []
         var health: EmailHealth = []
-        var edges = EdgeBlock()
     }
 
     struct IdentNode: Sendable, Equatable {
@@ -157,6 +158,7 @@ package struct Ledger: Sendable, Equatable {
         leadIDs.reserveCapacity(leads)
         attrs.reserveCapacity(leads * Self.attrCount)
         hot.reserveCapacity(leads)
+        edgePool.reserveCapacity(leads: leads)
         identHead.reserveCapacity(leads)
         accountIndex.reserveCapacity(accounts)
         self.accounts.reserveCapacity(accounts)
@@ -220,7 +222,7 @@ package struct Ledger: Sendable, Equatable {
             }
             for k in 0..<n {
                 let li = Int(idx[k])
-                sink &+= hot[li].engagement.total &+ hot[li].edges[4].count &+ hot[li].edges[7].count
+                sink &+= hot[li].engagement.total
                 idx[k] = hot[li].account
             }
             for k in 0..<n where idx[k] != Self.noIndex { sink &+= accounts[Int(idx[k])].engagement.total }
@@ -389,6 +391,7 @@ package struct Ledger: Sendable, Equatable {
         leadIDs.append(id)
         attrs.append(contentsOf: repeatElement(AttrSlot(), count: Self.attrCount))
         hot.append(LeadHot())
+        edgePool.appendLead()
         identHead.append(.max)
         return i
     }
@@ -470,16 +473,16 @@ package struct Ledger: Sendable, Equatable {
         default: edgeKind = .engagedWith
         }
         if let c = e.clearContent {
-            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t) {
+            if edgePool[lead: Int(li)].record(kind: edgeKind, targetKind: .content, target: strings.intern(c), at: t) {
                 evictedEdgeCount += 1
             }
         } else if e.campaign == nil {
-            if hot[Int(li)].edges.record(kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t) {
+            if edgePool[lead: Int(li)].record(kind: edgeKind, targetKind: .content, target: strings.intern(e.category.rawValue), at: t) {
                 evictedEdgeCount += 1
             }
         }
         if let c = e.campaign {
-            if hot[Int(li)].edges.record(
+            if edgePool[lead: Int(li)].record(
                 kind: e.action == .open ? .opened : .engagedWith, targetKind: .campaign, target: strings.intern(c), at: t)
             {
                 evictedEdgeCount += 1
@@ -532,8 +535,9 @@ package struct Ledger: Sendable, Equatable {
             addIdentifier(li, identPool[Int(i)].kind, identPool[Int(i)].value)
             i = identPool[Int(i)].next
         }
-        evictedEdgeCount += hot[Int(li)].edges.merge(hot[Int(ai)].edges)
-        hot[Int(ai)].edges = EdgeBlock()
+        let absorbedEdges = edgePool[lead: Int(ai)]
+        evictedEdgeCount += edgePool[lead: Int(li)].merge(absorbedEdges)
+        edgePool.clear(lead: Int(ai))
         let aa = hot[Int(ai)].account
         if aa != Self.noIndex {
             accounts[Int(aa)].contacts.removeAll { $0 == ai }
@@ -562,7 +566,7 @@ package struct Ledger: Sendable, Equatable {
     mutating func erase(_ li: UInt32) {
         for n in Self.personal { attrs[Int(li) * Self.attrCount + n.index] = AttrSlot() }
         identHead[Int(li)] = .max
-        hot[Int(li)].edges = EdgeBlock()
+        edgePool.clear(lead: Int(li))
         hot[Int(li)].flags.insert(.erased)
         // Free-text custom values are personal; numbers and flags are kept.
         let kept = (leadCustom[li] ?? []).filter { if case .string = $0.value { false } else { true } }

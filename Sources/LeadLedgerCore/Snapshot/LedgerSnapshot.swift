@@ -43,11 +43,12 @@ extension Ledger {
             w.u8(h.link)
             w.u8(h.flags.rawValue)
             w.u8(h.health.rawValue)
+            let block = edgePool[lead: i]
             var edgeMask: UInt8 = 0
-            for k in 0..<EdgeBlock.capacity where h.edges[k].count != 0 { edgeMask |= 1 << UInt8(k) }
+            for k in 0..<EdgeBlock.capacity where block[k].count != 0 { edgeMask |= 1 << UInt8(k) }
             w.u8(edgeMask)
             for k in 0..<EdgeBlock.capacity where edgeMask & (1 << UInt8(k)) != 0 {
-                let e = h.edges[k]
+                let e = block[k]
                 w.u8(UInt8(e.kind.rank))
                 w.u8(UInt8(e.targetKind.rank))
                 w.varint(e.target)
@@ -213,6 +214,7 @@ extension Ledger {
             h.health = EmailHealth(rawValue: try r.u8("email health"))
             guard h.health.rawValue & ~0x1F == 0 else { throw r.fail("email health", "unknown bits") }
             let edgeMask = try r.u8("edge mask")
+            var block = EdgeBlock()
             for k in 0..<EdgeBlock.capacity where edgeMask & (1 << UInt8(k)) != 0 {
                 let kind = try r.enumCase("edge kind", EdgeKind.self)
                 let targetKind = try r.enumCase("edge target kind", NodeKind.self)
@@ -221,9 +223,11 @@ extension Ledger {
                     kind: kind, targetKind: targetKind, target: target, firstSeen: try r.u32v("edge first seen"),
                     lastSeen: try r.u32v("edge last seen"), count: try r.u32v("edge count"))
                 guard e.count > 0 else { throw r.fail("edge count", "occupied slot with count 0") }
-                h.edges[k] = e
+                block[k] = e
             }
             hot.append(h)
+            edgePool.appendLead()
+            if edgeMask != 0 { edgePool[lead: hot.count - 1] = block }
             heads.append(try r.u32v("ident head"))
         }
         let np = try r.count("identifier pool", minBytes: 3)
