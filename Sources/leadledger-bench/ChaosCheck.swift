@@ -126,7 +126,7 @@ struct ChaosCheck {
         // Control records (model activation) are applied without an audit record.
         for record in log.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) })
         where !ControlRecords.isControl(record.headers) {
-            let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
+            let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit").text
             let isRepeat = !seen[record.partition, default: []].insert(record.value).inserted
             let position = "\(record.topic)[\(record.partition)]@\(record.offset)"
             if auditByID[id] != nil {

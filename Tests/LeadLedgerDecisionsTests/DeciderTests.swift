@@ -230,7 +230,7 @@ struct DeciderTests {
             #expect(o.audit.map(\.key) == [h.log[offset].key])
             #expect(
                 o.audit.map { parse($0.value)["decision_id"] as? String } == [
-                    DecisionID.make(partition: 0, offset: Int64(offset), kind: "audit")
+                    DecisionID.make(partition: 0, offset: Int64(offset), kind: "audit").text
                 ])
         }
     }
@@ -261,7 +261,7 @@ struct DeciderTests {
         #expect(out.routing.count == 3, "the owner change re-routes every contact")
         let record = named(parse(out.audit[0].value), names: r.featureNames)
         #expect(out.audit[0].key == h.log[before].key)
-        #expect(record["decision_id"] as? String == DecisionID.make(partition: 0, offset: Int64(before), kind: "audit"))
+        #expect(record["decision_id"] as? String == DecisionID.make(partition: 0, offset: Int64(before), kind: "audit").text)
         #expect(record["schema_version"] as? Int == 3 && record["event_kind"] as? String == "account.upserted")
         let further = try #require(record["further_decisions"] as? [[String: Any]])
         // The account event names no lead: the first lead decided (lead-id order) is the primary, with the full vector.

@@ -19,9 +19,10 @@ struct RecordCodecTests {
         return Decider(configuration)
     }
 
-    static func route(_ tier: Tier, queue: String, owner: String?, score: Int, id: String = "dc_route") -> LeadDecision {
+    static func route(_ tier: Tier, queue: String, owner: String?, score: Int, id: String = "route") -> LeadDecision {
         LeadDecision(
-            decisionID: id, tier: tier, scoreTier: tier, queue: queue, ownerID: owner, holdsCapacity: owner != nil, score: score,
+            decisionID: DecisionID.make(partition: 0, offset: 0, kind: id), tier: tier, scoreTier: tier, queue: queue, ownerID: owner,
+            holdsCapacity: owner != nil, score: score,
             overridden: false, escalated: false, closed: false, slaDeadline: nil)
     }
 
@@ -170,7 +171,7 @@ struct RecordCodecTests {
             #expect(v.leadID == d.leadID.description && v.change == d.change && v.routeChanged == (d.change != nil))
             #expect(v.routingDecisionID == d.routingDecisionID && v.arm == d.arm?.rawValue)
             #expect(v.tier == d.route.tier.name && v.queue == d.route.queue && v.ownerID == d.route.ownerID)
-            #expect(v.previous?.decisionID == d.previous?.decisionID && v.score == Double(d.route.score))
+            #expect(v.previous?.decisionID == d.previous?.decisionID.text && v.score == Double(d.route.score))
             #expect(v.reasons.map(\.feature) == [d.reasons.gate!.rule.rawValue] + d.reasons.features.map { names[$0.index] })
         }
         #expect(view.further.map(\.stateHash) == further.map { DecisionID.hex16($0.stateHash) })

@@ -23,7 +23,7 @@ struct CountingProcessor: PartitionProcessor {
         counts[key] = after
         stateHash.combine(record.value)
         stateHash.combine(record.offset)
-        let auditID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
+        let auditID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit").text
         let audit =
             "{\"count\":\(after),\"decision_id\":\"\(auditID)\",\"key\":\"\(key)\",\"offset\":\(record.offset),\"state\":\"\(stateHash.hex)\"}"
         var outputs = [
@@ -31,7 +31,7 @@ struct CountingProcessor: PartitionProcessor {
                 topic: auditTopic, key: key, value: Array(audit.utf8), headers: [.init(key: OutputHeaders.decisionID, value: auditID)])
         ]
         if Self.tier(before) != Self.tier(after) {
-            let routeID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "route")
+            let routeID = DecisionID.make(partition: record.partition, offset: record.offset, kind: "route").text
             let route = "{\"decision_id\":\"\(routeID)\",\"key\":\"\(key)\",\"tier\":\(Self.tier(after))}"
             outputs.append(
                 OutputRecord(

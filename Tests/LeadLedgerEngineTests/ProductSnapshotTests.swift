@@ -151,7 +151,7 @@ struct ProductSnapshotTests {
             #expect(a.key == record.key, "audit key = the event's key = the log record's key")
             #expect(
                 a.headers.first { $0.key == OutputHeaders.decisionID }?.value.map { String(decoding: $0, as: UTF8.self) }
-                    == DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit"))
+                    == DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit").text)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(a.value)) as? [String: Any])
             let named = ([json] + (json["further_decisions"] as? [[String: Any]] ?? [])).compactMap { $0["routing_decision_id"] as? String }
             let routingIDs = try eventRouting.map { try RoutingRecordView($0.value).decisionID }

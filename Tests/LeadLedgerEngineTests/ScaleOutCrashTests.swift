@@ -138,7 +138,7 @@ struct ScaleOutCrashTests {
         var unaudited: [String] = []
         var earlier: [Int32: Set<[UInt8]>] = [:]
         for record in log.sorted(by: { ($0.partition, $0.offset) < ($1.partition, $1.offset) }) {
-            let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit")
+            let id = DecisionID.make(partition: record.partition, offset: record.offset, kind: "audit").text
             let isRepeat = earlier[record.partition, default: []].contains(record.value)
             earlier[record.partition, default: []].insert(record.value)
             if auditByID[id] != nil {

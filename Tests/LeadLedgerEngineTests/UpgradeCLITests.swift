@@ -146,7 +146,7 @@ struct UpgradeCLITests {
 
         // One audit record per new log event, and none for an event the release had decided.
         let expectedAudit = Set(
-            events.map { DecisionID.make(partition: $0.record.partition, offset: $0.record.offset, kind: "audit") })
+            events.map { DecisionID.make(partition: $0.record.partition, offset: $0.record.offset, kind: "audit").text })
         let audit = written("audit").compactMap(decisionID)
         #expect(audit.count == events.count && Set(audit) == expectedAudit, "audit ids \(audit), expected \(expectedAudit)")
 

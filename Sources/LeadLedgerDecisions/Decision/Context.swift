@@ -20,7 +20,7 @@ struct Context: ~Copyable {
     /// The event's own lead (the survivor of `event.leadID`), the preferred primary decision.
     let primaryLead: LeadID?
     /// The event's audit decision id (also the fallback `LeadDecision.decisionID` of an unrouted decision).
-    let auditID: String
+    let auditID: DecisionID
     /// The audit record's primary decision so far: the event's own lead's latest decision, else the first one.
     var primary: AuditRecord.Primary?
     /// The account of ``primary``'s lead.
@@ -90,7 +90,7 @@ struct Context: ~Copyable {
             stateHash = h.value
         }
         let record = AuditRecord(
-            decisionID: auditID, eventKind: event.payload.kind,
+            decisionID: auditID.text, eventKind: event.payload.kind,
             accountID: primary == nil ? event.accountID?.rawValue : primaryAccountID, eventTime: eventTimeText,
             lineage: lineage, primary: primary, further: further, stateHash: stateHash)
         return EventDecisions(routing: routing, audit: record, decisionsByTier: decisionsByTier, decisions: decisionCount)
@@ -268,7 +268,7 @@ struct Context: ~Copyable {
             if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
         }
         let routeChanged = change != nil
-        let routeID: String? =
+        let routeID: DecisionID? =
             !routeChanged
             ? nil
             : escalateDeadline != nil
@@ -298,15 +298,16 @@ struct Context: ~Copyable {
         let emails = routeID != nil || becomesPrimary(id) ? emailsOf(lead) : []
         let scores = ev.scores
         let reasons = DecisionReasons(ev, gate: overridden ? nil : g)  // an override, not the gate, set an overridden route
-        if let routeID, let change {
+        let routeText = routeID?.text
+        if let routeText, let change {
             let routing = RoutingRecord(
-                decisionID: routeID, leadID: id, accountID: account?.id.rawValue, arm: arm, change: change, emails: emails,
+                decisionID: routeText, leadID: id, accountID: account?.id.rawValue, arm: arm, change: change, emails: emails,
                 eventTime: eventTimeText, lineage: lineage, route: decision, scores: scores, reasons: reasons)
             self.routing.append(routing)
         }
         record(
             AuditRecord.Decision(
-                leadID: id, route: consume decision, previous: consume prev, change: change, routingDecisionID: routeID,
+                leadID: id, route: consume decision, previous: consume prev, change: change, routingDecisionID: routeText,
                 stateHash: stateHash, arm: arm, gate: g, scores: scores, reasons: reasons),
             accountID: account?.id.rawValue, emails: emails, evaluation: consume ev)
     }
@@ -334,18 +335,19 @@ struct Context: ~Copyable {
                 if state.ownerLoad[po] == 0 { state.ownerLoad[po] = nil }
             }
             let routeID = DecisionID.make(partition: partition, offset: offset, kind: "route:" + id.description)
+            let routeText = routeID.text
             let d = LeadDecision(
                 decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: "closed", ownerID: nil, holdsCapacity: false,
                 score: prev.score, overridden: false, escalated: false, closed: true, slaDeadline: nil)
             state.leads[inserting: id].decision = d
             let arm = arm(of: id)
             let routing = RoutingRecord(
-                decisionID: routeID, leadID: id, accountID: event.accountID?.rawValue, arm: arm, change: change, emails: [],
+                decisionID: routeText, leadID: id, accountID: event.accountID?.rawValue, arm: arm, change: change, emails: [],
                 eventTime: eventTimeText, lineage: lineage, route: d, scores: nil, reasons: .none)
             self.routing.append(routing)
             record(
                 AuditRecord.Decision(
-                    leadID: id, route: d, previous: prev, change: change, routingDecisionID: routeID, stateHash: stateHash, arm: arm,
+                    leadID: id, route: d, previous: prev, change: change, routingDecisionID: routeText, stateHash: stateHash, arm: arm,
                     gate: nil, scores: nil, reasons: .none),
                 accountID: event.accountID?.rawValue, emails: [], evaluation: nil)
         } else {
@@ -372,7 +374,7 @@ struct Context: ~Copyable {
         ev.row.withUnsafeBufferPointer { for v in $0 { h.u64(v.bitPattern) } }
         h.u64(UInt64(bitPattern: activity.time))
         if let prev {
-            h.string(prev.decisionID)
+            prev.decisionID.mix(into: &h)
             h.byte(prev.tier.code)
             h.byte(prev.scoreTier.code)
             h.string(prev.queue)

@@ -63,6 +63,7 @@ extension Decider {
             var queue = prev.escalated && prev.tier == .salesReady ? (tierQueue.escalateTo ?? tierQueue.queue) : tierQueue.queue
             let (owner, holds) = assignOwner(move.lead, lead, account, nil, prev.tier, &state, queue: &queue)
             let routeID = DecisionID.make(partition: logPartition, offset: logOffset, prefix: "route:", lead: move.lead)
+            let routeText = routeID.text
             let route = LeadDecision(
                 decisionID: routeID, tier: prev.tier, scoreTier: prev.scoreTier, queue: queue, ownerID: owner, holdsCapacity: holds,
                 score: prev.score, overridden: false, escalated: prev.escalated, closed: false, slaDeadline: prev.slaDeadline)
@@ -71,7 +72,7 @@ extension Decider {
             h.string("reassigned")
             h.u64(move.lead.raw)
             h.u64(UInt64(bitPattern: state.watermark))
-            h.string(prev.decisionID)
+            prev.decisionID.mix(into: &h)
             h.string(owner ?? "")
             let stateHash = h.value
             eventHash.hex16(stateHash)
@@ -82,11 +83,11 @@ extension Decider {
             let addresses = emails(of: lead)
             let accountID = account?.id.rawValue
             let routing = RoutingRecord(
-                decisionID: routeID, leadID: move.lead, accountID: accountID, arm: arm, change: .reassigned, emails: addresses,
+                decisionID: routeText, leadID: move.lead, accountID: accountID, arm: arm, change: .reassigned, emails: addresses,
                 eventTime: eventTime, lineage: lineage, route: route, scores: nil, reasons: reasons)
             out.routing.append(
                 .init(
-                    key: move.lead.description, value: core.routingCodec.encode(routing, into: &w), decisionID: routeID,
+                    key: move.lead.description, value: core.routingCodec.encode(routing, into: &w), decisionID: routeText,
                     change: .reassigned))
             if decisions.isEmpty {
                 primaryEmails = addresses
@@ -94,12 +95,12 @@ extension Decider {
             }
             decisions.append(
                 AuditRecord.Decision(
-                    leadID: move.lead, route: route, previous: prev, change: .reassigned, routingDecisionID: routeID,
+                    leadID: move.lead, route: route, previous: prev, change: .reassigned, routingDecisionID: routeText,
                     stateHash: stateHash, arm: arm, gate: nil, scores: nil, reasons: reasons))
             out.decisionsByTier[Int(prev.tier.code)] &+= 1
         }
         out.decisions = decisions.count
-        let auditID = DecisionID.make(partition: logPartition, offset: logOffset, kind: "audit")
+        let auditID = DecisionID.make(partition: logPartition, offset: logOffset, kind: "audit").text
         let primary = AuditRecord.Primary(
             decision: decisions.removeFirst(), emails: pseudonymousAudit ? [] : primaryEmails, features: nil, contributions: nil)
         let audit = AuditRecord(

@@ -1,19 +1,82 @@
 import Foundation
 import LeadLedgerCore
 
-/// Content-derived ids: FNV-1a 64 with two different offset bases over the
-/// same bytes, 32 hex digits.
-package enum DecisionID {
-    /// `dc_` + 32 hex from (log partition, log offset, decision kind).
-    package static func make(partition: Int32, offset: Int64, kind: String) -> String {
+/// A content-derived decision id: two FNV-1a 64 hashes with different offset
+/// bases over the same bytes, written `dc_` + 32 lowercase hex digits.
+///
+/// Decision state keeps the id of the decision that set each lead's route as
+/// these 16 bytes, not as its 35-character text: a `String` that long is a
+/// heap object of its own, one per lead. Records write the text straight from
+/// the value (``RecordWriting/decisionID(_:)``).
+package struct DecisionID: Sendable, Hashable, CustomStringConvertible {
+    /// The first hash (the first 16 hex digits).
+    package let high: UInt64
+    /// The second hash (the last 16 hex digits).
+    package let low: UInt64
+
+    /// The id of the two hashes.
+    package init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Reads `dc_` + 32 lowercase hex digits; nil for any other text.
+    package init?(_ text: String) {
+        var text = text
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    /// The text: `dc_` + 32 lowercase hex digits.
+    package var text: String {
+        String(unsafeUninitializedCapacity: Self.textLength) { buf in
+            write(into: buf)
+            return Self.textLength
+        }
+    }
+
+    package var description: String { text }
+
+    /// The length of ``text`` in bytes.
+    package static let textLength = 35
+
+    /// Writes ``text``'s bytes to the first ``textLength`` bytes of `buf`.
+    package func write(into buf: UnsafeMutableBufferPointer<UInt8>) {
+        buf[0] = 0x64
+        buf[1] = 0x63
+        buf[2] = 0x5F  // "dc_"
+        Self.writeHex(high, into: buf, at: 3)
+        Self.writeHex(low, into: buf, at: 19)
+    }
+
+    /// Mixes ``text``'s bytes into `h` as `StableHash.string(text)` does (the
+    /// bytes, then 0xFF), without making the String: state hashes name the
+    /// previous decision this way.
+    package func mix(into h: inout StableHash) {
+        func hex(_ v: UInt64) {
+            for i in 0..<16 {
+                let d = UInt8((v >> UInt64(60 - 4 * i)) & 15)
+                h.byte(d < 10 ? 0x30 + d : 0x57 + d)
+            }
+        }
+        h.byte(0x64)
+        h.byte(0x63)
+        h.byte(0x5F)
+        hex(high)
+        hex(low)
+        h.byte(0xFF)
+    }
+
+    /// The id of (log partition, log offset, decision kind).
+    package static func make(partition: Int32, offset: Int64, kind: String) -> DecisionID {
         var h = Hash(partition: partition, offset: offset)
         for b in kind.utf8 { h.mix(b) }
-        return h.text
+        return h.id
     }
 
     /// As ``make(partition:offset:kind:)`` with kind `prefix + lead.description` (no string made:
     /// the bytes of `ld_` and the id's 16 lowercase hex digits are hashed as they are computed).
-    static func make(partition: Int32, offset: Int64, prefix: StaticString, lead: LeadID) -> String {
+    static func make(partition: Int32, offset: Int64, prefix: StaticString, lead: LeadID) -> DecisionID {
         var h = Hash(partition: partition, offset: offset)
         prefix.withUTF8Buffer { for b in $0 { h.mix(b) } }
         for b in "ld_".utf8 { h.mix(b) }
@@ -21,7 +84,7 @@ package enum DecisionID {
             let d = UInt8((lead.raw >> UInt64(60 - 4 * i)) & 15)
             h.mix(d < 10 ? 0x30 + d : 0x57 + d)
         }
-        return h.text
+        return h.id
     }
 
     /// Two FNV-1a 64 streams (``StableHash``) with different seeds over the same bytes.
@@ -37,16 +100,27 @@ package enum DecisionID {
             h1.byte(b)
             h2.byte(b)
         }
-        var text: String {
-            String(unsafeUninitializedCapacity: 35) { buf in
-                buf[0] = 0x64
-                buf[1] = 0x63
-                buf[2] = 0x5F  // "dc_"
-                DecisionID.writeHex(h1.value, into: buf, at: 3)
-                DecisionID.writeHex(h2.value, into: buf, at: 19)
-                return 35
+        var id: DecisionID { DecisionID(high: h1.value, low: h2.value) }
+    }
+
+    static func parse(_ u: UnsafeBufferPointer<UInt8>) -> DecisionID? {
+        guard u.count == textLength, u[0] == 0x64, u[1] == 0x63, u[2] == 0x5F else { return nil }
+        func half(_ start: Int) -> UInt64? {
+            var v: UInt64 = 0
+            for i in start..<(start + 16) {
+                let c = u[i]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x61...0x66: d = c - 0x57
+                default: return nil
+                }
+                v = v << 4 | UInt64(d)
             }
+            return v
         }
+        guard let high = half(3), let low = half(19) else { return nil }
+        return DecisionID(high: high, low: low)
     }
 
     static func writeHex(_ v: UInt64, into buf: UnsafeMutableBufferPointer<UInt8>, at start: Int) {

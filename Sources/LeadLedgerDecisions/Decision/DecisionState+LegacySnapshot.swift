@@ -40,7 +40,9 @@ extension DecisionState {
             s.activity.time = try int64("activity time")
             for i in 0..<LeadActivity.fieldCount { s.activity.set(i, Double(bitPattern: try r.bigEndian("activity counter"))) }
             if try r.u8("decision") == 1 {
-                let decisionID = try string("decision id")
+                guard let decisionID = DecisionID(try string("decision id")) else {
+                    throw r.fail("decision id", "not dc_ and 32 lowercase hex digits")
+                }
                 guard let tier = Tier(code: try r.u8("tier")), let scoreTier = Tier(code: try r.u8("score tier")) else {
                     throw r.fail("tier", "unknown tier code")
                 }

@@ -87,7 +87,10 @@ package struct DecisionState: Sendable, Equatable {
                 continue
             }
             w.bool(true)
-            w.string(d.decisionID)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecisionID.textLength) { text in
+                d.decisionID.write(into: text)
+                w.lengthPrefixed(UnsafeBufferPointer(text))
+            }
             w.u8(d.tier.code)
             w.u8(d.scoreTier.code)
             w.string(d.queue)
@@ -140,7 +143,9 @@ package struct DecisionState: Sendable, Equatable {
                 s.activity.time = try r.time("activity time")
                 for i in 0..<LeadActivity.fieldCount { s.activity.set(i, try r.f64("activity counter")) }
                 if try r.bool("decision") {
-                    let decisionID = try r.string("decision id")
+                    guard let decisionID = DecisionID(try r.string("decision id")) else {
+                        throw r.fail("decision id", "not dc_ and 32 lowercase hex digits")
+                    }
                     guard let tier = Tier(code: try r.u8("tier")), let scoreTier = Tier(code: try r.u8("score tier")) else {
                         throw r.fail("tier", "unknown tier code")
                     }

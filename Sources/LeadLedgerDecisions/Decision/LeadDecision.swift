@@ -7,7 +7,7 @@ package struct LeadDecision: Sendable, Equatable {
     /// record's id when a route change set it, else (a lead decided but never
     /// routed, or closed before it was) the audit record id of the event
     /// that decided it. Audit records name it as `previous_decision.decision_id`.
-    package var decisionID: String
+    package var decisionID: DecisionID
     /// Tier of the route (after disqualifiers, review and overrides).
     package var tier: Tier
     /// Tier from the score thresholds alone: the hysteresis state.
@@ -34,7 +34,8 @@ extension LeadDecision {
 
     /// A decision read from a snapshot, its booleans given as ``flags``.
     init(
-        decisionID: String, tier: Tier, scoreTier: Tier, queue: String, ownerID: String?, flags: UInt8, score: Int, slaDeadline: Int64?
+        decisionID: DecisionID, tier: Tier, scoreTier: Tier, queue: String, ownerID: String?, flags: UInt8, score: Int,
+        slaDeadline: Int64?
     ) {
         self.init(
             decisionID: decisionID, tier: tier, scoreTier: scoreTier, queue: queue, ownerID: ownerID, holdsCapacity: flags & 1 != 0,

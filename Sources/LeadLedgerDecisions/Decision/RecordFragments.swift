@@ -64,7 +64,7 @@ struct RecordFragments: Sendable {
         }
         w.beginObject()
         w.rawKey(#""decision_id":"#)
-        w.string(prev.decisionID)
+        w.decisionID(prev.decisionID)
         w.next(#","owner_id":"#)
         w.optString(prev.ownerID)
         w.next(#","queue":"#)

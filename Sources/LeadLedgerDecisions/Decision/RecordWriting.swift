@@ -384,6 +384,15 @@ extension RecordWriting where Self: ~Copyable {
         count += 18
     }
 
+    /// A decision id as a string: the bytes of `string(id.text)` (`"dc_` + 32 lowercase hex digits `"`), no String made.
+    mutating func decisionID(_ id: DecisionID) {
+        let p = member(DecisionID.textLength + 2)
+        p[0] = 0x22
+        id.write(into: UnsafeMutableBufferPointer(start: p + 1, count: DecisionID.textLength))
+        p[DecisionID.textLength + 1] = 0x22
+        count += DecisionID.textLength + 2
+    }
+
     /// A lead id as a string: the bytes of `string(id.description)` (`"ld_` + 16 lowercase hex digits `"`), no String made.
     mutating func leadID(_ id: LeadID) {
         let p = member(21)
