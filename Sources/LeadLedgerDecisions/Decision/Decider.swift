@@ -187,8 +187,10 @@ extension Decider {
     func emails(of lead: LedgerLead) -> [String] {
         var out: [String] = []
         let open = openPersonalField
-        lead.forEachIdentifier { kind, value in
-            guard kind == .email else { return }
+        let strings = lead.ledger.strings
+        // By id: only the emails are made into Strings.
+        lead.ledger.forEachIdentifierID(of: lead.handle) { kind, id in
+            guard kind == .email, let value = strings[id] else { return }
             let email = open?(value) ?? value
             if !out.contains(email) { out.append(email) }
         }

@@ -20,11 +20,12 @@ struct LedgerLead: LeadFields {
     func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void) {
         let strings = ledger.strings
         ledger.forEachIdentifierID(of: handle) { kind, id in
-            guard kind == .email, let email = strings[id] else { return }
+            guard kind == .email else { return }
             let c: DomainMemo.EmailClass
-            if let hit = memo.emails[id], hit.email == email {
+            if let hit = memo.emails[id], strings.holds(id, hit.email) {
                 c = hit
             } else {
+                guard let email = strings[id] else { return }
                 if let domain = FeatureExtractor.mailDomain(email) {
                     let (k, competitor) = extractor.classify(domain: domain, memo: &memo)
                     c = .init(email: email, kind: k, competitor: competitor)
