@@ -43,18 +43,7 @@ package struct LeadID: Sendable, Hashable, Comparable, CustomStringConvertible {
         var text = text
         return text.withUTF8 { b -> LeadID? in
             guard b.count == 19, b[0] == 0x6C, b[1] == 0x64, b[2] == 0x5F else { return nil }
-            var v: UInt64 = 0
-            for k in 3..<19 {
-                let c = b[k]
-                let d: UInt8
-                switch c {
-                case 0x30...0x39: d = c - 0x30
-                case 0x61...0x66: d = c - 0x57
-                default: return nil
-                }
-                v = v << 4 | UInt64(d)
-            }
-            return LeadID(raw: v)
+            return LowercaseHex.value(b, at: 3).map(LeadID.init(raw:))
         }
     }
 

@@ -105,21 +105,7 @@ package struct DecisionID: Sendable, Hashable, CustomStringConvertible {
 
     static func parse(_ u: UnsafeBufferPointer<UInt8>) -> DecisionID? {
         guard u.count == textLength, u[0] == 0x64, u[1] == 0x63, u[2] == 0x5F else { return nil }
-        func half(_ start: Int) -> UInt64? {
-            var v: UInt64 = 0
-            for i in start..<(start + 16) {
-                let c = u[i]
-                let d: UInt8
-                switch c {
-                case 0x30...0x39: d = c - 0x30
-                case 0x61...0x66: d = c - 0x57
-                default: return nil
-                }
-                v = v << 4 | UInt64(d)
-            }
-            return v
-        }
-        guard let high = half(3), let low = half(19) else { return nil }
+        guard let high = LowercaseHex.value(u, at: 3), let low = LowercaseHex.value(u, at: 19) else { return nil }
         return DecisionID(high: high, low: low)
     }
 
