@@ -29,8 +29,8 @@ extension Decider {
     ) -> DecisionOutput {
         let rules = configuration.routing
         var holdings: [ReassignmentPolicy.Holding] = []
-        for id in state.leads.sortedIDs() {
-            guard let d = state.leads[id]?.decision, !d.closed, !d.overridden, d.holdsCapacity, d.tier.assignsOwner,
+        for (id, slot) in state.leads.sortedSlots() {
+            guard let d = state.leads[slot: slot].decision, !d.closed, !d.overridden, d.holdsCapacity, d.tier.assignsOwner,
                 let owner = d.ownerID, let handle = ledger.handle(of: id), !ledger.isErased(handle)
             else { continue }
             let account = routingAccount(of: handle, ledger)

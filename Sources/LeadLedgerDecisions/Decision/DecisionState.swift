@@ -77,8 +77,8 @@ package struct DecisionState: Sendable, Equatable {
             tag: .decisionState, version: Self.snapshotFormatVersion, capacity: 64 + leads.count * Self.minimumLeadBytes * 2)
         w.time(watermark)
         w.varint(leads.count)
-        for id in leads.sortedIDs() {
-            let s = leads[slot: leads.slot(of: id)!]
+        for (id, slot) in leads.sortedSlots() {
+            let s = leads[slot: slot]
             w.u64(id.raw)
             w.time(s.activity.time)
             for i in 0..<LeadActivity.fieldCount { w.f64(s.activity.value(i)) }

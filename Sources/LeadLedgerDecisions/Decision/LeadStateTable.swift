@@ -34,6 +34,12 @@ package struct LeadStateTable: Sendable {
     /// owner reassignment walk them in).
     package func sortedIDs() -> [LeadID] { ids.sorted() }
 
+    /// Every lead with its slot, sorted by id: a walk in id order that reads each
+    /// state through its slot instead of looking every id up again.
+    package func sortedSlots() -> [(id: LeadID, slot: Int)] {
+        ids.enumerated().map { (id: $0.element, slot: $0.offset) }.sorted { $0.id < $1.id }
+    }
+
     /// The slot of `id`'s state, nil when the lead has none.
     package func slot(of id: LeadID) -> Int? { index[id].map(Int.init) }
 
