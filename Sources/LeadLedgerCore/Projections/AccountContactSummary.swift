@@ -35,7 +35,7 @@ extension Ledger {
     }
 
     func roleOrdinal(_ li: UInt32) -> Int {
-        roleOrdinal(ofValue: attrs[Int(li) * Self.attrCount + AttributeName.buyingRole.index].value)
+        roleOrdinal(ofValue: attrs[lead: Int(li), name: .buyingRole].value)
     }
 
     /// Lead `li` was appended to account `a`'s contacts.

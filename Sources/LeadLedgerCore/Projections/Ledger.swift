@@ -67,7 +67,7 @@ package struct Ledger: Sendable, Equatable {
     // Leads, column-wise.
     var leadIndex = LeadIndexMap()
     var leadIDs: ContiguousArray<LeadID> = []
-    var attrs: ContiguousArray<AttrSlot> = []
+    var attrs = AttributeTable()
     /// Per-lead data touched by most events, kept together (one or two cache lines).
     var hot: ContiguousArray<LeadHot> = []
     /// Interaction edges per lead index.
@@ -156,7 +156,7 @@ package struct Ledger: Sendable, Equatable {
     package mutating func reserveCapacity(leads: Int, accounts: Int) {
         leadIndex.reserveCapacity(leads)
         leadIDs.reserveCapacity(leads)
-        attrs.reserveCapacity(leads * Self.attrCount)
+        attrs.reserveCapacity(leads: leads, perLead: 8)
         hot.reserveCapacity(leads)
         edgePool.reserveCapacity(leads: leads)
         identHead.reserveCapacity(leads)
@@ -344,6 +344,7 @@ package struct Ledger: Sendable, Equatable {
             out.append(.leadMerged(survivor: current, absorbed: leadIDs[Int(ai)]))
             return
         case .attributes(let values):
+            attrs.reserve(lead: Int(li), names: values.lazy.map { $0.name.index })
             for v in values { setAttr(li, v.name, strings.intern(v.value), source: source, time: time) }
             out.append(.leadChanged(current))
             return
@@ -389,7 +390,7 @@ package struct Ledger: Sendable, Equatable {
         let i = UInt32(leadIDs.count)
         leadIndex[id] = i
         leadIDs.append(id)
-        attrs.append(contentsOf: repeatElement(AttrSlot(), count: Self.attrCount))
+        attrs.appendLead()
         hot.append(LeadHot())
         edgePool.appendLead()
         identHead.append(.max)
@@ -422,10 +423,9 @@ package struct Ledger: Sendable, Equatable {
     }
 
     mutating func setAttr(_ li: UInt32, _ name: AttributeName, _ value: UInt32, source: UInt8, time: Int64) {
-        let k = Int(li) * Self.attrCount + name.index
-        let cur = attrs[k]
+        let cur = attrs[lead: Int(li), name: name]
         if cur.value == StringTable.none || source > cur.source || (source == cur.source && time >= cur.time) {
-            attrs[k] = AttrSlot(value: value, source: source, time: time)
+            attrs[lead: Int(li), name: name] = AttrSlot(value: value, source: source, time: time)
             if name == .buyingRole && cur.value != value { summaryRoleChanged(li, old: cur.value) }
         }
     }
@@ -521,11 +521,10 @@ package struct Ledger: Sendable, Equatable {
     }
 
     mutating func merge(_ ai: UInt32, into li: UInt32) {
-        let base = Int(ai) * Self.attrCount
-        for n in AttributeName.allCases {
-            let s = attrs[base + n.index]
-            if s.value != StringTable.none { setAttr(li, n, s.value, source: s.source, time: s.time) }
-        }
+        var absorbed: [(index: Int, slot: AttrSlot)] = []
+        attrs.forEach(lead: Int(ai)) { absorbed.append(($0, $1)) }
+        attrs.reserve(lead: Int(li), names: absorbed.lazy.map { $0.index })
+        for (k, s) in absorbed { setAttr(li, Self.attributeNames[k], s.value, source: s.source, time: s.time) }
         let oldLastEngaged = hot[Int(li)].engagement.lastEngaged
         hot[Int(li)].engagement.add(hot[Int(ai)].engagement)
         summaryEngagedChanged(li, old: oldLastEngaged)
@@ -564,7 +563,7 @@ package struct Ledger: Sendable, Equatable {
     static let personal: [AttributeName] = [.email, .firstName, .lastName, .title, .phone, .state, .website]
 
     mutating func erase(_ li: UInt32) {
-        for n in Self.personal { attrs[Int(li) * Self.attrCount + n.index] = AttrSlot() }
+        for n in Self.personal { attrs[lead: Int(li), name: n] = AttrSlot() }
         identHead[Int(li)] = .max
         edgePool.clear(lead: Int(li))
         hot[Int(li)].flags.insert(.erased)
@@ -663,16 +662,13 @@ package struct Ledger: Sendable, Equatable {
             n = identPool[Int(n)].next
         }
         var values: [AttributedValue] = []
-        for name in Self.attributeNames {
-            let s = attrs[Int(i) * Self.attrCount + name.index]
-            if s.value != StringTable.none {
-                values.append(
-                    AttributedValue(
-                        name: name, value: strings[s.value]!,
-                        provenance: Provenance(
-                            source: Self.sourceSystems.first { $0.priority == Int(s.source) }!,
-                            eventTime: EventTime(milliseconds: s.time))))
-            }
+        attrs.forEach(lead: Int(i)) { k, s in
+            values.append(
+                AttributedValue(
+                    name: Self.attributeNames[k], value: strings[s.value]!,
+                    provenance: Provenance(
+                        source: Self.sourceSystems.first { $0.priority == Int(s.source) }!,
+                        eventTime: EventTime(milliseconds: s.time))))
         }
         let a = hot[Int(i)].account
         return LeadProfile(
@@ -685,8 +681,7 @@ package struct Ledger: Sendable, Equatable {
     }
 
     func contact(_ li: UInt32) -> Contact {
-        let base = Int(li) * Self.attrCount
-        func v(_ n: AttributeName) -> String? { strings[attrs[base + n.index].value] }
+        func v(_ n: AttributeName) -> String? { strings[attrs[lead: Int(li), name: n].value] }
         let g = hot[Int(li)].engagement
         return Contact(
             lead: leadIDs[Int(li)],
@@ -768,7 +763,14 @@ extension Ledger {
 
     /// The current value of one attribute (`lead(_:)?.attribute(name)?.value`).
     package func attribute(_ name: AttributeName, of h: LeadHandle) -> String? {
-        strings[attrs[Int(h.index) * Self.attrCount + name.index].value]
+        strings[attrs[lead: Int(h.index), name: name].value]
+    }
+
+    /// The id in ``strings`` of one attribute's current value (``StringTable/none`` when
+    /// it has none): ``attribute(_:of:)`` without making a String, so that a caller can
+    /// memoize per-value work by id.
+    package func attributeID(_ name: AttributeName, of h: LeadHandle) -> UInt32 {
+        attrs[lead: Int(h.index), name: name].value
     }
 
     /// Calls `body` with each identifier of the lead, in ``LeadProfile/identifiers`` order.
@@ -845,7 +847,7 @@ extension Ledger {
         let gatekeeper = id(.gatekeeper)
         let roleSlot = AttributeName.buyingRole.index
         for li in accounts[Int(a.index)].contacts {
-            let v = attrs[Int(li) * Self.attrCount + roleSlot].value
+            let v = attrs[lead: Int(li), index: roleSlot].value
             let role: BuyingRole =
                 v == StringTable.none
                 ? .user

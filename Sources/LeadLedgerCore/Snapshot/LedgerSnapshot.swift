@@ -26,13 +26,11 @@ extension Ledger {
         w.varint(n)
         for i in 0..<n {
             w.u64(leadIDs[i].raw)
-            let base = i * Self.attrCount
             var mask: UInt16 = 0
-            for k in 0..<Self.attrCount where attrs[base + k].value != StringTable.none { mask |= 1 << UInt16(k) }
+            attrs.forEach(lead: i) { k, _ in mask |= 1 << UInt16(k) }
             w.u8(UInt8(truncatingIfNeeded: mask))
             w.u8(UInt8(truncatingIfNeeded: mask >> 8))
-            for k in 0..<Self.attrCount where mask & (1 << UInt16(k)) != 0 {
-                let s = attrs[base + k]
+            attrs.forEach(lead: i) { _, s in
                 w.varint(s.value)
                 w.u8(s.source)
                 w.time(s.time)
@@ -193,15 +191,13 @@ extension Ledger {
             leadIndex[id] = UInt32(i)
             leadIDs.append(id)
             let mask = UInt16(try r.u8("attribute mask")) | UInt16(try r.u8("attribute mask")) << 8
-            for k in 0..<Self.attrCount {
-                if mask & (1 << UInt16(k)) != 0 {
-                    let v = try r.index("attribute value", below: ns)
-                    let source = try r.u8("attribute source")
-                    guard (1...3).contains(source) else { throw r.fail("attribute source", "priority \(source)") }
-                    attrs.append(AttrSlot(value: v, source: source, time: try r.time("attribute time")))
-                } else {
-                    attrs.append(AttrSlot())
-                }
+            attrs.appendLead()
+            attrs.reserve(lead: i, names: (0..<Self.attrCount).lazy.filter { mask & (1 << UInt16($0)) != 0 })
+            for k in 0..<Self.attrCount where mask & (1 << UInt16(k)) != 0 {
+                let v = try r.index("attribute value", below: ns)
+                let source = try r.u8("attribute source")
+                guard (1...3).contains(source) else { throw r.fail("attribute source", "priority \(source)") }
+                attrs[lead: i, index: k] = AttrSlot(value: v, source: source, time: try r.time("attribute time"))
             }
             var h = LeadHot()
             h.engagement = try Self.readEngagement(&r)
