@@ -12,7 +12,7 @@ struct FeatureExtractorTests {
     }
 
     /// The row of the lead with `email` in a ledger built from `messages`, extracted with `memo`.
-    func row(_ messages: [String], email: String, extractor: FeatureExtractor, memo: inout DomainMemo) throws -> [Double] {
+    func row(_ messages: [String], email: String, extractor: FeatureExtractor, memo: inout ExtractionMemo) throws -> [Double] {
         var h = DecisionHarness()
         for m in messages { try h.feed(.crm, m) }
         var ledger = Ledger()
@@ -42,10 +42,10 @@ struct FeatureExtractorTests {
         }
         let free = messages("ann@gmail.com", "ann@yahoo.com")
         let corporate = messages("ann@acme.io", "ann@initech.com")
-        var shared = DomainMemo()
+        var shared = ExtractionMemo()
         let freeRow = try row(free, email: "ann@gmail.com", extractor: extractor, memo: &shared)
         let corporateRow = try row(corporate, email: "ann@acme.io", extractor: extractor, memo: &shared)
-        var fresh = DomainMemo()
+        var fresh = ExtractionMemo()
         #expect(freeRow[FeatureCatalogue.Index.freeMail] == 1)
         #expect(corporateRow[FeatureCatalogue.Index.freeMail] == 0)
         // Bit patterns: rows hold NaN for unknown values.
@@ -55,6 +55,141 @@ struct FeatureExtractorTests {
         #expect(
             freeRow.map(\.bitPattern) == (try row(free, email: "ann@gmail.com", extractor: extractor, memo: &shared)).map(\.bitPattern),
             "a hit gives the same row")
+    }
+
+    /// The scoring configuration of ``DecisionFixtures`` with two categorical features, one split on a separator.
+    static let categoricalYAML =
+        DecisionFixtures.scoringYAML + """
+
+            categorical:
+              - {attribute: lead_source, values: [Ads, Search, Event], separator: " / "}
+              - {attribute: industry, values: [Software, Retail]}
+            """
+
+    /// Rows of `id` read in place (with `memo`) and from the materialized profile
+    /// (the attribute texts classified afresh), as bit patterns (rows hold NaN), and
+    /// the gate's disqualifier both ways.
+    func bothRows(_ ledger: Ledger, _ id: LeadID, _ decision: DecisionConfiguration, memo: inout ExtractionMemo) throws -> (
+        inPlace: [UInt64], profile: [UInt64], gates: (Disqualifier?, Disqualifier?)
+    ) {
+        let extractor = decision.extractor
+        let at = try #require(EventTime.parseRFC3339("2024-04-02T00:00:00Z"))
+        let handle = try #require(ledger.handle(of: id))
+        let profile = try #require(ledger.lead(id))
+        var fast = [Double](repeating: 0, count: extractor.schema.count)
+        var slow = fast
+        fast.withUnsafeMutableBufferPointer {
+            let account = ledger.account(of: handle).map { extractor.accountSignals($0, ledger: ledger, at: at) }
+            extractor.extract(
+                lead: LedgerLead(ledger: ledger, handle: handle), account: account, activity: LeadActivity(), at: at, into: $0,
+                memo: &memo)
+        }
+        slow.withUnsafeMutableBufferPointer {
+            extractor.extract(
+                lead: profile, account: profile.account.flatMap { ledger.account($0) }, ledger: ledger, activity: LeadActivity(), at: at,
+                into: $0)
+        }
+        let gate = QualificationGate(decision.scoring.gate)
+        let fastGate = fast.withUnsafeBufferPointer {
+            gate.disqualifier(fields: LedgerLead(ledger: ledger, handle: handle), row: $0, extractor: extractor, memo: &memo)
+        }
+        let slowGate = slow.withUnsafeBufferPointer { gate.disqualifier(lead: profile, row: $0) }
+        return (fast.map(\.bitPattern), slow.map(\.bitPattern), (fastGate, slowGate))
+    }
+
+    @Test(
+        "attribute values classified by interned id give the profile's row and gate: seniority, role, function, employees, industry and country with the account's as fallback, categorical columns with and without a separator, a student title"
+    )
+    func attributeClassesMatchProfile() throws {
+        let decision = try DecisionFixtures.configuration(scoring: Self.categoricalYAML)
+        var h = DecisionHarness()
+        let messages = [
+            accountUpsert("A1", domain: "acme.io", employees: 800, at: "2024-03-01T00:00:00Z"),
+            crmLead(
+                "L1", at: "2024-03-01T01:00:00Z",
+                #""email":"ann@acme.io","title":"VP Marketing","industry":"Software","country":"DE","lead_source":"Ads / Search","employees":250"#
+            ),
+            crmLead(
+                "L2", at: "2024-03-01T02:00:00Z",
+                #""email":"bob@gmail.com","title":"Student Assistant","industry":"retail","country":"us","lead_source":"Event""#),
+            crmLead("L3", at: "2024-03-01T03:00:00Z", #""email":"cat@acme.io","title":"CTO""#),
+            crmLead(
+                "L4", at: "2024-03-01T04:00:00Z", #""email":"dan@rival.io","title":"IT Director","lead_source":"Search / Ads / Other""#),
+            crmLead(
+                "L5", at: "2024-03-01T05:00:00Z",
+                #""email":"eve@acme.io","title":"Software Engineer","industry":"Retail","lead_source":"Ads""#),
+        ]
+        for m in messages { try h.feed(.crm, m) }
+        var ledger = Ledger()
+        for e in h.log { _ = ledger.apply(e) }
+        var memo = ExtractionMemo()
+        var disqualifiers: [Disqualifier?] = []
+        var distinctRows = Set<[UInt64]>()
+        // Twice: the second pass reads every value from the memo.
+        for pass in 0..<2 {
+            for email in ["ann@acme.io", "bob@gmail.com", "cat@acme.io", "dan@rival.io", "eve@acme.io"] {
+                let lead = h.lead(email: email)
+                let id = try #require(lead)
+                let r = try bothRows(ledger, id, decision, memo: &memo)
+                #expect(r.inPlace == r.profile, "\(email), pass \(pass)")
+                #expect(r.gates.0 == r.gates.1, "\(email), pass \(pass)")
+                if pass == 0 {
+                    disqualifiers.append(r.gates.0)
+                    distinctRows.insert(r.inPlace)
+                }
+            }
+        }
+        #expect(distinctRows.count == 5)
+        #expect(disqualifiers[1] == .student)
+        #expect(disqualifiers[3] == .competitor)
+        // The categorical columns are set as configured (lead_source=Ads, =Search, =Event, industry=Software, =Retail).
+        let names = decision.extractor.schema.names
+        let annID = h.lead(email: "ann@acme.io")
+        let ann = try bothRows(ledger, try #require(annID), decision, memo: &memo).inPlace
+        func column(_ name: String) throws -> Double { Double(bitPattern: ann[try #require(names.firstIndex(of: name))]) }
+        #expect(try column("lead_source=Ads") == 1)
+        #expect(try column("lead_source=Search") == 1)
+        #expect(try column("lead_source=Event") == 0)
+        #expect(try column("industry=Software") == 1)
+        #expect(try column("industry=Retail") == 0)
+    }
+
+    @Test(
+        "two copies of one ledger that grow apart give their own rows through one shared memo (the same string ids hold other values in each)"
+    )
+    func memoAcrossForkedLedgers() throws {
+        let decision = try DecisionFixtures.configuration(scoring: Self.categoricalYAML)
+        var h = DecisionHarness()
+        try h.feed(.crm, crmLead("L0", at: "2024-03-01T00:00:00Z", #""email":"zed@acme.io","title":"CEO""#))
+        var base = Ledger()
+        for e in h.log { _ = base.apply(e) }
+        // The same shape of event on each copy: new strings take the same ids in both.
+        func fork(_ fields: String) throws -> (Ledger, LeadID) {
+            var f = h
+            try f.feed(.crm, crmLead("L1", at: "2024-03-02T00:00:00Z", fields))
+            var ledger = base
+            for e in f.log.dropFirst(h.log.count) { _ = ledger.apply(e) }
+            let lead = f.lead(email: "ann@initech.com")
+            return (ledger, try #require(lead))
+        }
+        let (a, leadA) = try fork(#""email":"ann@initech.com","title":"Student Assistant","industry":"Software","lead_source":"Ads""#)
+        let (b, leadB) = try fork(#""email":"ann@initech.com","title":"VP Sales","industry":"Retailers","lead_source":"Event""#)
+        var shared = ExtractionMemo()
+        var rowsA: [[UInt64]] = []
+        var rowsB: [[UInt64]] = []
+        for _ in 0..<2 {
+            let ra = try bothRows(a, leadA, decision, memo: &shared)
+            let rb = try bothRows(b, leadB, decision, memo: &shared)
+            #expect(ra.inPlace == ra.profile)
+            #expect(rb.inPlace == rb.profile)
+            #expect(ra.gates.0 == .student)
+            #expect(rb.gates.0 == nil)
+            rowsA.append(ra.inPlace)
+            rowsB.append(rb.inPlace)
+        }
+        #expect(rowsA[0] == rowsA[1])
+        #expect(rowsB[0] == rowsB[1])
+        #expect(rowsA[0] != rowsB[0])
     }
 
     @Test(

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Interned strings: each distinct string is stored once and referred to by a
 /// 32-bit id, so projections hold small integers instead of strings.
 /// Ids are assigned in first-seen order, so the same event sequence gives
@@ -10,6 +12,10 @@
 /// addresses, CRM record ids) and two hash-table buckets, several times the
 /// bytes of the text itself at a million leads. Reading an id makes a `String`
 /// from the arena's bytes (no allocation up to 15 bytes of UTF-8).
+///
+/// A reader that derives something from a string (a classification, a parsed
+/// number) can memoize it per id under the table's ``lineage``: every table with
+/// the same lineage maps each id it holds to the same string.
 package struct StringTable: Sendable {
     /// "No string".
     package static let none: UInt32 = .max
@@ -25,8 +31,19 @@ package struct StringTable: Sendable {
     /// most 3/4 full; linear probing.
     private var slots: ContiguousArray<UInt32> = ContiguousArray(repeating: 0, count: 16)
 
+    /// The token behind ``lineage``. A copy of the table shares it until one of
+    /// the two adds a string while the other still holds it: the one adding then
+    /// takes a new token. Tokens come from a process-wide counter and are never reused.
+    private var lineageToken = Lineage()
+
     /// Creates an empty table.
     package init() {}
+
+    /// Names this table's id-to-string mapping: two tables with the same lineage
+    /// give the same string for every id both hold (one may hold more ids). A table
+    /// read from a snapshot, or one that grew apart from a copy, has a new lineage.
+    /// Not part of equality or of a snapshot.
+    package var lineage: UInt64 { lineageToken.value }
 
     /// Number of strings.
     package var count: Int { ends.count }
@@ -128,6 +145,7 @@ package struct StringTable: Sendable {
         let (slot, found) = find(u, hash: h)
         if let found { return found }
         let id = UInt32(ends.count)
+        if !isKnownUniquelyReferenced(&lineageToken) { lineageToken = Lineage() }
         precondition(id < Self.none && arena.count + u.count <= Int(UInt32.max), "StringTable: more than 4 GiB of strings")
         arena.append(contentsOf: u)
         ends.append(UInt32(arena.count))
@@ -152,6 +170,16 @@ package struct StringTable: Sendable {
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = UInt32(id + 1)
         }
+    }
+}
+
+extension StringTable {
+    /// A lineage token (``lineage``): a reference, so that the table can tell
+    /// whether a copy of it still exists before it adds a string.
+    final class Lineage: Sendable {
+        let value: UInt64
+        init() { value = Self.next.add(1, ordering: .relaxed).newValue }
+        private static let next = Atomic<UInt64>(0)
     }
 }
 

@@ -134,7 +134,7 @@ struct Context: ~Copyable {
         row.withUnsafeMutableBufferPointer {
             core.configuration.extractor.extract(
                 lead: lead, account: account, activity: activity, at: event.eventTime, into: $0,
-                memo: &state.scratch.domains)
+                memo: &state.scratch.memo)
         }
         if state.scratch.scorer == nil {
             // Reasons name only features the lead has (a non-zero value, a category it belongs to).
@@ -196,7 +196,9 @@ struct Context: ~Copyable {
         }
         // Gate.
         let health = ledger.emailHealth(of: handle)
-        let disq = ev.row.withUnsafeBufferPointer { decider.gate.disqualifier(fields: lead, row: $0) }
+        let disq = ev.row.withUnsafeBufferPointer {
+            decider.gate.disqualifier(fields: lead, row: $0, extractor: decider.core.configuration.extractor, memo: &state.scratch.memo)
+        }
         let employees = ev.row[FeatureCatalogue.Index.employees]
         let highValue =
             (!employees.isNaN && pow(10, employees) - 1 >= config.scoring.gate.reviewMinEmployees - 0.5)

@@ -126,7 +126,7 @@ package struct FeatureExtractor: Sendable {
         lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
         at: EventTime, into x: UnsafeMutableBufferPointer<Double>
     ) {
-        var memo = DomainMemo()
+        var memo = ExtractionMemo()
         extract(lead: lead, account: account, ledger: ledger, activity: activity, at: at, into: x, memo: &memo)
     }
 
@@ -142,7 +142,7 @@ package struct FeatureExtractor: Sendable {
     }
 
     /// Mail-domain kind and competitor flag of a domain (pure; memoized by the caller).
-    func classify(domain: String, memo: inout DomainMemo) -> (MailDomainKind, Bool) {
+    func classify(domain: String, memo: inout ExtractionMemo) -> (MailDomainKind, Bool) {
         if let hit = memo.domains[domain] { return hit }
         let reg = DomainNormalizer.registrableDomain(ofHost: domain) ?? domain
         let r = (DomainNormalizer.mailKind(ofDomain: domain), competitors.contains(domain) || competitors.contains(reg))
@@ -151,10 +151,44 @@ package struct FeatureExtractor: Sendable {
         return r
     }
 
+    /// The class of one attribute or identifier value (pure; memoized by the caller).
+    func classify(value v: String, memo: inout ExtractionMemo) -> ValueClass {
+        var mail: MailDomainKind?
+        var competitor = false
+        if let domain = Self.mailDomain(v) {
+            let c = classify(domain: domain, memo: &memo)
+            mail = c.0
+            competitor = c.1
+        }
+        return ValueClass(
+            seniority: Seniority(rawValue: v) ?? .unknown, role: BuyingRole(rawValue: v), functionTarget: functions.contains(v),
+            industryTarget: industries.contains(v.lowercased()), countryTarget: countries.contains(v.uppercased()),
+            mentionsStudent: QualificationGate.mentionsStudent(v), mail: mail, competitor: competitor)
+    }
+
+    /// The class of interned string `id` of `strings` (``classify(value:memo:)``), memoized by id.
+    func valueClass(_ id: UInt32, in strings: StringTable, memo: inout ExtractionMemo) -> ValueClass {
+        let lineage = strings.lineage
+        if let c = memo.strings.valueClass(id, lineage: lineage) { return c }
+        let c = classify(value: strings[id] ?? "", memo: &memo)
+        memo.strings.setValueClass(c, id, lineage: lineage)
+        return c
+    }
+
+    /// Which values of `configuration.categorical[feature]` (at most 64) the attribute value `v`
+    /// matches: bit `i` for value `i`. Exact, case-sensitive; with a separator, any trimmed part.
+    func categoryMask(_ feature: Int, value v: String) -> UInt64 {
+        let c = configuration.categorical[feature]
+        let parts = c.separator.map { sep in v.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) } }
+        var mask: UInt64 = 0
+        for (i, value) in c.values.enumerated() where parts?.contains(value) ?? (v == value) { mask |= 1 << UInt64(i) }
+        return mask
+    }
+
     /// As ``extract(lead:account:ledger:activity:at:into:)``, with a domain memo reused across calls.
     func extract(
         lead: LeadProfile, account: AccountProfile?, ledger: Ledger, activity: LeadActivity,
-        at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo
+        at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout ExtractionMemo
     ) {
         let signals = account.map { accountSignals($0, ledger: ledger, at: at) }
         extract(lead: lead, account: signals, activity: activity, at: at, into: x, memo: &memo)
@@ -232,24 +266,27 @@ package struct FeatureExtractor: Sendable {
     /// Writes the row of `lead` (with its account's ``AccountSignals``) into `x`.
     func extract<L: LeadFields>(
         lead: L, account: AccountSignals?, activity: LeadActivity,
-        at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout DomainMemo
+        at: EventTime, into x: UnsafeMutableBufferPointer<Double>, memo: inout ExtractionMemo
     ) {
         typealias I = FeatureCatalogue.Index
         for i in 0..<x.count { x[i] = 0 }
-        func attr(_ n: AttributeName) -> String? { lead.value(n) }
-        // Fit.
-        let seniority = attr(.seniority).flatMap(Seniority.init(rawValue:)) ?? .unknown
-        x[I.seniority] = Double(Self.seniorities.firstIndex(of: seniority)!)
-        let role = attr(.buyingRole).flatMap(BuyingRole.init(rawValue:))
+        // Fit: the lead's values are classified through the memo; the account's
+        // industry and country count when the lead has none.
+        x[I.seniority] = Double(lead.valueClass(.seniority, self, memo: &memo)?.seniorityIndex ?? 0)
+        let role = lead.valueClass(.buyingRole, self, memo: &memo)?.role
         x[I.decisionMaker] = role == .decisionMaker ? 1 : 0
         x[I.champion] = role == .champion || role == .influencer ? 1 : 0
-        x[I.functionTarget] = attr(.jobFunction).map { functions.contains($0) } == true ? 1 : 0
-        let employees = attr(.employees).flatMap(Double.init) ?? account?.employees.map(Double.init)
+        x[I.functionTarget] = lead.valueClass(.jobFunction, self, memo: &memo)?.functionTarget == true ? 1 : 0
+        let employees = lead.number(.employees, memo: &memo) ?? account?.employees.map(Double.init)
         x[I.employees] = employees.map { log10(1 + max(0, $0)) } ?? .nan
-        let industry = attr(.industry) ?? account?.industry
-        x[I.industryTarget] = industry.map { industries.contains($0.lowercased()) } == true ? 1 : 0
-        let country = attr(.country) ?? account?.country
-        x[I.countryTarget] = country.map { countries.contains($0.uppercased()) } == true ? 1 : 0
+        let industryTarget =
+            lead.valueClass(.industry, self, memo: &memo)?.industryTarget
+            ?? account?.industry.map { industries.contains($0.lowercased()) }
+        x[I.industryTarget] = industryTarget == true ? 1 : 0
+        let countryTarget =
+            lead.valueClass(.country, self, memo: &memo)?.countryTarget
+            ?? account?.country.map { countries.contains($0.uppercased()) }
+        x[I.countryTarget] = countryTarget == true ? 1 : 0
         var emails = 0
         var free = 0
         var disposable = 0
@@ -315,18 +352,16 @@ package struct FeatureExtractor: Sendable {
         }
         // One-hot categorical attributes.
         var col = I.builtInCount
-        for c in configuration.categorical {
-            let v = attr(c.attribute)
-            for value in c.values {
-                if let v {
-                    if let sep = c.separator {
-                        x[col] = v.components(separatedBy: sep).contains { $0.trimmingCharacters(in: .whitespaces) == value } ? 1 : 0
-                    } else {
-                        x[col] = v == value ? 1 : 0
-                    }
+        for (k, c) in configuration.categorical.enumerated() {
+            if c.values.count <= 64 {
+                if let mask = lead.categoryMask(k, self, memo: &memo) {
+                    for i in c.values.indices { x[col + i] = mask >> UInt64(i) & 1 == 1 ? 1 : 0 }
                 }
-                col += 1
+            } else if let v = lead.value(c.attribute) {
+                let parts = c.separator.map { sep in v.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) } }
+                for (i, value) in c.values.enumerated() { x[col + i] = parts?.contains(value) ?? (v == value) ? 1 : 0 }
             }
+            col += c.values.count
         }
         // Custom CRM fields (the account's for `of: account`; none without an account).
         for c in configuration.customFeatures {

@@ -13,29 +13,38 @@ struct LedgerLead: LeadFields {
     var outcomeKind: OutcomeKind? { ledger.outcome(of: handle)?.kind }
     var custom: [CustomField] { ledger.customFields(of: handle) }
 
-    /// As the default, with each email's classification memoized by its interned id (the
-    /// domain is neither cut out nor hashed again). A hit is used only when the memoized
-    /// address equals this ledger's value of the id, so a memo filled from another ledger
-    /// is never wrong, only missed.
-    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout DomainMemo, _ body: (MailDomainKind, Bool) -> Void) {
-        let strings = ledger.strings
+    /// As the default, with each address classified once per interned id (``StringClassMemo``).
+    func forEachEmailClass(_ extractor: FeatureExtractor, memo: inout ExtractionMemo, _ body: (MailDomainKind, Bool) -> Void) {
         ledger.forEachIdentifierID(of: handle) { kind, id in
             guard kind == .email else { return }
-            let c: DomainMemo.EmailClass
-            if let hit = memo.emails[id], strings.holds(id, hit.email) {
-                c = hit
-            } else {
-                guard let email = strings[id] else { return }
-                if let domain = FeatureExtractor.mailDomain(email) {
-                    let (k, competitor) = extractor.classify(domain: domain, memo: &memo)
-                    c = .init(email: email, kind: k, competitor: competitor)
-                } else {
-                    c = .init(email: email, kind: nil, competitor: false)
-                }
-                if memo.emails.count >= DomainMemo.emailCapacity { memo.emails.removeAll(keepingCapacity: true) }
-                memo.emails[id] = c
-            }
-            if let k = c.kind { body(k, c.competitor) }
+            let c = extractor.valueClass(id, in: ledger.strings, memo: &memo)
+            if let mail = c.mail { body(mail, c.competitor) }
         }
+    }
+
+    func valueClass(_ name: AttributeName, _ extractor: FeatureExtractor, memo: inout ExtractionMemo) -> ValueClass? {
+        let id = ledger.attributeID(name, of: handle)
+        return id == StringTable.none ? nil : extractor.valueClass(id, in: ledger.strings, memo: &memo)
+    }
+
+    func number(_ name: AttributeName, memo: inout ExtractionMemo) -> Double? {
+        let id = ledger.attributeID(name, of: handle)
+        guard id != StringTable.none else { return nil }
+        let lineage = ledger.strings.lineage
+        if let n = memo.strings.number(id, lineage: lineage) { return n }
+        let n = ledger.strings[id].flatMap(Double.init)
+        memo.strings.setNumber(n, id, lineage: lineage)
+        return n
+    }
+
+    func categoryMask(_ feature: Int, _ extractor: FeatureExtractor, memo: inout ExtractionMemo) -> UInt64? {
+        let id = ledger.attributeID(extractor.configuration.categorical[feature].attribute, of: handle)
+        guard id != StringTable.none else { return nil }
+        let lineage = ledger.strings.lineage
+        if let m = memo.strings.categoryMask(feature, id, lineage: lineage) { return m }
+        guard let v = ledger.strings[id] else { return nil }
+        let m = extractor.categoryMask(feature, value: v)
+        memo.strings.setCategoryMask(m, feature, id, lineage: lineage)
+        return m
     }
 }

@@ -86,14 +86,21 @@ package struct QualificationGate: Sendable {
     }
 
     package func disqualifier(lead: LeadProfile, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
-        disqualifier(fields: lead, row: row)
+        disqualifier(fields: lead, row: row, mentionsStudent: lead.value(.title).map(Self.mentionsStudent) == true)
     }
 
-    /// ``disqualifier(lead:row:)`` for any ``LeadFields`` (e.g. a lead read in place from the ledger).
-    func disqualifier<L: LeadFields>(fields lead: L, row: UnsafeBufferPointer<Double>) -> Disqualifier? {
+    /// ``disqualifier(lead:row:)`` for any ``LeadFields`` (e.g. a lead read in place from the
+    /// ledger), its title classified through `memo`.
+    func disqualifier<L: LeadFields>(
+        fields lead: L, row: UnsafeBufferPointer<Double>, extractor: FeatureExtractor, memo: inout ExtractionMemo
+    ) -> Disqualifier? {
+        disqualifier(fields: lead, row: row, mentionsStudent: lead.valueClass(.title, extractor, memo: &memo)?.mentionsStudent == true)
+    }
+
+    private func disqualifier<L: LeadFields>(fields lead: L, row: UnsafeBufferPointer<Double>, mentionsStudent: Bool) -> Disqualifier? {
         typealias I = FeatureCatalogue.Index
         if row[I.competitor] == 1 { return .competitor }
-        if let t = lead.value(.title), Self.mentionsStudent(t) { return .student }
+        if mentionsStudent { return .student }
         let health = lead.health
         if row[I.disposable] == 1 || health.contains(.spamReported) { return .spamTrap }
         if health.contains(.bounced) { return .hardBounce }

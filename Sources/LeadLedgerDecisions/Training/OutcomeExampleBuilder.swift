@@ -55,7 +55,7 @@ package struct OutcomeExampleBuilder: Sendable {
     /// Leads (survivor ids) whose first outcome has been seen: the index of their example in `rows`, -1 for none.
     var outcomeSeen: [LeadID: Int] = [:]
     var effects: [ProjectionEffect] = []
-    var memo = DomainMemo()
+    var memo = ExtractionMemo()
     var rows: [OutcomeExample?] = []
     /// The statistics so far.
     package private(set) var statistics = Statistics()
