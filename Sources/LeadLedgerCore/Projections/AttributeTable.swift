@@ -46,6 +46,23 @@ struct AttributeTable: Sendable {
         capacities.append(0)
     }
 
+    /// Adds a lead (the next lead index) with a block for `n` attributes, which
+    /// ``appendToLastLead(index:_:)`` then fills in ascending index order: a
+    /// snapshot read, without a search per attribute.
+    mutating func appendLead(capacity n: Int) {
+        appendLead()
+        if n > 0 { move(lead: starts.count - 1, toCapacity: min(n, Ledger.attrCount)) }
+    }
+
+    /// Appends attribute `k` to the last lead's block, which has room for it;
+    /// `k` is above every index the lead has.
+    mutating func appendToLastLead(index k: Int, _ slot: Ledger.AttrSlot) {
+        let li = starts.count - 1
+        precondition(counts[li] < capacities[li] && (counts[li] == 0 || Int(entries[Int(starts[li]) + Int(counts[li]) - 1].name) < k))
+        entries[Int(starts[li]) + Int(counts[li])] = Entry(time: slot.time, value: slot.value, name: UInt8(k), source: slot.source)
+        counts[li] += 1
+    }
+
     /// Makes room in lead `li`'s block for those of `names` (``AttributeName/index``
     /// values) it does not have yet, so that setting them moves the block at most once.
     mutating func reserve(lead li: Int, names: some Sequence<Int>) {

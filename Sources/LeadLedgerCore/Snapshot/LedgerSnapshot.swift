@@ -191,13 +191,13 @@ extension Ledger {
             leadIndex[id] = UInt32(i)
             leadIDs.append(id)
             let mask = UInt16(try r.u8("attribute mask")) | UInt16(try r.u8("attribute mask")) << 8
-            attrs.appendLead()
-            attrs.reserve(lead: i, names: (0..<Self.attrCount).lazy.filter { mask & (1 << UInt16($0)) != 0 })
-            for k in 0..<Self.attrCount where mask & (1 << UInt16(k)) != 0 {
+            let present = Self.attrCount < 16 ? mask & (1 << UInt16(Self.attrCount) - 1) : mask
+            attrs.appendLead(capacity: present.nonzeroBitCount)
+            for k in 0..<Self.attrCount where present & (1 << UInt16(k)) != 0 {
                 let v = try r.index("attribute value", below: ns)
                 let source = try r.u8("attribute source")
                 guard (1...3).contains(source) else { throw r.fail("attribute source", "priority \(source)") }
-                attrs[lead: i, index: k] = AttrSlot(value: v, source: source, time: try r.time("attribute time"))
+                attrs.appendToLastLead(index: k, AttrSlot(value: v, source: source, time: try r.time("attribute time")))
             }
             var h = LeadHot()
             h.engagement = try Self.readEngagement(&r)
