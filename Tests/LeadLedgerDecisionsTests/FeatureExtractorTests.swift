@@ -57,13 +57,15 @@ struct FeatureExtractorTests {
             "a hit gives the same row")
     }
 
-    /// The scoring configuration of ``DecisionFixtures`` with two categorical features, one split on a separator.
+    /// The scoring configuration of ``DecisionFixtures`` with three categorical features: one split on a
+    /// separator, one exact, one of 65 values.
     static let categoricalYAML =
         DecisionFixtures.scoringYAML + """
 
             categorical:
               - {attribute: lead_source, values: [Ads, Search, Event], separator: " / "}
               - {attribute: industry, values: [Software, Retail]}
+              - {attribute: country, values: [\((0..<64).map { "C\($0)" }.joined(separator: ", ")), DE]}
             """
 
     /// Rows of `id` read in place (with `memo`) and from the materialized profile
@@ -152,6 +154,9 @@ struct FeatureExtractorTests {
         #expect(try column("lead_source=Event") == 0)
         #expect(try column("industry=Software") == 1)
         #expect(try column("industry=Retail") == 0)
+        // A feature of more than 64 values (read as text, not through the memo).
+        #expect(try column("country=DE") == 1)
+        #expect(try column("country=C0") == 0)
     }
 
     @Test(

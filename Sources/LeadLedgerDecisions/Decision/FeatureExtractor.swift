@@ -176,13 +176,18 @@ package struct FeatureExtractor: Sendable {
     }
 
     /// Which values of `configuration.categorical[feature]` (at most 64) the attribute value `v`
-    /// matches: bit `i` for value `i`. Exact, case-sensitive; with a separator, any trimmed part.
+    /// matches: bit `i` for value `i` (``forEachMatch(of:value:_:)``).
     func categoryMask(_ feature: Int, value v: String) -> UInt64 {
-        let c = configuration.categorical[feature]
-        let parts = c.separator.map { sep in v.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) } }
         var mask: UInt64 = 0
-        for (i, value) in c.values.enumerated() where parts?.contains(value) ?? (v == value) { mask |= 1 << UInt64(i) }
+        Self.forEachMatch(of: configuration.categorical[feature], value: v) { mask |= 1 << UInt64($0) }
         return mask
+    }
+
+    /// Calls `body` with the index of each of `c`'s values that the attribute value `v` matches:
+    /// exactly (case-sensitive), or with a separator, any of its parts trimmed of whitespace.
+    static func forEachMatch(of c: CategoricalFeature, value v: String, _ body: (Int) -> Void) {
+        let parts = c.separator.map { sep in v.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) } }
+        for (i, value) in c.values.enumerated() where parts?.contains(value) ?? (v == value) { body(i) }
     }
 
     /// As ``extract(lead:account:ledger:activity:at:into:)``, with a domain memo reused across calls.
@@ -358,8 +363,7 @@ package struct FeatureExtractor: Sendable {
                     for i in c.values.indices { x[col + i] = mask >> UInt64(i) & 1 == 1 ? 1 : 0 }
                 }
             } else if let v = lead.value(c.attribute) {
-                let parts = c.separator.map { sep in v.components(separatedBy: sep).map { $0.trimmingCharacters(in: .whitespaces) } }
-                for (i, value) in c.values.enumerated() { x[col + i] = parts?.contains(value) ?? (v == value) ? 1 : 0 }
+                Self.forEachMatch(of: c, value: v) { x[col + $0] = 1 }
             }
             col += c.values.count
         }
