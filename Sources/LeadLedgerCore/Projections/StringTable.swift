@@ -67,18 +67,6 @@ package struct StringTable: Sendable {
         return arena.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 
-    /// Whether `id` is the id of `s`, compared byte for byte without making a
-    /// String (false for ``none``): a reader that memoizes by id checks its memo
-    /// this way.
-    package func holds(_ id: UInt32, _ s: String) -> Bool {
-        guard id != Self.none, Int(id) < count else { return false }
-        let (start, end) = bounds(Int(id))
-        var s = s
-        return s.withUTF8 { u in
-            u.count == end - start && arena.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<end]).elementsEqual(u) }
-        }
-    }
-
     // MARK: Snapshot
 
     /// Writes the strings in id order: a count, then each string (length and
