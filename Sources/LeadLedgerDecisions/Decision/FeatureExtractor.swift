@@ -175,6 +175,24 @@ package struct FeatureExtractor: Sendable {
         return c
     }
 
+    /// Interned string `id` of `strings` as a number (nil: not one), memoized by id.
+    static func number(_ id: UInt32, in strings: StringTable, memo: inout ExtractionMemo) -> Double? {
+        let lineage = strings.lineage
+        if let n = memo.strings.number(id, lineage: lineage) { return n }
+        let n = strings[id].flatMap(Double.init)
+        memo.strings.setNumber(n, id, lineage: lineage)
+        return n
+    }
+
+    /// ``categoryMask(_:value:)`` of interned string `id` of `strings`, memoized by feature and id.
+    func categoryMask(_ feature: Int, _ id: UInt32, in strings: StringTable, memo: inout ExtractionMemo) -> UInt64 {
+        let lineage = strings.lineage
+        if let m = memo.strings.categoryMask(feature, id, lineage: lineage) { return m }
+        let m = categoryMask(feature, value: strings[id] ?? "")
+        memo.strings.setCategoryMask(m, feature, id, lineage: lineage)
+        return m
+    }
+
     /// Which values of `configuration.categorical[feature]` (at most 64) the attribute value `v`
     /// matches: bit `i` for value `i` (``forEachMatch(of:value:_:)``).
     func categoryMask(_ feature: Int, value v: String) -> UInt64 {

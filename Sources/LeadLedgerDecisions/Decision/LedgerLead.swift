@@ -29,22 +29,11 @@ struct LedgerLead: LeadFields {
 
     func number(_ name: AttributeName, memo: inout ExtractionMemo) -> Double? {
         let id = ledger.attributeID(name, of: handle)
-        guard id != StringTable.none else { return nil }
-        let lineage = ledger.strings.lineage
-        if let n = memo.strings.number(id, lineage: lineage) { return n }
-        let n = ledger.strings[id].flatMap(Double.init)
-        memo.strings.setNumber(n, id, lineage: lineage)
-        return n
+        return id == StringTable.none ? nil : FeatureExtractor.number(id, in: ledger.strings, memo: &memo)
     }
 
     func categoryMask(_ feature: Int, _ extractor: FeatureExtractor, memo: inout ExtractionMemo) -> UInt64? {
         let id = ledger.attributeID(extractor.configuration.categorical[feature].attribute, of: handle)
-        guard id != StringTable.none else { return nil }
-        let lineage = ledger.strings.lineage
-        if let m = memo.strings.categoryMask(feature, id, lineage: lineage) { return m }
-        guard let v = ledger.strings[id] else { return nil }
-        let m = extractor.categoryMask(feature, value: v)
-        memo.strings.setCategoryMask(m, feature, id, lineage: lineage)
-        return m
+        return id == StringTable.none ? nil : extractor.categoryMask(feature, id, in: ledger.strings, memo: &memo)
     }
 }

@@ -47,9 +47,7 @@ struct ValueClass: Sendable, Equatable {
         bits = b
     }
 
-    /// The value as a seniority (``Seniority/unknown`` when it is none).
-    var seniority: Seniority { FeatureExtractor.seniorities[Int(bits & 0b111)] }
-    /// The value's index in `Seniority.allCases` (the `seniority` feature).
+    /// The value's index in `Seniority.allCases` (the `seniority` feature; 0, `unknown`, when it is none).
     var seniorityIndex: Int { Int(bits & 0b111) }
     /// The value as a buying role, if it is one.
     var role: BuyingRole? {
