@@ -36,6 +36,8 @@ struct DeciderBenchmark: ParsableCommand {
     ) var showAudit: Int = -1
     @Option(help: "Print the SHA-256 of every emitted record (key + value, audit then routing, in order) from one extra untimed run.")
     var digest: Bool = true
+    @Option(help: "Decide the log once more, untimed, with audit schema_version 2 and print its record sizes beside version 3's.")
+    var auditBaseline: Bool = true
     @Option(
         help: "Scoring model: lr (logistic regression) or ensemble (rules + logistic regression + GBT + account signal, Platt-calibrated).")
     var model: ModelChoice = .lr
@@ -275,7 +277,7 @@ struct DeciderBenchmark: ParsableCommand {
                 + String(
                     format: "%.0f bytes per log event, %.0f bytes per audit record",
                     Double(auditBytes) / Double(max(log.count, 1)), Double(auditBytes) / Double(max(audits, 1))))
-        print(Self.auditSizeLine(auditSizes, baseline: Self.auditSizes(log, configuration: config, schema: .v2)))
+        print(Self.auditSizeLine(auditSizes, baseline: auditBaseline ? Self.auditSizes(log, configuration: config, schema: .v2) : nil))
         print(String(format: "ledger apply alone: %.3f s CPU (best); ledger + decider: %.3f s CPU (best)", ledgerOnly.min()!, full.min()!))
         print(
             String(
@@ -303,13 +305,14 @@ struct DeciderBenchmark: ParsableCommand {
     }
 
     /// `audit record size: median …, p90 …` of the configured schema beside the schema_version 2 baseline.
-    static func auditSizeLine(_ sizes: [Int], baseline: [Int]) -> String {
+    static func auditSizeLine(_ sizes: [Int], baseline: [Int]?) -> String {
         func figures(_ sizes: [Int]) -> String {
             let sorted = sizes.sorted()
             guard !sorted.isEmpty else { return "no records" }
             return "median \(sorted[sorted.count / 2]) B, p90 \(sorted[sorted.count * 9 / 10]) B, max \(sorted.last!) B"
         }
-        return "audit record size: \(figures(sizes)) (schema_version 3); baseline schema_version 2: \(figures(baseline))"
+        let line = "audit record size: \(figures(sizes)) (schema_version 3)"
+        return baseline.map { line + "; baseline schema_version 2: \(figures($0))" } ?? line
     }
 
     static func syntheticLog(leads: Int, accounts: Int, engagements: Int, rng: inout SplitMix64) throws -> [CanonicalEvent] {

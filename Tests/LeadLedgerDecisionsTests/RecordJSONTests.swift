@@ -207,6 +207,30 @@ struct RecordJSONTests {
         #expect(w.bytes.isEmpty)
     }
 
+    @Test("the eight-bytes-at-a-time escape check agrees with the byte-by-byte rule for every byte at every position")
+    func escapeCheckMatchesTheByteRule() {
+        func byByte(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        // Neighbours that stress the borrow: bytes just above and below each escaped range, high bytes of UTF-8.
+        let fillers: [UInt8] = [0x61, 0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xC3, 0xFF]
+        var checked = 0
+        for length in 0...19 {
+            for filler in fillers {
+                let plain = [UInt8](repeating: filler, count: length)
+                #expect(plain.withUnsafeBufferPointer { RecordJSON.needsEscaping($0) } == byByte(plain))
+                for position in 0..<length {
+                    for b in UInt8.min...UInt8.max {
+                        var bytes = plain
+                        bytes[position] = b
+                        let fast = bytes.withUnsafeBufferPointer { RecordJSON.needsEscaping($0) }
+                        if fast != byByte(bytes) { Issue.record("length \(length), filler \(filler), byte \(b) at \(position)") }
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == fillers.count * 256 * (0...19).reduce(0, +))
+    }
+
     @Test("a writer starting small grows to the same bytes as one with the default capacity")
     func smallStart() {
         func fill(_ w: inout RecordJSON) {

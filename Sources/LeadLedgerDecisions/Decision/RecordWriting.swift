@@ -483,9 +483,33 @@ extension RecordWriting where Self: ~Copyable {
         put(0x22)
     }
     /// Whether UTF-8 bytes hold a character JSON strings escape (a control character, `"` or a backslash).
+    /// Reads eight bytes at a time (most written strings are ids of 16 to 40 bytes), then the rest one by one.
     @inline(__always) static func needsEscaping(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        for b in buf where b < 0x20 || b == 0x22 || b == 0x5C { return true }
+        guard let base = buf.baseAddress else { return false }
+        let n = buf.count
+        var i = 0
+        while i &+ 8 <= n {
+            if wordNeedsEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+            i &+= 8
+        }
+        while i < n {
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+            i &+= 1
+        }
         return false
+    }
+
+    /// Whether one of the eight bytes of `w` is below 0x20, `"` or a backslash. Each test is the
+    /// borrow trick: `(x - 0x01…) & ~x & 0x80…` is nonzero exactly when a byte of `x` is zero (a borrow
+    /// starts only at a zero byte), and `(w - 0x20…) & ~w & 0x80…` exactly when a byte is below 0x20.
+    @inline(__always) static func wordNeedsEscaping(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let backslash = w ^ (ones &* 0x5C)
+        let control = (w &- ones &* 0x20) & ~w
+        return (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & high != 0
     }
     /// The JSON string escaping of `s`, without the quotes.
     mutating func escaped(_ s: String) {
