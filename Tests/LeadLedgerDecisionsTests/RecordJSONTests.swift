@@ -309,7 +309,9 @@ struct RecordJSONTests {
         }
     }
 
-    @Test("pre-encoded writes: a path reason's text from a feature's runs, next-key runs, lead ids and tier names equal the general writes")
+    @Test(
+        "pre-encoded writes: a path reason's text from a feature's runs, next-key runs, lead ids, tier names and graph kinds equal the general writes"
+    )
     func preEncodedWrites() {
         let samples = numberSamples(random: 500)
         let name = Array("engaged_contacts".utf8)
@@ -419,6 +421,32 @@ struct RecordJSONTests {
             y.beginArray()
             y.tier(t)
             y.tier(t)
+            y.endArray()
+            #expect(x.bytes == y.bytes)
+        }
+        for k in NodeKind.allCases {
+            var x = RecordJSON()
+            var y = RecordJSON()
+            x.beginArray()
+            x.string(k.rawValue)
+            x.string(k.rawValue)
+            x.endArray()
+            y.beginArray()
+            y.nodeKind(k)
+            y.nodeKind(k)
+            y.endArray()
+            #expect(x.bytes == y.bytes)
+        }
+        for e in EdgeKind.allCases.map(Optional.some) + [nil] {
+            var x = RecordJSON()
+            var y = RecordJSON()
+            x.beginArray()
+            x.optString(e?.rawValue)
+            x.optString(e?.rawValue)
+            x.endArray()
+            y.beginArray()
+            y.edgeKind(e)
+            y.edgeKind(e)
             y.endArray()
             #expect(x.bytes == y.bytes)
         }

@@ -207,9 +207,9 @@ struct RecordFragments: Sendable {
         for step in path {
             w.beginObject()
             w.rawKey(#""edge":"#)
-            w.optString(step.edge?.rawValue)
+            w.edgeKind(step.edge)
             w.next(#","kind":"#)
-            w.string(step.node.kind.rawValue)
+            w.nodeKind(step.node.kind)
             w.next(#","node":"#)
             w.string(step.node.name)
             w.endObject()

@@ -416,6 +416,32 @@ extension RecordWriting where Self: ~Copyable {
         }
     }
 
+    /// A graph node's kind, as `string(kind.rawValue)` writes it (a literal: no String read or escaped).
+    mutating func nodeKind(_ k: NodeKind) {
+        switch k {
+        case .lead: rawValue(#""lead""#)
+        case .account: rawValue(#""account""#)
+        case .campaign: rawValue(#""campaign""#)
+        case .content: rawValue(#""content""#)
+        case .opportunity: rawValue(#""opportunity""#)
+        case .owner: rawValue(#""owner""#)
+        }
+    }
+    /// A graph edge's kind, as `optString(kind?.rawValue)` writes it.
+    mutating func edgeKind(_ e: EdgeKind?) {
+        switch e {
+        case nil: null()
+        case .worksAt: rawValue(#""works_at""#)
+        case .engagedWith: rawValue(#""engaged_with""#)
+        case .opened: rawValue(#""opened""#)
+        case .clicked: rawValue(#""clicked""#)
+        case .visited: rawValue(#""visited""#)
+        case .subsidiaryOf: rawValue(#""subsidiary_of""#)
+        case .owns: rawValue(#""owns""#)
+        case .onOpportunity: rawValue(#""on_opportunity""#)
+        }
+    }
+
     mutating func string(_ s: String) {
         // Without characters to escape (the common case): separator, quotes and bytes with one capacity check.
         let done: Bool =
