@@ -292,7 +292,7 @@ enum Script {
         default:
             return (
                 .crm,
-                #"{"event_id":"o\#(index)","type":"opportunity.created","occurred_at":"\#(time)","source":"salesforce","opportunity":{"opportunity_id":"O\#(x % 3)","account_domain":"acme.io","contact_emails":["\#(email)"]}}"#
+                #"{"event_id":"o\#(index)","type":"opportunity.created","occurred_at":"\#(time)","source":"salesforce","opportunity":{"opportunity_id":"O\#(x % 3)","account_domain":"\#(["acme.io", "globex.co.uk", "initech.com"][dt % 3])","contact_emails":["\#(email)"]}}"#
             )
         }
     }

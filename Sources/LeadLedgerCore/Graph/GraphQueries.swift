@@ -189,22 +189,31 @@ extension Ledger {
     }
 
     /// The answer of ``path(from:to:maxDepth:)`` without the search, in the
-    /// common case where it is a 1–2 edge path through the lead's account (or
-    /// 3 edges to a contact of one of its subsidiaries):
-    /// when the lead is on no opportunity, its only traversable neighbour is
-    /// its account (its other edges lead to content and campaign nodes, which
-    /// are not traversed through), so breadth-first search reaches the account
-    /// at depth 1 and exactly the account's neighbours at depth 2, each through
-    /// its single edge. Returns nil when that shortcut does not apply (the
-    /// caller then searches); never a different path than the search would.
+    /// common case where it is a 1–2 edge path through the lead's account or to
+    /// one of the lead's opportunities (or 3 edges to a contact of one of its
+    /// account's subsidiaries). The lead's traversable neighbours are its
+    /// account and its opportunities (its other edges lead to content and
+    /// campaign nodes, which are not traversed through), and the account comes
+    /// first in neighbour order (`works_at` before `on_opportunity`). So
+    /// breadth-first search finds an opportunity of the lead at depth 1, and
+    /// any other neighbour of the account at depth 2 through its single edge
+    /// from the account, before it expands an opportunity. Returns nil when
+    /// that shortcut does not apply (the caller then searches); never a
+    /// different path than the search would.
     func directPath(from lead: LeadID, start: GraphNode, to target: GraphNode, maxDepth: Int) -> [PathStep]? {
         guard maxDepth >= 1, let i0 = leadIndex[lead] else { return nil }
         let i = follow(i0)
         let a = hot[Int(i)].account
         guard a != Self.noIndex else { return nil }
-        for o in opportunities where o.contacts.contains(i) { return nil }
-        let accountNode = GraphNode(.account, accountID(a).rawValue)
         let first = PathStep(node: start, edge: nil, reversed: false)
+        var onOpportunity = false
+        for o in opportunities where o.contacts.contains(i) {
+            onOpportunity = true
+            if target.kind == .opportunity, strings[o.id] == target.name {
+                return [first, PathStep(node: target, edge: .onOpportunity, reversed: false)]
+            }
+        }
+        let accountNode = GraphNode(.account, accountID(a).rawValue)
         let viaAccount = PathStep(node: accountNode, edge: .worksAt, reversed: false)
         if target == accountNode { return [first, viaAccount] }
         guard maxDepth >= 2 else { return nil }
@@ -218,8 +227,9 @@ extension Ledger {
                 last = PathStep(node: target, edge: .worksAt, reversed: true)
             } else {
                 // A contact of a subsidiary: at depth 3 only the account's opportunities (checked: none
-                // names the target) and its subsidiaries (first in node order wins) reach a lead.
-                guard maxDepth >= 3,
+                // names the target) and its subsidiaries (first in node order wins) reach a lead. The lead's
+                // own opportunities may reach it at depth 2: the search decides.
+                guard !onOpportunity, maxDepth >= 3,
                     !r.opportunities.contains(where: { opportunities[Int($0)].contacts.contains { leadIDs[Int($0)] == t } })
                 else { return nil }
                 var via: String?
