@@ -42,6 +42,19 @@ package struct StableHash: Sendable, Hashable {
         }
     }
 
+    /// Mixes the decimal digits of `v` (with a leading `-` when negative), the UTF-8 of
+    /// `String(v)` without making the String.
+    @inlinable package mutating func decimal(_ v: Int64) {
+        if v < 0 { byte(0x2D) }
+        let m = v.magnitude
+        var scale: UInt64 = 1
+        while m / scale >= 10 { scale &*= 10 }
+        while scale > 0 {
+            byte(UInt8(truncatingIfNeeded: (m / scale) % 10) &+ 0x30)
+            scale /= 10
+        }
+    }
+
     /// Mixes the 8 bytes of `v`, most significant first. Zero bytes at either end
     /// of the word are folded into one multiplication each (`(h ^ 0) &* p == h &* p`,
     /// so `k` zero bytes are `h &* p^k`): small integers and doubles with short

@@ -33,6 +33,42 @@ struct StableHashTests {
         }
     }
 
+    @Test("decimal(_:) feeds the digits String(v) has, for zero, powers of ten, bounds and random values")
+    func decimalDigits() {
+        var rng = SplitMix64(seed: 11)
+        var values: [Int64] = [0, 1, -1, 9, 10, 11, 99, 100, 101, .max, .min, .max - 1, .min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power]
+        }
+        for _ in 0..<2000 { values.append(Int64(bitPattern: rng.next() >> (rng.next() & 63))) }
+        for v in values {
+            var h = StableHash()
+            h.decimal(v)
+            #expect(h.value == StableHash.of(String(v)), "\(v)")
+        }
+    }
+
+    @Test("event ids: the hash of topic/partition/offset/seq, fed without making the string")
+    func eventIDs() {
+        var rng = SplitMix64(seed: 12)
+        for topic in ["crm.events", "web", "t-ü-✓", ""] {
+            for _ in 0..<200 {
+                let partition = Int32(truncatingIfNeeded: rng.next() % 64)
+                let offset = Int64(bitPattern: rng.next() >> (rng.next() & 63 | 1))
+                let seq = Int(rng.next() % 5)
+                let e = CanonicalEvent(
+                    eventTime: EventTime(milliseconds: 0), leadID: nil, accountID: nil,
+                    lineage: Lineage(
+                        position: SourcePosition(topic: topic, partition: partition, offset: offset), seq: seq, externalID: nil,
+                        system: .crm),
+                    payload: .erasure)
+                #expect(e.eventID == "ev_" + Text.hex16(StableHash.of("\(topic)/\(partition)/\(offset)/\(seq)")))
+            }
+        }
+    }
+
     @Test("strings and hex digits end with 0xFF; a seed continues a stream")
     func stringsAndSeeds() {
         var s = StableHash()

@@ -29,7 +29,16 @@ package struct CanonicalEvent: Sendable, Equatable {
     /// message always yields the same event ids.
     package var eventID: String {
         let p = lineage.position
-        return "ev_" + Text.hex16(StableHash.of("\(p.topic)/\(p.partition)/\(p.offset)/\(lineage.seq)"))
+        var h = StableHash()
+        var topic = p.topic
+        topic.withUTF8 { h.combine($0) }
+        h.byte(0x2F)
+        h.decimal(Int64(p.partition))
+        h.byte(0x2F)
+        h.decimal(p.offset)
+        h.byte(0x2F)
+        h.decimal(Int64(lineage.seq))
+        return "ev_" + Text.hex16(h.value)
     }
 
     /// The Kafka key: the account id, else the lead id.
