@@ -227,8 +227,9 @@ extension CanonicalEvent {
         switch kind {
         case "identity.linked":
             var ids: [Identifier] = []
+            let itemPath = p.p("identifiers[]")
             for item in try array(p, "identifiers") {
-                let o = try Fields(item, path: p.p("identifiers[]"))
+                let o = try Fields(item, path: itemPath)
                 ids.append(Identifier(try enumValue(o, "kind", IdentifierKind.self), try o.requiredString("value", nonEmpty: true)))
             }
             payload = .identityLinked(ids)
@@ -239,8 +240,9 @@ extension CanonicalEvent {
             payload = .identityMerged(absorbed: a)
         case "lead.attributes":
             var attrs: [AttributeValue] = []
+            let itemPath = p.p("attributes[]")
             for item in try array(p, "attributes") {
-                let o = try Fields(item, path: p.p("attributes[]"))
+                let o = try Fields(item, path: itemPath)
                 attrs.append(AttributeValue(try enumValue(o, "name", AttributeName.self), try o.requiredString("value")))
             }
             payload = .attributes(attrs)

@@ -207,6 +207,7 @@ package struct MaterializeProcessor: PartitionProcessor {
 
     /// Turns the gaps a ledger verdict names into diagnostics.
     mutating func noteGaps(_ verdict: SourceCoverage<LineageMark>.Verdict, of source: SourcePosition, at record: LogRecord) {
+        guard verdict.opened != nil || verdict.abandoned != nil else { return }  // the common case: nothing to say
         let name = "\(source.topic)/\(source.partition)"
         if let gap = verdict.opened {
             diagnostics.append(
