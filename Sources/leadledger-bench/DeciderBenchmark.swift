@@ -304,7 +304,7 @@ struct DeciderBenchmark: ParsableCommand {
         return sizes
     }
 
-    /// `audit record size: median …, p90 …` of the configured schema beside the schema_version 2 baseline.
+    /// `audit record size: median …, p90 …` of the configured schema, beside the schema_version 2 baseline when it was measured.
     static func auditSizeLine(_ sizes: [Int], baseline: [Int]?) -> String {
         func figures(_ sizes: [Int]) -> String {
             let sorted = sizes.sorted()

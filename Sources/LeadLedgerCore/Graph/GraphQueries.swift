@@ -206,10 +206,12 @@ extension Ledger {
         let a = hot[Int(i)].account
         guard a != Self.noIndex else { return nil }
         let first = PathStep(node: start, edge: nil, reversed: false)
+        // An opportunity target by its interned id (nil: no such string, so no such opportunity).
+        let targetOpportunity = target.kind == .opportunity ? strings.lookup(target.name) : nil
         var onOpportunity = false
         for o in opportunities where o.contacts.contains(i) {
             onOpportunity = true
-            if target.kind == .opportunity, strings[o.id] == target.name {
+            if let targetOpportunity, o.id == targetOpportunity {
                 return [first, PathStep(node: target, edge: .onOpportunity, reversed: false)]
             }
         }
@@ -252,7 +254,9 @@ extension Ledger {
                 return nil
             }
         case .opportunity:
-            guard r.opportunities.contains(where: { strings[opportunities[Int($0)].id] == target.name }) else { return nil }
+            guard let targetOpportunity, r.opportunities.contains(where: { opportunities[Int($0)].id == targetOpportunity }) else {
+                return nil
+            }
             last = PathStep(node: target, edge: .onOpportunity, reversed: true)
         case .owner:
             guard strings[r.owner] == target.name else { return nil }
